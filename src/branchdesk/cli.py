@@ -1,0 +1,169 @@
+"""Command line over the services. Never imports PySide6 unless it opens the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from branchdesk import APP_TITLE, __version__
+
+
+class CliError(Exception):
+    """An error worth one clear line on stderr and a non-zero exit."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="branchdesk",
+        description=f"{APP_TITLE}：党员档案、发展党员、会议记录、台账打印。不带子命令时打开程序窗口。",
+    )
+    parser.add_argument("--version", action="version", version=f"branchdesk {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="数据库文件路径或 SQLAlchemy 地址（也可用环境变量 BRANCHDESK_DB；默认在用户数据目录）",
+    )
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)  # frozen-app self test
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+
+    demo = sub.add_parser("demo", help="生成演示数据（虚构的支部、党小组、党员）")
+    demo.add_argument("--members", type=int, default=60, help="党员人数（默认 60）")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据")
+
+    imp = sub.add_parser("import", help="从 Excel 导入")
+    imp_sub = imp.add_subparsers(dest="what", metavar="内容", required=True)
+    imp_members = imp_sub.add_parser("members", help="导入党员花名册（.xlsx）")
+    imp_members.add_argument("file", type=Path)
+    imp_members.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_members.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余各行")
+
+    tpl = sub.add_parser("template", help="生成导入模板")
+    tpl.add_argument("what", choices=["members"])
+    tpl.add_argument("-o", "--output", type=Path, required=True)
+
+    exp = sub.add_parser("export", help="导出台账")
+    exp.add_argument("what", choices=["roster"], help="roster：党员花名册")
+    exp.add_argument("--format", choices=["xlsx"], default="xlsx")
+    exp.add_argument("-o", "--output", type=Path, required=True)
+
+    bak = sub.add_parser("backup", help="把数据库备份到一个文件")
+    bak.add_argument("-o", "--output", type=Path, required=True)
+    return parser
+
+
+def _open(args):
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import DatabaseTooNewError, open_database
+
+    location = resolve_location(args.db)
+    try:
+        db, result = open_database(location)
+    except DatabaseTooNewError as exc:
+        raise CliError(str(exc)) from exc
+    if result.backup:
+        print(
+            f"数据库已升级（{result.before} → {result.after}），升级前的备份：{result.backup}",
+            file=sys.stderr,
+        )
+    return location, db
+
+
+def cmd_demo(args) -> int:
+    from branchdesk.services.demo import generate
+
+    _, db = _open(args)
+    summary = generate(db, members=args.members, seed=args.seed)
+    print(summary.describe())
+    return 0
+
+
+def cmd_import(args) -> int:
+    from branchdesk.services.imports import apply_roster, read_roster
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    plan = read_roster(args.file)
+    for error in plan.errors:
+        print(f"第 {error.row} 行，{error.column}：{error.message}", file=sys.stderr)
+    print(plan.describe())
+    if plan.errors and not args.skip_invalid:
+        print(f"有 {plan.error_row_count} 行存在错误，未导入任何数据（改正后重试，或使用 --skip-invalid 只导入正确的行）。",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    if args.dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    _, db = _open(args)
+    result = apply_roster(db, plan, skip_invalid=args.skip_invalid)
+    print(result.describe())
+    return 0
+
+
+def cmd_template(args) -> int:
+    from branchdesk.services.imports import write_template
+
+    write_template(args.output)
+    print(f"已生成导入模板：{args.output}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from branchdesk.reports.roster import roster_ledger
+    from branchdesk.reports.xlsx import write_xlsx
+
+    _, db = _open(args)
+    ledger = roster_ledger(db)
+    write_xlsx([ledger], args.output)
+    print(f"已导出 {ledger.title}（{len(ledger.rows)} 人）：{args.output}")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from branchdesk.db.backup import BackupError, backup_sqlite
+
+    location, db = _open(args)
+    db.dispose()
+    if location.sqlite_path is None:
+        raise CliError("PostgreSQL 数据库请由服务器管理员使用 pg_dump 备份。")
+    try:
+        path = backup_sqlite(location.sqlite_path, args.output)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"已备份到：{path}")
+    return 0
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "template": cmd_template,
+    "export": cmd_export,
+    "backup": cmd_backup,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from branchdesk.ui.app import run
+
+        return run(db=args.db, smoke=args.smoke)
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.code
+    except Exception as exc:  # a clear line instead of a traceback for expected failures
+        from branchdesk.domain.members import ValidationError
+        from branchdesk.services.branch import NoBranchError
+
+        if isinstance(exc, ValidationError | NoBranchError | OSError):
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        raise

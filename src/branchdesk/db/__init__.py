@@ -1,0 +1,1 @@
+"""The database layer: models, engine, unit of work, migrations. No Qt here."""

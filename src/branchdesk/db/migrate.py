@@ -1,0 +1,103 @@
+"""Schema upgrades at start-up.
+
+The common case (schema already current) reads one row and imports nothing heavy. Otherwise: refuse a
+database made by a newer branchdesk; back up an existing SQLite file; run the Alembic scripts shipped
+inside the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from branchdesk.db.backup import backup_sqlite, timestamped_name
+
+# The newest revision this program knows. A test checks it equals the head of the shipped scripts.
+SCHEMA_HEAD = "0001"
+
+
+class DatabaseTooNewError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+    @property
+    def upgraded(self) -> bool:
+        return self.before != self.after
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _has_user_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool([t for t in inspect(conn).get_table_names() if t != "alembic_version"])
+
+
+def _alembic_config(connection=None):
+    from alembic.config import Config
+
+    from branchdesk.resources import migrations_dir
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None) -> MigrationResult:
+    before = current_revision(engine)
+    if before == SCHEMA_HEAD:
+        return MigrationResult(before, SCHEMA_HEAD, None)
+    if before is not None and before not in known_revisions():
+        raise DatabaseTooNewError(
+            f"此数据库由更新版本的 branchdesk 创建（数据库结构版本 {before}），"
+            f"本程序最高支持版本 {SCHEMA_HEAD}。为防止数据损坏，程序不会打开它，请安装新版本后再试。"
+        )
+    backup = None
+    if (
+        sqlite_path is not None
+        and backup_dir is not None
+        and sqlite_path.exists()
+        and _has_user_tables(engine)
+    ):
+        engine.dispose()  # release file handles so the copy sees everything committed
+        backup = backup_sqlite(sqlite_path, backup_dir / timestamped_name(f"升级前备份-{before or '无版本'}"))
+
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    return MigrationResult(before, current_revision(engine) or SCHEMA_HEAD, backup)
+
+
+def open_database(location, *, user: str | None = None):
+    """Open (creating or upgrading as needed) the database at a `config.Location`."""
+    from branchdesk.db.engine import Database
+
+    if location.sqlite_path is not None:
+        location.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(location.url, user=user)
+    result = upgrade(
+        db.engine,
+        sqlite_path=location.sqlite_path,
+        backup_dir=location.backup_dir() if location.sqlite_path else None,
+    )
+    return db, result

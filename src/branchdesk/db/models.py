@@ -1,0 +1,220 @@
+"""SQLAlchemy 2 typed models.
+
+Multi-branch from day one: every record hangs off a branch, even though the office PC usually holds one.
+Enumerated values are stored as the codes of `branchdesk.domain.vocab`; money as integer fen; dates as
+`datetime.date`; timestamps as aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from branchdesk.db.types import JSONText, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Branch(Base):
+    __tablename__ = "branch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    founded_on: Mapped[dt.date | None] = mapped_column(Date)
+    higher_committee: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    committee_term_start: Mapped[dt.date | None] = mapped_column(Date)
+    committee_term_end: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    groups: Mapped[list[PartyGroup]] = relationship(back_populates="branch", order_by="PartyGroup.sort_order")
+
+
+class BranchHonour(Base):
+    """An honour the branch itself received (先进基层党组织 …)."""
+
+    __tablename__ = "branch_honour"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+
+
+class PartyGroup(Base):
+    __tablename__ = "party_group"
+    __table_args__ = (UniqueConstraint("branch_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    branch: Mapped[Branch] = relationship(back_populates="groups")
+
+
+class Member(Base):
+    """A Party member's file (党员档案): the national 16-item set plus the common extras."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        Index("ix_member_roster", "branch_id", "status", "name_pinyin"),
+        Index("ix_member_initials", "name_initials"),
+        Index("ix_member_mobile", "mobile"),
+        Index("ix_member_group", "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("party_group.id", ondelete="SET NULL"))
+    is_group_leader: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    name: Mapped[str] = mapped_column(String(50))
+    name_initials: Mapped[str] = mapped_column(String(50), default="")
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="")
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    sex: Mapped[str] = mapped_column(String(2), default="")
+    ethnicity: Mapped[str] = mapped_column(String(20), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    native_place: Mapped[str] = mapped_column(String(100), default="")
+    education: Mapped[str] = mapped_column(String(20), default="")
+    degree: Mapped[str] = mapped_column(String(20), default="")
+
+    member_type: Mapped[str] = mapped_column(String(20), default="full", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    status_date: Mapped[dt.date | None] = mapped_column(Date)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+
+    join_date: Mapped[dt.date | None] = mapped_column(Date)
+    conversion_date: Mapped[dt.date | None] = mapped_column(Date)
+    activist_date: Mapped[dt.date | None] = mapped_column(Date)
+    sponsors: Mapped[str] = mapped_column(String(100), default="")
+    transferred_in_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    work_start_date: Mapped[dt.date | None] = mapped_column(Date)
+    work_unit: Mapped[str] = mapped_column(String(100), default="")
+    job: Mapped[str] = mapped_column(String(100), default="")
+    post: Mapped[str] = mapped_column(String(100), default="")
+    party_post: Mapped[str] = mapped_column(String(100), default="")
+
+    mobile: Mapped[str] = mapped_column(String(20), default="")
+    landline: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+
+    lost_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    lost_contact_since: Mapped[dt.date | None] = mapped_column(Date)
+    is_mobile_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    mobile_whereabouts: Mapped[str] = mapped_column(String(200), default="")
+    watch_until: Mapped[dt.date | None] = mapped_column(Date)  # 留党察看 until (exclusive of voting)
+
+    dues_basis_fen: Mapped[int | None] = mapped_column(Integer)
+    dues_monthly_fen: Mapped[int | None] = mapped_column(Integer)
+    dues_paid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+    dossier_location: Mapped[str] = mapped_column(String(200), default="")
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    group: Mapped[PartyGroup | None] = relationship()
+
+
+class MemberStatusChange(Base):
+    """History of status changes: a member is never deleted, their status changes with a date and reason."""
+
+    __tablename__ = "member_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # transfers (组织关系转接)
+    letter_no: Mapped[str] = mapped_column(String(50), default="")
+    destination: Mapped[str] = mapped_column(String(200), default="")
+    letter_valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    return_slip_received: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommitteeMember(Base):
+    """A post on the branch committee (支委会) held for a term."""
+
+    __tablename__ = "committee_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    post: Mapped[str] = mapped_column(String(20))
+    term_start: Mapped[dt.date] = mapped_column(Date)
+    term_end: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MemberAward(Base):
+    """奖惩: an award or a punishment of a member."""
+
+    __tablename__ = "member_award"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """Settings kept in the database (local-practice thresholds, the current branch …)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[object] = mapped_column(JSONText)
+
+
+class AuditEntry(Base):
+    """One row per changed entity per operation: who, when, what, and before/after of changed fields."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user: Mapped[str] = mapped_column(String(50))
+    operation: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))  # insert / update / delete
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    changes: Mapped[dict] = mapped_column(JSONText)

@@ -1,0 +1,299 @@
+"""The branch profile: name, founding, higher committee, party groups, committee posts, honours.
+
+Also the settings kept in the database and which branch this office works on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from branchdesk.db.engine import Database
+from branchdesk.db.models import Branch, BranchHonour, CommitteeMember, Member, PartyGroup, Setting
+from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.domain.vocab import CommitteePost, MemberStatus
+
+CURRENT_BRANCH_KEY = "current_branch_id"
+
+
+class NoBranchError(LookupError):
+    pass
+
+
+def current_branch_id(session: Session) -> int:
+    """The branch this office works on: the setting if present, else the first branch."""
+    setting = session.get(Setting, CURRENT_BRANCH_KEY)
+    if setting is not None and session.get(Branch, setting.value) is not None:
+        return int(setting.value)
+    first = session.scalar(select(Branch.id).order_by(Branch.id).limit(1))
+    if first is None:
+        raise NoBranchError("数据库中还没有支部，请先填写支部信息或生成演示数据")
+    return first
+
+
+@dataclass(kw_only=True)
+class BranchProfile:
+    id: int | None = None
+    name: str
+    founded_on: dt.date | None = None
+    higher_committee: str = ""
+    address: str = ""
+    committee_term_start: dt.date | None = None
+    committee_term_end: dt.date | None = None
+    notes: str = ""
+
+
+_PROFILE_FIELDS = ("name", "founded_on", "higher_committee", "address", "committee_term_start",
+                   "committee_term_end", "notes")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    id: int
+    name: str
+    sort_order: int
+    member_count: int
+
+
+@dataclass(frozen=True)
+class CommitteeSeat:
+    id: int
+    member_id: int
+    member_name: str
+    post: str
+    term_start: dt.date
+    term_end: dt.date | None
+    ended_on: dt.date | None
+
+    @property
+    def post_label(self) -> str:
+        return CommitteePost(self.post).label
+
+
+@dataclass(frozen=True)
+class Honour:
+    id: int
+    date: dt.date
+    title: str
+    issuer: str
+    level: str
+
+
+def _profile(branch: Branch) -> BranchProfile:
+    return BranchProfile(id=branch.id, **{name: getattr(branch, name) for name in _PROFILE_FIELDS})
+
+
+class BranchService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def has_branch(self) -> bool:
+        with self.db.read() as session:
+            return session.scalar(select(func.count(Branch.id))) > 0
+
+    def current_id(self) -> int:
+        with self.db.read() as session:
+            return current_branch_id(session)
+
+    def profile(self, branch_id: int | None = None) -> BranchProfile:
+        with self.db.read() as session:
+            return _profile(session.get(Branch, branch_id or current_branch_id(session)))
+
+    def save_profile(self, profile: BranchProfile) -> BranchProfile:
+        issues = []
+        if not profile.name.strip():
+            issues.append(FieldIssue("name", "支部名称不能为空"))
+        if (
+            profile.committee_term_start
+            and profile.committee_term_end
+            and profile.committee_term_end <= profile.committee_term_start
+        ):
+            issues.append(FieldIssue("committee_term_end", "届满日期必须晚于本届开始日期"))
+        if issues:
+            raise ValidationError(issues)
+        with self.db.write("保存支部信息" if profile.id else "新建支部") as session:
+            branch = session.get(Branch, profile.id) if profile.id else Branch()
+            for name in _PROFILE_FIELDS:
+                value = getattr(profile, name)
+                setattr(branch, name, value.strip() if isinstance(value, str) else value)
+            session.add(branch)
+            session.flush()
+            return _profile(branch)
+
+    # ---- party groups --------------------------------------------------------------------------
+    def groups(self, branch_id: int | None = None) -> list[GroupInfo]:
+        with self.db.read() as session:
+            branch_id = branch_id or current_branch_id(session)
+            counts = (
+                select(Member.group_id, func.count(Member.id).label("n"))
+                .where(Member.status == MemberStatus.ACTIVE.value)
+                .group_by(Member.group_id)
+                .subquery()
+            )
+            rows = session.execute(
+                select(PartyGroup, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.group_id == PartyGroup.id)
+                .where(PartyGroup.branch_id == branch_id)
+                .order_by(PartyGroup.sort_order, PartyGroup.id)
+            ).all()
+            return [GroupInfo(g.id, g.name, g.sort_order, n) for g, n in rows]
+
+    def add_group(self, name: str, branch_id: int | None = None) -> GroupInfo:
+        name = name.strip()
+        if not name:
+            raise ValidationError([FieldIssue("group_id", "党小组名称不能为空")])
+        with self.db.write("新增党小组") as session:
+            branch_id = branch_id or current_branch_id(session)
+            if session.scalar(
+                select(PartyGroup.id).where(PartyGroup.branch_id == branch_id, PartyGroup.name == name)
+            ):
+                raise ValidationError([FieldIssue("group_id", f"已有名为“{name}”的党小组")])
+            order = session.scalar(select(func.coalesce(func.max(PartyGroup.sort_order), 0))
+                                   .where(PartyGroup.branch_id == branch_id)) or 0  # fmt: skip
+            group = PartyGroup(branch_id=branch_id, name=name, sort_order=order + 1)
+            session.add(group)
+            session.flush()
+            return GroupInfo(group.id, group.name, group.sort_order, 0)
+
+    def rename_group(self, group_id: int, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise ValidationError([FieldIssue("group_id", "党小组名称不能为空")])
+        with self.db.write("党小组改名") as session:
+            group = session.get(PartyGroup, group_id)
+            clash = session.scalar(
+                select(PartyGroup.id).where(PartyGroup.branch_id == group.branch_id, PartyGroup.name == name)
+            )
+            if clash and clash != group_id:
+                raise ValidationError([FieldIssue("group_id", f"已有名为“{name}”的党小组")])
+            group.name = name
+
+    def remove_group(self, group_id: int) -> None:
+        with self.db.write("撤销党小组") as session:
+            members = session.scalar(
+                select(func.count(Member.id)).where(
+                    Member.group_id == group_id, Member.status == MemberStatus.ACTIVE.value
+                )
+            )
+            if members:
+                raise ValidationError(
+                    [FieldIssue("group_id", f"该党小组还有 {members} 名党员，请先把他们调整到其他党小组")]
+                )
+            session.delete(session.get(PartyGroup, group_id))
+
+    # ---- committee -----------------------------------------------------------------------------
+    def committee(self, branch_id: int | None = None, *, include_ended: bool = False) -> list[CommitteeSeat]:
+        with self.db.read() as session:
+            branch_id = branch_id or current_branch_id(session)
+            stmt = (
+                select(CommitteeMember, Member.name)
+                .join(Member, Member.id == CommitteeMember.member_id)
+                .where(CommitteeMember.branch_id == branch_id)
+                .order_by(
+                    CommitteeMember.ended_on.is_not(None), CommitteeMember.term_start, CommitteeMember.id
+                )
+            )
+            if not include_ended:
+                stmt = stmt.where(CommitteeMember.ended_on.is_(None))
+            return [
+                CommitteeSeat(c.id, c.member_id, name, c.post, c.term_start, c.term_end, c.ended_on)
+                for c, name in session.execute(stmt).all()
+            ]
+
+    def appoint(
+        self, member_id: int, post: str, term_start: dt.date, term_end: dt.date | None = None
+    ) -> None:
+        issues = []
+        try:
+            post_enum = CommitteePost(post)
+        except ValueError:
+            issues.append(FieldIssue("party_post", "未知的支委职务"))
+            post_enum = None
+        if term_end and term_end <= term_start:
+            issues.append(FieldIssue("party_post", "任期结束日期必须晚于开始日期"))
+        if issues:
+            raise ValidationError(issues)
+        with self.db.write("任命支委") as session:
+            member = session.get(Member, member_id)
+            if member is None or member.status != MemberStatus.ACTIVE.value:
+                raise ValidationError([FieldIssue("party_post", "只能任命在册的党员")])
+            if post_enum is CommitteePost.SECRETARY:
+                sitting = session.scalar(
+                    select(CommitteeMember.id).where(
+                        CommitteeMember.branch_id == member.branch_id,
+                        CommitteeMember.post == post_enum.value,
+                        CommitteeMember.ended_on.is_(None),
+                    )
+                )
+                if sitting:
+                    raise ValidationError([FieldIssue("party_post", "已有在任书记，请先办理其离任")])
+            session.add(
+                CommitteeMember(
+                    branch_id=member.branch_id,
+                    member_id=member_id,
+                    post=post_enum.value,
+                    term_start=term_start,
+                    term_end=term_end,
+                )
+            )
+            member.party_post = _join_posts(member.party_post, post_enum.label)
+
+    def end_term(self, seat_id: int, ended_on: dt.date) -> None:
+        with self.db.write("支委离任") as session:
+            seat = session.get(CommitteeMember, seat_id)
+            if ended_on < seat.term_start:
+                raise ValidationError([FieldIssue("party_post", "离任日期不能早于任职日期")])
+            seat.ended_on = ended_on
+            member = session.get(Member, seat.member_id)
+            label = CommitteePost(seat.post).label
+            member.party_post = "、".join(p for p in member.party_post.split("、") if p and p != label)
+
+    # ---- honours -------------------------------------------------------------------------------
+    def honours(self, branch_id: int | None = None) -> list[Honour]:
+        with self.db.read() as session:
+            branch_id = branch_id or current_branch_id(session)
+            rows = session.scalars(
+                select(BranchHonour).where(BranchHonour.branch_id == branch_id).order_by(BranchHonour.date)
+            ).all()
+            return [Honour(h.id, h.date, h.title, h.issuer, h.level) for h in rows]
+
+    def add_honour(self, date: dt.date, title: str, issuer: str = "", level: str = "") -> Honour:
+        if not title.strip():
+            raise ValidationError([FieldIssue("title", "荣誉名称不能为空")])
+        with self.db.write("登记支部荣誉") as session:
+            honour = BranchHonour(
+                branch_id=current_branch_id(session), date=date, title=title.strip(),
+                issuer=issuer.strip(), level=level.strip(),
+            )  # fmt: skip
+            session.add(honour)
+            session.flush()
+            return Honour(honour.id, honour.date, honour.title, honour.issuer, honour.level)
+
+    def remove_honour(self, honour_id: int) -> None:
+        with self.db.write("删除支部荣誉") as session:
+            session.delete(session.get(BranchHonour, honour_id))
+
+    # ---- settings ------------------------------------------------------------------------------
+    def setting(self, key: str, default: Any = None) -> Any:
+        with self.db.read() as session:
+            row = session.get(Setting, key)
+            return default if row is None else row.value
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.db.write(f"修改设置：{key}") as session:
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+
+def _join_posts(existing: str, label: str) -> str:
+    posts = [p for p in existing.split("、") if p]
+    if label not in posts:
+        posts.append(label)
+    return "、".join(posts)

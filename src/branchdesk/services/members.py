@@ -1,0 +1,388 @@
+"""Member files (党员档案): search, read, create, edit, change status, awards and punishments.
+
+Every mutation is one unit of work (one transaction, audited). Results are snapshots (dataclasses),
+never live ORM objects. Sorting, filtering and search happen in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from branchdesk.db.engine import Database
+from branchdesk.db.models import Member, MemberAward, MemberStatusChange, PartyGroup
+from branchdesk.domain import members as rules
+from branchdesk.domain.members import FieldIssue, MemberFields, MemberRecord, ValidationError
+from branchdesk.domain.pinyin import name_pinyin
+from branchdesk.domain.vocab import AwardKind, MemberStatus, MemberType
+from branchdesk.services.branch import current_branch_id
+
+
+class NotFoundError(LookupError):
+    pass
+
+
+# Columns the list can sort by: key -> SQL expression(s). Group sorts by the group's order.
+SORT_KEYS = (
+    "name", "sex", "birth_date", "id_number", "member_type", "status", "group", "join_date",
+    "conversion_date", "education", "work_unit", "mobile", "party_post", "ethnicity",
+)  # fmt: skip
+
+
+@dataclass
+class MemberQuery:
+    text: str = ""
+    member_types: frozenset[str] | None = None  # None: all types
+    statuses: frozenset[str] | None = frozenset({MemberStatus.ACTIVE.value})  # None: every status
+    group_id: int | None = None  # None: all groups; 0: members without a group
+    sort: str = "name"
+    descending: bool = False
+    branch_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    to_status: str
+    date: dt.date
+    reason: str
+    letter_no: str = ""
+    destination: str = ""
+    letter_valid_until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class StatusChangeRecord:
+    id: int
+    date: dt.date
+    from_status: str
+    to_status: str
+    reason: str
+    letter_no: str
+    destination: str
+    letter_valid_until: dt.date | None
+
+
+@dataclass(kw_only=True)
+class AwardFields:
+    kind: str = AwardKind.AWARD.value
+    date: dt.date
+    title: str
+    issuer: str = ""
+    level: str = ""
+    notes: str = ""
+
+
+@dataclass(kw_only=True)
+class AwardRecord(AwardFields):
+    id: int
+    member_id: int
+
+
+@dataclass
+class SaveResult:
+    record: MemberRecord
+    changed: list[str] = field(default_factory=list)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _prefix_range(column, prefix: str):
+    """`column` starts with `prefix`, as a range so that an ordinary index serves it on any database."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+_ASCII_LETTERS = re.compile(r"^[a-z]+$")
+_ID_OR_PHONE = re.compile(r"^[0-9xX\-]+$")
+
+
+def search_condition(text: str):
+    text = (text or "").strip()
+    if not text:
+        return None
+    lowered = text.lower()
+    if _ASCII_LETTERS.match(lowered):
+        return or_(_prefix_range(Member.name_initials, lowered), _prefix_range(Member.name_pinyin, lowered))
+    if _ID_OR_PHONE.match(text):
+        digits = _like_escape(text.upper().replace("-", ""))
+        return or_(
+            Member.id_number.like(f"%{digits}%", escape="\\"),
+            Member.mobile.like(f"%{digits}%", escape="\\"),
+            Member.landline.like(f"%{_like_escape(text)}%", escape="\\"),
+        )
+    return Member.name.like(f"%{_like_escape(text)}%", escape="\\")
+
+
+def _record(member: Member, group_name: str | None) -> MemberRecord:
+    data = {name: getattr(member, name) for name in MemberFields.names()}
+    return MemberRecord(
+        **data,
+        id=member.id,
+        branch_id=member.branch_id,
+        status=member.status,
+        status_date=member.status_date,
+        status_reason=member.status_reason,
+        group_name=group_name or "",
+        name_initials=member.name_initials,
+        updated_at=member.updated_at,
+    )
+
+
+class MemberService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ---- queries -------------------------------------------------------------------------------
+    def _filtered(self, session: Session, query: MemberQuery, columns) -> Select:
+        branch_id = query.branch_id or current_branch_id(session)
+        stmt = select(*columns).where(Member.branch_id == branch_id)
+        if query.statuses is not None:
+            stmt = stmt.where(Member.status.in_(sorted(query.statuses)))
+        if query.member_types is not None:
+            stmt = stmt.where(Member.member_type.in_(sorted(query.member_types)))
+        if query.group_id == 0:
+            stmt = stmt.where(Member.group_id.is_(None))
+        elif query.group_id is not None:
+            stmt = stmt.where(Member.group_id == query.group_id)
+        condition = search_condition(query.text)
+        if condition is not None:
+            stmt = stmt.where(condition)
+        return stmt
+
+    def _order(self, stmt: Select, query: MemberQuery) -> Select:
+        key = query.sort if query.sort in SORT_KEYS else "name"
+        if key == "name":
+            exprs = [Member.name_pinyin]
+        elif key == "group":
+            stmt = stmt.outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+            exprs = [PartyGroup.sort_order, PartyGroup.name, Member.name_pinyin]
+        else:
+            exprs = [getattr(Member, key), Member.name_pinyin]
+        if query.descending:
+            exprs = [e.desc() for e in exprs]
+        return stmt.order_by(*exprs, Member.id)
+
+    def search_ids(self, query: MemberQuery, *, limit: int | None = None) -> list[int]:
+        with self.db.read() as session:
+            stmt = self._order(self._filtered(session, query, [Member.id]), query)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return list(session.scalars(stmt))
+
+    def count(self, query: MemberQuery) -> int:
+        with self.db.read() as session:
+            stmt = self._filtered(session, query, [func.count(Member.id)])
+            return session.scalar(stmt) or 0
+
+    def get_many(self, ids: Sequence[int]) -> list[MemberRecord]:
+        """Records for the given ids, in the given order (missing ids are skipped)."""
+        if not ids:
+            return []
+        with self.db.read() as session:
+            rows = session.execute(
+                select(Member, PartyGroup.name)
+                .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+                .where(Member.id.in_(list(ids)))
+            ).all()
+            by_id = {m.id: _record(m, g) for m, g in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def get(self, member_id: int) -> MemberRecord:
+        found = self.get_many([member_id])
+        if not found:
+            raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+        return found[0]
+
+    def find_by_id_number(self, id_number: str) -> MemberRecord | None:
+        with self.db.read() as session:
+            member_id = session.scalar(select(Member.id).where(Member.id_number == id_number.upper()))
+        return self.get(member_id) if member_id else None
+
+    def records(self, query: MemberQuery) -> list[MemberRecord]:
+        """All records matching a query, in its order (exports; the GUI pages through ids instead)."""
+        ids = self.search_ids(query)
+        out: list[MemberRecord] = []
+        for start in range(0, len(ids), 500):
+            out.extend(self.get_many(ids[start : start + 500]))
+        return out
+
+    # ---- mutations -----------------------------------------------------------------------------
+    def _check(self, session: Session, values: MemberFields, *, member_id: int | None, branch_id: int):
+        values = rules.normalise(values)
+        issues = rules.validate(values)
+        if values.id_number:
+            clash = session.execute(
+                select(Member.id, Member.name).where(Member.id_number == values.id_number)
+            ).first()
+            if clash and clash.id != member_id:
+                issues.append(FieldIssue("id_number", f"与已有党员“{clash.name}”的公民身份号码重复"))
+        if values.group_id is not None:
+            group_branch = session.scalar(
+                select(PartyGroup.branch_id).where(PartyGroup.id == values.group_id)
+            )
+            if group_branch != branch_id:
+                issues.append(FieldIssue("group_id", "所选党小组不存在或不属于本支部"))
+        if issues:
+            raise ValidationError(issues)
+        return values
+
+    @staticmethod
+    def _apply(member: Member, values: MemberFields) -> list[str]:
+        changed = []
+        for name in MemberFields.names():
+            new = getattr(values, name)
+            if getattr(member, name) != new:
+                setattr(member, name, new)
+                changed.append(name)
+        if "name" in changed or not member.name_pinyin:
+            member.name_initials, member.name_pinyin = name_pinyin(member.name)
+        return changed
+
+    def create(self, values: MemberFields, *, branch_id: int | None = None) -> MemberRecord:
+        with self.db.write("新增党员档案") as session:
+            branch_id = branch_id or current_branch_id(session)
+            values = self._check(session, values, member_id=None, branch_id=branch_id)
+            member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE.value)
+            self._apply(member, values)
+            session.add(member)
+            session.flush()
+            member_id = member.id
+        return self.get(member_id)
+
+    def update(self, member_id: int, values: MemberFields) -> SaveResult:
+        with self.db.write("修改党员档案") as session:
+            member = session.get(Member, member_id)
+            if member is None:
+                raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+            values = self._check(session, values.editable(), member_id=member_id, branch_id=member.branch_id)
+            changed = self._apply(member, values)
+        return SaveResult(self.get(member_id), changed)
+
+    def change_status(self, member_id: int, change: StatusChange) -> MemberRecord:
+        try:
+            target = MemberStatus(change.to_status)
+        except ValueError:
+            raise ValidationError([FieldIssue("status", "未知的党籍状态")]) from None
+        issues = []
+        if not change.reason.strip():
+            issues.append(FieldIssue("status_reason", "请填写变更原因"))
+        if change.date > dt.date.today():
+            issues.append(FieldIssue("status_date", "变更日期不能是将来的日期"))
+        with self.db.write(f"党籍状态变更：{target.label}") as session:
+            member = session.get(Member, member_id)
+            if member is None:
+                raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+            current = MemberStatus(member.status)
+            if current is target:
+                issues.append(FieldIssue("status", f"该党员当前状态已是“{target.label}”"))
+            if target is MemberStatus.CANCELLED and member.member_type != MemberType.PROBATIONARY.value:
+                issues.append(FieldIssue("status", "只有预备党员才能取消预备党员资格"))
+            if member.join_date and change.date < member.join_date:
+                issues.append(FieldIssue("status_date", "变更日期不能早于入党日期"))
+            if issues:
+                raise ValidationError(issues)
+            session.add(
+                MemberStatusChange(
+                    member_id=member_id,
+                    date=change.date,
+                    from_status=current.value,
+                    to_status=target.value,
+                    reason=change.reason.strip(),
+                    letter_no=change.letter_no.strip(),
+                    destination=change.destination.strip(),
+                    letter_valid_until=change.letter_valid_until,
+                )
+            )
+            member.status = target.value
+            member.status_date = change.date
+            member.status_reason = change.reason.strip()
+        return self.get(member_id)
+
+    def status_history(self, member_id: int) -> list[StatusChangeRecord]:
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(MemberStatusChange)
+                .where(MemberStatusChange.member_id == member_id)
+                .order_by(MemberStatusChange.date, MemberStatusChange.id)
+            ).all()
+            return [
+                StatusChangeRecord(
+                    r.id,
+                    r.date,
+                    r.from_status,
+                    r.to_status,
+                    r.reason,
+                    r.letter_no,
+                    r.destination,
+                    r.letter_valid_until,
+                )
+                for r in rows
+            ]
+
+    # ---- awards and punishments ----------------------------------------------------------------
+    def awards(self, member_id: int) -> list[AwardRecord]:
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(MemberAward).where(MemberAward.member_id == member_id).order_by(MemberAward.date)
+            ).all()
+            return [_award_record(r) for r in rows]
+
+    def add_award(self, member_id: int, values: AwardFields) -> AwardRecord:
+        issues = []
+        if not values.title.strip():
+            issues.append(FieldIssue("title", "奖惩名称不能为空"))
+        if values.kind not in {k.value for k in AwardKind}:
+            issues.append(FieldIssue("kind", "只能是奖励或惩处"))
+        if values.date > dt.date.today():
+            issues.append(FieldIssue("date", "奖惩日期不能是将来的日期"))
+        if issues:
+            raise ValidationError(issues)
+        with self.db.write("登记奖惩") as session:
+            if session.get(Member, member_id) is None:
+                raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+            row = MemberAward(member_id=member_id, **_award_values(values))
+            session.add(row)
+            session.flush()
+            return _award_record(row)
+
+    def remove_award(self, award_id: int) -> None:
+        with self.db.write("删除奖惩记录") as session:
+            row = session.get(MemberAward, award_id)
+            if row is None:
+                raise NotFoundError("奖惩记录不存在")
+            session.delete(row)
+
+    def groups(self, branch_id: int | None = None) -> list[tuple[int, str]]:
+        with self.db.read() as session:
+            branch_id = branch_id or current_branch_id(session)
+            return list(
+                session.execute(
+                    select(PartyGroup.id, PartyGroup.name)
+                    .where(PartyGroup.branch_id == branch_id)
+                    .order_by(PartyGroup.sort_order, PartyGroup.id)
+                ).tuples()
+            )
+
+
+def _award_values(values: AwardFields) -> dict:
+    return {
+        "kind": values.kind,
+        "date": values.date,
+        "title": values.title.strip(),
+        "issuer": values.issuer.strip(),
+        "level": values.level.strip(),
+        "notes": values.notes.strip(),
+    }
+
+
+def _award_record(row: MemberAward) -> AwardRecord:
+    return AwardRecord(
+        id=row.id, member_id=row.member_id, kind=row.kind, date=row.date, title=row.title,
+        issuer=row.issuer, level=row.level, notes=row.notes,
+    )  # fmt: skip
