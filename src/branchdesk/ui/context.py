@@ -1,0 +1,22 @@
+"""What every page and dialog is given: the open database and the services over it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from branchdesk.config import Location
+from branchdesk.db.engine import Database
+from branchdesk.services.branch import BranchService
+from branchdesk.services.members import MemberService
+
+
+@dataclass
+class AppContext:
+    db: Database
+    location: Location
+    members: MemberService = field(init=False)
+    branch: BranchService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.members = MemberService(self.db)
+        self.branch = BranchService(self.db)

@@ -1,0 +1,66 @@
+"""Shared fixtures: a fresh migrated database with one branch, and the services over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    path = tmp_path / "data"
+    path.mkdir()
+    monkeypatch.setenv("BRANCHDESK_DATA_DIR", str(path))
+    monkeypatch.delenv("BRANCHDESK_DB", raising=False)
+    return path
+
+
+@pytest.fixture
+def location(tmp_path, data_dir):
+    from branchdesk.config import resolve_location
+
+    return resolve_location(str(tmp_path / "branchdesk.sqlite"))
+
+
+@pytest.fixture
+def empty_db(location):
+    """A migrated database without any branch (first run)."""
+    from branchdesk.db.migrate import open_database
+
+    db, _ = open_database(location, user="测试用户")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def db(empty_db):
+    """A migrated database holding one branch with two party groups."""
+    from branchdesk.services.branch import BranchProfile, BranchService
+
+    branch = BranchService(empty_db)
+    branch.save_profile(
+        BranchProfile(
+            name="测试学院教工第一党支部", founded_on=dt.date(2010, 6, 1), higher_committee="测试学院党委"
+        )
+    )
+    branch.add_group("第一党小组")
+    branch.add_group("第二党小组")
+    return empty_db
+
+
+@pytest.fixture
+def members(db):
+    from branchdesk.services.members import MemberService
+
+    return MemberService(db)
+
+
+@pytest.fixture
+def branch(db):
+    from branchdesk.services.branch import BranchService
+
+    return BranchService(db)
