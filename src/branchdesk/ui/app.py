@@ -1,0 +1,274 @@
+"""Application start-up: QApplication, the bundled font, error reporting, the database, the window.
+
+The start-up path stays lean: openpyxl, reportlab and alembic (when no upgrade is due) are not imported
+here; the pages and dialogs that need them import them when first used.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from branchdesk import APP_NAME, APP_TITLE
+
+log = logging.getLogger("branchdesk")
+
+_IMPORTED_AT = time.perf_counter()
+
+
+def _uptime_at_import() -> float:
+    """Seconds between process start and the import of this module (Linux /proc; 10 ms resolution)."""
+    try:
+        with open("/proc/self/stat", "rb") as stat:
+            raw = stat.read()
+        fields = raw[raw.rindex(b")") + 2 :].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start time in clock ticks
+        return max(time.clock_gettime(time.CLOCK_BOOTTIME) - started, 0.0)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
+_UPTIME_AT_IMPORT = _uptime_at_import()
+
+
+def since_start() -> float:
+    """Seconds since the process started."""
+    return _UPTIME_AT_IMPORT + time.perf_counter() - _IMPORTED_AT
+
+
+# ---- logging and unexpected errors ---------------------------------------------------------------
+def log_file_path() -> Path:
+    from branchdesk.config import data_dir
+
+    return data_dir() / "logs" / "branchdesk.log"
+
+
+def setup_logging() -> Path:
+    from logging.handlers import RotatingFileHandler
+
+    path = log_file_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return path
+
+
+class _ErrorReporter:
+    """sys.excepthook: log the traceback, then tell the user in Chinese instead of dying silently."""
+
+    def __init__(self, log_path: Path, *, interactive: bool):
+        self.log_path = log_path
+        self.interactive = interactive
+        self._showing = False
+
+    def __call__(self, exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
+        traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
+        if not self.interactive or self._showing:
+            return
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is None:
+            return
+        self._showing = True
+        try:
+            QMessageBox.critical(
+                QApplication.activeWindow(),
+                "程序错误",
+                "程序遇到意外错误，刚才的操作可能没有完成（已保存的数据不受影响）。\n\n"
+                f"错误信息：{exc}\n\n"
+                f"详细情况已记录到日志文件：\n{self.log_path}\n\n"
+                "如果问题反复出现，请把这个日志文件发给技术支持人员。",
+            )
+        finally:
+            self._showing = False
+
+
+# ---- Qt set-up ---------------------------------------------------------------------------------
+def install_font(app) -> str | None:
+    """Register the bundled CJK font and make it the application font; None (and a warning) if it fails."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    from branchdesk.resources import font_path
+
+    try:
+        path = font_path()
+    except FileNotFoundError as exc:
+        log.warning("bundled font missing: %s", exc)
+        return None
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("could not register the bundled font %s; using the system fonts", path)
+        return None
+    family = next((f for f in families if "Mono" not in f), families[0])
+    font = QFont(app.font())
+    font.setFamilies([family, *[f for f in font.families() if f != family]])
+    if font.pointSizeF() > 0 and font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    app.setFont(font)
+    return family
+
+
+def create_application():
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        # Qt 6 always scales for high DPI; pass fractional factors (125 %, 150 %) through unrounded.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        QCoreApplication.setOrganizationName(APP_NAME)
+        QCoreApplication.setApplicationName(APP_NAME)
+        app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
+        QGuiApplication.setApplicationDisplayName(APP_TITLE)
+    return app
+
+
+class _PaintProbe:
+    """Notes when a widget is first painted (the smoke test waits for it)."""
+
+    def __init__(self, widget):
+        from PySide6.QtCore import QEvent, QObject
+
+        self.painted_at: float | None = None
+        probe = self
+
+        class _Filter(QObject):
+            def eventFilter(self, obj, event):
+                if event.type() == QEvent.Type.Paint and probe.painted_at is None:
+                    probe.painted_at = since_start()
+                return False
+
+        self._filter = _Filter(widget)
+        widget.installEventFilter(self._filter)
+
+
+def _has_display() -> bool:
+    return bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    )
+
+
+def _fail(message: str, *, smoke: bool) -> int:
+    log.error(message)
+    if smoke:
+        print(f"错误：{message}", file=sys.stderr)
+    else:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "无法打开数据库", message)
+    return 2
+
+
+# ---- the entry point -----------------------------------------------------------------------------
+def _import_core() -> None:
+    """Import the Qt-free layers before PySide6.
+
+    PySide6 installs an import hook that inspects every module imported after it; importing SQLAlchemy,
+    the models and the services first saves about a quarter of a second of start-up.
+    """
+    import branchdesk.config
+    import branchdesk.db.migrate
+    import branchdesk.domain.dates
+    import branchdesk.domain.members
+    import branchdesk.services.members
+    import branchdesk.ui.context  # noqa: F401
+
+
+def run(db: str | None = None, smoke: bool = False) -> int:
+    marks = {"python": since_start()}
+    _import_core()
+    marks["core"] = since_start()
+    if smoke and sys.platform.startswith("linux") and not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # self-test on a headless machine
+    app = create_application()
+    family = install_font(app)
+    log_path = setup_logging()
+    sys.excepthook = _ErrorReporter(log_path, interactive=not smoke)
+    if family is None:
+        log.warning("Chinese text may not render: no CJK font registered")
+    marks["qt"] = since_start()
+
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import DatabaseTooNewError, open_database
+
+    try:
+        location = resolve_location(db)
+    except Exception as exc:
+        return _fail(f"数据库地址无效：{db}\n\n{exc}", smoke=smoke)
+    where = location.sqlite_path or location.url
+    try:
+        database, migration = open_database(location)
+    except DatabaseTooNewError as exc:
+        return _fail(str(exc), smoke=smoke)
+    except Exception as exc:
+        log.exception("cannot open database %s", where)
+        return _fail(
+            f"无法打开数据库：{where}\n\n{exc}\n\n请检查文件是否存在、是否有读写权限，以及文件是否已损坏。"
+            "（可以用“备份数据库”保存的备份文件恢复。）",
+            smoke=smoke,
+        )
+
+    from branchdesk.ui.context import AppContext
+
+    ctx = AppContext(database, location)
+    try:
+        has_branch = ctx.branch.has_branch()
+        if not has_branch and not smoke:
+            from branchdesk.ui.first_run import ensure_branch
+
+            if not ensure_branch(ctx):
+                return 0
+        marks["database"] = since_start()
+
+        from branchdesk.ui.main_window import MainWindow
+
+        window = MainWindow(ctx)
+        if migration.upgraded and migration.backup is not None:
+            window.statusBar().showMessage(
+                f"数据库已升级（结构版本 {migration.before} → {migration.after}），升级前的备份：{migration.backup}"
+            )
+        marks["window"] = since_start()
+        page = window.members_page
+        probe = _PaintProbe(page.table.viewport() if page is not None else window)
+        window.show()
+        if smoke:
+            return _smoke_finish(app, ctx, probe, marks)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(
+            0, lambda: log.info("main window painted %.3f s after process start", since_start())
+        )
+        return app.exec()
+    finally:
+        database.dispose()
+
+
+def _smoke_finish(app, ctx, probe: _PaintProbe, marks: dict[str, float]) -> int:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.perf_counter() + 10
+    while probe.painted_at is None and time.perf_counter() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    if probe.painted_at is None:
+        print("错误：窗口没有在 10 秒内完成绘制", file=sys.stderr)
+        return 1
+    from branchdesk.services.members import MemberQuery
+
+    members = ctx.members.count(MemberQuery()) if ctx.branch.has_branch() else 0
+    steps = " ".join(f"{name}={at:.3f}" for name, at in marks.items())
+    print(f"smoke ok: members={members} first_paint={probe.painted_at:.3f}s ({steps})")
+    sys.stdout.flush()
+    return 0

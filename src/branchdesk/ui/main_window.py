@@ -1,0 +1,286 @@
+"""The main window: navigation between the areas, menus, status bar, remembered geometry."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from branchdesk import APP_NAME, APP_TITLE, __version__
+from branchdesk.services.members import MemberQuery
+from branchdesk.ui.context import AppContext
+from branchdesk.ui.pages.placeholder import PlaceholderPage
+from branchdesk.ui.widgets.nav import Area, NavList
+
+log = logging.getLogger(__name__)
+
+AREAS: list[Area] = [
+    Area("members", "成员档案"),
+    Area("development", "发展党员"),
+    Area("meetings", "会议记录"),
+    Area("ledgers", "台账打印"),
+    Area("settings", "设置"),
+]
+
+COMING: dict[str, list[str]] = {
+    "development": [
+        "入党申请人、入党积极分子、发展对象、预备党员的登记和培养记录",
+        "按《中国共产党发展党员工作细则》的 5 个阶段 25 个步骤逐步办理，自动检查时间间隔和程序",
+        "预备期满、培养期满等到期提醒",
+    ],
+    "meetings": [
+        "“三会一课”（支部党员大会、支部委员会会议、党小组会、党课）、主题党日和组织生活会的记录",
+        "出席、请假统计和表决计票",
+        "按月、按季度检查会议次数是否符合要求",
+    ],
+    "ledgers": [
+        "党员花名册、发展党员工作台账、会议记录等台账的预览、打印和导出（PDF、Excel）",
+        "迎接检查的资料包一键生成",
+    ],
+}
+
+SETTINGS_ORG = APP_NAME
+SETTINGS_APP = APP_NAME
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, settings: QSettings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = settings if settings is not None else QSettings(SETTINGS_ORG, SETTINGS_APP)
+        self.setObjectName("mainWindow")
+        self._has_branch = ctx.branch.has_branch()
+
+        self.nav = NavList(AREAS)
+        self.stack = QStackedWidget()
+        self._pages: dict[str, QWidget] = {}
+        self.members_page = None
+        if self._has_branch:
+            from branchdesk.ui.pages.members import MembersPage
+
+            self.members_page = MembersPage(ctx)
+            self.members_page.activate_requested.connect(lambda: self.show_area("members"))
+            self.members_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.members_page.members_changed.connect(self.update_member_count)
+            self._pages["members"] = self.members_page
+        else:  # only reachable in smoke mode: nothing is created then
+            self._pages["members"] = PlaceholderPage("成员档案", ["尚未建立支部：请先新建支部或生成演示数据"])
+        for area in AREAS:
+            page = self._pages.get(area.key)
+            if page is None and area.key in COMING:
+                page = PlaceholderPage(area.title, COMING[area.key])
+                self._pages[area.key] = page
+            self.stack.addWidget(page if page is not None else QWidget())  # settings: built when first shown
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.refresh_title()
+        self.update_member_count()
+        self.nav.setCurrentRow(0)
+        self._restore_state()
+
+    # ---- construction --------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        page = self.members_page
+        actions = page.actions_for_menu if page is not None else {}
+
+        file_menu = bar.addMenu("文件(&F)")
+        if actions:
+            file_menu.addAction(actions["import"])
+            file_menu.addAction(actions["export"])
+            file_menu.addSeparator()
+        self.action_backup = QAction("备份数据库…", self)
+        self.action_backup.setStatusTip("把数据库完整复制到一个备份文件")
+        self.action_backup.triggered.connect(self.backup_database)
+        file_menu.addAction(self.action_backup)
+        file_menu.addSeparator()
+        self.action_quit = QAction("退出", self)
+        self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.action_quit.triggered.connect(self.close)
+        file_menu.addAction(self.action_quit)
+
+        edit_menu = bar.addMenu("编辑(&E)")
+        if actions:
+            for key in ("add", "edit", "status"):
+                edit_menu.addAction(actions[key])
+            edit_menu.addSeparator()
+            edit_menu.addAction(actions["find"])
+        edit_menu.setEnabled(bool(actions))
+
+        view_menu = bar.addMenu("视图(&V)")
+        self.area_actions: list[QAction] = []
+        for number, area in enumerate(AREAS, start=1):
+            action = QAction(area.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, key=area.key: self.show_area(key))
+            view_menu.addAction(action)
+            self.area_actions.append(action)
+
+        help_menu = bar.addMenu("帮助(&H)")
+        self.action_about = QAction("关于", self)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.action_about.triggered.connect(self.show_about)
+        help_menu.addAction(self.action_about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.location_label = QLabel()
+        self.location_label.setObjectName("dbLocation")
+        where = self.ctx.location.sqlite_path or self.ctx.location.url
+        text = f"数据库：{where}"
+        self.location_label.setToolTip(text)
+        self.location_label.setText(
+            self.location_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 460)
+        )
+        self.count_label = QLabel()
+        self.count_label.setObjectName("rosterCount")
+        for label in (self.location_label, self.count_label):
+            label.setContentsMargins(10, 0, 10, 0)
+        bar.addPermanentWidget(self.location_label)
+        bar.addPermanentWidget(self.count_label)
+
+    # ---- areas ---------------------------------------------------------------------------------
+    def show_area(self, key: str) -> None:
+        row = self.nav.index_of(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+
+    def current_area(self) -> str:
+        return AREAS[self.stack.currentIndex()].key
+
+    def page(self, key: str) -> QWidget:
+        return self.stack.widget(self.nav.index_of(key))
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        previous = AREAS[self.stack.currentIndex()].key if self.stack.currentIndex() >= 0 else None
+        key = AREAS[row].key
+        if key not in self._pages:
+            self._build_lazy_page(row, key)
+        self.stack.setCurrentIndex(row)
+        if previous == "settings" and key != "settings":
+            self.refresh_title()  # the branch name or groups may have changed there
+        if key == "members" and self.members_page is not None and previous is not None:
+            self.members_page.reload_groups()
+
+    def _build_lazy_page(self, row: int, key: str) -> None:
+        page: QWidget
+        try:
+            settings_page = importlib.import_module("branchdesk.ui.pages.settings").SettingsPage
+            page = settings_page(self.ctx)
+        except (ImportError, AttributeError):
+            log.exception("settings page is missing")
+            page = PlaceholderPage("设置", ["支部信息、党小组、支部委员会和程序设置"])
+        old = self.stack.widget(row)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self.stack.insertWidget(row, page)
+        self._pages[key] = page
+
+    # ---- status --------------------------------------------------------------------------------
+    def refresh_title(self) -> None:
+        name = self.ctx.branch.profile().name if self._has_branch else "尚未建立支部"
+        self.setWindowTitle(f"{APP_TITLE} — {name}")
+
+    def update_member_count(self) -> None:
+        if not self._has_branch:
+            self.count_label.setText("在册党员 0 人")
+            return
+        self.count_label.setText(f"在册党员 {self.ctx.members.count(MemberQuery())} 人")
+
+    # ---- file actions --------------------------------------------------------------------------
+    def backup_database(self) -> None:
+        from branchdesk.db.backup import BackupError, backup_sqlite, timestamped_name
+
+        source = self.ctx.location.sqlite_path
+        if source is None:
+            QMessageBox.information(
+                self, "备份数据库", "PostgreSQL 数据库请由服务器管理员使用 pg_dump 备份。"
+            )
+            return
+        default = self.ctx.location.backup_dir() / timestamped_name("手动备份")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "备份数据库", str(default), "SQLite 数据库 (*.sqlite);;所有文件 (*)"
+        )
+        if not target:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            path = backup_sqlite(source, Path(target))
+        except (BackupError, OSError) as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, "备份失败", f"备份没有完成：{exc}")
+            return
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(f"已备份到：{path}", 10000)
+        QMessageBox.information(self, "备份完成", f"数据库已完整备份到：\n{path}")
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"关于{APP_TITLE}",
+            f"<h3>{APP_TITLE}</h3>"
+            f"<p>版本 {__version__}</p>"
+            "<p>离线使用的党支部工作软件：党员档案、发展党员、会议记录、台账打印。"
+            "所有数据只保存在本机数据库中。</p>"
+            "<p>界面字体：文泉驿微米黑（WenQuanYi Micro Hei），Apache 2.0 许可。</p>",
+        )
+
+    # ---- window state --------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self._default_geometry()
+        state = self.settings.value("main_window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        if self.members_page is not None:
+            self.members_page.restore_state(self.settings)
+
+    def _default_geometry(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is None or screen.width() < 200:
+            self.resize(1280, 780)
+            return
+        width = min(1600, int(screen.width() * 0.94))
+        height = min(960, int(screen.height() * 0.9))
+        self.resize(width, height)
+        self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
+
+    def save_state(self) -> None:
+        self.settings.setValue("main_window/geometry", self.saveGeometry())
+        self.settings.setValue("main_window/state", self.saveState())
+        if self.members_page is not None:
+            self.members_page.save_state(self.settings)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,276 @@
+"""The member list as a Qt table model: an id list from SQL plus a row cache filled in blocks.
+
+Sorting, filtering and search run in the database (`MemberService.search_ids`); the model only fetches
+the rows the view asks for. Changes arrive as row removals/insertions, a layout change (re-sorting) and
+`dataChanged`, never a reset, so that selection and scroll position survive an edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from branchdesk.domain.members import MemberRecord
+from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus
+from branchdesk.services.members import MemberQuery, MemberService
+
+MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@dataclass(frozen=True)
+class MemberColumn:
+    key: str  # the MemberQuery sort key
+    title: str
+    text: Callable[[MemberRecord], str]
+    sample: str  # typical widest content, for the initial column width
+
+
+COLUMNS: tuple[MemberColumn, ...] = (
+    MemberColumn("name", MEMBER_FIELD_LABELS["name"], lambda r: r.name, "欧阳晓明"),
+    MemberColumn("sex", MEMBER_FIELD_LABELS["sex"], lambda r: r.sex, "性别"),
+    MemberColumn(
+        "birth_date", MEMBER_FIELD_LABELS["birth_date"], lambda r: _date(r.birth_date), "0000-00-00"
+    ),
+    MemberColumn("member_type", MEMBER_FIELD_LABELS["member_type"], lambda r: r.type_label, "正式党员"),
+    MemberColumn("group", MEMBER_FIELD_LABELS["group_id"], lambda r: r.group_name, "第一党小组"),
+    MemberColumn("join_date", MEMBER_FIELD_LABELS["join_date"], lambda r: _date(r.join_date), "0000-00-00"),
+    MemberColumn(
+        "conversion_date",
+        MEMBER_FIELD_LABELS["conversion_date"],
+        lambda r: _date(r.conversion_date),
+        "0000-00-00",
+    ),
+    MemberColumn("education", MEMBER_FIELD_LABELS["education"], lambda r: r.education, "研究生（硕士）"),
+    MemberColumn(
+        "work_unit", MEMBER_FIELD_LABELS["work_unit"], lambda r: r.work_unit, "计算机学院软件工程系"
+    ),
+    MemberColumn("mobile", MEMBER_FIELD_LABELS["mobile"], lambda r: r.mobile, "13800000000"),
+    MemberColumn("status", MEMBER_FIELD_LABELS["status"], lambda r: r.status_label, "停止党籍"),
+)
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+
+_INACTIVE = QBrush(QColor("#8a8a8a"))
+_MAX_REORDER_RUNS = 200  # beyond this many removed runs a reset is cheaper than row-by-row removal
+
+
+class MemberTableModel(QAbstractTableModel):
+    """Rows are member ids in query order; records are fetched `block` at a time as the view shows them."""
+
+    count_changed = Signal(int)
+
+    def __init__(
+        self,
+        service: MemberService,
+        query: MemberQuery | None = None,
+        parent=None,
+        *,
+        block: int = 100,
+        cache_limit: int = 5000,
+    ):
+        super().__init__(parent)
+        self._service = service
+        self._query = query or MemberQuery()
+        self._block = block
+        self._cache_limit = max(cache_limit, block * 4)
+        self._cache: OrderedDict[int, MemberRecord] = OrderedDict()
+        self._ids: list[int] = service.search_ids(self._query)
+        self._positions: dict[int, int] | None = None
+        self.fetches = 0  # how many block fetches ran (tests and benchmarks look at it)
+
+    # ---- Qt model API --------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        if role == MEMBER_ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            RECORD_ROLE,
+        ):
+            return None
+        record = self.record(index.row())
+        if record is None:
+            return None
+        if role == RECORD_ROLE:
+            return record
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return None if record.status == MemberStatus.ACTIVE.value else _INACTIVE
+        text = COLUMNS[index.column()].text(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if record.status != MemberStatus.ACTIVE.value and record.status_reason:
+                return f"{record.name}：{record.status_label}（{record.status_reason}）"
+            return text or None
+        return text
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section].title if 0 <= section < len(COLUMNS) else None
+        return str(section + 1) if 0 <= section < len(self._ids) else None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        key = COLUMNS[column].key
+        if key == self._query.sort and descending == self._query.descending:
+            return
+        self._query = replace(self._query, sort=key, descending=descending)
+        self._sync(self._service.search_ids(self._query))
+
+    # ---- what the page calls -------------------------------------------------------------------
+    @property
+    def query(self) -> MemberQuery:
+        return self._query
+
+    def sort_column(self) -> int:
+        return COLUMN_KEYS.index(self._query.sort) if self._query.sort in COLUMN_KEYS else 0
+
+    def sort_order(self) -> Qt.SortOrder:
+        return Qt.SortOrder.DescendingOrder if self._query.descending else Qt.SortOrder.AscendingOrder
+
+    def set_query(self, query: MemberQuery) -> None:
+        """A new search or filter: a fresh id list (a model reset; the old selection no longer applies)."""
+        ids = self._service.search_ids(query)
+        self.beginResetModel()
+        self._query = query
+        self._ids = ids
+        self._positions = None
+        self.endResetModel()
+        self.count_changed.emit(len(self._ids))
+
+    def reload(self) -> None:
+        """Re-read everything (after an import), keeping the selection where the rows still exist."""
+        self._cache.clear()
+        self._sync(self._service.search_ids(self._query))
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
+    def refresh_member(self, member_id: int) -> None:
+        """One member changed: re-read its row; it may move (sort), or leave the list (filter)."""
+        self._cache.pop(member_id, None)
+        self._sync(self._service.search_ids(self._query), changed=[member_id])
+
+    def member_added(self, record: MemberRecord) -> int | None:
+        """A new member: insert it where the query puts it. Returns its row, or None if filtered out."""
+        self._cache.pop(record.id, None)
+        self._sync(self._service.search_ids(self._query), changed=[record.id])
+        return self.row_of(record.id)
+
+    def member_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, member_id: int) -> int | None:
+        if self._positions is None:
+            self._positions = {mid: row for row, mid in enumerate(self._ids)}
+        return self._positions.get(member_id)
+
+    def record(self, row: int) -> MemberRecord | None:
+        """The record shown in `row`, fetching its block of rows if it is not cached yet."""
+        if not 0 <= row < len(self._ids):
+            return None
+        member_id = self._ids[row]
+        record = self._cache.get(member_id)
+        if record is None:
+            self._fetch_block(row)
+            record = self._cache.get(member_id)
+        return record
+
+    # ---- internals -----------------------------------------------------------------------------
+    def _fetch_block(self, row: int) -> None:
+        start = row - row % self._block
+        wanted = [mid for mid in self._ids[start : start + self._block] if mid not in self._cache]
+        if not wanted:
+            return
+        self.fetches += 1
+        for record in self._service.get_many(wanted):
+            self._cache[record.id] = record
+        while len(self._cache) > self._cache_limit:
+            self._cache.popitem(last=False)
+
+    def _sync(self, new_ids: Sequence[int], changed: Iterable[int] = ()) -> None:
+        """Move from the current id list to `new_ids` with removals, insertions and one layout change."""
+        new_ids = list(new_ids)
+        old_count = len(self._ids)
+        new_set = set(new_ids)
+        removed_rows = [row for row, mid in enumerate(self._ids) if mid not in new_set]
+        runs = _runs(removed_rows)
+        if len(runs) > _MAX_REORDER_RUNS:
+            self.beginResetModel()
+            self._ids = new_ids
+            self._positions = None
+            self.endResetModel()
+            self.count_changed.emit(len(self._ids))
+            return
+        for first, last in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first : last + 1]
+            self._positions = None
+            self.endRemoveRows()
+        present = set(self._ids)
+        added = [mid for mid in new_ids if mid not in present]
+        if added:
+            start = len(self._ids)
+            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
+            self._ids.extend(added)
+            self._positions = None
+            self.endInsertRows()
+        if self._ids != new_ids:
+            self.layoutAboutToBeChanged.emit()
+            positions = {mid: row for row, mid in enumerate(new_ids)}
+            old_persistent = self.persistentIndexList()
+            new_persistent = [
+                self.createIndex(positions[self._ids[p.row()]], p.column()) if p.isValid() else QModelIndex()
+                for p in old_persistent
+            ]
+            self._ids = new_ids
+            self._positions = positions
+            self.changePersistentIndexList(old_persistent, new_persistent)
+            self.layoutChanged.emit()
+        for member_id in changed:
+            row = self.row_of(member_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if len(self._ids) != old_count or runs or added:
+            self.count_changed.emit(len(self._ids))
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as contiguous (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

@@ -1,0 +1,398 @@
+"""成员档案: the member list with search as you type, filters, a read-only summary and the edit actions."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from branchdesk.domain.vocab import MemberStatus, MemberType
+from branchdesk.services.members import MemberQuery
+from branchdesk.ui.context import AppContext
+from branchdesk.ui.models.member_table import COLUMNS, MemberTableModel
+from branchdesk.ui.widgets.member_detail import MemberDetail
+from branchdesk.ui.widgets.search_box import SearchBox
+
+log = logging.getLogger(__name__)
+
+SEARCH_PLACEHOLDER = "姓名、拼音首字母、身份证号或手机号"
+
+_ACTIVE = frozenset({MemberStatus.ACTIVE.value})
+_INACTIVE = frozenset(s.value for s in MemberStatus if s is not MemberStatus.ACTIVE)
+
+# (label, statuses) — None means every status
+STATUS_FILTERS: list[tuple[str, frozenset[str] | None]] = [
+    (f"在册（{MemberStatus.ACTIVE.label}）", _ACTIVE),
+    ("全部", None),
+    ("全部非在册", _INACTIVE),
+    *[(s.label, frozenset({s.value})) for s in MemberStatus if s is not MemberStatus.ACTIVE],
+]
+TYPE_FILTERS: list[tuple[str, frozenset[str] | None]] = [
+    ("全部", None),
+    *[(t.label, frozenset({t.value})) for t in MemberType],
+]
+NO_GROUP_LABEL = "未分组"
+
+
+def load_component(parent: QWidget, module: str, name: str):
+    """A dialog or function from another part of the GUI, imported when first used (lean start-up)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        log.exception("component %s.%s is missing", module, name)
+        QMessageBox.warning(parent, "功能不可用", "程序缺少此功能所需的组件，请重新安装 branchdesk。")
+        return None
+
+
+class MembersPage(QWidget):
+    count_changed = Signal(int)  # rows in the current list
+    members_changed = Signal()  # something was saved: the status bar recounts
+    message = Signal(str)  # a line for the status bar
+    activate_requested = Signal()  # an action wants this page in front
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._groups: list[tuple[int, str]] = []
+
+        # ---- filters row
+        self.search = SearchBox(SEARCH_PLACEHOLDER)
+        self.search.setObjectName("memberSearch")
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(SEARCH_PLACEHOLDER) + 48)
+        self.type_filter = QComboBox()
+        for label, _ in TYPE_FILTERS:
+            self.type_filter.addItem(label)
+        self.status_filter = QComboBox()
+        for label, _ in STATUS_FILTERS:
+            self.status_filter.addItem(label)
+        self.group_filter = QComboBox()
+        self.group_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("memberCount")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for text, combo in (("人员类别", self.type_filter), ("党籍状态", self.status_filter),
+                            ("党小组", self.group_filter)):  # fmt: skip
+            label = QLabel(text + "：")
+            label.setBuddy(combo)
+            filters.addSpacing(8)
+            filters.addWidget(label)
+            filters.addWidget(combo)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+
+        # ---- table and summary
+        self.model = MemberTableModel(ctx.members, MemberQuery(), self)
+        self.table = QTableView()
+        self.table.setObjectName("memberTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setCornerButtonEnabled(False)
+        metrics = self.table.fontMetrics()
+        vheader = self.table.verticalHeader()
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(metrics.height() + 10)
+        vheader.hide()  # the count label says how many; the width goes to the columns
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, spec in enumerate(COLUMNS):
+            width = max(metrics.horizontalAdvance(spec.sample), metrics.horizontalAdvance(spec.title))
+            header.resizeSection(column, width + 14)
+        header.setSortIndicator(self.model.sort_column(), self.model.sort_order())
+        self.table.setSortingEnabled(True)
+
+        self.detail = MemberDetail()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([1000, 270])
+
+        # ---- actions and buttons
+        self.action_add = self._action(
+            "新增党员…", "新增一名党员的档案", QKeySequence("Ctrl+N"), self.add_member
+        )
+        self.action_edit = self._action(
+            "编辑…", "查看和修改所选党员的档案（Enter）", QKeySequence("Ctrl+O"), self.edit_member
+        )
+        self.action_status = self._action(
+            "变更党籍状态…", "组织关系转出、停止党籍、去世等（不会删除档案）", None, self.change_status
+        )
+        self.action_import = self._action(
+            "导入花名册…", "从 Excel 花名册导入党员", QKeySequence("Ctrl+I"), self.import_members
+        )
+        self.action_export = self._action(
+            "导出花名册…", "把党员花名册导出为 Excel 文件", QKeySequence("Ctrl+E"), self.export_roster
+        )
+        self.action_find = self._action("查找", "转到搜索框", QKeySequence("Ctrl+F"), self.focus_search)
+
+        buttons = QHBoxLayout()
+        for action, short in ((self.action_add, "新增"), (self.action_edit, "编辑"),
+                              (self.action_status, "变更状态"), (self.action_import, "导入"),
+                              (self.action_export, "导出")):  # fmt: skip
+            action.setIconText(short)  # what the button shows; the menu shows the full text
+            if action is self.action_import:
+                buttons.addSpacing(16)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumWidth(72)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        hint = QLabel("双击或按 Enter 打开档案")
+        hint.setEnabled(False)
+        buttons.addWidget(hint)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 8)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(buttons)
+
+        # ---- wiring
+        self.search.search_requested.connect(self.apply_filters)
+        self.type_filter.currentIndexChanged.connect(self.apply_filters)
+        self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.group_filter.currentIndexChanged.connect(self.apply_filters)
+        self.model.count_changed.connect(self._show_count)
+        self.model.dataChanged.connect(self._on_data_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda index: self.edit_member(self.model.member_id(index.row())))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.edit_member)
+        self.reload_groups()
+        self._show_count(self.model.rowCount())
+        if self.model.rowCount():
+            self.select_row(0, scroll=False)
+        else:
+            self._on_selection()
+
+    def _action(self, text, tip, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    @property
+    def actions_for_menu(self) -> dict[str, QAction]:
+        return {
+            "add": self.action_add,
+            "edit": self.action_edit,
+            "status": self.action_status,
+            "import": self.action_import,
+            "export": self.action_export,
+            "find": self.action_find,
+        }
+
+    # ---- filters -------------------------------------------------------------------------------
+    def reload_groups(self) -> None:
+        """Refill the party-group filter (groups may have been added in 设置), keeping the choice."""
+        groups = self.ctx.members.groups()
+        if groups == self._groups and self.group_filter.count():
+            return
+        previous = self._group_choice()
+        self._groups = groups
+        self.group_filter.blockSignals(True)
+        self.group_filter.clear()
+        self.group_filter.addItem("全部", None)
+        for group_id, name in groups:
+            self.group_filter.addItem(name, group_id)
+        self.group_filter.addItem(NO_GROUP_LABEL, 0)
+        index = self.group_filter.findData(previous) if previous is not None else 0
+        self.group_filter.setCurrentIndex(max(index, 0))
+        self.group_filter.blockSignals(False)
+        if previous is not None and index < 0:
+            self.apply_filters()
+
+    def _group_choice(self) -> int | None:
+        return self.group_filter.currentData() if self.group_filter.count() else None
+
+    def current_query(self) -> MemberQuery:
+        model_query = self.model.query
+        return MemberQuery(
+            text=self.search.text().strip(),
+            member_types=TYPE_FILTERS[max(self.type_filter.currentIndex(), 0)][1],
+            statuses=STATUS_FILTERS[max(self.status_filter.currentIndex(), 0)][1],
+            group_id=self._group_choice(),
+            sort=model_query.sort,
+            descending=model_query.descending,
+        )
+
+    def apply_filters(self, *_args) -> None:
+        self.model.set_query(self.current_query())
+        if self.model.rowCount():
+            self.select_member(self.model.member_id(0), scroll=True)
+        else:
+            self._on_selection()
+
+    def set_status_filter(self, statuses: frozenset[str] | None) -> None:
+        for index, (_label, value) in enumerate(STATUS_FILTERS):
+            if value == statuses:
+                self.status_filter.setCurrentIndex(index)
+                return
+        raise ValueError(statuses)
+
+    def _show_count(self, count: int) -> None:
+        self.count_label.setText(f"共 {count} 人")
+        self.count_changed.emit(count)
+
+    # ---- selection -----------------------------------------------------------------------------
+    def current_member_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.member_id(rows[0].row()) if rows else None
+
+    def select_member(self, member_id: int | None, *, scroll: bool = True) -> bool:
+        row = self.model.row_of(member_id) if member_id is not None else None
+        if row is None:
+            return False
+        self.select_row(row, scroll=scroll)
+        return True
+
+    def select_row(self, row: int, *, scroll: bool = True) -> None:
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+            | QItemSelectionModel.SelectionFlag.Current
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        if scroll:
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _on_selection(self, *_args) -> None:
+        member_id = self.current_member_id()
+        has = member_id is not None
+        self.action_edit.setEnabled(has)
+        self.action_status.setEnabled(has)
+        row = self.model.row_of(member_id) if has else None
+        self.detail.show_record(self.model.record(row) if row is not None else None)
+
+    def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles=()) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows and top.row() <= rows[0].row() <= bottom.row():
+            self._on_selection()
+
+    # ---- actions -------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.activate_requested.emit()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def add_member(self) -> None:
+        self.activate_requested.emit()
+        dialog_class = load_component(self, "branchdesk.ui.dialogs.member_dialog", "MemberDialog")
+        if dialog_class is None:
+            return
+        dialog = dialog_class(self.ctx, None, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
+            return
+        record = dialog.saved
+        row = self.model.member_added(record)
+        if row is not None:
+            self.select_row(row)
+            self.message.emit(f"已新增党员：{record.name}")
+        else:
+            self.message.emit(f"已新增党员：{record.name}（不在当前筛选结果中）")
+        self.members_changed.emit()
+
+    def edit_member(self, member_id: int | None = None) -> None:
+        self.activate_requested.emit()
+        member_id = member_id if member_id is not None else self.current_member_id()
+        if member_id is None:
+            return
+        dialog_class = load_component(self, "branchdesk.ui.dialogs.member_dialog", "MemberDialog")
+        if dialog_class is None:
+            return
+        dialog = dialog_class(self.ctx, member_id, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
+            return
+        self._after_change(member_id, f"已保存：{dialog.saved.name}")
+
+    def change_status(self, member_id: int | None = None) -> None:
+        self.activate_requested.emit()
+        member_id = member_id if member_id is not None else self.current_member_id()
+        if member_id is None:
+            return
+        dialog_class = load_component(self, "branchdesk.ui.dialogs.status_dialog", "StatusDialog")
+        if dialog_class is None:
+            return
+        dialog = dialog_class(self.ctx, member_id, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
+            return
+        record = dialog.saved
+        self._after_change(member_id, f"{record.name}的党籍状态已变更为“{record.status_label}”")
+
+    def _after_change(self, member_id: int, message: str) -> None:
+        """Refresh one row in place; if it left the list, select the row that took its place."""
+        selected_row = self.model.row_of(member_id)
+        self.model.refresh_member(member_id)
+        if self.model.row_of(member_id) is None and selected_row is not None and self.model.rowCount():
+            self.select_row(min(selected_row, self.model.rowCount() - 1))
+        self._on_selection()
+        self.message.emit(message)
+        self.members_changed.emit()
+
+    def import_members(self) -> None:
+        self.activate_requested.emit()
+        dialog_class = load_component(self, "branchdesk.ui.dialogs.import_dialog", "ImportMembersDialog")
+        if dialog_class is None:
+            return
+        dialog = dialog_class(self.ctx, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.reload_groups()
+        self.model.reload()
+        self._on_selection()
+        result = getattr(dialog, "result", None)
+        describe = getattr(result, "describe", None)
+        self.message.emit(describe() if callable(describe) else "花名册导入完成")
+        self.members_changed.emit()
+
+    def export_roster(self) -> None:
+        self.activate_requested.emit()
+        export = load_component(self, "branchdesk.ui.dialogs.export", "export_roster")
+        if export is not None:
+            export(self.ctx, self)
+
+    # ---- state kept between sessions -----------------------------------------------------------
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("members/header", self.table.horizontalHeader().saveState())
+        settings.setValue("members/splitter", self.splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        header = settings.value("members/header")
+        if isinstance(header, QByteArray) and not header.isEmpty():
+            self.table.horizontalHeader().restoreState(header)
+        splitter = settings.value("members/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
