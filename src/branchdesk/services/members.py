@@ -94,8 +94,15 @@ def _like_escape(text: str) -> str:
 
 
 def _prefix_range(column, prefix: str):
-    """`column` starts with `prefix`, as a range so that an ordinary index serves it on any database."""
-    return and_(column >= prefix, column < prefix + "\U0010ffff")
+    """`column` starts with the lowercase ASCII `prefix`, as a range so that an ordinary index serves it.
+
+    The upper bound is the next string of letters ("zs" -> "zt", "az" -> "b"), not `prefix + U+10FFFF`:
+    a natural-language collation (PostgreSQL with zh_CN.UTF-8) ignores such characters when comparing.
+    """
+    stem = prefix.rstrip("z")
+    if not stem:
+        return column >= prefix
+    return and_(column >= prefix, column < stem[:-1] + chr(ord(stem[-1]) + 1))
 
 
 _ASCII_LETTERS = re.compile(r"^[a-z]+$")
