@@ -173,6 +173,10 @@ class MemberService:
             exprs = [getattr(Member, key), Member.name_pinyin]
         if query.descending:
             exprs = [e.desc() for e in exprs]
+        if key == "group" or Member.__table__.c[key].nullable:
+            # Blanks (no date, no group) go last either way; SQLite and PostgreSQL disagree by default.
+            # Only for nullable columns: NULLS LAST keeps SQLite from walking an index in order.
+            exprs[0] = exprs[0].nulls_last()
         return stmt.order_by(*exprs, Member.id)
 
     def search_ids(self, query: MemberQuery, *, limit: int | None = None) -> list[int]:
