@@ -1,0 +1,253 @@
+"""Schema migrations at start-up: a fresh database, an up-to-date one, an older one, a newer one.
+
+There is only one shipped revision so far, so the upgrade path is exercised with a test-only copy of
+the migration scripts that adds a revision 0002 on top of the real 0001 (see `_scripts_with_0002`):
+the database is built by the real scripts, filled through the real services, then opened by a program
+whose head is 0002 — exactly what a user's file goes through when a new release adds a column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from sqlalchemy import inspect, text
+
+from branchdesk.db import migrate
+from branchdesk.db.migrate import SCHEMA_HEAD, DatabaseTooNewError, current_revision, open_database
+from branchdesk.db.models import Base
+
+REVISION_0002 = '''
+"""test only: members get a WeChat id"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("member") as batch_op:
+        batch_op.add_column(sa.Column("wechat", sa.String(50), nullable=False, server_default=""))
+    {failure}
+'''
+
+
+def _scripts_with_0002(tmp_path, monkeypatch, *, fail: bool = False):
+    """Make the program's migrations directory a copy of the shipped one plus a revision 0002."""
+    from branchdesk import resources
+
+    shipped = resources.migrations_dir()
+    copy = tmp_path / "migrations"
+    shutil.copytree(shipped, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    failure = 'raise RuntimeError("simulated failure in the middle of an upgrade")' if fail else ""
+    (copy / "versions" / "0002_test_wechat.py").write_text(REVISION_0002.format(failure=failure))
+    monkeypatch.setattr(resources, "migrations_dir", lambda: copy)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
+
+
+def _fill(db) -> int:
+    from branchdesk.domain.members import MemberFields
+    from branchdesk.services.branch import BranchProfile, BranchService
+    from branchdesk.services.members import MemberService
+
+    BranchService(db).save_profile(BranchProfile(name="升级测试党支部"))
+    return MemberService(db).create(MemberFields(name="王升级", join_date=dt.date(2001, 7, 1))).id
+
+
+def _member_names(db) -> list[str]:
+    with db.read() as session:
+        return list(session.scalars(text("SELECT name FROM member ORDER BY id")))
+
+
+# ---- the shipped scripts ---------------------------------------------------------------------------
+def test_schema_head_is_the_head_of_the_shipped_scripts():
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate._alembic_config())
+    assert scripts.get_heads() == [SCHEMA_HEAD], "SCHEMA_HEAD must name the newest shipped revision"
+
+
+def test_fresh_database_reaches_head_with_every_table(location):
+    db, result = open_database(location, user="测试用户")
+    try:
+        assert result.before is None
+        assert result.after == SCHEMA_HEAD
+        assert result.backup is None, "a new database has nothing to back up"
+        assert current_revision(db.engine) == SCHEMA_HEAD
+        with db.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        db.dispose()
+
+
+def test_migrated_schema_matches_the_models(empty_db):
+    """The shipped scripts and the SQLAlchemy models describe the same schema (no drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with empty_db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_reopening_a_current_database_changes_nothing(location):
+    db, _ = open_database(location)
+    member_id = _fill(db)
+    db.dispose()
+    db, result = open_database(location)
+    try:
+        assert (result.before, result.after, result.backup) == (SCHEMA_HEAD, SCHEMA_HEAD, None)
+        assert not result.upgraded
+        assert _member_names(db) == ["王升级"]
+        assert member_id == 1
+    finally:
+        db.dispose()
+    if location.sqlite_path:
+        assert not any(location.backup_dir().iterdir()), "no backup when nothing is upgraded"
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path):
+    """Start-up stays lean: the common case reads one row and never loads Alembic."""
+    path = tmp_path / "lean.sqlite"
+    db, _ = open_database(_sqlite_location(path))
+    db.dispose()
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from branchdesk.config import resolve_location
+        from branchdesk.db.migrate import open_database
+        db, result = open_database(resolve_location({str(path)!r}))
+        assert not result.upgraded
+        print(sorted(m for m in ("alembic", "openpyxl", "reportlab", "pypinyin") if m in sys.modules))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ---- a database from a newer program ---------------------------------------------------------------
+def test_database_from_a_newer_version_is_refused_and_left_untouched(location):
+    db, _ = open_database(location)
+    _fill(db)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    db.dispose()
+    before = location.sqlite_path.read_bytes() if location.sqlite_path else None
+
+    with pytest.raises(DatabaseTooNewError) as caught:
+        open_database(location)
+
+    message = str(caught.value)
+    assert "更新版本" in message and "0099" in message and SCHEMA_HEAD in message
+    assert "请安装新版本" in message
+    if location.sqlite_path:
+        assert location.sqlite_path.read_bytes() == before
+        assert not any(location.backup_dir().iterdir())
+    from branchdesk.db.engine import Database
+
+    check = Database(location.url)
+    try:
+        assert current_revision(check.engine) == "0099"
+        assert _member_names(check) == ["王升级"]
+    finally:
+        check.dispose()
+
+
+def test_cli_refuses_a_newer_database_with_one_clear_line(tmp_path, data_dir, capsys):
+    from branchdesk.cli import main
+
+    path = tmp_path / "newer.sqlite"
+    db, _ = open_database(_sqlite_location(path))
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    db.dispose()
+    assert main(["--db", str(path), "backup", "-o", str(tmp_path / "b.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：此数据库由更新版本的 branchdesk 创建")
+    assert "Traceback" not in err
+
+
+# ---- upgrading an older database -------------------------------------------------------------------
+def test_upgrade_backs_up_the_file_first_and_keeps_the_data(location, tmp_path, monkeypatch):
+    db, _ = open_database(location)
+    _fill(db)
+    db.dispose()
+
+    _scripts_with_0002(tmp_path, monkeypatch)
+    db, result = open_database(location)
+    try:
+        assert (result.before, result.after) == ("0001", "0002")
+        assert result.upgraded
+        assert _member_names(db) == ["王升级"], "the upgrade keeps every member"
+        with db.read() as session:
+            assert session.scalar(text("SELECT wechat FROM member")) == ""
+    finally:
+        db.dispose()
+
+    if location.sqlite_path is None:
+        assert result.backup is None, "PostgreSQL is backed up by its administrator (pg_dump)"
+        return
+    backup = result.backup
+    assert backup is not None and backup.exists()
+    assert backup.parent == location.backup_dir()
+    assert backup.name.startswith("升级前备份-0001-")
+    # The backup is a complete, consistent copy of the database as it was *before* the upgrade.
+    con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert con.execute("SELECT name FROM member").fetchall() == [("王升级",)]
+        columns = {row[1] for row in con.execute("PRAGMA table_info(member)")}
+        assert "wechat" not in columns
+    finally:
+        con.close()
+
+
+def test_failed_upgrade_leaves_the_database_as_it_was(location, tmp_path, monkeypatch):
+    db, _ = open_database(location)
+    _fill(db)
+    db.dispose()
+
+    _scripts_with_0002(tmp_path, monkeypatch, fail=True)
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        open_database(location)
+
+    from branchdesk.db.engine import Database
+
+    check = Database(location.url)
+    try:
+        assert current_revision(check.engine) == "0001"
+        with check.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("member")}
+        assert "wechat" not in columns, "the half-done upgrade was rolled back"
+        assert _member_names(check) == ["王升级"]
+    finally:
+        check.dispose()
+    if location.sqlite_path:
+        backups = list(location.backup_dir().glob("升级前备份-0001-*.sqlite"))
+        assert len(backups) == 1, "the backup taken before the attempt is kept"
+
+
+def test_an_empty_file_is_created_without_a_backup(tmp_path, data_dir):
+    """A zero-byte file (e.g. made by `touch`) is a new database, not something to back up."""
+    path = tmp_path / "empty.sqlite"
+    path.touch()
+    location = _sqlite_location(path)
+    db, result = open_database(location)
+    db.dispose()
+    assert result.after == SCHEMA_HEAD and result.backup is None
+
+
+def _sqlite_location(path):
+    from branchdesk.config import resolve_location
+
+    return resolve_location(str(path))
