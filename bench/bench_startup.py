@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 CACHE = Path("/tmp/branchdesk-bench")
-_SMOKE = re.compile(r"smoke ok: members=(\d+) first_paint=([\d.]+)s \((.*)\)")
+_SMOKE = re.compile(r"smoke ok: members=(\d+) first_paint=([\d.]+)s heavy=(\S+) \((.*)\)")
 
 
 def build_database(members: int) -> Path:
@@ -66,7 +66,7 @@ def smoke_once(db: Path) -> tuple[float, float, str]:
     match = _SMOKE.search(done.stdout)
     if done.returncode != 0 or match is None:
         raise SystemExit(f"smoke run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return float(match.group(2)), wall, match.group(3)
+    return float(match.group(2)), wall, f"heavy={match.group(3)} {match.group(4)}"
 
 
 def main() -> int:

@@ -19,6 +19,9 @@ log = logging.getLogger("branchdesk")
 
 _IMPORTED_AT = time.perf_counter()
 
+# Libraries that must not load before the window shows (the smoke line reports any that did).
+HEAVY_MODULES = ("openpyxl", "reportlab", "alembic", "pypinyin", "chinese_calendar")
+
 
 def _uptime_at_import() -> float:
     """Seconds between process start and the import of this module (Linux /proc; 10 ms resolution)."""
@@ -269,6 +272,7 @@ def _smoke_finish(app, ctx, probe: _PaintProbe, marks: dict[str, float]) -> int:
 
     members = ctx.members.count(MemberQuery()) if ctx.branch.has_branch() else 0
     steps = " ".join(f"{name}={at:.3f}" for name, at in marks.items())
-    print(f"smoke ok: members={members} first_paint={probe.painted_at:.3f}s ({steps})")
+    heavy = ",".join(name for name in HEAVY_MODULES if name in sys.modules) or "none"
+    print(f"smoke ok: members={members} first_paint={probe.painted_at:.3f}s heavy={heavy} ({steps})")
     sys.stdout.flush()
     return 0

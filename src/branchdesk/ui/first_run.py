@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -100,12 +98,9 @@ class FirstRunDialog(QDialog):
 
     def _generate_demo(self) -> None:
         from branchdesk.services.demo import generate
+        from branchdesk.ui.worker import run_in_background
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            generate(self.ctx.db, members=DEMO_MEMBERS)
-        finally:
-            QApplication.restoreOverrideCursor()
+        run_in_background(self, "正在生成演示数据…", generate, self.ctx.db, members=DEMO_MEMBERS)
 
 
 def ensure_branch(ctx: AppContext, parent: QWidget | None = None) -> bool:

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -229,14 +228,13 @@ class MainWindow(QMainWindow):
         )
         if not target:
             return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        from branchdesk.ui.worker import run_in_background
+
         try:
-            path = backup_sqlite(source, Path(target))
+            path = run_in_background(self, "正在备份数据库…", backup_sqlite, source, Path(target))
         except (BackupError, OSError) as exc:
-            QApplication.restoreOverrideCursor()
             QMessageBox.critical(self, "备份失败", f"备份没有完成：{exc}")
             return
-        QApplication.restoreOverrideCursor()
         self.statusBar().showMessage(f"已备份到：{path}", 10000)
         QMessageBox.information(self, "备份完成", f"数据库已完整备份到：\n{path}")
 

@@ -1,0 +1,387 @@
+"""The GUI flow a secretary follows: open the window, search, edit a member, see the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+import subprocess
+import sys
+import types
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
+
+from branchdesk.domain.vocab import MemberStatus
+from branchdesk.services.members import StatusChange
+from branchdesk.ui.main_window import AREAS, SETTINGS_APP, SETTINGS_ORG, MainWindow
+from branchdesk.ui.models.member_table import COLUMN_KEYS
+from branchdesk.ui.pages.placeholder import PlaceholderPage
+
+NAME = COLUMN_KEYS.index("name")
+UNIT = COLUMN_KEYS.index("work_unit")
+
+
+class Dialogs:
+    """Stand-ins for the member and status dialogs: they save through the services as the real ones do,
+    with the change a test asks for, and remember how they were opened."""
+
+    def __init__(self):
+        self.opened: list[tuple[str, int | None]] = []
+        self.edit = None  # MemberFields -> MemberFields
+        self.status_change: StatusChange | None = None
+        self.new_member = None  # MemberFields for 新增
+
+    def member_dialog_class(self):
+        dialogs = self
+
+        class FakeMemberDialog:
+            def __init__(self, ctx, member_id, parent=None):
+                self.ctx, self.member_id, self.saved = ctx, member_id, None
+                dialogs.opened.append(("member", member_id))
+
+            def exec(self):
+                if self.member_id is None:
+                    if dialogs.new_member is None:
+                        return QDialog.DialogCode.Rejected
+                    self.saved = self.ctx.members.create(dialogs.new_member)
+                    return QDialog.DialogCode.Accepted
+                if dialogs.edit is None:
+                    return QDialog.DialogCode.Rejected
+                record = self.ctx.members.get(self.member_id)
+                self.saved = self.ctx.members.update(self.member_id, dialogs.edit(record.editable())).record
+                return QDialog.DialogCode.Accepted
+
+        return FakeMemberDialog
+
+    def status_dialog_class(self):
+        dialogs = self
+
+        class FakeStatusDialog:
+            def __init__(self, ctx, member_id, parent=None):
+                self.ctx, self.member_id, self.saved = ctx, member_id, None
+                dialogs.opened.append(("status", member_id))
+
+            def exec(self):
+                self.saved = self.ctx.members.change_status(self.member_id, dialogs.status_change)
+                return QDialog.DialogCode.Accepted
+
+        return FakeStatusDialog
+
+
+def _install(monkeypatch, module_name: str, attr: str, value) -> None:
+    try:
+        module = __import__(module_name, fromlist=[attr])
+    except ImportError:
+        module = types.ModuleType(module_name)
+        monkeypatch.setitem(sys.modules, module_name, module)
+    monkeypatch.setattr(module, attr, value, raising=False)
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    fakes = Dialogs()
+    _install(monkeypatch, "branchdesk.ui.dialogs.member_dialog", "MemberDialog", fakes.member_dialog_class())
+    _install(monkeypatch, "branchdesk.ui.dialogs.status_dialog", "StatusDialog", fakes.status_dialog_class())
+    return fakes
+
+
+@pytest.fixture
+def window(qtbot, ctx, roster):
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def shown_names(page) -> list[str]:
+    model = page.model
+    return [model.data(model.index(row, NAME)) for row in range(model.rowCount())]
+
+
+def test_the_window_opens_on_the_roster(window, ctx):
+    assert window.windowTitle() == "党支部工作台 — 测试学院教工第一党支部"
+    page = window.members_page
+    assert window.current_area() == "members"
+    assert page.count_label.text() == "共 6 人"
+    assert window.count_label.text() == "在册党员 6 人"
+    assert str(ctx.location.sqlite_path) in window.location_label.toolTip()
+    assert page.search.placeholderText() == "姓名、拼音首字母、身份证号或手机号"
+    assert page.current_member_id() is not None  # the first row is selected, its summary shown
+    assert page.detail._title.text() == shown_names(page)[0]
+
+
+def test_search_edit_and_see_the_change(window, roster, dialogs, qtbot):
+    page = window.members_page
+    page.search.setText("zs")
+    assert page.search.pending and page.model.rowCount() == 6  # waits for the typing pause
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=2000)
+    assert shown_names(page) == ["张三"]
+    assert page.count_label.text() == "共 1 人"
+    assert page.current_member_id() == roster["张三"].id
+
+    dialogs.edit = lambda fields: replace(fields, work_unit="校党委办公室")
+    page.action_edit.trigger()  # 编辑 (Ctrl+O) from the menu
+    assert dialogs.opened == [("member", roster["张三"].id)]
+    assert page.model.data(page.model.index(0, UNIT)) == "校党委办公室"
+    assert page.detail.text_of("work_unit") == "校党委办公室"
+    assert page.current_member_id() == roster["张三"].id
+    assert "已保存" in window.statusBar().currentMessage()
+
+
+def test_enter_in_the_table_opens_the_selected_member(window, roster, dialogs, qtbot):
+    page = window.members_page
+    page.select_member(roster["王芳"].id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert dialogs.opened == [("member", roster["王芳"].id)]
+
+
+def test_an_edit_keeps_the_selection_and_scroll_position(window, roster, dialogs):
+    page = window.members_page
+    page.select_member(roster["曾志伟"].id)
+    row = page.model.row_of(roster["曾志伟"].id)
+    resets = []
+    page.model.modelReset.connect(lambda: resets.append(True))
+    scroll = page.table.verticalScrollBar().value()
+    dialogs.edit = lambda fields: replace(fields, mobile="13711112222")
+    page.edit_member()
+    assert resets == []
+    assert page.current_member_id() == roster["曾志伟"].id
+    assert page.model.row_of(roster["曾志伟"].id) == row
+    assert page.table.verticalScrollBar().value() == scroll
+    assert page.detail.text_of("mobile") == "13711112222"
+
+
+def test_transferring_a_member_out_removes_them_from_the_roster_view(window, roster, dialogs):
+    page = window.members_page
+    page.select_member(roster["李四"].id)
+    dialogs.status_change = StatusChange(
+        MemberStatus.TRANSFERRED_OUT.value, dt.date(2026, 10, 9), "调往外校工作"
+    )
+    page.action_status.trigger()
+    assert "李四" not in shown_names(page)
+    assert page.count_label.text() == "共 5 人"
+    assert window.count_label.text() == "在册党员 5 人"
+    assert page.current_member_id() is not None  # the next member is selected
+    assert window.statusBar().currentMessage() == "李四的党籍状态已变更为“已转出”"
+    page.set_status_filter(frozenset({MemberStatus.TRANSFERRED_OUT.value}))
+    assert shown_names(page) == ["李四"]
+    assert page.detail._subtitle.text() == "正式党员 · 已转出（2026年10月9日）"
+
+
+def test_adding_a_member_selects_the_new_row(window, dialogs):
+    from tests.ui.conftest import person
+
+    page = window.members_page
+    dialogs.new_member = person("安然", dt.date(1995, 6, 1), "女", dt.date(2020, 7, 1), seq=9)
+    page.action_add.trigger()
+    assert shown_names(page)[0] == "安然"
+    assert page.model.member_id(page.table.selectionModel().selectedRows()[0].row()) is not None
+    assert page.detail._title.text() == "安然"
+    assert window.count_label.text() == "在册党员 7 人"
+
+
+def test_filters_by_type_and_group(window, branch):
+    page = window.members_page
+    page.type_filter.setCurrentText("预备党员")
+    assert shown_names(page) == ["赵敏"]
+    page.type_filter.setCurrentIndex(0)
+    labels = [page.group_filter.itemText(i) for i in range(page.group_filter.count())]
+    assert labels == ["全部", "第一党小组", "第二党小组", "未分组"]
+    page.group_filter.setCurrentText("未分组")
+    assert shown_names(page) == ["欧阳修"]
+    branch.add_group("第三党小组")
+    window.show_area("meetings")
+    window.show_area("members")  # coming back refreshes the group list
+    assert page.group_filter.findText("第三党小组") >= 0
+    assert page.group_filter.currentText() == "未分组"
+
+
+def test_navigation_switches_areas(window):
+    assert [a.title for a in AREAS] == ["成员档案", "发展党员", "会议记录", "台账打印", "设置"]
+    assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 6)]
+    window.area_actions[1].trigger()
+    assert window.current_area() == "development"
+    page = window.stack.currentWidget()
+    assert isinstance(page, PlaceholderPage)
+    assert "本功能将在后续版本提供" in page.findChild(QLabel, "placeholderText").text()
+    window.nav.setCurrentRow(4)
+    assert window.current_area() == "settings"
+    assert window.stack.currentWidget() is window.page("settings")
+    window.area_actions[0].trigger()
+    assert window.stack.currentWidget() is window.members_page
+
+
+def test_find_puts_the_cursor_in_the_search_box(window, qtbot):
+    window.show_area("meetings")
+    window.activateWindow()
+    window.members_page.action_find.trigger()
+    assert window.current_area() == "members"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.members_page.search, timeout=2000)
+
+
+def test_menus_hold_the_actions_with_their_shortcuts(window):
+    menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if m is not None}
+    assert list(menus) == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    texts = {a.text(): a.shortcut().toString() for m in menus.values() for a in m.actions() if a.text()}
+    assert texts["导入花名册…"] == "Ctrl+I"
+    assert texts["导出花名册…"] == "Ctrl+E"
+    assert texts["新增党员…"] == "Ctrl+N"
+    assert texts["编辑…"] == "Ctrl+O"
+    assert texts["查找"] == "Ctrl+F"
+    assert texts["退出"] == "Ctrl+Q"
+    assert "备份数据库…" in texts and "变更党籍状态…" in texts and "关于" in texts
+
+
+def test_window_geometry_is_remembered(qtbot, ctx, roster):
+    first = MainWindow(ctx)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(first.width(), 560)  # the default is 90 % of the offscreen screen's 600 pixels
+    assert first.height() == 560
+    first.members_page.table.horizontalHeader().resizeSection(UNIT, 222)
+    first.close()
+    assert QSettings(SETTINGS_ORG, SETTINGS_APP).value("main_window/geometry") is not None
+    second = MainWindow(ctx)
+    qtbot.addWidget(second)
+    assert second.height() == 560
+    assert second.members_page.table.horizontalHeader().sectionSize(UNIT) == 222
+
+
+def test_backup_writes_a_copy_of_the_database(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    target = tmp_path / "备份" / "手动备份.sqlite"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    window.backup_database()
+    assert target.exists()
+    with sqlite3.connect(target) as con:
+        assert con.execute("SELECT count(*) FROM member").fetchone()[0] == 6
+    assert str(target) in shown[0]
+
+
+# ---- start-up ------------------------------------------------------------------------------------
+def _smoke(path, data_dir) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BRANCHDESK_DATA_DIR=str(data_dir))
+    env.pop("BRANCHDESK_DB", None)
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from branchdesk.ui.app import run; sys.exit(run(db=sys.argv[1], smoke=True))",
+         str(path)],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_smoke_start_paints_the_window_and_loads_nothing_heavy(ctx, roster, data_dir):
+    done = _smoke(ctx.location.sqlite_path, data_dir)
+    assert done.returncode == 0, done.stderr
+    assert "smoke ok: members=6 " in done.stdout
+    assert "heavy=none" in done.stdout  # openpyxl, reportlab, alembic, pypinyin stay unloaded
+
+
+def test_smoke_on_an_empty_database_creates_nothing(empty_db, location, data_dir):
+    from branchdesk.services.branch import BranchService
+
+    done = _smoke(location.sqlite_path, data_dir)
+    assert done.returncode == 0, done.stderr
+    assert "smoke ok: members=0 " in done.stdout
+    assert not BranchService(empty_db).has_branch()
+
+
+def test_a_database_from_a_newer_version_is_refused_with_exit_code_2(empty_db, location, data_dir):
+    empty_db.dispose()
+    with sqlite3.connect(location.sqlite_path) as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    done = _smoke(location.sqlite_path, data_dir)
+    assert done.returncode == 2
+    assert "更新版本" in done.stderr
+
+
+def test_an_unreadable_file_is_refused_with_exit_code_2(tmp_path, data_dir):
+    bogus = tmp_path / "不是数据库.sqlite"
+    bogus.write_bytes(b"this is a spreadsheet, not a database" * 100)
+    done = _smoke(bogus, data_dir)
+    assert done.returncode == 2
+    assert "无法打开数据库" in done.stderr
+
+
+# ---- pieces of app.py ----------------------------------------------------------------------------
+def test_the_bundled_font_becomes_the_application_font(qapp):
+    from branchdesk.ui.app import install_font
+
+    before = qapp.font()
+    try:
+        family = install_font(qapp)
+        assert family == "WenQuanYi Micro Hei"
+        assert qapp.font().families()[0] == family
+    finally:
+        qapp.setFont(before)
+
+
+def test_an_unexpected_error_is_logged_and_explained_in_chinese(data_dir, monkeypatch, qapp):
+    from PySide6.QtWidgets import QMessageBox
+
+    from branchdesk.ui import app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    log_path = app.setup_logging()
+    try:
+        try:
+            raise ValueError("找不到党小组")
+        except ValueError as exc:
+            app._ErrorReporter(log_path, interactive=True)(type(exc), exc, exc.__traceback__)
+    finally:
+        for handler in list(app.log.handlers):
+            if getattr(handler, "baseFilename", None) == str(log_path):
+                handler.close()
+                app.log.removeHandler(handler)
+    assert log_path == data_dir / "logs" / "branchdesk.log"
+    logged = log_path.read_text(encoding="utf-8")
+    assert "Traceback" in logged and "ValueError: 找不到党小组" in logged
+    title, text = shown[0]
+    assert title == "程序错误"
+    assert "程序遇到意外错误" in text and "找不到党小组" in text and str(log_path) in text
+
+
+def test_first_run_creates_an_empty_branch_with_the_given_name(empty_db, location, qtbot):
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.first_run import FirstRunDialog
+
+    ctx = AppContext(empty_db, location)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.blank_choice.setChecked(True)
+    dialog.accept()  # no name yet
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "支部名称不能为空" in dialog.error_label.text()
+    assert not ctx.branch.has_branch()
+    dialog.branch_name.setText("机关第二党支部")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert ctx.branch.profile().name == "机关第二党支部"
+
+
+def test_first_run_can_generate_demo_data(empty_db, location, qtbot):
+    from branchdesk.services.members import MemberQuery
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.first_run import DEMO_MEMBERS, FirstRunDialog
+
+    ctx = AppContext(empty_db, location)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.demo_choice.setChecked(True)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert ctx.members.count(MemberQuery()) == DEMO_MEMBERS
+
+
+@pytest.fixture(autouse=True)
+def _quiet_missing_components(caplog):
+    caplog.set_level(logging.CRITICAL, logger="branchdesk.ui.main_window")
