@@ -126,6 +126,15 @@ def search_condition(text: str):
     return Member.name.like(f"%{_like_escape(text)}%", escape="\\")
 
 
+def name_search_columns(name: str) -> dict[str, str]:
+    """The stored search columns of a member's name (pinyin initials and full pinyin).
+
+    Shared by the member form (`MemberService._apply`) and the roster import's bulk insert.
+    """
+    initials, full = name_pinyin(name)
+    return {"name_initials": initials, "name_pinyin": full}
+
+
 def _record(member: Member, group_name: str | None) -> MemberRecord:
     data = {name: getattr(member, name) for name in MemberFields.names()}
     return MemberRecord(
@@ -252,7 +261,8 @@ class MemberService:
                 setattr(member, name, new)
                 changed.append(name)
         if "name" in changed or not member.name_pinyin:
-            member.name_initials, member.name_pinyin = name_pinyin(member.name)
+            for key, value in name_search_columns(member.name).items():
+                setattr(member, key, value)
         return changed
 
     def create(self, values: MemberFields, *, branch_id: int | None = None) -> MemberRecord:
