@@ -166,3 +166,53 @@ def test_rows_are_fetched_in_blocks_as_the_view_asks(members, roster, qapp):
     assert model.fetches == 1  # rows 0 and 1 came in one block
     model.data(model.index(5, NAME))
     assert model.fetches == 2
+
+
+def test_a_long_list_shows_its_head_first_and_appends_the_rest(members, roster, qtbot, qtmodeltester):
+    model = MemberTableModel(members, head=4)
+    assert model.rowCount() == 4 and not model.complete  # the first screen, from a LIMIT query
+    assert names(model) == ["李四", "欧阳修", "王芳", "曾志伟"]
+    qtmodeltester.check(model)
+    resets, inserted, counts = [], [], []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    model.count_changed.connect(counts.append)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        pass  # the tail is read on a worker thread
+    assert model.complete
+    assert names(model) == ["李四", "欧阳修", "王芳", "曾志伟", "张三", "赵敏"]
+    assert inserted == [(4, 5)] and resets == [] and counts == [6]
+
+
+def test_a_stale_tail_is_ignored_after_a_new_search(members, roster, qtbot):
+    model = MemberTableModel(members, head=4)
+    model.set_query(MemberQuery(text="zs"))  # before the first tail arrived
+    assert model.complete and names(model) == ["张三"]
+    qtbot.wait(200)  # let the old tail land
+    assert names(model) == ["张三"]
+
+
+def test_an_edit_that_keeps_the_order_needs_no_requery(model, members, roster):
+    names(model)  # the rows are shown, hence cached
+    before = model.requeries
+    wang = roster["王芳"]
+    members.update(wang.id, replace(wang.editable(), work_unit="党委组织部", mobile="13912345678"))
+    model.refresh_member(wang.id)
+    assert model.requeries == before
+    assert model.data(model.index(row_of_name(model, "王芳"), UNIT)) == "党委组织部"
+
+
+def test_locally_applied_changes_match_a_fresh_query(model, members, roster):
+    names(model)
+    before = model.requeries
+    zhao = roster["赵敏"]
+    members.change_status(zhao.id, StatusChange(MemberStatus.DECEASED.value, dt.date(2026, 11, 1), "病故"))
+    model.refresh_member(zhao.id)  # leaves the 在册 list: removed locally
+    assert model.requeries == before
+    fresh = MemberTableModel(members, model.query)
+    assert names(model) == names(fresh)
+    li = roster["李四"]
+    members.update(li.id, replace(li.editable(), name="钟李四"))
+    model.refresh_member(li.id)  # the sort key changed: the list is read again
+    assert model.requeries == before + 1
+    assert names(model) == names(MemberTableModel(members, model.query))

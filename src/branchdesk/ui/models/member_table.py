@@ -3,11 +3,18 @@
 Sorting, filtering and search run in the database (`MemberService.search_ids`); the model only fetches
 the rows the view asks for. Changes arrive as row removals/insertions, a layout change (re-sorting) and
 `dataChanged`, never a reset, so that selection and scroll position survive an edit.
+
+A new search first asks for the first `head` ids only (a LIMIT query the database answers in a few
+milliseconds) so the first screen shows at once; the rest of a long list is read on a worker thread and
+appended with one `rowsInserted` (the order is deterministic, so the head is its prefix). An edit that
+touches neither the sort key nor anything the query filters on refreshes its row without a re-query.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +22,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -65,14 +73,42 @@ COLUMNS: tuple[MemberColumn, ...] = (
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
+# Fields a record must keep unchanged for an edit to leave its row in place (text search and order).
+_TEXT_FIELDS = ("name", "id_number", "mobile", "landline")
+_SORT_FIELDS = {"name": ("name",), "group": ("group_id", "name")}
+
 _INACTIVE = QBrush(QColor("#8a8a8a"))
 _MAX_REORDER_RUNS = 200  # beyond this many removed runs a reset is cheaper than row-by-row removal
+
+
+class _TailLoader(QObject):
+    """Reads a whole id list on a worker thread; `loaded(generation, ids)` arrives on the GUI thread."""
+
+    loaded = Signal(int, object)
+
+    def __init__(self, service: MemberService, parent: QObject):
+        super().__init__(parent)
+        self._service = service
+
+    def start(self, generation: int, query: MemberQuery) -> None:
+        service, signal = self._service, self.loaded
+
+        def work() -> None:
+            try:
+                ids = service.search_ids(query)
+            except Exception:  # the GUI thread then reads the list itself (and reports any error)
+                ids = None
+            with contextlib.suppress(RuntimeError):  # the model went away meanwhile
+                signal.emit(generation, ids)
+
+        threading.Thread(target=work, name="member-ids", daemon=True).start()
 
 
 class MemberTableModel(QAbstractTableModel):
     """Rows are member ids in query order; records are fetched `block` at a time as the view shows them."""
 
-    count_changed = Signal(int)
+    count_changed = Signal(int)  # the number of matching members, once known
+    loaded = Signal()  # the whole id list is in (after a long list's tail arrived)
 
     def __init__(
         self,
@@ -82,16 +118,24 @@ class MemberTableModel(QAbstractTableModel):
         *,
         block: int = 100,
         cache_limit: int = 5000,
+        head: int = 200,
     ):
         super().__init__(parent)
         self._service = service
         self._query = query or MemberQuery()
         self._block = block
+        self._head = head
         self._cache_limit = max(cache_limit, block * 4)
         self._cache: OrderedDict[int, MemberRecord] = OrderedDict()
-        self._ids: list[int] = service.search_ids(self._query)
+        self._ids: list[int] = []
+        self._complete = True
+        self._generation = 0
+        self._loader = _TailLoader(service, self)
+        self._loader.loaded.connect(self._on_tail)
         self._positions: dict[int, int] | None = None
         self.fetches = 0  # how many block fetches ran (tests and benchmarks look at it)
+        self.requeries = 0  # how many full id lists were read on the GUI thread
+        self._load(self._query)
 
     # ---- Qt model API --------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -146,7 +190,7 @@ class MemberTableModel(QAbstractTableModel):
         if key == self._query.sort and descending == self._query.descending:
             return
         self._query = replace(self._query, sort=key, descending=descending)
-        self._sync(self._service.search_ids(self._query))
+        self._sync(self._requery())
 
     # ---- what the page calls -------------------------------------------------------------------
     @property
@@ -159,32 +203,50 @@ class MemberTableModel(QAbstractTableModel):
     def sort_order(self) -> Qt.SortOrder:
         return Qt.SortOrder.DescendingOrder if self._query.descending else Qt.SortOrder.AscendingOrder
 
+    @property
+    def complete(self) -> bool:
+        """False while the tail of a long list is still being read."""
+        return self._complete
+
     def set_query(self, query: MemberQuery) -> None:
         """A new search or filter: a fresh id list (a model reset; the old selection no longer applies)."""
-        ids = self._service.search_ids(query)
         self.beginResetModel()
         self._query = query
-        self._ids = ids
-        self._positions = None
+        self._load(query)
         self.endResetModel()
-        self.count_changed.emit(len(self._ids))
+        if self._complete:
+            self.count_changed.emit(len(self._ids))
 
     def reload(self) -> None:
         """Re-read everything (after an import), keeping the selection where the rows still exist."""
         self._cache.clear()
-        self._sync(self._service.search_ids(self._query))
+        self._sync(self._requery())
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def refresh_member(self, member_id: int) -> None:
         """One member changed: re-read its row; it may move (sort), or leave the list (filter)."""
-        self._cache.pop(member_id, None)
-        self._sync(self._service.search_ids(self._query), changed=[member_id])
+        old = self._cache.pop(member_id, None)
+        row = self.row_of(member_id)
+        if old is not None and row is not None and self._complete:
+            new = self._service.get_many([member_id])
+            if new and self._stays_in_place(old, new[0]):
+                if self._matches_filters(new[0]):
+                    self._cache[member_id] = new[0]
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                else:
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self._ids[row]
+                    self._positions = None
+                    self.endRemoveRows()
+                    self.count_changed.emit(len(self._ids))
+                return
+        self._sync(self._requery(), changed=[member_id])
 
     def member_added(self, record: MemberRecord) -> int | None:
         """A new member: insert it where the query puts it. Returns its row, or None if filtered out."""
         self._cache.pop(record.id, None)
-        self._sync(self._service.search_ids(self._query), changed=[record.id])
+        self._sync(self._requery(), changed=[record.id])
         return self.row_of(record.id)
 
     def member_id(self, row: int) -> int | None:
@@ -207,6 +269,60 @@ class MemberTableModel(QAbstractTableModel):
         return record
 
     # ---- internals -----------------------------------------------------------------------------
+    def _load(self, query: MemberQuery) -> None:
+        """The first `head` ids now; the rest (if any) from a worker thread."""
+        self._generation += 1
+        self._positions = None
+        if self._head <= 0:
+            self._ids, self._complete = self._service.search_ids(query), True
+            return
+        self._ids = self._service.search_ids(query, limit=self._head)
+        self._complete = len(self._ids) < self._head
+        if not self._complete:
+            self._loader.start(self._generation, query)
+
+    def _requery(self) -> list[int]:
+        """The whole id list, read now (edits and sorting need it to keep the selection)."""
+        self._generation += 1  # any tail still on its way is stale
+        self._complete = True
+        self.requeries += 1
+        return self._service.search_ids(self._query)
+
+    def _on_tail(self, generation: int, ids: list[int] | None) -> None:
+        if generation != self._generation or self._complete:
+            return
+        if ids is None:
+            ids = self._requery()
+        self._complete = True
+        head = len(self._ids)
+        if ids[:head] == self._ids and len(ids) > head:
+            self.beginInsertRows(QModelIndex(), head, len(ids) - 1)
+            self._ids = list(ids)
+            self._positions = None
+            self.endInsertRows()
+        elif ids != self._ids:
+            self._sync(ids)
+        self.count_changed.emit(len(self._ids))
+        self.loaded.emit()
+
+    def _stays_in_place(self, old: MemberRecord, new: MemberRecord) -> bool:
+        """True when the edit cannot change the row's position or its match of the search text."""
+        fields = list(_SORT_FIELDS.get(self._query.sort, (self._query.sort, "name")))
+        if self._query.text.strip():
+            fields.extend(_TEXT_FIELDS)
+        return all(getattr(old, f, None) == getattr(new, f, None) for f in fields)
+
+    def _matches_filters(self, record: MemberRecord) -> bool:
+        """The query's filters other than the search text (the same tests MemberService makes in SQL)."""
+        query = self._query
+        if query.statuses is not None and record.status not in query.statuses:
+            return False
+        if query.member_types is not None and record.member_type not in query.member_types:
+            return False
+        if query.group_id == 0:
+            return record.group_id is None
+        return query.group_id is None or record.group_id == query.group_id
+
     def _fetch_block(self, row: int) -> None:
         start = row - row % self._block
         wanted = [mid for mid in self._ids[start : start + self._block] if mid not in self._cache]

@@ -188,7 +188,7 @@ class MembersPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.edit_member)
         self.reload_groups()
-        self._show_count(self.model.rowCount())
+        self._show_count(self.model.rowCount() if self.model.complete else None)
         if self.model.rowCount():
             self.select_row(0, scroll=False)
         else:
@@ -250,6 +250,8 @@ class MembersPage(QWidget):
 
     def apply_filters(self, *_args) -> None:
         self.model.set_query(self.current_query())
+        if not self.model.complete:
+            self._show_count(None)  # the rest of a long list is on its way
         if self.model.rowCount():
             self.select_member(self.model.member_id(0), scroll=True)
         else:
@@ -262,7 +264,10 @@ class MembersPage(QWidget):
                 return
         raise ValueError(statuses)
 
-    def _show_count(self, count: int) -> None:
+    def _show_count(self, count: int | None) -> None:
+        if count is None:
+            self.count_label.setText("正在统计…")
+            return
         self.count_label.setText(f"共 {count} 人")
         self.count_changed.emit(count)
 
