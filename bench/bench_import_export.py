@@ -1,0 +1,155 @@
+"""Benchmark: import a 10,000-row roster from .xlsx, then export the 10,000-member roster to .xlsx.
+
+Goals (issue 2 and the ledgers issue): import (read + apply) ≤ 3 s; roster xlsx ≤ 1.5 s.
+
+    .venv/bin/python bench/bench_import_export.py [--rows 10000] [--profile]
+
+Builds a synthetic roster file in a temporary folder (realistic column names, a title row above the
+header, valid ID numbers and dates), imports it into a fresh migrated SQLite database, re-imports it
+(every row matched by ID number), changes nothing, and exports the roster. Prints the timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import pstats
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文红梅玉兰志海波宁晨雪婷浩宇轩子涵欣怡俊思远嘉"
+REGIONS = ("350102", "110101", "310104", "440106", "330106", "510107", "420106", "370102")
+HEADER = ["序号", "姓名", "性别", "民族", "出生年月", "身份证号", "学历", "党员类别", "党小组", "入党时间",
+          "转正时间", "工作单位", "职务", "联系电话", "家庭住址", "备注"]  # fmt: skip
+
+
+def roster_rows(n: int, seed: int = 7) -> list[list]:
+    from branchdesk.domain.citizen_id import make_citizen_id
+    from branchdesk.domain.dates import add_years
+    from branchdesk.domain.vocab import EDUCATION_LEVELS, MemberType
+
+    rng = random.Random(seed)
+    rows = []
+    used = set()
+    for i in range(n):
+        sex = rng.choice("男女")
+        while True:
+            birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
+            region, seq = rng.choice(REGIONS), rng.randrange(0, 500)
+            id_number = make_citizen_id(region, birth, seq, sex)
+            if id_number not in used:
+                used.add(id_number)
+                break
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+        join = add_years(birth, rng.randint(19, 40)) + dt.timedelta(days=rng.randrange(0, 300))
+        probationary = join > dt.date(2025, 12, 1)
+        if join > dt.date(2026, 10, 1):
+            join = dt.date(2026, 10, 1) - dt.timedelta(days=rng.randrange(0, 300))
+            probationary = True
+        conversion = None if probationary else add_years(join, 1)
+        rows.append([
+            i + 1, name, sex, "汉族", f"{birth.year}.{birth.month:02d}", id_number,
+            rng.choice(EDUCATION_LEVELS[:4]),
+            (MemberType.PROBATIONARY if probationary else MemberType.FULL).label,
+            f"第{'一二三四五六七八'[i % 8]}党小组", join, conversion, "某某大学" + rng.choice("文理工医农法商"),
+            rng.choice(["讲师", "副教授", "教授", "科员", "科长", ""]),
+            f"1{rng.choice('3589')}{rng.randrange(10**9):09d}", "某市某区某路 " + str(rng.randrange(1, 999)) + " 号",
+            "",
+        ])  # fmt: skip
+    return rows
+
+
+def write_roster_file(path: Path, rows: list[list]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("花名册")
+    ws.append(["某某大学机关第一党支部党员花名册"])
+    ws.append(
+        ["填报单位：某某大学机关第一党支部", None, None, None, None, None, None, None, "填报日期：2026年11月"]
+    )
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def timed(label: str, fn, *args, **kwargs):
+    """Run fn; print wall-clock and CPU time (CPU time is steadier on a machine shared with others)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    value = fn(*args, **kwargs)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"{label:<42} {elapsed:7.3f} s  (cpu {cpu:.3f} s)")
+    return value, elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--profile", choices=["read", "apply", "export"], default=None)
+    args = parser.parse_args(argv)
+
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.branch import BranchProfile, BranchService
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        roster = tmp_path / "roster.xlsx"
+        rows = roster_rows(args.rows)
+        write_roster_file(roster, rows)
+        print(f"roster file: {args.rows} rows, {roster.stat().st_size / 1024:.0f} KiB")
+
+        db, _ = open_database(resolve_location(str(tmp_path / "bench.sqlite")), user="bench")
+        BranchService(db).save_profile(BranchProfile(name="某某大学机关第一党支部"))
+
+        # warm the lazy imports outside the timings (a GUI import runs in a warm process)
+        import openpyxl  # noqa: F401
+        from pypinyin import lazy_pinyin
+
+        from branchdesk.reports.roster import roster_ledger
+        from branchdesk.reports.xlsx import write_xlsx
+        from branchdesk.services.imports import apply_roster, read_roster
+
+        lazy_pinyin("热身")
+
+        profiler = cProfile.Profile() if args.profile else None
+
+        def maybe(stage, fn, *a, **k):
+            if profiler and args.profile == stage:
+                profiler.enable()
+                try:
+                    return fn(*a, **k)
+                finally:
+                    profiler.disable()
+            return fn(*a, **k)
+
+        plan, t_read = timed("read_roster (first import)", maybe, "read", read_roster, roster)
+        assert not plan.errors, plan.errors[:5]
+        result, t_apply = timed("apply_roster (first import)", maybe, "apply", apply_roster, db, plan)
+        print(f"  {result.describe()}")
+        print(f"import total (read + apply)                 {t_read + t_apply:7.3f} s   goal ≤ 3 s")
+
+        plan2, t_read2 = timed("read_roster (re-import)", read_roster, roster)
+        result2, t_apply2 = timed("apply_roster (re-import, all unchanged)", apply_roster, db, plan2)
+        print(f"  {result2.describe()}")
+        print(f"re-import total                             {t_read2 + t_apply2:7.3f} s")
+
+        ledger, t_ledger = timed("roster_ledger (10,000 members)", maybe, "export", roster_ledger, db)
+        out = tmp_path / "roster_out.xlsx"
+        _, t_write = timed("write_xlsx", maybe, "export", write_xlsx, [ledger], out)
+        print(f"roster xlsx total (ledger + write)          {t_ledger + t_write:7.3f} s   goal ≤ 1.5 s")
+        db.dispose()
+
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,432 @@
+"""A fast streaming reader of one worksheet of an .xlsx file (cell values only).
+
+Why not openpyxl's read-only mode: it builds a Python object per cell and takes 2–4 s for a
+10,000-row roster on the office PC, more than the whole import may take. This reader walks the
+sheet XML with expat and yields plain tuples, about four times faster. It understands what a roster
+holds: shared strings, inline strings, numbers, booleans, formula results, and dates (cells whose
+number format is a date format, in the 1900 or 1904 date system). Anything it does not expect
+makes it fall back to openpyxl's read-only mode, so an unusual file is slower, never unreadable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+_CHUNK = 1 << 16
+_REL_NS_ID = "id"
+
+
+class XlsxFileError(Exception):
+    """The file cannot be read as an .xlsx workbook; the message is for the user, in Chinese."""
+
+
+class _Unsupported(Exception):
+    """Something the fast reader does not handle; the caller falls back to openpyxl."""
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition(":")[2]
+
+
+def _parse_small(data: bytes, start, end=None, chars=None) -> None:
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if chars is not None:
+        parser.CharacterDataHandler = chars
+    parser.Parse(data, True)
+
+
+def _attr(attrs: dict[str, str], name: str) -> str | None:
+    """An attribute by local name (r:id, ns0:id …)."""
+    if name in attrs:
+        return attrs[name]
+    for key, value in attrs.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _rels(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type suffix, absolute part name) for `part`."""
+    folder, name = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    out: dict[str, tuple[str, str]] = {}
+    try:
+        data = archive.read(rels_name)
+    except KeyError:
+        return out
+
+    def start(tag, attrs):
+        if _local(tag) == "Relationship":
+            target = attrs.get("Target", "")
+            if target.startswith("/"):
+                full = target.lstrip("/")
+            else:
+                full = posixpath.normpath(posixpath.join(folder, target))
+            out[attrs.get("Id", "")] = (attrs.get("Type", "").rpartition("/")[2], full)
+
+    _parse_small(data, start)
+    return out
+
+
+def _workbook_part(archive: zipfile.ZipFile) -> str:
+    for _rid, (kind, target) in _rels(archive, "").items():
+        if kind == "officeDocument":
+            return target
+    if "xl/workbook.xml" in archive.namelist():
+        return "xl/workbook.xml"
+    raise _Unsupported("no workbook part")
+
+
+def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
+    if part is None:
+        return []
+    strings: list[str] = []
+    buffer: list[str] = []
+    in_text = False
+    phonetic = 0
+
+    names: dict[str, str] = {}  # tag as written -> local name (expat interns tags)
+
+    def start(tag, _attrs):
+        nonlocal in_text, phonetic
+        tag = names.get(tag) or names.setdefault(tag, _local(tag))
+        if tag == "t":
+            in_text = not phonetic
+        elif tag == "si":
+            buffer.clear()
+        elif tag == "rPh":
+            phonetic += 1
+
+    def end(tag):
+        nonlocal in_text, phonetic
+        tag = names.get(tag) or names.setdefault(tag, _local(tag))
+        if tag == "t":
+            in_text = False
+        elif tag == "si":
+            strings.append("".join(buffer))
+        elif tag == "rPh":
+            phonetic -= 1
+
+    def chars(data):
+        if in_text:
+            buffer.append(data)
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    with archive.open(part) as stream:
+        parser.ParseFile(stream)
+    return strings
+
+
+def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[int]:
+    """Indexes of the cell formats (cellXfs) whose number format shows a date or time."""
+    if part is None:
+        return set()
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    custom: dict[int, str] = {}
+    xf_formats: list[int] = []
+    in_cell_xfs = False
+
+    def start(tag, attrs):
+        nonlocal in_cell_xfs
+        tag = _local(tag)
+        if tag == "numFmt":
+            custom[int(attrs.get("numFmtId", "0"))] = attrs.get("formatCode", "")
+        elif tag == "cellXfs":
+            in_cell_xfs = True
+        elif tag == "xf" and in_cell_xfs:
+            xf_formats.append(int(attrs.get("numFmtId", "0")))
+
+    def end(tag):
+        nonlocal in_cell_xfs
+        if _local(tag) == "cellXfs":
+            in_cell_xfs = False
+
+    _parse_small(archive.read(part), start, end)
+    dates = set()
+    for index, fmt_id in enumerate(xf_formats):
+        code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, ""))
+        # 14–22 and 45–47 are the built-in date/time formats; 27–36 and 50–58 are CJK date formats
+        builtin_date = 14 <= fmt_id <= 22 or 27 <= fmt_id <= 36 or 45 <= fmt_id <= 47 or 50 <= fmt_id <= 58
+        if (builtin_date and fmt_id not in custom) or (code and is_date_format(code)):
+            dates.add(index)
+    return dates
+
+
+_C, _V, _ROW, _PHONETIC, _OTHER = 1, 2, 3, 4, 5
+_TAG_CODES = {"c": _C, "v": _V, "t": _V, "row": _ROW, "rPh": _PHONETIC}
+_DIGITS = "0123456789"
+
+
+def _column_index(ref: str) -> int:
+    """0-based column of a cell reference such as "AB12"."""
+    index = 0
+    for ch in ref:
+        code = ord(ch)
+        if 65 <= code <= 90:
+            index = index * 26 + code - 64
+        elif 97 <= code <= 122:
+            index = index * 26 + code - 96
+        else:
+            break
+    return index - 1
+
+
+class Sheet:
+    """One worksheet, read lazily: `rows()` yields (Excel row number, tuple of cell values)."""
+
+    title: str
+
+    def rows(self) -> Iterator[tuple[int, tuple]]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class _FastSheet(Sheet):
+    def __init__(self, archive: zipfile.ZipFile, title: str, part: str, strings: list[str],
+                 dates: set[int], epoch: dt.datetime):  # fmt: skip
+        self.archive = archive
+        self.title = title
+        self.part = part
+        self.strings = strings
+        self.dates = dates
+        self.epoch = epoch
+
+    def rows(self) -> Iterator[tuple[int, tuple]]:
+        from openpyxl.utils.datetime import from_excel
+
+        strings, dates, epoch = self.strings, self.dates, self.epoch
+        done: list[tuple[int, tuple]] = []
+        cells: dict[int, Any] = {}
+        buffer: list[str] = []
+        row_number = 0
+        column = -1
+        cell_type: str | None = None
+        cell_style = 0
+        collecting = False
+
+        codes: dict[str, int] = {}  # tag as written (maybe with a prefix) -> _C, _V … (expat interns tags)
+        letters: dict[str, int] = {}
+
+        def code_of(tag: str) -> int:
+            code = codes[tag] = _TAG_CODES.get(_local(tag), _OTHER)
+            return code
+
+        def start(tag, attrs):
+            nonlocal row_number, column, cell_type, cell_style, collecting
+            code = codes.get(tag) or code_of(tag)
+            if code == _C:
+                ref = attrs.get("r")
+                if ref:
+                    name = ref.rstrip(_DIGITS)
+                    column = letters.get(name)
+                    if column is None:
+                        column = letters[name] = _column_index(name)
+                else:
+                    column += 1
+                cell_type = attrs.get("t")
+                style = attrs.get("s")
+                cell_style = int(style) if style else 0
+                buffer.clear()
+            elif code == _V:
+                collecting = True
+            elif code == _ROW:
+                cells.clear()
+                ref = attrs.get("r")
+                row_number = int(ref) if ref else row_number + 1
+                column = -1
+            elif code == _PHONETIC:
+                collecting = False
+
+        def end(tag):
+            nonlocal collecting
+            code = codes.get(tag) or code_of(tag)
+            if code == _V:
+                collecting = False
+            elif code == _C:
+                if not buffer:
+                    return
+                text = "".join(buffer)
+                kind = cell_type
+                if kind == "s":
+                    value: Any = strings[int(text)]
+                elif kind == "str" or kind == "inlineStr":
+                    value = text
+                elif kind == "b":
+                    value = text.strip() in ("1", "true")
+                elif kind == "e":
+                    value = None  # #N/A and friends: as good as empty
+                elif kind == "d":
+                    value = dt.datetime.fromisoformat(text.strip().rstrip("Z"))
+                elif cell_style in dates:
+                    value = from_excel(float(text), epoch)
+                elif text.isdigit():
+                    value = int(text)
+                else:
+                    value = float(text)
+                    if value.is_integer() and "e" not in text.lower() and "." not in text:
+                        value = int(value)
+                cells[column] = value
+            elif code == _ROW and cells:
+                width = max(cells) + 1
+                done.append((row_number, tuple(cells.get(i) for i in range(width))))
+
+        def chars(data):
+            if collecting:
+                buffer.append(data)
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = chars
+        with self.archive.open(self.part) as stream:
+            while True:
+                chunk = stream.read(_CHUNK)
+                parser.Parse(chunk, not chunk)
+                if done:
+                    yield from done
+                    done.clear()
+                if not chunk:
+                    break
+
+
+class _OpenpyxlSheet(Sheet):
+    def __init__(self, worksheet):
+        self.worksheet = worksheet
+        self.title = worksheet.title
+
+    def rows(self) -> Iterator[tuple[int, tuple]]:
+        self.worksheet.reset_dimensions()  # some writers store a wrong <dimension>
+        for number, cells in enumerate(self.worksheet.iter_rows(values_only=True), start=1):
+            if any(c is not None for c in cells):
+                yield number, cells
+
+
+def _fast_open(archive: zipfile.ZipFile, preferred: tuple[str, ...]) -> _FastSheet:
+    workbook = _workbook_part(archive)
+    sheets: list[tuple[str, str, bool]] = []  # (name, relationship id, visible)
+    date1904 = False
+
+    def start(tag, attrs):
+        nonlocal date1904
+        tag = _local(tag)
+        if tag == "sheet":
+            visible = attrs.get("state", "visible") == "visible"
+            sheets.append((attrs.get("name", ""), _attr(attrs, _REL_NS_ID) or "", visible))
+        elif tag == "workbookPr":
+            date1904 = attrs.get("date1904", "0") in ("1", "true")
+
+    _parse_small(archive.read(workbook), start)
+    rels = _rels(archive, workbook)
+    if not sheets:
+        raise XlsxFileError("工作簿中没有工作表")
+    chosen = next((s for name in preferred for s in sheets if s[0] == name), None)
+    chosen = chosen or next((s for s in sheets if s[2]), sheets[0])
+    kind, part = rels.get(chosen[1], ("", ""))
+    if kind != "worksheet" or part not in archive.NameToInfo:
+        raise _Unsupported(f"sheet part {part!r}")
+    strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
+    styles_part = next((t for k, t in rels.values() if k == "styles"), None)
+    strings = _shared_strings(archive, strings_part if strings_part in archive.NameToInfo else None)
+    dates = _date_styles(archive, styles_part if styles_part in archive.NameToInfo else None)
+    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    return _FastSheet(archive, chosen[0], part, strings, dates, epoch)
+
+
+def _check_suffix(path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".et", ".wps"):
+        raise XlsxFileError("不支持旧版 .xls 格式，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再导入")
+    if suffix == ".csv":
+        raise XlsxFileError("不支持 .csv 文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再导入")
+    if not path.exists():
+        raise XlsxFileError(f"文件不存在：{path}")
+
+
+_NOT_XLSX = "无法读取该文件：它不是有效的 .xlsx 工作簿（可能已损坏或是其他格式）"
+
+
+@contextmanager
+def open_sheet(path: str | Path, *, preferred: tuple[str, ...] = (), fast: bool = True) -> Iterator[Sheet]:
+    """Open the sheet named first in `preferred` if present, else the first visible sheet.
+
+    Raises :class:`XlsxFileError` with a Chinese message for a file that is not a readable .xlsx.
+    """
+    path = Path(path)
+    _check_suffix(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise XlsxFileError(_NOT_XLSX) from None
+    except PermissionError:
+        raise XlsxFileError("无法打开文件：没有读取权限，或文件正被其他程序占用") from None
+    with archive:
+        if fast:
+            try:
+                sheet: Sheet = _fast_open(archive, preferred)
+                # read the first rows now, so that a surprise shows before anything is consumed
+                rows = sheet.rows()
+                first = [next(rows, None)]
+            except (_Unsupported, KeyError, ValueError, IndexError, expat.ExpatError):
+                sheet = None  # type: ignore[assignment]
+            else:
+                yield _Primed(sheet, first[0], rows)
+                return
+        yield from _openpyxl_sheet(path, preferred)
+
+
+class _Primed(Sheet):
+    """A fast sheet whose first row was read ahead; falls back to openpyxl only before that point."""
+
+    def __init__(self, sheet: Sheet, first, rest: Iterator[tuple[int, tuple]]):
+        self.title = sheet.title
+        self._first = first
+        self._rest = rest
+
+    def rows(self) -> Iterator[tuple[int, tuple]]:
+        if self._first is None:
+            return
+        yield self._first
+        try:
+            yield from self._rest
+        except (KeyError, ValueError, IndexError, expat.ExpatError):
+            raise XlsxFileError(
+                "文件内容已损坏，读取到一半时出错；请在 Excel 或 WPS 中打开后重新保存再导入"
+            ) from None
+
+
+def _openpyxl_sheet(path: Path, preferred: tuple[str, ...]) -> Iterator[Sheet]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, expat.ExpatError):
+        raise XlsxFileError(_NOT_XLSX) from None
+    except Exception as exc:  # openpyxl raises assorted errors for damaged files
+        if isinstance(exc, OSError):
+            raise
+        raise XlsxFileError(_NOT_XLSX) from None
+    try:
+        chosen = next((workbook[name] for name in preferred if name in workbook.sheetnames), None)
+        if chosen is None:
+            visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+            chosen = (visible or workbook.worksheets)[0]
+        yield _OpenpyxlSheet(chosen)
+    finally:
+        workbook.close()
