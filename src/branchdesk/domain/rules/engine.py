@@ -1,0 +1,377 @@
+"""The rule engine: rules as data, rule sets with effective dates, batch audit and live step checks.
+
+* A :class:`Rule` has a code (domain.md), a title, the article it comes from, the version of the
+  rule set that defines it, a severity and a ``check(dossier, ctx)`` returning :class:`Violation`s.
+  The engine turns violations into :class:`Finding`s (code, severity, Chinese message, person, the
+  dates involved, the step, the rule set applied).
+* A :class:`RuleSet` is a version with an effective date; a :class:`RuleBook` holds the versions.
+  Each finding concerns one step, and the finding is kept only when its rule set is the one in force
+  on the date of that step (a step not recorded yet is judged by the set in force on the check date).
+  Dates before the earliest set are judged by the earliest set.
+* :func:`audit` is the batch check (everything wrong so far, incl. deadlines passed as of
+  ``ctx.as_of``); :func:`check_step` the live one (what recording a step would add).
+
+Severity: BLOCKING findings make the record invalid — the live form refuses them and
+``branchdesk check`` exits 1. WARNING findings (deadlines missed, local practice, missing records)
+let the user proceed with a recorded reason.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from branchdesk.domain.dates import HolidayCalendar, get_default_calendar
+from branchdesk.domain.development import DATE_LABELS, Dossier, Step, apply_step
+from branchdesk.domain.rules.settings import RuleSettings
+from branchdesk.domain.vocab import Labeled
+
+date = dt.date
+
+__all__ = [
+    "DueItem",
+    "DueKind",
+    "Finding",
+    "Rule",
+    "RuleBook",
+    "RuleContext",
+    "RuleSet",
+    "Severity",
+    "Violation",
+    "allowed",
+    "audit",
+    "audit_many",
+    "check_step",
+]
+
+
+class Severity(Labeled):
+    BLOCKING = "blocking", "严重"
+    WARNING = "warning", "提醒"
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule's check reports; the engine adds the rule's code, severity and set.
+
+    ``severity`` overrides the rule's default (a rule like DEV-APPROVAL-3M warns at 3 months and
+    blocks after 6). ``overdue``: a deadline has passed as of the check date with nothing recorded
+    (the finding depends on the check date, not only on the records). ``on``: the date that selects
+    the rule set (default: the date of ``step``, or the check date if the step is not recorded).
+    """
+
+    step: Step
+    message: str
+    dates: Mapping[str, date] = field(default_factory=dict)
+    severity: Severity | None = None
+    overdue: bool = False
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message_zh: str
+    person: str
+    dates: Mapping[str, date]
+    step: Step
+    ruleset: str
+    article: str = ""
+    title: str = ""
+    overdue: bool = False
+    dossier_id: int | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity is Severity.BLOCKING
+
+    @property
+    def key(self) -> tuple:
+        """Identity of a finding for comparing two audits of (almost) the same dossier."""
+        return (self.code, self.step, self.severity, self.message_zh, tuple(sorted(self.dates.items())))
+
+    def dates_zh(self) -> str:
+        from branchdesk.domain.dates import format_date
+
+        return "，".join(f"{DATE_LABELS.get(k, k)}：{format_date(v)}" for k, v in self.dates.items())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for ``branchdesk check --json``."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "severity_zh": self.severity.label,
+            "person": self.person,
+            "dossier_id": self.dossier_id,
+            "step": self.step.value,
+            "step_zh": self.step.title,
+            "message": self.message_zh,
+            "dates": {k: v.isoformat() for k, v in self.dates.items()},
+            "ruleset": self.ruleset,
+            "article": self.article,
+            "overdue": self.overdue,
+        }
+
+
+def allowed(findings: Iterable[Finding]) -> bool:
+    """True when none of the findings is blocking (a live step may then be recorded)."""
+    return not any(f.blocking for f in findings)
+
+
+# --------------------------------------------------------------------------- rules and sets
+
+Check = Callable[[Dossier, "RuleContext"], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    article: str
+    ruleset: str
+    severity: Severity
+    check: Check
+    steps: tuple[Step, ...] = ()
+    basis: str = "N"  # "N" national, "N?" national (article unconfirmed), "L" local practice
+    description: str = ""
+    settings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    effective_from: date
+    rules: tuple[Rule, ...]
+    title: str = ""
+
+    def rule(self, code: str) -> Rule:
+        for r in self.rules:
+            if r.code == code:
+                return r
+        raise KeyError(code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.code for r in self.rules))
+
+    def derive(
+        self,
+        version: str,
+        effective_from: date,
+        *,
+        replace_rules: Sequence[Rule] = (),
+        remove: Iterable[str] = (),
+        add: Sequence[Rule] = (),
+        title: str = "",
+    ) -> RuleSet:
+        """A new version: this set's rules with some replaced (same code), removed or added.
+
+        Rules taken over unchanged keep their original ``ruleset`` version.
+        """
+        replacing = {r.code: r for r in replace_rules}
+        unknown = set(replacing) - set(self.codes)
+        if unknown:
+            raise KeyError(f"cannot replace unknown rules: {sorted(unknown)}")
+        dropped = set(remove)
+        rules = [replacing.get(r.code, r) for r in self.rules if r.code not in dropped]
+        return RuleSet(version, effective_from, (*rules, *add), title)
+
+
+class RuleBook:
+    """Rule sets ordered by effective date; ``in_force(d)`` picks the set for a date."""
+
+    def __init__(self, sets: Iterable[RuleSet]) -> None:
+        self.sets: tuple[RuleSet, ...] = tuple(sorted(sets, key=lambda s: s.effective_from))
+        if not self.sets:
+            raise ValueError("a rule book needs at least one rule set")
+        versions = [s.version for s in self.sets]
+        if len(set(versions)) != len(versions):
+            raise ValueError(f"duplicate rule-set versions: {versions}")
+        self._starts = [s.effective_from for s in self.sets]
+
+    def in_force(self, on: date) -> RuleSet:
+        """The latest set effective on or before ``on`` (the earliest set for older dates)."""
+        i = bisect.bisect_right(self._starts, on) - 1
+        return self.sets[max(i, 0)]
+
+    def version(self, version: str) -> RuleSet:
+        for s in self.sets:
+            if s.version == version:
+                return s
+        raise KeyError(version)
+
+    def with_set(self, ruleset: RuleSet) -> RuleBook:
+        return RuleBook([*(s for s in self.sets if s.version != ruleset.version), ruleset])
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a check needs besides the dossier. ``as_of`` is "today" for deadlines.
+
+    ``has_committee``: whether the branch has a committee (None = unknown; some checks only apply
+    to one kind of branch). The working-day cache lives as long as the context (one audit run);
+    contexts made with :meth:`at` share it.
+    """
+
+    as_of: date
+    settings: RuleSettings = field(default_factory=RuleSettings)
+    calendar: HolidayCalendar | None = None
+    book: RuleBook | None = None
+    has_committee: bool | None = None
+    _workdays: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def rulebook(self) -> RuleBook:
+        if self.book is not None:
+            return self.book
+        from branchdesk.domain.rules.dev_rules import DEFAULT_BOOK
+
+        return DEFAULT_BOOK
+
+    def at(self, as_of: date) -> RuleContext:
+        return replace(self, as_of=as_of)
+
+    def is_working_day(self, d: date) -> bool:
+        cached = self._workdays.get(d)
+        if cached is None:
+            cached = (self.calendar or get_default_calendar()).is_working_day(d)
+            self._workdays[d] = cached
+        return cached
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days from ``start`` to ``end``, both included (cached per day)."""
+        count = 0
+        one = dt.timedelta(days=1)
+        d = start
+        while d <= end:
+            count += self.is_working_day(d)
+            d += one
+        return count
+
+    def fallback_years(self, start: date, end: date) -> list[int]:
+        return (self.calendar or get_default_calendar()).fallback_years(start, end)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _finding(rule: Rule, v: Violation, d: Dossier, ruleset: str) -> Finding:
+    return Finding(
+        code=rule.code,
+        severity=v.severity or rule.severity,
+        message_zh=v.message,
+        person=d.person.name,
+        dates=dict(v.dates),
+        step=v.step,
+        ruleset=ruleset,
+        article=rule.article,
+        title=rule.title,
+        overdue=v.overdue,
+        dossier_id=d.id,
+    )
+
+
+def audit(dossier: Dossier, ctx: RuleContext) -> list[Finding]:
+    """Everything wrong with the dossier as of ``ctx.as_of``, sorted by step then code."""
+    book = ctx.rulebook
+    findings: list[Finding] = []
+    if len(book.sets) == 1:
+        sets = {book.sets[0]}
+    else:
+        sets = {book.in_force(x) for x in (*dossier.all_dates, ctx.as_of)}
+    if len(sets) == 1:
+        (ruleset,) = sets
+        for rule in ruleset.rules:
+            for v in rule.check(dossier, ctx):
+                findings.append(_finding(rule, v, dossier, ruleset.version))
+    else:
+        for ruleset in sorted(sets, key=lambda s: s.effective_from):
+            for rule in ruleset.rules:
+                for v in rule.check(dossier, ctx):
+                    on = v.on or dossier.step_date(v.step) or ctx.as_of
+                    if book.in_force(on) is ruleset:
+                        findings.append(_finding(rule, v, dossier, ruleset.version))
+    findings.sort(key=lambda f: (f.step.number, f.code))
+    return findings
+
+
+def audit_many(dossiers: Iterable[Dossier], ctx: RuleContext) -> list[Finding]:
+    """Audit many dossiers with one context (the working-day cache is shared)."""
+    out: list[Finding] = []
+    for d in dossiers:
+        out.extend(audit(d, ctx))
+    return out
+
+
+def check_step(
+    dossier: Dossier, step: Step, proposed_values: Mapping[str, Any], ctx: RuleContext
+) -> list[Finding]:
+    """Would recording ``step`` with ``proposed_values`` (dossier field → value) be allowed today?
+
+    Returns the findings the recording would ADD to the dossier's audit as of ``ctx.as_of``
+    (a problem already present before, e.g. in imported history, does not stop an unrelated step),
+    plus every blocking deadline that has lapsed as of ``ctx.as_of`` (e.g. an admission not approved
+    within 6 months must be redone before anything else is recorded). Any blocking finding means
+    the step is refused; warnings let the user proceed with a reason. Findings about ``step``
+    come first.
+    """
+    after = apply_step(dossier, proposed_values)
+    before = {f.key for f in audit(dossier, ctx)}
+    result = [f for f in audit(after, ctx) if f.key not in before or (f.blocking and f.overdue)]
+    result.sort(key=lambda f: (f.step is not step, not f.blocking, f.step.number, f.code))
+    return result
+
+
+# --------------------------------------------------------------------------- due items
+
+
+class DueKind(Labeled):
+    DEADLINE = "deadline", "期限"
+    EARLIEST = "earliest", "最早日期"
+    REMINDER = "reminder", "提醒"
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One entry of the to-do list / pipeline board: what is due for whom, and when.
+
+    DEADLINE: must be done by ``due`` (``overdue`` once the check date is past it). EARLIEST: may
+    be done from ``due`` on (never overdue; ``due_soon`` when it becomes possible within the
+    horizon). REMINDER: a soft date from local practice.
+    """
+
+    step: Step
+    due: date
+    text: str
+    kind: DueKind
+    person: str
+    dossier_id: int | None
+    code: str | None
+    overdue: bool
+    due_soon: bool
+    days_left: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step.value,
+            "step_zh": self.step.title,
+            "due": self.due.isoformat(),
+            "text": self.text,
+            "kind": self.kind.value,
+            "person": self.person,
+            "dossier_id": self.dossier_id,
+            "code": self.code,
+            "overdue": self.overdue,
+            "due_soon": self.due_soon,
+            "days_left": self.days_left,
+        }
