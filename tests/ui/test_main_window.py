@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
+from branchdesk.domain.dates import age_on
 from branchdesk.domain.vocab import MemberStatus
 from branchdesk.services.members import StatusChange
 from branchdesk.ui.main_window import AREAS, SETTINGS_APP, SETTINGS_ORG, MainWindow
@@ -171,7 +172,8 @@ def test_transferring_a_member_out_removes_them_from_the_roster_view(window, ros
     assert window.statusBar().currentMessage() == "李四的党籍状态已变更为“已转出”"
     page.set_status_filter(frozenset({MemberStatus.TRANSFERRED_OUT.value}))
     assert shown_names(page) == ["李四"]
-    assert page.detail._subtitle.text() == "正式党员 · 已转出（2026年10月9日）"
+    age = age_on(dt.date(1975, 3, 12), dt.date.today())
+    assert page.detail._subtitle.text() == f"正式党员 · 已转出（2026年10月9日） · {age}岁"
 
 
 def test_adding_a_member_selects_the_new_row(window, dialogs):

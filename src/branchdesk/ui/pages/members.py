@@ -132,7 +132,7 @@ class MembersPage(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setCollapsible(0, False)
-        self.splitter.setSizes([1000, 270])
+        self.splitter.setSizes([1000, 250])
 
         # ---- actions and buttons
         self.action_add = self._action(

@@ -66,9 +66,11 @@ class MemberDetail(QScrollArea):
         parts = [record.type_label, record.status_label]
         if record.status != MemberStatus.ACTIVE.value and record.status_date:
             parts[-1] += f"（{format_date(record.status_date)}）"
+        if record.birth_date:
+            parts.append(f"{age_on(record.birth_date, today)}岁")
         self._subtitle.setText(" · ".join(parts))
         for name, label in self._values.items():
-            label.setText(_text(record, name, today))
+            label.setText(_text(record, name))
         for name in ("status_reason", "notes"):
             self._form.setRowVisible(self._values[name], bool(self._values[name].text()))
 
@@ -76,13 +78,10 @@ class MemberDetail(QScrollArea):
         return self._values[name].text()
 
 
-def _text(record: MemberRecord, name: str, today: dt.date) -> str:
+def _text(record: MemberRecord, name: str) -> str:
     if name == "group_id":
         return record.group_name or "未分组"
     value = getattr(record, name)
     if isinstance(value, dt.date):
-        text = format_date(value)
-        if name == "birth_date":
-            text += f"（{age_on(value, today)}岁）"
-        return text
+        return format_date(value)
     return str(value or "")
