@@ -89,7 +89,7 @@ def cmd_import(args) -> int:
         raise CliError(f"文件不存在：{args.file}")
     plan = read_roster(args.file)
     for error in plan.errors:
-        print(f"第 {error.row} 行，{error.column}：{error.message}", file=sys.stderr)
+        print(error, file=sys.stderr)  # "第 N 行，列名：原因" (a whole-file problem: the reason alone)
     print(plan.describe())
     if plan.errors and not args.skip_invalid:
         print(f"有 {plan.error_row_count} 行存在错误，未导入任何数据（改正后重试，或使用 --skip-invalid 只导入正确的行）。",
