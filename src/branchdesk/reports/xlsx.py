@@ -71,7 +71,7 @@ def _cell_value(column: Column, value: Any) -> Any:
     if kind in ("id_number", "phone"):
         return str(value)
     if kind == "bool":
-        return "是" if value else ""
+        return "是" if value else None
     return value
 
 
