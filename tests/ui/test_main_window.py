@@ -134,6 +134,28 @@ def test_search_edit_and_see_the_change(window, roster, dialogs, qtbot):
     assert "已保存" in window.statusBar().currentMessage()
 
 
+def test_editing_through_the_real_member_dialog_shows_the_change(window, roster, qtbot, monkeypatch):
+    """The same flow with the real 编辑党员档案 dialog: type into its field, press 保存."""
+    dialog_module = pytest.importorskip("branchdesk.ui.dialogs.member_dialog")
+    opened = []
+
+    def fill_and_save(dialog):
+        opened.append(dialog.member_id)
+        dialog.work_unit.setText("校党委宣传部")
+        dialog.save_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(dialog_module.MemberDialog, "exec", fill_and_save)
+    page = window.members_page
+    page.search.setText("zs")
+    qtbot.waitUntil(lambda: shown_names(page) == ["张三"], timeout=2000)
+    page.action_edit.trigger()
+    assert opened == [roster["张三"].id]
+    assert page.model.data(page.model.index(0, UNIT)) == "校党委宣传部"
+    assert window.members_page.ctx.members.get(roster["张三"].id).work_unit == "校党委宣传部"
+    assert page.current_member_id() == roster["张三"].id
+
+
 def test_enter_in_the_table_opens_the_selected_member(window, roster, dialogs, qtbot):
     page = window.members_page
     page.select_member(roster["王芳"].id)
