@@ -16,6 +16,7 @@ import cProfile
 import datetime as dt
 import pstats
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -145,6 +146,35 @@ def main(argv: list[str] | None = None) -> int:
         _, t_write = timed("write_xlsx", maybe, "export", write_xlsx, [ledger], out)
         print(f"roster xlsx total (ledger + write)          {t_ledger + t_write:7.3f} s   goal ≤ 1.5 s")
         db.dispose()
+
+        # the command line, cold: a new process that imports, opens the database, reads and applies
+        cold_db = tmp_path / "cold.sqlite"
+        cold, _ = open_database(resolve_location(str(cold_db)), user="bench")
+        BranchService(cold).save_profile(BranchProfile(name="某某大学机关第一党支部"))
+        cold.dispose()
+        command = [sys.executable, "-m", "branchdesk", "--db", str(cold_db), "import", "members", str(roster)]
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        print(
+            f"{'CLI import members (new process)':<42} {time.perf_counter() - start:7.3f} s  (exit {done.returncode})"
+        )
+        out = tmp_path / "cold_roster.xlsx"
+        command = [
+            sys.executable,
+            "-m",
+            "branchdesk",
+            "--db",
+            str(cold_db),
+            "export",
+            "roster",
+            "-o",
+            str(out),
+        ]
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        print(
+            f"{'CLI export roster (new process)':<42} {time.perf_counter() - start:7.3f} s  (exit {done.returncode})"
+        )
 
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)

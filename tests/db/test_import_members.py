@@ -7,6 +7,7 @@ column names they happen to use, dates typed as text or as Excel dates, 出生�
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -117,18 +118,23 @@ def test_a_good_roster_is_imported_with_its_values_groups_and_pinyin(tmp_path, d
 def test_an_imported_member_is_like_one_entered_by_hand(tmp_path, db, members):
     apply_roster(db, read_roster(roster_file(tmp_path / "r.xlsx", good_rows()[:1])))
     imported = members.find_by_id_number(ZHANG_ID)
-    typed = members.create(
-        MemberFields(
-            name="张三",
-            id_number=make_citizen_id("350102", dt.date(1985, 3, 12), 13, "男"),
-            join_date=dt.date(2008, 6, 20),
-        )
-    )
+    other_id = make_citizen_id("350102", dt.date(1985, 3, 12), 13, "男")
+    typed = members.create(replace(imported.editable(), id_number=other_id))
     assert imported.status == typed.status == "active"
     assert imported.name_initials == typed.name_initials == "zs"
     with db.read() as session:
         pinyins = session.scalars(select(Member.name_pinyin).order_by(Member.id)).all()
+        entries = {
+            e.entity_id: dict(e.changes)
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.entity == "member"))
+        }
     assert pinyins == ["zhangsan", "zhangsan"]
+
+    # the batch insert audits a new member exactly as the unit of work audits one added by hand
+    by_import, by_hand = entries[imported.id], entries[typed.id]
+    assert by_import.pop("id") == [None, imported.id] and by_hand.pop("id") == [None, typed.id]
+    assert by_import.pop("id_number") == [None, ZHANG_ID] and by_hand.pop("id_number") == [None, other_id]
+    assert by_import == by_hand
 
 
 # ---- bad rows ----------------------------------------------------------------------------------

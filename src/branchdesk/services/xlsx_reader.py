@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,8 +137,6 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[int]:
     """Indexes of the cell formats (cellXfs) whose number format shows a date or time."""
     if part is None:
         return set()
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
     custom: dict[int, str] = {}
     xf_formats: list[int] = []
     in_cell_xfs = False
@@ -160,10 +159,11 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[int]:
     _parse_small(archive.read(part), start, end)
     dates = set()
     for index, fmt_id in enumerate(xf_formats):
-        code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, ""))
-        # 14–22 and 45–47 are the built-in date/time formats; 27–36 and 50–58 are CJK date formats
-        builtin_date = 14 <= fmt_id <= 22 or 27 <= fmt_id <= 36 or 45 <= fmt_id <= 47 or 50 <= fmt_id <= 58
-        if (builtin_date and fmt_id not in custom) or (code and is_date_format(code)):
+        if fmt_id in custom:
+            if is_date_format(custom[fmt_id]):
+                dates.add(index)
+        elif 14 <= fmt_id <= 22 or 27 <= fmt_id <= 36 or 45 <= fmt_id <= 47 or 50 <= fmt_id <= 58:
+            # the built-in date and time formats (27–36 and 50–58: the East Asian ones)
             dates.add(index)
     return dates
 
@@ -171,6 +171,26 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[int]:
 _C, _V, _ROW, _PHONETIC, _OTHER = 1, 2, 3, 4, 5
 _TAG_CODES = {"c": _C, "v": _V, "t": _V, "row": _ROW, "rPh": _PHONETIC}
 _DIGITS = "0123456789"
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.')
+
+
+def is_date_format(code: str) -> bool:
+    """True when an Excel number format shows a date or time (yyyy-mm-dd, yyyy"年"m"月"d"日", h:mm …).
+
+    Quoted text, escaped characters and [brackets] (colours, locales) are not looked at.
+    """
+    section = code.split(";")[0]
+    return re.search("[dmhysDMHYS]", _FORMAT_LITERALS.sub("", section)) is not None
+
+
+def from_excel(serial: float, epoch: dt.datetime) -> dt.datetime:
+    """The datetime of an Excel serial number (1900 system: epoch 1899-12-30, with Excel's fictitious
+    29 February 1900 for serials below 61)."""
+    if 0 < serial < 60 and epoch.year == 1899:
+        serial += 1
+    return epoch + dt.timedelta(days=serial)
 
 
 def _column_index(ref: str) -> int:
@@ -207,8 +227,6 @@ class _FastSheet(Sheet):
         self.epoch = epoch
 
     def rows(self) -> Iterator[tuple[int, tuple]]:
-        from openpyxl.utils.datetime import from_excel
-
         strings, dates, epoch = self.strings, self.dates, self.epoch
         done: list[tuple[int, tuple]] = []
         cells: dict[int, Any] = {}
