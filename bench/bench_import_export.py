@@ -65,7 +65,9 @@ def roster_rows(n: int, seed: int = 7) -> list[list]:
     return rows
 
 
-def write_roster_file(path: Path, rows: list[list]) -> None:
+def write_roster_file(path: Path, rows: list[list], *, shared_strings: bool = True) -> None:
+    """The roster as Excel or WPS would save it: text in a shared-strings table (openpyxl itself writes
+    inline strings, which only a file exported by openpyxl-based tools has)."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -78,6 +80,45 @@ def write_roster_file(path: Path, rows: list[list]) -> None:
     for row in rows:
         ws.append(row)
     wb.save(path)
+    if shared_strings:
+        _to_shared_strings(path)
+
+
+def _to_shared_strings(path: Path) -> None:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    index: dict[str, int] = {}
+
+    def shared(match: re.Match) -> str:
+        number = index.setdefault(match.group(2), len(index))
+        return f'<c{match.group(1)} t="s"><v>{number}</v></c>'
+
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'<c([^>]*?) t="inlineStr"><is><t>(.*?)</t></is></c>', shared, sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    items = "".join(f"<si><t>{text}</t></si>" for text in index)  # already escaped in the sheet
+    parts["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" uniqueCount="{len(index)}">{items}</sst>'
+    ).encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    ).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
 
 
 def timed(label: str, fn, *args, **kwargs):
