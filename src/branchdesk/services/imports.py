@@ -1234,6 +1234,8 @@ def write_template(path: str | Path) -> Path:
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from branchdesk.reports.xlsx import display_width
+
     path = Path(path)
     columns = import_columns()
     wb = Workbook()
@@ -1318,6 +1320,10 @@ def write_template(path: str | Path) -> Path:
     ]
     for line in notes:
         help_sheet.append([line])
+        row = help_sheet.max_row
+        help_sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        help_sheet.cell(row=row, column=1).alignment = Alignment(vertical="top", wrap_text=True)
+        help_sheet.row_dimensions[row].height = 30
     help_sheet.append([])
     help_sheet.append(["列名", "填写要求", "也可使用的列名"])
     head_row = help_sheet.max_row
@@ -1327,13 +1333,25 @@ def write_template(path: str | Path) -> Path:
         cell.border = border
     for column in columns:
         others = [a for a in column.aliases if header_key(a) != header_key(column.label)]
-        help_sheet.append([column.label, column.help, "、".join(others)])
-        for cell in help_sheet[help_sheet.max_row]:
+        texts = [column.label, column.help, "、".join(others)]
+        help_sheet.append(texts)
+        row = help_sheet.max_row
+        for cell in help_sheet[row]:
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+        lines = max(-(-display_width(t) // (w - 2)) for t, w in zip(texts, (20, 70, 40), strict=True))
+        if lines > 1:
+            help_sheet.row_dimensions[row].height = 15 * lines
     help_sheet.column_dimensions["A"].width = 20
     help_sheet.column_dimensions["B"].width = 70
     help_sheet.column_dimensions["C"].width = 40
+    for sheet in (ws, help_sheet):
+        sheet.page_setup.paperSize = "9"  # A4
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
