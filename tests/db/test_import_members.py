@@ -388,6 +388,27 @@ def test_a_two_level_header_with_merged_contact_columns(tmp_path, db, members):
     assert (zhang.mobile, zhang.landline) == ("13912345678", "010-12345678")
 
 
+def test_phone_cells_as_people_fill_them(tmp_path):
+    header = ["姓名", "联系电话"]
+    rows = [
+        ["甲", "138 0013 8000"],
+        ["乙", "0591-8765 4321"],
+        ["丙", "13800138000/0591-87654321"],
+        ["丁", "+86 139 1234 5678"],
+        ["戊", "13800138000，13900139000"],
+    ]
+    plan = read_roster(roster_file(tmp_path / "phones.xlsx", rows, header))
+    phones = {r.name: (r.fields.mobile, r.fields.landline) for r in plan.rows}
+    assert phones == {
+        "甲": ("13800138000", ""),
+        "乙": ("", "0591-87654321"),
+        "丙": ("13800138000", "0591-87654321"),
+        "丁": ("13912345678", ""),
+    }
+    assert [(e.row, e.column) for e in plan.errors] == [(8, "联系电话")]
+    assert "只能填一个" in plan.errors[0].message
+
+
 def test_an_unknown_column_is_reported_as_ignored_not_as_an_error(tmp_path):
     rows = [["张三", ZHANG_ID, "爱好打球"]]
     plan = read_roster(roster_file(tmp_path / "x.xlsx", rows, ["姓名", "身份证号码", "兴趣爱好"]))

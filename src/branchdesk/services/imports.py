@@ -31,7 +31,7 @@ from branchdesk.domain import members as rules
 from branchdesk.domain.citizen_id import CitizenIdError, make_citizen_id, parse_citizen_id
 from branchdesk.domain.dates import format_date, parse_date_loose
 from branchdesk.domain.members import MemberFields, ValidationError
-from branchdesk.domain.phone import normalize_phone
+from branchdesk.domain.phone import normalize_phone, validate_landline
 from branchdesk.domain.vocab import (
     DEGREES,
     EDUCATION_LEVELS,
@@ -661,12 +661,12 @@ class _RowReader:
         return RosterRow(row_number, normalised, group, frozenset(present)), []
 
     def _phone(self, raw, key, header, values, present, header_of) -> None:
-        parts = [p for p in _PHONE_SPLIT.split(_text(raw)) if p]
-        if len(parts) > 1:
-            # "0591-8765 4321" is one number with a space: only split when every part is long enough
-            joined = normalize_phone(_text(raw))
-            if _MOBILE_RE.fullmatch(joined) or all(len(p) < 7 for p in parts):
-                parts = [joined]
+        text = _text(raw)
+        whole = normalize_phone(text)
+        if _MOBILE_RE.fullmatch(whole) or validate_landline(whole) is None:
+            parts = [text]  # one number, maybe written with spaces: "138 0013 8000", "0591-8765 4321"
+        else:  # several: "13800138000/0591-87654321"
+            parts = [p for p in _PHONE_SPLIT.split(text) if p] or [text]
         for part in parts:
             number = normalize_phone(part)
             digits = number.replace("-", "")
