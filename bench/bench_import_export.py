@@ -16,6 +16,7 @@ import cProfile
 import datetime as dt
 import pstats
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -121,104 +122,105 @@ def _to_shared_strings(path: Path) -> None:
             target.writestr(name, data)
 
 
-def timed(label: str, fn, *args, **kwargs):
-    """Run fn; print wall-clock and CPU time (CPU time is steadier on a machine shared with others)."""
-    start, cpu = time.perf_counter(), time.process_time()
-    value = fn(*args, **kwargs)
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(f"{label:<42} {elapsed:7.3f} s  (cpu {cpu:.3f} s)")
-    return value, elapsed
+def _fresh_database(path: Path):
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.branch import BranchProfile, BranchService
+
+    db, _ = open_database(resolve_location(str(path)), user="bench")
+    BranchService(db).save_profile(BranchProfile(name="某某大学机关第一党支部"))
+    return db
+
+
+def _cli(*args: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "branchdesk", *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"branchdesk {' '.join(args)} failed:\n{done.stderr}")
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds; the machine is shared, so best and median"
+    )
     parser.add_argument("--profile", choices=["read", "apply", "export"], default=None)
     args = parser.parse_args(argv)
 
-    from branchdesk.config import resolve_location
-    from branchdesk.db.migrate import open_database
-    from branchdesk.services.branch import BranchProfile, BranchService
+    # warm the lazy imports outside the timings (the GUI imports in a warm process)
+    from pypinyin import lazy_pinyin
+
+    from branchdesk.reports.roster import roster_ledger
+    from branchdesk.reports.xlsx import write_xlsx
+    from branchdesk.services.imports import apply_roster, read_roster
+
+    lazy_pinyin("热身")
+    profiler = cProfile.Profile() if args.profile else None
+
+    def run(stage: str, fn, *a):
+        """(result, wall seconds, cpu seconds); profiled when asked."""
+        if profiler and args.profile == stage:
+            profiler.enable()
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            value = fn(*a)
+        finally:
+            if profiler and args.profile == stage:
+                profiler.disable()
+        return value, time.perf_counter() - start, time.process_time() - cpu
+
+    timings: dict[str, list[float]] = {}
+
+    def note(label: str, seconds: float) -> None:
+        timings.setdefault(label, []).append(seconds)
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         roster = tmp_path / "roster.xlsx"
-        rows = roster_rows(args.rows)
-        write_roster_file(roster, rows)
-        print(f"roster file: {args.rows} rows, {roster.stat().st_size / 1024:.0f} KiB")
-
-        db, _ = open_database(resolve_location(str(tmp_path / "bench.sqlite")), user="bench")
-        BranchService(db).save_profile(BranchProfile(name="某某大学机关第一党支部"))
-
-        # warm the lazy imports outside the timings (a GUI import runs in a warm process)
-        import openpyxl  # noqa: F401
-        from pypinyin import lazy_pinyin
-
-        from branchdesk.reports.roster import roster_ledger
-        from branchdesk.reports.xlsx import write_xlsx
-        from branchdesk.services.imports import apply_roster, read_roster
-
-        lazy_pinyin("热身")
-
-        profiler = cProfile.Profile() if args.profile else None
-
-        def maybe(stage, fn, *a, **k):
-            if profiler and args.profile == stage:
-                profiler.enable()
-                try:
-                    return fn(*a, **k)
-                finally:
-                    profiler.disable()
-            return fn(*a, **k)
-
-        plan, t_read = timed("read_roster (first import)", maybe, "read", read_roster, roster)
-        assert not plan.errors, plan.errors[:5]
-        result, t_apply = timed("apply_roster (first import)", maybe, "apply", apply_roster, db, plan)
-        print(f"  {result.describe()}")
-        print(f"import total (read + apply)                 {t_read + t_apply:7.3f} s   goal ≤ 3 s")
-
-        plan2, t_read2 = timed("read_roster (re-import)", read_roster, roster)
-        result2, t_apply2 = timed("apply_roster (re-import, all unchanged)", apply_roster, db, plan2)
-        print(f"  {result2.describe()}")
-        print(f"re-import total                             {t_read2 + t_apply2:7.3f} s")
-
-        ledger, t_ledger = timed("roster_ledger (10,000 members)", maybe, "export", roster_ledger, db)
-        out = tmp_path / "roster_out.xlsx"
-        _, t_write = timed("write_xlsx", maybe, "export", write_xlsx, [ledger], out)
-        print(f"roster xlsx total (ledger + write)          {t_ledger + t_write:7.3f} s   goal ≤ 1.5 s")
-        db.dispose()
-
-        # the command line, cold: a new process that imports, opens the database, reads and applies
-        cold_db = tmp_path / "cold.sqlite"
-        cold, _ = open_database(resolve_location(str(cold_db)), user="bench")
-        BranchService(cold).save_profile(BranchProfile(name="某某大学机关第一党支部"))
-        cold.dispose()
-        command = [sys.executable, "-m", "branchdesk", "--db", str(cold_db), "import", "members", str(roster)]
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        write_roster_file(roster, roster_rows(args.rows))
         print(
-            f"{'CLI import members (new process)':<42} {time.perf_counter() - start:7.3f} s  (exit {done.returncode})"
+            f"roster file: {args.rows} rows, {roster.stat().st_size / 1024:.0f} KiB (shared strings, as Excel saves)"
         )
-        out = tmp_path / "cold_roster.xlsx"
-        command = [
-            sys.executable,
-            "-m",
-            "branchdesk",
-            "--db",
-            str(cold_db),
-            "export",
-            "roster",
-            "-o",
-            str(out),
-        ]
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        print(
-            f"{'CLI export roster (new process)':<42} {time.perf_counter() - start:7.3f} s  (exit {done.returncode})"
-        )
+        for round_ in range(args.repeat):
+            db = _fresh_database(tmp_path / f"bench{round_}.sqlite")
+            plan, t_read, _ = run("read", read_roster, roster)
+            assert not plan.errors, plan.errors[:5]
+            result, t_apply, _ = run("apply", apply_roster, db, plan)
+            assert result.created == args.rows
+            note("read_roster", t_read)
+            note("apply_roster (new members)", t_apply)
+            note("IMPORT read + apply (goal ≤ 3 s)", t_read + t_apply)
+            plan, t_read, _ = run("read", read_roster, roster)
+            result, t_apply, _ = run("apply", apply_roster, db, plan)
+            assert result.unchanged == args.rows
+            note("re-import, all unchanged", t_read + t_apply)
+            ledger, t_ledger, _ = run("export", roster_ledger, db)
+            _, t_write, _ = run("export", write_xlsx, [ledger], tmp_path / "roster_out.xlsx")
+            note("roster_ledger", t_ledger)
+            note("write_xlsx", t_write)
+            note("ROSTER XLSX ledger + write (goal ≤ 1.5 s)", t_ledger + t_write)
+            db.dispose()
 
-        if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            # the command line, cold: a new process that imports modules, opens the database, works
+            cold = tmp_path / f"cold{round_}.sqlite"
+            _fresh_database(cold).dispose()
+            note(
+                "CLI import members (new process)", _cli("--db", str(cold), "import", "members", str(roster))
+            )
+            out = tmp_path / "cold_roster.xlsx"
+            note(
+                "CLI export roster (new process)", _cli("--db", str(cold), "export", "roster", "-o", str(out))
+            )
+
+    print(f"{'':44} {'best':>7} {'median':>7}   ({args.repeat} rounds, wall clock)")
+    for label, values in timings.items():
+        print(f"{label:<44} {min(values):7.3f} {statistics.median(values):7.3f}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     return 0
 
 

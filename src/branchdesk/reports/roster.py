@@ -44,12 +44,14 @@ def roster_ledger(db: Database, *, query=None, today: dt.date | None = None) -> 
     """
     from branchdesk.domain.dates import format_date
     from branchdesk.services.branch import BranchService
+    from branchdesk.services.bulk import collector_paused
     from branchdesk.services.members import MemberQuery, MemberService
 
     today = today or dt.date.today()
     default_order = query is None
     query = query or MemberQuery(sort="group")
-    records = MemberService(db).records(query)
+    with collector_paused():
+        records = MemberService(db).records(query)
     if default_order:
         # members without a party group after the groups, whatever the database's NULL ordering
         records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]

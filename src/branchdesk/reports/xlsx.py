@@ -411,15 +411,18 @@ def write_xlsx(ledgers: Sequence[Ledger], path: str | Path) -> Path:
     path = Path(path)
     import io
 
-    workbook = Workbook(write_only=True)
-    taken: set[str] = set()
-    bodies = []
-    for ledger in ledgers:
-        ws = workbook.create_sheet(sheet_title(ledger.title, taken))
-        bodies.append(_write_sheet(ws, ledger))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    data = _splice(buffer.getvalue(), bodies)
+    from branchdesk.services.bulk import collector_paused
+
+    with collector_paused():
+        workbook = Workbook(write_only=True)
+        taken: set[str] = set()
+        bodies = []
+        for ledger in ledgers:
+            ws = workbook.create_sheet(sheet_title(ledger.title, taken))
+            bodies.append(_write_sheet(ws, ledger))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = _splice(buffer.getvalue(), bodies)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
     temporary.write_bytes(data)

@@ -41,6 +41,7 @@ from branchdesk.domain.vocab import (
     MemberType,
     Sex,
 )
+from branchdesk.services.bulk import collector_paused
 
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
@@ -718,7 +719,7 @@ def read_roster(path: str | Path, *, today: dt.date | None = None) -> RosterPlan
     today = today or dt.date.today()
     plan = RosterPlan(path=path)
     try:
-        with xlsx_reader.open_sheet(path, preferred=(SHEET_NAME, "花名册")) as sheet:
+        with collector_paused(), xlsx_reader.open_sheet(path, preferred=(SHEET_NAME, "花名册")) as sheet:
             plan.sheet = sheet.title
             _read_sheet(sheet.rows(), plan, today)
     except xlsx_reader.XlsxFileError as exc:
@@ -1057,7 +1058,7 @@ def apply_roster(
     check_cancelled()
     result = ImportResult(skipped=plan.error_row_count)
     operation = "导入党员花名册"
-    with db.write(operation) as session:
+    with collector_paused(), db.write(operation) as session:
         branch_id = current_branch_id(session)
         resolution = _resolve(session, plan, branch_id, today=today)
         if resolution.errors:
