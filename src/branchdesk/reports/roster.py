@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from branchdesk.db.engine import Database
 from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberType
 from branchdesk.reports.ledger import Column, Ledger
+
+if TYPE_CHECKING:
+    from branchdesk.db.engine import Database
 
 ROSTER_KEY = "roster"
 ROSTER_TITLE = "党员花名册"
