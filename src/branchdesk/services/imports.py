@@ -523,7 +523,6 @@ class _RowReader:
     """Converts one sheet row into member values, collecting the errors of the row."""
 
     def __init__(self, slots: list[_Slot], today: dt.date):
-        self.slots = slots
         self.plan = [(s.index, s.column.key, s.column.kind, s.header) for s in slots]
         self.today = today
         self.header_of = {}
@@ -705,10 +704,6 @@ def _header_slots(cells: tuple) -> list[_Slot]:
         if column is not None:
             slots.append(_Slot(index, column, " ".join(text.split())))
     return slots
-
-
-class _FileError(Exception):
-    """The file as a whole cannot be read; the message is for the user."""
 
 
 def read_roster(path: str | Path, *, today: dt.date | None = None) -> RosterPlan:
