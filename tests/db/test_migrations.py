@@ -1,9 +1,11 @@
 """Schema migrations at start-up: a fresh database, an up-to-date one, an older one, a newer one.
 
 There is only one shipped revision so far, so the upgrade path is exercised with a test-only copy of
-the migration scripts that adds a revision 0002 on top of the real 0001 (see `_scripts_with_0002`):
-the database is built by the real scripts, filled through the real services, then opened by a program
-whose head is 0002 — exactly what a user's file goes through when a new release adds a column.
+the migration scripts that adds a revision on top of the shipped head (see `_scripts_with_next`): the
+database is built by the real scripts, filled through the real services, then opened by a program
+whose head is that revision — exactly what a user's file goes through when a new release adds a column.
+The stored databases of every shipped schema (tests/db/fixtures, see schema_fixtures.py) are opened by
+today's program, and upgraded to that test-only revision, and must keep their data.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from sqlalchemy import inspect, text
 from branchdesk.db import migrate
 from branchdesk.db.migrate import SCHEMA_HEAD, DatabaseTooNewError, current_revision, open_database
 from branchdesk.db.models import Base
+from tests.db import schema_fixtures
 
-REVISION_0002 = '''
+NEXT = "9001"  # the test-only revision on top of the shipped head
+NEXT_REVISION = '''
 """test only: members get a WeChat id"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{revision}"
+down_revision = "{down}"
 branch_labels = None
 depends_on = None
 
@@ -40,17 +44,18 @@ def upgrade() -> None:
 '''
 
 
-def _scripts_with_0002(tmp_path, monkeypatch, *, fail: bool = False):
-    """Make the program's migrations directory a copy of the shipped one plus a revision 0002."""
+def _scripts_with_next(tmp_path, monkeypatch, *, fail: bool = False):
+    """Make the program's migrations directory a copy of the shipped one plus a test-only revision NEXT."""
     from branchdesk import resources
 
     shipped = resources.migrations_dir()
     copy = tmp_path / "migrations"
     shutil.copytree(shipped, copy, ignore=shutil.ignore_patterns("__pycache__"))
     failure = 'raise RuntimeError("simulated failure in the middle of an upgrade")' if fail else ""
-    (copy / "versions" / "0002_test_wechat.py").write_text(REVISION_0002.format(failure=failure))
+    script = NEXT_REVISION.format(revision=NEXT, down=SCHEMA_HEAD, failure=failure)
+    (copy / "versions" / f"{NEXT}_test_wechat.py").write_text(script)
     monkeypatch.setattr(resources, "migrations_dir", lambda: copy)
-    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
 
 
 def _fill(db) -> int:
@@ -139,7 +144,7 @@ def test_database_from_a_newer_version_is_refused_and_left_untouched(location):
     db, _ = open_database(location)
     _fill(db)
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     db.dispose()
     before = location.sqlite_path.read_bytes() if location.sqlite_path else None
 
@@ -147,7 +152,7 @@ def test_database_from_a_newer_version_is_refused_and_left_untouched(location):
         open_database(location)
 
     message = str(caught.value)
-    assert "更新版本" in message and "0099" in message and SCHEMA_HEAD in message
+    assert "更新版本" in message and "9999" in message and SCHEMA_HEAD in message
     assert "请安装新版本" in message
     if location.sqlite_path:
         assert location.sqlite_path.read_bytes() == before
@@ -156,7 +161,7 @@ def test_database_from_a_newer_version_is_refused_and_left_untouched(location):
 
     check = Database(location.url)
     try:
-        assert current_revision(check.engine) == "0099"
+        assert current_revision(check.engine) == "9999"
         assert _member_names(check) == ["王升级"]
     finally:
         check.dispose()
@@ -168,7 +173,7 @@ def test_cli_refuses_a_newer_database_with_one_clear_line(tmp_path, data_dir, ca
     path = tmp_path / "newer.sqlite"
     db, _ = open_database(_sqlite_location(path))
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     db.dispose()
     assert main(["--db", str(path), "backup", "-o", str(tmp_path / "b.sqlite")]) == 2
     err = capsys.readouterr().err
@@ -182,10 +187,10 @@ def test_upgrade_backs_up_the_file_first_and_keeps_the_data(location, tmp_path, 
     _fill(db)
     db.dispose()
 
-    _scripts_with_0002(tmp_path, monkeypatch)
+    _scripts_with_next(tmp_path, monkeypatch)
     db, result = open_database(location)
     try:
-        assert (result.before, result.after) == ("0001", "0002")
+        assert (result.before, result.after) == (SCHEMA_HEAD, NEXT)
         assert result.upgraded
         assert _member_names(db) == ["王升级"], "the upgrade keeps every member"
         with db.read() as session:
@@ -199,12 +204,12 @@ def test_upgrade_backs_up_the_file_first_and_keeps_the_data(location, tmp_path, 
     backup = result.backup
     assert backup is not None and backup.exists()
     assert backup.parent == location.backup_dir()
-    assert backup.name.startswith("升级前备份-0001-")
+    assert backup.name.startswith(f"升级前备份-{SCHEMA_HEAD}-")
     # The backup is a complete, consistent copy of the database as it was *before* the upgrade.
     con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
         assert con.execute("SELECT name FROM member").fetchall() == [("王升级",)]
         columns = {row[1] for row in con.execute("PRAGMA table_info(member)")}
         assert "wechat" not in columns
@@ -217,7 +222,7 @@ def test_failed_upgrade_leaves_the_database_as_it_was(location, tmp_path, monkey
     _fill(db)
     db.dispose()
 
-    _scripts_with_0002(tmp_path, monkeypatch, fail=True)
+    _scripts_with_next(tmp_path, monkeypatch, fail=True)
     with pytest.raises(RuntimeError, match="simulated failure"):
         open_database(location)
 
@@ -225,7 +230,7 @@ def test_failed_upgrade_leaves_the_database_as_it_was(location, tmp_path, monkey
 
     check = Database(location.url)
     try:
-        assert current_revision(check.engine) == "0001"
+        assert current_revision(check.engine) == SCHEMA_HEAD
         with check.engine.connect() as conn:
             columns = {c["name"] for c in inspect(conn).get_columns("member")}
         assert "wechat" not in columns, "the half-done upgrade was rolled back"
@@ -233,7 +238,7 @@ def test_failed_upgrade_leaves_the_database_as_it_was(location, tmp_path, monkey
     finally:
         check.dispose()
     if location.sqlite_path:
-        backups = list(location.backup_dir().glob("升级前备份-0001-*.sqlite"))
+        backups = list(location.backup_dir().glob(f"升级前备份-{SCHEMA_HEAD}-*.sqlite"))
         assert len(backups) == 1, "the backup taken before the attempt is kept"
 
 
@@ -251,3 +256,42 @@ def _sqlite_location(path):
     from branchdesk.config import resolve_location
 
     return resolve_location(str(path))
+
+
+# ---- stored databases of every schema version ------------------------------------------------------
+def test_every_shipped_schema_has_a_stored_database():
+    from alembic.script import ScriptDirectory
+
+    revisions = {s.revision for s in ScriptDirectory.from_config(migrate._alembic_config()).walk_revisions()}
+    missing = sorted(revisions - set(schema_fixtures.stored()))
+    assert missing == [], f"store a database of schema {missing}: python -m tests.db.schema_fixtures"
+
+
+@pytest.mark.parametrize(
+    "revision", sorted(__import__("tests.db.schema_fixtures").db.schema_fixtures.stored())
+)
+def test_a_stored_database_opens_with_its_data_intact(revision, tmp_path, data_dir):
+    path = tmp_path / "users-file.sqlite"
+    shutil.copyfile(schema_fixtures.stored()[revision], path)
+    location = _sqlite_location(path)
+    db, result = open_database(location)
+    try:
+        assert (result.before, result.after) == (revision, SCHEMA_HEAD)
+        assert (result.backup is not None) == (revision != SCHEMA_HEAD), "backed up if and only if upgraded"
+        schema_fixtures.check(db)
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("revision", sorted(schema_fixtures.stored()))
+def test_a_stored_database_keeps_its_data_through_the_next_upgrade(revision, tmp_path, monkeypatch, data_dir):
+    path = tmp_path / "users-file.sqlite"
+    shutil.copyfile(schema_fixtures.stored()[revision], path)
+    _scripts_with_next(tmp_path, monkeypatch)
+    db, result = open_database(_sqlite_location(path))
+    try:
+        assert (result.before, result.after) == (revision, NEXT)
+        assert result.backup is not None and result.backup.exists()
+        schema_fixtures.check(db)
+    finally:
+        db.dispose()
