@@ -1,0 +1,64 @@
+"""Small modal questions, in Chinese, in one place (tests replace these functions with monkeypatch).
+
+Callers use them through the module (`prompts.ask(...)`) so that a test can patch them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+def ask(parent: QWidget | None, title: str, text: str, *, yes: str = "确定", no: str = "取消",
+        danger: bool = False) -> bool:  # fmt: skip
+    """A yes/no question with our own button words; True when the first button was chosen."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setIcon(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button if danger else yes_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def get_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line of text, or None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText("确定")
+    dialog.setCancelButtonText("取消")
+    dialog.resize(max(dialog.sizeHint().width(), 360), dialog.sizeHint().height())
+    if not dialog.exec():
+        return None
+    return dialog.textValue()
+
+
+def save_file_name(parent: QWidget | None, title: str, default: Path, file_filter: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(default), file_filter)
+    return Path(name) if name else None
+
+
+def open_file_name(
+    parent: QWidget | None, title: str, directory: Path | str, file_filter: str
+) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, str(directory), file_filter)
+    return Path(name) if name else None
