@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from functools import cached_property
 from typing import Any
 
 from branchdesk.domain.dates import add_months, add_years
@@ -278,6 +277,28 @@ DATE_LABELS: dict[str, str] = {
 }
 
 
+class cached_property:
+    """A lock-free ``functools.cached_property`` for frozen snapshots (3.11's takes a lock per access).
+
+    The value is stored in the instance ``__dict__`` on first access; later reads never reach the
+    descriptor. Snapshots are immutable, so the cache can never go stale.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 # --------------------------------------------------------------------------- snapshot parts
 
 
@@ -459,18 +480,36 @@ class Dossier:
     # ----------------------------------------------------------------- derived (cached per snapshot)
 
     @cached_property
-    def first_talk(self) -> Talk | None:
-        talks = [t for t in self.talks if t.kind is TalkKind.FIRST]
-        return min(talks, key=lambda t: t.date) if talks else None
+    def _first_talks(self) -> dict[TalkKind, Talk]:
+        """The earliest talk of each kind."""
+        first: dict[TalkKind, Talk] = {}
+        for t in self.talks:
+            seen = first.get(t.kind)
+            if seen is None or t.date < seen.date:
+                first[t.kind] = t
+        return first
 
-    @cached_property
+    @property
+    def first_talk(self) -> Talk | None:
+        """The first talk with the applicant (step 2)."""
+        return self._first_talks.get(TalkKind.FIRST)
+
+    @property
     def higher_talk(self) -> Talk | None:
-        talks = [t for t in self.talks if t.kind is TalkKind.HIGHER]
-        return min(talks, key=lambda t: t.date) if talks else None
+        """The higher committee's talk before approval (step 16)."""
+        return self._first_talks.get(TalkKind.HIGHER)
 
     def filing(self, kind: FilingKind) -> Filing | None:
-        found = [f for f in self.filings if f.kind is kind]
-        return min(found, key=lambda f: f.date) if found else None
+        """The earliest filing of ``kind``, or None."""
+        return self._filings_by_kind.get(kind)
+
+    @cached_property
+    def _filings_by_kind(self) -> dict[FilingKind, Filing]:
+        first: dict[FilingKind, Filing] = {}
+        for f in self.filings:
+            if f.kind not in first or f.date < first[f.kind].date:
+                first[f.kind] = f
+        return first
 
     @cached_property
     def assessment_dates(self) -> tuple[date, ...]:
@@ -528,18 +567,45 @@ class Dossier:
 
     def step_date(self, step: Step) -> date | None:
         """The date a step was (first) done, or None. Step 21 (ongoing education) has no date."""
-        getter = _STEP_DATE.get(step)
-        return getter(self) if getter else None
+        return self.steps_done.get(step)
 
     @cached_property
     def steps_done(self) -> dict[Step, date]:
-        """Recorded steps with their dates, in step order."""
-        result: dict[Step, date] = {}
-        for step, getter in _STEP_DATE.items():
-            d = getter(self)
-            if d is not None:
-                result[step] = d
-        return result
+        """Recorded steps with their dates, in step order (written out: this is on the hot path)."""
+        talks = self._first_talks
+        filings = self._filings_by_kind
+        first_talk, higher_talk = talks.get(TalkKind.FIRST), talks.get(TalkKind.HIGHER)
+        activist_filing = filings.get(FilingKind.ACTIVIST)
+        candidate_filing = filings.get(FilingKind.CANDIDATE)
+        admission_filing = filings.get(FilingKind.ADMISSION)
+        assessments = self.assessment_dates
+        candidates = (
+            (Step.APPLICATION, self.application_date),
+            (Step.FIRST_TALK, first_talk.date if first_talk else None),
+            (Step.ACTIVIST, self.activist_date),
+            (Step.ACTIVIST_FILING, activist_filing.date if activist_filing else None),
+            (Step.CONTACTS, _first_contact_date(self) if self.contacts else None),
+            (Step.ASSESSMENT, assessments[0] if assessments else None),
+            (Step.CANDIDATE, self.candidate_date),
+            (Step.CANDIDATE_FILING, candidate_filing.date if candidate_filing else None),
+            (Step.SPONSORS, self.sponsors_date or (self.candidate_date if self.sponsors else None)),
+            (Step.POLITICAL_REVIEW, self.political_review.date if self.political_review else None),
+            (Step.TRAINING, self.training.end if self.training else None),
+            (Step.COMMITTEE_REVIEW, self.committee_review_date),
+            (Step.PRE_REVIEW, self.pre_review.date if self.pre_review else None),
+            (Step.VOLUNTEER_FORM, self.volunteer_form_date),
+            (Step.ADMISSION_VOTE, self.admission_meeting_date),
+            (Step.HIGHER_TALK, higher_talk.date if higher_talk else None),
+            (Step.APPROVAL, self.approval.date if self.approval else None),
+            (Step.ADMISSION_FILING, admission_filing.date if admission_filing else None),
+            (Step.ASSIGNMENT, self.assignment_date),
+            (Step.OATH, self.oath_date),
+            (Step.CONVERSION_APPLICATION, self.conversion_application_date),
+            (Step.CONVERSION_VOTE, self.conversion_meeting_date),
+            (Step.CONVERSION_APPROVAL, self.conversion_approval.date if self.conversion_approval else None),
+            (Step.ARCHIVE, self.archive_date),
+        )
+        return {step: when for step, when in candidates if when is not None}
 
     @cached_property
     def standing(self) -> Standing:
@@ -605,9 +671,16 @@ class Dossier:
         if self.training is not None:
             out += (self.training.start, self.training.end)
         for items in (self.talks, self.filings, self.assessments, self.thought_reports, self.extensions):
-            out.extend(item.date for item in items)
-        out.extend(c.assigned_on for c in self.contacts)
-        return tuple(x for x in out if x is not None)
+            for item in items:
+                out.append(item.date)
+        for c in self.contacts:
+            out.append(c.assigned_on)
+        return tuple(filter(None, out))
+
+    @cached_property
+    def latest_date(self) -> date | None:
+        """The latest date recorded anywhere in the dossier."""
+        return max(self.all_dates, default=None)
 
 
 def _first_contact_date(d: Dossier) -> date | None:
@@ -615,42 +688,6 @@ def _first_contact_date(d: Dossier) -> date | None:
     if dates:
         return min(dates)
     return d.activist_date if d.contacts else None
-
-
-def _filing_date(kind: FilingKind):
-    def get(d: Dossier) -> date | None:
-        f = d.filing(kind)
-        return f.date if f else None
-
-    return get
-
-
-_STEP_DATE = {
-    Step.APPLICATION: lambda d: d.application_date,
-    Step.FIRST_TALK: lambda d: d.first_talk.date if d.first_talk else None,
-    Step.ACTIVIST: lambda d: d.activist_date,
-    Step.ACTIVIST_FILING: _filing_date(FilingKind.ACTIVIST),
-    Step.CONTACTS: _first_contact_date,
-    Step.ASSESSMENT: lambda d: d.assessment_dates[0] if d.assessment_dates else None,
-    Step.CANDIDATE: lambda d: d.candidate_date,
-    Step.CANDIDATE_FILING: _filing_date(FilingKind.CANDIDATE),
-    Step.SPONSORS: lambda d: d.sponsors_date or (d.candidate_date if d.sponsors else None),
-    Step.POLITICAL_REVIEW: lambda d: d.political_review.date if d.political_review else None,
-    Step.TRAINING: lambda d: d.training.end if d.training else None,
-    Step.COMMITTEE_REVIEW: lambda d: d.committee_review_date,
-    Step.PRE_REVIEW: lambda d: d.pre_review.date if d.pre_review else None,
-    Step.VOLUNTEER_FORM: lambda d: d.volunteer_form_date,
-    Step.ADMISSION_VOTE: lambda d: d.admission_meeting_date,
-    Step.HIGHER_TALK: lambda d: d.higher_talk.date if d.higher_talk else None,
-    Step.APPROVAL: lambda d: d.approval.date if d.approval else None,
-    Step.ADMISSION_FILING: _filing_date(FilingKind.ADMISSION),
-    Step.ASSIGNMENT: lambda d: d.assignment_date,
-    Step.OATH: lambda d: d.oath_date,
-    Step.CONVERSION_APPLICATION: lambda d: d.conversion_application_date,
-    Step.CONVERSION_VOTE: lambda d: d.conversion_meeting_date,
-    Step.CONVERSION_APPROVAL: lambda d: d.conversion_approval.date if d.conversion_approval else None,
-    Step.ARCHIVE: lambda d: d.archive_date,
-}
 
 
 # --------------------------------------------------------------------------- recording a step

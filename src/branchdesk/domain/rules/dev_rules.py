@@ -16,10 +16,12 @@ Conventions (see docs/rules.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 
+from branchdesk.domain import dates as _dates
 from branchdesk.domain.citizen_id import CitizenIdError, parse_citizen_id
-from branchdesk.domain.dates import add_months, add_years, age_on, format_date
+from branchdesk.domain.dates import age_on, format_date
 from branchdesk.domain.development import (
     DecisionBody,
     Dossier,
@@ -49,6 +51,11 @@ from branchdesk.domain.votes import (
 
 date = dt.date
 fd = format_date
+
+# Deadlines are recomputed for the same dates by audit, check_step (twice) and the to-do list:
+# memoise the calendar-month arithmetic of branchdesk.domain.dates (pure functions of hashable dates).
+add_months = functools.lru_cache(maxsize=1 << 17)(_dates.add_months)
+add_years = functools.lru_cache(maxsize=1 << 15)(_dates.add_years)
 B, W = Severity.BLOCKING, Severity.WARNING
 
 __all__ = ["DEFAULT_BOOK", "RULESET_2014", "RULES_2014", "now_for"]
@@ -695,6 +702,8 @@ def _approval(
 ) -> Iterator[Violation]:
     s = ctx.settings
     due = add_months(meeting, s.approval_deadline_months)
+    if approval is not None and approval.date <= due:
+        return
     limit = add_months(meeting, s.approval_hard_limit_months)
     mkey = "admission_meeting" if step is Step.APPROVAL else "conversion_meeting"
     if approval is not None:
@@ -727,7 +736,7 @@ def _approval(
         yield _v(
             step,
             f"已逾期：{what}的支部大会（{fd(meeting)}）后已超过{s.approval_hard_limit_months}个月"
-            f"（{fd(limit)}）仍未审批，原决议不能再报批，应重新履行程序（重新提交支部大会讨论）。",
+            f"（最迟应在{fd(limit)}前审批）仍未审批，原决议不能再报批，应重新履行程序（重新提交支部大会讨论）。",
             B,
             overdue=True,
             approval_limit=limit,
@@ -920,7 +929,10 @@ def check_archive(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     if ca is None:
         return
     s = ctx.settings
-    missing = [item for item in DossierItem if item in s.archive_items and item not in d.checklist]
+    required = s.archive_items
+    missing = (
+        [] if required <= d.checklist else [i for i in DossierItem if i in required and i not in d.checklist]
+    )
     if missing:
         yield _v(
             Step.ARCHIVE,
@@ -1007,19 +1019,19 @@ def _order_violation(earlier: tuple[str, Step], d1: date, later: tuple[str, Step
 
 
 def check_order(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
+    done = d.steps_done
     prev: tuple[tuple[str, Step], date] | None = None
     for key, step in _MAIN_CHAIN:
-        when = d.step_date(step)
+        when = done.get(step)
         if when is None:
             continue
         if prev is not None and when < prev[1]:
             yield _order_violation(prev[0], prev[1], (key, step), when)
         prev = ((key, step), when)
     for earlier, later in _PAIRS:
-        d1, d2 = d.step_date(earlier[1]), d.step_date(later[1])
+        d1, d2 = done.get(earlier[1]), done.get(later[1])
         if d1 is not None and d2 is not None and d2 < d1:
             yield _order_violation(earlier, d1, later, d2)
-    done = d.steps_done
     for step, required, text in _REQUIRES:
         if text and step in done and required not in done:
             yield _v(
@@ -1039,8 +1051,9 @@ def check_order(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
                     outcome=closed,
                     **{step.value: when},
                 )
-    future = [x for x in d.all_dates if x > ctx.as_of]
-    if future:
+    latest = d.latest_date
+    if latest is not None and latest > ctx.as_of:
+        future = [x for x in d.all_dates if x > ctx.as_of]
         future_steps = [step for step, when in done.items() if when > ctx.as_of]
         yield _v(
             future_steps[0] if future_steps else Step.APPLICATION,

@@ -130,7 +130,7 @@ def allowed(findings: Iterable[Finding]) -> bool:
 Check = Callable[[Dossier, "RuleContext"], Iterable[Violation]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     code: str
     title: str
@@ -144,7 +144,7 @@ class Rule:
     settings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleSet:
     version: str
     effective_from: date
@@ -229,6 +229,8 @@ class RuleContext:
     book: RuleBook | None = None
     has_committee: bool | None = None
     _workdays: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
+    _year_tables: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _shared: dict[str, _CalendarCache] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def rulebook(self) -> RuleBook:
@@ -244,22 +246,75 @@ class RuleContext:
     def is_working_day(self, d: date) -> bool:
         cached = self._workdays.get(d)
         if cached is None:
-            cached = (self.calendar or get_default_calendar()).is_working_day(d)
+            cached = self._calendar_cache().days.get(d)
+            if cached is None:
+                cached = (self.calendar or get_default_calendar()).is_working_day(d)
+                self._calendar_cache().days[d] = cached
             self._workdays[d] = cached
         return cached
 
+    def _calendar_cache(self) -> _CalendarCache:
+        cache = self._shared.get("cache")
+        if cache is None:
+            cache = self._shared["cache"] = _calendar_cache(self.calendar or get_default_calendar())
+        return cache
+
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days from ``start`` to ``end``, both included (cached per day)."""
-        count = 0
-        one = dt.timedelta(days=1)
-        d = start
-        while d <= end:
-            count += self.is_working_day(d)
-            d += one
-        return count
+        """Working days from ``start`` to ``end``, both included; 0 when ``end`` < ``start``.
+
+        Same answer as ``HolidayCalendar.working_days_between``, from per-year prefix counts kept
+        in the context: a publicity period costs two look-ups once its year has been counted.
+        """
+        if end < start:
+            return 0
+        first = self._year_prefix(start.year)
+        before_start = first[start.timetuple().tm_yday - 1]
+        if start.year == end.year:
+            return first[end.timetuple().tm_yday] - before_start
+        total = first[-1] - before_start
+        for year in range(start.year + 1, end.year):
+            total += self._year_prefix(year)[-1]
+        return total + self._year_prefix(end.year)[end.timetuple().tm_yday]
+
+    def _year_prefix(self, year: int) -> list[int]:
+        """``table[n]`` = working days among the first ``n`` days of ``year`` (``table[0]`` = 0)."""
+        table = self._year_tables.get(year)
+        if table is None:
+            table = self._calendar_cache().years.get(year)
+        if table is None:
+            table = [0]
+            day = date(year, 1, 1)
+            one = dt.timedelta(days=1)
+            while day.year == year:
+                table.append(table[-1] + self.is_working_day(day))
+                day += one
+            self._calendar_cache().years[year] = table
+        self._year_tables[year] = table
+        return table
 
     def fallback_years(self, start: date, end: date) -> list[int]:
         return (self.calendar or get_default_calendar()).fallback_years(start, end)
+
+
+@dataclass
+class _CalendarCache:
+    days: dict[date, bool] = field(default_factory=dict)
+    years: dict[int, list[int]] = field(default_factory=dict)
+
+
+_CALENDAR_CACHES: dict[tuple, _CalendarCache] = {}
+
+
+def _calendar_cache(calendar: HolidayCalendar) -> _CalendarCache:
+    """Working-day answers shared by all contexts over the same calendar CONTENT (the GUI
+    re-audits after every step); changing the calendar's amendments changes the key."""
+    key = (calendar.use_builtin, frozenset(calendar.holidays), frozenset(calendar.workdays))
+    cache = _CALENDAR_CACHES.get(key)
+    if cache is None:
+        if len(_CALENDAR_CACHES) > 8:
+            _CALENDAR_CACHES.clear()
+        cache = _CALENDAR_CACHES[key] = _CalendarCache()
+    return cache
 
 
 # --------------------------------------------------------------------------- entry points
@@ -286,16 +341,18 @@ def audit(dossier: Dossier, ctx: RuleContext) -> list[Finding]:
     book = ctx.rulebook
     findings: list[Finding] = []
     if len(book.sets) == 1:
-        sets = {book.sets[0]}
+        in_force = [book.sets[0]]
     else:
-        sets = {book.in_force(x) for x in (*dossier.all_dates, ctx.as_of)}
-    if len(sets) == 1:
-        (ruleset,) = sets
+        # Rule sets are compared by identity (hashing a set of rules would cost more than the checks).
+        by_id = {id(s): s for s in (book.in_force(x) for x in (*dossier.all_dates, ctx.as_of))}
+        in_force = sorted(by_id.values(), key=lambda s: s.effective_from)
+    if len(in_force) == 1:
+        ruleset = in_force[0]
         for rule in ruleset.rules:
             for v in rule.check(dossier, ctx):
                 findings.append(_finding(rule, v, dossier, ruleset.version))
     else:
-        for ruleset in sorted(sets, key=lambda s: s.effective_from):
+        for ruleset in in_force:
             for rule in ruleset.rules:
                 for v in rule.check(dossier, ctx):
                     on = v.on or dossier.step_date(v.step) or ctx.as_of
