@@ -16,23 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.domain.members import ValidationError
 from branchdesk.domain.vocab import AWARD_LEVELS, AwardKind
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets.date_field import DateField
-from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks
+from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, Problem
 
 _LABELS = {"kind": "类别", "date": "日期", "title": "名称", "issuer": "批准机关", "level": "级别"}
 
 
-class _Issue(FieldIssue):
-    @property
-    def label(self) -> str:
-        return _LABELS.get(self.field, self.field)
-
-
-def _issue(field: str, message: str) -> FieldIssue:
-    return _Issue(field, message)
+def _issue(field: str, message: str) -> Problem:
+    return Problem(field, message, _LABELS.get(field, ""))
 
 
 class AwardDialog(QDialog):

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from branchdesk.domain.members import FieldIssue, MemberRecord, ValidationError
+from branchdesk.domain.members import MemberRecord, ValidationError
 from branchdesk.domain.vocab import STATUS_CHANGE_ACTIONS, MemberStatus, MemberType
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
-from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks
+from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, Problem
 
 _LABELS = {
     "status": "变更为",
@@ -41,10 +41,8 @@ _LABELS = {
 }
 
 
-class _Issue(FieldIssue):
-    @property
-    def label(self) -> str:
-        return _LABELS.get(self.field, super().label)
+def _problem(field: str, message: str) -> Problem:
+    return Problem(field, message, _LABELS.get(field, ""))
 
 
 def consequence(name: str, current: MemberStatus, target: MemberStatus) -> str:
@@ -167,22 +165,22 @@ class StatusDialog(QDialog):
         from branchdesk.services.members import StatusChange
 
         target = self.target_status()
-        issues: list[FieldIssue] = []
+        issues: list[Problem] = []
         if target is None:
-            issues.append(_Issue("status", "请选择要变更的状态"))
+            issues.append(_problem("status", "请选择要变更的状态"))
         date = self.date.date()
         if self.date.error():
-            issues.append(_Issue("status_date", self.date.error()))
+            issues.append(_problem("status_date", self.date.error()))
         elif date is None:
-            issues.append(_Issue("status_date", "请填写变更日期"))
+            issues.append(_problem("status_date", "请填写变更日期"))
         if not self.reason.toPlainText().strip():
-            issues.append(_Issue("status_reason", "请填写变更原因"))
+            issues.append(_problem("status_reason", "请填写变更原因"))
         transfer = target is MemberStatus.TRANSFERRED_OUT
         valid_until = self.valid_until.date() if transfer else None
         if transfer and self.valid_until.error():
-            issues.append(_Issue("letter_valid_until", self.valid_until.error()))
+            issues.append(_problem("letter_valid_until", self.valid_until.error()))
         if transfer and date and valid_until and valid_until < date:
-            issues.append(_Issue("letter_valid_until", "有效期不能早于转出日期"))
+            issues.append(_problem("letter_valid_until", "有效期不能早于转出日期"))
         if issues:
             self.marks.show(issues, title="请修改以下内容：")
             return False
@@ -201,7 +199,7 @@ class StatusDialog(QDialog):
         try:
             self.saved = self.ctx.members.change_status(self.member_id, change)
         except ValidationError as exc:
-            self.marks.show([_Issue(i.field, i.message) for i in exc.issues], title="请修改以下内容：")
+            self.marks.show([_problem(i.field, i.message) for i in exc.issues], title="请修改以下内容：")
             return False
         self.accept()
         return True

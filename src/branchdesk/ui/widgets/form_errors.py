@@ -111,6 +111,23 @@ def is_marked(widget: QWidget) -> bool:
     return bool(_target(widget).property("invalid"))
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A problem with a field of a form that is not a member file (its own label, or none)."""
+
+    field: str
+    message: str
+    label: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.message}" if self.label else self.message
+
+
+def problems(labels: dict[str, str], items) -> list[Problem]:
+    """[(field, message), …] → Problems labelled from `labels` (unknown fields: no label)."""
+    return [Problem(field, message, labels.get(field, "")) for field, message in items]
+
+
 @dataclass
 class _Entry:
     widget: QWidget
