@@ -37,6 +37,19 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     box.exec()
 
 
+def file_saved(parent: QWidget | None, title: str, text: str, path: Path) -> None:
+    """Say where a file was written, with a button that opens its folder."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
+    open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+    if box.clickedButton() is open_folder:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
 def get_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     """One line of text, or None when cancelled."""
     dialog = QInputDialog(parent)

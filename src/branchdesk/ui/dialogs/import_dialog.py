@@ -1,0 +1,350 @@
+"""Import a roster from Excel: choose the file, see what would happen, then import (or not).
+
+The file is read and matched against the database off the GUI thread (`services.imports.read_roster`
+and `preview_roster`). The preview lists every bad row (行号, 列, 问题) and every row that would be
+imported with what it changes. 导入 stays disabled while there are errors unless 跳过有错误的行 is
+ticked; the import itself is one transaction (`apply_roster`) behind a progress dialog whose 取消
+leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from branchdesk.ui.context import AppContext
+from branchdesk.ui.widgets import prompts
+
+TAB_ERRORS, TAB_ROWS = range(2)
+_CHANGES_SHOWN = 4  # field changes spelled out in the table cell; all of them in the tooltip
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of strings (fast for ten thousand rows); optional tooltips per row."""
+
+    def __init__(self, headers: list[str], parent=None):
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[tuple[str, ...]] = []
+        self.tips: list[str] = []
+
+    def set_rows(self, rows: list[tuple[str, ...]], tips: list[str] | None = None) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.tips = tips or []
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.row() < len(self.tips) and self.tips[index.row()]:
+            return self.tips[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+def _view(model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view
+
+
+def _read_and_preview(db, path: Path):
+    """Worker-thread job: read the file, then (if it is readable at all) match it against the database."""
+    from branchdesk.services.imports import preview_roster, read_roster
+
+    plan = read_roster(path)
+    preview = None if plan.file_errors else preview_roster(db, plan)
+    return plan, preview
+
+
+class ImportMembersDialog(QDialog):
+    """After `exec()` returns Accepted, `.result` is the ImportResult."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result = None  # the ImportResult once imported (shadows QDialog.result(), as agreed)
+        self.plan = None
+        self.preview = None
+        self.path: Path | None = None
+        self.setWindowTitle("导入党员花名册")
+
+        self.file_edit = QLineEdit()
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setPlaceholderText("请选择要导入的 Excel 文件（.xlsx）")
+        self.choose_button = QPushButton("选择文件…")
+        self.template_button = QPushButton("下载导入模板…")
+        self.reload_button = QPushButton("重新读取")
+        self.reload_button.setToolTip("在 Excel 中改正后保存，再点这里重新检查")
+        for button in (self.choose_button, self.template_button, self.reload_button):
+            button.setAutoDefault(False)
+        self.choose_button.clicked.connect(self.choose_file)
+        self.template_button.clicked.connect(self.download_template)
+        self.reload_button.clicked.connect(self.reload)
+        file_row = QHBoxLayout()
+        file_row.addWidget(QLabel("文件："))
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(self.choose_button)
+        file_row.addWidget(self.reload_button)
+        file_row.addWidget(self.template_button)
+
+        self.hint = QLabel(
+            "第一次导入请先下载模板，按模板填写；已有的花名册也可以直接导入，常见的列名都能识别。"
+            "再次导入同一份名单时，按公民身份号码更新已有党员，不会重复建档。"
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #666;")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.summary.font()
+        font.setBold(True)
+        self.summary.setFont(font)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setStyleSheet("color: #555;")
+
+        self.errors_model = RowsModel(["行号", "列", "问题"], self)
+        self.rows_model = RowsModel(["行号", "姓名", "操作", "变化"], self)
+        self.errors_view = _view(self.errors_model)
+        self.rows_view = _view(self.rows_model)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.errors_view, "有错误的行")
+        self.tabs.addTab(self.rows_view, "将导入的行")
+
+        self.skip_invalid = QCheckBox("跳过有错误的行，只导入其余各行")
+        self.skip_invalid.toggled.connect(self._sync)
+
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        for button in (self.import_button, self.cancel_button):
+            button.setAutoDefault(False)
+        self.cancel_button.setToolTip("关闭，不导入任何数据")
+        buttons.accepted.connect(self.do_import)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(file_row)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details)
+        layout.addWidget(self.tabs, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.skip_invalid, 1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+        self.resize(860, 560)
+        self._show_preview()
+
+    # ---- choosing and reading -------------------------------------------------------------------
+    def choose_file(self) -> None:
+        from branchdesk.ui.dialogs.export import last_folder
+
+        start = self.path.parent if self.path else last_folder()
+        path = prompts.open_file_name(self, "选择要导入的花名册", start, "Excel 工作簿 (*.xlsx)")
+        if path is not None:
+            self.load(path)
+
+    def download_template(self) -> None:
+        from branchdesk.ui.dialogs.export import download_template
+
+        download_template(self.ctx, self)
+
+    def reload(self) -> None:
+        if self.path is not None:
+            self.load(self.path)
+
+    def load(self, path: Path | str) -> bool:
+        """Read and check `path` off the GUI thread and show the preview; False when it failed."""
+        from branchdesk.ui.worker import run_in_background
+
+        path = Path(path)
+        self.path = path
+        self.file_edit.setText(str(path))
+        self.file_edit.setCursorPosition(0)
+        self.plan, self.preview = None, None
+        try:
+            self.plan, self.preview = run_in_background(
+                self, "正在读取并检查花名册…", _read_and_preview, self.ctx.db, path
+            )
+        except OSError as exc:
+            prompts.warn(self, "无法读取文件", f"无法读取：{path}\n\n{exc.strerror or exc}")
+        self._show_preview()
+        return self.plan is not None
+
+    # ---- the preview -----------------------------------------------------------------------------
+    def errors(self) -> list:
+        if self.plan is None:
+            return []
+        if self.preview is None:
+            return list(self.plan.errors)
+        return list(self.preview.errors)
+
+    def error_row_count(self) -> int:
+        return len({e.row for e in self.errors() if e.row > 0})
+
+    def _show_preview(self) -> None:
+        plan, preview = self.plan, self.preview
+        self.reload_button.setEnabled(self.path is not None)
+        if plan is None:
+            self.summary.setText("")
+            self.details.setText("")
+            self.errors_model.set_rows([])
+            self.rows_model.set_rows([])
+            self.tabs.setTabText(TAB_ERRORS, "有错误的行")
+            self.tabs.setTabText(TAB_ROWS, "将导入的行")
+            self.skip_invalid.setVisible(False)
+            self._sync()
+            return
+
+        errors = self.errors()
+        self.errors_model.set_rows(
+            [(str(e.row) if e.row > 0 else "—", e.column or "—", e.message) for e in errors],
+            [e.message for e in errors],
+        )
+        self.errors_view.resizeColumnsToContents()
+        self.tabs.setTabText(
+            TAB_ERRORS, f"有错误的行（{self.error_row_count()}）" if errors else "有错误的行（无）"
+        )
+
+        if preview is None:  # the file itself is unusable
+            self.summary.setText("无法导入：" + "；".join(e.message for e in plan.file_errors))
+            self.details.setText("")
+            self.rows_model.set_rows([])
+            self.tabs.setTabText(TAB_ROWS, "将导入的行")
+            self.skip_invalid.setVisible(False)
+            self.tabs.setCurrentIndex(TAB_ERRORS)
+            self._sync()
+            return
+
+        parts = [f"新增 {preview.created} 人", f"更新 {preview.updated} 人", f"无变化 {preview.unchanged} 人"]
+        if preview.groups_to_create:
+            parts.append(
+                f"将新建党小组 {len(preview.groups_to_create)} 个（{'、'.join(preview.groups_to_create)}）"
+            )
+        text = "，".join(parts)
+        if errors:
+            text += f"；{self.error_row_count()} 行有错误（共 {len(errors)} 处）"
+        self.summary.setText(text + "。")
+        details = [f"共读取 {plan.data_rows} 行（工作表“{plan.sheet}”，表头在第 {plan.header_row} 行）"]
+        if plan.example_rows:
+            details.append(f"示例行 {plan.example_rows} 行已忽略")
+        if plan.ignored_columns:
+            details.append("未使用的列：" + "、".join(plan.ignored_columns))
+        self.details.setText("；".join(details) + "。")
+
+        rows, tips = [], []
+        for item in preview.items:
+            changes = item.changes
+            if item.action == "update":
+                shown = "；".join(
+                    f"{c.label}：{c.before or '（空）'} → {c.after or '（空）'}"
+                    for c in changes[:_CHANGES_SHOWN]
+                )
+                if len(changes) > _CHANGES_SHOWN:
+                    shown += f"；等 {len(changes)} 项"
+                tip = "\n".join(f"{c.label}：{c.before or '（空）'} → {c.after or '（空）'}" for c in changes)
+            else:
+                shown, tip = "", ""
+            if item.note:
+                shown = f"{shown}（{item.note}）" if shown else item.note
+                tip = f"{tip}\n{item.note}" if tip else item.note
+            rows.append((str(item.row), item.name, item.action_label, shown))
+            tips.append(tip)
+        self.rows_model.set_rows(rows, tips)
+        self.rows_view.resizeColumnsToContents()
+        self.rows_view.horizontalHeader().setStretchLastSection(True)
+        self.tabs.setTabText(TAB_ROWS, f"将导入的行（{len(rows)}）")
+        self.skip_invalid.setVisible(bool(errors))
+        if errors:
+            self.skip_invalid.setText(f"跳过有错误的 {self.error_row_count()} 行，只导入其余各行")
+        self.tabs.setCurrentIndex(TAB_ERRORS if errors else TAB_ROWS)
+        self._sync()
+
+    def can_import(self) -> bool:
+        if self.plan is None or self.preview is None or self.plan.file_errors:
+            return False
+        if self.errors() and not self.skip_invalid.isChecked():
+            return False
+        return self.preview.created + self.preview.updated > 0
+
+    def _sync(self) -> None:
+        enabled = self.can_import()
+        self.import_button.setEnabled(enabled)
+        if self.plan is None:
+            tip = "请先选择文件"
+        elif self.preview is None:
+            tip = "文件无法导入"
+        elif self.errors() and not self.skip_invalid.isChecked():
+            tip = "有错误的行：请在 Excel 中改正后点“重新读取”，或勾选“跳过有错误的行”"
+        elif not enabled:
+            tip = "没有需要新增或更新的党员"
+        else:
+            tip = "导入（全部成功或全部不导入）"
+        self.import_button.setToolTip(tip)
+
+    # ---- importing -------------------------------------------------------------------------------
+    def do_import(self) -> bool:
+        from branchdesk.services.imports import ImportCancelled, ImportRefused, apply_roster
+        from branchdesk.ui.worker import run_with_progress
+
+        if not self.can_import():
+            return False
+        skip = self.skip_invalid.isChecked() and bool(self.errors())
+        try:
+            result = run_with_progress(
+                self, "正在导入党员花名册…", apply_roster, self.ctx.db, self.plan, skip_invalid=skip
+            )
+        except ImportCancelled:
+            prompts.inform(self, "已取消", "已取消，未导入任何数据。")
+            return False
+        except ImportRefused as exc:
+            # The database changed since the preview (e.g. someone added a member with the same ID).
+            prompts.warn(self, "未导入", str(exc))
+            self.reload()
+            return False
+        self.result = result
+        prompts.inform(self, "导入完成", result.describe())
+        self.accept()
+        return True
