@@ -10,6 +10,17 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_configure(config):
+    # PySide6 6.12.0 loses a reference to True on every emit() (see branchdesk.ui.pyside_fixes): without
+    # the fix, a whole GUI test run aborts at exit with "Fatal Python error: bool_dealloc".
+    from importlib.util import find_spec
+
+    if find_spec("PySide6") is not None:
+        from branchdesk.ui import pyside_fixes
+
+        pyside_fixes.apply()
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     path = tmp_path / "data"
