@@ -26,6 +26,6 @@ ensure_venv() {
         return 0
     fi
     echo "installing branchdesk[$extras] into .venv (quietly) …" >&2
-    "$VPY" -m pip install --quiet --disable-pip-version-check -e "$ROOT[$extras]"
+    "$VPY" -m pip install -qq --disable-pip-version-check -e "$ROOT[$extras]"
     echo "$want" >>"$stamp"
 }
