@@ -157,7 +157,9 @@ def _natural_step(d: Dossier, day: date) -> Step:
 
 
 def _outcome(d: Dossier, day: date, data) -> dict:
-    outcome = data.draw(st.sampled_from([Outcome.WITHDRAWN, Outcome.TRANSFERRED_OUT, Outcome.CANCELLED]))
+    outcome = data.draw(
+        st.sampled_from([Outcome.WITHDRAWN, Outcome.TRANSFERRED_OUT, Outcome.CANCELLED, Outcome.REJECTED])
+    )
     values = {"outcome": outcome, "outcome_date": day}
     if outcome is Outcome.CANCELLED:
         values["outcome_vote"] = _vote(data, data.draw(st.booleans()))
