@@ -109,12 +109,19 @@ def test_every_problem_is_listed_at_once_with_its_field_and_the_first_tab_is_sho
     dialog.dues_basis.setText("8000.555")
     assert dialog.save() is False
     labels = [m.split("：", 1)[0] for m in dialog.errors.messages()]
-    assert labels[:1] == ["入党日期"]  # unreadable fields first
-    assert {"姓名", "入党日期", "手机号码", "党费计缴基数"} <= set(labels)
+    assert labels == ["姓名", "入党日期", "手机号码", "党费计缴基数"]  # in the order of the form
     for widget in (dialog.name, dialog.join_date, dialog.mobile, dialog.dues_basis):
         assert is_marked(widget)
-    assert dialog.tabs.currentIndex() == md.TAB_PARTY  # 入党日期 is on 党籍信息
+    assert dialog.tabs.currentIndex() == md.TAB_BASIC  # 姓名 is on 基本信息
     assert everyone(members) == 0
+
+    dialog.name.setText("李红")
+    dialog.mobile.setText("13800138000")
+    dialog.dues_basis.setText("8000.55")
+    assert dialog.save() is False
+    assert dialog.errors.messages() == ["入党日期：日期“2015-13-01”不存在（月份或日期超出范围）"]
+    assert not is_marked(dialog.name)  # fixed fields lose their mark
+    assert dialog.tabs.currentIndex() == md.TAB_PARTY
 
 
 def test_a_duplicate_id_number_is_refused_by_the_service_and_shown_on_the_field(qtbot, ctx, roster):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -59,12 +60,14 @@ class AwardDialog(QDialog):
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 14)
 
         form = QFormLayout()
-        form.addRow("类别", self.kind)
-        form.addRow("日期", self.date)
-        form.addRow("名称", self.title)
-        form.addRow("批准机关", self.issuer)
-        form.addRow("级别", self.level)
-        form.addRow("备注", self.notes)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("类别：", self.kind)
+        form.addRow("日期：", self.date)
+        form.addRow("名称：", self.title)
+        form.addRow("批准机关：", self.issuer)
+        form.addRow("级别：", self.level)
+        form.addRow("备注：", self.notes)
 
         self.errors = ErrorPanel()
         self.marks = FieldMarks(self.errors)

@@ -83,6 +83,7 @@ def _view(model: RowsModel) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
+    header.setMinimumSectionSize(view.fontMetrics().horizontalAdvance("行号") + 24)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return view
 

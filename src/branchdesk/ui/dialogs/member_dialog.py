@@ -135,6 +135,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setMinimumSectionSize(table.fontMetrics().horizontalAdvance("已转出") + 24)
     header.setStretchLastSection(True)
     return table
 

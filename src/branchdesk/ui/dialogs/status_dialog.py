@@ -156,6 +156,7 @@ class StatusDialog(QDialog):
         self.target.setCurrentIndex(index)
 
     def _on_target(self) -> None:
+        self.marks.clear()  # problems of the previous choice no longer apply
         target = self.target_status()
         self.transfer_box.setVisible(target is MemberStatus.TRANSFERRED_OUT)
         self.consequence.setText(consequence(self.record.name, self.current, target) if target else "")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from branchdesk.domain.members import ValidationError
+from branchdesk.domain.vocab import CommitteePost
 from branchdesk.services.branch import BranchProfile, NoBranchError
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
@@ -80,6 +81,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setMinimumSectionSize(table.fontMetrics().horizontalAdvance("组织委员") + 24)
     header.setStretchLastSection(True)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return table
@@ -195,9 +197,14 @@ class SettingsPage(QWidget):
         shortcut = QShortcut(QKeySequence("Ctrl+S"), page, self.save_profile)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.profile_status = _note("")
-        outer.addLayout(form)
-        outer.addWidget(self.profile_errors)
-        outer.addLayout(_buttons_row(self.save_profile_button, note=self.profile_status))
+        body = QWidget()
+        body.setMaximumWidth(760)  # a form across a wide screen is hard to read
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addWidget(self.profile_errors)
+        inner.addLayout(_buttons_row(self.save_profile_button, note=self.profile_status))
+        outer.addWidget(body)
         outer.addStretch(1)
         return page
 
@@ -205,9 +212,10 @@ class SettingsPage(QWidget):
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.term_start, 1)
+        row.addWidget(self.term_start)
         row.addWidget(QLabel("至"))
-        row.addWidget(self.term_end, 1)
+        row.addWidget(self.term_end)
+        row.addStretch(1)
         return box
 
     def _load_profile(self) -> None:
@@ -375,6 +383,10 @@ class SettingsPage(QWidget):
 
     def _load_committee(self) -> None:
         seats = self.ctx.branch.committee(include_ended=self.show_ended.isChecked()) if self._profile else []
+        posts = list(CommitteePost)
+        # Sitting members first, by rank of post (书记, 副书记, 委员 …); past terms after, latest first.
+        seats.sort(key=lambda s: (s.ended_on is not None, -(s.ended_on or dt.date.min).toordinal(),
+                                  posts.index(CommitteePost(s.post)), s.term_start))  # fmt: skip
         self._seats = {seat.id: seat for seat in seats}
         self.committee_table.setRowCount(len(seats))
         for row, seat in enumerate(seats):
@@ -466,12 +478,17 @@ class SettingsPage(QWidget):
         self.open_folder_button = _button("打开所在文件夹", self.open_database_folder)
         form.addRow("数据库位置：", self.db_location)
         form.addRow("文件大小：", self.db_size)
-        form.addRow("自动备份目录：", self.db_backups)
-        outer.addLayout(form)
-        outer.addLayout(_buttons_row(self.open_folder_button))
-        outer.addWidget(
+        form.addRow("备份目录：", self.db_backups)
+        body = QWidget()
+        body.setMaximumWidth(760)
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addLayout(_buttons_row(self.open_folder_button))
+        inner.addWidget(
             _note("所有数据只保存在这个数据库文件中。请定期使用“文件 → 备份数据库”把它复制到U盘或其他电脑。")
         )
+        outer.addWidget(body)
         outer.addStretch(1)
         return page
 

@@ -33,6 +33,11 @@ def _from_qdate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+def field_width(metrics) -> int:
+    """The width of short fields (dates, amounts), the same for all so that forms line up."""
+    return metrics.horizontalAdvance("年-月-日，如 2026-11-23") + 90
+
+
 class _LineEdit(QLineEdit):
     """Alt+Down or F4 opens the calendar (as in a combo box)."""
 
@@ -71,8 +76,10 @@ class DateField(QWidget):
         layout.addWidget(self.button)
         self.setFocusProxy(self.edit)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Wide enough for the placeholder, not as wide as a line of text: a date is short.
         width = self.edit.fontMetrics().horizontalAdvance("2026-11-23") * 2 + 40
         self.setMinimumWidth(width)
+        self.setMaximumWidth(field_width(self.edit.fontMetrics()))
 
         self._value: dt.date | None = None
         self._error: str | None = None
@@ -101,7 +108,7 @@ class DateField(QWidget):
     def setText(self, text: str) -> None:
         """Set raw text as if typed (tests; pasting). It is parsed like typed text."""
         self.edit.setText(text)
-        self._parse()
+        self._reformat()
 
     def is_empty(self) -> bool:
         return not self.edit.text().strip()

@@ -156,7 +156,9 @@ class FieldMarks:
 
     def show(self, issues: Iterable, *, title: str = "请修改以下内容后再保存：") -> QWidget | None:
         """List every issue (`str(issue)` names the field) and mark its widget; returns the first one."""
-        issues = list(issues)
+        order = {field: i for i, field in enumerate(self._entries)}
+        # Form order (the order fields were registered), so the list reads like the form.
+        issues = sorted(issues, key=lambda i: order.get(getattr(i, "field", ""), len(order)))
         self.clear()
         self.panel.set_messages([str(i) for i in issues], title=title)
         first: _Entry | None = None

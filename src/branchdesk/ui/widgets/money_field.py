@@ -8,6 +8,8 @@ from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from branchdesk.ui.widgets.date_field import field_width
+
 MAX_YUAN = Decimal("99999999.99")
 
 
@@ -58,6 +60,7 @@ class MoneyField(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(QLabel("元"))
         self.setFocusProxy(self.edit)
+        self.setMaximumWidth(field_width(self.edit.fontMetrics()))
         self.edit.editingFinished.connect(self._reformat)
 
     def text(self) -> str:
