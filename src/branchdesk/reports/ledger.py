@@ -53,9 +53,7 @@ class Ledger:
                 maskers[index] = mask_citizen_id
             elif column.kind == "phone":
                 maskers[index] = mask_phone
-        rows = [
-            [maskers[i](v) if i in maskers and v else v for i, v in enumerate(row)] for row in self.rows
-        ]
+        rows = [[maskers[i](v) if i in maskers and v else v for i, v in enumerate(row)] for row in self.rows]
         return replace(self, rows=rows, mask_profile=profile)
 
 

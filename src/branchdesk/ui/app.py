@@ -128,6 +128,9 @@ def create_application():
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from branchdesk.ui import pyside_fixes
+
+    pyside_fixes.apply()  # PySide6 6.12.0 leaks a reference to True per emit (aborts long sessions)
     app = QApplication.instance()
     if app is None:
         # Qt 6 always scales for high DPI; pass fractional factors (125 %, 150 %) through unrounded.
