@@ -1,0 +1,364 @@
+"""The vote calculator (表决计票) of a branch general meeting: counts in, quorum and majority out, live.
+
+应到 (voting members expected) comes from the roster on the meeting date (``Electorate``: full members
+vote; probationary members and members under 留党察看 do not). A voter can be left out of 应到 with a
+recorded reason (serving a sentence, abroad ≥ 6 months …); without a roster the number is typed in.
+Every judgement (quorum, majority, impossible counts, the summary sentence) comes from
+``branchdesk.domain.votes`` — this widget does no arithmetic of its own besides counting ticked voters.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from branchdesk.domain.votes import EXCLUSION_REASONS, Electorate, Vote, VoterSnapshot, VoteTally, tally
+
+OK_COLOUR = "#2e7d32"
+FAIL_COLOUR = "#c62828"
+MAX_COUNT = 9999
+
+
+def _spin() -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(0, MAX_COUNT)
+    spin.setSuffix(" 人")
+    spin.setAccelerated(True)
+    spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance("0000 人") + 40)
+    return spin
+
+
+class VoteCalculator(QWidget):
+    """Counts of one secret ballot. ``vote()`` is the domain ``Vote``; ``tally()`` its judgement."""
+
+    changed = Signal()
+
+    COL_NAME, COL_COUNTED, COL_REASON = range(3)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._electorate: Electorate | None = None
+        self._loading = False
+
+        # ---- who votes
+        self.roster_label = QLabel("未取得会议当日的党员名单：请直接填写应到人数。")
+        self.roster_label.setWordWrap(True)
+        self.voters = QTableWidget(0, 3)
+        self.voters.setObjectName("voterTable")
+        self.voters.setHorizontalHeaderLabels(["有表决权的党员", "计入应到", "不计入的原因"])
+        self.voters.verticalHeader().setVisible(False)
+        self.voters.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.voters.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.voters.horizontalHeader()
+        header.setSectionResizeMode(self.COL_NAME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.COL_COUNTED, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.voters.setMaximumHeight(self.fontMetrics().height() * 9)
+        self.non_voters_label = QLabel()
+        self.non_voters_label.setWordWrap(True)
+        self.non_voters_label.setStyleSheet("color: #666;")
+        self.manual = QCheckBox("手动填写应到人数")
+        self.manual.setToolTip("会议当日的名单与花名册不一致时使用，须说明原因")
+        self.manual_reason = QLineEdit()
+        self.manual_reason.setPlaceholderText("手动填写应到人数的原因")
+        self.manual_reason.setMaxLength(200)
+
+        who = QGroupBox("应到人数")
+        who_layout = QVBoxLayout(who)
+        who_layout.addWidget(self.roster_label)
+        who_layout.addWidget(self.voters)
+        who_layout.addWidget(self.non_voters_label)
+        manual_row = QHBoxLayout()
+        manual_row.addWidget(self.manual)
+        manual_row.addWidget(self.manual_reason, 1)
+        who_layout.addLayout(manual_row)
+
+        # ---- counts
+        self.expected = _spin()
+        self.expected.setObjectName("voteExpected")
+        self.present = _spin()
+        self.yes = _spin()
+        self.no = _spin()
+        self.abstain = _spin()
+        for spin in (self.yes, self.no, self.abstain):
+            spin.setSuffix(" 票")
+        self.written_yes = _spin()
+        self.written_no = _spin()
+        self.written_abstain = _spin()
+        for spin in (self.written_yes, self.written_no, self.written_abstain):
+            spin.setSuffix(" 份")
+        self.written_before = QCheckBox("书面意见在会前正式提交（计入表决结果）")
+        self.written_before.setChecked(True)
+
+        counts = QGroupBox("计票")
+        form = QFormLayout(counts)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow("应到（有表决权）：", self.expected)
+        form.addRow("实到（有表决权）：", self.present)
+        form.addRow("会场表决：", self._row(("赞成", self.yes), ("反对", self.no), ("弃权", self.abstain)))
+        form.addRow(
+            "书面意见：",
+            self._row(("赞成", self.written_yes), ("反对", self.written_no), ("弃权", self.written_abstain)),
+        )
+        form.addRow("", self.written_before)
+
+        # ---- result
+        self.quorum_label = QLabel()
+        self.quorum_label.setObjectName("quorumResult")
+        self.majority_label = QLabel()
+        self.majority_label.setObjectName("majorityResult")
+        self.errors_label = QLabel()
+        self.errors_label.setObjectName("voteErrors")
+        self.errors_label.setStyleSheet(f"color: {FAIL_COLOUR};")
+        for label in (self.quorum_label, self.majority_label, self.errors_label):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        result = QGroupBox("表决结果（按应到人数计算）")
+        result_layout = QVBoxLayout(result)
+        result_layout.addWidget(self.quorum_label)
+        result_layout.addWidget(self.majority_label)
+        result_layout.addWidget(self.errors_label)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(who)
+        layout.addWidget(counts)
+        layout.addWidget(result)
+
+        for spin in (self.expected, self.present, self.yes, self.no, self.abstain, self.written_yes,
+                     self.written_no, self.written_abstain):  # fmt: skip
+            spin.valueChanged.connect(self._update)
+        self.written_before.toggled.connect(self._update)
+        self.manual.toggled.connect(self._on_manual)
+        self.manual_reason.textChanged.connect(self._update)
+        self.set_electorate(None)
+
+    @staticmethod
+    def _row(*pairs: tuple[str, QSpinBox]) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        for text, spin in pairs:
+            label = QLabel(text)
+            label.setBuddy(spin)
+            row.addWidget(label)
+            row.addWidget(spin)
+            row.addSpacing(8)
+        row.addStretch(1)
+        return box
+
+    # ---- electorate ------------------------------------------------------------------------------
+    def set_electorate(self, electorate: Electorate | None) -> None:
+        """The roster on the meeting date (None or empty: 应到 is typed in)."""
+        self._loading = True
+        try:
+            self._electorate = electorate if electorate is not None and electorate.voters else None
+            voters = self._electorate.voters if self._electorate else ()
+            self.voters.setRowCount(len(voters))
+            for row, voter in enumerate(voters):
+                item = QTableWidgetItem(voter.name)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.voters.setItem(row, self.COL_NAME, item)
+                check = QCheckBox()
+                check.setChecked(True)
+                check.setToolTip("取消勾选表示经批准不计入应到人数，须选择或填写原因")
+                check.toggled.connect(lambda _on, r=row: self._on_counted(r))
+                holder = QWidget()
+                holder_layout = QHBoxLayout(holder)
+                holder_layout.setContentsMargins(0, 0, 0, 0)
+                holder_layout.addWidget(check, 0, Qt.AlignmentFlag.AlignCenter)
+                self.voters.setCellWidget(row, self.COL_COUNTED, holder)
+                reason = QComboBox()
+                reason.setEditable(True)
+                reason.addItem("")
+                reason.addItems(EXCLUSION_REASONS)
+                reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                reason.setEnabled(False)
+                reason.currentTextChanged.connect(self._update)
+                self.voters.setCellWidget(row, self.COL_REASON, reason)
+            self.voters.setVisible(bool(voters))
+            self.manual.setVisible(bool(voters))
+            self.manual.setChecked(False)
+            self.manual_reason.clear()
+            if self._electorate is None:
+                self.roster_label.setText("未取得会议当日有表决权的党员名单：请直接填写应到人数。")
+                self.non_voters_label.hide()
+            else:
+                self.roster_label.setText(
+                    f"按会议当日的花名册，有表决权的正式党员 {len(voters)} 人。"
+                    "经批准不计入应到人数的，取消勾选并写明原因。"
+                )
+                lines = [f"{v.name}（{why}）" for v, why in self._electorate.non_voters]
+                self.non_voters_label.setText("不计入应到人数：" + "；".join(lines) if lines else "")
+                self.non_voters_label.setVisible(bool(lines))
+                self.expected.setValue(self._counted_voters())
+        finally:
+            self._loading = False
+        self._on_manual(self.manual.isChecked())
+
+    def electorate(self) -> Electorate | None:
+        return self._electorate
+
+    def _checkbox(self, row: int) -> QCheckBox:
+        return self.voters.cellWidget(row, self.COL_COUNTED).findChild(QCheckBox)
+
+    def _reason_box(self, row: int) -> QComboBox:
+        return self.voters.cellWidget(row, self.COL_REASON)
+
+    def set_counted(self, name: str, counted: bool, reason: str = "") -> None:
+        """Tick or untick a voter by name (and give the reason for leaving them out)."""
+        for row in range(self.voters.rowCount()):
+            if self.voters.item(row, self.COL_NAME).text() == name:
+                self._checkbox(row).setChecked(counted)
+                if not counted:
+                    self._reason_box(row).setEditText(reason)
+                return
+        raise KeyError(name)
+
+    def _counted_voters(self) -> int:
+        return sum(1 for row in range(self.voters.rowCount()) if self._checkbox(row).isChecked())
+
+    def _on_counted(self, row: int) -> None:
+        counted = self._checkbox(row).isChecked()
+        reason = self._reason_box(row)
+        reason.setEnabled(not counted)
+        if counted:
+            reason.setEditText("")
+        if not self.manual.isChecked():
+            self.expected.setValue(self._counted_voters())
+        self._update()
+
+    def _on_manual(self, manual: bool) -> None:
+        from_roster = self._electorate is not None and not manual
+        self.expected.setReadOnly(from_roster)
+        self.expected.setButtonSymbols(
+            QSpinBox.ButtonSymbols.NoButtons if from_roster else QSpinBox.ButtonSymbols.UpDownArrows
+        )
+        self.manual_reason.setVisible(manual)
+        if from_roster:
+            self.expected.setValue(self._counted_voters())
+        self._update()
+
+    def exclusions(self) -> list[tuple[VoterSnapshot, str]]:
+        """Voters of the roster left out of 应到, with the reason given (may be blank: see problems())."""
+        out: list[tuple[VoterSnapshot, str]] = []
+        if self._electorate is None:
+            return out
+        for row, voter in enumerate(self._electorate.voters):
+            if not self._checkbox(row).isChecked():
+                out.append((voter, self._reason_box(row).currentText().strip()))
+        return out
+
+    def manual_expected_reason(self) -> str:
+        return self.manual_reason.text().strip() if self.manual.isChecked() else ""
+
+    # ---- counts ----------------------------------------------------------------------------------
+    def set_vote(self, vote: Vote | None) -> None:
+        self._loading = True
+        try:
+            v = vote or Vote(expected=self.expected.value(), present=0, yes=0)
+            if self._electorate is not None and v.expected != self._counted_voters():
+                self.manual.setChecked(True)
+            self.expected.setValue(v.expected)
+            self.present.setValue(v.present)
+            self.yes.setValue(v.yes)
+            self.no.setValue(v.no)
+            self.abstain.setValue(v.abstain)
+            self.written_yes.setValue(v.written_yes)
+            self.written_no.setValue(v.written_no)
+            self.written_abstain.setValue(v.written_abstain)
+            self.written_before.setChecked(v.written_before_meeting)
+        finally:
+            self._loading = False
+        self._update()
+
+    def vote(self) -> Vote:
+        return Vote(
+            expected=self.expected.value(),
+            present=self.present.value(),
+            yes=self.yes.value(),
+            no=self.no.value(),
+            abstain=self.abstain.value(),
+            written_yes=self.written_yes.value(),
+            written_no=self.written_no.value(),
+            written_abstain=self.written_abstain.value(),
+            written_before_meeting=self.written_before.isChecked(),
+        )
+
+    def tally(self) -> VoteTally:
+        return tally(self.vote())
+
+    def problems(self) -> list[str]:
+        """What must be fixed before the vote can be recorded (count errors, missing reasons)."""
+        out = list(self.tally().errors)
+        missing = [voter.name for voter, reason in self.exclusions() if not reason]
+        if missing:
+            out.append(f"不计入应到人数的党员须写明原因：{'、'.join(missing)}")
+        manual = self.manual.isChecked() and self._electorate is not None
+        if manual and not self.manual_expected_reason() and self.expected.value() != self._counted_voters():
+            out.append("手动修改了应到人数，须写明原因")
+        return out
+
+    # ---- live result -----------------------------------------------------------------------------
+    def _update(self, *_args) -> None:
+        if self._loading:
+            return
+        t = self.tally()
+        v = t.vote
+        if v.expected <= 0:
+            self.quorum_label.setText("到会人数：请先确定应到人数")
+            self._colour(self.quorum_label, None)
+            self.majority_label.setText("")
+        else:
+            if t.quorum_met:
+                quorum = f"到会人数符合规定：实到{v.present}人，超过应到{v.expected}人的半数（至少{t.minimum_present}人）"
+            else:
+                quorum = (
+                    f"到会人数不足，不能表决：实到{v.present}人，"
+                    f"须超过应到{v.expected}人的半数（至少{t.minimum_present}人）"
+                )
+            self.quorum_label.setText(("✔ " if t.quorum_met else "✘ ") + quorum)
+            self._colour(self.quorum_label, t.quorum_met)
+            written = (
+                f"（含会前书面赞成意见{v.written_yes}份）"
+                if v.written_yes and v.written_before_meeting
+                else ""
+            )
+            if t.majority_met:
+                majority = f"通过：赞成{t.counted_yes}票{written}，超过应到{v.expected}人的半数（至少{t.minimum_yes}票）"
+            else:
+                majority = (
+                    f"未通过：赞成{t.counted_yes}票{written}，"
+                    f"须超过应到{v.expected}人的半数（至少{t.minimum_yes}票）"
+                )
+            self.majority_label.setText(("✔ " if t.majority_met else "✘ ") + majority)
+            self._colour(self.majority_label, t.majority_met)
+        notes = list(self.problems())
+        if v.written and not v.written_before_meeting:
+            notes.append(f"书面意见{v.written}份在会后提交，不计入表决结果")
+        self.errors_label.setText("\n".join(notes))
+        self.errors_label.setVisible(bool(notes))
+        self.changed.emit()
+
+    @staticmethod
+    def _colour(label: QLabel, ok: bool | None) -> None:
+        colour = "#666" if ok is None else (OK_COLOUR if ok else FAIL_COLOUR)
+        label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+
+    def passed(self) -> bool:
+        return self.tally().passed
