@@ -71,10 +71,10 @@ def main() -> int:
     ctx = AppContext(db, location)
 
     from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication([])
-    from branchdesk.ui.app import install_font
+    from branchdesk.ui.app import create_application, install_font
+
+    app = create_application()
     from branchdesk.ui.pages.members import MembersPage
 
     install_font(app)

@@ -11,8 +11,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def pytest_configure(config):
-    # PySide6 6.12.0 loses a reference to True on every emit() (see branchdesk.ui.pyside_fixes): without
-    # the fix, a whole GUI test run aborts at exit with "Fatal Python error: bool_dealloc".
+    # PySide6 6.12.0 loses a reference to None/True on every void call and emit() (see
+    # branchdesk.ui.pyside_fixes): without the fix, a GUI test run aborts with "none_dealloc".
     from importlib.util import find_spec
 
     if find_spec("PySide6") is not None:

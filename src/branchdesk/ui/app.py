@@ -130,7 +130,7 @@ def create_application():
 
     from branchdesk.ui import pyside_fixes
 
-    pyside_fixes.apply()  # PySide6 6.12.0 leaks a reference to True per emit (aborts long sessions)
+    pyside_fixes.apply()  # PySide6 6.12.0 leaks references to None/True (aborts long sessions)
     app = QApplication.instance()
     if app is None:
         # Qt 6 always scales for high DPI; pass fractional factors (125 %, 150 %) through unrounded.

@@ -1,66 +1,37 @@
-"""Work-arounds for bugs of the PySide6 release we ship. `apply()` once, before the first signal is emitted.
+"""Work-arounds for bugs of the PySide6 release we ship. `apply()` once, before the first Qt call.
 
-PySide6 6.12.0: `SignalInstance.emit()` returns `True` without a new reference, so every `.emit()` made from
-Python takes one reference away from `True`. On Python 3.11 (`True` is not yet immortal, as it is from
-3.12 on) the count reaches zero after a few thousand emits — typing in the search box, progress reports —
-and the interpreter aborts with "Fatal Python error: bool_dealloc" (seen at the end of the GUI test run).
-The fix gives the reference back after each emit. It checks the bug is there first, so a PySide6 release
-without it, or Python 3.12+, is left alone.
+PySide6 6.12.0 on Python 3.11 returns `None` from every void method (`label.setText(...)`,
+`widget.setVisible(...)`) and `True` from every `SignalInstance.emit()` without a new reference, so each
+such call takes one reference away from the singleton. A working session makes tens of thousands of those
+calls; when the count reaches zero the interpreter aborts ("Fatal Python error: none_dealloc" /
+"bool_dealloc") — seen in the 100,000-member benchmark and at the end of the GUI test run.
+
+Python 3.12 made these singletons immortal (their count is never used), which is why the bug went
+unnoticed upstream. `apply()` does the same for Python 3.11: it raises the reference counts of `None`,
+`True` and `False` by 2**40, which a leak of one per call cannot use up (a million calls a second for
+twelve days). It touches nothing on Python 3.12+ or on an interpreter other than CPython.
 """
 
 from __future__ import annotations
 
+import platform
 import sys
 
+RESERVE = 1 << 40
 _applied = False
 
 
-def emit_steals_a_reference() -> bool:
-    """Whether `emit()` returns a borrowed reference (measured on a throwaway signal)."""
-    from PySide6.QtCore import QObject, Signal
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    rounds = 8
-    before = sys.getrefcount(True)
-    for _ in range(rounds):
-        probe.ping.emit()
-    lost = before - sys.getrefcount(True)
-    if lost == rounds:
-        _incref = _py_incref()
-        for _ in range(rounds):  # return what the probe itself took
-            _incref(True)
-        return True
-    return False
-
-
-def _py_incref():
-    import ctypes
-
-    incref = ctypes.pythonapi.Py_IncRef
-    incref.argtypes = [ctypes.py_object]
-    incref.restype = None
-    return incref
+def needed() -> bool:
+    return sys.version_info < (3, 12) and platform.python_implementation() == "CPython"
 
 
 def apply() -> None:
     global _applied
-    if _applied or sys.version_info >= (3, 12):
+    if _applied or not needed():
         return
+    import ctypes
+
+    for singleton in (None, True, False):
+        # CPython object header: the reference count is the first field (Py_ssize_t) of the object.
+        ctypes.c_ssize_t.from_address(id(singleton)).value += RESERVE
     _applied = True
-    if not emit_steals_a_reference():
-        return
-    from PySide6.QtCore import SignalInstance
-
-    original = SignalInstance.emit
-    incref = _py_incref()
-
-    def emit(self, *args):
-        result = original(self, *args)
-        incref(result)  # the reference PySide6 should have given us
-        return result
-
-    emit.__doc__ = original.__doc__
-    SignalInstance.emit = emit
