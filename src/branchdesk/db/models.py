@@ -84,7 +84,18 @@ class Member(Base):
 
     __tablename__ = "member"
     __table_args__ = (
-        Index("ix_member_roster", "branch_id", "status", "name_pinyin"),
+        # Covering index of the member page: filters, name order and every searched column (0002).
+        Index(
+            "ix_member_search",
+            "branch_id",
+            "status",
+            "name_pinyin",
+            "name",
+            "name_initials",
+            "id_number",
+            "mobile",
+            "landline",
+        ),
         Index("ix_member_initials", "name_initials"),
         Index("ix_member_mobile", "mobile"),
         Index("ix_member_group", "group_id"),
@@ -218,3 +229,6 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict] = mapped_column(JSONText)
+
+
+from branchdesk.db import models_development as _development  # noqa: E402,F401  (registers its tables)

@@ -115,7 +115,14 @@ def search_condition(text: str):
         return None
     lowered = text.lower()
     if _ASCII_LETTERS.match(lowered):
-        return or_(_prefix_range(Member.name_initials, lowered), _prefix_range(Member.name_pinyin, lowered))
+        # Initials and full pinyin begin with the same letter, so the first letter narrows the search to
+        # one range of the roster's (status, pinyin) index, walked in name order: the first screen of
+        # results comes from the first rows of that range instead of a sort of every match.
+        first_letter = _prefix_range(Member.name_pinyin, lowered[0])
+        if len(lowered) == 1:
+            return first_letter
+        either = or_(_prefix_range(Member.name_initials, lowered), _prefix_range(Member.name_pinyin, lowered))
+        return and_(first_letter, either)
     if _ID_OR_PHONE.match(text):
         digits = _like_escape(text.upper().replace("-", ""))
         return or_(
