@@ -694,6 +694,7 @@ def generate(
             )
         )
 
+    db.refresh_statistics()
     return DemoSummary(
         branch_id=branch_id,
         branch_name=BRANCH_NAME,

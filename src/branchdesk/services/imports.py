@@ -1017,6 +1017,10 @@ def preview_roster(db: Database, plan: RosterPlan, *, today: dt.date | None = No
 # --------------------------------------------------------------------------------------------
 
 
+# Imports creating at least this many members refresh the planner statistics afterwards.
+BULK_STATISTICS_ROWS = 200
+
+
 def apply_roster(
     db: Database,
     plan: RosterPlan,
@@ -1134,6 +1138,8 @@ def apply_roster(
         check_cancelled()
         if progress is not None:
             progress(total, total)
+    if result.created >= BULK_STATISTICS_ROWS:
+        db.refresh_statistics()
     return result
 
 
