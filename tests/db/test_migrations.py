@@ -295,3 +295,33 @@ def test_a_stored_database_keeps_its_data_through_the_next_upgrade(revision, tmp
         schema_fixtures.check(db)
     finally:
         db.dispose()
+
+
+# ---- files that are not branchdesk databases ---------------------------------------------------------
+def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path, data_dir):
+    import sqlite3
+
+    from branchdesk.db.migrate import ForeignDatabaseError
+
+    path = tmp_path / "通讯录.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE contacts (name TEXT, phone TEXT)")
+    con.execute("INSERT INTO contacts VALUES ('张三', '13912345678')")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(ForeignDatabaseError, match="contacts"):
+        open_database(_sqlite_location(path))
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("**/升级前备份-*"))
+
+
+def test_cli_names_a_file_that_is_not_a_database(tmp_path, data_dir, capsys):
+    from branchdesk.cli import main
+
+    path = tmp_path / "会议记录.docx"
+    path.write_bytes(b"PK\x03\x04 this is a word document, not a database" * 100)
+    assert main(["--db", str(path), "backup", "-o", str(tmp_path / "b.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：无法打开数据库") and "会议记录.docx" in err
+    assert "Traceback" not in err

@@ -18,8 +18,16 @@ from branchdesk.db.backup import backup_sqlite, timestamped_name
 SCHEMA_HEAD = "0003"
 
 
-class DatabaseTooNewError(RuntimeError):
+class DatabaseRefusedError(RuntimeError):
+    """The file is not one this program may open or upgrade; the message says why, in Chinese."""
+
+
+class DatabaseTooNewError(DatabaseRefusedError):
     pass
+
+
+class ForeignDatabaseError(DatabaseRefusedError):
+    """A database with tables but no branchdesk schema version: another program's file."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,9 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None
             f"此数据库由更新版本的 branchdesk 创建（数据库结构版本 {before}），"
             f"本程序最高支持版本 {SCHEMA_HEAD}。为防止数据损坏，程序不会打开它，请安装新版本后再试。"
         )
+    if before is None and _has_user_tables(engine):
+        with engine.connect() as conn:
+            raise _foreign(inspect(conn).get_table_names())
     backup = None
     if (
         sqlite_path is not None
@@ -88,12 +99,45 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None
     return MigrationResult(before, current_revision(engine) or SCHEMA_HEAD, backup)
 
 
+def _foreign(tables) -> ForeignDatabaseError:
+    tables = sorted(tables)
+    shown = "、".join(tables[:5]) + ("等" if len(tables) > 5 else "")
+    return ForeignDatabaseError(
+        f"这个数据库不是 branchdesk 的数据库（其中已有其他程序的数据表：{shown}）。"
+        "为防止损坏其中的数据，程序不会修改它。请选择 branchdesk 的数据库文件，或换一个新文件名。"
+    )
+
+
+def _inspect_sqlite_file(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not a SQLite database or holds another program's
+    tables (opening it with the app's settings would already switch it to WAL mode)."""
+    import sqlite3
+
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseRefusedError(
+            f"无法打开数据库 {path}：它不是 SQLite 数据库文件，或者已经损坏（{exc}）。"
+            "请选择正确的文件，或用备份恢复。"
+        ) from exc
+    tables = [n for n in names if not n.startswith("sqlite_")]
+    if tables and "alembic_version" not in tables:
+        raise _foreign(tables)
+
+
 def open_database(location, *, user: str | None = None):
     """Open (creating or upgrading as needed) the database at a `config.Location`."""
     from branchdesk.db.engine import Database
 
     if location.sqlite_path is not None:
         location.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        _inspect_sqlite_file(location.sqlite_path)
     db = Database(location.url, user=user)
     result = upgrade(
         db.engine,

@@ -208,7 +208,7 @@ def run(db: str | None = None, smoke: bool = False) -> int:
     marks["qt"] = since_start()
 
     from branchdesk.config import resolve_location
-    from branchdesk.db.migrate import DatabaseTooNewError, open_database
+    from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     try:
         location = resolve_location(db)
@@ -217,7 +217,7 @@ def run(db: str | None = None, smoke: bool = False) -> int:
     where = location.sqlite_path or location.url
     try:
         database, migration = open_database(location)
-    except DatabaseTooNewError as exc:
+    except DatabaseRefusedError as exc:
         return _fail(str(exc), smoke=smoke)
     except Exception as exc:
         log.exception("cannot open database %s", where)
