@@ -58,13 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _open(args):
     from branchdesk.config import resolve_location
-    from branchdesk.db.migrate import DatabaseTooNewError, open_database
+    from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     location = resolve_location(args.db)
     try:
         db, result = open_database(location)
-    except DatabaseTooNewError as exc:
+    except DatabaseRefusedError as exc:
         raise CliError(str(exc)) from exc
+    except Exception as exc:
+        from sqlalchemy.exc import DatabaseError
+
+        if not isinstance(exc, DatabaseError):
+            raise
+        where = location.sqlite_path or location.url
+        raise CliError(f"无法打开数据库 {where}：它不是数据库文件或已损坏（{exc.orig}）") from exc
     if result.backup:
         print(
             f"数据库已升级（{result.before} → {result.after}），升级前的备份：{result.backup}",
