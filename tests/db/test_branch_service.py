@@ -213,3 +213,7 @@ def test_settings_keep_their_json_values(branch):
     assert branch.setting("thresholds") == value
     branch.set_setting("thresholds", [])
     assert branch.setting("thresholds", "默认") == [], "an empty value is a value, not a missing key"
+    branch.set_setting("thresholds", None)
+    assert branch.setting("thresholds", "默认") == "默认", "None resets a setting to its default"
+    branch.set_setting("never_set", None)  # resetting a setting that was never set is harmless
+    assert branch.setting("never_set", 7) == 7

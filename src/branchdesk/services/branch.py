@@ -284,9 +284,13 @@ class BranchService:
             return default if row is None else row.value
 
     def set_setting(self, key: str, value: Any) -> None:
+        """Store a setting; ``None`` removes it, so that `setting()` gives its default again."""
         with self.db.write(f"修改设置：{key}") as session:
             row = session.get(Setting, key)
-            if row is None:
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
                 session.add(Setting(key=key, value=value))
             else:
                 row.value = value

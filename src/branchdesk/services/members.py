@@ -389,13 +389,12 @@ class MemberService:
     def groups(self, branch_id: int | None = None) -> list[tuple[int, str]]:
         with self.db.read() as session:
             branch_id = branch_id or current_branch_id(session)
-            return list(
-                session.execute(
-                    select(PartyGroup.id, PartyGroup.name)
-                    .where(PartyGroup.branch_id == branch_id)
-                    .order_by(PartyGroup.sort_order, PartyGroup.id)
-                ).tuples()
+            rows = session.execute(
+                select(PartyGroup.id, PartyGroup.name)
+                .where(PartyGroup.branch_id == branch_id)
+                .order_by(PartyGroup.sort_order, PartyGroup.id)
             )
+            return [(group_id, name) for group_id, name in rows]
 
 
 def _award_values(values: AwardFields) -> dict:
