@@ -76,6 +76,27 @@ def test_validation_lists_every_problem_naming_its_field_and_writes_nothing(memb
     assert all_ids(members) == set()
 
 
+def test_text_longer_than_its_field_is_refused_naming_the_field(members):
+    """PostgreSQL enforces the column lengths; the form says so first, on every database."""
+    long_unit = "某某市某某区某某街道某某社区卫生服务中心" * 6  # 120 characters, the field holds 100
+    with pytest.raises(ValidationError) as caught:
+        members.create(person("李长文", work_unit=long_unit, address="路" * 201))
+    found = issues_of(caught)
+    assert found["work_unit"] == "工作单位：不能超过 100 个字（现有 120 个字）"
+    assert "200" in found["address"]
+    assert all_ids(members) == set()
+    saved = members.create(person("李长文", work_unit=long_unit[:100]))
+    assert members.get(saved.id).work_unit == long_unit[:100]
+
+
+def test_text_limits_are_the_database_column_lengths():
+    from branchdesk.db.models import Member
+    from branchdesk.domain.members import TEXT_LIMITS
+
+    for name, limit in TEXT_LIMITS.items():
+        assert Member.__table__.c[name].type.length == limit, name
+
+
 def test_dates_must_come_in_a_sensible_order(members):
     born = dt.date(1990, 5, 20)
     with pytest.raises(ValidationError) as caught:

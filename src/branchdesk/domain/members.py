@@ -130,6 +130,26 @@ def normalise(values: MemberFields) -> MemberFields:
     return replace(values, **changes)
 
 
+# Longest text each field may hold (the database columns have these lengths; PostgreSQL enforces them).
+TEXT_LIMITS: dict[str, int] = {
+    "name": 50,
+    "ethnicity": 20,
+    "native_place": 100,
+    "education": 20,
+    "degree": 20,
+    "sponsors": 100,
+    "work_unit": 100,
+    "job": 100,
+    "post": 100,
+    "party_post": 100,
+    "mobile": 20,
+    "landline": 30,
+    "address": 200,
+    "mobile_whereabouts": 200,
+    "dossier_location": 200,
+}
+
+
 def validate(values: MemberFields, *, today: dt.date | None = None) -> list[FieldIssue]:
     """Every problem of a (normalised) member file, each naming its field."""
     from branchdesk.domain.citizen_id import CitizenIdError, parse_citizen_id
@@ -142,10 +162,18 @@ def validate(values: MemberFields, *, today: dt.date | None = None) -> list[Fiel
     def issue(name: str, message: str) -> None:
         issues.append(FieldIssue(name, message))
 
+    too_long = {
+        name: limit
+        for name, limit in TEXT_LIMITS.items()
+        if isinstance(getattr(values, name), str) and len(getattr(values, name)) > limit
+    }
+    for name, limit in too_long.items():
+        issue(name, f"不能超过 {limit} 个字（现有 {len(getattr(values, name))} 个字）")
+
     if not values.name:
         issue("name", "不能为空")
-    elif len(values.name) > 50:
-        issue("name", "不能超过 50 个字")
+    elif "name" in too_long:
+        pass
     elif _NAME_BAD.search(values.name):
         issue("name", "含有数字或符号，请检查")
 
