@@ -1,0 +1,819 @@
+"""The development workflow (发展党员, issue 3): dossiers, recording steps under the rules, audits.
+
+Every mutation is one ``db.write(...)`` unit of work (one transaction, audited). Results are domain
+snapshots (``domain.development.Dossier``) or small dataclasses, never ORM objects. The mapping of
+rows to snapshots is ``services.dev_mapping``.
+
+* ``record()`` is the live path: ``domain.rules.check_step`` decides; a blocking finding refuses the
+  step (:class:`StepRefused`, nothing written); warnings need a reason per rule code
+  (:class:`NeedsReason`), and the reasons given are stored as ``dossier_override`` rows.
+* ``save()`` stores a whole snapshot WITHOUT rule checks (imports of past facts); ``check()`` judges
+  every dossier with the same engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from branchdesk.db.engine import Database
+from branchdesk.db.models import (
+    AuditEntry,
+    CommitteeMember,
+    Member,
+    MemberAward,
+    MemberStatusChange,
+    Setting,
+)
+from branchdesk.db.models_development import (
+    DevelopmentDossier,
+    DossierOverride,
+    DossierVote,
+    DossierVoteExclusion,
+)
+from branchdesk.domain.development import Dossier, Outcome, Person, Stage, Standing, Step, apply_step
+from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.domain.rules import (
+    DueItem,
+    Finding,
+    RuleContext,
+    RuleSettings,
+    audit_many,
+    check_step,
+    next_steps,
+)
+from branchdesk.domain.vocab import AwardKind, MemberStatus, MemberType
+from branchdesk.domain.votes import Electorate, VoterSnapshot, expected_voters
+from branchdesk.services import dev_bulk
+from branchdesk.services import dev_mapping as mapping
+from branchdesk.services.branch import current_branch_id
+
+__all__ = [
+    "HAS_COMMITTEE_KEY",
+    "SETTING_PREFIX",
+    "DevelopmentService",
+    "DossierQuery",
+    "DossierSummary",
+    "NeedsReason",
+    "NotFoundError",
+    "Override",
+    "RecordResult",
+    "StepRefused",
+    "VoteExclusion",
+    "setting_key",
+]
+
+#: Rule settings are kept as ``Setting`` rows named "rules.<RuleSettings field>".
+SETTING_PREFIX = "rules."
+#: Optional ``Setting``: whether the branch has a committee (else: known from committee seats).
+HAS_COMMITTEE_KEY = "rules.has_committee"
+
+#: Dossier fields holding a vote, and the ``dossier_vote.kind`` they are stored as.
+VOTE_FIELDS: dict[str, str] = {
+    "admission_vote": "admission",
+    "conversion_vote": "conversion",
+    "outcome_vote": "cancellation",
+}
+
+
+def setting_key(name: str) -> str:
+    """The ``Setting`` key of a ``RuleSettings`` field ("publicity_working_days" -> "rules.…")."""
+    return SETTING_PREFIX + name
+
+
+class NotFoundError(LookupError):
+    pass
+
+
+class StepRefused(Exception):
+    """A blocking rule forbids the step; nothing was written. ``findings``: all the step's findings."""
+
+    def __init__(self, findings: Sequence[Finding]):
+        self.findings = list(findings)
+        super().__init__(str(self))
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    def __str__(self) -> str:
+        lines = "；".join(f"{f.message_zh}（{f.code}）" for f in self.blocking)
+        return f"不能记录这一步：{lines}"
+
+
+class NeedsReason(Exception):
+    """Warnings need a recorded reason before the step is saved; nothing was written.
+
+    ``findings``: the warnings; ``missing``: those whose rule code has no reason yet.
+    """
+
+    def __init__(self, findings: Sequence[Finding], missing: Sequence[Finding]):
+        self.findings = list(findings)
+        self.missing = list(missing)
+        super().__init__(str(self))
+
+    @property
+    def codes(self) -> list[str]:
+        return list(dict.fromkeys(f.code for f in self.missing))
+
+    def __str__(self) -> str:
+        lines = "；".join(f"{f.message_zh}（{f.code}）" for f in self.missing)
+        return f"以下提醒需要填写理由后才能继续：{lines}"
+
+
+@dataclass(frozen=True)
+class DossierQuery:
+    text: str = ""  # name, pinyin initials / full pinyin prefix, or digits of the ID number
+    standings: frozenset[Standing] | None = None  # None: every standing
+    stage: Stage | None = None
+    include_closed: bool = True
+    sort: str = "name"  # name / application_date / last_date / stage
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    id: int
+    name: str
+    id_number: str
+    standing: Standing
+    stage: Stage | None
+    last_step: Step | None
+    last_date: dt.date | None
+    member_id: int | None
+    closed: bool
+    sex: str = ""
+    application_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    dossier: Dossier
+    findings: list[Finding]  # the warnings accepted with a reason (blocking ones never get here)
+
+
+@dataclass(frozen=True)
+class VoteExclusion:
+    """A full member left out of 应到 for a vote, with the reason (higher approval, meeting decision)."""
+
+    name: str
+    reason: str
+    member_id: int | None = None
+
+    @classmethod
+    def of(cls, value: VoteExclusion | tuple[VoterSnapshot, str]) -> VoteExclusion:
+        """Accept the vote calculator's ``(VoterSnapshot, reason)`` pairs as well."""
+        if isinstance(value, VoteExclusion):
+            return value
+        voter, reason = value
+        return cls(voter.name, reason, voter.member_id)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A warning accepted with a reason when a step was recorded."""
+
+    id: int
+    dossier_id: int
+    step: Step
+    code: str
+    message: str
+    reason: str
+    user: str
+    at: dt.datetime
+
+
+@dataclass
+class _Context:
+    settings: RuleSettings = field(default_factory=RuleSettings)
+    has_committee: bool | None = None
+
+
+class DevelopmentService:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # ================================================================== reading
+    def _branch_condition(self, session: Session):
+        return DevelopmentDossier.branch_id == current_branch_id(session)
+
+    def all(self, *, include_closed: bool = True) -> list[Dossier]:
+        """Every dossier of the current branch (a dozen queries however many there are)."""
+        with self.db.read() as session:
+            loaded = mapping.load(session, self._branch_condition(session))
+        dossiers = [x.dossier for x in loaded]
+        return dossiers if include_closed else [d for d in dossiers if not d.closed]
+
+    def get(self, dossier_id: int) -> Dossier:
+        with self.db.read() as session:
+            found = mapping.load(session, DevelopmentDossier.id == dossier_id)
+        if not found:
+            raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+        return found[0].dossier
+
+    def get_many(self, ids: Sequence[int]) -> list[Dossier]:
+        """Dossiers for the given ids, in the given order (missing ids skipped)."""
+        if not ids:
+            return []
+        with self.db.read() as session:
+            by_id = {
+                x.dossier.id: x.dossier for x in mapping.load(session, DevelopmentDossier.id.in_(list(ids)))
+            }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def member_id(self, dossier_id: int) -> int | None:
+        """The member file the dossier is linked to (once admitted), or None."""
+        with self.db.read() as session:
+            row = session.execute(
+                select(DevelopmentDossier.member_id).where(DevelopmentDossier.id == dossier_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+        return row[0]
+
+    def find_by_id_number(self, id_number: str) -> int | None:
+        """The dossier of the person with this ID number in the current branch (an open one first)."""
+        number = (id_number or "").strip().upper()
+        if not number:
+            return None
+        with self.db.read() as session:
+            rows = session.execute(
+                select(DevelopmentDossier.id, DevelopmentDossier.outcome, DevelopmentDossier.outcome_date)
+                .where(self._branch_condition(session), DevelopmentDossier.id_number == number)
+                .order_by(DevelopmentDossier.id.desc())
+            ).all()
+        if not rows:
+            return None
+        open_ = [r.id for r in rows if not r.outcome or not Outcome(r.outcome).terminal]
+        return open_[0] if open_ else rows[0].id
+
+    def list(self, query: DossierQuery = DossierQuery()) -> list[DossierSummary]:
+        """Summaries of the dossiers matching ``query``, in its order."""
+        with self.db.read() as session:
+            condition = self._branch_condition(session)
+            text = _search_condition(query.text)
+            if text is not None:
+                condition = and_(condition, text)
+            D = DevelopmentDossier
+            loaded = mapping.load(session, condition, order_by=(D.name_pinyin, D.id))
+        out = []
+        for x in loaded:
+            d = x.dossier
+            if not query.include_closed and d.closed:
+                continue
+            if query.standings is not None and d.standing not in query.standings:
+                continue
+            if query.stage is not None and d.stage is not query.stage:
+                continue
+            out.append(_summary(x))
+        return _sort(out, query.sort, {x.dossier.id: x for x in loaded})
+
+    def overrides(self, dossier_id: int) -> list[Override]:
+        """The warnings accepted with a reason for a dossier, oldest first."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(DossierOverride)
+                .where(DossierOverride.dossier_id == dossier_id)
+                .order_by(DossierOverride.at, DossierOverride.id)
+            ).all()
+            return [
+                Override(r.id, r.dossier_id, Step(r.step), r.code, r.message, r.reason, r.user, r.at)
+                for r in rows
+            ]
+
+    def exclusions(self, dossier_id: int) -> dict[str, tuple[VoteExclusion, ...]]:
+        """Voters left out of 应到 per vote: {"admission_vote": (...), "conversion_vote": ...,
+        "outcome_vote": ..., "extensions[0]": ...}."""
+        with self.db.read() as session:
+            rows = session.execute(
+                select(DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion)
+                .join(DossierVoteExclusion, DossierVoteExclusion.vote_id == DossierVote.id)
+                .where(DossierVote.dossier_id == dossier_id)
+                .order_by(DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion.id)
+            ).all()
+            out: dict[str, list[VoteExclusion]] = {}
+            for kind, ordinal, e in rows:
+                out.setdefault(_vote_field(kind, ordinal), []).append(
+                    VoteExclusion(e.name, e.reason, e.member_id)
+                )
+        return {k: tuple(v) for k, v in out.items()}
+
+    # ================================================================== writing
+    def create(
+        self, person: Person, application_date: dt.date | None = None, *, member_id: int | None = None
+    ) -> Dossier:
+        """A new dossier (the person and, usually, the date of the application letter).
+
+        No rule check here: the application step is judged when recorded through :meth:`record`;
+        callers that want the live check create the dossier without a date and record step 1.
+        """
+        dossier = Dossier(person=person, application_date=application_date)
+        _validate(dossier)
+        with self.db.write("新建发展党员档案") as session:
+            row = self._insert(session, dossier, current_branch_id(session), member_id)
+            dossier_id = row.id
+        return self.get(dossier_id)
+
+    def record(
+        self,
+        dossier_id: int,
+        step: Step,
+        values: Mapping[str, Any],
+        *,
+        as_of: dt.date | None = None,
+        reasons: Mapping[str, str] | None = None,
+        exclusions: Mapping[str, Sequence[VoteExclusion | tuple[VoterSnapshot, str]]] | None = None,
+    ) -> RecordResult:
+        """Record one step (dossier field -> value, as ``domain.development.apply_step`` takes them).
+
+        Raises :class:`StepRefused` when a blocking rule forbids it and :class:`NeedsReason` when a
+        warning has no reason in ``reasons`` (rule code -> reason); nothing is written then. With
+        every reason given, the step is saved and each accepted warning is stored as an override.
+        ``exclusions``: voters left out of 应到 for a vote field recorded now ("admission_vote" …),
+        each with a non-blank reason.
+        """
+        reasons = {code: (text or "").strip() for code, text in (reasons or {}).items()}
+        excluded = {name: [VoteExclusion.of(x) for x in items] for name, items in (exclusions or {}).items()}
+        _validate_exclusions(excluded)
+        ctx = self.rule_context(as_of)
+        with self.db.write(f"记录发展步骤：{step.title}") as session:
+            row = session.get(DevelopmentDossier, dossier_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
+            findings = check_step(before, step, values, ctx)
+            if any(f.blocking for f in findings):
+                raise StepRefused(findings)
+            missing = [f for f in findings if not reasons.get(f.code)]
+            if missing:
+                raise NeedsReason(findings, missing)
+            after = apply_step(before, values)
+            _validate(after)
+            self._update(session, row, after)
+            for name, items in excluded.items():
+                self._set_exclusions(session, dossier_id, name, items)
+            accepted = {}
+            for f in findings:
+                accepted.setdefault(f.code, f)
+            for code, f in accepted.items():
+                session.add(
+                    DossierOverride(
+                        dossier_id=dossier_id,
+                        step=step.value,
+                        code=code,
+                        message=f.message_zh,
+                        reason=reasons[code],
+                        user=self.db.user,
+                    )
+                )
+        return RecordResult(self.get(dossier_id), findings)
+
+    def save(self, dossier: Dossier, *, member_id: int | None = None) -> int:
+        """Store a whole snapshot WITHOUT rule checks (imports: past facts may break rules); insert when
+        ``dossier.id`` is None. Collections are replaced; unchanged ones are left alone (so the
+        votes' excluded voters and the audit trail only change where the data did)."""
+        return self.save_many([dossier], member_ids=None if member_id is None else [member_id])[0]
+
+    def save_many(
+        self,
+        dossiers: Sequence[Dossier],
+        *,
+        member_ids: Sequence[int | None] | None = None,
+        operation: str = "保存发展党员档案",
+    ) -> list[int]:
+        """:meth:`save` for many dossiers in ONE transaction (imports); returns their ids in order."""
+        for d in dossiers:
+            _validate(d)
+        ids: list[int | None] = []
+        with self.db.write(operation) as session:
+            branch_id = current_branch_id(session)
+            new: list[tuple[int, Dossier, int | None]] = []
+            for i, d in enumerate(dossiers):
+                member_id = member_ids[i] if member_ids is not None else None
+                if d.id is None:
+                    new.append((i, d, member_id))
+                    ids.append(None)
+                    continue
+                row = session.get(DevelopmentDossier, d.id)
+                if row is None:
+                    raise NotFoundError(f"找不到编号为 {d.id} 的发展党员档案")
+                self._update(session, row, d)
+                if member_id is not None:
+                    row.member_id = member_id
+                ids.append(d.id)
+            if len(new) == 1:
+                i, d, member_id = new[0]
+                ids[i] = self._insert(session, d, branch_id, member_id).id
+            elif new:
+                inserted = dev_bulk.insert_dossiers(
+                    session, [(d, m) for _, d, m in new], branch_id=branch_id, user=self.db.user,
+                    operation=operation,
+                )  # fmt: skip
+                for (i, _, _), dossier_id in zip(new, inserted, strict=True):
+                    ids[i] = dossier_id
+        return ids  # type: ignore[return-value]
+
+    def link_member(self, dossier_id: int, member_id: int | None) -> None:
+        """Link the dossier to the member file made when the person was admitted (None unlinks)."""
+        with self.db.write("发展党员档案关联党员档案") as session:
+            row = session.get(DevelopmentDossier, dossier_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            if member_id is not None and session.get(Member, member_id) is None:
+                raise ValidationError([FieldIssue("member_id", "所选党员档案不存在")])
+            row.member_id = member_id
+
+    def close(self, dossier_id: int, outcome: Outcome, on: dt.date, reason: str) -> Dossier:
+        """End a dossier (withdrawn, rejected for good, cancelled, transferred out) with a reason."""
+        issues = []
+        if not outcome.terminal:
+            issues.append(FieldIssue("outcome", f"“{outcome.label}”不会终止发展程序，请通过记录步骤登记"))
+        if not (reason or "").strip():
+            issues.append(FieldIssue("outcome_reason", "请填写终止原因"))
+        if issues:
+            raise ValidationError(issues)
+        with self.db.write(f"终止发展程序：{outcome.label}") as session:
+            row = session.get(DevelopmentDossier, dossier_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
+            if before.closed:
+                raise ValidationError([FieldIssue("outcome", "该发展党员档案已经终止")])
+            latest = before.latest_date
+            if latest is not None and on < latest:
+                raise ValidationError([FieldIssue("outcome_date", "终止日期不能早于档案中已记录的日期")])
+            after = replace(before, outcome=outcome, outcome_date=on, outcome_reason=reason.strip())
+            self._update(session, row, after)
+        return self.get(dossier_id)
+
+    def delete(self, dossier_id: int) -> None:
+        """Remove a dossier entered by mistake (with all its records; the audit keeps what it held)."""
+        with self.db.write("删除发展党员档案") as session:
+            row = session.get(DevelopmentDossier, dossier_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            for model in (*mapping.CHILD_TABLES, DossierOverride):
+                for child in session.scalars(select(model).where(model.dossier_id == dossier_id)):
+                    session.delete(child)
+            for vote in session.scalars(select(DossierVote).where(DossierVote.dossier_id == dossier_id)):
+                for e in session.scalars(
+                    select(DossierVoteExclusion).where(DossierVoteExclusion.vote_id == vote.id)
+                ):
+                    session.delete(e)
+                session.delete(vote)
+            session.flush()
+            session.delete(row)
+
+    # ---- row writing (inside a unit of work) ----------------------------------------------------
+    def _insert(
+        self, session: Session, d: Dossier, branch_id: int, member_id: int | None
+    ) -> DevelopmentDossier:
+        row = DevelopmentDossier(branch_id=branch_id, member_id=member_id)
+        _apply_scalars(row, d)
+        session.add(row)
+        session.flush()
+        for model, rows in mapping.child_rows(d).items():
+            for values in rows:
+                session.add(model(dossier_id=row.id, **values))
+        for (kind, ordinal), values in mapping.vote_rows(d).items():
+            session.add(DossierVote(dossier_id=row.id, kind=kind, ordinal=ordinal, **values))
+        session.flush()
+        return row
+
+    def _update(self, session: Session, row: DevelopmentDossier, d: Dossier) -> None:
+        _apply_scalars(row, d)
+        for model, new_rows in mapping.child_rows(d).items():
+            existing = list(
+                session.scalars(
+                    select(model).where(model.dossier_id == row.id).order_by(*_child_order(model))
+                )
+            )
+            old = [
+                {k: getattr(obj, k) for k in values} for obj, values in zip(existing, new_rows, strict=False)
+            ]
+            if len(existing) == len(new_rows) and old == new_rows:
+                continue
+            for obj in existing:
+                session.delete(obj)
+            session.flush()
+            for values in new_rows:
+                session.add(model(dossier_id=row.id, **values))
+        new_votes = mapping.vote_rows(d)
+        for vote in session.scalars(select(DossierVote).where(DossierVote.dossier_id == row.id)):
+            values = new_votes.pop((vote.kind, vote.ordinal), None)
+            if values is None:
+                for e in session.scalars(
+                    select(DossierVoteExclusion).where(DossierVoteExclusion.vote_id == vote.id)
+                ):
+                    session.delete(e)
+                session.delete(vote)
+                continue
+            for key, value in values.items():
+                if getattr(vote, key) != value:
+                    setattr(vote, key, value)
+        for (kind, ordinal), values in new_votes.items():
+            session.add(DossierVote(dossier_id=row.id, kind=kind, ordinal=ordinal, **values))
+        session.flush()
+
+    def _set_exclusions(
+        self, session: Session, dossier_id: int, field_name: str, items: list[VoteExclusion]
+    ) -> None:
+        kind, ordinal = _vote_key(field_name)
+        vote = session.scalar(
+            select(DossierVote).where(
+                DossierVote.dossier_id == dossier_id, DossierVote.kind == kind, DossierVote.ordinal == ordinal
+            )
+        )
+        if vote is None:
+            raise ValidationError([FieldIssue(field_name, "尚未记录该次表决，不能登记不计入应到人数的党员")])
+        for e in session.scalars(select(DossierVoteExclusion).where(DossierVoteExclusion.vote_id == vote.id)):
+            session.delete(e)
+        session.flush()
+        for x in items:
+            session.add(
+                DossierVoteExclusion(vote_id=vote.id, member_id=x.member_id, name=x.name, reason=x.reason)
+            )
+
+    def set_exclusions(
+        self, dossier_id: int, field_name: str, items: Iterable[VoteExclusion | tuple[VoterSnapshot, str]]
+    ) -> None:
+        """Replace the voters left out of 应到 for one recorded vote ("admission_vote" …)."""
+        excluded = [VoteExclusion.of(x) for x in items]
+        _validate_exclusions({field_name: excluded})
+        with self.db.write("登记不计入应到人数的党员") as session:
+            self._set_exclusions(session, dossier_id, field_name, excluded)
+
+    # ================================================================== judging
+    def rule_context(self, as_of: dt.date | None = None) -> RuleContext:
+        """Rule context: the branch's local-practice settings (``Setting`` rows "rules.<name>"; national
+        defaults for the rest) and whether the branch has a committee."""
+        ctx = self._context()
+        return RuleContext(
+            as_of=as_of or dt.date.today(), settings=ctx.settings, has_committee=ctx.has_committee
+        )
+
+    def _context(self) -> _Context:
+        with self.db.read() as session:
+            rows = session.execute(
+                select(Setting.key, Setting.value).where(Setting.key.like(SETTING_PREFIX + "%"))
+            ).all()
+            stored = {key.removeprefix(SETTING_PREFIX): value for key, value in rows}
+            settings = RuleSettings.from_mapping({k: v for k, v in stored.items() if k != "has_committee"})
+            has_committee = stored.get("has_committee")
+            if has_committee is None:
+                try:
+                    branch_id = current_branch_id(session)
+                except LookupError:
+                    branch_id = None
+                seats = 0
+                if branch_id is not None:
+                    seats = session.scalar(
+                        select(func.count(CommitteeMember.id)).where(CommitteeMember.branch_id == branch_id)
+                    )
+                has_committee = True if seats else None
+            else:
+                has_committee = bool(has_committee)
+        return _Context(settings, has_committee)
+
+    def check(self, as_of: dt.date | None = None) -> list[Finding]:
+        """Audit of every dossier of the branch as of ``as_of`` (default today)."""
+        ctx = self.rule_context(as_of)
+        return audit_many(self.all(), ctx)
+
+    def due(self, as_of: dt.date | None = None, horizon_days: int = 30) -> list[DueItem]:
+        """The to-do list: open items of every dossier, overdue and those due within the horizon,
+        sorted by due date."""
+        ctx = self.rule_context(as_of)
+        out: list[DueItem] = []
+        for d in self.all(include_closed=False):
+            for item in next_steps(d, ctx):
+                if item.overdue or item.days_left <= horizon_days:
+                    out.append(item)
+        out.sort(key=lambda i: (i.due, i.step.number, i.person))
+        return out
+
+    def electorate(self, on: dt.date, excluded: Mapping[int, str] | None = None) -> Electorate:
+        """Who votes at a general meeting on ``on``, from the branch's roster as it was that day.
+
+        Members count when they were in the branch that day (joined, transferred in, status active then
+        per the status history). Full members vote; probationary members (not yet converted that day)
+        and members under 留党察看 (``watch_until`` on or after the day) do not. ``excluded``:
+        member id -> reason for full members left out of 应到 with approval.
+        """
+        excluded = excluded or {}
+        with self.db.read() as session:
+            branch_id = current_branch_id(session)
+            members = session.execute(
+                select(
+                    Member.id, Member.name, Member.name_pinyin, Member.member_type, Member.status,
+                    Member.join_date, Member.conversion_date, Member.transferred_in_date, Member.watch_until,
+                ).where(Member.branch_id == branch_id)
+            ).all()  # fmt: skip
+            ids = [m.id for m in members]
+            history: dict[int, list] = {}
+            watch_start: dict[int, list[dt.date]] = {}
+            if ids:
+                for change in session.execute(
+                    select(
+                        MemberStatusChange.member_id, MemberStatusChange.date,
+                        MemberStatusChange.from_status, MemberStatusChange.to_status,
+                    )
+                    .where(MemberStatusChange.member_id.in_(select(Member.id).where(Member.branch_id == branch_id)))
+                    .order_by(MemberStatusChange.member_id, MemberStatusChange.date, MemberStatusChange.id)
+                ):  # fmt: skip
+                    history.setdefault(change.member_id, []).append(change)
+                for member_id, when in session.execute(
+                    select(MemberAward.member_id, MemberAward.date).where(
+                        MemberAward.member_id.in_(select(Member.id).where(Member.branch_id == branch_id)),
+                        MemberAward.kind == AwardKind.PUNISHMENT.value,
+                        MemberAward.title.like("%留党察看%"),
+                    )
+                ):
+                    watch_start.setdefault(member_id, []).append(when)
+        snapshots = []
+        for m in sorted(members, key=lambda m: (m.name_pinyin, m.id)):
+            if not _in_branch_on(m, history.get(m.id, []), on):
+                continue
+            snapshots.append(
+                VoterSnapshot(
+                    name=m.name,
+                    member_type=_type_on(m, on),
+                    under_watch=_watched_on(m, watch_start.get(m.id, []), on),
+                    excluded_reason=(excluded.get(m.id) or "").strip(),
+                    member_id=m.id,
+                )
+            )
+        return expected_voters(snapshots)
+
+    # ================================================================== audit trail
+    def history(self, dossier_id: int) -> list[tuple[dt.datetime, str, str]]:
+        """(when, who, operation) of the changes to a dossier's own row, oldest first."""
+        with self.db.read() as session:
+            rows = session.execute(
+                select(AuditEntry.at, AuditEntry.user, AuditEntry.operation)
+                .where(AuditEntry.entity == "dossier", AuditEntry.entity_id == dossier_id)
+                .order_by(AuditEntry.at, AuditEntry.id)
+            ).all()
+        return [tuple(r) for r in rows]
+
+
+# ====================================================================== helpers
+
+
+def _vote_field(kind: str, ordinal: int) -> str:
+    if kind == "extension":
+        return f"extensions[{ordinal}]"
+    return {v: k for k, v in VOTE_FIELDS.items()}[kind]
+
+
+def _vote_key(field_name: str) -> tuple[str, int]:
+    if field_name in VOTE_FIELDS:
+        return VOTE_FIELDS[field_name], 0
+    if field_name.startswith("extensions[") and field_name.endswith("]"):
+        return "extension", int(field_name[len("extensions[") : -1])
+    raise KeyError(field_name)
+
+
+def _validate_exclusions(excluded: Mapping[str, Sequence[VoteExclusion]]) -> None:
+    issues = []
+    for name, items in excluded.items():
+        try:
+            _vote_key(name)
+        except (KeyError, ValueError):
+            raise KeyError(name) from None
+        for x in items:
+            if not x.reason.strip():
+                issues.append(FieldIssue(name, f"不计入应到人数的党员“{x.name}”须填写原因"))
+    if issues:
+        raise ValidationError(issues)
+
+
+def _validate(d: Dossier) -> None:
+    """Shape checks only (the rules judge the content): the data must be storable as it is."""
+    issues = []
+    if not d.person.name.strip():
+        issues.append(FieldIssue("name", "姓名不能为空"))
+    if len(d.person.name) > 50:
+        issues.append(FieldIssue("name", "姓名过长"))
+    number = d.person.id_number
+    if number and (len(number) > 18 or number != number.strip().upper()):
+        issues.append(FieldIssue("id_number", "公民身份号码格式不正确"))
+    if d.training is not None and d.training.end < d.training.start:
+        issues.append(FieldIssue("training", "集中培训结束日期早于开始日期"))
+    for label, period in (("入党积极分子公示", d.activist_publicity), ("发展对象公示", d.publicity)):
+        if period is not None and period.end < period.start:
+            issues.append(FieldIssue("publicity", f"{label}结束日期早于开始日期"))
+    if issues:
+        raise ValidationError(issues)
+
+
+def _sex_from_id(number: str) -> str:
+    if not number:
+        return ""
+    from branchdesk.domain.citizen_id import CitizenIdError, parse_citizen_id
+
+    try:
+        return parse_citizen_id(number).sex
+    except CitizenIdError:
+        return ""
+
+
+def _apply_scalars(row: DevelopmentDossier, d: Dossier) -> None:
+    values = mapping.dossier_values(d)
+    if row.name != d.person.name or not row.name_pinyin:
+        from branchdesk.domain.pinyin import name_pinyin
+
+        values["name_initials"], values["name_pinyin"] = name_pinyin(d.person.name)
+    if row.id_number != d.person.id_number or row.sex is None:
+        values["sex"] = _sex_from_id(d.person.id_number)
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+
+
+def _child_order(model) -> tuple:
+    if "position" in model.__table__.c:
+        return (model.position, model.id)
+    return (model.item,)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_condition(text: str):
+    text = (text or "").strip()
+    if not text:
+        return None
+    D = DevelopmentDossier
+    lowered = text.lower()
+    if lowered.isascii() and lowered.isalpha():
+        return or_(D.name_initials.startswith(lowered), D.name_pinyin.startswith(lowered))
+    if text.replace("x", "").replace("X", "").isdigit():
+        return D.id_number.like(f"%{_like_escape(text.upper())}%", escape="\\")
+    return D.name.like(f"%{_like_escape(text)}%", escape="\\")
+
+
+def _summary(x: mapping.Loaded) -> DossierSummary:
+    d = x.dossier
+    done = d.steps_done
+    last_step = max(done, key=lambda s: (done[s], s.number)) if done else None
+    return DossierSummary(
+        id=d.id,
+        name=d.person.name,
+        id_number=d.person.id_number,
+        standing=d.standing,
+        stage=d.stage,
+        last_step=last_step,
+        last_date=done[last_step] if last_step else None,
+        member_id=x.member_id,
+        closed=d.closed,
+        sex=x.sex,
+        application_date=d.application_date,
+    )
+
+
+def _sort(items: list[DossierSummary], key: str, loaded: dict) -> list[DossierSummary]:
+    far = dt.date.max
+    if key == "application_date":
+        return sorted(items, key=lambda s: (s.application_date or far, s.id))
+    if key == "last_date":
+        return sorted(items, key=lambda s: (s.last_date or dt.date.min, s.id), reverse=True)
+    if key == "stage":
+        return sorted(items, key=lambda s: (s.stage.number if s.stage else 9, s.id))
+    return items  # loaded in name order (pinyin)
+
+
+def _status_on(current: str, changes: list, on: dt.date) -> str:
+    before = [c for c in changes if c.date <= on]
+    if before:
+        return before[-1].to_status
+    if changes:
+        return changes[0].from_status
+    return current
+
+
+def _in_branch_on(m, changes: list, on: dt.date) -> bool:
+    if m.join_date is not None and m.join_date > on:
+        return False
+    if m.transferred_in_date is not None and m.transferred_in_date > on:
+        return False
+    return _status_on(m.status, changes, on) == MemberStatus.ACTIVE.value
+
+
+def _type_on(m, on: dt.date) -> MemberType:
+    if m.conversion_date is not None:
+        return MemberType.FULL if m.conversion_date <= on else MemberType.PROBATIONARY
+    return MemberType(m.member_type) if m.member_type else MemberType.FULL
+
+
+def _watched_on(m, starts: list[dt.date], on: dt.date) -> bool:
+    if m.watch_until is None or on > m.watch_until:
+        return False
+    started = [s for s in starts if s <= m.watch_until]
+    # a punishment recorded only after the meeting did not apply to it
+    return not (started and min(started) > on)
