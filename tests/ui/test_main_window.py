@@ -226,6 +226,20 @@ def test_filters_by_type_and_group(window, branch):
     assert page.group_filter.currentText() == "未分组"
 
 
+def test_changes_made_in_settings_reach_the_title_and_the_group_filter_at_once(window, monkeypatch):
+    from branchdesk.ui.widgets import prompts
+
+    window.show_area("settings")
+    settings_page = window.page("settings")
+    monkeypatch.setattr(prompts, "get_text", lambda *args, **kwargs: "第四党小组")
+    settings_page.add_group()
+    assert window.members_page.group_filter.findText("第四党小组") >= 0  # before going back
+    settings_page.branch_name.setText("更名后的党支部")
+    assert settings_page.save_profile()
+    assert window.windowTitle().endswith("更名后的党支部")
+    assert window.current_area() == "settings"
+
+
 def test_navigation_switches_areas(window):
     assert [a.title for a in AREAS] == ["成员档案", "发展党员", "会议记录", "台账打印", "设置"]
     assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 6)]

@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
         try:
             settings_page = importlib.import_module("branchdesk.ui.pages.settings").SettingsPage
             page = settings_page(self.ctx)
+            page.profile_changed.connect(lambda _name: self.refresh_title())
+            if self.members_page is not None:
+                page.groups_changed.connect(self.members_page.reload_groups)
         except (ImportError, AttributeError):
             log.exception("settings page is missing")
             page = PlaceholderPage("设置", ["支部信息、党小组、支部委员会和程序设置"])
