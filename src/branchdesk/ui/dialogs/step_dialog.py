@@ -302,8 +302,11 @@ class StepDialog(QDialog):
         for child in body.findChildren(QWidget):
             self._watch(child)
         self.refresh_rules()
-        width = 760 if self.vote_calc is not None else 600
-        self.resize(max(self.sizeHint().width(), width), min(max(self.sizeHint().height(), 360), 900))
+        width, height = (780, 860) if self.vote_calc is not None else (600, 360)
+        screen = self.screen().availableGeometry().height() if self.screen() is not None else 900
+        self.resize(
+            max(self.sizeHint().width(), width), min(max(self.sizeHint().height(), height), screen - 60)
+        )
         self.date.setFocus()
 
     # ---- helpers ---------------------------------------------------------------------------------

@@ -73,11 +73,21 @@ def _urgency(item: DueItem) -> tuple:
 
 
 def card_due(items: list[DueItem]) -> DueItem | None:
-    """The item a card shows: the most urgent deadline or reminder, else the next earliest date."""
+    """The item a card shows: a rule deadline before a local-practice reminder (a missed conversion
+    meeting matters more than a late thought report), the most urgent first; else the earliest date."""
     if not items:
         return None
     firm = [i for i in items if i.kind is not DueKind.EARLIEST]
-    return min(firm or items, key=_urgency)
+    return min(firm or items, key=lambda i: (not i.overdue, i.kind is not DueKind.DEADLINE, *_urgency(i)))
+
+
+def due_short(item: DueItem) -> str:
+    """ "逾期15天" / "还有8天" / "今天到期" / "2027-02-28起" — the start of a card's third line."""
+    if item.kind is DueKind.EARLIEST:
+        return "已可办理" if item.days_left <= 0 else f"{item.due.isoformat()}起"
+    if item.overdue:
+        return f"逾期{-item.days_left}天"
+    return "今天到期" if item.days_left == 0 else f"还有{item.days_left}天"
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -346,7 +356,7 @@ class DevelopmentPage(QWidget):
                 item.setData(ROLE_DETAIL, detail)
                 due = card_due(self._next.get(d.id, []))
                 if due is not None:
-                    item.setData(ROLE_DUE, f"{due.step.label}：{due_text(due)}")
+                    item.setData(ROLE_DUE, f"{due_short(due)}｜{due.text}")
                     item.setData(ROLE_COLOUR, due_colour(due))
                     overdue += due.overdue
                     soon += (not due.overdue) and due.due_soon and due.kind is not DueKind.EARLIEST
@@ -354,7 +364,8 @@ class DevelopmentPage(QWidget):
                     nxt = next_step(d)
                     item.setData(ROLE_DUE, f"下一步：{nxt.label}" if nxt is not None else "")
                     item.setData(ROLE_COLOUR, "")
-                item.setToolTip(f"{d.person.name}\n{detail}\n{item.data(ROLE_DUE) or ''}".strip())
+                tip = f"{due.step.title}：{due.text}\n{due_text(due)}" if due is not None else ""
+                item.setToolTip(f"{d.person.name}\n{detail}\n{tip}".strip())
                 column.list.addItem(item)
                 if d.id == selected:
                     column.list.setCurrentItem(item)

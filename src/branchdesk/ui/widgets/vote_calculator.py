@@ -68,7 +68,8 @@ class VoteCalculator(QWidget):
         header.setSectionResizeMode(self.COL_NAME, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.COL_COUNTED, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.voters.setMaximumHeight(self.fontMetrics().height() * 9)
+        self.voters.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+        self.voters.setMinimumHeight(self.fontMetrics().height() * 8)
         self.non_voters_label = QLabel()
         self.non_voters_label.setWordWrap(True)
         self.non_voters_label.setStyleSheet("color: #666;")
@@ -78,7 +79,7 @@ class VoteCalculator(QWidget):
         self.manual_reason.setPlaceholderText("手动填写应到人数的原因")
         self.manual_reason.setMaxLength(200)
 
-        who = QGroupBox("应到人数")
+        who = QGroupBox("应到人数：会议当日的有表决权党员")
         who_layout = QVBoxLayout(who)
         who_layout.addWidget(self.roster_label)
         who_layout.addWidget(self.voters)
@@ -107,6 +108,7 @@ class VoteCalculator(QWidget):
 
         counts = QGroupBox("计票")
         form = QFormLayout(counts)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.addRow("应到（有表决权）：", self.expected)
         form.addRow("实到（有表决权）：", self.present)
@@ -136,9 +138,9 @@ class VoteCalculator(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(who)
         layout.addWidget(counts)
         layout.addWidget(result)
+        layout.addWidget(who)
 
         for spin in (self.expected, self.present, self.yes, self.no, self.abstain, self.written_yes,
                      self.written_no, self.written_abstain):  # fmt: skip
@@ -169,6 +171,7 @@ class VoteCalculator(QWidget):
         try:
             self._electorate = electorate if electorate is not None and electorate.voters else None
             voters = self._electorate.voters if self._electorate else ()
+            self.voters.setRowCount(0)  # drops the old rows' cell widgets
             self.voters.setRowCount(len(voters))
             for row, voter in enumerate(voters):
                 item = QTableWidgetItem(voter.name)
