@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -21,6 +19,7 @@ from branchdesk.domain.members import ValidationError
 from branchdesk.domain.vocab import AWARD_LEVELS, AwardKind
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets.date_field import DateField
+from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, Problem
 
 _LABELS = {"kind": "类别", "date": "日期", "title": "名称", "issuer": "批准机关", "level": "级别"}
@@ -74,15 +73,7 @@ class AwardDialog(QDialog):
         for name in ("kind", "date", "title", "issuer", "level"):
             self.marks.register(name, getattr(self, name))
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        for b in (self.save_button, cancel):
-            b.setAutoDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save)
+        buttons, self.save_button, _cancel = save_cancel_buttons(self, self.save, save_text="保存")
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -6,11 +6,9 @@ import datetime as dt
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +22,7 @@ from branchdesk.domain.members import ValidationError
 from branchdesk.domain.vocab import AWARD_LEVELS, CommitteePost
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets.date_field import DateField
+from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
 
@@ -38,15 +37,7 @@ class _FormDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors = ErrorPanel()
         self.marks = FieldMarks(self.errors)
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        for b in (self.ok_button, cancel):
-            b.setAutoDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save)
+        buttons, self.ok_button, _cancel = save_cancel_buttons(self, self.save)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.errors)

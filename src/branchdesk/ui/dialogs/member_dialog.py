@@ -12,16 +12,12 @@ import datetime as dt
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -47,6 +43,7 @@ from branchdesk.domain.vocab import (
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
+from branchdesk.ui.widgets.dialog_parts import record_table, save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks
 from branchdesk.ui.widgets.money_field import MoneyField
 
@@ -125,19 +122,7 @@ def _pair(*widgets: QWidget, stretch_last: bool = True) -> QWidget:
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setMinimumSectionSize(table.fontMetrics().horizontalAdvance("已转出") + 24)
-    header.setStretchLastSection(True)
-    return table
+    return record_table(headers, widest_short_text="已转出")
 
 
 def _item(text: str, data=None) -> QTableWidgetItem:
@@ -181,18 +166,7 @@ class MemberDialog(QDialog):
             self._build_awards()
             self._build_history()
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setToolTip("保存（Ctrl+S 或 Ctrl+Enter）")
-        self.cancel_button.setToolTip("不保存，关闭（Esc）")
-        for button in (self.save_button, self.cancel_button):
-            button.setAutoDefault(False)  # Enter in a field must not save the whole file by accident
-            button.setDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save)
+        buttons, self.save_button, self.cancel_button = save_cancel_buttons(self, self.save, save_text="保存")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)

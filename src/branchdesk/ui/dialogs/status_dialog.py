@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -29,6 +27,7 @@ from branchdesk.domain.vocab import STATUS_CHANGE_ACTIONS, MemberStatus, MemberT
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
+from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, Problem
 
 _LABELS = {
@@ -121,15 +120,7 @@ class StatusDialog(QDialog):
         self.marks.register("destination", self.destination)
         self.marks.register("letter_valid_until", self.valid_until)
 
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        for b in (self.ok_button, cancel):
-            b.setAutoDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save)
+        buttons, self.ok_button, _cancel = save_cancel_buttons(self, self.save)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFormLayout,
@@ -36,6 +35,7 @@ from branchdesk.services.branch import BranchProfile, NoBranchError
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
+from branchdesk.ui.widgets.dialog_parts import record_table
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
 TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE = range(5)
@@ -71,20 +71,7 @@ def database_size(path: Path) -> int:
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setMinimumSectionSize(table.fontMetrics().horizontalAdvance("组织委员") + 24)
-    header.setStretchLastSection(True)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return table
+    return record_table(headers, widest_short_text="组织委员")
 
 
 def _item(text: str, data=None, *, right: bool = False) -> QTableWidgetItem:
