@@ -12,7 +12,7 @@ from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.development import Step
 from branchdesk.services.development import DevelopmentService
 from branchdesk.ui.dialogs import step_dialog as sd
-from branchdesk.ui.pages.development import DevelopmentPage
+from branchdesk.ui.pages.development import ROLE_DUE, DevelopmentPage
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -26,6 +26,8 @@ def dev(db):
 def page(qtbot, ctx, dev, roster):
     widget = DevelopmentPage(ctx, dev, today=TODAY)
     qtbot.addWidget(widget)
+    widget.show()  # the page reads its dossiers when first shown
+    assert widget.loaded
     return widget
 
 
@@ -144,3 +146,67 @@ def test_a_candidate_before_one_year_as_activist_is_refused_and_the_dossier_unch
     assert "2026年6月2日" in dialog.errors.text() or "1年" in dialog.errors.text()
     assert dev.get(summary.id) == before
     assert page.column_of(summary.id) == "activist"
+
+
+def ready_for_the_admission_vote(dev):
+    """李明's story (tests/unit/dev_builders.py) cut just before the general meeting of 1 August 2024."""
+    from dataclasses import replace
+
+    from tests.unit.dev_builders import admitted
+
+    d = replace(admitted(), id=None, admission_meeting_date=None, admission_vote=None)
+    return dev.save(d)
+
+
+def test_an_admission_vote_failing_by_one_is_refused_then_the_corrected_count_is_recorded(
+    qtbot, monkeypatch, page, dev, reasons_asked
+):
+    dossier_id = ready_for_the_admission_vote(dev)
+    page.reload()
+    assert page.column_of(dossier_id) == "candidate"
+    page.open_dossier(dossier_id)
+    view = page.dossier_view
+    view.today = dt.date(2024, 8, 1)  # recorded on the day of the meeting
+    assert view.next_step() is Step.ADMISSION_VOTE
+
+    def count(yes):
+        def fill(dialog):
+            dialog.date.setText("2024-08-01")
+            dialog._load_electorate(dialog.date.date())
+            calc = dialog.vote_calc
+            # On 1 August 2024 the branch had five full members (赵敏 joined only in 2026).
+            assert calc.expected.value() == 5
+            calc.present.setValue(5)
+            calc.yes.setValue(yes)
+            calc.no.setValue(5 - yes)
+
+        return fill
+
+    seen = run_dialogs(monkeypatch, sd.StepDialog, count(2))  # 2 of 5: one short of more than half
+    assert view.record_step(Step.ADMISSION_VOTE) is False
+    [dialog] = seen
+    assert "DEV-VOTE-MAJORITY" in dialog.errors.text()
+    assert dialog.vote_calc.majority_label.text().startswith("✘ 未通过")
+    assert dev.get(dossier_id).admission_meeting_date is None  # nothing written
+
+    run_dialogs(monkeypatch, sd.StepDialog, count(3))
+    assert view.record_step(Step.ADMISSION_VOTE) is True
+    saved = dev.get(dossier_id)
+    assert (saved.admission_vote.expected, saved.admission_vote.yes) == (5, 3)
+    page.show_board()
+    assert page.column_of(dossier_id) == "probationary"
+
+
+def test_the_todo_list_puts_overdue_items_first(qtbot, monkeypatch, page, dev, reasons_asked):
+    # Applied on 2 November: the talk is due on 2 December (soon). Applied on 8 October: overdue.
+    new_applicant(monkeypatch, page, "陈静", dt.date(2000, 3, 15), dt.date(2026, 11, 2), seq=1)
+    page.new_dossier()
+    new_applicant(monkeypatch, page, "林浩然", dt.date(1999, 7, 2), dt.date(2026, 10, 8), seq=2)
+    page.new_dossier()
+    rows = [
+        (page.todo.item(r, 0).text(), page.todo.item(r, 1).text(), page.todo.item(r, 2).text())
+        for r in range(page.todo.rowCount())
+    ]
+    assert rows[0] == ("已逾期", "林浩然", Step.FIRST_TALK.title)
+    assert ("即将到期", "陈静", Step.FIRST_TALK.title) in rows[1:]
+    assert "逾期15天" in page.column("applicant").list.item(0).data(ROLE_DUE)

@@ -199,6 +199,7 @@ class DevelopmentPage(QWidget):
         self._today = today
         self.dossiers: dict[int, Dossier] = {}
         self.due_items: list[DueItem] = []
+        self._next: dict[int, list[DueItem]] = {}
         self._pinyin: dict[int, tuple[str, str]] = {}
 
         # ---- top row
@@ -297,7 +298,12 @@ class DevelopmentPage(QWidget):
         self.new_button.clicked.connect(self.new_dossier)
         self.refresh_button.clicked.connect(self.reload)
         QShortcut(QKeySequence("Escape"), self.dossier_view, self.show_board)
-        self.reload()
+        self.loaded = False  # read when first shown: building the main window stays cheap
+
+    def showEvent(self, event) -> None:
+        if not self.loaded:
+            self.reload()
+        super().showEvent(event)
 
     @property
     def today(self) -> dt.date:
@@ -308,6 +314,7 @@ class DevelopmentPage(QWidget):
         """Read every dossier and the to-do list again (a branch has dozens, not thousands)."""
         from branchdesk.domain.rules import next_steps
 
+        self.loaded = True
         dossiers = self.service.all(include_closed=True)
         self.dossiers = {d.id: d for d in dossiers}
         ctx = self.service.rule_context(self.today)
