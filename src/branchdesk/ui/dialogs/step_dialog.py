@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -59,6 +58,7 @@ from branchdesk.domain.development import (
 )
 from branchdesk.domain.rules import Finding, Severity
 from branchdesk.ui.widgets.date_field import DateField
+from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
 
 BLOCKING_COLOUR = "#c62828"
@@ -277,16 +277,7 @@ class StepDialog(QDialog):
         self.rules_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.errors = ErrorPanel()
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("记录", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        for button in (self.save_button, self.cancel_button):
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.save)
+        buttons, self.save_button, self.cancel_button = save_cancel_buttons(self, self.save, save_text="记录")
 
         layout = QVBoxLayout(self)
         layout.addWidget(header)
@@ -752,11 +743,7 @@ class NewDossierDialog(QDialog):
         form.addRow("出生日期：", self.birth_date)
         form.addRow("递交入党申请书日期：", self.application_date)
         self.errors = ErrorPanel()
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("新建", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button, _cancel = save_cancel_buttons(self, self.save, save_text="新建")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.errors)
@@ -865,11 +852,7 @@ class CloseDossierDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #666;")
         self.errors = ErrorPanel()
-        buttons = QDialogButtonBox()
-        buttons.addButton("终止档案", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, _save, _cancel = save_cancel_buttons(self, self.save, save_text="终止档案")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -885,8 +868,17 @@ class CloseDossierDialog(QDialog):
         if problems:
             self.errors.set_messages(problems)
             return False
-        self.result_dossier = self.service.close(
-            self.dossier.id, Outcome(self.outcome.currentData()), self.date.date(), self.reason.text().strip()
-        )
+        from branchdesk.domain.members import ValidationError
+
+        try:
+            self.result_dossier = self.service.close(
+                self.dossier.id,
+                Outcome(self.outcome.currentData()),
+                self.date.date(),
+                self.reason.text().strip(),
+            )
+        except ValidationError as exc:
+            self.errors.set_messages([i.message for i in exc.issues])
+            return False
         self.accept()
         return True
