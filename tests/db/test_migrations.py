@@ -22,7 +22,7 @@ from sqlalchemy import inspect, text
 
 from branchdesk.db import migrate
 from branchdesk.db.migrate import SCHEMA_HEAD, DatabaseTooNewError, current_revision, open_database
-from branchdesk.db.models import Base
+from branchdesk.db.models import full_metadata
 from tests.db import schema_fixtures
 
 NEXT = "9001"  # the test-only revision on top of the shipped head
@@ -89,7 +89,7 @@ def test_fresh_database_reaches_head_with_every_table(location):
         assert current_revision(db.engine) == SCHEMA_HEAD
         with db.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
-        assert set(Base.metadata.tables) <= tables
+        assert set(full_metadata().tables) <= tables
     finally:
         db.dispose()
 
@@ -100,7 +100,7 @@ def test_migrated_schema_matches_the_models(empty_db):
     from alembic.migration import MigrationContext
 
     with empty_db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), full_metadata())
     assert diff == []
 
 

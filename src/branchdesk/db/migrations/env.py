@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-from branchdesk.db.models import Base
+from branchdesk.db.models import full_metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = full_metadata()
 
 
 def run_migrations_online() -> None:
