@@ -146,7 +146,7 @@ class DossierView(QWidget):
         self.findings_list.setWordWrap(True)
         self.findings_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.findings_list.itemDoubleClicked.connect(self._select_finding_step)
-        findings_box = QWidget()
+        self.findings_box = findings_box = QWidget()
         findings_layout = QVBoxLayout(findings_box)
         findings_layout.setContentsMargins(0, 0, 0, 0)
         findings_layout.addWidget(self.findings_title)
@@ -306,6 +306,10 @@ class DossierView(QWidget):
     def _fill_findings(self) -> None:
         self.findings_list.clear()
         blocking = sum(f.blocking for f in self.findings)
+        self.findings_list.setVisible(bool(self.findings))  # no empty box under the timeline
+        self.findings_box.setMaximumHeight(
+            16777215 if self.findings else self.findings_title.sizeHint().height() + 6
+        )
         if not self.findings:
             self.findings_title.setText("规则检查：未发现问题")
             self.findings_title.setStyleSheet(f"color: {DONE_COLOUR};")
