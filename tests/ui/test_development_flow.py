@@ -210,3 +210,12 @@ def test_the_todo_list_puts_overdue_items_first(qtbot, monkeypatch, page, dev, r
     assert rows[0] == ("已逾期", "林浩然", Step.FIRST_TALK.title)
     assert ("即将到期", "陈静", Step.FIRST_TALK.title) in rows[1:]
     assert "逾期15天" in page.column("applicant").list.item(0).data(ROLE_DUE)
+
+
+def test_the_todo_list_holds_what_the_service_calls_due(qtbot, monkeypatch, page, dev, reasons_asked):
+    for i, applied in enumerate((dt.date(2026, 11, 2), dt.date(2026, 10, 8), dt.date(2025, 1, 6)), start=1):
+        new_applicant(monkeypatch, page, f"申请人{i}", dt.date(2000, 3, 15), applied, seq=i)
+        page.new_dossier()
+    shown = {(i.dossier_id, i.step, i.due) for i in page.due_items}
+    assert shown == {(i.dossier_id, i.step, i.due) for i in dev.due(TODAY)}
+    assert page.todo.rowCount() == len(shown) > 0

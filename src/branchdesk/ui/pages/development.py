@@ -64,6 +64,7 @@ ROLE_DETAIL = Qt.ItemDataRole.UserRole + 1
 ROLE_DUE = Qt.ItemDataRole.UserRole + 2
 ROLE_COLOUR = Qt.ItemDataRole.UserRole + 3
 
+TODO_HORIZON_DAYS = 30  # DevelopmentService.due()'s default horizon
 TODO_HEADERS = ["状态", "姓名", "步骤", "期限", "剩余天数", "事项"]
 
 
@@ -297,7 +298,8 @@ class DevelopmentPage(QWidget):
         self.search.search_requested.connect(lambda _text: self.fill_board())
         self.new_button.clicked.connect(self.new_dossier)
         self.refresh_button.clicked.connect(self.reload)
-        QShortcut(QKeySequence("Escape"), self.dossier_view, self.show_board)
+        back = QShortcut(QKeySequence("Escape"), self.dossier_view, self.show_board)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # not the search box's Esc
         self.loaded = False  # read when first shown: building the main window stays cheap
 
     def showEvent(self, event) -> None:
@@ -319,7 +321,18 @@ class DevelopmentPage(QWidget):
         self.dossiers = {d.id: d for d in dossiers}
         ctx = self.service.rule_context(self.today)
         self._next = {d.id: next_steps(d, ctx) for d in dossiers}
-        self.due_items = sorted(self.service.due(self.today), key=_urgency)
+        # The same list as DevelopmentService.due(today) (open dossiers; overdue or due within the
+        # horizon), from the dossiers just read instead of reading them all a second time.
+        self.due_items = sorted(
+            (
+                i
+                for d in dossiers
+                if not d.closed
+                for i in self._next[d.id]
+                if i.overdue or i.days_left <= TODO_HORIZON_DAYS
+            ),
+            key=_urgency,
+        )
         self.fill_board()
         self.fill_todo()
 
