@@ -219,3 +219,103 @@ def test_the_todo_list_holds_what_the_service_calls_due(qtbot, monkeypatch, page
     shown = {(i.dossier_id, i.step, i.due) for i in page.due_items}
     assert shown == {(i.dossier_id, i.step, i.due) for i in dev.due(TODAY)}
     assert page.todo.rowCount() == len(shown) > 0
+
+
+def test_one_person_from_application_to_full_membership_through_the_forms(
+    qtbot, monkeypatch, page, dev, reasons_asked
+):
+    """陈静 applies in January 2024 and is a full member, her dossier archived, in July 2026 — every
+    step recorded through its form on the day it happened, as a secretary would."""
+    page._today = dt.date(2024, 1, 8)
+    new_applicant(monkeypatch, page, "陈静", dt.date(2000, 3, 15), dt.date(2024, 1, 8))
+    assert page.new_dossier()
+    [summary] = dev.list()
+    page.open_dossier(summary.id)
+    view = page.dossier_view
+
+    def d(text):
+        return dt.date.fromisoformat(text)
+
+    def talk(dialog):
+        dialog.interviewers.setText("张三")
+
+    def contacts(dialog):
+        dialog.contact_pickers[0].pick("张三")
+        dialog.contact_pickers[1].pick("李四")
+
+    def candidate(dialog):
+        dialog.cand_pub[0].setText("2025-04-11")
+        dialog.cand_pub[1].setText("2025-04-21")
+
+    def training(dialog):
+        dialog.training_start.setText("2025-05-12")
+        dialog.training_days.setValue(3)
+        dialog.training_hours.setValue(24)
+        dialog.certificate.setText("2025-031")
+
+    def vote(dialog):
+        calc = dialog.vote_calc
+        assert calc.expected.value() == 5  # 张三 李四 王芳 欧阳修 曾志伟
+        calc.present.setValue(5)
+        calc.yes.setValue(5)
+
+    def archive(dialog):
+        for check in dialog.checklist.values():
+            check.setChecked(True)
+
+    steps = [
+        (Step.FIRST_TALK, "2024-01-20", talk),
+        (Step.ACTIVIST, "2024-04-08", None),
+        (Step.CONTACTS, "2024-04-10", contacts),
+        (Step.ACTIVIST_FILING, "2024-04-15", None),
+        (Step.ASSESSMENT, "2024-10-08", None),
+        (Step.ASSESSMENT, "2025-04-01", None),
+        (Step.CANDIDATE, "2025-04-10", candidate),
+        (Step.CANDIDATE_FILING, "2025-04-25", None),
+        (Step.SPONSORS, "2025-04-26", None),  # the contact persons are proposed
+        (Step.POLITICAL_REVIEW, "2025-05-06", None),
+        (Step.TRAINING, "2025-05-14", training),
+        (Step.COMMITTEE_REVIEW, "2025-05-20", None),
+        (Step.PRE_REVIEW, "2025-05-26", None),
+        (Step.VOLUNTEER_FORM, "2025-05-28", lambda dialog: dialog.form_number.setText("2025-017")),
+        (Step.ADMISSION_VOTE, "2025-06-05", vote),
+        (Step.HIGHER_TALK, "2025-06-20", talk),
+        (Step.APPROVAL, "2025-07-10", None),
+        (Step.ASSIGNMENT, "2025-07-12", None),
+        (Step.ADMISSION_FILING, "2025-07-15", None),
+        (Step.OATH, "2025-07-25", None),
+        (Step.CONVERSION_APPLICATION, "2026-05-25", None),
+        (Step.CONVERSION_VOTE, "2026-06-05", vote),
+        (Step.CONVERSION_APPROVAL, "2026-07-01", None),
+        (Step.ARCHIVE, "2026-07-05", archive),
+    ]
+    columns = []
+    for step, day, extra in steps:
+        # The day of the record: the candidate's publicity ends after the decision.
+        view.today = max(d(day), d("2025-04-22")) if step is Step.CANDIDATE else d(day)
+
+        def fill(dialog, day=day, extra=extra):
+            dialog.date.setText(day)
+            if dialog.vote_calc is not None:
+                dialog._load_electorate(dialog.date.date())
+            if extra is not None:
+                extra(dialog)
+
+        seen = run_dialogs(monkeypatch, sd.StepDialog, fill)
+        assert view.record_step(step), f"{step.title}: {seen[-1].errors.text()}"
+        columns.append(page.column_of(summary.id))
+
+    final = dev.get(summary.id)
+    assert final.standing.label == "正式党员"
+    assert final.probation_end == dt.date(2026, 6, 5)  # one year from the admission meeting
+    assert final.sponsors[0].name == "张三" and final.training.hours == 24
+    assert columns[0] == "applicant"
+    assert {"activist", "candidate", "probationary"} <= set(columns)
+    # Recorded on time: no warning needed a reason, except DEV-ARCHIVE, which warns about the empty
+    # checklist as soon as the conversion is approved (before the archiving step can be recorded).
+    assert {code for codes in reasons_asked for code in codes} <= {"DEV-ARCHIVE"}
+    assert columns[-1] == "done"
+    view.today = TODAY
+    view.show_dossier(final)
+    assert view.next_step() is None and not view.record_next_button.isEnabled()
+    assert not [f for f in view.findings if f.blocking]
