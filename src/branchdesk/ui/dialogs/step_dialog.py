@@ -275,6 +275,14 @@ class StepDialog(QDialog):
         self.rules_label.setWordWrap(True)
         self.rules_label.setTextFormat(Qt.TextFormat.RichText)
         self.rules_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rules_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The live findings may be many lines: they scroll, the form keeps its room.
+        rules_scroll = QScrollArea()
+        rules_scroll.setWidgetResizable(True)
+        rules_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        rules_scroll.setWidget(self.rules_label)
+        rules_scroll.setMaximumHeight(self.fontMetrics().height() * 7)
+        scroll.setMinimumHeight(min(body.sizeHint().height() + 4, 460))
         self.errors = ErrorPanel()
 
         buttons, self.save_button, self.cancel_button = save_cancel_buttons(self, self.save, save_text="记录")
@@ -282,7 +290,7 @@ class StepDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(scroll, 1)
-        layout.addWidget(self.rules_label)
+        layout.addWidget(rules_scroll)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
 
