@@ -276,6 +276,7 @@ def test_unreadable_values_are_refused_with_row_and_column(tmp_path):
         "实到",
         "赞成",
         "培训学时",
+        "公示期",
     ]
     rows = [
         ["甲", good_id, "2023.13.1", None, None, None, None, None],  # row 4: month 13
@@ -284,21 +285,33 @@ def test_unreadable_values_are_refused_with_row_and_column(tmp_path):
         ["丁", None, "2023-01-01", None, 16, 9, 9, None],  # row 7: counts without the meeting
         ["戊", None, "2023-01-01", None, None, None, None, "二十四"],  # row 8: not a number
         [None, None, "2023-01-01", None, None, None, None, None],  # row 9: no name
-        ["己", None, "2023-01-01", None, None, None, None, None],  # row 10: fine
+        [
+            "己",
+            None,
+            "2023-01-01",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "2024-06-11至2024-06-04",
+        ],  # row 10: backwards
+        ["庚", None, "2023-01-01", None, None, None, None, None],  # row 11: fine
     ]
     result = read_development(_sheet(tmp_path / "错误.xlsx", header, rows), today=TODAY)
 
     by_row = {i.row: i for i in result.issues}
-    assert sorted(by_row) == [4, 5, 6, 7, 8, 9]
+    assert sorted(by_row) == [4, 5, 6, 7, 8, 9, 10]
     assert by_row[4].column == "递交入党申请书时间"
     assert by_row[5].column == "公民身份号码" and "校验位" in by_row[5].message
     assert by_row[6].column == "实到" and "负数" in by_row[6].message
     assert by_row[7].column == "支部大会日期" and "缺少支部大会日期" in by_row[7].message
     assert by_row[8].column == "培训学时" and "整数" in by_row[8].message
     assert by_row[9].column == "姓名"
+    assert by_row[10].column == "公示期" and "结束日期早于开始日期" in by_row[10].message
     assert str(by_row[6]).startswith("第 6 行，实到：")
-    assert [d.person.name for d in result.dossiers] == ["己"]
-    assert result.describe() == "读取 7 行：1 人可以导入，6 行有错误（共 6 处）。"
+    assert [d.person.name for d in result.dossiers] == ["庚"]
+    assert result.describe() == "读取 8 行：1 人可以导入，7 行有错误（共 7 处）。"
 
 
 def test_the_same_citizen_id_twice_is_refused_on_both_rows(tmp_path):

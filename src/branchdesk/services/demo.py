@@ -92,6 +92,7 @@ class DemoSummary:
     punishments: int
     honours: int
     seconds: float
+    dossiers: int = 0  # development dossiers (发展党员档案)
 
     @property
     def records(self) -> int:
@@ -108,7 +109,7 @@ class DemoSummary:
             f"{MemberStatus.DECEASED.label} {self.deceased} 人的历史档案；"
             f"失联党员 {self.lost_contact} 名，{MEMBER_FIELD_LABELS['is_mobile_member']} {self.mobile_members} 名；"
             f"奖惩记录 {self.awards + self.punishments} 条（奖励 {self.awards}，惩处 {self.punishments}），"
-            f"支部荣誉 {self.honours} 项。用时 {self.seconds:.1f} 秒。"
+            f"支部荣誉 {self.honours} 项；发展党员档案 {self.dossiers} 份。用时 {self.seconds:.1f} 秒。"
         )
 
 
@@ -675,6 +676,10 @@ def generate(
             if progress:
                 progress(min(total, start + _CHUNK), total)
         secretary = writer.finish()
+        from branchdesk.services.demo_development import insert_demo_dossiers
+
+        dossiers = insert_demo_dossiers(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
+                                        operation=OPERATION)  # fmt: skip
 
         session.add(
             AuditEntry(
@@ -712,6 +717,7 @@ def generate(
         punishments=writer.punishments,
         honours=honour_count,
         seconds=time.perf_counter() - started,
+        dossiers=dossiers,
     )
 
 

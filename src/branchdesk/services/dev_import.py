@@ -348,10 +348,12 @@ def _people(text: str) -> list[tuple[str, dt.date | None, bool, bool]]:
 
 
 def _period(text: str) -> Period:
-    found = _DATE_IN_TEXT.findall(_nfkc(text))
+    found = _DATE_IN_TEXT.findall(text)
     if len(found) != 2:
         raise _Bad(f"“{text}”应写成起止两个日期，如 2024-06-04至2024-06-11")
-    start, end = (_date(f.replace(" ", "")) for f in found)
+    start, end = (_date("".join(_nfkc(f).split())) for f in found)
+    if end < start:
+        raise _Bad(f"“{text}”的结束日期早于开始日期")
     return Period(start, end)
 
 
