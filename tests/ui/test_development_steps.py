@@ -86,3 +86,23 @@ def test_the_filter_finds_people_by_pinyin_initials(qtbot, ctx, dev):
     page.search.flush()
     assert page.column("applicant").names() == ["欧阳娜"]
     assert page.count_label.text() == "显示 1 / 共 3 份档案"
+
+
+def test_the_timeline_says_when_a_step_becomes_possible(qtbot, ctx, dev):
+    from branchdesk.domain.development import DecisionBody, Recommendation
+    from branchdesk.ui.pages.dossier import COL_NOTE, COL_STATE, DossierView
+
+    created = dev.create(Person("陈静", dt.date(2000, 3, 15)), dt.date(2026, 3, 2))
+    values = {
+        "activist_date": dt.date(2026, 6, 2),
+        "activist_recommendation": Recommendation.MEMBERS,
+        "activist_decided_by": DecisionBody.COMMITTEE,
+    }
+    dev.record(created.id, Step.ACTIVIST, values, as_of=dt.date(2026, 6, 2), reasons={"DEV-TALK-1M": "补录"})
+    view = DossierView(ctx, dev, today=TODAY)
+    qtbot.addWidget(view)
+    view.show_dossier(dev.get(created.id))
+    view.select_step(Step.CANDIDATE)
+    row = view.timeline.currentItem()
+    assert row.text(COL_STATE) == "暂不能办理"  # one year as activist is not over yet
+    assert "2027年6月2日起可办理" in row.text(COL_NOTE)

@@ -250,7 +250,13 @@ class DossierView(QWidget):
             return "已完成", format_date(when), "；".join(notes), DONE_COLOUR
         if items:
             urgent = min(items, key=lambda i: (not i.overdue, not i.due_soon, i.due))
-            return ("已逾期" if urgent.overdue else "待办理"), "", "；".join(notes), due_colour(urgent)
+            if urgent.overdue:
+                state = "已逾期"
+            elif urgent.kind is DueKind.EARLIEST and urgent.days_left > 0:
+                state = "暂不能办理"  # the rules allow it only from that date (the note says why)
+            else:
+                state = "待办理"
+            return state, "", "；".join(notes), due_colour(urgent)
         if step is next_step(d):
             return "下一步", "", "；".join(notes), OPEN_COLOUR
         if d.closed:
