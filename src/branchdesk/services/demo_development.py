@@ -2,8 +2,8 @@
 
 :func:`demo_dossiers` builds, from the demo roster:
 
-* one dossier per PROBATIONARY member on the roster (admitted at their 入党日期; approval, oath …
-  as far as today allows) and per full member CONVERTED within the last year (the whole history up
+* one dossier per PROBATIONARY member on the roster (at most 100) (admitted at their 入党日期; approval, oath …
+  as far as today allows) and per full member CONVERTED within the last year (at most 30) (the whole history up
   to archiving; a roster member whose probation was extended gets the extension) — these are linked
   to the member (:func:`member_links`);
 * people on their way who are not members yet: applicants (some with the talk still due, one
@@ -58,6 +58,8 @@ from branchdesk.domain.votes import Vote
 __all__ = ["RosterMember", "demo_dossiers", "insert_demo_dossiers", "member_links"]
 
 _DAY = dt.timedelta(days=1)
+#: At most this many dossiers of roster members (a 10,000-member stress demo stays quick to generate).
+_MAX_LINKED = {"probationary": 100, "converted": 30}
 _REGIONS = (
     "350102",
     "350104",
@@ -326,7 +328,8 @@ def demo_dossiers(
     ``members``: the demo roster; ``interviewers``: names of the branch committee (who talk with
     applicants; default: three full members); ``organiser``: the higher committee's 组织员;
     ``pipeline``: how many applicants, activists and candidates (default: about an eighth of the
-    roster, at least 12, at most 300). Link the admitted ones with :func:`member_links`.
+    roster, at least 12, at most 60). At most 100 probationary and 30 newly converted roster
+    members get a dossier (all of them in a branch of ordinary size). Link the admitted ones with :func:`member_links`.
     """
     from branchdesk.domain.rules import RuleContext, audit
 
@@ -361,24 +364,32 @@ def demo_dossiers(
 
     # admitted: the roster's probationary members and those converted within the last year
     year_ago = add_years(today, -1)
+    taken = {"probationary": 0, "converted": 0}
     for m in members:
         if not m.active or m.join_date is None or not m.id_number:
             continue
         if m.member_type == "probationary":
-            d = valid(lambda m=m: backwards(m, 0, converted=False))
+            kind = "probationary"
         elif m.conversion_date is not None and year_ago <= m.conversion_date < today:
+            kind = "converted"
+        else:
+            continue
+        if taken[kind] >= _MAX_LINKED[kind]:
+            continue
+        taken[kind] += 1
+        if kind == "probationary":
+            d = valid(lambda m=m: backwards(m, 0, converted=False))
+        else:
             months = (
                 (m.conversion_date.year - m.join_date.year) * 12 + m.conversion_date.month - m.join_date.month
             )
             extension = months - 12 if months - 12 in (6, 12) else 0
             d = valid(lambda m=m, e=extension: backwards(m, e, converted=True))
-        else:
-            continue
         if d is not None:
             out.append(d)
 
     # on their way: applicants, activists, candidates
-    n = pipeline if pipeline is not None else min(max(len(members) // 8, 12), 300)
+    n = pipeline if pipeline is not None else min(max(len(members) // 8, 12), 60)
     n_applicants, n_candidates = max(n * 3 // 10, 2), max(n * 2 // 10, 2)
     n_activists = max(n - n_applicants - n_candidates, 2)
 
