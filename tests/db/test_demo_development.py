@@ -115,3 +115,22 @@ def test_demo_dossiers_survive_the_ledger_round_trip(tmp_path):
     for original, read in zip(dossiers, result.dossiers, strict=True):
         assert read.steps_done == original.steps_done
         assert {f.key for f in audit(read, ctx)} == {f.key for f in audit(original, ctx)}
+
+
+def test_cli_demo_produces_dossiers_that_check_finds_no_blocking_problem(tmp_path, data_dir, capsys):
+    from branchdesk.cli import main
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.development import DevelopmentService
+
+    path = tmp_path / "cli.sqlite"
+    assert main(["--db", str(path), "demo", "--members", "40", "--seed", "2"]) == 0
+    assert "发展党员档案" in capsys.readouterr().out
+    db, _ = open_database(resolve_location(str(path)), user="测试用户")
+    try:
+        service = DevelopmentService(db)
+        dossiers = service.all()
+        assert len(dossiers) >= 12
+        assert not [f for f in service.check() if f.blocking]
+    finally:
+        db.dispose()
