@@ -98,3 +98,18 @@ def test_public_copy_masks_the_id_numbers():
     ledger = development_ledger(people(), BRANCH, TODAY).masked("public")
     ids = [r[4] for r in ledger.rows if r[4]]
     assert ids and all("*" in x for x in ids)
+
+
+def test_compact_summary_is_narrow_enough_for_a4_landscape():
+    from branchdesk.reports.xlsx import column_widths
+
+    full = development_ledger(people(), BRANCH, TODAY)
+    compact = development_ledger(people(), BRANCH, TODAY, compact=True)
+    titles = [c.title for c in compact.columns]
+    assert titles[:2] == ["序号", "姓名"] and "接收支部大会日期" in titles and "入党介绍人" in titles
+    assert len(compact.rows[0]) == len(compact.columns) == 23
+    row = dict(zip(titles, compact.rows[0], strict=True))
+    assert row["接收应到"] == 16 and row["转正日期"] == dt.date(2025, 8, 1)
+    # an A4 landscape page holds about 150 width units at 100 %: the summary prints at ~60 %,
+    # the full layout at about a quarter (A3 or the compact summary for printing)
+    assert sum(column_widths(compact)) < 280 < 2 * 280 < sum(column_widths(full))

@@ -323,17 +323,32 @@ def dossier_row(seq: int, d: Dossier) -> list[Any]:
     ]
 
 
+#: The columns of the printed summary (``compact=True``): the main step dates, the people and the
+#: admission vote, narrow enough for A4 landscape. Not a round trip: import the full layout.
+COMPACT_KEYS = (
+    "seq", "name", "sex", "birth_date", "application_date", "first_talk_date", "activist_date", "contacts",
+    "candidate_date", "sponsors", "political_review_date", "training_hours", "pre_review_date",
+    "admission_meeting_date", "admission_expected", "admission_present", "admission_yes", "approval_date",
+    "oath_date", "conversion_meeting_date", "conversion_approval_date", "full_member_date", "status",
+)  # fmt: skip
+
+
 def development_ledger(
     dossiers: Iterable[Dossier],
     branch_name: str,
     printed_on: dt.date | None = None,
     *,
     period: str = "",
+    compact: bool = False,
 ) -> Ledger:
     """发展党员工作台账 of ``dossiers`` (one row each, in the order given) for ``branch_name``.
 
     ``period`` is the line under the title (default "截至 <printed_on>"). Render with
     ``reports.xlsx.write_xlsx([ledger], path)``; read back with ``services.dev_import.read_development``.
+
+    The full layout (default) has 58 columns: the exchange format (export / import round trip) and
+    the inspector's complete record, best printed on A3 (on A4 landscape it is scaled to about a
+    quarter). ``compact=True`` keeps the 23 columns of ``COMPACT_KEYS`` for printing on A4 landscape.
     """
     from collections import Counter
 
@@ -343,6 +358,11 @@ def development_ledger(
     printed_on = printed_on or dt.date.today()
     dossiers = list(dossiers)
     rows = [dossier_row(seq, d) for seq, d in enumerate(dossiers, start=1)]
+    columns = development_columns()
+    if compact:
+        keep = [i for i, c in enumerate(columns) if c.key in COMPACT_KEYS]
+        columns = [columns[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
     counts = Counter(d.standing for d in dossiers)
     parts = [f"{s.label} {counts[s]} 人" for s in Standing if counts[s]]
     summary = f"共 {len(dossiers)} 人" + ("：" + "，".join(parts) if parts else "") + "。"
@@ -351,7 +371,7 @@ def development_ledger(
         title=DEVELOPMENT_TITLE,
         branch_name=branch_name,
         period=period or f"截至 {format_date(printed_on)}",
-        columns=development_columns(),
+        columns=columns,
         rows=rows,
         printed_on=printed_on,
         notes=[summary],
