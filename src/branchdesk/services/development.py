@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -65,6 +65,7 @@ __all__ = [
     "RecordResult",
     "StepRefused",
     "VoteExclusion",
+    "keep_unrecorded",
     "setting_key",
 ]
 
@@ -581,8 +582,12 @@ class DevelopmentService:
 
     def check(self, as_of: dt.date | None = None) -> list[Finding]:
         """Audit of every dossier of the branch as of ``as_of`` (default today)."""
+        from branchdesk.services.bulk import collector_paused
+
         ctx = self.rule_context(as_of)
-        return audit_many(self.all(), ctx)
+        dossiers = self.all()
+        with collector_paused():  # thousands of findings and cached values: nothing cyclic to collect
+            return audit_many(dossiers, ctx)
 
     def due(self, as_of: dt.date | None = None, horizon_days: int = 30) -> list[DueItem]:
         """The to-do list: open items of every dossier, overdue and those due within the horizon,
@@ -662,6 +667,46 @@ class DevelopmentService:
 
 
 # ====================================================================== helpers
+
+
+def keep_unrecorded(stored: Dossier, imported: Dossier) -> Dossier:
+    """``imported`` (a re-imported ledger row) with what the ledger has no room for kept from ``stored``.
+
+    A ledger row carries the step dates and the main facts, not everything the program records
+    (a talk's place and summary, activist talks, who decided, …). Re-importing a ledger must not
+    erase those: every field the import leaves empty takes the stored value, talks of the same kind
+    and date keep their stored details, and stored talks absent from the import are kept.
+    """
+    changes: dict[str, Any] = {"id": stored.id}
+    for f in fields(Dossier):
+        name = f.name
+        if name in ("id", "person", "talks"):
+            continue
+        new, old = getattr(imported, name), getattr(stored, name)
+        if _blank(new) and not _blank(old):
+            changes[name] = old
+    by_key = {(t.kind, t.date): t for t in stored.talks}
+    talks = []
+    for t in imported.talks:
+        was = by_key.pop((t.kind, t.date), None)
+        if was is not None:
+            t = replace(
+                t,
+                interviewers=t.interviewers or was.interviewers,
+                place=t.place or was.place,
+                summary=t.summary or was.summary,
+            )
+        talks.append(t)
+    changes["talks"] = (*talks, *by_key.values())
+    person = imported.person
+    if person.birth_date is None and stored.person.birth_date is not None:
+        person = replace(person, birth_date=stored.person.birth_date)
+    changes["person"] = person
+    return replace(imported, **changes)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == () or value == frozenset()
 
 
 def _vote_field(kind: str, ordinal: int) -> str:
