@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -41,19 +42,39 @@ def build_parser() -> argparse.ArgumentParser:
     imp_members.add_argument("file", type=Path)
     imp_members.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
     imp_members.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余各行")
+    imp_dev = imp_sub.add_parser("development", help="导入发展党员工作台账（.xlsx）；按身份证号更新已有档案")
+    imp_dev.add_argument("file", type=Path)
+    imp_dev.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
 
     tpl = sub.add_parser("template", help="生成导入模板")
-    tpl.add_argument("what", choices=["members"])
+    tpl.add_argument(
+        "what", choices=["members", "development"], help="members：党员花名册；development：发展党员工作台账"
+    )
     tpl.add_argument("-o", "--output", type=Path, required=True)
 
     exp = sub.add_parser("export", help="导出台账")
-    exp.add_argument("what", choices=["roster"], help="roster：党员花名册")
+    exp.add_argument(
+        "what", choices=["roster", "development"], help="roster：党员花名册；development：发展党员工作台账"
+    )
     exp.add_argument("--format", choices=["xlsx"], default="xlsx")
     exp.add_argument("-o", "--output", type=Path, required=True)
+
+    chk = sub.add_parser("check", help="按发展党员工作规则检查全部发展党员档案；有严重问题时退出码为 1")
+    chk.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
+    chk.add_argument("--as-of", type=_as_of, metavar="日期", help="检查日期（默认今天），如 2026-11-23")
 
     bak = sub.add_parser("backup", help="把数据库备份到一个文件")
     bak.add_argument("-o", "--output", type=Path, required=True)
     return parser
+
+
+def _as_of(text: str):
+    from branchdesk.domain.dates import parse_date_loose
+
+    try:
+        return parse_date_loose(text, allow_year_month=False)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _open(args):
@@ -90,6 +111,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import(args) -> int:
+    if args.what == "development":
+        return cmd_import_development(args)
     from branchdesk.services.imports import apply_roster, read_roster
 
     if not args.file.exists():
@@ -111,7 +134,97 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_import_development(args) -> int:
+    from dataclasses import replace
+
+    from branchdesk.services.dev_import import read_development
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    found = read_development(args.file)
+    for issue in found.issues:
+        print(issue, file=sys.stderr)  # "第 N 行，列名：原因"
+    print(found.describe())
+    if found.issues:
+        print(f"有 {found.issue_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    from branchdesk.services.development import DevelopmentService, keep_unrecorded
+
+    _, db = _open(args)
+    service = DevelopmentService(db)
+    dossiers = []
+    updated = 0
+    for d in found.dossiers:
+        existing = service.find_by_id_number(d.person.id_number) if d.person.id_number else None
+        if existing is None:
+            dossiers.append(d)
+        else:  # re-import: never erase what the ledger has no column for
+            updated += 1
+            dossiers.append(keep_unrecorded(service.get(existing), replace(d, id=existing)))
+    service.save_many(dossiers, operation=f"导入发展党员工作台账：{args.file.name}")
+    print(
+        f"已导入 {len(dossiers)} 人：新建 {len(dossiers) - updated} 份发展党员档案，按身份证号更新 {updated} 份。"
+    )
+    return 0
+
+
+def cmd_check(args) -> int:
+    import json
+
+    from branchdesk.domain.dates import format_date
+    from branchdesk.services.development import DevelopmentService
+
+    _, db = _open(args)
+    service = DevelopmentService(db)
+    as_of = args.as_of or dt.date.today()
+    dossiers = service.all()
+    from branchdesk.domain.rules import audit_many
+    from branchdesk.services.bulk import collector_paused
+
+    with collector_paused():
+        findings = audit_many(dossiers, service.rule_context(as_of))
+    blocking = sum(f.blocking for f in findings)
+    if args.json:
+        payload = {
+            "as_of": as_of.isoformat(),
+            "dossiers": len(dossiers),
+            "blocking": blocking,
+            "warnings": len(findings) - blocking,
+            "findings": [f.to_dict() for f in findings],
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        lines = []
+        for f in findings:
+            dates = f.dates_zh()
+            lines.append(
+                f"[{f.severity.label}] {f.person}  {f.code}  {f.step.title}：{f.message_zh}"
+                + (f"（{dates}）" if dates else "")
+            )
+        if lines:
+            sys.stdout.write("\n".join(lines) + "\n")
+        summary = f"检查日期 {format_date(as_of)}：共检查 {len(dossiers)} 份发展党员档案，"
+        if findings:
+            summary += (
+                f"发现 {len(findings)} 个问题（严重 {blocking} 个，提醒 {len(findings) - blocking} 个）。"
+            )
+        else:
+            summary += "未发现问题。"
+        print(summary)
+    return 1 if blocking else 0
+
+
 def cmd_template(args) -> int:
+    if args.what == "development":
+        from branchdesk.services.dev_import import write_development_template
+
+        write_development_template(args.output)
+        print(f"已生成导入模板：{args.output}")
+        return 0
     from branchdesk.services.imports import write_template
 
     write_template(args.output)
@@ -120,11 +233,21 @@ def cmd_template(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from branchdesk.reports.roster import roster_ledger
     from branchdesk.reports.xlsx import write_xlsx
 
     _, db = _open(args)
-    ledger = roster_ledger(db)
+    if args.what == "development":
+        from branchdesk.reports.development import development_ledger
+        from branchdesk.services.branch import BranchService
+        from branchdesk.services.development import DevelopmentService
+
+        far = dt.date.max
+        dossiers = sorted(DevelopmentService(db).all(), key=lambda d: (d.application_date or far, d.id))
+        ledger = development_ledger(dossiers, BranchService(db).profile().name)
+    else:
+        from branchdesk.reports.roster import roster_ledger
+
+        ledger = roster_ledger(db)
     write_xlsx([ledger], args.output)
     print(f"已导出 {ledger.title}（{len(ledger.rows)} 人）：{args.output}")
     return 0
@@ -151,6 +274,7 @@ COMMANDS = {
     "template": cmd_template,
     "export": cmd_export,
     "backup": cmd_backup,
+    "check": cmd_check,
 }
 
 
