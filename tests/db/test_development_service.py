@@ -338,3 +338,33 @@ def test_a_dossier_is_linked_to_its_member_file(db, members, dev):
     assert dev.list()[0].member_id == member_id
     with db.read() as session:
         assert session.get(DevelopmentDossier, dossier_id).member_id == member_id
+
+
+def test_a_dossier_entered_by_mistake_is_deleted_with_its_records_and_the_audit_keeps_them(db, dev):
+    dossier_id = dev.save(fully_populated())
+    keep = dev.save(ready_for_meeting())
+    dev.delete(dossier_id)
+    assert [d.id for d in dev.all()] == [keep]
+    with pytest.raises(NotFoundError):
+        dev.get(dossier_id)
+    deleted = {e.entity for e in audit_rows(db, "删除发展党员档案")}
+    assert {"dossier", "dossier_talk", "dossier_vote", "dossier_checklist_item"} <= deleted
+    assert count(db, DossierTalk) == len(dev.get(keep).talks)
+
+
+def test_a_reimported_ledger_row_keeps_what_the_ledger_has_no_column_for():
+    from branchdesk.services.development import keep_unrecorded
+
+    stored = replace(complete(), id=7)
+    first = stored.talks[0]
+    # what a ledger row gives back: dates and names, no place or summary, no decision bodies
+    imported = replace(
+        stored, id=None, talks=(replace(first, place="", summary=""),), activist_decided_by=None,
+        oath_date=dt.date(2024, 9, 1),
+    )  # fmt: skip
+    merged = keep_unrecorded(stored, imported)
+    assert merged.id == 7
+    assert merged.talks[0] == first, "place and summary of the same talk are kept"
+    assert merged.higher_talk == stored.higher_talk, "a talk the ledger does not list is kept"
+    assert merged.activist_decided_by is stored.activist_decided_by
+    assert merged.oath_date == dt.date(2024, 9, 1), "what the ledger does say wins"
