@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
@@ -280,8 +281,25 @@ def _grouped(connection, table, names: Iterable[str], ids_select, *, ordered: bo
         bucket = out.get(row[0])
         if bucket is None:
             bucket = out[row[0]] = []
-        bucket.append(row)
+        bucket.append(row[1:])
     return out
+
+
+class _Interned(dict):
+    """Row (without the dossier id) -> snapshot part, built once per distinct row.
+
+    Parts are frozen, so dossiers may share them: the same thought-report date, the same sponsor,
+    the same filing recur across thousands of dossiers, and a dict look-up is cheaper than a
+    frozen dataclass's ``__init__``.
+    """
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, row: tuple) -> Any:
+        part = self[row] = self.make(row)
+        return part
 
 
 def _codes(cls: type[Labeled]) -> dict[str, Any]:
@@ -371,16 +389,28 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
     talk_kind = _codes(TalkKind)
     filing_kind = _codes(FilingKind)
     enums = [(_DOSSIER_COLUMNS.index(name), name, _codes(cls)) for name, cls in _ENUMS.items()]
-    same = [(_DOSSIER_COLUMNS.index(name), name, name in _DATE_COLUMNS) for name in _SAME]
+    date_names = [name for name in _SAME if name in _DATE_COLUMNS]
+    plain_names = [name for name in _SAME if name not in _DATE_COLUMNS]
+    date_values = operator.itemgetter(*(_DOSSIER_COLUMNS.index(name) for name in date_names))
+    plain_values = operator.itemgetter(*(_DOSSIER_COLUMNS.index(name) for name in plain_names))
     items = _codes(DossierItem)
-    names_json: dict[str, tuple[str, ...]] = {}
+
+    def interviewers(raw: Any) -> tuple[str, ...]:
+        return tuple(json.loads(raw) if isinstance(raw, str) else raw or ())
+
+    talk_of = _Interned(
+        lambda x: Talk(talk_kind[x[0]], date(x[1]), interviewers(x[2]), x[3], x[4])
+    ).__getitem__
+    filing_of = _Interned(lambda x: Filing(filing_kind[x[0]], date(x[1]), x[2], x[3])).__getitem__
+    contact_of = _Interned(lambda x: ContactPerson(x[0], bool(x[1]), date(x[2]), x[3])).__getitem__
+    assessment_of = _Interned(lambda x: Assessment(date(x[0]), x[1])).__getitem__
+    report_of = _Interned(lambda x: ThoughtReport(date(x[0]), x[1])).__getitem__
+    sponsor_of = _Interned(lambda x: Sponsor(x[0], bool(x[1]), bool(x[2]), x[3])).__getitem__
     out: list[Loaded] = []
     for r in rows:
         did = r[0]
-        values: dict[str, Any] = {}
-        for index, name, is_date in same:
-            value = r[index]
-            values[name] = date(value) if is_date else value
+        values: dict[str, Any] = dict(zip(plain_names, plain_values(r), strict=True))
+        values.update(zip(date_names, map(date, date_values(r)), strict=True))
         for index, name, codes in enums:
             values[name] = codes[r[index]]
         if r[7] is not None and r[8] is not None:
@@ -399,31 +429,22 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
             values["conversion_approval"] = Approval(date(r[23]), r[24])
         vote_of: dict[VoteKey, Vote] = {}
         for v in votes.get(did, ()):
-            vote_of[v[1], v[2]] = Vote(v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], bool(v[11]))
+            vote_of[v[0], v[1]] = Vote(v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], bool(v[10]))
         if did in talks:
-            found = []
-            for x in talks[did]:
-                people = names_json.get(x[3])
-                if people is None:
-                    raw = x[3]
-                    people = names_json[raw] = tuple(json.loads(raw) if isinstance(raw, str) else raw or ())
-                found.append(Talk(talk_kind[x[1]], date(x[2]), people, x[4], x[5]))
-            values["talks"] = tuple(found)
+            values["talks"] = tuple(map(talk_of, talks[did]))
         if did in filings:
-            values["filings"] = tuple(Filing(filing_kind[x[1]], date(x[2]), x[3], x[4]) for x in filings[did])
+            values["filings"] = tuple(map(filing_of, filings[did]))
         if did in contacts:
-            values["contacts"] = tuple(
-                ContactPerson(x[1], bool(x[2]), date(x[3]), x[4]) for x in contacts[did]
-            )
+            values["contacts"] = tuple(map(contact_of, contacts[did]))
         if did in assessments:
-            values["assessments"] = tuple(Assessment(date(x[1]), x[2]) for x in assessments[did])
+            values["assessments"] = tuple(map(assessment_of, assessments[did]))
         if did in reports:
-            values["thought_reports"] = tuple(ThoughtReport(date(x[1]), x[2]) for x in reports[did])
+            values["thought_reports"] = tuple(map(report_of, reports[did]))
         if did in sponsors:
-            values["sponsors"] = tuple(Sponsor(x[1], bool(x[2]), bool(x[3]), x[4]) for x in sponsors[did])
+            values["sponsors"] = tuple(map(sponsor_of, sponsors[did]))
         if did in extensions:
             values["extensions"] = tuple(
-                Extension(date(x[1]), x[2], vote_of.get(("extension", i)), x[3])
+                Extension(date(x[0]), x[1], vote_of.get(("extension", i)), x[2])
                 for i, x in enumerate(extensions[did])
             )
         if did in checklist:
