@@ -368,3 +368,36 @@ def test_a_reimported_ledger_row_keeps_what_the_ledger_has_no_column_for():
     assert merged.higher_talk == stored.higher_talk, "a talk the ledger does not list is kept"
     assert merged.activist_decided_by is stored.activist_decided_by
     assert merged.oath_date == dt.date(2024, 9, 1), "what the ledger does say wins"
+
+
+def test_reading_every_dossier_takes_the_same_few_queries_for_three_or_thirty(db, dev, monkeypatch):
+    from sqlalchemy import event
+
+    from branchdesk.services import dev_mapping
+
+    statements = []
+    monkeypatch.setattr(dev_mapping, "_fetch", _counting(dev_mapping._fetch, statements))
+
+    def on_execute(*_args):
+        statements.append("orm")
+
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        dev.save_many([replace(fully_populated(), person=Person(f"甲{i}")) for i in range(3)])
+        statements.clear()
+        assert len(dev.all()) == 3
+        few = len(statements)
+        dev.save_many([replace(fully_populated(), person=Person(f"乙{i}")) for i in range(27)])
+        statements.clear()
+        assert len(dev.all()) == 30
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+    assert len(statements) == few <= 14, "one SELECT per table, however many dossiers"
+
+
+def _counting(fetch, log):
+    def counted(connection, stmt):
+        log.append(stmt)
+        return fetch(connection, stmt)
+
+    return counted
