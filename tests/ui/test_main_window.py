@@ -245,6 +245,10 @@ def test_navigation_switches_areas(window):
     assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 6)]
     window.area_actions[1].trigger()
     assert window.current_area() == "development"
+    from branchdesk.ui.pages.development import DevelopmentPage
+
+    assert isinstance(window.stack.currentWidget(), DevelopmentPage)
+    window.area_actions[2].trigger()
     page = window.stack.currentWidget()
     assert isinstance(page, PlaceholderPage)
     assert "本功能将在后续版本提供" in page.findChild(QLabel, "placeholderText").text()
@@ -253,6 +257,25 @@ def test_navigation_switches_areas(window):
     assert window.stack.currentWidget() is window.page("settings")
     window.area_actions[0].trigger()
     assert window.stack.currentWidget() is window.members_page
+
+
+def test_the_development_area_shows_the_dossiers_of_the_branch(window, ctx):
+    import datetime as dt
+
+    from branchdesk.domain.citizen_id import make_citizen_id
+    from branchdesk.domain.development import Person
+
+    created = ctx.development.create(
+        Person("陈静", dt.date(2000, 3, 15), make_citizen_id("350102", dt.date(2000, 3, 15), 7, "女")),
+        dt.date(2026, 5, 6),
+    )
+    window.show_area("development")
+    page = window.page("development")
+    assert page.service is ctx.development  # one service for the whole window
+    assert page.column_of(created.id) == "applicant"
+    assert page.column("applicant").header.text() == "入党申请人（1）"
+    page.message.emit("已记录")
+    assert window.statusBar().currentMessage() == "已记录"
 
 
 def test_find_puts_the_cursor_in_the_search_box(window, qtbot):

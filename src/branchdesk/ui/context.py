@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from branchdesk.config import Location
 from branchdesk.db.engine import Database
@@ -20,3 +21,10 @@ class AppContext:
     def __post_init__(self) -> None:
         self.members = MemberService(self.db)
         self.branch = BranchService(self.db)
+
+    @cached_property
+    def development(self):
+        """The development workflow's service (loaded when its page is first shown)."""
+        from branchdesk.services.development import DevelopmentService
+
+        return DevelopmentService(self.db)

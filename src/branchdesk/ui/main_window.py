@@ -35,11 +35,6 @@ AREAS: list[Area] = [
 ]
 
 COMING: dict[str, list[str]] = {
-    "development": [
-        "入党申请人、入党积极分子、发展对象、预备党员的登记和培养记录",
-        "按《中国共产党发展党员工作细则》的 5 个阶段 25 个步骤逐步办理，自动检查时间间隔和程序",
-        "预备期满、培养期满等到期提醒",
-    ],
     "meetings": [
         "“三会一课”（支部党员大会、支部委员会会议、党小组会、党课）、主题党日和组织生活会的记录",
         "出席、请假统计和表决计票",
@@ -50,6 +45,13 @@ COMING: dict[str, list[str]] = {
         "迎接检查的资料包一键生成",
     ],
 }
+
+# Pages built the first time they are shown (their modules are not needed for the first paint).
+LAZY_PAGES: dict[str, tuple[str, str]] = {
+    "development": ("branchdesk.ui.pages.development", "DevelopmentPage"),
+    "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
+}
+NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
 
 SETTINGS_ORG = APP_NAME
 SETTINGS_APP = APP_NAME
@@ -76,13 +78,15 @@ class MainWindow(QMainWindow):
             self.members_page.members_changed.connect(self.update_member_count)
             self._pages["members"] = self.members_page
         else:  # only reachable in smoke mode: nothing is created then
-            self._pages["members"] = PlaceholderPage("成员档案", ["尚未建立支部：请先新建支部或生成演示数据"])
+            self._pages["members"] = PlaceholderPage("成员档案", NO_BRANCH)
         for area in AREAS:
             page = self._pages.get(area.key)
-            if page is None and area.key in COMING:
-                page = PlaceholderPage(area.title, COMING[area.key])
+            if page is None and area.key in LAZY_PAGES and (self._has_branch or area.key == "settings"):
+                page = QWidget()  # replaced by the real page when first shown (see _on_nav)
+            elif page is None:
+                page = PlaceholderPage(area.title, COMING.get(area.key, NO_BRANCH))
                 self._pages[area.key] = page
-            self.stack.addWidget(page if page is not None else QWidget())  # settings: built when first shown
+            self.stack.addWidget(page)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -188,21 +192,29 @@ class MainWindow(QMainWindow):
             self.members_page.reload_groups()
 
     def _build_lazy_page(self, row: int, key: str) -> None:
+        module_name, class_name = LAZY_PAGES[key]
         page: QWidget
         try:
-            settings_page = importlib.import_module("branchdesk.ui.pages.settings").SettingsPage
-            page = settings_page(self.ctx)
-            page.profile_changed.connect(lambda _name: self.refresh_title())
-            if self.members_page is not None:
-                page.groups_changed.connect(self.members_page.reload_groups)
+            page = getattr(importlib.import_module(module_name), class_name)(self.ctx)
         except (ImportError, AttributeError):
-            log.exception("settings page is missing")
-            page = PlaceholderPage("设置", ["支部信息、党小组、支部委员会和程序设置"])
+            log.exception("page %s is missing", key)
+            page = PlaceholderPage(AREAS[row].title, ["程序缺少此功能所需的组件，请重新安装 branchdesk。"])
+        else:
+            self._connect_page(key, page)
         old = self.stack.widget(row)
         self.stack.removeWidget(old)
         old.deleteLater()
         self.stack.insertWidget(row, page)
         self._pages[key] = page
+
+    def _connect_page(self, key: str, page: QWidget) -> None:
+        if key == "settings":
+            page.profile_changed.connect(lambda _name: self.refresh_title())
+            if self.members_page is not None:
+                page.groups_changed.connect(self.members_page.reload_groups)
+        elif key == "development":
+            page.activate_requested.connect(lambda: self.show_area("development"))
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     # ---- status --------------------------------------------------------------------------------
     def refresh_title(self) -> None:
