@@ -1,7 +1,7 @@
 """Every DEV-* rule of domain.md with its boundary cases, told as small stories about 李明's dossier."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -653,6 +653,14 @@ def test_archive_checklist_incomplete_after_conversion():
     f = one(d, "DEV-ARCHIVE")
     assert "缺少：入党志愿书" in f.message_zh
     assert f.severity is WARNING
+
+
+def test_checklist_is_not_due_while_the_materials_are_being_gathered():
+    approved = complete().conversion_approval.date
+    d = replace(complete(), checklist=frozenset(), archive_date=None)
+    assert found(d, "DEV-ARCHIVE", as_of=approved + timedelta(days=3)) == []
+    late = [f.message_zh for f in found(d, "DEV-ARCHIVE", as_of=approved + timedelta(days=8))]
+    assert any("缺少" in m for m in late) and any("已逾期" in m for m in late)
 
 
 def test_archive_within_a_week_of_conversion_approval():

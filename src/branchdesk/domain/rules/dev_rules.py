@@ -933,7 +933,11 @@ def check_archive(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     missing = (
         [] if required <= d.checklist else [i for i in DossierItem if i in required and i not in d.checklist]
     )
-    if missing:
+    days = s.archive_within_days
+    # The materials are gathered when the dossier is archived: an incomplete checklist is a finding once
+    # it is archived or its archiving deadline has passed, not on the day the conversion is approved.
+    gathering = bool(days) and d.archive_date is None and now_for(d, ctx) <= ca.date + dt.timedelta(days=days)
+    if missing and not gathering:
         yield _v(
             Step.ARCHIVE,
             f"转正后个人档案材料不全，缺少：{'、'.join(item.label for item in missing)}。"
@@ -941,7 +945,6 @@ def check_archive(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             conversion_approval=ca.date,
             on=ca.date,
         )
-    days = s.archive_within_days
     if not days:
         return
     due = ca.date + dt.timedelta(days=days)
