@@ -225,3 +225,22 @@ def test_year_month_can_be_refused() -> None:
         parse_date_loose(1985.06, allow_year_month=False)
     assert parse_date_loose("2026-11-23", allow_year_month=False) == date(2026, 11, 23)
     assert parse_date_loose(46349, allow_year_month=False) == date(2026, 11, 23)
+
+
+def test_builtin_working_days_agree_with_chinese_calendar_on_every_known_day():
+    """The fast table look-up gives chinese_calendar's answer, make-up Saturdays (调休) included."""
+    import datetime as dt
+
+    import chinese_calendar
+
+    from branchdesk.domain.dates import _builtin_is_workday, _builtin_years
+
+    years = _builtin_years()
+    day, differing = dt.date(years.start, 1, 1), []
+    while day.year < years.stop:
+        if _builtin_is_workday(day) != chinese_calendar.is_workday(day):
+            differing.append(day)
+        day += dt.timedelta(days=1)
+    assert differing == []
+    assert _builtin_is_workday(dt.date(2025, 9, 28)) is True  # a Sunday worked before National Day
+    assert _builtin_is_workday(dt.date(years.stop, 1, 5)) is None  # a year without data
