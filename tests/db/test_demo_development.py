@@ -40,7 +40,11 @@ def test_demo_creates_dossiers_in_every_stage_without_blocking_findings(demo_db)
     findings = service.check(as_of=TODAY)
     assert [f for f in findings if f.blocking] == []
     assert findings  # a few things overdue, for the to-do list
-    assert service.due(as_of=TODAY)
+    due = service.due(as_of=TODAY)
+    overdue = [item for item in due if item.overdue]
+    # A well-kept branch: something to show, but not every probationary member behind on reports.
+    assert 1 <= len(overdue) <= max(3, len(dossiers) // 10), [(i.person, i.text) for i in overdue]
+    assert any(not item.overdue for item in due)
 
 
 def test_admitted_dossiers_are_the_rosters_probationary_members(demo_db):

@@ -309,6 +309,14 @@ class _Builder:
                     archive = conv_approval + self.days(1, 6)
                     if done(archive):
                         v.update(archive_date=archive, checklist=frozenset(DossierItem))
+        if meeting is not None and done(meeting):
+            # probationary members go on writing quarterly thought reports until the conversion meeting
+            stop = min(today, v.get("conversion_meeting_date") or today)
+            reports, k = list(v.get("thought_reports", ())), 1
+            while (r := add_months(meeting, 3 * k) - self.days(0, 10)) <= stop:
+                reports.append(ThoughtReport(r, "思想汇报（预备期）"))
+                k += 1
+            v["thought_reports"] = tuple(reports)
         v["talks"] = tuple(talks)
         v["filings"] = tuple(filings)
         return Dossier(**v)
