@@ -401,3 +401,70 @@ def _counting(fetch, log):
         return fetch(connection, stmt)
 
     return counted
+
+
+# ---- the roster follows the dossier -----------------------------------------------------------------
+def awaiting_approval(id_number: str):
+    """李明 voted in by the general meeting of 1 Aug 2024 and talked to by the higher committee."""
+    d = admitted()
+    return replace(d, id=None, person=replace(d.person, id_number=id_number), talks=complete().talks)
+
+
+def test_approval_makes_a_probationary_member_and_conversion_a_full_one(db, dev):
+    from branchdesk.domain.development import Approval
+    from branchdesk.services.members import MemberQuery, MemberService
+
+    number = make_citizen_id("110105", dt.date(1995, 5, 1), 21, "男")
+    dossier_id = dev.save(awaiting_approval(number))
+    members = MemberService(db)
+    assert members.find_by_id_number(number) is None  # voted in, not yet approved: not on the roster
+
+    approved = complete().approval.date
+    dev.record(dossier_id, Step.APPROVAL, {"approval": Approval(approved)}, as_of=approved)
+    member = members.find_by_id_number(number)
+    assert (member.name, member.member_type, member.join_date) == (
+        "李明",
+        "probationary",
+        dt.date(2024, 8, 1),
+    )
+    assert member.sex == "男" and member.birth_date == dt.date(1995, 5, 1)
+    assert dev.member_id(dossier_id) == member.id
+    assert member.id in members.search_ids(MemberQuery(text="lm"))
+
+    d = complete()
+    converted = {
+        "conversion_meeting_date": d.conversion_meeting_date,
+        "conversion_vote": d.conversion_vote,
+        "conversion_application_date": d.conversion_application_date,
+        "assignment_date": d.assignment_date,
+        "oath_date": d.oath_date,
+    }
+    dev.save(replace(dev.get(dossier_id), **converted))
+    dev.record(
+        dossier_id,
+        Step.CONVERSION_APPROVAL,
+        {"conversion_approval": Approval(d.conversion_approval.date)},
+        as_of=d.conversion_approval.date,
+    )
+    member = members.get(member.id)
+    assert member.member_type == "full"
+    assert member.conversion_date == dt.date(2025, 8, 1)  # a year after the admission meeting
+    assert [e.operation for e in audit_rows(db, entity="member")][
+        -1
+    ] == "记录发展步骤：第24步 上级党委审批（预备党员转正）"
+
+
+def test_approval_links_an_existing_member_file_instead_of_making_a_second(db, dev):
+    from branchdesk.domain.development import Approval
+    from branchdesk.services.members import MemberQuery, MemberService
+
+    number = make_citizen_id("110105", dt.date(1995, 5, 1), 22, "男")
+    members = MemberService(db)
+    existing = members.create(
+        MemberFields(name="李明", id_number=number, member_type="probationary", join_date=dt.date(2024, 8, 1))
+    )
+    dossier_id = dev.save(awaiting_approval(number))
+    approved = complete().approval.date
+    dev.record(dossier_id, Step.APPROVAL, {"approval": Approval(approved)}, as_of=approved)
+    assert dev.member_id(dossier_id) == existing.id
+    assert members.count(MemberQuery(text="李明")) == 1

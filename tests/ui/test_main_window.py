@@ -264,6 +264,7 @@ def test_the_development_area_shows_the_dossiers_of_the_branch(window, ctx):
 
     from branchdesk.domain.citizen_id import make_citizen_id
     from branchdesk.domain.development import Person
+    from branchdesk.domain.members import MemberFields
 
     created = ctx.development.create(
         Person("陈静", dt.date(2000, 3, 15), make_citizen_id("350102", dt.date(2000, 3, 15), 7, "女")),
@@ -276,6 +277,11 @@ def test_the_development_area_shows_the_dossiers_of_the_branch(window, ctx):
     assert page.column("applicant").header.text() == "入党申请人（1）"
     page.message.emit("已记录")
     assert window.statusBar().currentMessage() == "已记录"
+    before = window.count_label.text()
+    ctx.members.create(MemberFields(name="新党员", member_type="probationary", join_date=dt.date(2026, 5, 6)))
+    page.dossiers_changed.emit()  # e.g. an approval recorded: a new member file
+    assert window.count_label.text() != before
+    assert "新党员" in shown_names(window.members_page)
 
 
 def test_find_puts_the_cursor_in_the_search_box(window, qtbot):

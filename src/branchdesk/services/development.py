@@ -52,6 +52,7 @@ from branchdesk.domain.votes import Electorate, VoterSnapshot, expected_voters
 from branchdesk.services import dev_bulk
 from branchdesk.services import dev_mapping as mapping
 from branchdesk.services.branch import current_branch_id
+from branchdesk.services.members import MemberService
 
 __all__ = [
     "HAS_COMMITTEE_KEY",
@@ -355,6 +356,7 @@ class DevelopmentService:
             after = apply_step(before, values)
             _validate(after)
             self._update(session, row, after)
+            _sync_roster(MemberService(self.db), session, row, before, after)
             for name, items in excluded.items():
                 self._set_exclusions(session, dossier_id, name, items)
             accepted = {}
@@ -862,3 +864,47 @@ def _watched_on(m, starts: list[dt.date], on: dt.date) -> bool:
     started = [s for s in starts if s <= m.watch_until]
     # a punishment recorded only after the meeting did not apply to it
     return not (started and min(started) > on)
+
+
+def _sync_roster(
+    members: MemberService, session: Session, row: DevelopmentDossier, before: Dossier, after: Dossier
+) -> None:
+    """Admission and conversion reach the member file in the same unit of work as the step.
+
+    When the higher committee's approval of the admission is recorded, the person becomes a
+    probationary member: their member file is created (or an existing one with the same ID number
+    linked), with 入党日期 = the date of the general meeting that admitted them. When the conversion
+    approval is recorded, the linked member becomes a full member from the end of probation.
+    """
+    from branchdesk.domain.members import MemberFields
+
+    admitted = before.approval is None and after.approval is not None and after.admission_meeting_date
+    converted = before.conversion_approval is None and after.conversion_approval is not None
+    if not (admitted or converted):
+        return
+    member = session.get(Member, row.member_id) if row.member_id else None
+    if member is None and after.person.id_number:
+        member = session.scalars(
+            select(Member).where(Member.id_number == after.person.id_number.upper())
+        ).first()
+    if admitted and member is None:
+        values = MemberFields(
+            name=after.person.name,
+            id_number=after.person.id_number,
+            birth_date=after.person.birth_date,
+            member_type=MemberType.PROBATIONARY.value,
+            join_date=after.admission_meeting_date,
+            activist_date=after.activist_date,
+            sponsors="、".join(s.name for s in after.sponsors),
+        )
+        values = members._check(session, values, member_id=None, branch_id=row.branch_id)
+        member = Member(branch_id=row.branch_id, status=MemberStatus.ACTIVE.value)
+        MemberService._apply(member, values)
+        session.add(member)
+        session.flush()
+    if member is None:
+        return
+    row.member_id = member.id
+    if converted:
+        member.member_type = MemberType.FULL.value
+        member.conversion_date = after.full_member_date or after.probation_end

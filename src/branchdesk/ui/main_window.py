@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
         elif key == "development":
             page.activate_requested.connect(lambda: self.show_area("development"))
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            if self.members_page is not None:  # an approval or conversion changes the roster
+                page.dossiers_changed.connect(self.members_page.reload)
+                page.dossiers_changed.connect(self.update_member_count)
 
     # ---- status --------------------------------------------------------------------------------
     def refresh_title(self) -> None:

@@ -367,6 +367,13 @@ class MembersPage(QWidget):
         self.message.emit(message)
         self.members_changed.emit()
 
+    def reload(self) -> None:
+        """Read the roster again, keeping the selection (after an import, or an admission recorded in
+        发展党员 that made a new member file)."""
+        self.reload_groups()
+        self.model.reload()
+        self._on_selection()
+
     def import_members(self) -> None:
         self.activate_requested.emit()
         dialog_class = load_component(self, "branchdesk.ui.dialogs.import_dialog", "ImportMembersDialog")
@@ -375,9 +382,7 @@ class MembersPage(QWidget):
         dialog = dialog_class(self.ctx, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.reload_groups()
-        self.model.reload()
-        self._on_selection()
+        self.reload()
         result = getattr(dialog, "result", None)
         describe = getattr(result, "describe", None)
         self.message.emit(describe() if callable(describe) else "花名册导入完成")
