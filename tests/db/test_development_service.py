@@ -468,3 +468,25 @@ def test_approval_links_an_existing_member_file_instead_of_making_a_second(db, d
     dev.record(dossier_id, Step.APPROVAL, {"approval": Approval(approved)}, as_of=approved)
     assert dev.member_id(dossier_id) == existing.id
     assert members.count(MemberQuery(text="李明")) == 1
+
+
+def test_cancelling_the_probation_takes_the_member_off_the_roster_with_the_same_reason(db, dev):
+    from branchdesk.domain.development import Approval
+    from branchdesk.services.members import MemberQuery, MemberService
+
+    number = make_citizen_id("110105", dt.date(1995, 5, 1), 23, "男")
+    dossier_id = dev.save(awaiting_approval(number))
+    approved = complete().approval.date
+    dev.record(dossier_id, Step.APPROVAL, {"approval": Approval(approved)}, as_of=approved)
+    members = MemberService(db)
+    member_id = dev.member_id(dossier_id)
+    assert member_id in members.search_ids(MemberQuery())
+
+    dev.close(
+        dossier_id, Outcome.CANCELLED, dt.date(2025, 3, 1), "预备期内不履行党员义务，经支部大会讨论取消"
+    )
+    record = members.get(member_id)
+    assert (record.status, record.status_date) == ("cancelled", dt.date(2025, 3, 1))
+    assert member_id not in members.search_ids(MemberQuery())
+    [change] = members.status_history(member_id)
+    assert change.reason == "预备期内不履行党员义务，经支部大会讨论取消"

@@ -52,7 +52,7 @@ from branchdesk.domain.votes import Electorate, VoterSnapshot, expected_voters
 from branchdesk.services import dev_bulk
 from branchdesk.services import dev_mapping as mapping
 from branchdesk.services.branch import current_branch_id
-from branchdesk.services.members import MemberService
+from branchdesk.services.members import MemberService, StatusChange
 
 __all__ = [
     "HAS_COMMITTEE_KEY",
@@ -451,6 +451,13 @@ class DevelopmentService:
                 raise ValidationError([FieldIssue("outcome_date", "终止日期不能早于档案中已记录的日期")])
             after = replace(before, outcome=outcome, outcome_date=on, outcome_reason=reason.strip())
             self._update(session, row, after)
+            if outcome is Outcome.CANCELLED and row.member_id is not None:
+                member = session.get(Member, row.member_id)
+                if member is not None and member.status == MemberStatus.ACTIVE.value:
+                    # the probationary member leaves the roster with the same date and reason
+                    MemberService.change_status_in(
+                        session, row.member_id, StatusChange(MemberStatus.CANCELLED.value, on, reason)
+                    )
         return self.get(dossier_id)
 
     def delete(self, dossier_id: int) -> None:

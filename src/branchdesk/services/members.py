@@ -157,6 +157,13 @@ def _record(member: Member, group_name: str | None) -> MemberRecord:
     )
 
 
+def _status_target(change: StatusChange) -> MemberStatus:
+    try:
+        return MemberStatus(change.to_status)
+    except ValueError:
+        raise ValidationError([FieldIssue("status", "未知的党籍状态")]) from None
+
+
 class MemberService:
     def __init__(self, db: Database):
         self.db = db
@@ -293,44 +300,48 @@ class MemberService:
         return SaveResult(self.get(member_id), changed)
 
     def change_status(self, member_id: int, change: StatusChange) -> MemberRecord:
-        try:
-            target = MemberStatus(change.to_status)
-        except ValueError:
-            raise ValidationError([FieldIssue("status", "未知的党籍状态")]) from None
+        target = _status_target(change)
+        with self.db.write(f"党籍状态变更：{target.label}") as session:
+            self.change_status_in(session, member_id, change)
+        return self.get(member_id)
+
+    @staticmethod
+    def change_status_in(session: Session, member_id: int, change: StatusChange) -> None:
+        """The status change inside a unit of work the caller holds (e.g. cancelling a probation
+        recorded in the development dossier changes the member file in the same transaction)."""
+        target = _status_target(change)
         issues = []
         if not change.reason.strip():
             issues.append(FieldIssue("status_reason", "请填写变更原因"))
         if change.date > dt.date.today():
             issues.append(FieldIssue("status_date", "变更日期不能是将来的日期"))
-        with self.db.write(f"党籍状态变更：{target.label}") as session:
-            member = session.get(Member, member_id)
-            if member is None:
-                raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
-            current = MemberStatus(member.status)
-            if current is target:
-                issues.append(FieldIssue("status", f"该党员当前状态已是“{target.label}”"))
-            if target is MemberStatus.CANCELLED and member.member_type != MemberType.PROBATIONARY.value:
-                issues.append(FieldIssue("status", "只有预备党员才能取消预备党员资格"))
-            if member.join_date and change.date < member.join_date:
-                issues.append(FieldIssue("status_date", "变更日期不能早于入党日期"))
-            if issues:
-                raise ValidationError(issues)
-            session.add(
-                MemberStatusChange(
-                    member_id=member_id,
-                    date=change.date,
-                    from_status=current.value,
-                    to_status=target.value,
-                    reason=change.reason.strip(),
-                    letter_no=change.letter_no.strip(),
-                    destination=change.destination.strip(),
-                    letter_valid_until=change.letter_valid_until,
-                )
+        member = session.get(Member, member_id)
+        if member is None:
+            raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+        current = MemberStatus(member.status)
+        if current is target:
+            issues.append(FieldIssue("status", f"该党员当前状态已是“{target.label}”"))
+        if target is MemberStatus.CANCELLED and member.member_type != MemberType.PROBATIONARY.value:
+            issues.append(FieldIssue("status", "只有预备党员才能取消预备党员资格"))
+        if member.join_date and change.date < member.join_date:
+            issues.append(FieldIssue("status_date", "变更日期不能早于入党日期"))
+        if issues:
+            raise ValidationError(issues)
+        session.add(
+            MemberStatusChange(
+                member_id=member_id,
+                date=change.date,
+                from_status=current.value,
+                to_status=target.value,
+                reason=change.reason.strip(),
+                letter_no=change.letter_no.strip(),
+                destination=change.destination.strip(),
+                letter_valid_until=change.letter_valid_until,
             )
-            member.status = target.value
-            member.status_date = change.date
-            member.status_reason = change.reason.strip()
-        return self.get(member_id)
+        )
+        member.status = target.value
+        member.status_date = change.date
+        member.status_reason = change.reason.strip()
 
     def status_history(self, member_id: int) -> list[StatusChangeRecord]:
         with self.db.read() as session:
