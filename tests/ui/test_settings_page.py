@@ -235,3 +235,40 @@ def test_group_counts_count_active_members_only(page, roster, members):
     page.refresh()
     assert group_rows(page)["第一党小组"] == "2 人"
     assert members.count(MemberQuery()) == 5
+
+
+# ---- 发展党员规则 ---------------------------------------------------------------------------------------
+def test_a_longer_local_publicity_period_changes_what_check_reports(page, ctx, dialogs):
+    from dataclasses import replace
+
+    from branchdesk.domain.rules.settings import RuleSettings
+    from branchdesk.ui.pages.settings import TAB_RULES
+    from tests.unit.dev_builders import complete
+
+    dev = ctx.development
+    dev.save(replace(complete(), id=None))
+    assert [f for f in dev.check() if f.code == "DEV-PUBLICITY"] == []
+
+    page.tabs.setCurrentIndex(TAB_RULES)
+    panel = page.rules_panel
+    assert panel.spins["publicity_working_days"].value() == 5  # the default
+    panel.spins["publicity_working_days"].setValue(7)
+    assert panel.save()
+    assert dev.rule_settings().publicity_working_days == 7
+    assert [f.code for f in dev.check() if f.code == "DEV-PUBLICITY"] == ["DEV-PUBLICITY"]
+
+    panel.restore_defaults()  # asked, answered yes
+    assert dev.rule_settings() == RuleSettings()
+    assert ctx.branch.setting("rules.publicity_working_days") is None  # nothing stored for a default
+
+
+def test_reminders_can_be_switched_off_and_archive_items_dropped(page, ctx, dialogs):
+    from PySide6.QtCore import Qt
+
+    panel = page.rules_panel
+    panel.spins["thought_report_months"].setValue(0)
+    before = ctx.development.rule_settings()
+    panel.items.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert panel.save()
+    assert ctx.development.rule_settings().thought_report_months == 0
+    assert ctx.development.rule_settings().archive_items < before.archive_items

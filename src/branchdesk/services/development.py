@@ -566,6 +566,27 @@ class DevelopmentService:
             as_of=as_of or dt.date.today(), settings=ctx.settings, has_committee=ctx.has_committee
         )
 
+    def rule_settings(self) -> RuleSettings:
+        """The branch's rule settings (stored local values, national defaults for the rest)."""
+        return self._context().settings
+
+    def save_rule_settings(self, settings: RuleSettings) -> RuleSettings:
+        """Store the settings that differ from the national defaults (one audited unit of work);
+        a value equal to its default removes the stored row, so a later change of the default applies."""
+        defaults = RuleSettings().to_mapping()
+        wanted = settings.to_mapping()
+        with self.db.write("修改发展党员规则设置") as session:
+            for name, value in wanted.items():
+                row = session.get(Setting, setting_key(name))
+                if value == defaults[name]:
+                    if row is not None:
+                        session.delete(row)
+                elif row is None:
+                    session.add(Setting(key=setting_key(name), value=value))
+                elif row.value != value:
+                    row.value = value
+        return self.rule_settings()
+
     def _context(self) -> _Context:
         with self.db.read() as session:
             rows = session.execute(

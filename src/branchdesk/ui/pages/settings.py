@@ -1,4 +1,5 @@
-"""设置: the branch profile, party groups, the branch committee, the branch's honours, the database.
+"""设置: the branch profile, party groups, the branch committee, the branch's honours, the database, and
+the local-practice values of the development rules (ui/pages/rule_settings.py).
 
 Every change goes through `BranchService`; refusals (a group that still has members, a second
 secretary …) are shown with the service's own message. `profile_changed(name)` tells the main window
@@ -38,7 +39,7 @@ from branchdesk.ui.widgets.date_field import DateField
 from branchdesk.ui.widgets.dialog_parts import record_table
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
-TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE = range(5)
+TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE, TAB_RULES = range(6)
 
 _PROFILE_LABELS = {
     "name": "支部名称",
@@ -136,6 +137,10 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._build_committee(), "支部委员会")
         self.tabs.addTab(self._build_honours(), "支部荣誉")
         self.tabs.addTab(self._build_database(), "数据库")
+        from branchdesk.ui.pages.rule_settings import RuleSettingsPanel
+
+        self.rules_panel = RuleSettingsPanel(ctx)
+        self.tabs.addTab(self.rules_panel, "发展党员规则")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
