@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from branchdesk.db.models import AuditEntry
@@ -18,6 +17,7 @@ from branchdesk.db.models_development import DevelopmentDossier, DossierVote
 from branchdesk.db.types import utcnow
 from branchdesk.domain.development import Dossier
 from branchdesk.services import dev_mapping as mapping
+from branchdesk.services.bulk import executemany, insert_returning_ids
 
 __all__ = ["insert_dossiers"]
 
@@ -59,7 +59,7 @@ def insert_dossiers(
             )  # fmt: skip
             rows.append(row)
         connection = session.connection()
-        ids = _insert(connection, DevelopmentDossier.__table__, rows)
+        ids = insert_returning_ids(connection, DevelopmentDossier.__table__, rows, what="发展党员档案")
         _audit(audit, "dossier", ids, rows, now, user, operation)
 
         children: dict[Any, list[dict[str, Any]]] = {}
@@ -75,10 +75,10 @@ def insert_dossiers(
                 bucket.append(values)
         for table, child_rows in children.items():
             if child_rows:
-                child_ids = _insert(connection, table, child_rows)
+                child_ids = insert_returning_ids(connection, table, child_rows, what="发展党员档案")
                 _audit(audit, table.name, child_ids, child_rows, now, user, operation)
         if audit:
-            _executemany(connection, AuditEntry.__table__, audit)
+            executemany(connection, AuditEntry.__table__, audit)
     return ids
 
 
@@ -95,52 +95,3 @@ def _audit(out: list, entity: str, ids: list[int], rows: list[dict], now, user: 
         changes["id"] = [None, entity_id]
         out.append({"at": now, "user": user, "operation": operation, "action": "insert", "entity": entity,
                     "entity_id": entity_id, "changes": changes})  # fmt: skip
-
-
-def _insert(connection, table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows and return their ids in order."""
-    if connection.dialect.name == "sqlite":
-        # SQLite hands out ascending rowids to a batch inside one write transaction (the first insert
-        # took the write lock), so the ids are those after the first one (as services.imports does).
-        first = connection.execute(table.insert().returning(table.c.id), rows[:1]).scalar_one()
-        _executemany(connection, table, rows[1:])
-        ids = [
-            first,
-            *connection.execute(
-                select(table.c.id).where(table.c.id > first).order_by(table.c.id).limit(len(rows) - 1)
-            ).scalars(),
-        ]
-        if len(ids) != len(rows):  # pragma: no cover - would mean another writer interleaved
-            raise RuntimeError("批量写入发展党员档案时编号不连续，已撤销本次写入")
-        return ids
-    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-    return list(connection.execute(statement, rows).scalars())
-
-
-def _executemany(connection, table, rows: list[dict[str, Any]]) -> None:
-    """INSERT through the driver's executemany with the columns' own bind conversions."""
-    if not rows:
-        return
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        connection.execute(table.insert(), rows)
-        return
-    columns = [c for c in table.columns if not c.primary_key]
-    defaults = {}
-    for column in columns:
-        default = column.default
-        if default is not None and not default.is_scalar and any(column.key not in row for row in rows):
-            raise ValueError(f"{table.name}.{column.key} needs a value")  # a callable default
-        defaults[column.key] = default.arg if default is not None and default.is_scalar else None
-    keys = [c.key for c in columns]
-    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
-    order = list(compiled.positiontup)
-    plan = [(key, defaults.get(key), table.c[key].type.bind_processor(dialect)) for key in order]
-    params = []
-    for row in rows:
-        values = []
-        for key, default, processor in plan:
-            value = row.get(key, default)
-            values.append(processor(value) if processor is not None and value is not None else value)
-        params.append(tuple(values))
-    connection.exec_driver_sql(compiled.string, params)

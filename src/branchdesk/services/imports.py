@@ -41,7 +41,7 @@ from branchdesk.domain.vocab import (
     MemberType,
     Sex,
 )
-from branchdesk.services.bulk import collector_paused
+from branchdesk.services.bulk import collector_paused, executemany, insert_returning_ids
 
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
@@ -1149,7 +1149,6 @@ _TIMESTAMPS = frozenset({"created_at", "updated_at"})
 def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation: str) -> None:
     """Insert member rows in one batch and write one audit entry per member, in the form the unit of
     work writes for an ORM insert (every non-empty column as [None, value])."""
-    from sqlalchemy import select
 
     from branchdesk.db.models import AuditEntry, Member
     from branchdesk.db.types import utcnow
@@ -1160,20 +1159,7 @@ def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation
     for row in rows:
         row["created_at"] = row["updated_at"] = now
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # SQLAlchemy would insert row by row to return ids in order; SQLite hands out ascending rowids
-        # to a batch inside one write transaction (the first insert takes the write lock), so read them.
-        first = connection.execute(table.insert().returning(table.c.id), rows[:1]).scalar_one()
-        _executemany(connection, table, rows[1:])
-        ids = [
-            first,
-            *connection.execute(select(table.c.id).where(table.c.id > first).order_by(table.c.id)).scalars(),
-        ]
-        if len(ids) != len(rows):  # pragma: no cover - would mean another writer interleaved
-            raise RuntimeError("批量写入党员时编号不连续，已撤销本次导入")
-    else:
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        ids = list(connection.execute(statement, rows).scalars())
+    ids = insert_returning_ids(connection, table, rows, what="党员")
     plain_types = {str, int}
     audit = []
     for member_id, row in zip(ids, rows, strict=True):
@@ -1186,42 +1172,7 @@ def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation
         changes["id"] = [None, member_id]
         audit.append({"at": now, "user": user, "operation": operation, "action": "insert", "entity": "member",
                       "entity_id": member_id, "changes": changes})  # fmt: skip
-    if connection.dialect.name == "sqlite":
-        _executemany(connection, AuditEntry.__table__, audit)
-    else:
-        connection.execute(AuditEntry.__table__.insert(), audit)
-
-
-def _executemany(connection, table, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows through the driver's executemany, values converted by the columns' own types.
-
-    The same statement and the same conversions as `connection.execute(table.insert(), rows)`, without
-    SQLAlchemy's per-row parameter handling (0.5 s of a 10,000-member import). Every column but the
-    primary key is given (defaults filled in here), so the statement has no implicit parameters.
-    """
-    if not rows:
-        return
-    dialect = connection.dialect
-    columns = [c for c in table.columns if not c.primary_key]
-    defaults = {}
-    for column in columns:
-        default = column.default
-        if default is not None and not default.is_scalar and any(column.key not in row for row in rows):
-            raise ValueError(f"{table.name}.{column.key} needs a value")  # a callable default
-        defaults[column.key] = default.arg if default is not None and default.is_scalar else None
-    keys = [c.key for c in columns]
-    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
-    order = list(compiled.positiontup)
-    processors = [table.c[key].type.bind_processor(dialect) for key in order]
-    plan = [(key, defaults[key], processor) for key, processor in zip(order, processors, strict=True)]
-    params = []
-    for row in rows:
-        values = []
-        for key, default, processor in plan:
-            value = row.get(key, default)
-            values.append(processor(value) if processor is not None and value is not None else value)
-        params.append(tuple(values))
-    connection.exec_driver_sql(compiled.string, params)
+    executemany(connection, AuditEntry.__table__, audit)
 
 
 # --------------------------------------------------------------------------------------------
