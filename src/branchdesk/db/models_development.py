@@ -230,6 +230,8 @@ class DossierVote(Base):
     written_no: Mapped[int] = mapped_column(Integer, default=0)
     written_abstain: Mapped[int] = mapped_column(Integer, default=0)
     written_before_meeting: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the meeting record the vote was taken at (models_meetings, revision 0004)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
 
 
 class DossierVoteExclusion(Base):
@@ -257,3 +259,7 @@ class DossierOverride(Base):
     reason: Mapped[str] = mapped_column(Text)
     user: Mapped[str] = mapped_column(String(50))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# dossier_vote.meeting_id refers to the meeting table: both modules load together.
+from branchdesk.db import models_meetings  # noqa: E402, F401
