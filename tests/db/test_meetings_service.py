@@ -1,0 +1,187 @@
+"""Meeting records against a real database (SQLite, and PostgreSQL when a server is given).
+
+A secretary plans a general meeting and finds the people of that day's roster expected (not someone
+who transferred in later); finalises it and finds the record closed to edits but open to dated
+amendments; records an admission vote at the meeting and sees the same vote on the candidate's
+dossier; attaches a scanned sign-in sheet that comes back byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from branchdesk.db.models_development import DossierVote
+from branchdesk.domain.members import MemberFields, ValidationError
+from branchdesk.domain.votes import Vote
+from branchdesk.services.development import DevelopmentService, StepRefused
+from branchdesk.services.meetings import (
+    AttendanceStatus,
+    ChecksumError,
+    MeetingSealedError,
+    MeetingService,
+    MeetingType,
+)
+from branchdesk.services.members import StatusChange
+from tests.unit.dev_builders import admitted
+
+
+@pytest.fixture
+def meetings(db):
+    return MeetingService(db)
+
+
+def add(members, name, joined, *, converted=None, transferred_in=None, group_id=None, probationary=False):
+    return members.create(
+        MemberFields(
+            name=name,
+            join_date=joined,
+            conversion_date=converted,
+            transferred_in_date=transferred_in,
+            member_type="probationary" if probationary else "full",
+            group_id=group_id,
+        )
+    ).id
+
+
+def test_planning_fills_the_roster_of_the_meeting_day(db, members, meetings):
+    add(members, "老党员", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    add(
+        members,
+        "转入者",
+        dt.date(2010, 7, 1),
+        converted=dt.date(2011, 7, 1),
+        transferred_in=dt.date(2026, 6, 15),
+    )
+    add(members, "预备党员", dt.date(2026, 1, 10), probationary=True)
+    left = add(members, "转出者", dt.date(2005, 7, 1), converted=dt.date(2006, 7, 1))
+    members.change_status(left, StatusChange("transferred_out", dt.date(2026, 4, 1), "工作调动"))
+
+    march = meetings.plan(MeetingType.GENERAL, dt.date(2026, 3, 20))
+    names = {a.name: a for a in march.attendance}
+    assert set(names) == {"老党员", "预备党员", "转出者"}, (
+        "transferred in only in June: not expected in March"
+    )
+    assert names["老党员"].voter and not names["预备党员"].voter, "probationary members attend without a vote"
+    assert (march.voters_expected, march.expected) == (2, 3)
+
+    july = meetings.plan(MeetingType.GENERAL, dt.date(2026, 7, 10))
+    assert {a.name for a in july.attendance} == {"老党员", "转入者", "预备党员"}
+    assert [a.title for a in july.agenda], "a general meeting starts with its standard agenda"
+
+
+def test_group_meeting_expects_only_the_group(db, members, branch, meetings):
+    first, second = (g.id for g in branch.groups())
+    add(members, "甲", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1), group_id=first)
+    add(members, "乙", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1), group_id=second)
+    record = meetings.plan(MeetingType.GROUP, dt.date(2026, 5, 8), group_id=first)
+    assert [a.name for a in record.attendance] == ["甲"]
+    assert record.title == "第一党小组党小组会"
+    with pytest.raises(ValidationError):
+        meetings.plan(MeetingType.GROUP, dt.date(2026, 5, 8))
+
+
+def test_absence_needs_a_reason_and_sealing_refuses_edits_but_keeps_amendments(db, members, meetings):
+    add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    add(members, "李四", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    record = meetings.plan(MeetingType.COMMITTEE, dt.date(2026, 9, 5), audience="branch")
+    absent = tuple(
+        replace(a, status=AttendanceStatus.ABSENT) if a.name == "李四" else a for a in record.attendance
+    )
+    with pytest.raises(ValidationError) as caught:
+        meetings.save(replace(record, attendance=absent))
+    assert "李四缺席，请填写原因" in str(caught.value)
+    absent = tuple(replace(a, reason="出差") if a.name == "李四" else a for a in absent)
+    record = meetings.save(replace(record, attendance=absent, status="draft", chair="张三", recorder="李四"))
+    assert (record.expected, record.present) == (2, 1)
+
+    sealed = meetings.finalise(record.id)
+    assert sealed.sealed and sealed.sealed_by == "测试用户"
+    with pytest.raises(MeetingSealedError):
+        meetings.save(replace(sealed, theme="改过的主题"))
+    assert meetings.get(record.id).theme == "", "the original stays as it was"
+    meetings.amend(record.id, "记录人笔误", "李四请假事由应为“病假”", on=dt.date(2026, 9, 8))
+    again = meetings.get(record.id)
+    [amendment] = again.amendments
+    assert (amendment.date, amendment.reason, amendment.user) == (
+        dt.date(2026, 9, 8),
+        "记录人笔误",
+        "测试用户",
+    )
+    with pytest.raises(ValidationError):
+        meetings.amend(record.id, "", "没有原因")
+
+
+def test_finalising_needs_chair_and_recorder(db, members, meetings):
+    add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    record = meetings.plan(MeetingType.LECTURE, dt.date(2026, 9, 5))
+    with pytest.raises(ValidationError) as caught:
+        meetings.finalise(record.id)
+    assert "主持人" in str(caught.value) and "记录人" in str(caught.value)
+    assert not meetings.get(record.id).sealed
+
+
+def test_an_admission_vote_at_the_meeting_is_the_dossiers_vote(db, meetings):
+    dev = DevelopmentService(db)
+    candidate = replace(admitted(), id=None, admission_meeting_date=None, admission_vote=None)
+    dossier_id = dev.save(candidate)
+    day = dt.date(2024, 8, 1)
+    record = meetings.plan(MeetingType.GENERAL, day, status="draft", chair="王书记", recorder="刘委员")
+
+    with pytest.raises(StepRefused):  # 8 of 16 is exactly half: the DEV rules refuse, nothing written
+        meetings.record_vote(
+            record.id, f"讨论接收{candidate.person.name}为预备党员", Vote(16, 9, 8, 1), dossier_id
+        )
+    assert dev.get(dossier_id).admission_vote is None
+    assert all(a.vote is None for a in meetings.get(record.id).agenda)
+
+    after = meetings.record_vote(
+        record.id, f"讨论接收{candidate.person.name}为预备党员", Vote(16, 10, 9, 1), dossier_id
+    )
+    [item] = [a for a in after.agenda if a.vote is not None]
+    assert (item.vote, item.dossier_id, item.vote_kind, item.passed) == (
+        Vote(16, 10, 9, 1),
+        dossier_id,
+        "admission",
+        True,
+    )
+    dossier = dev.get(dossier_id)
+    assert (dossier.admission_vote, dossier.admission_meeting_date) == (Vote(16, 10, 9, 1), day)
+    with db.read() as session:
+        assert (
+            session.scalar(select(DossierVote.meeting_id).where(DossierVote.dossier_id == dossier_id))
+            == record.id
+        )
+
+
+def test_an_attachment_comes_back_with_its_checksum(db, meetings, tmp_path):
+    record = meetings.plan(MeetingType.PARTY_DAY, dt.date(2026, 7, 1))
+    scan = tmp_path / "签到表.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    info = meetings.add_attachment(record.id, scan)
+    import hashlib
+
+    assert (info.file_name, info.size) == ("签到表.png", scan.stat().st_size)
+    assert info.sha256 == hashlib.sha256(scan.read_bytes()).hexdigest()
+    assert meetings.attachment_content(info.id) == scan.read_bytes()
+    assert [a.file_name for a in meetings.get(record.id).attachments] == ["签到表.png"]
+    from branchdesk.db.models_meetings import MeetingAttachment
+
+    with db.write("模拟损坏") as session:
+        session.get(MeetingAttachment, info.id).content = b"tampered"
+    with pytest.raises(ChecksumError):
+        meetings.attachment_content(info.id)
+
+
+def test_a_missing_quarterly_general_meeting_is_found(db, members, meetings):
+    add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    for day in (dt.date(2026, 2, 10), dt.date(2026, 8, 10)):
+        meetings.plan(MeetingType.GENERAL, day, status="draft", chair="张三", recorder="张三")
+    general = [f for f in meetings.check(dt.date(2026, 11, 23)) if f.code == "MTG-GENERAL-Q"]
+    assert [f.period for f in general] == ["2026Q2"], "Q4 has not ended on 23 November"
+    cells = {(c.type, c.month): c for c in meetings.calendar(2026, as_of=dt.date(2026, 11, 23))}
+    assert cells[MeetingType.GENERAL, 6].missing and not cells[MeetingType.GENERAL, 9].missing
+    assert cells[MeetingType.GENERAL, 2].held == 1 and cells[MeetingType.GENERAL, 2].attendance_rate == 1.0
