@@ -1,0 +1,434 @@
+"""Automatic backups with rotation, the list of backups, a preview of one, and restoring from it.
+
+Layout under ``location.backup_dir()``:
+
+    backups/                      manual backups (备份数据库…) and pre-upgrade copies (升级前备份-…)
+    backups/auto/                 automatic backups: auto-YYYYMMDD-HHMMSS-exit|daily[-flagged].sqlite
+    backups/pre-restore/          the database as it was just before a restore
+
+Every backup is taken with SQLite's online backup API (safe while the app runs) and verified (integrity
+check, opens, has a schema version) before it gets its final name; a copy that fails verification is
+kept as ``*.failed`` for inspection and never counts as a good backup. Older automatic backups are
+pruned only after a newer verified one exists, and never after a session that had errors (its backup
+is kept beside the good ones, marked ``-flagged``).
+
+PostgreSQL databases are backed up on the server (pg_dump); every function here says so and does
+nothing for them. No PySide6 here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from branchdesk.db.backup import BackupError, backup_sqlite, verify_sqlite
+
+AUTO_DIR = "auto"
+PRE_RESTORE_DIR = "pre-restore"
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+KEEP_MONTHLY = 12
+FLAGGED_KEEP_DAYS = 30  # a flagged (error-session) backup is pruned by a clean run after this long
+
+PG_MESSAGE = "PostgreSQL 数据库由服务器统一备份（请服务器管理员使用 pg_dump 定期备份），本程序不做自动备份。"
+
+KIND_LABELS = {
+    "exit": "退出时自动备份",
+    "daily": "每日自动备份",
+    "flagged": "自动备份（本次运行出过错误）",
+    "pre-restore": "恢复前的数据库",
+    "upgrade": "升级前备份",
+    "manual": "手动备份",
+}
+
+_STAMP = re.compile(r"(\d{8})-(\d{6})")
+_AUTO_NAME = re.compile(r"^auto-(\d{8}-\d{6})-(exit|daily)(-flagged)?(?:-(\d+))?\.sqlite(\.failed)?$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: dt.datetime  # local time, aware
+    kind: str  # see KIND_LABELS
+    size: int
+    verified: bool
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def automatic(self) -> bool:
+        return self.kind in ("exit", "daily", "flagged")
+
+
+@dataclass(frozen=True)
+class BackupOutcome:
+    status: str  # "created" | "skipped" | "failed" | "unsupported"
+    message: str  # one Chinese sentence for the status bar / log
+    path: Path | None = None
+    pruned: list[Path] = field(default_factory=list)
+    flagged: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("created", "skipped")
+
+
+@dataclass(frozen=True)
+class BackupPreview:
+    path: Path
+    revision: str | None
+    branch_name: str | None
+    member_count: int  # members on the roll (在册)
+    member_total: int  # every member file, transferred-out and deceased included
+    dossier_count: int | None  # None: the schema predates development dossiers
+    last_change: dt.datetime | None  # newest audit entry (aware, UTC)
+    size: int
+
+    def describe(self) -> list[str]:
+        from branchdesk.domain.dates import format_date
+
+        when = "无记录"
+        if self.last_change is not None:
+            local = self.last_change.astimezone()
+            when = f"{format_date(local.date())} {local:%H:%M}"
+        return [
+            f"支部：{self.branch_name or '（尚未建立支部）'}",
+            f"在册党员：{self.member_count} 人（党员档案共 {self.member_total} 份）",
+            f"发展党员档案：{'—' if self.dossier_count is None else f'{self.dossier_count} 份'}",
+            f"最后一次修改：{when}",
+            f"数据库结构版本：{self.revision or '未知'}",
+            f"文件大小：{_size_text(self.size)}",
+        ]
+
+
+class RestoreRefused(BackupError):
+    """The backup may not be restored (newer schema, not a branchdesk database, damaged …)."""
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
+def _local(now: dt.datetime | None) -> dt.datetime:
+    """`now` as an aware local time (a naive value is taken as local time)."""
+    return (now or dt.datetime.now()).astimezone()
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y%m%d-%H%M%S")
+
+
+def _parse_stamp(name: str) -> dt.datetime | None:
+    match = _STAMP.search(name)
+    if not match:
+        return None
+    try:
+        return dt.datetime.strptime("".join(match.groups()), "%Y%m%d%H%M%S").astimezone()
+    except ValueError:
+        return None
+
+
+def auto_dir(location) -> Path:
+    path = location.backup_dir() / AUTO_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _ro_connect(path: Path) -> sqlite3.Connection:
+    # immutable=1: never create -wal/-shm files or write a byte next to a backup we only look at
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
+def _revision(path: Path) -> str | None:
+    con = _ro_connect(path)
+    try:
+        has = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchone()
+        if not has:
+            return None
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def verify_backup(path: Path) -> str:
+    """Integrity check + it opens + it has a schema version; returns the revision or raises BackupError."""
+    verify_sqlite(path)
+    try:
+        revision = _revision(path)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"备份文件无法打开：{exc}") from exc
+    if revision is None:
+        raise BackupError("备份文件中没有数据库结构版本，不是完整的 branchdesk 数据库")
+    return revision
+
+
+# ---- automatic backups -------------------------------------------------------------------------
+def _auto_entries(folder: Path) -> list[tuple[Path, dt.datetime, str, bool, int]]:
+    """(path, taken_at, kind, verified, same-second counter) of the automatic backups in `folder`, oldest first."""
+    out = []
+    for path in folder.iterdir():
+        match = _AUTO_NAME.match(path.name)
+        if not match:
+            continue
+        taken = _parse_stamp(match.group(1))
+        if taken is None:
+            continue
+        kind = "flagged" if match.group(3) else match.group(2)
+        out.append((path, taken, kind, match.group(5) is None, int(match.group(4) or 0)))
+    out.sort(key=lambda e: (e[1], e[4]))
+    return out
+
+
+def keep_set(taken: list[dt.datetime]) -> set[int]:
+    """Indices of the backups the rotation keeps: the newest of each of the latest 7 days, 4 ISO weeks
+    and 12 months that have a backup (`taken` may be in any order)."""
+    order = sorted(range(len(taken)), key=lambda i: (taken[i], i), reverse=True)  # ties: later index is newer
+    keep: set[int] = set()
+    for key, limit in (
+        (lambda d: d.date(), KEEP_DAILY),
+        (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
+        (lambda d: (d.year, d.month), KEEP_MONTHLY),
+    ):
+        seen: set = set()
+        for i in order:
+            k = key(taken[i])
+            if k in seen:
+                continue
+            if len(seen) >= limit:
+                break
+            seen.add(k)
+            keep.add(i)
+    return keep
+
+
+def _prune(folder: Path, newest: Path, now: dt.datetime) -> list[Path]:
+    entries = [e for e in _auto_entries(folder) if e[3]]  # failed copies are left for inspection
+    good = [e for e in entries if e[2] != "flagged"]
+    if not any(e[0] == newest for e in good):
+        return []  # only after a newer verified, clean backup exists
+    newest_at = next(e[1] for e in good if e[0] == newest)
+    keep = keep_set([e[1] for e in good])
+    doomed = [e[0] for i, e in enumerate(good) if i not in keep and e[1] <= newest_at and e[0] != newest]
+    doomed += [e[0] for e in entries if e[2] == "flagged" and (now - e[1]).days > FLAGGED_KEEP_DAYS]
+    pruned = []
+    for path in doomed:
+        try:
+            path.unlink()
+            pruned.append(path)
+        except OSError:
+            pass  # a locked file is tried again next time
+    return pruned
+
+
+def auto_backup(
+    location, *, reason: str = "exit", now: dt.datetime | None = None, session_had_errors: bool = False
+) -> BackupOutcome:
+    """Take an automatic backup ("exit": always; "daily": only if none was taken today), verify it,
+    then prune by the rotation policy — never after a session that had errors."""
+    if reason not in ("exit", "daily"):
+        raise ValueError(f"unknown backup reason: {reason}")
+    source = location.sqlite_path
+    if source is None:
+        return BackupOutcome("unsupported", PG_MESSAGE)
+    if not source.exists():
+        return BackupOutcome("skipped", "数据库文件不存在，没有可备份的内容。")
+    started = time.perf_counter()
+    moment = _local(now)
+    folder = auto_dir(location)
+    if reason == "daily" and any(e[1].date() == moment.date() and e[3] for e in _auto_entries(folder)):
+        return BackupOutcome("skipped", "今天已有自动备份。")
+    name = f"auto-{_stamp(moment)}-{reason}{'-flagged' if session_had_errors else ''}.sqlite"
+    target = folder / name
+    n = 1
+    while target.exists():  # two backups in one second (tests with a fixed clock)
+        target = folder / name.replace(".sqlite", f"-{n}.sqlite")
+        n += 1
+    try:
+        backup_sqlite(source, target)  # writes *.part, checks integrity, renames
+        verify_backup(target)
+    except (BackupError, sqlite3.Error, OSError) as exc:
+        failed = None
+        for candidate in (target, target.with_name(target.name + ".part")):
+            if candidate.exists():
+                failed = target.with_name(target.name + ".failed")
+                os.replace(candidate, failed)
+                break
+        return BackupOutcome(
+            "failed",
+            f"自动备份失败，原有备份均保留：{exc}",
+            path=failed,
+            flagged=session_had_errors,
+            seconds=time.perf_counter() - started,
+        )
+    pruned = [] if session_had_errors else _prune(folder, target, moment)
+    message = f"已自动备份数据库：{target.name}"
+    if session_had_errors:
+        message += "（本次运行出过错误，这份备份单独保存，原有备份均保留）"
+    return BackupOutcome(
+        "created", message, path=target, pruned=pruned, flagged=session_had_errors,
+        seconds=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+# ---- listing and preview -----------------------------------------------------------------------
+def _info(path: Path, kind: str, verified: bool, taken: dt.datetime | None = None) -> BackupInfo:
+    stat = path.stat()
+    taken = taken or _parse_stamp(path.name) or dt.datetime.fromtimestamp(stat.st_mtime).astimezone()
+    return BackupInfo(path=path, taken_at=taken, kind=kind, size=stat.st_size, verified=verified)
+
+
+def list_backups(location) -> list[BackupInfo]:
+    """Every backup branchdesk knows of for this database, newest first (empty for PostgreSQL)."""
+    if location.sqlite_path is None:
+        return []
+    root = location.backup_dir()
+    found: list[BackupInfo] = []
+    for path, taken, kind, verified, _n in _auto_entries(auto_dir(location)):
+        found.append(_info(path, kind, verified, taken))
+    pre = root / PRE_RESTORE_DIR
+    if pre.is_dir():
+        found += [_info(p, "pre-restore", True) for p in pre.glob("*.sqlite")]
+    for path in root.glob("*.sqlite"):
+        kind = "upgrade" if path.name.startswith("升级前备份") else "manual"
+        found.append(_info(path, kind, True))
+    found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return found
+
+
+def preview_backup(path: Path) -> BackupPreview:
+    """What a backup holds, read without changing a byte of it (read-only, never migrated)."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"备份文件不存在：{path}")
+    try:
+        con = _ro_connect(path)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tables or "member" not in tables:
+                raise BackupError("这个文件不是 branchdesk 的数据库备份")
+            revision = (con.execute("SELECT version_num FROM alembic_version").fetchone() or [None])[0]
+            row = con.execute("SELECT name FROM branch ORDER BY id LIMIT 1").fetchone()
+            on_roll = con.execute("SELECT count(*) FROM member WHERE status = 'active'").fetchone()[0]
+            total = con.execute("SELECT count(*) FROM member").fetchone()[0]
+            dossiers = (
+                con.execute("SELECT count(*) FROM dossier").fetchone()[0] if "dossier" in tables else None
+            )
+            last = (
+                con.execute("SELECT max(at) FROM audit_entry").fetchone()[0]
+                if "audit_entry" in tables
+                else None
+            )
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"备份文件无法读取，可能已损坏：{exc}") from exc
+    last_change = None
+    if last:
+        last_change = dt.datetime.fromisoformat(str(last))
+        last_change = last_change.replace(tzinfo=dt.UTC) if last_change.tzinfo is None else last_change
+    return BackupPreview(
+        path=path, revision=revision, branch_name=row[0] if row else None, member_count=on_roll,
+        member_total=total, dossier_count=dossiers, last_change=last_change, size=path.stat().st_size,
+    )  # fmt: skip
+
+
+# ---- restore -----------------------------------------------------------------------------------
+def check_restorable(path: Path) -> str:
+    """Raise RestoreRefused unless `path` is a sound branchdesk backup this program can open."""
+    from branchdesk.db.migrate import SCHEMA_HEAD, known_revisions
+
+    try:
+        revision = verify_backup(Path(path))
+    except BackupError as exc:
+        raise RestoreRefused(f"不能用这个文件恢复：{exc}") from exc
+    if revision != SCHEMA_HEAD and revision not in known_revisions():
+        raise RestoreRefused(
+            f"这个备份由更新版本的 branchdesk 创建（数据库结构版本 {revision}，本程序最高支持 {SCHEMA_HEAD}），"
+            "不能用本程序恢复。请安装新版本后再试。"
+        )
+    return revision
+
+
+def _take_exclusive(db_path: Path) -> None:
+    """Fold the WAL into the file and leave it in rollback-journal mode (no -wal/-shm left).
+
+    Leaving WAL mode needs the only connection to the file: if the app (or anyone) still has it open,
+    this fails and nothing is replaced.
+    """
+    con = sqlite3.connect(db_path, timeout=1, isolation_level=None)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise BackupError(f"数据库正被使用（{exc}），请关闭其他打开它的程序后再恢复") from exc
+    finally:
+        con.close()
+    if str(mode).lower() != "delete":
+        raise BackupError("数据库正被其他程序使用，请关闭后再恢复")
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            side.unlink()  # empty after the checkpoint; a stale one would be applied to the new file
+
+
+def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> Path | None:
+    """Replace the database with the backup at `path`.
+
+    First keeps a verified copy of the current database under backups/pre-restore/ (returned; None when
+    there was no database). Refuses a backup from a newer schema or a damaged one. The database must not
+    be open (dispose the app's engine first). When anything fails the current database is left as it was.
+    An older-schema backup is upgraded by the next `open_database` (which backs it up first).
+    """
+    db_path = location.sqlite_path
+    if db_path is None:
+        raise BackupError(PG_MESSAGE)
+    path = Path(path)
+    if not path.is_file():
+        raise RestoreRefused(f"备份文件不存在：{path}")
+    if db_path.exists() and path.resolve() == db_path.resolve():
+        raise RestoreRefused("所选文件就是当前数据库本身")
+    check_restorable(path)
+    moment = _local(now)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    staged = db_path.with_name(f".{db_path.name}.restore-{os.getpid()}.tmp")
+    try:
+        backup_sqlite(path, staged)  # a clean, verified copy beside the database (same file system)
+        check_restorable(staged)
+        pre = None
+        if db_path.exists():
+            pre = backup_sqlite(
+                db_path, location.backup_dir() / PRE_RESTORE_DIR / f"恢复前-{_stamp(moment)}.sqlite"
+            )
+            _take_exclusive(db_path)
+        os.replace(staged, db_path)
+    finally:
+        staged.unlink(missing_ok=True)
+        Path(str(staged) + ".part").unlink(missing_ok=True)
+    _fsync_dir(db_path.parent)
+    return pre
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
