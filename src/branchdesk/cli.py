@@ -63,8 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     chk.add_argument("--as-of", type=_as_of, metavar="日期", help="检查日期（默认今天），如 2026-11-23")
 
-    bak = sub.add_parser("backup", help="把数据库备份到一个文件")
-    bak.add_argument("-o", "--output", type=Path, required=True)
+    _add_backup_parsers(sub)
     return parser
 
 
@@ -253,18 +252,87 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_backup(args) -> int:
-    from branchdesk.db.backup import BackupError, backup_sqlite
+# ---- backup and restore ------------------------------------------------------------------------
+def _add_backup_parsers(sub) -> None:
+    bak = sub.add_parser("backup", help="把数据库备份到一个文件；--list 列出已有备份")
+    bak.add_argument("-o", "--output", type=Path, help="备份文件（默认放在数据库旁的 backups 文件夹）")
+    bak.add_argument("--list", action="store_true", help="列出已有的备份（自动备份、手动备份、恢复前备份）")
+    res = sub.add_parser(
+        "restore", help="用备份文件恢复数据库（先显示备份内容并确认；当前数据库会先另存一份）"
+    )
+    res.add_argument("file", type=Path)
+    res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
 
+
+def cmd_backup(args) -> int:
+    from branchdesk.config import resolve_location
+    from branchdesk.db.backup import BackupError, backup_sqlite, timestamped_name
+
+    if args.list:
+        return _list_backups(resolve_location(args.db))
     location, db = _open(args)
     db.dispose()
     if location.sqlite_path is None:
         raise CliError("PostgreSQL 数据库请由服务器管理员使用 pg_dump 备份。")
+    output = args.output or location.backup_dir() / timestamped_name("手动备份")
     try:
-        path = backup_sqlite(location.sqlite_path, args.output)
+        path = backup_sqlite(location.sqlite_path, output)
     except BackupError as exc:
         raise CliError(str(exc)) from exc
     print(f"已备份到：{path}")
+    return 0
+
+
+def _list_backups(location) -> int:
+    from branchdesk.services.backups import PG_MESSAGE, list_backups
+
+    if location.sqlite_path is None:
+        print(PG_MESSAGE)
+        return 0
+    found = list_backups(location)
+    if not found:
+        print(f"还没有备份（备份文件夹：{location.backup_dir()}）。")
+        return 0
+    for b in found:
+        size = f"{b.size / 1024 / 1024:.1f} MB" if b.size >= 1024 * 1024 else f"{max(b.size // 1024, 1)} KB"
+        check = "" if b.verified else "  [未通过校验，不能用于恢复]"
+        print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}  {b.kind_label}  {size}  {b.path}{check}")
+    print(f"共 {len(found)} 个备份（备份文件夹：{location.backup_dir()}）。")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from branchdesk.config import resolve_location
+    from branchdesk.db.backup import BackupError
+    from branchdesk.services.backups import PG_MESSAGE, check_restorable, preview_backup, restore_backup
+
+    location = resolve_location(args.db)
+    if location.sqlite_path is None:
+        raise CliError(PG_MESSAGE)
+    try:
+        preview = preview_backup(args.file)
+        check_restorable(args.file)
+    except BackupError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"备份文件：{args.file}")
+    for line in preview.describe():
+        print(f"  {line}")
+    print(
+        f"将用它替换数据库：{location.sqlite_path}（当前数据库会先另存到 {location.backup_dir() / 'pre-restore'}）"
+    )
+    if not args.yes:
+        try:
+            answer = input("确定要恢复吗？输入 y 确认：")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            print("已取消，数据库没有改动。")
+            return 1
+    try:
+        pre = restore_backup(location, args.file)
+    except BackupError as exc:
+        raise CliError(f"{exc}（数据库没有改动）") from exc
+    print("已恢复数据库。" + (f"恢复前的数据库已另存为：{pre}" if pre else ""))
     return 0
 
 
@@ -274,6 +342,7 @@ COMMANDS = {
     "template": cmd_template,
     "export": cmd_export,
     "backup": cmd_backup,
+    "restore": cmd_restore,
     "check": cmd_check,
 }
 
