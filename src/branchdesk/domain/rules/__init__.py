@@ -8,6 +8,7 @@ Public API::
     audit(dossier, ctx)                        # batch: every finding as of ctx.as_of
     check_step(dossier, step, {"field": v}, ctx)  # live: what recording the step would add
     next_steps(dossier, ctx)                   # due items for the to-do list / pipeline board
+    audit_meetings(meetings, ctx, branch_founded=d, groups=[(id, name)], has_committee=True)  # MTG-*
 
 See docs/rules.md for every rule.
 """
@@ -29,10 +30,12 @@ from branchdesk.domain.rules.engine import (
     audit_many,
     check_step,
 )
+from branchdesk.domain.rules.mtg_rules import MTG_BOOK, audit_meetings
 from branchdesk.domain.rules.settings import SETTING_LABELS, RuleSettings, SettingsError
 
 __all__ = [
     "DEFAULT_BOOK",
+    "MTG_BOOK",
     "RULESET_2014",
     "RULES_2014",
     "SETTING_LABELS",
@@ -50,6 +53,7 @@ __all__ = [
     "allowed",
     "audit",
     "audit_many",
+    "audit_meetings",
     "check_step",
     "next_steps",
 ]

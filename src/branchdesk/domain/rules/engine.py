@@ -32,6 +32,7 @@ from branchdesk.domain.vocab import Labeled
 date = dt.date
 
 __all__ = [
+    "MEETING_DATE_LABELS",
     "DueItem",
     "DueKind",
     "Finding",
@@ -64,29 +65,50 @@ class Violation:
     blocks after 6). ``overdue``: a deadline has passed as of the check date with nothing recorded
     (the finding depends on the check date, not only on the records). ``on``: the date that selects
     the rule set (default: the date of ``step``, or the check date if the step is not recorded).
+
+    Meeting rules (``mtg_rules``) have no dossier step: ``step`` is None, and ``period`` (e.g.
+    "2026-03", "2026Q1", "2026") / ``meeting_id`` / ``subject`` say what the finding is about.
     """
 
-    step: Step
+    step: Step | None
     message: str
     dates: Mapping[str, date] = field(default_factory=dict)
     severity: Severity | None = None
     overdue: bool = False
     on: date | None = None
+    period: str = ""
+    meeting_id: int | None = None
+    subject: str = ""
+
+
+#: Chinese names of the date keys of meeting findings (dossier keys: ``development.DATE_LABELS``).
+MEETING_DATE_LABELS: dict[str, str] = {
+    "meeting": "会议日期",
+    "period_start": "期间开始",
+    "period_end": "期间结束",
+    "founded": "支部成立日期",
+}
 
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem found. Dossier findings carry ``step``/``dossier_id``; meeting findings (MTG-*)
+    have ``step`` None and carry ``period`` and/or ``meeting_id``; ``person`` is then the subject
+    (本支部, a party group, or the meeting)."""
+
     code: str
     severity: Severity
     message_zh: str
     person: str
     dates: Mapping[str, date]
-    step: Step
+    step: Step | None
     ruleset: str
     article: str = ""
     title: str = ""
     overdue: bool = False
     dossier_id: int | None = None
+    period: str = ""
+    meeting_id: int | None = None
 
     @property
     def blocking(self) -> bool:
@@ -100,24 +122,29 @@ class Finding:
     def dates_zh(self) -> str:
         from branchdesk.domain.dates import format_date
 
-        return "，".join(f"{DATE_LABELS.get(k, k)}：{format_date(v)}" for k, v in self.dates.items())
+        labels = DATE_LABELS if self.step is not None else MEETING_DATE_LABELS
+        return "，".join(f"{labels.get(k, k)}：{format_date(v)}" for k, v in self.dates.items())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for ``branchdesk check --json``."""
-        return {
+        out = {
             "code": self.code,
             "severity": self.severity.value,
             "severity_zh": self.severity.label,
             "person": self.person,
             "dossier_id": self.dossier_id,
-            "step": self.step.value,
-            "step_zh": self.step.title,
+            "step": self.step.value if self.step is not None else None,
+            "step_zh": self.step.title if self.step is not None else "",
             "message": self.message_zh,
             "dates": {k: v.isoformat() for k, v in self.dates.items()},
             "ruleset": self.ruleset,
             "article": self.article,
             "overdue": self.overdue,
         }
+        if self.step is None:  # meeting findings (dossier JSON unchanged)
+            out["period"] = self.period
+            out["meeting_id"] = self.meeting_id
+        return out
 
 
 def allowed(findings: Iterable[Finding]) -> bool:
