@@ -223,11 +223,12 @@ _WHAT_TO_DO = {
 def _frequency(type_: MeetingType):
     freq, _code = FREQUENCY[type_]
     what_to_do = _WHAT_TO_DO[type_]
+    verb = "开展" if type_ in (MeetingType.PARTY_DAY, MeetingType.APPRAISAL) else "召开"
 
     def check(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
         for p in a.closed(freq):
             if not held_in(a.meetings, type_, p.start, p.end):
-                yield _v(f"{p.label}本支部未召开{type_.label}（没有会议记录）。{what_to_do}", period=p)
+                yield _v(f"{p.label}本支部未{verb}{type_.label}（没有记录）。{what_to_do}", period=p)
 
     return check
 
