@@ -189,7 +189,8 @@ def _auto_entries(folder: Path) -> list[tuple[Path, dt.datetime, str, bool, int]
             continue
         kind = "flagged" if match.group(3) else match.group(2)
         out.append((path, taken, kind, match.group(5) is None, int(match.group(4) or 0)))
-    out.sort(key=lambda e: (e[1], e[4]))
+    # same second (an exit right after the daily backup): the counter, then the file time decide
+    out.sort(key=lambda e: (e[1], e[4], _mtime_ns(e[0])))
     return out
 
 
@@ -432,3 +433,10 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _mtime_ns(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
