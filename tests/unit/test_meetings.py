@@ -201,3 +201,13 @@ def test_annual_statistics_for_a_year_end_report():
 def test_empty_year_has_no_attendance_rate():
     s = annual_statistics([], 2026)
     assert s.held == 0 and s.average_attendance is None and s.overall_attendance is None
+
+
+def test_expected_people_become_attendance_lines_and_grades_may_be_labels():
+    lines = [e.attendee() for e in expected_attendance(roster(), D(2026, 6, 20))]
+    assert all(a.present for a in lines)
+    probationary = next(a for a in lines if a.name == "张预备")
+    assert probationary.voter is False and probationary.member_type is MemberType.PROBATIONARY
+    stored = [Grade(1, "甲", "优秀"), Grade(2, "乙", "不合格"), Grade(3, "丙", "excellent")]
+    assert grade_counts(stored)[AppraisalGrade.EXCELLENT] == 2
+    assert grade_counts(stored)[AppraisalGrade.UNQUALIFIED] == 1

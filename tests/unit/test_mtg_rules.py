@@ -282,3 +282,11 @@ def test_every_mtg_rule_is_documented():
         assert f"`{rule.code}`" in text, rule.code
         for name in rule.settings:
             assert hasattr(MeetingSettings(), name)
+
+
+def test_decisions_recorded_for_the_whole_meeting_need_a_quorum_too():
+    thin = mtg(
+        MeetingType.COMMITTEE, D(2025, 6, 10), decisions="同意召开组织生活会", attendance=people(5, present=2)
+    )
+    assert len(quorum(thin)) == 1
+    assert quorum(mtg(MeetingType.COMMITTEE, D(2025, 6, 10), attendance=people(5, present=2))) == []

@@ -244,6 +244,10 @@ class Expected:
     member_type: MemberType = MemberType.FULL
     note: str = ""
 
+    def attendee(self, status: AttendanceStatus = AttendanceStatus.PRESENT, reason: str = "") -> Attendee:
+        """The attendance line of a new record (present by default)."""
+        return Attendee(self.member_id, self.name, status, reason, self.voter, self.member_type)
+
 
 def expected_attendance(
     roster: Iterable[RosterEntry],
@@ -291,6 +295,7 @@ class Attendee:
     status: AttendanceStatus = AttendanceStatus.PRESENT
     reason: str = ""  # required for absent / on leave
     voter: bool = True
+    member_type: MemberType | str = MemberType.FULL
 
     @property
     def present(self) -> bool:
@@ -316,6 +321,7 @@ class Agenda:
     vote: Vote | None = None
     vote_kind: VoteKind | str = ""
     dossier_id: int | None = None
+    id: int | None = None
 
     @property
     def decides(self) -> bool:
@@ -334,6 +340,8 @@ class Amendment:
     reason: str
     text: str
     user: str = ""
+    at: dt.datetime | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -342,7 +350,8 @@ class Grade:
 
     member_id: int | None
     name: str
-    grade: AppraisalGrade
+    grade: AppraisalGrade | str  # code or label (优秀/合格/基本合格/不合格)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -394,7 +403,10 @@ class Meeting:
     attendance: tuple[Attendee, ...] = ()
     observers: tuple[Observer, ...] = ()
     agenda: tuple[Agenda, ...] = ()
+    discussion: str = ""  # the meeting's discussion outside agenda items
+    decisions: str = ""  # decisions recorded for the meeting as a whole
     sealed_at: dt.datetime | None = None
+    sealed_by: str = ""
     amendments: tuple[Amendment, ...] = ()
     grades: tuple[Grade, ...] = ()
     remediation: tuple[Remediation, ...] = ()
@@ -438,8 +450,8 @@ class Meeting:
 
     @property
     def decides(self) -> bool:
-        """The meeting took a decision (an agenda item with a decision or a vote)."""
-        return any(a.decides for a in self.agenda)
+        """The meeting took a decision (an agenda item with a decision or a vote, or decisions text)."""
+        return bool(self.decisions.strip()) or any(a.decides for a in self.agenda)
 
     @property
     def votes(self) -> tuple[Agenda, ...]:
@@ -468,7 +480,7 @@ def amend(meeting: Meeting, amendment: Amendment) -> Meeting:
 
 def grade_counts(grades: Iterable[Grade]) -> dict[AppraisalGrade, int]:
     """Count per grade, every grade present (0 when nobody got it), in the order 优秀 → 不合格."""
-    c = Counter(AppraisalGrade(g.grade) for g in grades)
+    c = Counter(AppraisalGrade.from_label(str(g.grade)) for g in grades)
     return {g: c.get(g, 0) for g in AppraisalGrade}
 
 

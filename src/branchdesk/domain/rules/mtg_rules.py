@@ -309,7 +309,9 @@ def check_quorum(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
                     meeting=m,
                     severity=W,
                 )
-        undecided_by_vote = any(item.decides and item.vote is None for item in m.agenda)
+        undecided_by_vote = bool(m.decisions.strip()) or any(
+            item.decides and item.vote is None for item in m.agenda
+        )
         if undecided_by_vote and m.attendance:
             expected, present = m.voters_expected, m.voters_present
             if expected and 2 * present <= expected:
