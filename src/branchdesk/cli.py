@@ -54,12 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="导出台账")
     exp.add_argument(
-        "what", choices=["roster", "development"], help="roster：党员花名册；development：发展党员工作台账"
+        "what",
+        choices=["roster", "development", "meetings"],
+        help="roster：党员花名册；development：发展党员工作台账；meetings：会议记录台账",
     )
+    exp.add_argument("--year", type=int, help="年度（meetings；默认今年）")
     exp.add_argument("--format", choices=["xlsx"], default="xlsx")
     exp.add_argument("-o", "--output", type=Path, required=True)
 
-    chk = sub.add_parser("check", help="按发展党员工作规则检查全部发展党员档案；有严重问题时退出码为 1")
+    chk = sub.add_parser(
+        "check", help="按发展党员工作规则和会议制度检查发展党员档案与会议记录；有严重问题时退出码为 1"
+    )
     chk.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     chk.add_argument("--as-of", type=_as_of, metavar="日期", help="检查日期（默认今天），如 2026-11-23")
 
@@ -185,14 +190,22 @@ def cmd_check(args) -> int:
 
     with collector_paused():
         findings = audit_many(dossiers, service.rule_context(as_of))
-    blocking = sum(f.blocking for f in findings)
+    from branchdesk.services.meetings import MeetingService
+
+    meeting_service = MeetingService(db)
+    meeting_findings = meeting_service.check(as_of)
+    meeting_count = len(meeting_service.list())
+    blocking = sum(f.blocking for f in findings) + sum(f.blocking for f in meeting_findings)
+    total = len(findings) + len(meeting_findings)
     if args.json:
         payload = {
             "as_of": as_of.isoformat(),
             "dossiers": len(dossiers),
+            "meetings": meeting_count,
             "blocking": blocking,
-            "warnings": len(findings) - blocking,
+            "warnings": total - blocking,
             "findings": [f.to_dict() for f in findings],
+            "meeting_findings": [f.to_dict() for f in meeting_findings],
         }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -204,13 +217,13 @@ def cmd_check(args) -> int:
                 f"[{f.severity.label}] {f.person}  {f.code}  {f.step.title}：{f.message_zh}"
                 + (f"（{dates}）" if dates else "")
             )
+        for f in meeting_findings:
+            lines.append(f"[{f.severity_zh}] 会议  {f.code}  {f.message_zh}")
         if lines:
             sys.stdout.write("\n".join(lines) + "\n")
-        summary = f"检查日期 {format_date(as_of)}：共检查 {len(dossiers)} 份发展党员档案，"
-        if findings:
-            summary += (
-                f"发现 {len(findings)} 个问题（严重 {blocking} 个，提醒 {len(findings) - blocking} 个）。"
-            )
+        summary = f"检查日期 {format_date(as_of)}：共检查 {len(dossiers)} 份发展党员档案、{meeting_count} 份会议记录，"
+        if total:
+            summary += f"发现 {total} 个问题（严重 {blocking} 个，提醒 {total - blocking} 个）。"
         else:
             summary += "未发现问题。"
         print(summary)
@@ -235,6 +248,14 @@ def cmd_export(args) -> int:
     from branchdesk.reports.xlsx import write_xlsx
 
     _, db = _open(args)
+    if args.what == "meetings":
+        from branchdesk.services.meetings import meetings_ledger
+
+        year = args.year or dt.date.today().year
+        ledger = meetings_ledger(db, year)
+        write_xlsx([ledger], args.output)
+        print(f"已导出 {ledger.title}（{len(ledger.rows)} 次会议）：{args.output}")
+        return 0
     if args.what == "development":
         from branchdesk.reports.development import development_ledger
         from branchdesk.services.branch import BranchService

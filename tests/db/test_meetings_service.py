@@ -95,7 +95,11 @@ def test_absence_needs_a_reason_and_sealing_refuses_edits_but_keeps_amendments(d
         meetings.save(replace(record, attendance=absent))
     assert "李四缺席，请填写原因" in str(caught.value)
     absent = tuple(replace(a, reason="出差") if a.name == "李四" else a for a in absent)
-    record = meetings.save(replace(record, attendance=absent, status="draft", chair="张三", recorder="李四"))
+    record = meetings.save(
+        replace(record, attendance=absent, status="draft", chair="张三", recorder="李四",
+                start_time=dt.time(14, 30), end_time=dt.time(16, 0))
+    )  # fmt: skip
+    assert (record.start_time, record.end_time) == (dt.time(14, 30), dt.time(16, 0))
     assert (record.expected, record.present) == (2, 1)
 
     sealed = meetings.finalise(record.id)
@@ -185,3 +189,81 @@ def test_a_missing_quarterly_general_meeting_is_found(db, members, meetings):
     cells = {(c.type, c.month): c for c in meetings.calendar(2026, as_of=dt.date(2026, 11, 23))}
     assert cells[MeetingType.GENERAL, 6].missing and not cells[MeetingType.GENERAL, 9].missing
     assert cells[MeetingType.GENERAL, 2].held == 1 and cells[MeetingType.GENERAL, 2].attendance_rate == 1.0
+
+
+# ---- demo and command line --------------------------------------------------------------------------
+DEMO_TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo_db(empty_db):
+    from branchdesk.services.demo import generate
+
+    summary = generate(empty_db, members=60, seed=3, today=DEMO_TODAY)
+    assert summary.meetings > 100
+    return empty_db
+
+
+def test_demo_meetings_pass_the_rules_and_carry_the_dossier_votes(demo_db):
+    meetings = MeetingService(demo_db)
+    findings = meetings.check(DEMO_TODAY)
+    assert [f for f in findings if f.blocking] == []
+    assert [f.code for f in findings if f.code.endswith(("-M", "-Q", "-Y"))] == [], "nothing missing"
+    records = meetings.all()
+    assert all(r.sealed for r in records if r.date <= DEMO_TODAY), "held meetings are finalised"
+    assert any(r.status == "planned" and r.date > DEMO_TODAY for r in records), "next party day planned"
+    last_year = {t: meetings.list(year=2025, type=t) for t in MeetingType}
+    assert len(last_year[MeetingType.COMMITTEE]) == 12 and len(last_year[MeetingType.PARTY_DAY]) == 12
+    assert len(last_year[MeetingType.GENERAL]) >= 4 and len(last_year[MeetingType.LECTURE]) == 4
+    assert len(last_year[MeetingType.ORG_LIFE]) == len(last_year[MeetingType.APPRAISAL]) == 1
+    # every dossier vote of the period was taken at a meeting: same counts, linked both ways
+    with demo_db.read() as session:
+        votes = session.execute(
+            select(
+                DossierVote.dossier_id, DossierVote.meeting_id, DossierVote.present, DossierVote.yes
+            ).where(
+                DossierVote.meeting_date >= dt.date(2025, 1, 1),
+                DossierVote.kind.in_(("admission", "conversion")),
+            )
+        ).all()
+    assert votes
+    by_id = {r.id: r for r in records}
+    for dossier_id, meeting_id, present, yes in votes:
+        record = by_id[meeting_id]
+        [item] = [a for a in record.agenda if a.dossier_id == dossier_id]
+        assert (item.vote.present, item.vote.yes, item.passed) == (present, yes, True)
+        assert record.voters_present >= present, "the attendance agrees with the vote"
+
+
+def test_cli_check_reports_a_missing_meeting_and_export_reads_back(
+    backend, location, capsys, tmp_path, request
+):
+    if location.sqlite_path is None:
+        pytest.skip("the command line test runs on the SQLite file")
+    demo_db = request.getfixturevalue("demo_db")
+    from openpyxl import load_workbook
+
+    from branchdesk.cli import main
+
+    meetings = MeetingService(demo_db)
+    target = meetings.list(year=2026, type=MeetingType.COMMITTEE)[2]  # March
+    with demo_db.write("测试：删除三月支委会") as session:
+        from branchdesk.db.models_meetings import Meeting
+
+        session.get(Meeting, target.id).sealed_at = None
+    meetings.delete(target.id)
+    db_arg = ["--db", str(location.sqlite_path)]
+    main([*db_arg, "check", "--as-of", "2026-11-23"])
+    out = capsys.readouterr().out
+    [line] = [x for x in out.splitlines() if "MTG-COMMITTEE-M" in x]
+    assert line.startswith("[提醒] 会议") and "2026年3月" in line
+    assert "份会议记录" in out
+
+    path = tmp_path / "会议.xlsx"
+    assert main([*db_arg, "export", "meetings", "--year", "2025", "-o", str(path)]) == 0
+    ws = load_workbook(path).active
+    texts = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    header = next(r for r in texts if "会议类型" in r)
+    body = [r for r in texts if r and isinstance(r[0], dt.datetime)]  # one dated row per meeting
+    assert len(body) == len([r for r in meetings.list(year=2025) if r.status != "planned"])
+    assert "表决事项" in header

@@ -48,7 +48,7 @@ class JSONText(TypeDecorator[Any]):
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if hasattr(value, "value"):  # enums
         return value.value

@@ -93,6 +93,7 @@ class DemoSummary:
     honours: int
     seconds: float
     dossiers: int = 0  # development dossiers (发展党员档案)
+    meetings: int = 0  # meeting records (会议记录)
 
     @property
     def records(self) -> int:
@@ -109,7 +110,7 @@ class DemoSummary:
             f"{MemberStatus.DECEASED.label} {self.deceased} 人的历史档案；"
             f"失联党员 {self.lost_contact} 名，{MEMBER_FIELD_LABELS['is_mobile_member']} {self.mobile_members} 名；"
             f"奖惩记录 {self.awards + self.punishments} 条（奖励 {self.awards}，惩处 {self.punishments}），"
-            f"支部荣誉 {self.honours} 项；发展党员档案 {self.dossiers} 份。用时 {self.seconds:.1f} 秒。"
+            f"支部荣誉 {self.honours} 项；发展党员档案 {self.dossiers} 份；会议记录 {self.meetings} 份。用时 {self.seconds:.1f} 秒。"
         )
 
 
@@ -680,6 +681,10 @@ def generate(
 
         dossiers = insert_demo_dossiers(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
                                         operation=OPERATION)  # fmt: skip
+        from branchdesk.services.demo_meetings import insert_demo_meetings
+
+        meetings = insert_demo_meetings(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
+                                        operation=OPERATION)  # fmt: skip
 
         session.add(
             AuditEntry(
@@ -718,6 +723,7 @@ def generate(
         honours=honour_count,
         seconds=time.perf_counter() - started,
         dossiers=dossiers,
+        meetings=meetings,
     )
 
 

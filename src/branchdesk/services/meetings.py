@@ -681,7 +681,7 @@ class MeetingService:
         for d in DevelopmentService(self.db).all():
             for step, when in d.steps_done.items():
                 if when.year == year:
-                    key = f"第{step.number}步 {step.title}"
+                    key = step.title
                     steps[key] = steps.get(key, 0) + 1
         return AnnualStatistics(
             year=year, by_type=by_type, average_attendance=sum(rates) / len(rates) if rates else None,
@@ -730,6 +730,9 @@ class Roster:
             groups,
             seats,
         )
+        self.by_group: dict[int | None, list] = {}
+        for m in members:
+            self.by_group.setdefault(m.group_id, []).append(m)
 
     @classmethod
     def read(cls, session: Session, branch_id: int) -> Roster:
@@ -776,10 +779,8 @@ class Roster:
                 if s.term_start <= on and (s.ended_on is None or s.ended_on > on)
             }
         out = []
-        for m in self.members:
+        for m in self.by_group.get(group_id, ()) if audience is Audience.GROUP else self.members:
             if committee is not None and m.id not in committee:
-                continue
-            if audience is Audience.GROUP and m.group_id != group_id:
                 continue
             if not _in_branch_on(m, self.history.get(m.id, ()), on):
                 continue
@@ -807,15 +808,15 @@ def audit_meetings(
     has_committee: bool = True,
     years: Sequence[int] | None = None,
 ) -> list[MeetingFinding]:
-    """MTG-* findings: meetings missing per month/quarter/year (periods ended by ``as_of``, from the
-    first year with records), quorum failures of votes, incomplete minutes (no chair, no recorder, no
+    """MTG-* findings: meetings missing per month/quarter/year (periods ended by ``as_of`` and not
+    before the first record: the branch keeps its minutes here since then), quorum failures of votes, incomplete minutes (no chair, no recorder, no
     attendance). Missing meetings and incomplete minutes are warnings; a vote taken without a quorum
     (MTG-QUORUM) or with impossible counts is blocking."""
     held = [r for r in records if r.status is not MeetingStatus.PLANNED and r.date <= as_of]
     out: list[MeetingFinding] = []
+    first_record = min((r.date for r in records), default=as_of)
     if years is None:
-        first = min((r.date.year for r in held), default=as_of.year)
-        years = range(first, as_of.year + 1)
+        years = range(first_record.year, as_of.year + 1)
     for type_, (freq, code) in FREQUENCY.items():
         if type_ is MeetingType.COMMITTEE and not has_committee:
             continue
@@ -842,7 +843,7 @@ def audit_meetings(
             else:
                 periods = [(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")]
             for key, start, end, label in periods:
-                if end >= as_of:
+                if end >= as_of or end < first_record:
                     continue
                 for gid, gname in scopes:
                     if any(
@@ -1058,4 +1059,46 @@ def _load(session: Session, row: Meeting) -> MeetingRecord:
                          for x in rows(MeetingAmendment, MeetingAmendment.at)),
         attachments=tuple(AttachmentInfo(*a) for a in attachments),
         sealed_at=row.sealed_at, sealed_by=row.sealed_by,
+    )  # fmt: skip
+
+
+# ====================================================================== the ledger (plain layout)
+def meetings_ledger(db: Database, year: int):
+    """三会一课会议记录台账 of ``year``: one row per meeting (plain layout until the ledger look lands)."""
+    from branchdesk.reports.ledger import Column, Ledger
+    from branchdesk.services.branch import BranchService
+
+    records = [r for r in MeetingService(db).all(year=year) if r.status is not MeetingStatus.PLANNED]
+    columns = [
+        Column("date", "日期", "date", 12),
+        Column("type", "会议类型", "text", 14),
+        Column("theme", "主题", "text", 28, wrap=True),
+        Column("place", "地点", "text", 20, wrap=True),
+        Column("chair", "主持人", "text", 8),
+        Column("recorder", "记录人", "text", 8),
+        Column("lecturer", "授课人", "text", 8),
+        Column("expected", "应到", "int", 6),
+        Column("present", "实到", "int", 6),
+        Column("absent", "缺席及原因", "text", 28, wrap=True),
+        Column("votes", "表决事项", "text", 30, wrap=True),
+        Column("status", "状态", "text", 8),
+    ]
+    rows = []
+    for r in records:
+        absent = "；".join(
+            f"{a.name}（{a.status.label}：{a.reason}）"
+            for a in r.attendance
+            if a.status is not AttendanceStatus.PRESENT
+        )
+        votes = "；".join(
+            f"{a.title}：应到{a.vote.expected}，实到{a.vote.present}，赞成{a.vote.yes}，反对{a.vote.no}，弃权{a.vote.abstain}"
+            f"（{'通过' if a.passed else '未通过'}）"
+            for a in r.agenda
+            if a.vote is not None
+        )
+        rows.append([r.date, r.title, r.theme, r.place, r.chair, r.recorder, r.lecturer, r.expected, r.present,
+                     absent, votes, "已定稿" if r.sealed else "草稿"])  # fmt: skip
+    return Ledger(
+        key="meetings", title="三会一课会议记录台账", branch_name=BranchService(db).profile().name,
+        period=f"{year}年", columns=columns, rows=rows, notes=[f"共 {len(rows)} 次会议"],
     )  # fmt: skip
