@@ -25,6 +25,7 @@ quorum, or vote counts that cannot be right, is BLOCKING (严重).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -171,6 +172,17 @@ class MeetingAudit:
     has_committee: bool | None
     secretaries: tuple[str, ...]
     settings: MeetingSettings = field(default_factory=MeetingSettings)
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def held(self, type_: MeetingType, start: date, end: date, group_id: int | None = None) -> list[Meeting]:
+        """Like :func:`held_in` over ``meetings``, from an index by (type, group) and date."""
+        key = (str(type_), group_id)
+        entry = self._index.get(key)
+        if entry is None:
+            chosen = sorted(held_in(self.meetings, type_, date.min, date.max, group_id), key=lambda m: m.date)
+            entry = self._index[key] = ([m.date for m in chosen], chosen)
+        days, chosen = entry
+        return chosen[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)]
 
     def closed(self, freq: str, since: date | None = None, until: date | None = None) -> list[Period]:
         """Periods to judge: over by ``as_of``, within the window, while the branch (and the
@@ -227,7 +239,7 @@ def _frequency(type_: MeetingType):
 
     def check(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
         for p in a.closed(freq):
-            if not held_in(a.meetings, type_, p.start, p.end):
+            if not a.held(type_, p.start, p.end):
                 yield _v(f"{p.label}本支部未{verb}{type_.label}（没有记录）。{what_to_do}", period=p)
 
     return check
@@ -242,7 +254,7 @@ def check_committee(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
 def check_groups(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
     for g in a.groups:
         for p in a.closed("M", g.since, g.until):
-            if not held_in(a.meetings, MeetingType.GROUP, p.start, p.end, g.id):
+            if not a.held(MeetingType.GROUP, p.start, p.end, g.id):
                 yield _v(
                     f"{p.label}{g.name}未召开党小组会（没有会议记录）。{_WHAT_TO_DO[MeetingType.GROUP]}",
                     period=p,
@@ -257,7 +269,7 @@ def check_lecture(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
         return
     names = {s.strip() for s in a.secretaries if s.strip()}
     for p in a.closed("Y"):
-        lectures = held_in(a.meetings, MeetingType.LECTURE, p.start, p.end)
+        lectures = a.held(MeetingType.LECTURE, p.start, p.end)
         if lectures and not any(m.lecturer.strip() in names for m in lectures):
             who = "、".join(sorted(names))
             yield _v(
@@ -271,7 +283,7 @@ def check_talks(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
     if not a.settings.talks_yearly:
         return
     for p in a.closed("Y"):
-        held = held_in(a.meetings, MeetingType.TALKS, p.start, p.end)
+        held = a.held(MeetingType.TALKS, p.start, p.end)
         pairs = [t for m in a.meetings if not m.planned for t in m.talks if p.start <= t.date <= p.end]
         if not held and not pairs:
             yield _v(f"{p.label}没有谈心谈话记录。{_WHAT_TO_DO[MeetingType.TALKS]}", period=p)
