@@ -60,7 +60,7 @@ def fast_copies(monkeypatch):
         return Path(dest)
 
     monkeypatch.setattr(backups, "backup_sqlite", fake_backup)
-    monkeypatch.setattr(backups, "verify_backup", lambda path: "0004")
+    monkeypatch.setattr(backups, "verify_backup", lambda path, **kw: "0004")
     return written
 
 
@@ -235,3 +235,17 @@ def test_postgresql_is_left_to_the_server(tmp_path):
     assert list_backups(location) == []
     with pytest.raises(BackupError, match="pg_dump"):
         restore_backup(location, tmp_path / "x.sqlite")
+
+
+def test_two_databases_in_one_folder_keep_their_own_backups(db, location, tmp_path):
+    from branchdesk.db.migrate import open_database
+
+    other = resolve_location(str(tmp_path / "演示.sqlite"))  # e.g. a demo database beside the real one
+    demo, _ = open_database(other)
+    demo.dispose()
+    mine = auto_backup(location, reason="exit", now=dt.datetime(2026, 6, 1, 18, 0))
+    for n in range(12):
+        auto_backup(other, reason="exit", now=dt.datetime(2026, 6, 2, 18, 0) + dt.timedelta(days=n))
+    assert mine.path.exists()
+    assert [b.path for b in list_backups(location) if b.automatic] == [mine.path]
+    assert auto_backup(location, reason="daily", now=dt.datetime(2026, 6, 13, 9, 0)).status == "created"

@@ -4,6 +4,7 @@ Layout under ``location.backup_dir()``:
 
     backups/                      manual backups (备份数据库…) and pre-upgrade copies (升级前备份-…)
     backups/auto/                 automatic backups: auto-YYYYMMDD-HHMMSS-exit|daily[-flagged].sqlite
+    backups/auto/<name>/          … of another database file <name>.sqlite in the same folder
     backups/pre-restore/          the database as it was just before a restore
 
 Every backup is taken with SQLite's online backup API (safe while the app runs) and verified (integrity
@@ -29,6 +30,7 @@ from pathlib import Path
 from branchdesk.db.backup import BackupError, backup_sqlite, verify_sqlite
 
 AUTO_DIR = "auto"
+DEFAULT_STEM = "branchdesk"  # config.default_db_path()
 PRE_RESTORE_DIR = "pre-restore"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -140,7 +142,12 @@ def _parse_stamp(name: str) -> dt.datetime | None:
 
 
 def auto_dir(location) -> Path:
+    """backups/auto/ for the usual database file (branchdesk.sqlite); backups/auto/<name>/ for any other
+    database file in the same folder, so that two databases never prune each other's backups."""
     path = location.backup_dir() / AUTO_DIR
+    stem = location.sqlite_path.stem if location.sqlite_path is not None else DEFAULT_STEM
+    if stem != DEFAULT_STEM:
+        path = path / stem
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -164,9 +171,13 @@ def _revision(path: Path) -> str | None:
         con.close()
 
 
-def verify_backup(path: Path) -> str:
-    """Integrity check + it opens + it has a schema version; returns the revision or raises BackupError."""
-    verify_sqlite(path)
+def verify_backup(path: Path, *, integrity: bool = True) -> str:
+    """Integrity check + it opens + it has a schema version; returns the revision or raises BackupError.
+
+    ``integrity=False`` skips the full integrity scan for a copy `backup_sqlite` has just checked.
+    """
+    if integrity:
+        verify_sqlite(path)
     try:
         revision = _revision(path)
     except sqlite3.DatabaseError as exc:
@@ -260,7 +271,7 @@ def auto_backup(
         n += 1
     try:
         backup_sqlite(source, target)  # writes *.part, checks integrity, renames
-        verify_backup(target)
+        verify_backup(target, integrity=False)  # opens, has a schema version
     except (BackupError, sqlite3.Error, OSError) as exc:
         failed = None
         for candidate in (target, target.with_name(target.name + ".part")):
@@ -348,12 +359,12 @@ def preview_backup(path: Path) -> BackupPreview:
 
 
 # ---- restore -----------------------------------------------------------------------------------
-def check_restorable(path: Path) -> str:
+def check_restorable(path: Path, *, integrity: bool = True) -> str:
     """Raise RestoreRefused unless `path` is a sound branchdesk backup this program can open."""
     from branchdesk.db.migrate import SCHEMA_HEAD, known_revisions
 
     try:
-        revision = verify_backup(Path(path))
+        revision = verify_backup(Path(path), integrity=integrity)
     except BackupError as exc:
         raise RestoreRefused(f"不能用这个文件恢复：{exc}") from exc
     if revision != SCHEMA_HEAD and revision not in known_revisions():
@@ -408,7 +419,7 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
     staged = db_path.with_name(f".{db_path.name}.restore-{os.getpid()}.tmp")
     try:
         backup_sqlite(path, staged)  # a clean, verified copy beside the database (same file system)
-        check_restorable(staged)
+        check_restorable(staged, integrity=False)  # backup_sqlite checked the copy's integrity
         pre = None
         if db_path.exists():
             pre = backup_sqlite(
