@@ -249,3 +249,23 @@ def test_two_databases_in_one_folder_keep_their_own_backups(db, location, tmp_pa
     assert mine.path.exists()
     assert [b.path for b in list_backups(location) if b.automatic] == [mine.path]
     assert auto_backup(location, reason="daily", now=dt.datetime(2026, 6, 13, 9, 0)).status == "created"
+
+
+def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(db, location):
+    MemberService(db).create(person("张三", 1))
+    taken = auto_backup(location, reason="exit")
+    db.dispose()
+    damaged = b"SQLite format 3\x00" + b"\xff" * 8000  # e.g. after a disk fault
+    location.sqlite_path.write_bytes(damaged)
+
+    pre = restore_backup(location, taken.path)
+
+    assert pre.read_bytes() == damaged and "已损坏" in pre.name
+    assert [b.verified for b in list_backups(location) if b.path == pre] == [False]
+    from branchdesk.db.migrate import open_database
+
+    restored, _ = open_database(location)
+    try:
+        assert names(restored) == ["张三"]
+    finally:
+        restored.dispose()

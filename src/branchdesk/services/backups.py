@@ -35,6 +35,7 @@ PRE_RESTORE_DIR = "pre-restore"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_MONTHLY = 12
+DAMAGED_MARK = "-已损坏"  # a pre-restore copy of a database that could not be read (kept byte for byte)
 FLAGGED_KEEP_DAYS = 30  # a flagged (error-session) backup is pruned by a clean run after this long
 
 PG_MESSAGE = "PostgreSQL 数据库由服务器统一备份（请服务器管理员使用 pg_dump 定期备份），本程序不做自动备份。"
@@ -313,7 +314,7 @@ def list_backups(location) -> list[BackupInfo]:
         found.append(_info(path, kind, verified, taken))
     pre = root / PRE_RESTORE_DIR
     if pre.is_dir():
-        found += [_info(p, "pre-restore", True) for p in pre.glob("*.sqlite")]
+        found += [_info(p, "pre-restore", DAMAGED_MARK not in p.name) for p in pre.glob("*.sqlite")]
     for path in root.glob("*.sqlite"):
         kind = "upgrade" if path.name.startswith("升级前备份") else "manual"
         found.append(_info(path, kind, True))
@@ -422,16 +423,43 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
         check_restorable(staged, integrity=False)  # backup_sqlite checked the copy's integrity
         pre = None
         if db_path.exists():
-            pre = backup_sqlite(
-                db_path, location.backup_dir() / PRE_RESTORE_DIR / f"恢复前-{_stamp(moment)}.sqlite"
-            )
-            _take_exclusive(db_path)
+            target = location.backup_dir() / PRE_RESTORE_DIR / f"恢复前-{_stamp(moment)}.sqlite"
+            if _readable(db_path):
+                pre = backup_sqlite(db_path, target)
+                _take_exclusive(db_path)
+            else:  # the database itself is damaged: keep its bytes as they are, then replace it
+                pre = _raw_copy(db_path, target.with_name(target.stem + DAMAGED_MARK + ".sqlite"))
         os.replace(staged, db_path)
+        for suffix in ("-wal", "-shm"):  # a damaged database's journal must not meet the new file
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
     finally:
         staged.unlink(missing_ok=True)
         Path(str(staged) + ".part").unlink(missing_ok=True)
     _fsync_dir(db_path.parent)
     return pre
+
+
+def _readable(db_path: Path) -> bool:
+    """Whether the current database opens and passes its integrity check (then it gets a real backup)."""
+    try:
+        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _raw_copy(db_path: Path, target: Path) -> Path:
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(db_path, target)
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists():
+        shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    return target
 
 
 def _fsync_dir(folder: Path) -> None:
