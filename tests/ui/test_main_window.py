@@ -452,3 +452,39 @@ def test_first_run_can_generate_demo_data(empty_db, location, qtbot):
 @pytest.fixture(autouse=True)
 def _quiet_missing_components(caplog):
     caplog.set_level(logging.CRITICAL, logger="branchdesk.ui.main_window")
+
+
+# ---- backups of the running app --------------------------------------------------------------------
+def test_closing_the_app_leaves_a_verified_exit_backup(ctx, roster, data_dir, monkeypatch, qapp):
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from branchdesk.services.backups import list_backups
+    from branchdesk.ui import app as app_module
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its reporter: undo afterwards
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # the user closes the window at once
+    monkeypatch.setattr(app_module, "setup_logging", lambda: data_dir / "test.log")
+    assert app_module.run(db=str(ctx.location.sqlite_path)) == 0
+    exits = [b for b in list_backups(ctx.location) if b.kind == "exit"]
+    assert len(exits) == 1 and exits[0].verified
+
+
+def test_restoring_a_backup_closes_the_window_and_skips_the_exit_backup(window, monkeypatch):
+    from branchdesk.ui.dialogs import restore_dialog
+
+    class Restored:
+        done_restoring = True
+
+        def __init__(self, ctx, parent):
+            pass
+
+        def exec(self):
+            return 1
+
+    monkeypatch.setattr(restore_dialog, "RestoreDialog", Restored)
+    assert window.action_restore.text() == "从备份恢复…"
+    window.action_restore.trigger()
+    assert window.restored_database is True
+    assert not window.isVisible()

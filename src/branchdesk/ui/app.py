@@ -257,7 +257,13 @@ def run(db: str | None = None, smoke: bool = False) -> int:
         QTimer.singleShot(
             0, lambda: log.info("main window painted %.3f s after process start", since_start())
         )
-        return app.exec()
+        from branchdesk.ui.backup_hooks import BackupScheduler
+
+        backups = BackupScheduler(location, app)  # daily backup off the GUI thread, hourly re-check
+        backups.start()
+        code = app.exec()
+        backups.finish(exit_backup=not window.restored_database)  # the window is already closed
+        return code
     finally:
         database.dispose()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings(SETTINGS_ORG, SETTINGS_APP)
         self.setObjectName("mainWindow")
         self._has_branch = ctx.branch.has_branch()
+        self.restored_database = False  # set after a restore: the app then skips its exit backup
 
         self.nav = NavList(AREAS)
         self.stack = QStackedWidget()
@@ -119,6 +121,10 @@ class MainWindow(QMainWindow):
         self.action_backup.setStatusTip("把数据库完整复制到一个备份文件")
         self.action_backup.triggered.connect(self.backup_database)
         file_menu.addAction(self.action_backup)
+        self.action_restore = QAction("从备份恢复…", self)
+        self.action_restore.setStatusTip("查看备份中的内容，用它替换当前数据库（当前数据库会先另存一份）")
+        self.action_restore.triggered.connect(self.restore_database)
+        file_menu.addAction(self.action_restore)
         file_menu.addSeparator()
         self.action_quit = QAction("退出", self)
         self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
@@ -255,6 +261,16 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"已备份到：{path}", 10000)
         QMessageBox.information(self, "备份完成", f"数据库已完整备份到：\n{path}")
+
+    def restore_database(self) -> None:
+        from branchdesk.ui.dialogs.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.ctx, self)
+        if dialog.exec() and dialog.done_restoring:
+            # An exit backup now would be the newest of today and prune the one holding newer data.
+            self.restored_database = True
+            self.close()
+            QApplication.quit()
 
     def show_about(self) -> None:
         QMessageBox.about(
