@@ -218,7 +218,7 @@ def cmd_check(args) -> int:
                 + (f"（{dates}）" if dates else "")
             )
         for f in meeting_findings:
-            lines.append(f"[{f.severity_zh}] 会议  {f.code}  {f.message_zh}")
+            lines.append(f"[{f.severity.label}] {f.person}  {f.code}  {f.message_zh}")
         if lines:
             sys.stdout.write("\n".join(lines) + "\n")
         summary = f"检查日期 {format_date(as_of)}：共检查 {len(dossiers)} 份发展党员档案、{meeting_count} 份会议记录，"

@@ -256,7 +256,7 @@ def test_cli_check_reports_a_missing_meeting_and_export_reads_back(
     main([*db_arg, "check", "--as-of", "2026-11-23"])
     out = capsys.readouterr().out
     [line] = [x for x in out.splitlines() if "MTG-COMMITTEE-M" in x]
-    assert line.startswith("[提醒] 会议") and "2026年3月" in line
+    assert line.startswith("[提醒]") and "2026年3月" in line
     assert "份会议记录" in out
 
     path = tmp_path / "会议.xlsx"

@@ -616,7 +616,13 @@ class MeetingService:
             return content
 
     # ------------------------------------------------------------------ judging
-    def check(self, as_of: dt.date | None = None) -> list[MeetingFinding]:
+    def check(self, as_of: dt.date | None = None) -> list:
+        """MTG-* findings (``domain.rules.audit_meetings``, engine ``Finding`` with ``period`` and
+        ``meeting_id``) as of ``as_of`` (default today), judged from the year of the first record; a
+        branch without any meeting record gets none (its minutes are not kept here)."""
+        from branchdesk.domain.rules import RuleContext
+        from branchdesk.domain.rules import audit_meetings as domain_audit
+
         as_of = as_of or dt.date.today()
         with self.db.read() as session:
             branch_id = current_branch_id(session)
@@ -633,7 +639,10 @@ class MeetingService:
                     select(CommitteeMember.id).where(CommitteeMember.branch_id == branch_id).limit(1)
                 )
             )
-        return audit_meetings(self.all(), as_of, groups=groups, has_committee=has_committee)
+        meetings = [to_domain(r) for r in self.all()]
+        if not meetings:  # the branch does not keep its minutes here (yet): nothing to judge
+            return []
+        return domain_audit(meetings, RuleContext(as_of=as_of, has_committee=has_committee), groups=groups)
 
     def calendar(self, year: int, as_of: dt.date | None = None) -> list[CalendarCell]:
         """Month x type grid of ``year``: held / planned / missing and the attendance rate."""
@@ -798,6 +807,31 @@ def _period_closing(freq: str, year: int, month: int) -> str | None:
     if freq == "Q":
         return f"{year}Q{(month - 1) // 3 + 1}" if month % 3 == 0 else None
     return str(year) if month == 12 else None
+
+
+def to_domain(r: MeetingRecord):
+    """The record as a ``domain.meetings.Meeting`` snapshot (what the MTG rules judge)."""
+    from branchdesk.domain import meetings as m
+
+    return m.Meeting(
+        id=r.id, type=m.MeetingType(r.type.value), custom_type_name=r.custom_type_name, date=r.date,
+        status=m.MeetingStatus(r.status.value), start_time=r.start_time, end_time=r.end_time,
+        mode=m.MeetingMode(r.mode), platform=r.platform, place=r.place, chair=r.chair, recorder=r.recorder,
+        lecturer=r.lecturer, theme=r.theme, audience=m.Audience(r.audience.value), group_id=r.group_id,
+        group_name=r.group_name,
+        attendance=tuple(
+            m.Attendee(a.member_id, a.name, m.AttendanceStatus(a.status.value), a.reason, a.voter, a.member_type)
+            for a in r.attendance
+        ),
+        observers=tuple(m.Observer(o.name, o.role, o.dossier_id) for o in r.observers),
+        agenda=tuple(m.Agenda(a.title, a.discussion, a.decision, a.vote, a.vote_kind, a.dossier_id, a.id) for a in r.agenda),
+        discussion=r.discussion, decisions=r.decisions, sealed_at=r.sealed_at, sealed_by=r.sealed_by,
+        amendments=tuple(m.Amendment(x.date, x.reason, x.text, x.user, x.at, x.id) for x in r.amendments),
+        grades=tuple(m.Grade(g.member_id, g.name, g.grade, g.note) for g in r.grades),
+        remediation=tuple(m.Remediation(x.problem, x.measure, x.owner, x.due, x.done_on) for x in r.remediation),
+        talks=tuple(m.TalkPair(t.first, t.second, t.date, t.summary, t.first_member_id, t.second_member_id)
+                    for t in r.talks),
+    )  # fmt: skip
 
 
 def audit_meetings(
