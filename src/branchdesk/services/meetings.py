@@ -739,9 +739,11 @@ class Roster:
             groups,
             seats,
         )
-        self.by_group: dict[int | None, list] = {}
-        for m in members:
-            self.by_group.setdefault(m.group_id, []).append(m)
+        self.order = {m.id: i for i, m in enumerate(members)}
+        self.posts: dict[int, list] = {}
+        for seat in seats:
+            self.posts.setdefault(seat.member_id, []).append((seat.post, seat.term_start, seat.ended_on))
+        self._entries: dict[int | None, list] | None = None
 
     @classmethod
     def read(cls, session: Session, branch_id: int) -> Roster:
@@ -769,35 +771,70 @@ class Roster:
         ):  # fmt: skip
             watch.setdefault(member_id, []).append(when)
         seats = session.execute(
-            select(CommitteeMember.member_id, CommitteeMember.term_start, CommitteeMember.ended_on).where(
-                CommitteeMember.branch_id == branch_id
-            )
+            select(
+                CommitteeMember.member_id,
+                CommitteeMember.post,
+                CommitteeMember.term_start,
+                CommitteeMember.ended_on,
+            ).where(CommitteeMember.branch_id == branch_id)
         ).all()
         return cls(list(members), history, watch, {m.id: m.group_id for m in members}, list(seats))
+
+    def entries(self) -> dict[int | None, list]:
+        """``domain.meetings.RosterEntry`` snapshots, by current party group (built once)."""
+        if self._entries is None:
+            self._entries = {}
+            for m in self.members:
+                self._entries.setdefault(m.group_id, []).append(self._entry(m))
+        return self._entries
+
+    def _entry(self, m):
+        from branchdesk.domain.meetings import PostTerm, RosterEntry, Span
+        from branchdesk.domain.vocab import MemberStatus
+
+        active = MemberStatus.ACTIVE.value
+        starts = [d for d in (m.join_date, m.transferred_in_date) if d is not None]
+        start = max(starts) if starts else None
+        changes = self.history.get(m.id, ())
+        state = changes[0].from_status if changes else m.status
+        spans, since = [], start
+        for c in changes:
+            if state == active and c.to_status != active:
+                spans.append(Span(since, c.date))
+            elif state != active and c.to_status == active:
+                since = max(c.date, start) if start else c.date
+            state = c.to_status
+        if state == active:
+            spans.append(Span(since, None))
+        memberships = tuple(s for s in spans if s.start is None or s.end is None or s.start < s.end)
+        if not memberships:  # never active in the branch
+            memberships = (Span(dt.date.max, dt.date.max),)
+        watch = ()
+        if m.watch_until is not None:
+            begun = [d for d in self.watch.get(m.id, ()) if d <= m.watch_until]
+            watch = (Span(min(begun) if begun else None, m.watch_until + dt.timedelta(days=1)),)
+        return RosterEntry(
+            member_id=m.id, name=m.name, memberships=memberships, member_type=m.member_type or "full",
+            conversion_date=m.conversion_date, watch=watch, groups=((None, m.group_id),),
+            posts=tuple(PostTerm(p, s, e) for p, s, e in self.posts.get(m.id, ())),
+        )  # fmt: skip
 
     def expected(
         self, on: dt.date, audience: Audience, group_id: int | None = None
     ) -> tuple[Attendance, ...]:
-        from branchdesk.services.development import _in_branch_on, _type_on, _watched_on
+        """Who is expected on ``on`` (``domain.meetings.expected_attendance`` over the roster)."""
+        from branchdesk.domain.meetings import expected_attendance
 
-        committee = None
-        if audience is Audience.COMMITTEE:
-            committee = {
-                s.member_id
-                for s in self.seats
-                if s.term_start <= on and (s.ended_on is None or s.ended_on > on)
-            }
-        out = []
-        for m in self.by_group.get(group_id, ()) if audience is Audience.GROUP else self.members:
-            if committee is not None and m.id not in committee:
-                continue
-            if not _in_branch_on(m, self.history.get(m.id, ()), on):
-                continue
-            kind = _type_on(m, on)
-            watched = _watched_on(m, self.watch.get(m.id, []), on)
-            voter = kind is MemberType.FULL and not watched
-            out.append(Attendance(m.name, m.id, kind.value, AttendanceStatus.PRESENT, "", voter))
-        return tuple(out)
+        entries = self.entries()
+        if audience is Audience.GROUP:
+            roster = entries.get(group_id, [])
+        else:
+            roster = [e for group in entries.values() for e in group]
+            roster.sort(key=lambda e: self.order[e.member_id])
+        return tuple(
+            Attendance(x.name, x.member_id, x.member_type.value, AttendanceStatus.PRESENT, "", x.voter)
+            for x in expected_attendance(roster, on, audience.value, group_id)
+        )
 
 
 # ====================================================================== rules (MTG-*)
