@@ -321,16 +321,6 @@ class _Demo:
 
     def write(self, operation: str) -> int:
         connection = self.session.connection()
-        if connection.dialect.name == "sqlite":
-            # services.bulk.executemany binds with the generic types' processors, and the sqlite3 module
-            # has no adapter for datetime.time: give the times as SQLAlchemy's SQLite TIME stores them
-            from sqlalchemy import Time
-
-            as_text = Time().dialect_impl(connection.dialect).bind_processor(connection.dialect)
-            for row in self.meetings[1:]:  # the first row goes through SQLAlchemy (insert_returning_ids)
-                for key in ("start_time", "end_time"):
-                    if row[key] is not None:
-                        row[key] = as_text(row[key])
         ids = insert_returning_ids(connection, Meeting.__table__, self.meetings, what="会议记录")
         grouped: dict[Any, list[dict]] = {}
         for table, index, values in self.children:
