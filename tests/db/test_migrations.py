@@ -100,7 +100,9 @@ def test_migrated_schema_matches_the_models(empty_db):
     from alembic.migration import MigrationContext
 
     with empty_db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), full_metadata())
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), full_metadata()
+        )
     assert diff == []
 
 

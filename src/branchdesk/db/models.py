@@ -231,7 +231,6 @@ class AuditEntry(Base):
     changes: Mapped[dict] = mapped_column(JSONText)
 
 
-
 def full_metadata() -> MetaData:
     """The metadata of every table, the development dossiers' included.
 

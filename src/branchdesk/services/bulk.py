@@ -49,7 +49,9 @@ def executemany(connection, table, rows: list[dict[str, Any]]) -> None:
     keys = [c.key for c in columns]
     compiled = table.insert().compile(dialect=dialect, column_keys=keys)
     order = list(compiled.positiontup)
-    plan = [(key, defaults[key], table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in order]
+    plan = [
+        (key, defaults[key], table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in order
+    ]
     params = []
     for row in rows:
         values = []
