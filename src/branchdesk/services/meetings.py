@@ -15,9 +15,10 @@ Every mutation is one ``db.write(...)`` unit of work (audited). Results are snap
 * :meth:`MeetingService.check` judges the records with the MTG-* rules; :meth:`calendar` and
   :meth:`statistics` give the year grid and the figures of a year-end report.
 
-NOTE: the pure domain (``domain.meetings`` / ``domain.rules.mtg_rules``) was not committed when this
-module was written; the meeting types, attendance statuses and the MTG checks used here are defined
-below (:class:`MeetingType`, :class:`AttendanceStatus`, :func:`audit_meetings`).
+The vocabulary (meeting types, audiences, attendance statuses) is ``domain.meetings``'s.
+NOTE: the snapshots below (:class:`MeetingRecord` …) and the simplified :func:`audit_meetings` used by
+:meth:`calendar` still duplicate ``domain.meetings`` / ``domain.rules.mtg_rules``: written in parallel,
+to be replaced by the domain's (``check`` already converts with :func:`to_domain`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,15 @@ from branchdesk.db.models_meetings import (
     RemediationItem,
     TalkPair,
 )
+from branchdesk.domain.meetings import (
+    AttendanceStatus,
+    Audience,
+    MeetingStatus,
+    MeetingType,
+    default_audience,
+)
 from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.domain.rules.mtg_rules import FREQUENCY
 from branchdesk.domain.vocab import AwardKind, MemberType
 from branchdesk.domain.votes import Vote, tally
 from branchdesk.services.branch import current_branch_id
@@ -73,75 +81,7 @@ __all__ = [
 ]
 
 
-# ====================================================================== vocabulary (see NOTE above)
-class MeetingType(StrEnum):
-    GENERAL = "general"
-    COMMITTEE = "committee"
-    GROUP = "group"
-    LECTURE = "lecture"
-    PARTY_DAY = "party_day"
-    ORG_LIFE = "org_life"
-    APPRAISAL = "appraisal"
-    TALKS = "talks"
-    CUSTOM = "custom"
-
-    @property
-    def label(self) -> str:
-        return _TYPE_LABELS[self]
-
-
-_TYPE_LABELS = {
-    MeetingType.GENERAL: "支部党员大会",
-    MeetingType.COMMITTEE: "支部委员会",
-    MeetingType.GROUP: "党小组会",
-    MeetingType.LECTURE: "党课",
-    MeetingType.PARTY_DAY: "主题党日",
-    MeetingType.ORG_LIFE: "组织生活会",
-    MeetingType.APPRAISAL: "民主评议党员",
-    MeetingType.TALKS: "谈心谈话",
-    MeetingType.CUSTOM: "其他会议",
-}
-
-#: How often a type must be held: "M" monthly, "Q" quarterly, "Y" yearly; its rule code.
-FREQUENCY: dict[MeetingType, tuple[str, str]] = {
-    MeetingType.GENERAL: ("Q", "MTG-GENERAL-Q"),
-    MeetingType.COMMITTEE: ("M", "MTG-COMMITTEE-M"),
-    MeetingType.GROUP: ("M", "MTG-GROUP-M"),
-    MeetingType.LECTURE: ("Q", "MTG-LECTURE-Q"),
-    MeetingType.PARTY_DAY: ("M", "MTG-PARTYDAY-M"),
-    MeetingType.ORG_LIFE: ("Y", "MTG-ORGLIFE-Y"),
-    MeetingType.APPRAISAL: ("Y", "MTG-APPRAISAL-Y"),
-    MeetingType.TALKS: ("Y", "MTG-TALKS-Y"),
-}
-
-
-class Audience(StrEnum):
-    BRANCH = "branch"
-    COMMITTEE = "committee"
-    GROUP = "group"
-
-
-DEFAULT_AUDIENCE = {
-    MeetingType.COMMITTEE: Audience.COMMITTEE,
-    MeetingType.GROUP: Audience.GROUP,
-}
-
-
-class AttendanceStatus(StrEnum):
-    PRESENT = "present"
-    ABSENT = "absent"
-    LEAVE = "leave"
-
-    @property
-    def label(self) -> str:
-        return {"present": "出席", "absent": "缺席", "leave": "请假"}[self.value]
-
-
-class MeetingStatus(StrEnum):
-    PLANNED = "planned"
-    DRAFT = "draft"
-    SEALED = "sealed"
-
+# ====================================================================== vocabulary: domain.meetings
 
 #: Vote kinds recorded on a dossier as well (dossier field of the vote, step, date field).
 _DOSSIER_VOTES = {
@@ -427,7 +367,7 @@ class MeetingService:
         """A new record of ``type`` on ``date`` with the expected attendance (everyone marked present
         until attendance is taken) and the type's standard agenda."""
         type = MeetingType(type)
-        audience = Audience(audience or DEFAULT_AUDIENCE.get(type, Audience.BRANCH))
+        audience = Audience(audience or default_audience(type))
         if audience is Audience.GROUP and group_id is None:
             raise ValidationError([FieldIssue("group_id", "党小组会须选择党小组")])
         group_name = ""
