@@ -934,9 +934,11 @@ def check_archive(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
         [] if required <= d.checklist else [i for i in DossierItem if i in required and i not in d.checklist]
     )
     days = s.archive_within_days
+    due = ca.date + dt.timedelta(days=days)
+    now = now_for(d, ctx)
     # The materials are gathered when the dossier is archived: an incomplete checklist is a finding once
     # it is archived or its archiving deadline has passed, not on the day the conversion is approved.
-    gathering = bool(days) and d.archive_date is None and now_for(d, ctx) <= ca.date + dt.timedelta(days=days)
+    gathering = bool(days) and d.archive_date is None and now <= due
     if missing and not gathering:
         yield _v(
             Step.ARCHIVE,
@@ -947,7 +949,6 @@ def check_archive(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
         )
     if not days:
         return
-    due = ca.date + dt.timedelta(days=days)
     if d.archive_date is not None:
         if d.archive_date > due:
             yield _v(
@@ -959,7 +960,6 @@ def check_archive(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
                 archive_due=due,
             )
         return
-    now = now_for(d, ctx)
     if now > due:
         yield _v(
             Step.ARCHIVE,
