@@ -378,3 +378,26 @@ def development_ledger(
         orientation="landscape",
         signatures=["填表人", "支部书记", "审核人"],
     )
+
+
+def development_report(db, period, today: dt.date) -> list[Ledger]:
+    """Registry builder: every dossier in progress at some time in `period` (not begun after it, not
+    finished before it), by application date, in the printed (compact) layout."""
+    from branchdesk.services.branch import BranchService
+    from branchdesk.services.development import DevelopmentService
+
+    far = dt.date.max
+
+    def in_period(d) -> bool:
+        if d.application_date is not None and d.application_date > period.end:
+            return False  # begun after the period
+        ended = d.outcome_date or d.full_member_date
+        return ended is None or ended >= period.start  # not finished before the period
+
+    dossiers = [d for d in DevelopmentService(db).all() if in_period(d)]
+    dossiers.sort(key=lambda d: (d.application_date or far, d.id))
+    return [
+        development_ledger(
+            dossiers, BranchService(db).profile().name, today, period=period.label, compact=True
+        )
+    ]

@@ -58,3 +58,108 @@ class Ledger:
 
 
 MASK_PROFILES = {"full": "完整（供上级党组织检查）", "public": "脱敏（用于公示或外送）"}
+
+
+# ============================================================================ documents (forms)
+# A ledger is a table. Some papers are forms instead: a person's 发展党员纪实表, one meeting's minutes.
+# A `Document` is a sequence of blocks; the same writers render it (PDF: flowing blocks on pages;
+# xlsx: one sheet, label/value rows and small tables).
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading inside a document ("一、基本情况")."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label/value pairs laid out as a form grid, ``per_line`` pairs on each line.
+
+    Values are plain Python values (str, int, date, Decimal …); a field whose label names an ID number
+    or a phone is masked by `Document.masked` when its kind says so (``kinds`` maps label -> kind).
+    """
+
+    items: list[tuple[str, Any]]
+    per_line: int = 2
+    kinds: dict[str, ColumnKind] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table inside a document (talks, votes, attendance …)."""
+
+    columns: list[Column]
+    rows: list[list[Any]]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text (a summary, a discussion); line breaks in ``text`` are kept."""
+
+    text: str
+    label: str = ""  # shown in bold before the text, e.g. "讨论情况："
+
+
+Block = Heading | Fields | Table | Paragraph
+
+
+@dataclass
+class Document:
+    """A form-like record: title, who/when lines, then blocks in order, then signature lines.
+
+    ``subject`` names what the document is about (a person, a meeting) for tables of contents and PDF
+    bookmarks, e.g. "张三" or "2026-03-15 支部党员大会".
+    """
+
+    key: str
+    title: str
+    branch_name: str
+    period: str
+    blocks: list[Block]
+    subject: str = ""
+    printed_on: dt.date = field(default_factory=dt.date.today)
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    signatures: list[str] = field(default_factory=lambda: ["书记", "记录人"])
+    mask_profile: str = "full"
+
+    def masked(self, profile: str) -> Document:
+        """A copy for `profile` (see `Ledger.masked`): ID numbers and phones masked in every block."""
+        if profile == "full":
+            return self
+        if profile != "public":
+            raise ValueError(f"未知的脱敏方式：{profile}")
+        blocks: list[Block] = []
+        for block in self.blocks:
+            if isinstance(block, Table):
+                inner = Ledger("", "", "", "", block.columns, block.rows).masked(profile)
+                blocks.append(replace(block, rows=inner.rows))
+            elif isinstance(block, Fields):
+                items = [
+                    (label, _mask_value(block.kinds.get(label, "text"), value))
+                    for label, value in block.items
+                ]
+                blocks.append(replace(block, items=items))
+            else:
+                blocks.append(block)
+        return replace(self, blocks=blocks, mask_profile=profile)
+
+
+def _mask_value(kind: str, value: Any) -> Any:
+    if not value:
+        return value
+    if kind == "id_number":
+        from branchdesk.domain.citizen_id import mask_citizen_id
+
+        return mask_citizen_id(value)
+    if kind == "phone":
+        from branchdesk.domain.phone import mask_phone
+
+        return mask_phone(value)
+    return value
+
+
+#: What a registered ledger builder returns and what the writers accept.
+Report = Ledger | Document

@@ -83,3 +83,8 @@ def roster_ledger(db: Database, *, query=None, today: dt.date | None = None) -> 
         orientation="landscape",
         signatures=["填表人", "支部书记"],
     )
+
+
+def roster_report(db: Database, period, today: dt.date) -> list[Ledger]:
+    """Registry builder: the roster as it stands (members on the roster now; `period` is not used)."""
+    return [roster_ledger(db, today=today)]

@@ -1,0 +1,94 @@
+"""The ledgers branchdesk can print, in the order an inspection pack holds them.
+
+Each entry names a builder ``build(db, period, today) -> list[Report]`` by "module:function" so that
+nothing heavy is imported until a ledger is built. The CLI (`branchdesk export --list`, `export KEY`),
+the 台账打印 page and the inspection pack all read this one list: adding a ledger is writing its builder
+and adding one `LedgerSpec` here.
+
+A builder returns a list because some papers are one document per person or per meeting (发展党员纪实表,
+the minute book); a table ledger returns a list of one `Ledger`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from branchdesk.db.engine import Database
+    from branchdesk.reports.ledger import Report
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates a ledger covers, both ends included, with its label for the page ("2026年度")."""
+
+    start: dt.date
+    end: dt.date
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"期间的结束日期 {self.end} 早于开始日期 {self.start}")
+        if not self.label:
+            from branchdesk.domain.dates import format_date
+
+            object.__setattr__(self, "label", f"{format_date(self.start)}至{format_date(self.end)}")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年度")
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+Builder = Callable[["Database", Period, dt.date], "list[Report]"]
+
+
+@dataclass(frozen=True)
+class LedgerSpec:
+    key: str  # the CLI's name: `branchdesk export KEY`
+    title: str  # as printed
+    group: str  # 名册 / 发展党员 / 会议 / 检查: how the 台账打印 page groups them
+    builder: str  # "module:function"
+    uses_period: bool = True  # False: a state "as of" the end of the period (the roster)
+    in_pack: bool = True  # part of the inspection pack
+
+    def load(self) -> Builder:
+        module, _, name = self.builder.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+SPECS: list[LedgerSpec] = [
+    LedgerSpec("roster", "党员花名册", "名册", "branchdesk.reports.roster:roster_report", uses_period=False),
+    LedgerSpec(
+        "development", "发展党员工作台账", "发展党员", "branchdesk.reports.development:development_report"
+    ),
+    LedgerSpec("meetings", "“三会一课”记录台账", "会议", "branchdesk.reports.meetings:meetings_report"),
+]
+
+
+def ledger_specs() -> list[LedgerSpec]:
+    """Every ledger, in pack order."""
+    return list(SPECS)
+
+
+def spec(key: str) -> LedgerSpec:
+    for s in SPECS:
+        if s.key == key:
+            return s
+    names = "、".join(s.key for s in SPECS)
+    raise KeyError(f"没有名为 {key} 的台账（可用：{names}）")
+
+
+def build(
+    db: Database, key: str, period: Period, *, mask: str = "full", today: dt.date | None = None
+) -> list[Report]:
+    """The papers of ledger `key` for `period`, masked for `mask` ("full" or "public")."""
+    today = today or dt.date.today()
+    reports = spec(key).load()(db, period, today)
+    return [r.masked(mask) for r in reports]
