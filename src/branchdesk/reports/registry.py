@@ -66,7 +66,38 @@ class LedgerSpec:
 SPECS: list[LedgerSpec] = [
     LedgerSpec("roster", "党员花名册", "名册", "branchdesk.reports.roster:roster_report", uses_period=False),
     LedgerSpec(
+        "applicants",
+        "入党申请人名册",
+        "名册",
+        "branchdesk.reports.registers:applicants_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "activists",
+        "入党积极分子名册",
+        "名册",
+        "branchdesk.reports.registers:activists_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "candidates",
+        "发展对象名册",
+        "名册",
+        "branchdesk.reports.registers:candidates_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "probationary",
+        "预备党员名册",
+        "名册",
+        "branchdesk.reports.registers:probationary_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
         "development", "发展党员工作台账", "发展党员", "branchdesk.reports.development:development_report"
+    ),
+    LedgerSpec(
+        "dossier_record", "发展党员纪实表", "发展党员", "branchdesk.reports.dossier_record:dossier_records"
     ),
     LedgerSpec("meetings", "“三会一课”记录台账", "会议", "branchdesk.reports.meetings:meetings_report"),
 ]
