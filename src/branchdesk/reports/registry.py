@@ -101,6 +101,21 @@ SPECS: list[LedgerSpec] = [
     ),
     LedgerSpec("meetings", "“三会一课”记录台账", "会议", "branchdesk.reports.meetings:meetings_report"),
     LedgerSpec("compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report"),
+    LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report"),
+    LedgerSpec(
+        "mobile_members",
+        "流动党员登记表",
+        "名册",
+        "branchdesk.reports.member_status:mobile_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "lost_members",
+        "失联党员登记表",
+        "名册",
+        "branchdesk.reports.member_status:lost_register",
+        uses_period=False,
+    ),
 ]
 
 
