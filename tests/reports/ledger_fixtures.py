@@ -2,7 +2,9 @@
 
 30 members (seed 1) with "today" 23 November 2026: dossiers in every stage (two converted this year,
 one probation extended, one withdrawn), meetings from January 2025 on. The fixture adds what the
-demo lacks and the tests ask about: an applicant whose first talk came too late (DEV-TALK-1M).
+demo lacks and the tests ask about: an applicant whose first talk came too late (DEV-TALK-1M), a
+theme party day on 31 December 2025 and a party lecture on 1 January 2026 (the year boundary), and
+an amendment to the first general meeting of 2025 that took a vote.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ import pytest
 
 TODAY = dt.date(2026, 11, 23)
 LATE_TALK = "迟谈话"  # the applicant whose talk broke DEV-TALK-1M
+YEAR_END_THEME = "岁末主题党日"  # held on 31 Dec 2025
+NEW_YEAR_THEME = "新年第一课"  # a party lecture on 1 Jan 2026
+AMENDMENT_REASON = "表决结果记录有误"
+AMENDMENT_TEXT = "第2项议程的决定应为：同意接收，报上级党委审批。"
 
 
 @pytest.fixture(scope="session", name="demo")
@@ -41,5 +47,18 @@ def demo_fixture(tmp_path_factory):
                 ),
             )
         )
+        _meetings(db)
         yield db
         db.dispose()
+
+
+def _meetings(db) -> None:
+    from branchdesk.domain.meetings import MeetingStatus, MeetingType
+    from branchdesk.services.meetings import MeetingService
+
+    service = MeetingService(db)
+    held = {"status": MeetingStatus.DRAFT, "chair": "区馨芸", "recorder": "吴亮良", "place": "党员活动室"}
+    service.plan(MeetingType.PARTY_DAY, dt.date(2025, 12, 31), theme=YEAR_END_THEME, **held)
+    service.plan(MeetingType.LECTURE, dt.date(2026, 1, 1), theme=NEW_YEAR_THEME, lecturer="区馨芸", **held)
+    voted = next(m for m in service.all(year=2025) if m.votes and m.sealed)
+    service.amend(voted.id, AMENDMENT_REASON, AMENDMENT_TEXT, on=voted.date + dt.timedelta(days=5))

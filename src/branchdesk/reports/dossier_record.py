@@ -398,7 +398,13 @@ def dossier_records(db: Database, period: Period, today: dt.date) -> list[Docume
     """Registry builder: one 纪实表 per dossier in progress during the period, as of its end."""
     from branchdesk.domain.rules import audit_many
     from branchdesk.reports.development import dossier_in_period
-    from branchdesk.reports.registers import as_of_date, as_of_line, branch_name_of, dossiers_on
+    from branchdesk.reports.registers import (
+        as_of_date,
+        as_of_line,
+        branch_name_of,
+        dossiers_on,
+        nothing_document,
+    )
     from branchdesk.services.development import DevelopmentService
     from branchdesk.services.members import MemberService
 
@@ -410,6 +416,12 @@ def dossier_records(db: Database, period: Period, today: dt.date) -> list[Docume
     ctx = service.rule_context(on)
     settings = ctx.settings
     branch, line = branch_name_of(db), as_of_line(on)
+    if not people:
+        return [
+            nothing_document(
+                KEY, TITLE, "发展党员档案", branch_name=branch, period_label=line, printed_on=today
+            )
+        ]
     out = []
     for p in people:
         findings = audit_many([p.dossier], ctx)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from branchdesk.db.engine import Database
     from branchdesk.domain.development import Dossier, Standing
     from branchdesk.domain.members import MemberRecord
+    from branchdesk.reports.ledger import Document
     from branchdesk.reports.registry import Period
 
 SIGNATURES = ["填表人", "支部书记"]
@@ -216,6 +217,15 @@ def branch_name_of(db: Database) -> str:
     from branchdesk.services.branch import BranchService
 
     return BranchService(db).profile().name
+
+
+def nothing_document(key: str, title: str, what: str, *, branch_name: str, period_label: str,
+                     printed_on: dt.date) -> Document:  # fmt: skip
+    """The one page a per-person or per-meeting paper prints for a period without any: "本期没有…"."""
+    from branchdesk.reports.ledger import Document, Paragraph
+
+    return Document(key=key, title=title, branch_name=branch_name, period=period_label,
+                    blocks=[Paragraph(f"本期没有{what}。")], subject=title, printed_on=printed_on)  # fmt: skip
 
 
 def as_of_line(on: dt.date) -> str:

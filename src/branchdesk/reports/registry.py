@@ -100,6 +100,10 @@ SPECS: list[LedgerSpec] = [
         "dossier_record", "发展党员纪实表", "发展党员", "branchdesk.reports.dossier_record:dossier_records"
     ),
     LedgerSpec("meetings", "“三会一课”记录台账", "会议", "branchdesk.reports.meetings:meetings_report"),
+    LedgerSpec("minutes", "会议记录簿", "会议", "branchdesk.reports.meetings:minute_book"),
+    LedgerSpec("party_days", "主题党日活动记录", "会议", "branchdesk.reports.meetings:party_day_report"),
+    LedgerSpec("org_life", "组织生活会记录", "会议", "branchdesk.reports.meetings:org_life_report"),
+    LedgerSpec("appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report"),
     LedgerSpec("compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report"),
     LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report"),
     LedgerSpec(

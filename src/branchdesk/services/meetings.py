@@ -89,7 +89,6 @@ __all__ = [
     "MeetingType",
     "NotFoundError",
     "VoteKind",
-    "meetings_ledger",
 ]
 
 
@@ -979,42 +978,4 @@ def _load(session: Session, row: MeetingRow) -> Meeting:
                          for x in rows(MeetingAmendment, MeetingAmendment.at)),
         attachments=tuple(Attachment(*a) for a in attachments),
         sealed_at=row.sealed_at, sealed_by=row.sealed_by,
-    )  # fmt: skip
-
-
-# ====================================================================== the ledger (plain layout)
-def meetings_ledger(db: Database, year: int):
-    """三会一课会议记录台账 of ``year``: one row per meeting (plain layout until the ledger look lands)."""
-    from branchdesk.reports.ledger import Column, Ledger
-    from branchdesk.services.branch import BranchService
-
-    records = [r for r in MeetingService(db).all(year=year) if not r.planned]
-    columns = [
-        Column("date", "日期", "date", 12),
-        Column("type", "会议类型", "text", 14),
-        Column("theme", "主题", "text", 28, wrap=True),
-        Column("place", "地点", "text", 20, wrap=True),
-        Column("chair", "主持人", "text", 8),
-        Column("recorder", "记录人", "text", 8),
-        Column("lecturer", "授课人", "text", 8),
-        Column("expected", "应到", "int", 6),
-        Column("present", "实到", "int", 6),
-        Column("absent", "缺席及原因", "text", 28, wrap=True),
-        Column("votes", "表决事项", "text", 30, wrap=True),
-        Column("status", "状态", "text", 8),
-    ]
-    rows = []
-    for r in records:
-        absent = "；".join(f"{a.name}（{a.status.label}：{a.reason}）" for a in r.attendance if not a.present)
-        votes = "；".join(
-            f"{a.title}：应到{a.vote.expected}，实到{a.vote.present}，赞成{a.vote.yes}，反对{a.vote.no}，弃权{a.vote.abstain}"
-            f"（{'通过' if a.passed else '未通过'}）"
-            for a in r.agenda
-            if a.vote is not None
-        )
-        rows.append([r.date, r.title, r.theme, r.place, r.chair, r.recorder, r.lecturer, r.expected, r.present,
-                     absent, votes, "已定稿" if r.sealed else "草稿"])  # fmt: skip
-    return Ledger(
-        key="meetings", title="三会一课会议记录台账", branch_name=BranchService(db).profile().name,
-        period=f"{year}年", columns=columns, rows=rows, notes=[f"共 {len(rows)} 次会议"],
     )  # fmt: skip
