@@ -270,7 +270,7 @@ def test_cli_check_reports_a_missing_meeting_and_export_reads_back(
     ws = load_workbook(path).active
     texts = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
     header = next(r for r in texts if "会议类型" in r)
-    body = [r for r in texts if r and isinstance(r[0], dt.datetime)]  # one dated row per meeting
+    body = [r for r in texts if len(r) > 1 and isinstance(r[1], dt.datetime)]  # 序号, date: one row per meeting
     assert len(body) == len([r for r in meetings.list(year=2025) if r.status != "planned"])
     assert "表决事项" in header
 

@@ -131,7 +131,7 @@ MEETING_COLUMNS = [
     Column("expected", "应到", "int", 5),
     Column("present", "实到", "int", 5),
     Column("absent", "缺席人员及原因", "text", 20, wrap=True),
-    Column("votes", "表决事项及结果", "text", 24, wrap=True),
+    Column("votes", "表决事项", "text", 24, wrap=True),
 ]
 
 
