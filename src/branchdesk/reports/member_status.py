@@ -134,7 +134,10 @@ def lost_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
             columns=list(LOST_COLUMNS),
             rows=rows,
             printed_on=today,
-            notes=[f"共 {len(rows)} 人，其中失联满{LOST_REVIEW_MONTHS}个月的 {review} 人。"],
+            notes=[
+                f"共 {len(rows)} 人"
+                + (f"，其中失联满{LOST_REVIEW_MONTHS}个月的 {review} 人。" if rows else "。")
+            ],
             orientation="landscape",
             signatures=["填表人", "支部书记"],
         )
