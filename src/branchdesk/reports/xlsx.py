@@ -29,6 +29,7 @@ HEADER_FILL = "D9D9D9"
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "0.00"
 MAX_WIDTH = 45  # widest column, in Excel character units
+PAGE_UNITS = {"landscape": 150.0, "portrait": 103.0}  # A4's printable width at 100 %, in width units
 WRAP_WIDTH = 30  # a wrapping column widens up to this before its text wraps
 LINE_HEIGHT = 13.5  # points per line of body text
 CJK_FACTOR = 0.95  # a 10-pt CJK character is about 1.9 Excel width units, not 2
@@ -109,6 +110,19 @@ def column_widths(ledger: Ledger, *, sample: int = 5000) -> list[float]:
         header = display_width(column.title)
         width = max(width, math.ceil(header / 2) + 2, 4)
         widths.append(width)
+    # Wider than the page: the wrapping columns give way (down to their own width) before the page
+    # is scaled down to fit, so that the print stays legible; their rows grow instead.
+    total = sum(widths)
+    budget = PAGE_UNITS.get(ledger.orientation, PAGE_UNITS["landscape"])
+    if total > budget:
+        floors = [
+            max(float(c.width), math.ceil(display_width(c.title) / 2) + 2) if c.wrap else w
+            for c, w in zip(ledger.columns, widths, strict=True)
+        ]
+        room = total - sum(floors)
+        if room > 0:
+            ratio = min(1.0, (total - budget) / room)
+            widths = [w - (w - f) * ratio for w, f in zip(widths, floors, strict=True)]
     return widths
 
 
