@@ -271,9 +271,11 @@ class _Flow:
 
         self._add_page()
         report = self.report
-        self.y -= TITLE_SIZE
-        self.text(self.left + self.width / 2, self.y, self.clean(report.title), TITLE_SIZE, bold=True,
-                  align="center")  # fmt: skip
+        for number, (line, width) in enumerate(wrap(self.clean(report.title), self.width, TITLE_SIZE)):
+            self.y -= TITLE_SIZE + (6 if number else 0)
+            self.text(
+                self.left + self.width / 2, self.y, line, TITLE_SIZE, bold=True, align="center", width=width
+            )
         self.y -= 10 + INFO_SIZE
         branch = f"单位：{report.branch_name}" if report.branch_name else ""
         printed = format_date(report.printed_on)
@@ -282,9 +284,15 @@ class _Flow:
         )
         if isinstance(report, Document) and report.subject:
             branch = "　　".join(t for t in (branch, report.subject) if t)
+        branch, right = self.clean(branch), self.clean(right)
+        if text_width(branch, INFO_SIZE) + text_width(right, INFO_SIZE) + 2 * INFO_SIZE > self.width:
+            for line, width in wrap(branch, self.width, INFO_SIZE):  # no room for both on one line
+                self.text(self.left, self.y, line, INFO_SIZE, width=width)
+                self.y -= INFO_SIZE + 5
+            branch = ""
         if branch:
-            self.text(self.left, self.y, self.clean(branch), INFO_SIZE)
-        self.text(self.right, self.y, self.clean(right), INFO_SIZE, align="right")
+            self.text(self.left, self.y, branch, INFO_SIZE)
+        self.text(self.right, self.y, right, INFO_SIZE, align="right")
         self.y -= 8
 
     def new_page(self) -> None:
@@ -740,13 +748,15 @@ class _Writer:
         self.signatures(flow, document.signatures, DOC_SIZE)
 
     def heading(self, flow: _Flow, block: Heading) -> None:
-        height = HEADING_SIZE * 1.5
+        lines = wrap(flow.clean(block.text), flow.width, HEADING_SIZE)
+        height = HEADING_SIZE * 1.5 * len(lines)
         flow.ensure(height + 8 + DOC_SIZE * 3)  # never a heading alone at the bottom of a page
         if flow.y < flow.top - 30:
             flow.y -= 6
-        flow.y -= height
-        flow.text(flow.left, flow.y + (1 - ASCENT) * HEADING_SIZE + 3, flow.clean(block.text), HEADING_SIZE,
-                  bold=True)  # fmt: skip
+        for line, width in lines:
+            flow.y -= HEADING_SIZE * 1.5
+            flow.text(flow.left, flow.y + (1 - ASCENT) * HEADING_SIZE + 3, line, HEADING_SIZE, bold=True,
+                      width=width)  # fmt: skip
         flow.y -= 3
 
     def fields(self, flow: _Flow, block: Fields) -> None:
@@ -818,15 +828,18 @@ class _Writer:
     def signatures(self, flow: _Flow, labels: Sequence[str], size: float) -> None:
         if not labels:
             return
-        flow.ensure(size * 5)
-        flow.y -= size * 3
-        slot = flow.width / len(labels)
-        for i, label in enumerate(labels):
-            x = flow.left + i * slot
-            text = flow.clean(f"{label}（签字）：")
-            w = flow.text(x, flow.y, text, size)
-            end = min(x + w + SIGNATURE_LINE, x + slot - 12)
-            flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))
+        per_line = 3 if flow.width < 600 else 4
+        rows = [labels[i : i + per_line] for i in range(0, len(labels), per_line)]
+        flow.ensure(size * (2 + 3 * len(rows)))  # the signature lines stay together
+        slot = flow.width / min(len(labels), per_line)
+        for row in rows:
+            flow.y -= size * 3
+            for i, label in enumerate(row):
+                x = flow.left + i * slot
+                text = flow.clean(f"{label}（签字）：")
+                w = flow.text(x, flow.y, text, size)
+                end = max(min(x + w + SIGNATURE_LINE, x + slot - 12), x + w + 24)
+                flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))
         flow.y -= size
 
 
