@@ -280,7 +280,9 @@ def test_an_empty_ledger_still_prints_its_header_and_says_so(tmp_path):
 
 
 def test_long_titles_headings_and_many_signatures_stay_on_the_page(tmp_path):
-    title = "关于" + "示范大学信息学院计算机系师生联合党支部" * 3 + "二〇二六年度发展党员工作情况的专项检查记录"
+    title = (
+        "关于" + "示范大学信息学院计算机系师生联合党支部" * 3 + "二〇二六年度发展党员工作情况的专项检查记录"
+    )
     document = Document("check", title, BRANCH * 2, "2026年1月1日至2026年12月31日",
                         [Heading("一、" + "检查情况说明" * 12), Paragraph("内容")], subject="专项检查",
                         printed_on=PRINTED, signatures=["书记", "组织委员", "宣传委员", "纪检委员", "记录人"])  # fmt: skip
