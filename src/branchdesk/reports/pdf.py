@@ -773,28 +773,16 @@ class _Writer:
         value_width = pair - label_width
         grid = _Grid(flow, [label_width, value_width] * per_line, ["center", "left"] * per_line, size)
         grid.start()
-        line: list[tuple[str, str]] = []
 
-        def flush(items_on_line: list[tuple[str, str]]) -> None:
-            if not items_on_line:
-                return
-            xs = [*grid.xs[: 2 * len(items_on_line)], grid.xs[-1]]
-            texts = [t for item in items_on_line for t in item]
-            fills = [LABEL_GRAY, None] * len(items_on_line)
-            grid.row(texts, xs=xs, aligns=["center", "left"] * len(items_on_line), fills=fills)
+        def too_long(value: str) -> bool:
+            return "\n" in value or text_width(value, size) > value_width - 2 * PAD_X
 
-        for label, value in items:
-            wide = "\n" in value or text_width(value, size) > value_width - 2 * PAD_X
-            if wide and per_line > 1:
-                flush(line)
-                line = []
-                flush([(label, value)])
-                continue
-            line.append((label, value))
-            if len(line) == per_line:
-                flush(line)
-                line = []
-        flush(line)
+        for line in block.lines(items, too_long, per_line):
+            xs = [*grid.xs[: 2 * len(line)], grid.xs[-1]]
+            texts = [t for item in line for t in item]
+            grid.row(
+                texts, xs=xs, aligns=["center", "left"] * len(line), fills=[LABEL_GRAY, None] * len(line)
+            )
         grid.finish()
         flow.y -= 8
 

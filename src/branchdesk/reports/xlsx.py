@@ -187,10 +187,31 @@ def _escape_hf(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _write_sheet(ws, ledger: Ledger, check: Callable[[], None] = lambda: None) -> _Body:
-    from openpyxl.utils import get_column_letter
+def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
+    """A4 in the report's orientation, fitted to the page width, centred; the footer names the branch
+    and the report, and prints "第 x 页 共 y 页" and the printing date."""
     from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.properties import PageSetupProperties
+
+    from branchdesk.domain.dates import format_date
+
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = report.orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=left_margin, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    ws.oddFooter.left.text = _escape_hf(f"{report.branch_name}　{report.title}")
+    ws.oddFooter.left.size = 9
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(report.printed_on)}")
+    ws.oddFooter.right.size = 9
+
+
+def _write_sheet(ws, ledger: Ledger, check: Callable[[], None] = lambda: None) -> _Body:
+    from openpyxl.utils import get_column_letter
 
     from branchdesk.domain.dates import format_date
 
@@ -202,21 +223,8 @@ def _write_sheet(ws, ledger: Ledger, check: Callable[[], None] = lambda: None) -
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = round(width, 1)
 
-    # page setup
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.orientation = ledger.orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    page_setup(ws, ledger)
     ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
-    ws.oddFooter.left.text = _escape_hf(f"{ledger.branch_name}　{ledger.title}")
-    ws.oddFooter.left.size = 9
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.size = 9
-    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(ledger.printed_on)}")
-    ws.oddFooter.right.size = 9
     ws.freeze_panes = f"A{_HEADER_ROW + 1}"
 
     # title and the information line
