@@ -655,9 +655,9 @@ class _Writer:
         if self.covered.issuperset(text):
             return text
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-        from branchdesk.reports.fonts import missing_glyphs
+        from branchdesk.reports.fonts import fallback_for, missing_glyphs
 
-        missing = missing_glyphs(text)
+        missing = {ch for ch in missing_glyphs(text) if fallback_for(ch) is None}  # (see fonts)
         if missing:
             self.missing.setdefault(report_label(report), set()).update(missing)
             self._missing_reports.setdefault(id(report), set()).update(missing)
@@ -951,7 +951,10 @@ class _Painter:
         self.canvas = canvas
         self.font = getFont(font_name)
         self.doc = canvas._doc
-        self.names: dict[int, str] = {}
+        from branchdesk.reports.fonts import covered
+
+        self.covered = covered()
+        self.names: dict[tuple[str, int], str] = {}
         self.cache: dict[str, list[tuple[str, str]]] = {}
 
     def chunks(self, text: str) -> list[tuple[str, str]]:
@@ -959,13 +962,31 @@ class _Painter:
         found = self.cache.get(text)
         if found is None:
             found = []
-            for subset, chunk in self.font.splitString(text, self.doc):
-                name = self.names.get(subset)
-                if name is None:
-                    name = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
-                found.append((name, chunk.decode("latin-1").translate(_ESCAPES)))
+            for font, run in self._runs(text):
+                for subset, chunk in font.splitString(run, self.doc):
+                    key = (font.fontName, subset)
+                    name = self.names.get(key)
+                    if name is None:
+                        name = self.names[key] = font.getSubsetInternalName(subset, self.doc)
+                    found.append((name, chunk.decode("latin-1").translate(_ESCAPES)))
             self.cache[text] = found
         return found
+
+    def _runs(self, text: str):
+        """The text in runs of one font: the bundled font, or a system font for a rare character."""
+        if self.covered.issuperset(text):
+            return [(self.font, text)]
+        from branchdesk.reports.fonts import fallback_font, fallback_for
+
+        runs: list[tuple[Any, str]] = []
+        for ch in text:
+            name = None if ch in self.covered else fallback_for(ch)
+            font = self.font if name is None else fallback_font(name)
+            if runs and runs[-1][0] is font:
+                runs[-1] = (font, runs[-1][1] + ch)
+            else:
+                runs.append((font, ch))
+        return runs
 
     def page(self, page: _Page) -> None:
         out: list[str] = ["q"]
