@@ -1,6 +1,7 @@
-"""Write any ledger (台账) to an .xlsx workbook ready to print.
+"""Write any ledger (台账) or document to an .xlsx workbook ready to print.
 
-One sheet per ledger: a merged title row, a line with the branch, the period and the printing date,
+Documents (纪实表, minutes) are laid out as forms by `reports.xlsx_documents`; documents of one kind
+that follow each other share a sheet, each starting on a new printed page. One sheet per ledger: a merged title row, a line with the branch, the period and the printing date,
 a styled header row repeated on every printed page, the data with thin borders, then totals, notes
 and signature lines. Dates are real Excel dates, amounts are numbers in yuan, ID numbers and phone
 numbers are text. Page setup: A4, the ledger's orientation, fitted to the page width, centred, page
