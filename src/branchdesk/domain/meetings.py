@@ -62,6 +62,7 @@ __all__ = [
     "expected_attendance",
     "grade_counts",
     "parse_type",
+    "recurring_dates",
     "seal",
     "standard_agenda",
     "type_label",
@@ -204,6 +205,38 @@ class CustomType:
     name: str
     audience: Audience = Audience.BRANCH
     sort_order: int = 0
+
+
+def recurring_dates(
+    day: int, start: date, until: date, *, every_months: int = 1, working_day: bool = True
+) -> list[date]:
+    """The dates of a meeting held on a fixed ``day`` of the month (31 = the last day of shorter
+    months) every ``every_months`` months, from ``start``'s month, on or after ``start`` and up to
+    ``until``. ``working_day``: a date on a weekend or holiday moves to the next working day, or to
+    the previous one when the next is in another month."""
+    from branchdesk.domain.dates import add_months, is_working_day
+
+    if not 1 <= day <= 31:
+        raise ValueError("day of month must be 1..31")
+    if every_months < 1:
+        raise ValueError("every_months must be at least 1")
+    out: list[date] = []
+    month = start.replace(day=1)
+    while month <= until:
+        last = (add_months(month, 1) - dt.timedelta(days=1)).day
+        on = month.replace(day=min(day, last))
+        if working_day and not is_working_day(on):
+            later = on
+            while not is_working_day(later) and later.month == on.month:
+                later += dt.timedelta(days=1)
+            earlier = on
+            while not is_working_day(earlier) and earlier.month == on.month:
+                earlier -= dt.timedelta(days=1)
+            on = later if later.month == on.month else earlier
+        if start <= on <= until:
+            out.append(on)
+        month = add_months(month, every_months)
+    return out
 
 
 # ====================================================================== roster history

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from branchdesk.db.engine import Database
@@ -275,6 +275,157 @@ class MeetingService:
             group_name=group_name, status=MeetingStatus(status),
             agenda=tuple(Agenda(t) for t in standard_agenda(kind)),
         )  # fmt: skip
+
+    def plan_recurring(
+        self,
+        type: MeetingType | str,
+        day: int,
+        *,
+        start: dt.date,
+        until: dt.date | None = None,
+        every_months: int = 1,
+        working_day: bool = True,
+        group_id: int | None = None,
+        custom_type_name: str = "",
+        **values: Any,
+    ) -> list[Meeting]:
+        """Plan a meeting held on a fixed ``day`` of the month (e.g. the 主题党日 on the 15th) from
+        ``start`` to ``until`` (default: the end of ``start``'s year), every ``every_months`` months
+        (``domain.meetings.recurring_dates``: weekends and holidays move to a working day). A month
+        that already has a meeting of the type (of that group; planned or held) is skipped. Each new
+        record has the expected attendance of its day and the standard agenda; all of them are
+        written in one unit of work. Returns the new records by date (empty: nothing to plan)."""
+        until = until or dt.date(start.year, 12, 31)
+        if until < start:
+            raise ValidationError([FieldIssue("until", "结束日期不能早于开始日期")])
+        if not 1 <= day <= 31:
+            raise ValidationError([FieldIssue("day", "每月的日期须在1日至31日之间")])
+        if not 1 <= every_months <= 12:
+            raise ValidationError([FieldIssue("every_months", "间隔月数须在1至12之间")])
+        dates = dm.recurring_dates(day, start, until, every_months=every_months, working_day=working_day)
+        with self.db.write("按月批量安排会议") as session:
+            branch_id = current_branch_id(session)
+            drafts = [
+                self._draft(
+                    session, branch_id, type, on, group_id, None, MeetingStatus.PLANNED, custom_type_name
+                )
+                for on in dates
+            ]
+            if not drafts:
+                return []
+            sample = drafts[0]
+            taken = set()
+            for on, group, custom in session.execute(
+                select(MeetingRow.date, MeetingRow.group_id, MeetingRow.custom_type_name).where(
+                    MeetingRow.branch_id == branch_id,
+                    MeetingRow.type == sample.type.value,
+                    MeetingRow.date >= start.replace(day=1),
+                    MeetingRow.date <= until,
+                )
+            ):
+                if group == sample.group_id and (
+                    sample.type != MeetingType.CUSTOM or custom == sample.custom_type_name
+                ):
+                    taken.add((on.year, on.month))
+            roster = Roster.read(session, branch_id)
+            ids = []
+            for draft in drafts:
+                if (draft.date.year, draft.date.month) in taken:
+                    continue
+                draft = _with_attendance(draft, roster)
+                ids.append(self._store(session, _normalised(replace(draft, **values) if values else draft)))
+        return [self.get(i) for i in ids]
+
+    # ------------------------------------------------------------------ custom types
+    def custom_types(self) -> list[dm.CustomType]:
+        """The meeting types the branch added (党政联席会议, 专题议党会议 …), in their order."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(MeetingTypeRow)
+                .where(MeetingTypeRow.branch_id == current_branch_id(session))
+                .order_by(MeetingTypeRow.sort_order, MeetingTypeRow.id)
+            )
+            return [_custom_type(r) for r in rows]
+
+    def add_custom_type(self, name: str, audience: Audience = Audience.BRANCH) -> dm.CustomType:
+        """Add a meeting type of the branch; its records are CUSTOM meetings with this name."""
+        name = self._custom_name(name)
+        with self.db.write(f"新增会议类型：{name}") as session:
+            branch_id = current_branch_id(session)
+            self._refuse_taken(session, branch_id, name)
+            count = session.scalar(
+                select(func.count(MeetingTypeRow.id)).where(MeetingTypeRow.branch_id == branch_id)
+            )
+            row = MeetingTypeRow(branch_id=branch_id, name=name, audience=Audience(audience).value,
+                                 sort_order=count or 0)  # fmt: skip
+            session.add(row)
+            session.flush()
+            return _custom_type(row)
+
+    def rename_custom_type(self, type_id: int, name: str) -> dm.CustomType:
+        """Rename a meeting type of the branch: planned and draft records take the new name; sealed
+        records keep the name they were finalised with."""
+        name = self._custom_name(name)
+        with self.db.write(f"修改会议类型名称：{name}") as session:
+            row = session.get(MeetingTypeRow, type_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
+            if row.name == name:
+                return _custom_type(row)
+            self._refuse_taken(session, row.branch_id, name)
+            old, row.name = row.name, name
+            for meeting in session.scalars(
+                select(MeetingRow).where(
+                    MeetingRow.branch_id == row.branch_id,
+                    MeetingRow.type == MeetingType.CUSTOM.value,
+                    MeetingRow.sealed_at.is_(None),
+                    (MeetingRow.custom_type_id == type_id) | (MeetingRow.custom_type_name == old),
+                )
+            ):
+                meeting.custom_type_name = name
+                meeting.custom_type_id = type_id
+            session.flush()
+            return _custom_type(row)
+
+    def remove_custom_type(self, type_id: int) -> None:
+        """Remove a meeting type of the branch that no record uses."""
+        with self.db.write("删除会议类型") as session:
+            row = session.get(MeetingTypeRow, type_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
+            used = session.scalar(
+                select(func.count(MeetingRow.id)).where(
+                    MeetingRow.branch_id == row.branch_id,
+                    (MeetingRow.custom_type_id == type_id) | (MeetingRow.custom_type_name == row.name),
+                    MeetingRow.type == MeetingType.CUSTOM.value,
+                )
+            )
+            if used:
+                raise ValidationError(
+                    [FieldIssue("custom_type", f"“{row.name}”已有 {used} 份会议记录，不能删除（可以改名）")]
+                )
+            session.delete(row)
+
+    @staticmethod
+    def _custom_name(name: str) -> str:
+        name = (name or "").strip()
+        if not name:
+            raise ValidationError([FieldIssue("custom_type_name", "请填写会议类型名称")])
+        if len(name) > 50:
+            raise ValidationError([FieldIssue("custom_type_name", "会议类型名称不能超过50个字")])
+        if isinstance(dm.parse_type(name), MeetingType):
+            raise ValidationError([FieldIssue("custom_type_name", f"“{name}”是固定的会议类型，无需新增")])
+        return name
+
+    @staticmethod
+    def _refuse_taken(session: Session, branch_id: int, name: str) -> None:
+        taken = session.scalar(
+            select(MeetingTypeRow.id).where(
+                MeetingTypeRow.branch_id == branch_id, MeetingTypeRow.name == name
+            )
+        )
+        if taken is not None:
+            raise ValidationError([FieldIssue("custom_type_name", f"已有名为“{name}”的会议类型")])
 
     def save(self, meeting: Meeting) -> Meeting:
         """Store a record (insert when ``id`` is None); returns it as stored. A sealed record is
@@ -778,6 +929,10 @@ def _title(row: MeetingRow) -> str:
     return dm.type_label(row.type, row.custom_type_name)
 
 
+def _custom_type(row: MeetingTypeRow) -> dm.CustomType:
+    return dm.CustomType(row.id, row.name, Audience(row.audience), row.sort_order)
+
+
 def _custom_type_id(session: Session, branch_id: int, name: str, audience: Audience) -> int:
     """The branch's custom type of that name, added when it is new."""
     found = session.scalar(
@@ -912,7 +1067,7 @@ def _replace_children(session: Session, meeting_id: int, m: Meeting) -> None:
 
 
 def _attendance_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
-    from sqlalchemy import case, func
+    from sqlalchemy import case
 
     if not ids:
         return {}
