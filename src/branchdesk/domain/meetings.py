@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from branchdesk.domain.vocab import CommitteePost, Labeled, MemberType
-from branchdesk.domain.votes import Vote, tally
+from branchdesk.domain.votes import Electorate, Vote, VoterSnapshot, tally
 
 date = dt.date
 
@@ -61,6 +61,7 @@ __all__ = [
     "default_audience",
     "expected_attendance",
     "grade_counts",
+    "group_meeting_title",
     "parse_type",
     "recurring_dates",
     "seal",
@@ -159,6 +160,12 @@ def type_label(type_: MeetingType | str, custom_type_name: str = "") -> str:
         return type_label(MeetingType(type_), custom_type_name)
     except ValueError:
         return str(type_)
+
+
+def group_meeting_title(group_name: str) -> str:
+    """The name of a party group's meeting: 第一党小组 → 第一党小组会, 教工一组 → 教工一组党小组会."""
+    name = group_name.strip()
+    return f"{name}会" if name.endswith("党小组") else f"{name}{MeetingType.GROUP.label}"
 
 
 def default_audience(type_: MeetingType | str) -> Audience:
@@ -514,10 +521,9 @@ class Meeting:
 
     @property
     def title(self) -> str:
-        name = type_label(self.type, self.custom_type_name)
         if self.type == MeetingType.GROUP and self.group_name:
-            return f"{self.group_name}{name}"
-        return name
+            return group_meeting_title(self.group_name)
+        return type_label(self.type, self.custom_type_name)
 
     @property
     def sealed(self) -> bool:
@@ -556,6 +562,20 @@ class Meeting:
     @property
     def votes(self) -> tuple[Agenda, ...]:
         return tuple(a for a in self.agenda if a.vote is not None)
+
+    def electorate(self) -> Electorate:
+        """Who votes at this meeting (应到 of a ballot), from its attendance list: the voters, and
+        those attending without a vote with the reason."""
+        voters, others = [], []
+        for a in self.attendance:
+            snapshot = VoterSnapshot(a.name, a.member_type, member_id=a.member_id)
+            if a.voter:
+                voters.append(snapshot)
+            elif str(a.member_type) == MemberType.PROBATIONARY.value:
+                others.append((snapshot, "预备党员没有表决权"))
+            else:
+                others.append((snapshot, "没有表决权（受留党察看处分或经批准不计入应到人数）"))
+        return Electorate(tuple(voters), tuple(others))
 
 
 def seal(meeting: Meeting, at: dt.datetime) -> Meeting:

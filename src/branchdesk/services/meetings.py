@@ -76,6 +76,7 @@ from branchdesk.domain.votes import Vote, tally
 from branchdesk.services.branch import current_branch_id
 
 __all__ = [
+    "DOSSIER_VOTE_KINDS",
     "AttendanceStatus",
     "Audience",
     "CalendarCell",
@@ -134,8 +135,9 @@ class CalendarCell:
     """One month of one row of the year grid.
 
     ``state``: held (a meeting held that month), missing (an MTG finding closes here: the month,
-    or the quarter/year ending this month, had none), planned, not due (its period is not over), or
-    none (nothing asked of this month: the quarter's meeting was held in another month …).
+    or the quarter/year ending this month, had none), planned, not due (the month, quarter or year
+    ending this month is not over yet), or none (nothing asked of this month: an earlier month of
+    a quarter or year, a custom type, a period before the records begin …).
     ``findings``: the Chinese messages of the MTG findings of this cell.
     """
 
@@ -170,6 +172,9 @@ class CalendarRow:
 
 #: Vote kinds recorded on a development dossier as well.
 DOSSIER_VOTE_KINDS = (VoteKind.ADMISSION, VoteKind.CONVERSION, VoteKind.EXTENSION, VoteKind.CANCELLATION)
+#: The dossier's vote field of each kind (an extension's is "extensions[n]").
+_VOTE_FIELD = {VoteKind.ADMISSION: "admission_vote", VoteKind.CONVERSION: "conversion_vote",
+               VoteKind.CANCELLATION: "outcome_vote"}  # fmt: skip
 
 
 # ====================================================================== the service
@@ -236,15 +241,27 @@ class MeetingService:
     ) -> Meeting:
         """A new record of ``type`` (a ``MeetingType``, or a custom type's name) on ``date`` with the
         expected attendance (everyone marked present until attendance is taken) and the type's
-        standard agenda; ``values``: further ``Meeting`` fields (theme, place, chair …)."""
+        standard agenda, stored; ``values``: further ``Meeting`` fields (theme, place, chair …)."""
+        draft = self.draft(type, date, group_id=group_id, audience=audience, status=status,
+                           custom_type_name=custom_type_name)  # fmt: skip
+        return self.save(replace(draft, **values) if values else draft)
+
+    def draft(
+        self,
+        type: MeetingType | str,
+        date: dt.date,
+        *,
+        group_id: int | None = None,
+        audience: Audience | None = None,
+        status: MeetingStatus = MeetingStatus.PLANNED,
+        custom_type_name: str = "",
+    ) -> Meeting:
+        """What :meth:`plan` would store, NOT stored (``id`` None): the editor starts from it."""
         with self.db.read() as session:
             branch_id = current_branch_id(session)
             draft = self._draft(session, branch_id, type, date, group_id, audience, status, custom_type_name)
             roster = Roster.read(session, branch_id)
-        draft = _with_attendance(draft, roster)
-        if values:
-            draft = replace(draft, **values)
-        return self.save(draft)
+        return _with_attendance(draft, roster)
 
     def _draft(self, session: Session, branch_id: int, type_: MeetingType | str, on: dt.date,
                group_id: int | None, audience: Audience | None, status: MeetingStatus | str,
@@ -479,6 +496,7 @@ class MeetingService:
         reasons: Mapping[str, str] | None = None,
         months: int | None = None,
         reason: str = "",
+        exclusions: Sequence[Any] = (),
     ) -> Meeting:
         """Record a vote on an agenda item (its index, or a title: a new item is added).
 
@@ -486,8 +504,9 @@ class MeetingService:
         ``months``, cancellation with ``reason``) the vote is also the dossier's step, recorded through
         ``DevelopmentService.record_in`` in the same unit of work: the DEV-VOTE-* rules decide and may
         refuse (``StepRefused``) or ask for reasons (``NeedsReason``); nothing at all is written then.
-        The dossier's vote row carries this meeting's id. A planned meeting becomes a draft (it was
-        held); an empty decision of the item is filled with the result.
+        The dossier's vote row carries this meeting's id; ``exclusions``: voters left out of 应到 for
+        it, ``(VoterSnapshot, reason)`` or ``VoteExclusion``. A planned meeting becomes a draft (it
+        was held); an empty decision of the item is filled with the result.
         """
         kind = VoteKind(kind) if kind else (VoteKind.ADMISSION if dossier_id is not None else VoteKind.OTHER)
         if dossier_id is not None and kind not in DOSSIER_VOTE_KINDS:
@@ -499,10 +518,14 @@ class MeetingService:
             if dossier_id is not None:
                 from branchdesk.services.development import DevelopmentService
 
+                dev = DevelopmentService(self.db)
                 step, values = _dossier_step(kind, row.date, vote, months, reason)
-                DevelopmentService(self.db).record_in(
-                    session, dossier_id, step, values, as_of=row.date, reasons=reasons, meeting_id=meeting_id
-                )
+                excluded = None
+                if exclusions:
+                    field = _VOTE_FIELD.get(kind) or f"extensions[{len(dev.get(dossier_id).extensions)}]"
+                    excluded = {field: list(exclusions)}
+                dev.record_in(session, dossier_id, step, values, as_of=row.date, reasons=reasons,
+                              exclusions=excluded, meeting_id=meeting_id)  # fmt: skip
             items = list(
                 session.scalars(
                     select(AgendaItem)
@@ -697,23 +720,14 @@ class MeetingService:
                     period = _period_of(freq, year, month)
                     closing = period.end.month == month
                     found = by_cell.get((code, gid, period.key), []) if closing else []
-                    cells.append(_cell(year, month, type_, gid, "", inside, as_of, period, found))
+                    due = closing and period.end >= as_of
+                    cells.append(_cell(year, month, type_, gid, "", inside, as_of, due, found))
                 rows.append(CalendarRow(label, type_, gid, "", freq, code, tuple(cells)))
         used = [m.custom_type_name for m in meetings if m.type == MeetingType.CUSTOM]
         for name in dict.fromkeys([*custom, *used]):
             inside = [m for m in meetings if m.type == MeetingType.CUSTOM and m.custom_type_name == name]
             cells = [
-                _cell(
-                    year,
-                    month,
-                    MeetingType.CUSTOM,
-                    None,
-                    name,
-                    inside,
-                    as_of,
-                    _period_of("M", year, month),
-                    [],
-                )
+                _cell(year, month, MeetingType.CUSTOM, None, name, inside, as_of, False, [])
                 for month in range(1, 13)
             ]
             rows.append(CalendarRow(name, MeetingType.CUSTOM, None, name, "", "", tuple(cells)))
@@ -738,7 +752,7 @@ def _period_of(freq: str, year: int, month: int) -> Period:
 
 
 def _cell(year: int, month: int, type_: MeetingType, group_id: int | None, custom_name: str,
-          meetings: Sequence[Meeting], as_of: dt.date, period: Period, findings: Sequence[Finding]) -> CalendarCell:  # fmt: skip
+          meetings: Sequence[Meeting], as_of: dt.date, not_due: bool, findings: Sequence[Finding]) -> CalendarCell:  # fmt: skip
     inside = [m for m in meetings if m.date.year == year and m.date.month == month]
     held = [m for m in inside if not m.planned and m.date <= as_of]
     planned = [m for m in inside if m not in held]
@@ -749,7 +763,7 @@ def _cell(year: int, month: int, type_: MeetingType, group_id: int | None, custo
         state = CellState.MISSING
     elif planned:
         state = CellState.PLANNED
-    elif period.end >= as_of and custom_name == "":
+    elif not_due:
         state = CellState.NOT_DUE
     else:
         state = CellState.NONE
@@ -925,7 +939,7 @@ def _groups(session: Session, branch_id: int) -> list[tuple[int, str]]:
 
 def _title(row: MeetingRow) -> str:
     if row.type == MeetingType.GROUP.value and row.group_name:
-        return f"{row.group_name}{MeetingType.GROUP.label}"
+        return dm.group_meeting_title(row.group_name)
     return dm.type_label(row.type, row.custom_type_name)
 
 
