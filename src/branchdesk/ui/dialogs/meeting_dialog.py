@@ -118,6 +118,12 @@ def _time_of(edit: QTimeEdit) -> dt.time | None:
     return None if t == NO_TIME else dt.time(t.hour(), t.minute())
 
 
+def _no_default_button(dialog: QDialog) -> None:
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)
+
+
 def vote_summary(item: Agenda) -> str:
     """One line: the counts and the result of an item's vote (or that there is none)."""
     if item.vote is None:
@@ -158,6 +164,10 @@ class VoteDialog(QDialog):
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         self.resize(max(self.sizeHint().width(), 640), min(self.sizeHint().height(), 760))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        _no_default_button(self)
 
     def vote(self) -> Vote:
         return self.calculator.vote()
@@ -205,6 +215,10 @@ class AmendmentDialog(QDialog):
         layout.addWidget(buttons)
         self.meeting = meeting
         self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        _no_default_button(self)
 
     def values(self) -> tuple[dt.date | None, str, str]:
         return self.date.date(), self.reason.text().strip(), self.text.toPlainText().strip()
@@ -282,9 +296,7 @@ class MeetingDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.errors)
         layout.addLayout(bottom)
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        _no_default_button(self)
 
         self._fill_type_box()
         self.load(meeting)
@@ -632,8 +644,7 @@ class MeetingDialog(QDialog):
             self.observers.set_rows([[o.name, o.role] for o in meeting.observers])
             self.observer_dossiers = {o.name: o.dossier_id for o in meeting.observers if o.dossier_id}
             self.agenda = list(meeting.agenda)
-            self._current_item = -1
-            self._fill_agenda_list()
+            self._fill_agenda_list()  # the item on screen stays there after a save
             self.grades.set_rows([[g.name, AppraisalGrade.from_label(str(g.grade)).label if str(g.grade) else "", g.note]
                                   for g in meeting.grades])  # fmt: skip
             self.remediation.set_rows([[x.problem, x.measure, x.owner, x.due.isoformat() if x.due else "",
@@ -1255,6 +1266,12 @@ class MeetingDialog(QDialog):
         self.sealed_label.setVisible(sealed)
 
     # ================================================================== closing
+    def showEvent(self, event) -> None:
+        # QDialogButtonBox makes its first accept button the default when it is shown, so Enter
+        # in any field would save and close: Enter must never close the editor by accident.
+        super().showEvent(event)
+        _no_default_button(self)
+
     def reject(self) -> None:
         """Esc / 取消: ask before dropping unsaved changes."""
         if self.dirty and not self.meeting.sealed and not prompts.ask(
