@@ -365,6 +365,13 @@ def test_group_meetings_are_planned_per_group(db, members, branch, meetings):
     ], "the other group's November meeting does not fill this group's month"
     with pytest.raises(ValidationError):
         meetings.plan_recurring(MeetingType.GROUP, 10, start=dt.date(2026, 11, 1))
+    rows = {r.label: r for r in meetings.calendar(2026, as_of=dt.date(2026, 11, 20))}
+    assert rows["第一党小组会"].group_id == first and rows["第二党小组会"].group_id == second, (
+        "a row per group"
+    )
+    first_nov, second_nov = rows["第一党小组会"].cells[10], rows["第二党小组会"].cells[10]
+    assert first_nov.state is second_nov.state is CellState.PLANNED
+    assert first_nov.meeting_ids != second_nov.meeting_ids
 
 
 def test_custom_meeting_types_of_the_branch(db, members, meetings):

@@ -709,10 +709,7 @@ class MeetingService:
         for type_, (freq, code) in FREQUENCY.items():
             scopes: list[tuple[int | None, str]] = [(None, type_.label)]
             if type_ is MeetingType.GROUP:
-                scopes = [
-                    (gid, f"{name}党小组会" if not name.endswith("党小组会") else name)
-                    for gid, name in groups
-                ]
+                scopes = [(gid, dm.group_meeting_title(name)) for gid, name in groups]
             for gid, label in scopes:
                 inside = [m for m in meetings if m.type == type_ and (gid is None or m.group_id == gid)]
                 cells = []

@@ -118,6 +118,9 @@ class CalendarModel(QAbstractTableModel):
         lines = [f"{r.label} · {self.year}年{cell.month}月"]
         for m in self._meetings(cell):
             status = {"planned": "计划", "draft": "草稿", "sealed": "已定稿"}.get(str(m.status), "")
+            if str(m.status) == "planned":
+                lines.append(f"{format_date(m.date)}（{status}）应到 {m.expected} 人")
+                continue
             rate = f"，出席率 {m.present / m.expected:.0%}" if m.expected else ""
             lines.append(f"{format_date(m.date)}（{status}）应到 {m.expected} 人，实到 {m.present} 人{rate}")
         if cell.state is CellState.HELD and cell.held > 1 and cell.attendance_rate is not None:
@@ -196,8 +199,10 @@ class MeetingListModel(QAbstractTableModel):
                 return m.title
             if col == 2:
                 return m.theme
-            if col == 3:
-                return f"{m.expected} / {m.present}" if m.expected else "—"
+            if col == 3:  # a planned meeting has no attendance taken yet
+                if not m.expected:
+                    return "—"
+                return f"{m.expected} / —" if str(m.status) == "planned" else f"{m.expected} / {m.present}"
             if col == 4:
                 return m.status.label
         if role == MEETING_ID_ROLE:

@@ -166,7 +166,12 @@ class RecurringDialog(QDialog):
 def statistics_lines(stats: YearStats, groups: dict[int, str]) -> list[tuple[str, str]]:
     """The year-end figures as (item, value) lines, in the order of a work summary."""
     lines = [("全年召开会议", f"{stats.held} 次")]
-    for key, n in stats.by_type.items():
+    order = list(MeetingType)
+    by_type = sorted(
+        stats.by_type.items(),
+        key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), str(kv[0])),
+    )
+    for key, n in by_type:
         label = key.label if isinstance(key, MeetingType) else str(key)
         if key == MeetingType.GROUP and stats.groups:
             per = "、".join(f"{groups.get(g, '未知党小组')} {c} 次" for g, c in stats.groups.items())
@@ -229,7 +234,7 @@ class StatisticsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         layout.addLayout(row)
-        self.resize(620, min(720, 120 + 30 * len(self.lines)))
+        self.resize(720, min(760, 120 + 30 * len(self.lines)))
 
     def text(self) -> str:
         return "\n".join(f"{item.strip()}：{value}" if value else item.strip() for item, value in self.lines)
@@ -344,6 +349,7 @@ class MeetingsPage(QWidget):
         title_row.addWidget(self.legend)
         upper_layout.addLayout(title_row)
         upper_layout.addWidget(self.calendar, 1)
+        self.upper = upper
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 4, 0, 0)
@@ -413,6 +419,7 @@ class MeetingsPage(QWidget):
             QApplication.restoreOverrideCursor()
         selected = self.selected_id()
         self.calendar_model.set_calendar(self.year, rows, {m.id: m for m in summaries})
+        self._fit_calendar()
         self.list_model.set_meetings(summaries)
         if selected is not None:
             self.select_meeting(selected)
@@ -424,6 +431,14 @@ class MeetingsPage(QWidget):
         )
         self.list_title.setText(f"{self.year}年会议记录：已召开 {held} 次，计划 {planned} 次")
         self._sync_buttons()
+
+    def _fit_calendar(self) -> None:
+        """The grid is as tall as its rows (no empty band under them); the list takes the rest."""
+        height = self.calendar.horizontalHeader().height() + 2 * self.calendar.frameWidth() + 2
+        height += sum(self.calendar.rowHeight(r) for r in range(self.calendar_model.rowCount()))
+        self.calendar.setMaximumHeight(max(height, 120))
+        title = max(self.calendar_title.sizeHint().height(), self.legend.sizeHint().height())
+        self.upper.setMaximumHeight(max(height, 120) + title + self.upper.layout().spacing() + 2)
 
     def selected_id(self) -> int | None:
         rows = self.list.selectionModel().selectedRows() if self.list.selectionModel() else []
