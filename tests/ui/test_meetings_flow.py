@@ -150,7 +150,7 @@ def test_general_meeting_from_plan_to_the_candidates_dossier_and_the_calendar(
     dialog_does(monkeypatch, md.MeetingDialog, hold)
     assert page.open_meeting(summary.id) is True
     [text] = refused
-    assert "DEV-VOTE-MAJORITY" in text and "未作任何记录" in text
+    assert "DEV-VOTE-MAJORITY" in text and "这次表决没有记录" in text
 
     # ---- the same vote on the candidate's dossier: service and dossier page
     dossier = dev.get(candidate)

@@ -475,7 +475,12 @@ class MeetingDialog(QDialog):
         vote_form.addRow("延长期限", self.months)
         vote_form.addRow("原因", self.vote_reason)
         vote_form.addRow("表决结果", self.vote_result)
-        vote_form.addRow("", self.vote_button)
+        self.vote_button_row = QWidget()
+        button_row = QHBoxLayout(self.vote_button_row)
+        button_row.setContentsMargins(0, 0, 0, 0)
+        button_row.addWidget(self.vote_button)
+        button_row.addStretch(1)
+        vote_form.addRow("", self.vote_button_row)
         right = QWidget()
         form = QFormLayout(right)
         form.addRow("议题", self.item_title)
@@ -937,7 +942,7 @@ class MeetingDialog(QDialog):
         form.setRowVisible(self.dossier_box, kind in DOSSIER_KINDS)
         form.setRowVisible(self.months, kind == VoteKind.EXTENSION.value)
         form.setRowVisible(self.vote_reason, kind in (VoteKind.EXTENSION.value, VoteKind.CANCELLATION.value))
-        form.setRowVisible(self.vote_button, bool(kind) and not voted)
+        form.setRowVisible(self.vote_button_row, bool(kind) and not voted)
         sealed = self.meeting.sealed
         for w in (self.vote_kind, self.dossier_box, self.months, self.vote_reason):
             w.setEnabled(not voted and not sealed)
@@ -1115,7 +1120,7 @@ class MeetingDialog(QDialog):
                 blocking = [f for f in exc.findings if f.blocking] or list(exc.findings)
                 self.errors.set_messages(
                     [finding_line(f) for f in blocking],
-                    title="不能记录这次表决，因为违反以下规定（未作任何记录）：",
+                    title="这次表决没有记录（发展党员档案也未改动），因为违反以下规定：",
                 )
                 return False
             except NeedsReason as exc:
