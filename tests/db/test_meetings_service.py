@@ -137,6 +137,9 @@ def test_an_admission_vote_at_the_meeting_is_the_dossiers_vote(db, meetings):
     day = dt.date(2024, 8, 1)
     record = meetings.plan(MeetingType.GENERAL, day, status="draft", chair="王书记", recorder="刘委员")
 
+    committee = meetings.plan(MeetingType.COMMITTEE, day, status="draft")
+    with pytest.raises(ValidationError, match="须由支部党员大会讨论表决"):
+        meetings.record_vote(committee.id, "讨论接收预备党员", Vote(16, 10, 9, 1), dossier_id)
     with pytest.raises(StepRefused):  # 8 of 16 is exactly half: the DEV rules refuse, nothing written
         meetings.record_vote(
             record.id, f"讨论接收{candidate.person.name}为预备党员", Vote(16, 9, 8, 1), dossier_id

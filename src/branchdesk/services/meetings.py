@@ -515,6 +515,14 @@ class MeetingService:
             row = _row(session, meeting_id)
             if row.sealed_at is not None:
                 raise MeetingSealedError()
+            if dossier_id is not None and row.type != MeetingType.GENERAL.value:
+                raise ValidationError(
+                    [
+                        FieldIssue(
+                            "vote_kind", f"{kind.label}须由支部党员大会讨论表决，不能在{_title(row)}上表决"
+                        )
+                    ]
+                )
             if dossier_id is not None:
                 from branchdesk.services.development import DevelopmentService
 

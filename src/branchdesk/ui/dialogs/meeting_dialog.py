@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMenu,
     QPlainTextEdit,
@@ -64,6 +63,7 @@ from branchdesk.domain.meetings import (
 )
 from branchdesk.domain.members import ValidationError
 from branchdesk.domain.votes import Vote, VoterSnapshot, tally
+from branchdesk.ui.dialogs.step_dialog import _line
 from branchdesk.ui.models.meeting_models import AttendanceModel, StatusDelegate
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
@@ -86,13 +86,6 @@ def _text_box(placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
     box.setTabChangesFocus(True)
     box.setMinimumHeight(box.fontMetrics().height() * lines + 14)
     return box
-
-
-def _line(placeholder: str = "", max_length: int = 200) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setMaxLength(max_length)
-    return edit
 
 
 def _person_box() -> QComboBox:
