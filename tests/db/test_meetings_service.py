@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from branchdesk.db.models_development import DossierVote
-from branchdesk.domain.meetings import CellState
+from branchdesk.domain.meetings import CellState, standard_agenda
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.domain.votes import Vote
 from branchdesk.services.development import DevelopmentService, StepRefused
 from branchdesk.services.meetings import (
     AttendanceStatus,
+    Audience,
     ChecksumError,
     MeetingSealedError,
     MeetingService,
@@ -80,7 +81,7 @@ def test_group_meeting_expects_only_the_group(db, members, branch, meetings):
     add(members, "乙", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1), group_id=second)
     record = meetings.plan(MeetingType.GROUP, dt.date(2026, 5, 8), group_id=first)
     assert [a.name for a in record.attendance] == ["甲"]
-    assert record.title == "第一党小组党小组会"
+    assert record.title == "第一党小组会"
     with pytest.raises(ValidationError):
         meetings.plan(MeetingType.GROUP, dt.date(2026, 5, 8))
 
@@ -136,6 +137,9 @@ def test_an_admission_vote_at_the_meeting_is_the_dossiers_vote(db, meetings):
     day = dt.date(2024, 8, 1)
     record = meetings.plan(MeetingType.GENERAL, day, status="draft", chair="王书记", recorder="刘委员")
 
+    committee = meetings.plan(MeetingType.COMMITTEE, day, status="draft")
+    with pytest.raises(ValidationError, match="须由支部党员大会讨论表决"):
+        meetings.record_vote(committee.id, "讨论接收预备党员", Vote(16, 10, 9, 1), dossier_id)
     with pytest.raises(StepRefused):  # 8 of 16 is exactly half: the DEV rules refuse, nothing written
         meetings.record_vote(
             record.id, f"讨论接收{candidate.person.name}为预备党员", Vote(16, 9, 8, 1), dossier_id
@@ -194,7 +198,9 @@ def test_a_missing_quarterly_general_meeting_is_found(db, members, meetings):
     assert cells[6].findings == (general_findings[0].message_zh,), "the cell says what check() says"
     assert cells[2].state is CellState.HELD and cells[2].held == 1 and cells[2].attendance_rate == 1.0
     assert cells[4].state is CellState.NONE, "Q2's meeting is missing in June, not in April"
-    assert cells[11].state is CellState.NOT_DUE and cells[12].state is CellState.NOT_DUE, "Q4 not over"
+    assert cells[12].state is CellState.NOT_DUE and cells[11].state is CellState.NONE, (
+        "Q4 not over: judged in Dec"
+    )
 
 
 # ---- demo and command line --------------------------------------------------------------------------
@@ -319,3 +325,98 @@ def test_year_statistics_count_held_meetings_votes_and_development_steps(db, mem
     assert sum(steps.values()) == sum(
         1 for when in dev.get(dossier_id).steps_done.values() if when.year == 2024
     )
+
+
+def test_the_monthly_party_day_is_planned_for_the_rest_of_the_year(db, members, meetings):
+    add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    add(
+        members,
+        "晚来者",
+        dt.date(2010, 7, 1),
+        converted=dt.date(2011, 7, 1),
+        transferred_in=dt.date(2026, 10, 1),
+    )
+    held = meetings.plan(MeetingType.PARTY_DAY, dt.date(2026, 8, 12), status="draft", chair="张三")
+    meetings.plan(MeetingType.PARTY_DAY, dt.date(2026, 10, 20))  # already planned in October
+    meetings.plan(MeetingType.COMMITTEE, dt.date(2026, 9, 15))  # another type does not count
+
+    planned = meetings.plan_recurring(
+        MeetingType.PARTY_DAY, 15, start=dt.date(2026, 7, 20), theme="主题党日", place="党员活动室"
+    )
+    # 15 Aug 2026 is a Saturday (→ Monday 17th); 15 Nov is a Sunday (→ Monday 16th)
+    assert [m.date for m in planned] == [
+        dt.date(2026, 9, 15),
+        dt.date(2026, 11, 16),
+        dt.date(2026, 12, 15),
+    ], "July's 15th is before the start; August was held, October planned: skipped"
+    assert held.date.month == 8
+    assert all(m.planned and m.theme == "主题党日" and m.place == "党员活动室" for m in planned)
+    assert [a.title for a in planned[0].agenda] == ["重温入党誓词", "主题学习", "主题实践活动"]
+    assert [a.name for a in planned[0].attendance] == ["张三"], "the roster of each day"
+    assert {a.name for a in planned[1].attendance} == {"张三", "晚来者"}
+    assert meetings.plan_recurring(MeetingType.PARTY_DAY, 15, start=dt.date(2026, 7, 20)) == [], "all planned"
+
+
+def test_group_meetings_are_planned_per_group(db, members, branch, meetings):
+    first, second = (g.id for g in branch.groups())
+    add(members, "甲", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1), group_id=first)
+    meetings.plan(MeetingType.GROUP, dt.date(2026, 11, 5), group_id=second)
+    planned = meetings.plan_recurring(
+        MeetingType.GROUP, 10, start=dt.date(2026, 11, 1), group_id=first, working_day=False
+    )
+    assert [(m.date, m.group_id, [a.name for a in m.attendance]) for m in planned] == [
+        (dt.date(2026, 11, 10), first, ["甲"]),
+        (dt.date(2026, 12, 10), first, ["甲"]),
+    ], "the other group's November meeting does not fill this group's month"
+    with pytest.raises(ValidationError):
+        meetings.plan_recurring(MeetingType.GROUP, 10, start=dt.date(2026, 11, 1))
+    rows = {r.label: r for r in meetings.calendar(2026, as_of=dt.date(2026, 11, 20))}
+    assert rows["第一党小组会"].group_id == first and rows["第二党小组会"].group_id == second, (
+        "a row per group"
+    )
+    first_nov, second_nov = rows["第一党小组会"].cells[10], rows["第二党小组会"].cells[10]
+    assert first_nov.state is second_nov.state is CellState.PLANNED
+    assert first_nov.meeting_ids != second_nov.meeting_ids
+
+
+def test_custom_meeting_types_of_the_branch(db, members, meetings):
+    add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    joint = meetings.add_custom_type("党政联席会议", Audience.COMMITTEE)
+    topical = meetings.add_custom_type("专题议党会议")
+    assert [(t.name, t.audience) for t in meetings.custom_types()] == [
+        ("党政联席会议", Audience.COMMITTEE),
+        ("专题议党会议", Audience.BRANCH),
+    ]
+    with pytest.raises(ValidationError, match="已有名为“党政联席会议”"):
+        meetings.add_custom_type(" 党政联席会议 ")
+    with pytest.raises(ValidationError, match="固定的会议类型"):
+        meetings.add_custom_type("支委会")
+
+    draft = meetings.plan("专题议党会议", dt.date(2026, 5, 6), status="draft", chair="张三", recorder="张三")
+    assert (draft.type, draft.custom_type_name, draft.title) == (
+        MeetingType.CUSTOM,
+        "专题议党会议",
+        "专题议党会议",
+    )
+    assert draft.custom_type_id == topical.id and [a.title for a in draft.agenda] == list(
+        standard_agenda("专题议党会议")
+    )
+    sealed = meetings.finalise(meetings.plan("专题议党会议", dt.date(2026, 4, 8), status="draft",
+                                             chair="张三", recorder="张三").id)  # fmt: skip
+    renamed = meetings.rename_custom_type(topical.id, "专题研究党建工作会议")
+    assert renamed.name == "专题研究党建工作会议"
+    assert meetings.get(draft.id).title == "专题研究党建工作会议", "a draft takes the new name"
+    assert meetings.get(sealed.id).title == "专题议党会议", (
+        "a sealed record keeps the name it was sealed with"
+    )
+    committee = meetings.plan("党政联席会议", dt.date(2026, 5, 7))
+    assert committee.audience == Audience.COMMITTEE
+
+    rows = {r.label: r for r in meetings.calendar(2026, as_of=dt.date(2026, 11, 23))}
+    assert rows["专题研究党建工作会议"].cells[4].held == 1 and rows["专题议党会议"].cells[3].held == 1
+    assert rows["党政联席会议"].cells[4].state is CellState.PLANNED
+    with pytest.raises(ValidationError, match="不能删除"):
+        meetings.remove_custom_type(joint.id)
+    spare = meetings.add_custom_type("临时会议")
+    meetings.remove_custom_type(spare.id)
+    assert "临时会议" not in {t.name for t in meetings.custom_types()}

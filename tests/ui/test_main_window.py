@@ -249,6 +249,10 @@ def test_navigation_switches_areas(window):
 
     assert isinstance(window.stack.currentWidget(), DevelopmentPage)
     window.area_actions[2].trigger()
+    from branchdesk.ui.pages.meetings import MeetingsPage
+
+    assert isinstance(window.stack.currentWidget(), MeetingsPage)
+    window.area_actions[3].trigger()
     page = window.stack.currentWidget()
     assert isinstance(page, PlaceholderPage)
     assert "本功能将在后续版本提供" in page.findChild(QLabel, "placeholderText").text()

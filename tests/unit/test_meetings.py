@@ -211,3 +211,24 @@ def test_expected_people_become_attendance_lines_and_grades_may_be_labels():
     stored = [Grade(1, "甲", "优秀"), Grade(2, "乙", "不合格"), Grade(3, "丙", "excellent")]
     assert grade_counts(stored)[AppraisalGrade.EXCELLENT] == 2
     assert grade_counts(stored)[AppraisalGrade.UNQUALIFIED] == 1
+
+
+def test_recurring_dates_on_a_fixed_day_move_off_weekends_and_holidays():
+    from branchdesk.domain.meetings import recurring_dates
+
+    # 2026: 15 Feb is a Sunday in the Spring Festival holiday, 15 Aug a Saturday, 31 → last day
+    days = recurring_dates(15, D(2026, 1, 1), D(2026, 12, 31))
+    assert len(days) == 12 and all(d.month == i for i, d in enumerate(days, 1))
+    assert days[7] == D(2026, 8, 17), "Saturday the 15th → Monday the 17th"
+    assert recurring_dates(31, D(2026, 2, 1), D(2026, 4, 30), working_day=False) == [
+        D(2026, 2, 28),
+        D(2026, 3, 31),
+        D(2026, 4, 30),
+    ]
+    # 31 Jan 2026 is a Saturday: the next working day is in February, so the Friday before
+    assert recurring_dates(31, D(2026, 1, 1), D(2026, 1, 31)) == [D(2026, 1, 30)]
+    assert recurring_dates(10, D(2026, 1, 11), D(2026, 12, 31), every_months=3, working_day=False) == [
+        D(2026, 4, 10),
+        D(2026, 7, 10),
+        D(2026, 10, 10),
+    ], "January's date is before the start; then every three months"

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from branchdesk.domain.vocab import CommitteePost, Labeled, MemberType
-from branchdesk.domain.votes import Vote, tally
+from branchdesk.domain.votes import Electorate, Vote, VoterSnapshot, tally
 
 date = dt.date
 
@@ -61,7 +61,9 @@ __all__ = [
     "default_audience",
     "expected_attendance",
     "grade_counts",
+    "group_meeting_title",
     "parse_type",
+    "recurring_dates",
     "seal",
     "standard_agenda",
     "type_label",
@@ -160,6 +162,12 @@ def type_label(type_: MeetingType | str, custom_type_name: str = "") -> str:
         return str(type_)
 
 
+def group_meeting_title(group_name: str) -> str:
+    """The name of a party group's meeting: 第一党小组 → 第一党小组会, 教工一组 → 教工一组党小组会."""
+    name = group_name.strip()
+    return f"{name}会" if name.endswith("党小组") else f"{name}{MeetingType.GROUP.label}"
+
+
 def default_audience(type_: MeetingType | str) -> Audience:
     """支部委员会 → committee, 党小组会 → one group, everything else → the whole branch."""
     if type_ == MeetingType.COMMITTEE:
@@ -204,6 +212,38 @@ class CustomType:
     name: str
     audience: Audience = Audience.BRANCH
     sort_order: int = 0
+
+
+def recurring_dates(
+    day: int, start: date, until: date, *, every_months: int = 1, working_day: bool = True
+) -> list[date]:
+    """The dates of a meeting held on a fixed ``day`` of the month (31 = the last day of shorter
+    months) every ``every_months`` months, from ``start``'s month, on or after ``start`` and up to
+    ``until``. ``working_day``: a date on a weekend or holiday moves to the next working day, or to
+    the previous one when the next is in another month."""
+    from branchdesk.domain.dates import add_months, is_working_day
+
+    if not 1 <= day <= 31:
+        raise ValueError("day of month must be 1..31")
+    if every_months < 1:
+        raise ValueError("every_months must be at least 1")
+    out: list[date] = []
+    month = start.replace(day=1)
+    while month <= until:
+        last = (add_months(month, 1) - dt.timedelta(days=1)).day
+        on = month.replace(day=min(day, last))
+        if working_day and not is_working_day(on):
+            later = on
+            while not is_working_day(later) and later.month == on.month:
+                later += dt.timedelta(days=1)
+            earlier = on
+            while not is_working_day(earlier) and earlier.month == on.month:
+                earlier -= dt.timedelta(days=1)
+            on = later if later.month == on.month else earlier
+        if start <= on <= until:
+            out.append(on)
+        month = add_months(month, every_months)
+    return out
 
 
 # ====================================================================== roster history
@@ -481,10 +521,9 @@ class Meeting:
 
     @property
     def title(self) -> str:
-        name = type_label(self.type, self.custom_type_name)
         if self.type == MeetingType.GROUP and self.group_name:
-            return f"{self.group_name}{name}"
-        return name
+            return group_meeting_title(self.group_name)
+        return type_label(self.type, self.custom_type_name)
 
     @property
     def sealed(self) -> bool:
@@ -523,6 +562,20 @@ class Meeting:
     @property
     def votes(self) -> tuple[Agenda, ...]:
         return tuple(a for a in self.agenda if a.vote is not None)
+
+    def electorate(self) -> Electorate:
+        """Who votes at this meeting (应到 of a ballot), from its attendance list: the voters, and
+        those attending without a vote with the reason."""
+        voters, others = [], []
+        for a in self.attendance:
+            snapshot = VoterSnapshot(a.name, a.member_type, member_id=a.member_id)
+            if a.voter:
+                voters.append(snapshot)
+            elif str(a.member_type) == MemberType.PROBATIONARY.value:
+                others.append((snapshot, "预备党员没有表决权"))
+            else:
+                others.append((snapshot, "没有表决权（受留党察看处分或经批准不计入应到人数）"))
+        return Electorate(tuple(voters), tuple(others))
 
 
 def seal(meeting: Meeting, at: dt.datetime) -> Meeting:

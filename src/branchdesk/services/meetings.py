@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from branchdesk.db.engine import Database
@@ -76,6 +76,7 @@ from branchdesk.domain.votes import Vote, tally
 from branchdesk.services.branch import current_branch_id
 
 __all__ = [
+    "DOSSIER_VOTE_KINDS",
     "AttendanceStatus",
     "Audience",
     "CalendarCell",
@@ -133,8 +134,9 @@ class CalendarCell:
     """One month of one row of the year grid.
 
     ``state``: held (a meeting held that month), missing (an MTG finding closes here: the month,
-    or the quarter/year ending this month, had none), planned, not due (its period is not over), or
-    none (nothing asked of this month: the quarter's meeting was held in another month …).
+    or the quarter/year ending this month, had none), planned, not due (the month, quarter or year
+    ending this month is not over yet), or none (nothing asked of this month: an earlier month of
+    a quarter or year, a custom type, a period before the records begin …).
     ``findings``: the Chinese messages of the MTG findings of this cell.
     """
 
@@ -169,6 +171,9 @@ class CalendarRow:
 
 #: Vote kinds recorded on a development dossier as well.
 DOSSIER_VOTE_KINDS = (VoteKind.ADMISSION, VoteKind.CONVERSION, VoteKind.EXTENSION, VoteKind.CANCELLATION)
+#: The dossier's vote field of each kind (an extension's is "extensions[n]").
+_VOTE_FIELD = {VoteKind.ADMISSION: "admission_vote", VoteKind.CONVERSION: "conversion_vote",
+               VoteKind.CANCELLATION: "outcome_vote"}  # fmt: skip
 
 
 # ====================================================================== the service
@@ -235,15 +240,27 @@ class MeetingService:
     ) -> Meeting:
         """A new record of ``type`` (a ``MeetingType``, or a custom type's name) on ``date`` with the
         expected attendance (everyone marked present until attendance is taken) and the type's
-        standard agenda; ``values``: further ``Meeting`` fields (theme, place, chair …)."""
+        standard agenda, stored; ``values``: further ``Meeting`` fields (theme, place, chair …)."""
+        draft = self.draft(type, date, group_id=group_id, audience=audience, status=status,
+                           custom_type_name=custom_type_name)  # fmt: skip
+        return self.save(replace(draft, **values) if values else draft)
+
+    def draft(
+        self,
+        type: MeetingType | str,
+        date: dt.date,
+        *,
+        group_id: int | None = None,
+        audience: Audience | None = None,
+        status: MeetingStatus = MeetingStatus.PLANNED,
+        custom_type_name: str = "",
+    ) -> Meeting:
+        """What :meth:`plan` would store, NOT stored (``id`` None): the editor starts from it."""
         with self.db.read() as session:
             branch_id = current_branch_id(session)
             draft = self._draft(session, branch_id, type, date, group_id, audience, status, custom_type_name)
             roster = Roster.read(session, branch_id)
-        draft = _with_attendance(draft, roster)
-        if values:
-            draft = replace(draft, **values)
-        return self.save(draft)
+        return _with_attendance(draft, roster)
 
     def _draft(self, session: Session, branch_id: int, type_: MeetingType | str, on: dt.date,
                group_id: int | None, audience: Audience | None, status: MeetingStatus | str,
@@ -274,6 +291,157 @@ class MeetingService:
             group_name=group_name, status=MeetingStatus(status),
             agenda=tuple(Agenda(t) for t in standard_agenda(kind)),
         )  # fmt: skip
+
+    def plan_recurring(
+        self,
+        type: MeetingType | str,
+        day: int,
+        *,
+        start: dt.date,
+        until: dt.date | None = None,
+        every_months: int = 1,
+        working_day: bool = True,
+        group_id: int | None = None,
+        custom_type_name: str = "",
+        **values: Any,
+    ) -> list[Meeting]:
+        """Plan a meeting held on a fixed ``day`` of the month (e.g. the 主题党日 on the 15th) from
+        ``start`` to ``until`` (default: the end of ``start``'s year), every ``every_months`` months
+        (``domain.meetings.recurring_dates``: weekends and holidays move to a working day). A month
+        that already has a meeting of the type (of that group; planned or held) is skipped. Each new
+        record has the expected attendance of its day and the standard agenda; all of them are
+        written in one unit of work. Returns the new records by date (empty: nothing to plan)."""
+        until = until or dt.date(start.year, 12, 31)
+        if until < start:
+            raise ValidationError([FieldIssue("until", "结束日期不能早于开始日期")])
+        if not 1 <= day <= 31:
+            raise ValidationError([FieldIssue("day", "每月的日期须在1日至31日之间")])
+        if not 1 <= every_months <= 12:
+            raise ValidationError([FieldIssue("every_months", "间隔月数须在1至12之间")])
+        dates = dm.recurring_dates(day, start, until, every_months=every_months, working_day=working_day)
+        with self.db.write("按月批量安排会议") as session:
+            branch_id = current_branch_id(session)
+            drafts = [
+                self._draft(
+                    session, branch_id, type, on, group_id, None, MeetingStatus.PLANNED, custom_type_name
+                )
+                for on in dates
+            ]
+            if not drafts:
+                return []
+            sample = drafts[0]
+            taken = set()
+            for on, group, custom in session.execute(
+                select(MeetingRow.date, MeetingRow.group_id, MeetingRow.custom_type_name).where(
+                    MeetingRow.branch_id == branch_id,
+                    MeetingRow.type == sample.type.value,
+                    MeetingRow.date >= start.replace(day=1),
+                    MeetingRow.date <= until,
+                )
+            ):
+                if group == sample.group_id and (
+                    sample.type != MeetingType.CUSTOM or custom == sample.custom_type_name
+                ):
+                    taken.add((on.year, on.month))
+            roster = Roster.read(session, branch_id)
+            ids = []
+            for draft in drafts:
+                if (draft.date.year, draft.date.month) in taken:
+                    continue
+                draft = _with_attendance(draft, roster)
+                ids.append(self._store(session, _normalised(replace(draft, **values) if values else draft)))
+        return [self.get(i) for i in ids]
+
+    # ------------------------------------------------------------------ custom types
+    def custom_types(self) -> list[dm.CustomType]:
+        """The meeting types the branch added (党政联席会议, 专题议党会议 …), in their order."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(MeetingTypeRow)
+                .where(MeetingTypeRow.branch_id == current_branch_id(session))
+                .order_by(MeetingTypeRow.sort_order, MeetingTypeRow.id)
+            )
+            return [_custom_type(r) for r in rows]
+
+    def add_custom_type(self, name: str, audience: Audience = Audience.BRANCH) -> dm.CustomType:
+        """Add a meeting type of the branch; its records are CUSTOM meetings with this name."""
+        name = self._custom_name(name)
+        with self.db.write(f"新增会议类型：{name}") as session:
+            branch_id = current_branch_id(session)
+            self._refuse_taken(session, branch_id, name)
+            count = session.scalar(
+                select(func.count(MeetingTypeRow.id)).where(MeetingTypeRow.branch_id == branch_id)
+            )
+            row = MeetingTypeRow(branch_id=branch_id, name=name, audience=Audience(audience).value,
+                                 sort_order=count or 0)  # fmt: skip
+            session.add(row)
+            session.flush()
+            return _custom_type(row)
+
+    def rename_custom_type(self, type_id: int, name: str) -> dm.CustomType:
+        """Rename a meeting type of the branch: planned and draft records take the new name; sealed
+        records keep the name they were finalised with."""
+        name = self._custom_name(name)
+        with self.db.write(f"修改会议类型名称：{name}") as session:
+            row = session.get(MeetingTypeRow, type_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
+            if row.name == name:
+                return _custom_type(row)
+            self._refuse_taken(session, row.branch_id, name)
+            old, row.name = row.name, name
+            for meeting in session.scalars(
+                select(MeetingRow).where(
+                    MeetingRow.branch_id == row.branch_id,
+                    MeetingRow.type == MeetingType.CUSTOM.value,
+                    MeetingRow.sealed_at.is_(None),
+                    (MeetingRow.custom_type_id == type_id) | (MeetingRow.custom_type_name == old),
+                )
+            ):
+                meeting.custom_type_name = name
+                meeting.custom_type_id = type_id
+            session.flush()
+            return _custom_type(row)
+
+    def remove_custom_type(self, type_id: int) -> None:
+        """Remove a meeting type of the branch that no record uses."""
+        with self.db.write("删除会议类型") as session:
+            row = session.get(MeetingTypeRow, type_id)
+            if row is None:
+                raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
+            used = session.scalar(
+                select(func.count(MeetingRow.id)).where(
+                    MeetingRow.branch_id == row.branch_id,
+                    (MeetingRow.custom_type_id == type_id) | (MeetingRow.custom_type_name == row.name),
+                    MeetingRow.type == MeetingType.CUSTOM.value,
+                )
+            )
+            if used:
+                raise ValidationError(
+                    [FieldIssue("custom_type", f"“{row.name}”已有 {used} 份会议记录，不能删除（可以改名）")]
+                )
+            session.delete(row)
+
+    @staticmethod
+    def _custom_name(name: str) -> str:
+        name = (name or "").strip()
+        if not name:
+            raise ValidationError([FieldIssue("custom_type_name", "请填写会议类型名称")])
+        if len(name) > 50:
+            raise ValidationError([FieldIssue("custom_type_name", "会议类型名称不能超过50个字")])
+        if isinstance(dm.parse_type(name), MeetingType):
+            raise ValidationError([FieldIssue("custom_type_name", f"“{name}”是固定的会议类型，无需新增")])
+        return name
+
+    @staticmethod
+    def _refuse_taken(session: Session, branch_id: int, name: str) -> None:
+        taken = session.scalar(
+            select(MeetingTypeRow.id).where(
+                MeetingTypeRow.branch_id == branch_id, MeetingTypeRow.name == name
+            )
+        )
+        if taken is not None:
+            raise ValidationError([FieldIssue("custom_type_name", f"已有名为“{name}”的会议类型")])
 
     def save(self, meeting: Meeting) -> Meeting:
         """Store a record (insert when ``id`` is None); returns it as stored. A sealed record is
@@ -327,6 +495,7 @@ class MeetingService:
         reasons: Mapping[str, str] | None = None,
         months: int | None = None,
         reason: str = "",
+        exclusions: Sequence[Any] = (),
     ) -> Meeting:
         """Record a vote on an agenda item (its index, or a title: a new item is added).
 
@@ -334,8 +503,9 @@ class MeetingService:
         ``months``, cancellation with ``reason``) the vote is also the dossier's step, recorded through
         ``DevelopmentService.record_in`` in the same unit of work: the DEV-VOTE-* rules decide and may
         refuse (``StepRefused``) or ask for reasons (``NeedsReason``); nothing at all is written then.
-        The dossier's vote row carries this meeting's id. A planned meeting becomes a draft (it was
-        held); an empty decision of the item is filled with the result.
+        The dossier's vote row carries this meeting's id; ``exclusions``: voters left out of 应到 for
+        it, ``(VoterSnapshot, reason)`` or ``VoteExclusion``. A planned meeting becomes a draft (it
+        was held); an empty decision of the item is filled with the result.
         """
         kind = VoteKind(kind) if kind else (VoteKind.ADMISSION if dossier_id is not None else VoteKind.OTHER)
         if dossier_id is not None and kind not in DOSSIER_VOTE_KINDS:
@@ -344,13 +514,25 @@ class MeetingService:
             row = _row(session, meeting_id)
             if row.sealed_at is not None:
                 raise MeetingSealedError()
+            if dossier_id is not None and row.type != MeetingType.GENERAL.value:
+                raise ValidationError(
+                    [
+                        FieldIssue(
+                            "vote_kind", f"{kind.label}须由支部党员大会讨论表决，不能在{_title(row)}上表决"
+                        )
+                    ]
+                )
             if dossier_id is not None:
                 from branchdesk.services.development import DevelopmentService
 
+                dev = DevelopmentService(self.db)
                 step, values = _dossier_step(kind, row.date, vote, months, reason)
-                DevelopmentService(self.db).record_in(
-                    session, dossier_id, step, values, as_of=row.date, reasons=reasons, meeting_id=meeting_id
-                )
+                excluded = None
+                if exclusions:
+                    field = _VOTE_FIELD.get(kind) or f"extensions[{len(dev.get(dossier_id).extensions)}]"
+                    excluded = {field: list(exclusions)}
+                dev.record_in(session, dossier_id, step, values, as_of=row.date, reasons=reasons,
+                              exclusions=excluded, meeting_id=meeting_id)  # fmt: skip
             items = list(
                 session.scalars(
                     select(AgendaItem)
@@ -534,10 +716,7 @@ class MeetingService:
         for type_, (freq, code) in FREQUENCY.items():
             scopes: list[tuple[int | None, str]] = [(None, type_.label)]
             if type_ is MeetingType.GROUP:
-                scopes = [
-                    (gid, f"{name}党小组会" if not name.endswith("党小组会") else name)
-                    for gid, name in groups
-                ]
+                scopes = [(gid, dm.group_meeting_title(name)) for gid, name in groups]
             for gid, label in scopes:
                 inside = [m for m in meetings if m.type == type_ and (gid is None or m.group_id == gid)]
                 cells = []
@@ -545,23 +724,14 @@ class MeetingService:
                     period = _period_of(freq, year, month)
                     closing = period.end.month == month
                     found = by_cell.get((code, gid, period.key), []) if closing else []
-                    cells.append(_cell(year, month, type_, gid, "", inside, as_of, period, found))
+                    due = closing and period.end >= as_of
+                    cells.append(_cell(year, month, type_, gid, "", inside, as_of, due, found))
                 rows.append(CalendarRow(label, type_, gid, "", freq, code, tuple(cells)))
         used = [m.custom_type_name for m in meetings if m.type == MeetingType.CUSTOM]
         for name in dict.fromkeys([*custom, *used]):
             inside = [m for m in meetings if m.type == MeetingType.CUSTOM and m.custom_type_name == name]
             cells = [
-                _cell(
-                    year,
-                    month,
-                    MeetingType.CUSTOM,
-                    None,
-                    name,
-                    inside,
-                    as_of,
-                    _period_of("M", year, month),
-                    [],
-                )
+                _cell(year, month, MeetingType.CUSTOM, None, name, inside, as_of, False, [])
                 for month in range(1, 13)
             ]
             rows.append(CalendarRow(name, MeetingType.CUSTOM, None, name, "", "", tuple(cells)))
@@ -586,7 +756,7 @@ def _period_of(freq: str, year: int, month: int) -> Period:
 
 
 def _cell(year: int, month: int, type_: MeetingType, group_id: int | None, custom_name: str,
-          meetings: Sequence[Meeting], as_of: dt.date, period: Period, findings: Sequence[Finding]) -> CalendarCell:  # fmt: skip
+          meetings: Sequence[Meeting], as_of: dt.date, not_due: bool, findings: Sequence[Finding]) -> CalendarCell:  # fmt: skip
     inside = [m for m in meetings if m.date.year == year and m.date.month == month]
     held = [m for m in inside if not m.planned and m.date <= as_of]
     planned = [m for m in inside if m not in held]
@@ -597,7 +767,7 @@ def _cell(year: int, month: int, type_: MeetingType, group_id: int | None, custo
         state = CellState.MISSING
     elif planned:
         state = CellState.PLANNED
-    elif period.end >= as_of and custom_name == "":
+    elif not_due:
         state = CellState.NOT_DUE
     else:
         state = CellState.NONE
@@ -773,8 +943,12 @@ def _groups(session: Session, branch_id: int) -> list[tuple[int, str]]:
 
 def _title(row: MeetingRow) -> str:
     if row.type == MeetingType.GROUP.value and row.group_name:
-        return f"{row.group_name}{MeetingType.GROUP.label}"
+        return dm.group_meeting_title(row.group_name)
     return dm.type_label(row.type, row.custom_type_name)
+
+
+def _custom_type(row: MeetingTypeRow) -> dm.CustomType:
+    return dm.CustomType(row.id, row.name, Audience(row.audience), row.sort_order)
 
 
 def _custom_type_id(session: Session, branch_id: int, name: str, audience: Audience) -> int:
@@ -911,7 +1085,7 @@ def _replace_children(session: Session, meeting_id: int, m: Meeting) -> None:
 
 
 def _attendance_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
-    from sqlalchemy import case, func
+    from sqlalchemy import case
 
     if not ids:
         return {}

@@ -28,3 +28,10 @@ class AppContext:
         from branchdesk.services.development import DevelopmentService
 
         return DevelopmentService(self.db)
+
+    @cached_property
+    def meetings(self):
+        """The meeting minutes' service (loaded when its page is first shown)."""
+        from branchdesk.services.meetings import MeetingService
+
+        return MeetingService(self.db)

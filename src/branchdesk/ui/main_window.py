@@ -36,11 +36,6 @@ AREAS: list[Area] = [
 ]
 
 COMING: dict[str, list[str]] = {
-    "meetings": [
-        "“三会一课”（支部党员大会、支部委员会会议、党小组会、党课）、主题党日和组织生活会的记录",
-        "出席、请假统计和表决计票",
-        "按月、按季度检查会议次数是否符合要求",
-    ],
     "ledgers": [
         "党员花名册、发展党员工作台账、会议记录等台账的预览、打印和导出（PDF、Excel）",
         "迎接检查的资料包一键生成",
@@ -50,6 +45,7 @@ COMING: dict[str, list[str]] = {
 # Pages built the first time they are shown (their modules are not needed for the first paint).
 LAZY_PAGES: dict[str, tuple[str, str]] = {
     "development": ("branchdesk.ui.pages.development", "DevelopmentPage"),
+    "meetings": ("branchdesk.ui.pages.meetings", "MeetingsPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
 }
 NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
@@ -224,6 +220,18 @@ class MainWindow(QMainWindow):
             if self.members_page is not None:  # an approval or conversion changes the roster
                 page.dossiers_changed.connect(self.members_page.reload)
                 page.dossiers_changed.connect(self.update_member_count)
+        elif key == "meetings":
+            page.activate_requested.connect(lambda: self.show_area("meetings"))
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            page.meetings_changed.connect(self._meetings_changed)
+
+    def _meetings_changed(self) -> None:
+        """A vote at a meeting is the dossier's vote: the development page shows it when next seen."""
+        development = self._pages.get("development")
+        if development is not None and getattr(development, "loaded", False):
+            development.loaded = False  # re-read when shown again
+            if development.showing_dossier():
+                development.dossier_view.reload()
 
     # ---- status --------------------------------------------------------------------------------
     def refresh_title(self) -> None:
