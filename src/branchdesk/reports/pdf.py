@@ -895,15 +895,26 @@ def _contents_per_page() -> int:
     return int((A4_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM - 80) // CONTENTS_LINE)
 
 
+def group_title(report: Report) -> str:
+    """The heading documents of one ledger are listed under: the registered ledger's title (the minute
+    book's meetings have titles of their own: 支部委员会记录, 主题党日活动记录 …), else the report's."""
+    from branchdesk.reports.registry import spec
+
+    try:
+        return spec(report.key).title
+    except KeyError:
+        return report.title
+
+
 def _contents(reports: Sequence[Report], starts: list[int]) -> list[tuple[int, str, int]]:
-    """Contents lines: ledgers at level 0; documents of one key under one level-0 line of their title."""
+    """Contents lines: ledgers at level 0; the documents of one ledger (key) under one level-0 line."""
     entries: list[tuple[int, str, int]] = []
     previous_key = None
     for report, start in zip(reports, starts, strict=True):
         if isinstance(report, Document) and report.subject:
-            if previous_key != ("doc", report.key, report.title):
-                entries.append((0, report.title, start))
-                previous_key = ("doc", report.key, report.title)
+            if previous_key != ("doc", report.key):
+                entries.append((0, group_title(report), start))
+                previous_key = ("doc", report.key)
             entries.append((1, report.subject, start))
         else:
             entries.append((0, report.title, start))
@@ -1177,10 +1188,9 @@ def _bookmark(canvas, reports: Sequence[Report], index: int) -> None:
     canvas.bookmarkPage(key)
     if isinstance(report, Document) and report.subject:
         previous = reports[index - 1] if index else None
-        if not (isinstance(previous, Document) and previous.subject and previous.key == report.key
-                and previous.title == report.title):  # fmt: skip
+        if not (isinstance(previous, Document) and previous.subject and previous.key == report.key):
             canvas.bookmarkPage(f"g{index}")  # an entry of its own: reportlab keeps one entry per key
-            canvas.addOutlineEntry(report.title, f"g{index}", level=0, closed=True)
+            canvas.addOutlineEntry(group_title(report), f"g{index}", level=0, closed=True)
         canvas.addOutlineEntry(report.subject, key, level=1)
     else:
         canvas.addOutlineEntry(report.title, key, level=0)
