@@ -7,6 +7,7 @@ inside the package.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,9 +95,40 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None
 
     from alembic import command
 
-    with engine.begin() as conn:
+    with engine.connect() as conn, _sqlite_foreign_keys_off(conn), conn.begin():
         command.upgrade(_alembic_config(conn), "head")
+        _check_foreign_keys(conn)
     return MigrationResult(before, current_revision(engine) or SCHEMA_HEAD, backup)
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(conn):
+    """SQLite: no foreign key actions while the scripts run.
+
+    Alembic changes a SQLite table by rebuilding it (copy, DROP, rename). With foreign keys on, the DROP
+    deletes the rows of child tables declared ON DELETE CASCADE and empties the SET NULL references (the
+    0004 upgrade rebuilt dossier_vote and lost every excluded voter). SQLite only takes the setting
+    outside a transaction, hence on the driver connection before BEGIN; `_check_foreign_keys` verifies
+    the result before the upgrade commits.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = conn.connection.dbapi_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"schema upgrade left {len(broken)} rows with broken references in {tables}")
 
 
 def _foreign(tables) -> ForeignDatabaseError:
