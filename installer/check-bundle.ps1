@@ -79,12 +79,13 @@ try {
     $oldDir = Join-Path $work 'old'
     New-Item -ItemType Directory -Path $oldDir | Out-Null
     $old = Join-Path $oldDir 'branchdesk.sqlite'
-    Copy-Item (Join-Path $root 'tests\db\fixtures\schema-0001.sqlite') $old
+    $original = Join-Path $root 'tests\db\fixtures\schema-0001.sqlite'
+    Copy-Item $original $old
     $oldRoster = Join-Path $work 'old-roster.xlsx'
     Invoke-Frozen @('--db', $old, 'export', 'roster', '--format', 'xlsx', '-o', $oldRoster) | Out-Null
     $python = Join-Path $root '.venv\Scripts\python.exe'
     if (-not (Test-Path $python)) { $python = 'python' }
-    & $python (Join-Path $root 'scripts\check_upgraded_db.py') $old (Join-Path $oldDir 'backups') $oldRoster
+    & $python (Join-Path $root 'scripts\check_upgraded_db.py') $original $old (Join-Path $oldDir 'backups') $oldRoster
     if ($LASTEXITCODE -ne 0) { Fail 'the upgrade of the old database failed its checks' }
 
     Write-Host 'check-bundle: frozen smoke check on the demo database'
