@@ -1,121 +1,899 @@
 """Stored databases of every schema version, for the upgrade tests (tests/db/fixtures/schema-<rev>.sqlite).
 
 A user's file made by an old release must open in every later one with its data intact. So each schema
-revision the program has shipped keeps a small database made by the program of that time, filled with the
-branch below; `test_migrations.py` opens a copy of each with today's program and reads the data back.
+revision the program has shipped keeps a small database holding a realistic branch (`fill`), and
+`test_migrations.py` opens a copy of each with today's program (and loads its rows into PostgreSQL at
+the same revision) and reads the data back (`check`).
 
-When you add a migration, store a database of the new schema (after `SCHEMA_HEAD` is updated):
+How a stored database is made: an empty file is brought to exactly that revision by the shipped Alembic
+scripts, then `fill` writes the branch row by row with SQLAlchemy Core against the tables *as they are at
+that revision* (reflected from the file, not today's models, which have moved on). What each revision
+holds grows with its schema:
 
-    .venv/bin/python -m tests.db.schema_fixtures
+- 0001, 0002: the branch, party groups, ten members (one transferred out, one deceased: status history),
+  committee seats (one ended), awards and a punishment, an honour, a setting;
+- 0003: four development dossiers (admitted and on probation; converted after an extended probation, with
+  its votes, an excluded voter and an accepted warning; an activist; a withdrawn applicant) with talks,
+  filings, contact persons, assessments, thought reports, sponsors and checklists;
+- 0004: meetings: the general meeting that admitted the probationary member (attendance, the applicant
+  as observer, the agenda item and the dossier's vote linked to it, an amendment, a signed attendance
+  sheet attached), the year-end 组织生活会 and 民主评议 (remediation items, grades), talks, a committee
+  meeting in draft, a planned meeting of the branch's own type.
 
-Old fixtures are never regenerated: they stand for files that exist on users' machines.
+Every row gets the audit entry the program's unit of work would have written (same format), so that
+upgrades touching the audit trail see a realistic one. Timestamps are fixed: making a revision's database
+twice gives the same rows.
+
+When you add a migration, store a database of the new schema (after `SCHEMA_HEAD` is updated), with the
+data the new tables allow added to `fill` under that revision:
+
+    .venv/bin/python -m tests.db.schema_fixtures            # the head revision
+    .venv/bin/python -m tests.db.schema_fixtures 0003 --force   # rewrite an older one (same schema)
+
+Rewriting an older stored database is allowed only because its rows are written against that revision's
+own schema; never change what an older revision's data means.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import sqlite3
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 BRANCH_NAME = "存档测试党支部"
-MEMBERS = {
-    # name: (citizen ID, join date, group)
-    "欧阳修": ("110105197001020017", dt.date(1995, 7, 1), "第一党小组"),
-    "单雄信": ("110105198203040010", dt.date(2005, 6, 30), "第二党小组"),
-    "曾小红": ("11010519950506002X", dt.date(2024, 12, 20), None),
-}
+HIGHER = "存档学院党委"
+GROUPS = ("第一党小组", "第二党小组")
+
+# name: (citizen ID, sex, birth, member type, join date, conversion date, group index or None)
+MEMBERS: dict[str, tuple] = {
+    "欧阳修": ("110105197001020017", "男", dt.date(1970, 1, 2), "full", dt.date(1995, 7, 1), dt.date(1996, 7, 1), 0),
+    "单雄信": ("110105198203040010", "男", dt.date(1982, 3, 4), "full", dt.date(2005, 6, 30), dt.date(2006, 6, 30), 1),
+    "曾小红": ("11010519950506002X", "女", dt.date(1995, 5, 6), "probationary", dt.date(2026, 1, 8), None, 0),
+    "区志强": ("110105198609120416", "男", dt.date(1986, 9, 12), "full", dt.date(2010, 7, 1), dt.date(2011, 7, 1), 0),
+    "覃春梅": ("110105198803210423", "女", dt.date(1988, 3, 21), "full", dt.date(2012, 6, 28), dt.date(2013, 6, 28), 0),
+    "查文静": ("110105197911300448", "女", dt.date(1979, 11, 30), "full", dt.date(2008, 12, 20), dt.date(2009, 12, 20), 1),
+    "解晓东": ("11010519480214047X", "男", dt.date(1948, 2, 14), "full", dt.date(1972, 7, 1), dt.date(1973, 7, 1), None),
+    "朴成浩": ("110105199008080492", "男", dt.date(1990, 8, 8), "full", dt.date(2014, 6, 30), dt.date(2015, 6, 30), 1),
+    "马丽": ("110105199604020509", "女", dt.date(1996, 4, 2), "full", dt.date(2022, 6, 28), dt.date(2023, 12, 28), 1),
+    "曾国华": ("110105197510010538", "男", dt.date(1975, 10, 1), "full", dt.date(2000, 7, 1), dt.date(2001, 7, 1), 1),
+}  # fmt: skip
+MEMBER_ID = {name: i for i, name in enumerate(MEMBERS, start=1)}  # rows are written in this order
+ON_ROSTER = ["马丽", "欧阳修", "区志强", "朴成浩", "覃春梅", "曾国华", "曾小红", "查文静"]  # by pinyin
+# the seven full members on the roster: the voters of 2026-01-08
+VOTERS = ["欧阳修", "区志强", "覃春梅", "查文静", "朴成浩", "马丽", "曾国华"]
+
+# Development dossiers (0003 on): ids in this order.
+DOSSIER_ZENG, DOSSIER_MA, DOSSIER_SIMA, DOSSIER_PIAO = 1, 2, 3, 4
+# Meetings (0004 on)
+MEETING_ADMISSION, MEETING_APPRAISAL, MEETING_ORG_LIFE, MEETING_TALKS, MEETING_COMMITTEE, MEETING_PLANNED = (
+    range(1, 7)
+)
+SIGN_IN_SHEET = (
+    b"%PDF-1.4\n% branchdesk schema fixture: sign-in sheet of the general meeting of 2026-01-08\n"
+    + "支部党员大会签到表 应到7人 实到6人".encode()
+    + b"\n%%EOF\n"
+)
+
+_STARTED = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)  # the fixture's first entry (office hours, UTC+8)
+_NOT_AUDITED = {"audit_entry", "alembic_version"}
 
 
-def fill(db) -> None:
-    """The content every stored database holds (written through the services of its time)."""
-    from branchdesk.domain.members import MemberFields
-    from branchdesk.services.branch import BranchProfile, BranchService
-    from branchdesk.services.members import AwardFields, MemberService, StatusChange
+# ---- writing rows against a revision's own tables --------------------------------------------------
+class _Writer:
+    """Inserts rows (with the audit entries the unit of work would write) into the reflected tables."""
 
-    branch = BranchService(db)
-    members = MemberService(db)
-    branch.save_profile(
-        BranchProfile(name=BRANCH_NAME, founded_on=dt.date(1999, 7, 1), higher_committee="存档学院党委")
+    def __init__(self, conn, revision: str) -> None:
+        from sqlalchemy import MetaData
+
+        self.conn = conn
+        self.revision = revision
+        self.meta = MetaData()
+        self.meta.reflect(conn)
+        self.clock = _STARTED
+        self.next_id: dict[str, int] = {}
+
+    def since(self, revision: str) -> bool:
+        return self.revision >= revision
+
+    def _tick(self) -> dt.datetime:
+        self.clock += dt.timedelta(minutes=7)
+        return self.clock
+
+    def _stamp(self, value: dt.datetime) -> dt.datetime:
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if self.conn.dialect.name == "sqlite" else value
+
+    def _complete(self, table, values: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+        from sqlalchemy import Boolean, String, Text
+
+        unknown = set(values) - set(table.c.keys())
+        if unknown:
+            raise ValueError(f"{table.name} has no column {sorted(unknown)} at revision {self.revision}")
+        row = dict(values)
+        for column in table.c:
+            if column.name in row or column.nullable or column.primary_key:
+                continue
+            if column.name in ("created_at", "updated_at"):
+                row[column.name] = self._stamp(now)
+            elif isinstance(column.type, Boolean):
+                row[column.name] = False
+            elif isinstance(column.type, String | Text):
+                row[column.name] = ""
+        return row
+
+    def insert(self, operation: str, table_name: str, *, by: str = "欧阳修", **values: Any) -> int:
+        table = self.meta.tables[table_name]
+        now = self._tick()
+        if "id" in table.c and "id" not in values:
+            values["id"] = self.next_id.get(table_name, 1)
+        self.next_id[table_name] = values.get("id", 0) + 1
+        row = self._complete(table, values, now)
+        self.conn.execute(table.insert(), [row])
+        if table_name not in _NOT_AUDITED:
+            changes = {
+                key: [None, _plain(value)]
+                for key, value in row.items()
+                if key not in ("created_at", "updated_at") and not _empty(value)
+            }
+            self._audit(now, by, operation, "insert", table_name, values.get("id"), changes)
+        return values.get("id")
+
+    def update(
+        self, operation: str, table_name: str, row_id: int, *, by: str = "欧阳修", **values: Any
+    ) -> None:
+        from sqlalchemy import select
+
+        table = self.meta.tables[table_name]
+        now = self._tick()
+        before = self.conn.execute(select(table).where(table.c.id == row_id)).mappings().one()
+        if "updated_at" in table.c:
+            values["updated_at"] = self._stamp(now)
+        self.conn.execute(table.update().where(table.c.id == row_id).values(**values))
+        changes = {
+            key: [_plain(before[key]), _plain(value)]
+            for key, value in values.items()
+            if key != "updated_at" and before[key] != value
+        }
+        self._audit(now, by, operation, "update", table_name, row_id, changes)
+
+    def _audit(self, now, user, operation, action, entity, entity_id, changes) -> None:
+        self.conn.execute(
+            self.meta.tables["audit_entry"].insert(),
+            [
+                {
+                    "at": self._stamp(now),
+                    "user": user,
+                    "operation": operation,
+                    "action": action,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                }
+            ],
+        )
+
+
+def _plain(value: Any) -> Any:  # as the unit of work writes values into audit entries
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "〈二进制数据〉"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == ""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# ---- the branch -------------------------------------------------------------------------------------
+def fill(conn, revision: str) -> None:
+    """Write the branch into a database at `revision` (a connection inside a transaction)."""
+    w = _Writer(conn, revision)
+    _fill_members(w)
+    if w.since("0003"):
+        _fill_development(w)
+    if w.since("0004"):
+        _fill_meetings(w)
+
+
+def _fill_members(w: _Writer) -> None:
+    from branchdesk.domain.pinyin import name_pinyin
+
+    w.insert(
+        "新建支部", "branch", name=BRANCH_NAME, founded_on=dt.date(1999, 7, 1), higher_committee=HIGHER,
+        address="存档学院行政楼三层", committee_term_start=dt.date(2024, 1, 5),
+        committee_term_end=dt.date(2027, 1, 4), notes="2024年1月换届选举产生本届支委会",
+    )  # fmt: skip
+    for order, name in enumerate(GROUPS, start=1):
+        w.insert("新增党小组", "party_group", branch_id=1, name=name, sort_order=order)
+    w.insert("修改设置：current_branch_id", "setting", key="current_branch_id", value=_json(1))
+    posts = {
+        "欧阳修": "书记",
+        "区志强": "组织委员",
+        "覃春梅": "宣传委员",
+        "查文静": "纪检委员",
+        "解晓东": "副书记",
+    }
+    for name, (id_number, sex, birth, member_type, joined, converted, group) in MEMBERS.items():
+        initials, pinyin = name_pinyin(name)
+        w.insert(
+            "新增党员档案", "member", branch_id=1, group_id=None if group is None else group + 1,
+            is_group_leader=name in ("区志强", "朴成浩"), name=name, name_initials=initials,
+            name_pinyin=pinyin, id_number=id_number, sex=sex, ethnicity="朝鲜族" if name == "朴成浩" else "汉族",
+            birth_date=birth, native_place="北京市东城区", education="大学本科" if birth.year > 1975 else "大专",
+            degree="学士" if birth.year > 1975 else "", member_type=member_type, status="active",
+            join_date=joined, conversion_date=converted,
+            activist_date=dt.date(2023, 6, 15) if name == "曾小红" else None,
+            sponsors="覃春梅、区志强" if name == "曾小红" else "",
+            transferred_in_date=dt.date(2019, 5, 10) if name == "朴成浩" else None,
+            work_start_date=dt.date(max(birth.year + 22, 1970), 9, 1), work_unit="存档学院",
+            job="教师" if name != "解晓东" else "退休", post="副教授" if name == "欧阳修" else "",
+            party_post=posts.get(name, ""), mobile="13912345678" if name == "单雄信" else f"1380000{MEMBER_ID[name]:04d}",
+            landline="010-65120000" if name == "欧阳修" else "", address="北京市东城区东四十条1号",
+            dues_basis_fen=850000 if name == "欧阳修" else None, dues_monthly_fen=12750 if name == "欧阳修" else None,
+            dues_paid_to=dt.date(2026, 10, 31) if name == "欧阳修" else None,
+            dossier_location="存档学院组织部档案室", photo=b"\x89PNG fixture photo" if name == "欧阳修" else None,
+            notes="会计专业" if name == "马丽" else "",
+        )  # fmt: skip
+    ids = MEMBER_ID
+    term = (dt.date(2024, 1, 5), dt.date(2027, 1, 4))
+    for name, post in (("欧阳修", "secretary"), ("区志强", "organisation"), ("覃春梅", "propaganda"),
+                       ("查文静", "discipline"), ("解晓东", "deputy")):  # fmt: skip
+        w.insert("任命支部委员", "committee_member", branch_id=1, member_id=ids[name], post=post,
+                 term_start=term[0], term_end=term[1])  # fmt: skip
+    w.insert(
+        "登记奖惩", "member_award", member_id=ids["欧阳修"], kind="award", date=dt.date(2021, 6, 28),
+        title="优秀共产党员", issuer=HIGHER, level="校级",
+    )  # fmt: skip
+    w.insert(
+        "登记奖惩", "member_award", member_id=ids["覃春梅"], kind="award", date=dt.date(2023, 6, 30),
+        title="优秀党务工作者", issuer=HIGHER, level="校级", notes="负责支部宣传工作成绩突出",
+    )  # fmt: skip
+    w.insert(
+        "登记奖惩", "member_award", member_id=ids["朴成浩"], kind="punishment", date=dt.date(2020, 11, 5),
+        title="党内警告", issuer="存档学院纪委", level="校级", notes="违反工作纪律",
+    )  # fmt: skip
+    # status history: a transfer out with its letter, a death (and the seat it ended)
+    for name, status, on, reason, letter in (
+        ("解晓东", "deceased", dt.date(2024, 2, 10), "病故", ("", "", None)),
+        ("单雄信", "transferred_out", dt.date(2025, 3, 1), "工作调动",
+         ("京组转〔2025〕第031号", "北京市西城区某街道党工委", dt.date(2025, 4, 30))),
+    ):  # fmt: skip
+        label = {"deceased": "去世", "transferred_out": "已转出"}[status]
+        w.insert(
+            f"党籍状态变更：{label}", "member_status_change", member_id=ids[name], date=on, from_status="active",
+            to_status=status, reason=reason, letter_no=letter[0], destination=letter[1],
+            letter_valid_until=letter[2], return_slip_received=status == "transferred_out",
+            recorded_at=w._stamp(w.clock),
+        )  # fmt: skip
+        w.update(
+            f"党籍状态变更：{label}", "member", ids[name], status=status, status_date=on, status_reason=reason
+        )
+    w.update("支委离任", "committee_member", 5, ended_on=dt.date(2024, 2, 10))
+    w.insert("新增支部荣誉", "branch_honour", branch_id=1, date=dt.date(2020, 7, 1), title="先进基层党组织",
+             issuer=HIGHER, level="校级")  # fmt: skip
+
+
+def _fill_development(w: _Writer) -> None:
+    from branchdesk.domain.pinyin import name_pinyin
+
+    ids = MEMBER_ID
+    w.insert("修改发展党员规则设置", "setting", key="rules.publicity_working_days", value=_json(7))
+
+    def dossier(operation: str, name: str, id_number: str, sex: str, birth: dt.date, **values) -> int:
+        initials, pinyin = name_pinyin(name)
+        defaults = {"political_review_passed": True, "pre_review_passed": True}
+        return w.insert(
+            operation, "dossier", branch_id=1, name=name, name_initials=initials, name_pinyin=pinyin,
+            id_number=id_number, sex=sex, birth_date=birth, **{**defaults, **values},
+        )  # fmt: skip
+
+    def children(dossier_id: int, table: str, rows: list[dict], operation: str = "记录发展步骤") -> None:
+        for position, row in enumerate(rows):
+            if table != "dossier_checklist_item":
+                row = {"position": position, **row}
+            w.insert(operation, table, dossier_id=dossier_id, **row)
+
+    def vote(dossier_id, kind, ordinal, meeting_date, expected, present, yes, no=0, abstain=0, written_yes=0):
+        return w.insert(
+            "记录发展步骤：支部大会讨论", "dossier_vote", dossier_id=dossier_id, kind=kind, ordinal=ordinal,
+            meeting_date=meeting_date, expected=expected, present=present, yes=yes, no=no, abstain=abstain,
+            written_yes=written_yes, written_no=0, written_abstain=0, written_before_meeting=written_yes > 0,
+        )  # fmt: skip
+
+    # 1. 曾小红: admitted on 2026-01-08, on probation; her member file is linked
+    zeng = MEMBERS["曾小红"]
+    dossier(
+        "新建发展党员档案", "曾小红", zeng[0], zeng[1], zeng[2], member_id=ids["曾小红"],
+        application_date=dt.date(2023, 3, 1), activist_date=dt.date(2023, 6, 15),
+        activist_recommendation="members", activist_decided_by="committee",
+        activist_publicity_start=dt.date(2023, 6, 5), activist_publicity_end=dt.date(2023, 6, 9),
+        candidate_date=dt.date(2025, 7, 10), candidate_decided_by="committee",
+        publicity_start=dt.date(2025, 7, 11), publicity_end=dt.date(2025, 7, 21),
+        sponsors_date=dt.date(2025, 7, 25), political_review_date=dt.date(2025, 8, 20),
+        political_review_conclusion="政治历史清白，现实表现良好，符合入党条件",
+        training_start=dt.date(2025, 9, 8), training_end=dt.date(2025, 9, 12), training_days=5,
+        training_hours=40, training_certificate="存档学院党校〔2025〕第12号",
+        committee_review_date=dt.date(2025, 11, 20), pre_review_date=dt.date(2025, 12, 1),
+        volunteer_form_number="2025-017", volunteer_form_date=dt.date(2025, 12, 5),
+        admission_meeting_date=dt.date(2026, 1, 8), approval_date=dt.date(2026, 2, 10),
+        assignment_date=dt.date(2026, 2, 12), oath_date=dt.date(2026, 3, 5), join_date=dt.date(2026, 1, 8),
+    )  # fmt: skip
+    children(DOSSIER_ZENG, "dossier_talk", [
+        {"kind": "first", "date": dt.date(2023, 3, 20), "interviewers": _json(["欧阳修"]),
+         "place": "支部办公室", "summary": "了解入党动机，介绍党的基本知识"},
+        {"kind": "activist", "date": dt.date(2024, 3, 12), "interviewers": _json(["覃春梅", "区志强"]),
+         "place": "支部办公室", "summary": "培养考察谈话"},
+        {"kind": "higher", "date": dt.date(2026, 1, 20), "interviewers": _json(["存档学院党委组织员 王立"]),
+         "place": "党委组织部", "summary": "入党前谈话"},
+    ])  # fmt: skip
+    children(DOSSIER_ZENG, "dossier_filing", [
+        {"kind": "activist", "date": dt.date(2023, 6, 20), "recipient": HIGHER, "number": "积备〔2023〕08号"},
+        {"kind": "candidate", "date": dt.date(2025, 7, 24), "recipient": HIGHER, "number": "发备〔2025〕05号"},
+        {"kind": "admission", "date": dt.date(2026, 2, 20), "recipient": "存档市委组织部", "number": "接备〔2026〕02号"},
+    ])  # fmt: skip
+    children(DOSSIER_ZENG, "dossier_contact", [
+        {"name": "覃春梅", "full_member": True, "assigned_on": dt.date(2023, 6, 20), "member_id": ids["覃春梅"]},
+        {"name": "区志强", "full_member": True, "assigned_on": dt.date(2023, 6, 20), "member_id": ids["区志强"]},
+    ])  # fmt: skip
+    children(DOSSIER_ZENG, "dossier_assessment", [
+        {"date": on, "opinion": "学习认真，积极参加支部活动"}
+        for on in (dt.date(2023, 12, 15), dt.date(2024, 6, 14), dt.date(2024, 12, 13), dt.date(2025, 6, 13))
+    ])  # fmt: skip
+    children(DOSSIER_ZENG, "dossier_thought_report", [
+        {"date": on, "title": f"{on.year}年第{(on.month - 1) // 3 + 1}季度思想汇报"}
+        for on in (dt.date(2023, 9, 28), dt.date(2023, 12, 27), dt.date(2024, 3, 28), dt.date(2026, 3, 30),
+                   dt.date(2026, 6, 29), dt.date(2026, 9, 28))
+    ])  # fmt: skip
+    children(DOSSIER_ZENG, "dossier_sponsor", [
+        {"name": "覃春梅", "full_member": True, "under_watch": False, "member_id": ids["覃春梅"]},
+        {"name": "区志强", "full_member": True, "under_watch": False, "member_id": ids["区志强"]},
+    ])  # fmt: skip
+    children(DOSSIER_ZENG, "dossier_checklist_item", [
+        {"item": item} for item in ("application", "talk_records", "activist_records", "thought_reports",
+                                    "assessments", "candidate_records", "political_review",
+                                    "training_certificate", "volunteer_form", "admission_meeting")
+    ])  # fmt: skip
+    # the vote of 2026-01-08: 7 voting members, 6 present, 6 yes, one written yes from 查文静 (away)
+    vote(DOSSIER_ZENG, "admission", 0, dt.date(2026, 1, 8), 7, 6, 6, written_yes=1)
+
+    # 2. 马丽: admitted 2022-06-28, probation extended by six months, converted 2023-12-28, archived
+    ma = MEMBERS["马丽"]
+    dossier(
+        "导入发展党员工作台账", "马丽", ma[0], ma[1], ma[2], member_id=ids["马丽"],
+        application_date=dt.date(2019, 9, 10), activist_date=dt.date(2020, 3, 20),
+        activist_recommendation="mass_organisation", activist_decided_by="committee",
+        candidate_date=dt.date(2021, 9, 15), candidate_decided_by="committee",
+        publicity_start=dt.date(2021, 9, 16), publicity_end=dt.date(2021, 9, 24),
+        sponsors_date=dt.date(2021, 9, 28), political_review_date=dt.date(2021, 11, 5),
+        political_review_conclusion="政治审查合格", training_start=dt.date(2021, 11, 15),
+        training_end=dt.date(2021, 11, 19), training_days=5, training_hours=40,
+        training_certificate="存档学院党校〔2021〕第30号", committee_review_date=dt.date(2022, 5, 30),
+        pre_review_date=dt.date(2022, 6, 10), volunteer_form_number="2022-009",
+        volunteer_form_date=dt.date(2022, 6, 15), admission_meeting_date=dt.date(2022, 6, 28),
+        approval_date=dt.date(2022, 10, 12), approval_extension_reason="上级党委换届，审批会议推迟",
+        assignment_date=dt.date(2022, 10, 14), oath_date=dt.date(2022, 10, 28), join_date=dt.date(2022, 6, 28),
+        conversion_application_date=dt.date(2023, 6, 1), conversion_meeting_date=dt.date(2023, 12, 28),
+        conversion_approval_date=dt.date(2024, 1, 20), full_member_date=dt.date(2023, 12, 28),
+        archive_date=dt.date(2024, 1, 26), by="覃春梅",
+    )  # fmt: skip
+    children(DOSSIER_MA, "dossier_talk", [
+        {"kind": "first", "date": dt.date(2019, 9, 25), "interviewers": _json(["欧阳修", "区志强"]),
+         "place": "支部办公室", "summary": ""},
+        {"kind": "higher", "date": dt.date(2022, 7, 20), "interviewers": _json(["王立"]), "place": "",
+         "summary": ""},
+    ], "导入发展党员工作台账")  # fmt: skip
+    children(DOSSIER_MA, "dossier_filing", [
+        {"kind": "activist", "date": dt.date(2020, 3, 30), "recipient": HIGHER, "number": ""},
+        {"kind": "candidate", "date": dt.date(2021, 9, 30), "recipient": HIGHER, "number": ""},
+        {"kind": "admission", "date": dt.date(2022, 10, 25), "recipient": "存档市委组织部", "number": ""},
+    ], "导入发展党员工作台账")  # fmt: skip
+    children(DOSSIER_MA, "dossier_contact", [
+        {"name": "查文静", "full_member": True, "assigned_on": dt.date(2020, 3, 25), "member_id": ids["查文静"]},
+    ], "导入发展党员工作台账")  # fmt: skip
+    children(DOSSIER_MA, "dossier_assessment", [
+        {"date": on, "opinion": "表现良好"}
+        for on in (dt.date(2020, 9, 18), dt.date(2021, 3, 19), dt.date(2021, 9, 10))
+    ], "导入发展党员工作台账")  # fmt: skip
+    children(DOSSIER_MA, "dossier_thought_report", [
+        {"date": dt.date(2022, 9, 26), "title": "预备期思想汇报"},
+    ], "导入发展党员工作台账")  # fmt: skip
+    children(DOSSIER_MA, "dossier_sponsor", [
+        {"name": "查文静", "full_member": True, "under_watch": False, "member_id": ids["查文静"]},
+        {"name": "曾国华", "full_member": True, "under_watch": False, "member_id": ids["曾国华"]},
+    ], "导入发展党员工作台账")  # fmt: skip
+    children(DOSSIER_MA, "dossier_extension", [
+        {"date": dt.date(2023, 6, 29), "months": 6, "reason": "理论学习不够扎实，延长预备期继续考察"},
+    ], "导入发展党员工作台账")  # fmt: skip
+    children(DOSSIER_MA, "dossier_checklist_item", [
+        {"item": item} for item in ("application", "talk_records", "activist_records", "thought_reports",
+                                    "assessments", "candidate_records", "political_review",
+                                    "training_certificate", "volunteer_form", "admission_meeting",
+                                    "conversion_application", "conversion_meeting")
+    ], "导入发展党员工作台账")  # fmt: skip
+    # voters then: the seven of today without 马丽 herself, plus 单雄信 and 解晓东 (before 2024)
+    vote(DOSSIER_MA, "admission", 0, dt.date(2022, 6, 28), 8, 7, 7)
+    vote(DOSSIER_MA, "extension", 0, dt.date(2023, 6, 29), 8, 7, 6, no=1)
+    conversion = vote(DOSSIER_MA, "conversion", 0, dt.date(2023, 12, 28), 7, 6, 6)
+    w.insert(
+        "记录发展步骤：支部大会讨论", "dossier_vote_exclusion", vote_id=conversion, member_id=ids["单雄信"],
+        name="单雄信", reason="在外地工作半年以上，未转组织关系",
+    )  # fmt: skip
+    w.insert(
+        "记录发展步骤：上级党委审批", "dossier_override", dossier_id=DOSSIER_MA, step="approval",
+        code="DEV-APPROVAL-3M", message="上级党委审批距支部大会讨论已超过3个月",
+        reason="上级党委换届，审批会议推迟", user="覃春梅", at=w._stamp(w.clock),
+    )  # fmt: skip
+
+    # 3. 司马青: an activist being educated
+    sima_id = "110105200305170545"
+    dossier(
+        "新建发展党员档案", "司马青", sima_id, "女", dt.date(2003, 5, 17), application_date=dt.date(2025, 9, 1),
+        activist_date=dt.date(2026, 3, 10), activist_recommendation="mass_organisation",
+        activist_decided_by="committee",
+    )  # fmt: skip
+    children(DOSSIER_SIMA, "dossier_talk", [
+        {"kind": "first", "date": dt.date(2025, 9, 15), "interviewers": _json(["区志强"]),
+         "place": "支部办公室", "summary": "谈入党动机"},
+    ])  # fmt: skip
+    children(DOSSIER_SIMA, "dossier_contact", [
+        {"name": "马丽", "full_member": True, "assigned_on": dt.date(2026, 3, 15), "member_id": ids["马丽"]},
+        {"name": "朴成浩", "full_member": True, "assigned_on": dt.date(2026, 3, 15), "member_id": ids["朴成浩"]},
+    ])  # fmt: skip
+    children(DOSSIER_SIMA, "dossier_assessment", [{"date": dt.date(2026, 9, 10), "opinion": "积极上进"}])
+    children(
+        DOSSIER_SIMA, "dossier_thought_report", [{"date": dt.date(2026, 6, 25), "title": "第二季度思想汇报"}]
     )
-    groups = {name: branch.add_group(name).id for name in ("第一党小组", "第二党小组")}
-    ids = {}
-    for name, (id_number, joined, group) in MEMBERS.items():
-        probationary = joined.year >= 2024
-        ids[name] = members.create(
-            MemberFields(
-                name=name,
-                id_number=id_number,
-                join_date=joined,
-                conversion_date=None if probationary else dt.date(joined.year + 1, joined.month, joined.day),
-                member_type="probationary" if probationary else "full",
-                group_id=groups[group] if group else None,
-                mobile="13912345678" if name == "单雄信" else "",
-            )
-        ).id
-    branch.appoint(ids["欧阳修"], "secretary", dt.date(2023, 1, 5), dt.date(2026, 1, 4))
-    members.add_award(
-        ids["欧阳修"], AwardFields(date=dt.date(2021, 6, 28), title="优秀共产党员", issuer="存档学院党委")
+    children(DOSSIER_SIMA, "dossier_checklist_item", [{"item": "application"}])
+
+    # 4. 朴志远: withdrew his application
+    dossier(
+        "新建发展党员档案", "朴志远", "110105200101230577", "男", dt.date(2001, 1, 23),
+        application_date=dt.date(2024, 4, 1),
+    )  # fmt: skip
+    children(DOSSIER_PIAO, "dossier_talk", [
+        {"kind": "first", "date": dt.date(2024, 4, 18), "interviewers": _json(["欧阳修"]),
+         "place": "支部办公室", "summary": ""},
+    ])  # fmt: skip
+    w.update(
+        "终止发展：本人撤回申请", "dossier", DOSSIER_PIAO, outcome="withdrawn", outcome_date=dt.date(2024, 10, 8),
+        outcome_reason="本人出国留学，撤回入党申请",
+    )  # fmt: skip
+
+
+def _fill_meetings(w: _Writer) -> None:
+    ids = MEMBER_ID
+    w.insert("新增会议类型", "meeting_type", branch_id=1, name="廉政教育会", audience="branch", sort_order=1)
+
+    def meeting(operation: str, **values) -> int:
+        return w.insert(operation, "meeting", branch_id=1, mode="offline", audience="branch", **values)
+
+    def attendance(meeting_id: int, rows: list[tuple[str, str, str]]) -> None:
+        for position, (name, status, reason) in enumerate(rows):
+            member_type = MEMBERS[name][3]
+            w.insert(
+                "保存会议记录", "meeting_attendance", meeting_id=meeting_id, position=position,
+                member_id=ids[name], name=name, member_type=member_type, status=status, reason=reason,
+                voter=member_type == "full",
+            )  # fmt: skip
+
+    sealed = w._stamp(dt.datetime(2026, 1, 9, 2, 0, tzinfo=dt.UTC))
+    meeting(
+        "保存会议记录", type="general", status="sealed", date=dt.date(2026, 1, 8), start_time=dt.time(14, 30),
+        end_time=dt.time(16, 0), place="学院会议室201", chair="欧阳修", chair_member_id=ids["欧阳修"],
+        recorder="覃春梅", recorder_member_id=ids["覃春梅"], theme="讨论接收曾小红同志为中共预备党员",
+        discussion="介绍人介绍情况，与会党员充分讨论", decisions="同意接收曾小红同志为中共预备党员",
+        sealed_at=sealed, sealed_by="欧阳修",
+    )  # fmt: skip
+    attendance(MEETING_ADMISSION, [
+        (name, "leave", "出差（会前已提交书面意见）") if name == "查文静" else (name, "present", "")
+        for name in VOTERS
+    ])  # fmt: skip
+    w.insert("保存会议记录", "meeting_observer", meeting_id=MEETING_ADMISSION, position=0, name="曾小红",
+             role="发展对象", dossier_id=DOSSIER_ZENG)  # fmt: skip
+    w.insert(
+        "保存会议记录", "agenda_item", meeting_id=MEETING_ADMISSION, position=0,
+        title="讨论接收曾小红同志为中共预备党员", decision="同意接收", vote_kind="admission", expected=7,
+        present=6, yes=6, no=0, abstain=0, written_yes=1, written_no=0, written_abstain=0,
+        written_before_meeting=True, dossier_id=DOSSIER_ZENG,
+    )  # fmt: skip
+    w.update("记录表决", "dossier_vote", 1, meeting_id=MEETING_ADMISSION)  # 曾小红's admission vote
+    w.insert(
+        "补充更正会议记录", "meeting_amendment", meeting_id=MEETING_ADMISSION, date=dt.date(2026, 1, 15),
+        reason="更正记录中的笔误", text="第二项“学院会议室102”应为“学院会议室201”。", user="覃春梅",
+        at=w._stamp(dt.datetime(2026, 1, 15, 3, 0, tzinfo=dt.UTC)),
+    )  # fmt: skip
+    w.insert(
+        "添加会议附件", "meeting_attachment", meeting_id=MEETING_ADMISSION, file_name="支部党员大会签到表.pdf",
+        sha256=hashlib.sha256(SIGN_IN_SHEET).hexdigest(), size=len(SIGN_IN_SHEET), content=SIGN_IN_SHEET,
+        note="签到表扫描件", added_by="覃春梅", added_at=w._stamp(dt.datetime(2026, 1, 9, 3, 0, tzinfo=dt.UTC)),
+    )  # fmt: skip
+
+    year_end = dt.date(2025, 12, 26)
+    meeting(
+        "保存会议记录", type="appraisal", status="sealed", date=year_end, start_time=dt.time(14, 0),
+        end_time=dt.time(17, 0), place="学院会议室201", chair="欧阳修", chair_member_id=ids["欧阳修"],
+        recorder="覃春梅", recorder_member_id=ids["覃春梅"], theme="2025年度民主评议党员",
+        sealed_at=w._stamp(dt.datetime(2025, 12, 29, 2, 0, tzinfo=dt.UTC)), sealed_by="欧阳修",
+    )  # fmt: skip
+    attendance(MEETING_APPRAISAL, [(name, "present", "") for name in VOTERS])
+    for name in VOTERS:
+        grade = "excellent" if name in ("欧阳修", "覃春梅") else "qualified"
+        w.insert("保存会议记录", "appraisal_grade", meeting_id=MEETING_APPRAISAL, member_id=ids[name], name=name,
+                 grade=grade)  # fmt: skip
+    meeting(
+        "保存会议记录", type="org_life", status="sealed", date=year_end, start_time=dt.time(9, 0),
+        end_time=dt.time(11, 30), place="学院会议室201", chair="欧阳修", chair_member_id=ids["欧阳修"],
+        recorder="覃春梅", recorder_member_id=ids["覃春梅"], theme="2025年度组织生活会",
+        discussion="开展批评和自我批评", sealed_at=w._stamp(dt.datetime(2025, 12, 29, 2, 5, tzinfo=dt.UTC)),
+        sealed_by="欧阳修",
+    )  # fmt: skip
+    attendance(MEETING_ORG_LIFE, [(name, "present", "") for name in VOTERS])
+    w.insert(
+        "保存会议记录", "remediation_item", meeting_id=MEETING_ORG_LIFE, position=0, problem="理论学习不够系统",
+        measure="每月第一周集中学习一次", owner="覃春梅", due=dt.date(2026, 6, 30), done_on=dt.date(2026, 6, 20),
+    )  # fmt: skip
+    w.insert(
+        "保存会议记录", "remediation_item", meeting_id=MEETING_ORG_LIFE, position=1, problem="联系群众不够密切",
+        measure="每名党员联系两名群众", owner="区志强", due=dt.date(2026, 12, 31),
+    )  # fmt: skip
+    meeting("保存会议记录", type="talks", status="sealed", date=dt.date(2025, 12, 15), theme="组织生活会前谈心谈话",
+            sealed_at=w._stamp(dt.datetime(2025, 12, 16, 2, 0, tzinfo=dt.UTC)), sealed_by="欧阳修")  # fmt: skip
+    for position, other in enumerate(("区志强", "覃春梅")):
+        w.insert(
+            "保存会议记录", "talk_pair", meeting_id=MEETING_TALKS, position=position, first="欧阳修", second=other,
+            first_member_id=ids["欧阳修"], second_member_id=ids[other], date=dt.date(2025, 12, 15),
+            summary="交流思想，互相提醒",
+        )  # fmt: skip
+    w.insert(
+        "保存会议记录", "meeting", branch_id=1, type="committee", status="draft", date=dt.date(2026, 10, 12),
+        start_time=dt.time(12, 30), mode="offline", place="支部办公室", chair="欧阳修",
+        chair_member_id=ids["欧阳修"], recorder="区志强", recorder_member_id=ids["区志强"], audience="committee",
+        theme="研究第四季度发展党员工作",
+    )  # fmt: skip
+    attendance(
+        MEETING_COMMITTEE, [(name, "present", "") for name in ("欧阳修", "区志强", "覃春梅", "查文静")]
     )
-    members.change_status(ids["单雄信"], StatusChange("transferred_out", dt.date(2025, 3, 1), "工作调动"))
-    branch.add_honour(dt.date(2020, 7, 1), "先进基层党组织", issuer="存档学院党委")
+    meeting("新建会议计划", type="custom", custom_type_id=1, custom_type_name="廉政教育会", status="planned",
+            date=dt.date(2026, 12, 10), place="学院报告厅", lecturer="存档学院纪委书记")  # fmt: skip
 
 
-def check(db) -> None:
-    """Assert that a database (possibly upgraded since) still holds everything `fill` wrote."""
+# ---- reading it back ---------------------------------------------------------------------------------
+def counts(conn) -> dict[str, int]:
+    """Rows per table (every table but alembic_version)."""
+    from sqlalchemy import inspect, text
+
+    return {
+        name: conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+        for name in sorted(inspect(conn).get_table_names())
+        if name != "alembic_version"
+    }
+
+
+def check(db, revision: str) -> None:
+    """Assert that a database (possibly upgraded since) still holds everything `fill` wrote at `revision`."""
+    _check_members(db)
+    if revision >= "0003":
+        _check_development(db)
+    if revision >= "0004":
+        _check_meetings(db)
+
+
+def _check_members(db) -> None:
     from branchdesk.services.branch import BranchService
     from branchdesk.services.members import MemberQuery, MemberService
 
     branch = BranchService(db)
     members = MemberService(db)
-    assert branch.profile().name == BRANCH_NAME
-    assert [g.name for g in branch.groups()] == ["第一党小组", "第二党小组"]
+    profile = branch.profile()
+    assert (profile.name, profile.founded_on, profile.higher_committee) == (
+        BRANCH_NAME,
+        dt.date(1999, 7, 1),
+        HIGHER,
+    )
+    assert (profile.committee_term_start, profile.committee_term_end) == (
+        dt.date(2024, 1, 5),
+        dt.date(2027, 1, 4),
+    )
+    assert [g.name for g in branch.groups()] == list(GROUPS)
     everyone = {r.name: r for r in members.records(MemberQuery(statuses=None))}
     assert set(everyone) == set(MEMBERS)
-    for name, (id_number, joined, group) in MEMBERS.items():
+    for name, (id_number, sex, birth, member_type, joined, converted, group) in MEMBERS.items():
         record = everyone[name]
-        assert (record.id_number, record.join_date, record.group_name) == (id_number, joined, group or "")
-    assert everyone["单雄信"].status == "transferred_out"
-    assert [r.name for r in members.records(MemberQuery())] == ["欧阳修", "曾小红"]  # by pinyin
-    assert members.search_ids(MemberQuery(text="oyx")) == [everyone["欧阳修"].id]
-    assert [(s.member_name, s.post) for s in branch.committee()] == [("欧阳修", "secretary")]
-    assert [a.title for a in members.awards(everyone["欧阳修"].id)] == ["优秀共产党员"]
-    assert [c.reason for c in members.status_history(everyone["单雄信"].id)] == ["工作调动"]
+        assert record.id == MEMBER_ID[name]
+        assert (record.id_number, record.sex, record.birth_date) == (id_number, sex, birth), name
+        assert (record.member_type, record.join_date, record.conversion_date) == (
+            member_type,
+            joined,
+            converted,
+        ), name
+        assert record.group_name == ("" if group is None else GROUPS[group]), name
+    ouyang = everyone["欧阳修"]
+    assert (ouyang.mobile, ouyang.landline, ouyang.party_post) == ("13800000001", "010-65120000", "书记")
+    assert (ouyang.dues_basis_fen, ouyang.dues_monthly_fen, ouyang.dues_paid_to) == (
+        850000,
+        12750,
+        dt.date(2026, 10, 31),
+    )
+    assert (ouyang.work_unit, ouyang.post, ouyang.education) == ("存档学院", "副教授", "大专")
+    assert ouyang.updated_at is not None and ouyang.updated_at.tzinfo is not None
+    piao = everyone["朴成浩"]
+    assert (piao.ethnicity, piao.transferred_in_date, piao.is_group_leader) == (
+        "朝鲜族",
+        dt.date(2019, 5, 10),
+        True,
+    )
+    assert everyone["曾小红"].sponsors == "覃春梅、区志强"
+    assert everyone["单雄信"].mobile == "13912345678"
+    assert (everyone["单雄信"].status, everyone["单雄信"].status_date) == (
+        "transferred_out",
+        dt.date(2025, 3, 1),
+    )
+    assert everyone["解晓东"].status == "deceased"
+    assert [r.name for r in members.records(MemberQuery())] == ON_ROSTER
+    assert members.search_ids(MemberQuery(text="oyx")) == [MEMBER_ID["欧阳修"]]
+    assert members.search_ids(MemberQuery(text="ozq")) == [MEMBER_ID["区志强"]]  # 区 as a surname reads Ōu
+    assert [(s.member_name, s.post) for s in branch.committee()] == [
+        ("欧阳修", "secretary"), ("区志强", "organisation"), ("覃春梅", "propaganda"), ("查文静", "discipline"),
+    ]  # fmt: skip
+    ended = [s for s in branch.committee(include_ended=True) if s.ended_on]
+    assert [(s.member_name, s.post, s.ended_on) for s in ended] == [
+        ("解晓东", "deputy", dt.date(2024, 2, 10))
+    ]
+    assert [(a.kind, a.title) for a in members.awards(MEMBER_ID["欧阳修"])] == [("award", "优秀共产党员")]
+    punishment = members.awards(MEMBER_ID["朴成浩"])
+    assert [(a.kind, a.title, a.issuer, a.date) for a in punishment] == [
+        ("punishment", "党内警告", "存档学院纪委", dt.date(2020, 11, 5))
+    ]
+    (transfer,) = members.status_history(MEMBER_ID["单雄信"])
+    assert (transfer.from_status, transfer.to_status, transfer.reason) == (
+        "active",
+        "transferred_out",
+        "工作调动",
+    )
+    assert (transfer.letter_no, transfer.letter_valid_until) == (
+        "京组转〔2025〕第031号",
+        dt.date(2025, 4, 30),
+    )
+    assert [c.to_status for c in members.status_history(MEMBER_ID["解晓东"])] == ["deceased"]
     assert [h.title for h in branch.honours()] == ["先进基层党组织"]
+    assert branch.setting("current_branch_id") == 1
+    _check_audit(db)
 
 
+def _check_audit(db) -> None:
+    """Every member row still has the audit entry of its creation, with the values it was created with."""
+    from sqlalchemy import text
+
+    with db.read() as session:
+        rows = session.execute(
+            text("SELECT entity_id, changes FROM audit_entry WHERE entity = 'member' AND action = 'insert'")
+        ).all()
+        photo = session.execute(text("SELECT photo FROM member WHERE name = '欧阳修'")).scalar_one()
+    assert bytes(photo) == b"\x89PNG fixture photo"
+    created = {entity_id: json.loads(changes) for entity_id, changes in rows}
+    assert sorted(created) == sorted(MEMBER_ID.values())
+    assert created[MEMBER_ID["马丽"]]["id_number"] == [None, MEMBERS["马丽"][0]]
+
+
+def _check_development(db) -> None:
+    from branchdesk.domain.development import DecisionBody, Outcome, Recommendation, TalkKind
+    from branchdesk.services.development import DevelopmentService
+
+    service = DevelopmentService(db)
+    assert [d.person.name for d in service.all()] == ["曾小红", "马丽", "司马青", "朴志远"]
+    zeng = service.get(DOSSIER_ZENG)
+    assert service.member_id(DOSSIER_ZENG) == MEMBER_ID["曾小红"]
+    assert (zeng.application_date, zeng.activist_date, zeng.candidate_date) == (
+        dt.date(2023, 3, 1), dt.date(2023, 6, 15), dt.date(2025, 7, 10),
+    )  # fmt: skip
+    assert (zeng.activist_recommendation, zeng.activist_decided_by) == (
+        Recommendation.MEMBERS,
+        DecisionBody.COMMITTEE,
+    )
+    assert (zeng.publicity.start, zeng.publicity.end) == (dt.date(2025, 7, 11), dt.date(2025, 7, 21))
+    assert [(t.kind, t.date, t.interviewers) for t in zeng.talks] == [
+        (TalkKind.FIRST, dt.date(2023, 3, 20), ("欧阳修",)),
+        (TalkKind.ACTIVIST, dt.date(2024, 3, 12), ("覃春梅", "区志强")),
+        (TalkKind.HIGHER, dt.date(2026, 1, 20), ("存档学院党委组织员 王立",)),
+    ]
+    assert [s.name for s in zeng.sponsors] == ["覃春梅", "区志强"]
+    assert [c.member_id for c in zeng.contacts] == [MEMBER_ID["覃春梅"], MEMBER_ID["区志强"]]
+    assert len(zeng.assessments) == 4 and len(zeng.thought_reports) == 6 and len(zeng.filings) == 3
+    assert zeng.political_review.passed and zeng.political_review.date == dt.date(2025, 8, 20)
+    assert (zeng.training.days, zeng.training.hours) == (5, 40)
+    assert zeng.pre_review.date == dt.date(2025, 12, 1) and zeng.volunteer_form_number == "2025-017"
+    assert (zeng.admission_meeting_date, zeng.approval.date, zeng.oath_date) == (
+        dt.date(2026, 1, 8), dt.date(2026, 2, 10), dt.date(2026, 3, 5),
+    )  # fmt: skip
+    vote = zeng.admission_vote
+    assert (vote.expected, vote.present, vote.yes, vote.no, vote.abstain) == (7, 6, 6, 0, 0)
+    assert (vote.written_yes, vote.written_before_meeting) == (1, True)
+    assert zeng.conversion_vote is None and len(zeng.checklist) == 10
+
+    ma = service.get(DOSSIER_MA)
+    (extension,) = ma.extensions
+    assert (extension.date, extension.months, extension.vote.no) == (dt.date(2023, 6, 29), 6, 1)
+    assert (ma.conversion_vote.expected, ma.conversion_vote.yes) == (7, 6)
+    assert ma.full_member_date == dt.date(2023, 12, 28) and ma.archive_date == dt.date(2024, 1, 26)
+    assert ma.approval.extension_reason == "上级党委换届，审批会议推迟"
+    excluded = service.exclusions(DOSSIER_MA)
+    assert [(e.name, e.member_id) for votes in excluded.values() for e in votes] == [
+        ("单雄信", MEMBER_ID["单雄信"])
+    ]
+    assert [(o.code, o.reason) for o in service.overrides(DOSSIER_MA)] == [
+        ("DEV-APPROVAL-3M", "上级党委换届，审批会议推迟")
+    ]
+    piao = service.get(DOSSIER_PIAO)
+    assert (piao.outcome, piao.outcome_date) == (Outcome.WITHDRAWN, dt.date(2024, 10, 8))
+    assert service.rule_settings().publicity_working_days == 7
+
+
+def _check_meetings(db) -> None:
+    from sqlalchemy import text
+
+    with db.read() as session:
+
+        def rows(sql: str, **params):
+            return [tuple(r) for r in session.execute(text(sql), params)]
+
+        assert rows("SELECT id, type, status, date FROM meeting ORDER BY id") == [
+            (MEETING_ADMISSION, "general", "sealed", _date(session, "2026-01-08")),
+            (MEETING_APPRAISAL, "appraisal", "sealed", _date(session, "2025-12-26")),
+            (MEETING_ORG_LIFE, "org_life", "sealed", _date(session, "2025-12-26")),
+            (MEETING_TALKS, "talks", "sealed", _date(session, "2025-12-15")),
+            (MEETING_COMMITTEE, "committee", "draft", _date(session, "2026-10-12")),
+            (MEETING_PLANNED, "custom", "planned", _date(session, "2026-12-10")),
+        ]
+        attendance = rows(
+            "SELECT name, status, voter, member_id FROM meeting_attendance WHERE meeting_id = :m ORDER BY position",
+            m=MEETING_ADMISSION,
+        )
+        assert [(n, s, bool(v), m) for n, s, v, m in attendance] == [
+            (name, "leave" if name == "查文静" else "present", True, MEMBER_ID[name]) for name in VOTERS
+        ]
+        assert rows("SELECT meeting_id FROM dossier_vote WHERE dossier_id = :d AND kind = 'admission'",
+                    d=DOSSIER_ZENG) == [(MEETING_ADMISSION,)]  # fmt: skip
+        assert (
+            rows("SELECT meeting_id FROM dossier_vote WHERE dossier_id = :d", d=DOSSIER_MA) == [(None,)] * 3
+        )
+        assert rows("SELECT dossier_id, expected, present, yes, written_yes FROM agenda_item") == [
+            (DOSSIER_ZENG, 7, 6, 6, 1)
+        ]
+        assert rows("SELECT name, dossier_id FROM meeting_observer") == [("曾小红", DOSSIER_ZENG)]
+        ((file_name, sha, size, content),) = rows(
+            "SELECT file_name, sha256, size, content FROM meeting_attachment"
+        )
+        assert (file_name, size, bytes(content)) == (
+            "支部党员大会签到表.pdf",
+            len(SIGN_IN_SHEET),
+            SIGN_IN_SHEET,
+        )
+        assert sha == hashlib.sha256(bytes(content)).hexdigest()
+        assert rows('SELECT reason, "user" FROM meeting_amendment') == [("更正记录中的笔误", "覃春梅")]
+        grades = dict(
+            rows("SELECT name, grade FROM appraisal_grade WHERE meeting_id = :m", m=MEETING_APPRAISAL)
+        )
+        assert grades == {
+            name: "excellent" if name in ("欧阳修", "覃春梅") else "qualified" for name in VOTERS
+        }
+        assert (
+            len(rows("SELECT id FROM remediation_item")) == 2 and len(rows("SELECT id FROM talk_pair")) == 2
+        )
+        assert rows("SELECT custom_type_name FROM meeting WHERE custom_type_id = 1") == [("廉政教育会",)]
+
+
+def _date(session, iso: str):
+    """A date as the driver returns it (SQLite: text; PostgreSQL: a date)."""
+    return iso if session.get_bind().dialect.name == "sqlite" else dt.date.fromisoformat(iso)
+
+
+# ---- making and copying stored databases -------------------------------------------------------------
 def stored() -> dict[str, Path]:
     """Revision -> stored database."""
     return {path.stem.removeprefix("schema-"): path for path in sorted(FIXTURES.glob("schema-*.sqlite"))}
 
 
-def make(revision: str) -> Path:
-    from branchdesk.config import resolve_location
-    from branchdesk.db.backup import backup_sqlite
-    from branchdesk.db.migrate import SCHEMA_HEAD, open_database
+def build(url: str, revision: str) -> None:
+    """Bring an empty database to `revision` with the shipped scripts (not further)."""
+    from alembic import command
 
-    if revision != SCHEMA_HEAD:
-        raise SystemExit(f"can only store the current schema ({SCHEMA_HEAD}), not {revision}")
+    from branchdesk.db.engine import make_engine
+    from branchdesk.db.migrate import _alembic_config
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), revision)
+    finally:
+        engine.dispose()
+
+
+def make(revision: str, *, force: bool = False) -> Path:
+    from branchdesk.db.backup import backup_sqlite
+    from branchdesk.db.engine import make_engine
+    from branchdesk.db.migrate import known_revisions
+
+    if revision not in known_revisions():
+        raise SystemExit(f"no shipped migration script has revision {revision}")
     target = FIXTURES / f"schema-{revision}.sqlite"
-    if target.exists():
-        raise SystemExit(f"{target} exists; stored databases are never regenerated")
+    if target.exists() and not force:
+        raise SystemExit(f"{target} exists; add --force to write it again from `fill`")
     with tempfile.TemporaryDirectory() as tmp:
-        db, _ = open_database(resolve_location(str(Path(tmp) / "fixture.sqlite")), user="存档")
-        fill(db)
-        check(db)
-        db.dispose()
-        con = sqlite3.connect(Path(tmp) / "fixture.sqlite")
+        path = Path(tmp) / "fixture.sqlite"
+        url = f"sqlite:///{path}"
+        build(url, revision)
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                fill(conn, revision)
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                assert not problems, problems
+        finally:
+            engine.dispose()
+        con = sqlite3.connect(path)
+        con.execute("PRAGMA journal_mode=DELETE")
         con.execute("VACUUM")
         con.close()
         FIXTURES.mkdir(exist_ok=True)
-        backup_sqlite(Path(tmp) / "fixture.sqlite", target)
+        target.unlink(missing_ok=True)
+        backup_sqlite(path, target)
     return target
+
+
+def copy_rows(source: Path, url: str) -> dict[str, int]:
+    """Copy every row of a stored SQLite database into another database already at the same revision
+    (PostgreSQL: the sequences are moved past the copied ids). Returns the rows copied per table."""
+    from sqlalchemy import DateTime, MetaData, create_engine, func, select, text
+
+    from branchdesk.db.engine import make_engine
+
+    reader = create_engine(f"sqlite:///{source}")
+    writer = make_engine(url)
+    copied: dict[str, int] = {}
+    try:
+        tables_in, tables_out = MetaData(), MetaData()
+        with reader.connect() as src, writer.begin() as dst:
+            tables_in.reflect(src)
+            tables_out.reflect(dst)
+            assert set(tables_in.tables) == set(tables_out.tables), "not the same revision"
+            for table in tables_out.sorted_tables:
+                if table.name == "alembic_version":
+                    continue
+                aware = [c.name for c in table.c if isinstance(c.type, DateTime) and c.type.timezone]
+                rows = [dict(r) for r in src.execute(select(tables_in.tables[table.name])).mappings()]
+                for row in rows:  # SQLite keeps UTC without a zone
+                    for name in aware:
+                        if row[name] is not None:
+                            row[name] = row[name].replace(tzinfo=dt.UTC)
+                if rows:
+                    dst.execute(table.insert(), rows)
+                copied[table.name] = len(rows)
+                if dst.dialect.name == "postgresql" and "id" in table.c and rows:
+                    top = dst.execute(select(func.max(table.c.id))).scalar_one()
+                    dst.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), {top})")
+                    )
+    finally:
+        reader.dispose()
+        writer.dispose()
+    return copied
 
 
 if __name__ == "__main__":
     from branchdesk.db.migrate import SCHEMA_HEAD
 
-    print(make(sys.argv[1] if len(sys.argv) > 1 else SCHEMA_HEAD))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    print(make(args[0] if args else SCHEMA_HEAD, force="--force" in sys.argv))

@@ -1,11 +1,11 @@
 """Schema migrations at start-up: a fresh database, an up-to-date one, an older one, a newer one.
 
-There is only one shipped revision so far, so the upgrade path is exercised with a test-only copy of
-the migration scripts that adds a revision on top of the shipped head (see `_scripts_with_next`): the
-database is built by the real scripts, filled through the real services, then opened by a program
-whose head is that revision — exactly what a user's file goes through when a new release adds a column.
-The stored databases of every shipped schema (tests/db/fixtures, see schema_fixtures.py) are opened by
-today's program, and upgraded to that test-only revision, and must keep their data.
+The stored databases of every shipped schema (tests/db/fixtures, made by schema_fixtures.py: a branch with
+members, dossiers and meetings as far as each schema allows) are opened by today's program, on SQLite as
+the user's file and on PostgreSQL with the same rows loaded at the same revision, and must keep every row
+and every field. A test-only revision on top of the shipped head (see `_scripts_with_next`) plays the next
+release: it adds a column and, on SQLite, rebuilds the parent tables the way Alembic changes a SQLite
+table, which is where foreign key actions could silently delete children.
 """
 
 from __future__ import annotations
@@ -40,8 +40,15 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("member") as batch_op:
         batch_op.add_column(sa.Column("wechat", sa.String(50), nullable=False, server_default=""))
+    if op.get_context().dialect.name == "sqlite":
+        # what a release changing a column type does on SQLite: copy, drop and rename the table
+        for table in {rebuilt!r}:
+            with op.batch_alter_table(table, recreate="always"):
+                pass
     {failure}
 '''
+# Parent tables whose rows are referenced ON DELETE CASCADE / SET NULL by other tables.
+REBUILT = ("member", "dossier", "dossier_vote", "meeting")
 
 
 def _scripts_with_next(tmp_path, monkeypatch, *, fail: bool = False):
@@ -52,7 +59,7 @@ def _scripts_with_next(tmp_path, monkeypatch, *, fail: bool = False):
     copy = tmp_path / "migrations"
     shutil.copytree(shipped, copy, ignore=shutil.ignore_patterns("__pycache__"))
     failure = 'raise RuntimeError("simulated failure in the middle of an upgrade")' if fail else ""
-    script = NEXT_REVISION.format(revision=NEXT, down=SCHEMA_HEAD, failure=failure)
+    script = NEXT_REVISION.format(revision=NEXT, down=SCHEMA_HEAD, failure=failure, rebuilt=REBUILT)
     (copy / "versions" / f"{NEXT}_test_wechat.py").write_text(script)
     monkeypatch.setattr(resources, "migrations_dir", lambda: copy)
     monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
@@ -269,32 +276,77 @@ def test_every_shipped_schema_has_a_stored_database():
     assert missing == [], f"store a database of schema {missing}: python -m tests.db.schema_fixtures"
 
 
-@pytest.mark.parametrize(
-    "revision", sorted(__import__("tests.db.schema_fixtures").db.schema_fixtures.stored())
-)
-def test_a_stored_database_opens_with_its_data_intact(revision, tmp_path, data_dir):
-    path = tmp_path / "users-file.sqlite"
-    shutil.copyfile(schema_fixtures.stored()[revision], path)
-    location = _sqlite_location(path)
-    db, result = open_database(location)
+@pytest.mark.parametrize("revision", sorted(schema_fixtures.stored()))
+def test_every_stored_database_holds_rows_in_every_table_of_its_schema(revision):
+    path = schema_fixtures.stored()[revision]
+    counts = _stored_counts(path)
+    assert [table for table, count in counts.items() if count == 0] == []
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        assert (result.before, result.after) == (revision, SCHEMA_HEAD)
-        assert (result.backup is not None) == (revision != SCHEMA_HEAD), "backed up if and only if upgraded"
-        schema_fixtures.check(db)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == revision
     finally:
-        db.dispose()
+        con.close()
+
+
+def _stored_counts(path) -> dict[str, int]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        with engine.connect() as conn:
+            return schema_fixtures.counts(conn)
+    finally:
+        engine.dispose()
+
+
+def _put_stored_database(location, revision: str) -> dict[str, int]:
+    """The stored database of `revision` where the test's database lives: a copy of the file, or its rows
+    loaded into a PostgreSQL database brought to the same revision. Returns its rows per table."""
+    source = schema_fixtures.stored()[revision]
+    if location.sqlite_path is not None:
+        shutil.copyfile(source, location.sqlite_path)
+    else:
+        schema_fixtures.build(location.url, revision)
+        schema_fixtures.copy_rows(source, location.url)
+    return _stored_counts(source)
+
+
+def _assert_same_rows(db, before: dict[str, int]) -> None:
+    with db.engine.connect() as conn:
+        after = schema_fixtures.counts(conn)
+    assert {table: after.get(table) for table in before} == before, "rows lost or added by the upgrade"
 
 
 @pytest.mark.parametrize("revision", sorted(schema_fixtures.stored()))
-def test_a_stored_database_keeps_its_data_through_the_next_upgrade(revision, tmp_path, monkeypatch, data_dir):
-    path = tmp_path / "users-file.sqlite"
-    shutil.copyfile(schema_fixtures.stored()[revision], path)
+def test_a_stored_database_opens_with_its_data_intact(revision, location):
+    before = _put_stored_database(location, revision)
+    db, result = open_database(location)
+    try:
+        assert (result.before, result.after) == (revision, SCHEMA_HEAD)
+        _assert_same_rows(db, before)
+        schema_fixtures.check(db, revision)
+    finally:
+        db.dispose()
+    if location.sqlite_path is None:
+        assert result.backup is None, "PostgreSQL is backed up by its administrator (pg_dump)"
+        return
+    assert (result.backup is not None) == (revision != SCHEMA_HEAD), "backed up if and only if upgraded"
+    if result.backup is not None:
+        assert _stored_counts(result.backup) == before, "the backup holds the database as it was"
+
+
+@pytest.mark.parametrize("revision", sorted(schema_fixtures.stored()))
+def test_a_stored_database_keeps_its_data_through_the_next_upgrade(revision, location, tmp_path, monkeypatch):
+    before = _put_stored_database(location, revision)
     _scripts_with_next(tmp_path, monkeypatch)
-    db, result = open_database(_sqlite_location(path))
+    db, result = open_database(location)
     try:
         assert (result.before, result.after) == (revision, NEXT)
-        assert result.backup is not None and result.backup.exists()
-        schema_fixtures.check(db)
+        assert (result.backup is not None) == (location.sqlite_path is not None)
+        _assert_same_rows(db, before)
+        schema_fixtures.check(db, revision)
+        with db.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM member WHERE wechat = ''")) == before["member"]
     finally:
         db.dispose()
 

@@ -7,6 +7,7 @@ inside the package.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +44,21 @@ class MigrationResult:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(conn)
+
+
+def _revision(conn) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _refuse_newer(revision: str | None) -> None:
+    if revision is not None and revision != SCHEMA_HEAD and revision not in known_revisions():
+        raise DatabaseTooNewError(
+            f"此数据库由更新版本的 branchdesk 创建（数据库结构版本 {revision}），"
+            f"本程序最高支持版本 {SCHEMA_HEAD}。为防止数据损坏，程序不会打开它，请安装新版本后再试。"
+        )
 
 
 def _has_user_tables(engine: Engine) -> bool:
@@ -74,11 +87,7 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None
     before = current_revision(engine)
     if before == SCHEMA_HEAD:
         return MigrationResult(before, SCHEMA_HEAD, None)
-    if before is not None and before not in known_revisions():
-        raise DatabaseTooNewError(
-            f"此数据库由更新版本的 branchdesk 创建（数据库结构版本 {before}），"
-            f"本程序最高支持版本 {SCHEMA_HEAD}。为防止数据损坏，程序不会打开它，请安装新版本后再试。"
-        )
+    _refuse_newer(before)
     if before is None and _has_user_tables(engine):
         with engine.connect() as conn:
             raise _foreign(inspect(conn).get_table_names())
@@ -94,9 +103,51 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None
 
     from alembic import command
 
-    with engine.begin() as conn:
+    with engine.connect() as conn, _sqlite_foreign_keys_off(conn), conn.begin():
+        if conn.dialect.name == "postgresql":
+            # Office PCs sharing one server may start a new version at the same moment: the first one
+            # upgrades, the others wait here until it has committed and then see the schema it left.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+            before = _revision(conn)
+            _refuse_newer(before)
+            if before == SCHEMA_HEAD:
+                return MigrationResult(before, SCHEMA_HEAD, None)
         command.upgrade(_alembic_config(conn), "head")
+        _check_foreign_keys(conn)
     return MigrationResult(before, current_revision(engine) or SCHEMA_HEAD, backup)
+
+
+_UPGRADE_LOCK = 0x6272616E6368  # "branch": the PostgreSQL advisory lock key of schema upgrades
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(conn):
+    """SQLite: no foreign key actions while the scripts run.
+
+    Alembic changes a SQLite table by rebuilding it (copy, DROP, rename). With foreign keys on, the DROP
+    deletes the rows of child tables declared ON DELETE CASCADE and empties the SET NULL references (the
+    0004 upgrade rebuilt dossier_vote and lost every excluded voter). SQLite only takes the setting
+    outside a transaction, hence on the driver connection before BEGIN; `_check_foreign_keys` verifies
+    the result before the upgrade commits.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = conn.connection.dbapi_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"schema upgrade left {len(broken)} rows with broken references in {tables}")
 
 
 def _foreign(tables) -> ForeignDatabaseError:

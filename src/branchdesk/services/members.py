@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from branchdesk.db.engine import Database
@@ -25,6 +27,10 @@ from branchdesk.services.branch import current_branch_id
 
 class NotFoundError(LookupError):
     pass
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone else (another office PC) changed a field of the form since it was opened."""
 
 
 # Columns the list can sort by: key -> SQL expression(s). Group sorts by the group's order.
@@ -283,21 +289,49 @@ class MemberService:
         with self.db.write("新增党员档案") as session:
             branch_id = branch_id or current_branch_id(session)
             values = self._check(session, values, member_id=None, branch_id=branch_id)
-            member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE.value)
-            self._apply(member, values)
-            session.add(member)
-            session.flush()
+            with self._unique_id_number(session, values, member_id=None, branch_id=branch_id):
+                member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE.value)
+                self._apply(member, values)
+                session.add(member)
             member_id = member.id
         return self.get(member_id)
 
-    def update(self, member_id: int, values: MemberFields) -> SaveResult:
+    def update(self, member_id: int, values: MemberFields, *, base: MemberFields | None = None) -> SaveResult:
+        """Save a member's form.
+
+        With `base` (the record the form was opened with) only the fields the user changed are written:
+        what another office PC saved meanwhile in other fields stays, and a field changed on both is
+        refused with `ConcurrentEditError` naming it instead of being silently overwritten. Without
+        `base` every field is written as given.
+        """
         with self.db.write("修改党员档案") as session:
-            member = session.get(Member, member_id)
+            # the row is locked until the commit, so two saves of one member run one after the other
+            member = session.get(Member, member_id, with_for_update=True)
             if member is None:
                 raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
-            values = self._check(session, values.editable(), member_id=member_id, branch_id=member.branch_id)
-            changed = self._apply(member, values)
+            values = values.editable()
+            if base is not None:
+                values = _merge(member, rules.normalise(values), base)
+            values = self._check(session, values, member_id=member_id, branch_id=member.branch_id)
+            with self._unique_id_number(session, values, member_id=member_id, branch_id=member.branch_id):
+                changed = self._apply(member, values)
         return SaveResult(self.get(member_id), changed)
+
+    @contextmanager
+    def _unique_id_number(
+        self, session: Session, values: MemberFields, *, member_id: int | None, branch_id: int
+    ):
+        """Make the changes of the block and write them. If another PC saved the same ID number after
+        `_check` looked, the database's unique index refuses the row: answer with `_check`'s message
+        naming that member, as on one PC. (A savepoint keeps the transaction usable for that query;
+        the block must change nothing before it, or opening the savepoint would write it first.)"""
+        try:
+            with session.begin_nested():
+                yield
+                session.flush()
+        except IntegrityError:
+            self._check(session, values, member_id=member_id, branch_id=branch_id)
+            raise
 
     def change_status(self, member_id: int, change: StatusChange) -> MemberRecord:
         target = _status_target(change)
@@ -315,7 +349,8 @@ class MemberService:
             issues.append(FieldIssue("status_reason", "请填写变更原因"))
         if change.date > dt.date.today():
             issues.append(FieldIssue("status_date", "变更日期不能是将来的日期"))
-        member = session.get(Member, member_id)
+        # locked until the commit: two PCs recording a change of one member see each other's
+        member = session.get(Member, member_id, with_for_update=True)
         if member is None:
             raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
         current = MemberStatus(member.status)
@@ -406,6 +441,37 @@ class MemberService:
                 .order_by(PartyGroup.sort_order, PartyGroup.id)
             )
             return [(group_id, name) for group_id, name in rows]
+
+
+def _merge(member: Member, values: MemberFields, base: MemberFields) -> MemberFields:
+    """The stored fields with the user's changes (`values` against `base`) applied; a field changed by
+    the user and, differently, by someone else since `base` is a conflict."""
+    merged = {}
+    conflicts = []
+    for name in MemberFields.names():
+        mine, theirs, was = getattr(values, name), getattr(member, name), getattr(base, name)
+        if mine == was:
+            merged[name] = theirs
+            continue
+        if theirs not in (was, mine):
+            shown = "" if name == "group_id" else f"为“{_shown(theirs)}”"
+            conflicts.append(
+                FieldIssue(name, f"在您编辑期间已被其他用户修改{shown}，您的修改未保存；请重新打开档案后再改")
+            )
+        merged[name] = mine
+    if conflicts:
+        raise ConcurrentEditError(conflicts)
+    return MemberFields(**merged)
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _award_values(values: AwardFields) -> dict:

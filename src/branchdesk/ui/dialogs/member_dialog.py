@@ -548,7 +548,7 @@ class MemberDialog(QDialog):
             if self.record is None:
                 self.saved = self.ctx.members.create(values)
             else:
-                self.saved = self.ctx.members.update(self.record.id, values).record
+                self.saved = self.ctx.members.update(self.record.id, values, base=self.record).record
         except ValidationError as exc:
             self.marks.show(exc.issues)
             return False
