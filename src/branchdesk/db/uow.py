@@ -222,13 +222,18 @@ def at_text(at: dt.datetime) -> str:
     """The canonical form of an entry's time in its hash (UTC, microseconds); naive means UTC."""
     if at.tzinfo is not None:
         at = at.astimezone(dt.UTC).replace(tzinfo=None)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.isoformat(timespec="microseconds") + "Z"
+
+
+_payload = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":")
+).encode  # (one encoder, not one per call)
 
 
 def entry_hash(
     prev_hash: str,
     seq: int,
-    at: dt.datetime,
+    at: dt.datetime | str,
     user: str,
     operation: str,
     action: str,
@@ -236,12 +241,12 @@ def entry_hash(
     entity_id: int | None,
     changes_text: str,
 ) -> str:
-    """SHA-256 (hex) of one entry chained to the previous one. `changes_text` is the stored JSON text."""
-    payload = json.dumps(
-        [prev_hash, seq, at_text(at), user, operation, action, entity, entity_id, changes_text],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """SHA-256 (hex) of one entry chained to the previous one.
+
+    `at` is the time or already its `at_text`; `changes_text` is the stored JSON text.
+    """
+    when = at if isinstance(at, str) else at_text(at)
+    payload = _payload([prev_hash, seq, when, user, operation, action, entity, entity_id, changes_text])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

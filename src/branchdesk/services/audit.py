@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Text, func, select, type_coerce
 
-from branchdesk.db.uow import _ENTRY, _HEAD, GENESIS, entry_hash
+from branchdesk.db.uow import _ENTRY, _HEAD, GENESIS, at_text, entry_hash
 
 Progress = Callable[..., None]
 
@@ -195,7 +195,7 @@ class _Walk:
     report: VerifyReport
     prev_seq: int = 0
     prev_hash: str = GENESIS
-    prev_desc: str = ""
+    prev_row: Any = None
     prev_altered: bool = False
 
     def add(self, problem: Problem) -> None:
@@ -223,9 +223,11 @@ class _Walk:
         chain.append(problem)
 
 
-def _entry_desc(seq: int, at: dt.datetime | None, user: Any, operation: Any) -> str:
+def _describe(row) -> str:
+    """ "审计记录第 N 条（2026-03-05 14:02，张三，修改党员档案）", the time in the computer's time zone."""
+    at = _parse_at(row.at)
     when = at.astimezone().strftime("%Y-%m-%d %H:%M") if at is not None else "时间无法读取"
-    return f"审计记录第 {seq} 条（{when}，{user}，{operation}）"
+    return f"审计记录第 {row.seq} 条（{when}，{row.user}，{row.operation}）"
 
 
 def _parse_at(value: Any) -> dt.datetime | None:
@@ -236,6 +238,15 @@ def _parse_at(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def _canonical_at(value: Any) -> str | None:
+    """The time as hashed (`uow.at_text`); SQLite's stored text "2026-03-05 06:02:00.123456" is turned
+    into it directly (any edit of the text changes the result, so it still shows)."""
+    if isinstance(value, str) and len(value) == 26 and value[10] == " " and value[19] == ".":
+        return f"{value[:10]}T{value[11:]}Z"
+    at = _parse_at(value)
+    return at_text(at) if at is not None else None
 
 
 def _walk_chain(conn, report: VerifyReport, progress: Progress | None, cancelled) -> None:
@@ -269,23 +280,18 @@ def _walk_chain(conn, report: VerifyReport, progress: Progress | None, cancelled
 
 def _check_entry(walk: _Walk, row) -> None:
     seq = row.seq
-    at = _parse_at(row.at)
-    desc = _entry_desc(seq, at, row.user, row.operation)
+    at = _canonical_at(row.at)
     try:
-        valid = (
-            at is not None
-            and entry_hash(
-                row.prev_hash,
-                seq,
-                at,
-                row.user,
-                row.operation,
-                row.action,
-                row.entity,
-                row.entity_id,
-                row.changes,
-            )
-            == row.hash
+        valid = at is not None and row.hash == entry_hash(
+            row.prev_hash,
+            seq,
+            at,
+            row.user,
+            row.operation,
+            row.action,
+            row.entity,
+            row.entity_id,
+            row.changes,
         )
     except (TypeError, ValueError):  # a value of the wrong type put in by hand
         valid = False
@@ -298,15 +304,15 @@ def _check_entry(walk: _Walk, row) -> None:
                     f"（第 {walk.prev_seq + 1} 条{'' if missing == 1 else f'至第 {seq - 1} 条'}）：这些记录可能被删除")  # fmt: skip
         walk.add(Problem("gap", text, walk.prev_seq + 1, seq - 1))
     elif row.prev_hash != walk.prev_hash and valid and not walk.prev_altered:
-        if walk.prev_seq == 0:
-            text = f"{desc}不是审计日志原来的第一条记录：该记录可能是在程序之外写入的"
+        if walk.prev_row is None:
+            text = f"{_describe(row)}不是审计日志原来的第一条记录：该记录可能是在程序之外写入的"
         else:
-            text = (f"{walk.prev_desc}与下一条记录的链接断开：该记录可能被改动后重新计算了校验值，"
+            text = (f"{_describe(walk.prev_row)}与下一条记录的链接断开：该记录可能被改动后重新计算了校验值，"
                     "或它与下一条之间的记录被替换")  # fmt: skip
         walk.add(Problem("relinked", text, walk.prev_seq or seq, seq))
     if not valid:
-        walk.add(Problem("altered", f"{desc}的内容与校验值不符：该记录可能被改动", seq, seq))
-    walk.prev_seq, walk.prev_hash, walk.prev_desc, walk.prev_altered = seq, row.hash, desc, not valid
+        walk.add(Problem("altered", f"{_describe(row)}的内容与校验值不符：该记录可能被改动", seq, seq))
+    walk.prev_seq, walk.prev_hash, walk.prev_row, walk.prev_altered = seq, row.hash, row, not valid
 
 
 def _check_tail(walk: _Walk, head) -> None:
@@ -332,7 +338,11 @@ def _check_tail(walk: _Walk, head) -> None:
             )
         )
     elif head.hash != walk.prev_hash and not walk.prev_altered:
-        walk.add(Problem("head", f"{walk.prev_desc}与审计日志的末尾标记不符：该记录可能被替换", last, last))
+        walk.add(
+            Problem(
+                "head", f"{_describe(walk.prev_row)}与审计日志的末尾标记不符：该记录可能被替换", last, last
+            )
+        )
 
 
 # ==================================================================================== labels
