@@ -612,9 +612,11 @@ class AuditRow:
 
     def summary(self, limit: int = 6) -> str:
         """The changed fields in one line: "工作单位：计算机学院 → 数学学院；手机号码：…"."""
-        parts = [_change_text(self.action, c) for c in self.changes[:limit]]
-        if len(self.changes) > limit:
-            parts.append(f"等 {len(self.changes)} 项")
+        owner = _OWNERS.get(self.entity, ("",))[0]  # already named in `what`
+        changes = [c for c in self.changes if c.field != owner]
+        parts = [_change_text(self.action, c) for c in changes[:limit]]
+        if len(changes) > limit:
+            parts.append(f"等 {len(changes)} 项")
         return "；".join(parts)
 
     def details(self) -> str:
@@ -976,9 +978,14 @@ def _value(pair: Any) -> Any:
 
 
 def _field_order(table: str, name: str) -> tuple[int, str]:
-    """Fields in the order of the table's columns (the order forms show them)."""
+    """Fields in the order forms show them: the member form's for members, else the table's columns."""
     from branchdesk.db.models import full_metadata
 
-    t = full_metadata().tables.get(table)
-    keys = list(t.c.keys()) if t is not None else []
+    if table == "member":
+        from branchdesk.domain.vocab import MEMBER_FIELD_LABELS
+
+        keys = list(MEMBER_FIELD_LABELS)
+    else:
+        t = full_metadata().tables.get(table)
+        keys = list(t.c.keys()) if t is not None else []
     return (keys.index(name), name) if name in keys else (len(keys), name)
