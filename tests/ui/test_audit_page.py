@@ -158,3 +158,17 @@ def test_a_principal_without_the_right_sees_a_notice(ctx, qtbot, monkeypatch):
     widget = AuditPage(ctx)
     qtbot.addWidget(widget)
     assert widget.model is None
+
+
+def test_the_report_dialog_lists_every_problem(ctx, edited, qtbot):
+    from branchdesk.services.audit import verify
+    from branchdesk.ui.pages.audit import VerifyReportDialog
+
+    with ctx.db.engine.begin() as conn:
+        conn.execute(update(AuditEntry).where(AuditEntry.seq.in_([3, 7])).values(operation="改过"))
+    report = verify(ctx.db)
+    dialog = VerifyReportDialog(report)
+    qtbot.addWidget(dialog)
+    lines = dialog.problems.toPlainText().splitlines()
+    assert [line.split("（")[0] for line in lines] == ["审计记录第 3 条", "审计记录第 7 条"]
+    assert dialog.windowTitle() == "校验未通过"

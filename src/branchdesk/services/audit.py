@@ -799,7 +799,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def _period_text(query: AuditQuery) -> str:
     if query.date_from is None and query.date_to is None:
-        return "全部"
+        return "全部记录"
     start = query.date_from.isoformat() if query.date_from else "最早"
     end = query.date_to.isoformat() if query.date_to else "至今"
     return f"{start} 至 {end}"
@@ -961,6 +961,12 @@ class _Names:
             import json
 
             return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str) and len(value) >= 19 and value[10] == "T":  # a time, as the entry keeps it
+            try:
+                when = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            return (when.astimezone() if when.tzinfo else when).strftime("%Y-%m-%d %H:%M:%S")
         vocabulary = _code_labels(table, name)
         if vocabulary is not None and isinstance(value, str):
             try:

@@ -13,10 +13,11 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -373,16 +374,37 @@ def show_report(parent: QWidget, report) -> None:
     if report.ok:
         prompts.inform(parent, "校验通过", report.summary())
         return
-    problems = report.lines()[:-1]
-    box = QMessageBox(QMessageBox.Icon.Warning, "校验未通过", report.summary(), QMessageBox.StandardButton.NoButton,
-                      parent)  # fmt: skip
-    shown = "\n".join(problems[:5]) + (
-        f"\n……（共 {len(problems)} 处，点“显示详细信息”查看全部）" if len(problems) > 5 else ""
-    )
-    box.setInformativeText(shown)
-    box.setDetailedText("\n".join(problems))
-    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    VerifyReportDialog(report, parent).exec()
+
+
+class VerifyReportDialog(QDialog):
+    """What 校验 found: the summary, then one line per problem (selectable, to copy into a report)."""
+
+    def __init__(self, report, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("校验未通过")
+        summary = QLabel(report.summary())
+        summary.setWordWrap(True)
+        font = summary.font()
+        font.setBold(True)
+        summary.setFont(font)
+        advice = QLabel(
+            "以下记录可能在程序之外被改动。请保留当前数据库文件，不要再修改；"
+            "可以把这份清单复制给上级党组织，并用较早的备份核对。"
+        )
+        advice.setWordWrap(True)
+        self.problems = QPlainTextEdit("\n".join(report.lines()[:-1]))
+        self.problems.setObjectName("verifyProblems")
+        self.problems.setReadOnly(True)
+        close = QPushButton("确定")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(advice)
+        layout.addWidget(self.problems, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(720, 420)
 
 
 def _buddy(text: str, widget: QWidget) -> QLabel:
