@@ -313,3 +313,40 @@ def test_two_programs_writing_at_once_keep_one_chain(location, db):
     assert seqs == list(range(1, len(seqs) + 1))
     report = verify(db)
     assert report.ok, report.lines()
+
+
+# ---- the database itself ---------------------------------------------------------------------------
+def test_a_reference_to_a_missing_record_is_a_database_problem(worked, location):
+    """Another program, bypassing the foreign keys, points a member at a party group that does not exist."""
+    from sqlalchemy import text
+
+    from branchdesk.db.models import Member
+
+    if location.sqlite_path is not None:
+        import sqlite3
+
+        con = sqlite3.connect(location.sqlite_path)  # foreign keys are off unless a connection asks
+        with con:
+            con.execute("UPDATE member SET group_id = 999 WHERE name = '张三'")
+        con.close()
+    else:
+        with worked.engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # superuser: no FK triggers
+            conn.execute(update(Member).where(Member.name == "张三").values(group_id=999))
+    report = verify(worked)
+    assert report.chain == []
+    [problem] = report.integrity
+    assert problem.kind == "foreign_key"
+    assert problem.message.startswith("“党员档案”中有 1 条记录（编号 1）引用的“党小组”记录不存在")
+    assert report.summary().startswith("校验未通过：数据库")
+
+
+def test_switched_off_foreign_key_checks_are_reported_on_postgresql(worked, location):
+    from sqlalchemy import text
+
+    if location.sqlite_path is not None:
+        pytest.skip("SQLite has no triggers enforcing foreign keys (PRAGMA foreign_key_check covers it)")
+    with worked.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE member_award DISABLE TRIGGER ALL"))
+    [problem] = verify(worked).integrity
+    assert problem.message == "“奖惩”的外键检查被停用：数据可能在程序之外被改动"
