@@ -82,7 +82,7 @@ SIGN_IN_SHEET = (
 )
 
 _STARTED = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)  # the fixture's first entry (office hours, UTC+8)
-_NOT_AUDITED = {"audit_entry", "alembic_version"}
+_NOT_AUDITED = {"audit_entry", "audit_head", "alembic_version"}
 
 
 # ---- writing rows against a revision's own tables --------------------------------------------------
@@ -163,20 +163,28 @@ class _Writer:
         self._audit(now, by, operation, "update", table_name, row_id, changes)
 
     def _audit(self, now, user, operation, action, entity, entity_id, changes) -> None:
-        self.conn.execute(
-            self.meta.tables["audit_entry"].insert(),
-            [
-                {
-                    "at": self._stamp(now),
-                    "user": user,
-                    "operation": operation,
-                    "action": action,
-                    "entity": entity,
-                    "entity_id": entity_id,
-                    "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
-                }
-            ],
-        )
+        entry = {
+            "at": self._stamp(now),
+            "user": user,
+            "operation": operation,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+        }
+        if self.since("0005"):  # the audit chain: each entry hashed onto the previous one, the head kept
+            from branchdesk.db.uow import GENESIS, entry_hash
+
+            seq, prev = getattr(self, "_chain", (0, GENESIS))
+            seq += 1
+            entry["seq"], entry["prev_hash"] = seq, prev
+            entry["hash"] = entry_hash(prev, seq, now, user, operation, action, entity, entity_id,
+                                       entry["changes"])  # fmt: skip
+            self._chain = (seq, entry["hash"])
+            head = self.meta.tables["audit_head"]
+            self.conn.execute(head.delete())
+            self.conn.execute(head.insert(), [{"id": 1, "seq": seq, "hash": entry["hash"]}])
+        self.conn.execute(self.meta.tables["audit_entry"].insert(), [entry])
 
 
 def _plain(value: Any) -> Any:  # as the unit of work writes values into audit entries
@@ -879,6 +887,7 @@ def copy_rows(source: Path, url: str) -> dict[str, int]:
                         if row[name] is not None:
                             row[name] = row[name].replace(tzinfo=dt.UTC)
                 if rows:
+                    dst.execute(table.delete())  # rows the migrations wrote themselves (the audit head)
                     dst.execute(table.insert(), rows)
                 copied[table.name] = len(rows)
                 if dst.dialect.name == "postgresql" and "id" in table.c and rows:

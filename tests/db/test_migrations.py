@@ -379,3 +379,69 @@ def test_cli_names_a_file_that_is_not_a_database(tmp_path, data_dir, capsys):
     err = capsys.readouterr().err
     assert err.startswith("错误：无法打开数据库") and "会议记录.docx" in err
     assert "Traceback" not in err
+
+
+# ---- the audit chain (0005) ------------------------------------------------------------------------
+@pytest.mark.parametrize("revision", sorted(schema_fixtures.stored()))
+def test_a_stored_database_has_a_clean_audit_chain_after_the_upgrade(revision, tmp_path, data_dir):
+    """Entries written before the chain existed are chained by the upgrade, in the order written."""
+    from branchdesk.services.audit import verify
+
+    path = tmp_path / "users-file.sqlite"
+    shutil.copyfile(schema_fixtures.stored()[revision], path)
+    with sqlite3.connect(path) as con:
+        written = [row[0] for row in con.execute("SELECT id FROM audit_entry ORDER BY id")]
+    db, _ = open_database(_sqlite_location(path))
+    try:
+        report = verify(db)
+        assert report.ok, report.lines()
+        assert report.entries == len(written) > 0
+        with db.read() as session:
+            order = list(session.scalars(text("SELECT id FROM audit_entry ORDER BY seq")))
+        assert order == written
+    finally:
+        db.dispose()
+
+
+def test_the_chain_upgrade_chains_thousands_of_entries_in_batches(location):
+    """A busy office's 0004 database (more entries than one batch of the migration) upgrades to a chain
+    that verifies; then the program keeps appending to it."""
+    from alembic import command
+
+    from branchdesk.db.engine import Database
+    from branchdesk.services.audit import verify
+
+    old = Database(location.url)
+    with old.engine.begin() as conn:
+        command.upgrade(migrate._alembic_config(conn), "0004")
+    count = 4500  # > 2 batches of 2000
+    start = dt.datetime(2026, 3, 5, 6, 2, 0, 123456, tzinfo=dt.UTC)
+    rows = [
+        {"at": start + dt.timedelta(minutes=i), "user": "张三" if i % 2 else "李书记", "operation": "修改党员档案",
+         "action": ("insert", "update", "delete")[i % 3], "entity": "member", "entity_id": i if i % 7 else None,
+         "changes": f'{{"work_unit": ["计算机学院", "第{i}学院"]}}'}
+        for i in range(count)
+    ]  # fmt: skip
+    if location.sqlite_path is not None:  # stored as SQLAlchemy stores it there: naive UTC text
+        rows = [{**r, "at": r["at"].strftime("%Y-%m-%d %H:%M:%S.%f")} for r in rows]
+    with old.engine.begin() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO audit_entry (at, "user", operation, action, entity, entity_id, changes) '
+                "VALUES (:at, :user, :operation, :action, :entity, :entity_id, :changes)"
+            ),
+            rows,
+        )
+    old.dispose()
+
+    db, result = open_database(location)
+    try:
+        assert (result.before, result.after) == ("0004", SCHEMA_HEAD)
+        report = verify(db)
+        assert report.ok, report.lines()
+        assert report.entries == count
+        _fill(db)
+        report = verify(db)
+        assert report.ok and report.entries > count
+    finally:
+        db.dispose()

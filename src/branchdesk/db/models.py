@@ -216,10 +216,19 @@ class Setting(Base):
 
 
 class AuditEntry(Base):
-    """One row per changed entity per operation: who, when, what, and before/after of changed fields."""
+    """One row per changed entity per operation: who, when, what, and before/after of changed fields.
+
+    The entries form a hash chain (revision 0005, see `db/uow.py`): `seq` numbers them 1, 2, 3 … in the
+    order they were committed, `hash` is the SHA-256 of the entry's content and `prev_hash` (the hash of
+    entry `seq - 1`), so an edit, deletion, insertion or reordering done outside the program shows.
+    Code never writes these rows itself: the unit of work does, or `uow.add_entries` for bulk work.
+    """
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_id"),
+        Index("ix_audit_entry_seq", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -229,6 +238,23 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict] = mapped_column(JSONText)
+    seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The end of the audit chain: one row (id 1) with the newest entry's `seq` and `hash`.
+
+    Updated in the same transaction as every append, so deleting the newest entries (which leaves no
+    gap inside the chain) still shows: the head then points beyond the last entry.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 def full_metadata() -> MetaData:

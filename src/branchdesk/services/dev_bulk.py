@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from branchdesk.db.models import AuditEntry
 from branchdesk.db.models_development import DevelopmentDossier, DossierVote
 from branchdesk.db.types import utcnow
+from branchdesk.db.uow import add_entries
 from branchdesk.domain.development import Dossier
 from branchdesk.services import dev_mapping as mapping
-from branchdesk.services.bulk import executemany, insert_returning_ids
+from branchdesk.services.bulk import insert_returning_ids
 
 __all__ = ["insert_dossiers"]
 
@@ -77,8 +77,7 @@ def insert_dossiers(
             if child_rows:
                 child_ids = insert_returning_ids(connection, table, child_rows, what="发展党员档案")
                 _audit(audit, table.name, child_ids, child_rows, now, user, operation)
-        if audit:
-            executemany(connection, AuditEntry.__table__, audit)
+        add_entries(session, audit)  # joins the audit chain when the unit of work commits
     return ids
 
 

@@ -41,7 +41,7 @@ from branchdesk.domain.vocab import (
     MemberType,
     Sex,
 )
-from branchdesk.services.bulk import collector_paused, executemany, insert_returning_ids
+from branchdesk.services.bulk import collector_paused, insert_returning_ids
 
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
@@ -1150,9 +1150,9 @@ def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation
     """Insert member rows in one batch and write one audit entry per member, in the form the unit of
     work writes for an ORM insert (every non-empty column as [None, value])."""
 
-    from branchdesk.db.models import AuditEntry, Member
+    from branchdesk.db.models import Member
     from branchdesk.db.types import utcnow
-    from branchdesk.db.uow import _plain  # the unit of work's own value rule
+    from branchdesk.db.uow import _plain, add_entries  # the unit of work's own value rule and queue
 
     table = Member.__table__
     now = utcnow()
@@ -1172,7 +1172,7 @@ def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation
         changes["id"] = [None, member_id]
         audit.append({"at": now, "user": user, "operation": operation, "action": "insert", "entity": "member",
                       "entity_id": member_id, "changes": changes})  # fmt: skip
-    executemany(connection, AuditEntry.__table__, audit)
+    add_entries(session, audit)
 
 
 # --------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ AREAS: list[Area] = [
     Area("development", "发展党员"),
     Area("meetings", "会议记录"),
     Area("ledgers", "台账打印"),
+    Area("audit", "审计日志"),
     Area("settings", "设置"),
 ]
 
@@ -46,6 +47,7 @@ COMING: dict[str, list[str]] = {
 LAZY_PAGES: dict[str, tuple[str, str]] = {
     "development": ("branchdesk.ui.pages.development", "DevelopmentPage"),
     "meetings": ("branchdesk.ui.pages.meetings", "MeetingsPage"),
+    "audit": ("branchdesk.ui.pages.audit", "AuditPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
 }
 NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
