@@ -139,9 +139,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_import_development(args) -> int:
-    from dataclasses import replace
-
-    from branchdesk.services.dev_import import read_development
+    from branchdesk.services.dev_import import apply_development, read_development
 
     if not args.file.exists():
         raise CliError(f"文件不存在：{args.file}")
@@ -155,23 +153,8 @@ def cmd_import_development(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    from branchdesk.services.development import DevelopmentService, keep_unrecorded
-
     _, db = _open(args)
-    service = DevelopmentService(db)
-    dossiers = []
-    updated = 0
-    for d in found.dossiers:
-        existing = service.find_by_id_number(d.person.id_number) if d.person.id_number else None
-        if existing is None:
-            dossiers.append(d)
-        else:  # re-import: never erase what the ledger has no column for
-            updated += 1
-            dossiers.append(keep_unrecorded(service.get(existing), replace(d, id=existing)))
-    service.save_many(dossiers, operation=f"导入发展党员工作台账：{args.file.name}")
-    print(
-        f"已导入 {len(dossiers)} 人：新建 {len(dossiers) - updated} 份发展党员档案，按身份证号更新 {updated} 份。"
-    )
+    print(apply_development(db, found).describe())
     return 0
 
 

@@ -42,6 +42,7 @@ from branchdesk.domain.vocab import (
     Sex,
 )
 from branchdesk.services.bulk import collector_paused, executemany, insert_returning_ids
+from branchdesk.services.xlsx_reader import BadCell
 
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
@@ -169,9 +170,21 @@ _BRACKET_CONTENT = re.compile(r"[(\[【〔《<].*?[)\]】〕》>]")
 _BRACKETS = re.compile(r"[()\[\]【】〔〕《》<>]")
 
 
+#: Characters that show nothing (zero-width spaces, joiners, direction marks, BOM, soft hyphen): pasted
+#: from web pages and chat apps, they make "张三" differ from "张三" and an ID number 19 characters long.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """A text cell as meant: without invisible characters and surrounding blanks."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return text.strip()
+
+
 def header_key(text: Any) -> str:
     """A header as compared: NFKC (full-width → half-width), no blanks, no newlines, no '*' markers."""
-    value = unicodedata.normalize("NFKC", str(text or ""))
+    value = unicodedata.normalize("NFKC", clean_text(str(text or "")))
     value = "".join(value.split())
     value = value.replace("*", "").replace("※", "").strip(":：")
     return value.upper()
@@ -203,6 +216,13 @@ def match_header(text: Any) -> ImportColumn | None:
 # --------------------------------------------------------------------------------------------
 
 
+_QUOTED = re.compile(r"“([^”]{41,})”")
+
+
+def _clip_quotes(message: str) -> str:
+    return _QUOTED.sub(lambda m: f"“{m.group(1)[:30]}…（共 {len(m.group(1))} 个字符）”", message)
+
+
 @dataclass(frozen=True)
 class RowError:
     """A problem in the file. `row` is the Excel row number (0: the file as a whole); `column` is the
@@ -211,6 +231,14 @@ class RowError:
     row: int
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        # a cell's text quoted in a message is shortened: a 30,000-character cell is no message
+        clipped = _clip_quotes(" ".join(self.message.split()))
+        if clipped != self.message:
+            object.__setattr__(self, "message", clipped)
+        if len(self.column) > 40:
+            object.__setattr__(self, "column", self.column[:40] + "…")
 
     def __str__(self) -> str:
         if self.row <= 0:
@@ -403,9 +431,20 @@ def _bool(value: Any) -> bool | None:
     return None
 
 
+def cell_date(value: Any, *, allow_year_month: bool = True) -> dt.date:
+    """A date cell or date text (``parse_date_loose``), in the years a record may hold (1900–2100) even
+    when the cell is a date already; ValueError with a Chinese message otherwise."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    result = parse_date_loose(value, allow_year_month=allow_year_month)
+    if not 1900 <= result.year <= 2100:
+        raise ValueError(f"日期“{result.isoformat()}”的年份超出范围（1900–2100）")
+    return result
+
+
 def _date(value: Any) -> dt.date:
     try:
-        return parse_date_loose(value)
+        return cell_date(value)
     except ValueError as exc:
         raise _CellError(str(exc)) from None
 
@@ -425,9 +464,12 @@ def _birth(value: Any) -> tuple[dt.date, bool]:
     else:
         partial = False
     try:
-        return parse_date_loose(value), partial
+        return cell_date(value), partial
     except ValueError as exc:
         raise _CellError(str(exc)) from None
+
+
+_MAX_YUAN = Decimal("9999999.99")  # the database keeps fen in a 32-bit integer on PostgreSQL
 
 
 def _money_fen(value: Any) -> int:
@@ -438,6 +480,8 @@ def _money_fen(value: Any) -> int:
         raise _CellError(f"“{_text(value)}”不是金额，请填写数字（单位：元）") from None
     if not amount.is_finite():
         raise _CellError(f"“{_text(value)}”不是金额")
+    if abs(amount) > _MAX_YUAN:
+        raise _CellError(f"“{_text(value)}”超出范围（最多 {_MAX_YUAN} 元）")
     return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
@@ -553,9 +597,12 @@ class _RowReader:
             if raw is None:
                 continue
             if type(raw) is str:
-                raw = raw.strip()
+                raw = clean_text(raw)
                 if not raw:
                     continue
+            elif type(raw) is BadCell:
+                error(header, raw.message)
+                continue
             try:
                 if kind == "text":
                     text = raw if type(raw) is str else _text(raw)
@@ -579,7 +626,7 @@ class _RowReader:
                 elif kind == "type":
                     values[key] = _member_type(_text(raw))
                 elif kind == "id":
-                    text = _text(raw)
+                    text = _text(raw).lstrip("'‘’`")  # an apostrophe typed to keep the digits as text
                     if isinstance(raw, int | float) and not isinstance(raw, bool):
                         try:
                             parse_citizen_id(text, today=self.today)
@@ -635,7 +682,7 @@ class _RowReader:
             except _CellError as exc:
                 error(header, str(exc))
 
-        if not present and not group:
+        if not present and not group and not errors:
             return None, []  # blank row (a 序号 alone does not count)
         # 出生年月 given as a month: the day comes from the ID number when year and month agree
         partial_birth = values.pop("birth_date") if birth_partial and values.get("id_number") else None
