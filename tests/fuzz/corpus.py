@@ -36,7 +36,7 @@ KINDS = (ROSTER, DEVELOPMENT)
 
 
 def citizen_id(seq: int, born: dt.date = dt.date(1985, 3, 12), sex: str = "男") -> str:
-    return make_citizen_id("350102", born, seq % 1000, sex)
+    return make_citizen_id("350102", born, seq % 500, sex)
 
 
 ROSTER_HEADER = ["序号", "姓名", "性别", "民族", "身份证号码", "出生日期", "人员类别", "所在党小组", "入党时间",
@@ -58,7 +58,7 @@ def header(kind: str) -> list[str]:
 def good_row(kind: str, seq: int, name: str | None = None) -> list:
     """A valid row; different `seq` give different people (ID numbers)."""
     born = dt.date(1970 + seq % 30, 1 + seq % 12, 1 + seq % 28)
-    number = make_citizen_id("350102", born, seq % 1000, "男" if seq % 2 else "女")
+    number = make_citizen_id("350102", born, seq % 500, "男" if seq % 2 else "女")
     name = name or f"党员{_chinese_number(seq)}"
     if kind == ROSTER:
         joined = dt.date(born.year + 25, 7, 1)
@@ -145,7 +145,17 @@ def _raw_cell(value) -> RawCell | None:
         return RawCell("1" if value else "0", "b")
     if isinstance(value, int | float):
         return RawCell(repr(value))
+    if isinstance(value, dt.date):  # a date cell: its serial number with a date format
+        return RawCell(repr(excel_serial(value)), style=1)
     return text(str(value))
+
+
+def excel_serial(value: dt.date) -> float | int:
+    """The serial number Excel stores for a date or datetime (1900 date system, from 1900-03-01 on)."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    delta = moment - dt.datetime(1899, 12, 30)
+    serial = delta.days + delta.seconds / 86400
+    return int(serial) if serial == int(serial) else serial
 
 
 def sheet_xml(rows: list[list], *, refs: bool = True, merges: tuple[str, ...] = ()) -> str:

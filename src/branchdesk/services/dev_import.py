@@ -62,10 +62,13 @@ from branchdesk.services.imports import (
     _BRACKETS,
     EXAMPLE_MARK,
     RowError,
+    _ambiguous_message,
+    _indistinct_message,
     _text,
     cell_date,
     clean_text,
     header_key,
+    indistinct_rows,
 )
 from branchdesk.services.xlsx_reader import BadCell
 
@@ -547,9 +550,14 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
     v: dict[str, Any] = {}
     broken: set[str] = set()  # keys whose cell was unreadable (no second complaint about them)
 
-    def bad(key: str, message: str) -> None:
+    def bad(key: str, message: str, follows: str | None = None) -> None:
+        """A problem of column `key`; when the file has no such column, at the column it `follows` from
+        (the one that was filled in), or else without a column and with the column's title said."""
         broken.add(key)
-        issues.append(RowIssue(number, headers.get(key) or _TITLES.get(key, key), message))
+        header = headers.get(key) or headers.get(follows or "")
+        if not header:
+            header, message = "", f"{_TITLES.get(key, key)}：{message}"
+        issues.append(RowIssue(number, header, message))
 
     for key, raw in cells.items():
         if isinstance(raw, BadCell):
@@ -632,7 +640,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         when, by = v.get(date_key), v.get(by_key, ())
         if when is None:
             if by:
-                bad(date_key, f"填写了“{headers.get(by_key, _TITLES[by_key])}”，但缺少谈话日期")
+                bad(date_key, f"填写了“{headers.get(by_key, _TITLES[by_key])}”，但缺少谈话日期", by_key)
             return None
         return Talk(kind, when, by)
 
@@ -645,13 +653,15 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         missing = [p for p in ("expected", "present", "yes") if p not in given]
         if any(f"{meeting}_{p}" in broken for p in parts):
             return None
+        filled = f"{meeting}_{next(iter(given))}" if given else f"{meeting}_written"
         if missing:
             labels = {"expected": "应到人数", "present": "实到人数", "yes": "赞成票数"}
-            bad(f"{meeting}_{missing[0]}", "表决票数不完整，缺少" + "、".join(labels[m] for m in missing))
+            message = "表决票数不完整，缺少" + "、".join(labels[m] for m in missing)
+            bad(f"{meeting}_{missing[0]}", message, filled)
             return None
         if v.get(date_key) is None:
             if date_key not in broken:
-                bad(date_key, "填写了表决票数，但缺少支部大会日期")
+                bad(date_key, "填写了表决票数，但缺少支部大会日期", filled)
             return None
         wy, wn, wa, before = written or (0, 0, 0, True)
         return Vote(given["expected"], given["present"], given["yes"], given.get("no", 0), given.get("abstain", 0),
@@ -667,8 +677,8 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         period = v["training"]
         training = Training(period.start, period.end, v.get("training_days"), v.get("training_hours"),
                             v.get("training_certificate", ""))  # fmt: skip
-    elif any(k in v for k in ("training_days", "training_hours", "training_certificate")):
-        bad("training", "填写了培训天数、学时或结业证书，但缺少集中培训起止时间")
+    elif filled := [k for k in ("training_days", "training_hours", "training_certificate") if k in v]:
+        bad("training", "填写了培训天数、学时或结业证书，但缺少集中培训起止时间", filled[0])
 
     review = None
     if "political_review_date" in v:
@@ -681,7 +691,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
             conclusion = text[len(layout.POLREVIEW_FAILED) + 1 :]
         review = PoliticalReview(v["political_review_date"], passed, conclusion)
     elif v.get("political_review"):
-        bad("political_review_date", "填写了政审结论，但缺少政治审查日期")
+        bad("political_review_date", "填写了政审结论，但缺少政治审查日期", "political_review")
 
     contact_date = v.get("contacts_date")
     contacts = tuple(
@@ -844,6 +854,12 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.
                 continue
             seen_ids[id_number] = number
         good[number] = dossier
+    people = [(n, d.person.name, d.person.birth_date, d.person.id_number) for n, d in good.items()]
+    for number, other in indistinct_rows(people).items():
+        result.issues.append(
+            RowIssue(number, headers.get("name", _TITLES["name"]), _indistinct_message(other))
+        )
+        del good[number]
     result.rows = list(good)
     result.dossiers = list(good.values())
     result.issues.sort(key=lambda i: i.row)
@@ -891,6 +907,7 @@ def apply_development(db, found: DevImport) -> DevApplyResult:
     claimed: dict[int, int] = {}  # dossier id -> Excel row
     errors: list[RowIssue] = []
     rows = found.rows or [0] * len(found.dossiers)
+    name_column = found.columns.get("name", _TITLES["name"])
     for row, d in zip(rows, found.dossiers, strict=True):
         person = d.person
         existing = service.find_by_id_number(person.id_number) if person.id_number else None
@@ -900,7 +917,10 @@ def apply_development(db, found: DevImport) -> DevApplyResult:
                 if name == person.name and (person.birth_date is None or born == person.birth_date)
                 and not (number and person.id_number)
             ]  # fmt: skip
-            existing = candidates[0] if len(candidates) == 1 else None
+            if len(candidates) > 1:
+                errors.append(RowIssue(row, name_column, _ambiguous_message(len(candidates))))
+                continue
+            existing = candidates[0] if candidates else None
         if existing is None:
             result.created += 1
             dossiers.append(d)

@@ -698,11 +698,10 @@ class _RowReader:
             if normalised.sex and "sex" not in present:
                 present.add("sex")
         for issue in rules.validate(normalised, today=self.today):
-            header = header_of.get(issue.field) or self.column_of(issue.field)
             message = issue.message
             if issue.field == "birth_date" and birth_partial and "不一致" in message:
                 message = "与公民身份号码中的出生年月不一致"
-            error(header, message)
+            error(*located({**self.header_of, **header_of}, issue.field, message))
         if errors:
             return None, errors
         return RosterRow(row_number, normalised, group, frozenset(present)), []
@@ -731,6 +730,21 @@ class _RowReader:
             values[target] = number
             present.add(target)
             header_of[target] = header
+
+
+#: A field the file has no column for is reported at the column its value follows from.
+_FOLLOWS = {"lost_contact_since": "lost_contact", "mobile_whereabouts": "is_mobile_member", "birth_date": "id_number",
+            "sex": "id_number", "landline": "mobile", "mobile": "landline"}  # fmt: skip
+
+
+def located(columns: dict[str, str], key: str, message: str) -> tuple[str, str]:
+    """(column, message) for a problem of member field `key`: the field's column as written in the file,
+    or the column it follows from; when the file has neither, no column and the field named in the
+    message (the problem then lies in what the row leaves out, or in what the database holds)."""
+    header = columns.get(key) or columns.get(_FOLLOWS.get(key, ""))
+    if header:
+        return header, message
+    return "", f"{MEMBER_FIELD_LABELS.get(key, key)}：{message}"
 
 
 def _is_example(cells: tuple, first_indexes: tuple[int, ...]) -> bool:
@@ -875,10 +889,56 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], plan: RosterPlan, today: dt.d
         handle(number, cells)
     for number, cells in iterator:
         handle(number, cells)
+    people = [(n, r.fields.name, r.fields.birth_date, r.fields.id_number) for n, r in good.items()]
+    for number, other in indistinct_rows(people).items():
+        plan.errors.append(RowError(number, reader.column_of("name"), _indistinct_message(other)))
+        del good[number]
     plan.rows = list(good.values())
     plan.errors.sort(key=lambda e: e.row)
     if plan.data_rows == 0 and not plan.errors:
         plan.errors.append(RowError(0, "", "表头下面没有党员数据"))
+
+
+def indistinct_rows(people: Iterable[tuple[int, str, dt.date | None, str]]) -> dict[int, int]:
+    """Rows without a citizen ID number that another row of the file may be the same person as
+    (same name, and the same birth date where both have one): {row: the other row}.
+
+    Imported twice, such a row could not be told apart from the other one: it would create a second
+    file the first time and a third the next. Rows with ID numbers are told apart by them.
+    """
+    by_name: dict[str, list[tuple[int, dt.date | None, str]]] = {}
+    for number, name, birth, id_number in people:
+        if id_number and birth is None:
+            birth = _birth_in_id(id_number)
+        by_name.setdefault(name, []).append((number, birth, id_number))
+    out: dict[int, int] = {}
+    for rows in by_name.values():
+        if len(rows) < 2:
+            continue
+        for number, birth, id_number in rows:
+            if id_number:
+                continue
+            other = next(
+                (n for n, b, _ in rows if n != number and (birth is None or b is None or b == birth)), None
+            )
+            if other is not None:
+                out[number] = other
+    return out
+
+
+def _birth_in_id(number: str) -> dt.date | None:
+    try:
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def _ambiguous_message(count: int) -> str:
+    return f"系统中有 {count} 人与本行姓名和出生日期相同，无法确定是哪一位；请填写公民身份号码"
+
+
+def _indistinct_message(other: int) -> str:
+    return f"与第 {other} 行姓名相同，本行又没有公民身份号码，无法确定是否同一人；请填写公民身份号码"
 
 
 # --------------------------------------------------------------------------------------------
@@ -973,6 +1033,9 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
                 candidates = [c for c in candidates if not existing[c]["id_number"]]
             if len(candidates) == 1:
                 target = candidates[0]
+            elif len(candidates) > 1:  # which one? a new file would be a duplicate, every import again
+                errors.append(RowError(item.row, column_of("name"), _ambiguous_message(len(candidates))))
+                continue
         if target is not None and target in claimed:
             errors.append(RowError(item.row, column_of("name"),
                                    f"与第 {claimed[target]} 行对应同一名党员（{values.name}）"))  # fmt: skip
@@ -1002,7 +1065,7 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
                     message = issue.message
                     if issue.field not in item.present:
                         message += "（系统中已有的信息）"
-                    errors.append(RowError(item.row, column_of(issue.field), message))
+                    errors.append(RowError(item.row, *located(plan.columns, issue.field, message)))
                 continue
         group_before = group_names.get(before["group_id"], "") if before["group_id"] else ""
         changes = [n for n in _FIELD_NAMES if n != "group_id" and getattr(merged, n) != before[n]]
