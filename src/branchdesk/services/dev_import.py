@@ -610,7 +610,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         except _Bad as exc:
             bad(key, str(exc))
 
-    if not v.get("name"):
+    if not v.get("name") and "name" not in broken:
         bad("name", "姓名不能为空")
     _check_lengths(v, bad)
     notes = v.get("notes", {})

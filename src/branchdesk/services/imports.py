@@ -697,11 +697,14 @@ class _RowReader:
                 present.add("birth_date")
             if normalised.sex and "sex" not in present:
                 present.add("sex")
+        unreadable = {e.column for e in errors}  # a cell already reported is not reported again as empty
         for issue in rules.validate(normalised, today=self.today):
             message = issue.message
             if issue.field == "birth_date" and birth_partial and "不一致" in message:
                 message = "与公民身份号码中的出生年月不一致"
-            error(*located({**self.header_of, **header_of}, issue.field, message))
+            header, message = located({**self.header_of, **header_of}, issue.field, message)
+            if not (header in unreadable and issue.field not in values):
+                error(header, message)
         if errors:
             return None, errors
         return RosterRow(row_number, normalised, group, frozenset(present)), []
