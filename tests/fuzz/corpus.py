@@ -95,6 +95,28 @@ def write_rows(path: Path, rows: list[list], *, title: str | None = None, sheet:
     return path
 
 
+def zipped(path: Path, parts: dict[str, str]) -> Path:
+    """A zip archive of the given parts (name -> text)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def two_sheets(path: Path, first: tuple[str, list[list], str], second: tuple[str, list[list]]) -> Path:
+    """A workbook of two sheets: (title, rows, state) first, then (title, rows)."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title, sheet.sheet_state = first[0], first[2]
+    for row in first[1]:
+        sheet.append(row)
+    other = wb.create_sheet(second[0])
+    for row in second[1]:
+        other.append(row)
+    wb.save(path)
+    return path
+
+
 def file_with(kind: str, path: Path, rows: list[list], **kwargs) -> Path:
     return write_rows(path, [header(kind), *rows], **kwargs)
 
@@ -353,18 +375,14 @@ def cases(kind: str) -> list[Case]:
 
     @case("zip-not-xlsx", "refused", says="不是有效的 .xlsx")
     def _(d: Path) -> Path:
-        p = d / "名册.xlsx"
-        with zipfile.ZipFile(p, "w") as z:
-            z.writestr("readme.txt", "这不是工作簿")
-        return p
+        return zipped(d / "名册.xlsx", {"readme.txt": "这不是工作簿"})
 
     @case("docx-named-xlsx", "refused", says="不是有效的 .xlsx")
     def _(d: Path) -> Path:
-        p = d / "名册.xlsx"
-        with zipfile.ZipFile(p, "w") as z:
-            z.writestr("[Content_Types].xml", '<Types xmlns="x"/>')
-            z.writestr("word/document.xml", "<w:document/>")
-        return p
+        return zipped(
+            d / "名册.xlsx",
+            {"[Content_Types].xml": '<Types xmlns="x"/>', "word/document.xml": "<w:document/>"},
+        )
 
     @case("truncated", "refused")
     def _(d: Path) -> Path:
@@ -689,17 +707,8 @@ def cases(kind: str) -> list[Case]:
 
     # -- sheets
     def hidden_first(d: Path) -> Path:
-        wb = Workbook()
-        hidden = wb.active
-        hidden.title = "隐藏"
-        hidden.append(["这里不是数据"])
-        hidden.sheet_state = "hidden"
-        data = wb.create_sheet("数据")
-        data.append(header(kind))
-        data.append(good_row(kind, 1))
-        p = d / "隐藏表在前.xlsx"
-        wb.save(p)
-        return p
+        return two_sheets(d / "隐藏表在前.xlsx", ("隐藏", [["这里不是数据"]], "hidden"),
+                          ("数据", [header(kind), good_row(kind, 1)]))  # fmt: skip
 
     add(Case("hidden-sheet-first", kind, hidden_first, "ok"))
 
@@ -722,14 +731,10 @@ def cases(kind: str) -> list[Case]:
     add(Case("all-sheets-hidden", kind, all_hidden, "ok"))
 
     def empty_preferred(d: Path) -> Path:  # the sheet with the expected name is empty, data elsewhere
-        wb = Workbook()
-        wb.active.title = "党员花名册" if kind == ROSTER else "发展党员工作台账"
-        other = wb.create_sheet("Sheet2")
-        other.append(header(kind))
-        other.append(good_row(kind, 1))
-        p = d / "空表.xlsx"
-        wb.save(p)
-        return p
+        name = "党员花名册" if kind == ROSTER else "发展党员工作台账"
+        return two_sheets(
+            d / "空表.xlsx", (name, [], "visible"), ("Sheet2", [header(kind), good_row(kind, 1)])
+        )
 
     add(Case("named-sheet-empty", kind, empty_preferred, "refused"))
 

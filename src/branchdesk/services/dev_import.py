@@ -917,28 +917,26 @@ def apply_development(db, found: DevImport) -> DevApplyResult:
                 if name == person.name and (person.birth_date is None or born == person.birth_date)
                 and not (number and person.id_number)
             ]  # fmt: skip
-            if len(candidates) > 1:
-                errors.append(RowIssue(row, name_column, _ambiguous_message(len(candidates))))
+            if len(candidates) > 1 and not person.id_number:  # which one? a new one: one more each time
+                message = _ambiguous_message(len(candidates), person.birth_date is not None)
+                errors.append(RowIssue(row, name_column, message))
                 continue
-            existing = candidates[0] if candidates else None
+            existing = candidates[0] if len(candidates) == 1 else None
         if existing is None:
             result.created += 1
             dossiers.append(d)
             continue
         if existing in claimed:
-            column = found.columns.get("name", _TITLES["name"])
-            errors.append(
-                RowIssue(row, column, f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）")
-            )
+            message = f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）"
+            errors.append(RowIssue(row, name_column, message))
             continue
         claimed[existing] = row
         before = service.get(existing)
         if not person.id_number and before.person.id_number:  # a blank cell never clears a stored number
             d = replace(d, person=replace(person, id_number=before.person.id_number))
         result.updated += 1
-        dossiers.append(
-            keep_unrecorded(before, replace(d, id=existing))
-        )  # keeps what the ledger has no column for
+        # keeps what the ledger has no column for
+        dossiers.append(keep_unrecorded(before, replace(d, id=existing)))
     if errors:
         raise ImportRefused(errors)
     name = found.path.name if found.path is not None else ""

@@ -936,8 +936,9 @@ def _birth_in_id(number: str) -> dt.date | None:
         return None
 
 
-def _ambiguous_message(count: int) -> str:
-    return f"系统中有 {count} 人与本行姓名和出生日期相同，无法确定是哪一位；请填写公民身份号码"
+def _ambiguous_message(count: int, with_birth: bool) -> str:
+    same = "姓名和出生日期" if with_birth else "姓名"
+    return f"系统中有 {count} 人与本行{same}相同，无法确定是哪一位；请填写公民身份号码"
 
 
 def _indistinct_message(other: int) -> str:
@@ -1036,8 +1037,9 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
                 candidates = [c for c in candidates if not existing[c]["id_number"]]
             if len(candidates) == 1:
                 target = candidates[0]
-            elif len(candidates) > 1:  # which one? a new file would be a duplicate, every import again
-                errors.append(RowError(item.row, column_of("name"), _ambiguous_message(len(candidates))))
+            elif candidates and not values.id_number:  # which one? a new file would be one more each time
+                message = _ambiguous_message(len(candidates), values.birth_date is not None)
+                errors.append(RowError(item.row, column_of("name"), message))
                 continue
         if target is not None and target in claimed:
             errors.append(RowError(item.row, column_of("name"),
