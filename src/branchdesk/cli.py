@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="branchdesk",
         description=f"{APP_TITLE}：党员档案、发展党员、会议记录、台账打印。不带子命令时打开程序窗口。",
     )
@@ -68,6 +69,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its complaints in one Chinese line (its own texts are English)."""
+
+    _PATTERNS = (
+        (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
+        (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+        (
+            re.compile(r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)"),
+            "参数 {0} 不能是“{1}”，可选：{2}",
+        ),
+        (re.compile(r"argument (\S+): invalid \w+ value: '(.*)'"), "参数 {0} 的值“{1}”无效"),
+        (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少值"),
+        (re.compile(r"argument (\S+): (.*)"), "参数 {0}：{1}"),
+    )
+
+    def error(self, message: str):
+        for pattern, text in self._PATTERNS:
+            if m := pattern.fullmatch(message):
+                message = text.format(*m.groups())
+                break
+        self.exit(2, f"错误：{message}（用 {self.prog} -h 查看用法）\n")
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度“{text}”不是数字") from None
+    if not 1900 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度应在 1900 到 2100 之间，不能是 {year}")
+    return year
+
+
 def _as_of(text: str):
     from branchdesk.domain.dates import parse_date_loose
 
@@ -113,13 +147,15 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     if args.what == "development":
         return cmd_import_development(args)
-    from branchdesk.services.imports import apply_roster, read_roster
+    from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
 
     if not args.file.exists():
         raise CliError(f"文件不存在：{args.file}")
     plan = read_roster(args.file)
+    if plan.file_errors:  # the file as a whole: one line
+        raise CliError("；".join(e.message for e in plan.file_errors))
     for error in plan.errors:
-        print(error, file=sys.stderr)  # "第 N 行，列名：原因" (a whole-file problem: the reason alone)
+        print(error, file=sys.stderr)  # "第 N 行，列名：原因"
     print(plan.describe())
     if plan.errors and not args.skip_invalid:
         print(f"有 {plan.error_row_count} 行存在错误，未导入任何数据（改正后重试，或使用 --skip-invalid 只导入正确的行）。",
@@ -129,19 +165,33 @@ def cmd_import(args) -> int:
         print("试运行：未写入数据库。")
         return 0
     _, db = _open(args)
-    result = apply_roster(db, plan, skip_invalid=args.skip_invalid)
+    try:
+        result = apply_roster(db, plan, skip_invalid=args.skip_invalid)
+    except ImportRefused as exc:  # rows that clash with the database
+        return _refused(exc)
     print(result.describe())
     return 0
 
 
-def cmd_import_development(args) -> int:
-    from dataclasses import replace
+def _refused(exc) -> int:
+    """An import refused by the database match: its errors, one a line, and the summary."""
+    for error in exc.errors:
+        print(error, file=sys.stderr)
+    rows = len({e.row for e in exc.errors if e.row > 0})
+    print(f"有 {rows} 行与数据库中已有的信息冲突，未导入任何数据（改正后重试）。", file=sys.stderr)
+    return 1
 
-    from branchdesk.services.dev_import import read_development
+
+def cmd_import_development(args) -> int:
+    from branchdesk.services.dev_import import apply_development, read_development
+    from branchdesk.services.imports import ImportRefused
 
     if not args.file.exists():
         raise CliError(f"文件不存在：{args.file}")
     found = read_development(args.file)
+    file_issues = [i for i in found.issues if i.row <= 0]
+    if file_issues:  # the file as a whole: one line
+        raise CliError("；".join(i.message for i in file_issues))
     for issue in found.issues:
         print(issue, file=sys.stderr)  # "第 N 行，列名：原因"
     print(found.describe())
@@ -151,23 +201,12 @@ def cmd_import_development(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    from branchdesk.services.development import DevelopmentService, keep_unrecorded
-
     _, db = _open(args)
-    service = DevelopmentService(db)
-    dossiers = []
-    updated = 0
-    for d in found.dossiers:
-        existing = service.find_by_id_number(d.person.id_number) if d.person.id_number else None
-        if existing is None:
-            dossiers.append(d)
-        else:  # re-import: never erase what the ledger has no column for
-            updated += 1
-            dossiers.append(keep_unrecorded(service.get(existing), replace(d, id=existing)))
-    service.save_many(dossiers, operation=f"导入发展党员工作台账：{args.file.name}")
-    print(
-        f"已导入 {len(dossiers)} 人：新建 {len(dossiers) - updated} 份发展党员档案，按身份证号更新 {updated} 份。"
-    )
+    try:
+        result = apply_development(db, found)
+    except ImportRefused as exc:  # rows that match the same dossier
+        return _refused(exc)
+    print(result.describe())
     return 0
 
 
@@ -241,7 +280,7 @@ def _add_export_parser(sub) -> None:
     exp.add_argument(
         "--format", choices=["pdf", "xlsx"], help="pdf 或 xlsx（默认按输出文件的扩展名，否则 xlsx）"
     )
-    exp.add_argument("--year", type=int, help="年度，如 2026")
+    exp.add_argument("--year", type=_year, help="年度，如 2026")
     exp.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="期间开始日期，如 2026-01-01")
     exp.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="期间结束日期，如 2026-06-30")
     exp.add_argument("--mask", choices=["full", "public"], default="full",
@@ -456,7 +495,39 @@ def main(argv: list[str] | None = None) -> int:
         from branchdesk.domain.members import ValidationError
         from branchdesk.services.branch import NoBranchError
 
-        if isinstance(exc, ValidationError | NoBranchError | OSError):
+        if isinstance(exc, ValidationError | NoBranchError):
             print(f"错误：{exc}", file=sys.stderr)
             return 2
+        if isinstance(exc, OSError):
+            print(f"错误：{_os_error(exc)}", file=sys.stderr)
+            return 2
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
+            print("错误：数据库正被其他程序占用（例如程序窗口正在保存），请稍后重试；本次没有写入任何数据。",
+                  file=sys.stderr)  # fmt: skip
+            return 2
         raise
+
+
+def _os_error(exc: OSError) -> str:
+    """A file system error in Chinese, with the file it concerns."""
+    import errno
+
+    where = exc.filename2 or exc.filename
+    reasons = {
+        errno.EISDIR: "这是一个文件夹，请给出文件名",
+        errno.ENOTDIR: "路径中有一部分不是文件夹",
+        errno.ENOENT: "文件或文件夹不存在",
+        errno.EEXIST: "已有同名的文件，不能当作文件夹使用",
+        errno.EACCES: "没有权限，或文件正被其他程序占用（如 Excel 或 WPS 打开着它）",
+        errno.EPERM: "没有权限，或文件正被其他程序占用（如 Excel 或 WPS 打开着它）",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "磁盘是只读的",
+    }
+    reason = reasons.get(exc.errno) or (
+        f"读写文件时出错（{exc.strerror}）" if exc.strerror else "读写文件时出错"
+    )
+    if isinstance(exc, PermissionError):
+        reason = reasons[errno.EACCES]
+    return f"{where}：{reason}" if where else reason

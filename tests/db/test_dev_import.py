@@ -213,6 +213,7 @@ def test_imports_accept_history_that_breaks_the_rules(tmp_path):
     """An applicant who wrote at 17 and was made a candidate after 11 months: facts of the past."""
     young = replace(b.applicant(application=dt.date(2013, 4, 30)), person=Person("李明", dt.date(1995, 5, 1)))
     early = b.candidate_stage(candidate=dt.date(2024, 5, 1))
+    early = replace(early, person=replace(early.person, name="王芳"))  # two people: two names
     result = round_trip([young, early], tmp_path)
     assert result.issues == []
     ctx = RuleContext(as_of=TODAY)

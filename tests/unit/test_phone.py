@@ -79,6 +79,7 @@ def test_valid_landlines(value: str) -> None:
         ("05911-87654321", "格式不正确"),
         ("010-02345678", "格式不正确"),
         ("123456", "格式不正确"),
+        ("0", "格式不正确"),  # a 0 typed into a phone column (found by fuzzing the roster import)
     ],
 )
 def test_invalid_landlines(value: str, fragment: str) -> None:

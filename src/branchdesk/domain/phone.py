@@ -75,7 +75,7 @@ def _split_landline(text: str) -> tuple[str, str, str] | None:
         return m.group(1), m.group(2) + m.group(3), ""
     if m := _WITH_AREA.fullmatch(text):
         area, local, ext = m.group(1), m.group(2), m.group(3) or ""
-    elif text.startswith("0") and _DIGITS_ONLY.fullmatch(text):
+    elif text.startswith("0") and len(text) > 1 and _DIGITS_ONLY.fullmatch(text):
         # No separator: 010 and 02x are the three-digit area codes, all others have four digits.
         size = 3 if text[1] in "12" else 4
         area, local, ext = text[:size], text[size:], ""

@@ -17,7 +17,9 @@ refuse values that cannot be read: a date that is not a date, a negative or frac
 citizen ID number with a wrong check digit, vote counts without their meeting date. A row with any
 such problem gives no dossier; the caller decides whether to import the good rows.
 
-Saving is the caller's business (``DevelopmentService.save(dossier)`` for each dossier).
+:func:`apply_development` saves what was read in ONE unit of work (all or nothing): a person whose
+citizen ID number already has a dossier in the branch updates it, keeping what the ledger has no
+column for; everyone else gets a new dossier.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from branchdesk.domain.dates import parse_date_loose
 from branchdesk.domain.development import (
     Approval,
     Assessment,
@@ -55,12 +57,27 @@ from branchdesk.domain.development import (
 )
 from branchdesk.domain.votes import Vote
 from branchdesk.reports import development as layout
-from branchdesk.services.imports import _BRACKET_CONTENT, _BRACKETS, EXAMPLE_MARK, RowError, _text, header_key
+from branchdesk.services.imports import (
+    _BRACKET_CONTENT,
+    _BRACKETS,
+    EXAMPLE_MARK,
+    RowError,
+    _ambiguous_message,
+    _indistinct_message,
+    _text,
+    cell_date,
+    clean_text,
+    header_key,
+    indistinct_rows,
+)
+from branchdesk.services.xlsx_reader import BadCell
 
 __all__ = [
     "SHEET_NAME",
+    "DevApplyResult",
     "DevImport",
     "RowIssue",
+    "apply_development",
     "read_development",
     "write_dev_template",
     "write_development_template",
@@ -261,7 +278,7 @@ def _nfkc(text: str) -> str:
 
 def _date(value: Any, *, partial: bool = False) -> dt.date:
     try:
-        return parse_date_loose(value, allow_year_month=partial)
+        return cell_date(value, allow_year_month=partial)
     except ValueError as exc:
         raise _Bad(str(exc)) from None
 
@@ -292,13 +309,24 @@ def _count(value: Any) -> int:
             raise _Bad(f"“{_text(value)}”不是整数，请填写数字") from None
     if number < 0:
         raise _Bad(f"不能为负数（{number}）")
+    return _bounded(number)
+
+
+#: The largest count a cell may hold (people, votes, days, class hours, months): more is a typing slip,
+#: and the database keeps counts in 32-bit integers on PostgreSQL.
+MAX_COUNT = 99_999
+
+
+def _bounded(number: int) -> int:
+    if number > MAX_COUNT:
+        raise _Bad(f"数字 {number} 过大（最多 {MAX_COUNT}）")
     return number
 
 
 def _id_number(value: Any, today: dt.date) -> str:
     from branchdesk.domain.citizen_id import CitizenIdError, parse_citizen_id
 
-    text = _text(value)
+    text = _text(value).lstrip("'‘’`")  # an apostrophe typed to keep the digits as text
     try:
         return parse_citizen_id(text, today=today).number
     except CitizenIdError as exc:
@@ -378,7 +406,7 @@ def _written(text: str) -> tuple[int, int, int, bool]:
     counts = []
     for label in layout.WRITTEN_LABELS:
         m = _WRITTEN[label].search(text)
-        counts.append(int(m.group(1)) if m else 0)
+        counts.append(_bounded(int(m.group(1))) if m else 0)
     if not any(_WRITTEN[label].search(text) for label in layout.WRITTEN_LABELS):
         raise _Bad(f"“{text}”无法识别，请写成 赞成1、反对0、弃权0")
     late = "会后" in text or "会议后" in text
@@ -392,7 +420,7 @@ _VOTE_PART = {label: re.compile(label + r"\s*[:：]?\s*(\d+)") for label in layo
 def _vote_text(text: str) -> Vote:
     """ "应到17、实到15、赞成14、反对0、弃权1" → Vote (应到, 实到 and 赞成 required)."""
     text = _nfkc(text)
-    found = {label: int(m.group(1)) for label, rx in _VOTE_PART.items() if (m := rx.search(text))}
+    found = {label: _bounded(int(m.group(1))) for label, rx in _VOTE_PART.items() if (m := rx.search(text))}
     missing = [label for label in layout.VOTE_LABELS[:3] if label not in found]
     if missing:
         raise _Bad(
@@ -414,7 +442,7 @@ def _extensions(text: str) -> list[Extension]:
             raise _Bad(f"“{line}”应写成 决定日期 延长N个月，如 2025-08-01 延长6个月")
         vote = _vote_text(m.group(2)) if m.group(2) else None
         reason = line[len(line) - len(m.group(3)) :].strip() if m.group(3) else ""
-        out.append(Extension(when, int(m.group(1)), vote, reason))
+        out.append(Extension(when, _bounded(int(m.group(1))), vote, reason))
     return out
 
 
@@ -479,17 +507,62 @@ def _notes(text: str) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
+@cache
+def _text_limits() -> dict[str, int]:
+    """Longest text each column may hold: the lengths of the database columns (PostgreSQL enforces them)."""
+    from branchdesk.db.models_development import (
+        DevelopmentDossier,
+        DossierContact,
+        DossierSponsor,
+        DossierThoughtReport,
+    )
+
+    return {
+        "name": DevelopmentDossier.name.type.length,
+        "volunteer_form_number": DevelopmentDossier.volunteer_form_number.type.length,
+        "training_certificate": DevelopmentDossier.training_certificate.type.length,
+        "contacts": DossierContact.name.type.length,
+        "sponsors": DossierSponsor.name.type.length,
+        "thought_reports": DossierThoughtReport.title.type.length,
+    }
+
+
+def _check_lengths(v: dict[str, Any], bad) -> None:
+    limits = _text_limits()
+    for key in ("name", "volunteer_form_number", "training_certificate"):
+        text = v.get(key)
+        if isinstance(text, str) and len(text) > limits[key]:
+            bad(key, f"不能超过 {limits[key]} 个字（现有 {len(text)} 个字）")
+    for key in ("contacts", "sponsors"):
+        for name, *_ in v.get(key, ()):
+            if len(name) > limits[key]:
+                bad(key, f"姓名“{name}”过长（最多 {limits[key]} 个字）")
+                break
+    for report in v.get("thought_reports", ()):
+        if len(report.title) > limits["thought_reports"]:
+            bad("thought_reports", f"思想汇报标题过长（最多 {limits['thought_reports']} 个字）")
+            break
+
+
 def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today: dt.date):
     """A dossier from one row's cells (key -> raw value), or the row's issues."""
     issues: list[RowIssue] = []
     v: dict[str, Any] = {}
     broken: set[str] = set()  # keys whose cell was unreadable (no second complaint about them)
 
-    def bad(key: str, message: str) -> None:
+    def bad(key: str, message: str, follows: str | None = None) -> None:
+        """A problem of column `key`; when the file has no such column, at the column it `follows` from
+        (the one that was filled in), or else without a column and with the column's title said."""
         broken.add(key)
-        issues.append(RowIssue(number, headers.get(key) or _TITLES.get(key, key), message))
+        header = headers.get(key) or headers.get(follows or "")
+        if not header:
+            header, message = "", f"{_TITLES.get(key, key)}：{message}"
+        issues.append(RowIssue(number, header, message))
 
     for key, raw in cells.items():
+        if isinstance(raw, BadCell):
+            bad(key, raw.message)
+            continue
         try:
             if key == "birth_date":
                 v[key] = _date(raw, partial=True)
@@ -537,8 +610,9 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         except _Bad as exc:
             bad(key, str(exc))
 
-    if not v.get("name"):
+    if not v.get("name") and "name" not in broken:
         bad("name", "姓名不能为空")
+    _check_lengths(v, bad)
     notes = v.get("notes", {})
     for label, key in (
         (layout.NOTE_REJECTED, "rejected_on"),
@@ -566,7 +640,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         when, by = v.get(date_key), v.get(by_key, ())
         if when is None:
             if by:
-                bad(date_key, f"填写了“{headers.get(by_key, _TITLES[by_key])}”，但缺少谈话日期")
+                bad(date_key, f"填写了“{headers.get(by_key, _TITLES[by_key])}”，但缺少谈话日期", by_key)
             return None
         return Talk(kind, when, by)
 
@@ -579,13 +653,15 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         missing = [p for p in ("expected", "present", "yes") if p not in given]
         if any(f"{meeting}_{p}" in broken for p in parts):
             return None
+        filled = f"{meeting}_{next(iter(given))}" if given else f"{meeting}_written"
         if missing:
             labels = {"expected": "应到人数", "present": "实到人数", "yes": "赞成票数"}
-            bad(f"{meeting}_{missing[0]}", "表决票数不完整，缺少" + "、".join(labels[m] for m in missing))
+            message = "表决票数不完整，缺少" + "、".join(labels[m] for m in missing)
+            bad(f"{meeting}_{missing[0]}", message, filled)
             return None
         if v.get(date_key) is None:
             if date_key not in broken:
-                bad(date_key, "填写了表决票数，但缺少支部大会日期")
+                bad(date_key, "填写了表决票数，但缺少支部大会日期", filled)
             return None
         wy, wn, wa, before = written or (0, 0, 0, True)
         return Vote(given["expected"], given["present"], given["yes"], given.get("no", 0), given.get("abstain", 0),
@@ -601,8 +677,8 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         period = v["training"]
         training = Training(period.start, period.end, v.get("training_days"), v.get("training_hours"),
                             v.get("training_certificate", ""))  # fmt: skip
-    elif any(k in v for k in ("training_days", "training_hours", "training_certificate")):
-        bad("training", "填写了培训天数、学时或结业证书，但缺少集中培训起止时间")
+    elif filled := [k for k in ("training_days", "training_hours", "training_certificate") if k in v]:
+        bad("training", "填写了培训天数、学时或结业证书，但缺少集中培训起止时间", filled[0])
 
     review = None
     if "political_review_date" in v:
@@ -615,7 +691,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
             conclusion = text[len(layout.POLREVIEW_FAILED) + 1 :]
         review = PoliticalReview(v["political_review_date"], passed, conclusion)
     elif v.get("political_review"):
-        bad("political_review_date", "填写了政审结论，但缺少政治审查日期")
+        bad("political_review_date", "填写了政审结论，但缺少政治审查日期", "political_review")
 
     contact_date = v.get("contacts_date")
     contacts = tuple(
@@ -749,7 +825,7 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.
             if index < len(cells):
                 raw = cells[index]
                 if isinstance(raw, str):
-                    raw = raw.strip()
+                    raw = clean_text(raw)
                 if raw is not None and raw != "":
                     values[key] = raw
         first = cells[seq_index] if seq_index is not None and seq_index < len(cells) else None
@@ -778,11 +854,108 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.
                 continue
             seen_ids[id_number] = number
         good[number] = dossier
+    people = [(n, d.person.name, d.person.birth_date, d.person.id_number) for n, d in good.items()]
+    for number, other in indistinct_rows(people).items():
+        result.issues.append(
+            RowIssue(number, headers.get("name", _TITLES["name"]), _indistinct_message(other))
+        )
+        del good[number]
     result.rows = list(good)
     result.dossiers = list(good.values())
     result.issues.sort(key=lambda i: i.row)
     if result.data_rows == 0 and not result.issues:
         result.issues.append(RowIssue(0, "", "表头下面没有发展党员数据"))
+
+
+# --------------------------------------------------------------------------------------------
+# Applying
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DevApplyResult:
+    created: int = 0
+    updated: int = 0
+
+    def describe(self) -> str:
+        total = self.created + self.updated
+        return f"已导入 {total} 人：新建 {self.created} 份发展党员档案，按身份证号更新 {self.updated} 份。"
+
+
+def apply_development(db, found: DevImport) -> DevApplyResult:
+    """Save the dossiers read, in ONE unit of work; refuses (writing nothing) when the file had issues.
+
+    A row matches a stored dossier of the branch by citizen ID number; a row without one (or whose
+    number is not stored yet) matches the one dossier with the same name — and birth date, when the
+    row gives one — that has no ID number of its own (rows without a number: any such dossier), as the
+    roster import does. So importing the same ledger twice changes nothing.
+
+    Raises :class:`branchdesk.services.imports.ImportRefused` when ``found`` has issues, or when two
+    rows match the same dossier.
+    """
+    from dataclasses import replace
+
+    from branchdesk.services.development import DevelopmentService, keep_unrecorded
+    from branchdesk.services.imports import ImportRefused
+
+    if found.issues:
+        raise ImportRefused(found.issues)
+    service = DevelopmentService(db)
+    stored = _stored_people(db)
+    result = DevApplyResult()
+    dossiers = []
+    claimed: dict[int, int] = {}  # dossier id -> Excel row
+    errors: list[RowIssue] = []
+    rows = found.rows or [0] * len(found.dossiers)
+    name_column = found.columns.get("name", _TITLES["name"])
+    for row, d in zip(rows, found.dossiers, strict=True):
+        person = d.person
+        existing = service.find_by_id_number(person.id_number) if person.id_number else None
+        if existing is None:
+            candidates = [
+                i for i, (name, born, number) in stored.items()
+                if name == person.name and (person.birth_date is None or born == person.birth_date)
+                and not (number and person.id_number)
+            ]  # fmt: skip
+            if len(candidates) > 1 and not person.id_number:  # which one? a new one: one more each time
+                message = _ambiguous_message(len(candidates), person.birth_date is not None)
+                errors.append(RowIssue(row, name_column, message))
+                continue
+            existing = candidates[0] if len(candidates) == 1 else None
+        if existing is None:
+            result.created += 1
+            dossiers.append(d)
+            continue
+        if existing in claimed:
+            message = f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）"
+            errors.append(RowIssue(row, name_column, message))
+            continue
+        claimed[existing] = row
+        before = service.get(existing)
+        if not person.id_number and before.person.id_number:  # a blank cell never clears a stored number
+            d = replace(d, person=replace(person, id_number=before.person.id_number))
+        result.updated += 1
+        # keeps what the ledger has no column for
+        dossiers.append(keep_unrecorded(before, replace(d, id=existing)))
+    if errors:
+        raise ImportRefused(errors)
+    name = found.path.name if found.path is not None else ""
+    service.save_many(dossiers, operation=f"导入发展党员工作台账：{name}" if name else "导入发展党员工作台账")
+    return result
+
+
+def _stored_people(db) -> dict[int, tuple[str, dt.date | None, str]]:
+    """Dossier id -> (name, birth date, ID number) of every dossier of the current branch."""
+    from sqlalchemy import select
+
+    from branchdesk.db.models_development import DevelopmentDossier as D
+    from branchdesk.services.branch import current_branch_id
+
+    with db.read() as session:
+        query = select(D.id, D.name, D.birth_date, D.id_number).where(
+            D.branch_id == current_branch_id(session)
+        )
+        return {row.id: (row.name, row.birth_date, row.id_number or "") for row in session.execute(query)}
 
 
 # --------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from branchdesk.domain.vocab import (
     Sex,
 )
 from branchdesk.services.bulk import collector_paused, insert_returning_ids
+from branchdesk.services.xlsx_reader import BadCell
 
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
@@ -169,9 +170,21 @@ _BRACKET_CONTENT = re.compile(r"[(\[【〔《<].*?[)\]】〕》>]")
 _BRACKETS = re.compile(r"[()\[\]【】〔〕《》<>]")
 
 
+#: Characters that show nothing (zero-width spaces, joiners, direction marks, BOM, soft hyphen): pasted
+#: from web pages and chat apps, they make "张三" differ from "张三" and an ID number 19 characters long.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """A text cell as meant: without invisible characters and surrounding blanks."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    return text.strip()
+
+
 def header_key(text: Any) -> str:
     """A header as compared: NFKC (full-width → half-width), no blanks, no newlines, no '*' markers."""
-    value = unicodedata.normalize("NFKC", str(text or ""))
+    value = unicodedata.normalize("NFKC", clean_text(str(text or "")))
     value = "".join(value.split())
     value = value.replace("*", "").replace("※", "").strip(":：")
     return value.upper()
@@ -203,6 +216,13 @@ def match_header(text: Any) -> ImportColumn | None:
 # --------------------------------------------------------------------------------------------
 
 
+_QUOTED = re.compile(r"“([^”]{41,})”")
+
+
+def _clip_quotes(message: str) -> str:
+    return _QUOTED.sub(lambda m: f"“{m.group(1)[:30]}…（共 {len(m.group(1))} 个字符）”", message)
+
+
 @dataclass(frozen=True)
 class RowError:
     """A problem in the file. `row` is the Excel row number (0: the file as a whole); `column` is the
@@ -211,6 +231,14 @@ class RowError:
     row: int
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        # a cell's text quoted in a message is shortened: a 30,000-character cell is no message
+        clipped = _clip_quotes(" ".join(self.message.split()))
+        if clipped != self.message:
+            object.__setattr__(self, "message", clipped)
+        if len(self.column) > 40:
+            object.__setattr__(self, "column", self.column[:40] + "…")
 
     def __str__(self) -> str:
         if self.row <= 0:
@@ -403,9 +431,20 @@ def _bool(value: Any) -> bool | None:
     return None
 
 
+def cell_date(value: Any, *, allow_year_month: bool = True) -> dt.date:
+    """A date cell or date text (``parse_date_loose``), in the years a record may hold (1900–2100) even
+    when the cell is a date already; ValueError with a Chinese message otherwise."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    result = parse_date_loose(value, allow_year_month=allow_year_month)
+    if not 1900 <= result.year <= 2100:
+        raise ValueError(f"日期“{result.isoformat()}”的年份超出范围（1900–2100）")
+    return result
+
+
 def _date(value: Any) -> dt.date:
     try:
-        return parse_date_loose(value)
+        return cell_date(value)
     except ValueError as exc:
         raise _CellError(str(exc)) from None
 
@@ -425,9 +464,12 @@ def _birth(value: Any) -> tuple[dt.date, bool]:
     else:
         partial = False
     try:
-        return parse_date_loose(value), partial
+        return cell_date(value), partial
     except ValueError as exc:
         raise _CellError(str(exc)) from None
+
+
+_MAX_YUAN = Decimal("9999999.99")  # the database keeps fen in a 32-bit integer on PostgreSQL
 
 
 def _money_fen(value: Any) -> int:
@@ -438,6 +480,8 @@ def _money_fen(value: Any) -> int:
         raise _CellError(f"“{_text(value)}”不是金额，请填写数字（单位：元）") from None
     if not amount.is_finite():
         raise _CellError(f"“{_text(value)}”不是金额")
+    if abs(amount) > _MAX_YUAN:
+        raise _CellError(f"“{_text(value)}”超出范围（最多 {_MAX_YUAN} 元）")
     return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
@@ -553,9 +597,12 @@ class _RowReader:
             if raw is None:
                 continue
             if type(raw) is str:
-                raw = raw.strip()
+                raw = clean_text(raw)
                 if not raw:
                     continue
+            elif type(raw) is BadCell:
+                error(header, raw.message)
+                continue
             try:
                 if kind == "text":
                     text = raw if type(raw) is str else _text(raw)
@@ -579,7 +626,7 @@ class _RowReader:
                 elif kind == "type":
                     values[key] = _member_type(_text(raw))
                 elif kind == "id":
-                    text = _text(raw)
+                    text = _text(raw).lstrip("'‘’`")  # an apostrophe typed to keep the digits as text
                     if isinstance(raw, int | float) and not isinstance(raw, bool):
                         try:
                             parse_citizen_id(text, today=self.today)
@@ -635,7 +682,7 @@ class _RowReader:
             except _CellError as exc:
                 error(header, str(exc))
 
-        if not present and not group:
+        if not present and not group and not errors:
             return None, []  # blank row (a 序号 alone does not count)
         # 出生年月 given as a month: the day comes from the ID number when year and month agree
         partial_birth = values.pop("birth_date") if birth_partial and values.get("id_number") else None
@@ -650,12 +697,14 @@ class _RowReader:
                 present.add("birth_date")
             if normalised.sex and "sex" not in present:
                 present.add("sex")
+        unreadable = {e.column for e in errors}  # a cell already reported is not reported again as empty
         for issue in rules.validate(normalised, today=self.today):
-            header = header_of.get(issue.field) or self.column_of(issue.field)
             message = issue.message
             if issue.field == "birth_date" and birth_partial and "不一致" in message:
                 message = "与公民身份号码中的出生年月不一致"
-            error(header, message)
+            header, message = located({**self.header_of, **header_of}, issue.field, message)
+            if not (header in unreadable and issue.field not in values):
+                error(header, message)
         if errors:
             return None, errors
         return RosterRow(row_number, normalised, group, frozenset(present)), []
@@ -684,6 +733,21 @@ class _RowReader:
             values[target] = number
             present.add(target)
             header_of[target] = header
+
+
+#: A field the file has no column for is reported at the column its value follows from.
+_FOLLOWS = {"lost_contact_since": "lost_contact", "mobile_whereabouts": "is_mobile_member", "birth_date": "id_number",
+            "sex": "id_number", "landline": "mobile", "mobile": "landline"}  # fmt: skip
+
+
+def located(columns: dict[str, str], key: str, message: str) -> tuple[str, str]:
+    """(column, message) for a problem of member field `key`: the field's column as written in the file,
+    or the column it follows from; when the file has neither, no column and the field named in the
+    message (the problem then lies in what the row leaves out, or in what the database holds)."""
+    header = columns.get(key) or columns.get(_FOLLOWS.get(key, ""))
+    if header:
+        return header, message
+    return "", f"{MEMBER_FIELD_LABELS.get(key, key)}：{message}"
 
 
 def _is_example(cells: tuple, first_indexes: tuple[int, ...]) -> bool:
@@ -828,10 +892,57 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], plan: RosterPlan, today: dt.d
         handle(number, cells)
     for number, cells in iterator:
         handle(number, cells)
+    people = [(n, r.fields.name, r.fields.birth_date, r.fields.id_number) for n, r in good.items()]
+    for number, other in indistinct_rows(people).items():
+        plan.errors.append(RowError(number, reader.column_of("name"), _indistinct_message(other)))
+        del good[number]
     plan.rows = list(good.values())
     plan.errors.sort(key=lambda e: e.row)
     if plan.data_rows == 0 and not plan.errors:
         plan.errors.append(RowError(0, "", "表头下面没有党员数据"))
+
+
+def indistinct_rows(people: Iterable[tuple[int, str, dt.date | None, str]]) -> dict[int, int]:
+    """Rows without a citizen ID number that another row of the file may be the same person as
+    (same name, and the same birth date where both have one): {row: the other row}.
+
+    Imported twice, such a row could not be told apart from the other one: it would create a second
+    file the first time and a third the next. Rows with ID numbers are told apart by them.
+    """
+    by_name: dict[str, list[tuple[int, dt.date | None, str]]] = {}
+    for number, name, birth, id_number in people:
+        if id_number and birth is None:
+            birth = _birth_in_id(id_number)
+        by_name.setdefault(name, []).append((number, birth, id_number))
+    out: dict[int, int] = {}
+    for rows in by_name.values():
+        if len(rows) < 2:
+            continue
+        for number, birth, id_number in rows:
+            if id_number:
+                continue
+            other = next(
+                (n for n, b, _ in rows if n != number and (birth is None or b is None or b == birth)), None
+            )
+            if other is not None:
+                out[number] = other
+    return out
+
+
+def _birth_in_id(number: str) -> dt.date | None:
+    try:
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def _ambiguous_message(count: int, with_birth: bool) -> str:
+    same = "姓名和出生日期" if with_birth else "姓名"
+    return f"系统中有 {count} 人与本行{same}相同，无法确定是哪一位；请填写公民身份号码"
+
+
+def _indistinct_message(other: int) -> str:
+    return f"与第 {other} 行姓名相同，本行又没有公民身份号码，无法确定是否同一人；请填写公民身份号码"
 
 
 # --------------------------------------------------------------------------------------------
@@ -926,6 +1037,10 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
                 candidates = [c for c in candidates if not existing[c]["id_number"]]
             if len(candidates) == 1:
                 target = candidates[0]
+            elif candidates and not values.id_number:  # which one? a new file would be one more each time
+                message = _ambiguous_message(len(candidates), values.birth_date is not None)
+                errors.append(RowError(item.row, column_of("name"), message))
+                continue
         if target is not None and target in claimed:
             errors.append(RowError(item.row, column_of("name"),
                                    f"与第 {claimed[target]} 行对应同一名党员（{values.name}）"))  # fmt: skip
@@ -955,7 +1070,7 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
                     message = issue.message
                     if issue.field not in item.present:
                         message += "（系统中已有的信息）"
-                    errors.append(RowError(item.row, column_of(issue.field), message))
+                    errors.append(RowError(item.row, *located(plan.columns, issue.field, message)))
                 continue
         group_before = group_names.get(before["group_id"], "") if before["group_id"] else ""
         changes = [n for n in _FIELD_NAMES if n != "group_id" and getattr(merged, n) != before[n]]

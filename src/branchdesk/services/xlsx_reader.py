@@ -14,6 +14,7 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,48 @@ _REL_NS_ID = "id"
 
 class XlsxFileError(Exception):
     """The file cannot be read as an .xlsx workbook; the message is for the user, in Chinese."""
+
+
+class BadCell:
+    """A cell whose value cannot be used: an Excel error value (#REF! …) or a formula saved without
+    its result. Importers report ``message`` (Chinese) for the cell; ``str()`` is the cell as shown."""
+
+    __slots__ = ("message", "shown")
+
+    def __init__(self, shown: str, message: str):
+        self.shown = shown
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __repr__(self) -> str:
+        return f"BadCell({self.shown!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BadCell) and other.shown == self.shown
+
+    def __hash__(self) -> int:
+        return hash(self.shown)
+
+
+#: Excel's error values, as a cell shows them.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#UNKNOWN!", "#BUSY!"})  # fmt: skip
+
+
+def error_cell(shown: str) -> BadCell:
+    return BadCell(shown, f"单元格是 Excel 错误值“{shown}”（公式出错或引用的单元格已删除），请改正后再导入")
+
+
+def formula_without_result() -> BadCell:
+    return BadCell(
+        "", "单元格是公式，但文件中没有保存公式的计算结果；请在 Excel 或 WPS 中打开该文件、保存后再导入"
+    )
+
+
+#: The last column Excel has (XFD): a reference beyond it is a damaged file, not a wide sheet.
+MAX_COLUMN = 16383
 
 
 class _Unsupported(Exception):
@@ -168,8 +211,8 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[int]:
     return dates
 
 
-_C, _V, _ROW, _PHONETIC, _OTHER = 1, 2, 3, 4, 5
-_TAG_CODES = {"c": _C, "v": _V, "t": _V, "row": _ROW, "rPh": _PHONETIC}
+_C, _V, _ROW, _PHONETIC, _OTHER, _F = 1, 2, 3, 4, 5, 6
+_TAG_CODES = {"c": _C, "v": _V, "t": _V, "row": _ROW, "rPh": _PHONETIC, "f": _F}
 _DIGITS = "0123456789"
 
 
@@ -191,6 +234,17 @@ def from_excel(serial: float, epoch: dt.datetime) -> dt.datetime:
     if 0 < serial < 60 and epoch.year == 1899:
         serial += 1
     return epoch + dt.timedelta(days=serial)
+
+
+def _date_cell(serial: float, epoch: dt.datetime) -> dt.datetime | float | int:
+    """A number in a date-formatted cell: its datetime, or the number itself when it is no date Excel
+    shows (before 1900-01-01, the fictitious 1900-02-29, after 9999, NaN): the importer then says so."""
+    if epoch.year == 1899 and not (serial >= 1 and not 60 <= serial < 61):
+        return int(serial) if serial.is_integer() else serial
+    try:
+        return from_excel(serial, epoch)
+    except (OverflowError, ValueError):
+        return int(serial) if serial.is_integer() else serial
 
 
 def _column_index(ref: str) -> int:
@@ -236,6 +290,7 @@ class _FastSheet(Sheet):
         cell_type: str | None = None
         cell_style = 0
         collecting = False
+        formula = False
 
         codes: dict[str, int] = {}  # tag as written (maybe with a prefix) -> _C, _V … (expat interns tags)
         letters: dict[str, int] = {}
@@ -245,7 +300,7 @@ class _FastSheet(Sheet):
             return code
 
         def start(tag, attrs):
-            nonlocal row_number, column, cell_type, cell_style, collecting
+            nonlocal row_number, column, cell_type, cell_style, collecting, formula
             code = codes.get(tag) or code_of(tag)
             if code == _C:
                 ref = attrs.get("r")
@@ -256,10 +311,18 @@ class _FastSheet(Sheet):
                         column = letters[name] = _column_index(name)
                 else:
                     column += 1
+                if column > MAX_COLUMN:
+                    raise XlsxFileError(
+                        f"第 {row_number} 行有超出 Excel 范围的单元格（{ref or column + 1}），文件已损坏；"
+                        "请在 Excel 或 WPS 中打开后重新保存再导入"
+                    )
                 cell_type = attrs.get("t")
                 style = attrs.get("s")
                 cell_style = int(style) if style else 0
+                formula = False
                 buffer.clear()
+            elif code == _F:
+                formula = True
             elif code == _V:
                 collecting = True
             elif code == _ROW:
@@ -277,6 +340,8 @@ class _FastSheet(Sheet):
                 collecting = False
             elif code == _C:
                 if not buffer:
+                    if formula:  # saved by a program that does not compute (openpyxl, scripts)
+                        cells[column] = formula_without_result()
                     return
                 text = "".join(buffer)
                 kind = cell_type
@@ -287,11 +352,11 @@ class _FastSheet(Sheet):
                 elif kind == "b":
                     value = text.strip() in ("1", "true")
                 elif kind == "e":
-                    value = None  # #N/A and friends: as good as empty
+                    value = error_cell(text.strip())
                 elif kind == "d":
                     value = dt.datetime.fromisoformat(text.strip().rstrip("Z"))
                 elif cell_style in dates:
-                    value = from_excel(float(text), epoch)
+                    value = _date_cell(float(text), epoch)
                 elif text.isdigit():
                     value = int(text)
                 else:
@@ -330,9 +395,18 @@ class _OpenpyxlSheet(Sheet):
 
     def rows(self) -> Iterator[tuple[int, tuple]]:
         self.worksheet.reset_dimensions()  # some writers store a wrong <dimension>
-        for number, cells in enumerate(self.worksheet.iter_rows(values_only=True), start=1):
-            if any(c is not None for c in cells):
-                yield number, cells
+        try:
+            for number, cells in enumerate(self.worksheet.iter_rows(values_only=True), start=1):
+                if any(c is not None for c in cells):
+                    if any(type(c) is str and c in EXCEL_ERRORS for c in cells):  # openpyxl gives the text
+                        cells = tuple(
+                            error_cell(c) if type(c) is str and c in EXCEL_ERRORS else c for c in cells
+                        )
+                    yield number, cells
+        except XlsxFileError:
+            raise
+        except Exception as exc:  # openpyxl raises assorted errors for damaged parts
+            raise _damaged(exc) from None
 
 
 def _fast_open(archive: zipfile.ZipFile, preferred: tuple[str, ...]) -> _FastSheet:
@@ -353,10 +427,16 @@ def _fast_open(archive: zipfile.ZipFile, preferred: tuple[str, ...]) -> _FastShe
     rels = _rels(archive, workbook)
     if not sheets:
         raise XlsxFileError("工作簿中没有工作表")
-    chosen = next((s for name in preferred for s in sheets if s[0] == name), None)
-    chosen = chosen or next((s for s in sheets if s[2]), sheets[0])
-    kind, part = rels.get(chosen[1], ("", ""))
-    if kind != "worksheet" or part not in archive.NameToInfo:
+    # chart sheets and dialog sheets hold no cells: only worksheets are candidates
+    worksheets = [s for s in sheets if rels.get(s[1], ("", ""))[0] == "worksheet"]
+    if not worksheets:
+        if any(rels.get(s[1], ("", ""))[0] == "chartsheet" for s in sheets):
+            raise XlsxFileError(_NO_WORKSHEET)
+        raise _Unsupported("no worksheet relationship")
+    chosen = next((s for name in preferred for s in worksheets if s[0] == name), None)
+    chosen = chosen or next((s for s in worksheets if s[2]), worksheets[0])
+    part = rels[chosen[1]][1]
+    if part not in archive.NameToInfo:
         raise _Unsupported(f"sheet part {part!r}")
     strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
     styles_part = next((t for k, t in rels.values() if k == "styles"), None)
@@ -374,9 +454,45 @@ def _check_suffix(path: Path) -> None:
         raise XlsxFileError("不支持 .csv 文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再导入")
     if not path.exists():
         raise XlsxFileError(f"文件不存在：{path}")
+    if path.is_dir():
+        raise XlsxFileError(f"“{path.name}”是一个文件夹，不是 Excel 文件；请选择其中的 .xlsx 文件")
 
 
 _NOT_XLSX = "无法读取该文件：它不是有效的 .xlsx 工作簿（可能已损坏或是其他格式）"
+_NO_WORKSHEET = "工作簿中没有可以导入的工作表（只有图表）"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: .xls, or an encrypted .xlsx
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def _not_xlsx(path: Path) -> XlsxFileError:
+    """Why a file that is no zip archive cannot be read: an encrypted workbook or an old .xls in disguise
+    are worth saying so."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(len(_OLE_MAGIC))
+            if head == _OLE_MAGIC:
+                encrypted = _ENCRYPTED_STREAM in stream.read(64 << 20)
+    except OSError:
+        return XlsxFileError(_NOT_XLSX)
+    if head != _OLE_MAGIC:
+        return XlsxFileError(_NOT_XLSX)
+    if encrypted:
+        return XlsxFileError(
+            "该工作簿设置了打开密码（已加密），无法读取；请在 Excel 或 WPS 中打开，取消密码后保存，再导入"
+        )
+    return XlsxFileError(
+        "该文件实际是旧版 .xls 格式（只是扩展名为 .xlsx），不支持；请在 Excel 或 WPS 中“另存为” .xlsx 格式后再导入"
+    )
+
+
+#: What a damaged part raises while the fast reader walks it.
+_DAMAGE = (KeyError, ValueError, IndexError, expat.ExpatError, zipfile.BadZipFile, EOFError, zlib.error)
+
+
+def _damaged(exc: Exception | None = None) -> XlsxFileError:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return XlsxFileError(f"读取文件时出错：{exc.strerror or exc}")
+    return XlsxFileError("文件内容已损坏，读取到一半时出错；请在 Excel 或 WPS 中打开后重新保存再导入")
 
 
 @contextmanager
@@ -390,9 +506,11 @@ def open_sheet(path: str | Path, *, preferred: tuple[str, ...] = (), fast: bool 
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise XlsxFileError(_NOT_XLSX) from None
+        raise _not_xlsx(path) from None
     except PermissionError:
         raise XlsxFileError("无法打开文件：没有读取权限，或文件正被其他程序占用") from None
+    except OSError as exc:
+        raise _damaged(exc) from None
     with archive:
         if fast:
             try:
@@ -400,7 +518,7 @@ def open_sheet(path: str | Path, *, preferred: tuple[str, ...] = (), fast: bool 
                 # read the first rows now, so that a surprise shows before anything is consumed
                 rows = sheet.rows()
                 first = [next(rows, None)]
-            except (_Unsupported, KeyError, ValueError, IndexError, expat.ExpatError):
+            except (_Unsupported, *_DAMAGE):
                 sheet = None  # type: ignore[assignment]
             else:
                 yield _Primed(sheet, first[0], rows)
@@ -422,10 +540,8 @@ class _Primed(Sheet):
         yield self._first
         try:
             yield from self._rest
-        except (KeyError, ValueError, IndexError, expat.ExpatError):
-            raise XlsxFileError(
-                "文件内容已损坏，读取到一半时出错；请在 Excel 或 WPS 中打开后重新保存再导入"
-            ) from None
+        except (*_DAMAGE, OSError) as exc:
+            raise _damaged(exc) from None
 
 
 def _openpyxl_sheet(path: Path, preferred: tuple[str, ...]) -> Iterator[Sheet]:
@@ -437,14 +553,17 @@ def _openpyxl_sheet(path: Path, preferred: tuple[str, ...]) -> Iterator[Sheet]:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, expat.ExpatError):
         raise XlsxFileError(_NOT_XLSX) from None
     except Exception as exc:  # openpyxl raises assorted errors for damaged files
-        if isinstance(exc, OSError):
-            raise
+        if isinstance(exc, OSError) and exc.errno is not None:  # the disk, not the content
+            raise _damaged(exc) from None
         raise XlsxFileError(_NOT_XLSX) from None
     try:
+        sheets = workbook.worksheets
         chosen = next((workbook[name] for name in preferred if name in workbook.sheetnames), None)
-        if chosen is None:
-            visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-            chosen = (visible or workbook.worksheets)[0]
+        if chosen not in sheets:
+            visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+            if not (visible or sheets):
+                raise XlsxFileError(_NO_WORKSHEET if workbook.chartsheets else "工作簿中没有工作表")
+            chosen = (visible or sheets)[0]
         yield _OpenpyxlSheet(chosen)
     finally:
         workbook.close()
