@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--as-of", type=_as_of, metavar="日期", help="检查日期（默认今天），如 2026-11-23")
 
     _add_backup_parsers(sub)
+    _add_pack_parser(sub)
     return parser
 
 
@@ -357,6 +358,53 @@ def cmd_restore(args) -> int:
     return 0
 
 
+# ---- inspection pack ---------------------------------------------------------------------------
+def _add_pack_parser(sub) -> None:
+    pack = sub.add_parser(
+        "pack", help="生成迎检资料包：全部台账的 PDF（含目录和书签）、Excel 工作簿、文件清单和校验值"
+    )
+    pack.add_argument("--year", type=int, help="年度（默认今年）")
+    pack.add_argument("--from", dest="date_from", type=_as_of, metavar="日期", help="起始日期，如 2026-01-01")
+    pack.add_argument("--to", dest="date_to", type=_as_of, metavar="日期", help="截止日期，如 2026-06-30")
+    pack.add_argument("-o", "--output", type=Path, required=True, help="资料包放在这个文件夹中")
+    pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
+    pack.add_argument(
+        "--mask", choices=["full", "public"], default="full", help="public：身份证号和电话脱敏（用于外送）"
+    )
+
+
+def _period_of(args):
+    from branchdesk.reports.registry import Period
+
+    if args.year is not None and (args.date_from or args.date_to):
+        raise CliError("--year 与 --from/--to 只能选用一种")
+    if bool(args.date_from) != bool(args.date_to):
+        raise CliError("--from 和 --to 需要同时给出")
+    if args.date_from:
+        try:
+            return Period(args.date_from, args.date_to)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+    year = args.year or dt.date.today().year
+    if not 1900 <= year <= 2100:
+        raise CliError(f"年度 {year} 不在 1900—2100 之间")
+    return Period.year(year)
+
+
+def cmd_pack(args) -> int:
+    from branchdesk.reports.pack import build_pack, missing_glyphs_text
+
+    period = _period_of(args)
+    if args.output.exists() and not args.output.is_dir():
+        raise CliError(f"{args.output} 是一个文件，请用 -o 指定一个文件夹")
+    _, db = _open(args)
+    result = build_pack(db, period, args.output, mask=args.mask, as_zip=args.zip)
+    print("\n".join(result.describe()))
+    if result.missing:
+        print(missing_glyphs_text(result.missing), file=sys.stderr)
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "import": cmd_import,
@@ -365,6 +413,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "check": cmd_check,
+    "pack": cmd_pack,
 }
 
 

@@ -1,0 +1,291 @@
+"""The inspection pack (迎检资料包) built from a demo branch, checked as the inspector would check it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from branchdesk.reports.pack import (
+    INDEX_CSV,
+    LISTING_PDF,
+    PackCancelled,
+    build_pack,
+    export_ledgers,
+    pack_specs,
+    read_index,
+)
+from branchdesk.reports.registry import Period, build
+
+TODAY = dt.date(2026, 11, 23)
+YEAR = Period.year(2026)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A demo branch of 30 members with a year of meetings and development dossiers (built once)."""
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.demo import generate
+
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BRANCHDESK_DATA_DIR", str(folder / "data"))
+        mp.delenv("BRANCHDESK_DB", raising=False)
+        db, _ = open_database(resolve_location(str(folder / "demo.sqlite")), user="测试用户")
+        generate(db, members=30, seed=3, today=TODAY)
+        yield db
+        db.dispose()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pdf_text(path_or_bytes) -> str:
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    return "\n".join(page.extract_text() or "" for page in PdfReader(source).pages)
+
+
+def outline_titles(path: Path) -> list[str]:
+    """Every bookmark title, depth first (top level and nested), in document order."""
+    reader = PdfReader(path)
+    found: list[str] = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append(item.title)
+
+    walk(reader.outline)
+    return found
+
+
+def id_numbers(db) -> set[str]:
+    from sqlalchemy import select
+
+    from branchdesk.db.models import Member
+
+    with db.read() as session:
+        return {n for n in session.scalars(select(Member.id_number)) if n}
+
+
+def test_the_pack_holds_every_ledger_in_order_with_a_title_page_contents_and_bookmarks(demo, tmp_path):
+    result = build_pack(demo, YEAR, tmp_path, today=TODAY, invariant=True)
+
+    assert result.path == tmp_path / "迎检资料-示范大学信息学院计算机系师生联合党支部-2026年度"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [result.path.name]  # no staging folder left
+    names = sorted(p.name for p in result.path.iterdir())
+    assert names == sorted(["2026年度台账汇编.pdf", "2026年度台账汇编.xlsx", LISTING_PDF, INDEX_CSV])
+
+    pdf = result.path / "2026年度台账汇编.pdf"
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == result.pdf.pages
+    front = pdf_text(_first_pages(reader, 2))
+    assert "示范大学信息学院计算机系师生联合党支部" in front and "目录" in front
+
+    # every in-pack ledger is bookmarked, in registry order
+    expected = []
+    for spec in pack_specs():
+        expected.extend(r.title for r in build(demo, spec.key, YEAR, today=TODAY))
+    titles = outline_titles(pdf)
+    positions = [titles.index(title) for title in dict.fromkeys(expected)]
+    assert positions == sorted(positions), titles
+    assert len(pack_specs()) >= 3
+
+    # the workbook: one sheet per ledger
+    workbook = load_workbook(result.path / "2026年度台账汇编.xlsx", read_only=True)
+    assert len(workbook.sheetnames) >= len(pack_specs())
+
+
+def _first_pages(reader: PdfReader, count: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for page in reader.pages[:count]:
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_index_checksums_match_the_files_and_the_listing_page_names_them(demo, tmp_path):
+    result = build_pack(demo, YEAR, tmp_path, today=TODAY)
+
+    listed = read_index(result.path / INDEX_CSV)
+    assert [f.name for f in listed] == [f.name for f in result.files]
+    assert {f.name for f in listed} | {INDEX_CSV} == {p.name for p in result.path.iterdir()}
+    for entry in listed:
+        data = (result.path / entry.name).read_bytes()
+        assert entry.size == len(data)
+        assert entry.sha256 == sha256(data)
+
+    # opened in Excel: UTF-8 with a BOM, a header row in Chinese
+    raw = (result.path / INDEX_CSV).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert next(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == ["文件名", "大小（字节）", "SHA-256", "内容"]
+
+    # the printable listing shows each of the other files with its checksum (grouped by 8 for the eye)
+    text = "".join(pdf_text(result.path / LISTING_PDF).split())
+    for entry in listed[:2]:
+        assert entry.name in text
+        assert entry.sha256 in text
+    assert "移交人" in text and "接收人" in text
+
+
+def test_a_zipped_pack_holds_the_same_files_and_leaves_no_folder(demo, tmp_path):
+    result = build_pack(demo, YEAR, tmp_path, today=TODAY, as_zip=True)
+
+    assert result.path == tmp_path / f"{result.name}.zip"
+    assert [p.name for p in tmp_path.iterdir()] == [result.path.name]
+    with zipfile.ZipFile(result.path) as archive:
+        members = {Path(n).name: archive.read(n) for n in archive.namelist()}
+        assert all(n.startswith(f"{result.name}/") for n in archive.namelist())
+    listed = read_index_bytes(members[INDEX_CSV])
+    assert set(members) == {f.name for f in listed} | {INDEX_CSV}
+    for entry in listed:
+        assert sha256(members[entry.name]) == entry.sha256
+
+
+def read_index_bytes(data: bytes):
+    from branchdesk.reports.pack import PackFile
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return [PackFile(name, int(size), sha, content) for name, size, sha, content in rows[1:]]
+
+
+def test_an_existing_pack_is_never_overwritten(demo, tmp_path):
+    first = build_pack(demo, YEAR, tmp_path, today=TODAY)
+    before = (first.path / INDEX_CSV).read_bytes()
+    second = build_pack(demo, YEAR, tmp_path, today=TODAY)
+
+    assert second.path.name == f"{first.path.name}（2）"
+    assert (first.path / INDEX_CSV).read_bytes() == before
+
+
+def test_a_masked_pack_contains_no_full_id_number(demo, tmp_path):
+    numbers = id_numbers(demo)
+    assert len(numbers) >= 30
+
+    full = build_pack(demo, YEAR, tmp_path / "full", today=TODAY)
+    masked = build_pack(demo, YEAR, tmp_path / "public", today=TODAY, mask="public")
+    assert masked.path.name.endswith("-脱敏")
+
+    def texts(result) -> str:
+        pdf = next(p for p in result.path.glob("*.pdf") if p.name != LISTING_PDF)
+        workbook = load_workbook(next(result.path.glob("*.xlsx")), read_only=True)
+        cells = [str(v) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        return "".join(pdf_text(pdf).split()) + "\n".join(cells)
+
+    full_text, masked_text = texts(full), texts(masked)
+    assert sum(n in full_text for n in numbers) >= 30  # the inspector's copy shows them
+    assert [n for n in numbers if n in masked_text] == []
+    assert any(f"{n[:4]}**********{n[-4:]}" in masked_text for n in numbers)
+
+
+@pytest.mark.parametrize("stop_at", ["正在整理", "正在生成 PDF", "正在生成 Excel", "正在计算校验值"])
+def test_cancelling_leaves_no_folder_behind(demo, tmp_path, stop_at):
+    seen: list[str] = []
+    flag = {"on": False}
+
+    def progress(done, total=None, text=""):
+        seen.append(text)
+        if text.startswith(stop_at):
+            flag["on"] = True
+
+    with pytest.raises(PackCancelled):
+        build_pack(demo, YEAR, tmp_path, today=TODAY, progress=progress, cancelled=lambda: flag["on"])
+    assert list(tmp_path.iterdir()) == []
+    assert any(t.startswith(stop_at) for t in seen)
+
+
+def test_progress_names_each_ledger_and_each_writer_and_only_moves_forward(demo, tmp_path):
+    reports: list[tuple[int, int, str]] = []
+    build_pack(demo, YEAR, tmp_path, today=TODAY, progress=lambda d, t=None, x="": reports.append((d, t, x)))
+
+    texts = [text for _, _, text in reports]
+    for spec in pack_specs():
+        assert any(spec.title in text for text in texts), spec.title
+    assert any(text.startswith("正在生成 PDF") for text in texts)
+    assert any(text.startswith("正在生成 Excel") for text in texts)
+    done = [d for d, _, _ in reports]
+    assert done == sorted(done) and done[-1] == reports[-1][1]
+
+
+def test_export_of_chosen_ledgers_is_whole_or_absent(demo, tmp_path):
+    target = tmp_path / "花名册和发展台账.pdf"
+    result = export_ledgers(demo, ["roster", "development"], YEAR, target, today=TODAY)
+    assert result.path == target and len(PdfReader(target).pages) == result.pages
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+    with pytest.raises(PackCancelled):
+        export_ledgers(demo, ["roster"], YEAR, tmp_path / "取消.xlsx", fmt="xlsx", cancelled=lambda: True)
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+# ---- the command line ---------------------------------------------------------------------------
+@pytest.fixture
+def cli_db(tmp_path, data_dir):
+    from branchdesk.cli import main
+
+    path = tmp_path / "branchdesk.sqlite"
+    assert main(["--db", str(path), "demo", "--members", "20", "--seed", "2"]) == 0
+    return path
+
+
+def test_cli_pack_writes_the_pack_and_says_where(cli_db, tmp_path, capsys):
+    from branchdesk.cli import main
+
+    capsys.readouterr()
+    out_dir = tmp_path / "迎检"
+    year = dt.date.today().year
+    assert main(["--db", str(cli_db), "pack", "--year", str(year), "-o", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+    (folder,) = out_dir.iterdir()
+    assert folder.is_dir() and f"{year}年度" in folder.name
+    assert str(folder) in out
+    for path in folder.iterdir():
+        assert path.name in out
+
+    assert main(["--db", str(cli_db), "pack", "--from", f"{year}-01-01", "--to", f"{year}-06-30", "-o",
+                 str(out_dir), "--zip", "--mask", "public"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    (archive,) = out_dir.glob("*.zip")
+    assert archive.name.endswith("-脱敏.zip") and f"{year}年1月1日至{year}年6月30日" in archive.name
+    assert str(archive) in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "2026", "--from", "2026-01-01", "--to", "2026-02-01"], "只能选用一种"),
+        (["--from", "2026-01-01"], "需要同时给出"),
+        (["--from", "2026-05-01", "--to", "2026-02-01"], "早于开始日期"),
+    ],
+)
+def test_cli_pack_refuses_a_bad_period_in_chinese(cli_db, tmp_path, capsys, args, message):
+    from branchdesk.cli import main
+
+    capsys.readouterr()
+    assert main(["--db", str(cli_db), "pack", *args, "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_pack_refuses_a_file_as_the_output_folder(cli_db, tmp_path, capsys):
+    from branchdesk.cli import main
+
+    occupied = tmp_path / "已有文件.txt"
+    occupied.write_text("x")
+    assert main(["--db", str(cli_db), "pack", "-o", str(occupied)]) == 2
+    assert "请用 -o 指定一个文件夹" in capsys.readouterr().err
