@@ -52,15 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tpl.add_argument("-o", "--output", type=Path, required=True)
 
-    exp = sub.add_parser("export", help="导出台账")
-    exp.add_argument(
-        "what",
-        choices=["roster", "development", "meetings"],
-        help="roster：党员花名册；development：发展党员工作台账；meetings：会议记录台账",
-    )
-    exp.add_argument("--year", type=int, help="年度（meetings；默认今年）")
-    exp.add_argument("--format", choices=["xlsx"], default="xlsx")
-    exp.add_argument("-o", "--output", type=Path, required=True)
+    _add_export_parser(sub)
 
     chk = sub.add_parser(
         "check", help="按发展党员工作规则和会议制度检查发展党员档案与会议记录；有严重问题时退出码为 1"
@@ -245,32 +237,103 @@ def cmd_template(args) -> int:
     return 0
 
 
+# ---- export -------------------------------------------------------------------------------------
+def _add_export_parser(sub) -> None:
+    from branchdesk.reports.registry import ledger_specs
+
+    exp = sub.add_parser(
+        "export",
+        help="导出台账为 PDF 或 Excel（--list 列出全部台账）",
+        description="导出台账。不指定期间时为今年；development 不指定期间时导出全部档案（可重新导入的完整格式）。",
+    )
+    exp.add_argument(
+        "what",
+        nargs="?",
+        choices=[s.key for s in ledger_specs()],
+        metavar="台账",
+        help="台账名称：" + "、".join(f"{s.key}（{s.title}）" for s in ledger_specs()),
+    )
+    exp.add_argument("--list", action="store_true", help="列出可导出的台账（名称、标题、分组）")
+    exp.add_argument(
+        "--format", choices=["pdf", "xlsx"], help="pdf 或 xlsx（默认按输出文件的扩展名，否则 xlsx）"
+    )
+    exp.add_argument("--year", type=int, help="年度，如 2026")
+    exp.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="期间开始日期，如 2026-01-01")
+    exp.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="期间结束日期，如 2026-06-30")
+    exp.add_argument("--mask", choices=["full", "public"], default="full",
+                     help="full：完整（供上级党组织检查，默认）；public：身份证号和电话脱敏（用于公示或外送）")  # fmt: skip
+    exp.add_argument("-o", "--output", type=Path, help="输出文件")
+
+
+def _export_period(args):
+    from branchdesk.reports.registry import Period
+
+    if args.year is not None and (args.start or args.end):
+        raise CliError("--year 不能与 --from/--to 同时使用")
+    if args.year is not None:
+        if not 1900 <= args.year <= 2100:
+            raise CliError(f"年度 {args.year} 不在 1900 到 2100 之间")
+        return Period.year(args.year)
+    if args.start or args.end:
+        end = args.end or dt.date.today()
+        start = args.start or dt.date(end.year, 1, 1)
+        try:
+            return Period(start, end)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+    return None
+
+
+_EXPORT_UNITS = {"roster": "人", "development": "人", "meetings": "次会议"}
+
+
 def cmd_export(args) -> int:
-    from branchdesk.reports.xlsx import write_xlsx
+    from branchdesk.reports.registry import Period, build, ledger_specs
 
-    _, db = _open(args)
-    if args.what == "meetings":
-        from branchdesk.services.meetings import meetings_ledger
-
-        year = args.year or dt.date.today().year
-        ledger = meetings_ledger(db, year)
-        write_xlsx([ledger], args.output)
-        print(f"已导出 {ledger.title}（{len(ledger.rows)} 次会议）：{args.output}")
+    if args.list:
+        for s in ledger_specs():
+            print(f"{s.key}\t{s.title}\t{s.group}")
         return 0
-    if args.what == "development":
+    if not args.what:
+        raise CliError("请指定要导出的台账（branchdesk export --list 列出全部台账）")
+    if args.output is None:
+        raise CliError("请用 -o 指定输出文件")
+    fmt = args.format or ("pdf" if args.output.suffix.lower() == ".pdf" else "xlsx")
+    period = _export_period(args)
+    _, db = _open(args)
+    if args.what == "development" and period is None:
+        # every dossier in the full layout that `import development` reads back
         from branchdesk.reports.development import development_ledger
         from branchdesk.services.branch import BranchService
         from branchdesk.services.development import DevelopmentService
 
         far = dt.date.max
         dossiers = sorted(DevelopmentService(db).all(), key=lambda d: (d.application_date or far, d.id))
-        ledger = development_ledger(dossiers, BranchService(db).profile().name)
+        reports = [development_ledger(dossiers, BranchService(db).profile().name).masked(args.mask)]
     else:
-        from branchdesk.reports.roster import roster_ledger
+        reports = build(db, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
+    if not reports:
+        raise CliError("该期间没有可导出的内容")
+    from branchdesk.reports.ledger import Ledger
 
-        ledger = roster_ledger(db)
-    write_xlsx([ledger], args.output)
-    print(f"已导出 {ledger.title}（{len(ledger.rows)} 人）：{args.output}")
+    title = reports[0].title
+    if all(isinstance(r, Ledger) for r in reports):
+        count = f"{sum(len(r.rows) for r in reports)} {_EXPORT_UNITS.get(args.what, '行')}"
+    else:
+        count = f"{len(reports)} 份"
+    if fmt == "pdf":
+        from branchdesk.reports.pdf import write_pdf
+
+        result = write_pdf(reports, args.output)
+        for where, chars in result.missing.items():
+            print(f"注意：{where} 中有打印字库没有的字（{''.join(sorted(chars))}），PDF 中以 〓 代替，请手工填写。",
+                  file=sys.stderr)  # fmt: skip
+        print(f"已导出 {title}（{count}，共 {result.pages} 页）：{args.output}")
+    else:
+        from branchdesk.reports.xlsx import write_xlsx
+
+        write_xlsx(reports, args.output)
+        print(f"已导出 {title}（{count}）：{args.output}")
     return 0
 
 

@@ -11,6 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+
+class ExportCancelled(Exception):
+    """Writing a report was cancelled by the user (the writers raise a subclass; no file is left)."""
+
+
 ColumnKind = Literal["text", "date", "int", "money", "id_number", "phone", "bool"]
 
 
@@ -37,6 +42,9 @@ class Ledger:
     orientation: Literal["portrait", "landscape"] = "landscape"
     signatures: list[str] = field(default_factory=lambda: ["书记", "审核人"])
     mask_profile: str = "full"
+    #: PDF: a ledger too wide for A4 landscape prints in parts, each repeating this many leading
+    #: columns (None: the leading 序号 / 姓名 / 日期 columns)
+    key_columns: int | None = None
 
     def masked(self, profile: str) -> Ledger:
         """A copy for `profile`: 'public' masks ID numbers and phones; 'full' (the inspector's) does not."""

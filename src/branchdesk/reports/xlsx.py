@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from branchdesk.reports.ledger import Column, Ledger
+from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report
 
 FONT_NAME = "宋体"
 TITLE_SIZE = 16
@@ -35,6 +35,10 @@ CJK_FACTOR = 0.95  # a 10-pt CJK character is about 1.9 Excel width units, not 2
 SIGNATURE_BLANK = "＿" * 8
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _INFO_ROW, _HEADER_ROW = 2, 3
+
+
+class XlsxCancelled(ExportCancelled):
+    """Writing the workbook was cancelled; no file was left behind."""
 
 
 def display_width(text: str) -> int:
@@ -169,7 +173,7 @@ def _escape_hf(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _write_sheet(ws, ledger: Ledger) -> _Body:
+def _write_sheet(ws, ledger: Ledger, check: Callable[[], None] = lambda: None) -> _Body:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -236,7 +240,7 @@ def _write_sheet(ws, ledger: Ledger) -> _Body:
     # The body (data, totals, notes, signatures) is rendered as SpreadsheetML text by _Body and
     # spliced in place of a marker row when the workbook is saved: openpyxl builds an element per
     # cell, ~4 s for a 10,000-row roster, where plain text takes a fraction of that.
-    body = _Body(ledger, styles, widths, first_row=_HEADER_ROW + 1)
+    body = _Body(ledger, styles, widths, first_row=_HEADER_ROW + 1, check=check)
     ws.append([body.marker])
     for ref in body.merged:
         ws.merged_cells.add(ref)
@@ -262,7 +266,8 @@ def _xml_text(text: str) -> str:
 class _Body:
     """The rows under the header as SpreadsheetML text, with the style ids of prepared styles."""
 
-    def __init__(self, ledger: Ledger, styles: _Styles, widths: list[float], *, first_row: int):
+    def __init__(self, ledger: Ledger, styles: _Styles, widths: list[float], *, first_row: int,
+                 check: Callable[[], None] = lambda: None):  # fmt: skip
         import secrets
 
         from openpyxl.utils import get_column_letter
@@ -299,7 +304,9 @@ class _Body:
         wrapping = [
             (i, max(w - 1.5, 1.0)) for i, (c, w) in enumerate(zip(columns, widths, strict=True)) if c.wrap
         ]
-        for values in ledger.rows:
+        for count, values in enumerate(ledger.rows):
+            if count % 1000 == 999:
+                check()
             cells = "".join(
                 cell_xml(letter, row_number, sid, column, value)
                 for (letter, sid, column), value in zip(plan, values, strict=False)
@@ -402,29 +409,79 @@ def _signature_blocks(count: int, n: int) -> list[tuple[int, int]]:
     return blocks
 
 
-def write_xlsx(ledgers: Sequence[Ledger], path: str | Path) -> Path:
-    """Write each ledger to its own sheet of one workbook at `path` (overwritten)."""
+def write_xlsx(reports: Sequence[Report], path: str | Path, *, progress: Callable[..., None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> Path:  # fmt: skip
+    """Write the reports to one workbook at `path` (replaced only when complete) and return the path.
+
+    Each ledger gets its own sheet. Documents of the same kind that follow each other (the minute
+    book, the 纪实表 of several people) share one sheet, one after another, each starting on a new
+    printed page. `progress(done, total, text)` reports the work; `cancelled()` returning true stops
+    with `XlsxCancelled` and leaves no file.
+    """
     from openpyxl import Workbook
 
-    if not ledgers:
+    if not reports:
         raise ValueError("没有要导出的台账")
     path = Path(path)
     import io
 
     from branchdesk.services.bulk import collector_paused
 
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise XlsxCancelled("已取消导出")
+
+    groups = _sheet_groups(reports)
+    total = len(groups) + 1
     with collector_paused():
         workbook = Workbook(write_only=True)
         taken: set[str] = set()
         bodies = []
-        for ledger in ledgers:
-            ws = workbook.create_sheet(sheet_title(ledger.title, taken))
-            bodies.append(_write_sheet(ws, ledger))
+        for done, group in enumerate(groups):
+            check()
+            first = group[0]
+            if progress is not None:
+                progress(done, total, f"正在写入：{first.title}")
+            ws = workbook.create_sheet(sheet_title(first.title, taken))
+            if isinstance(first, Ledger):
+                bodies.append(_write_sheet(ws, first, check))
+            else:
+                from branchdesk.reports.xlsx_documents import write_documents
+
+                write_documents(ws, group, check)
+        check()
+        if progress is not None:
+            progress(len(groups), total, "正在保存…")
         buffer = io.BytesIO()
         workbook.save(buffer)
         data = _splice(buffer.getvalue(), bodies)
+    check()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".part")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(total, total, "已完成")
     return path
+
+
+def _sheet_groups(reports: Sequence[Report]) -> list[list[Report]]:
+    """One group per sheet: each ledger alone; consecutive documents of one key and title together."""
+    groups: list[list[Report]] = []
+    for report in reports:
+        previous = groups[-1][0] if groups else None
+        if (
+            isinstance(report, Document)
+            and isinstance(previous, Document)
+            and (previous.key, previous.title) == (report.key, report.title)
+        ):
+            groups[-1].append(report)
+        elif isinstance(report, Ledger | Document):
+            groups.append([report])
+        else:
+            raise TypeError(f"不支持的台账类型：{type(report).__name__}")
+    return groups

@@ -1,0 +1,1099 @@
+"""Write ledgers (台账) and documents (纪实表, minutes …) to one PDF file, ready to print on A4.
+
+Every report starts on a new page in its own orientation (a file may mix portrait and landscape); its
+first page carries the title, the branch, the period and the printing date, later pages a small
+"（续）" line. Every page has "第 x 页 共 y 页" (of the file) in the footer; a file holding several
+reports also prints each report's own page count ("本表第 x 页 共 y 页"). `toc=True` (the inspection
+pack) adds a title page, a table of contents and PDF bookmarks.
+
+Tables are laid out here and drawn straight on the reportlab canvas (platypus tables with a paragraph
+per cell take seconds for a thousand rows): header rows repeat on every page, long cell text wraps
+(line breaks kept, Chinese punctuation never starts a line) and a cell taller than a page continues on
+the next one. Column widths come from `Column.width` (character units), fitted to the content and
+scaled to the page; a ledger too wide for A4 landscape even at 7.5 pt is printed in parts (续表), each
+repeating the leading 序号/姓名 columns.
+
+Characters the bundled font has no glyph for are printed as 〓 (the printer's mark for a missing
+type), listed in `PdfResult.missing`, logged, and named in a note under the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from branchdesk.reports.ledger import (
+    Column,
+    Document,
+    ExportCancelled,
+    Fields,
+    Heading,
+    Ledger,
+    Paragraph,
+    Report,
+    Table,
+)
+
+log = logging.getLogger(__name__)
+
+MM = 72 / 25.4
+A4_SIZE = (595.2755905511812, 841.8897637795277)
+MARGIN_LEFT, MARGIN_RIGHT = 15 * MM, 12 * MM
+MARGIN_TOP, MARGIN_BOTTOM = 12 * MM, 15 * MM
+FOOTER_Y = 8 * MM
+
+TITLE_SIZE = 16
+INFO_SIZE = 9.5
+FOOTER_SIZE = 8
+TABLE_SIZES = (9.0, 8.5, 8.0, 7.5)  # ledger body sizes tried, largest first
+PARTS_SIZE = 8.0  # body size of a ledger printed in parts
+DOC_SIZE = 10.5  # 五号: documents' fields and paragraphs
+DOC_TABLE_SIZE = 9.5
+HEADING_SIZE = 12
+LEADING = 1.28  # line height / font size in table cells
+PARA_LEADING = 1.6
+PAD_X, PAD_Y = 2.2, 2.0  # cell padding, points
+ASCENT = 0.80  # baseline below the top of a line box, in em (WenQuanYi Micro Hei)
+LINE_WIDTH = 0.5
+HEAVY_LINE = 0.9
+HEADER_GRAY = 0.86
+LABEL_GRAY = 0.92
+TOTAL_GRAY = 0.95
+MISSING_MARK = "〓"
+SIGNATURE_LINE = 38 * MM
+
+_NO_START = set("，。、；：？！）》」』”’〉】〕…—～%,.;:?!)]}·")
+_NO_END = set("（《「『“‘〈【〔([{")
+
+
+class PdfCancelled(ExportCancelled):
+    """Writing was cancelled; no file was left behind."""
+
+
+@dataclass
+class PdfResult:
+    path: Path
+    pages: int
+    #: report title -> characters printed without a glyph (as 〓)
+    missing: dict[str, set[str]] = field(default_factory=dict)
+    #: (title of each report, or "title：subject" of a document, its first page number) in order
+    outline: list[tuple[str, int]] = field(default_factory=list)
+
+
+# ============================================================================ values as text
+def format_value(kind: str, value: Any) -> str:
+    """The text a cell shows: dates 2026-03-05, money (integer fen) 12.34, booleans 是."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ("" if kind == "bool" else "否")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if kind != "date" else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if kind == "money":
+        if isinstance(value, int):
+            sign = "-" if value < 0 else ""
+            fen = abs(value)
+            return f"{sign}{fen // 100}.{fen % 100:02d}"
+        if isinstance(value, Decimal | float):
+            return f"{Decimal(value).quantize(Decimal('0.01'))}"
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _align(kind: str) -> str:
+    if kind == "money":
+        return "right"
+    if kind in ("date", "int", "id_number", "phone", "bool"):
+        return "center"
+    return "left"
+
+
+def report_label(report: Report) -> str:
+    """How a report is named in the outline and the table of contents."""
+    if isinstance(report, Document) and report.subject:
+        return f"{report.title}：{report.subject}"
+    return report.title
+
+
+# ============================================================================ text measuring
+class _Widths(dict):
+    """Advance widths at 1 pt, per character, filled on first use."""
+
+    def __missing__(self, ch: str) -> float:
+        from branchdesk.reports.fonts import char_width
+
+        width = char_width(ch)
+        self[ch] = width
+        return width
+
+
+_WIDTHS = _Widths()
+
+
+def text_width(text: str, size: float) -> float:
+    return sum(map(_WIDTHS.__getitem__, text)) * size
+
+
+def _breakable(a: str, b: str) -> bool:
+    """Whether a line may break between characters a and b."""
+    if b in _NO_START or a in _NO_END:
+        return False
+    if a == " ":
+        return True
+    if b == " ":
+        return False
+    return a >= "\u2e80" or b >= "\u2e80" or a in "-/、"
+
+
+def wrap(text: str, width: float, size: float) -> list[tuple[str, float]]:
+    """Lines (text, width in points) of `text` set in `width` points at `size`; line breaks kept."""
+    widths = _WIDTHS
+    limit = width / size
+    out: list[tuple[str, float]] = []
+    for para in text.split("\n"):
+        total = sum(map(widths.__getitem__, para))
+        if total <= limit:
+            out.append((para, total * size))
+            continue
+        start, i, n, acc, last_ok = 0, 0, len(para), 0.0, -1
+        while i < n:
+            w = widths[para[i]]
+            if acc + w > limit and i > start:
+                cut = last_ok if last_ok > start else i
+                if cut == i and cut - 1 > start and (para[cut] in _NO_START or para[cut - 1] in _NO_END):
+                    cut -= 1
+                line = para[start:cut].rstrip(" ")
+                out.append((line, sum(map(widths.__getitem__, line)) * size))
+                start = cut
+                while start < n and para[start] == " ":
+                    start += 1
+                i = max(i, start)
+                acc = sum(map(widths.__getitem__, para[start:i]))
+                last_ok = -1
+                continue
+            acc += w
+            i += 1
+            if i < n and _breakable(para[i - 1], para[i]):
+                last_ok = i
+        if start < n or not out:
+            line = para[start:]
+            out.append((line, sum(map(widths.__getitem__, line)) * size))
+    return out
+
+
+# ============================================================================ pages
+class _Page:
+    __slots__ = ("fills", "lines", "number", "report", "size", "texts")
+
+    def __init__(self, size: tuple[float, float], report: int):
+        self.size = size
+        self.report = report  # index into the reports, -1 for the title page and contents
+        self.texts: list[tuple[float, float, float, bool, str]] = []
+        self.lines: list[tuple[float, float, float, float, float]] = []
+        self.fills: list[tuple[float, float, float, float, float]] = []
+        self.number = 0  # within its report
+
+
+class _Flow:
+    """Lays one report out on pages, top to bottom."""
+
+    def __init__(self, writer: _Writer, report: Report, index: int):
+        self.writer = writer
+        self.report = report
+        self.index = index
+        portrait = report.orientation != "landscape"
+        self.size = A4_SIZE if portrait else (A4_SIZE[1], A4_SIZE[0])
+        self.left = MARGIN_LEFT
+        self.right = self.size[0] - MARGIN_RIGHT
+        self.width = self.right - self.left
+        self.top = self.size[1] - MARGIN_TOP
+        self.bottom = MARGIN_BOTTOM
+        self.pages: list[_Page] = []
+        self.page: _Page
+        self.y = self.top
+        self.on_new_page: Callable[[], None] | None = None  # e.g. repeat a table header
+        self._first_page()
+
+    # -- text
+    def clean(self, text: str) -> str:
+        return self.writer.clean(text, self.report)
+
+    def text(self, x: float, y: float, text: str, size: float, *, bold: bool = False, align: str = "left",
+             width: float | None = None) -> float:  # fmt: skip
+        """Draw one line (already cleaned); x is the left edge, the centre or the right edge."""
+        if width is None:
+            width = text_width(text, size)
+        if align == "center":
+            x -= width / 2
+        elif align == "right":
+            x -= width
+        self.page.texts.append((x, y, size, bold, text))
+        return width
+
+    # -- pages
+    def _add_page(self) -> None:
+        self.page = _Page(self.size, self.index)
+        self.page.number = len(self.pages) + 1
+        self.pages.append(self.page)
+        self.y = self.top
+
+    def _first_page(self) -> None:
+        from branchdesk.domain.dates import format_date
+
+        self._add_page()
+        report = self.report
+        self.y -= TITLE_SIZE
+        self.text(self.left + self.width / 2, self.y, self.clean(report.title), TITLE_SIZE, bold=True,
+                  align="center")  # fmt: skip
+        self.y -= 10 + INFO_SIZE
+        branch = f"单位：{report.branch_name}" if report.branch_name else ""
+        printed = format_date(report.printed_on)
+        right = "　　".join(
+            t for t in (report.period, "" if printed in report.period else f"打印日期：{printed}") if t
+        )
+        if isinstance(report, Document) and report.subject:
+            branch = "　　".join(t for t in (branch, report.subject) if t)
+        if branch:
+            self.text(self.left, self.y, self.clean(branch), INFO_SIZE)
+        self.text(self.right, self.y, self.clean(right), INFO_SIZE, align="right")
+        self.y -= 8
+
+    def new_page(self) -> None:
+        self._add_page()
+        report = self.report
+        title = report.title + (
+            f"（{report.subject}）" if isinstance(report, Document) and report.subject else ""
+        )
+        self.y -= FOOTER_SIZE + 1
+        self.text(self.left, self.y, self.clean(f"{title}（续）"), FOOTER_SIZE + 0.5)
+        if report.branch_name:
+            self.text(self.right, self.y, self.clean(report.branch_name), FOOTER_SIZE + 0.5, align="right")
+        self.y -= 6
+        if self.on_new_page is not None:
+            self.on_new_page()
+
+    def room(self) -> float:
+        return self.y - self.bottom
+
+    def ensure(self, height: float) -> None:
+        if self.room() < height:
+            self.new_page()
+
+    # -- running text
+    def paragraph(self, text: str, size: float, *, leading: float = PARA_LEADING, label: str = "",
+                  indent: float = 0.0, gap_after: float = 4.0, bold: bool = False) -> None:  # fmt: skip
+        """Wrapped lines over the full width; a bold label starts the first line."""
+        lead = size * leading
+        text = self.clean(text)
+        label = self.clean(label)
+        first_x = self.left + indent
+        label_width = text_width(label, size) if label else 0.0
+        width = self.right - first_x
+        if label and label_width > width / 2:  # a long label gets its own line
+            self.ensure(lead)
+            self.y -= lead
+            self.text(first_x, self.y + (lead - size) / 2 + (1 - ASCENT) * size, label, size, bold=True)
+            label, label_width = "", 0.0
+        lines = (
+            wrap(text, width, size) if not label else self._wrap_after_label(text, width, size, label_width)
+        )
+        for number, (line, line_width) in enumerate(lines):
+            self.ensure(lead)
+            self.y -= lead
+            baseline = self.y + (lead - size) / 2 + (1 - ASCENT) * size
+            x = first_x
+            if number == 0 and label:
+                self.text(x, baseline, label, size, bold=True, width=label_width)
+                x += label_width
+            self.text(x, baseline, line, size, width=line_width, bold=bold)
+        self.y -= gap_after
+
+    @staticmethod
+    def _wrap_after_label(
+        text: str, width: float, size: float, label_width: float
+    ) -> list[tuple[str, float]]:
+        # wrap the first line short by the label's width: wrap with a placeholder of that width
+        pad = "\u3000" * math.ceil(label_width / size)
+        lines = wrap(pad + text, width, size)
+        first, first_width = lines[0]
+        lines[0] = (first[len(pad) :], max(first_width - len(pad) * size, 0.0))
+        return lines
+
+
+class _Grid:
+    """A bordered table on a flow: column edges, a header repeated on each page, rows that wrap."""
+
+    def __init__(self, flow: _Flow, widths: list[float], aligns: list[str], size: float, *,
+                 header: list[str] | None = None, x0: float | None = None):  # fmt: skip
+        self.flow = flow
+        self.size = size
+        self.lead = size * LEADING
+        self.aligns = aligns
+        x = flow.left if x0 is None else x0
+        self.xs = [x]
+        for w in widths:
+            x += w
+            self.xs.append(x)
+        self.header = [flow.clean(h) for h in header] if header else None
+        self.header_height = 0.0
+        if self.header:
+            cells = self._lines(self.header, self.xs)
+            self.header_cells = cells
+            self.header_height = self._height(cells)
+
+    # -- measuring
+    def _lines(self, texts: Sequence[str], xs: list[float]) -> list[list[tuple[str, float]]]:
+        size = self.size
+        out = []
+        for i, text in enumerate(texts):
+            inner = xs[i + 1] - xs[i] - 2 * PAD_X
+            if not text:
+                out.append([])
+            elif "\n" not in text and (w := text_width(text, size)) <= inner:
+                out.append([(text, w)])
+            else:
+                out.append(wrap(text, inner, size))
+        return out
+
+    def _height(self, cells: list[list[tuple[str, float]]]) -> float:
+        return max(1, max(map(len, cells), default=1)) * self.lead + 2 * PAD_Y
+
+    # -- drawing
+    def start(self) -> None:
+        """Begin the table here (a new page first when not even the header and one line fit)."""
+        flow = self.flow
+        if flow.room() < self.header_height + self.lead + 2 * PAD_Y:
+            flow.new_page()
+        flow.on_new_page = self._continue
+        self._begin_segment()
+
+    def _begin_segment(self) -> None:
+        if self.header:
+            self._draw(self.header_cells, self.xs, ["center"] * len(self.header_cells), bold=True,
+                       fill=HEADER_GRAY, height=self.header_height)  # fmt: skip
+            self.flow.page.lines.append((self.xs[0], self.flow.y, self.xs[-1], self.flow.y, HEAVY_LINE))
+
+    def _continue(self) -> None:
+        self._begin_segment()
+
+    def finish(self) -> None:
+        self.flow.on_new_page = None
+
+    def row(self, texts: Sequence[str], *, xs: list[float] | None = None, aligns: list[str] | None = None,
+            bold: bool = False, fill: float | None = None, fills: Sequence[float | None] | None = None) -> None:  # fmt: skip
+        """One row of cleaned texts; `xs` gives other cell edges (merged cells), `fills` shades cells."""
+        xs = xs or self.xs
+        aligns = aligns or self.aligns
+        cells = self._lines(texts, xs)
+        flow = self.flow
+        height = self._height(cells)
+        while height > flow.room() + 0.01:
+            fresh = flow.top - flow.bottom - 30 - self.header_height
+            fit = int((flow.room() - 2 * PAD_Y) // self.lead)
+            if height <= fresh and (height <= fresh / 3 or fit < 2):
+                flow.new_page()  # the whole row on the next page
+                continue
+            if fit < 1:
+                flow.new_page()
+                continue
+            head = [c[:fit] for c in cells]
+            cells = [c[fit:] for c in cells]
+            self._draw(head, xs, aligns, bold=bold, fill=fill, fills=fills, top_align=True)
+            flow.new_page()
+            height = self._height(cells)
+            self._draw(cells, xs, aligns, bold=bold, fill=fill, fills=fills, top_align=True, height=height)
+            return
+        self._draw(cells, xs, aligns, bold=bold, fill=fill, fills=fills, height=height)
+
+    def _draw(
+        self, cells, xs, aligns, *, bold=False, fill=None, fills=None, top_align=False, height=None
+    ) -> None:
+        flow = self.flow
+        page = flow.page
+        if height is None:
+            height = self._height(cells)
+        top = flow.y
+        bottom = top - height
+        size, lead = self.size, self.lead
+        if fill is not None:
+            page.fills.append((xs[0], bottom, xs[-1] - xs[0], height, fill))
+        texts = page.texts
+        offset_line = (lead - size) / 2 + ASCENT * size
+        for i, lines in enumerate(cells):
+            x0, x1 = xs[i], xs[i + 1]
+            if fills is not None and fills[i] is not None:
+                page.fills.append((x0, bottom, x1 - x0, height, fills[i]))
+            if not lines:
+                continue
+            block = len(lines) * lead
+            y = top - PAD_Y - (0 if top_align else (height - 2 * PAD_Y - block) / 2) - offset_line
+            align = aligns[i] if i < len(aligns) else "left"
+            for text, width in lines:
+                if align == "center":
+                    x = (x0 + x1 - width) / 2
+                elif align == "right":
+                    x = x1 - PAD_X - width
+                else:
+                    x = x0 + PAD_X
+                texts.append((x, y, size, bold, text))
+                y -= lead
+        lines_out = page.lines
+        lines_out.append((xs[0], bottom, xs[-1], bottom, LINE_WIDTH))
+        lines_out.append((xs[0], top, xs[-1], top, LINE_WIDTH))
+        last = len(xs) - 1
+        for i, x in enumerate(xs):
+            lines_out.append((x, top, x, bottom, HEAVY_LINE if i in (0, last) else LINE_WIDTH))
+        flow.y = bottom
+
+
+# ============================================================================ column plans
+def _sample(rows: Sequence[Sequence[str]], limit: int = 2000) -> Sequence[Sequence[str]]:
+    if len(rows) <= limit:
+        return rows
+    step = len(rows) / limit
+    return [rows[int(i * step)] for i in range(limit)] + [rows[-1]]
+
+
+def _header_min(title: str, size: float) -> float:
+    """The narrowest a column may be: its title on two lines (three when longer than eight characters)."""
+    em = text_width(title, 1.0)
+    chars = max(2, min(math.ceil(em / 2 - 0.01), 4), math.ceil(em / 3 - 0.01))
+    return chars * size + 2 * PAD_X + 0.6
+
+
+def _natural(texts: Iterable[str], size: float) -> float:
+    longest = 0.0
+    widths = _WIDTHS
+    for text in texts:
+        if text:
+            if "\n" in text:
+                w = max(sum(map(widths.__getitem__, part)) for part in text.split("\n"))
+            else:
+                w = sum(map(widths.__getitem__, text))
+            if w > longest:
+                longest = w
+    return longest * size + 2 * PAD_X + 0.5
+
+
+def fit_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]], available: float,
+                size: float) -> list[float]:  # fmt: skip
+    """Column widths in points that fill `available`: from Column.width, fitted to the content.
+
+    Columns that do not wrap widen to their longest text (up to 2.5 times their width) so that dates,
+    numbers and ID numbers stay on one line; wrapping columns share what is left, in proportion to
+    their width. When the page is too narrow, wrapping columns give way first (down to 60 %), then the
+    others (down to their own width), then all alike.
+    """
+    unit = size / 2  # Column.width counts half-width characters
+    want, full, wrap_floor, floor = [], [], [], []
+    for i, column in enumerate(columns):
+        base = column.width * unit
+        hmin = _header_min(column.title, size)
+        natural = _natural((row[i] for row in sample), size)
+        if column.wrap:
+            w = max(hmin, min(base, natural))
+            full.append(max(w, natural))
+            wrap_floor.append(min(w, max(hmin, base * 0.6)))
+        else:
+            w = max(hmin, min(natural, base * 2.5))
+            full.append(w)
+            wrap_floor.append(w)
+        want.append(w)
+        floor.append(min(w, max(hmin, base)) if not column.wrap else wrap_floor[-1])
+    total = sum(want)
+    if total <= available:
+        # room to spare: wrapping columns towards their longest text, then every column alike
+        extra = available - total
+        deficit = sum(f - w for f, w in zip(full, want, strict=True))
+        if deficit > 0:
+            ratio = min(1.0, extra / deficit)
+            want = [w + (f - w) * ratio for w, f in zip(want, full, strict=True)]
+            extra -= deficit * ratio
+        scale = 1 + extra / sum(want)
+        return [w * scale for w in want]
+    widths = want
+    for target in (wrap_floor, floor):
+        excess = sum(widths) - available
+        room = sum(w - f for w, f in zip(widths, target, strict=True))
+        if room >= excess:
+            ratio = excess / room
+            return [w - (w - f) * ratio for w, f in zip(widths, target, strict=True)]
+        widths = target
+    ratio = available / sum(widths)
+    return [w * ratio for w in widths]
+
+
+def _minimum(column: Column, size: float) -> float:
+    return max(column.width * size / 2, _header_min(column.title, size))
+
+
+def key_column_count(columns: Sequence[Column], key_columns: int | None) -> int:
+    """How many leading columns every part repeats: as the ledger says, else its 序号/姓名/日期."""
+    if key_columns is not None:
+        return max(0, min(key_columns, len(columns) - 1))
+    count = 0
+    for column in columns[:2]:
+        if column.key not in ("seq", "name", "date"):
+            break
+        count += 1
+    return count
+
+
+def plan_parts(columns: Sequence[Column], available: float, key_columns: int
+               ) -> tuple[float, list[list[int]]]:  # fmt: skip
+    """The body font size and the column indices of each part (one part when the ledger fits)."""
+    for size in TABLE_SIZES:
+        if sum(_minimum(c, size) for c in columns) <= available:
+            return size, [list(range(len(columns)))]
+    size = PARTS_SIZE
+    keys = list(range(key_columns))
+    key_width = sum(_minimum(columns[i], size) for i in keys)
+    rest = list(range(key_columns, len(columns)))
+    room = max(available - key_width, available / 2)
+    widths = {i: _minimum(columns[i], size) for i in rest}
+    # how many parts a greedy packing needs, then parts of about equal width
+    count, used = 1, 0.0
+    for i in rest:
+        if used + widths[i] > room and used > 0:
+            count += 1
+            used = 0.0
+        used += widths[i]
+    target = sum(widths.values()) / count
+    parts: list[list[int]] = []
+    current: list[int] = []
+    used = 0.0
+    for i in rest:
+        over = used + widths[i] > room or (used + widths[i] / 2 > target and len(parts) < count - 1)
+        if current and over:
+            parts.append(keys + current)
+            current, used = [], 0.0
+        current.append(i)
+        used += widths[i]
+    if current:
+        parts.append(keys + current)
+    return size, parts
+
+
+# ============================================================================ the writer
+_CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+class _Writer:
+    def __init__(self, progress, cancelled):
+        self.progress = progress
+        self.cancelled = cancelled
+        self.missing: dict[str, set[str]] = {}
+        self._missing_reports: dict[int, set[str]] = {}
+        from branchdesk.reports.fonts import covered
+
+        self.covered = covered()
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise PdfCancelled("已取消导出")
+
+    def clean(self, text: str, report: Report) -> str:
+        if self.covered.issuperset(text):
+            return text
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+        from branchdesk.reports.fonts import missing_glyphs
+
+        missing = missing_glyphs(text)
+        if missing:
+            self.missing.setdefault(report_label(report), set()).update(missing)
+            self._missing_reports.setdefault(id(report), set()).update(missing)
+            text = "".join(MISSING_MARK if ch in missing else ch for ch in text)
+        # controls other than the line break print nothing
+        return "".join(ch for ch in text if ch == "\n" or ch >= " " or ch in self.covered)
+
+    def missing_note(self, report: Report) -> str:
+        chars = self._missing_reports.get(id(report))
+        if not chars:
+            return ""
+        codes = "、".join(f"U+{ord(ch):04X}" for ch in sorted(chars))
+        return f"注：{MISSING_MARK} 处为打印字库中没有的字（{codes}），请手工填写。"
+
+    # -- ledgers
+    def ledger(self, flow: _Flow, ledger: Ledger, report_done: Callable[[int], None]) -> None:
+        columns = ledger.columns
+        kinds = [c.kind for c in columns]
+        clean = flow.clean
+        rows = [
+            [clean(format_value(kind, value)) for kind, value in zip(kinds, row, strict=False)]
+            for row in ledger.rows
+        ]
+        for row in rows:
+            if len(row) < len(columns):
+                row.extend([""] * (len(columns) - len(row)))
+        totals = None
+        if ledger.totals:
+            totals = [
+                clean(format_value(kind, value)) for kind, value in zip(kinds, ledger.totals, strict=False)
+            ]
+            totals += [""] * (len(columns) - len(totals))
+            if not any(totals[:1]) and not any(t and not t.replace(".", "").isdigit() for t in totals):
+                totals[0] = "合计"
+        keys = key_column_count(columns, ledger.key_columns)
+        size, parts = plan_parts(columns, flow.width, keys)
+        sample = _sample(rows)
+        for number, part in enumerate(parts):
+            if number:
+                flow.new_page()
+            if len(parts) > 1:
+                own = [columns[i].title for i in part if i >= keys] or [columns[i].title for i in part]
+                numeral = _CHINESE_NUMERALS[number] if number < 10 else str(number + 1)
+                label = f"（共 {len(parts)} 部分，第{numeral}部分：{own[0]}至{own[-1]}）"
+                flow.y -= FOOTER_SIZE + 2
+                flow.text(flow.left, flow.y, clean(label), FOOTER_SIZE + 0.5)
+                flow.y -= 4
+            part_columns = [columns[i] for i in part]
+            widths = fit_columns(part_columns, [[r[i] for i in part] for r in sample], flow.width, size)
+            grid = _Grid(flow, widths, [_align(c.kind) for c in part_columns], size,
+                         header=[c.title for c in part_columns])  # fmt: skip
+            grid.start()
+            if not rows:
+                grid.row(["（无记录）"], xs=[grid.xs[0], grid.xs[-1]], aligns=["center"])
+            for index, row in enumerate(rows):
+                if index % 200 == 199:
+                    self.check()
+                    report_done(200)
+                grid.row([row[i] for i in part])
+            if totals:
+                grid.row([totals[i] for i in part], bold=True, fill=TOTAL_GRAY)
+            grid.finish()
+        flow.y -= 6
+        notes = list(ledger.notes)
+        if note := self.missing_note(ledger):
+            notes.append(note)
+        for text in notes:
+            flow.paragraph(text, INFO_SIZE, leading=1.45, gap_after=1)
+        self.signatures(flow, ledger.signatures, INFO_SIZE + 0.5)
+
+    # -- documents
+    def document(self, flow: _Flow, document: Document) -> None:
+        for block in document.blocks:
+            self.check()
+            if isinstance(block, Heading):
+                self.heading(flow, block)
+            elif isinstance(block, Fields):
+                self.fields(flow, block)
+            elif isinstance(block, Table):
+                self.table(flow, block)
+            elif isinstance(block, Paragraph):
+                flow.paragraph(block.text, DOC_SIZE, label=block.label, gap_after=6)
+            else:  # pragma: no cover - a new block type without a writer
+                raise TypeError(f"不支持的内容：{type(block).__name__}")
+        if note := self.missing_note(document):
+            flow.y -= 4
+            flow.paragraph(note, INFO_SIZE)
+        self.signatures(flow, document.signatures, DOC_SIZE)
+
+    def heading(self, flow: _Flow, block: Heading) -> None:
+        height = HEADING_SIZE * 1.5
+        flow.ensure(height + 8 + DOC_SIZE * 3)  # never a heading alone at the bottom of a page
+        if flow.y < flow.top - 30:
+            flow.y -= 6
+        flow.y -= height
+        flow.text(flow.left, flow.y + (1 - ASCENT) * HEADING_SIZE + 3, flow.clean(block.text), HEADING_SIZE,
+                  bold=True)  # fmt: skip
+        flow.y -= 3
+
+    def fields(self, flow: _Flow, block: Fields) -> None:
+        if not block.items:
+            return
+        per_line = max(1, block.per_line)
+        size = DOC_SIZE
+        clean = flow.clean
+        items = [(clean(label), clean(format_value(block.kinds.get(label, "text"), value)))
+                 for label, value in block.items]  # fmt: skip
+        pair = flow.width / per_line
+        label_width = max(text_width(label, size) for label, _ in items) + 2 * PAD_X + 4
+        label_width = min(label_width, pair * 0.45)
+        value_width = pair - label_width
+        grid = _Grid(flow, [label_width, value_width] * per_line, ["center", "left"] * per_line, size)
+        grid.start()
+        line: list[tuple[str, str]] = []
+
+        def flush(items_on_line: list[tuple[str, str]]) -> None:
+            if not items_on_line:
+                return
+            xs = [*grid.xs[: 2 * len(items_on_line)], grid.xs[-1]]
+            texts = [t for item in items_on_line for t in item]
+            fills = [LABEL_GRAY, None] * len(items_on_line)
+            grid.row(texts, xs=xs, aligns=["center", "left"] * len(items_on_line), fills=fills)
+
+        for label, value in items:
+            wide = "\n" in value or text_width(value, size) > value_width - 2 * PAD_X
+            if wide and per_line > 1:
+                flush(line)
+                line = []
+                flush([(label, value)])
+                continue
+            line.append((label, value))
+            if len(line) == per_line:
+                flush(line)
+                line = []
+        flush(line)
+        grid.finish()
+        flow.y -= 8
+
+    def table(self, flow: _Flow, block: Table) -> None:
+        columns = block.columns
+        rows = [
+            [flow.clean(format_value(c.kind, v)) for c, v in zip(columns, row, strict=False)]
+            for row in block.rows
+        ]
+        for row in rows:
+            row.extend([""] * (len(columns) - len(row)))
+        size = DOC_TABLE_SIZE
+        for candidate in (DOC_TABLE_SIZE, *TABLE_SIZES):
+            size = candidate
+            if sum(_minimum(c, candidate) for c in columns) <= flow.width:
+                break
+        if block.caption:
+            flow.ensure(DOC_SIZE * 1.6 + size * 4)
+            flow.paragraph(block.caption, DOC_SIZE, bold=True, gap_after=1)
+        widths = fit_columns(columns, _sample(rows), flow.width, size)
+        grid = _Grid(flow, widths, [_align(c.kind) for c in columns], size, header=[c.title for c in columns])
+        grid.start()
+        if not rows:
+            grid.row(["（无）"], xs=[grid.xs[0], grid.xs[-1]], aligns=["center"])
+        for row in rows:
+            grid.row(row)
+        grid.finish()
+        flow.y -= 8
+
+    # -- signatures
+    def signatures(self, flow: _Flow, labels: Sequence[str], size: float) -> None:
+        if not labels:
+            return
+        flow.ensure(size * 5)
+        flow.y -= size * 3
+        slot = flow.width / len(labels)
+        for i, label in enumerate(labels):
+            x = flow.left + i * slot
+            text = flow.clean(f"{label}（签字）：")
+            w = flow.text(x, flow.y, text, size)
+            end = min(x + w + SIGNATURE_LINE, x + slot - 12)
+            flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))
+        flow.y -= size
+
+
+# ============================================================================ front matter
+def _front_matter(title: str, reports: Sequence[Report], starts: list[int], front: int, total_pages: int,
+                  clean: Callable[[str], str]) -> list[_Page]:  # fmt: skip
+    """The title page and the contents pages."""
+    entries = [(level, clean(text), number) for level, text, number in _contents(reports, starts)]
+    title = clean(title or "台账汇编")
+    pages = []
+    cover = _Page(A4_SIZE, -1)
+    width, height = A4_SIZE
+    first = reports[0]
+    from branchdesk.domain.dates import format_date
+
+    cover.texts.append(_centered(width / 2, height * 0.62, title, 26, True))
+    if first.branch_name:
+        cover.texts.append(_centered(width / 2, height * 0.62 - 60, clean(first.branch_name), 16, False))
+    cover.texts.append(
+        _centered(width / 2, height * 0.25, f"编印日期：{format_date(first.printed_on)}", 12, False)
+    )
+    cover.texts.append(
+        _centered(
+            width / 2, height * 0.25 - 22, f"内含 {len(entries)} 项，全册共 {total_pages} 页", 11, False
+        )
+    )
+    pages.append(cover)
+    per_page = _contents_per_page()
+    for start in range(0, max(len(entries), 1), per_page):
+        page = _Page(A4_SIZE, -1)
+        y = height - MARGIN_TOP - 30
+        if start == 0:
+            page.texts.append(_centered(width / 2, y, "目　　录", 18, True))
+        else:
+            page.texts.append(_centered(width / 2, y, "目录（续）", 12, False))
+        y -= 36
+        for level, text, number in entries[start : start + per_page]:
+            size = 11 if level == 0 else 10
+            x = MARGIN_LEFT + 10 + 24 * level
+            right = width - MARGIN_RIGHT - 10
+            number_text = str(number)
+            nw = text_width(number_text, size)
+            avail = right - nw - 12 - x
+            shown = text
+            while text_width(shown, size) > avail and len(shown) > 1:
+                shown = shown[:-2] + "…"
+            tw = text_width(shown, size)
+            page.texts.append((x, y, size, level == 0, shown))
+            page.texts.append((right - nw, y, size, False, number_text))
+            dots_from, dots_to = x + tw + 6, right - nw - 6
+            dot = text_width("·", size)
+            if dots_to > dots_from + dot:
+                count = int((dots_to - dots_from) / dot)
+                page.texts.append((dots_to - count * dot, y, size, False, "·" * count))
+            y -= CONTENTS_LINE
+        pages.append(page)
+    assert len(pages) == front
+    return pages
+
+
+CONTENTS_LINE = 21
+
+
+def _contents_per_page() -> int:
+    return int((A4_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM - 80) // CONTENTS_LINE)
+
+
+def _contents(reports: Sequence[Report], starts: list[int]) -> list[tuple[int, str, int]]:
+    """Contents lines: ledgers at level 0; documents of one key under one level-0 line of their title."""
+    entries: list[tuple[int, str, int]] = []
+    previous_key = None
+    for report, start in zip(reports, starts, strict=True):
+        if isinstance(report, Document) and report.subject:
+            if previous_key != ("doc", report.key, report.title):
+                entries.append((0, report.title, start))
+                previous_key = ("doc", report.key, report.title)
+            entries.append((1, report.subject, start))
+        else:
+            entries.append((0, report.title, start))
+            previous_key = None
+    return entries
+
+
+def _front_count(reports: Sequence[Report]) -> int:
+    lines = len(_contents(reports, [0] * len(reports)))
+    return 1 + max(1, math.ceil(lines / _contents_per_page()))
+
+
+def _centered(
+    x: float, y: float, text: str, size: float, bold: bool
+) -> tuple[float, float, float, bool, str]:
+    return (x - text_width(text, size) / 2, y, size, bold, text)
+
+
+# ============================================================================ rendering
+def _merge_lines(lines: list[tuple[float, float, float, float, float]]) -> dict[float, list[tuple]]:
+    """Lines by width, with collinear touching segments joined (a column edge is one stroke per page)."""
+    vertical: dict[tuple[float, float], list[tuple[float, float]]] = {}
+    horizontal: dict[tuple[float, float], list[tuple[float, float]]] = {}
+    for x1, y1, x2, y2, w in lines:
+        if x1 == x2:
+            vertical.setdefault((round(x1, 2), w), []).append((min(y1, y2), max(y1, y2)))
+        else:
+            horizontal.setdefault((round(y1, 2), w), []).append((min(x1, x2), max(x1, x2)))
+    out: dict[float, list[tuple]] = {}
+    for (x, w), spans in sorted(vertical.items()):
+        for a, b in _join(spans):
+            out.setdefault(w, []).append((x, a, x, b))
+    for (y, w), spans in sorted(horizontal.items()):
+        for a, b in _join(spans):
+            out.setdefault(w, []).append((a, y, b, y))
+    # a thin line under a heavy one is not drawn twice
+    return out
+
+
+def _join(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    spans.sort()
+    joined = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a <= joined[-1][1] + 0.01:
+            joined[-1][1] = max(joined[-1][1], b)
+        else:
+            joined.append([a, b])
+    return [(a, b) for a, b in joined]
+
+
+def _render_page(canvas, page: _Page, font: str) -> None:
+    if page.fills:
+        for x, y, w, h, gray in page.fills:
+            canvas.setFillGray(gray)
+            canvas.rect(x, y, w, h, stroke=0, fill=1)
+        canvas.setFillGray(0)
+    if page.lines:
+        for width, segments in _merge_lines(page.lines).items():
+            canvas.setLineWidth(width)
+            canvas.lines(segments)
+    if not page.texts:
+        return
+    big = [t for t in page.texts if t[2] >= 14]
+    for x, y, size, bold, text in big:  # titles: their own stroke width
+        canvas.setLineWidth(size * 0.03)
+        tx = canvas.beginText()
+        tx.setFont(font, size)
+        tx.setTextRenderMode(2 if bold else 0)
+        tx.setTextOrigin(x, y)
+        tx.textOut(text)
+        if bold:
+            tx.setTextRenderMode(0)
+        canvas.drawText(tx)
+    canvas.setLineWidth(0.28)  # the stroke that makes small text bold
+    tx = canvas.beginText()
+    tx.setTextRenderMode(0)  # the render mode is graphics state: it outlives a text object
+    current_size, current_bold = 0.0, False
+    for x, y, size, bold, text in page.texts:
+        if size >= 14 or not text:
+            continue
+        if size != current_size:
+            tx.setFont(font, size)
+            current_size = size
+        if bold != current_bold:
+            tx.setTextRenderMode(2 if bold else 0)
+            current_bold = bold
+        tx.setTextOrigin(x, y)
+        tx.textOut(text)
+    if current_bold:
+        tx.setTextRenderMode(0)
+    canvas.drawText(tx)
+
+
+def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", toc: bool = False,
+              progress: Callable[..., None] | None = None, cancelled: Callable[[], bool] | None = None,
+              invariant: bool = False) -> PdfResult:  # fmt: skip
+    """Write `reports` (ledgers and documents) to one PDF at `path` (replaced only when complete).
+
+    `toc`: a title page (`title`), a table of contents and bookmarks (the inspection pack).
+    `progress(done, total, text)` is called as the work goes; `cancelled()` returning true stops it
+    with `PdfCancelled`, leaving no file. `invariant`: identical input gives a byte-identical file.
+    """
+    if not reports:
+        raise ValueError("没有要导出的台账")
+    from reportlab.pdfgen.canvas import Canvas
+
+    from branchdesk.reports.fonts import pdf_font
+
+    path = Path(path)
+    font = pdf_font()
+    writer = _Writer(progress, cancelled)
+    work = sum(len(r.rows) if isinstance(r, Ledger) else 20 * len(r.blocks) for r in reports) or 1
+    layout_share = 700
+    done = [0]
+
+    def report_done(units: int, text: str = "") -> None:
+        done[0] += units
+        if progress is not None:
+            progress(min(layout_share, done[0] * layout_share // work), 1000, text)
+
+    # 1. lay every report out
+    layouts: list[list[_Page]] = []
+    for index, report in enumerate(reports):
+        writer.check()
+        if progress is not None:
+            progress(done[0] * layout_share // work, 1000, f"正在排版：{report_label(report)}")
+        flow = _Flow(writer, report, index)
+        if isinstance(report, Ledger):
+            before = done[0]
+            writer.ledger(flow, report, report_done)
+            done[0] = before + len(report.rows)
+        elif isinstance(report, Document):
+            writer.document(flow, report)
+            done[0] += 20 * len(report.blocks)
+        else:
+            raise TypeError(f"不支持的台账类型：{type(report).__name__}")
+        layouts.append(flow.pages)
+
+    # 2. numbering: front matter, then each report
+    front = _front_count(reports) if toc else 0
+    starts = []
+    number = front + 1
+    for pages in layouts:
+        starts.append(number)
+        number += len(pages)
+    total = number - 1
+    all_pages: list[_Page] = []
+    if toc:
+        all_pages.extend(
+            _front_matter(title, reports, starts, front, total, lambda t: writer.clean(t, reports[0]))
+        )
+    labels = [(writer.clean(report_label(r), r), writer.clean(r.branch_name, r)) for r in reports]
+    for pages in layouts:
+        all_pages.extend(pages)
+
+    for label, chars in writer.missing.items():
+        log.warning("打印字库缺少以下字，已以 %s 代替：%s（%s）", MISSING_MARK, "".join(sorted(chars)), label)
+
+    # 3. draw
+    temporary = path.with_name(path.name + ".part")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        canvas = Canvas(str(temporary), pagesize=A4_SIZE, invariant=1 if invariant else 0, pageCompression=1)
+        canvas.setTitle(title or report_label(reports[0]))
+        canvas.setAuthor(reports[0].branch_name or "branchdesk")
+        canvas.setCreator("branchdesk")
+        canvas.setSubject("、".join(dict.fromkeys(r.title for r in reports)))
+        multi = len(reports) > 1
+        page_counts = [len(p) for p in layouts]
+        report_of_start = {start: i for i, start in enumerate(starts)}
+        for number, page in enumerate(all_pages, start=1):
+            if number % 10 == 0:
+                writer.check()
+                if progress is not None:
+                    progress(layout_share + (1000 - layout_share) * number // total, 1000,
+                             f"正在生成 PDF：第 {number} 页 共 {total} 页")  # fmt: skip
+            canvas.setPageSize(page.size)
+            _render_page(canvas, page, font)
+            if page.report >= 0 or number > 1 or not toc:
+                _footer(canvas, font, page, number, total, labels, page_counts, multi)
+            if number in report_of_start and (multi or toc):
+                index = report_of_start[number]
+                _bookmark(canvas, reports, index, number)
+            canvas.showPage()
+        if multi or toc:
+            canvas.showOutline()
+        writer.check()
+        canvas.save()
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(1000, 1000, "已完成")
+    outline = [(report_label(r), s) for r, s in zip(reports, starts, strict=True)]
+    return PdfResult(path=path, pages=total, missing=writer.missing, outline=outline)
+
+
+def _footer(canvas, font, page: _Page, number: int, total: int, labels, page_counts, multi) -> None:
+    width = page.size[0]
+    canvas.setFont(font, FOOTER_SIZE)
+    canvas.setFillGray(0)
+    canvas.drawCentredString(width / 2, FOOTER_Y, f"第 {number} 页 共 {total} 页")
+    if page.report < 0:
+        return
+    left, branch = labels[page.report]
+    if multi:
+        left += f"　本表第 {page.number} 页 共 {page_counts[page.report]} 页"
+    canvas.setFillGray(0.3)
+    canvas.drawString(MARGIN_LEFT, FOOTER_Y, _fit(left, FOOTER_SIZE, width / 2 - MARGIN_LEFT - 50))
+    if branch:
+        canvas.drawRightString(width - MARGIN_RIGHT, FOOTER_Y, _fit(branch, FOOTER_SIZE, width / 2 - 80))
+    canvas.setFillGray(0)
+
+
+def _fit(text: str, size: float, width: float) -> str:
+    if text_width(text, size) <= width:
+        return text
+    while len(text) > 1 and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _bookmark(canvas, reports: Sequence[Report], index: int, number: int) -> None:
+    report = reports[index]
+    key = f"r{index}"
+    canvas.bookmarkPage(key)
+    if isinstance(report, Document) and report.subject:
+        previous = reports[index - 1] if index else None
+        if not (isinstance(previous, Document) and previous.subject and previous.key == report.key
+                and previous.title == report.title):  # fmt: skip
+            canvas.addOutlineEntry(report.title, key, level=0, closed=True)
+        canvas.addOutlineEntry(report.subject, key, level=1)
+    else:
+        canvas.addOutlineEntry(report.title, key, level=0)

@@ -1,0 +1,251 @@
+"""Documents (纪实表, minutes …) on an xlsx sheet: a form on a grid of equal columns.
+
+A document is laid out on GRID columns (more when one of its tables has more columns): a merged
+title, a line with the branch, the subject and the period, then its blocks — headings as bold merged
+rows, fields as shaded label cells beside merged value cells (``per_line`` pairs on a line; a long
+value takes a line of its own), tables with a shaded header, paragraphs as one merged wrapped cell —
+and the signature lines. Several documents of one kind follow each other on one sheet, each starting
+on a new printed page (a manual page break). Rows get the height their wrapped text needs, since
+Excel does not grow merged rows by itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from branchdesk.reports.ledger import Column, Document, Fields, Heading, Paragraph, Table
+from branchdesk.reports.xlsx import (
+    CJK_FACTOR,
+    DATE_FORMAT,
+    MONEY_FORMAT,
+    SIGNATURE_BLANK,
+    _cell_value,
+    _escape_hf,
+    _Styles,
+    display_width,
+)
+
+GRID = 12
+#: the width of the printed area in Excel character units (scaled to the page when printed)
+SHEET_WIDTH = {"portrait": 96.0, "landscape": 140.0}
+LINE = 15.0  # points per line of 10-pt text
+DOC_SIZE = 10
+
+
+def _spans(weights: Sequence[float], total: int) -> list[int]:
+    """Split `total` grid columns among items in proportion to `weights` (each at least one)."""
+    n = len(weights)
+    if n >= total:
+        return [1] * n
+    weight_sum = sum(weights) or n
+    exact = [max(w, 0.01) / weight_sum * total for w in weights]
+    spans = [max(1, math.floor(e)) for e in exact]
+    while sum(spans) > total:
+        i = max(range(n), key=lambda k: spans[k] - exact[k])
+        spans[i] -= 1
+    order = sorted(range(n), key=lambda k: exact[k] - spans[k], reverse=True)
+    k = 0
+    while sum(spans) < total:
+        spans[order[k % n]] += 1
+        k += 1
+    return spans
+
+
+def _lines(text: str, width: float) -> int:
+    if not text:
+        return 1
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, math.ceil(display_width(part) * CJK_FACTOR / usable)) for part in str(text).split("\n"))
+
+
+class _DocSheet:
+    def __init__(self, ws, grid: int, orientation: str, check: Callable[[], None]):
+        from openpyxl.utils import get_column_letter
+
+        self.ws = ws
+        self.styles = _Styles(ws)
+        self.grid = grid
+        self.letters = [get_column_letter(i) for i in range(1, grid + 1)]
+        self.column_width = SHEET_WIDTH.get(orientation, SHEET_WIDTH["portrait"]) / grid
+        self.row = 0
+        self.check = check
+        s = self.styles
+        self.title = s.proto(font="title", border=False, horizontal="center")
+        self.plain = s.proto(border=False, horizontal="left", wrap=True, vertical="top")
+        self.right = s.proto(border=False, horizontal="right")
+        self.heading = s.proto(font="bold", border=False, horizontal="left")
+        self.label = s.proto(font="bold", fill=True, horizontal="center", wrap=True)
+        self.value = s.proto(horizontal="left", wrap=True)
+        self.header = s.proto(font="bold", fill=True, horizontal="center", wrap=True)
+        self.caption = s.proto(font="bold", border=False, horizontal="left")
+        self.empty_bordered = s.proto()
+
+    # -- rows
+    def put(self, cells: list[tuple[int, Any, Any]], *, height: float | None = None) -> None:
+        """One row: (span, value, style prototype) from the first column on; spans are merged."""
+        self.row += 1
+        values: list[Any] = []
+        column = 0
+        for span, value, proto in cells:
+            values.append(self.styles.cell(value, proto))
+            for _ in range(span - 1):
+                # the covered cells keep the border of the merged range
+                values.append(self.styles.cell(None, proto))
+            if span > 1:
+                self.ws.merged_cells.add(
+                    f"{self.letters[column]}{self.row}:{self.letters[column + span - 1]}{self.row}"
+                )
+            column += span
+        self.ws.append(values)
+        if height is not None:
+            self.ws.row_dimensions[self.row].height = height
+
+    def blank(self, height: float = 8) -> None:
+        self.put([(self.grid, None, self.plain)], height=height)
+
+    def height_for(self, cells: list[tuple[int, str]]) -> float | None:
+        lines = max(_lines(text, span * self.column_width) for span, text in cells)
+        return None if lines <= 1 else LINE * lines + 4
+
+    # -- blocks
+    def document(self, doc: Document) -> None:
+        from branchdesk.domain.dates import format_date
+
+        self.put([(self.grid, doc.title, self.title)], height=32)
+        left = "　　".join(
+            t for t in (f"单位：{doc.branch_name}" if doc.branch_name else "", doc.subject) if t
+        )
+        printed = format_date(doc.printed_on)
+        right = "　　".join(
+            t for t in (doc.period, "" if printed in doc.period else f"打印日期：{printed}") if t
+        )
+        half = self.grid // 2
+        self.put([(half, left, self.plain), (self.grid - half, right, self.right)], height=20)
+        for block in doc.blocks:
+            self.check()
+            if isinstance(block, Heading):
+                self.blank(6)
+                self.put([(self.grid, block.text, self.heading)], height=20)
+            elif isinstance(block, Fields):
+                self.fields(block)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Paragraph):
+                text = f"{block.label}{block.text}"
+                self.put([(self.grid, text, self.plain)], height=self.height_for([(self.grid, text)]))
+        if doc.signatures:
+            self.blank(14)
+            spans = _spans([1] * len(doc.signatures), self.grid)
+            cells = [(span, f"{label}（签字）：{SIGNATURE_BLANK}", self.plain)
+                     for span, label in zip(spans, doc.signatures, strict=True)]  # fmt: skip
+            self.put(cells, height=26)
+
+    def _value_cell(self, kind: str, value: Any) -> tuple[Any, Any]:
+        column = Column("", "", kind)  # type: ignore[arg-type]
+        converted = _cell_value(column, value)
+        proto = self.value
+        if kind == "date" or (hasattr(converted, "isoformat") and not isinstance(converted, str)):
+            proto = self.styles.proto(horizontal="left", number_format=DATE_FORMAT)
+        elif kind == "money":
+            proto = self.styles.proto(horizontal="left", number_format=MONEY_FORMAT)
+        elif kind in ("id_number", "phone"):
+            proto = self.styles.proto(horizontal="left", number_format="@")
+        return converted, proto
+
+    def fields(self, block: Fields) -> None:
+        per_line = max(1, min(block.per_line, self.grid // 2))
+        pair = self.grid // per_line
+        label_span = max(1, round(pair * 0.4))
+        value_span = pair - label_span
+        line: list[tuple[str, Any]] = []
+
+        def flush(items: list[tuple[str, Any]]) -> None:
+            if not items:
+                return
+            cells, texts = [], []
+            for number, (label, value) in enumerate(items):
+                last = number == len(items) - 1
+                span = (
+                    (self.grid - label_span * len(items) - value_span * (len(items) - 1))
+                    if last
+                    else value_span
+                )
+                converted, proto = self._value_cell(block.kinds.get(label, "text"), value)
+                cells += [(label_span, label, self.label), (span, converted, proto)]
+                texts += [(label_span, label), (span, "" if converted is None else str(converted))]
+            self.put(cells, height=self.height_for(texts))
+
+        for label, value in block.items:
+            text = "" if value is None else str(value)
+            if per_line > 1 and ("\n" in text or display_width(text) > value_span * self.column_width - 2):
+                flush(line)
+                line = []
+                flush([(label, value)])
+                continue
+            line.append((label, value))
+            if len(line) == per_line:
+                flush(line)
+                line = []
+        flush(line)
+
+    def table(self, block: Table) -> None:
+        from branchdesk.reports.xlsx import _column_proto
+
+        columns = block.columns
+        if block.caption:
+            self.blank(6)
+            self.put([(self.grid, block.caption, self.caption)], height=20)
+        spans = _spans([c.width for c in columns], self.grid)
+        self.put([(span, c.title, self.header) for span, c in zip(spans, columns, strict=True)],
+                 height=self.height_for([(span, c.title) for span, c in zip(spans, columns, strict=True)]))  # fmt: skip
+        protos = []
+        for c in columns:
+            proto = _column_proto(self.styles, c)
+            if c.kind == "text" and not c.wrap:
+                proto = self.styles.proto(horizontal="left", wrap=True)
+            protos.append(proto)
+        if not block.rows:
+            self.put([(self.grid, "（无）", self.styles.proto(horizontal="center"))])
+        for row in block.rows:
+            values = list(row) + [None] * (len(columns) - len(row))
+            cells, texts = [], []
+            for span, column, proto, value in zip(spans, columns, protos, values, strict=False):
+                converted = _cell_value(column, value)
+                cells.append((span, converted, proto))
+                texts.append((span, "" if converted is None else str(converted)))
+            self.put(cells, height=self.height_for(texts))
+
+
+def write_documents(ws, documents: Sequence[Document], check: Callable[[], None]) -> None:
+    """Write documents one after another on `ws`, each from a new printed page."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from branchdesk.domain.dates import format_date
+
+    first = documents[0]
+    widest = max((len(b.columns) for d in documents for b in d.blocks if isinstance(b, Table)), default=0)
+    grid = max(GRID, widest)
+    sheet = _DocSheet(ws, grid, first.orientation, check)
+    for letter in sheet.letters:
+        ws.column_dimensions[letter].width = round(sheet.column_width, 1)
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = first.orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.5, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    ws.oddFooter.left.text = _escape_hf(f"{first.branch_name}　{first.title}")
+    ws.oddFooter.left.size = 9
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(first.printed_on)}")
+    ws.oddFooter.right.size = 9
+    for number, document in enumerate(documents):
+        if number:
+            ws.row_breaks.append(Break(id=sheet.row))
+        sheet.document(document)
