@@ -455,7 +455,7 @@ def _period_of(args):
 
 
 def cmd_pack(args) -> int:
-    from branchdesk.reports.pack import build_pack, missing_glyphs_text
+    from branchdesk.reports.pack import build_pack
 
     period = _period_of(args)
     if args.output.exists() and not args.output.is_dir():
@@ -464,7 +464,7 @@ def cmd_pack(args) -> int:
     result = build_pack(db, period, args.output, mask=args.mask, as_zip=args.zip)
     print("\n".join(result.describe()))
     if result.missing:
-        print(missing_glyphs_text(result.missing), file=sys.stderr)
+        print(result.warning(), file=sys.stderr)
     return 0
 
 

@@ -90,7 +90,7 @@ def test_the_pack_holds_every_ledger_in_order_with_a_title_page_contents_and_boo
     pdf = result.path / "2026年度台账汇编.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) == result.pdf.pages
-    front = pdf_text(_first_pages(reader, 2))
+    front = "".join(pdf_text(_first_pages(reader, 2)).split())
     assert "示范大学信息学院计算机系师生联合党支部" in front and "目录" in front
 
     # every in-pack ledger is bookmarked, in registry order
@@ -132,7 +132,12 @@ def test_the_index_checksums_match_the_files_and_the_listing_page_names_them(dem
     # opened in Excel: UTF-8 with a BOM, a header row in Chinese
     raw = (result.path / INDEX_CSV).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert next(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == ["文件名", "大小（字节）", "SHA-256", "内容"]
+    assert next(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == [
+        "文件名",
+        "大小（字节）",
+        "SHA-256",
+        "内容",
+    ]
 
     # the printable listing shows each of the other files with its checksum (grouped by 8 for the eye)
     text = "".join(pdf_text(result.path / LISTING_PDF).split())
@@ -183,7 +188,9 @@ def test_a_masked_pack_contains_no_full_id_number(demo, tmp_path):
     def texts(result) -> str:
         pdf = next(p for p in result.path.glob("*.pdf") if p.name != LISTING_PDF)
         workbook = load_workbook(next(result.path.glob("*.xlsx")), read_only=True)
-        cells = [str(v) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        cells = [
+            str(v) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+        ]
         return "".join(pdf_text(pdf).split()) + "\n".join(cells)
 
     full_text, masked_text = texts(full), texts(masked)
@@ -289,3 +296,23 @@ def test_cli_pack_refuses_a_file_as_the_output_folder(cli_db, tmp_path, capsys):
     occupied.write_text("x")
     assert main(["--db", str(cli_db), "pack", "-o", str(occupied)]) == 2
     assert "请用 -o 指定一个文件夹" in capsys.readouterr().err
+
+
+def test_names_the_font_cannot_print_are_named_in_the_result(db, members, tmp_path, capsys):
+    """A member called 刘䶮 (a character outside the bundled font) is reported, never silently boxed."""
+    from branchdesk.domain.citizen_id import make_citizen_id
+    from branchdesk.domain.members import MemberFields
+
+    members.create(MemberFields(name="刘䶮", sex="男", id_number=make_citizen_id("350102", dt.date(1980, 1, 2), 7, "男"),
+                                join_date=dt.date(2005, 7, 1), conversion_date=dt.date(2006, 7, 1)))  # fmt: skip
+    members.create(MemberFields(name="张三", join_date=dt.date(2001, 7, 1)))
+
+    result = build_pack(db, YEAR, tmp_path, today=TODAY)
+
+    assert "党员花名册" in result.missing and result.missing["党员花名册"] == {"䶮"}
+    assert result.holders == ["刘䶮"]
+    warning = result.warning()
+    assert "“䶮”" in warning and "刘䶮" in warning and "党员花名册" in warning
+    exported = export_ledgers(db, ["roster"], YEAR, tmp_path / "花名册.pdf", today=TODAY)
+    assert exported.holders == ["刘䶮"] and "刘䶮" in exported.warning()
+    assert export_ledgers(db, ["roster"], YEAR, tmp_path / "花名册.xlsx", fmt="xlsx").warning() == ""

@@ -29,7 +29,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +66,19 @@ class PackFile:
 
 
 @dataclass
+class Exported:
+    """What `export_ledgers` wrote."""
+
+    path: Path
+    pages: int = 0  # PDF pages (0 for a workbook)
+    missing: dict[str, set[str]] = field(default_factory=dict)  # report -> characters the font lacks
+    holders: list[str] = field(default_factory=list)  # the texts (names) holding those characters
+
+    def warning(self) -> str:
+        return missing_glyphs_text(self.missing, self.holders)
+
+
+@dataclass
 class PackResult:
     path: Path  # the pack folder, or the zip file with ``as_zip``
     name: str  # the pack's folder name (also the zip's top folder)
@@ -73,6 +86,11 @@ class PackResult:
     ledgers: list[LedgerSpec]  # the ledgers inside, in order
     pdf: PdfResult
     missing: dict[str, set[str]] = field(default_factory=dict)  # characters the PDF font lacks
+    holders: list[str] = field(default_factory=list)  # the texts (names) holding them
+
+    def warning(self) -> str:
+        """The missing-glyph warning ("" when every character printed)."""
+        return missing_glyphs_text(self.missing, self.holders)
 
     @property
     def is_zip(self) -> bool:
@@ -83,8 +101,8 @@ class PackResult:
         where = "压缩文件" if self.is_zip else "文件夹"
         lines = [f"迎检资料包已生成（{where}）：{self.path}"]
         for f in [*self.files, PackFile(INDEX_CSV, 0, "", "各文件的大小和 SHA-256 校验值")]:
-            size = f"，{human_size(f.size)}" if f.size else ""
-            lines.append(f"  {f.name}（{f.content}{size}）")
+            size = f"（{human_size(f.size)}）" if f.size else ""
+            lines.append(f"  {f.name}{size}：{f.content}")
         return lines
 
 
@@ -94,12 +112,50 @@ def human_size(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def missing_glyphs_text(missing: dict[str, set[str]]) -> str:
-    """One sentence naming the texts (mostly names) whose characters the bundled font lacks."""
-    parts = [f"{text}（缺“{'”“'.join(sorted(chars))}”）" for text, chars in sorted(missing.items())]
+def missing_glyphs_text(missing: dict[str, set[str]], holders: list[str] | None = None) -> str:
+    """One warning naming the characters the bundled font lacks, who (which texts) they are in, and
+    the ledgers concerned; "" when nothing is missing."""
+    if not missing:
+        return ""
+    chars = sorted(set().union(*missing.values()))
+    who = f"（见：{'、'.join(holders)}）" if holders else ""
     return (
-        "注意：字体中没有以下文字里的字，打印出来是空白，请在纸质台账上手工补写：" + "、".join(parts) + "。"
+        f"注意：打印字库中没有“{'”“'.join(chars)}”字{who}，PDF 和打印件中印成“〓”，"
+        f"请在纸质台账上手工补写。涉及：{'、'.join(missing)}。"
     )
+
+
+def missing_holders(reports: list[Report], missing: dict[str, set[str]], limit: int = 12) -> list[str]:
+    """The short texts (names, mostly) in `reports` that hold a character the font lacks."""
+    from branchdesk.reports.ledger import Document, Fields, Ledger, Table
+
+    chars = set().union(*missing.values()) if missing else set()
+    if not chars:
+        return []
+    found: dict[str, None] = {}
+
+    def look(value: Any) -> None:
+        if isinstance(value, str) and len(value) <= 20 and not chars.isdisjoint(value):
+            found.setdefault(value, None)
+
+    for report in reports:
+        if isinstance(report, Ledger):
+            for row in report.rows:
+                for value in row:
+                    look(value)
+        elif isinstance(report, Document):
+            look(report.subject)
+            for block in report.blocks:
+                if isinstance(block, Fields):
+                    for _, value in block.items:
+                        look(value)
+                elif isinstance(block, Table):
+                    for row in block.rows:
+                        for value in row:
+                            look(value)
+        if len(found) >= limit:
+            break
+    return list(found)[:limit]
 
 
 def sha256_of(path: Path) -> str:
@@ -121,6 +177,11 @@ def pack_name(branch_name: str, period: Period, mask: str) -> str:
     if mask != "full":
         name += "-脱敏"
     return safe_file_name(name)
+
+
+def cover_title(period: Period) -> str:
+    """The title page's title (the PDF writer prints the branch under it)."""
+    return f"{period.label}党支部工作台账"
 
 
 def pack_specs() -> list[LedgerSpec]:
@@ -228,7 +289,13 @@ def build_pack(
     shutil.rmtree(staging, ignore_errors=True)
     steps.at("index", 1.0, "迎检资料包已生成")
     return PackResult(
-        path=target, name=final_name, files=files, ledgers=specs, pdf=pdf, missing=dict(pdf.missing)
+        path=target,
+        name=final_name,
+        files=files,
+        ledgers=specs,
+        pdf=pdf,
+        missing=dict(pdf.missing),
+        holders=missing_holders(reports, pdf.missing),
     )
 
 
@@ -258,12 +325,12 @@ def export_ledgers(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     invariant: bool = False,
-) -> PdfResult | Path:
+) -> Exported:
     """Write the ledgers `keys` (registry keys, in that order) for `period` to one PDF or xlsx file.
 
     The file appears whole or not at all: it is written under a temporary name beside `path` and
-    renamed at the end; a cancel (`PackCancelled`) or an error leaves nothing behind. Returns the
-    `PdfResult` for a PDF, the path for an xlsx.
+    renamed at the end; a cancel (`PackCancelled`) or an error leaves nothing behind. A PDF's result
+    holds its page count and the characters its font lacked (with the names holding them).
     """
     from branchdesk.reports.registry import spec
 
@@ -273,6 +340,7 @@ def export_ledgers(
     path = Path(path)
     steps = _Steps(progress, cancelled)
     specs = [spec(key) for key in keys]
+    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".正在生成-", suffix=f".{fmt}", dir=path.parent)
     os.close(handle)
     staged = Path(temporary)
@@ -282,7 +350,7 @@ def export_ledgers(
         if fmt == "pdf":
             from branchdesk.reports.pdf import write_pdf
 
-            result: PdfResult | Path = write_pdf(
+            pdf = write_pdf(
                 reports,
                 staged,
                 title=title,
@@ -291,13 +359,14 @@ def export_ledgers(
                 cancelled=steps.cancelled,
                 invariant=invariant,
             )
+            result = Exported(path, pdf.pages, dict(pdf.missing), missing_holders(reports, pdf.missing))
         else:
             from branchdesk.reports.xlsx import write_xlsx
 
             write_xlsx(
                 reports, staged, progress=steps.sub("pdf", "正在生成 Excel"), cancelled=steps.cancelled
             )
-            result = path
+            result = Exported(path)
         steps.check()
         os.replace(staged, path)
     except BaseException as exc:
@@ -305,8 +374,6 @@ def export_ledgers(
         if not isinstance(exc, PackCancelled) and steps.cancelled():
             raise PackCancelled(steps.message) from exc
         raise
-    if fmt == "pdf":
-        result = replace(result, path=path)  # type: ignore[type-var]  # written under the staged name
     steps.at("index", 1.0, "已完成")
     return result
 
@@ -327,7 +394,7 @@ def _write_files(
     from branchdesk.reports.xlsx import write_xlsx
 
     base = safe_file_name(f"{period.label}台账汇编")
-    title = f"{branch_name}\n{period.label}党支部工作台账"
+    title = cover_title(period)
     profile = MASK_PROFILES[mask]
 
     steps.check()
@@ -349,12 +416,12 @@ def _write_files(
 
     titles = list(dict.fromkeys(r.title for r in reports))  # each ledger's title once, in order
     files = [
-        _entry(pdf_path, f"全部台账的 PDF，共 {pdf.pages} 页，含封面、目录和书签；{profile}"),
-        _entry(xlsx_path, f"同样的台账，每张台账一个工作表；{profile}"),
+        _entry(pdf_path, f"全部台账，共 {pdf.pages} 页，含封面、目录和书签"),
+        _entry(xlsx_path, "同样的台账，每张台账一个工作表"),
     ]
-    listing = _listing_ledger(files, pdf, titles, branch_name, period, today)
+    listing = _listing_ledger(files, pdf, titles, branch_name, period, today, profile)
     write_pdf([listing], folder / LISTING_PDF, invariant=invariant)
-    files.append(_entry(folder / LISTING_PDF, "本文件清单（可打印，移交时双方签字）"))
+    files.append(_entry(folder / LISTING_PDF, "本清单，可打印，移交时双方签字"))
     _write_index_csv(folder / INDEX_CSV, files)
     return files, pdf
 
@@ -364,15 +431,21 @@ def _entry(path: Path, content: str) -> PackFile:
 
 
 def _listing_ledger(
-    files: list[PackFile], pdf: PdfResult, titles: list[str], branch_name: str, period: Period, today: dt.date
+    files: list[PackFile],
+    pdf: PdfResult,
+    titles: list[str],
+    branch_name: str,
+    period: Period,
+    today: dt.date,
+    profile: str,
 ):
     """文件清单 as a ledger: one row per file, where each ledger starts in the PDF as notes."""
     from branchdesk.reports.ledger import Column, Ledger
 
     columns = [
         Column("seq", "序号", "int", 4),
-        Column("name", "文件名", "text", 18, wrap=True),
-        Column("content", "内容", "text", 22, wrap=True),
+        Column("name", "文件名", "text", 22, wrap=True),
+        Column("content", "内容", "text", 20, wrap=True),
         Column("size", "大小", "text", 8),
         Column("sha256", "SHA-256 校验值", "text", 34, wrap=True),
     ]
@@ -381,6 +454,7 @@ def _listing_ledger(
     ]
     starts = "；".join(f"{title} 第 {page} 页" for title, page in _top_level(pdf.outline, titles))
     notes = [
+        f"用途：{profile}。",
         f"PDF 中各台账的起始页：{starts}。" if starts else f"本资料包包含：{'、'.join(titles)}。",
         "校验值用于核对文件移交后没有被改动：Windows 中可在文件所在文件夹运行 "
         "certutil -hashfile 文件名 SHA256，结果应与上表一致（索引.csv 中也有这些校验值）。",

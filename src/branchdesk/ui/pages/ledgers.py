@@ -429,7 +429,9 @@ class LedgersPage(QWidget):
         self._update_state()
 
     def _cover_title(self, choice: Choice) -> str:
-        return f"{self.ctx.branch.profile().name}\n{choice.period.label}党支部工作台账"
+        from branchdesk.reports.pack import cover_title
+
+        return cover_title(choice.period)
 
     def _preview_made(self, result) -> None:
         choice, self._running = self._running, None
@@ -448,7 +450,7 @@ class LedgersPage(QWidget):
         self._shown = choice
         self._result_path = Path(result.path)
         self.missing = dict(result.missing)
-        self._show_missing(self.missing)
+        self._show_missing(result.warning())
         self.stack.setCurrentWidget(self.view)
         self.page_spin.setRange(1, max(1, self.document.pageCount()))
         self.page_count_label.setText(f"/ 共 {self.document.pageCount()} 页")
@@ -503,11 +505,9 @@ class LedgersPage(QWidget):
         self.summary_label.clear()
         self._update_state()
 
-    def _show_missing(self, missing: dict[str, set[str]]) -> None:
-        from branchdesk.reports.pack import missing_glyphs_text
-
-        self.warning.setVisible(bool(missing))
-        self.warning.setText(missing_glyphs_text(missing) if missing else "")
+    def _show_missing(self, text: str) -> None:
+        self.warning.setVisible(bool(text))
+        self.warning.setText(text)
 
     def _update_state(self) -> None:
         try:
@@ -751,24 +751,18 @@ class LedgersPage(QWidget):
         self.message.emit(lines[0])
         text = "\n".join(lines)
         if result.missing:
-            from branchdesk.reports.pack import missing_glyphs_text
-
-            text += "\n\n" + missing_glyphs_text(result.missing)
+            text += "\n\n" + result.warning()
         prompts.file_saved(self, "迎检资料包已生成", text, result.path)
         return result
 
     def _saved(self, path: Path, text: str) -> None:
         if self.missing:
-            from branchdesk.reports.pack import missing_glyphs_text
-
-            text += "\n\n" + missing_glyphs_text(self.missing)
+            text += "\n\n" + self.warning.text()
         self.message.emit(text.splitlines()[0] + " " + str(path))
         prompts.file_saved(self, "保存完成", text, path)
 
     def _warn_missing(self) -> None:
-        from branchdesk.reports.pack import missing_glyphs_text
-
-        prompts.warn(self, "有字无法打印", missing_glyphs_text(self.missing))
+        prompts.warn(self, "有字无法打印", self.warning.text())
 
     def closeEvent(self, event) -> None:
         self.stop_jobs()
