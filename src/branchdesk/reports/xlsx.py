@@ -304,8 +304,8 @@ class _Body:
         wrapping = [
             (i, max(w - 1.5, 1.0)) for i, (c, w) in enumerate(zip(columns, widths, strict=True)) if c.wrap
         ]
-        for count, values in enumerate(ledger.rows):
-            if count % 1000 == 999:
+        for number, values in enumerate(ledger.rows):
+            if number % 1000 == 999:
                 check()
             cells = "".join(
                 cell_xml(letter, row_number, sid, column, value)
