@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QPointF, QSettings, Qt, QTimer, Signal
@@ -287,6 +288,7 @@ class LedgersPage(QWidget):
                        self.mask_combo.currentIndexChanged, self.period_group.buttonToggled,
                        self.cover_check.toggled):  # fmt: skip
             signal.connect(self._choice_changed)
+        self.job.cancel_button.clicked.connect(self._user_cancelled)
         self.job.succeeded.connect(self._preview_made)
         self.job.failed.connect(self._preview_not_made)
         self.prev_button.clicked.connect(lambda: self.go_to_page(self.current_page() - 1))
@@ -299,6 +301,9 @@ class LedgersPage(QWidget):
         app = QApplication.instance()
         if app is not None:  # a preview still being made must not outlive the event loop
             app.aboutToQuit.connect(self.stop_jobs)
+
+    def _user_cancelled(self) -> None:
+        self._pending = False  # 取消 means no preview at all, not the next one
 
     def stop_jobs(self) -> None:
         self._pending = False
@@ -318,9 +323,9 @@ class LedgersPage(QWidget):
         action.setStatusTip(tip)
         if shortcut is not None:
             action.setShortcut(shortcut)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)  # the shortcut works while this page is shown
+        # a window-wide shortcut, but only while this page is shown (Qt skips hidden widgets' actions)
+        self.addAction(action)
         return action
 
     def _button(self, action: QAction) -> QToolButton:
@@ -603,11 +608,12 @@ class LedgersPage(QWidget):
         from branchdesk.reports.pack import PackCancelled, export_ledgers
         from branchdesk.ui.worker import run_with_progress
 
-        cover = self._cover_title(choice) if choice.cover and fmt == "pdf" else ""
+        pdf = fmt == "pdf"
+        # the writer's `title` is bound here: run_with_progress has a `title` of its own
+        work = partial(export_ledgers, title=self._cover_title(choice) if choice.cover and pdf else "")
         try:
-            return run_with_progress(self, title, export_ledgers, self.ctx.db, list(choice.keys),
-                                     choice.period, path, fmt=fmt, mask=choice.mask, title=cover,
-                                     toc=choice.cover and fmt == "pdf")  # fmt: skip
+            return run_with_progress(self, title, work, self.ctx.db, list(choice.keys), choice.period, path,
+                                     fmt=fmt, mask=choice.mask, toc=choice.cover and pdf)  # fmt: skip
         except PackCancelled:
             self.message.emit("已取消")
             return None

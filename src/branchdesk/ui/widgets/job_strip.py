@@ -2,7 +2,7 @@
 
 `ui.worker.run_with_progress` holds the whole window behind a modal dialog, which suits a job the
 user waits for (saving a file). A preview is different: the user keeps choosing ledgers while it is
-built. `JobStrip.start(fn, *args)` runs ``fn(*args, progress=cb, cancelled=flag)`` on a worker thread
+built. `JobStrip.start(label, fn, *args)` runs ``fn(*args, progress=cb, cancelled=flag)`` on a worker thread
 (the same `ui.worker` thread class) and reports back through signals on the GUI thread:
 ``succeeded(result)``, ``failed(exception)`` — a cancelled job fails with its own "cancelled"
 exception and `was_cancelled` is true. Only one job runs at a time; `cancel()` asks it to stop.
@@ -47,11 +47,11 @@ class JobStrip(QWidget):
     def is_running(self) -> bool:
         return self._worker is not None
 
-    def start(self, title: str, fn: Callable[..., Any], *args, **kwargs) -> None:
+    def start(self, label: str, fn: Callable[..., Any], /, *args, **kwargs) -> None:
         if self._worker is not None:
             raise RuntimeError("a job is already running")
         self.was_cancelled = False
-        self.label.setText(title)
+        self.label.setText(label)
         self.bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
         worker = _Worker(fn, args, kwargs, with_progress=True)
