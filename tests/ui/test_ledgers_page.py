@@ -308,3 +308,15 @@ def test_the_main_window_opens_the_page_and_ctrl_p_prints_only_there(qtbot, ctx,
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(dialogs) == 1
     page.stop_jobs()
+
+
+def test_a_newer_choice_replaces_a_preview_still_being_made(qtbot, page, slow_builders):
+    choose(page, ["roster"])
+    page.show()  # the preview of 2026 starts
+    assert page.job.is_running()
+    with qtbot.waitSignal(page.preview_ready, timeout=30_000):
+        page.set_year(YEAR - 1)  # changed before that preview is done: it is cancelled, the new one shown
+        page.set_mask("public")
+    assert page.preview_is_current()
+    assert f"{YEAR - 1}年度" in page.summary_label.text() and "脱敏" in page.summary_label.text()
+    assert [p.name for p in Path(page._tmp.name).iterdir()] == [page.document_path().name]

@@ -526,8 +526,9 @@ class LedgersPage(QWidget):
             widget.setEnabled(pages > 0)
         if self._shown is not None and self.stack.currentWidget() is self.view:
             stale = "" if self.preview_is_current() or self.job.is_running() else "（选择已改变，按 F5 更新）"
+            masked = " · 脱敏" if self._shown.mask != "full" else ""
             self.summary_label.setText(
-                f"{self._titles(self._shown.keys)} · {self._shown.period.label}{stale}"
+                f"{self._titles(self._shown.keys)} · {self._shown.period.label}{masked}{stale}"
             )
 
     # ---- navigation ------------------------------------------------------------------------------
