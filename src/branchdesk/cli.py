@@ -171,32 +171,18 @@ def cmd_import_development(args) -> int:
 def cmd_check(args) -> int:
     import json
 
-    from branchdesk.domain.dates import format_date
-    from branchdesk.services.development import DevelopmentService
+    from branchdesk.services.compliance import check
 
     _, db = _open(args)
-    service = DevelopmentService(db)
-    as_of = args.as_of or dt.date.today()
-    dossiers = service.all()
-    from branchdesk.domain.rules import audit_many
-    from branchdesk.services.bulk import collector_paused
-
-    with collector_paused():
-        findings = audit_many(dossiers, service.rule_context(as_of))
-    from branchdesk.services.meetings import MeetingService
-
-    meeting_service = MeetingService(db)
-    meeting_findings = meeting_service.check(as_of)
-    meeting_count = len(meeting_service.list())
-    blocking = sum(f.blocking for f in findings) + sum(f.blocking for f in meeting_findings)
-    total = len(findings) + len(meeting_findings)
+    report = check(db, args.as_of or dt.date.today())
+    findings, meeting_findings = report.findings, report.meeting_findings
     if args.json:
         payload = {
-            "as_of": as_of.isoformat(),
-            "dossiers": len(dossiers),
-            "meetings": meeting_count,
-            "blocking": blocking,
-            "warnings": total - blocking,
+            "as_of": report.as_of.isoformat(),
+            "dossiers": report.dossiers,
+            "meetings": report.meetings,
+            "blocking": report.blocking,
+            "warnings": report.warnings,
             "findings": [f.to_dict() for f in findings],
             "meeting_findings": [f.to_dict() for f in meeting_findings],
         }
@@ -214,13 +200,8 @@ def cmd_check(args) -> int:
             lines.append(f"[{f.severity.label}] {f.person}  {f.code}  {f.message_zh}")
         if lines:
             sys.stdout.write("\n".join(lines) + "\n")
-        summary = f"检查日期 {format_date(as_of)}：共检查 {len(dossiers)} 份发展党员档案、{meeting_count} 份会议记录，"
-        if total:
-            summary += f"发现 {total} 个问题（严重 {blocking} 个，提醒 {total - blocking} 个）。"
-        else:
-            summary += "未发现问题。"
-        print(summary)
-    return 1 if blocking else 0
+        print(report.summary_zh())
+    return 1 if report.blocking else 0
 
 
 def cmd_template(args) -> int:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from branchdesk.db.models_development import DossierVote
+from branchdesk.domain.meetings import CellState
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.domain.votes import Vote
 from branchdesk.services.development import DevelopmentService, StepRefused
@@ -184,11 +185,16 @@ def test_a_missing_quarterly_general_meeting_is_found(db, members, meetings):
     add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
     for day in (dt.date(2026, 2, 10), dt.date(2026, 8, 10)):
         meetings.plan(MeetingType.GENERAL, day, status="draft", chair="张三", recorder="张三")
-    general = [f for f in meetings.check(dt.date(2026, 11, 23)) if f.code == "MTG-GENERAL-Q"]
-    assert [f.period for f in general] == ["2026Q2"], "Q4 has not ended on 23 November"
-    cells = {(c.type, c.month): c for c in meetings.calendar(2026, as_of=dt.date(2026, 11, 23))}
-    assert cells[MeetingType.GENERAL, 6].missing and not cells[MeetingType.GENERAL, 9].missing
-    assert cells[MeetingType.GENERAL, 2].held == 1 and cells[MeetingType.GENERAL, 2].attendance_rate == 1.0
+    general_findings = [f for f in meetings.check(dt.date(2026, 11, 23)) if f.code == "MTG-GENERAL-Q"]
+    assert [f.period for f in general_findings] == ["2026Q2"], "Q4 has not ended on 23 November"
+    rows = meetings.calendar(2026, as_of=dt.date(2026, 11, 23))
+    [general] = [r for r in rows if r.type == MeetingType.GENERAL]
+    cells = {c.month: c for c in general.cells}
+    assert cells[6].missing and not cells[9].missing, "the quarter without a meeting is red where it closes"
+    assert cells[6].findings == (general_findings[0].message_zh,), "the cell says what check() says"
+    assert cells[2].state is CellState.HELD and cells[2].held == 1 and cells[2].attendance_rate == 1.0
+    assert cells[4].state is CellState.NONE, "Q2's meeting is missing in June, not in April"
+    assert cells[11].state is CellState.NOT_DUE and cells[12].state is CellState.NOT_DUE, "Q4 not over"
 
 
 # ---- demo and command line --------------------------------------------------------------------------
@@ -264,6 +270,50 @@ def test_cli_check_reports_a_missing_meeting_and_export_reads_back(
     ws = load_workbook(path).active
     texts = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
     header = next(r for r in texts if "会议类型" in r)
-    body = [r for r in texts if r and isinstance(r[0], dt.datetime)]  # one dated row per meeting
+    body = [r for r in texts if len(r) > 1 and isinstance(r[1], dt.datetime)]  # 序号, date: one row per meeting
     assert len(body) == len([r for r in meetings.list(year=2025) if r.status != "planned"])
     assert "表决事项" in header
+
+
+def test_a_vote_on_a_missing_agenda_item_leaves_the_dossier_untouched(db, meetings):
+    """The dossier's vote and the agenda item are one unit of work: a refusal of either writes neither."""
+    dev = DevelopmentService(db)
+    candidate = replace(admitted(), id=None, admission_meeting_date=None, admission_vote=None)
+    dossier_id = dev.save(candidate)
+    record = meetings.plan(MeetingType.GENERAL, dt.date(2024, 8, 1), status="draft")
+    with pytest.raises(ValidationError) as caught:
+        meetings.record_vote(record.id, 99, Vote(16, 10, 9, 1), dossier_id)
+    assert "没有第100项议程" in str(caught.value)
+    assert dev.get(dossier_id).admission_vote is None, "the dossier vote was rolled back with the item"
+    with db.read() as session:
+        assert session.scalar(select(DossierVote.id).where(DossierVote.dossier_id == dossier_id)) is None
+
+
+def test_a_planned_meeting_with_a_vote_becomes_a_draft_and_the_item_says_the_result(db, meetings):
+    record = meetings.plan(MeetingType.GENERAL, dt.date(2026, 3, 12))
+    assert record.planned
+    after = meetings.record_vote(record.id, "表决支部年度工作计划", Vote(20, 15, 12, 2, 1))
+    [item] = after.votes
+    assert not after.planned and item.vote_kind == "other" and item.passed
+    assert "应到有表决权的党员20人，实到15人，赞成12票，通过" in item.decision
+
+
+def test_year_statistics_count_held_meetings_votes_and_development_steps(db, members, meetings):
+    add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    add(members, "李四", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
+    dev = DevelopmentService(db)
+    candidate = replace(admitted(), id=None, admission_meeting_date=None, admission_vote=None)
+    dossier_id = dev.save(candidate)
+    general = meetings.plan(MeetingType.GENERAL, dt.date(2024, 8, 1), status="draft")
+    meetings.record_vote(general.id, "讨论接收预备党员", Vote(16, 10, 9, 1), dossier_id)
+    meetings.plan(MeetingType.PARTY_DAY, dt.date(2024, 9, 15), status="draft")
+    meetings.plan(MeetingType.PARTY_DAY, dt.date(2024, 10, 15))  # planned: not counted
+    stats = meetings.statistics(2024)
+    assert stats.held == 2 and stats.by_type == {MeetingType.GENERAL: 1, MeetingType.PARTY_DAY: 1}
+    assert (stats.votes, stats.votes_passed, stats.votes_by_kind) == (1, 1, {"admission": 1})
+    assert stats.average_attendance == 1.0
+    steps = stats.development_steps
+    assert any("支部大会讨论" in title for title in steps), steps
+    assert sum(steps.values()) == sum(
+        1 for when in dev.get(dossier_id).steps_done.values() if when.year == 2024
+    )

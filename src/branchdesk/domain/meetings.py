@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from branchdesk.domain.vocab import CommitteePost, Labeled, MemberType
 from branchdesk.domain.votes import Vote, tally
@@ -31,12 +31,16 @@ from branchdesk.domain.votes import Vote, tally
 date = dt.date
 
 __all__ = [
+    "STANDARD_AGENDA",
     "Agenda",
     "Amendment",
     "AppraisalGrade",
+    "Attachment",
     "AttendanceStatus",
     "Attendee",
     "Audience",
+    "CellState",
+    "CustomType",
     "Expected",
     "Grade",
     "Meeting",
@@ -59,6 +63,7 @@ __all__ = [
     "grade_counts",
     "parse_type",
     "seal",
+    "standard_agenda",
     "type_label",
 ]
 
@@ -107,6 +112,16 @@ class MeetingStatus(Labeled):
     SEALED = "sealed", "已定稿"
 
 
+class CellState(Labeled):
+    """A month of the year grid for one meeting type (the calendar of the meetings page)."""
+
+    HELD = "held", "已召开"
+    MISSING = "missing", "缺"
+    PLANNED = "planned", "已安排"
+    NOT_DUE = "not_due", "未到期"
+    NONE = "none", ""
+
+
 class AppraisalGrade(Labeled):
     EXCELLENT = "excellent", "优秀"
     QUALIFIED = "qualified", "合格"
@@ -152,6 +167,43 @@ def default_audience(type_: MeetingType | str) -> Audience:
     if type_ == MeetingType.GROUP:
         return Audience.GROUP
     return Audience.BRANCH
+
+
+#: The agenda a new record of the type starts with (the secretary edits it).
+STANDARD_AGENDA: dict[MeetingType, tuple[str, ...]] = {
+    MeetingType.GENERAL: ("传达学习上级精神", "通报支部工作", "讨论决定支部重要事项"),
+    MeetingType.COMMITTEE: ("研究支部近期工作", "讨论党员发展、教育管理事项"),
+    MeetingType.GROUP: ("学习讨论", "党员交流思想和工作情况"),
+    MeetingType.LECTURE: ("党课讲授", "交流研讨"),
+    MeetingType.PARTY_DAY: ("重温入党誓词", "主题学习", "主题实践活动"),
+    MeetingType.ORG_LIFE: (
+        "通报征求意见和谈心谈话情况",
+        "支委班子对照检查",
+        "党员批评和自我批评",
+        "形成整改清单",
+    ),
+    MeetingType.APPRAISAL: ("个人自评", "党员互评", "民主测评", "确定评议等次"),
+    MeetingType.TALKS: (),
+    MeetingType.CUSTOM: ("通报有关情况", "研究讨论议题", "形成会议决定"),
+}
+
+
+def standard_agenda(type_: MeetingType | str) -> tuple[str, ...]:
+    """The standard agenda of a type; a custom type (or a plain custom name) gets the generic one."""
+    try:
+        return STANDARD_AGENDA[MeetingType(type_)]
+    except ValueError:
+        return STANDARD_AGENDA[MeetingType.CUSTOM]
+
+
+@dataclass(frozen=True)
+class CustomType:
+    """A meeting type the branch adds (党政联席会议, 专题议党会议 …): recorded as CUSTOM with its name."""
+
+    id: int
+    name: str
+    audience: Audience = Audience.BRANCH
+    sort_order: int = 0
 
 
 # ====================================================================== roster history
@@ -345,6 +397,19 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file added to a record (sign-in sheet scan, photos), kept with its SHA-256."""
+
+    id: int
+    file_name: str
+    sha256: str
+    size: int
+    added_by: str = ""
+    added_at: dt.datetime | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Grade:
     """民主评议党员: one member's grade."""
 
@@ -386,6 +451,7 @@ class Meeting:
     id: int | None = None
     type: MeetingType | str
     custom_type_name: str = ""
+    custom_type_id: int | None = None
     date: date
     status: MeetingStatus = MeetingStatus.DRAFT
     start_time: dt.time | None = None
@@ -411,6 +477,7 @@ class Meeting:
     grades: tuple[Grade, ...] = ()
     remediation: tuple[Remediation, ...] = ()
     talks: tuple[TalkPair, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def title(self) -> str:
@@ -494,6 +561,8 @@ class YearStats:
     ``average_attendance``: mean of the attendance rates of the meetings held with an attendance
     list; ``overall_attendance``: all present / all expected over those meetings (weights large
     meetings more). ``talks``: talk pairs dated in the year (from any record).
+    ``development_steps``: development step title -> people who took that step in the year (from
+    the dossiers given to :func:`annual_statistics`), in step order.
     """
 
     year: int
@@ -509,10 +578,12 @@ class YearStats:
     grades: dict[AppraisalGrade, int]
     remediation_items: int
     remediation_done: int
+    development_steps: dict[str, int] = field(default_factory=dict)
 
 
-def annual_statistics(meetings: Sequence[Meeting], year: int) -> YearStats:
-    """Figures for ``year`` over the meetings HELD that year (planned ones are not counted)."""
+def annual_statistics(meetings: Sequence[Meeting], year: int, dossiers: Iterable = ()) -> YearStats:
+    """Figures for ``year`` over the meetings HELD that year (planned ones are not counted) and,
+    with ``dossiers`` (``domain.development.Dossier``), the people per development step that year."""
     held = [m for m in meetings if m.date.year == year and not m.planned]
     by_type: Counter = Counter()
     groups: Counter = Counter()
@@ -534,6 +605,11 @@ def annual_statistics(meetings: Sequence[Meeting], year: int) -> YearStats:
         for g in m.grades:
             latest[g.member_id if g.member_id is not None else g.name] = g
     remediation = [x for m in held for x in m.remediation]
+    steps: Counter = Counter()
+    for d in dossiers:
+        for step, when in d.steps_done.items():
+            if when.year == year:
+                steps[step] += 1
     return YearStats(
         year=year,
         held=len(held),
@@ -548,4 +624,5 @@ def annual_statistics(meetings: Sequence[Meeting], year: int) -> YearStats:
         grades=grade_counts(latest.values()),
         remediation_items=len(remediation),
         remediation_done=sum(x.done_on is not None for x in remediation),
+        development_steps={step.title: n for step, n in sorted(steps.items(), key=lambda kv: kv[0].number)},
     )

@@ -154,7 +154,7 @@ def period_text(start: dt.date, end: dt.date) -> str:
     return f"{iso(start)}{PERIOD_SEPARATOR}{iso(end)}"
 
 
-def _person_names(items: Iterable[Any], *, per_item_date: bool = False) -> str:
+def person_names(items: Iterable[Any], *, per_item_date: bool = False) -> str:
     out = []
     for item in items:
         marks = []
@@ -168,7 +168,7 @@ def _person_names(items: Iterable[Any], *, per_item_date: bool = False) -> str:
     return NAME_SEPARATOR.join(out)
 
 
-def _written_text(vote: Vote | None) -> str:
+def written_text(vote: Vote | None) -> str:
     if vote is None or (vote.written == 0 and vote.written_before_meeting):
         return ""
     counts = (vote.written_yes, vote.written_no, vote.written_abstain)
@@ -182,7 +182,25 @@ def vote_text(vote: Vote) -> str:
     return NAME_SEPARATOR.join(f"{label}{n}" for label, n in zip(VOTE_LABELS, counts, strict=True))
 
 
-def _extension_text(e) -> str:
+def vote_columns(subject: str = "表决事项") -> list[Column]:
+    """Columns of a small vote table (纪实表, minute book): the matter, the counts, the result."""
+    return [
+        Column("matter", subject, "text", 16, wrap=True),
+        *(Column(f"vote_{i}", label, "int", 5) for i, label in enumerate(VOTE_LABELS)),
+        Column("written", "书面意见", "text", 12, wrap=True),
+        Column("result", "表决结果", "text", 7),
+    ]
+
+
+def vote_row(matter: str, vote: Vote) -> list[Any]:
+    """One row of :func:`vote_columns`; the result is the vote arithmetic's (超过应到半数 …)."""
+    from branchdesk.domain.votes import tally
+
+    result = "通过" if tally(vote).passed else "未通过"
+    return [matter, vote.expected, vote.present, vote.yes, vote.no, vote.abstain, written_text(vote), result]
+
+
+def extension_text(e) -> str:
     text = f"{iso(e.date)} 延长{e.months}个月"
     if e.vote is not None:
         text += f"（{vote_text(e.vote)}）"
@@ -192,7 +210,7 @@ def _extension_text(e) -> str:
 def _vote_cells(vote: Vote | None) -> list[Any]:
     if vote is None:
         return [None] * 5 + [""]
-    return [vote.expected, vote.present, vote.yes, vote.no, vote.abstain, _written_text(vote)]
+    return [vote.expected, vote.present, vote.yes, vote.no, vote.abstain, written_text(vote)]
 
 
 def _checklist_note(d: Dossier) -> str:
@@ -231,13 +249,13 @@ def _notes(d: Dossier) -> str:
     return "\n".join(lines)
 
 
-def _status(d: Dossier) -> str:
+def status_text(d: Dossier) -> str:
     if d.outcome is not None:
         return d.outcome.label + (f"（{iso(d.outcome_date)}）" if d.outcome_date else "")
     return d.standing.label
 
 
-def _sex(id_number: str) -> str:
+def sex_of(id_number: str) -> str:
     from branchdesk.domain.citizen_id import CitizenIdError, parse_citizen_id
 
     if not id_number:
@@ -270,11 +288,11 @@ def dossier_row(seq: int, d: Dossier) -> list[Any]:
     pre_cell: Any = None
     if pre is not None:
         pre_cell = pre.date if pre.passed else f"{iso(pre.date)}（{FAILED}）"
-    extensions = "\n".join(_extension_text(e) for e in d.extensions)
+    extensions = "\n".join(extension_text(e) for e in d.extensions)
     return [
         seq,
         d.person.name,
-        _sex(d.person.id_number),
+        sex_of(d.person.id_number),
         d.person.birth_date,
         d.person.id_number,
         d.application_date,
@@ -283,14 +301,14 @@ def dossier_row(seq: int, d: Dossier) -> list[Any]:
         d.activist_date,
         d.activist_recommendation.label if d.activist_recommendation else "",
         act_filing.date if act_filing else None,
-        _person_names(d.contacts, per_item_date=len(contact_dates) > 1),
+        person_names(d.contacts, per_item_date=len(contact_dates) > 1),
         shared_date,
         "\n".join(f"{iso(a.date)} {a.opinion}".rstrip() for a in d.assessments),
         "\n".join(f"{iso(r.date)} {r.title}".rstrip() for r in d.thought_reports),
         d.candidate_date,
         period_text(d.publicity.start, d.publicity.end) if d.publicity else "",
         cand_filing.date if cand_filing else None,
-        _person_names(d.sponsors),
+        person_names(d.sponsors),
         d.sponsors_date,
         review.date if review else None,
         review_text,
@@ -318,7 +336,7 @@ def dossier_row(seq: int, d: Dossier) -> list[Any]:
         d.full_member_date,
         extensions,
         d.archive_date,
-        _status(d),
+        status_text(d),
         _notes(d),
     ]
 
@@ -380,6 +398,97 @@ def development_ledger(
     )
 
 
+# ------------------------------------------------------------------------------ dossiers in time
+
+
+def dossier_in_period(d: Dossier, start: dt.date, end: dt.date) -> bool:
+    """The dossier was in progress at some time from ``start`` to ``end``: not begun after the
+    period, not finished (ended, or a full member) before it."""
+    if d.application_date is not None and d.application_date > end:
+        return False  # begun after the period
+    ended = d.outcome_date or d.full_member_date
+    return ended is None or ended >= start
+
+
+def dossier_as_of(d: Dossier, on: dt.date) -> Dossier:
+    """The dossier as it stood at the end of day ``on``: every fact dated later is left out.
+
+    So ``dossier_as_of(d, on).standing`` is the person's standing on that day (入党积极分子 …),
+    and a register or a 纪实表 printed for a past year shows nothing that happened after it. A
+    dossier with no date left at all (``latest_date`` None) had not begun on that day.
+    """
+    from dataclasses import replace
+
+    if d.latest_date is None or d.latest_date <= on:
+        return d
+
+    def keep(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= on else None
+
+    def dated(part):
+        return part if part is not None and part.date <= on else None
+
+    activist = keep(d.activist_date)
+    candidate = keep(d.candidate_date)
+    meeting = keep(d.admission_meeting_date)
+    conversion_meeting = keep(d.conversion_meeting_date)
+    approval = dated(d.approval)
+    conversion_approval = dated(d.conversion_approval)
+    sponsors_date = keep(d.sponsors_date)
+    form_date = keep(d.volunteer_form_date)
+    ended = d.outcome is not None and (d.outcome_date is None or d.outcome_date <= on)
+    return replace(
+        d,
+        application_date=keep(d.application_date),
+        talks=tuple(t for t in d.talks if t.date <= on),
+        activist_date=activist,
+        activist_recommendation=d.activist_recommendation if activist else None,
+        activist_decided_by=d.activist_decided_by if activist else None,
+        activist_publicity=d.activist_publicity
+        if d.activist_publicity and d.activist_publicity.start <= on
+        else None,
+        filings=tuple(f for f in d.filings if f.date <= on),
+        contacts=tuple(
+            c
+            for c in d.contacts
+            if (c.assigned_on is not None and c.assigned_on <= on)
+            or (c.assigned_on is None and activist is not None)
+        ),
+        assessments=tuple(a for a in d.assessments if a.date <= on),
+        thought_reports=tuple(r for r in d.thought_reports if r.date <= on),
+        candidate_date=candidate,
+        candidate_decided_by=d.candidate_decided_by if candidate else None,
+        publicity=d.publicity if d.publicity and d.publicity.start <= on else None,
+        sponsors=d.sponsors if sponsors_date or (d.sponsors_date is None and candidate) else (),
+        sponsors_date=sponsors_date,
+        political_review=dated(d.political_review),
+        training=d.training if d.training and d.training.end <= on else None,
+        committee_review_date=keep(d.committee_review_date),
+        pre_review=dated(d.pre_review),
+        volunteer_form_number=d.volunteer_form_number if form_date or d.volunteer_form_date is None else "",
+        volunteer_form_date=form_date,
+        admission_meeting_date=meeting,
+        admission_vote=d.admission_vote if meeting else None,
+        approval=approval,
+        assignment_date=keep(d.assignment_date),
+        oath_date=keep(d.oath_date),
+        join_date=d.join_date if meeting else None,
+        conversion_application_date=keep(d.conversion_application_date),
+        extensions=tuple(e for e in d.extensions if e.date <= on),
+        conversion_meeting_date=conversion_meeting,
+        conversion_vote=d.conversion_vote if conversion_meeting else None,
+        conversion_approval=conversion_approval,
+        full_member_date=d.full_member_date if conversion_approval else None,
+        archive_date=keep(d.archive_date),
+        rejected_on=keep(d.rejected_on),
+        transferred_in_date=keep(d.transferred_in_date),
+        outcome=d.outcome if ended else None,
+        outcome_date=d.outcome_date if ended else None,
+        outcome_reason=d.outcome_reason if ended else "",
+        outcome_vote=d.outcome_vote if ended else None,
+    )
+
+
 def development_report(db, period, today: dt.date) -> list[Ledger]:
     """Registry builder: every dossier in progress at some time in `period` (not begun after it, not
     finished before it), by application date, in the printed (compact) layout."""
@@ -387,14 +496,7 @@ def development_report(db, period, today: dt.date) -> list[Ledger]:
     from branchdesk.services.development import DevelopmentService
 
     far = dt.date.max
-
-    def in_period(d) -> bool:
-        if d.application_date is not None and d.application_date > period.end:
-            return False  # begun after the period
-        ended = d.outcome_date or d.full_member_date
-        return ended is None or ended >= period.start  # not finished before the period
-
-    dossiers = [d for d in DevelopmentService(db).all() if in_period(d)]
+    dossiers = [d for d in DevelopmentService(db).all() if dossier_in_period(d, period.start, period.end)]
     dossiers.sort(key=lambda d: (d.application_date or far, d.id))
     return [
         development_ledger(

@@ -66,9 +66,60 @@ class LedgerSpec:
 SPECS: list[LedgerSpec] = [
     LedgerSpec("roster", "党员花名册", "名册", "branchdesk.reports.roster:roster_report", uses_period=False),
     LedgerSpec(
+        "applicants",
+        "入党申请人名册",
+        "名册",
+        "branchdesk.reports.registers:applicants_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "activists",
+        "入党积极分子名册",
+        "名册",
+        "branchdesk.reports.registers:activists_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "candidates",
+        "发展对象名册",
+        "名册",
+        "branchdesk.reports.registers:candidates_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "probationary",
+        "预备党员名册",
+        "名册",
+        "branchdesk.reports.registers:probationary_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
         "development", "发展党员工作台账", "发展党员", "branchdesk.reports.development:development_report"
     ),
+    LedgerSpec(
+        "dossier_record", "发展党员纪实表", "发展党员", "branchdesk.reports.dossier_record:dossier_records"
+    ),
     LedgerSpec("meetings", "“三会一课”记录台账", "会议", "branchdesk.reports.meetings:meetings_report"),
+    LedgerSpec("minutes", "会议记录簿", "会议", "branchdesk.reports.meetings:minute_book"),
+    LedgerSpec("party_days", "主题党日活动记录", "会议", "branchdesk.reports.meetings:party_day_report"),
+    LedgerSpec("org_life", "组织生活会记录", "会议", "branchdesk.reports.meetings:org_life_report"),
+    LedgerSpec("appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report"),
+    LedgerSpec("compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report"),
+    LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report"),
+    LedgerSpec(
+        "mobile_members",
+        "流动党员登记表",
+        "名册",
+        "branchdesk.reports.member_status:mobile_register",
+        uses_period=False,
+    ),
+    LedgerSpec(
+        "lost_members",
+        "失联党员登记表",
+        "名册",
+        "branchdesk.reports.member_status:lost_register",
+        uses_period=False,
+    ),
 ]
 
 

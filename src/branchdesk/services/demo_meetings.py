@@ -32,15 +32,10 @@ from branchdesk.db.models_meetings import (
     TalkPair,
 )
 from branchdesk.domain.dates import add_months, add_working_days
+from branchdesk.domain.meetings import Audience, MeetingStatus, MeetingType, standard_agenda
 from branchdesk.domain.vocab import CommitteePost
 from branchdesk.services.bulk import collector_paused, executemany, insert_returning_ids
-from branchdesk.services.meetings import (
-    STANDARD_AGENDA,
-    Audience,
-    MeetingStatus,
-    MeetingType,
-    Roster,
-)
+from branchdesk.services.meetings import Roster
 
 __all__ = ["insert_demo_meetings"]
 
@@ -182,11 +177,11 @@ class _Demo:
                 ):
                     status, reason = rng.choice(_ABSENCE)
                 self.children.append((MeetingAttendance.__table__, index, {
-                    "position": pos, "member_id": a.member_id, "name": a.name, "member_type": a.member_type,
+                    "position": pos, "member_id": a.member_id, "name": a.name, "member_type": a.member_type.value,
                     "status": status, "reason": reason, "voter": a.voter,
                 }))  # fmt: skip
         for pos, item in enumerate(
-            agenda if agenda is not None else [{"title": t} for t in STANDARD_AGENDA.get(type_, ())]
+            agenda if agenda is not None else [{"title": t} for t in standard_agenda(type_)]
         ):
             values = {"position": pos, "title": item["title"], "discussion": item.get("discussion", ""),
                       "decision": item.get("decision", ""), "vote_kind": item.get("vote_kind", ""),

@@ -36,7 +36,16 @@ from branchdesk.db.models_development import (
     DossierVote,
     DossierVoteExclusion,
 )
-from branchdesk.domain.development import Dossier, Outcome, Person, Stage, Standing, Step, apply_step
+from branchdesk.domain.development import (
+    Dossier,
+    Extension,
+    Outcome,
+    Person,
+    Stage,
+    Standing,
+    Step,
+    apply_step,
+)
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules import (
     DueItem,
@@ -329,6 +338,7 @@ class DevelopmentService:
         as_of: dt.date | None = None,
         reasons: Mapping[str, str] | None = None,
         exclusions: Mapping[str, Sequence[VoteExclusion | tuple[VoterSnapshot, str]]] | None = None,
+        meeting_id: int | None = None,
     ) -> RecordResult:
         """Record one step (dossier field -> value, as ``domain.development.apply_step`` takes them).
 
@@ -336,44 +346,87 @@ class DevelopmentService:
         warning has no reason in ``reasons`` (rule code -> reason); nothing is written then. With
         every reason given, the step is saved and each accepted warning is stored as an override.
         ``exclusions``: voters left out of 应到 for a vote field recorded now ("admission_vote" …),
-        each with a non-blank reason.
+        each with a non-blank reason. ``meeting_id``: the meeting record (会议记录) a vote recorded
+        now was taken at; its vote row is linked to it in the same unit of work.
         """
+        with self.db.write(f"记录发展步骤：{step.title}") as session:
+            findings = self.record_in(
+                session, dossier_id, step, values, as_of=as_of, reasons=reasons, exclusions=exclusions,
+                meeting_id=meeting_id,
+            )  # fmt: skip
+        return RecordResult(self.get(dossier_id), findings)
+
+    def record_in(
+        self,
+        session: Session,
+        dossier_id: int,
+        step: Step,
+        values: Mapping[str, Any],
+        *,
+        as_of: dt.date | None = None,
+        reasons: Mapping[str, str] | None = None,
+        exclusions: Mapping[str, Sequence[VoteExclusion | tuple[VoterSnapshot, str]]] | None = None,
+        meeting_id: int | None = None,
+    ) -> list[Finding]:
+        """:meth:`record` inside the caller's unit of work (``session`` of a ``db.write``): the
+        meeting service records a vote on the dossier and on its agenda item in ONE transaction.
+        Returns the accepted warnings; raises as :meth:`record` does (the caller's write rolls back)."""
         reasons = {code: (text or "").strip() for code, text in (reasons or {}).items()}
         excluded = {name: [VoteExclusion.of(x) for x in items] for name, items in (exclusions or {}).items()}
         _validate_exclusions(excluded)
         ctx = self.rule_context(as_of)
-        with self.db.write(f"记录发展步骤：{step.title}") as session:
-            row = session.get(DevelopmentDossier, dossier_id)
-            if row is None:
-                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
-            before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
-            findings = check_step(before, step, values, ctx)
-            if any(f.blocking for f in findings):
-                raise StepRefused(findings)
-            missing = [f for f in findings if not reasons.get(f.code)]
-            if missing:
-                raise NeedsReason(findings, missing)
-            after = apply_step(before, values)
-            _validate(after)
-            self._update(session, row, after)
-            _sync_roster(MemberService(self.db), session, row, before, after)
-            for name, items in excluded.items():
-                self._set_exclusions(session, dossier_id, name, items)
-            accepted = {}
-            for f in findings:
-                accepted.setdefault(f.code, f)
-            for code, f in accepted.items():
-                session.add(
-                    DossierOverride(
-                        dossier_id=dossier_id,
-                        step=step.value,
-                        code=code,
-                        message=f.message_zh,
-                        reason=reasons[code],
-                        user=self.db.user,
-                    )
+        row = session.get(DevelopmentDossier, dossier_id)
+        if row is None:
+            raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+        before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
+        findings = check_step(before, step, values, ctx)
+        if any(f.blocking for f in findings):
+            raise StepRefused(findings)
+        missing = [f for f in findings if not reasons.get(f.code)]
+        if missing:
+            raise NeedsReason(findings, missing)
+        after = apply_step(before, values)
+        _validate(after)
+        self._update(session, row, after)
+        _sync_roster(MemberService(self.db), session, row, before, after)
+        for name, items in excluded.items():
+            self._set_exclusions(session, dossier_id, name, items)
+        if meeting_id is not None:
+            self._link_meeting(session, dossier_id, _recorded_votes(before, values), meeting_id)
+        accepted = {}
+        for f in findings:
+            accepted.setdefault(f.code, f)
+        for code, f in accepted.items():
+            session.add(
+                DossierOverride(
+                    dossier_id=dossier_id,
+                    step=step.value,
+                    code=code,
+                    message=f.message_zh,
+                    reason=reasons[code],
+                    user=self.db.user,
                 )
-        return RecordResult(self.get(dossier_id), findings)
+            )
+        return list(findings)
+
+    @staticmethod
+    def _link_meeting(
+        session: Session, dossier_id: int, keys: list[tuple[str, int]], meeting_id: int
+    ) -> None:
+        """Link the vote rows ``(kind, ordinal)`` just recorded to the meeting."""
+        if not keys:
+            raise ValidationError([FieldIssue("meeting_id", "该步骤没有表决记录，不能关联会议记录")])
+        session.flush()
+        for kind, ordinal in keys:
+            vote = session.scalar(
+                select(DossierVote).where(
+                    DossierVote.dossier_id == dossier_id,
+                    DossierVote.kind == kind,
+                    DossierVote.ordinal == ordinal,
+                )
+            )
+            if vote is not None:
+                vote.meeting_id = meeting_id
 
     def save(self, dossier: Dossier, *, member_id: int | None = None) -> int:
         """Store a whole snapshot WITHOUT rule checks (imports: past facts may break rules); insert when
@@ -751,6 +804,16 @@ def _vote_key(field_name: str) -> tuple[str, int]:
     if field_name.startswith("extensions[") and field_name.endswith("]"):
         return "extension", int(field_name[len("extensions[") : -1])
     raise KeyError(field_name)
+
+
+def _recorded_votes(before: Dossier, values: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The vote rows ``(kind, ordinal)`` a step's values record (a new extension is the next ordinal)."""
+    keys = [VOTE_FIELDS[name] for name, value in values.items() if name in VOTE_FIELDS and value is not None]
+    out = [(kind, 0) for kind in keys]
+    extension = values.get("extensions")
+    if isinstance(extension, Extension) and extension.vote is not None:
+        out.append(("extension", len(before.extensions)))
+    return out
 
 
 def _validate_exclusions(excluded: Mapping[str, Sequence[VoteExclusion]]) -> None:
