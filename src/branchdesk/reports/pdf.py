@@ -367,7 +367,10 @@ class _Grid:
         self.header_height = 0.0
         self._run: tuple | None = None  # (page, xs, bottom, indices of its column edges in page.lines)
         if self.header:
-            cells = [_balanced(lines, self.size) for lines in self._lines(self.header, self.xs)]
+            cells = [
+                lines if "\n" in title else _balanced(lines, self.size)
+                for title, lines in zip(self.header, self._lines(self.header, self.xs), strict=True)
+            ]
             self.header_cells = cells
             self.header_height = self._height(cells)
 
@@ -872,12 +875,12 @@ def _front_matter(title: str, reports: Sequence[Report], starts: list[int], fron
                 shown = shown[:-2] + "…"
             tw = text_width(shown, size)
             page.texts.append((x, y, size, level == 0, shown))
-            page.texts.append((right - nw, y, size, False, number_text))
             dots_from, dots_to = x + tw + 6, right - nw - 6
             dot = text_width("·", size)
             if dots_to > dots_from + dot:
                 count = int((dots_to - dots_from) / dot)
                 page.texts.append((dots_to - count * dot, y, size, False, "·" * count))
+            page.texts.append((right - nw, y, size, False, number_text))
             y -= CONTENTS_LINE
         pages.append(page)
     assert len(pages) == front
@@ -1154,7 +1157,8 @@ def _bookmark(canvas, reports: Sequence[Report], index: int) -> None:
         previous = reports[index - 1] if index else None
         if not (isinstance(previous, Document) and previous.subject and previous.key == report.key
                 and previous.title == report.title):  # fmt: skip
-            canvas.addOutlineEntry(report.title, key, level=0, closed=True)
+            canvas.bookmarkPage(f"g{index}")  # an entry of its own: reportlab keeps one entry per key
+            canvas.addOutlineEntry(report.title, f"g{index}", level=0, closed=True)
         canvas.addOutlineEntry(report.subject, key, level=1)
     else:
         canvas.addOutlineEntry(report.title, key, level=0)

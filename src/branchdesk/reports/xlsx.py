@@ -437,19 +437,23 @@ def write_xlsx(reports: Sequence[Report], path: str | Path, *, progress: Callabl
         workbook = Workbook(write_only=True)
         taken: set[str] = set()
         bodies = []
-        for done, group in enumerate(groups):
-            check()
-            first = group[0]
-            if progress is not None:
-                progress(done, total, f"正在写入：{first.title}")
-            ws = workbook.create_sheet(sheet_title(first.title, taken))
-            if isinstance(first, Ledger):
-                bodies.append(_write_sheet(ws, first, check))
-            else:
-                from branchdesk.reports.xlsx_documents import write_documents
+        try:
+            for done, group in enumerate(groups):
+                check()
+                first = group[0]
+                if progress is not None:
+                    progress(done, total, f"正在写入：{first.title}")
+                ws = workbook.create_sheet(sheet_title(first.title, taken))
+                if isinstance(first, Ledger):
+                    bodies.append(_write_sheet(ws, first, check))
+                else:
+                    from branchdesk.reports.xlsx_documents import write_documents
 
-                write_documents(ws, group, check)
-        check()
+                    write_documents(ws, group, check)
+            check()
+        except BaseException:
+            _discard(workbook)
+            raise
         if progress is not None:
             progress(len(groups), total, "正在保存…")
         buffer = io.BytesIO()
@@ -467,6 +471,18 @@ def write_xlsx(reports: Sequence[Report], path: str | Path, *, progress: Callabl
     if progress is not None:
         progress(total, total, "已完成")
     return path
+
+
+def _discard(workbook) -> None:
+    """Finish the streamed sheets of an abandoned workbook so that their temporary files go."""
+    for ws in workbook.worksheets:
+        try:
+            ws.close()
+            writer = getattr(ws, "_writer", None)
+            if writer is not None:
+                writer.cleanup()
+        except Exception:  # best effort: the export is being abandoned anyway
+            pass
 
 
 def _sheet_groups(reports: Sequence[Report]) -> list[list[Report]]:

@@ -98,9 +98,9 @@ class _DocSheet:
                     f"{self.letters[column]}{self.row}:{self.letters[column + span - 1]}{self.row}"
                 )
             column += span
-        self.ws.append(values)
-        if height is not None:
+        if height is not None:  # before the row is written: a write-only sheet streams its rows
             self.ws.row_dimensions[self.row].height = height
+        self.ws.append(values)
 
     def blank(self, height: float = 8) -> None:
         self.put([(self.grid, None, self.plain)], height=height)
