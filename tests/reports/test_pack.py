@@ -54,20 +54,30 @@ def pdf_text(path_or_bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(source).pages)
 
 
-def outline_titles(path: Path) -> list[str]:
-    """Every bookmark title, depth first (top level and nested), in document order."""
+def top_bookmarks(path: Path) -> list[tuple[str, int]]:
+    """The top-level bookmarks: (title, 1-based page)."""
     reader = PdfReader(path)
-    found: list[str] = []
+    return [
+        (item.title, reader.get_destination_page_number(item) + 1)
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
 
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                found.append(item.title)
 
-    walk(reader.outline)
-    return found
+@pytest.fixture(scope="module")
+def full_pack(demo, tmp_path_factory):
+    """One full pack of the demo branch (deterministic PDFs), with the progress it reported."""
+    folder = tmp_path_factory.mktemp("pack")
+    reports: list[tuple[int, int, str]] = []
+    result = build_pack(
+        demo,
+        YEAR,
+        folder,
+        today=TODAY,
+        invariant=True,
+        progress=lambda d, t=None, x="": reports.append((d, t, x)),
+    )
+    return result, reports
 
 
 def id_numbers(db) -> set[str]:
@@ -79,11 +89,12 @@ def id_numbers(db) -> set[str]:
         return {n for n in session.scalars(select(Member.id_number)) if n}
 
 
-def test_the_pack_holds_every_ledger_in_order_with_a_title_page_contents_and_bookmarks(demo, tmp_path):
-    result = build_pack(demo, YEAR, tmp_path, today=TODAY, invariant=True)
+def test_the_pack_holds_every_ledger_in_order_with_a_title_page_contents_and_bookmarks(demo, full_pack):
+    result, _ = full_pack
+    folder = result.path.parent
 
-    assert result.path == tmp_path / "迎检资料-示范大学信息学院计算机系师生联合党支部-2026年度"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [result.path.name]  # no staging folder left
+    assert result.path == folder / "迎检资料-示范大学信息学院计算机系师生联合党支部-2026年度"
+    assert sorted(p.name for p in folder.iterdir()) == [result.path.name]  # no staging folder left
     names = sorted(p.name for p in result.path.iterdir())
     assert names == sorted(["2026年度台账汇编.pdf", "2026年度台账汇编.xlsx", LISTING_PDF, INDEX_CSV])
 
@@ -93,18 +104,26 @@ def test_the_pack_holds_every_ledger_in_order_with_a_title_page_contents_and_boo
     front = "".join(pdf_text(_first_pages(reader, 2)).split())
     assert "示范大学信息学院计算机系师生联合党支部" in front and "目录" in front
 
-    # every in-pack ledger is bookmarked, in registry order
-    expected = []
-    for spec in pack_specs():
-        expected.extend(r.title for r in build(demo, spec.key, YEAR, today=TODAY))
-    titles = outline_titles(pdf)
-    positions = [titles.index(title) for title in dict.fromkeys(expected)]
-    assert positions == sorted(positions), titles
-    assert len(pack_specs()) >= 3
+    # every in-pack ledger is there, in registry order, each starting with a bookmark at its first page
+    specs = pack_specs()
+    assert len(specs) >= 3 and [s.key for s in result.ledgers] == [s.key for s in specs]
+    assert [s.key for s, _ in result.starts] == [s.key for s in specs]
+    pages = [page for _, page in result.starts]
+    assert pages == sorted(pages) and pages[0] > 2  # after the title page and the contents
+    marks = top_bookmarks(pdf)
+    assert set(pages) <= {page for _, page in marks}
+    marked = dict((page, title) for title, page in reversed(marks))  # the first bookmark on each page
+    for spec, page in result.starts:
+        first = build(demo, spec.key, YEAR, today=TODAY)[0]
+        assert marked[page] == first.title, spec.key
+    # the contents page names each of them with the same page number
+    contents = "".join(pdf_text(_first_pages(reader, pages[0] - 1)).split())
+    for spec, page in result.starts[:3]:
+        assert f"{spec.title}" in contents and str(page) in contents
 
-    # the workbook: one sheet per ledger
+    # the workbook holds every ledger
     workbook = load_workbook(result.path / "2026年度台账汇编.xlsx", read_only=True)
-    assert len(workbook.sheetnames) >= len(pack_specs())
+    assert len(workbook.sheetnames) >= len({s.group for s in specs})
 
 
 def _first_pages(reader: PdfReader, count: int) -> bytes:
@@ -118,8 +137,8 @@ def _first_pages(reader: PdfReader, count: int) -> bytes:
     return out.getvalue()
 
 
-def test_the_index_checksums_match_the_files_and_the_listing_page_names_them(demo, tmp_path):
-    result = build_pack(demo, YEAR, tmp_path, today=TODAY)
+def test_the_index_checksums_match_the_files_and_the_listing_page_names_them(full_pack):
+    result, _ = full_pack
 
     listed = read_index(result.path / INDEX_CSV)
     assert [f.name for f in listed] == [f.name for f in result.files]
@@ -145,6 +164,8 @@ def test_the_index_checksums_match_the_files_and_the_listing_page_names_them(dem
         assert entry.name in text
         assert entry.sha256 in text
     assert "移交人" in text and "接收人" in text
+    for spec, page in result.starts:
+        assert f"{spec.title}第{page}页" in text
 
 
 def test_a_zipped_pack_holds_the_same_files_and_leaves_no_folder(demo, tmp_path):
@@ -168,20 +189,22 @@ def read_index_bytes(data: bytes):
     return [PackFile(name, int(size), sha, content) for name, size, sha, content in rows[1:]]
 
 
-def test_an_existing_pack_is_never_overwritten(demo, tmp_path):
-    first = build_pack(demo, YEAR, tmp_path, today=TODAY)
-    before = (first.path / INDEX_CSV).read_bytes()
-    second = build_pack(demo, YEAR, tmp_path, today=TODAY)
+def test_an_existing_pack_is_never_overwritten(demo, full_pack, tmp_path):
+    earlier = tmp_path / full_pack[0].path.name  # handed over last week, with a note added since
+    earlier.mkdir()
+    (earlier / "备注.txt").write_text("已交组织部", encoding="utf-8")
 
-    assert second.path.name == f"{first.path.name}（2）"
-    assert (first.path / INDEX_CSV).read_bytes() == before
+    again = build_pack(demo, YEAR, tmp_path, today=TODAY)
+
+    assert again.path.name == f"{earlier.name}（2）"
+    assert [p.name for p in earlier.iterdir()] == ["备注.txt"]
 
 
-def test_a_masked_pack_contains_no_full_id_number(demo, tmp_path):
+def test_a_masked_pack_contains_no_full_id_number(demo, full_pack, tmp_path):
     numbers = id_numbers(demo)
     assert len(numbers) >= 30
 
-    full = build_pack(demo, YEAR, tmp_path / "full", today=TODAY)
+    full = full_pack[0]
     masked = build_pack(demo, YEAR, tmp_path / "public", today=TODAY, mask="public")
     assert masked.path.name.endswith("-脱敏")
 
@@ -215,9 +238,8 @@ def test_cancelling_leaves_no_folder_behind(demo, tmp_path, stop_at):
     assert any(t.startswith(stop_at) for t in seen)
 
 
-def test_progress_names_each_ledger_and_each_writer_and_only_moves_forward(demo, tmp_path):
-    reports: list[tuple[int, int, str]] = []
-    build_pack(demo, YEAR, tmp_path, today=TODAY, progress=lambda d, t=None, x="": reports.append((d, t, x)))
+def test_progress_names_each_ledger_and_each_writer_and_only_moves_forward(full_pack):
+    _, reports = full_pack
 
     texts = [text for _, _, text in reports]
     for spec in pack_specs():
@@ -245,7 +267,7 @@ def cli_db(tmp_path, data_dir):
     from branchdesk.cli import main
 
     path = tmp_path / "branchdesk.sqlite"
-    assert main(["--db", str(path), "demo", "--members", "20", "--seed", "2"]) == 0
+    assert main(["--db", str(path), "demo", "--members", "10", "--seed", "2"]) == 0
     return path
 
 

@@ -84,6 +84,7 @@ class PackResult:
     name: str  # the pack's folder name (also the zip's top folder)
     files: list[PackFile]  # every file of the pack but 索引.csv itself, in writing order
     ledgers: list[LedgerSpec]  # the ledgers inside, in order
+    starts: list[tuple[LedgerSpec, int]]  # each ledger and the PDF page it starts on
     pdf: PdfResult
     missing: dict[str, set[str]] = field(default_factory=dict)  # characters the PDF font lacks
     holders: list[str] = field(default_factory=list)  # the texts (names) holding them
@@ -267,8 +268,9 @@ def build_pack(
         folder = staging / name
         folder.mkdir()
         specs = pack_specs()
-        reports = _build_reports(db, specs, period, mask, today, steps)
-        files, pdf = _write_files(folder, reports, specs, branch_name, period, mask, today, steps, invariant)
+        reports, firsts = _build_reports(db, specs, period, mask, today, steps)
+        files, pdf, starts = _write_files(folder, reports, firsts, branch_name, period, mask, today, steps,
+                                          invariant)  # fmt: skip
         steps.check()
         if as_zip:
             final_name = _free_name(out_dir, name, ".zip")
@@ -293,6 +295,7 @@ def build_pack(
         name=final_name,
         files=files,
         ledgers=specs,
+        starts=starts,
         pdf=pdf,
         missing=dict(pdf.missing),
         holders=missing_holders(reports, pdf.missing),
@@ -301,14 +304,19 @@ def build_pack(
 
 def _build_reports(
     db: Database, specs: list[LedgerSpec], period: Period, mask: str, today: dt.date, steps: _Steps
-) -> list[Report]:
+) -> tuple[list[Report], list[tuple[LedgerSpec, int]]]:
+    """The papers of every ledger in order, and (ledger, index of its first paper) for each."""
     reports: list[Report] = []
+    firsts: list[tuple[LedgerSpec, int]] = []
     for number, s in enumerate(specs):
         steps.check()
         steps.at("build", number / len(specs), f"正在整理{s.title}（{number + 1}/{len(specs)}）…")
-        reports.extend(build(db, s.key, period, mask=mask, today=today))
+        built = build(db, s.key, period, mask=mask, today=today)
+        if built:
+            firsts.append((s, len(reports)))
+        reports.extend(built)
     steps.at("build", 1.0, "台账已整理完毕")
-    return reports
+    return reports, firsts
 
 
 def export_ledgers(
@@ -345,7 +353,7 @@ def export_ledgers(
     os.close(handle)
     staged = Path(temporary)
     try:
-        reports = _build_reports(db, specs, period, mask, today, steps)
+        reports, _ = _build_reports(db, specs, period, mask, today, steps)
         steps.check()
         if fmt == "pdf":
             from branchdesk.reports.pdf import write_pdf
@@ -381,14 +389,14 @@ def export_ledgers(
 def _write_files(
     folder: Path,
     reports: list[Report],
-    specs: list[LedgerSpec],
+    firsts: list[tuple[LedgerSpec, int]],
     branch_name: str,
     period: Period,
     mask: str,
     today: dt.date,
     steps: _Steps,
     invariant: bool,
-) -> tuple[list[PackFile], PdfResult]:
+) -> tuple[list[PackFile], PdfResult, list[tuple[LedgerSpec, int]]]:
     from branchdesk.reports.ledger import MASK_PROFILES
     from branchdesk.reports.pdf import write_pdf
     from branchdesk.reports.xlsx import write_xlsx
@@ -414,16 +422,17 @@ def _write_files(
     steps.check()
     steps.at("index", 0.0, "正在计算校验值…")
 
-    titles = list(dict.fromkeys(r.title for r in reports))  # each ledger's title once, in order
+    # the writer's outline holds one entry per paper, in order: where each ledger's first paper starts
+    starts = [(s, pdf.outline[first][1]) for s, first in firsts]
     files = [
         _entry(pdf_path, f"全部台账，共 {pdf.pages} 页，含封面、目录和书签"),
         _entry(xlsx_path, "同样的台账，每张台账一个工作表"),
     ]
-    listing = _listing_ledger(files, pdf, titles, branch_name, period, today, profile)
+    listing = _listing_ledger(files, starts, branch_name, period, today, profile)
     write_pdf([listing], folder / LISTING_PDF, invariant=invariant)
     files.append(_entry(folder / LISTING_PDF, "本清单，可打印，移交时双方签字"))
     _write_index_csv(folder / INDEX_CSV, files)
-    return files, pdf
+    return files, pdf, starts
 
 
 def _entry(path: Path, content: str) -> PackFile:
@@ -432,8 +441,7 @@ def _entry(path: Path, content: str) -> PackFile:
 
 def _listing_ledger(
     files: list[PackFile],
-    pdf: PdfResult,
-    titles: list[str],
+    starts: list[tuple[LedgerSpec, int]],
     branch_name: str,
     period: Period,
     today: dt.date,
@@ -452,10 +460,10 @@ def _listing_ledger(
     rows = [
         [seq, f.name, f.content, human_size(f.size), _grouped(f.sha256)] for seq, f in enumerate(files, 1)
     ]
-    starts = "；".join(f"{title} 第 {page} 页" for title, page in _top_level(pdf.outline, titles))
+    contents = "；".join(f"{s.title} 第 {page} 页" for s, page in starts)
     notes = [
         f"用途：{profile}。",
-        f"PDF 中各台账的起始页：{starts}。" if starts else f"本资料包包含：{'、'.join(titles)}。",
+        f"PDF 中各台账的起始页：{contents}。",
         "校验值用于核对文件移交后没有被改动：Windows 中可在文件所在文件夹运行 "
         "certutil -hashfile 文件名 SHA256，结果应与上表一致（索引.csv 中也有这些校验值）。",
     ]
@@ -476,18 +484,6 @@ def _listing_ledger(
 def _grouped(digest: str) -> str:
     """The digest in groups of 8 so that a reader can compare it by eye (and a cell can wrap it)."""
     return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))
-
-
-def _top_level(outline: list[tuple[str, int]], titles: list[str]) -> list[tuple[str, int]]:
-    """The outline entries naming a ledger (the first of each title), in order."""
-    wanted = set(titles)
-    seen: set[str] = set()
-    found = []
-    for title, page in outline:
-        if title in wanted and title not in seen:
-            seen.add(title)
-            found.append((title, page))
-    return found
 
 
 def _write_index_csv(path: Path, files: list[PackFile]) -> None:
