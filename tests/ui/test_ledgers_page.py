@@ -74,7 +74,7 @@ def test_the_ledger_list_is_grouped_and_passes_the_model_tester(qtmodeltester, q
             model.index(0, 0, first_group), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
         )
         assert first_group.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.PartiallyChecked
-    model.set_checked(["meetings", "roster"])
+    model.set_checked(["meetings", "roster", "no-such-ledger"])
     assert model.checked_keys() == [s.key for s in ledger_specs() if s.key in ("roster", "meetings")]
     qtmodeltester.check(model)
 
@@ -92,6 +92,12 @@ def test_two_ledgers_and_a_year_preview_as_one_document_with_the_right_pages(qtb
 
     page.go_to_page(1)
     assert page.current_page() == 1 and page.page_spin.value() == 2
+    # 跳到 lists the ledgers of the preview and goes to the first page of one
+    jumps = [page.jump_combo.itemText(i) for i in range(page.jump_combo.count())]
+    assert jumps == ["党员花名册", "发展党员工作台账"]
+    page.jump_combo.activated.emit(1)
+    assert page.current_page() == page.jump_combo.itemData(1) > 0
+    assert page.page_spin.value() == page.current_page() + 1
     page.zoom_combo.setCurrentIndex(4)  # 100%
     assert page.view.zoomMode() == page.view.ZoomMode.Custom and page.view.zoomFactor() == 1.0
 
@@ -320,3 +326,13 @@ def test_a_newer_choice_replaces_a_preview_still_being_made(qtbot, page, slow_bu
     assert page.preview_is_current()
     assert f"{YEAR - 1}年度" in page.summary_label.text() and "脱敏" in page.summary_label.text()
     assert [p.name for p in Path(page._tmp.name).iterdir()] == [page.document_path().name]
+
+
+def test_select_all_and_none(qtbot, page):
+    page.all_button.click()
+    assert page.model.checked_keys() == [s.key for s in ledger_specs()]
+    page.none_button.click()
+    assert page.model.checked_keys() == []
+    page.request_preview(now=True)
+    assert page.stack.currentWidget() is page.hint and "勾选" in page.hint.text()
+    assert not page.action_save_pdf.isEnabled() and not page.action_print.isEnabled()

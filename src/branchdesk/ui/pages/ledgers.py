@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QPointF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -192,7 +192,17 @@ class LedgersPage(QWidget):
         left_layout.setContentsMargins(10, 10, 6, 8)
         heading = QLabel("选择台账")
         heading.setStyleSheet("font-weight: bold;")
-        left_layout.addWidget(heading)
+        self.all_button = QToolButton()
+        self.all_button.setText("全选")
+        self.all_button.clicked.connect(lambda: self.model.set_checked(s.key for s in self.specs))
+        self.none_button = QToolButton()
+        self.none_button.setText("全不选")
+        self.none_button.clicked.connect(lambda: self.model.set_checked([]))
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(heading, 1)
+        heading_row.addWidget(self.all_button)
+        heading_row.addWidget(self.none_button)
+        left_layout.addLayout(heading_row)
         left_layout.addWidget(self.tree, 1)
         left_layout.addWidget(period_box)
         left_layout.addLayout(options)
@@ -224,6 +234,12 @@ class LedgersPage(QWidget):
         self.zoom_combo.setObjectName("previewZoom")
         for label, _ in ZOOMS:
             self.zoom_combo.addItem(label)
+        self.bookmarks = QPdfBookmarkModel(self)
+        self.bookmarks.setDocument(self.document)
+        self.jump_combo = QComboBox()  # the ledgers (top-level bookmarks) of the preview
+        self.jump_combo.setObjectName("previewJump")
+        self.jump_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.jump_combo.setMinimumContentsLength(8)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("previewSummary")
         bar = QHBoxLayout()
@@ -236,6 +252,9 @@ class LedgersPage(QWidget):
         bar.addSpacing(12)
         bar.addWidget(QLabel("缩放："))
         bar.addWidget(self.zoom_combo)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("跳到："))
+        bar.addWidget(self.jump_combo)
         bar.addSpacing(12)
         bar.addWidget(self.summary_label, 1)
         bar.addWidget(self._button(self.action_preview))
@@ -296,6 +315,7 @@ class LedgersPage(QWidget):
         self.page_spin.editingFinished.connect(lambda: self.go_to_page(self.page_spin.value() - 1))
         self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
         self.zoom_combo.currentIndexChanged.connect(self._zoom_changed)
+        self.jump_combo.activated.connect(lambda row: self.go_to_page(self.jump_combo.itemData(row)))
         self._update_period_fields()
         self._update_state()
         app = QApplication.instance()
@@ -460,6 +480,7 @@ class LedgersPage(QWidget):
         self.page_spin.setRange(1, max(1, self.document.pageCount()))
         self.page_count_label.setText(f"/ 共 {self.document.pageCount()} 页")
         self._apply_zoom()
+        self._fill_jumps()
         self.go_to_page(0)
         self._update_state()
         self.preview_ready.emit(self.document.pageCount())
@@ -522,7 +543,7 @@ class LedgersPage(QWidget):
         for action in (self.action_print, self.action_save_pdf, self.action_save_xlsx, self.action_preview):
             action.setEnabled(has_choice)
         pages = self.document.pageCount() if self._shown is not None else 0
-        for widget in (self.prev_button, self.next_button, self.page_spin, self.zoom_combo):
+        for widget in (self.prev_button, self.next_button, self.page_spin, self.zoom_combo, self.jump_combo):
             widget.setEnabled(pages > 0)
         if self._shown is not None and self.stack.currentWidget() is self.view:
             stale = "" if self.preview_is_current() or self.job.is_running() else "（选择已改变，按 F5 更新）"
@@ -549,6 +570,16 @@ class LedgersPage(QWidget):
         self.page_spin.blockSignals(False)
         self.prev_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < self.document.pageCount() - 1)
+
+    def _fill_jumps(self) -> None:
+        """One entry per ledger of the preview (its top-level bookmark), or the first page alone."""
+        self.jump_combo.clear()
+        role_page = int(QPdfBookmarkModel.Role.Page.value)
+        for row in range(self.bookmarks.rowCount()):
+            index = self.bookmarks.index(row, 0)
+            self.jump_combo.addItem(str(index.data()), int(index.data(role_page)))
+        if self.jump_combo.count() == 0 and self.document.pageCount():
+            self.jump_combo.addItem(self._titles(self._shown.keys) if self._shown else "第 1 页", 0)
 
     def _zoom_changed(self, _index: int) -> None:
         self._apply_zoom()
