@@ -98,6 +98,10 @@ def test_two_ledgers_and_a_year_preview_as_one_document_with_the_right_pages(qtb
     page.jump_combo.activated.emit(1)
     assert page.current_page() == page.jump_combo.itemData(1) > 0
     assert page.page_spin.value() == page.current_page() + 1
+    page.go_to_page(0)
+    assert page.jump_combo.currentIndex() == 0
+    page.go_to_page(pages - 1)  # a later page of the development ledger: 跳到 names it
+    assert page.jump_combo.currentIndex() == 1
     page.zoom_combo.setCurrentIndex(4)  # 100%
     assert page.view.zoomMode() == page.view.ZoomMode.Custom and page.view.zoomFactor() == 1.0
 

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressDialog,
     QRadioButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -238,10 +239,12 @@ class LedgersPage(QWidget):
         self.bookmarks.setDocument(self.document)
         self.jump_combo = QComboBox()  # the ledgers (top-level bookmarks) of the preview
         self.jump_combo.setObjectName("previewJump")
-        self.jump_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.jump_combo.setMinimumContentsLength(8)
+        self.jump_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.jump_combo.setMinimumContentsLength(11)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("previewSummary")
+        self.summary_label.setMinimumWidth(40)  # it gives way to the buttons (the full text is its tooltip)
+        self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 6)
         bar.addWidget(self.prev_button)
@@ -548,9 +551,9 @@ class LedgersPage(QWidget):
         if self._shown is not None and self.stack.currentWidget() is self.view:
             stale = "" if self.preview_is_current() or self.job.is_running() else "（选择已改变，按 F5 更新）"
             masked = " · 脱敏" if self._shown.mask != "full" else ""
-            self.summary_label.setText(
-                f"{self._titles(self._shown.keys)} · {self._shown.period.label}{masked}{stale}"
-            )
+            text = f"{self._titles(self._shown.keys)} · {self._shown.period.label}{masked}{stale}"
+            self.summary_label.setText(text)
+            self.summary_label.setToolTip(text)
 
     # ---- navigation ------------------------------------------------------------------------------
     def current_page(self) -> int:
@@ -570,6 +573,12 @@ class LedgersPage(QWidget):
         self.page_spin.blockSignals(False)
         self.prev_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < self.document.pageCount() - 1)
+        # 跳到 shows the ledger the page belongs to
+        row = max(
+            (i for i in range(self.jump_combo.count()) if self.jump_combo.itemData(i) <= page), default=0
+        )
+        if self.jump_combo.count():
+            self.jump_combo.setCurrentIndex(row)
 
     def _fill_jumps(self) -> None:
         """One entry per ledger of the preview (its top-level bookmark), or the first page alone."""

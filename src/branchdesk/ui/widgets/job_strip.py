@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from branchdesk.ui.worker import _Worker
@@ -39,6 +39,7 @@ class JobStrip(QWidget):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # let the style sheet paint it
         self.setStyleSheet("JobStrip { background: #eef4fb; border-bottom: 1px solid #c9d8ea; }")
         self._worker: _Worker | None = None
         self.was_cancelled = False
