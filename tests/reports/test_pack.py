@@ -164,8 +164,8 @@ def test_the_index_checksums_match_the_files_and_the_listing_page_names_them(ful
         assert entry.name in text
         assert entry.sha256 in text
     assert "移交人" in text and "接收人" in text
-    for spec, page in result.starts:
-        assert f"{spec.title}第{page}页" in text
+    for seq, (spec, page) in enumerate(result.starts, 1):  # the PDF's ledgers, each with its first page
+        assert f"{seq}{spec.title}{page}" in text
 
 
 def test_a_zipped_pack_holds_the_same_files_and_leaves_no_folder(demo, tmp_path):

@@ -447,35 +447,43 @@ def _listing_ledger(
     today: dt.date,
     profile: str,
 ):
-    """文件清单 as a ledger: one row per file, where each ledger starts in the PDF as notes."""
-    from branchdesk.reports.ledger import Column, Ledger
+    """文件清单 as a document: the files with size and checksum, then the ledgers of the PDF with the
+    page each starts on, how to check a checksum, and lines for both signatures."""
+    from branchdesk.reports.ledger import Column, Document, Heading, Paragraph, Table
 
-    columns = [
+    file_columns = [
         Column("seq", "序号", "int", 4),
         Column("name", "文件名", "text", 22, wrap=True),
         Column("content", "内容", "text", 20, wrap=True),
         Column("size", "大小", "text", 8),
         Column("sha256", "SHA-256 校验值", "text", 34, wrap=True),
     ]
-    rows = [
+    file_rows = [
         [seq, f.name, f.content, human_size(f.size), _grouped(f.sha256)] for seq, f in enumerate(files, 1)
     ]
-    contents = "；".join(f"{s.title} 第 {page} 页" for s, page in starts)
-    notes = [
-        f"用途：{profile}。",
-        f"PDF 中各台账的起始页：{contents}。",
-        "校验值用于核对文件移交后没有被改动：Windows 中可在文件所在文件夹运行 "
-        "certutil -hashfile 文件名 SHA256，结果应与上表一致（索引.csv 中也有这些校验值）。",
-    ]
-    return Ledger(
+    pdf_name = files[0].name if files else ""
+    contents_columns = [Column("seq", "序号", "int", 4), Column("title", "台账", "text", 30),
+                        Column("page", "起始页", "int", 8)]  # fmt: skip
+    contents_rows = [[seq, s.title, page] for seq, (s, page) in enumerate(starts, 1)]
+    return Document(
         key="pack_listing",
         title="迎检资料文件清单",
         branch_name=branch_name,
         period=period.label,
-        columns=columns,
-        rows=rows,
+        blocks=[
+            Paragraph(profile, label="用途："),
+            Heading("一、文件"),
+            Table(file_columns, file_rows),
+            Heading(f"二、{pdf_name} 所含台账"),
+            Table(contents_columns, contents_rows),
+            Heading("三、核对方法"),
+            Paragraph(
+                "校验值用于核对文件移交后没有被改动：在 Windows 中打开文件所在的文件夹，在地址栏输入 cmd "
+                "回车，再输入 certutil -hashfile 文件名 SHA256，显示的校验值应与上表一致"
+                "（索引.csv 中也有这些校验值）。"
+            ),
+        ],
         printed_on=today,
-        notes=notes,
         orientation="portrait",
         signatures=["移交人", "接收人"],
     )
