@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -215,7 +216,10 @@ def test_documents_are_bookmarked_under_their_ledger_with_contents(tmp_path):
     assert "目" in contents and re.search(r"王芳\D*5\s*$", contents, re.M)
 
 
-def test_characters_missing_from_the_font_are_reported_and_marked(tmp_path, caplog):
+def test_characters_missing_from_the_font_are_reported_and_marked(tmp_path, caplog, monkeypatch):
+    from branchdesk.reports.fonts import FALLBACK_ENV
+
+    monkeypatch.setenv(FALLBACK_ENV, "none")  # not SimSun-ExtB, should the computer have it
     assert missing_glyphs("吉𠮷祥") == {"𠮷"}
     assert missing_glyphs("㐂\n张三") == {"㐂"}
     assert missing_glyphs("张三 李四（党小组长）2026-03-05") == set()
@@ -277,3 +281,45 @@ def test_an_empty_ledger_still_prints_its_header_and_says_so(tmp_path):
     empty.totals = None
     (text,) = pdf_pages(write_pdf([empty], tmp_path / "empty.pdf").path)
     assert "公民身份号码" in text and "（无记录）" in text and "第 1 页 共 1 页" in text
+
+
+def test_long_titles_headings_and_many_signatures_stay_on_the_page(tmp_path):
+    title = (
+        "关于" + "示范大学信息学院计算机系师生联合党支部" * 3 + "二〇二六年度发展党员工作情况的专项检查记录"
+    )
+    document = Document("check", title, BRANCH * 2, "2026年1月1日至2026年12月31日",
+                        [Heading("一、" + "检查情况说明" * 12), Paragraph("内容")], subject="专项检查",
+                        printed_on=PRINTED, signatures=["书记", "组织委员", "宣传委员", "纪检委员", "记录人"])  # fmt: skip
+    result = write_pdf([document], tmp_path / "long.pdf")
+    (text,) = pdf_pages(result.path)
+    lines = text.splitlines()
+    assert flat(title) in flat(text) and flat(title) not in [flat(line) for line in lines], "the title wraps"
+    assert all(f"{label}（签字）" in text for label in document.signatures)
+    assert flat("检查情况说明" * 12) in flat(text)
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="needs DejaVu Sans as a stand-in for SimSun-ExtB")
+def test_a_system_font_that_has_the_character_prints_it(tmp_path, monkeypatch):
+    """On Windows, SimSun-ExtB draws 𠮷; here DejaVu Sans stands in for a character the bundled font lacks."""
+    from branchdesk.reports import fonts
+
+    assert missing_glyphs("Ɛ") == {"Ɛ"}
+    monkeypatch.setenv(fonts.FALLBACK_ENV, str(DEJAVU))
+    fonts.forget_fallbacks()
+    try:
+        ledger = people(2)
+        ledger.rows[0][1] = "阿Ɛ古"
+        ledger.rows[1][1] = "吉𠮷祥"
+        result = write_pdf([ledger], tmp_path / "fallback.pdf")
+        (text,) = pdf_pages(result.path)
+        assert "阿Ɛ古" in text, "printed with the system font, not replaced"
+        assert result.missing == {"党员名单": {"𠮷"}}, "only what no font draws is missing"
+        fonts_used = PdfReader(str(result.path)).pages[0]["/Resources"]["/Font"]
+        names = [str(f.get_object()["/BaseFont"]) for f in fonts_used.values()]
+        assert any("DejaVu" in n for n in names) and any("WenQuanYi" in n for n in names)
+    finally:
+        monkeypatch.delenv(fonts.FALLBACK_ENV)
+        fonts.forget_fallbacks()

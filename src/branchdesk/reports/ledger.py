@@ -93,6 +93,28 @@ class Fields:
     per_line: int = 2
     kinds: dict[str, ColumnKind] = field(default_factory=dict)
 
+    def lines(self, items: list[tuple[str, Any]], too_long: Callable[[Any], bool], per_line: int | None = None
+              ) -> list[list[tuple[str, Any]]]:  # fmt: skip
+        """`items` (these fields' items, as a writer shows them) grouped into the lines of the grid:
+        ``per_line`` to a line, except that a value `too_long` for its cell gets a line of its own."""
+        per_line = max(1, per_line or self.per_line)
+        lines: list[list[tuple[str, Any]]] = []
+        current: list[tuple[str, Any]] = []
+        for label, value in items:
+            if per_line > 1 and too_long(value):
+                if current:
+                    lines.append(current)
+                lines.append([(label, value)])
+                current = []
+                continue
+            current.append((label, value))
+            if len(current) == per_line:
+                lines.append(current)
+                current = []
+        if current:
+            lines.append(current)
+        return lines
+
 
 @dataclass(frozen=True)
 class Table:

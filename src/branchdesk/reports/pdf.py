@@ -271,9 +271,11 @@ class _Flow:
 
         self._add_page()
         report = self.report
-        self.y -= TITLE_SIZE
-        self.text(self.left + self.width / 2, self.y, self.clean(report.title), TITLE_SIZE, bold=True,
-                  align="center")  # fmt: skip
+        for number, (line, width) in enumerate(wrap(self.clean(report.title), self.width, TITLE_SIZE)):
+            self.y -= TITLE_SIZE + (6 if number else 0)
+            self.text(
+                self.left + self.width / 2, self.y, line, TITLE_SIZE, bold=True, align="center", width=width
+            )
         self.y -= 10 + INFO_SIZE
         branch = f"单位：{report.branch_name}" if report.branch_name else ""
         printed = format_date(report.printed_on)
@@ -282,9 +284,15 @@ class _Flow:
         )
         if isinstance(report, Document) and report.subject:
             branch = "　　".join(t for t in (branch, report.subject) if t)
+        branch, right = self.clean(branch), self.clean(right)
+        if text_width(branch, INFO_SIZE) + text_width(right, INFO_SIZE) + 2 * INFO_SIZE > self.width:
+            for line, width in wrap(branch, self.width, INFO_SIZE):  # no room for both on one line
+                self.text(self.left, self.y, line, INFO_SIZE, width=width)
+                self.y -= INFO_SIZE + 5
+            branch = ""
         if branch:
-            self.text(self.left, self.y, self.clean(branch), INFO_SIZE)
-        self.text(self.right, self.y, self.clean(right), INFO_SIZE, align="right")
+            self.text(self.left, self.y, branch, INFO_SIZE)
+        self.text(self.right, self.y, right, INFO_SIZE, align="right")
         self.y -= 8
 
     def new_page(self) -> None:
@@ -647,9 +655,9 @@ class _Writer:
         if self.covered.issuperset(text):
             return text
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-        from branchdesk.reports.fonts import missing_glyphs
+        from branchdesk.reports.fonts import fallback_for, missing_glyphs
 
-        missing = missing_glyphs(text)
+        missing = {ch for ch in missing_glyphs(text) if fallback_for(ch) is None}  # (see fonts)
         if missing:
             self.missing.setdefault(report_label(report), set()).update(missing)
             self._missing_reports.setdefault(id(report), set()).update(missing)
@@ -740,13 +748,15 @@ class _Writer:
         self.signatures(flow, document.signatures, DOC_SIZE)
 
     def heading(self, flow: _Flow, block: Heading) -> None:
-        height = HEADING_SIZE * 1.5
+        lines = wrap(flow.clean(block.text), flow.width, HEADING_SIZE)
+        height = HEADING_SIZE * 1.5 * len(lines)
         flow.ensure(height + 8 + DOC_SIZE * 3)  # never a heading alone at the bottom of a page
         if flow.y < flow.top - 30:
             flow.y -= 6
-        flow.y -= height
-        flow.text(flow.left, flow.y + (1 - ASCENT) * HEADING_SIZE + 3, flow.clean(block.text), HEADING_SIZE,
-                  bold=True)  # fmt: skip
+        for line, width in lines:
+            flow.y -= HEADING_SIZE * 1.5
+            flow.text(flow.left, flow.y + (1 - ASCENT) * HEADING_SIZE + 3, line, HEADING_SIZE, bold=True,
+                      width=width)  # fmt: skip
         flow.y -= 3
 
     def fields(self, flow: _Flow, block: Fields) -> None:
@@ -763,28 +773,16 @@ class _Writer:
         value_width = pair - label_width
         grid = _Grid(flow, [label_width, value_width] * per_line, ["center", "left"] * per_line, size)
         grid.start()
-        line: list[tuple[str, str]] = []
 
-        def flush(items_on_line: list[tuple[str, str]]) -> None:
-            if not items_on_line:
-                return
-            xs = [*grid.xs[: 2 * len(items_on_line)], grid.xs[-1]]
-            texts = [t for item in items_on_line for t in item]
-            fills = [LABEL_GRAY, None] * len(items_on_line)
-            grid.row(texts, xs=xs, aligns=["center", "left"] * len(items_on_line), fills=fills)
+        def too_long(value: str) -> bool:
+            return "\n" in value or text_width(value, size) > value_width - 2 * PAD_X
 
-        for label, value in items:
-            wide = "\n" in value or text_width(value, size) > value_width - 2 * PAD_X
-            if wide and per_line > 1:
-                flush(line)
-                line = []
-                flush([(label, value)])
-                continue
-            line.append((label, value))
-            if len(line) == per_line:
-                flush(line)
-                line = []
-        flush(line)
+        for line in block.lines(items, too_long, per_line):
+            xs = [*grid.xs[: 2 * len(line)], grid.xs[-1]]
+            texts = [t for item in line for t in item]
+            grid.row(
+                texts, xs=xs, aligns=["center", "left"] * len(line), fills=[LABEL_GRAY, None] * len(line)
+            )
         grid.finish()
         flow.y -= 8
 
@@ -818,15 +816,18 @@ class _Writer:
     def signatures(self, flow: _Flow, labels: Sequence[str], size: float) -> None:
         if not labels:
             return
-        flow.ensure(size * 5)
-        flow.y -= size * 3
-        slot = flow.width / len(labels)
-        for i, label in enumerate(labels):
-            x = flow.left + i * slot
-            text = flow.clean(f"{label}（签字）：")
-            w = flow.text(x, flow.y, text, size)
-            end = min(x + w + SIGNATURE_LINE, x + slot - 12)
-            flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))
+        per_line = 3 if flow.width < 600 else 4
+        rows = [labels[i : i + per_line] for i in range(0, len(labels), per_line)]
+        flow.ensure(size * (2 + 3 * len(rows)))  # the signature lines stay together
+        slot = flow.width / min(len(labels), per_line)
+        for row in rows:
+            flow.y -= size * 3
+            for i, label in enumerate(row):
+                x = flow.left + i * slot
+                text = flow.clean(f"{label}（签字）：")
+                w = flow.text(x, flow.y, text, size)
+                end = max(min(x + w + SIGNATURE_LINE, x + slot - 12), x + w + 24)
+                flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))
         flow.y -= size
 
 
@@ -950,7 +951,10 @@ class _Painter:
         self.canvas = canvas
         self.font = getFont(font_name)
         self.doc = canvas._doc
-        self.names: dict[int, str] = {}
+        from branchdesk.reports.fonts import covered
+
+        self.covered = covered()
+        self.names: dict[tuple[str, int], str] = {}
         self.cache: dict[str, list[tuple[str, str]]] = {}
 
     def chunks(self, text: str) -> list[tuple[str, str]]:
@@ -958,13 +962,31 @@ class _Painter:
         found = self.cache.get(text)
         if found is None:
             found = []
-            for subset, chunk in self.font.splitString(text, self.doc):
-                name = self.names.get(subset)
-                if name is None:
-                    name = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
-                found.append((name, chunk.decode("latin-1").translate(_ESCAPES)))
+            for font, run in self._runs(text):
+                for subset, chunk in font.splitString(run, self.doc):
+                    key = (font.fontName, subset)
+                    name = self.names.get(key)
+                    if name is None:
+                        name = self.names[key] = font.getSubsetInternalName(subset, self.doc)
+                    found.append((name, chunk.decode("latin-1").translate(_ESCAPES)))
             self.cache[text] = found
         return found
+
+    def _runs(self, text: str):
+        """The text in runs of one font: the bundled font, or a system font for a rare character."""
+        if self.covered.issuperset(text):
+            return [(self.font, text)]
+        from branchdesk.reports.fonts import fallback_font, fallback_for
+
+        runs: list[tuple[Any, str]] = []
+        for ch in text:
+            name = None if ch in self.covered else fallback_for(ch)
+            font = self.font if name is None else fallback_font(name)
+            if runs and runs[-1][0] is font:
+                runs[-1] = (font, runs[-1][1] + ch)
+            else:
+                runs.append((font, ch))
+        return runs
 
     def page(self, page: _Page) -> None:
         out: list[str] = ["q"]

@@ -1,6 +1,7 @@
-"""Write any ledger (台账) to an .xlsx workbook ready to print.
+"""Write any ledger (台账) or document to an .xlsx workbook ready to print.
 
-One sheet per ledger: a merged title row, a line with the branch, the period and the printing date,
+Documents (纪实表, minutes) are laid out as forms by `reports.xlsx_documents`; documents of one kind
+that follow each other share a sheet, each starting on a new printed page. One sheet per ledger: a merged title row, a line with the branch, the period and the printing date,
 a styled header row repeated on every printed page, the data with thin borders, then totals, notes
 and signature lines. Dates are real Excel dates, amounts are numbers in yuan, ID numbers and phone
 numbers are text. Page setup: A4, the ledger's orientation, fitted to the page width, centred, page
@@ -29,6 +30,7 @@ HEADER_FILL = "D9D9D9"
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "0.00"
 MAX_WIDTH = 45  # widest column, in Excel character units
+PAGE_UNITS = {"landscape": 150.0, "portrait": 103.0}  # A4's printable width at 100 %, in width units
 WRAP_WIDTH = 30  # a wrapping column widens up to this before its text wraps
 LINE_HEIGHT = 13.5  # points per line of body text
 CJK_FACTOR = 0.95  # a 10-pt CJK character is about 1.9 Excel width units, not 2
@@ -109,6 +111,19 @@ def column_widths(ledger: Ledger, *, sample: int = 5000) -> list[float]:
         header = display_width(column.title)
         width = max(width, math.ceil(header / 2) + 2, 4)
         widths.append(width)
+    # Wider than the page: the wrapping columns give way (down to their own width) before the page
+    # is scaled down to fit, so that the print stays legible; their rows grow instead.
+    total = sum(widths)
+    budget = PAGE_UNITS.get(ledger.orientation, PAGE_UNITS["landscape"])
+    if total > budget:
+        floors = [
+            max(float(c.width), math.ceil(display_width(c.title) / 2) + 2) if c.wrap else w
+            for c, w in zip(ledger.columns, widths, strict=True)
+        ]
+        room = total - sum(floors)
+        if room > 0:
+            ratio = min(1.0, (total - budget) / room)
+            widths = [w - (w - f) * ratio for w, f in zip(widths, floors, strict=True)]
     return widths
 
 
@@ -173,10 +188,31 @@ def _escape_hf(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _write_sheet(ws, ledger: Ledger, check: Callable[[], None] = lambda: None) -> _Body:
-    from openpyxl.utils import get_column_letter
+def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
+    """A4 in the report's orientation, fitted to the page width, centred; the footer names the branch
+    and the report, and prints "第 x 页 共 y 页" and the printing date."""
     from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.properties import PageSetupProperties
+
+    from branchdesk.domain.dates import format_date
+
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = report.orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=left_margin, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    ws.oddFooter.left.text = _escape_hf(f"{report.branch_name}　{report.title}")
+    ws.oddFooter.left.size = 9
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(report.printed_on)}")
+    ws.oddFooter.right.size = 9
+
+
+def _write_sheet(ws, ledger: Ledger, check: Callable[[], None] = lambda: None) -> _Body:
+    from openpyxl.utils import get_column_letter
 
     from branchdesk.domain.dates import format_date
 
@@ -188,21 +224,8 @@ def _write_sheet(ws, ledger: Ledger, check: Callable[[], None] = lambda: None) -
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = round(width, 1)
 
-    # page setup
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.orientation = ledger.orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    page_setup(ws, ledger)
     ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
-    ws.oddFooter.left.text = _escape_hf(f"{ledger.branch_name}　{ledger.title}")
-    ws.oddFooter.left.size = 9
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.size = 9
-    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(ledger.printed_on)}")
-    ws.oddFooter.right.size = 9
     ws.freeze_panes = f"A{_HEADER_ROW + 1}"
 
     # title and the information line

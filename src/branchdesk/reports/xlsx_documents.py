@@ -22,9 +22,9 @@ from branchdesk.reports.xlsx import (
     MONEY_FORMAT,
     SIGNATURE_BLANK,
     _cell_value,
-    _escape_hf,
     _Styles,
     display_width,
+    page_setup,
 )
 
 GRID = 12
@@ -159,36 +159,22 @@ class _DocSheet:
         pair = self.grid // per_line
         label_span = max(1, round(pair * 0.4))
         value_span = pair - label_span
-        line: list[tuple[str, Any]] = []
 
-        def flush(items: list[tuple[str, Any]]) -> None:
-            if not items:
-                return
+        def too_long(value: Any) -> bool:
+            text = "" if value is None else str(value)
+            return "\n" in text or display_width(text) > value_span * self.column_width - 2
+
+        for line in block.lines(block.items, too_long, per_line):
             cells, texts = [], []
-            for number, (label, value) in enumerate(items):
-                last = number == len(items) - 1
+            for number, (label, value) in enumerate(line):
+                last = number == len(line) - 1
                 span = (
-                    (self.grid - label_span * len(items) - value_span * (len(items) - 1))
-                    if last
-                    else value_span
+                    self.grid - label_span * len(line) - value_span * (len(line) - 1) if last else value_span
                 )
                 converted, proto = self._value_cell(block.kinds.get(label, "text"), value)
                 cells += [(label_span, label, self.label), (span, converted, proto)]
                 texts += [(label_span, label), (span, "" if converted is None else str(converted))]
             self.put(cells, height=self.height_for(texts))
-
-        for label, value in block.items:
-            text = "" if value is None else str(value)
-            if per_line > 1 and ("\n" in text or display_width(text) > value_span * self.column_width - 2):
-                flush(line)
-                line = []
-                flush([(label, value)])
-                continue
-            line.append((label, value))
-            if len(line) == per_line:
-                flush(line)
-                line = []
-        flush(line)
 
     def table(self, block: Table) -> None:
         from branchdesk.reports.xlsx import _column_proto
@@ -220,11 +206,7 @@ class _DocSheet:
 
 def write_documents(ws, documents: Sequence[Document], check: Callable[[], None]) -> None:
     """Write documents one after another on `ws`, each from a new printed page."""
-    from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.pagebreak import Break
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    from branchdesk.domain.dates import format_date
 
     first = documents[0]
     widest = max((len(b.columns) for d in documents for b in d.blocks if isinstance(b, Table)), default=0)
@@ -232,19 +214,7 @@ def write_documents(ws, documents: Sequence[Document], check: Callable[[], None]
     sheet = _DocSheet(ws, grid, first.orientation, check)
     for letter in sheet.letters:
         ws.column_dimensions[letter].width = round(sheet.column_width, 1)
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.orientation = first.orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.5, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
-    ws.oddFooter.left.text = _escape_hf(f"{first.branch_name}　{first.title}")
-    ws.oddFooter.left.size = 9
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.size = 9
-    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(first.printed_on)}")
-    ws.oddFooter.right.size = 9
+    page_setup(ws, first, left_margin=0.5)
     for number, document in enumerate(documents):
         if number:
             ws.row_breaks.append(Break(id=sheet.row))
