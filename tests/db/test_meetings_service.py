@@ -270,9 +270,11 @@ def test_cli_check_reports_a_missing_meeting_and_export_reads_back(
     ws = load_workbook(path).active
     texts = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
     header = next(r for r in texts if "会议类型" in r)
-    body = [r for r in texts if len(r) > 1 and isinstance(r[1], dt.datetime)]  # 序号, date: one row per meeting
+    body = [
+        r for r in texts if len(r) > 1 and isinstance(r[1], dt.datetime)
+    ]  # 序号, date: one row per meeting
     assert len(body) == len([r for r in meetings.list(year=2025) if r.status != "planned"])
-    assert "表决事项" in header
+    assert any("表决事项" in str(c) for c in header)
 
 
 def test_a_vote_on_a_missing_agenda_item_leaves_the_dossier_untouched(db, meetings):

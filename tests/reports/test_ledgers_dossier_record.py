@@ -38,6 +38,13 @@ def table_after(doc, heading_text) -> Table:
     raise AssertionError(f"no table under {heading_text}")
 
 
+def index_entries(table) -> list[tuple[str, str]]:
+    """The 卷内目录's (name, state) pairs in order: the left half, then the right half."""
+    left = [(r[1], r[2]) for r in table.rows]
+    right = [(r[4], r[5]) for r in table.rows if r[3] is not None]
+    return left + right
+
+
 def dossiers(db):
     from branchdesk.services.development import DevelopmentService
 
@@ -128,13 +135,16 @@ def test_the_dossier_index_lists_every_material_filed_or_not(demo):
     assert archived
     docs = records(demo, Period.year(2026))
     for d in archived:
-        index = table_after(docs[d.person.name], "卷内目录")
-        assert [r[1] for r in index.rows] == [i.label for i in DossierItem]
-        for row, item in zip(index.rows, DossierItem, strict=True):
-            assert row[3] == ("已归档" if item in d.checklist else "缺")
-    applicant = table_after(docs[LATE_TALK], "卷内目录")
-    states = {r[1]: r[3] for r in applicant.rows}
+        entries = index_entries(table_after(docs[d.person.name], "卷内目录"))
+        assert [name.rstrip("*") for name, _ in entries] == [i.label for i in DossierItem]
+        for (_, state), item in zip(entries, DossierItem, strict=True):
+            assert state == ("已归档" if item in d.checklist else "缺")
+    states = {
+        name.rstrip("*"): state for name, state in index_entries(table_after(docs[LATE_TALK], "卷内目录"))
+    }
     assert states["入党申请书"] == "未归档" and states["入党志愿书"] == "尚未形成"
+    names = [name for name, _ in index_entries(table_after(docs[LATE_TALK], "卷内目录"))]
+    assert "入党申请书*" in names and "思想汇报" in names  # required materials are marked
 
 
 def test_a_withdrawn_dossier_says_how_it_ended(demo):

@@ -33,8 +33,14 @@ def test_the_meeting_ledger_has_one_row_per_meeting_held_in_the_year(demo):
     by_date = sorted((m.date, m.title) for m in meetings)
     assert sorted((r["date"], r["type"]) for r in rows(ledger)) == by_date
     assert [r["date"] for r in rows(ledger)] == sorted(m.date for m in meetings)
-    voted = [r for r in rows(ledger) if r["votes"]]
-    assert voted and all("应到" in r["votes"] and r["votes"].endswith("通过") for r in voted)
+    voted = [m for m in meetings if m.votes]
+    assert voted
+    for m in voted:
+        row = next(r for r in rows(ledger) if r["date"] == m.date and r["type"] == m.title)
+        for a in m.votes:
+            v = a.vote
+            assert f"{a.title}（表决：应到{v.expected}，实到{v.present}，赞成{v.yes}" in row["agenda"]
+        assert row["agenda"].startswith(f"1.{m.agenda[0].title}")
     with_absent = next(m for m in meetings if m.present < m.expected)
     row = next(r for r in rows(ledger) if r["date"] == with_absent.date and r["type"] == with_absent.title)
     assert (row["expected"], row["present"]) == (with_absent.expected, with_absent.present)
@@ -95,7 +101,7 @@ def test_the_minute_book_has_every_meeting_and_the_amendment_after_the_original(
     doc = amended[0]
     text = blocks_text(doc)
     at = text.index("## 更正记录（定稿后追加，原记录不变）")
-    assert any(t.startswith("定稿：") for t in text[:at])  # the original record, sealed, comes first
+    assert any(t.startswith("记录定稿：") for t in text[:at])  # the original record, sealed, comes first
     assert (
         text[at + 1].startswith("更正1：")
         and AMENDMENT_REASON in text[at + 1]

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from branchdesk.reports.development import (
     NAME_SEPARATOR,
-    extension_text,
     iso,
     person_names,
     status_text,
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from branchdesk.domain.rules import Finding, RuleSettings
     from branchdesk.reports.registry import Period
 
+SEP = NAME_SEPARATOR
 KEY = "dossier_record"
 TITLE = "发展党员纪实表"
 FILED = "已归档"
@@ -55,12 +55,16 @@ _FINDING_COLUMNS = [
     Column("step", "所涉步骤", "text", 18, wrap=True),
     Column("message", "问题说明", "text", 40, wrap=True),
 ]
+#: The 卷内目录 in two halves side by side (items 1–6 on the left, 7–12 on the right).
 _INDEX_COLUMNS = [
     Column("seq", "序号", "int", 4),
-    Column("item", "材料名称", "text", 30, wrap=True),
-    Column("required", "归档要求", "text", 8),
-    Column("state", "归档情况", "text", 10),
+    Column("item", "材料名称", "text", 22, wrap=True),
+    Column("state", "归档情况", "text", 8),
+    Column("seq2", "序号", "int", 4),
+    Column("item2", "材料名称", "text", 22, wrap=True),
+    Column("state2", "归档情况", "text", 8),
 ]
+REQUIRED_MARK = "*"
 
 #: The step after which each material of the checklist exists (before it: 尚未形成).
 _ITEM_STEP = {
@@ -86,16 +90,16 @@ def _talks(d: Dossier, kind: TalkKind, caption: str) -> list[Block]:
 
 
 def _reports(reports: Iterable[ThoughtReport], caption: str) -> list[Block]:
-    rows = [[r.date, r.title] for r in sorted(reports, key=lambda r: r.date)]
-    if not rows:
+    """Thought reports as one paragraph: their dates (with the title when it says more than
+    "思想汇报"), e.g. "2024-09-22、2024-12-30、2025-04-01（共3份）"."""
+    items = sorted(reports, key=lambda r: r.date)
+    if not items:
         return []
-    return [
-        Table(
-            [Column("date", "日期", "date", 11), Column("title", "题目", "text", 50, wrap=True)],
-            rows,
-            caption,
-        )
+    parts = [
+        iso(r.date) + (f"《{r.title}》" if r.title and not r.title.startswith("思想汇报") else "")
+        for r in items
     ]
+    return [Paragraph(f"{SEP.join(parts)}（共{len(items)}份）", f"{caption}：")]
 
 
 def _filing_text(d: Dossier, kind) -> str:
@@ -125,7 +129,6 @@ def _basic(d: Dossier, sex: str, member: MemberRecord | None) -> list[Block]:
         ("出生日期", d.person.birth_date),
         (ID_LABEL, d.person.id_number),
         ("当前状态", status_text(d)),
-        ("递交入党申请书日期", d.application_date),
     ]
     if member is not None:
         items += [
@@ -238,7 +241,7 @@ def _stage_blocks(d: Dossier) -> list[Block]:
         Fields(
             [
                 ("上级党委审批日期", approval.date if approval else None),
-                ("再上一级党委组织部门备案", _filing_text(d, FilingKind.ADMISSION)),
+                ("再上一级组织部门备案", _filing_text(d, FilingKind.ADMISSION)),
                 *((("审批超过三个月的原因", approval.extension_reason),) if approval and approval.extension_reason else ()),
             ],
             per_line=2,
@@ -262,7 +265,7 @@ def _stage_blocks(d: Dossier) -> list[Block]:
         Heading("预备党员的教育考察和转正"),
         Fields(
             [
-                ("编入党支部和党小组日期", d.assignment_date),
+                ("编入支部和党小组", d.assignment_date),
                 ("入党宣誓日期", d.oath_date),
                 ("预备期", f"{iso(d.probation_start)}至{iso(d.probation_end)}" if d.probation_start else ""),
                 ("提出转正申请日期", d.conversion_application_date),
@@ -277,7 +280,11 @@ def _stage_blocks(d: Dossier) -> list[Block]:
     blocks += _reports((r for r in d.thought_reports if r.date >= probation_start), "预备期思想汇报")
     blocks += _talks(d, TalkKind.CONVERSION, "转正谈话")
     if d.extensions:
-        blocks.append(Paragraph("\n".join(extension_text(e) for e in d.extensions), "延长预备期："))
+        lines = [
+            f"{iso(e.date)}决定延长预备期{e.months}个月" + (f"，理由：{e.reason}" if e.reason else "")
+            for e in d.extensions
+        ]
+        blocks.append(Paragraph("\n".join(lines), "延长预备期："))
     if votes:
         blocks.append(Table(vote_columns(), votes, "支部大会表决"))
     if conversion is not None and conversion.extension_reason:
@@ -339,12 +346,19 @@ def _index_blocks(d: Dossier, settings: RuleSettings, findings: list[Finding]) -
     from branchdesk.domain.development import DossierItem
 
     archiving = d.archive_date is not None or any(f.code == "DEV-ARCHIVE" for f in findings)
-    rows = []
+    entries = []
     for seq, item in enumerate(DossierItem, start=1):
         required = item in settings.archive_items
-        rows.append([seq, item.label, "必备" if required else "", _item_state(d, item, required, archiving)])
-    counts = {state: sum(1 for r in rows if r[3] == state) for state in (FILED, MISSING, "未归档")}
-    note = f"已归档 {counts[FILED]} 项"
+        entries.append(
+            [seq, item.label + (REQUIRED_MARK if required else ""), _item_state(d, item, required, archiving)]
+        )
+    half = (len(entries) + 1) // 2
+    rows = [
+        left + (entries[i + half] if i + half < len(entries) else [None, "", ""])
+        for i, left in enumerate(entries[:half])
+    ]
+    counts = {state: sum(1 for e in entries if e[2] == state) for state in (FILED, MISSING, "未归档")}
+    note = f"标注{REQUIRED_MARK}的为归档必备材料。已归档 {counts[FILED]} 项"
     if counts[MISSING]:
         note += f"，缺必备材料 {counts[MISSING]} 项"
     if counts["未归档"]:

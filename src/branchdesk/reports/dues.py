@@ -123,7 +123,7 @@ def dues_report(db: Database, period: Period, today: dt.date) -> list[Ledger]:
         f"共 {len(rows)} 人；应交月数计至{_month_text(until)}，已交足的 {len(rows) - behind} 人，"
         f"有欠交月份的 {behind} 人。",
         "本系统记录每名党员的计缴基数、月缴党费和党费交至月份，不记录逐月缴纳的金额和日期；"
-        "已交月数按“党费交至”月份推算，金额按现行月缴标准计算。",
+        "已交月数按“党费交至”月份推算，金额按现行月缴标准计算；“党费交至”为档案中现在记录的月份。",
     ]
     return [
         Ledger(

@@ -2,7 +2,7 @@
 period (both ends included; planned meetings are not printed):
 
 * 三会一课记录台账 — one row per meeting: date, type, theme, place, chair, recorder, lecturer, 应到/实到,
-  the absent with their reasons, the votes with their outcome;
+  the absent with their reasons, the agenda with each vote's counts and outcome;
 * 会议记录簿 — each meeting's full record as a form: every field of the minutes, the attendance,
   observers, the agenda with discussion, decisions and votes, grades, remediation, talks,
   attachments — and the amendments AFTER the original record, each with its date and reason;
@@ -86,13 +86,22 @@ def absent_text(m: Meeting) -> str:
 
 
 def vote_summary(a: Agenda) -> str:
-    """ "讨论接收张三为预备党员：应到17，实到15，赞成14，反对0，弃权1，通过"."""
+    """The item with its vote: "讨论接收张三为预备党员（表决：应到17，实到15，赞成14，反对0，弃权1，通过）"."""
     v = a.vote
     assert v is not None
-    text = f"{a.title}：应到{v.expected}，实到{v.present}，赞成{v.yes}，反对{v.no}，弃权{v.abstain}"
+    text = f"{a.title}（表决：应到{v.expected}，实到{v.present}，赞成{v.yes}，反对{v.no}，弃权{v.abstain}"
     if v.written:
-        text += f"，书面意见{v.written}份" + ("" if v.written_before_meeting else "（会后提交，不计入）")
-    return text + f"，{'通过' if a.passed else '未通过'}"
+        text += f"，书面意见{v.written}份" + ("" if v.written_before_meeting else "，会后提交不计入")
+    return text + f"，{'通过' if a.passed else '未通过'}）"
+
+
+def agenda_text(m: Meeting) -> str:
+    """The agenda in one cell, numbered, each vote with its counts and outcome:
+    "1.传达学习上级精神；2.讨论接收张三为预备党员（表决：应到17，…，通过）"."""
+    items = [vote_summary(a) if a.vote is not None else a.title for a in m.agenda]
+    if not items and m.talks:
+        items = [f"谈心谈话{len(m.talks)}次"]
+    return "；".join(f"{n}.{text}" for n, text in enumerate(items, start=1))
 
 
 def _type_counts(meetings: Sequence[Meeting]) -> str:
@@ -130,8 +139,8 @@ MEETING_COLUMNS = [
     Column("lecturer", "授课人", "text", 7),
     Column("expected", "应到", "int", 5),
     Column("present", "实到", "int", 5),
-    Column("absent", "缺席人员及原因", "text", 20, wrap=True),
-    Column("votes", "表决事项", "text", 24, wrap=True),
+    Column("absent", "缺席人员及原因", "text", 18, wrap=True),
+    Column("agenda", "议程及表决事项", "text", 26, wrap=True),
 ]
 
 
@@ -141,10 +150,9 @@ def meetings_ledger(
     """三会一课记录台账 of ``meetings`` (held ones, in the order given)."""
     rows = []
     for seq, m in enumerate(meetings, start=1):
-        votes = "\n".join(vote_summary(a) for a in m.votes)
         rows.append([seq, m.date, m.title, m.theme, _place_text(m), m.chair, m.recorder, m.lecturer,
                      m.expected if m.attendance else None, m.present if m.attendance else None,
-                     absent_text(m), votes])  # fmt: skip
+                     absent_text(m), agenda_text(m)])  # fmt: skip
     notes = [f"共召开会议 {len(rows)} 次" + (f"：{_type_counts(meetings)}。" if rows else "。")]
     if attendance := _attendance_note(meetings):
         notes.append(attendance)
@@ -310,7 +318,7 @@ def minutes_document(m: Meeting, *, branch_name: str, period_label: str, printed
         )
     if m.sealed:
         at = m.sealed_at.astimezone().strftime("%Y-%m-%d %H:%M") if m.sealed_at else ""
-        blocks.append(Paragraph(f"{at}" + (f"，{m.sealed_by}" if m.sealed_by else ""), "定稿："))
+        blocks.append(Paragraph(f"{at}" + (f"（{m.sealed_by}）" if m.sealed_by else ""), "记录定稿："))
     else:
         blocks.append(Paragraph(f"本记录尚未定稿（{m.status.label}）。", "状态："))
     blocks += _amendment_blocks(m)
@@ -359,14 +367,9 @@ PARTY_DAY_COLUMNS = [
 
 
 def _content(m: Meeting) -> str:
-    lines = []
-    for a in m.agenda:
-        lines.append(a.title + (f"：{a.discussion}" if a.discussion else ""))
-    if m.discussion:
-        lines.append(m.discussion)
-    if m.decisions:
-        lines.append(m.decisions)
-    return "\n".join(lines)
+    """The agenda (numbered, with votes) followed by what was discussed and decided, in one cell."""
+    parts = [agenda_text(m), m.discussion.strip(), m.decisions.strip()]
+    return "。".join(p.rstrip("。") for p in parts if p) + ("。" if any(parts) else "")
 
 
 def party_day_ledger(

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from branchdesk.reports.ledger import Column, Ledger
+from branchdesk.reports.registers import PERSON_COLUMNS
 
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
@@ -23,11 +24,7 @@ if TYPE_CHECKING:
 LOST_REVIEW_MONTHS = 6  # domain.md §4 (MEM-LOST-6M): lost ≥ 6 months → suspension review
 
 _PERSON = [
-    Column("seq", "序号", "int", 4),
-    Column("name", "姓名", "text", 8),
-    Column("sex", "性别", "text", 4),
-    Column("birth_date", "出生日期", "date", 11),
-    Column("id_number", "公民身份号码", "id_number", 19),
+    *PERSON_COLUMNS,
     Column("member_type", "人员类别", "text", 8),
     Column("group", "所在党小组", "text", 10, wrap=True),
 ]
@@ -134,7 +131,10 @@ def lost_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
             columns=list(LOST_COLUMNS),
             rows=rows,
             printed_on=today,
-            notes=[f"共 {len(rows)} 人，其中失联满{LOST_REVIEW_MONTHS}个月的 {review} 人。"],
+            notes=[
+                f"共 {len(rows)} 人"
+                + (f"，其中失联满{LOST_REVIEW_MONTHS}个月的 {review} 人。" if rows else "。")
+            ],
             orientation="landscape",
             signatures=["填表人", "支部书记"],
         )

@@ -135,7 +135,7 @@ class _Register:
     stage_verb: str  # "递交入党申请" …: the note counting those who reached the stage in the period
 
 
-_PERSON_COLUMNS = [
+PERSON_COLUMNS = [
     Column("seq", "序号", "int", 4),
     Column("name", "姓名", "text", 7),
     Column("sex", "性别", "text", 4),
@@ -251,7 +251,7 @@ def stage_register(db: Database, period: Period, today: dt.date, standing: Stand
         title=register.title,
         branch_name=branch_name_of(db),
         period=as_of_line(on),
-        columns=[*_PERSON_COLUMNS, *register.columns],
+        columns=[*PERSON_COLUMNS, *register.columns],
         rows=rows,
         printed_on=today,
         notes=_notes(people, entered, register.stage_verb, period),
@@ -285,7 +285,7 @@ def candidates_register(db: Database, period: Period, today: dt.date) -> list[Le
 
 
 PROBATIONARY_COLUMNS = [
-    *_PERSON_COLUMNS,
+    *PERSON_COLUMNS,
     Column("education", "学历", "text", 9, wrap=True),
     Column("unit", "工作单位及职务", "text", 16, wrap=True),
     Column("group", "所在党小组", "text", 9, wrap=True),
