@@ -45,6 +45,17 @@ def demo(tmp_path_factory):
         db.dispose()
 
 
+@pytest.fixture
+def no_fallback_fonts(monkeypatch):
+    """Only the bundled font: no system font stands in for a rare character, whatever the computer has."""
+    from branchdesk.reports import fonts
+
+    monkeypatch.setenv(fonts.FALLBACK_ENV, "none")
+    fonts.forget_fallbacks()
+    yield
+    fonts.forget_fallbacks()  # looked up again once the environment is restored
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -320,7 +331,7 @@ def test_cli_pack_refuses_a_file_as_the_output_folder(cli_db, tmp_path, capsys):
     assert "请用 -o 指定一个文件夹" in capsys.readouterr().err
 
 
-def test_names_the_font_cannot_print_are_named_in_the_result(db, members, tmp_path, capsys):
+def test_names_the_font_cannot_print_are_named_in_the_result(db, members, tmp_path, no_fallback_fonts):
     """A member called 刘䶮 (a character outside the bundled font) is reported, never silently boxed."""
     from branchdesk.domain.citizen_id import make_citizen_id
     from branchdesk.domain.members import MemberFields

@@ -21,6 +21,7 @@ from branchdesk.ui.models.ledger_choice import KEY_ROLE, LedgerChoiceModel
 from branchdesk.ui.pages import ledgers as ledgers_page
 from branchdesk.ui.pages.ledgers import LedgersPage
 from branchdesk.ui.widgets import prompts
+from tests.reports.test_pack import no_fallback_fonts  # noqa: F401  (a fixture)
 
 YEAR = 2026
 
@@ -269,6 +270,7 @@ def test_the_pack_goes_into_the_chosen_folder(qtbot, page, told, tmp_path, monke
     assert told[-1][0] == "迎检资料包已生成" and str(result.path) in told[-1][1]
 
 
+@pytest.mark.usefixtures("no_fallback_fonts")
 def test_a_name_the_font_lacks_is_named_above_the_preview(qtbot, page, ctx, told, tmp_path, monkeypatch):
     from branchdesk.domain.members import MemberFields
 
