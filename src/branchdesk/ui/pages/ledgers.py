@@ -102,7 +102,7 @@ class LedgersPage(QWidget):
         self.ctx = ctx
         self.settings = QSettings(APP_NAME, APP_NAME)
         self.specs = ledger_specs()
-        self._tmp = tempfile.TemporaryDirectory(prefix="branchdesk-preview-")
+        self._tmp = tempfile.TemporaryDirectory(prefix="branchdesk-preview-", ignore_cleanup_errors=True)
         self._serial = 0
         self._shown: Choice | None = None  # what the preview shows
         self._running: Choice | None = None  # what the running job makes
