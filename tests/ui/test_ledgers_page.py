@@ -342,3 +342,15 @@ def test_select_all_and_none(qtbot, page):
     page.request_preview(now=True)
     assert page.stack.currentWidget() is page.hint and "勾选" in page.hint.text()
     assert not page.action_save_pdf.isEnabled() and not page.action_print.isEnabled()
+
+
+def test_a_pack_that_cannot_be_written_is_explained_and_leaves_nothing(
+    qtbot, page, told, tmp_path, monkeypatch
+):
+    (tmp_path / "迎检").mkdir()
+    blocked = tmp_path / "迎检" / "不是文件夹"
+    blocked.write_text("")
+    monkeypatch.setattr(ledgers_page.QFileDialog, "getExistingDirectory", lambda *a, **k: str(blocked))
+    assert page.make_pack() is None
+    assert told[-1][0] == "无法生成迎检资料包" and "没有留下不完整的文件" in told[-1][1]
+    assert [p.name for p in (tmp_path / "迎检").iterdir()] == ["不是文件夹"]

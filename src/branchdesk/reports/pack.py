@@ -21,6 +21,7 @@ existing pack is never overwritten: a new one is named ``…（2）``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -28,7 +29,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,8 @@ _BAD_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 # Share of the progress bar each phase takes (out of _SCALE).
 _SCALE = 1000
-_PHASES = {"build": (0, 300), "pdf": (300, 750), "xlsx": (750, 950), "index": (950, 1000)}
+_PHASES = {"build": (0, 300), "pdf": (300, 750), "xlsx": (750, 950), "index": (950, 1000),
+           "write": (300, 1000)}  # fmt: skip  # "write": the one file of export_ledgers
 
 
 class PackCancelled(Exception):
@@ -218,6 +220,33 @@ class _Steps:
             start, end = _PHASES[phase]
             self.progress(start + round((end - start) * min(max(fraction, 0.0), 1.0)), _SCALE, text)
 
+    @contextlib.contextmanager
+    def removing_on_failure(self, remove: Callable[[], None]) -> Iterator[None]:
+        """Run the block; on any error or cancel call `remove` (the half-written output) and re-raise,
+        as `PackCancelled` when the user had cancelled (a writer's own "cancelled" exception too)."""
+        try:
+            yield
+        except BaseException as exc:
+            remove()
+            if not isinstance(exc, PackCancelled) and self.cancelled():
+                raise PackCancelled(self.message) from exc
+            raise
+
+    def write_pdf(
+        self, reports: list[Report], path: Path, *, title: str, toc: bool, invariant: bool, phase: str = "pdf"
+    ):
+        from branchdesk.reports.pdf import write_pdf
+
+        self.check()
+        return write_pdf(reports, path, title=title, toc=toc, progress=self.sub(phase, "正在生成 PDF"),
+                         cancelled=self.cancelled, invariant=invariant)  # fmt: skip
+
+    def write_xlsx(self, reports: list[Report], path: Path, *, phase: str = "xlsx") -> None:
+        from branchdesk.reports.xlsx import write_xlsx
+
+        self.check()
+        write_xlsx(reports, path, progress=self.sub(phase, "正在生成 Excel"), cancelled=self.cancelled)
+
     def sub(self, phase: str, prefix: str) -> Progress:
         """A progress callback for a writer, reported as part of `phase`."""
 
@@ -264,7 +293,7 @@ def build_pack(
     name = pack_name(branch_name, period, mask)
 
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_dir))
-    try:
+    with steps.removing_on_failure(lambda: shutil.rmtree(staging, ignore_errors=True)):
         folder = staging / name
         folder.mkdir()
         specs = pack_specs()
@@ -283,11 +312,6 @@ def build_pack(
             staged = folder
         steps.check()
         os.replace(staged, target)  # the pack appears whole, or not at all
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if not isinstance(exc, PackCancelled) and steps.cancelled():
-            raise PackCancelled(steps.message) from exc
-        raise
     shutil.rmtree(staging, ignore_errors=True)
     steps.at("index", 1.0, "迎检资料包已生成")
     return PackResult(
@@ -352,37 +376,17 @@ def export_ledgers(
     handle, temporary = tempfile.mkstemp(prefix=".正在生成-", suffix=f".{fmt}", dir=path.parent)
     os.close(handle)
     staged = Path(temporary)
-    try:
+    with steps.removing_on_failure(lambda: staged.unlink(missing_ok=True)):
         reports, _ = _build_reports(db, specs, period, mask, today, steps)
-        steps.check()
         if fmt == "pdf":
-            from branchdesk.reports.pdf import write_pdf
-
-            pdf = write_pdf(
-                reports,
-                staged,
-                title=title,
-                toc=toc,
-                progress=steps.sub("pdf", "正在生成 PDF"),
-                cancelled=steps.cancelled,
-                invariant=invariant,
-            )
+            pdf = steps.write_pdf(reports, staged, title=title, toc=toc, invariant=invariant, phase="write")
             result = Exported(path, pdf.pages, dict(pdf.missing), missing_holders(reports, pdf.missing))
         else:
-            from branchdesk.reports.xlsx import write_xlsx
-
-            write_xlsx(
-                reports, staged, progress=steps.sub("pdf", "正在生成 Excel"), cancelled=steps.cancelled
-            )
+            steps.write_xlsx(reports, staged, phase="write")
             result = Exported(path)
         steps.check()
         os.replace(staged, path)
-    except BaseException as exc:
-        staged.unlink(missing_ok=True)
-        if not isinstance(exc, PackCancelled) and steps.cancelled():
-            raise PackCancelled(steps.message) from exc
-        raise
-    steps.at("index", 1.0, "已完成")
+    steps.at("write", 1.0, "已完成")
     return result
 
 
@@ -399,26 +403,14 @@ def _write_files(
 ) -> tuple[list[PackFile], PdfResult, list[tuple[LedgerSpec, int]]]:
     from branchdesk.reports.ledger import MASK_PROFILES
     from branchdesk.reports.pdf import write_pdf
-    from branchdesk.reports.xlsx import write_xlsx
 
     base = safe_file_name(f"{period.label}台账汇编")
-    title = cover_title(period)
     profile = MASK_PROFILES[mask]
 
-    steps.check()
     pdf_path = folder / f"{base}.pdf"
-    pdf = write_pdf(
-        reports,
-        pdf_path,
-        title=title,
-        toc=True,
-        progress=steps.sub("pdf", "正在生成 PDF"),
-        cancelled=steps.cancelled,
-        invariant=invariant,
-    )
-    steps.check()
+    pdf = steps.write_pdf(reports, pdf_path, title=cover_title(period), toc=True, invariant=invariant)
     xlsx_path = folder / f"{base}.xlsx"
-    write_xlsx(reports, xlsx_path, progress=steps.sub("xlsx", "正在生成 Excel"), cancelled=steps.cancelled)
+    steps.write_xlsx(reports, xlsx_path)
     steps.check()
     steps.at("index", 0.0, "正在计算校验值…")
 
@@ -428,7 +420,7 @@ def _write_files(
         _entry(pdf_path, f"全部台账，共 {pdf.pages} 页，含封面、目录和书签"),
         _entry(xlsx_path, "同样的台账，每张台账一个工作表"),
     ]
-    listing = _listing_ledger(files, starts, branch_name, period, today, profile)
+    listing = _listing_document(files, starts, branch_name, period, today, profile)
     write_pdf([listing], folder / LISTING_PDF, invariant=invariant)
     files.append(_entry(folder / LISTING_PDF, "本清单，可打印，移交时双方签字"))
     _write_index_csv(folder / INDEX_CSV, files)
@@ -439,7 +431,7 @@ def _entry(path: Path, content: str) -> PackFile:
     return PackFile(path.name, path.stat().st_size, sha256_of(path), content)
 
 
-def _listing_ledger(
+def _listing_document(
     files: list[PackFile],
     starts: list[tuple[LedgerSpec, int]],
     branch_name: str,

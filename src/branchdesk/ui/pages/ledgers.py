@@ -646,23 +646,31 @@ class LedgersPage(QWidget):
 
     def _run_modal(self, title: str, choice: Choice, path: Path, fmt: str):
         """export_ledgers behind the modal progress dialog; None when cancelled or refused (told)."""
-        from branchdesk.reports.pack import PackCancelled, export_ledgers
-        from branchdesk.ui.worker import run_with_progress
+        from branchdesk.reports.pack import export_ledgers
 
         pdf = fmt == "pdf"
         # the writer's `title` is bound here: run_with_progress has a `title` of its own
         work = partial(export_ledgers, title=self._cover_title(choice) if choice.cover and pdf else "")
+        return self._modal(title, "已取消", lambda text: self._write_failed(path, text), work, self.ctx.db,
+                           list(choice.keys), choice.period, path, fmt=fmt, mask=choice.mask,
+                           toc=choice.cover and pdf)  # fmt: skip
+
+    def _modal(self, title: str, cancelled_text: str, failed, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)`` behind the modal progress dialog of ui.worker; None when cancelled
+        (said in the status bar) or refused (``failed(reason)`` tells the user)."""
+        from branchdesk.reports.pack import PackCancelled
+        from branchdesk.ui.worker import run_with_progress
+
         try:
-            return run_with_progress(self, title, work, self.ctx.db, list(choice.keys), choice.period, path,
-                                     fmt=fmt, mask=choice.mask, toc=choice.cover and pdf)  # fmt: skip
+            return run_with_progress(self, title, fn, *args, **kwargs)
         except PackCancelled:
-            self.message.emit("已取消")
+            self.message.emit(cancelled_text)
             return None
         except Exception as exc:
             text = self._error_text(exc)
             if text is None:
-                raise
-            self._write_failed(path, text)
+                raise  # a bug: the application's excepthook reports it
+            failed(text)
             return None
 
     def _write_failed(self, path: Path, text: str) -> None:
@@ -769,8 +777,7 @@ class LedgersPage(QWidget):
 
     def make_pack(self):
         """生成迎检资料包…: every ledger of the period into a new folder (or zip) in the chosen folder."""
-        from branchdesk.reports.pack import PackCancelled, build_pack
-        from branchdesk.ui.worker import run_with_progress
+        from branchdesk.reports.pack import build_pack
 
         try:
             period = self.period()
@@ -780,18 +787,14 @@ class LedgersPage(QWidget):
         folder = QFileDialog.getExistingDirectory(self, "迎检资料包放在哪个文件夹", str(last_folder()))
         if not folder:
             return None
-        mask = self.mask_combo.currentData()
-        try:
-            result = run_with_progress(self, "正在生成迎检资料包…", build_pack, self.ctx.db, period,
-                                       Path(folder), mask=mask, as_zip=self.zip_check.isChecked())  # fmt: skip
-        except PackCancelled:
-            self.message.emit("已取消生成迎检资料包，没有留下文件")
-            return None
-        except Exception as exc:
-            text = self._error_text(exc)
-            if text is None:
-                raise
-            prompts.warn(self, "无法生成迎检资料包", f"{text}\n\n没有留下不完整的文件。")
+        result = self._modal(
+            "正在生成迎检资料包…",
+            "已取消生成迎检资料包，没有留下文件",
+            lambda text: prompts.warn(self, "无法生成迎检资料包", f"{text}\n\n没有留下不完整的文件。"),
+            build_pack, self.ctx.db, period, Path(folder), mask=self.mask_combo.currentData(),
+            as_zip=self.zip_check.isChecked(),
+        )  # fmt: skip
+        if result is None:
             return None
         remember_folder(Path(folder) / "迎检资料")
         lines = result.describe()
