@@ -407,10 +407,12 @@ def _add_pack_parser(sub) -> None:
     pack = sub.add_parser(
         "pack", help="生成迎检资料包：全部台账的 PDF（含目录和书签）、Excel 工作簿、文件清单和校验值"
     )
-    pack.add_argument("--year", type=int, help="年度（默认今年）")
+    pack.add_argument("--year", type=int, metavar="年份", help="年度（默认今年）")
     pack.add_argument("--from", dest="date_from", type=_as_of, metavar="日期", help="起始日期，如 2026-01-01")
     pack.add_argument("--to", dest="date_to", type=_as_of, metavar="日期", help="截止日期，如 2026-06-30")
-    pack.add_argument("-o", "--output", type=Path, required=True, help="资料包放在这个文件夹中")
+    pack.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="文件夹", help="资料包放在这个文件夹中"
+    )
     pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
     pack.add_argument(
         "--mask", choices=["full", "public"], default="full", help="public：身份证号和电话脱敏（用于外送）"
