@@ -73,7 +73,7 @@ def test_a_public_roster_shows_no_full_id_number(db_arg, tmp_path, capsys):
 def test_mistakes_get_one_clear_line(db_arg, tmp_path, capsys):
     out = str(tmp_path / "x.pdf")
     assert main([*db_arg, "export", "roster", "--year", "2026", "--from", "2026-01-01", "-o", out]) == 2
-    assert "--year 不能与 --from/--to 同时使用" in capsys.readouterr().err
+    assert "--year 与 --from/--to 只能选用一种" in capsys.readouterr().err
     assert main([*db_arg, "export", "meetings", "--from", "2026-06-01", "--to", "2026-01-01", "-o", out]) == 2
     assert "早于开始日期" in capsys.readouterr().err
     assert main([*db_arg, "export", "roster"]) == 2

@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="校验数据库的完整性和审计日志的校验链；发现问题时退出码为 1，无法校验时为 2"
     )
     ver.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
+    _add_pack_parser(sub)
     return parser
 
 
@@ -292,7 +293,7 @@ def _export_period(args):
     from branchdesk.reports.registry import Period
 
     if args.year is not None and (args.start or args.end):
-        raise CliError("--year 不能与 --from/--to 同时使用")
+        raise CliError("--year 与 --from/--to 只能选用一种")
     if args.year is not None:
         if not 1900 <= args.year <= 2100:
             raise CliError(f"年度 {args.year} 不在 1900 到 2100 之间")
@@ -467,6 +468,46 @@ def cmd_verify(args) -> int:
     return 0 if report.ok else 1
 
 
+# ---- inspection pack ---------------------------------------------------------------------------
+def _add_pack_parser(sub) -> None:
+    pack = sub.add_parser(
+        "pack", help="生成迎检资料包：全部台账的 PDF（含目录和书签）、Excel 工作簿、文件清单和校验值"
+    )
+    pack.add_argument("--year", type=_year, metavar="年份", help="年度（默认今年）")
+    pack.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="起始日期，如 2026-01-01")
+    pack.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="截止日期，如 2026-06-30")
+    pack.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="文件夹", help="资料包放在这个文件夹中"
+    )
+    pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
+    pack.add_argument(
+        "--mask", choices=["full", "public"], default="full", help="public：身份证号和电话脱敏（用于外送）"
+    )
+
+
+def _period_of(args):
+    """The pack's period: a year (default this year) or --from and --to together."""
+    from branchdesk.reports.registry import Period
+
+    if bool(args.start) != bool(args.end):
+        raise CliError("--from 和 --to 需要同时给出")
+    return _export_period(args) or Period.year(dt.date.today().year)
+
+
+def cmd_pack(args) -> int:
+    from branchdesk.reports.pack import build_pack
+
+    period = _period_of(args)
+    if args.output.exists() and not args.output.is_dir():
+        raise CliError(f"{args.output} 是一个文件，请用 -o 指定一个文件夹")
+    _, db = _open(args)
+    result = build_pack(db, period, args.output, mask=args.mask, as_zip=args.zip)
+    print("\n".join(result.describe()))
+    if result.missing:
+        print(result.warning(), file=sys.stderr)
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "import": cmd_import,
@@ -476,6 +517,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "check": cmd_check,
     "verify": cmd_verify,
+    "pack": cmd_pack,
 }
 
 

@@ -13,14 +13,13 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog
 
 from branchdesk.domain.dates import age_on
 from branchdesk.domain.vocab import MemberStatus
 from branchdesk.services.members import StatusChange
 from branchdesk.ui.main_window import AREAS, SETTINGS_APP, SETTINGS_ORG, MainWindow
 from branchdesk.ui.models.member_table import COLUMN_KEYS
-from branchdesk.ui.pages.placeholder import PlaceholderPage
 
 NAME = COLUMN_KEYS.index("name")
 UNIT = COLUMN_KEYS.index("work_unit")
@@ -253,9 +252,9 @@ def test_navigation_switches_areas(window):
 
     assert isinstance(window.stack.currentWidget(), MeetingsPage)
     window.area_actions[3].trigger()
-    page = window.stack.currentWidget()
-    assert isinstance(page, PlaceholderPage)
-    assert "本功能将在后续版本提供" in page.findChild(QLabel, "placeholderText").text()
+    from branchdesk.ui.pages.ledgers import LedgersPage
+
+    assert isinstance(window.stack.currentWidget(), LedgersPage)
     window.area_actions[4].trigger()
     from branchdesk.ui.pages.audit import AuditPage
 

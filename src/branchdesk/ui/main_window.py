@@ -36,12 +36,7 @@ AREAS: list[Area] = [
     Area("settings", "设置"),
 ]
 
-COMING: dict[str, list[str]] = {
-    "ledgers": [
-        "党员花名册、发展党员工作台账、会议记录等台账的预览、打印和导出（PDF、Excel）",
-        "迎接检查的资料包一键生成",
-    ],
-}
+COMING: dict[str, list[str]] = {}  # areas still to come: their placeholder text
 
 # Pages built the first time they are shown (their modules are not needed for the first paint).
 LAZY_PAGES: dict[str, tuple[str, str]] = {
@@ -49,6 +44,7 @@ LAZY_PAGES: dict[str, tuple[str, str]] = {
     "meetings": ("branchdesk.ui.pages.meetings", "MeetingsPage"),
     "audit": ("branchdesk.ui.pages.audit", "AuditPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
+    "ledgers": ("branchdesk.ui.pages.ledgers", "LedgersPage"),
 }
 NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
 
@@ -212,6 +208,8 @@ class MainWindow(QMainWindow):
         self._pages[key] = page
 
     def _connect_page(self, key: str, page: QWidget) -> None:
+        if key == "ledgers":
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         if key == "settings":
             page.profile_changed.connect(lambda _name: self.refresh_title())
             if self.members_page is not None:
