@@ -35,6 +35,8 @@ WRAP_WIDTH = 30  # a wrapping column widens up to this before its text wraps
 LINE_HEIGHT = 13.5  # points per line of body text
 CJK_FACTOR = 0.95  # a 10-pt CJK character is about 1.9 Excel width units, not 2
 SIGNATURE_BLANK = "＿" * 8
+#: the widest text (display width) a 9-pt footer's left part takes before it runs into the centre
+FOOTER_ROOM = {"portrait": 48, "landscape": 76}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _INFO_ROW, _HEADER_ROW = 2, 3
 
@@ -190,7 +192,8 @@ def _escape_hf(text: str) -> str:
 
 def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
     """A4 in the report's orientation, fitted to the page width, centred; the footer names the branch
-    and the report, and prints "第 x 页 共 y 页" and the printing date."""
+    and the report (the report alone when both would run into the page number), and prints
+    "第 x 页 共 y 页" and the printing date."""
     from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -203,7 +206,11 @@ def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=left_margin, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
-    ws.oddFooter.left.text = _escape_hf(f"{report.branch_name}　{report.title}")
+    title = report.book_title if isinstance(report, Document) else report.title
+    left = f"{report.branch_name}　{title}" if report.branch_name else title
+    if display_width(left) > FOOTER_ROOM.get(report.orientation, FOOTER_ROOM["portrait"]):
+        left = title  # the footer's parts would overlap
+    ws.oddFooter.left.text = _escape_hf(left)
     ws.oddFooter.left.size = 9
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
@@ -464,9 +471,10 @@ def write_xlsx(reports: Sequence[Report], path: str | Path, *, progress: Callabl
             for done, group in enumerate(groups):
                 check()
                 first = group[0]
+                name = first.book_title if isinstance(first, Document) else first.title
                 if progress is not None:
-                    progress(done, total, f"正在写入：{first.title}")
-                ws = workbook.create_sheet(sheet_title(first.title, taken))
+                    progress(done, total, f"正在写入：{name}")
+                ws = workbook.create_sheet(sheet_title(name, taken))
                 if isinstance(first, Ledger):
                     bodies.append(_write_sheet(ws, first, check))
                 else:
@@ -516,7 +524,7 @@ def _sheet_groups(reports: Sequence[Report]) -> list[list[Report]]:
         if (
             isinstance(report, Document)
             and isinstance(previous, Document)
-            and (previous.key, previous.title) == (report.key, report.title)
+            and (previous.key, previous.book_title) == (report.key, report.book_title)
         ):
             groups[-1].append(report)
         elif isinstance(report, Ledger | Document):
