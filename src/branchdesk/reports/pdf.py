@@ -712,6 +712,12 @@ def _share(cells: list[list[tuple[float, ...]]], floors: list[float], caps: list
 
     def fill(widths: list[float]) -> list[float]:
         left = budget - sum(widths)
+        # a column a few characters short of its longest text gets them first (第七党小组 on one line)
+        for i in sorted(range(len(widths)), key=lambda k: caps[k] - widths[k]):
+            short = caps[i] - widths[i]
+            if 0 < short <= min(left, 3 * size):
+                widths = [*widths[:i], caps[i], *widths[i + 1 :]]
+                left -= short
         deficit = sum(c - w for c, w in zip(caps, widths, strict=True))
         if left <= 0 or deficit <= 0:
             return widths

@@ -34,6 +34,7 @@ PAGE_UNITS = {"landscape": 150.0, "portrait": 103.0}  # A4's printable width at 
 WRAP_WIDTH = 30  # a wrapping column widens up to this before its text wraps
 LINE_HEIGHT = 13.5  # points per line of body text
 CJK_FACTOR = 0.95  # a 10-pt CJK character is about 1.9 Excel width units, not 2
+CELL_PADDING = 0.8  # of a column's width (in Excel units), what the cell's margins take
 SIGNATURE_BLANK = "＿" * 8
 #: the widest text (display width) a 9-pt footer's left part takes before it runs into the centre
 FOOTER_ROOM = {"portrait": 48, "landscape": 76}
@@ -332,7 +333,9 @@ class _Body:
         ids = [_column_proto(styles, c).style_id for c in columns]
         plan = list(zip(letters, ids, columns, strict=True))
         wrapping = [
-            (i, max(w - 1.5, 1.0)) for i, (c, w) in enumerate(zip(columns, widths, strict=True)) if c.wrap
+            (i, max(w - CELL_PADDING, 1.0))
+            for i, (c, w) in enumerate(zip(columns, widths, strict=True))
+            if c.wrap
         ]
         for number, values in enumerate(ledger.rows):
             if number % 1000 == 999:

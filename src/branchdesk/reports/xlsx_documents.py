@@ -18,6 +18,7 @@ from typing import Any
 
 from branchdesk.reports.ledger import Column, Document, Fields, Heading, Paragraph, Table
 from branchdesk.reports.xlsx import (
+    CELL_PADDING,
     CJK_FACTOR,
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -62,7 +63,7 @@ def _lines(text: str, width: float, *, bold: bool = False) -> int:
     """Lines `text` takes in a cell `width` Excel units wide (the cell's padding taken off)."""
     if not text:
         return 1
-    usable = max(width - 0.8, 1.0)
+    usable = max(width - CELL_PADDING, 1.0)
     factor = BOLD_FACTOR if bold else CJK_FACTOR
     return sum(max(1, math.ceil(display_width(part) * factor / usable)) for part in str(text).split("\n"))
 
@@ -155,8 +156,12 @@ class _DocSheet:
             self.put([(self.grid, right, self.right)], height=20)
         else:
             self.put([(half, left, self.plain), (self.grid - half, right, self.right)], height=20)
+        previous = None
         for block in doc.blocks:
             self.check()
+            if isinstance(block, Paragraph | Fields) and isinstance(previous, Fields | Table):
+                self.blank(6)  # running text or another form under a form or a table: a small gap
+            previous = block
             if isinstance(block, Heading):
                 self.blank(6)
                 self.put([(self.grid, block.text, self.heading)], height=20)
@@ -189,7 +194,10 @@ class _DocSheet:
     def fields(self, block: Fields) -> None:
         per_line = max(1, min(block.per_line, self.grid // 2))
         pair = self.grid // per_line
-        label_span = max(1, round(pair * 0.4))
+        # labels wide enough for the longest one on a line (up to half the pair), values the rest
+        longest = max((display_width(str(label)) for label, _ in block.items), default=0)
+        needed = math.ceil((longest * BOLD_FACTOR + CELL_PADDING) / self.column_width)
+        label_span = max(1, min(max(round(pair * 0.4), needed), pair // 2))
         value_span = pair - label_span
 
         def too_long(value: Any) -> bool:
