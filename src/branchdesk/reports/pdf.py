@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from branchdesk.reports.layout import share_widths
 from branchdesk.reports.ledger import (
     Column,
     Document,
@@ -585,29 +586,7 @@ def _longest(cells: list[tuple[float, ...]], size: float) -> float:
     return max((max(c) for c in cells if c), default=0.0) * size + 2 * PAD_X + 0.5
 
 
-def _need(cell: tuple[float, ...], lines: int, size: float) -> float:
-    """About the width a cell needs to fit in `lines` lines (its longest paragraph when it cannot)."""
-    if not cell:
-        return 0.0
-    longest = max(cell)
-    if len(cell) >= lines:
-        return longest * size + 2 * PAD_X + 0.5
-    spare = lines - len(cell) + 1  # lines the longest paragraph may take
-    em = max(sum(cell) / lines, longest / spare)
-    return (em + (0.6 if lines > 1 else 0.0)) * size + 2 * PAD_X + 0.5  # a break rarely falls at the end
-
-
-def _estimated_height(cells: list[list[tuple[float, ...]]], widths: list[float], size: float) -> int:
-    """Lines of all rows (each row as tall as its tallest cell) for wrapping columns at `widths`."""
-    per_column = []
-    for column, width in zip(cells, widths, strict=True):
-        inner = max(width - 2 * PAD_X, size) / size
-        per_column.append([sum(max(1, math.ceil(p / inner - 0.02)) for p in cell) for cell in column])
-    return sum(max(row, default=1) or 1 for row in zip(*per_column, strict=True))
-
-
 WRAP_MIN_CHARS = 3  # a wrapping column is never narrower than this many characters (nor its own width)
-BALANCE_ROWS = 240  # rows sampled to share width among wrapping columns
 
 
 def _wrap_floor(column: Column, size: float, longest: float) -> float:
@@ -678,12 +657,13 @@ def fit_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]], avai
     wrapping = [i for i, c in enumerate(columns) if c.wrap]
     if wrapping:
         budget = available - sum(w for i, w in enumerate(widths) if i not in wrapping)
-        shares = _share(
+        shares = share_widths(
             [measured[i] for i in wrapping],
             [widths[i] for i in wrapping],
             [max(widths[i], longest[i]) for i in wrapping],
             budget,
-            size,
+            size=size,
+            pad=2 * PAD_X + 0.5,
         )
         for i, w in zip(wrapping, shares, strict=True):
             widths[i] = w
@@ -692,53 +672,6 @@ def fit_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]], avai
         scale = available / sum(widths)
         widths = [w * scale for w in widths]
     return widths
-
-
-def _share(cells: list[list[tuple[float, ...]]], floors: list[float], caps: list[float], budget: float,
-           size: float) -> list[float]:  # fmt: skip
-    """Widths of the wrapping columns within `budget` that make their rows the fewest lines.
-
-    Candidates: for a share q of the rows (half, three quarters, nine in ten, all) the fewest lines L
-    such that every column gets the width its q-th row needs for L lines; what is left of the budget
-    goes to the columns still short of their longest text. The candidate whose rows take the fewest
-    lines (estimated on a sample) wins.
-    """
-    if sum(caps) <= budget:
-        return list(caps)
-    if len(cells[0]) > BALANCE_ROWS:
-        step = len(cells[0]) / BALANCE_ROWS
-        cells = [[column[int(k * step)] for k in range(BALANCE_ROWS)] for column in cells]
-    count = len(cells[0])
-
-    def fill(widths: list[float]) -> list[float]:
-        left = budget - sum(widths)
-        # a column a few characters short of its longest text gets them first (第七党小组 on one line)
-        for i in sorted(range(len(widths)), key=lambda k: caps[k] - widths[k]):
-            short = caps[i] - widths[i]
-            if 0 < short <= min(left, 3 * size):
-                widths = [*widths[:i], caps[i], *widths[i + 1 :]]
-                left -= short
-        deficit = sum(c - w for c, w in zip(caps, widths, strict=True))
-        if left <= 0 or deficit <= 0:
-            return widths
-        ratio = min(1.0, left / deficit)
-        return [w + (c - w) * ratio for w, c in zip(widths, caps, strict=True)]
-
-    candidates = [fill(list(floors))]
-    pending = {min(count - 1, int(count * share)) for share in (0.5, 0.75, 0.9, 1.0)} if count else set()
-    lines = 0
-    while pending and lines < 15:
-        lines += 1
-        needs = [sorted(_need(cell, lines, size) for cell in column) for column in cells]
-        for index in sorted(pending):
-            widths = [min(cap, max(floor, column_needs[index]))
-                      for column_needs, floor, cap in zip(needs, floors, caps, strict=True)]  # fmt: skip
-            if sum(widths) <= budget:
-                candidates.append(fill(widths))
-                pending.discard(index)
-    if len(candidates) == 1 or not count:
-        return candidates[0]
-    return min(candidates, key=lambda widths: _estimated_height(cells, widths, size))
 
 
 def _minimum(column: Column, size: float) -> float:
@@ -1320,7 +1253,11 @@ def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", t
         all_pages.extend(
             _front_matter(title, reports, starts, front, total, lambda t: writer.clean(t, reports[0]))
         )
-    labels = [(writer.clean(report_label(r), r), writer.clean(r.branch_name, r)) for r in reports]
+    labels = [
+        (writer.clean(report_label(r), r), writer.clean(r.branch_name, r),
+         writer.clean(r.subject if isinstance(r, Document) else "", r))
+        for r in reports
+    ]  # fmt: skip
     for pages in layouts:
         all_pages.extend(pages)
 
@@ -1377,11 +1314,14 @@ def _footer(page: _Page, number: int, total: int, labels, page_counts, multi: bo
     texts.append(_centered(width / 2, FOOTER_Y, f"第 {number} 页 共 {total} 页", FOOTER_SIZE, False))
     if page.report < 0:
         return
-    left, branch = labels[page.report]
+    left, branch, subject = labels[page.report]
     room = width / 2 - MARGIN_LEFT - 50
     if multi:  # the report's own page count is never cut off, its name may be
         own = f"　本表第 {page.number} 页 共 {page_counts[page.report]} 页"
-        left = _fit(left, FOOTER_SIZE, room - text_width(own, FOOTER_SIZE)) + own
+        name_room = room - text_width(own, FOOTER_SIZE)
+        if subject and text_width(left, FOOTER_SIZE) > name_room:
+            left = subject  # a meeting's date and kind rather than its title cut short
+        left = _fit(left, FOOTER_SIZE, name_room) + own
     texts.append((MARGIN_LEFT, FOOTER_Y, FOOTER_SIZE, False, _fit(left, FOOTER_SIZE, room)))
     if branch:
         branch = _fit(branch, FOOTER_SIZE, width / 2 - 80)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from branchdesk.reports.layout import BALANCE_ROWS, share_widths
 from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report
 
 FONT_NAME = "宋体"
@@ -115,19 +116,36 @@ def column_widths(ledger: Ledger, *, sample: int = 5000) -> list[float]:
         width = max(width, math.ceil(header / 2) + 2, 4)
         widths.append(width)
     # Wider than the page: the wrapping columns give way (down to their own width) before the page
-    # is scaled down to fit, so that the print stays legible; their rows grow instead.
+    # is scaled down to fit, so that the print stays legible; their rows grow instead. They share
+    # what is left so that the rows take the fewest lines (as in the PDF).
     total = sum(widths)
     budget = PAGE_UNITS.get(ledger.orientation, PAGE_UNITS["landscape"])
-    if total > budget:
-        floors = [
-            max(float(c.width), math.ceil(display_width(c.title) / 2) + 2) if c.wrap else w
-            for c, w in zip(ledger.columns, widths, strict=True)
-        ]
-        room = total - sum(floors)
-        if room > 0:
-            ratio = min(1.0, (total - budget) / room)
-            widths = [w - (w - f) * ratio for w, f in zip(widths, floors, strict=True)]
+    wrapping = [i for i, c in enumerate(ledger.columns) if c.wrap]
+    if total > budget and wrapping:
+        floors = [min(widths[i], max(float(c.width), math.ceil(display_width(c.title) / 2) + 2))
+                  for i, c in enumerate(ledger.columns) if c.wrap]  # fmt: skip
+        room = budget - sum(w for i, w in enumerate(widths) if i not in wrapping)
+        if room <= sum(floors):
+            shares = floors
+        else:
+            if len(rows) > BALANCE_ROWS:
+                step = len(rows) / BALANCE_ROWS
+                rows = [rows[int(i * step)] for i in range(BALANCE_ROWS)]
+            cells = [[_paragraphs(row[i] if i < len(row) else None) for row in rows] for i in wrapping]
+            # (each may widen to its longest line when that makes the rows fewer lines)
+            caps = [max(widths[i], max((max(c) for c in column if c), default=0) + CELL_PADDING)
+                    for i, column in zip(wrapping, cells, strict=True)]  # fmt: skip
+            shares = share_widths(cells, floors, caps, room, pad=CELL_PADDING)
+        for i, w in zip(wrapping, shares, strict=True):
+            widths[i] = w
     return widths
+
+
+def _paragraphs(value: Any) -> tuple[float, ...]:
+    """A wrapping cell's lines as written, each as wide as its text in column-width units."""
+    if value is None or value == "":
+        return ()
+    return tuple(display_width(part) * CJK_FACTOR for part in str(value).split("\n"))
 
 
 class _Styles:
