@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from branchdesk.cli import main
-from branchdesk.reports.registry import ledger_specs
+from branchdesk.reports.registry import ledger_specs, spec
 
 FULL_ID = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9X](?![0-9X])")
 YEAR = dt.date.today().year
@@ -40,8 +40,8 @@ def test_every_ledger_exports_to_pdf_and_excel(db_arg, key, tmp_path, capsys):
     out = capsys.readouterr().out
     pages = PdfReader(str(pdf)).pages
     first = pages[0].extract_text()
-    title = first.splitlines()[0].strip()
-    assert f"已导出 {title}（" in out and f"共 {len(pages)} 页）" in out
+    # the ledger's own title, also when its first paper is one meeting's minutes (支部委员会记录)
+    assert f"已导出 {spec(key).title}（" in out and f"共 {len(pages)} 页）" in out
     assert f"第 1 页 共 {len(pages)} 页" in first
 
     xlsx = tmp_path / f"{key}.xlsx"
@@ -55,6 +55,32 @@ def test_the_format_follows_the_file_name_and_a_period_can_be_given(db_arg, tmp_
                  "-o", str(pdf)]) == 0  # fmt: skip
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "次会议" in capsys.readouterr().out
+
+
+def test_the_minute_book_is_named_as_a_book_not_after_its_first_meeting(db_arg, tmp_path, capsys):
+    pdf = tmp_path / "记录簿.pdf"
+    assert main([*db_arg, "export", "minutes", "--year", str(YEAR), "-o", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("已导出 会议记录簿（") and "份" in out
+    xlsx = tmp_path / "记录簿.xlsx"
+    assert main([*db_arg, "export", "minutes", "--year", str(YEAR), "-o", str(xlsx)]) == 0
+    assert load_workbook(xlsx).sheetnames == ["会议记录簿"], "every meeting's minutes on one sheet"
+
+
+def test_development_without_a_period_prints_the_compact_layout_as_pdf(db_arg, tmp_path, capsys):
+    from branchdesk.reports.development import COMPACT_KEYS, development_columns
+
+    pdf, xlsx = tmp_path / "发展.pdf", tmp_path / "发展.xlsx"
+    assert main([*db_arg, "export", "development", "-o", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    assert "打印格式" in out and "xlsx" in out
+    text = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+    left_out = [c.title for c in development_columns() if c.key not in COMPACT_KEYS]
+    assert "思想汇报" in left_out and "思想汇报" not in text
+    assert main([*db_arg, "export", "development", "-o", str(xlsx)]) == 0
+    assert "打印格式" not in capsys.readouterr().out
+    header = [c.value for c in load_workbook(xlsx).active[3]]
+    assert len(header) == len(development_columns()), "Excel keeps the full layout (the round trip)"
 
 
 def test_a_public_roster_shows_no_full_id_number(db_arg, tmp_path, capsys):

@@ -312,7 +312,7 @@ _EXPORT_UNITS = {"roster": "人", "development": "人", "meetings": "次会议"}
 
 
 def cmd_export(args) -> int:
-    from branchdesk.reports.registry import Period, build, ledger_specs
+    from branchdesk.reports.registry import Period, build, ledger_specs, spec
 
     if args.list:
         for s in ledger_specs():
@@ -325,22 +325,28 @@ def cmd_export(args) -> int:
     fmt = args.format or ("pdf" if args.output.suffix.lower() == ".pdf" else "xlsx")
     period = _export_period(args)
     _, db = _open(args)
+    layout_note = ""
     if args.what == "development" and period is None:
-        # every dossier in the full layout that `import development` reads back
+        # every dossier: in Excel the full layout that `import development` reads back; in PDF the
+        # printed (compact) layout, since the 58 columns of the full one do not fit A4 legibly
         from branchdesk.reports.development import development_ledger
         from branchdesk.services.branch import BranchService
         from branchdesk.services.development import DevelopmentService
 
         far = dt.date.max
         dossiers = sorted(DevelopmentService(db).all(), key=lambda d: (d.application_date or far, d.id))
-        reports = [development_ledger(dossiers, BranchService(db).profile().name).masked(args.mask)]
+        compact = fmt == "pdf"
+        ledger = development_ledger(dossiers, BranchService(db).profile().name, compact=compact)
+        reports = [ledger.masked(args.mask)]
+        if compact:
+            layout_note = "（PDF 为打印格式，列出主要步骤；完整格式请导出 xlsx）"
     else:
         reports = build(db, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
     if not reports:
         raise CliError("该期间没有可导出的内容")
     from branchdesk.reports.ledger import Ledger
 
-    title = reports[0].title
+    title = spec(args.what).title
     if all(isinstance(r, Ledger) for r in reports):
         count = f"{sum(len(r.rows) for r in reports)} {_EXPORT_UNITS.get(args.what, '行')}"
     else:
@@ -352,7 +358,7 @@ def cmd_export(args) -> int:
         for where, chars in result.missing.items():
             print(f"注意：{where} 中有打印字库没有的字（{''.join(sorted(chars))}），PDF 中以 〓 代替，请手工填写。",
                   file=sys.stderr)  # fmt: skip
-        print(f"已导出 {title}（{count}，共 {result.pages} 页）：{args.output}")
+        print(f"已导出 {title}（{count}，共 {result.pages} 页）：{args.output}{layout_note}")
     else:
         from branchdesk.reports.xlsx import write_xlsx
 

@@ -323,3 +323,75 @@ def test_a_system_font_that_has_the_character_prints_it(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv(fonts.FALLBACK_ENV)
         fonts.forget_fallbacks()
+
+
+def drawn_lines(path, page_number: int = 0) -> list[tuple[str, float, float]]:
+    """(text, x, y) of each line drawn on a page, as the PDF places it."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            found.append((text.strip(), tm[4], tm[5]))
+
+    PdfReader(str(path)).pages[page_number].extract_text(visitor_text=visit)
+    return found
+
+
+def test_a_long_note_in_a_mostly_empty_column_keeps_the_column_wide_enough(tmp_path):
+    """A roster's 备注 column, empty but for one long note, is not starved to one character wide
+    (which made that row a page tall): the column keeps its own width and the row a few lines."""
+    note = "自2025年11月起外出务工，组织关系保留在本支部，按月通过线上方式参加组织生活并交纳党费。"
+    ledger = people(16)
+    ledger.columns = [*ledger.columns[:4], Column("edu", "学历", "text", 10),
+                      Column("group", "所在党小组", "text", 10), Column("phone", "手机号码", "phone", 13),
+                      ledger.columns[5], Column("post", "职务", "text", 10, wrap=True),
+                      Column("notes", "备注", "text", 12, wrap=True)]  # fmt: skip
+    ledger.rows = [[*r[:4], "研究生（博士）", "第十三党小组", "13800000000", r[5], "副教授", ""]
+                   for r in ledger.rows]  # fmt: skip
+    ledger.rows[5][-1] = note
+    ledger.totals = None
+    result = write_pdf([ledger], tmp_path / "备注.pdf")
+    assert result.pages == 1
+    lines = [(t, x, y) for t, x, y in drawn_lines(result.path) if t in note]
+    assert flat("".join(t for t, _, _ in lines)) == flat(note)
+    assert len({round(y) for _, _, y in lines}) <= 8, "the long note takes a few lines, not a column of them"
+    assert min(len(t) for t, _, _ in lines[:-1]) >= 5, "each of its lines holds several characters"
+    # the column's width: at least its own (12 half-width characters at the body size)
+    from branchdesk.reports.pdf import fit_columns, format_value
+
+    texts = [
+        [format_value(c.kind, v) for c, v in zip(ledger.columns, row, strict=True)] for row in ledger.rows
+    ]
+    for size in (9.0, 8.0):
+        widths = fit_columns(ledger.columns, texts, 560, size)
+        assert sum(widths) == pytest.approx(560)
+        assert widths[-1] >= 12 * size / 2
+        assert widths[3] >= text_width(texts[0][3], size), "the ID number stays on one line"
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_signature_lines_never_stand_alone_on_a_page(tmp_path, orientation):
+    """Whatever the number of rows, the page with the signature lines also has the last row and the
+    notes: when the signatures do not fit under them, the last row moves to the next page with them."""
+    for n in range(24, 62):
+        ledger = people(n)
+        ledger.orientation = orientation
+        result = write_pdf([ledger], tmp_path / f"{n}.pdf")
+        pages = pdf_pages(result.path)
+        last = ledger.rows[-1][1]
+        signed = [text for text in pages if "填表人（签字）" in text]
+        assert len(signed) == 1 and "支部书记（签字）" in signed[0]
+        assert last in signed[0] and f"共 {n} 人。" in signed[0], f"{n} rows: the signatures stand alone"
+        assert all(re.search(r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗]{2}\d{3}", page) for page in pages)
+
+
+def test_a_document_s_last_block_goes_with_its_signatures(tmp_path):
+    for count in range(14, 40):
+        blocks = [Paragraph(f"第{i}段：支部委员会认真听取了培养联系人的汇报，认为该同志入党动机端正。", label="情况：")
+                  for i in range(1, count)]  # fmt: skip
+        blocks.append(Paragraph("最后一段：会议决定按程序报上级党委审批。", label="会议决定："))
+        document = Document("minutes", "支部委员会记录", BRANCH, "2026年度", blocks, subject="2026-03-05",
+                            printed_on=PRINTED)  # fmt: skip
+        pages = pdf_pages(write_pdf([document], tmp_path / f"{count}.pdf").path)
+        signed = [text for text in pages if "记录人（签字）" in text]
+        assert len(signed) == 1 and "最后一段" in signed[0], f"{count} paragraphs: signatures alone"

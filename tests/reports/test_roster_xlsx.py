@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from openpyxl import load_workbook
@@ -171,3 +172,28 @@ def test_an_empty_roster_still_exports(empty_db, tmp_path):
     wb = load_workbook(write_xlsx([ledger], tmp_path / "empty.xlsx"))
     assert wb.active["A3"].value == "序号"
     assert ledger.notes == ["共 0 人，其中正式党员 0 人、预备党员 0 人。"]
+
+
+def test_wrapping_columns_share_the_page_so_rows_take_fewer_lines(tmp_path):
+    """A meeting register too wide for the page: the column of long absence lists gets more of the
+    width than the place (the same short text on every row), and each row is as tall as its lines."""
+    from branchdesk.reports.xlsx import column_widths
+
+    absent = "、".join(f"{name}（请假：外出参加学术会议）" for name in ("黄丹静", "黄馨清", "胡良", "康浩"))
+    columns = [Column("seq", "序号", "int", 4), Column("date", "日期", "date", 11),
+               Column("place", "地点", "text", 12, wrap=True), Column("chair", "组织人", "text", 7),
+               Column("absent", "缺席人员及原因", "text", 18, wrap=True),
+               Column("content", "活动内容", "text", 34, wrap=True)]  # fmt: skip
+    rows = [[i, dt.date(2026, i, 15), "信息学院大楼三层党员活动室", "刘红洁", absent,
+             "1.重温入党誓词；2.主题学习；3.主题实践活动。\n与会党员结合实际逐一发言，交流学习体会。"]
+            for i in range(1, 13)]  # fmt: skip
+    ledger = Ledger("party_days", "主题党日活动记录", "第一党支部", "2026年度", columns, rows, printed_on=TODAY,
+                    orientation="portrait")  # fmt: skip
+    widths = column_widths(ledger)
+    assert sum(widths) <= 103.5, "A4 portrait's width at 100 %"
+    place, absent_width = widths[2], widths[4]
+    assert place == pytest.approx(12, abs=1), "the place gives way (two lines) down to its own width"
+    assert absent_width >= 30, "the long lists get the width"
+    ws = load_workbook(write_xlsx([ledger], tmp_path / "党日.xlsx")).active
+    lines = math.ceil(display_width(absent) * 0.95 / (absent_width - 0.8))
+    assert ws.row_dimensions[4].height >= 13.5 * lines

@@ -107,3 +107,39 @@ def test_cancelling_an_excel_export_leaves_no_file(tmp_path):
     calls.clear()
     write_xlsx([people(50), dossier_document()], path, progress=lambda *a: calls.append(a))
     assert path.exists() and calls[-1][0] == calls[-1][1] and calls[0][0] == 0
+
+
+def test_rows_are_as_tall_as_their_wrapped_labels_and_lines(tmp_path):
+    """Excel does not grow a row of merged cells: a label that wraps (再上一级组织部门备案日期 in its
+    shaded cell), a long info line and a wrapped table header get rows tall enough for their lines,
+    and a one-line row keeps the default height."""
+    from branchdesk.reports.ledger import Column, Document, Fields, Table
+    from branchdesk.reports.xlsx_documents import LINE
+
+    document = Document(
+        "dossier_record", "发展党员纪实表", "示范大学信息学院计算机系师生联合党支部",
+        "截至2026年11月23日",
+        [Fields([("再上一级组织部门备案日期", dt.date(2025, 10, 22)), ("入党宣誓日期", dt.date(2025, 10, 17)),
+                 ("姓名", "李明"), ("性别", "男")]),
+         Table([Column("seq", "序号", "int", 4), Column("what", "表决事项", "text", 20),
+                Column("expected", "应到人数（人）", "int", 3), Column("yes", "赞成", "int", 3)],
+               [[1, "接收预备党员", 98, 93]])],
+        subject="李明（2026-10-17 接收为预备党员，延长预备期后的第二次考察）",
+    )  # fmt: skip
+    ws = load_workbook(write_xlsx([document], tmp_path / "高度.xlsx")).active
+    values = cells(ws)
+
+    def row_of(text: str) -> int:
+        return next(int("".join(ch for ch in ref if ch.isdigit())) for ref, v in values.items() if v == text)
+
+    def lines_of(row: int) -> float:
+        height = ws.row_dimensions[row].height
+        return 1 if height is None else (height - 4) / LINE
+
+    assert lines_of(row_of("再上一级组织部门备案日期")) >= 2, "the wrapped label's two lines fit its row"
+    assert lines_of(row_of("姓名")) == 1
+    subject_row = next(int(ref[1:]) for ref, v in values.items() if str(v).startswith("单位："))
+    assert "李明" in str(ws.cell(subject_row, 1).value)
+    date_row = next(int(ref[1:]) for ref, v in values.items() if str(v).startswith("截至"))
+    assert date_row == subject_row + 1, "a long info line is split: the subject's line does not overflow"
+    assert lines_of(row_of("应到人数（人）")) >= 2, "a wrapped column title's row grows"

@@ -154,6 +154,13 @@ class Document:
     orientation: Literal["portrait", "landscape"] = "portrait"
     signatures: list[str] = field(default_factory=lambda: ["书记", "记录人"])
     mask_profile: str = "full"
+    #: the book a document belongs to ("会议记录簿" for each meeting's 支部委员会记录, 党课记录 …):
+    #: consecutive documents of one book share an Excel sheet, a contents entry and a bookmark
+    book: str = ""
+
+    @property
+    def book_title(self) -> str:
+        return self.book or self.title
 
     def masked(self, profile: str) -> Document:
         """A copy for `profile` (see `Ledger.masked`): ID numbers and phones masked in every block."""

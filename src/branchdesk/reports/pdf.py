@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from branchdesk.reports.layout import share_widths
 from branchdesk.reports.ledger import (
     Column,
     Document,
@@ -116,6 +117,10 @@ def _align(kind: str) -> str:
     if kind in ("date", "int", "id_number", "phone", "bool"):
         return "center"
     return "left"
+
+
+def _book(report: Report) -> str:
+    return report.book_title if isinstance(report, Document) else report.title
 
 
 def report_label(report: Report) -> str:
@@ -312,6 +317,44 @@ class _Flow:
     def room(self) -> float:
         return self.y - self.bottom
 
+    def mark(self, grid: _Grid | None = None) -> tuple:
+        """The layout as it stands, to go back to with `restore` (e.g. to move rows to the next page)."""
+        page = self.page
+        run = grid._run if grid is not None else None
+        return (len(self.pages), page, self.y, len(page.texts), list(page.lines), len(page.fills),
+                self.on_new_page, grid, run)  # fmt: skip
+
+    def restore(self, mark: tuple) -> None:
+        """Forget everything laid out since `mark`."""
+        count, page, y, texts, lines, fills, on_new_page, grid, run = mark
+        del self.pages[count:]
+        self.page, self.y, self.on_new_page = page, y, on_new_page
+        del page.texts[texts:]
+        page.lines[:] = lines
+        del page.fills[fills:]
+        if grid is not None:
+            grid._run = run
+
+    def moved_to_next_page(self, mark: tuple, height: float, draw: Callable[[], None]) -> bool:
+        """Keep what was laid out since `mark` on one page with `height` points that follow: when it
+        was split over two pages, or what follows does not fit under it, and it all fits on a fresh
+        page, go back to `mark` and lay it out again on the next page."""
+        pages = len(self.pages) - mark[0]
+        if pages == 0 and self.room() >= height:
+            return False
+        if pages == 0:
+            moved = mark[2] - self.y
+        elif pages == 1:
+            moved = mark[2] - self.bottom + self.top - self.y
+        else:
+            return False
+        if moved + height > (self.top - self.bottom) * 0.6:
+            return False  # too much to move: better what follows alone than half a page left empty
+        self.restore(mark)
+        self.new_page()
+        draw()
+        return True
+
     def ensure(self, height: float) -> None:
         if self.room() < height:
             self.new_page()
@@ -373,6 +416,7 @@ class _Grid:
             self.xs.append(x)
         self.header = [flow.clean(h) for h in header] if header else None
         self.header_height = 0.0
+        self.segment_top: tuple | None = None
         self._run: tuple | None = None  # (page, xs, bottom, indices of its column edges in page.lines)
         if self.header:
             cells = [
@@ -409,10 +453,21 @@ class _Grid:
         self._begin_segment()
 
     def _begin_segment(self) -> None:
+        self.segment_top = None
         if self.header:
             self._draw(self.header_cells, self.xs, ["center"] * len(self.header_cells), bold=True,
                        fill=HEADER_GRAY, height=self.header_height)  # fmt: skip
             self.flow.page.lines.append((self.xs[0], self.flow.y, self.xs[-1], self.flow.y, HEAVY_LINE))
+        self.segment_top = (self.flow.page, self.flow.y)
+
+    def at_top(self) -> bool:
+        """Whether the next row would be the first under the header on this page."""
+        flow = self.flow
+        return (
+            self.segment_top is not None
+            and self.segment_top[0] is flow.page
+            and (abs(self.segment_top[1] - flow.y) < 0.01)
+        )
 
     def _continue(self) -> None:
         self._begin_segment()
@@ -512,77 +567,118 @@ def _header_min(title: str, size: float) -> float:
     return chars * size + 2 * PAD_X + 0.6
 
 
-def _natural(texts: Iterable[str], size: float, *, typical: bool = False) -> float:
-    """The width the longest text needs on one line (`typical`: the 90th percentile, empty cells
-    counted, so that a column filled on a few rows does not take the width of its longest cell)."""
+def _measure(texts: Iterable[str]) -> list[tuple[float, ...]]:
+    """Each text's paragraphs (its lines as written) as widths in em; () for an empty cell."""
     widths = _WIDTHS
-    found = []
+    out: list[tuple[float, ...]] = []
     for text in texts:
         if not text:
-            found.append(0.0)
+            out.append(())
         elif "\n" in text:
-            found.append(max(sum(map(widths.__getitem__, part)) for part in text.split("\n")))
+            out.append(tuple(sum(map(widths.__getitem__, part)) for part in text.split("\n")))
         else:
-            found.append(sum(map(widths.__getitem__, text)))
-    if not found:
-        return 2 * PAD_X
-    if typical:
-        found.sort()
-        longest = found[min(len(found) - 1, int(len(found) * 0.9))]
-    else:
-        longest = max(found)
-    return longest * size + 2 * PAD_X + 0.5
+            out.append((sum(map(widths.__getitem__, text)),))
+    return out
+
+
+def _longest(cells: list[tuple[float, ...]], size: float) -> float:
+    """The width the longest text needs on one line."""
+    return max((max(c) for c in cells if c), default=0.0) * size + 2 * PAD_X + 0.5
+
+
+WRAP_MIN_CHARS = 3  # a wrapping column is never narrower than this many characters (nor its own width)
+
+
+def _wrap_floor(column: Column, size: float, longest: float) -> float:
+    """The narrowest a wrapping column may be: its width (at least a few characters) unless even its
+    longest text needs less, and never narrower than its title needs."""
+    sensible = max(column.width * size / 2, WRAP_MIN_CHARS * size + 2 * PAD_X)
+    return max(_header_min(column.title, size), min(longest, sensible))
+
+
+def _comfortable(columns: Sequence[Column], measured: list[list[tuple[float, ...]]], size: float
+                 ) -> tuple[list[float], list[float]]:  # fmt: skip
+    """(widths, longest): the columns that do not wrap at their longest text (up to 2.5 times their
+    width), the wrapping ones at their floor; and each column's longest text on one line."""
+    widths, longest = [], []
+    for column, cells in zip(columns, measured, strict=True):
+        wide = _longest(cells, size)
+        longest.append(wide)
+        if column.wrap:
+            widths.append(_wrap_floor(column, size, wide))
+        else:
+            hmin = _header_min(column.title, size)
+            widths.append(max(hmin, min(wide, column.width * size / 2 * 2.5)))
+    return widths, longest
+
+
+def measure_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]]
+                    ) -> list[list[tuple[float, ...]]]:  # fmt: skip
+    """The texts of each column measured once (see `fit_columns` and `plan_parts`)."""
+    return [_measure(row[i] for row in sample) for i in range(len(columns))]
 
 
 def fit_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]], available: float,
-                size: float) -> list[float]:  # fmt: skip
+                size: float, *, measured: list[list[tuple[float, ...]]] | None = None) -> list[float]:  # fmt: skip
     """Column widths in points that fill `available`: from Column.width, fitted to the content.
 
     Columns that do not wrap widen to their longest text (up to 2.5 times their width) so that dates,
-    numbers and ID numbers stay on one line; wrapping columns share what is left, in proportion to
-    their width. When the page is too narrow, wrapping columns give way first (down to 60 %), then the
-    others (down to their own width), then all alike.
+    numbers and ID numbers stay on one line. A wrapping column is never narrower than its own width
+    (or a few characters), unless its longest text needs less, so that a long note in a mostly empty
+    column does not stand one character wide. The width left to the wrapping columns is shared so that
+    the table is as short as it can be: they widen together until most rows need no more lines than
+    they must, and what is left goes to the columns with longer texts. When the page is too narrow
+    (`plan_parts` tries smaller type first), the wrapping columns give way down to a few characters,
+    then text columns to their own width, then dates and numbers, then all alike.
     """
-    unit = size / 2  # Column.width counts half-width characters
-    want, full, wrap_floor, floor = [], [], [], []
-    for i, column in enumerate(columns):
-        base = column.width * unit
-        hmin = _header_min(column.title, size)
-        natural = _natural([row[i] for row in sample], size, typical=column.wrap)
-        if column.wrap:
-            w = max(hmin, min(base, natural))
-            full.append(max(w, natural))
-            wrap_floor.append(min(w, max(hmin, base * 0.6)))
-        else:
-            w = max(hmin, min(natural, base * 2.5))
-            full.append(w)
-            wrap_floor.append(w)
-        want.append(w)
-        floor.append(min(w, max(hmin, base)) if not column.wrap else wrap_floor[-1])
-    total = sum(want)
-    if total <= available:
-        # room to spare: wrapping columns towards their longest text, then every column alike
-        extra = available - total
-        deficit = sum(f - w for f, w in zip(full, want, strict=True))
-        if deficit > 0:
-            ratio = min(1.0, extra / deficit)
-            want = [w + (f - w) * ratio for w, f in zip(want, full, strict=True)]
-            extra -= deficit * ratio
-        scale = 1 + extra / sum(want)
-        return [w * scale for w in want]
-    widths = want
-    for target in (wrap_floor, floor):
-        excess = sum(widths) - available
-        room = sum(w - f for w, f in zip(widths, target, strict=True))
-        if room >= excess:
-            ratio = excess / room
-            return [w - (w - f) * ratio for w, f in zip(widths, target, strict=True)]
-        widths = target
-    ratio = available / sum(widths)
-    return [w * ratio for w in widths]
+    if measured is None:
+        measured = measure_columns(columns, sample)
+    widths, longest = _comfortable(columns, measured, size)
+    total = sum(widths)
+    if total > available:
+        few = WRAP_MIN_CHARS * size + 2 * PAD_X
+        stages = [
+            [max(_header_min(c.title, size), min(lw, few)) if c.wrap else w
+             for c, w, lw in zip(columns, widths, longest, strict=True)],
+            [min(w, max(_header_min(c.title, size), c.width * size / 2)) if c.kind == "text" else w
+             for c, w in zip(columns, widths, strict=True)],
+            [min(w, max(_header_min(c.title, size), c.width * size / 2))
+             for c, w in zip(columns, widths, strict=True)],
+        ]  # fmt: skip
+        for floors in stages:
+            floors = [min(w, f) for w, f in zip(widths, floors, strict=True)]
+            excess = sum(widths) - available
+            room = sum(widths) - sum(floors)
+            if room >= excess:
+                ratio = excess / room
+                return [w - (w - f) * ratio for w, f in zip(widths, floors, strict=True)]
+            widths = floors
+        return [w * available / sum(widths) for w in widths]
+    wrapping = [i for i, c in enumerate(columns) if c.wrap]
+    if wrapping:
+        budget = available - sum(w for i, w in enumerate(widths) if i not in wrapping)
+        shares = share_widths(
+            [measured[i] for i in wrapping],
+            [widths[i] for i in wrapping],
+            [max(widths[i], longest[i]) for i in wrapping],
+            budget,
+            size=size,
+            pad=2 * PAD_X + 0.5,
+        )
+        for i, w in zip(wrapping, shares, strict=True):
+            widths[i] = w
+    extra = available - sum(widths)
+    if extra > 0.01:  # every wrapping column fits its longest text: every column alike
+        scale = available / sum(widths)
+        widths = [w * scale for w in widths]
+    return widths
 
 
 def _minimum(column: Column, size: float) -> float:
+    if column.wrap:
+        return max(
+            column.width * size / 2, WRAP_MIN_CHARS * size + 2 * PAD_X, _header_min(column.title, size)
+        )
     return max(column.width * size / 2, _header_min(column.title, size))
 
 
@@ -598,12 +694,22 @@ def key_column_count(columns: Sequence[Column], key_columns: int | None) -> int:
     return count
 
 
-def plan_parts(columns: Sequence[Column], available: float, key_columns: int
-               ) -> tuple[float, list[list[int]]]:  # fmt: skip
-    """The body font size and the column indices of each part (one part when the ledger fits)."""
+def plan_parts(columns: Sequence[Column], available: float, key_columns: int,
+               measured: list[list[tuple[float, ...]]] | None = None) -> tuple[float, list[list[int]]]:  # fmt: skip
+    """The body font size and the column indices of each part (one part when the ledger fits).
+
+    With the columns' texts `measured`, the largest size at which dates and numbers stay on one line
+    and the wrapping columns keep their width; else the largest size at which every column keeps its
+    own width; else parts.
+    """
+    everything = [list(range(len(columns)))]
+    if measured is not None:
+        for size in TABLE_SIZES:
+            if sum(_comfortable(columns, measured, size)[0]) <= available:
+                return size, everything
     for size in TABLE_SIZES:
         if sum(_minimum(c, size) for c in columns) <= available:
-            return size, [list(range(len(columns)))]
+            return size, everything
     size = PARTS_SIZE
     keys = list(range(key_columns))
     key_width = sum(_minimum(columns[i], size) for i in keys)
@@ -693,8 +799,9 @@ class _Writer:
             if not any(totals[:1]) and not any(t and not t.replace(".", "").isdigit() for t in totals):
                 totals[0] = "合计"
         keys = key_column_count(columns, ledger.key_columns)
-        size, parts = plan_parts(columns, flow.width, keys)
         sample = _sample(rows)
+        measured = measure_columns(columns, sample)
+        size, parts = plan_parts(columns, flow.width, keys, measured)
         for number, part in enumerate(parts):
             if number:
                 flow.new_page()
@@ -706,46 +813,87 @@ class _Writer:
                 flow.text(flow.left, flow.y, clean(label), FOOTER_SIZE + 0.5)
                 flow.y -= 4
             part_columns = [columns[i] for i in part]
-            widths = fit_columns(part_columns, [[r[i] for i in part] for r in sample], flow.width, size)
+            widths = fit_columns(part_columns, (), flow.width, size, measured=[measured[i] for i in part])
             grid = _Grid(flow, widths, [_align(c.kind) for c in part_columns], size,
                          header=[c.title for c in part_columns])  # fmt: skip
             grid.start()
             if not rows:
                 grid.row(["（无记录）"], xs=[grid.xs[0], grid.xs[-1]], aligns=["center"])
-            for index, row in enumerate(rows):
+            last_part = number == len(parts) - 1
+            for index, row in enumerate(rows[:-1] if last_part else rows):
                 if index % 200 == 199:
                     self.check()
                     report_done(200)
                 grid.row([row[i] for i in part])
-            if totals:
-                grid.row([totals[i] for i in part], bold=True, fill=TOTAL_GRAY)
-            grid.finish()
-        flow.y -= 6
+            if not last_part:
+                if totals:
+                    grid.row([totals[i] for i in part], bold=True, fill=TOTAL_GRAY)
+                grid.finish()
+        # the last row, the totals and the notes go with the signature lines (never those alone)
         notes = list(ledger.notes)
         if note := self.missing_note(ledger):
             notes.append(note)
-        for text in notes:
-            flow.paragraph(text, INFO_SIZE, leading=1.45, gap_after=1)
-        self.signatures(flow, ledger.signatures, INFO_SIZE + 0.5)
+        signature_size = INFO_SIZE + 0.5
+
+        def last_rows() -> None:
+            if rows:
+                grid.row([rows[-1][i] for i in part])
+            if totals:
+                grid.row([totals[i] for i in part], bold=True, fill=TOTAL_GRAY)
+            grid.finish()
+            flow.y -= 6
+
+        def draw_notes() -> None:
+            for text in notes:
+                flow.paragraph(text, INFO_SIZE, leading=1.45, gap_after=1)
+
+        def both() -> None:
+            last_rows()
+            draw_notes()
+
+        rows_mark = flow.mark(grid) if rows and not grid.at_top() else None
+        last_rows()
+        notes_mark = flow.mark()
+        draw_notes()
+        height = self.signatures_height(flow, ledger.signatures, signature_size)
+        moved = rows_mark is not None and flow.moved_to_next_page(rows_mark, height, both)
+        if not moved and notes:  # at least the notes go with the signatures
+            flow.moved_to_next_page(notes_mark, height, draw_notes)
+        self.signatures(flow, ledger.signatures, signature_size)
 
     # -- documents
     def document(self, flow: _Flow, document: Document) -> None:
-        for block in document.blocks:
+        blocks = document.blocks
+        for block in blocks[:-1]:
             self.check()
-            if isinstance(block, Heading):
-                self.heading(flow, block)
-            elif isinstance(block, Fields):
-                self.fields(flow, block)
-            elif isinstance(block, Table):
-                self.table(flow, block)
-            elif isinstance(block, Paragraph):
-                flow.paragraph(block.text, DOC_SIZE, label=block.label, gap_after=6)
-            else:  # pragma: no cover - a new block type without a writer
-                raise TypeError(f"不支持的内容：{type(block).__name__}")
-        if note := self.missing_note(document):
-            flow.y -= 4
-            flow.paragraph(note, INFO_SIZE)
+            self.block(flow, block)
+        note = self.missing_note(document)
+
+        def tail() -> None:
+            if blocks:
+                self.block(flow, blocks[-1])
+            if note:
+                flow.y -= 4
+                flow.paragraph(note, INFO_SIZE)
+
+        # the last block goes with the signature lines when they would stand alone on a page
+        mark = flow.mark() if flow.y < flow.top - 40 else None
+        tail()
+        if mark is not None:
+            flow.moved_to_next_page(mark, self.signatures_height(flow, document.signatures, DOC_SIZE), tail)
         self.signatures(flow, document.signatures, DOC_SIZE)
+
+    def block(self, flow: _Flow, block) -> None:
+        if isinstance(block, Heading):
+            self.heading(flow, block)
+        elif isinstance(block, Fields):
+            self.fields(flow, block)
+        elif isinstance(block, Table):
+            self.table(flow, block)
+        elif isinstance(block, Paragraph):
+            flow.paragraph(block.text, DOC_SIZE, label=block.label, gap_after=6)
+        else:  # pragma: no cover - a new block type without a writer
+            raise TypeError(f"不支持的内容：{type(block).__name__}")
 
     def heading(self, flow: _Flow, block: Heading) -> None:
         lines = wrap(flow.clean(block.text), flow.width, HEADING_SIZE)
@@ -794,15 +942,15 @@ class _Writer:
         ]
         for row in rows:
             row.extend([""] * (len(columns) - len(row)))
-        size = DOC_TABLE_SIZE
-        for candidate in (DOC_TABLE_SIZE, *TABLE_SIZES):
-            size = candidate
-            if sum(_minimum(c, candidate) for c in columns) <= flow.width:
-                break
+        measured = measure_columns(columns, _sample(rows))
+        sizes = (DOC_TABLE_SIZE, *TABLE_SIZES)
+        size = next((s for s in sizes if sum(_comfortable(columns, measured, s)[0]) <= flow.width), None)
+        if size is None:
+            size = next((s for s in sizes if sum(_minimum(c, s) for c in columns) <= flow.width), sizes[-1])
         if block.caption:
             flow.ensure(DOC_SIZE * 1.6 + size * 4)
             flow.paragraph(block.caption, DOC_SIZE, bold=True, gap_after=1)
-        widths = fit_columns(columns, _sample(rows), flow.width, size)
+        widths = fit_columns(columns, (), flow.width, size, measured=measured)
         grid = _Grid(flow, widths, [_align(c.kind) for c in columns], size, header=[c.title for c in columns])
         grid.start()
         if not rows:
@@ -813,12 +961,24 @@ class _Writer:
         flow.y -= 8
 
     # -- signatures
+    @staticmethod
+    def _per_line(flow: _Flow) -> int:
+        return 3 if flow.width < 600 else 4
+
+    def _signature_lines(self, flow: _Flow, labels: Sequence[str]) -> list[Sequence[str]]:
+        per_line = self._per_line(flow)
+        return [labels[i : i + per_line] for i in range(0, len(labels), per_line)]
+
+    def signatures_height(self, flow: _Flow, labels: Sequence[str], size: float) -> float:
+        """The room the signature lines need (they stay together)."""
+        return size * (2 + 3 * len(self._signature_lines(flow, labels))) if labels else 0.0
+
     def signatures(self, flow: _Flow, labels: Sequence[str], size: float) -> None:
         if not labels:
             return
-        per_line = 3 if flow.width < 600 else 4
-        rows = [labels[i : i + per_line] for i in range(0, len(labels), per_line)]
-        flow.ensure(size * (2 + 3 * len(rows)))  # the signature lines stay together
+        per_line = self._per_line(flow)
+        rows = self._signature_lines(flow, labels)
+        flow.ensure(self.signatures_height(flow, labels, size))  # the signature lines stay together
         slot = flow.width / min(len(labels), per_line)
         for row in rows:
             flow.y -= size * 3
@@ -895,26 +1055,15 @@ def _contents_per_page() -> int:
     return int((A4_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM - 80) // CONTENTS_LINE)
 
 
-def group_title(report: Report) -> str:
-    """The heading documents of one ledger are listed under: the registered ledger's title (the minute
-    book's meetings have titles of their own: 支部委员会记录, 主题党日活动记录 …), else the report's."""
-    from branchdesk.reports.registry import spec
-
-    try:
-        return spec(report.key).title
-    except KeyError:
-        return report.title
-
-
 def _contents(reports: Sequence[Report], starts: list[int]) -> list[tuple[int, str, int]]:
-    """Contents lines: ledgers at level 0; the documents of one ledger (key) under one level-0 line."""
+    """Contents lines: ledgers at level 0; documents of one key under one level-0 line of their title."""
     entries: list[tuple[int, str, int]] = []
     previous_key = None
     for report, start in zip(reports, starts, strict=True):
         if isinstance(report, Document) and report.subject:
-            if previous_key != ("doc", report.key):
-                entries.append((0, group_title(report), start))
-                previous_key = ("doc", report.key)
+            if previous_key != ("doc", report.key, report.book_title):
+                entries.append((0, report.book_title, start))
+                previous_key = ("doc", report.key, report.book_title)
             entries.append((1, report.subject, start))
         else:
             entries.append((0, report.title, start))
@@ -1104,7 +1253,11 @@ def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", t
         all_pages.extend(
             _front_matter(title, reports, starts, front, total, lambda t: writer.clean(t, reports[0]))
         )
-    labels = [(writer.clean(report_label(r), r), writer.clean(r.branch_name, r)) for r in reports]
+    labels = [
+        (writer.clean(report_label(r), r), writer.clean(r.branch_name, r),
+         writer.clean(r.subject if isinstance(r, Document) else "", r))
+        for r in reports
+    ]  # fmt: skip
     for pages in layouts:
         all_pages.extend(pages)
 
@@ -1119,10 +1272,10 @@ def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", t
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         canvas = Canvas(str(temporary), pagesize=A4_SIZE, invariant=1 if invariant else 0, pageCompression=1)
-        canvas.setTitle(title or report_label(reports[0]))
+        canvas.setTitle(title or (_book(reports[0]) if len(reports) > 1 else report_label(reports[0])))
         canvas.setAuthor(reports[0].branch_name or "branchdesk")
         canvas.setCreator("branchdesk")
-        canvas.setSubject("、".join(dict.fromkeys(r.title for r in reports)))
+        canvas.setSubject("、".join(dict.fromkeys(_book(r) for r in reports)))
         painter = _Painter(canvas, font)
         multi = len(reports) > 1
         page_counts = [len(p) for p in layouts]
@@ -1161,12 +1314,15 @@ def _footer(page: _Page, number: int, total: int, labels, page_counts, multi: bo
     texts.append(_centered(width / 2, FOOTER_Y, f"第 {number} 页 共 {total} 页", FOOTER_SIZE, False))
     if page.report < 0:
         return
-    left, branch = labels[page.report]
-    if multi:
-        left += f"　本表第 {page.number} 页 共 {page_counts[page.report]} 页"
-    texts.append(
-        (MARGIN_LEFT, FOOTER_Y, FOOTER_SIZE, False, _fit(left, FOOTER_SIZE, width / 2 - MARGIN_LEFT - 50))
-    )
+    left, branch, subject = labels[page.report]
+    room = width / 2 - MARGIN_LEFT - 50
+    if multi:  # the report's own page count is never cut off, its name may be
+        own = f"　本表第 {page.number} 页 共 {page_counts[page.report]} 页"
+        name_room = room - text_width(own, FOOTER_SIZE)
+        if subject and text_width(left, FOOTER_SIZE) > name_room:
+            left = subject  # a meeting's date and kind rather than its title cut short
+        left = _fit(left, FOOTER_SIZE, name_room) + own
+    texts.append((MARGIN_LEFT, FOOTER_Y, FOOTER_SIZE, False, _fit(left, FOOTER_SIZE, room)))
     if branch:
         branch = _fit(branch, FOOTER_SIZE, width / 2 - 80)
         texts.append(
@@ -1188,9 +1344,10 @@ def _bookmark(canvas, reports: Sequence[Report], index: int) -> None:
     canvas.bookmarkPage(key)
     if isinstance(report, Document) and report.subject:
         previous = reports[index - 1] if index else None
-        if not (isinstance(previous, Document) and previous.subject and previous.key == report.key):
+        if not (isinstance(previous, Document) and previous.subject and previous.key == report.key
+                and previous.book_title == report.book_title):  # fmt: skip
             canvas.bookmarkPage(f"g{index}")  # an entry of its own: reportlab keeps one entry per key
-            canvas.addOutlineEntry(group_title(report), f"g{index}", level=0, closed=True)
+            canvas.addOutlineEntry(report.book_title, f"g{index}", level=0, closed=True)
         canvas.addOutlineEntry(report.subject, key, level=1)
     else:
         canvas.addOutlineEntry(report.title, key, level=0)

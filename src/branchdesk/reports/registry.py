@@ -140,6 +140,13 @@ def build(
     db: Database, key: str, period: Period, *, mask: str = "full", today: dt.date | None = None
 ) -> list[Report]:
     """The papers of ledger `key` for `period`, masked for `mask` ("full" or "public")."""
+    from dataclasses import replace
+
+    from branchdesk.reports.ledger import Document
+
     today = today or dt.date.today()
-    reports = spec(key).load()(db, period, today)
+    found = spec(key)
+    reports = found.load()(db, period, today)
+    # documents belong to the ledger's book (each meeting's minutes to 会议记录簿)
+    reports = [replace(r, book=found.title) if isinstance(r, Document) and not r.book else r for r in reports]
     return [r.masked(mask) for r in reports]

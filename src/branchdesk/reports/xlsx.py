@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from branchdesk.reports.layout import BALANCE_ROWS, share_widths
 from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report
 
 FONT_NAME = "宋体"
@@ -34,7 +35,10 @@ PAGE_UNITS = {"landscape": 150.0, "portrait": 103.0}  # A4's printable width at 
 WRAP_WIDTH = 30  # a wrapping column widens up to this before its text wraps
 LINE_HEIGHT = 13.5  # points per line of body text
 CJK_FACTOR = 0.95  # a 10-pt CJK character is about 1.9 Excel width units, not 2
+CELL_PADDING = 0.8  # of a column's width (in Excel units), what the cell's margins take
 SIGNATURE_BLANK = "＿" * 8
+#: the widest text (display width) a 9-pt footer's left part takes before it runs into the centre
+FOOTER_ROOM = {"portrait": 48, "landscape": 76}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _INFO_ROW, _HEADER_ROW = 2, 3
 
@@ -112,19 +116,36 @@ def column_widths(ledger: Ledger, *, sample: int = 5000) -> list[float]:
         width = max(width, math.ceil(header / 2) + 2, 4)
         widths.append(width)
     # Wider than the page: the wrapping columns give way (down to their own width) before the page
-    # is scaled down to fit, so that the print stays legible; their rows grow instead.
+    # is scaled down to fit, so that the print stays legible; their rows grow instead. They share
+    # what is left so that the rows take the fewest lines (as in the PDF).
     total = sum(widths)
     budget = PAGE_UNITS.get(ledger.orientation, PAGE_UNITS["landscape"])
-    if total > budget:
-        floors = [
-            max(float(c.width), math.ceil(display_width(c.title) / 2) + 2) if c.wrap else w
-            for c, w in zip(ledger.columns, widths, strict=True)
-        ]
-        room = total - sum(floors)
-        if room > 0:
-            ratio = min(1.0, (total - budget) / room)
-            widths = [w - (w - f) * ratio for w, f in zip(widths, floors, strict=True)]
+    wrapping = [i for i, c in enumerate(ledger.columns) if c.wrap]
+    if total > budget and wrapping:
+        floors = [min(widths[i], max(float(c.width), math.ceil(display_width(c.title) / 2) + 2))
+                  for i, c in enumerate(ledger.columns) if c.wrap]  # fmt: skip
+        room = budget - sum(w for i, w in enumerate(widths) if i not in wrapping)
+        if room <= sum(floors):
+            shares = floors
+        else:
+            if len(rows) > BALANCE_ROWS:
+                step = len(rows) / BALANCE_ROWS
+                rows = [rows[int(i * step)] for i in range(BALANCE_ROWS)]
+            cells = [[_paragraphs(row[i] if i < len(row) else None) for row in rows] for i in wrapping]
+            # (each may widen to its longest line when that makes the rows fewer lines)
+            caps = [max(widths[i], max((max(c) for c in column if c), default=0) + CELL_PADDING)
+                    for i, column in zip(wrapping, cells, strict=True)]  # fmt: skip
+            shares = share_widths(cells, floors, caps, room, pad=CELL_PADDING)
+        for i, w in zip(wrapping, shares, strict=True):
+            widths[i] = w
     return widths
+
+
+def _paragraphs(value: Any) -> tuple[float, ...]:
+    """A wrapping cell's lines as written, each as wide as its text in column-width units."""
+    if value is None or value == "":
+        return ()
+    return tuple(display_width(part) * CJK_FACTOR for part in str(value).split("\n"))
 
 
 class _Styles:
@@ -190,7 +211,8 @@ def _escape_hf(text: str) -> str:
 
 def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
     """A4 in the report's orientation, fitted to the page width, centred; the footer names the branch
-    and the report, and prints "第 x 页 共 y 页" and the printing date."""
+    and the report (the report alone when both would run into the page number), and prints
+    "第 x 页 共 y 页" and the printing date."""
     from openpyxl.worksheet.page import PageMargins
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -203,7 +225,11 @@ def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=left_margin, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
-    ws.oddFooter.left.text = _escape_hf(f"{report.branch_name}　{report.title}")
+    title = report.book_title if isinstance(report, Document) else report.title
+    left = f"{report.branch_name}　{title}" if report.branch_name else title
+    if display_width(left) > FOOTER_ROOM.get(report.orientation, FOOTER_ROOM["portrait"]):
+        left = title  # the footer's parts would overlap
+    ws.oddFooter.left.text = _escape_hf(left)
     ws.oddFooter.left.size = 9
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
@@ -325,7 +351,9 @@ class _Body:
         ids = [_column_proto(styles, c).style_id for c in columns]
         plan = list(zip(letters, ids, columns, strict=True))
         wrapping = [
-            (i, max(w - 1.5, 1.0)) for i, (c, w) in enumerate(zip(columns, widths, strict=True)) if c.wrap
+            (i, max(w - CELL_PADDING, 1.0))
+            for i, (c, w) in enumerate(zip(columns, widths, strict=True))
+            if c.wrap
         ]
         for number, values in enumerate(ledger.rows):
             if number % 1000 == 999:
@@ -464,9 +492,10 @@ def write_xlsx(reports: Sequence[Report], path: str | Path, *, progress: Callabl
             for done, group in enumerate(groups):
                 check()
                 first = group[0]
+                name = first.book_title if isinstance(first, Document) else first.title
                 if progress is not None:
-                    progress(done, total, f"正在写入：{first.title}")
-                ws = workbook.create_sheet(sheet_title(first.title, taken))
+                    progress(done, total, f"正在写入：{name}")
+                ws = workbook.create_sheet(sheet_title(name, taken))
                 if isinstance(first, Ledger):
                     bodies.append(_write_sheet(ws, first, check))
                 else:
@@ -516,7 +545,7 @@ def _sheet_groups(reports: Sequence[Report]) -> list[list[Report]]:
         if (
             isinstance(report, Document)
             and isinstance(previous, Document)
-            and (previous.key, previous.title) == (report.key, report.title)
+            and (previous.key, previous.book_title) == (report.key, report.book_title)
         ):
             groups[-1].append(report)
         elif isinstance(report, Ledger | Document):

@@ -11,12 +11,14 @@ Excel does not grow merged rows by itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from branchdesk.reports.ledger import Column, Document, Fields, Heading, Paragraph, Table
 from branchdesk.reports.xlsx import (
+    CELL_PADDING,
     CJK_FACTOR,
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -53,11 +55,28 @@ def _spans(weights: Sequence[float], total: int) -> list[int]:
     return spans
 
 
-def _lines(text: str, width: float) -> int:
+#: bold text is wider: Excel draws 宋体 bold about a pixel wider per character
+BOLD_FACTOR = 1.04
+
+
+def _lines(text: str, width: float, *, bold: bool = False) -> int:
+    """Lines `text` takes in a cell `width` Excel units wide (the cell's padding taken off)."""
     if not text:
         return 1
-    usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(display_width(part) * CJK_FACTOR / usable)) for part in str(text).split("\n"))
+    usable = max(width - CELL_PADDING, 1.0)
+    factor = BOLD_FACTOR if bold else CJK_FACTOR
+    return sum(max(1, math.ceil(display_width(part) * factor / usable)) for part in str(text).split("\n"))
+
+
+def _shown(value: Any) -> str:
+    """The text a cell shows, to measure it (a date as yyyy-mm-dd, not with its time)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return "0000-00-00"
+    return str(value)
 
 
 class _DocSheet:
@@ -105,8 +124,12 @@ class _DocSheet:
     def blank(self, height: float = 8) -> None:
         self.put([(self.grid, None, self.plain)], height=height)
 
-    def height_for(self, cells: list[tuple[int, str]]) -> float | None:
-        lines = max(_lines(text, span * self.column_width) for span, text in cells)
+    def height_for(self, cells: Sequence[tuple[int, str] | tuple[int, str, bool]]) -> float | None:
+        """The height of a row whose merged cells (span, text[, bold]) wrap: Excel grows a row to its
+        wrapped text by itself, but not for merged cells. None: one line."""
+        lines = max(
+            _lines(cell[1], cell[0] * self.column_width, bold=len(cell) > 2 and cell[2]) for cell in cells
+        )
         return None if lines <= 1 else LINE * lines + 4
 
     # -- blocks
@@ -122,9 +145,23 @@ class _DocSheet:
             t for t in (doc.period, "" if printed in doc.period else f"打印日期：{printed}") if t
         )
         half = self.grid // 2
-        self.put([(half, left, self.plain), (self.grid - half, right, self.right)], height=20)
+        if (
+            _lines(left, half * self.column_width) > 1
+            or _lines(right, (self.grid - half) * self.column_width) > 1
+        ):
+            # the branch and the subject on a line of their own, the period and the date under them
+            self.put(
+                [(self.grid, left, self.plain)], height=max(20, self.height_for([(self.grid, left)]) or 0)
+            )
+            self.put([(self.grid, right, self.right)], height=20)
+        else:
+            self.put([(half, left, self.plain), (self.grid - half, right, self.right)], height=20)
+        previous = None
         for block in doc.blocks:
             self.check()
+            if isinstance(block, Paragraph | Fields) and isinstance(previous, Fields | Table):
+                self.blank(6)  # running text or another form under a form or a table: a small gap
+            previous = block
             if isinstance(block, Heading):
                 self.blank(6)
                 self.put([(self.grid, block.text, self.heading)], height=20)
@@ -157,7 +194,10 @@ class _DocSheet:
     def fields(self, block: Fields) -> None:
         per_line = max(1, min(block.per_line, self.grid // 2))
         pair = self.grid // per_line
-        label_span = max(1, round(pair * 0.4))
+        # labels wide enough for the longest one on a line (up to half the pair), values the rest
+        longest = max((display_width(str(label)) for label, _ in block.items), default=0)
+        needed = math.ceil((longest * BOLD_FACTOR + CELL_PADDING) / self.column_width)
+        label_span = max(1, min(max(round(pair * 0.4), needed), pair // 2))
         value_span = pair - label_span
 
         def too_long(value: Any) -> bool:
@@ -173,7 +213,7 @@ class _DocSheet:
                 )
                 converted, proto = self._value_cell(block.kinds.get(label, "text"), value)
                 cells += [(label_span, label, self.label), (span, converted, proto)]
-                texts += [(label_span, label), (span, "" if converted is None else str(converted))]
+                texts += [(label_span, label, True), (span, _shown(converted))]
             self.put(cells, height=self.height_for(texts))
 
     def table(self, block: Table) -> None:
@@ -185,7 +225,7 @@ class _DocSheet:
             self.put([(self.grid, block.caption, self.caption)], height=20)
         spans = _spans([c.width for c in columns], self.grid)
         self.put([(span, c.title, self.header) for span, c in zip(spans, columns, strict=True)],
-                 height=self.height_for([(span, c.title) for span, c in zip(spans, columns, strict=True)]))  # fmt: skip
+                 height=self.height_for([(span, c.title, True) for span, c in zip(spans, columns, strict=True)]))  # fmt: skip
         protos = []
         for c in columns:
             proto = _column_proto(self.styles, c)
@@ -200,7 +240,7 @@ class _DocSheet:
             for span, column, proto, value in zip(spans, columns, protos, values, strict=False):
                 converted = _cell_value(column, value)
                 cells.append((span, converted, proto))
-                texts.append((span, "" if converted is None else str(converted)))
+                texts.append((span, _shown(converted)))
             self.put(cells, height=self.height_for(texts))
 
 
