@@ -82,7 +82,9 @@ def _shown(value: Any) -> str:
 class _DocSheet:
     def __init__(self, ws, grid: int, orientation: str, check: Callable[[], None]):
         from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.cell_range import CellRange
 
+        self.CellRange = CellRange
         self.ws = ws
         self.styles = _Styles(ws)
         self.grid = grid
@@ -112,9 +114,11 @@ class _DocSheet:
             for _ in range(span - 1):
                 # the covered cells keep the border of the merged range
                 values.append(self.styles.cell(None, proto))
-            if span > 1:
-                self.ws.merged_cells.add(
-                    f"{self.letters[column]}{self.row}:{self.letters[column + span - 1]}{self.row}"
+            if span > 1:  # straight into the set: MultiCellRange.add compares with every earlier merge
+                self.ws.merged_cells.ranges.add(
+                    self.CellRange(
+                        f"{self.letters[column]}{self.row}:{self.letters[column + span - 1]}{self.row}"
+                    )
                 )
             column += span
         if height is not None:  # before the row is written: a write-only sheet streams its rows
