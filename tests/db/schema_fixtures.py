@@ -87,6 +87,58 @@ def check(db) -> None:
     assert [h.title for h in branch.honours()] == ["先进基层党组织"]
 
 
+# Accounts (schema 0005 on): username -> (display name, role, password). The administrator is created
+# first, with the recovery code; the others get a first password they must change.
+ACCOUNTS = {
+    "shuji": ("欧阳修", "admin", "Cundang-2026"),
+    "weiyuan": ("单雄信", "committee", "Weiyuan-2026"),
+    "chayue": ("检查组", "viewer", "Chayue-2026"),
+}
+IDLE_LOCK_MINUTES = 5
+
+
+def fill_accounts(db) -> None:
+    from branchdesk.domain.auth import Role
+    from branchdesk.services.auth import AuthService
+
+    auth = AuthService(db)
+    for name, (display, role, password) in ACCOUNTS.items():
+        if role == "admin":
+            auth.create_first_admin(name, display, password, password)
+        else:
+            auth.add_account(name, display, Role(role), password, password)
+    auth.set_idle_lock_minutes(IDLE_LOCK_MINUTES)
+
+
+def holds_accounts(path: Path) -> bool:
+    """Whether a stored database was made with accounts (schema 0005 and later)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return bool(con.execute("SELECT 1 FROM sqlite_master WHERE name = 'user_account'").fetchall())
+    finally:
+        con.close()
+
+
+def check_accounts(db, *, stored: bool) -> None:
+    """The accounts survived (stored=True), or a database from before accounts still has none and
+    works as before: the operating-system user with every right."""
+    from branchdesk.services.auth import AuthService
+
+    auth = AuthService(db)
+    if not stored:
+        assert not auth.has_accounts()
+        assert db.principal.is_admin and db.principal.account_id is None
+        return
+    assert auth.has_accounts()
+    for name, (display, role, password) in ACCOUNTS.items():
+        signed = auth.sign_in(name, password)
+        assert (signed.principal.display_name, signed.principal.role.value) == (display, role)
+        assert signed.must_change_password == (role != "admin")
+    auth.sign_in("shuji", ACCOUNTS["shuji"][2])
+    assert [a.username for a in auth.accounts()] == list(ACCOUNTS)
+    assert auth.idle_lock_minutes() == IDLE_LOCK_MINUTES
+
+
 def stored() -> dict[str, Path]:
     """Revision -> stored database."""
     return {path.stem.removeprefix("schema-"): path for path in sorted(FIXTURES.glob("schema-*.sqlite"))}
@@ -105,7 +157,9 @@ def make(revision: str) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = open_database(resolve_location(str(Path(tmp) / "fixture.sqlite")), user="存档")
         fill(db)
+        fill_accounts(db)
         check(db)
+        check_accounts(db, stored=True)
         db.dispose()
         con = sqlite3.connect(Path(tmp) / "fixture.sqlite")
         con.execute("VACUUM")

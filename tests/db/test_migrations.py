@@ -281,6 +281,9 @@ def test_a_stored_database_opens_with_its_data_intact(revision, tmp_path, data_d
         assert (result.before, result.after) == (revision, SCHEMA_HEAD)
         assert (result.backup is not None) == (revision != SCHEMA_HEAD), "backed up if and only if upgraded"
         schema_fixtures.check(db)
+        schema_fixtures.check_accounts(
+            db, stored=schema_fixtures.holds_accounts(schema_fixtures.stored()[revision])
+        )
     finally:
         db.dispose()
 
@@ -295,6 +298,9 @@ def test_a_stored_database_keeps_its_data_through_the_next_upgrade(revision, tmp
         assert (result.before, result.after) == (revision, NEXT)
         assert result.backup is not None and result.backup.exists()
         schema_fixtures.check(db)
+        schema_fixtures.check_accounts(
+            db, stored=schema_fixtures.holds_accounts(schema_fixtures.stored()[revision])
+        )
     finally:
         db.dispose()
 

@@ -19,6 +19,7 @@ from branchdesk.db.types import utcnow
 _INFO_KEY = "branchdesk_uow"
 _NOT_AUDITED = {"audit_entry"}
 _BINARY_PLACEHOLDER = "〈二进制数据〉"
+_SECRET_PLACEHOLDER = "〈已隐藏〉"  # password and recovery-code hashes: that they changed, not their value
 
 
 def mark(session: Session, *, user: str, operation: str) -> None:
@@ -82,6 +83,14 @@ def _identity(obj: Any) -> int | None:
     return None
 
 
+def _hide_secrets(obj: Any, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    columns = inspect(obj).mapper.columns
+    for key, (before, after) in changes.items():
+        if key in columns and columns[key].info.get("secret"):
+            changes[key] = [None if v is None else _SECRET_PLACEHOLDER for v in (before, after)]
+    return changes
+
+
 def _empty(value: Any) -> bool:
     return value is None or value is False or (isinstance(value, str) and value == "")
 
@@ -102,7 +111,7 @@ def _write_audit(session: Session, _flush_context: Any) -> None:
             table = obj.__table__.name
             if table in _NOT_AUDITED:
                 continue
-            changes = diff(obj)
+            changes = _hide_secrets(obj, diff(obj))
             if action == "update" and not changes:
                 continue
             rows.append(
