@@ -205,11 +205,11 @@ def test_unknown_and_deactivated_accounts_cannot_sign_in(db, auth, code):
 
 def test_the_lock_screen_takes_the_same_users_password_and_counts_mistakes(db, auth, code):
     auth.sign_in("weiyuan", "Weiyuan-001")
-    db.sign_out()
-    db.sign_in(auth.account("weiyuan").principal)  # the window remembers who locked it
+    db.sign_out()  # the window locks
     with pytest.raises(SignInError, match="再输错 4 次"):
-        auth.unlock_session("Shuji-2026")
-    assert auth.unlock_session("Weiyuan-001").principal.username == "weiyuan"
+        auth.unlock_session("weiyuan", "Shuji-2026")
+    assert not db.principal.signed_in
+    assert auth.unlock_session("weiyuan", "Weiyuan-001").principal.username == "weiyuan"
     assert _audit_rows(db)[-1].operation == "解除锁屏"
 
 
@@ -364,3 +364,31 @@ def test_nobody_signed_in_writes_nothing(db, auth, code):
     db.sign_out()
     with pytest.raises(PermissionDenied, match="请先登录"):
         BranchService(db).add_group("第三党小组")
+
+
+# ---- the command line ------------------------------------------------------------------------------
+def test_the_command_line_lists_accounts_and_resets_the_admin_password(
+    db, auth, code, location, capsys, monkeypatch
+):
+    from branchdesk.cli import main
+
+    url = str(location.sqlite_path) if location.sqlite_path else location.url
+    assert main(["--db", url, "users"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[:4] for line in out] == [
+        ["shuji", "王书记", "管理员", "正常"],
+        ["weiyuan", "李委员", "委员", "正常（下次登录须改密码）"],
+        ["chayue", "检查组", "查阅", "正常（下次登录须改密码）"],
+    ]
+    answers = iter(["Neues-Pass-1", "Neues-Pass-1"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: "wrong")
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: next(answers))
+    assert main(["--db", url, "users", "--reset-admin", "shuji"]) == 2
+    assert "恢复码不正确" in capsys.readouterr().err
+
+    answers = iter(["Neues-Pass-1", "Neues-Pass-1"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: code)
+    assert main(["--db", url, "users", "--reset-admin", "shuji"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert "已重新设置" in printed[0] and len(printed[1]) == len(code) and printed[1] != code
+    assert auth.sign_in("shuji", "Neues-Pass-1").principal.is_admin

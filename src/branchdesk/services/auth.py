@@ -97,6 +97,18 @@ class Account:
         return self.locked_until is not None and now < self.locked_until
 
     @property
+    def last_login_text(self) -> str:
+        return f"{self.last_login_at.astimezone():%Y-%m-%d %H:%M}" if self.last_login_at else "从未登录"
+
+    def state(self, now: dt.datetime) -> str:
+        """正常 / 已锁定（至 14:35）/ 已停用 … as the account list shows it."""
+        if not self.active:
+            return "已停用"
+        if self.locked(now):
+            return f"已锁定（至 {local_time_text(self.locked_until, now)}）"
+        return "正常（下次登录须改密码）" if self.must_change_password else "正常"
+
+    @property
     def principal(self) -> Principal:
         return Principal(self.username, self.role, self.display_name or self.username, self.id)
 
@@ -293,9 +305,9 @@ class AuthService:
             locked_until=until,
         )
 
-    def unlock_session(self, password: str) -> SignedIn:
-        """The lock screen: the same user signs in again (a wrong password counts toward the lock)."""
-        return self.sign_in(self.db.principal.username, password, operation="解除锁屏")
+    def unlock_session(self, username: str, password: str) -> SignedIn:
+        """The lock screen: the user who locked signs in again (a wrong password counts toward the lock)."""
+        return self.sign_in(username, password, operation="解除锁屏")
 
     # ---- one's own password --------------------------------------------------------------------
     def change_own_password(self, old: str | None, new: str, again: str) -> None:

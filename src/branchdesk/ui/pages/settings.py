@@ -40,6 +40,7 @@ from branchdesk.ui.widgets.dialog_parts import record_table
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
 TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE, TAB_RULES = range(6)
+TAB_ACCOUNTS = 6
 
 _PROFILE_LABELS = {
     "name": "支部名称",
@@ -141,6 +142,10 @@ class SettingsPage(QWidget):
 
         self.rules_panel = RuleSettingsPanel(ctx)
         self.tabs.addTab(self.rules_panel, "发展党员规则")
+        from branchdesk.ui.pages.account_settings import AccountSettingsPanel
+
+        self.accounts_panel = AccountSettingsPanel(ctx)
+        self.tabs.addTab(self.accounts_panel, "用户与权限")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
