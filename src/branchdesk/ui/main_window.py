@@ -189,7 +189,9 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setObjectName("rosterCount")
         me = self.ctx.db.principal
-        self.user_label = QLabel(f"当前用户：{me.label}" if me.has_account else f"{me.username}（未启用登录）")
+        self.user_label = QLabel(
+            f"当前用户：{me.label}" if me.has_account else f"{me.username}（未启用登录）"
+        )
         self.user_label.setObjectName("signedInUser")
         for label in (self.location_label, self.count_label, self.user_label):
             label.setContentsMargins(10, 0, 10, 0)
