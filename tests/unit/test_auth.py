@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from branchdesk.domain.auth import (
+    RECOVERY_ALPHABET,
     LockoutPolicy,
     PermissionDenied,
     Principal,
@@ -125,8 +126,10 @@ def test_lock_times_are_told_in_local_time():
 
 # ---- recovery code ---------------------------------------------------------------------------------
 def test_recovery_codes_are_read_back_from_paper_without_fuss():
-    raw = "ABCD2345EFGH6789JKLM"
+    raw = "AC2D345EFGH6789JKMNP"
     shown = format_recovery_code(raw)
-    assert shown == "ABCD-2345-EFGH-6789-JKLM"
-    assert normalize_recovery_code(" abcd 2345-efgh6789 jklm ") == raw
-    assert normalize_recovery_code("ＡＢＣＤ－２３４５") == "ABCD2345", "full-width input"
+    assert shown == "AC2D-345E-FGH6-789J-KMNP"
+    assert normalize_recovery_code(" ac2d 345e-fgh6789j kmnp ") == raw
+    assert normalize_recovery_code("ＡＣ２Ｄ－３４５Ｅ") == "AC2D345E", "full-width input"
+    assert normalize_recovery_code("acZd-34Se-fgh6-7B9j") == "AC2D345EFGH6789J", "Z, S, B read as 2, 5, 8"
+    assert not set("BILOSUZ01") & set(RECOVERY_ALPHABET)

@@ -204,8 +204,11 @@ def local_time_text(moment: dt.datetime, now: dt.datetime) -> str:
 
 
 # ---- recovery code -------------------------------------------------------------------------------
-RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper without doubt
-RECOVERY_GROUPS, RECOVERY_GROUP_LEN = 5, 4  # 20 characters, 100 bits
+# Read off paper without doubt: no letter that looks like a digit (B 8, I 1, L 1, O 0, S 5, U V, Z 2);
+# typed, those letters are read as the digits they resemble.
+RECOVERY_ALPHABET = "ACDEFGHJKMNPQRTVWXY23456789"
+RECOVERY_GROUPS, RECOVERY_GROUP_LEN = 5, 4  # 20 characters, 95 bits
+_LOOKALIKES = str.maketrans({"B": "8", "S": "5", "Z": "2", "O": "0", "I": "1", "L": "1", "U": "V"})
 
 
 def format_recovery_code(raw: str) -> str:
@@ -214,5 +217,5 @@ def format_recovery_code(raw: str) -> str:
 
 def normalize_recovery_code(text: str) -> str:
     """What the user typed, as stored for comparison: upper case, without spaces or dashes."""
-    text = unicodedata.normalize("NFKC", text or "").upper()
+    text = unicodedata.normalize("NFKC", text or "").upper().translate(_LOOKALIKES)
     return "".join(c for c in text if c.isalnum())

@@ -64,6 +64,10 @@ class AccountIssue(FieldIssue):
     def label(self) -> str:
         return FIELD_LABELS.get(self.field, self.field)
 
+    def __str__(self) -> str:
+        # "密码至少需要 8 个字符" names its field already; "恢复码不正确" too
+        return self.message if self.message.startswith(self.label) else f"{self.label}：{self.message}"
+
 
 def _refuse(*issues: tuple[str, str]) -> ValidationError:
     return ValidationError([AccountIssue(field, message) for field, message in issues])
@@ -295,7 +299,8 @@ class AuthService:
                 locked_until=until,
             )
         left = self.policy.attempts_left(failures)
-        raise SignInError("wrong", f"密码不正确。再输错 {left} 次，账户将被锁定一段时间。")
+        minutes = int(self.policy.lock_for.total_seconds() // 60)
+        raise SignInError("wrong", f"密码不正确。再输错 {left} 次，账户将被锁定 {minutes} 分钟。")
 
     def _locked(self, name: str, until: dt.datetime, now: dt.datetime) -> SignInError:
         return SignInError(

@@ -46,12 +46,43 @@ RESTRICTED: dict[str, dict[Role, tuple[str, ...]]] = {
 }
 
 
+# page key -> editors made read-only (the values stay visible) and a note saying why
+FROZEN: dict[str, dict[Role, tuple[str, ...]]] = {
+    "settings": {
+        Role.COMMITTEE: (
+            "branch_name",
+            "founded_on",
+            "higher_committee",
+            "branch_address",
+            "term_start",
+            "term_end",
+            "branch_notes",
+        ),
+        Role.ADMIN: ("rules_panel.spins", "rules_panel.items"),
+    },
+}
+NOTES: dict[str, dict[Role, tuple[tuple[str, str], ...]]] = {
+    "members": {Role.COMMITTEE: (("open_hint", "查阅用户：选中一行即可在右侧查看档案"),)},
+    "settings": {
+        Role.COMMITTEE: (("profile_status", "当前用户（查阅）只能查看支部信息，不能修改。"),),
+        Role.ADMIN: (("rules_panel.status", "只有管理员可以修改规则设置。"),),
+    },
+}
+
+
 def _resolve(obj, path: str):
     for name in path.split("."):
         obj = getattr(obj, name, None)
         if obj is None:
             return None
     return obj
+
+
+def _freeze(widget: QWidget) -> None:
+    if hasattr(widget, "setReadOnly"):
+        widget.setReadOnly(True)
+    else:
+        widget.setEnabled(False)
 
 
 def disable_action(action: QAction, tip: str) -> None:
@@ -75,6 +106,19 @@ def restrict(key: str, page, principal: Principal) -> None:
                 disable_action(target, tip)
             elif isinstance(target, QWidget):
                 target.hide()
+    for needed, paths in FROZEN.get(key, {}).items():
+        if not principal.may(needed):
+            for path in paths:
+                target = _resolve(page, path)
+                for widget in target.values() if isinstance(target, dict) else [target]:
+                    if isinstance(widget, QWidget):
+                        _freeze(widget)
+    for needed, notes in NOTES.get(key, {}).items():
+        if not principal.may(needed):
+            for path, text in notes:
+                label = _resolve(page, path)
+                if label is not None:
+                    label.setText(text)
     hook = getattr(page, "restrict_to", None)
     if callable(hook):
         hook(principal)

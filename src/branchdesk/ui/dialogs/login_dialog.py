@@ -146,6 +146,7 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet(f"color: {'#2e7d32' if good else ERROR_COLOUR};")
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        self.adjustSize()
 
     def submit(self) -> None:
         from branchdesk.services.auth import SignInError
@@ -198,30 +199,35 @@ class LockDialog(QDialog):
         self.password = password_edit("密码")
         self.message = _message_label()
         self.message.hide()
-        buttons = QDialogButtonBox()
-        self.unlock_button = buttons.addButton("解锁", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.switch_button = buttons.addButton("切换用户…", QDialogButtonBox.ButtonRole.ActionRole)
-        self.quit_button = buttons.addButton("退出程序", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.unlock_button = QPushButton("解锁")
+        self.switch_button = QPushButton("切换用户…")
+        self.quit_button = QPushButton("退出程序")
         self.unlock_button.setDefault(True)
         for button in (self.switch_button, self.quit_button):
             button.setAutoDefault(False)
         self.unlock_button.clicked.connect(self.submit)
         self.switch_button.clicked.connect(lambda: self.done(self.SWITCH_USER))
         self.quit_button.clicked.connect(lambda: self.done(self.QUIT))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.switch_button)
+        buttons.addWidget(self.quit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.unlock_button)
 
         form = _form()
         form.addRow("密码：", self.password)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(_heading("程序已锁定"))
-        layout.addWidget(
-            _note(f"为保护党员档案，程序在无人操作时自动锁定。请 {principal.label} 输入密码继续。")
-        )
+        note = _note(f"为保护党员档案，程序在无人操作时自动锁定。\n请 {principal.label} 输入密码继续。")
+        note.setWordWrap(False)
+        layout.addWidget(note)
         layout.addSpacing(6)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addStretch(1)
-        layout.addWidget(buttons)
+        layout.addSpacing(6)
+        layout.addLayout(buttons)
         self.password.setFocus()
 
     def submit(self) -> None:
@@ -237,6 +243,7 @@ class LockDialog(QDialog):
         except SignInError as exc:
             self.message.setText(str(exc))
             self.message.show()
+            self.adjustSize()
             self.password.clear()
             self.password.setFocus()
             return
@@ -432,7 +439,7 @@ class RecoveryCodeDialog(QDialog):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.code)
-        self.copied.setText("已复制。请粘贴到纸质记录上打印，不要保存在电脑里。")
+        self.copied.setText("已复制")
 
     def print_code(self) -> None:
         from PySide6.QtGui import QTextDocument

@@ -7,6 +7,7 @@ Every change goes through `AuthService`, which refuses what the signed-in role m
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,7 +28,7 @@ from branchdesk.domain.auth import ROLE_DESCRIPTIONS, Role
 from branchdesk.domain.members import ValidationError
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.dialog_parts import record_table, save_cancel_buttons
-from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks
+from branchdesk.ui.widgets.form_errors import ERROR_COLOUR, ErrorPanel, FieldMarks
 
 HEADERS = ["用户名", "姓名", "角色", "状态", "最近登录"]
 
@@ -238,6 +239,8 @@ class AccountSettingsPanel(QWidget):
                     item.setData(Qt.ItemDataRole.UserRole, a.id)
                 if not a.active:
                     item.setForeground(Qt.GlobalColor.gray)
+                elif col == 3 and a.locked(now):
+                    item.setForeground(QColor(ERROR_COLOUR))
                 self.table.setItem(row, col, item)
         self._sync_buttons()
 

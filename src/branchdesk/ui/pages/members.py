@@ -165,9 +165,9 @@ class MembersPage(QWidget):
             button.setMinimumWidth(72)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        hint = QLabel("双击或按 Enter 打开档案")
-        hint.setEnabled(False)
-        buttons.addWidget(hint)
+        self.open_hint = QLabel("双击或按 Enter 打开档案")
+        self.open_hint.setEnabled(False)
+        buttons.addWidget(self.open_hint)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 8)
