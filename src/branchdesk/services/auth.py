@@ -487,15 +487,9 @@ class AuthService:
             raise _refuse(
                 ("idle_lock_minutes", f"自动锁定时间应在 0 到 {IDLE_LOCK_MAX} 分钟之间（0 表示不自动锁定）")
             )
-        with self.db.write(operation, needs=Role.ADMIN) as session:
-            row = session.get(Setting, IDLE_LOCK_KEY)
-            if minutes == IDLE_LOCK_DEFAULT:
-                if row is not None:
-                    session.delete(row)
-            elif row is None:
-                session.add(Setting(key=IDLE_LOCK_KEY, value=minutes))
-            else:
-                row.value = minutes
+        from branchdesk.services.branch import BranchService
+
+        BranchService(self.db).set_setting(IDLE_LOCK_KEY, None if minutes == IDLE_LOCK_DEFAULT else minutes)
 
 
 def _new_recovery_code() -> str:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 from branchdesk import APP_TITLE
 from branchdesk.domain.members import ValidationError
 from branchdesk.ui.context import AppContext
+from branchdesk.ui.widgets.dialog_parts import form_layout, note_label
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks
 
 log = logging.getLogger(__name__)
@@ -129,7 +128,7 @@ class AdminSetupDialog(QDialog):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, postponable: bool = False):
         from branchdesk.domain.auth import USERNAME_MAX
-        from branchdesk.ui.dialogs.login_dialog import PASSWORD_RULE, password_edit
+        from branchdesk.ui.dialogs.login_dialog import PASSWORD_RULE, enter_buttons, password_edit
 
         super().__init__(parent)
         self.ctx = ctx
@@ -157,33 +156,22 @@ class AdminSetupDialog(QDialog):
         self.display_name.setPlaceholderText("如 王书记（显示在窗口和审计记录中）")
         self.password = password_edit(PASSWORD_RULE)
         self.again = password_edit("再输入一次密码")
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setVerticalSpacing(10)
+        form = form_layout()
         form.addRow("用户名：", self.username)
         form.addRow("姓名：", self.display_name)
         form.addRow("密码：", self.password)
         form.addRow("再输一次：", self.again)
-        note = QLabel("角色：管理员（全部功能，包括账户管理、规则设置、从备份恢复）。"
+        note = note_label("角色：管理员（全部功能，包括账户管理、规则设置、从备份恢复）。"
                       "创建后会显示一次“恢复码”，忘记密码时用它重新设置，请准备好纸笔。")  # fmt: skip
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
         self.errors = ErrorPanel()
         self.marks = FieldMarks(self.errors)
         for field, widget in (("username", self.username), ("display_name", self.display_name),
                               ("password", self.password)):  # fmt: skip
             self.marks.register(field, widget)
 
-        buttons = QDialogButtonBox()
-        self.create_button = buttons.addButton("创建账户", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.later_button = buttons.addButton(
-            "取消" if postponable else "退出", QDialogButtonBox.ButtonRole.RejectRole
+        buttons, self.create_button, self.later_button = enter_buttons(
+            self, "创建账户", "取消" if postponable else "退出", self.accept
         )
-        self.create_button.setDefault(True)
-        self.later_button.setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 16, 22, 14)

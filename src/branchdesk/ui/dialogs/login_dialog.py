@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from branchdesk import APP_TITLE
 from branchdesk.domain.auth import PASSWORD_MIN, Principal
 from branchdesk.domain.members import ValidationError
+from branchdesk.ui.widgets.dialog_parts import form_layout, note_label
 from branchdesk.ui.widgets.form_errors import ERROR_COLOUR, ErrorPanel, FieldMarks
 
 PASSWORD_RULE = f"至少 {PASSWORD_MIN} 个字符，包含字母、数字、符号中的至少两类"
@@ -71,19 +71,22 @@ def _heading(text: str) -> QLabel:
     return label
 
 
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setVerticalSpacing(10)
-    return form
+_form = form_layout
+_note = note_label
 
 
-def _note(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #555;")
-    return label
+def enter_buttons(
+    dialog: QDialog, ok_text: str, cancel_text: str, on_ok
+) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """OK / cancel where Enter means OK (short forms: a login, a password): (box, ok, cancel)."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    ok.setDefault(True)
+    cancel.setAutoDefault(False)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok, cancel
 
 
 # ---- login ---------------------------------------------------------------------------------------
@@ -112,13 +115,7 @@ class LoginDialog(QDialog):
         self.forgot_button.setStyleSheet("QPushButton { color: #1a5fb4; border: none; padding: 2px; }")
         self.forgot_button.clicked.connect(self.forgot)
 
-        buttons = QDialogButtonBox()
-        self.login_button = buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.quit_button = buttons.addButton(quit_text, QDialogButtonBox.ButtonRole.RejectRole)
-        self.login_button.setDefault(True)
-        self.quit_button.setAutoDefault(False)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.login_button, self.quit_button = enter_buttons(self, "登录", quit_text, self.submit)
 
         form = _form()
         form.addRow("用户名：", self.username)
@@ -267,13 +264,7 @@ class _PasswordForm(QDialog):
         self.form = _form()
         self.errors = ErrorPanel()
         self.marks = FieldMarks(self.errors)
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok_button.setDefault(True)
-        self.cancel_button.setAutoDefault(False)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button, self.cancel_button = enter_buttons(self, save_text, "取消", self.save)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         if intro:

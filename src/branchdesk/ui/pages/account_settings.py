@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -27,26 +26,22 @@ from PySide6.QtWidgets import (
 from branchdesk.domain.auth import ROLE_DESCRIPTIONS, Role
 from branchdesk.domain.members import ValidationError
 from branchdesk.ui.widgets import prompts
-from branchdesk.ui.widgets.dialog_parts import record_table, save_cancel_buttons
+from branchdesk.ui.widgets.dialog_parts import (
+    action_button,
+    form_layout,
+    note_label,
+    record_table,
+    save_cancel_buttons,
+    select_row_by_text,
+    selected_row_data,
+)
 from branchdesk.ui.widgets.form_errors import ERROR_COLOUR, ErrorPanel, FieldMarks
 
 HEADERS = ["用户名", "姓名", "角色", "状态", "最近登录"]
 
 
-def _note(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #555;")
-    return label
-
-
-def _button(text: str, slot, tip: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.setAutoDefault(False)
-    if tip:
-        button.setToolTip(tip)
-    button.clicked.connect(slot)
-    return button
+_note = note_label
+_button = action_button
 
 
 def role_combo(current: Role | None = None) -> QComboBox:
@@ -78,9 +73,7 @@ class AccountDialog(QDialog):
         self.role = role_combo(Role.COMMITTEE)
         self.password = password_edit(PASSWORD_RULE)
         self.again = password_edit("再输入一次")
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = form_layout()
         form.addRow("用户名：", self.username)
         form.addRow("姓名：", self.display_name)
         form.addRow("角色：", self.role)
@@ -245,17 +238,10 @@ class AccountSettingsPanel(QWidget):
         self._sync_buttons()
 
     def selected(self):
-        row = self.table.currentRow()
-        if row < 0 or not self.table.selectionModel().isRowSelected(row):
-            return None
-        return self._accounts.get(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+        return self._accounts.get(selected_row_data(self.table))
 
     def select(self, username: str) -> None:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).text() == username:
-                self.table.selectRow(row)
-                return
-        raise LookupError(username)
+        select_row_by_text(self.table, username)
 
     def _sync_buttons(self) -> None:
         account = self.selected()
