@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ver.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
     _add_pack_parser(sub)
+    users = sub.add_parser("users", help="列出用户账户；--reset-admin 用恢复码重设管理员密码")
+    users.add_argument("--reset-admin", metavar="用户名", help="用恢复码重设这个管理员的密码（会提示输入）")
     return parser
 
 
@@ -367,6 +369,38 @@ def cmd_export(args) -> int:
     return 0
 
 
+# ---- accounts ------------------------------------------------------------------------------------
+def cmd_users(args) -> int:
+    """The accounts (the command line itself runs as the OS user, without a login: see README)."""
+    from branchdesk.services.auth import AuthService
+
+    _, db = _open(args)
+    auth = AuthService(db)
+    if args.reset_admin:
+        return _reset_admin(auth, args.reset_admin)
+    if not auth.has_accounts():
+        print("尚未启用用户账户：打开程序窗口时会提示创建管理员账户。")
+        return 0
+    now = auth.clock()
+    for a in auth.accounts():
+        print(
+            f"{a.username}\t{a.display_name}\t{a.role.label}\t{a.state(now)}\t最近登录：{a.last_login_text}"
+        )
+    return 0
+
+
+def _reset_admin(auth, username: str) -> int:
+    from getpass import getpass
+
+    code = input("恢复码：")
+    new = getpass("新密码：")
+    again = getpass("再输一次新密码：")
+    fresh = auth.reset_with_recovery_code(username, code, new, again)
+    print(f"管理员 {username} 的密码已重新设置。旧恢复码已作废，新的恢复码（只显示这一次，请抄下保管）：")
+    print(fresh)
+    return 0
+
+
 # ---- backup and restore ------------------------------------------------------------------------
 def _add_backup_parsers(sub) -> None:
     bak = sub.add_parser("backup", help="把数据库备份到一个文件；--list 列出已有备份")
@@ -524,6 +558,7 @@ COMMANDS = {
     "check": cmd_check,
     "verify": cmd_verify,
     "pack": cmd_pack,
+    "users": cmd_users,
 }
 
 

@@ -127,7 +127,15 @@ class _Writer:
                 row[column.name] = ""
         return row
 
-    def insert(self, operation: str, table_name: str, *, by: str = "欧阳修", **values: Any) -> int:
+    def insert(
+        self,
+        operation: str,
+        table_name: str,
+        *,
+        by: str = "欧阳修",
+        secret: tuple[str, ...] = (),
+        **values: Any,
+    ) -> int:
         table = self.meta.tables[table_name]
         now = self._tick()
         if "id" in table.c and "id" not in values:
@@ -141,6 +149,8 @@ class _Writer:
                 for key, value in row.items()
                 if key not in ("created_at", "updated_at") and not _empty(value)
             }
+            for key in secret:  # as the unit of work hides password and recovery-code hashes
+                changes[key] = [None, "〈已隐藏〉"]
             self._audit(now, by, operation, "insert", table_name, values.get("id"), changes)
         return values.get("id")
 
@@ -214,6 +224,8 @@ def fill(conn, revision: str) -> None:
         _fill_development(w)
     if w.since("0004"):
         _fill_meetings(w)
+    if w.since("0006"):
+        _fill_accounts(w)
 
 
 def _fill_members(w: _Writer) -> None:
@@ -597,6 +609,7 @@ def check(db, revision: str) -> None:
         _check_development(db)
     if revision >= "0004":
         _check_meetings(db)
+    check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
 def _check_members(db) -> None:
@@ -809,6 +822,60 @@ def _date(session, iso: str):
 
 
 # ---- making and copying stored databases -------------------------------------------------------------
+# Accounts (schema 0005 on): username -> (display name, role, password). The administrator is created
+# first, with the recovery code; the others get a first password they must change.
+ACCOUNTS = {
+    "shuji": ("欧阳修", "admin", "Cundang-2026"),
+    "weiyuan": ("单雄信", "committee", "Weiyuan-2026"),
+    "chayue": ("检查组", "viewer", "Chayue-2026"),
+}
+IDLE_LOCK_MINUTES = 5
+
+
+RECOVERY_CODE = "K7QM-4XHT-9WRE-2PLN-6DVA"
+
+
+def _fill_accounts(w: _Writer) -> None:
+    """The administrator (with the recovery code), a committee member and a viewer whose first
+    passwords must be changed, and the idle-lock time: rows as AuthService writes them."""
+    from argon2 import PasswordHasher
+
+    from branchdesk.domain.auth import normalize_recovery_code
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)  # verify() reads them from the hash
+    for name, (display, role, password) in ACCOUNTS.items():
+        now = w._stamp(w._tick())
+        w.insert(
+            "新建用户账户", "user_account", by="存档", secret=("password_hash",), username=name,
+            display_name=display, role=role, password_hash=hasher.hash(password), failed_attempts=0,
+            active=True, must_change_password=role != "admin", created_at=now, password_changed_at=now,
+        )  # fmt: skip
+    w.insert("生成恢复码", "recovery_code", by="存档", secret=("code_hash",),
+             code_hash=hasher.hash(normalize_recovery_code(RECOVERY_CODE)), created_at=w._stamp(w._tick()))  # fmt: skip
+    w.insert("修改设置：auth.idle_lock_minutes", "setting", key="auth.idle_lock_minutes",
+             value=_json(IDLE_LOCK_MINUTES))  # fmt: skip
+
+
+def check_accounts(db, *, stored: bool) -> None:
+    """The accounts survived (stored=True), or a database from before accounts still has none and
+    works as before: the operating-system user with every right."""
+    from branchdesk.services.auth import AuthService
+
+    auth = AuthService(db)
+    if not stored:
+        assert not auth.has_accounts()
+        assert db.principal.is_admin and db.principal.account_id is None
+        return
+    assert auth.has_accounts()
+    for name, (display, role, password) in ACCOUNTS.items():
+        signed = auth.sign_in(name, password)
+        assert (signed.principal.display_name, signed.principal.role.value) == (display, role)
+        assert signed.must_change_password == (role != "admin")
+    auth.sign_in("shuji", ACCOUNTS["shuji"][2])
+    assert [a.username for a in auth.accounts()] == list(ACCOUNTS)
+    assert auth.idle_lock_minutes() == IDLE_LOCK_MINUTES
+
+
 def stored() -> dict[str, Path]:
     """Revision -> stored database."""
     return {path.stem.removeprefix("schema-"): path for path in sorted(FIXTURES.glob("schema-*.sqlite"))}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from branchdesk.db import uow
+from branchdesk.domain.auth import PermissionDenied, Principal, Role
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -57,22 +58,46 @@ def current_os_user() -> str:
 
 
 class Database:
-    """What services hold: an engine, a session factory and who is working.
+    """What services hold: an engine, a session factory and who is working (the principal).
 
     `read()` gives a session for queries; `write(operation)` gives a unit of work: one transaction
-    that commits on success, rolls back on any exception, and writes an audit entry for every entity
-    it inserts, updates or deletes.
+    that commits on success, rolls back on any exception, and writes an audit entry (recording
+    `principal.username`) for every entity it inserts, updates or deletes.
+
+    Permissions are checked here, before anything is written: `write` refuses a principal below
+    `needs` (委员 by default, so a 查阅 user writes nothing), and `require(role, operation)` lets a service
+    refuse an operation for lesser roles (管理员-only settings, accounts, restore). Until someone signs in
+    the principal is the operating-system user with every right — a database without accounts, the
+    command line and the tests work as before accounts existed.
     """
 
     def __init__(self, url: str, *, user: str | None = None, echo: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self.user = user or current_os_user()
+        self.principal = Principal.os_user(user or current_os_user())
+
+    @property
+    def user(self) -> str:
+        """The name the audit trail records."""
+        return self.principal.username
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    # ---- who is working --------------------------------------------------------------------------
+    def sign_in(self, principal: Principal) -> None:
+        self.principal = principal
+
+    def sign_out(self) -> None:
+        """Nobody is signed in: every write is refused until `sign_in` (the window's lock and login)."""
+        self.principal = Principal.nobody()
+
+    def require(self, needed: Role, operation: str) -> None:
+        """Raise PermissionDenied (naming `operation`, in Chinese) unless the principal has `needed`."""
+        if not self.principal.may(needed):
+            raise PermissionDenied(operation, needed, self.principal)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -80,9 +105,16 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self, operation: str) -> Iterator[Session]:
+    def write(
+        self, operation: str, *, needs: Role | None = Role.COMMITTEE, user: str | None = None
+    ) -> Iterator[Session]:
+        """One audited transaction. `needs` is the least role allowed (checked before anything starts);
+        None and `user` are for the sign-in bookkeeping only (a failed attempt is recorded under the
+        name that was tried, whoever is signed in)."""
+        if needs is not None:
+            self.require(needs, operation)
         with self._sessions() as session:
-            uow.mark(session, user=self.user, operation=operation)
+            uow.mark(session, user=user or self.user, operation=operation)
             with session.begin():
                 yield session
 

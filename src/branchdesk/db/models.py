@@ -263,6 +263,6 @@ def full_metadata() -> MetaData:
     Their models live in `models_development` and load with the development service, not at start-up
     (their import costs ~60 ms that the first paint of the member page does not need).
     """
-    from branchdesk.db import models_development, models_meetings  # noqa: F401  (registers their tables)
+    from branchdesk.db import models_auth, models_development, models_meetings  # noqa: F401  (their tables)
 
     return Base.metadata

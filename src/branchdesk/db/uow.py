@@ -43,6 +43,7 @@ _INFO_KEY = "branchdesk_uow"
 _PENDING_KEY = "branchdesk_audit_pending"
 _NOT_AUDITED = {"audit_entry", "audit_head"}
 _BINARY_PLACEHOLDER = "〈二进制数据〉"
+_SECRET_PLACEHOLDER = "〈已隐藏〉"  # password and recovery-code hashes: that they changed, not their value
 
 GENESIS = "0" * 64  # the prev_hash of entry 1
 _PG_LOCK_KEY = 0x62646175  # "bdau": pg_advisory_xact_lock key of the audit chain
@@ -129,6 +130,14 @@ def _identity(obj: Any) -> int | None:
     return None
 
 
+def _hide_secrets(obj: Any, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    columns = inspect(obj).mapper.columns
+    for key, (before, after) in changes.items():
+        if key in columns and columns[key].info.get("secret"):
+            changes[key] = [None if v is None else _SECRET_PLACEHOLDER for v in (before, after)]
+    return changes
+
+
 def _empty(value: Any) -> bool:
     return value is None or value is False or (isinstance(value, str) and value == "")
 
@@ -149,7 +158,7 @@ def _write_audit(session: Session, _flush_context: Any) -> None:
             name = obj.__table__.name
             if name in _NOT_AUDITED:
                 continue
-            changes = diff(obj)
+            changes = _hide_secrets(obj, diff(obj))
             if action == "update" and not changes:
                 continue
             rows.append(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from branchdesk.db.engine import Database
 from branchdesk.db.models import Branch, BranchHonour, CommitteeMember, Member, PartyGroup, Setting
+from branchdesk.domain.auth import Role
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.vocab import CommitteePost, MemberStatus
 
@@ -284,8 +285,10 @@ class BranchService:
             return default if row is None else row.value
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store a setting; ``None`` removes it, so that `setting()` gives its default again."""
-        with self.db.write(f"修改设置：{key}") as session:
+        """Store a setting; ``None`` removes it, so that `setting()` gives its default again.
+        Rule and security settings ("rules.…", "auth.…") are the administrator's."""
+        needs = Role.ADMIN if key.startswith(("rules.", "auth.")) else Role.COMMITTEE
+        with self.db.write(f"修改设置：{key}", needs=needs) as session:
             row = session.get(Setting, key)
             if value is None:
                 if row is not None:

@@ -38,6 +38,7 @@ from branchdesk.db.models import (
     MemberStatusChange,
     PartyGroup,
 )
+from branchdesk.domain.auth import Role
 from branchdesk.domain.dates import add_months, add_years
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, AwardKind, CommitteePost, MemberStatus, MemberType
@@ -617,6 +618,7 @@ def generate(
     demo data never mixes with real records. Same seed and `today` → same data.
     """
     started = time.perf_counter()
+    db.require(Role.ADMIN, OPERATION)
     if not MIN_MEMBERS <= members <= MAX_MEMBERS:
         raise DemoRefusedError(
             f"演示数据的党员人数应在 {MIN_MEMBERS} 到 {MAX_MEMBERS} 之间，当前为 {members}"
@@ -629,7 +631,7 @@ def generate(
     if progress:
         progress(0, total)
 
-    with db.write(OPERATION) as session:
+    with db.write(OPERATION, needs=Role.ADMIN) as session:
         existing = session.scalar(select(func.count(Member.id))) or 0
         if existing:
             raise DemoRefusedError(

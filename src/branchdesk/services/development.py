@@ -36,6 +36,7 @@ from branchdesk.db.models_development import (
     DossierVote,
     DossierVoteExclusion,
 )
+from branchdesk.domain.auth import Role
 from branchdesk.domain.development import (
     Dossier,
     Extension,
@@ -628,7 +629,7 @@ class DevelopmentService:
         a value equal to its default removes the stored row, so a later change of the default applies."""
         defaults = RuleSettings().to_mapping()
         wanted = settings.to_mapping()
-        with self.db.write("修改发展党员规则设置") as session:
+        with self.db.write("修改发展党员规则设置", needs=Role.ADMIN) as session:
             for name, value in wanted.items():
                 row = session.get(Setting, setting_key(name))
                 if value == defaults[name]:

@@ -75,6 +75,11 @@ class _ErrorReporter:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        from branchdesk.domain.auth import PermissionDenied
+
+        if issubclass(exc_type, PermissionDenied) and self.interactive:
+            self._refused(exc)  # the service refused the user's role: a message, not an error
+            return
         log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
         traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
         if not self.interactive or self._showing:
@@ -95,6 +100,13 @@ class _ErrorReporter:
             )
         finally:
             self._showing = False
+
+    def _refused(self, exc) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        log.info("refused: %s", exc)
+        if QApplication.instance() is not None:
+            QMessageBox.warning(QApplication.activeWindow(), "没有权限", str(exc))
 
 
 # ---- Qt set-up ---------------------------------------------------------------------------------
@@ -232,6 +244,16 @@ def run(db: str | None = None, smoke: bool = False) -> int:
     ctx = AppContext(database, location)
     try:
         has_branch = ctx.branch.has_branch()
+        session = None
+        if smoke:
+            if ctx.auth.has_accounts():
+                database.sign_out()  # the self-test paints the window for nobody
+        else:
+            from branchdesk.ui.session import Session
+
+            session = Session(ctx)  # login (or the administrator account) before the window
+            if not session.start(first_run=not has_branch):
+                return 0
         if not has_branch and not smoke:
             from branchdesk.ui.first_run import ensure_branch
 
@@ -241,7 +263,7 @@ def run(db: str | None = None, smoke: bool = False) -> int:
 
         from branchdesk.ui.main_window import MainWindow
 
-        window = MainWindow(ctx)
+        window = session.build_window() if session is not None else MainWindow(ctx)
         if migration.upgraded and migration.backup is not None:
             window.statusBar().showMessage(
                 f"数据库已升级（结构版本 {migration.before} → {migration.after}），升级前的备份：{migration.backup}"
@@ -262,6 +284,7 @@ def run(db: str | None = None, smoke: bool = False) -> int:
         backups = BackupScheduler(location, app)  # daily backup off the GUI thread, hourly re-check
         backups.start()
         code = app.exec()
+        window = session.window  # switching user builds a new window
         backups.finish(exit_backup=not window.restored_database)  # the window is already closed
         return code
     finally:

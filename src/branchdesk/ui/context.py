@@ -23,6 +23,13 @@ class AppContext:
         self.branch = BranchService(self.db)
 
     @cached_property
+    def auth(self):
+        """Accounts and signing in (services.auth; argon2 loads when a password is first checked)."""
+        from branchdesk.services.auth import AuthService
+
+        return AuthService(self.db)
+
+    @cached_property
     def development(self):
         """The development workflow's service (loaded when its page is first shown)."""
         from branchdesk.services.development import DevelopmentService

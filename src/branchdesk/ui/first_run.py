@@ -1,4 +1,9 @@
-"""The first start on an empty database: generate demo data, or create an empty branch."""
+"""The first start: create the administrator account (the secretary) and see the recovery code once;
+then, on an empty database, generate demo data or create an empty branch.
+
+On a database that has a branch but no account yet (made before accounts existed, or by the command
+line) the window offers the same account form in a bar that can be put off (以后再说, ui/session.py):
+the program then works as before, for whoever opens it."""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from PySide6.QtWidgets import (
 from branchdesk import APP_TITLE
 from branchdesk.domain.members import ValidationError
 from branchdesk.ui.context import AppContext
+from branchdesk.ui.widgets.dialog_parts import form_layout, note_label
+from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks
 
 log = logging.getLogger(__name__)
 
@@ -109,3 +116,91 @@ def ensure_branch(ctx: AppContext, parent: QWidget | None = None) -> bool:
         return True
     dialog = FirstRunDialog(ctx, parent)
     return dialog.exec() == QDialog.DialogCode.Accepted and ctx.branch.has_branch()
+
+
+# ---- the administrator account ---------------------------------------------------------------------
+class AdminSetupDialog(QDialog):
+    """Username, name, password twice → `AuthService.create_first_admin`, then the recovery code once.
+
+    `postponable`: offered on a database in use (from the window's bar or 设置 › 用户与权限: 取消 goes
+    on without accounts); on the very first run the choice is to create the account or quit (退出).
+    """
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, postponable: bool = False):
+        from branchdesk.domain.auth import USERNAME_MAX
+        from branchdesk.ui.dialogs.login_dialog import PASSWORD_RULE, enter_buttons, password_edit
+
+        super().__init__(parent)
+        self.ctx = ctx
+        self.created = None
+        self.setWindowTitle("创建管理员账户")
+        self.setMinimumWidth(520)
+        if postponable:
+            text = (
+                "<h3>为这个数据库启用登录</h3><p>这个数据库还没有用户账户：任何能打开这台电脑上本程序的人，"
+                "都能查看和修改全部党员档案。建议现在为支部书记创建管理员账户。创建后，每次打开程序都要登录，"
+                "管理员还可以为委员和查阅人员分别建立账户、设定权限。</p>"
+            )
+        else:
+            text = (
+                f"<h3>欢迎使用{APP_TITLE}</h3><p>第一步：为支部书记（或负责管理本软件的同志）创建管理员账户。"
+                "以后每次打开程序都要用它登录；管理员可以为其他委员和查阅人员建立账户、设定权限。</p>"
+            )
+        intro = QLabel(text)
+        intro.setWordWrap(True)
+        self.username = QLineEdit()
+        self.username.setMaxLength(USERNAME_MAX)
+        self.username.setPlaceholderText("登录时输入，如 wangshuji（字母、数字或汉字）")
+        self.display_name = QLineEdit()
+        self.display_name.setMaxLength(50)
+        self.display_name.setPlaceholderText("如 王书记（显示在窗口和审计记录中）")
+        self.password = password_edit(PASSWORD_RULE)
+        self.again = password_edit("再输入一次密码")
+        form = form_layout()
+        form.addRow("用户名：", self.username)
+        form.addRow("姓名：", self.display_name)
+        form.addRow("密码：", self.password)
+        form.addRow("再输一次：", self.again)
+        note = note_label("角色：管理员（全部功能，包括账户管理、规则设置、从备份恢复）。"
+                      "创建后会显示一次“恢复码”，忘记密码时用它重新设置，请准备好纸笔。")  # fmt: skip
+        self.errors = ErrorPanel()
+        self.marks = FieldMarks(self.errors)
+        for field, widget in (("username", self.username), ("display_name", self.display_name),
+                              ("password", self.password)):  # fmt: skip
+            self.marks.register(field, widget)
+
+        buttons, self.create_button, self.later_button = enter_buttons(
+            self, "创建账户", "取消" if postponable else "退出", self.accept
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 16, 22, 14)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.errors)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.username.setFocus()
+
+    def accept(self) -> None:
+        from branchdesk.ui.dialogs.login_dialog import busy, show_recovery_code
+
+        try:
+            with busy():
+                self.created = self.ctx.auth.create_first_admin(
+                    self.username.text(), self.display_name.text(), self.password.text(), self.again.text()
+                )
+        except ValidationError as exc:
+            self.marks.show(exc.issues, title="")
+            return
+        show_recovery_code(self.created.recovery_code, self)
+        super().accept()
+
+
+def ensure_admin(ctx: AppContext, parent: QWidget | None = None) -> bool:
+    """The first run: the administrator account (with its recovery code) before anything else; False
+    when the user chose to quit."""
+    if ctx.auth.has_accounts():
+        return True
+    return AdminSetupDialog(ctx, parent).exec() == QDialog.DialogCode.Accepted

@@ -6,7 +6,7 @@ import importlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,6 +53,10 @@ SETTINGS_APP = APP_NAME
 
 
 class MainWindow(QMainWindow):
+    lock_requested = Signal()  # 文件 › 锁定 (ui/session.py locks)
+    switch_user_requested = Signal()  # 文件 › 切换用户 (ui/session.py signs in another user)
+    accounts_enabled = Signal()  # the first administrator was created in 设置 (ui/session.py rebuilds)
+
     def __init__(self, ctx: AppContext, *, settings: QSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
@@ -99,6 +103,11 @@ class MainWindow(QMainWindow):
         self.update_member_count()
         self.nav.setCurrentRow(0)
         self._restore_state()
+        from branchdesk.ui import permissions
+
+        permissions.restrict("window", self, ctx.db.principal)
+        if self.members_page is not None:
+            permissions.restrict("members", self.members_page, ctx.db.principal)
 
     # ---- construction --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -119,6 +128,18 @@ class MainWindow(QMainWindow):
         self.action_restore.setStatusTip("查看备份中的内容，用它替换当前数据库（当前数据库会先另存一份）")
         self.action_restore.triggered.connect(self.restore_database)
         file_menu.addAction(self.action_restore)
+        file_menu.addSeparator()
+        accounts = self.ctx.db.principal.has_account
+        self.action_lock = QAction("锁定", self)
+        self.action_lock.setShortcut(QKeySequence("Ctrl+L"))
+        self.action_lock.setStatusTip("隐藏数据，输入密码后继续" if accounts else "启用用户账户后才能锁定")
+        self.action_lock.setEnabled(accounts)
+        self.action_lock.triggered.connect(self.lock_requested)
+        file_menu.addAction(self.action_lock)
+        self.action_switch_user = QAction("切换用户…", self)
+        self.action_switch_user.setEnabled(accounts)
+        self.action_switch_user.triggered.connect(self.switch_user_requested)
+        file_menu.addAction(self.action_switch_user)
         file_menu.addSeparator()
         self.action_quit = QAction("退出", self)
         self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
@@ -161,10 +182,16 @@ class MainWindow(QMainWindow):
         )
         self.count_label = QLabel()
         self.count_label.setObjectName("rosterCount")
-        for label in (self.location_label, self.count_label):
+        me = self.ctx.db.principal
+        self.user_label = QLabel(
+            f"当前用户：{me.label}" if me.has_account else f"{me.username}（未启用登录）"
+        )
+        self.user_label.setObjectName("signedInUser")
+        for label in (self.location_label, self.count_label, self.user_label):
             label.setContentsMargins(10, 0, 10, 0)
         bar.addPermanentWidget(self.location_label)
         bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.user_label)
 
     # ---- areas ---------------------------------------------------------------------------------
     def show_area(self, key: str) -> None:
@@ -201,6 +228,9 @@ class MainWindow(QMainWindow):
             page = PlaceholderPage(AREAS[row].title, ["程序缺少此功能所需的组件，请重新安装 branchdesk。"])
         else:
             self._connect_page(key, page)
+            from branchdesk.ui import permissions
+
+            permissions.restrict(key, page, self.ctx.db.principal)
         old = self.stack.widget(row)
         self.stack.removeWidget(old)
         old.deleteLater()

@@ -165,9 +165,9 @@ class MembersPage(QWidget):
             button.setMinimumWidth(72)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        hint = QLabel("双击或按 Enter 打开档案")
-        hint.setEnabled(False)
-        buttons.addWidget(hint)
+        self.open_hint = QLabel("双击或按 Enter 打开档案")
+        self.open_hint.setEnabled(False)
+        buttons.addWidget(self.open_hint)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 8)
@@ -333,7 +333,7 @@ class MembersPage(QWidget):
     def edit_member(self, member_id: int | None = None) -> None:
         self.activate_requested.emit()
         member_id = member_id if member_id is not None else self.current_member_id()
-        if member_id is None:
+        if member_id is None or not self.ctx.db.principal.can_edit:  # 查阅: the detail pane only
             return
         dialog_class = load_component(self, "branchdesk.ui.dialogs.member_dialog", "MemberDialog")
         if dialog_class is None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -36,10 +35,17 @@ from branchdesk.services.branch import BranchProfile, NoBranchError
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
-from branchdesk.ui.widgets.dialog_parts import record_table
+from branchdesk.ui.widgets.dialog_parts import (
+    action_button,
+    note_label,
+    record_table,
+    select_row_by_text,
+    selected_row_data,
+)
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
 TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE, TAB_RULES = range(6)
+TAB_ACCOUNTS = 6
 
 _PROFILE_LABELS = {
     "name": "支部名称",
@@ -88,13 +94,7 @@ def _iso(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _button(text: str, slot, tip: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.setAutoDefault(False)
-    if tip:
-        button.setToolTip(tip)
-    button.clicked.connect(slot)
-    return button
+_button = action_button
 
 
 def _buttons_row(*widgets, note: QLabel | None = None) -> QHBoxLayout:
@@ -108,11 +108,7 @@ def _buttons_row(*widgets, note: QLabel | None = None) -> QHBoxLayout:
     return row
 
 
-def _note(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #666;")
-    return label
+_note = note_label
 
 
 class SettingsPage(QWidget):
@@ -141,6 +137,10 @@ class SettingsPage(QWidget):
 
         self.rules_panel = RuleSettingsPanel(ctx)
         self.tabs.addTab(self.rules_panel, "发展党员规则")
+        from branchdesk.ui.pages.account_settings import AccountSettingsPanel
+
+        self.accounts_panel = AccountSettingsPanel(ctx)
+        self.tabs.addTab(self.accounts_panel, "用户与权限")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -295,17 +295,10 @@ class SettingsPage(QWidget):
             self.groups_table.setItem(row, 1, _item(f"{group.member_count} 人", right=True))
 
     def _selected(self, table: QTableWidget):
-        row = table.currentRow()
-        if row < 0 or not table.selectionModel().isRowSelected(row):
-            return None
-        return table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        return selected_row_data(table)
 
     def select_group(self, name: str) -> None:
-        for row in range(self.groups_table.rowCount()):
-            if self.groups_table.item(row, 0).text() == name:
-                self.groups_table.selectRow(row)
-                return
-        raise LookupError(name)
+        select_row_by_text(self.groups_table, name)
 
     def add_group(self) -> None:
         name = prompts.get_text(self, "新增党小组", "党小组名称：")

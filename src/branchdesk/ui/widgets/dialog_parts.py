@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -10,7 +11,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableWidget,
 )
@@ -58,3 +61,47 @@ def record_table(headers: list[str], *, widest_short_text: str = "组织委员")
     header.setStretchLastSection(True)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return table
+
+
+def selected_row_data(table: QTableWidget) -> Any | None:
+    """The UserRole data of the first cell of the selected row (a record id); None without a selection."""
+    row = table.currentRow()
+    if row < 0 or not table.selectionModel().isRowSelected(row):
+        return None
+    return table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+
+
+def select_row_by_text(table: QTableWidget, text: str) -> None:
+    """Select the row whose first cell reads `text` (LookupError if none does)."""
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == text:
+            table.selectRow(row)
+            return
+    raise LookupError(text)
+
+
+def action_button(text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
+    """A push button beside a list or form: never the dialog's default, clicked runs `slot`."""
+    button = QPushButton(text)
+    button.setAutoDefault(False)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(slot)
+    return button
+
+
+def note_label(text: str) -> QLabel:
+    """A grey, word-wrapped explanation under a form or list."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #666;")
+    return label
+
+
+def form_layout(spacing: int = 10) -> QFormLayout:
+    """A form with right-aligned labels and fields that take the width."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setVerticalSpacing(spacing)
+    return form
