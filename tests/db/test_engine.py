@@ -19,6 +19,42 @@ def _count(db, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
+def test_two_programs_on_one_file_do_not_refuse_a_save_that_read_first(sqlite_db, tmp_path):
+    """The app reads, then saves, while the command line (another program) saves in between: the second
+    save waits for the first instead of failing with "database is locked"."""
+    from branchdesk.db.models import Setting
+
+    other = Database(sqlite_db.url)
+    other_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def other_program() -> None:
+        try:
+            with other.write("命令行修改设置") as session:
+                session.add(Setting(key="from_cli", value=1))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            other_done.set()
+
+    try:
+        with sqlite_db.write("窗口修改设置") as session:
+            assert session.get(Setting, "from_window") is None  # reads first …
+            thread = threading.Thread(target=other_program)
+            thread.start()
+            other_done.wait(0.5)  # … the other program tries to save meanwhile …
+            session.add(Setting(key="from_window", value=2))  # … then this one writes
+        thread.join(10)
+    finally:
+        other.dispose()
+    assert not errors, errors
+    with sqlite_db.read() as session:
+        assert {k: session.get(Setting, k).value for k in ("from_window", "from_cli")} == {
+            "from_window": 2,
+            "from_cli": 1,
+        }
+
+
 # ---- SQLite settings ---------------------------------------------------------------------------------
 @pytest.fixture
 def sqlite_db(tmp_path, data_dir):

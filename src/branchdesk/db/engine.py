@@ -28,9 +28,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_WRITE_OPTION = "branchdesk_write"
+
+
 def _sqlite_begin(connection) -> None:
-    """Every SQLAlchemy transaction is a real SQLite transaction, DDL (migrations) included."""
-    connection.exec_driver_sql("BEGIN")
+    """Every SQLAlchemy transaction is a real SQLite transaction, DDL (migrations) included.
+
+    A unit of work (`Database.write`) begins IMMEDIATE: it takes the write lock before its first read,
+    so another program's commit in between cannot make its first write fail with "database is locked"
+    (a deferred transaction that has read cannot wait for the lock: its snapshot is stale). Reads stay
+    deferred and never wait.
+    """
+    immediate = connection.get_execution_options().get(_WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -116,6 +126,8 @@ class Database:
         with self._sessions() as session:
             uow.mark(session, user=user or self.user, operation=operation)
             with session.begin():
+                if self.dialect == "sqlite":
+                    session.connection(execution_options={_WRITE_OPTION: True})
                 yield session
 
     def refresh_statistics(self) -> None:
