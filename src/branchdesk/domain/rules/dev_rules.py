@@ -608,18 +608,28 @@ def check_prereview(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
 _QUORUM, _MAJORITY, _COUNTS = "DEV-VOTE-QUORUM", "DEV-VOTE-MAJORITY", "DEV-VOTE-COUNTS"
 
 
-def _votes(d: Dossier) -> Iterator[tuple[Step, date, Vote | None, str]]:
+def _votes(d: Dossier) -> Iterator[tuple[Step, date, Vote | None, str, bool]]:
+    """Every general-meeting vote of the dossier: (step, meeting date, vote, matter, recorded as failed).
+
+    The last flag marks the admission vote the meeting did not pass (``rejected_on`` with its
+    ``rejection_vote``): it must be valid (quorum, counts) and must indeed have failed the majority.
+    A rejection without recorded counts (older records, imports) is not a vote to check.
+    """
     if d.admission_meeting_date is not None:
-        yield Step.ADMISSION_VOTE, d.admission_meeting_date, d.admission_vote, "接收预备党员"
+        yield Step.ADMISSION_VOTE, d.admission_meeting_date, d.admission_vote, "接收预备党员", False
+    if d.rejected_on is not None and d.rejection_vote is not None:
+        yield Step.ADMISSION_VOTE, d.rejected_on, d.rejection_vote, "接收预备党员", True
     for e in d.extensions:
-        yield Step.CONVERSION_VOTE, e.date, e.vote, "延长预备期"
+        yield Step.CONVERSION_VOTE, e.date, e.vote, "延长预备期", False
     if d.outcome is Outcome.CANCELLED and d.outcome_date is not None:
-        yield Step.CONVERSION_VOTE, d.outcome_date, d.outcome_vote, "取消预备党员资格"
+        yield Step.CONVERSION_VOTE, d.outcome_date, d.outcome_vote, "取消预备党员资格", False
     if d.conversion_meeting_date is not None:
-        yield Step.CONVERSION_VOTE, d.conversion_meeting_date, d.conversion_vote, "预备党员转正"
+        yield Step.CONVERSION_VOTE, d.conversion_meeting_date, d.conversion_vote, "预备党员转正", False
 
 
-def _meeting_key(what: str) -> str:
+def _meeting_key(what: str, failed: bool = False) -> str:
+    if failed:
+        return "rejected"
     return {
         "接收预备党员": "admission_meeting",
         "预备党员转正": "conversion_meeting",
@@ -628,7 +638,7 @@ def _meeting_key(what: str) -> str:
 
 
 def check_quorum(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
-    for step, when, vote, what in _votes(d):
+    for step, when, vote, what, failed in _votes(d):
         if vote is None or vote.expected <= 0 or quorum_met(vote):
             continue
         yield _v(
@@ -637,21 +647,40 @@ def check_quorum(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             f"未超过应到人数的半数（至少需{minimum_present(vote.expected)}人）。会议不能进行表决，"
             "请另行召开支部大会。",
             on=when,
-            **{_meeting_key(what): when},
+            **{_meeting_key(what, failed): when},
         )
 
 
 def check_majority(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
-    for step, when, vote, what in _votes(d):
-        if vote is None or vote.expected <= 0 or majority_met(vote):
+    for step, when, vote, what, failed in _votes(d):
+        if vote is None or vote.expected <= 0:
             continue
+        if failed:
+            # recorded as "not accepted": the ballot must really have failed
+            if majority_met(vote):
+                yield _v(
+                    step,
+                    f"记录为支部大会未通过接收（{fd(when)}），但赞成{counted_yes(vote)}票已超过应到有表决权党员"
+                    f"{vote.expected}人的半数（至少需{minimum_yes(vote.expected)}票），表决是通过的。"
+                    "请核对票数：表决通过的应记录为接收预备党员。",
+                    on=when,
+                    rejected=when,
+                )
+            continue
+        if majority_met(vote) or not quorum_met(vote):
+            continue  # without a quorum there was no vote at all (DEV-VOTE-QUORUM says so)
         yes = counted_yes(vote)
         written = ""
         if vote.written_yes and vote.written_before_meeting:
             written = f"（含会前提交的书面赞成意见{vote.written_yes}份）"
         elif vote.written and not vote.written_before_meeting:
             written = f"（书面意见{vote.written}份在会后提交，不能计入）"
-        outcome = "如实记录为“未被接收”" if what == "接收预备党员" else "不能作为支部大会决议"
+        if what == "接收预备党员":
+            outcome = "不能记为接收预备党员，应如实记录为支部大会未通过（未被接收），此人仍为发展对象"
+        elif what == "预备党员转正":
+            outcome = "不能按期转正，支部大会应讨论延长预备期或取消预备党员资格（须另行表决通过）"
+        else:
+            outcome = "不能作为支部大会决议"
         yield _v(
             step,
             f"讨论{what}的表决（{fd(when)}）赞成{yes}票{written}，未超过应到有表决权党员"
@@ -663,8 +692,8 @@ def check_majority(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
 
 
 def check_counts(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
-    for step, when, vote, what in _votes(d):
-        key = {_meeting_key(what): when}
+    for step, when, vote, what, failed in _votes(d):
+        key = {_meeting_key(what, failed): when}
         if vote is None:
             yield _v(
                 step,
@@ -1042,6 +1071,20 @@ def check_order(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
                 f"记录了“{step.label}”（{fd(done[step])}），但没有“{required.label}”的记录。"
                 f"{step.label}{text}，请补录或核对。",
                 **{step.value: done[step]},
+            )
+    rejected = d.rejected_on
+    if rejected is not None and d.rejection_vote is not None:
+        # a general meeting voted on the person and did not pass: only a candidate is put to the vote
+        if d.candidate_date is None:
+            yield _v(
+                Step.ADMISSION_VOTE,
+                f"记录了支部大会讨论接收但未通过（{fd(rejected)}），但没有“{Step.CANDIDATE.label}”的记录。"
+                "支部大会只讨论发展对象，请补录确定发展对象的日期或核对。",
+                rejected=rejected,
+            )
+        elif rejected < d.candidate_date:
+            yield _order_violation(
+                ("candidate", Step.CANDIDATE), d.candidate_date, ("rejected", Step.ADMISSION_VOTE), rejected
             )
     closed = d.closed_on
     if closed is not None:
