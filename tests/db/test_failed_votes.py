@@ -86,7 +86,7 @@ def test_a_failed_admission_vote_is_in_the_minutes_and_on_the_dossier(db, dev, m
         dossier_id,
         "admission",
     )
-    assert "赞成8票，未通过" in item.decision and "仍为发展对象" in item.decision
+    assert "赞成8票，未通过" in item.decision and "李明同志仍为发展对象" in item.decision
     d = dev.get(dossier_id)
     assert (d.rejected_on, d.rejection_vote, d.admission_meeting_date) == (FIRST, FAILED, None)
     assert d.standing is Standing.CANDIDATE

@@ -753,7 +753,7 @@ def test_a_valid_vote_short_of_a_majority_is_recorded_as_not_accepted():
     # the next steps say when the candidate may be put to the general meeting again
     [again] = [i for i in next_steps(after, ctx(date(2024, 8, 2))) if i.code == "DEV-RESUBMIT"]
     assert again.step is Step.ADMISSION_VOTE and again.due == date(2025, 2, 1)
-    assert "2024年8月1日" in again.text and "未通过接收" in again.text and "仍为发展对象" in again.text
+    assert "上次支部大会未通过接收" in again.text and "仍为发展对象" in again.text
     # the pre-review's "meeting within a month" is no longer due: the meeting was held
     assert not any(i.code == "DEV-PREREVIEW" for i in next_steps(after, ctx(date(2024, 8, 2))))
 
@@ -783,6 +783,35 @@ def test_a_rejection_must_really_have_failed_and_have_possible_counts():
     assert "多于实到人数" in impossible.message_zh
     # an older rejection recorded without its counts is not asked for them
     assert found(d, "DEV-VOTE-COUNTS") == []
+
+
+def test_a_candidate_not_ready_for_the_meeting_is_not_put_to_the_vote():
+    """The meeting votes only on a candidate with sponsors, a passed political review and pre-review,
+    and the training done — whether the vote then passes or not."""
+    from branchdesk.domain.rules import check_step
+
+    meeting = date(2024, 8, 1)
+    failed = {"rejected_on": meeting, "rejection_vote": Vote(16, 12, 8, 4)}
+    d = _before_the_meeting()
+    for missing, code in (
+        ({"pre_review": None}, "DEV-PREREVIEW"),
+        ({"pre_review": PreReview(date(2024, 7, 20), False)}, "DEV-PREREVIEW"),
+        ({"political_review": None}, "DEV-POLREVIEW"),
+        ({"training": None}, "DEV-TRAINING"),
+        ({"sponsors": (), "sponsors_date": None}, "DEV-SPONSORS"),
+    ):
+        refused = [
+            f
+            for f in check_step(replace(d, **missing), Step.ADMISSION_VOTE, failed, ctx(meeting))
+            if f.blocking
+        ]
+        assert [f.code for f in refused] == [code], missing
+        assert "2024年8月1日，表决未通过" in refused[0].message_zh
+    # after the rejection the pre-review is redone for the next meeting: nothing wrong with that
+    redone = replace(
+        d, **failed, pre_review=PreReview(date(2024, 12, 20)), volunteer_form_date=date(2024, 12, 22)
+    )
+    assert audit(redone, ctx(date(2025, 1, 5))) == []
 
 
 def test_only_a_candidate_is_put_to_the_vote():

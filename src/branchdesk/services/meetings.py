@@ -91,6 +91,7 @@ __all__ = [
     "MeetingType",
     "NotFoundError",
     "VoteKind",
+    "failed_consequence",
 ]
 
 
@@ -570,7 +571,14 @@ class MeetingService:
             for name in _VOTE_COLUMNS:
                 setattr(target, name, getattr(vote, name))
             if not (target.decision or "").strip():
-                target.decision = _vote_decision(vote, kind if dossier_id is not None else None)
+                person = ""
+                if dossier_id is not None:
+                    from branchdesk.db.models_development import DevelopmentDossier
+
+                    person = session.scalar(
+                        select(DevelopmentDossier.name).where(DevelopmentDossier.id == dossier_id)
+                    )
+                target.decision = _vote_decision(vote, kind if dossier_id is not None else None, person or "")
             if row.status == MeetingStatus.PLANNED.value:
                 row.status = MeetingStatus.DRAFT.value
         return self.get(meeting_id)
@@ -814,25 +822,33 @@ def _dossier_step(kind: VoteKind, on: dt.date, vote: Vote, months: int | None, r
     }  # fmt: skip
 
 
-#: What a failed vote on a person means, for the item's decision in the minutes.
-FAILED_CONSEQUENCE = {
-    VoteKind.ADMISSION: "支部大会未通过接收，此人仍为发展对象，以后可再次提交支部大会讨论",
-    VoteKind.CONVERSION: "不能按期转为正式党员，支部大会须另行讨论延长预备期或取消预备党员资格",
-    VoteKind.EXTENSION: "延长预备期的决定未获通过",
-    VoteKind.CANCELLATION: "取消预备党员资格的决定未获通过",
-}
+def failed_consequence(kind: VoteKind | str | None, name: str = "") -> str:
+    """What a failed vote of ``kind`` on the person ``name`` means, for the minutes ("" for other votes)."""
+    who = f"{name}同志" if name else "此人"
+    return {
+        VoteKind.ADMISSION: f"支部大会未通过接收，{who}仍为发展对象，以后可再次提交支部大会讨论",
+        VoteKind.CONVERSION: f"{who}不能按期转为正式党员，支部大会须另行讨论延长预备期或取消预备党员资格",
+        VoteKind.EXTENSION: "延长预备期的决定未获通过",
+        VoteKind.CANCELLATION: "取消预备党员资格的决定未获通过",
+    }.get(_vote_kind_of(kind), "")
 
 
-def _vote_decision(vote: Vote, kind: VoteKind | None = None) -> str:
+def _vote_kind_of(value) -> VoteKind | None:
+    try:
+        return VoteKind(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _vote_decision(vote: Vote, kind: VoteKind | None = None, name: str = "") -> str:
     t = tally(vote)
     written = f"（含书面意见{t.counted_yes - vote.yes}票）" if t.counted_yes > vote.yes else ""
     text = (
         f"经表决，应到有表决权的党员{vote.expected}人，实到{vote.present}人，赞成{t.counted_yes}票{written}，"
         f"{'通过' if t.passed else '未通过'}。"
     )
-    if not t.passed and kind in FAILED_CONSEQUENCE:
-        text += FAILED_CONSEQUENCE[kind] + "。"
-    return text
+    consequence = failed_consequence(kind, name) if not t.passed else ""
+    return text + (consequence + "。" if consequence else "")
 
 
 def _with_attendance(draft: Meeting, roster: Roster) -> Meeting:

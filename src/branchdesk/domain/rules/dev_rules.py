@@ -412,6 +412,23 @@ def check_activist_year(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
+def _last_rejection(d: Dossier) -> date | None:
+    """The general meeting that voted on the person and did not pass, while no later one admitted them.
+
+    Only a candidate ready for the meeting is put to the vote, so what the admission meeting needs
+    (sponsors, political review, training, pre-review) must have been there. Only its ABSENCE (or a
+    failed review dated before that meeting) is judged: the dossier keeps the latest review, and one
+    redone after the rejection for the next meeting is not a problem.
+    """
+    if d.rejection_vote is None or d.admission_meeting_date is not None:
+        return None
+    return d.rejected_on
+
+
+def _rejection_text(rejected: date) -> str:
+    return f"支部大会讨论接收预备党员（{fd(rejected)}，表决未通过）"
+
+
 def check_sponsors(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     meeting = d.admission_meeting_date
     if d.sponsors:
@@ -444,11 +461,29 @@ def check_sponsors(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             admission_meeting=meeting,
             on=meeting,
         )
+    elif (rejected := _last_rejection(d)) is not None:
+        yield _v(
+            Step.SPONSORS,
+            f"{_rejection_text(rejected)}前未确定入党介绍人。发展对象须有两名正式党员作入党介绍人，请补录。",
+            rejected=rejected,
+            on=rejected,
+        )
 
 
 def check_political_review(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     r = d.political_review
     meeting = d.admission_meeting_date
+    rejected = _last_rejection(d)
+    if rejected is not None and (r is None or (not r.passed and r.date <= rejected)):
+        yield _v(
+            Step.POLITICAL_REVIEW,
+            f"{_rejection_text(rejected)}前"
+            + ("未进行政治审查或未记录审查结论。" if r is None else f"政治审查结论为不合格（{fd(r.date)}）。")
+            + "未经政治审查或政治审查不合格的，不能提交支部大会讨论。",
+            rejected=rejected,
+            on=rejected,
+        )
+        return
     if meeting is None:
         if r is not None and not r.passed:
             yield _v(
@@ -504,6 +539,14 @@ def check_training(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     t = d.training
     meeting = d.admission_meeting_date
     s = ctx.settings
+    rejected = _last_rejection(d)
+    if t is None and rejected is not None:
+        yield _v(
+            Step.TRAINING,
+            f"{_rejection_text(rejected)}前未记录集中培训。发展对象须经集中培训后方可提交支部大会讨论。",
+            rejected=rejected,
+            on=rejected,
+        )
     if t is None:
         if meeting is not None:
             yield _v(
@@ -559,7 +602,17 @@ def check_prereview(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             on=p.date,
         )
     if meeting is None:
-        if p is not None and not p.passed:
+        rejected = _last_rejection(d)
+        if rejected is not None and (p is None or (not p.passed and p.date <= rejected)):
+            yield _v(
+                Step.PRE_REVIEW,
+                f"{_rejection_text(rejected)}前"
+                + ("未经上级党委预审。" if p is None else f"上级党委预审未通过（{fd(p.date)}）。")
+                + "须经预审合格、领取《入党志愿书》后，方可提交支部大会讨论。",
+                rejected=rejected,
+                on=rejected,
+            )
+        elif p is not None and not p.passed:
             yield _v(
                 Step.PRE_REVIEW,
                 f"上级党委预审未通过（{fd(p.date)}），不能提交支部大会讨论。",

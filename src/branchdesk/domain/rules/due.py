@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from branchdesk.domain.dates import add_months, add_years, format_date
+from branchdesk.domain.dates import add_months, add_years
 from branchdesk.domain.development import Dossier, FilingKind, Step
 from branchdesk.domain.rules.engine import DueItem, DueKind, RuleContext
 
@@ -101,7 +101,7 @@ def next_steps(dossier: Dossier, ctx: RuleContext) -> list[DueItem]:
                 "预审合格后召开支部大会讨论接收", D, "DEV-PREREVIEW")  # fmt: skip
         if rejected is not None and s.resubmit_wait_months:
             add(Step.ADMISSION_VOTE, add_months(rejected, s.resubmit_wait_months),
-                f"支部大会（{format_date(rejected)}）未通过接收，仍为发展对象；可再次提交支部大会讨论",
+                "上次支部大会未通过接收，仍为发展对象；可再次提交支部大会讨论",
                 E, "DEV-RESUBMIT")  # fmt: skip
         return _sorted(items)
 
