@@ -415,8 +415,10 @@ def test_custom_meeting_types_of_the_branch(db, members, meetings):
     rows = {r.label: r for r in meetings.calendar(2026, as_of=dt.date(2026, 11, 23))}
     assert rows["专题研究党建工作会议"].cells[4].held == 1 and rows["专题议党会议"].cells[3].held == 1
     assert rows["党政联席会议"].cells[4].state is CellState.PLANNED
-    with pytest.raises(ValidationError, match="不能删除"):
+    with pytest.raises(ValidationError, match="“党政联席会议”已有 1 份会议记录，不能删除"):
         meetings.remove_custom_type(joint.id)
     spare = meetings.add_custom_type("临时会议")
+    # the page's 会议类型… dialog shows how many records use each type, counted as removal counts them
+    assert meetings.custom_type_usage() == {joint.id: 1, topical.id: 2, spare.id: 0}
     meetings.remove_custom_type(spare.id)
     assert "临时会议" not in {t.name for t in meetings.custom_types()}

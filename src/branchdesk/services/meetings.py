@@ -364,6 +364,15 @@ class MeetingService:
             )
             return [_custom_type(r) for r in rows]
 
+    def custom_type_usage(self) -> dict[int, int]:
+        """How many meeting records use each of the branch's own types (type id -> count; 0 for unused),
+        counted as :meth:`remove_custom_type` counts them."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(MeetingTypeRow).where(MeetingTypeRow.branch_id == current_branch_id(session))
+            ).all()
+            return {row.id: _records_of_type(session, row) for row in rows}
+
     def add_custom_type(self, name: str, audience: Audience = Audience.BRANCH) -> dm.CustomType:
         """Add a meeting type of the branch; its records are CUSTOM meetings with this name."""
         name = self._custom_name(name)
@@ -410,13 +419,7 @@ class MeetingService:
             row = session.get(MeetingTypeRow, type_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
-            used = session.scalar(
-                select(func.count(MeetingRow.id)).where(
-                    MeetingRow.branch_id == row.branch_id,
-                    (MeetingRow.custom_type_id == type_id) | (MeetingRow.custom_type_name == row.name),
-                    MeetingRow.type == MeetingType.CUSTOM.value,
-                )
-            )
+            used = _records_of_type(session, row)
             if used:
                 raise ValidationError(
                     [FieldIssue("custom_type", f"“{row.name}”已有 {used} 份会议记录，不能删除（可以改名）")]
@@ -991,6 +994,17 @@ def _title(row: MeetingRow) -> str:
     if row.type == MeetingType.GROUP.value and row.group_name:
         return dm.group_meeting_title(row.group_name)
     return dm.type_label(row.type, row.custom_type_name)
+
+
+def _records_of_type(session: Session, row: MeetingTypeRow) -> int:
+    """Records of a branch's own type: linked to it, or (older records) bearing its name."""
+    return session.scalar(
+        select(func.count(MeetingRow.id)).where(
+            MeetingRow.branch_id == row.branch_id,
+            (MeetingRow.custom_type_id == row.id) | (MeetingRow.custom_type_name == row.name),
+            MeetingRow.type == MeetingType.CUSTOM.value,
+        )
+    )
 
 
 def _custom_type(row: MeetingTypeRow) -> dm.CustomType:
