@@ -358,3 +358,56 @@ def test_one_person_from_application_to_full_membership_through_the_forms(
     view.show_dossier(final)
     assert view.next_step() is None and not view.record_next_button.isEnabled()
     assert not [f for f in view.findings if f.blocking]
+
+
+def test_a_failed_conversion_vote_on_the_dossier_leads_to_the_extension(
+    qtbot, monkeypatch, page, dev, reasons_asked
+):
+    """The conversion vote fails (2 of 5): the form says 李明 cannot be converted on time and that the
+    meeting decides on extension or cancellation by its own vote; the extension is then recorded."""
+    from dataclasses import replace
+
+    from branchdesk.domain.development import Approval
+    from tests.unit.dev_builders import admitted, complete
+
+    full = complete()
+    dossier_id = dev.save(
+        replace(admitted(), id=None, talks=full.talks, filings=full.filings, approval=Approval(dt.date(2024, 9, 10)),
+                oath_date=dt.date(2024, 9, 30), join_date=dt.date(2024, 8, 1),
+                conversion_application_date=dt.date(2025, 7, 20))
+    )  # fmt: skip
+    page.reload()
+    page.open_dossier(dossier_id)
+    view = page.dossier_view
+    view.today = dt.date(2025, 8, 2)
+    before = dev.get(dossier_id)
+
+    def convert(dialog):
+        count(5, 2, "2025-08-01")(dialog)
+        assert dialog.decision.currentData() == sd.DECISION_CONVERT
+
+    seen = run_dialogs(monkeypatch, sd.StepDialog, convert)
+    assert view.record_step(Step.CONVERSION_VOTE) is False
+    [dialog] = seen
+    told = dialog.vote_outcome.text()
+    assert "不能按期转为正式党员" in told and "请在“支部大会决定”中选择延长预备期或取消预备党员资格" in told
+    assert (
+        "DEV-VOTE-MAJORITY" in dialog.errors.text() and "延长预备期或取消预备党员资格" in dialog.errors.text()
+    )
+    assert dev.get(dossier_id) == before, "nothing written"
+
+    def extend(dialog):
+        count(5, 4, "2025-08-01")(dialog)
+        dialog.decision.setCurrentIndex(dialog.decision.findData(sd.DECISION_EXTEND))
+        dialog.extension_months.setValue(6)
+        dialog.decision_reason.setText("预备期间未能按要求参加组织生活")
+        assert dialog.vote_outcome.text() == "表决通过：延长李明的预备期6个月；记入发展档案。"
+
+    run_dialogs(monkeypatch, sd.StepDialog, extend)
+    assert view.record_step(Step.CONVERSION_VOTE) is True
+    saved = dev.get(dossier_id)
+    assert (saved.extension.months, saved.extension.vote.yes, saved.probation_end) == (
+        6,
+        4,
+        dt.date(2026, 2, 1),
+    )
