@@ -429,6 +429,18 @@ def _rejection_text(rejected: date) -> str:
     return f"支部大会讨论接收预备党员（{fd(rejected)}，表决未通过）"
 
 
+def _review_before_rejection(
+    d: Dossier, step: Step, review, missing: str, failed: str, rule: str
+) -> list[Violation]:
+    """A review the meeting that did not pass needed (political review, pre-review): absent, or failed
+    before that meeting. ``failed`` has a ``{}`` for the review's date."""
+    rejected = _last_rejection(d)
+    if rejected is None or not (review is None or (not review.passed and review.date <= rejected)):
+        return []
+    what = missing if review is None else failed.format(fd(review.date))
+    return [_v(step, f"{_rejection_text(rejected)}前{what}{rule}", rejected=rejected, on=rejected)]
+
+
 def check_sponsors(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     meeting = d.admission_meeting_date
     if d.sponsors:
@@ -473,16 +485,12 @@ def check_sponsors(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
 def check_political_review(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     r = d.political_review
     meeting = d.admission_meeting_date
-    rejected = _last_rejection(d)
-    if rejected is not None and (r is None or (not r.passed and r.date <= rejected)):
-        yield _v(
-            Step.POLITICAL_REVIEW,
-            f"{_rejection_text(rejected)}前"
-            + ("未进行政治审查或未记录审查结论。" if r is None else f"政治审查结论为不合格（{fd(r.date)}）。")
-            + "未经政治审查或政治审查不合格的，不能提交支部大会讨论。",
-            rejected=rejected,
-            on=rejected,
-        )
+    not_ready = _review_before_rejection(
+        d, Step.POLITICAL_REVIEW, r, "未进行政治审查或未记录审查结论。", "政治审查结论为不合格（{}）。",
+        "未经政治审查或政治审查不合格的，不能提交支部大会讨论。",
+    )  # fmt: skip
+    if not_ready:
+        yield from not_ready
         return
     if meeting is None:
         if r is not None and not r.passed:
@@ -602,16 +610,12 @@ def check_prereview(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             on=p.date,
         )
     if meeting is None:
-        rejected = _last_rejection(d)
-        if rejected is not None and (p is None or (not p.passed and p.date <= rejected)):
-            yield _v(
-                Step.PRE_REVIEW,
-                f"{_rejection_text(rejected)}前"
-                + ("未经上级党委预审。" if p is None else f"上级党委预审未通过（{fd(p.date)}）。")
-                + "须经预审合格、领取《入党志愿书》后，方可提交支部大会讨论。",
-                rejected=rejected,
-                on=rejected,
-            )
+        not_ready = _review_before_rejection(
+            d, Step.PRE_REVIEW, p, "未经上级党委预审。", "上级党委预审未通过（{}）。",
+            "须经预审合格、领取《入党志愿书》后，方可提交支部大会讨论。",
+        )  # fmt: skip
+        if not_ready:
+            yield from not_ready
         elif p is not None and not p.passed:
             yield _v(
                 Step.PRE_REVIEW,
