@@ -82,7 +82,9 @@ def test_codes_are_shown_as_their_labels(log, office):
     assert change.entity_label == "党籍变动"
     labels = {c.label: c.after for c in change.changes}
     assert labels["新状态"] == "已转出" and labels["原状态"] == "正常" and labels["党员"] == "李四"
-    recorded = dt.datetime.strptime(labels["登记时间"], "%Y-%m-%d %H:%M:%S")  # local time, not ISO with a zone
+    recorded = dt.datetime.strptime(
+        labels["登记时间"], "%Y-%m-%d %H:%M:%S"
+    )  # local time, not ISO with a zone
     assert abs(recorded - dt.datetime.now()) < dt.timedelta(minutes=5)
 
 

@@ -149,7 +149,15 @@ def odd_ones() -> list[Dossier]:
         outcome_vote=Vote(17, 14, 12, 2),
         outcome_reason="预备期间严重违反纪律，经支部大会讨论取消预备党员资格",
     )
-    return [extended, withdrawn, failed, archived_bare, cancelled]
+    not_accepted = replace(
+        b.admitted(),
+        person=Person("欧阳修", dt.date(1997, 6, 21), ""),
+        admission_meeting_date=None,
+        admission_vote=None,
+        rejected_on=dt.date(2024, 8, 1),
+        rejection_vote=Vote(16, 12, 8, 3, 1),  # the meeting voted: 8 of 16, not accepted
+    )
+    return [extended, withdrawn, failed, archived_bare, cancelled, not_accepted]
 
 
 def stages() -> list[Dossier]:
@@ -193,7 +201,9 @@ def test_round_trip_keeps_the_facts_the_rules_judge(tmp_path):
 
 
 def test_written_opinions_extension_and_outcome_survive(tmp_path):
-    extended, withdrawn, failed, archived_bare, cancelled = round_trip(odd_ones(), tmp_path).dossiers
+    extended, withdrawn, failed, archived_bare, cancelled, not_accepted = round_trip(
+        odd_ones(), tmp_path
+    ).dossiers
     assert extended.admission_vote.written_yes == 2 and not extended.admission_vote.written_before_meeting
     assert extended.extension == Extension(dt.date(2025, 8, 1), 6, Vote(17, 15, 14), "考察期间表现不够稳定")
     assert extended.probation_end == dt.date(2026, 2, 1)
@@ -207,6 +217,11 @@ def test_written_opinions_extension_and_outcome_survive(tmp_path):
     assert failed.rejected_on == dt.date(2024, 8, 1)
     assert archived_bare.checklist == frozenset()
     assert cancelled.outcome is Outcome.CANCELLED and cancelled.outcome_vote == Vote(17, 14, 12, 2)
+    assert (not_accepted.rejected_on, not_accepted.rejection_vote) == (
+        dt.date(2024, 8, 1),
+        Vote(16, 12, 8, 3, 1),
+    )
+    assert not_accepted.standing is Standing.CANDIDATE and failed.rejection_vote is None
 
 
 def test_imports_accept_history_that_breaks_the_rules(tmp_path):

@@ -140,9 +140,9 @@ def test_an_admission_vote_at_the_meeting_is_the_dossiers_vote(db, meetings):
     committee = meetings.plan(MeetingType.COMMITTEE, day, status="draft")
     with pytest.raises(ValidationError, match="须由支部党员大会讨论表决"):
         meetings.record_vote(committee.id, "讨论接收预备党员", Vote(16, 10, 9, 1), dossier_id)
-    with pytest.raises(StepRefused):  # 8 of 16 is exactly half: the DEV rules refuse, nothing written
+    with pytest.raises(StepRefused):  # 8 of 16 present is exactly half: no quorum, nothing written
         meetings.record_vote(
-            record.id, f"讨论接收{candidate.person.name}为预备党员", Vote(16, 9, 8, 1), dossier_id
+            record.id, f"讨论接收{candidate.person.name}为预备党员", Vote(16, 8, 8), dossier_id
         )
     assert dev.get(dossier_id).admission_vote is None
     assert all(a.vote is None for a in meetings.get(record.id).agenda)
@@ -415,8 +415,10 @@ def test_custom_meeting_types_of_the_branch(db, members, meetings):
     rows = {r.label: r for r in meetings.calendar(2026, as_of=dt.date(2026, 11, 23))}
     assert rows["专题研究党建工作会议"].cells[4].held == 1 and rows["专题议党会议"].cells[3].held == 1
     assert rows["党政联席会议"].cells[4].state is CellState.PLANNED
-    with pytest.raises(ValidationError, match="不能删除"):
+    with pytest.raises(ValidationError, match="“党政联席会议”已有 1 份会议记录，不能删除"):
         meetings.remove_custom_type(joint.id)
     spare = meetings.add_custom_type("临时会议")
+    # the page's 会议类型… dialog shows how many records use each type, counted as removal counts them
+    assert meetings.custom_type_usage() == {joint.id: 1, topical.id: 2, spare.id: 0}
     meetings.remove_custom_type(spare.id)
     assert "临时会议" not in {t.name for t in meetings.custom_types()}

@@ -158,7 +158,23 @@ def ready_for_the_admission_vote(dev):
     return dev.save(d)
 
 
-def test_an_admission_vote_failing_by_one_is_refused_then_the_corrected_count_is_recorded(
+def count(present: int, yes: int, on: str = "2024-08-01"):
+    """Fill the step form of the general meeting: the date, then the counts (5 voters that day)."""
+
+    def fill(dialog):
+        dialog.date.setText(on)
+        dialog._load_electorate(dialog.date.date())
+        calc = dialog.vote_calc
+        # On 1 August 2024 the branch had five full members (赵敏 joined only in 2026).
+        assert calc.expected.value() == 5
+        calc.present.setValue(present)
+        calc.yes.setValue(yes)
+        calc.no.setValue(present - yes)
+
+    return fill
+
+
+def test_an_admission_vote_without_a_quorum_is_refused_then_the_real_count_is_recorded(
     qtbot, monkeypatch, page, dev, reasons_asked
 ):
     dossier_id = ready_for_the_admission_vote(dev)
@@ -169,32 +185,56 @@ def test_an_admission_vote_failing_by_one_is_refused_then_the_corrected_count_is
     view.today = dt.date(2024, 8, 1)  # recorded on the day of the meeting
     assert view.next_step() is Step.ADMISSION_VOTE
 
-    def count(yes):
-        def fill(dialog):
-            dialog.date.setText("2024-08-01")
-            dialog._load_electorate(dialog.date.date())
-            calc = dialog.vote_calc
-            # On 1 August 2024 the branch had five full members (赵敏 joined only in 2026).
-            assert calc.expected.value() == 5
-            calc.present.setValue(5)
-            calc.yes.setValue(yes)
-            calc.no.setValue(5 - yes)
-
-        return fill
-
-    seen = run_dialogs(monkeypatch, sd.StepDialog, count(2))  # 2 of 5: one short of more than half
+    seen = run_dialogs(monkeypatch, sd.StepDialog, count(2, 2))  # 2 of 5 present: no quorum
     assert view.record_step(Step.ADMISSION_VOTE) is False
     [dialog] = seen
-    assert "DEV-VOTE-MAJORITY" in dialog.errors.text()
-    assert dialog.vote_calc.majority_label.text().startswith("✘ 未通过")
+    assert "DEV-VOTE-QUORUM" in dialog.errors.text()
+    assert dialog.vote_calc.quorum_label.text().startswith("✘ 到会人数不足")
+    assert "不能记录" in dialog.vote_outcome.text() and "另行召开支部大会" in dialog.vote_outcome.text()
     assert dev.get(dossier_id).admission_meeting_date is None  # nothing written
 
-    run_dialogs(monkeypatch, sd.StepDialog, count(3))
+    run_dialogs(monkeypatch, sd.StepDialog, count(5, 3))
     assert view.record_step(Step.ADMISSION_VOTE) is True
     saved = dev.get(dossier_id)
     assert (saved.admission_vote.expected, saved.admission_vote.yes) == (5, 3)
     page.show_board()
     assert page.column_of(dossier_id) == "probationary"
+
+
+def test_an_admission_vote_failing_by_one_is_recorded_as_not_accepted(
+    qtbot, monkeypatch, page, dev, reasons_asked
+):
+    """2 of 5 say yes: the meeting did not accept 李明. The form says so before recording; the dossier
+    then shows the failed vote, he stays a 发展对象, and the next step says when he may be put forward."""
+    dossier_id = ready_for_the_admission_vote(dev)
+    page.reload()
+    page.open_dossier(dossier_id)
+    view = page.dossier_view
+    view.today = dt.date(2024, 8, 2)
+
+    seen = run_dialogs(monkeypatch, sd.StepDialog, count(5, 2))
+    assert view.record_step(Step.ADMISSION_VOTE) is True
+    [dialog] = seen
+    assert dialog.save_button.text() == "记录（未通过）"
+    told = dialog.vote_outcome.text()
+    assert (
+        "表决未通过" in told and "未被接收" in told and "仍为发展对象" in told and "2025年2月1日以后" in told
+    )
+    assert reasons_asked == [], "a valid failed vote needs no reason"
+    saved = dev.get(dossier_id)
+    assert (saved.rejected_on, saved.rejection_vote.yes, saved.admission_meeting_date) == (
+        dt.date(2024, 8, 1),
+        2,
+        None,
+    )
+    assert "支部大会未通过接收（2024年8月1日）" in view.subtitle.text()
+    assert "发展对象" in view.subtitle.text()
+    state, when, note, _colour = view._state(Step.ADMISSION_VOTE)
+    assert state == "暂不能办理" and when == ""
+    assert "表决未通过" in note and "赞成2" in note and "2025年2月1日起可办理" in note
+    assert view.findings == []
+    page.show_board()
+    assert page.column_of(dossier_id) == "candidate"
 
 
 def test_the_todo_list_puts_overdue_items_first(qtbot, monkeypatch, page, dev, reasons_asked):
@@ -318,3 +358,56 @@ def test_one_person_from_application_to_full_membership_through_the_forms(
     view.show_dossier(final)
     assert view.next_step() is None and not view.record_next_button.isEnabled()
     assert not [f for f in view.findings if f.blocking]
+
+
+def test_a_failed_conversion_vote_on_the_dossier_leads_to_the_extension(
+    qtbot, monkeypatch, page, dev, reasons_asked
+):
+    """The conversion vote fails (2 of 5): the form says 李明 cannot be converted on time and that the
+    meeting decides on extension or cancellation by its own vote; the extension is then recorded."""
+    from dataclasses import replace
+
+    from branchdesk.domain.development import Approval
+    from tests.unit.dev_builders import admitted, complete
+
+    full = complete()
+    dossier_id = dev.save(
+        replace(admitted(), id=None, talks=full.talks, filings=full.filings, approval=Approval(dt.date(2024, 9, 10)),
+                oath_date=dt.date(2024, 9, 30), join_date=dt.date(2024, 8, 1),
+                conversion_application_date=dt.date(2025, 7, 20))
+    )  # fmt: skip
+    page.reload()
+    page.open_dossier(dossier_id)
+    view = page.dossier_view
+    view.today = dt.date(2025, 8, 2)
+    before = dev.get(dossier_id)
+
+    def convert(dialog):
+        count(5, 2, "2025-08-01")(dialog)
+        assert dialog.decision.currentData() == sd.DECISION_CONVERT
+
+    seen = run_dialogs(monkeypatch, sd.StepDialog, convert)
+    assert view.record_step(Step.CONVERSION_VOTE) is False
+    [dialog] = seen
+    told = dialog.vote_outcome.text()
+    assert "不能按期转为正式党员" in told and "请在“支部大会决定”中选择延长预备期或取消预备党员资格" in told
+    assert (
+        "DEV-VOTE-MAJORITY" in dialog.errors.text() and "延长预备期或取消预备党员资格" in dialog.errors.text()
+    )
+    assert dev.get(dossier_id) == before, "nothing written"
+
+    def extend(dialog):
+        count(5, 4, "2025-08-01")(dialog)
+        dialog.decision.setCurrentIndex(dialog.decision.findData(sd.DECISION_EXTEND))
+        dialog.extension_months.setValue(6)
+        dialog.decision_reason.setText("预备期间未能按要求参加组织生活")
+        assert dialog.vote_outcome.text() == "表决通过：延长李明的预备期6个月；记入发展档案。"
+
+    run_dialogs(monkeypatch, sd.StepDialog, extend)
+    assert view.record_step(Step.CONVERSION_VOTE) is True
+    saved = dev.get(dossier_id)
+    assert (saved.extension.months, saved.extension.vote.yes, saved.probation_end) == (
+        6,
+        4,
+        dt.date(2026, 2, 1),
+    )

@@ -1,5 +1,5 @@
 """The 会议记录 page as a secretary uses it: a general meeting planned, attendance taken, an admission
-vote recorded for a candidate (a vote failing by one refused first, nothing written), the record
+vote recorded for a candidate (a count without a quorum refused first, nothing written), the record
 finalised — then the vote is on the candidate's dossier and the meeting is held in the calendar; a
 finalised record refuses edits and takes a dated amendment."""
 
@@ -119,7 +119,7 @@ def test_general_meeting_from_plan_to_the_candidates_dossier_and_the_calendar(
     assert cell(page, "支部党员大会", 8).state is CellState.PLANNED
     assert page.calendar_model.data(page.cell_index("支部党员大会", 8)) == "计划 1日"
 
-    # ---- the meeting day: attendance taken, a vote failing by one refused, then the real count
+    # ---- the meeting day: attendance taken, a count without a quorum refused, then the real count
     page._today = MEETING_DAY
     page.reload()
     refused: list[str] = []
@@ -136,7 +136,7 @@ def test_general_meeting_from_plan_to_the_candidates_dossier_and_the_calendar(
         dialog.item_title.setText("讨论接收发展对象为预备党员")
         dialog.vote_kind.setCurrentIndex(dialog.vote_kind.findData("admission"))
         dialog.dossier_box.setCurrentIndex(dialog.dossier_box.findData(candidate))
-        count_vote(monkeypatch, present=4, yes=2, no=2)  # 2 of 5 expected: one short of a majority
+        count_vote(monkeypatch, present=2, yes=2)  # 2 of 5 present: no quorum, the meeting cannot vote
         assert dialog.record_vote() is False
         refused.append(dialog.errors.label.text())
         assert dev.get(candidate).admission_vote is None, "nothing written on the dossier"
@@ -150,7 +150,7 @@ def test_general_meeting_from_plan_to_the_candidates_dossier_and_the_calendar(
     dialog_does(monkeypatch, md.MeetingDialog, hold)
     assert page.open_meeting(summary.id) is True
     [text] = refused
-    assert "DEV-VOTE-MAJORITY" in text and "这次表决没有记录" in text
+    assert "DEV-VOTE-QUORUM" in text and "这次表决没有记录" in text
 
     # ---- the same vote on the candidate's dossier: service and dossier page
     dossier = dev.get(candidate)

@@ -730,6 +730,106 @@ def test_rejected_candidate_is_not_presented_again_within_six_months():
     assert "2024年8月2日以后" in f.message_zh
 
 
+# --------------------------------------------------------------------------- a failed admission vote
+
+
+def _before_the_meeting():
+    """李明 ready for the admission meeting of 1 August 2024 (pre-review passed, form filled in)."""
+    return replace(admitted(), admission_meeting_date=None, admission_vote=None)
+
+
+def test_a_valid_vote_short_of_a_majority_is_recorded_as_not_accepted():
+    from branchdesk.domain.development import Standing, admission_vote_values
+    from branchdesk.domain.rules import check_step, next_steps
+
+    d = _before_the_meeting()
+    meeting = date(2024, 8, 1)
+    values = admission_vote_values(meeting, Vote(16, 12, 8, 3, 1))  # 8 of 16: exactly half fails
+    assert values == {"rejected_on": meeting, "rejection_vote": Vote(16, 12, 8, 3, 1)}
+    assert check_step(d, Step.ADMISSION_VOTE, values, ctx(meeting)) == []  # nothing to refuse or explain
+    after = replace(d, **values)
+    assert after.standing is Standing.CANDIDATE and after.admission_meeting_date is None
+    assert audit(after, ctx(date(2024, 8, 2))) == audit(d, ctx(date(2024, 8, 2))) == []
+    # the next steps say when the candidate may be put to the general meeting again
+    [again] = [i for i in next_steps(after, ctx(date(2024, 8, 2))) if i.code == "DEV-RESUBMIT"]
+    assert again.step is Step.ADMISSION_VOTE and again.due == date(2025, 2, 1)
+    assert "上次支部大会未通过接收" in again.text and "仍为发展对象" in again.text
+    # the pre-review's "meeting within a month" is no longer due: the meeting was held
+    assert not any(i.code == "DEV-PREREVIEW" for i in next_steps(after, ctx(date(2024, 8, 2))))
+
+
+def test_a_vote_without_a_quorum_is_no_vote_at_all():
+    from branchdesk.domain.development import admission_vote_values
+    from branchdesk.domain.rules import check_step
+
+    meeting = date(2024, 8, 1)
+    values = admission_vote_values(meeting, Vote(16, 8, 5, 3))  # 8 of 16 present: exactly half
+    assert "admission_vote" in values, "not a failed vote: the meeting could not decide"
+    refused = check_step(_before_the_meeting(), Step.ADMISSION_VOTE, values, ctx(meeting))
+    assert [f.code for f in refused if f.blocking] == ["DEV-VOTE-QUORUM"]
+    assert "请另行召开支部大会" in refused[0].message_zh
+    # the same counts typed in as a rejection are refused just the same
+    as_rejection = {"rejected_on": meeting, "rejection_vote": Vote(16, 8, 5, 3)}
+    refused = check_step(_before_the_meeting(), Step.ADMISSION_VOTE, as_rejection, ctx(meeting))
+    assert [f.code for f in refused if f.blocking] == ["DEV-VOTE-QUORUM"]
+    assert refused[0].dates == {"rejected": meeting}
+
+
+def test_a_rejection_must_really_have_failed_and_have_possible_counts():
+    d = replace(_before_the_meeting(), rejected_on=date(2024, 8, 1))
+    passed = one(replace(d, rejection_vote=Vote(16, 12, 9, 3)), "DEV-VOTE-MAJORITY")
+    assert passed.blocking and "表决是通过的" in passed.message_zh
+    impossible = one(replace(d, rejection_vote=Vote(16, 12, 8, 5)), "DEV-VOTE-COUNTS")
+    assert "多于实到人数" in impossible.message_zh
+    # an older rejection recorded without its counts is not asked for them
+    assert found(d, "DEV-VOTE-COUNTS") == []
+
+
+def test_a_candidate_not_ready_for_the_meeting_is_not_put_to_the_vote():
+    """The meeting votes only on a candidate with sponsors, a passed political review and pre-review,
+    and the training done — whether the vote then passes or not."""
+    from branchdesk.domain.rules import check_step
+
+    meeting = date(2024, 8, 1)
+    failed = {"rejected_on": meeting, "rejection_vote": Vote(16, 12, 8, 4)}
+    d = _before_the_meeting()
+    for missing, code in (
+        ({"pre_review": None}, "DEV-PREREVIEW"),
+        ({"pre_review": PreReview(date(2024, 7, 20), False)}, "DEV-PREREVIEW"),
+        ({"political_review": None}, "DEV-POLREVIEW"),
+        ({"training": None}, "DEV-TRAINING"),
+        ({"sponsors": (), "sponsors_date": None}, "DEV-SPONSORS"),
+    ):
+        refused = [
+            f
+            for f in check_step(replace(d, **missing), Step.ADMISSION_VOTE, failed, ctx(meeting))
+            if f.blocking
+        ]
+        assert [f.code for f in refused] == [code], missing
+        assert "2024年8月1日，表决未通过" in refused[0].message_zh
+    # after the rejection the pre-review is redone for the next meeting: nothing wrong with that
+    redone = replace(
+        d, **failed, pre_review=PreReview(date(2024, 12, 20)), volunteer_form_date=date(2024, 12, 22)
+    )
+    assert audit(redone, ctx(date(2025, 1, 5))) == []
+
+
+def test_only_a_candidate_is_put_to_the_vote():
+    early = replace(_before_the_meeting(), rejected_on=date(2024, 5, 1), rejection_vote=Vote(16, 12, 6, 6))
+    f = one(early, "DEV-ORDER")
+    assert "早于“确定发展对象”" in f.message_zh
+    none = replace(early, candidate_date=None, rejected_on=date(2024, 8, 1))
+    assert any("没有“确定发展对象”的记录" in f.message_zh for f in found(none, "DEV-ORDER"))
+
+
+def test_accepted_after_an_earlier_rejection():
+    """Not accepted on 20 June, accepted on 1 August: both votes stay; only the local wait is noted."""
+    d = replace(complete(), rejected_on=date(2024, 6, 20), rejection_vote=Vote(16, 12, 7, 5))
+    assert (d.rejection_vote, d.admission_vote) == (Vote(16, 12, 7, 5), complete().admission_vote)
+    assert codes(audit(d, ctx())) == ["DEV-RESUBMIT"]  # presented again six weeks later
+    assert audit(d, ctx(settings=RuleSettings(resubmit_wait_months=0))) == []
+
+
 def test_admission_shortly_before_a_transfer_out_is_flagged_for_review():
     d = replace(complete(), outcome=Outcome.TRANSFERRED_OUT, outcome_date=date(2025, 10, 31))
     d = replace(d, approval=Approval(date(2024, 9, 10)))

@@ -18,7 +18,7 @@ from typing import Any
 
 from branchdesk.domain.dates import add_months, add_years
 from branchdesk.domain.vocab import Labeled
-from branchdesk.domain.votes import Vote
+from branchdesk.domain.votes import Vote, tally
 
 date = dt.date
 
@@ -47,7 +47,10 @@ __all__ = [
     "TalkKind",
     "ThoughtReport",
     "Training",
+    "VoteRecordKind",
+    "admission_vote_values",
     "apply_step",
+    "failed_vote",
 ]
 
 
@@ -167,6 +170,20 @@ class Outcome(Labeled):
     @property
     def terminal(self) -> bool:
         return self is not Outcome.EXTENDED
+
+
+class VoteRecordKind(Labeled):
+    """The general-meeting votes a dossier keeps (the ``dossier_vote.kind`` codes).
+
+    REJECTION is an admission vote that was valid (quorum met, counts consistent) but did not reach a
+    majority: the general meeting did not accept the person (``Dossier.rejected_on``).
+    """
+
+    ADMISSION = "admission", "接收预备党员"
+    REJECTION = "rejection", "接收预备党员（未通过）"
+    CONVERSION = "conversion", "预备党员转正"
+    EXTENSION = "extension", "延长预备期"
+    CANCELLATION = "cancellation", "取消预备党员资格"
 
 
 class TalkKind(Labeled):
@@ -426,7 +443,8 @@ class Dossier:
     """Everything recorded about one person's development, as of now. All dates are optional.
 
     Collections are tuples. ``rejected_on`` is the date of the last general meeting that did not
-    accept the person (the dossier may be presented again later); ``outcome`` records how a dossier
+    accept the person (the dossier may be presented again later), and ``rejection_vote`` that meeting's
+    ballot (valid, but short of a majority); the person stays a 发展对象. ``outcome`` records how a dossier
     ended (withdrawn, rejected for good, cancelled, transferred out) with ``outcome_date``;
     a cancellation of probation carries its vote in ``outcome_vote``. ``join_date`` and
     ``full_member_date`` are the 入党/转正 dates as RECORDED (e.g. in an imported ledger); the rules
@@ -471,6 +489,7 @@ class Dossier:
     checklist: frozenset[DossierItem] = field(default_factory=frozenset)
     archive_date: date | None = None
     rejected_on: date | None = None
+    rejection_vote: Vote | None = None
     transferred_in_date: date | None = None
     outcome: Outcome | None = None
     outcome_date: date | None = None
@@ -736,3 +755,24 @@ def proposed_date(dossier: Dossier, step: Step, values: Mapping[str, Any]) -> da
             if d is not None:
                 return d
     return apply_step(dossier, values).step_date(step)
+
+
+def failed_vote(vote: Vote) -> bool:
+    """A valid ballot that did not pass: quorum met and counts consistent, but yes votes not more than
+    half of 应到. The meeting decided AGAINST (the minutes record 未通过); a ballot without a quorum or
+    with impossible counts decided nothing and is not a failed vote but an invalid one."""
+    t = tally(vote)
+    return t.quorum_met and not t.errors and not t.majority_met
+
+
+def admission_vote_values(on: date, vote: Vote) -> dict[str, Any]:
+    """The dossier fields (``apply_step`` form) a general meeting's admission ballot on ``on`` records.
+
+    A failed ballot (:func:`failed_vote`) records that the meeting did not accept the person
+    (``rejected_on`` = the meeting date, with ``rejection_vote``): the person stays a 发展对象 and may
+    be presented again later (DEV-RESUBMIT). Any other ballot is recorded as the admission, and the
+    DEV-VOTE-* rules refuse it when it had no quorum or impossible counts.
+    """
+    if failed_vote(vote):
+        return {"rejected_on": on, "rejection_vote": vote}
+    return {"admission_meeting_date": on, "admission_vote": vote}

@@ -25,15 +25,15 @@ Cell conventions (shared with the importer through the constants below):
 * extensions: "2025-08-01 延长6个月（应到17、实到15、赞成14、反对0、弃权1），理由" one per line;
 * 当前状态: the standing (入党积极分子 …) or the outcome with its date, "本人撤回申请（2025-03-01）";
 * 备注: lines "接收审批超期原因：…", "转正审批超期原因：…", "终止原因：…", "取消资格表决：应到…",
-  "未被接收日期：…",
+  "未被接收日期：…", "未被接收表决：应到…" (the admission vote the general meeting did not pass),
   "转入日期：…", "卷内材料：…" (the dossier checklist; omitted when the dossier is archived with every
   item, "无" when archived with none).
 
 NOT carried (an import gives the defaults): the dossier id and member ids; talks other than the first
 talk with the applicant and the first higher-committee talk, and every talk's place and summary;
 filings' addressee and document number (only their dates); who decided
-the activist and candidate (支部委员会 / 支部党员大会); written opinions in the vote of an extension
-or a cancellation (their in-room counts are carried); the activist publicity period. Sex is derived from the ID number and not read back.
+the activist and candidate (支部委员会 / 支部党员大会); written opinions in the vote of an extension,
+a cancellation or a rejection (their in-room counts are carried); the activist publicity period. Sex is derived from the ID number and not read back.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ NOTE_REJECTED = "未被接收日期"
 NOTE_TRANSFERRED_IN = "转入日期"
 NOTE_CHECKLIST = "卷内材料"
 NOTE_OUTCOME_VOTE = "取消资格表决"
+NOTE_REJECTION_VOTE = "未被接收表决"
 VOTE_LABELS = ("应到", "实到", "赞成", "反对", "弃权")
 
 
@@ -241,6 +242,8 @@ def _notes(d: Dossier) -> str:
         lines.append(f"{NOTE_OUTCOME_VOTE}：{vote_text(d.outcome_vote)}")
     if d.rejected_on is not None:
         lines.append(f"{NOTE_REJECTED}：{iso(d.rejected_on)}")
+        if d.rejection_vote is not None:
+            lines.append(f"{NOTE_REJECTION_VOTE}：{vote_text(d.rejection_vote)}")
     if d.transferred_in_date is not None:
         lines.append(f"{NOTE_TRANSFERRED_IN}：{iso(d.transferred_in_date)}")
     checklist = _checklist_note(d)
@@ -481,6 +484,7 @@ def dossier_as_of(d: Dossier, on: dt.date) -> Dossier:
         full_member_date=d.full_member_date if conversion_approval else None,
         archive_date=keep(d.archive_date),
         rejected_on=keep(d.rejected_on),
+        rejection_vote=d.rejection_vote if keep(d.rejected_on) else None,
         transferred_in_date=keep(d.transferred_in_date),
         outcome=d.outcome if ended else None,
         outcome_date=d.outcome_date if ended else None,

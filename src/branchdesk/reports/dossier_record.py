@@ -233,8 +233,13 @@ def _stage_blocks(d: Dossier) -> list[Block]:
             per_line=2,
         ),
     ]
+    admission_votes = []
+    if d.rejection_vote is not None:
+        admission_votes.append(vote_row(f"接收预备党员（{iso(d.rejected_on)}）", d.rejection_vote))
     if d.admission_vote is not None:
-        blocks.append(Table(vote_columns(), [vote_row("接收预备党员", d.admission_vote)], "支部大会表决"))
+        admission_votes.append(vote_row("接收预备党员", d.admission_vote))
+    if admission_votes:
+        blocks.append(Table(vote_columns(), admission_votes, "支部大会表决"))
     blocks += _talks(d, TalkKind.HIGHER, "上级党委派人谈话")
     approval = d.approval
     blocks.append(

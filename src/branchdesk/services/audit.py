@@ -510,7 +510,7 @@ def _code_labels(table: str, name: str) -> type | None:
         ("dossier_filing", "kind"): dev.FilingKind,
         ("dossier_checklist_item", "item"): dev.DossierItem,
         ("dossier_override", "step"): dev.Step,
-        ("dossier_vote", "kind"): mtg.VoteKind,
+        ("dossier_vote", "kind"): dev.VoteRecordKind,
         ("meeting", "type"): mtg.MeetingType,
         ("meeting", "mode"): mtg.MeetingMode,
         ("meeting", "status"): mtg.MeetingStatus,

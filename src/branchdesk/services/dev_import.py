@@ -493,6 +493,7 @@ def _notes(text: str) -> dict[str, str]:
         layout.NOTE_TRANSFERRED_IN,
         layout.NOTE_CHECKLIST,
         layout.NOTE_OUTCOME_VOTE,
+        layout.NOTE_REJECTION_VOTE,
     }
     out = {}
     for line in text.splitlines():
@@ -623,10 +624,15 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
                 v[key] = _date(notes[label])
             except _Bad as exc:
                 bad("notes", f"{label}：{exc}")
-    outcome_vote = None
+    outcome_vote = rejection_vote = None
     if notes.get(layout.NOTE_OUTCOME_VOTE):
         try:
             outcome_vote = _vote_text(notes[layout.NOTE_OUTCOME_VOTE])
+        except _Bad as exc:
+            bad("notes", str(exc))
+    if notes.get(layout.NOTE_REJECTION_VOTE):
+        try:
+            rejection_vote = _vote_text(notes[layout.NOTE_REJECTION_VOTE])
         except _Bad as exc:
             bad("notes", str(exc))
     checklist = None
@@ -759,6 +765,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         checklist=checklist,
         archive_date=v.get("archive_date"),
         rejected_on=v.get("rejected_on"),
+        rejection_vote=rejection_vote,
         transferred_in_date=v.get("transferred_in_date"),
         outcome=outcome,
         outcome_date=outcome_date,

@@ -69,6 +69,7 @@ __all__ = [
 #: Kinds of ``dossier_vote`` rows and the dossier field each one belongs to.
 VOTE_KINDS: dict[str, str] = {
     "admission": "admission_vote",
+    "rejection": "rejection_vote",
     "conversion": "conversion_vote",
     "cancellation": "outcome_vote",
     "extension": "extensions",
@@ -147,6 +148,8 @@ def vote_rows(d: Dossier) -> dict[VoteKey, dict[str, Any]]:
     out: dict[VoteKey, dict[str, Any]] = {}
     if d.admission_vote is not None:
         out["admission", 0] = _vote_values(d.admission_vote, d.admission_meeting_date)
+    if d.rejection_vote is not None:
+        out["rejection", 0] = _vote_values(d.rejection_vote, d.rejected_on)
     if d.conversion_vote is not None:
         out["conversion", 0] = _vote_values(d.conversion_vote, d.conversion_meeting_date)
     if d.outcome_vote is not None:
@@ -451,6 +454,7 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
             values["checklist"] = frozenset(items[code] for code in checklist[did].split(","))
         if vote_of:
             values["admission_vote"] = vote_of.get(("admission", 0))
+            values["rejection_vote"] = vote_of.get(("rejection", 0))
             values["conversion_vote"] = vote_of.get(("conversion", 0))
             values["outcome_vote"] = vote_of.get(("cancellation", 0))
         values["id"] = did

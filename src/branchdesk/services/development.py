@@ -88,6 +88,7 @@ HAS_COMMITTEE_KEY = "rules.has_committee"
 #: Dossier fields holding a vote, and the ``dossier_vote.kind`` they are stored as.
 VOTE_FIELDS: dict[str, str] = {
     "admission_vote": "admission",
+    "rejection_vote": "rejection",
     "conversion_vote": "conversion",
     "outcome_vote": "cancellation",
 }
@@ -390,6 +391,12 @@ class DevelopmentService:
         _validate(after)
         self._update(session, row, after)
         _sync_roster(MemberService(self.db), session, row, before, after)
+        # a vote recorded now replaces the one of that kind (a second rejection, a corrected vote):
+        # voters left out of the earlier ballot do not carry over to it
+        for kind, ordinal in _recorded_votes(before, values):
+            name = _vote_field(kind, ordinal)
+            if name not in excluded and _vote_key(name) in mapping.vote_rows(before):
+                self._set_exclusions(session, dossier_id, name, [])
         for name, items in excluded.items():
             self._set_exclusions(session, dossier_id, name, items)
         if meeting_id is not None:

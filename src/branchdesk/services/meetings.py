@@ -48,6 +48,7 @@ from branchdesk.db.models_meetings import (
 )
 from branchdesk.db.models_meetings import Meeting as MeetingRow
 from branchdesk.domain import meetings as dm
+from branchdesk.domain.development import failed_vote
 from branchdesk.domain.meetings import (
     Agenda,
     Amendment,
@@ -90,6 +91,7 @@ __all__ = [
     "MeetingType",
     "NotFoundError",
     "VoteKind",
+    "failed_consequence",
 ]
 
 
@@ -171,9 +173,8 @@ class CalendarRow:
 
 #: Vote kinds recorded on a development dossier as well.
 DOSSIER_VOTE_KINDS = (VoteKind.ADMISSION, VoteKind.CONVERSION, VoteKind.EXTENSION, VoteKind.CANCELLATION)
-#: The dossier's vote field of each kind (an extension's is "extensions[n]").
-_VOTE_FIELD = {VoteKind.ADMISSION: "admission_vote", VoteKind.CONVERSION: "conversion_vote",
-               VoteKind.CANCELLATION: "outcome_vote"}  # fmt: skip
+#: The dossier's vote field of each kind (an extension's is "extensions[n]", an admission's depends on the result).
+_VOTE_FIELD = {VoteKind.CONVERSION: "conversion_vote", VoteKind.CANCELLATION: "outcome_vote"}
 
 
 # ====================================================================== the service
@@ -363,6 +364,15 @@ class MeetingService:
             )
             return [_custom_type(r) for r in rows]
 
+    def custom_type_usage(self) -> dict[int, int]:
+        """How many meeting records use each of the branch's own types (type id -> count; 0 for unused),
+        counted as :meth:`remove_custom_type` counts them."""
+        with self.db.read() as session:
+            rows = session.scalars(
+                select(MeetingTypeRow).where(MeetingTypeRow.branch_id == current_branch_id(session))
+            ).all()
+            return {row.id: _records_of_type(session, row) for row in rows}
+
     def add_custom_type(self, name: str, audience: Audience = Audience.BRANCH) -> dm.CustomType:
         """Add a meeting type of the branch; its records are CUSTOM meetings with this name."""
         name = self._custom_name(name)
@@ -409,13 +419,7 @@ class MeetingService:
             row = session.get(MeetingTypeRow, type_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
-            used = session.scalar(
-                select(func.count(MeetingRow.id)).where(
-                    MeetingRow.branch_id == row.branch_id,
-                    (MeetingRow.custom_type_id == type_id) | (MeetingRow.custom_type_name == row.name),
-                    MeetingRow.type == MeetingType.CUSTOM.value,
-                )
-            )
+            used = _records_of_type(session, row)
             if used:
                 raise ValidationError(
                     [FieldIssue("custom_type", f"“{row.name}”已有 {used} 份会议记录，不能删除（可以改名）")]
@@ -506,6 +510,13 @@ class MeetingService:
         The dossier's vote row carries this meeting's id; ``exclusions``: voters left out of 应到 for
         it, ``(VoterSnapshot, reason)`` or ``VoteExclusion``. A planned meeting becomes a draft (it
         was held); an empty decision of the item is filled with the result.
+
+        A FAILED vote (``domain.development.failed_vote``: quorum met, counts consistent, no majority)
+        is recorded too, as the meeting took it: the item shows 未通过. A failed admission vote is the
+        dossier's 未被接收 (``rejected_on`` = the meeting date, ``rejection_vote``; the person stays a
+        发展对象). A failed conversion, extension or cancellation vote changes nothing on the dossier
+        (no decision was taken; after a failed conversion the meeting must still decide on extension
+        or cancellation, each by its own vote). A vote without a quorum is refused (DEV-VOTE-QUORUM).
         """
         kind = VoteKind(kind) if kind else (VoteKind.ADMISSION if dossier_id is not None else VoteKind.OTHER)
         if dossier_id is not None and kind not in DOSSIER_VOTE_KINDS:
@@ -522,17 +533,28 @@ class MeetingService:
                         )
                     ]
                 )
-            if dossier_id is not None:
+            failed = failed_vote(vote)
+            if dossier_id is not None and (kind is VoteKind.ADMISSION or not failed):
                 from branchdesk.services.development import DevelopmentService
 
                 dev = DevelopmentService(self.db)
                 step, values = _dossier_step(kind, row.date, vote, months, reason)
                 excluded = None
                 if exclusions:
-                    field = _VOTE_FIELD.get(kind) or f"extensions[{len(dev.get(dossier_id).extensions)}]"
+                    if kind is VoteKind.ADMISSION:  # the vote field the values record
+                        field = "rejection_vote" if "rejection_vote" in values else "admission_vote"
+                    else:
+                        field = _VOTE_FIELD.get(kind) or f"extensions[{len(dev.get(dossier_id).extensions)}]"
                     excluded = {field: list(exclusions)}
                 dev.record_in(session, dossier_id, step, values, as_of=row.date, reasons=reasons,
                               exclusions=excluded, meeting_id=meeting_id)  # fmt: skip
+            elif dossier_id is not None:
+                # a failed conversion / extension / cancellation vote: the minutes only; the dossier
+                # must still exist (the item names the person)
+                from branchdesk.db.models_development import DevelopmentDossier
+
+                if session.get(DevelopmentDossier, dossier_id) is None:
+                    raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
             items = list(
                 session.scalars(
                     select(AgendaItem)
@@ -552,7 +574,14 @@ class MeetingService:
             for name in _VOTE_COLUMNS:
                 setattr(target, name, getattr(vote, name))
             if not (target.decision or "").strip():
-                target.decision = _vote_decision(vote)
+                person = ""
+                if dossier_id is not None:
+                    from branchdesk.db.models_development import DevelopmentDossier
+
+                    person = session.scalar(
+                        select(DevelopmentDossier.name).where(DevelopmentDossier.id == dossier_id)
+                    )
+                target.decision = _vote_decision(vote, kind if dossier_id is not None else None, person or "")
             if row.status == MeetingStatus.PLANNED.value:
                 row.status = MeetingStatus.DRAFT.value
         return self.get(meeting_id)
@@ -779,10 +808,10 @@ def _cell(year: int, month: int, type_: MeetingType, group_id: int | None, custo
 
 def _dossier_step(kind: VoteKind, on: dt.date, vote: Vote, months: int | None, reason: str):
     """The development step and its values for a vote of ``kind`` taken at a meeting on ``on``."""
-    from branchdesk.domain.development import Extension, Outcome, Step
+    from branchdesk.domain.development import Extension, Outcome, Step, admission_vote_values
 
     if kind is VoteKind.ADMISSION:
-        return Step.ADMISSION_VOTE, {"admission_meeting_date": on, "admission_vote": vote}
+        return Step.ADMISSION_VOTE, admission_vote_values(on, vote)
     if kind is VoteKind.CONVERSION:
         return Step.CONVERSION_VOTE, {"conversion_meeting_date": on, "conversion_vote": vote}
     if not (reason or "").strip() and kind is VoteKind.CANCELLATION:
@@ -796,13 +825,33 @@ def _dossier_step(kind: VoteKind, on: dt.date, vote: Vote, months: int | None, r
     }  # fmt: skip
 
 
-def _vote_decision(vote: Vote) -> str:
+def failed_consequence(kind: VoteKind | str | None, name: str = "") -> str:
+    """What a failed vote of ``kind`` on the person ``name`` means, for the minutes ("" for other votes)."""
+    who = f"{name}同志" if name else "此人"
+    return {
+        VoteKind.ADMISSION: f"支部大会未通过接收，{who}仍为发展对象，以后可再次提交支部大会讨论",
+        VoteKind.CONVERSION: f"{who}不能按期转为正式党员，支部大会须另行讨论延长预备期或取消预备党员资格",
+        VoteKind.EXTENSION: "延长预备期的决定未获通过",
+        VoteKind.CANCELLATION: "取消预备党员资格的决定未获通过",
+    }.get(_vote_kind_of(kind), "")
+
+
+def _vote_kind_of(value) -> VoteKind | None:
+    try:
+        return VoteKind(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _vote_decision(vote: Vote, kind: VoteKind | None = None, name: str = "") -> str:
     t = tally(vote)
     written = f"（含书面意见{t.counted_yes - vote.yes}票）" if t.counted_yes > vote.yes else ""
-    return (
+    text = (
         f"经表决，应到有表决权的党员{vote.expected}人，实到{vote.present}人，赞成{t.counted_yes}票{written}，"
         f"{'通过' if t.passed else '未通过'}。"
     )
+    consequence = failed_consequence(kind, name) if not t.passed else ""
+    return text + (consequence + "。" if consequence else "")
 
 
 def _with_attendance(draft: Meeting, roster: Roster) -> Meeting:
@@ -945,6 +994,17 @@ def _title(row: MeetingRow) -> str:
     if row.type == MeetingType.GROUP.value and row.group_name:
         return dm.group_meeting_title(row.group_name)
     return dm.type_label(row.type, row.custom_type_name)
+
+
+def _records_of_type(session: Session, row: MeetingTypeRow) -> int:
+    """Records of a branch's own type: linked to it, or (older records) bearing its name."""
+    return session.scalar(
+        select(func.count(MeetingRow.id)).where(
+            MeetingRow.branch_id == row.branch_id,
+            (MeetingRow.custom_type_id == row.id) | (MeetingRow.custom_type_name == row.name),
+            MeetingRow.type == MeetingType.CUSTOM.value,
+        )
+    )
 
 
 def _custom_type(row: MeetingTypeRow) -> dm.CustomType:

@@ -412,6 +412,35 @@ def check_activist_year(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
+def _last_rejection(d: Dossier) -> date | None:
+    """The general meeting that voted on the person and did not pass, while no later one admitted them.
+
+    Only a candidate ready for the meeting is put to the vote, so what the admission meeting needs
+    (sponsors, political review, training, pre-review) must have been there. Only its ABSENCE (or a
+    failed review dated before that meeting) is judged: the dossier keeps the latest review, and one
+    redone after the rejection for the next meeting is not a problem.
+    """
+    if d.rejection_vote is None or d.admission_meeting_date is not None:
+        return None
+    return d.rejected_on
+
+
+def _rejection_text(rejected: date) -> str:
+    return f"支部大会讨论接收预备党员（{fd(rejected)}，表决未通过）"
+
+
+def _review_before_rejection(
+    d: Dossier, step: Step, review, missing: str, failed: str, rule: str
+) -> list[Violation]:
+    """A review the meeting that did not pass needed (political review, pre-review): absent, or failed
+    before that meeting. ``failed`` has a ``{}`` for the review's date."""
+    rejected = _last_rejection(d)
+    if rejected is None or not (review is None or (not review.passed and review.date <= rejected)):
+        return []
+    what = missing if review is None else failed.format(fd(review.date))
+    return [_v(step, f"{_rejection_text(rejected)}前{what}{rule}", rejected=rejected, on=rejected)]
+
+
 def check_sponsors(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     meeting = d.admission_meeting_date
     if d.sponsors:
@@ -444,11 +473,25 @@ def check_sponsors(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             admission_meeting=meeting,
             on=meeting,
         )
+    elif (rejected := _last_rejection(d)) is not None:
+        yield _v(
+            Step.SPONSORS,
+            f"{_rejection_text(rejected)}前未确定入党介绍人。发展对象须有两名正式党员作入党介绍人，请补录。",
+            rejected=rejected,
+            on=rejected,
+        )
 
 
 def check_political_review(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     r = d.political_review
     meeting = d.admission_meeting_date
+    not_ready = _review_before_rejection(
+        d, Step.POLITICAL_REVIEW, r, "未进行政治审查或未记录审查结论。", "政治审查结论为不合格（{}）。",
+        "未经政治审查或政治审查不合格的，不能提交支部大会讨论。",
+    )  # fmt: skip
+    if not_ready:
+        yield from not_ready
+        return
     if meeting is None:
         if r is not None and not r.passed:
             yield _v(
@@ -504,6 +547,14 @@ def check_training(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     t = d.training
     meeting = d.admission_meeting_date
     s = ctx.settings
+    rejected = _last_rejection(d)
+    if t is None and rejected is not None:
+        yield _v(
+            Step.TRAINING,
+            f"{_rejection_text(rejected)}前未记录集中培训。发展对象须经集中培训后方可提交支部大会讨论。",
+            rejected=rejected,
+            on=rejected,
+        )
     if t is None:
         if meeting is not None:
             yield _v(
@@ -559,7 +610,13 @@ def check_prereview(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             on=p.date,
         )
     if meeting is None:
-        if p is not None and not p.passed:
+        not_ready = _review_before_rejection(
+            d, Step.PRE_REVIEW, p, "未经上级党委预审。", "上级党委预审未通过（{}）。",
+            "须经预审合格、领取《入党志愿书》后，方可提交支部大会讨论。",
+        )  # fmt: skip
+        if not_ready:
+            yield from not_ready
+        elif p is not None and not p.passed:
             yield _v(
                 Step.PRE_REVIEW,
                 f"上级党委预审未通过（{fd(p.date)}），不能提交支部大会讨论。",
@@ -608,18 +665,28 @@ def check_prereview(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
 _QUORUM, _MAJORITY, _COUNTS = "DEV-VOTE-QUORUM", "DEV-VOTE-MAJORITY", "DEV-VOTE-COUNTS"
 
 
-def _votes(d: Dossier) -> Iterator[tuple[Step, date, Vote | None, str]]:
+def _votes(d: Dossier) -> Iterator[tuple[Step, date, Vote | None, str, bool]]:
+    """Every general-meeting vote of the dossier: (step, meeting date, vote, matter, recorded as failed).
+
+    The last flag marks the admission vote the meeting did not pass (``rejected_on`` with its
+    ``rejection_vote``): it must be valid (quorum, counts) and must indeed have failed the majority.
+    A rejection without recorded counts (older records, imports) is not a vote to check.
+    """
     if d.admission_meeting_date is not None:
-        yield Step.ADMISSION_VOTE, d.admission_meeting_date, d.admission_vote, "接收预备党员"
+        yield Step.ADMISSION_VOTE, d.admission_meeting_date, d.admission_vote, "接收预备党员", False
+    if d.rejected_on is not None and d.rejection_vote is not None:
+        yield Step.ADMISSION_VOTE, d.rejected_on, d.rejection_vote, "接收预备党员", True
     for e in d.extensions:
-        yield Step.CONVERSION_VOTE, e.date, e.vote, "延长预备期"
+        yield Step.CONVERSION_VOTE, e.date, e.vote, "延长预备期", False
     if d.outcome is Outcome.CANCELLED and d.outcome_date is not None:
-        yield Step.CONVERSION_VOTE, d.outcome_date, d.outcome_vote, "取消预备党员资格"
+        yield Step.CONVERSION_VOTE, d.outcome_date, d.outcome_vote, "取消预备党员资格", False
     if d.conversion_meeting_date is not None:
-        yield Step.CONVERSION_VOTE, d.conversion_meeting_date, d.conversion_vote, "预备党员转正"
+        yield Step.CONVERSION_VOTE, d.conversion_meeting_date, d.conversion_vote, "预备党员转正", False
 
 
-def _meeting_key(what: str) -> str:
+def _meeting_key(what: str, failed: bool = False) -> str:
+    if failed:
+        return "rejected"
     return {
         "接收预备党员": "admission_meeting",
         "预备党员转正": "conversion_meeting",
@@ -628,7 +695,7 @@ def _meeting_key(what: str) -> str:
 
 
 def check_quorum(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
-    for step, when, vote, what in _votes(d):
+    for step, when, vote, what, failed in _votes(d):
         if vote is None or vote.expected <= 0 or quorum_met(vote):
             continue
         yield _v(
@@ -637,21 +704,40 @@ def check_quorum(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             f"未超过应到人数的半数（至少需{minimum_present(vote.expected)}人）。会议不能进行表决，"
             "请另行召开支部大会。",
             on=when,
-            **{_meeting_key(what): when},
+            **{_meeting_key(what, failed): when},
         )
 
 
 def check_majority(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
-    for step, when, vote, what in _votes(d):
-        if vote is None or vote.expected <= 0 or majority_met(vote):
+    for step, when, vote, what, failed in _votes(d):
+        if vote is None or vote.expected <= 0:
             continue
+        if failed:
+            # recorded as "not accepted": the ballot must really have failed
+            if majority_met(vote):
+                yield _v(
+                    step,
+                    f"记录为支部大会未通过接收（{fd(when)}），但赞成{counted_yes(vote)}票已超过应到有表决权党员"
+                    f"{vote.expected}人的半数（至少需{minimum_yes(vote.expected)}票），表决是通过的。"
+                    "请核对票数：表决通过的应记录为接收预备党员。",
+                    on=when,
+                    rejected=when,
+                )
+            continue
+        if majority_met(vote) or not quorum_met(vote):
+            continue  # without a quorum there was no vote at all (DEV-VOTE-QUORUM says so)
         yes = counted_yes(vote)
         written = ""
         if vote.written_yes and vote.written_before_meeting:
             written = f"（含会前提交的书面赞成意见{vote.written_yes}份）"
         elif vote.written and not vote.written_before_meeting:
             written = f"（书面意见{vote.written}份在会后提交，不能计入）"
-        outcome = "如实记录为“未被接收”" if what == "接收预备党员" else "不能作为支部大会决议"
+        if what == "接收预备党员":
+            outcome = "不能记为接收预备党员，应如实记录为支部大会未通过（未被接收），此人仍为发展对象"
+        elif what == "预备党员转正":
+            outcome = "不能按期转正，支部大会应讨论延长预备期或取消预备党员资格（须另行表决通过）"
+        else:
+            outcome = "不能作为支部大会决议"
         yield _v(
             step,
             f"讨论{what}的表决（{fd(when)}）赞成{yes}票{written}，未超过应到有表决权党员"
@@ -663,8 +749,8 @@ def check_majority(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
 
 
 def check_counts(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
-    for step, when, vote, what in _votes(d):
-        key = {_meeting_key(what): when}
+    for step, when, vote, what, failed in _votes(d):
+        key = {_meeting_key(what, failed): when}
         if vote is None:
             yield _v(
                 step,
@@ -1042,6 +1128,20 @@ def check_order(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
                 f"记录了“{step.label}”（{fd(done[step])}），但没有“{required.label}”的记录。"
                 f"{step.label}{text}，请补录或核对。",
                 **{step.value: done[step]},
+            )
+    rejected = d.rejected_on
+    if rejected is not None and d.rejection_vote is not None:
+        # a general meeting voted on the person and did not pass: only a candidate is put to the vote
+        if d.candidate_date is None:
+            yield _v(
+                Step.ADMISSION_VOTE,
+                f"记录了支部大会讨论接收但未通过（{fd(rejected)}），但没有“{Step.CANDIDATE.label}”的记录。"
+                "支部大会只讨论发展对象，请补录确定发展对象的日期或核对。",
+                rejected=rejected,
+            )
+        elif rejected < d.candidate_date:
+            yield _order_violation(
+                ("candidate", Step.CANDIDATE), d.candidate_date, ("rejected", Step.ADMISSION_VOTE), rejected
             )
     closed = d.closed_on
     if closed is not None:

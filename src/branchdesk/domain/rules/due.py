@@ -94,12 +94,15 @@ def next_steps(dossier: Dossier, ctx: RuleContext) -> list[DueItem]:
             add(Step.ADMISSION_VOTE, add_months(review.date, s.political_review_valid_months),
                 "政治审查结论有效期届满，请在此前召开支部大会", D, "DEV-POLREVIEW")  # fmt: skip
         pre = d.pre_review
-        if pre is not None and pre.passed and s.meeting_after_prereview_months:
+        rejected = d.rejected_on
+        held = rejected is not None and pre is not None and rejected >= pre.date  # the meeting after it
+        if pre is not None and pre.passed and s.meeting_after_prereview_months and not held:
             add(Step.ADMISSION_VOTE, add_months(pre.date, s.meeting_after_prereview_months),
                 "预审合格后召开支部大会讨论接收", D, "DEV-PREREVIEW")  # fmt: skip
-        if d.rejected_on is not None and s.resubmit_wait_months:
-            add(Step.ADMISSION_VOTE, add_months(d.rejected_on, s.resubmit_wait_months),
-                "可再次提交支部大会讨论（上次未被接收）", E, "DEV-RESUBMIT")  # fmt: skip
+        if rejected is not None and s.resubmit_wait_months:
+            add(Step.ADMISSION_VOTE, add_months(rejected, s.resubmit_wait_months),
+                "上次支部大会未通过接收，仍为发展对象；可再次提交支部大会讨论",
+                E, "DEV-RESUBMIT")  # fmt: skip
         return _sorted(items)
 
     approval = d.approval

@@ -27,7 +27,10 @@ from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
 
 class _FormDialog(QDialog):
-    """A form, an error panel and 确定/取消 (Ctrl+S or Ctrl+Enter to confirm)."""
+    """A form, an error panel and 确定/取消 (Ctrl+S or Ctrl+Enter to confirm; Enter moves to the next
+    field, or confirms where the dialog asks for one field only: ``ENTER_SAVES``)."""
+
+    ENTER_SAVES = False
 
     def __init__(self, title: str, parent: QWidget | None):
         super().__init__(parent)
@@ -37,7 +40,7 @@ class _FormDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors = ErrorPanel()
         self.marks = FieldMarks(self.errors)
-        buttons, self.ok_button, _cancel = save_cancel_buttons(self, self.save)
+        buttons, self.ok_button, _cancel = save_cancel_buttons(self, self.save, enter_saves=self.ENTER_SAVES)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.errors)
@@ -151,6 +154,8 @@ class AppointDialog(_FormDialog):
 
 class EndTermDialog(_FormDialog):
     """Record that a committee member left office on a date (`BranchService.end_term`)."""
+
+    ENTER_SAVES = True  # one date to type in: Enter is OK
 
     def __init__(self, ctx: AppContext, seat, parent: QWidget | None = None):
         super().__init__("支委离任", parent)

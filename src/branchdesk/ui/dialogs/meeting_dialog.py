@@ -9,7 +9,8 @@ extension and cancellation votes name the candidate's dossier and are recorded t
 ``MeetingService.record_vote`` so that the dossier shows the same vote) · 评议等次 / 整改清单 / 谈心谈话
 for the meeting types that have them · 附件与更正 (files with SHA-256; amendments after 定稿).
 
-Keys: Ctrl+S saves, Esc cancels (asking when something is unsaved); Enter never closes the dialog.
+Keys: Ctrl+S saves, Esc cancels (asking when something is unsaved); Enter never closes the dialog (it
+moves to the next field: ``dialog_parts.save_cancel_buttons``).
 Refusals are shown in the red panel in Chinese, a refused vote with the rule's code and reason.
 """
 
@@ -111,33 +112,48 @@ def _time_of(edit: QTimeEdit) -> dt.time | None:
     return None if t == NO_TIME else dt.time(t.hour(), t.minute())
 
 
-def _no_default_button(dialog: QDialog) -> None:
-    for button in dialog.findChildren(QPushButton):
-        button.setAutoDefault(False)
-        button.setDefault(False)
+def vote_summary(item: Agenda, person: str = "") -> str:
+    """The counts and the result of an item's vote (or that there is none); for a failed vote on a
+    person (``person``: the name), what it means (未被接收, no conversion …)."""
+    from branchdesk.services.meetings import failed_consequence
 
-
-def vote_summary(item: Agenda) -> str:
-    """One line: the counts and the result of an item's vote (or that there is none)."""
     if item.vote is None:
         return "尚未表决"
     v = item.vote
     t = tally(v)
     written = f"，书面意见赞成{v.written_yes}" if v.written_yes else ""
     result = "通过" if t.passed else "未通过"
-    return (
+    text = (
         f"应到{v.expected}人，实到{v.present}人；赞成{v.yes}{written}，反对{v.no}，弃权{v.abstain}：{result}"
     )
+    consequence = failed_consequence(item.vote_kind, person) if item.dossier_id and not t.passed else ""
+    return f"{text}。\n{consequence}。" if consequence else text
+
+
+def _vote_kind(value) -> VoteKind | None:
+    try:
+        return VoteKind(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 class VoteDialog(QDialog):
-    """表决计票 for one agenda item: the vote calculator over the meeting's voters."""
+    """表决计票 for one agenda item: the vote calculator over the meeting's voters.
 
-    def __init__(self, title: str, meeting: Meeting, vote: Vote | None, parent: QWidget | None = None):
+    For a vote on a person (``kind`` admission, conversion, extension, cancellation) the line under the
+    calculator says what recording it will do (``vote_calculator.outcome_text``), live: passed, not
+    passed (recorded as 未通过; an admission as 未被接收), or not recordable (no quorum).
+    """
+
+    def __init__(self, title: str, meeting: Meeting, vote: Vote | None, parent: QWidget | None = None, *,
+                 kind: str = "", person: str = "", months: int | None = None,
+                 resubmit_months: int = 6):  # fmt: skip
         super().__init__(parent)
         from branchdesk.ui.widgets.vote_calculator import VoteCalculator
 
         self.setWindowTitle(f"表决计票 — {title}")
+        self.meeting, self.kind, self.person, self.months = meeting, kind, person, months
+        self.resubmit_months = resubmit_months
         self.calculator = VoteCalculator()
         self.calculator.set_electorate(meeting.electorate())
         if vote is not None:
@@ -149,18 +165,34 @@ class VoteDialog(QDialog):
             f"实到 {meeting.voters_present} 人。请填写票数。"
         )
         intro.setWordWrap(True)
+        self.outcome = QLabel()
+        self.outcome.setObjectName("voteOutcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextFormat(Qt.TextFormat.PlainText)
         self.errors = ErrorPanel()
         buttons, self.save_button, _cancel = save_cancel_buttons(self, self.save, save_text="记录表决")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.calculator, 1)
+        layout.addWidget(self.outcome)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
-        self.resize(max(self.sizeHint().width(), 640), min(self.sizeHint().height(), 760))
+        self.calculator.changed.connect(self._show_outcome)
+        self._show_outcome()
+        self.resize(max(self.sizeHint().width(), 640), min(self.sizeHint().height(), 800))
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        _no_default_button(self)
+    def _show_outcome(self) -> None:
+        from branchdesk.ui.widgets.vote_calculator import outcome_text
+
+        text, state = outcome_text(self.kind, self.vote(), self.person, self.meeting.date,
+                                   resubmit_months=self.resubmit_months, months=self.months)  # fmt: skip
+        self.outcome.setText(text)
+        self.outcome.setVisible(bool(text))
+        colour = {True: "#2e7d32", False: "#8a4b00"}.get(state, "#c62828")
+        self.outcome.setStyleSheet(
+            f"color: {colour}; background: #fafafa; border: 1px solid #ddd; border-radius: 4px; padding: 6px;"
+        )
+        self.save_button.setText("记录表决（未通过）" if state is False else "记录表决")
 
     def vote(self) -> Vote:
         return self.calculator.vote()
@@ -208,10 +240,6 @@ class AmendmentDialog(QDialog):
         layout.addWidget(buttons)
         self.meeting = meeting
         self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        _no_default_button(self)
 
     def values(self) -> tuple[dt.date | None, str, str]:
         return self.date.date(), self.reason.text().strip(), self.text.toPlainText().strip()
@@ -289,7 +317,6 @@ class MeetingDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.errors)
         layout.addLayout(bottom)
-        _no_default_button(self)
 
         self._fill_type_box()
         self.load(meeting)
@@ -474,6 +501,21 @@ class MeetingDialog(QDialog):
         button_row.addWidget(self.vote_button)
         button_row.addStretch(1)
         vote_form.addRow("", self.vote_button_row)
+        # after a failed conversion vote: the meeting votes on extension or cancellation next
+        self.follow_up_row = QWidget()
+        follow = QHBoxLayout(self.follow_up_row)
+        follow.setContentsMargins(0, 0, 0, 0)
+        self.extend_button = QPushButton("表决延长预备期…")
+        self.extend_button.setObjectName("followExtension")
+        self.cancel_membership_button = QPushButton("表决取消预备党员资格…")
+        self.cancel_membership_button.setObjectName("followCancellation")
+        for button, kind in ((self.extend_button, VoteKind.EXTENSION), (self.cancel_membership_button,
+                                                                       VoteKind.CANCELLATION)):  # fmt: skip
+            button.setToolTip("在本项之后添加一项议程，对同一预备党员另行表决")
+            button.clicked.connect(lambda _c=False, k=kind: self.add_follow_up(k))
+            follow.addWidget(button)
+        follow.addStretch(1)
+        vote_form.addRow("另行表决", self.follow_up_row)
         right = QWidget()
         form = QFormLayout(right)
         form.addRow("议题", self.item_title)
@@ -882,7 +924,8 @@ class MeetingDialog(QDialog):
             self.item_decision.setPlainText(item.decision)
             self.vote_kind.setCurrentIndex(max(self.vote_kind.findData(str(item.vote_kind or "")), 0))
             self._fill_dossiers(item.dossier_id)
-            self.vote_result.setText(vote_summary(item))
+            failed = item.dossier_id is not None and item.passed is False
+            self.vote_result.setText(vote_summary(item, self._person_name(item.dossier_id) if failed else ""))
             colour = "#666" if item.vote is None else ("#2e7d32" if item.passed else "#c62828")
             self.vote_result.setStyleSheet(f"color: {colour}; font-weight: bold;")
         finally:
@@ -937,6 +980,12 @@ class MeetingDialog(QDialog):
         form.setRowVisible(self.vote_reason, kind in (VoteKind.EXTENSION.value, VoteKind.CANCELLATION.value))
         form.setRowVisible(self.vote_button_row, bool(kind) and not voted)
         sealed = self.meeting.sealed
+        item = self.agenda[i] if voted else None
+        failed_conversion = (
+            item is not None and item.dossier_id is not None and item.passed is False
+            and _vote_kind(item.vote_kind) is VoteKind.CONVERSION
+        )  # fmt: skip
+        form.setRowVisible(self.follow_up_row, failed_conversion and not sealed)
         for w in (self.vote_kind, self.dossier_box, self.months, self.vote_reason):
             w.setEnabled(not voted and not sealed)
 
@@ -950,6 +999,37 @@ class MeetingDialog(QDialog):
         self.item_title.setFocus()
         self.item_title.selectAll()
         return self._current_item
+
+    def add_follow_up(self, kind: VoteKind | str) -> int:
+        """After a failed conversion vote: a new item right after it, voting on extending the same
+        person's probation or cancelling it (months and reason are filled in before 表决计票)."""
+        self._store_item()
+        i = self._current_item
+        if not 0 <= i < len(self.agenda) or self.agenda[i].dossier_id is None:
+            return -1
+        dossier_id = self.agenda[i].dossier_id
+        name = self._person_name(dossier_id)
+        kind = VoteKind(kind)
+        title = (
+            f"讨论延长{name}同志的预备期"
+            if kind is VoteKind.EXTENSION
+            else f"讨论取消{name}同志的预备党员资格"
+        )
+        self.agenda.insert(i + 1, Agenda(title, vote_kind=kind, dossier_id=dossier_id))
+        self._agenda_touched = True
+        self._mark_dirty()
+        self._current_item = i + 1
+        self._fill_agenda_list()
+        (self.months if kind is VoteKind.EXTENSION else self.vote_reason).setFocus()
+        return i + 1
+
+    def _person_name(self, dossier_id: int | None) -> str:
+        if dossier_id is None:
+            return ""
+        try:
+            return self.ctx.development.get(dossier_id).person.name
+        except LookupError:
+            return ""
 
     def remove_agenda_item(self) -> None:
         i = self._current_item
@@ -1097,7 +1177,14 @@ class MeetingDialog(QDialog):
             return False
         if not self._ensure_saved():
             return False
-        dialog = VoteDialog(item.title, self.meeting, item.vote, self)
+        try:
+            wait = self.ctx.development.rule_settings().resubmit_wait_months
+        except Exception:  # the explanation must not stop the count: the usual 6 months then
+            wait = 6
+        dialog = VoteDialog(
+            item.title, self.meeting, item.vote, self, kind=kind, person=self._person_name(dossier_id),
+            months=self.months.value() if kind == VoteKind.EXTENSION.value else None, resubmit_months=wait,
+        )  # fmt: skip
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         vote, exclusions = dialog.vote(), dialog.exclusions()
@@ -1264,12 +1351,6 @@ class MeetingDialog(QDialog):
         self.sealed_label.setVisible(sealed)
 
     # ================================================================== closing
-    def showEvent(self, event) -> None:
-        # QDialogButtonBox makes its first accept button the default when it is shown, so Enter
-        # in any field would save and close: Enter must never close the editor by accident.
-        super().showEvent(event)
-        _no_default_button(self)
-
     def reject(self) -> None:
         """Esc / 取消: ask before dropping unsaved changes."""
         if self.dirty and not self.meeting.sealed and not prompts.ask(

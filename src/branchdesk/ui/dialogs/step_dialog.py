@@ -286,10 +286,14 @@ class StepDialog(QDialog):
         self.errors = ErrorPanel()
 
         buttons, self.save_button, self.cancel_button = save_cancel_buttons(self, self.save, save_text="记录")
+        if self.vote_calc is not None:
+            self._show_vote_outcome()
 
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(scroll, 1)
+        if self.vote_calc is not None:
+            layout.addWidget(self.vote_outcome)
         layout.addWidget(rules_scroll)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
@@ -525,14 +529,44 @@ class StepDialog(QDialog):
         self.form_number = self._row("志愿书编号", _line("如 2026-017", 50))
         return lambda d: {"volunteer_form_date": d, "volunteer_form_number": self.form_number.text().strip()}
 
-    def _vote_calculator(self) -> None:
+    def _vote_calculator(self, kind: Callable[[], str]) -> None:
+        """The vote calculator, and under it what recording the vote will do (``outcome_text``) for the
+        vote ``kind()`` names ("admission", "conversion", "extension", "cancellation")."""
         from branchdesk.ui.widgets.vote_calculator import VoteCalculator
 
         self.vote_calc = VoteCalculator()
         self.form.addRow(self.vote_calc)
+        self.vote_outcome = QLabel()
+        self.vote_outcome.setObjectName("voteOutcome")
+        self.vote_outcome.setWordWrap(True)
+        self.vote_outcome.setTextFormat(Qt.TextFormat.PlainText)  # shown under the form (not scrolled away)
+        self._vote_kind = kind
         self.date.dateChanged.connect(self._load_electorate)
         self._load_electorate(self.date.date())
         self._extra_problems.append(self.vote_calc.problems)
+        self.vote_calc.changed.connect(self._show_vote_outcome)
+        self.date.dateChanged.connect(self._show_vote_outcome)
+
+    def _show_vote_outcome(self, *_args) -> None:
+        from branchdesk.ui.widgets.vote_calculator import outcome_text
+
+        if not hasattr(self, "save_button"):  # still building the form
+            return
+        months = self.extension_months.value() if self._vote_kind() == "extension" else None
+        text, state = outcome_text(
+            self._vote_kind(), self.vote_calc.vote(), self.dossier.person.name, self.date.date(),
+            resubmit_months=self.rule_context().settings.resubmit_wait_months, months=months,
+        )  # fmt: skip
+        if state is False and self.step is Step.CONVERSION_VOTE and self._vote_kind() == "conversion":
+            text += "请在“支部大会决定”中选择延长预备期或取消预备党员资格，并填写该项表决的票数。"
+        self.vote_outcome.setText(text)
+        self.vote_outcome.setVisible(bool(text))
+        colour = {True: "#2e7d32", False: "#8a4b00"}.get(state, BLOCKING_COLOUR)
+        self.vote_outcome.setStyleSheet(
+            f"color: {colour}; background: #fafafa; border: 1px solid #ddd; border-radius: 4px; padding: 6px;"
+        )
+        failed_admission = state is False and self.step is Step.ADMISSION_VOTE
+        self.save_button.setText("记录（未通过）" if failed_admission else "记录")
 
     def _load_electorate(self, on: dt.date | None) -> None:
         electorate = None
@@ -544,9 +578,13 @@ class StepDialog(QDialog):
         self.vote_calc.set_electorate(electorate)
 
     def _admission_vote_form(self) -> Callable[[dt.date], dict[str, Any]]:
+        """A passed vote admits; a valid vote short of a majority records that the meeting did not
+        accept the person (未被接收, ``admission_vote_values``); a count without a quorum is refused."""
+        from branchdesk.domain.development import admission_vote_values
+
         self._row("支部大会日期", self.date)
-        self._vote_calculator()
-        return lambda d: {"admission_meeting_date": d, "admission_vote": self.vote_calc.vote()}
+        self._vote_calculator(lambda: "admission")
+        return lambda d: admission_vote_values(d, self.vote_calc.vote())
 
     def _conversion_vote_form(self) -> Callable[[dt.date], dict[str, Any]]:
         self._row("支部大会日期", self.date)
@@ -559,14 +597,21 @@ class StepDialog(QDialog):
         self.extension_months.setValue(6)
         self.extension_months.setSuffix(" 个月")
         self.decision_reason = self._row("原因", _line("延长预备期或取消预备党员资格的原因"))
-        self._vote_calculator()
+        kinds = {
+            DECISION_CONVERT: "conversion",
+            DECISION_EXTEND: "extension",
+            DECISION_CANCEL: "cancellation",
+        }
+        self._vote_calculator(lambda: kinds[self.decision.currentData()])
 
         def sync(*_):
             decision = self.decision.currentData()
             self.form.setRowVisible(self.extension_months, decision == DECISION_EXTEND)
             self.form.setRowVisible(self.decision_reason, decision != DECISION_CONVERT)
+            self._show_vote_outcome()
 
         self.decision.currentIndexChanged.connect(sync)
+        self.extension_months.valueChanged.connect(self._show_vote_outcome)
         sync()
 
         def collect(d: dt.date) -> dict[str, Any]:
@@ -641,6 +686,8 @@ class StepDialog(QDialog):
 
         if "admission_vote" in values:
             field = "admission_vote"
+        elif "rejection_vote" in values:
+            field = "rejection_vote"
         elif "conversion_vote" in values:
             field = "conversion_vote"
         elif "outcome_vote" in values:

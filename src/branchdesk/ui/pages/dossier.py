@@ -218,6 +218,8 @@ class DossierView(QWidget):
             parts.append(mask_citizen_id(d.person.id_number))
         if d.probation_end is not None and d.standing is Standing.PROBATIONARY:
             parts.append(f"预备期至{format_date(d.probation_end)}")
+        if d.rejected_on is not None and d.admission_meeting_date is None and not d.closed:
+            parts.append(f"支部大会未通过接收（{format_date(d.rejected_on)}）")
         self.subtitle.setText(" · ".join(parts))
 
     def _state(self, step: Step) -> tuple[str, str, str, str]:
@@ -238,6 +240,10 @@ class DossierView(QWidget):
             notes.append("、".join(s.name for s in d.sponsors))
         if step is Step.CONTACTS and d.contacts:
             notes.append("、".join(c.name for c in d.contacts))
+        if step is Step.ADMISSION_VOTE and d.rejected_on is not None:
+            vote = d.rejection_vote
+            counts = f"应到{vote.expected} 实到{vote.present} 赞成{vote.yes}，" if vote is not None else ""
+            notes.append(f"{format_date(d.rejected_on)}表决未通过（{counts}未被接收）")
         if step in (Step.ADMISSION_VOTE, Step.CONVERSION_VOTE):
             vote = d.admission_vote if step is Step.ADMISSION_VOTE else d.conversion_vote
             if vote is not None:

@@ -270,9 +270,11 @@ class MeetingsPage(QWidget):
         self.finalise_button = QPushButton("定稿…")
         self.amend_button = QPushButton("添加更正…")
         self.stats_button = QPushButton("年度统计")
+        self.types_button = QPushButton("会议类型…")
+        self.types_button.setToolTip("本支部增加的会议类型（如 党政联席会议）：新增、改名、删除")
         self.refresh_button = QPushButton("刷新")
         for b in (self.new_button, self.open_button, self.recurring_button, self.finalise_button,
-                  self.amend_button, self.stats_button, self.refresh_button):  # fmt: skip
+                  self.amend_button, self.stats_button, self.types_button, self.refresh_button):  # fmt: skip
             b.setAutoDefault(False)
         top = QHBoxLayout()
         top.addWidget(QLabel("年度"))
@@ -283,6 +285,7 @@ class MeetingsPage(QWidget):
             top.addWidget(b)
         top.addStretch(1)
         top.addWidget(self.stats_button)
+        top.addWidget(self.types_button)
         top.addWidget(self.refresh_button)
 
         # ---- calendar grid
@@ -377,6 +380,7 @@ class MeetingsPage(QWidget):
         self.finalise_button.clicked.connect(self.finalise_selected)
         self.amend_button.clicked.connect(self.amend_selected)
         self.stats_button.clicked.connect(self.show_statistics)
+        self.types_button.clicked.connect(self.edit_types)
         self.refresh_button.clicked.connect(self.reload)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._sync_buttons())
         self._ctrl_n = _PageShortcut(self, QKeySequence(QKeySequence.StandardKey.New), self.new_meeting)
@@ -601,6 +605,17 @@ class MeetingsPage(QWidget):
         self.reload()
         self.message.emit(f"已添加更正：{format_date(summary.date)} {summary.title}")
         return True
+
+    def edit_types(self) -> bool:
+        """会议类型…: the branch's own meeting types; True (and the page reloaded) when one changed."""
+        from branchdesk.ui.dialogs.meeting_types_dialog import MeetingTypesDialog
+
+        dialog = MeetingTypesDialog(self.service, self)
+        dialog.exec()
+        if dialog.changed:
+            self.reload()
+            self.meetings_changed.emit()
+        return dialog.changed
 
     def show_statistics(self) -> StatisticsDialog:
         stats = self.service.statistics(self.year)

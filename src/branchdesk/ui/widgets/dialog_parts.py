@@ -5,31 +5,80 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QRadioButton,
     QTableWidget,
+    QWidget,
 )
 
 SAVE_KEYS = ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter")
+#: Widgets in which Enter means "this field is done": it moves on to the next field of a form.
+_FIELDS = (QLineEdit, QAbstractSpinBox, QComboBox, QCheckBox, QRadioButton)
+
+
+def no_default_button(dialog: QWidget) -> None:
+    """No button of ``dialog`` is pressed by Enter (neither a default nor an auto-default one)."""
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)
+
+
+class _FormButtons(QDialogButtonBox):
+    """The 保存/取消 row. A QDialogButtonBox makes its first accept button the dialog's default button
+    each time it is shown, so Enter in any field of a form would save and close it: unless Enter is to
+    save (a one-field dialog), the default is taken away again right after."""
+
+    def __init__(self, enter_saves: bool):
+        super().__init__()
+        self.enter_saves = enter_saves
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Show and not self.enter_saves:
+            no_default_button(self.window())
+        return handled
+
+
+class _EnterMovesOn(QObject):
+    """On a form dialog: Enter in a field that does not use it itself moves to the next field."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and isinstance(watched, QWidget)
+            and isinstance(watched.focusWidget(), _FIELDS)  # the field the key was typed in
+        ):
+            watched.focusNextChild()
+            return True
+        return False
 
 
 def save_cancel_buttons(
-    dialog: QDialog, save: Callable[[], object], *, save_text: str = "确定"
+    dialog: QDialog, save: Callable[[], object], *, save_text: str = "确定", enter_saves: bool = False
 ) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
     """A 保存/取消 button row for a form dialog: (box, save button, cancel button).
 
-    Enter in a field never saves by accident (no default button); Ctrl+S and Ctrl+Enter save; Esc
-    cancels. ``save`` decides whether the dialog closes (it calls ``accept()`` when all is well).
+    A form (several fields): Enter in a field never saves by accident — it moves on to the next field
+    (no default button, not even after the box is shown); Ctrl+S and Ctrl+Enter save; Esc cancels. A
+    one-field dialog passes ``enter_saves=True``: Enter saves, as in any small OK/Cancel question.
+    ``save`` decides whether the dialog closes (it calls ``accept()`` when all is well).
     """
-    buttons = QDialogButtonBox()
+    buttons = _FormButtons(enter_saves)
     save_button = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
     cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
     save_button.setToolTip(f"{save_text}（Ctrl+S 或 Ctrl+Enter）")
@@ -37,6 +86,11 @@ def save_cancel_buttons(
     for button in (save_button, cancel_button):
         button.setAutoDefault(False)
         button.setDefault(False)
+    if enter_saves:
+        save_button.setDefault(True)
+    else:
+        dialog._bd_enter_moves_on = _EnterMovesOn(dialog)  # kept with the dialog
+        dialog.installEventFilter(dialog._bd_enter_moves_on)
     buttons.accepted.connect(save)
     buttons.rejected.connect(dialog.reject)
     for keys in SAVE_KEYS:

@@ -5,9 +5,17 @@ vote; probationary members and members under 留党察看 do not). A voter can b
 recorded reason (serving a sentence, abroad ≥ 6 months …); without a roster the number is typed in.
 Every judgement (quorum, majority, impossible counts, the summary sentence) comes from
 ``branchdesk.domain.votes`` — this widget does no arithmetic of its own besides counting ticked voters.
+
+:func:`outcome_text` says, before anything is recorded, what recording a vote on a person will do:
+an admission that passed, one the meeting did not pass (未被接收: the person stays a 发展对象), a failed
+conversion (no decision: the meeting must vote on extension or cancellation), or a count that cannot
+be recorded at all (no quorum, impossible counts). The vote dialogs of the meeting editor and of the
+dossier's step form show it under the calculator.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +40,51 @@ from branchdesk.domain.votes import EXCLUSION_REASONS, Electorate, Vote, VoterSn
 OK_COLOUR = "#2e7d32"
 FAIL_COLOUR = "#c62828"
 MAX_COUNT = 9999
+
+#: Vote kinds on a person (the codes of ``domain.meetings.VoteKind``).
+ADMISSION, CONVERSION, EXTENSION, CANCELLATION = "admission", "conversion", "extension", "cancellation"
+
+
+def outcome_text(kind: str, vote: Vote, name: str, on: dt.date | None, *, resubmit_months: int = 6,
+                 months: int | None = None) -> tuple[str, bool | None]:  # fmt: skip
+    """What recording ``vote`` of ``kind`` on ``name`` at the meeting of ``on`` does, in Chinese.
+
+    Returns (text, state): state True when the vote passed, False when the meeting validly decided
+    against (recorded as 未通过), None when the count cannot be recorded (no quorum, impossible counts,
+    nothing expected) or ``kind`` is not a vote on a person (text empty then).
+    """
+    from branchdesk.domain.dates import add_months, format_date
+
+    t = tally(vote)
+    if kind not in (ADMISSION, CONVERSION, EXTENSION, CANCELLATION) or vote.expected <= 0:
+        return "", None
+    who = name or "此人"
+    if t.errors:
+        return "票数有误，不能记录：请核对会议记录中的票数。", None
+    if not t.quorum_met:
+        return "到会人数未超过应到人数的半数，会议不能表决，这次表决不能记录。请另行召开支部大会。", None
+    when = format_date(on) if on else "会议当日"
+    if t.majority_met:
+        return {
+            ADMISSION: f"表决通过：{who}被接收为预备党员，预备期从{when}起计算一年；记入发展档案，报上级党委审批。",
+            CONVERSION: f"表决通过：{who}按期转为正式党员；记入发展档案，报上级党委审批。",
+            EXTENSION: f"表决通过：延长{who}的预备期{f'{months}个月' if months else ''}；记入发展档案。",
+            CANCELLATION: f"表决通过：取消{who}的预备党员资格；记入发展档案。",
+        }[kind], True
+    if kind == ADMISSION:
+        again = f"，{format_date(add_months(on, resubmit_months))}以后" if on and resubmit_months else ""
+        return (
+            f"表决未通过：赞成票未超过应到人数的半数。记录后，会议记录中本项为“未通过”；{who}的发展档案"
+            f"记为支部大会未通过接收（未被接收，{when}），仍为发展对象{again}可再次提交支部大会讨论。"
+        ), False
+    if kind == CONVERSION:
+        return (
+            f"表决未通过：{who}不能按期转为正式党员。本次表决如实记入会议记录（未通过），发展档案不变。"
+            "支部大会应讨论延长预备期（6至12个月，只能延长一次）或取消预备党员资格，并另行表决"
+            "（赞成票须超过应到人数的半数）。"
+        ), False
+    what = "延长预备期" if kind == EXTENSION else "取消预备党员资格"
+    return f"表决未通过：{what}的决定未获通过，如实记入会议记录（未通过），发展档案不变。", False
 
 
 def _spin() -> QSpinBox:
