@@ -348,6 +348,36 @@ def test_a_viewer_sees_no_editing_actions(qtbot, ctx, auth, accounts, roster):
     assert page.open_hint.text().startswith("查阅用户")
 
 
+def test_a_viewer_reads_meeting_records_without_changing_them(qtbot, ctx, auth, accounts, roster):
+    import datetime as dt
+
+    from branchdesk.domain.meetings import MeetingType
+    from branchdesk.services.meetings import MeetingService
+    from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog
+    from branchdesk.ui.main_window import MainWindow
+
+    service = MeetingService(ctx.db)
+    planned = service.plan(
+        MeetingType.GENERAL, dt.date(2026, 3, 10), theme="学习党章"
+    )  # by the administrator
+    auth.sign_in("chayue", "Chayue-001")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_area("meetings")
+    page = window.page("meetings")
+    for name in ("new_button", "recurring_button", "finalise_button", "amend_button", "types_button"):
+        assert getattr(page, name).isHidden(), name
+    assert not page.stats_button.isHidden(), "the year's figures are for reading"
+
+    dialog = MeetingDialog(ctx, service, service.get(planned.id))
+    qtbot.addWidget(dialog)
+    assert (
+        dialog.save_button.isHidden() and dialog.finalise_button.isHidden() and dialog.amend_button.isHidden()
+    )
+    assert dialog.theme.isReadOnly() and dialog.theme.text() == "学习党章"
+    assert "查阅" in dialog.sealed_label.text()
+
+
 def test_a_committee_member_edits_records_but_not_the_rules(qtbot, ctx, auth, accounts, roster):
     from branchdesk.ui.main_window import MainWindow
 

@@ -30,6 +30,9 @@ RESTRICTED: dict[str, dict[Role, tuple[str, ...]]] = {
             "dossier_view.close_button",
         ),
     },
+    "meetings": {
+        Role.COMMITTEE: ("new_button", "recurring_button", "finalise_button", "amend_button", "types_button"),
+    },
     "settings": {
         Role.COMMITTEE: (
             "save_profile_button",

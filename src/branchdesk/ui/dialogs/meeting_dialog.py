@@ -1319,7 +1319,8 @@ class MeetingDialog(QDialog):
     # ================================================================== read-only after 定稿
     def _apply_read_only(self) -> None:
         m = self.meeting
-        sealed = m.sealed
+        viewer = not self.ctx.db.principal.can_edit  # 查阅: reads the record, cannot change it
+        sealed = m.sealed or viewer
         for w in (self.type_box, self.group_box, self.mode, self.chair, self.recorder, self.lecturer):
             w.setEnabled(not sealed)
         for w in (self.platform, self.place, self.theme, self.item_title):
@@ -1337,11 +1338,13 @@ class MeetingDialog(QDialog):
             b.setVisible(not sealed)
         self.save_button.setVisible(not sealed)
         self.finalise_button.setVisible(not sealed)
-        self.amend_button.setVisible(sealed)
-        self.amend_button_inline.setVisible(sealed)
+        self.amend_button.setVisible(m.sealed and not viewer)
+        self.amend_button_inline.setVisible(m.sealed and not viewer)
         self.cancel_button.setText("关闭" if sealed else "取消")
         self._sync_vote_rows()
-        if sealed:
+        if viewer:
+            self.sealed_label.setText("当前用户（查阅）只能查看会议记录，不能修改。")
+        elif sealed:
             when = m.sealed_at.astimezone().strftime("%Y-%m-%d %H:%M") if m.sealed_at else ""
             count = f"已有 {len(m.amendments)} 条更正说明（见“附件与更正”）。" if m.amendments else ""
             self.sealed_label.setText(
