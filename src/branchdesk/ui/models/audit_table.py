@@ -3,7 +3,6 @@ row cache filled a block at a time as the view shows rows (the log can hold 100,
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from branchdesk.services.audit import AuditQuery, AuditRow, AuditService
+from branchdesk.ui.models.row_cache import BlockCache
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -43,12 +43,9 @@ class AuditTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._service = service
         self._query = query or AuditQuery()
-        self._block = block
-        self._cache_limit = max(cache_limit, block * 4)
-        self._cache: OrderedDict[int, AuditRow] = OrderedDict()
+        self._cache = BlockCache(service.rows, block=block, limit=cache_limit)
         self._ids: list[int] = service.ids(self._query)
         self._positions: dict[int, int] | None = None
-        self.fetches = 0  # block reads so far (tests look at it)
 
     # ---- Qt model API --------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -117,17 +114,9 @@ class AuditTableModel(QAbstractTableModel):
 
     def row(self, row: int) -> AuditRow | None:
         """The entry shown in `row`, reading its block of rows if it is not cached yet."""
-        if not 0 <= row < len(self._ids):
-            return None
-        entry_id = self._ids[row]
-        found = self._cache.get(entry_id)
-        if found is None:
-            start = row - row % self._block
-            wanted = [i for i in self._ids[start : start + self._block] if i not in self._cache]
-            self.fetches += 1
-            for item in self._service.rows(wanted):
-                self._cache[item.id] = item
-            while len(self._cache) > self._cache_limit:
-                self._cache.popitem(last=False)
-            found = self._cache.get(entry_id)
-        return found
+        return self._cache.row(self._ids, row)
+
+    @property
+    def fetches(self) -> int:
+        """Block reads so far (tests look at it)."""
+        return self._cache.fetches

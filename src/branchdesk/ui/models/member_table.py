@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -32,6 +31,7 @@ from PySide6.QtGui import QBrush, QColor
 from branchdesk.domain.members import MemberRecord
 from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus
 from branchdesk.services.members import MemberQuery, MemberService
+from branchdesk.ui.models.row_cache import BlockCache
 
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -123,17 +123,14 @@ class MemberTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._service = service
         self._query = query or MemberQuery()
-        self._block = block
         self._head = head
-        self._cache_limit = max(cache_limit, block * 4)
-        self._cache: OrderedDict[int, MemberRecord] = OrderedDict()
+        self._cache = BlockCache(service.get_many, block=block, limit=cache_limit)
         self._ids: list[int] = []
         self._complete = True
         self._generation = 0
         self._loader = _TailLoader(service, self)
         self._loader.loaded.connect(self._on_tail)
         self._positions: dict[int, int] | None = None
-        self.fetches = 0  # how many block fetches ran (tests and benchmarks look at it)
         self.requeries = 0  # how many full id lists were read on the GUI thread
         self._load(self._query)
 
@@ -259,14 +256,12 @@ class MemberTableModel(QAbstractTableModel):
 
     def record(self, row: int) -> MemberRecord | None:
         """The record shown in `row`, fetching its block of rows if it is not cached yet."""
-        if not 0 <= row < len(self._ids):
-            return None
-        member_id = self._ids[row]
-        record = self._cache.get(member_id)
-        if record is None:
-            self._fetch_block(row)
-            record = self._cache.get(member_id)
-        return record
+        return self._cache.row(self._ids, row)
+
+    @property
+    def fetches(self) -> int:
+        """How many block fetches ran (tests and benchmarks look at it)."""
+        return self._cache.fetches
 
     # ---- internals -----------------------------------------------------------------------------
     def _load(self, query: MemberQuery) -> None:
@@ -322,17 +317,6 @@ class MemberTableModel(QAbstractTableModel):
         if query.group_id == 0:
             return record.group_id is None
         return query.group_id is None or record.group_id == query.group_id
-
-    def _fetch_block(self, row: int) -> None:
-        start = row - row % self._block
-        wanted = [mid for mid in self._ids[start : start + self._block] if mid not in self._cache]
-        if not wanted:
-            return
-        self.fetches += 1
-        for record in self._service.get_many(wanted):
-            self._cache[record.id] = record
-        while len(self._cache) > self._cache_limit:
-            self._cache.popitem(last=False)
 
     def _sync(self, new_ids: Sequence[int], changed: Iterable[int] = ()) -> None:
         """Move from the current id list to `new_ids` with removals, insertions and one layout change."""
