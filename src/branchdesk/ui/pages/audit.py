@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from branchdesk.ui.context import AppContext
 from branchdesk.ui.models.audit_table import COLUMNS, AuditTableModel
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField, field_width
+from branchdesk.ui.widgets.dialog_parts import record_view
 from branchdesk.ui.widgets.search_box import SearchBox
 
 PERSON_PLACEHOLDER = "姓名、拼音首字母或身份证号"
@@ -169,24 +169,10 @@ class AuditPage(QWidget):
 
         # ---- table and detail
         self.model = AuditTableModel(self.service, AuditQuery(), self)
-        self.table = QTableView()
-        self.table.setObjectName("auditTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table = record_view(self.model, "auditTable")
         metrics = self.table.fontMetrics()
-        vheader = self.table.verticalHeader()
-        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vheader.setDefaultSectionSize(metrics.height() + 10)
-        vheader.hide()
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, spec in enumerate(COLUMNS[:-1]):
             width = max(metrics.horizontalAdvance(spec.sample), metrics.horizontalAdvance(spec.title))
             header.resizeSection(column, width + 16)

@@ -49,7 +49,7 @@ from branchdesk.ui.models.meeting_models import (
 )
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
-from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
+from branchdesk.ui.widgets.dialog_parts import record_view, save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
 
 log = logging.getLogger(__name__)
@@ -317,18 +317,8 @@ class MeetingsPage(QWidget):
 
         # ---- list of the year's meetings
         self.list_model = MeetingListModel(self)
-        self.list = QTableView()
-        self.list.setObjectName("meetingList")
-        self.list.setModel(self.list_model)
-        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setAlternatingRowColors(True)
-        self.list.verticalHeader().setVisible(False)
-        self.list.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
-        self.list.setWordWrap(False)
+        self.list = record_view(self.list_model, "meetingList")
         lheader = self.list.horizontalHeader()
-        lheader.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for col, sample in enumerate(("2026-12-31", "第一党小组会", "", "应到/实到 ", "已定稿 ")):
             if sample:
                 lheader.resizeSection(col, metrics.horizontalAdvance(sample) + 28)

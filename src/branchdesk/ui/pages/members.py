@@ -12,11 +12,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +24,7 @@ from branchdesk.domain.vocab import MemberStatus, MemberType
 from branchdesk.services.members import MemberQuery
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.models.member_table import COLUMNS, MemberTableModel
+from branchdesk.ui.widgets.dialog_parts import record_view
 from branchdesk.ui.widgets.member_detail import MemberDetail
 from branchdesk.ui.widgets.search_box import SearchBox
 
@@ -100,25 +99,11 @@ class MembersPage(QWidget):
 
         # ---- table and summary
         self.model = MemberTableModel(ctx.members, MemberQuery(), self)
-        self.table = QTableView()
-        self.table.setObjectName("memberTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table = record_view(self.model, "memberTable")  # no row numbers: the count label says how many
         self.table.setCornerButtonEnabled(False)
         metrics = self.table.fontMetrics()
-        vheader = self.table.verticalHeader()
-        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vheader.setDefaultSectionSize(metrics.height() + 10)
-        vheader.hide()  # the count label says how many; the width goes to the columns
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, spec in enumerate(COLUMNS):
             width = max(metrics.horizontalAdvance(spec.sample), metrics.horizontalAdvance(spec.title))
             header.resizeSection(column, width + 14)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QTableView,
     QTableWidget,
     QWidget,
 )
@@ -98,17 +99,40 @@ def save_cancel_buttons(
     return buttons, save_button, cancel_button
 
 
+def read_only_rows(table: QTableView) -> None:
+    """Whole rows selected one at a time, nothing edited in place, alternating colours, one line a row."""
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+
+
+def record_view(model, name: str) -> QTableView:
+    """A read-only view of a long record list (members, meetings, the audit log) over ``model``: rows
+    of one fixed height, no row numbers, left-aligned headers; the page sizes its columns."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    read_only_rows(view)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    vheader = view.verticalHeader()
+    vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vheader.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    vheader.hide()
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view
+
+
 def record_table(headers: list[str], *, widest_short_text: str = "组织委员") -> QTableWidget:
     """A read-only list of records: whole rows selected one at a time, columns fitted to their text,
     none narrower than ``widest_short_text`` (so that short columns keep their words whole)."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    read_only_rows(table)
     table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setMinimumSectionSize(table.fontMetrics().horizontalAdvance(widest_short_text) + 24)
