@@ -184,3 +184,27 @@ def test_every_registered_ledger_builds_for_a_year_without_meetings_or_dossiers(
                         assert all(len(row) == len(b.columns) for row in b.rows)
         if spec.group == "会议":
             assert all(not isinstance(r, Ledger) or r.rows == [] for r in reports), spec.key
+
+
+def test_the_meeting_ledgers_of_one_job_read_the_meetings_once_and_a_later_job_reads_them_again(
+    demo, monkeypatch
+):
+    """A pack builds five meeting ledgers over one period: the records are read once for all of them;
+    the next preview (after an edit, say) reads them afresh."""
+    from branchdesk.reports.registry import shared_reads
+    from branchdesk.services.meetings import MeetingService
+
+    reads = []
+    all_meetings = MeetingService.all
+    monkeypatch.setattr(
+        MeetingService, "all", lambda self, **kw: reads.append(kw) or all_meetings(self, **kw)
+    )
+    keys = ("meetings", "minutes", "party_days", "org_life", "appraisal")
+    with shared_reads():
+        together = [build(demo, key, Period.year(2025), today=TODAY) for key in keys]
+    assert reads == [{"year": 2025}]
+    alone = [build(demo, key, Period.year(2025), today=TODAY) for key in keys]
+    assert len(reads) == 1 + len(keys)
+    assert [[rows(r) if isinstance(r, Ledger) else r.subject for r in built] for built in together] == [
+        [rows(r) if isinstance(r, Ledger) else r.subject for r in built] for built in alone
+    ]

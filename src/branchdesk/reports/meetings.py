@@ -45,13 +45,17 @@ def held_in(meetings: Iterable[Meeting], start: dt.date, end: dt.date) -> list[M
 
 
 def meetings_in(db: Database, period: Period) -> list[Meeting]:
-    """The branch's meeting records held in ``period``."""
+    """The branch's meeting records held in ``period`` (read once per `registry.shared_reads` block)."""
+    from branchdesk.reports.registry import shared
     from branchdesk.services.meetings import MeetingService
 
-    service = MeetingService(db)
-    years = range(period.start.year, period.end.year + 1)
-    records = [m for year in years for m in service.all(year=year)]
-    return held_in(records, period.start, period.end)
+    def load() -> list[Meeting]:
+        service = MeetingService(db)
+        years = range(period.start.year, period.end.year + 1)
+        records = [m for year in years for m in service.all(year=year)]
+        return held_in(records, period.start, period.end)
+
+    return shared(("meetings", id(db), period.start, period.end), load)
 
 
 # ============================================================================ shared texts

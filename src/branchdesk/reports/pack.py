@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from branchdesk.reports.registry import LedgerSpec, Period, build, ledger_specs
+from branchdesk.reports.registry import LedgerSpec, Period, build, ledger_specs, shared_reads
 
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
@@ -332,13 +332,14 @@ def _build_reports(
     """The papers of every ledger in order, and (ledger, index of its first paper) for each."""
     reports: list[Report] = []
     firsts: list[tuple[LedgerSpec, int]] = []
-    for number, s in enumerate(specs):
-        steps.check()
-        steps.at("build", number / len(specs), f"正在整理{s.title}（{number + 1}/{len(specs)}）…")
-        built = build(db, s.key, period, mask=mask, today=today)
-        if built:
-            firsts.append((s, len(reports)))
-        reports.extend(built)
+    with shared_reads():  # the meeting ledgers read the period's meetings once
+        for number, s in enumerate(specs):
+            steps.check()
+            steps.at("build", number / len(specs), f"正在整理{s.title}（{number + 1}/{len(specs)}）…")
+            built = build(db, s.key, period, mask=mask, today=today)
+            if built:
+                firsts.append((s, len(reports)))
+            reports.extend(built)
     steps.at("build", 1.0, "台账已整理完毕")
     return reports, firsts
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -150,3 +152,29 @@ def build(
     # documents belong to the ledger's book (each meeting's minutes to 会议记录簿)
     reports = [replace(r, book=found.title) if isinstance(r, Document) and not r.book else r for r in reports]
     return [r.masked(mask) for r in reports]
+
+
+# ---- reads shared by the ledgers of one job --------------------------------------------------------
+_SHARED: ContextVar[dict | None] = ContextVar("branchdesk_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Inside this block the builders read common records once (a pack builds six meeting ledgers over
+    one period: the meetings are loaded once, not six times). Outside it nothing is kept, so a preview
+    after an edit reads afresh."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: Hashable, load: Callable[[], list]) -> list:
+    """`load()`, or inside `shared_reads` the list an earlier builder loaded under `key` (a copy)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return list(memo[key])
