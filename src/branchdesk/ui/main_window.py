@@ -36,7 +36,6 @@ AREAS: list[Area] = [
     Area("settings", "设置"),
 ]
 
-COMING: dict[str, list[str]] = {}  # areas still to come: their placeholder text
 
 # Pages built the first time they are shown (their modules are not needed for the first paint).
 LAZY_PAGES: dict[str, tuple[str, str]] = {
@@ -84,7 +83,7 @@ class MainWindow(QMainWindow):
             if page is None and area.key in LAZY_PAGES and (self._has_branch or area.key == "settings"):
                 page = QWidget()  # replaced by the real page when first shown (see _on_nav)
             elif page is None:
-                page = PlaceholderPage(area.title, COMING.get(area.key, NO_BRANCH))
+                page = PlaceholderPage(area.title, NO_BRANCH)
                 self._pages[area.key] = page
             self.stack.addWidget(page)
 

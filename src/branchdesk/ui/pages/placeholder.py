@@ -1,4 +1,4 @@
-"""An honest page for an area that a later version will fill."""
+"""The page shown in an area that cannot open: no branch yet (smoke mode), or a missing component."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
 class PlaceholderPage(QWidget):
-    def __init__(self, title: str, coming: list[str], parent: QWidget | None = None):
+    def __init__(self, title: str, lines: list[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.title = title
         layout = QVBoxLayout(self)
@@ -18,8 +18,7 @@ class PlaceholderPage(QWidget):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        items = "".join(f"<li>{line}</li>" for line in coming)
-        body = QLabel(f"<p>本功能将在后续版本提供：</p><ul>{items}</ul>")
+        body = QLabel("".join(f"<p>{line}</p>" for line in lines))
         body.setObjectName("placeholderText")
         body.setTextFormat(Qt.TextFormat.RichText)
         body.setWordWrap(True)
