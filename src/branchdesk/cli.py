@@ -331,12 +331,11 @@ def cmd_export(args) -> int:
     if args.what == "development" and period is None:
         # every dossier: in Excel the full layout that `import development` reads back; in PDF the
         # printed (compact) layout, since the 58 columns of the full one do not fit A4 legibly
-        from branchdesk.reports.development import development_ledger
+        from branchdesk.reports.development import development_ledger, in_ledger_order
         from branchdesk.services.branch import BranchService
         from branchdesk.services.development import DevelopmentService
 
-        far = dt.date.max
-        dossiers = sorted(DevelopmentService(db).all(), key=lambda d: (d.application_date or far, d.id))
+        dossiers = in_ledger_order(DevelopmentService(db).all())
         compact = fmt == "pdf"
         ledger = development_ledger(dossiers, BranchService(db).profile().name, compact=compact)
         reports = [ledger.masked(args.mask)]

@@ -493,15 +493,20 @@ def dossier_as_of(d: Dossier, on: dt.date) -> Dossier:
     )
 
 
+def in_ledger_order(dossiers: Iterable[Dossier]) -> list[Dossier]:
+    """The ledger's row order: by application date (dossiers without one last), then as created."""
+    return sorted(dossiers, key=lambda d: (d.application_date or dt.date.max, d.id))
+
+
 def development_report(db, period, today: dt.date) -> list[Ledger]:
     """Registry builder: every dossier in progress at some time in `period` (not begun after it, not
     finished before it), by application date, in the printed (compact) layout."""
     from branchdesk.services.branch import BranchService
     from branchdesk.services.development import DevelopmentService
 
-    far = dt.date.max
-    dossiers = [d for d in DevelopmentService(db).all() if dossier_in_period(d, period.start, period.end)]
-    dossiers.sort(key=lambda d: (d.application_date or far, d.id))
+    dossiers = in_ledger_order(
+        d for d in DevelopmentService(db).all() if dossier_in_period(d, period.start, period.end)
+    )
     return [
         development_ledger(
             dossiers, BranchService(db).profile().name, today, period=period.label, compact=True
