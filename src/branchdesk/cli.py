@@ -220,29 +220,30 @@ def cmd_check(args) -> int:
 
     _, db = _open(args)
     report = check(db, args.as_of or dt.date.today())
-    findings, meeting_findings = report.findings, report.meeting_findings
     if args.json:
         payload = {
             "as_of": report.as_of.isoformat(),
             "dossiers": report.dossiers,
             "meetings": report.meetings,
+            "members": report.members,
             "blocking": report.blocking,
             "warnings": report.warnings,
-            "findings": [f.to_dict() for f in findings],
-            "meeting_findings": [f.to_dict() for f in meeting_findings],
+            "notes": list(report.notes),
+            # one list: dossiers (DEV-*), meetings (MTG-*), members (MEM-*), consistency (CON-*)
+            "findings": [f.to_dict() for f in report.all],
         }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         lines = []
-        for f in findings:
-            dates = f.dates_zh()
+        for f in report.all:
+            where = f"{f.step.title}：" if f.step is not None else ""
+            dates = f.dates_zh() if f.step is not None else ""
             lines.append(
-                f"[{f.severity.label}] {f.person}  {f.code}  {f.step.title}：{f.message_zh}"
+                f"[{f.severity.label}] {f.person}  {f.code}  {where}{f.message_zh}"
                 + (f"（{dates}）" if dates else "")
             )
-        for f in meeting_findings:
-            lines.append(f"[{f.severity.label}] {f.person}  {f.code}  {f.message_zh}")
+        lines.extend(f"注：{note}" for note in report.notes)
         if lines:
             sys.stdout.write("\n".join(lines) + "\n")
         print(report.summary_zh())

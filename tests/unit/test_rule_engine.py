@@ -74,8 +74,11 @@ def test_rule_book_picks_the_set_in_force_on_a_date():
     book = _test_2026_book()
     assert book.in_force(date(2026, 5, 31)).version == "2014"
     assert book.in_force(date(2026, 6, 1)).version == "2026-test"
-    # Before the earliest set: judged by the earliest one.
-    assert book.in_force(date(2010, 1, 1)).version == "2014"
+    # Steps before 2014-06-10 are judged by the 1990 细则（试行）; before that set, by the earliest one.
+    assert book.in_force(date(2014, 6, 9)).version == "1990"
+    assert book.in_force(date(2014, 6, 10)).version == "2014"
+    assert book.in_force(date(2010, 1, 1)).version == "1990"
+    assert book.in_force(date(1985, 1, 1)).version == "1990"
     assert DEFAULT_BOOK.in_force(date(2030, 1, 1)) is RULESET_2014
 
 

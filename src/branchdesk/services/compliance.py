@@ -14,23 +14,29 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from branchdesk.db.engine import Database
     from branchdesk.domain.rules import Finding
+    from branchdesk.domain.rules.branch_rules import BranchRecords
 
-__all__ = ["CheckReport", "check"]
+__all__ = ["CheckReport", "branch_records", "check"]
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    """The findings of one audit: ``findings`` on the dossiers, ``meeting_findings`` on the meetings."""
+    """The findings of one audit, one list (``all``) in four kinds: dossiers (DEV-*), meetings (MTG-*),
+    members (MEM-*) and consistency between records (CON-*)."""
 
     as_of: dt.date
     dossiers: int  # dossiers checked
     meetings: int  # meeting records checked
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # dossier findings
     meeting_findings: tuple[Finding, ...]
+    member_findings: tuple[Finding, ...] = ()
+    consistency_findings: tuple[Finding, ...] = ()
+    members: int = 0
+    notes: tuple[str, ...] = ()  # e.g. years counted without holiday data
 
     @property
     def all(self) -> tuple[Finding, ...]:
-        return self.findings + self.meeting_findings
+        return self.findings + self.meeting_findings + self.member_findings + self.consistency_findings
 
     @property
     def blocking(self) -> int:
@@ -38,7 +44,7 @@ class CheckReport:
 
     @property
     def total(self) -> int:
-        return len(self.findings) + len(self.meeting_findings)
+        return len(self.all)
 
     @property
     def warnings(self) -> int:
@@ -50,16 +56,86 @@ class CheckReport:
 
         text = (
             f"检查日期 {format_date(self.as_of)}：共检查 {self.dossiers} 份发展党员档案、"
-            f"{self.meetings} 份会议记录，"
+            f"{self.meetings} 份会议记录、{self.members} 名党员，"
         )
         if self.total:
             return text + f"发现 {self.total} 个问题（严重 {self.blocking} 个，提醒 {self.warnings} 个）。"
         return text + "未发现问题。"
 
 
+def branch_records(db: Database, as_of: dt.date, *, meetings=None, dossiers=None) -> BranchRecords:
+    """The snapshot the MEM-* and CON-* rules read: roster with history, committee, meetings, dossiers."""
+    from sqlalchemy import select
+
+    from branchdesk.db.models import Branch, CommitteeMember, Member
+    from branchdesk.db.models_development import DevelopmentDossier
+    from branchdesk.domain.rules.branch_rules import BranchRecords, MemberRecord, Seat
+    from branchdesk.services.branch import current_branch_id
+    from branchdesk.services.development import DevelopmentService
+    from branchdesk.services.meetings import MeetingService, Roster
+
+    if meetings is None:
+        meetings = MeetingService(db).all()
+    if dossiers is None:
+        dossiers = DevelopmentService(db).all()
+    with db.read() as session:
+        branch_id = current_branch_id(session)
+        branch = session.get(Branch, branch_id)
+        roster = Roster.read(session, branch_id)
+        extra = {
+            r.id: r
+            for r in session.execute(
+                select(Member.id, Member.status, Member.status_date, Member.lost_contact, Member.lost_contact_since,
+                       Member.is_mobile_member, Member.dues_paid_to).where(Member.branch_id == branch_id)
+            )
+        }  # fmt: skip
+        names = {m.id: m.name for m in roster.members}
+        seats = tuple(
+            Seat(s.member_id, names.get(s.member_id, ""), s.post, s.term_start, s.ended_on)
+            for s in session.execute(
+                select(CommitteeMember.member_id, CommitteeMember.post, CommitteeMember.term_start,
+                       CommitteeMember.ended_on).where(CommitteeMember.branch_id == branch_id)
+            )
+        )  # fmt: skip
+        links = dict(
+            session.execute(
+                select(DevelopmentDossier.id, DevelopmentDossier.member_id).where(
+                    DevelopmentDossier.branch_id == branch_id, DevelopmentDossier.member_id.is_not(None)
+                )
+            ).all()
+        )
+    entries = {e.member_id: e for group in roster.entries().values() for e in group}
+    members = []
+    for m in roster.members:
+        x = extra[m.id]
+        lost = (x.lost_contact_since or x.status_date or as_of) if x.lost_contact else None
+        members.append(
+            MemberRecord(
+                id=m.id, name=m.name, entry=entries[m.id], status=m.status, status_date=x.status_date,
+                join_date=m.join_date, conversion_date=m.conversion_date, member_type=m.member_type or "full",
+                lost_since=lost, mobile=bool(x.is_mobile_member),
+                changes=tuple((c.date, c.to_status) for c in roster.history.get(m.id, ())),
+                dues_paid_to=x.dues_paid_to,
+            )
+        )  # fmt: skip
+    return BranchRecords(
+        as_of=as_of,
+        members=tuple(members),
+        seats=seats,
+        term_start=branch.committee_term_start if branch else None,
+        term_end=branch.committee_term_end if branch else None,
+        meetings=tuple(m for m in meetings if not m.planned and m.date <= as_of),
+        dossiers=tuple(dossiers),
+        dossier_members=links,
+        records_since=branch.records_since if branch else None,
+    )
+
+
 def check(db: Database, as_of: dt.date | None = None) -> CheckReport:
-    """Every dossier and every meeting record of the branch, judged as of ``as_of`` (default today)."""
+    """Every dossier, meeting record and member of the branch, and the records side by side, judged as of
+    ``as_of`` (default today)."""
     from branchdesk.domain.rules import audit_many
+    from branchdesk.domain.rules.branch_rules import audit_branch
     from branchdesk.services.bulk import collector_paused
     from branchdesk.services.development import DevelopmentService
     from branchdesk.services.meetings import MeetingService
@@ -67,8 +143,28 @@ def check(db: Database, as_of: dt.date | None = None) -> CheckReport:
     as_of = as_of or dt.date.today()
     service = DevelopmentService(db)
     dossiers = service.all()
+    ctx = service.rule_context(as_of)
+    meetings_service = MeetingService(db)
+    meetings = meetings_service.all()
     with collector_paused():
-        findings = audit_many(dossiers, service.rule_context(as_of))
-    meetings = MeetingService(db)
-    meeting_findings = meetings.check(as_of)
-    return CheckReport(as_of, len(dossiers), len(meetings.list()), tuple(findings), tuple(meeting_findings))
+        findings = audit_many(dossiers, ctx)
+        meeting_findings = meetings_service.audit(meetings, as_of) if meetings else []
+        records = branch_records(db, as_of, meetings=meetings, dossiers=dossiers)
+        branch_findings = audit_branch(records, ctx)
+    member_findings = tuple(f for f in branch_findings if f.kind == "member")
+    consistency = tuple(f for f in branch_findings if f.kind == "consistency")
+    notes = ()
+    years = sorted(
+        {f.dates[k].year for f in findings for k in ("publicity_start", "publicity_end") if k in f.dates}
+    )
+    missing = ctx.calendar.fallback_years(dt.date(as_of.year, 1, 1), as_of) if ctx.calendar else []
+    if missing or any(ctx.calendar and not ctx.calendar.is_year_known(y) for y in years):
+        gaps = sorted(set(missing) | {y for y in years if ctx.calendar and not ctx.calendar.is_year_known(y)})
+        notes = (
+            "、".join(f"{y}年" for y in gaps)
+            + "没有节假日安排数据，工作日按周一至周五计算（设置 › 节假日安排中可录入）。",
+        )
+    return CheckReport(
+        as_of, len(dossiers), len(meetings), tuple(findings), tuple(meeting_findings), member_findings,
+        consistency, sum(1 for m in records.members if m.entry.member_on(as_of)), notes,
+    )  # fmt: skip

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from branchdesk.db.engine import Database
@@ -65,7 +65,6 @@ from branchdesk.services.branch import current_branch_id
 from branchdesk.services.members import MemberService, StatusChange
 
 __all__ = [
-    "HAS_COMMITTEE_KEY",
     "SETTING_PREFIX",
     "DevelopmentService",
     "DossierQuery",
@@ -82,8 +81,6 @@ __all__ = [
 
 #: Rule settings are kept as ``Setting`` rows named "rules.<RuleSettings field>".
 SETTING_PREFIX = "rules."
-#: Optional ``Setting``: whether the branch has a committee (else: known from committee seats).
-HAS_COMMITTEE_KEY = "rules.has_committee"
 
 #: Dossier fields holding a vote, and the ``dossier_vote.kind`` they are stored as.
 VOTE_FIELDS: dict[str, str] = {
@@ -204,6 +201,7 @@ class Override:
 class _Context:
     settings: RuleSettings = field(default_factory=RuleSettings)
     has_committee: bool | None = None
+    timeline: tuple = ()
 
 
 class DevelopmentService:
@@ -621,10 +619,18 @@ class DevelopmentService:
     # ================================================================== judging
     def rule_context(self, as_of: dt.date | None = None) -> RuleContext:
         """Rule context: the branch's local-practice settings (``Setting`` rows "rules.<name>"; national
-        defaults for the rest) and whether the branch has a committee."""
+        defaults for the rest) with their dated changes (``timeline``), the holiday calendar amended
+        with the days the branch entered, and whether the branch has a committee (``has_committee``,
+        the one definition in ``domain.rules.branch_rules``)."""
+        from branchdesk.services.rule_settings import HolidayService
+
         ctx = self._context()
         return RuleContext(
-            as_of=as_of or dt.date.today(), settings=ctx.settings, has_committee=ctx.has_committee
+            as_of=as_of or dt.date.today(),
+            settings=ctx.settings,
+            has_committee=ctx.has_committee,
+            calendar=HolidayService(self.db).calendar(),
+            timeline=ctx.timeline,
         )
 
     def rule_settings(self) -> RuleSettings:
@@ -649,27 +655,31 @@ class DevelopmentService:
         return self.rule_settings()
 
     def _context(self) -> _Context:
+        from branchdesk.domain.rules.branch_rules import Seat, has_committee
+        from branchdesk.services.rule_settings import RuleSettingsService
+
         with self.db.read() as session:
             rows = session.execute(
                 select(Setting.key, Setting.value).where(Setting.key.like(SETTING_PREFIX + "%"))
             ).all()
             stored = {key.removeprefix(SETTING_PREFIX): value for key, value in rows}
-            settings = RuleSettings.from_mapping({k: v for k, v in stored.items() if k != "has_committee"})
-            has_committee = stored.get("has_committee")
-            if has_committee is None:
-                try:
-                    branch_id = current_branch_id(session)
-                except LookupError:
-                    branch_id = None
-                seats = 0
-                if branch_id is not None:
-                    seats = session.scalar(
-                        select(func.count(CommitteeMember.id)).where(CommitteeMember.branch_id == branch_id)
+            settings = RuleSettings.from_mapping(stored)
+            try:
+                branch_id = current_branch_id(session)
+            except LookupError:
+                branch_id = None
+            committee: bool | None = None
+            if branch_id is not None:
+                seats = [
+                    Seat(m, "", post, start, end)
+                    for m, post, start, end in session.execute(
+                        select(CommitteeMember.member_id, CommitteeMember.post, CommitteeMember.term_start,
+                               CommitteeMember.ended_on).where(CommitteeMember.branch_id == branch_id)
                     )
-                has_committee = True if seats else None
-            else:
-                has_committee = bool(has_committee)
-        return _Context(settings, has_committee)
+                ]  # fmt: skip
+                committee = has_committee(seats, dt.date.today()) if seats else None
+        timeline = RuleSettingsService(self.db, branch_id).timeline(settings) if branch_id is not None else ()
+        return _Context(settings, committee, timeline)
 
     def check(self, as_of: dt.date | None = None) -> list[Finding]:
         """Audit of every dossier of the branch as of ``as_of`` (default today)."""

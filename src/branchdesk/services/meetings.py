@@ -669,40 +669,57 @@ class MeetingService:
     # ------------------------------------------------------------------ judging
     def check(self, as_of: dt.date | None = None) -> list[Finding]:
         """MTG-* findings (``domain.rules.mtg_rules.audit_meetings``: engine ``Finding`` with
-        ``period`` and ``meeting_id``) as of ``as_of`` (default today), judged from the year of the
-        first record; a branch without any meeting record gets none (its minutes are not kept here)."""
+        ``period`` and ``meeting_id``) as of ``as_of`` (default today), judged from the branch's start
+        date (``records_since``, else its first meeting record); a branch without any meeting record
+        gets none (its minutes are not kept here)."""
         as_of = as_of or dt.date.today()
         meetings = self.all()
         if not meetings:  # the branch does not keep its minutes here (yet): nothing to judge
             return []
         return self._audit(meetings, as_of)
 
+    def audit(self, meetings: Sequence[Meeting], as_of: dt.date) -> list[Finding]:
+        """:meth:`check` over meetings already read."""
+        return self._audit(meetings, as_of)
+
+    def records_since(self) -> dt.date | None:
+        """The day the branch keeps its records here from: the setting, else its first held meeting."""
+        with self.db.read() as session:
+            return _records_since(session, current_branch_id(session))
+
+    def set_records_since(self, day: dt.date | None) -> None:
+        """Set (or clear: None) the branch's start date for the meeting checks."""
+        from branchdesk.db.models import Branch
+
+        with self.db.write("设置本支部开始记录的日期") as session:
+            session.get(Branch, current_branch_id(session)).records_since = day
+
     def _audit(self, meetings: Sequence[Meeting], as_of: dt.date, year: int | None = None) -> list[Finding]:
         from branchdesk.domain.rules import RuleContext
+        from branchdesk.domain.rules.branch_rules import Seat
         from branchdesk.domain.rules.mtg_rules import audit_meetings
 
         with self.db.read() as session:
             branch_id = current_branch_id(session)
             groups = [GroupInfo(gid, name) for gid, name in _groups(session, branch_id)]
-            secretaries = sorted(
-                set(
-                    session.scalars(
-                        select(Member.name)
-                        .join(CommitteeMember, CommitteeMember.member_id == Member.id)
-                        .where(
-                            CommitteeMember.branch_id == branch_id,
-                            CommitteeMember.post == CommitteePost.SECRETARY.value,
-                        )
-                    )
+            seats = [
+                Seat(member_id, name, post, start, end)
+                for member_id, name, post, start, end in session.execute(
+                    select(CommitteeMember.member_id, Member.name, CommitteeMember.post, CommitteeMember.term_start,
+                           CommitteeMember.ended_on)
+                    .join(Member, CommitteeMember.member_id == Member.id)
+                    .where(CommitteeMember.branch_id == branch_id)
                 )
-            )
-            has_committee = bool(
-                session.scalar(
-                    select(CommitteeMember.id).where(CommitteeMember.branch_id == branch_id).limit(1)
-                )
-            )
-        ctx = RuleContext(as_of=as_of, has_committee=has_committee)
-        return audit_meetings(meetings, ctx, groups=groups, year=year, secretary=secretaries)
+            ]  # fmt: skip
+            start = _records_since(session, branch_id)
+            roster = Roster.read(session, branch_id)
+        secretaries = sorted({s.name for s in seats if s.post == CommitteePost.SECRETARY.value})
+        ctx = RuleContext(as_of=as_of)
+        entries = tuple(e for group in roster.entries().values() for e in group)
+        return audit_meetings(
+            meetings, ctx, groups=groups, year=year, secretary=secretaries, branch_founded=start, seats=seats,
+            roster=entries,
+        )  # fmt: skip
 
     def calendar(self, year: int, as_of: dt.date | None = None) -> list[CalendarRow]:
         """The year grid: a row per meeting type (党小组会: one per party group; custom types the
@@ -970,6 +987,20 @@ _CHILDREN = (MeetingAttendance, MeetingObserver, AgendaItem, MeetingAmendment, M
              RemediationItem, TalkPair)  # fmt: skip
 _SCALARS = ("custom_type_name", "date", "start_time", "end_time", "platform", "place", "chair", "recorder",
             "lecturer", "theme", "group_id", "group_name", "discussion", "decisions")  # fmt: skip
+
+
+def _records_since(session: Session, branch_id: int) -> dt.date | None:
+    """The branch's start date for the checks: ``branch.records_since``, else the first held meeting."""
+    from branchdesk.db.models import Branch
+
+    branch = session.get(Branch, branch_id)
+    if branch is not None and branch.records_since is not None:
+        return branch.records_since
+    return session.scalar(
+        select(func.min(MeetingRow.date)).where(
+            MeetingRow.branch_id == branch_id, MeetingRow.status != MeetingStatus.PLANNED.value
+        )
+    )
 
 
 def _row(session: Session, meeting_id: int) -> MeetingRow:

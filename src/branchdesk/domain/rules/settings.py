@@ -56,10 +56,10 @@ class RuleSettings:
     training_min_days: int = 3  # DEV-TRAINING, 细则17 (local practice may raise it: 5–7 days)
     training_min_hours: int = 24  # DEV-TRAINING, 细则17 (local practice may raise it: 40 hours)
     approval_deadline_months: int = 3  # DEV-APPROVAL-3M, 细则23
-    approval_hard_limit_months: int = 6  # DEV-APPROVAL-3M, 细则23
     extension_min_months: int = 6  # DEV-EXTENSION, 党章7
     extension_max_months: int = 12  # DEV-EXTENSION, 党章7
     # --- local practice [L]
+    approval_hard_limit_months: int = 6  # DEV-APPROVAL-3M: past it the resolution lapses (redo); 0 = off
     publicity_working_days: int = 5  # DEV-PUBLICITY (发展对象公示); 0 = no check
     activist_publicity_working_days: int = 0  # 入党积极分子公示, some places; 0 = no check
     activist_min_application_months: int = 0  # application age before activist (3–6 in places); 0 = off
@@ -82,7 +82,7 @@ class RuleSettings:
                 problems.append(f"{SETTING_LABELS.get(f.name, f.name)}不能为负数")
         if self.extension_min_months > self.extension_max_months:
             problems.append("延长预备期的最短月数不能大于最长月数")
-        if self.approval_deadline_months > self.approval_hard_limit_months:
+        if self.approval_hard_limit_months and self.approval_deadline_months > self.approval_hard_limit_months:
             problems.append("审批期限不能长于审批最长期限")
         if problems:
             raise SettingsError("；".join(problems))
@@ -135,7 +135,6 @@ NATIONAL_FIELDS: tuple[str, ...] = (
     "training_min_days",
     "training_min_hours",
     "approval_deadline_months",
-    "approval_hard_limit_months",
     "extension_min_months",
     "extension_max_months",
 )
@@ -151,7 +150,7 @@ SETTING_LABELS: dict[str, str] = {
     "training_min_days": "集中培训最少天数",
     "training_min_hours": "集中培训最少学时",
     "approval_deadline_months": "上级党委审批期限（月）",
-    "approval_hard_limit_months": "上级党委审批最长期限（月）",
+    "approval_hard_limit_months": "超过该期限未审批须重新履行程序（月，本地规定，0 为不检查）",
     "extension_min_months": "延长预备期最短月数",
     "extension_max_months": "延长预备期最长月数",
     "publicity_working_days": "发展对象公示期（工作日，0 为不检查）",
