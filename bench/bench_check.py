@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_rules import AS_OF, make_dossiers
 
 
-def build(path: Path, n: int) -> float:
+def build(path: Path, n: int, members: int = 0) -> float:
     from dataclasses import replace
 
     from branchdesk.config import resolve_location
@@ -40,7 +40,12 @@ def build(path: Path, n: int) -> float:
     from branchdesk.services.development import DevelopmentService
 
     db, _ = open_database(resolve_location(str(path)), user="基准测试")
-    BranchService(db).save_profile(BranchProfile(name="基准测试党支部"))
+    if members:  # a demo branch: roster with history, committee, two years of meetings (MEM-*, CON-*)
+        from branchdesk.services.demo import generate
+
+        generate(db, members=members, seed=1, today=AS_OF)
+    else:
+        BranchService(db).save_profile(BranchProfile(name="基准测试党支部"))
     dossiers = [replace(d, id=None) for d in make_dossiers(n)]
     t = time.perf_counter()
     DevelopmentService(db).save_many(dossiers, operation="基准测试：批量写入")
@@ -55,12 +60,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--db", type=Path, help="keep the database here (built if missing)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--members", type=int, default=200, help="demo roster and meetings (0: dossiers only)")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
     path = args.db or Path(tmp.name) / "bench.sqlite"
     if not path.exists():
-        elapsed = build(path, args.dossiers)
+        elapsed = build(path, args.dossiers, args.members)
         print(f"{args.dossiers} dossiers written with save_many in {elapsed:.1f} s ({path})")
 
     from branchdesk.cli import main as cli_main
@@ -96,6 +102,32 @@ def main() -> None:
         f"DevelopmentService.check() over {args.dossiers} dossiers (loading included): "
         f"median {statistics.median(checks):.3f} s, best {min(checks):.3f} s; "
         f"loading alone (all()): median {statistics.median(loads):.3f} s, best {min(loads):.3f} s"
+    )
+
+    # the whole check (issue 12): dossiers + meetings + members + consistency, one findings list; the floor
+    # is a fixed pure-Python workload timed in the same run (how busy the shared machine was)
+    from branchdesk.services.compliance import check as full_check
+
+    def floor_once() -> float:
+        t = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i & 7
+        return time.perf_counter() - t
+
+    fulls, floors = [], []
+    for _ in range(args.repeat):
+        floors.append(floor_once())
+        t = time.perf_counter()
+        report = full_check(db, AS_OF)
+        fulls.append(time.perf_counter() - t)
+    kinds = {}
+    for f in report.all:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    print(
+        f"services.compliance.check (dossiers + meetings + MEM + CON, {report.members} members, "
+        f"{report.meetings} meetings): median {statistics.median(fulls):.3f} s, best {min(fulls):.3f} s; "
+        f"floor (fixed loop) median {statistics.median(floors):.3f} s; findings by kind {kinds}"
     )
 
     cli_runs = []

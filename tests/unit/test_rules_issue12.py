@@ -204,7 +204,10 @@ def test_talks_must_cover_every_committee_pair_and_every_member():
 # ------------------------------------------------------------------ members and consistency
 
 
-def member(i, name, *, full=True, since=D(2015, 1, 1), until=None, lost=None, conversion=D(2016, 1, 1), **kw):
+_SINCE, _CONVERTED = D(2015, 1, 1), D(2016, 1, 1)
+
+
+def member(i, name, *, full=True, since=_SINCE, until=None, lost=None, conversion=_CONVERTED, **kw):
     entry = RosterEntry(member_id=i, name=name, memberships=(Span(since, until),),
                         conversion_date=conversion if full else None,
                         member_type="full" if full else "probationary")  # fmt: skip
@@ -235,13 +238,13 @@ def test_member_rules_absent_lost_size_term_and_grades():
     as_of = D(2026, 6, 1)
     members = (member(1, "缺席者"), member(2, "出席者"), member(3, "失联者", lost=D(2025, 10, 1)),
                member(4, "预备", full=False, since=D(2025, 7, 1)))  # fmt: skip
-    meetings = tuple(
+    meetings = (*(
         Meeting(id=i, type=MeetingType.GROUP, date=D(2026, m, 10), chair="出席者", recorder="出席者", attendance=(
             Attendee(1, "缺席者", AttendanceStatus.LEAVE, "出差"), Attendee(2, "出席者")))
         for i, m in enumerate(range(1, 6), 1)
-    ) + (Meeting(id=9, type=MeetingType.APPRAISAL, date=D(2025, 12, 20), chair="出席者", recorder="出席者",
+    ), Meeting(id=9, type=MeetingType.APPRAISAL, date=D(2025, 12, 20), chair="出席者", recorder="出席者",
                  grades=(Grade(4, "预备", AppraisalGrade.QUALIFIED), Grade(1, "缺席者", AppraisalGrade.EXCELLENT),
-                         Grade(2, "出席者", AppraisalGrade.EXCELLENT))),)  # fmt: skip
+                         Grade(2, "出席者", AppraisalGrade.EXCELLENT))))  # fmt: skip
     records = BranchRecords(as_of=as_of, members=members, meetings=meetings, records_since=D(2025, 1, 1),
                             term_start=D(2023, 9, 1))  # fmt: skip
     found = audit_branch(records, RuleContext(as_of=as_of))

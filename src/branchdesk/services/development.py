@@ -699,7 +699,44 @@ class DevelopmentService:
             for item in next_steps(d, ctx):
                 if item.overdue or item.days_left <= horizon_days:
                     out.append(item)
+        out.extend(
+            item for item in self.roster_conversions(ctx) if item.overdue or item.days_left <= horizon_days
+        )
         out.sort(key=lambda i: (i.due, i.step.number, i.person))
+        return out
+
+    def roster_conversions(self, ctx: RuleContext) -> list[DueItem]:
+        """Probationary members on the roster WITHOUT a development dossier (e.g. imported from a roster):
+        their conversion is due at the end of probation (入党日期 + 1 year) — on the to-do list too, so an
+        imported 预备党员 never passes the end of probation unnoticed (issue 12 §7)."""
+        from branchdesk.domain.dates import add_years
+        from branchdesk.domain.rules.engine import DueKind
+
+        with self.db.read() as session:
+            branch_id = current_branch_id(session)
+            linked = select(DevelopmentDossier.member_id).where(DevelopmentDossier.member_id.is_not(None))
+            rows = session.execute(
+                select(Member.name, Member.join_date).where(
+                    Member.branch_id == branch_id,
+                    Member.status == MemberStatus.ACTIVE.value,
+                    Member.member_type == MemberType.PROBATIONARY.value,
+                    Member.join_date.is_not(None),
+                    Member.id.not_in(linked),
+                )
+            ).all()
+        out = []
+        for name, joined in rows:
+            due = add_years(joined, 1)
+            days_left = (due - ctx.as_of).days
+            out.append(
+                DueItem(
+                    step=Step.CONVERSION_VOTE, due=due,
+                    text="预备期满，召开支部大会讨论转正（花名册中的预备党员，尚无发展档案：请补建档案）",
+                    kind=DueKind.DEADLINE, person=name, dossier_id=None, code="DEV-CONVERSION-DUE",
+                    overdue=days_left < 0, due_soon=0 <= days_left <= ctx.settings.due_soon_days,
+                    days_left=days_left,
+                )
+            )  # fmt: skip
         return out
 
     def electorate(self, on: dt.date, excluded: Mapping[int, str] | None = None) -> Electorate:

@@ -873,7 +873,11 @@ def _approval(
             **extra,
         )
     elif now > due:
-        cap = f"特殊情况可以延长，按本单位规定最长不超过{fd(limit)}。" if months else "特殊情况可以延长，须记录原因。"
+        cap = (
+            f"特殊情况可以延长，按本单位规定最长不超过{fd(limit)}。"
+            if months
+            else "特殊情况可以延长，须记录原因。"
+        )
         yield _v(
             step,
             f"已逾期：{what}的支部大会（{fd(meeting)}）后应在{fd(due)}前由上级党委审批，至{fd(now)}仍未审批。"
@@ -1000,7 +1004,9 @@ def check_probation_approval(d: Dossier, ctx: RuleContext) -> Iterator[Violation
     now = now_for(d, ctx) if not d.closed else ctx.as_of
     decisions = [(e.date, e.approval, "延长预备期", "extension_approval", "extension") for e in d.extensions]
     if d.outcome is Outcome.CANCELLED and d.outcome_date is not None:
-        decisions.append((d.outcome_date, d.outcome_approval, "取消预备党员资格", "outcome_approval", "outcome"))
+        decisions.append(
+            (d.outcome_date, d.outcome_approval, "取消预备党员资格", "outcome_approval", "outcome")
+        )
     for decided, approval, what, akey, dkey in decisions:
         if approval is not None:
             if approval.date < decided:

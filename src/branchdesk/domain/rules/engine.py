@@ -100,7 +100,12 @@ MEETING_DATE_LABELS: dict[str, str] = {
 
 #: What a finding is about (``Finding.kind``): the four families of rules in ``branchdesk check``.
 KIND_DOSSIER, KIND_MEETING, KIND_MEMBER, KIND_CONSISTENCY = "dossier", "meeting", "member", "consistency"
-KIND_LABELS = {KIND_DOSSIER: "发展党员", KIND_MEETING: "会议", KIND_MEMBER: "党员管理", KIND_CONSISTENCY: "记录一致性"}
+KIND_LABELS = {
+    KIND_DOSSIER: "发展党员",
+    KIND_MEETING: "会议",
+    KIND_MEMBER: "党员管理",
+    KIND_CONSISTENCY: "记录一致性",
+}
 
 
 @dataclass(frozen=True)

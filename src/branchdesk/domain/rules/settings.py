@@ -82,7 +82,10 @@ class RuleSettings:
                 problems.append(f"{SETTING_LABELS.get(f.name, f.name)}不能为负数")
         if self.extension_min_months > self.extension_max_months:
             problems.append("延长预备期的最短月数不能大于最长月数")
-        if self.approval_hard_limit_months and self.approval_deadline_months > self.approval_hard_limit_months:
+        if (
+            self.approval_hard_limit_months
+            and self.approval_deadline_months > self.approval_hard_limit_months
+        ):
             problems.append("审批期限不能长于审批最长期限")
         if problems:
             raise SettingsError("；".join(problems))
