@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from branchdesk.domain.vocab import CommitteePost, Labeled, MemberType
-from branchdesk.domain.votes import Electorate, Vote, VoterSnapshot, tally
+from branchdesk.domain.votes import Electorate, Exclusion, Vote, VoterSnapshot, tally
 
 date = dt.date
 
@@ -388,6 +388,8 @@ class Attendee:
     reason: str = ""  # required for absent / on leave
     voter: bool = True
     member_type: MemberType | str = MemberType.FULL
+    #: a full member left out of 应到 (``voter`` False): the kind and its approval (domain.md §9)
+    exclusion: Exclusion | None = None
 
     @property
     def present(self) -> bool:

@@ -18,20 +18,24 @@ full members may be left out of 应到 (serving a sentence, …); such an exclus
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from branchdesk.domain.vocab import MemberType
+from branchdesk.domain.vocab import Labeled, MemberType
 
 __all__ = [
     "EXCLUSION_REASONS",
     "Electorate",
+    "Exclusion",
+    "ExclusionKind",
     "Vote",
     "VoteTally",
     "VoterSnapshot",
     "count_errors",
     "counted_no",
     "counted_yes",
+    "exclusion_of",
     "expected_voters",
     "majority_met",
     "minimum_present",
@@ -196,15 +200,75 @@ def tally(vote: Vote) -> VoteTally:
 
 # --------------------------------------------------------------------------- who votes
 
-#: Standard reasons for leaving a full member out of 应到 (with higher approval and a
-#: general-meeting decision). Offered in the form; any other non-blank reason is accepted too.
-EXCLUSION_REASONS: tuple[str, ...] = (
-    "正在服刑",
-    "精神失常",
-    "因病长期卧床",
-    "因私出国6个月以上",
-    "外出务工经商6个月以上且未转移组织关系",
-)
+
+class ExclusionKind(Labeled):
+    """The five kinds of full members who may be left out of 应到 (domain.md §9), with the higher
+    organisation's consent AND a general meeting decision. Nothing else is an exclusion: 出差, 请假 …
+    are absences (the member stays in 应到 and may submit a written opinion)."""
+
+    ILL = "ill", "患病不能表达本人意志"
+    ABROAD = "abroad", "出国（境）六个月以上"
+    AWAY = "away", "外出学习或工作六个月以上、未转移组织关系"
+    INFIRM = "infirm", "年老体弱卧床不起或长期患病、不能参加会议"
+    DEPRIVED = "deprived", "被剥夺表决权（如正在服刑）"
+
+
+#: The five kinds' labels (what the forms offer; kept under the old name for the calculator).
+EXCLUSION_REASONS: tuple[str, ...] = tuple(k.label for k in ExclusionKind)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A full member left out of 应到: the ``kind`` (one of five), the higher organisation's consent
+    (``approved_on``, ``approved_by``) and the general meeting's decision (``decision``: e.g.
+    "2025年3月6日支部党员大会决定"). ``note``: any detail (where, since when)."""
+
+    kind: ExclusionKind
+    approved_on: dt.date | None = None
+    approved_by: str = ""
+    decision: str = ""
+    note: str = ""
+
+    def problems(self, on: dt.date | None = None) -> list[str]:
+        """What is missing or wrong, in Chinese (empty: a valid exclusion for a meeting on ``on``)."""
+        out = []
+        if self.approved_on is None:
+            out.append("未记录上级党组织同意的日期")
+        elif on is not None and self.approved_on > on:
+            out.append(f"上级党组织同意的日期（{self.approved_on.isoformat()}）晚于会议")
+        if not self.approved_by.strip():
+            out.append("未记录同意的上级党组织")
+        if not self.decision.strip():
+            out.append("未记录支部党员大会的决定")
+        return out
+
+    def valid_on(self, on: dt.date | None = None) -> bool:
+        return not self.problems(on)
+
+    @property
+    def summary_zh(self) -> str:
+        parts = [self.kind.label]
+        if self.approved_on is not None or self.approved_by.strip():
+            when = (
+                f"{self.approved_on.year}年{self.approved_on.month}月{self.approved_on.day}日"
+                if self.approved_on
+                else ""
+            )
+            parts.append(f"{self.approved_by.strip()}{when}同意")
+        if self.decision.strip():
+            parts.append(self.decision.strip())
+        return "，".join(parts)
+
+
+def exclusion_of(kind: str | ExclusionKind | None, approved_on: dt.date | None = None, approved_by: str = "",
+                 decision: str = "", note: str = "") -> Exclusion | None:  # fmt: skip
+    """The stored columns as an :class:`Exclusion` (None when no kind is recorded). A kind given by its
+    label is accepted (imports); an unknown kind raises ValueError."""
+    if kind is None or not str(kind).strip():
+        return None
+    return Exclusion(
+        ExclusionKind.from_label(str(kind)), approved_on, approved_by or "", decision or "", note or ""
+    )
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,9 @@ class CheckReport:
         return text + "未发现问题。"
 
 
-def branch_records(db: Database, as_of: dt.date, *, meetings=None, dossiers=None) -> BranchRecords:
+def branch_records(
+    db: Database, as_of: dt.date, *, meetings=None, dossiers=None, roster=None
+) -> BranchRecords:
     """The snapshot the MEM-* and CON-* rules read: roster with history, committee, meetings, dossiers."""
     from sqlalchemy import select
 
@@ -81,7 +83,8 @@ def branch_records(db: Database, as_of: dt.date, *, meetings=None, dossiers=None
     with db.read() as session:
         branch_id = current_branch_id(session)
         branch = session.get(Branch, branch_id)
-        roster = Roster.read(session, branch_id)
+        if roster is None:
+            roster = Roster.read(session, branch_id)
         extra = {
             r.id: r
             for r in session.execute(
@@ -136,20 +139,23 @@ def check(db: Database, as_of: dt.date | None = None) -> CheckReport:
     ``as_of`` (default today)."""
     from branchdesk.domain.rules import audit_many
     from branchdesk.domain.rules.branch_rules import audit_branch
+    from branchdesk.services.branch import current_branch_id
     from branchdesk.services.bulk import collector_paused
     from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.meetings import MeetingService
+    from branchdesk.services.meetings import MeetingService, Roster
 
     as_of = as_of or dt.date.today()
     service = DevelopmentService(db)
-    dossiers = service.all()
-    ctx = service.rule_context(as_of)
     meetings_service = MeetingService(db)
-    meetings = meetings_service.all()
-    with collector_paused():
+    with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
+        dossiers = service.all()
+        ctx = service.rule_context(as_of)
+        meetings = meetings_service.all()
         findings = audit_many(dossiers, ctx)
-        meeting_findings = meetings_service.audit(meetings, as_of) if meetings else []
-        records = branch_records(db, as_of, meetings=meetings, dossiers=dossiers)
+        with db.read() as session:
+            roster = Roster.read(session, current_branch_id(session))
+        meeting_findings = meetings_service.audit(meetings, as_of, roster) if meetings else []
+        records = branch_records(db, as_of, meetings=meetings, dossiers=dossiers, roster=roster)
         branch_findings = audit_branch(records, ctx)
     member_findings = tuple(f for f in branch_findings if f.kind == "member")
     consistency = tuple(f for f in branch_findings if f.kind == "consistency")

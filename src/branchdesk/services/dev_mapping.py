@@ -9,6 +9,7 @@ thousands of dossiers are built with a dozen queries.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import operator
 from collections.abc import Iterable
@@ -54,6 +55,7 @@ from branchdesk.domain.development import (
 )
 from branchdesk.domain.vocab import Labeled
 from branchdesk.domain.votes import Vote
+from branchdesk.services.bulk import Interned
 
 __all__ = [
     "CHILD_TABLES",
@@ -291,8 +293,11 @@ def _grouped(connection, table, names: Iterable[str], ids_select, *, ordered: bo
         # ids), so id order is position order; ordering by the indexed (dossier_id, id) lets SQLite
         # walk the index instead of sorting ~100k rows.
         stmt = stmt.order_by(table.c.dossier_id, table.c.id)
+    rows = _fetch(connection, stmt)
+    if ordered:  # consecutive runs of one dossier id
+        return {did: [row[1:] for row in run] for did, run in itertools.groupby(rows, _first)}
     out: dict[int, list] = {}
-    for row in _fetch(connection, stmt):
+    for row in rows:
         bucket = out.get(row[0])
         if bucket is None:
             bucket = out[row[0]] = []
@@ -300,21 +305,7 @@ def _grouped(connection, table, names: Iterable[str], ids_select, *, ordered: bo
     return out
 
 
-class _Interned(dict):
-    """Row (without the dossier id) -> snapshot part, built once per distinct row.
-
-    Parts are frozen, so dossiers may share them: the same thought-report date, the same sponsor,
-    the same filing recur across thousands of dossiers, and a dict look-up is cheaper than a
-    frozen dataclass's ``__init__``.
-    """
-
-    def __init__(self, make) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, row: tuple) -> Any:
-        part = self[row] = self.make(row)
-        return part
+_first = operator.itemgetter(0)
 
 
 def _codes(cls: type[Labeled]) -> dict[str, Any]:
@@ -412,19 +403,19 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
     plain_values = operator.itemgetter(*(_DOSSIER_COLUMNS.index(name) for name in plain_names))
     items = _codes(DossierItem)
 
-    def interviewers(raw: Any) -> tuple[str, ...]:
-        return tuple(json.loads(raw) if isinstance(raw, str) else raw or ())
+    decoded = Interned(lambda raw: tuple(json.loads(raw))).__getitem__  # SQLite: JSON text, few distinct
 
-    talk_of = _Interned(
+    def interviewers(raw: Any) -> tuple[str, ...]:
+        return decoded(raw) if isinstance(raw, str) else tuple(raw or ())
+
+    talk_of = Interned(
         lambda x: Talk(talk_kind[x[0]], date(x[1]), interviewers(x[2]), x[3], x[4])
     ).__getitem__
-    filing_of = _Interned(lambda x: Filing(filing_kind[x[0]], date(x[1]), x[2], x[3])).__getitem__
-    contact_of = _Interned(
-        lambda x: ContactPerson(x[0], bool(x[1]), date(x[2]), x[3], bool(x[4]))
-    ).__getitem__
-    assessment_of = _Interned(lambda x: Assessment(date(x[0]), x[1])).__getitem__
-    report_of = _Interned(lambda x: ThoughtReport(date(x[0]), x[1])).__getitem__
-    sponsor_of = _Interned(lambda x: Sponsor(x[0], bool(x[1]), bool(x[2]), x[3], bool(x[4]))).__getitem__
+    filing_of = Interned(lambda x: Filing(filing_kind[x[0]], date(x[1]), x[2], x[3])).__getitem__
+    contact_of = Interned(lambda x: ContactPerson(x[0], bool(x[1]), date(x[2]), x[3], bool(x[4]))).__getitem__
+    assessment_of = Interned(lambda x: Assessment(date(x[0]), x[1])).__getitem__
+    report_of = Interned(lambda x: ThoughtReport(date(x[0]), x[1])).__getitem__
+    sponsor_of = Interned(lambda x: Sponsor(x[0], bool(x[1]), bool(x[2]), x[3], bool(x[4]))).__getitem__
     out: list[Loaded] = []
     for r in rows:
         did = r[0]

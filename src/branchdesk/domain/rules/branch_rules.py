@@ -224,18 +224,47 @@ class BranchRecords:
         return self._memo("meeting_days", build)
 
     def has_committee(self, on: date) -> bool:
-        return has_committee(self.seats, on)
+        answers = self._memo("committee_on", dict)
+        found = answers.get(on)
+        if found is None:
+            found = answers[on] = has_committee(self.seats, on)
+        return found
 
     def full_members_on(self, on: date) -> list[MemberRecord]:
         return [m for m in self.members if m.entry.member_on(on) and m.entry.type_on(on) is MemberType.FULL]
 
-    def keeps_records_on(self, on: date) -> bool:
-        """The branch kept its meeting records here on ``on`` (from ``records_since``, else from its
-        first recorded meeting)."""
+    @property
+    def records_start(self) -> date | None:
+        """The day the branch keeps its meeting records here from: ``records_since``, else its first
+        recorded meeting (None: no records)."""
         start = self.records_since
         if start is None:
             start = self.held[0].date if self.held else None
+        return start
+
+    def keeps_records_on(self, on: date) -> bool:
+        """The branch kept its meeting records here on ``on``."""
+        start = self.records_start
         return start is not None and on >= start
+
+    @property
+    def steady(self) -> dict[int, tuple[date, date]]:
+        """member id → ``[first, end)`` of one uninterrupted stretch of membership without lost contact
+        (members with anything more complicated are left out): on those days ``state_on`` is ""."""
+
+        def build() -> dict[int, tuple[date, date]]:
+            out = {}
+            for m in self.members:
+                spans = m.entry.memberships
+                if len(spans) > 1:
+                    continue
+                first, end = (spans[0].start, spans[0].end) if spans else (None, None)
+                if m.lost_since is not None:
+                    end = m.lost_since if end is None else min(end, m.lost_since)
+                out[m.id] = (first or date.min, end or date.max)
+            return out
+
+        return self._memo("steady", build)
 
 
 def _v(message: str, *, subject: str = "本支部", member_id: int | None = None, record: Meeting | None = None,
@@ -408,9 +437,14 @@ def _inactive_roles(
     """(member, date, state, what they were recorded as, meeting, dossier id) for every record that has
     a member taking part on a day they could not: lost contact, transferred out, suspended, dead, not
     yet a member. An absence with the reason 失联 (or none) is not a contradiction."""
+    steady = r.steady
     for mt in r.held:
         seen: set[int] = set()
+        on = mt.date
         for a in mt.attendance:
+            span = steady.get(a.member_id)  # type: ignore[arg-type]
+            if span is not None and span[0] <= on < span[1]:
+                continue  # a member that day: nothing to contradict
             m = r.member(a.member_id, a.name)
             if m is None:
                 continue
@@ -541,11 +575,16 @@ def _decisions(d: Dossier, committee: bool) -> Iterator[tuple[str, date, tuple[s
 
 
 def check_decision_meeting(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
+    start, as_of, days = r.records_start, r.as_of, r.meeting_days
+    if start is None:
+        return  # no meeting records kept here: nothing to compare with
     for d in r.dossiers:
-        for what, on, types in _decisions(d, r.has_committee(d.activist_date or r.as_of)):
-            if on > r.as_of or not r.keeps_records_on(on):
+        if (d.latest_date or date.min) < start:
+            continue  # history from before the branch kept its records here
+        for what, on, types in _decisions(d, r.has_committee(d.activist_date or as_of)):
+            if on > as_of or on < start:
                 continue
-            if any(r.meeting_days.get((t, on)) for t in types):
+            if any((t, on) in days for t in types):
                 continue
             names = "或".join(MeetingType(t).label for t in types)
             yield _v(

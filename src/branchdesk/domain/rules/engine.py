@@ -260,11 +260,27 @@ class RuleBook:
         if len(set(versions)) != len(versions):
             raise ValueError(f"duplicate rule-set versions: {versions}")
         self._starts = [s.effective_from for s in self.sets]
+        self._rules_of: dict[tuple[int, ...], tuple[Rule, ...]] = {}
 
     def in_force(self, on: date) -> RuleSet:
         """The latest set effective on or before ``on`` (the earliest set for older dates)."""
         i = bisect.bisect_right(self._starts, on) - 1
         return self.sets[max(i, 0)]
+
+    def rules_of(self, sets: Sequence[RuleSet]) -> tuple[Rule, ...]:
+        """The distinct rules of ``sets`` (a rule taken over by a later set runs once), memoised: the
+        same few combinations come up for thousands of dossiers."""
+        key = tuple(id(s) for s in sets)
+        rules = self._rules_of.get(key)
+        if rules is None:
+            rules = self._rules_of[key] = tuple({id(r): r for s in sets for r in s.rules}.values())
+        return rules
+
+    def between(self, first: date, last: date) -> list[RuleSet]:
+        """The sets in force on some day of ``[first, last]``, oldest first."""
+        i = max(bisect.bisect_right(self._starts, first) - 1, 0)
+        j = max(bisect.bisect_right(self._starts, last) - 1, 0)
+        return list(self.sets[i : j + 1])
 
     def version(self, version: str) -> RuleSet:
         for s in self.sets:
@@ -419,22 +435,27 @@ def run_rules(
     apply. Local settings with effective dates (``ctx.timeline``) work the same way: the rules run
     once per settings version met on ``dates`` and keep what falls under that version.
     """
+    # The sets and settings versions in force anywhere between the earliest and the latest date the
+    # subject has (and the check date): two lookups per subject, not one per date.
+    if dates is None:
+        lo = hi = None
+    else:
+        span = (*dates, ctx.as_of)
+        lo, hi = min(span), max(span)
     versions: list[RuleSettings] = [ctx.settings]
     if ctx.timeline:
-        seen = {id(ctx.settings_on(x)): ctx.settings_on(x) for x in (*(dates or ()), ctx.as_of)}
-        if dates is None:
-            seen.update({id(v): v for _, v in ctx.timeline})
-            seen[id(ctx.settings)] = ctx.settings
-        versions = list(seen.values())
+        if lo is None:
+            versions = list({id(v): v for v in (ctx.settings, *(v for _, v in ctx.timeline))}.values())
+        else:
+            versions = [ctx.settings_on(lo)]
+            versions += [v for since, v in ctx.timeline if lo < since <= hi and v is not versions[-1]]
     if len(book.sets) == 1:
         sets: list[RuleSet] = [book.sets[0]]
-    elif dates is None:
+    elif lo is None:
         sets = list(book.sets)
     else:
-        # Rule sets are compared by identity (hashing a set of rules would cost more than the checks).
-        by_id = {id(s): s for s in (book.in_force(x) for x in (*dates, ctx.as_of))}
-        sets = sorted(by_id.values(), key=lambda s: s.effective_from)
-    rules = list({id(r): r for s in sets for r in s.rules}.values())
+        sets = book.between(lo, hi)
+    rules = book.rules_of(sets)
     out: list[Finding] = []
     for settings in versions:
         run_ctx = ctx if settings is ctx.settings else ctx.with_settings(settings)
