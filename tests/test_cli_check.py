@@ -31,8 +31,22 @@ def run_json(db_arg, capsys, *extra) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_a_clean_branch_passes_with_exit_status_0(db_arg, dev, capsys):
-    dev.save(replace(complete(), id=None))
+def on_the_roster(db, dossier):
+    """The member file the admitted person has (the consistency rules compare roster and dossier)."""
+    from branchdesk.domain.members import MemberFields
+    from branchdesk.domain.vocab import MemberType
+    from branchdesk.services.members import MemberService
+
+    member = MemberService(db).create(
+        MemberFields(name=dossier.person.name, birth_date=dossier.person.birth_date, member_type=MemberType.FULL,
+                     join_date=dossier.admission_meeting_date, conversion_date=dossier.full_member_date)
+    )  # fmt: skip
+    return member.id
+
+
+def test_a_clean_branch_passes_with_exit_status_0(db, db_arg, dev, capsys):
+    d = replace(complete(), id=None)
+    dev.save(d, member_id=on_the_roster(db, d))
     assert main([*db_arg, "check", "--as-of", "2026-11-23"]) == 0
     out = capsys.readouterr().out
     assert "共检查 1 份发展党员档案" in out and "未发现问题" in out

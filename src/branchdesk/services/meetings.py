@@ -1252,7 +1252,7 @@ def _load_many(session: Session, meeting_rows: Sequence[MeetingRow]) -> list[Mee
             .where(MeetingAttendance.meeting_id.in_(ids[at : at + _IN_CHUNK]))
             .order_by(MeetingAttendance.meeting_id, MeetingAttendance.position, MeetingAttendance.id)
         )
-        for row in session.execute(q).tuples():
+        for row in session.execute(q):
             attendance_rows.setdefault(row[0], []).append(attendee(row[1:]))
     observer_rows = children(MeetingObserver, MeetingObserver.position)
     grade_rows = children(AppraisalGrade)
