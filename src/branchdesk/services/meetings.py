@@ -691,11 +691,28 @@ class MeetingService:
         with self.db.read() as session:
             return _records_since(session, current_branch_id(session))
 
+    def records_start(self) -> tuple[dt.date | None, dt.date | None]:
+        """``(the branch's start date as set, the first held meeting)``: the checks start from the
+        first, else the second (the settings page shows both)."""
+        from branchdesk.db.models import Branch
+
+        with self.db.read() as session:
+            branch_id = current_branch_id(session)
+            branch = session.get(Branch, branch_id)
+            first = session.scalar(
+                select(func.min(MeetingRow.date)).where(
+                    MeetingRow.branch_id == branch_id, MeetingRow.status != MeetingStatus.PLANNED.value
+                )
+            )
+            return (branch.records_since if branch is not None else None), first
+
     def set_records_since(self, day: dt.date | None) -> None:
         """Set (or clear: None) the branch's start date for the meeting checks."""
         from branchdesk.db.models import Branch
 
-        with self.db.write("设置本支部开始记录的日期") as session:
+        from branchdesk.domain.auth import Role
+
+        with self.db.write("设置本支部开始记录的日期", needs=Role.ADMIN) as session:
             session.get(Branch, current_branch_id(session)).records_since = day
 
     def _audit(

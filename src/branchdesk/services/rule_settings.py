@@ -45,6 +45,20 @@ class SettingChange:
     effective_from: dt.date
     changed_at: dt.datetime | None
     changed_by: str
+    id: int | None = None
+
+    @property
+    def value_zh(self) -> str:
+        """The value as the settings page shows it (archive items by their Chinese names)."""
+        if self.name == "archive_items":
+            from branchdesk.domain.development import DossierItem
+
+            codes = [c for c in self.value.split(",") if c]
+            return (
+                "、".join(DossierItem(c).label if c in DossierItem._value2member_map_ else c for c in codes)
+                or "（无）"
+            )
+        return self.value
 
 
 def _branch_id(session, branch_id: int | None) -> int:
@@ -61,11 +75,17 @@ class RuleSettingsService:
         self.branch_id = branch_id
 
     def history(self) -> list[SettingChange]:
-        """Every dated change, newest effective date first."""
+        """Every dated change, newest effective date first (none before the branch exists)."""
+        from branchdesk.services.branch import NoBranchError
+
         with self.db.read() as session:
+            try:
+                branch_id = _branch_id(session, self.branch_id)
+            except NoBranchError:
+                return []
             rows = session.scalars(
                 select(RuleSettingChange)
-                .where(RuleSettingChange.branch_id == _branch_id(session, self.branch_id))
+                .where(RuleSettingChange.branch_id == branch_id)
                 .order_by(RuleSettingChange.effective_from.desc(), RuleSettingChange.id.desc())
             ).all()
             return [
@@ -76,6 +96,7 @@ class RuleSettingsService:
                     r.effective_from,
                     r.changed_at,
                     r.changed_by,
+                    r.id,
                 )
                 for r in rows
             ]
@@ -94,6 +115,21 @@ class RuleSettingsService:
             out.append((day, RuleSettings.from_mapping(values)))
         return tuple(out)
 
+    def in_force(self, base: RuleSettings, on: dt.date) -> RuleSettings:
+        """The settings in force on ``on``: ``base`` with every change effective by then."""
+        chosen = base
+        for since, values in self.timeline(base):
+            if since <= on:
+                chosen = values
+        return chosen
+
+    def remove(self, change_id: int) -> None:
+        """Take back a dated change entered by mistake (the audit log keeps it)."""
+        with self.db.write("撤销规则设置的修改", needs=Role.ADMIN) as session:
+            row = session.get(RuleSettingChange, change_id)
+            if row is not None:
+                session.delete(row)
+
     def change(self, values: Mapping[str, object], effective_from: dt.date, base: RuleSettings) -> None:
         """Record new values of local settings from ``effective_from`` on (steps dated earlier keep the
         value in force then). Unknown or national names are refused; the result must be valid settings."""
@@ -101,7 +137,10 @@ class RuleSettingsService:
                   for name in values if name not in LOCAL_FIELDS]  # fmt: skip
         if issues:
             raise ValidationError(issues)
-        text = {name: str(v) for name, v in values.items()}
+        text = {
+            name: ",".join(sorted(str(x) for x in v)) if isinstance(v, (set, frozenset)) else str(v)
+            for name, v in values.items()
+        }
         try:
             RuleSettings.from_mapping({**base.to_mapping(), **text})
         except ValueError as exc:
@@ -155,7 +194,7 @@ class HolidayService:
             rows.append((day, kind, (note or "")[:100]))
         if issues:
             raise ValidationError(issues)
-        with self.db.write(f"录入{year}年节假日安排") as session:
+        with self.db.write(f"录入{year}年节假日安排", needs=Role.ADMIN) as session:
             session.execute(
                 delete(HolidayDay).where(
                     HolidayDay.day >= dt.date(year, 1, 1), HolidayDay.day <= dt.date(year, 12, 31)

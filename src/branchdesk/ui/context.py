@@ -37,6 +37,20 @@ class AppContext:
         return DevelopmentService(self.db)
 
     @cached_property
+    def rule_settings(self):
+        """Local rule settings with effective dates (their history on the settings page)."""
+        from branchdesk.services.rule_settings import RuleSettingsService
+
+        return RuleSettingsService(self.db)
+
+    @cached_property
+    def holidays(self):
+        """The holiday and make-up working days the branch entered for years the bundled calendar lacks."""
+        from branchdesk.services.rule_settings import HolidayService
+
+        return HolidayService(self.db)
+
+    @cached_property
     def meetings(self):
         """The meeting minutes' service (loaded when its page is first shown)."""
         from branchdesk.services.meetings import MeetingService
