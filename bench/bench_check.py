@@ -51,7 +51,8 @@ def build(path: Path, n: int, members: int = 0) -> float:
         BranchService(db).save_profile(BranchProfile(name="基准测试党支部"))
     dossiers = [replace(d, id=None) for d in make_dossiers(n, meeting_day=meeting_day)]
     if members:
-        dossiers = [_graduated(d) for d in dossiers]
+        people = _long_standing_members(db)
+        dossiers = [_graduated(_from_roster(d, people, i)) for i, d in enumerate(dossiers)]
     t = time.perf_counter()
     service = DevelopmentService(db)
     service.save_many(dossiers, operation="基准测试：批量写入")
@@ -84,6 +85,39 @@ def _meeting_days(db):
         return found[i] if i < len(found) else day
 
     return meeting_day
+
+
+def _long_standing_members(db) -> list[tuple[int, str]]:
+    """Four full members of the demo roster who were full members all along (contact persons, sponsors)."""
+    from sqlalchemy import select
+
+    from branchdesk.db.models import Member
+
+    with db.read() as session:
+        rows = session.execute(
+            select(Member.id, Member.name)
+            .where(Member.member_type == "full", Member.status == "active", Member.conversion_date < dt.date(2015, 1, 1),
+                   Member.lost_contact.is_(False), Member.transferred_in_date.is_(None))
+            .order_by(Member.conversion_date, Member.id)
+            .limit(4)
+        ).all()  # fmt: skip
+    return [(r.id, r.name) for r in rows]
+
+
+def _from_roster(d, people, i: int):
+    """Contact persons and sponsors are members of the branch (picked from the roster in the form)."""
+    from dataclasses import replace
+
+    (a_id, a), (b_id, b) = people[i % 2 * 2 : i % 2 * 2 + 2]
+    return replace(
+        d,
+        contacts=tuple(
+            replace(c, name=(a, b)[i], member_id=(a_id, b_id)[i]) for i, c in enumerate(d.contacts)
+        ),
+        sponsors=tuple(
+            replace(x, name=(a, b)[i], member_id=(a_id, b_id)[i]) for i, x in enumerate(d.sponsors)
+        ),
+    )
 
 
 def _graduated(d):

@@ -379,6 +379,7 @@ class DevelopmentService:
         if row is None:
             raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
         before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
+        values = _people_from_roster(session, row.branch_id, values)
         findings = check_step(before, step, values, ctx)
         if any(f.blocking for f in findings):
             raise StepRefused(findings)
@@ -883,6 +884,36 @@ def _validate_exclusions(excluded: Mapping[str, Sequence[VoteExclusion]]) -> Non
                 issues.append(FieldIssue(name, f"不计入应到人数的党员“{x.name}”须填写原因"))
     if issues:
         raise ValidationError(issues)
+
+
+def _people_from_roster(session: Session, branch_id: int, values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Contact persons and sponsors recorded now, as the roster has them on their day (member id,
+    full or probationary, under 留党察看), or marked as of another branch; a name on neither is refused
+    (``services.roster_lookup``; the Workspace's roster service will answer this)."""
+    if "contacts" not in values and "sponsors" not in values:
+        return values
+    from branchdesk.services.meetings import Roster
+    from branchdesk.services.roster_lookup import resolve_people
+
+    entries = [e for group in Roster.read(session, branch_id).entries().values() for e in group]
+    out = dict(values)
+    issues: list[FieldIssue] = []
+    for key, what in (("contacts", "培养联系人"), ("sponsors", "入党介绍人")):
+        if key not in values:
+            continue
+        given = values[key]
+        single = not isinstance(given, (list, tuple))
+        people = [given] if single else list(given)
+        if key == "contacts":
+            on = next((p.assigned_on for p in people if p.assigned_on), None)
+        else:
+            on = values.get("sponsors_date")
+        resolved, found = resolve_people(entries, people, on, what)
+        issues += found
+        out[key] = resolved[0] if single and resolved else tuple(resolved)
+    if issues:
+        raise ValidationError(issues)
+    return out
 
 
 def _validate(d: Dossier) -> None:

@@ -709,7 +709,6 @@ class MeetingService:
     def set_records_since(self, day: dt.date | None) -> None:
         """Set (or clear: None) the branch's start date for the meeting checks."""
         from branchdesk.db.models import Branch
-
         from branchdesk.domain.auth import Role
 
         with self.db.write("设置本支部开始记录的日期", needs=Role.ADMIN) as session:

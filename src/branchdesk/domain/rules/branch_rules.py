@@ -27,6 +27,7 @@ from typing import Any
 from branchdesk.domain.dates import add_months, add_years, format_date
 from branchdesk.domain.development import DecisionBody, Dossier
 from branchdesk.domain.meetings import AppraisalGrade, Meeting, MeetingType, RosterEntry
+from branchdesk.domain.members import bare_name
 from branchdesk.domain.rules.engine import (
     KIND_CONSISTENCY,
     KIND_MEMBER,
@@ -187,6 +188,22 @@ class BranchRecords:
             if found is not None:
                 return found
         return self.by_name.get(name.strip()) if name else None
+
+    def person(self, member_id: int | None, name: str) -> MemberRecord | None:
+        """:meth:`member` for a name as typed (a label like "（预备党员）" dropped), memoised: the same few
+        contact persons and sponsors recur across thousands of dossiers."""
+        found = self._memo("people", dict)
+        key = (member_id, name)
+        if key not in found:
+            found[key] = self.member(member_id, bare_name(name))
+        return found[key]
+
+    def state(self, m: MemberRecord, on: date) -> str:
+        """``m.state_on(on)``, answered at once for a member plainly in the branch that day."""
+        span = self.steady.get(m.id)
+        if span is not None and span[0] <= on < span[1]:
+            return ""
+        return m.state_on(on)
 
     @property
     def held(self) -> tuple[Meeting, ...]:
@@ -478,14 +495,14 @@ def _inactive_roles(
                     yield m, mt.date, state, f"{_meeting_name(mt)}评定为“{label}”", mt, None
     for d in r.dossiers:
         for c in d.contacts:
-            m = r.member(c.member_id, c.name) if not c.outside else None
+            m = r.person(c.member_id, c.name) if not c.outside else None
             on = c.assigned_on or d.activist_date
-            if m is not None and on is not None and (state := m.state_on(on)):
+            if m is not None and on is not None and (state := r.state(m, on)):
                 yield m, on, state, f"{d.person.name}发展档案中的培养联系人（{fd(on)}指定）", None, d.id
         on = d.sponsors_date or d.candidate_date
         for sp in d.sponsors:
-            m = r.member(sp.member_id, sp.name) if not sp.outside else None
-            if m is not None and on is not None and (state := m.state_on(on)):
+            m = r.person(sp.member_id, sp.name) if not sp.outside else None
+            if m is not None and on is not None and (state := r.state(m, on)):
                 yield m, on, state, f"{d.person.name}发展档案中的入党介绍人（{fd(on)}确定）", None, d.id
 
 
@@ -500,6 +517,39 @@ def check_member_status(r: BranchRecords, ctx: RuleContext) -> Iterator[Violatio
             on=on,
             meeting=on,
         )
+
+
+def check_person_roster(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
+    """Contact persons and sponsors are the branch's members of that day (or marked as members of another
+    branch): recorded as a full member while the roster has them probationary that day is a
+    contradiction; a name on no roster entry, designated while the branch keeps its records here, is
+    a gap (CON-MEMBER-STATUS speaks of members who had left or not yet joined)."""
+    start = r.records_start
+    for d in r.dossiers:
+        people = [(c, c.assigned_on or d.activist_date, "培养联系人") for c in d.contacts]
+        people += [(sp, d.sponsors_date or d.candidate_date, "入党介绍人") for sp in d.sponsors]
+        for p, on, what in people:
+            if p.outside or on is None or on > r.as_of:
+                continue
+            m = r.person(p.member_id, p.name)
+            if m is None:
+                name = bare_name(p.name)
+                if start is not None and on >= start and name:
+                    yield _v(
+                        f"{d.person.name}的发展档案中的{what}“{name}”（{fd(on)}）不在本支部花名册中。请在档案中选择"
+                        "本支部党员；如是其他党支部的党员，请标记为外支部党员并注明其是正式党员还是预备党员。",
+                        subject=name, dossier_id=d.id, on=on, severity=W,
+                    )  # fmt: skip
+                continue
+            if not p.full_member or r.state(m, on):
+                continue  # not a member that day: CON-MEMBER-STATUS
+            if m.entry.type_on(on) is MemberType.PROBATIONARY:
+                yield _v(
+                    f"记录矛盾：{d.person.name}的发展档案记载{what}{m.name}（{fd(on)}）为正式党员，而党员花名册记载"
+                    f"{m.name}当时是预备党员（入党日期{fd(m.join_date) if m.join_date else '未记录'}）。{what}须由"
+                    "正式党员担任，请重新指定或核对花名册。",
+                    subject=m.name, member_id=m.id, dossier_id=d.id, on=on,
+                )  # fmt: skip
 
 
 def check_admitted_attendee(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
@@ -807,6 +857,10 @@ CON_RULES: tuple[Rule, ...] = (
                    "花名册中的正式党员有转正的支部大会记录。"),
     _r("CON-PROBATIONARY-DOSSIER", "预备党员有发展档案", "domain.md §11（记录一致性）", W, check_roster_probationary,
        basis="L", description="花名册中的预备党员应有发展党员档案，以便跟踪其转正（待办中显示其转正期限）。"),
+    _r("CON-PERSON-ROSTER", "培养联系人、入党介绍人是本支部当时的正式党员", "细则第九条、第十四条；domain.md §11", B,
+       check_person_roster,
+       description="档案中的培养联系人、入党介绍人按姓名对照花名册：记为正式党员而花名册当时为预备党员的为严重；"
+                   "在本支部记录期间指定、却不在花名册中且未标记为外支部党员的为提醒。"),
     _r("CON-CHAIR-PRESENT", "主持人、记录人出席本次会议", "domain.md §11（记录一致性）", W, check_chair_present,
        basis="L", description="会议的主持人、记录人不应在本会出席名单中记为缺席或请假。"),
     _r("CON-DUES-TRANSFER", "转出后不再在本支部交纳党费", "党费规定；domain.md §11", W, check_dues_transfer,
