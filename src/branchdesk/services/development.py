@@ -73,6 +73,7 @@ __all__ = [
     "NotFoundError",
     "Override",
     "RecordResult",
+    "RosterProbationary",
     "StepRefused",
     "VoteExclusion",
     "keep_unrecorded",
@@ -195,6 +196,16 @@ class Override:
     reason: str
     user: str
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RosterProbationary:
+    """A probationary member on the roster without a development dossier, with the conversion due."""
+
+    member_id: int
+    name: str
+    join_date: dt.date
+    due: DueItem
 
 
 @dataclass
@@ -707,9 +718,14 @@ class DevelopmentService:
         return out
 
     def roster_conversions(self, ctx: RuleContext) -> list[DueItem]:
-        """Probationary members on the roster WITHOUT a development dossier (e.g. imported from a roster):
-        their conversion is due at the end of probation (入党日期 + 1 year) — on the to-do list too, so an
-        imported 预备党员 never passes the end of probation unnoticed (issue 12 §7)."""
+        """The conversion due of every probationary member on the roster WITHOUT a development dossier
+        (e.g. imported from a roster): on the to-do list too (issue 12 §7)."""
+        return [p.due for p in self.probationary_without_dossier(ctx)]
+
+    def probationary_without_dossier(self, ctx: RuleContext) -> list[RosterProbationary]:
+        """Probationary members on the roster without a development dossier: their conversion is due at
+        the end of probation (入党日期 + 1 year), so an imported 预备党员 never passes it unnoticed — the
+        pipeline board shows them in the 预备党员 column and the to-do list carries the due date."""
         from branchdesk.domain.dates import add_years
         from branchdesk.domain.rules.engine import DueKind
 
@@ -717,7 +733,7 @@ class DevelopmentService:
             branch_id = current_branch_id(session)
             linked = select(DevelopmentDossier.member_id).where(DevelopmentDossier.member_id.is_not(None))
             rows = session.execute(
-                select(Member.name, Member.join_date).where(
+                select(Member.id, Member.name, Member.join_date).where(
                     Member.branch_id == branch_id,
                     Member.status == MemberStatus.ACTIVE.value,
                     Member.member_type == MemberType.PROBATIONARY.value,
@@ -726,19 +742,40 @@ class DevelopmentService:
                 )
             ).all()
         out = []
-        for name, joined in rows:
+        for member_id, name, joined in rows:
             due = add_years(joined, 1)
             days_left = (due - ctx.as_of).days
-            out.append(
-                DueItem(
-                    step=Step.CONVERSION_VOTE, due=due,
-                    text="预备期满，召开支部大会讨论转正（花名册中的预备党员，尚无发展档案：请补建档案）",
-                    kind=DueKind.DEADLINE, person=name, dossier_id=None, code="DEV-CONVERSION-DUE",
-                    overdue=days_left < 0, due_soon=0 <= days_left <= ctx.settings.due_soon_days,
-                    days_left=days_left,
-                )
+            item = DueItem(
+                step=Step.CONVERSION_VOTE, due=due,
+                text="预备期满，召开支部大会讨论转正（花名册中的预备党员，尚无发展档案：请补建档案）",
+                kind=DueKind.DEADLINE, person=name, dossier_id=None, code="DEV-CONVERSION-DUE",
+                overdue=days_left < 0, due_soon=0 <= days_left <= ctx.settings.due_soon_days,
+                days_left=days_left,
             )  # fmt: skip
+            out.append(RosterProbationary(member_id, name, joined, item))
         return out
+
+    def dossier_for_member(self, member_id: int) -> int:
+        """Start the development dossier of a probationary member who has none (补建档案): the person from
+        the member file, admitted at the general meeting of the roster's 入党日期, linked to the file.
+        The earlier steps are filled in afterwards (the dossier page says what is missing)."""
+        from branchdesk.db.models import Member as MemberRow
+
+        with self.db.read() as session:
+            m = session.get(MemberRow, member_id)
+            if m is None or m.member_type != MemberType.PROBATIONARY.value or m.join_date is None:
+                raise ValidationError([FieldIssue("member_id", "只能为花名册中有入党日期的预备党员补建档案")])
+            taken = session.scalar(
+                select(DevelopmentDossier.id).where(DevelopmentDossier.member_id == member_id)
+            )
+            if taken is not None:
+                return taken
+            person = Person(m.name, m.birth_date, m.id_number or "")
+            activist = m.activist_date
+        d = Dossier(
+            person=person, activist_date=activist, admission_meeting_date=m.join_date, join_date=m.join_date
+        )
+        return self.save(d, member_id=member_id)
 
     def electorate(self, on: dt.date, excluded: Mapping[int, str] | None = None) -> Electorate:
         """Who votes at a general meeting on ``on``, from the branch's roster as it was that day.
