@@ -278,8 +278,10 @@ class VoterSnapshot:
     name: str
     member_type: MemberType | str = MemberType.FULL
     under_watch: bool = False  # 留党察看
-    excluded_reason: str = ""  # non-blank: left out of 应到 by an approved decision
+    excluded_reason: str = ""  # a note only: a reason alone (出差, 请假 …) never leaves anyone out of 应到
     member_id: int | None = None
+    exclusion: Exclusion | None = None  # left out of 应到: one of the five kinds, with its approval
+    approval_pending: bool = False  # probation over, conversion not yet approved by the higher committee
 
 
 @dataclass(frozen=True)
@@ -295,20 +297,25 @@ class Electorate:
 
 
 def expected_voters(members: Iterable[VoterSnapshot]) -> Electorate:
-    """Split the branch's members on the meeting date into voters and non-voters.
+    """Split the branch's members on the meeting date into voters and non-voters (domain.md §9).
 
-    Full members vote. Probationary members and members under 留党察看 do not (they may attend).
-    A full member with a recorded exclusion reason is left out of 应到; the reason is kept.
+    Full members vote. Probationary members and members under 留党察看 do not (they may attend); a
+    probationary member votes only once the higher committee has approved the conversion
+    (``approval_pending`` until then, e.g. at their own conversion meeting). A full member is left out
+    of 应到 only with an :class:`Exclusion` of one of the five kinds carrying its approval; any other
+    reason (出差, 请假 …) is an absence and the member stays in 应到.
     """
     voters: list[VoterSnapshot] = []
     non_voters: list[tuple[VoterSnapshot, str]] = []
     for m in members:
         if str(m.member_type) != MemberType.FULL.value:
             non_voters.append((m, "预备党员没有表决权"))
+        elif m.approval_pending:
+            non_voters.append((m, "预备期已满，转正尚未经上级党委批准，没有表决权"))
         elif m.under_watch:
             non_voters.append((m, "受留党察看处分期间没有表决权"))
-        elif m.excluded_reason.strip():
-            non_voters.append((m, f"经批准不计入应到人数：{m.excluded_reason.strip()}"))
+        elif m.exclusion is not None and m.exclusion.valid_on():
+            non_voters.append((m, f"经批准不计入应到人数：{m.exclusion.summary_zh}"))
         else:
             voters.append(m)
     return Electorate(voters=tuple(voters), non_voters=tuple(non_voters))

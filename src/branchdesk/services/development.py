@@ -26,8 +26,6 @@ from branchdesk.db.models import (
     AuditEntry,
     CommitteeMember,
     Member,
-    MemberAward,
-    MemberStatusChange,
     Setting,
 )
 from branchdesk.db.models_development import (
@@ -57,14 +55,15 @@ from branchdesk.domain.rules import (
     check_step,
     next_steps,
 )
-from branchdesk.domain.vocab import AwardKind, MemberStatus, MemberType
-from branchdesk.domain.votes import Electorate, VoterSnapshot, expected_voters
+from branchdesk.domain.vocab import MemberStatus, MemberType
+from branchdesk.domain.votes import Electorate, Exclusion, ExclusionKind, VoterSnapshot, exclusion_of
 from branchdesk.services import dev_bulk
 from branchdesk.services import dev_mapping as mapping
 from branchdesk.services.branch import current_branch_id
 from branchdesk.services.members import MemberService, StatusChange
 
 __all__ = [
+    "MANUAL_EXPECTED",
     "SETTING_PREFIX",
     "DevelopmentService",
     "DossierQuery",
@@ -167,21 +166,31 @@ class RecordResult:
     findings: list[Finding]  # the warnings accepted with a reason (blocking ones never get here)
 
 
+#: The name under which a vote calculator's manually typed 应到 is kept with its reason.
+MANUAL_EXPECTED = "（应到人数手动填写）"
+
+
 @dataclass(frozen=True)
 class VoteExclusion:
-    """A full member left out of 应到 for a vote, with the reason (higher approval, meeting decision)."""
+    """A full member left out of 应到 for a vote: ``exclusion`` gives the kind (one of five) and the
+    approval (the higher organisation's consent, the general meeting's decision); ``reason`` is a
+    note (the kind's label when nothing else was written). A reason alone is refused."""
 
     name: str
     reason: str
     member_id: int | None = None
+    exclusion: Exclusion | None = None
 
     @classmethod
-    def of(cls, value: VoteExclusion | tuple[VoterSnapshot, str]) -> VoteExclusion:
-        """Accept the vote calculator's ``(VoterSnapshot, reason)`` pairs as well."""
+    def of(cls, value: VoteExclusion | tuple[VoterSnapshot, Exclusion | str]) -> VoteExclusion:
+        """Accept the vote calculator's ``(VoterSnapshot, Exclusion)`` pairs as well (a plain reason
+        string there is kept as a note, and refused as an exclusion)."""
         if isinstance(value, VoteExclusion):
             return value
-        voter, reason = value
-        return cls(voter.name, reason, voter.member_id)
+        voter, given = value
+        if isinstance(given, Exclusion):
+            return cls(voter.name, given.note or given.kind.label, voter.member_id, given)
+        return cls(voter.name, given, voter.member_id)
 
 
 @dataclass(frozen=True)
@@ -319,8 +328,9 @@ class DevelopmentService:
             ).all()
             out: dict[str, list[VoteExclusion]] = {}
             for kind, ordinal, e in rows:
+                exclusion = exclusion_of(e.kind, e.approved_on, e.approved_by, e.decision, e.reason)
                 out.setdefault(_vote_field(kind, ordinal), []).append(
-                    VoteExclusion(e.name, e.reason, e.member_id)
+                    VoteExclusion(e.name, e.reason, e.member_id, exclusion)
                 )
         return {k: tuple(v) for k, v in out.items()}
 
@@ -615,9 +625,14 @@ class DevelopmentService:
             session.delete(e)
         session.flush()
         for x in items:
+            e = x.exclusion
             session.add(
-                DossierVoteExclusion(vote_id=vote.id, member_id=x.member_id, name=x.name, reason=x.reason)
-            )
+                DossierVoteExclusion(
+                    vote_id=vote.id, member_id=x.member_id, name=x.name, reason=x.reason,
+                    kind=e.kind.value if e else "", approved_on=e.approved_on if e else None,
+                    approved_by=e.approved_by if e else "", decision=e.decision if e else "",
+                )
+            )  # fmt: skip
 
     def set_exclusions(
         self, dossier_id: int, field_name: str, items: Iterable[VoteExclusion | tuple[VoterSnapshot, str]]
@@ -777,58 +792,17 @@ class DevelopmentService:
         )
         return self.save(d, member_id=member_id)
 
-    def electorate(self, on: dt.date, excluded: Mapping[int, str] | None = None) -> Electorate:
-        """Who votes at a general meeting on ``on``, from the branch's roster as it was that day.
+    def electorate(self, on: dt.date, excluded: Mapping[int, Exclusion] | None = None) -> Electorate:
+        """Who votes at a general meeting on ``on``, from the branch's roster as it was that day
+        (``Roster.electorate``: full members; probationary members, members whose conversion the higher
+        committee has not approved yet and members under 留党察看 do not). ``excluded``: member id ->
+        the :class:`Exclusion` (one of the five kinds, with its approval) of a full member left out of
+        应到."""
+        from branchdesk.services.meetings import Roster
 
-        Members count when they were in the branch that day (joined, transferred in, status active then
-        per the status history). Full members vote; probationary members (not yet converted that day)
-        and members under 留党察看 (``watch_until`` on or after the day) do not. ``excluded``:
-        member id -> reason for full members left out of 应到 with approval.
-        """
-        excluded = excluded or {}
         with self.db.read() as session:
-            branch_id = current_branch_id(session)
-            members = session.execute(
-                select(
-                    Member.id, Member.name, Member.name_pinyin, Member.member_type, Member.status,
-                    Member.join_date, Member.conversion_date, Member.transferred_in_date, Member.watch_until,
-                ).where(Member.branch_id == branch_id)
-            ).all()  # fmt: skip
-            ids = [m.id for m in members]
-            history: dict[int, list] = {}
-            watch_start: dict[int, list[dt.date]] = {}
-            if ids:
-                for change in session.execute(
-                    select(
-                        MemberStatusChange.member_id, MemberStatusChange.date,
-                        MemberStatusChange.from_status, MemberStatusChange.to_status,
-                    )
-                    .where(MemberStatusChange.member_id.in_(select(Member.id).where(Member.branch_id == branch_id)))
-                    .order_by(MemberStatusChange.member_id, MemberStatusChange.date, MemberStatusChange.id)
-                ):  # fmt: skip
-                    history.setdefault(change.member_id, []).append(change)
-                for member_id, when in session.execute(
-                    select(MemberAward.member_id, MemberAward.date).where(
-                        MemberAward.member_id.in_(select(Member.id).where(Member.branch_id == branch_id)),
-                        MemberAward.kind == AwardKind.PUNISHMENT.value,
-                        MemberAward.title.like("%留党察看%"),
-                    )
-                ):
-                    watch_start.setdefault(member_id, []).append(when)
-        snapshots = []
-        for m in sorted(members, key=lambda m: (m.name_pinyin, m.id)):
-            if not _in_branch_on(m, history.get(m.id, []), on):
-                continue
-            snapshots.append(
-                VoterSnapshot(
-                    name=m.name,
-                    member_type=_type_on(m, on),
-                    under_watch=_watched_on(m, watch_start.get(m.id, []), on),
-                    excluded_reason=(excluded.get(m.id) or "").strip(),
-                    member_id=m.id,
-                )
-            )
-        return expected_voters(snapshots)
+            roster = Roster.read(session, current_branch_id(session))
+        return roster.electorate(on, excluded)
 
     # ================================================================== audit trail
     def history(self, dossier_id: int) -> list[tuple[dt.datetime, str, str]]:
@@ -917,8 +891,27 @@ def _validate_exclusions(excluded: Mapping[str, Sequence[VoteExclusion]]) -> Non
         except (KeyError, ValueError):
             raise KeyError(name) from None
         for x in items:
-            if not x.reason.strip():
-                issues.append(FieldIssue(name, f"不计入应到人数的党员“{x.name}”须填写原因"))
+            if x.name == MANUAL_EXPECTED:
+                if not x.reason.strip():
+                    issues.append(FieldIssue(name, "手动填写应到人数须写明原因"))
+                continue
+            if x.exclusion is None:
+                said = (
+                    f"（“{x.reason.strip()}”是缺席的原因，不是不计入应到的情形）" if x.reason.strip() else ""
+                )
+                issues.append(FieldIssue(name, (
+                    f"{x.name}不能不计入应到人数{said}：只有五种情形（{'、'.join(k.label for k in ExclusionKind)}）"
+                    "经上级党组织同意并经支部党员大会决定的，才可以不计入应到人数；因事缺席、请假的仍计入应到，"
+                    "可在会前提交书面意见。"
+                )))  # fmt: skip
+                continue
+            problems = x.exclusion.problems()
+            if problems:
+                issues.append(
+                    FieldIssue(
+                        name, f"{x.name}不计入应到人数（{x.exclusion.kind.label}）：{'；'.join(problems)}"
+                    )
+                )
     if issues:
         raise ValidationError(issues)
 
@@ -1047,37 +1040,6 @@ def _sort(items: list[DossierSummary], key: str, loaded: dict) -> list[DossierSu
     if key == "stage":
         return sorted(items, key=lambda s: (s.stage.number if s.stage else 9, s.id))
     return items  # loaded in name order (pinyin)
-
-
-def _status_on(current: str, changes: list, on: dt.date) -> str:
-    before = [c for c in changes if c.date <= on]
-    if before:
-        return before[-1].to_status
-    if changes:
-        return changes[0].from_status
-    return current
-
-
-def _in_branch_on(m, changes: list, on: dt.date) -> bool:
-    if m.join_date is not None and m.join_date > on:
-        return False
-    if m.transferred_in_date is not None and m.transferred_in_date > on:
-        return False
-    return _status_on(m.status, changes, on) == MemberStatus.ACTIVE.value
-
-
-def _type_on(m, on: dt.date) -> MemberType:
-    if m.conversion_date is not None:
-        return MemberType.FULL if m.conversion_date <= on else MemberType.PROBATIONARY
-    return MemberType(m.member_type) if m.member_type else MemberType.FULL
-
-
-def _watched_on(m, starts: list[dt.date], on: dt.date) -> bool:
-    if m.watch_until is None or on > m.watch_until:
-        return False
-    started = [s for s in starts if s <= m.watch_until]
-    # a punishment recorded only after the meeting did not apply to it
-    return not (started and min(started) > on)
 
 
 def _sync_roster(

@@ -73,7 +73,15 @@ from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules.engine import Finding
 from branchdesk.domain.rules.mtg_rules import FREQUENCY, GroupInfo, Period, periods
 from branchdesk.domain.vocab import AwardKind, CommitteePost, MemberType
-from branchdesk.domain.votes import Vote, exclusion_of, tally
+from branchdesk.domain.votes import (
+    Electorate,
+    Exclusion,
+    Vote,
+    VoterSnapshot,
+    exclusion_of,
+    expected_voters,
+    tally,
+)
 from branchdesk.services.branch import current_branch_id
 from branchdesk.services.bulk import Interned
 
@@ -907,7 +915,8 @@ def _with_attendance(draft: Meeting, roster: Roster) -> Meeting:
 class Roster:
     """The branch's members with what decides who was in it on a given day (read once, asked often)."""
 
-    def __init__(self, members: list, history: dict, watch: dict, groups: dict, seats: list):
+    def __init__(self, members: list, history: dict, watch: dict, groups: dict, seats: list,
+                 approvals: dict | None = None):  # fmt: skip
         self.members, self.history, self.watch, self.group_of, self.seats = (
             members,
             history,
@@ -915,6 +924,9 @@ class Roster:
             groups,
             seats,
         )
+        #: member id -> the day the higher committee approved the conversion (from the dossier): a
+        #: probationary member votes from then on, not from the end of probation (issue 12 §2)
+        self.approvals: dict[int, dt.date] = approvals or {}
         self.order = {m.id: i for i, m in enumerate(members)}
         self.posts: dict[int, list] = {}
         for seat in seats:
@@ -954,7 +966,20 @@ class Roster:
                 CommitteeMember.ended_on,
             ).where(CommitteeMember.branch_id == branch_id)
         ).all()
-        return cls(list(members), history, watch, {m.id: m.group_id for m in members}, list(seats))
+        from branchdesk.db.models_development import DevelopmentDossier
+
+        approvals = dict(
+            session.execute(
+                select(DevelopmentDossier.member_id, func.max(DevelopmentDossier.conversion_approval_date))
+                .where(
+                    DevelopmentDossier.branch_id == branch_id,
+                    DevelopmentDossier.member_id.is_not(None),
+                    DevelopmentDossier.conversion_approval_date.is_not(None),
+                )
+                .group_by(DevelopmentDossier.member_id)
+            ).all()
+        )
+        return cls(list(members), history, watch, {m.id: m.group_id for m in members}, list(seats), approvals)
 
     def entries(self) -> dict[int | None, list]:
         """``domain.meetings.RosterEntry`` snapshots, by current party group (built once)."""
@@ -993,7 +1018,30 @@ class Roster:
             member_id=m.id, name=m.name, memberships=memberships, member_type=m.member_type or "full",
             conversion_date=m.conversion_date, watch=watch, groups=((None, m.group_id),),
             posts=tuple(PostTerm(p, s, e) for p, s, e in self.posts.get(m.id, ())),
+            votes_from=self.approvals.get(m.id),
         )  # fmt: skip
+
+    def electorate(self, on: dt.date, excluded: Mapping[int, Exclusion] | None = None) -> Electorate:
+        """Who votes at a general meeting on ``on`` (the vote calculator's 应到): the members of the
+        branch that day as ``VoterSnapshot``s split by ``domain.votes.expected_voters`` — probationary
+        members, members whose conversion is not approved yet (``RosterEntry.votes_from``) and members
+        under 留党察看 do not vote; ``excluded``: member id -> an :class:`Exclusion` (five kinds, with
+        approval). THE place that answers "who votes on day D" until the Workspace's roster service
+        (issue 13) takes it over."""
+        excluded = excluded or {}
+        snapshots = []
+        for e in sorted(
+            (e for group in self.entries().values() for e in group), key=lambda e: self.order[e.member_id]
+        ):
+            if not e.member_on(on):
+                continue
+            snapshots.append(
+                VoterSnapshot(
+                    name=e.name, member_type=e.type_on(on), under_watch=e.under_watch(on), member_id=e.member_id,
+                    exclusion=excluded.get(e.member_id), approval_pending=e.approval_pending(on),
+                )
+            )  # fmt: skip
+        return expected_voters(snapshots)
 
     def expected(self, on: dt.date, audience: Audience | str, group_id: int | None = None) -> list[Expected]:
         """Who is expected on ``on`` (``domain.meetings.expected_attendance`` over the roster)."""
@@ -1116,6 +1164,17 @@ def _validate(m: Meeting) -> None:
     for a in m.attendance:
         if a.status is not AttendanceStatus.PRESENT and not a.reason.strip():
             issues.append(FieldIssue("attendance", f"{a.name}{a.status.label}，请填写原因"))
+        if a.exclusion is not None:
+            problems = a.exclusion.problems(m.date)
+            if problems:
+                issues.append(FieldIssue("attendance", (
+                    f"{a.name}不计入应到人数（{a.exclusion.kind.label}）须经上级党组织同意并经支部党员大会决定："
+                    + "；".join(problems)
+                )))  # fmt: skip
+            elif a.voter:
+                issues.append(
+                    FieldIssue("attendance", f"{a.name}已不计入应到人数，不能同时列为有表决权的应到党员")
+                )
     for i, item in enumerate(m.agenda, 1):
         if not item.title.strip():
             issues.append(FieldIssue("agenda", f"第{i}项议程没有填写议题"))
@@ -1151,7 +1210,11 @@ def _child_values(meeting_id: int, m: Meeting) -> dict[Any, list[dict[str, Any]]
     return {
         MeetingAttendance: [
             dict(meeting_id=meeting_id, position=i, member_id=a.member_id, name=a.name, member_type=str(a.member_type),
-                 status=a.status.value, reason=a.reason.strip(), voter=a.voter)
+                 status=a.status.value, reason=a.reason.strip(), voter=a.voter,
+                 exclusion_kind=a.exclusion.kind.value if a.exclusion else "",
+                 exclusion_approved_on=a.exclusion.approved_on if a.exclusion else None,
+                 exclusion_approved_by=a.exclusion.approved_by if a.exclusion else "",
+                 exclusion_decision=a.exclusion.decision if a.exclusion else "")
             for i, a in enumerate(m.attendance)
         ],
         MeetingObserver: [

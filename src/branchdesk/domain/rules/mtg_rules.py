@@ -347,6 +347,47 @@ def check_appraisal(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
         yield from _frequency(MeetingType.APPRAISAL)(a, ctx)
 
 
+def check_voters(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
+    """应到 as the texts define it (domain.md §9), on every general meeting's attendance list: a full
+    member is left out of the voters only with an exclusion of one of the five kinds carrying its
+    approval (or under 留党察看, or while the conversion awaits approval); a probationary member, or one
+    whose conversion is not yet approved, is never a voter. Blocking when the meeting voted (its 应到
+    decides the result), a warning otherwise."""
+    entries = {e.member_id: e for e in a.roster if e.member_id is not None}
+    for m in a.meetings:
+        if m.type != MeetingType.GENERAL or not m.attendance:
+            continue
+        severity = Severity.BLOCKING if m.votes else Severity.WARNING
+        wrong: list[str] = []
+        for line in m.attendance:
+            e = entries.get(line.member_id)  # type: ignore[arg-type]
+            probationary = str(line.member_type) == "probationary"
+            pending = e is not None and e.approval_pending(m.date)
+            if line.voter and (probationary or pending):
+                why = "预备党员" if probationary else "转正尚未经上级党委批准"
+                wrong.append(f"{line.name}（{why}）被计入有表决权的应到人数")
+            elif not line.voter and not probationary and not pending:
+                if e is not None and e.under_watch(m.date):
+                    continue
+                if line.exclusion is None:
+                    reason = f"，原因记为“{line.reason.strip()}”" if line.reason.strip() else ""
+                    wrong.append(
+                        f"正式党员{line.name}未计入有表决权的应到人数{reason}，但没有记录不计入应到的情形和批准"
+                    )
+                elif problems := line.exclusion.problems(m.date):
+                    wrong.append(
+                        f"{line.name}不计入应到人数（{line.exclusion.kind.label}）：{'；'.join(problems)}"
+                    )
+        if wrong:
+            yield _v(
+                f"{fd(m.date)}{m.title}的应到人数有误：{'；'.join(wrong)}。只有患病不能表达意志、出国（境）六个月以上、"
+                "外出六个月以上未转移组织关系、年老体弱卧床不起或长期患病、被剥夺表决权五种情形，经上级党组织同意并经"
+                "支部党员大会决定，才可以不计入应到人数；出差、请假是缺席，仍计入应到。请核对出席名单。",
+                meeting=m,
+                severity=severity,
+            )
+
+
 def check_quorum(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
     for m in a.meetings:
         if not m.decides:
@@ -445,6 +486,10 @@ MTG_RULES: tuple[Rule, ...] = (
     _rule("MTG-QUORUM", "作出决定时到会人数超过半数", "支部条例第十一条、第十二条", B, check_quorum,
           description="作出决定的会议：表决事项的实到有表决权人数 > 应到的半数（正好一半不够）、票数合理；"
                       "未经表决的决定按出席名单（支委会按支部委员）计算（表决应到与名单不一致见 CON-VOTE-ROSTER）。"),
+    _rule("MTG-VOTERS", "有表决权的应到党员", "支部条例第十一条；domain.md §9（不计入应到的五种情形）", B, check_voters,
+          description="支部党员大会出席名单：正式党员不计入有表决权的应到人数，须属五种情形并有上级党组织同意和"
+                      "支部党员大会决定（受留党察看、转正待批准除外）；预备党员、转正尚未批准的不计入。"
+                      "该会有表决时为严重，否则为提醒。"),
     _rule("MTG-MINUTES", "会议记录完整", "支部条例（会议记录）；domain.md §3", W, check_minutes,
           description="已召开的会议须记录主持人、记录人、出席情况（党课另须授课人，线上会议须平台，缺席/请假须原因）；"
                       "谈心谈话须记录谈话双方和日期。"),
