@@ -58,6 +58,7 @@ from branchdesk.domain.development import (
     Training,
 )
 from branchdesk.domain.rules import Finding, Severity
+from branchdesk.services.development import MANUAL_EXPECTED
 from branchdesk.ui.widgets.date_field import DateField
 from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
@@ -85,7 +86,6 @@ _DATE_ONLY = {
 # Conversion meeting decisions (党章7): on time, extension of probation, cancellation.
 DECISION_CONVERT, DECISION_EXTEND, DECISION_CANCEL = "convert", "extend", "cancel"
 #: The name under which a typed-in 应到 (differing from the roster) keeps its reason with the vote.
-MANUAL_EXPECTED = "（应到人数手动填写）"
 
 
 def finding_line(f: Finding) -> str:
