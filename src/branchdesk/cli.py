@@ -331,14 +331,17 @@ def cmd_export(args) -> int:
     layout_note = ""
     if args.what == "development" and period is None:
         # every dossier: in Excel the full layout that `import development` reads back; in PDF the
-        # printed (compact) layout, since the 58 columns of the full one do not fit A4 legibly
+        # printed (compact) layout, since the 60 columns of the full one do not fit A4 legibly
         from branchdesk.reports.development import development_ledger, in_ledger_order
         from branchdesk.services.branch import BranchService
         from branchdesk.services.development import DevelopmentService
 
-        dossiers = in_ledger_order(DevelopmentService(db).all())
+        service = DevelopmentService(db)
+        dossiers = in_ledger_order(service.all())
         compact = fmt == "pdf"
-        ledger = development_ledger(dossiers, BranchService(db).profile().name, compact=compact)
+        ledger = development_ledger(
+            dossiers, BranchService(db).profile().name, compact=compact, exclusions=service.all_exclusions()
+        )
         reports = [ledger.masked(args.mask)]
         if compact:
             layout_note = "（PDF 为打印格式，列出主要步骤；完整格式请导出 xlsx）"

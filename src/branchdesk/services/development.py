@@ -319,20 +319,33 @@ class DevelopmentService:
     def exclusions(self, dossier_id: int) -> dict[str, tuple[VoteExclusion, ...]]:
         """Voters left out of 应到 per vote: {"admission_vote": (...), "conversion_vote": ...,
         "outcome_vote": ..., "extensions[0]": ...}."""
+        return self.all_exclusions([dossier_id]).get(dossier_id, {})
+
+    def all_exclusions(
+        self, dossier_ids: Sequence[int] | None = None
+    ) -> dict[int, dict[str, tuple[VoteExclusion, ...]]]:
+        """:meth:`exclusions` of many dossiers (every dossier of the branch when None), in one query."""
         with self.db.read() as session:
-            rows = session.execute(
-                select(DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion)
+            q = (
+                select(DossierVote.dossier_id, DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion)
                 .join(DossierVoteExclusion, DossierVoteExclusion.vote_id == DossierVote.id)
-                .where(DossierVote.dossier_id == dossier_id)
-                .order_by(DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion.id)
-            ).all()
-            out: dict[str, list[VoteExclusion]] = {}
-            for kind, ordinal, e in rows:
+                .order_by(
+                    DossierVote.dossier_id, DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion.id
+                )
+            )
+            if dossier_ids is None:
+                q = q.join(DevelopmentDossier, DevelopmentDossier.id == DossierVote.dossier_id).where(
+                    self._branch_condition(session)
+                )
+            else:
+                q = q.where(DossierVote.dossier_id.in_(list(dossier_ids)))
+            out: dict[int, dict[str, list[VoteExclusion]]] = {}
+            for dossier_id, kind, ordinal, e in session.execute(q):
                 exclusion = exclusion_of(e.kind, e.approved_on, e.approved_by, e.decision, e.reason)
-                out.setdefault(_vote_field(kind, ordinal), []).append(
+                out.setdefault(dossier_id, {}).setdefault(_vote_field(kind, ordinal), []).append(
                     VoteExclusion(e.name, e.reason, e.member_id, exclusion)
                 )
-        return {k: tuple(v) for k, v in out.items()}
+        return {d: {k: tuple(v) for k, v in fields.items()} for d, fields in out.items()}
 
     # ================================================================== writing
     def create(
@@ -642,6 +655,23 @@ class DevelopmentService:
         _validate_exclusions({field_name: excluded})
         with self.db.write("登记不计入应到人数的党员") as session:
             self._set_exclusions(session, dossier_id, field_name, excluded)
+
+    def import_exclusions(
+        self, items: Mapping[int, Mapping[str, Sequence[VoteExclusion]]], operation: str
+    ) -> None:
+        """Store the voters left out of 应到 read from a ledger (dossier id -> vote field -> voters) in one
+        unit of work. Past facts: each needs one of the five kinds, but an approval the ledger does not
+        record is kept missing (the exclusion then does not count as valid anywhere it is judged)."""
+        issues = [
+            FieldIssue(name, f"{x.name}：不计入应到人数须属五种情形之一")
+            for fields in items.values() for name, found in fields.items() for x in found if x.exclusion is None
+        ]  # fmt: skip
+        if issues:
+            raise ValidationError(issues)
+        with self.db.write(operation) as session:
+            for dossier_id, fields in items.items():
+                for name, found in fields.items():
+                    self._set_exclusions(session, dossier_id, name, list(found))
 
     # ================================================================== judging
     def rule_context(self, as_of: dt.date | None = None) -> RuleContext:
