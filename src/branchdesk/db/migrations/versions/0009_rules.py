@@ -12,7 +12,8 @@ Create Date: 2026-12-07 10:00:00
   cancellation, the expected leaving date; extensions' approval; contact persons and sponsors of
   another branch (``outside``).
 * exclusions from 应到: their kind (one of five) and the approval (date, by whom, the general meeting's
-  decision), for dossier votes and on the attendance list.
+  decision), for dossier votes and on the attendance list; earlier exclusions written with one of the
+  old form's standard reasons get that kind (their approval stays unrecorded).
 """
 
 from __future__ import annotations
@@ -93,6 +94,25 @@ def upgrade() -> None:
                 f"{prefix}decision", sa.String(length=200), nullable=False, server_default=sa.text("''")
             ),
         )
+
+    # Exclusions recorded before 0009 carry a reason only; those written with one of the standard reasons
+    # the old form offered get their kind (their approval stays unrecorded: they are not valid until it is).
+    for reason, kind in _OLD_REASONS.items():
+        op.execute(
+            sa.text(
+                "UPDATE dossier_vote_exclusion SET kind = :kind WHERE kind = '' AND reason = :reason"
+            ).bindparams(kind=kind, reason=reason)
+        )
+
+
+#: The standard reasons of the pre-0009 vote calculator and the kind (domain.votes.ExclusionKind) each names.
+_OLD_REASONS = {
+    "正在服刑": "deprived",
+    "精神失常": "ill",
+    "因病长期卧床": "infirm",
+    "因私出国6个月以上": "abroad",
+    "外出务工经商6个月以上且未转移组织关系": "away",
+}
 
 
 def downgrade() -> None:
