@@ -380,7 +380,10 @@ def cmd_export(args) -> int:
 # ---- accounts ------------------------------------------------------------------------------------
 def cmd_users(args) -> int:
     """The accounts (the command line itself runs as the OS user, without a login: see README)."""
-    auth = _workspace(args).auth
+    from branchdesk.workspace import Workspace
+
+    _, db = _open(args)
+    auth = Workspace(db).auth  # accounts are the whole database's: no branch needed
     if args.reset_admin:
         return _reset_admin(auth, args.reset_admin)
     if not auth.has_accounts():
