@@ -2,7 +2,7 @@
 
 Issue 3: `check` over 5,000 dossiers finishes in ≤ 1 s. This builds a database of realistic
 dossiers (the histories of bench_rules.py: every stage, one in twenty with a typical fault) through
-``DevelopmentService.save_many`` (one transaction), then times what the command does:
+``ws.development.save_many`` (one transaction), then times what the command does:
 
 * ``DevelopmentService.check()``: the rule context from the settings, ``all()`` (one SELECT per
   table, driver tuples, no ORM), and the audit of every dossier; ``all()`` alone is timed too;
@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from branchdesk.workspace import Workspace
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_rules import AS_OF, make_dossiers
@@ -37,8 +39,7 @@ def build(path: Path, n: int, members: int = 0) -> float:
 
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.branch import BranchProfile, BranchService
-    from branchdesk.services.development import DevelopmentService
+    from branchdesk.services.branch import BranchProfile
 
     db, _ = open_database(resolve_location(str(path)), user="基准测试")
     meeting_day = None
@@ -46,24 +47,25 @@ def build(path: Path, n: int, members: int = 0) -> float:
         from branchdesk.services.demo import generate
 
         generate(db, members=members, seed=1, today=AS_OF)
-        meeting_day = _meeting_days(db)
+        ws = Workspace.open(db)
+        meeting_day = _meeting_days(ws)
     else:
-        BranchService(db).save_profile(BranchProfile(name="基准测试党支部"))
+        ws = Workspace.open(db)
+        ws.branch.save_profile(BranchProfile(name="基准测试党支部"))
     dossiers = [replace(d, id=None) for d in make_dossiers(n, meeting_day=meeting_day)]
     if members:
-        people = _long_standing_members(db)
+        people = _long_standing_members(ws)
         dossiers = [_graduated(_from_roster(d, people, i)) for i, d in enumerate(dossiers)]
     t = time.perf_counter()
-    service = DevelopmentService(db)
-    service.save_many(dossiers, operation="基准测试：批量写入")
+    ws.development.save_many(dossiers, operation="基准测试：批量写入")
     elapsed = time.perf_counter() - t
     if members:
-        _member_files(db)
+        _member_files(ws)
     db.dispose()
     return elapsed
 
 
-def _meeting_days(db):
+def _meeting_days(ws):
     """Decisions are taken at the branch's meetings: ``meeting_day(kind, day)`` is the day of the next
     committee / general meeting on or after ``day`` where the branch keeps its records (else ``day``)."""
     import bisect
@@ -72,7 +74,7 @@ def _meeting_days(db):
 
     from branchdesk.db.models_meetings import Meeting
 
-    with db.read() as session:
+    with ws.read() as session:
         rows = session.execute(select(Meeting.type, Meeting.date).where(Meeting.status != "planned")).all()
     days = {kind: sorted({d for t, d in rows if t == kind}) for kind in ("committee", "general")}
     first = min((d for _, d in rows), default=None)
@@ -87,13 +89,13 @@ def _meeting_days(db):
     return meeting_day
 
 
-def _long_standing_members(db) -> list[tuple[int, str]]:
+def _long_standing_members(ws) -> list[tuple[int, str]]:
     """Four full members of the demo roster who were full members all along (contact persons, sponsors)."""
     from sqlalchemy import select
 
     from branchdesk.db.models import Member
 
-    with db.read() as session:
+    with ws.read() as session:
         rows = session.execute(
             select(Member.id, Member.name)
             .where(Member.member_type == "full", Member.status == "active", Member.conversion_date < dt.date(2015, 1, 1),
@@ -136,19 +138,18 @@ def _graduated(d):
     )
 
 
-def _member_files(db) -> None:
+def _member_files(ws) -> None:
     """Everyone the higher committee admitted and still in the branch has a member file on the roster,
     linked to the dossier, with the dossier's dates (join date = the admission meeting)."""
     from sqlalchemy import select, update
 
     from branchdesk.db.models import Member
     from branchdesk.db.models_development import DevelopmentDossier as D
-    from branchdesk.services.branch import current_branch_id
     from branchdesk.services.bulk import insert_returning_ids
 
     now = dt.datetime.now(dt.UTC)
-    with db.write("基准测试：党员档案") as session:
-        branch_id = current_branch_id(session)
+    with ws.write("基准测试：党员档案") as session:
+        branch_id = ws.branch_id
         rows = session.execute(
             select(D.id, D.name, D.birth_date, D.admission_meeting_date, D.full_member_date,
                    D.conversion_approval_date, D.activist_date)
@@ -186,10 +187,9 @@ def main() -> None:
     from branchdesk.cli import main as cli_main
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.development import DevelopmentService
 
     db, _ = open_database(resolve_location(str(path)))
-    service = DevelopmentService(db)
+    service = Workspace.open(db).development
 
     def check_once() -> tuple[float, float, int, int]:
         t0 = time.perf_counter()
@@ -220,7 +220,7 @@ def main() -> None:
 
     # the whole check (issue 12): dossiers + meetings + members + consistency, one findings list; the floor
     # is a fixed pure-Python workload timed in the same run (how busy the shared machine was)
-    from branchdesk.services.compliance import check as full_check
+    ws = Workspace.open(db)
 
     def floor_once() -> tuple[float, float]:
         t, c = time.perf_counter(), time.process_time()
@@ -235,7 +235,7 @@ def main() -> None:
         floors.append(wall)
         floor_cpus.append(cpu)
         t, c = time.perf_counter(), time.process_time()
-        report = full_check(db, AS_OF)
+        report = ws.compliance.check(AS_OF)
         fulls.append(time.perf_counter() - t)
         cpus.append(time.process_time() - c)
     kinds: dict[str, int] = {}

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from branchdesk.cli import main
 from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.development import Person
-from branchdesk.services.development import DevelopmentService
 from tests.unit.dev_builders import complete
 
 
@@ -22,8 +21,8 @@ def db_arg(db, location):
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 def run_json(db_arg, capsys, *extra) -> tuple[int, dict]:
@@ -31,22 +30,21 @@ def run_json(db_arg, capsys, *extra) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-def on_the_roster(db, dossier):
+def on_the_roster(ws, dossier):
     """The member file the admitted person has (the consistency rules compare roster and dossier)."""
     from branchdesk.domain.members import MemberFields
     from branchdesk.domain.vocab import MemberType
-    from branchdesk.services.members import MemberService
 
-    member = MemberService(db).create(
+    member = ws.members.create(
         MemberFields(name=dossier.person.name, birth_date=dossier.person.birth_date, member_type=MemberType.FULL,
                      join_date=dossier.admission_meeting_date, conversion_date=dossier.full_member_date)
     )  # fmt: skip
     return member.id
 
 
-def test_a_clean_branch_passes_with_exit_status_0(db, db_arg, dev, capsys):
+def test_a_clean_branch_passes_with_exit_status_0(ws, db_arg, dev, capsys):
     d = replace(complete(), id=None)
-    dev.save(d, member_id=on_the_roster(db, d))
+    dev.save(d, member_id=on_the_roster(ws, d))
     assert main([*db_arg, "check", "--as-of", "2026-11-23"]) == 0
     out = capsys.readouterr().out
     assert "共检查 1 份发展党员档案" in out and "未发现问题" in out
@@ -180,7 +178,7 @@ def test_the_ledger_carries_each_exclusion_with_its_kind_and_approval_and_refuse
         x.exclusion.approved_by,
         x.exclusion.decision,
     ) == ("王强", ExclusionKind.ABROAD, dt.date(2024, 7, 20), "某某学院党委", "2024年7月25日支部党员大会决定")
-    apply_development(dev.db, found)
+    apply_development(dev.ws, found)
     assert dev.exclusions(first)["admission_vote"][0].exclusion == replace(
         approved, note="出国（境）六个月以上"
     )

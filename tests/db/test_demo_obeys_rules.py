@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from branchdesk.services.compliance import check
 from branchdesk.services.demo import generate
+from branchdesk.workspace import Workspace
 
 TODAY = dt.date(2026, 12, 7)
 
@@ -20,7 +20,8 @@ def test_a_fresh_demo_has_no_contradiction_and_nothing_blocking(tmp_path, member
 
     db, _ = open_database(resolve_location(str(tmp_path / "demo.sqlite")), user="测试用户")
     generate(db, members=members, seed=seed, today=TODAY)
-    report = check(db, TODAY)
+    ws = Workspace.open(db)
+    report = ws.compliance.check(TODAY)
     contradictions = [f"{f.code} {f.message_zh}" for f in report.all if f.code.startswith("CON-")]
     blocking = [f"{f.code} {f.message_zh}" for f in report.all if f.blocking]
     assert contradictions == []
@@ -28,8 +29,8 @@ def test_a_fresh_demo_has_no_contradiction_and_nothing_blocking(tmp_path, member
     # the demo's votes agree with their attendance lists, conversions have their meetings,
     # activists are of both sexes
     from branchdesk.domain.development import Standing
-    from branchdesk.services.development import DevelopmentService, DossierQuery
+    from branchdesk.services.development import DossierQuery
 
-    activists = DevelopmentService(db).list(DossierQuery(standings=frozenset({Standing.ACTIVIST})))
+    activists = ws.development.list(DossierQuery(standings=frozenset({Standing.ACTIVIST})))
     assert {a.sex for a in activists} == {"男", "女"}
     db.dispose()

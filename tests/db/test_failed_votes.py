@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from branchdesk.db.models_development import DossierVote
 from branchdesk.domain.development import Approval, Extension, Person, Standing, Step
-from branchdesk.domain.votes import Vote
-from branchdesk.services.development import DevelopmentService, NeedsReason, StepRefused, VoteExclusion
-from branchdesk.services.meetings import MeetingService, MeetingType
+from branchdesk.domain.votes import Exclusion, ExclusionKind, Vote
+from branchdesk.services.development import NeedsReason, StepRefused, VoteExclusion
+from branchdesk.services.meetings import MeetingType
 from tests.unit.dev_builders import admitted, complete
 
 FIRST, SECOND = dt.date(2024, 8, 1), dt.date(2025, 3, 3)
@@ -29,13 +29,13 @@ FAILED = Vote(16, 12, 8, 3, 1)  # quorum met, 8 of 16 yes: exactly half fails
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 @pytest.fixture
-def meetings(db):
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 def ready_for_meeting():
@@ -76,7 +76,10 @@ def vote_rows(db, dossier_id):
 def test_a_failed_admission_vote_is_in_the_minutes_and_on_the_dossier(db, dev, meetings):
     dossier_id = dev.save(ready_for_meeting())
     first = general_meeting(meetings, FIRST)
-    away = VoteExclusion("赵六", "因私出国6个月以上")
+    abroad = Exclusion(
+        ExclusionKind.ABROAD, dt.date(2024, 7, 1), "某某学院党委", "2024年7月5日支部党员大会决定"
+    )
+    away = VoteExclusion("赵六", "因私出国", exclusion=abroad)
     after = meetings.record_vote(first.id, "讨论接收李明为预备党员", FAILED, dossier_id, exclusions=[away])
 
     [item] = after.votes
@@ -91,7 +94,9 @@ def test_a_failed_admission_vote_is_in_the_minutes_and_on_the_dossier(db, dev, m
     assert (d.rejected_on, d.rejection_vote, d.admission_meeting_date) == (FIRST, FAILED, None)
     assert d.standing is Standing.CANDIDATE
     assert vote_rows(db, dossier_id) == [("rejection", FIRST, first.id, 8)]
-    assert dev.exclusions(dossier_id) == {"rejection_vote": (away,)}
+    assert dev.exclusions(dossier_id) == {
+        "rejection_vote": (VoteExclusion("赵六", "因私出国", exclusion=replace(abroad, note="因私出国")),)
+    }
     # nothing wrong with this history, and the to-do list says when he may be put forward again
     assert [f for f in dev.check(FIRST + dt.timedelta(days=1)) if f.dossier_id == dossier_id] == []
     [again] = [i for i in dev.due(FIRST + dt.timedelta(days=1), horizon_days=366) if i.code == "DEV-RESUBMIT"]
@@ -178,7 +183,7 @@ def test_a_failed_extension_or_cancellation_vote_changes_nothing_on_the_dossier(
     assert dev.get(dossier_id) == before
 
 
-def test_the_ledger_carries_the_failed_vote_through_export_and_import(db, dev, meetings, tmp_path):
+def test_the_ledger_carries_the_failed_vote_through_export_and_import(ws, dev, meetings, tmp_path):
     from branchdesk.reports.development import development_ledger
     from branchdesk.reports.xlsx import write_xlsx
     from branchdesk.services.dev_import import apply_development, read_development
@@ -193,7 +198,7 @@ def test_the_ledger_carries_the_failed_vote_through_export_and_import(db, dev, m
     [read] = found.dossiers
     assert (read.rejected_on, read.rejection_vote) == (FIRST, FAILED)
     dev.delete(dossier_id)
-    assert apply_development(db, found).created == 1
+    assert apply_development(ws, found).created == 1
     [again] = dev.all()
     assert (again.rejected_on, again.rejection_vote, again.standing) == (FIRST, FAILED, Standing.CANDIDATE)
 

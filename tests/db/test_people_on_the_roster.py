@@ -11,22 +11,20 @@ import pytest
 from branchdesk.domain.development import ContactPerson, Sponsor, Step
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.domain.vocab import MemberType
-from branchdesk.services.development import DevelopmentService, StepRefused
-from branchdesk.services.members import MemberService
+from branchdesk.services.development import StepRefused
 from tests.unit.dev_builders import candidate_stage
 
 ON = dt.date(2024, 6, 15)
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 @pytest.fixture
-def people(db, branch):
+def people(ws, members):
     """Two full members (张华, 刘芳) and 蔡浩然, a probationary member since 2024-01-10."""
-    members = MemberService(db)
     out = {}
     for name, joined, full in (
         ("张华", dt.date(2001, 7, 1), dt.date(2002, 7, 1)),
@@ -34,8 +32,8 @@ def people(db, branch):
         ("蔡浩然", dt.date(2024, 1, 10), None),
     ):
         kind = MemberType.FULL if full else MemberType.PROBATIONARY
-        out[name] = MemberService.create(
-            members, MemberFields(name=name, member_type=kind, join_date=joined, conversion_date=full)
+        out[name] = members.create(
+            MemberFields(name=name, member_type=kind, join_date=joined, conversion_date=full)
         ).id
     return out
 
@@ -98,11 +96,9 @@ def test_a_contact_person_must_have_been_a_member_on_the_day_of_designation(dev,
     assert "不是本支部在册党员" in refused.value.issues[0].message
 
 
-def test_check_names_an_imported_sponsor_recorded_full_while_the_roster_says_probationary(db, dev, people):
-    from branchdesk.services.compliance import check
-
+def test_check_names_an_imported_sponsor_recorded_full_while_the_roster_says_probationary(ws, dev, people):
     d = replace(candidate_stage(), id=None, sponsors=(Sponsor("张华"), Sponsor("蔡浩然")), sponsors_date=ON)
     dev.save(d)  # an import: no rule checks when saved
-    found = [f for f in check(db, dt.date(2024, 7, 1)).all if f.code == "CON-PERSON-ROSTER"]
+    found = [f for f in ws.compliance.check(dt.date(2024, 7, 1)).all if f.code == "CON-PERSON-ROSTER"]
     assert [f.person for f in found] == ["蔡浩然"]
     assert found[0].blocking and "预备党员" in found[0].message_zh and "入党介绍人" in found[0].message_zh

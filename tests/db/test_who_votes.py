@@ -14,9 +14,6 @@ from branchdesk.domain.meetings import AttendanceStatus, Audience, MeetingType
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.domain.vocab import MemberType
 from branchdesk.domain.votes import Exclusion, ExclusionKind
-from branchdesk.services.development import DevelopmentService
-from branchdesk.services.meetings import MeetingService
-from branchdesk.services.members import MemberService
 from tests.unit.dev_builders import complete
 
 ADMITTED = dt.date(2024, 8, 1)  # probation ends 2025-08-01
@@ -25,10 +22,9 @@ APPROVED = dt.date(2025, 9, 10)
 
 
 @pytest.fixture
-def branch_of_five(db, branch):
+def branch_of_five(ws, members):
     """Four full members and 李明, admitted 2024-08-01, whose conversion the higher committee approved on
     2025-09-10 (the roster has him full from the end of probation, 2025-08-01)."""
-    members = MemberService(db)
     ids = {}
     for i, name in enumerate(("张华", "刘芳", "王强", "赵丽")):
         ids[name] = members.create(
@@ -44,27 +40,26 @@ def branch_of_five(db, branch):
         complete(), id=None, person=Person("李明", dt.date(1995, 5, 1)), conversion_meeting_date=CONVERSION_MEETING,
         conversion_approval=Approval(APPROVED),
     )  # fmt: skip
-    DevelopmentService(db).save(d, member_id=ids["李明"])
+    ws.development.save(d, member_id=ids["李明"])
     return ids
 
 
-def test_at_his_own_conversion_meeting_he_is_not_a_voter_expected_is_4_not_5(db, branch_of_five):
-    dev = DevelopmentService(db)
-    at_meeting = dev.electorate(CONVERSION_MEETING)
+def test_at_his_own_conversion_meeting_he_is_not_a_voter_expected_is_4_not_5(ws, branch_of_five):
+    at_meeting = ws.roster.electorate(CONVERSION_MEETING)
     assert at_meeting.expected == 4
     why = dict((v.name, reason) for v, reason in at_meeting.non_voters)
     assert "转正尚未经上级党委批准" in why["李明"]
-    assert dev.electorate(APPROVED).expected == 5, "a voter from the approval on"
+    assert ws.roster.electorate(APPROVED).expected == 5, "a voter from the approval on"
 
-    expected = MeetingService(db).expected_attendance(CONVERSION_MEETING, Audience.BRANCH)
+    expected = ws.roster.expected(CONVERSION_MEETING, Audience.BRANCH)
     line = next(e for e in expected if e.name == "李明")
     assert not line.voter and "转正尚未经上级党委批准" in line.note
     assert sum(e.voter for e in expected) == 4
 
 
-def test_minutes_that_count_him_at_his_own_conversion_meeting_are_a_finding(db, branch_of_five):
-    meetings = MeetingService(db)
-    lines = [e.attendee() for e in meetings.expected_attendance(CONVERSION_MEETING, Audience.BRANCH)]
+def test_minutes_that_count_him_at_his_own_conversion_meeting_are_a_finding(ws, branch_of_five):
+    meetings = ws.meetings
+    lines = [e.attendee() for e in ws.roster.expected(CONVERSION_MEETING, Audience.BRANCH)]
     lines = [replace(a, voter=True) for a in lines]  # 5 voters: the old way
     record = meetings.plan(
         MeetingType.GENERAL, CONVERSION_MEETING, status="draft", chair="张华", recorder="刘芳"
@@ -74,12 +69,15 @@ def test_minutes_that_count_him_at_his_own_conversion_meeting_are_a_finding(db, 
     assert len(found) == 1 and "李明（转正尚未经上级党委批准）被计入有表决权的应到人数" in found[0].message_zh
 
 
-def test_a_business_trip_is_not_an_exclusion_on_the_attendance_list(db, branch_of_five):
-    meetings = MeetingService(db)
+def test_a_business_trip_is_not_an_exclusion_on_the_attendance_list(ws, branch_of_five):
+    meetings = ws.meetings
     day = dt.date(2025, 10, 9)
-    lines = [e.attendee() for e in meetings.expected_attendance(day, Audience.BRANCH)]
+    lines = [e.attendee() for e in ws.roster.expected(day, Audience.BRANCH)]
     assert sum(a.voter for a in lines) == 5
-    away = [replace(a, status=AttendanceStatus.ABSENT, reason="出差", voter=False) if a.name == "王强" else a for a in lines]
+    away = [
+        replace(a, status=AttendanceStatus.ABSENT, reason="出差", voter=False) if a.name == "王强" else a
+        for a in lines
+    ]
     record = meetings.plan(MeetingType.GENERAL, day, status="draft", chair="张华", recorder="刘芳")
     meetings.save(replace(meetings.get(record.id), attendance=tuple(away)))
     [finding] = [f for f in meetings.check(dt.date(2025, 12, 1)) if f.code == "MTG-VOTERS"]

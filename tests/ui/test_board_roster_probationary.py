@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 
-from branchdesk.services.development import DevelopmentService
 from branchdesk.ui.pages.development import ROLE_DUE, ROLE_MEMBER, DevelopmentPage
 from branchdesk.ui.widgets import prompts
 from tests.ui.conftest import person
@@ -16,14 +15,16 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 @pytest.fixture
 def imported(members, roster):
     """孙悦, imported as a 预备党员 admitted on 2025-10-09: probation ended 2026-10-09."""
-    return members.create(person("孙悦", dt.date(2002, 4, 1), "女", dt.date(2025, 10, 9), seq=7, probationary=True))
+    return members.create(
+        person("孙悦", dt.date(2002, 4, 1), "女", dt.date(2025, 10, 9), seq=7, probationary=True)
+    )
 
 
 def test_an_imported_probationary_member_is_on_the_board_and_the_to_do_list_then_gets_a_dossier(

@@ -9,7 +9,6 @@ import pytest
 
 from branchdesk.domain.meetings import AttendanceStatus, MeetingType
 from branchdesk.domain.votes import ExclusionKind
-from branchdesk.services.meetings import MeetingService
 from branchdesk.ui.dialogs import meeting_dialog as md
 from branchdesk.ui.pages.meetings import MeetingsPage
 
@@ -17,8 +16,8 @@ DAY = dt.date(2024, 8, 1)
 
 
 @pytest.fixture
-def meetings(db):
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.rules import Finding
     from branchdesk.domain.rules.branch_rules import BranchRecords
+    from branchdesk.workspace import Workspace
 
-__all__ = ["CheckReport", "branch_records", "check"]
+__all__ = ["CheckReport", "ComplianceService"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,60 @@ class CheckReport:
         return text + "未发现问题。"
 
 
-def branch_records(
-    db: Database, as_of: dt.date, *, meetings=None, dossiers=None, roster=None
+class ComplianceService:
+    """`branchdesk check`: every dossier, meeting record and member of the branch judged by the rules, and
+    the records side by side (`ws.compliance`)."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+
+    def branch_records(self, as_of: dt.date, *, meetings=None, dossiers=None, roster=None) -> BranchRecords:
+        """The snapshot the MEM-* and CON-* rules read: roster with history, committee, meetings, dossiers."""
+        return _branch_records(self.ws, as_of, meetings=meetings, dossiers=dossiers, roster=roster)
+
+    def check(self, as_of: dt.date | None = None) -> CheckReport:
+        """Every dossier, meeting record and member of the branch, and the records side by side, judged as of
+        ``as_of`` (default today)."""
+        from branchdesk.domain.rules import audit_many
+        from branchdesk.domain.rules.branch_rules import audit_branch
+        from branchdesk.services.bulk import collector_paused
+
+        as_of = as_of or dt.date.today()
+        ws = self.ws
+        service = ws.development
+        meetings_service = ws.meetings
+        with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
+            dossiers = service.all()
+            ctx = service.rule_context(as_of)
+            meetings = meetings_service.all()
+            findings = audit_many(dossiers, ctx)
+            roster = ws.roster.read()
+            meeting_findings = meetings_service.audit(meetings, as_of, roster) if meetings else []
+            records = self.branch_records(as_of, meetings=meetings, dossiers=dossiers, roster=roster)
+            branch_findings = audit_branch(records, ctx)
+        member_findings = tuple(f for f in branch_findings if f.kind == "member")
+        consistency = tuple(f for f in branch_findings if f.kind == "consistency")
+        notes = ()
+        years = sorted(
+            {f.dates[k].year for f in findings for k in ("publicity_start", "publicity_end") if k in f.dates}
+        )
+        missing = ctx.calendar.fallback_years(dt.date(as_of.year, 1, 1), as_of) if ctx.calendar else []
+        if missing or any(ctx.calendar and not ctx.calendar.is_year_known(y) for y in years):
+            gaps = sorted(
+                set(missing) | {y for y in years if ctx.calendar and not ctx.calendar.is_year_known(y)}
+            )
+            notes = (
+                "、".join(f"{y}年" for y in gaps)
+                + "没有节假日安排数据，工作日按周一至周五计算（设置 › 检查起点与节假日中可录入）。",
+            )
+        return CheckReport(
+            as_of, len(dossiers), len(meetings), tuple(findings), tuple(meeting_findings), member_findings,
+            consistency, sum(1 for m in records.members if m.entry.member_on(as_of)), notes,
+        )  # fmt: skip
+
+
+def _branch_records(
+    ws: Workspace, as_of: dt.date, *, meetings=None, dossiers=None, roster=None
 ) -> BranchRecords:
     """The snapshot the MEM-* and CON-* rules read: roster with history, committee, meetings, dossiers."""
     from sqlalchemy import select
@@ -72,19 +124,16 @@ def branch_records(
     from branchdesk.db.models import Branch, CommitteeMember, Member
     from branchdesk.db.models_development import DevelopmentDossier
     from branchdesk.domain.rules.branch_rules import BranchRecords, MemberRecord, Seat
-    from branchdesk.services.branch import current_branch_id
-    from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.meetings import MeetingService, Roster
 
     if meetings is None:
-        meetings = MeetingService(db).all()
+        meetings = ws.meetings.all()
     if dossiers is None:
-        dossiers = DevelopmentService(db).all()
-    with db.read() as session:
-        branch_id = current_branch_id(session)
+        dossiers = ws.development.all()
+    with ws.read() as session:
+        branch_id = ws.branch_id
         branch = session.get(Branch, branch_id)
         if roster is None:
-            roster = Roster.read(session, branch_id)
+            roster = ws.roster.read(session)
         extra = {
             r.id: r
             for r in session.execute(
@@ -132,45 +181,3 @@ def branch_records(
         dossier_members=links,
         records_since=branch.records_since if branch else None,
     )
-
-
-def check(db: Database, as_of: dt.date | None = None) -> CheckReport:
-    """Every dossier, meeting record and member of the branch, and the records side by side, judged as of
-    ``as_of`` (default today)."""
-    from branchdesk.domain.rules import audit_many
-    from branchdesk.domain.rules.branch_rules import audit_branch
-    from branchdesk.services.branch import current_branch_id
-    from branchdesk.services.bulk import collector_paused
-    from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.meetings import MeetingService, Roster
-
-    as_of = as_of or dt.date.today()
-    service = DevelopmentService(db)
-    meetings_service = MeetingService(db)
-    with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
-        dossiers = service.all()
-        ctx = service.rule_context(as_of)
-        meetings = meetings_service.all()
-        findings = audit_many(dossiers, ctx)
-        with db.read() as session:
-            roster = Roster.read(session, current_branch_id(session))
-        meeting_findings = meetings_service.audit(meetings, as_of, roster) if meetings else []
-        records = branch_records(db, as_of, meetings=meetings, dossiers=dossiers, roster=roster)
-        branch_findings = audit_branch(records, ctx)
-    member_findings = tuple(f for f in branch_findings if f.kind == "member")
-    consistency = tuple(f for f in branch_findings if f.kind == "consistency")
-    notes = ()
-    years = sorted(
-        {f.dates[k].year for f in findings for k in ("publicity_start", "publicity_end") if k in f.dates}
-    )
-    missing = ctx.calendar.fallback_years(dt.date(as_of.year, 1, 1), as_of) if ctx.calendar else []
-    if missing or any(ctx.calendar and not ctx.calendar.is_year_known(y) for y in years):
-        gaps = sorted(set(missing) | {y for y in years if ctx.calendar and not ctx.calendar.is_year_known(y)})
-        notes = (
-            "、".join(f"{y}年" for y in gaps)
-            + "没有节假日安排数据，工作日按周一至周五计算（设置 › 节假日安排中可录入）。",
-        )
-    return CheckReport(
-        as_of, len(dossiers), len(meetings), tuple(findings), tuple(meeting_findings), member_findings,
-        consistency, sum(1 for m in records.members if m.entry.member_on(as_of)), notes,
-    )  # fmt: skip

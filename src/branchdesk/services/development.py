@@ -16,18 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from branchdesk.db.engine import Database
-from branchdesk.db.models import (
-    AuditEntry,
-    CommitteeMember,
-    Member,
-    Setting,
-)
+from branchdesk.db.models import AuditEntry, CommitteeMember, Member
 from branchdesk.db.models_development import (
     DevelopmentDossier,
     DossierOverride,
@@ -45,6 +39,7 @@ from branchdesk.domain.development import (
     Step,
     apply_step,
 )
+from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules import (
     DueItem,
@@ -56,11 +51,14 @@ from branchdesk.domain.rules import (
     next_steps,
 )
 from branchdesk.domain.vocab import MemberStatus, MemberType
-from branchdesk.domain.votes import Electorate, Exclusion, ExclusionKind, VoterSnapshot, exclusion_of
+from branchdesk.domain.votes import Exclusion, ExclusionKind, VoterSnapshot, exclusion_of
 from branchdesk.services import dev_bulk
 from branchdesk.services import dev_mapping as mapping
-from branchdesk.services.branch import current_branch_id
-from branchdesk.services.members import MemberService, StatusChange
+from branchdesk.services.members import StatusChange
+
+if TYPE_CHECKING:
+    from branchdesk.services.members import MemberService
+    from branchdesk.workspace import Workspace
 
 __all__ = [
     "MANUAL_EXPECTED",
@@ -94,10 +92,6 @@ VOTE_FIELDS: dict[str, str] = {
 def setting_key(name: str) -> str:
     """The ``Setting`` key of a ``RuleSettings`` field ("publicity_working_days" -> "rules.…")."""
     return SETTING_PREFIX + name
-
-
-class NotFoundError(LookupError):
-    pass
 
 
 class StepRefused(Exception):
@@ -225,22 +219,22 @@ class _Context:
 
 
 class DevelopmentService:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     # ================================================================== reading
     def _branch_condition(self, session: Session):
-        return DevelopmentDossier.branch_id == current_branch_id(session)
+        return DevelopmentDossier.branch_id == self.ws.branch_id
 
     def all(self, *, include_closed: bool = True) -> list[Dossier]:
         """Every dossier of the current branch (a dozen queries however many there are)."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             loaded = mapping.load(session, self._branch_condition(session))
         dossiers = [x.dossier for x in loaded]
         return dossiers if include_closed else [d for d in dossiers if not d.closed]
 
     def get(self, dossier_id: int) -> Dossier:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             found = mapping.load(session, DevelopmentDossier.id == dossier_id)
         if not found:
             raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -250,7 +244,7 @@ class DevelopmentService:
         """Dossiers for the given ids, in the given order (missing ids skipped)."""
         if not ids:
             return []
-        with self.db.read() as session:
+        with self.ws.read() as session:
             by_id = {
                 x.dossier.id: x.dossier for x in mapping.load(session, DevelopmentDossier.id.in_(list(ids)))
             }
@@ -258,7 +252,7 @@ class DevelopmentService:
 
     def member_id(self, dossier_id: int) -> int | None:
         """The member file the dossier is linked to (once admitted), or None."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             row = session.execute(
                 select(DevelopmentDossier.member_id).where(DevelopmentDossier.id == dossier_id)
             ).first()
@@ -271,7 +265,7 @@ class DevelopmentService:
         number = (id_number or "").strip().upper()
         if not number:
             return None
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.execute(
                 select(DevelopmentDossier.id, DevelopmentDossier.outcome, DevelopmentDossier.outcome_date)
                 .where(self._branch_condition(session), DevelopmentDossier.id_number == number)
@@ -284,7 +278,7 @@ class DevelopmentService:
 
     def list(self, query: DossierQuery = DossierQuery()) -> list[DossierSummary]:
         """Summaries of the dossiers matching ``query``, in its order."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             condition = self._branch_condition(session)
             text = _search_condition(query.text)
             if text is not None:
@@ -305,7 +299,7 @@ class DevelopmentService:
 
     def overrides(self, dossier_id: int) -> list[Override]:
         """The warnings accepted with a reason for a dossier, oldest first."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.scalars(
                 select(DossierOverride)
                 .where(DossierOverride.dossier_id == dossier_id)
@@ -325,7 +319,7 @@ class DevelopmentService:
         self, dossier_ids: Sequence[int] | None = None
     ) -> dict[int, dict[str, tuple[VoteExclusion, ...]]]:
         """:meth:`exclusions` of many dossiers (every dossier of the branch when None), in one query."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             q = (
                 select(DossierVote.dossier_id, DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion)
                 .join(DossierVoteExclusion, DossierVoteExclusion.vote_id == DossierVote.id)
@@ -358,8 +352,8 @@ class DevelopmentService:
         """
         dossier = Dossier(person=person, application_date=application_date)
         _validate(dossier)
-        with self.db.write("新建发展党员档案") as session:
-            row = self._insert(session, dossier, current_branch_id(session), member_id)
+        with self.ws.write("新建发展党员档案") as session:
+            row = self._insert(session, dossier, self.ws.branch_id, member_id)
             dossier_id = row.id
         return self.get(dossier_id)
 
@@ -383,7 +377,7 @@ class DevelopmentService:
         each with a non-blank reason. ``meeting_id``: the meeting record (会议记录) a vote recorded
         now was taken at; its vote row is linked to it in the same unit of work.
         """
-        with self.db.write(f"记录发展步骤：{step.title}") as session:
+        with self.ws.write(f"记录发展步骤：{step.title}") as session:
             findings = self.record_in(
                 session, dossier_id, step, values, as_of=as_of, reasons=reasons, exclusions=exclusions,
                 meeting_id=meeting_id,
@@ -413,7 +407,7 @@ class DevelopmentService:
         if row is None:
             raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
         before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
-        values = _people_from_roster(session, row.branch_id, values)
+        values = _people_from_roster(self.ws.roster.read(session), values)
         findings = check_step(before, step, values, ctx)
         if any(f.blocking for f in findings):
             raise StepRefused(findings)
@@ -423,7 +417,7 @@ class DevelopmentService:
         after = apply_step(before, values)
         _validate(after)
         self._update(session, row, after)
-        _sync_roster(MemberService(self.db), session, row, before, after)
+        _sync_roster(self.ws.members, session, row, before, after)
         # a vote recorded now replaces the one of that kind (a second rejection, a corrected vote):
         # voters left out of the earlier ballot do not carry over to it
         for kind, ordinal in _recorded_votes(before, values):
@@ -445,7 +439,7 @@ class DevelopmentService:
                     code=code,
                     message=f.message_zh,
                     reason=reasons[code],
-                    user=self.db.user,
+                    user=self.ws.user,
                 )
             )
         return list(findings)
@@ -486,8 +480,8 @@ class DevelopmentService:
         for d in dossiers:
             _validate(d)
         ids: list[int | None] = []
-        with self.db.write(operation) as session:
-            branch_id = current_branch_id(session)
+        with self.ws.write(operation) as session:
+            branch_id = self.ws.branch_id
             new: list[tuple[int, Dossier, int | None]] = []
             for i, d in enumerate(dossiers):
                 member_id = member_ids[i] if member_ids is not None else None
@@ -507,7 +501,7 @@ class DevelopmentService:
                 ids[i] = self._insert(session, d, branch_id, member_id).id
             elif new:
                 inserted = dev_bulk.insert_dossiers(
-                    session, [(d, m) for _, d, m in new], branch_id=branch_id, user=self.db.user,
+                    session, [(d, m) for _, d, m in new], branch_id=branch_id, user=self.ws.user,
                     operation=operation,
                 )  # fmt: skip
                 for (i, _, _), dossier_id in zip(new, inserted, strict=True):
@@ -516,7 +510,7 @@ class DevelopmentService:
 
     def link_member(self, dossier_id: int, member_id: int | None) -> None:
         """Link the dossier to the member file made when the person was admitted (None unlinks)."""
-        with self.db.write("发展党员档案关联党员档案") as session:
+        with self.ws.write("发展党员档案关联党员档案") as session:
             row = session.get(DevelopmentDossier, dossier_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -533,7 +527,7 @@ class DevelopmentService:
             issues.append(FieldIssue("outcome_reason", "请填写终止原因"))
         if issues:
             raise ValidationError(issues)
-        with self.db.write(f"终止发展程序：{outcome.label}") as session:
+        with self.ws.write(f"终止发展程序：{outcome.label}") as session:
             row = session.get(DevelopmentDossier, dossier_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -549,14 +543,14 @@ class DevelopmentService:
                 member = session.get(Member, row.member_id)
                 if member is not None and member.status == MemberStatus.ACTIVE.value:
                     # the probationary member leaves the roster with the same date and reason
-                    MemberService.change_status_in(
+                    self.ws.members.change_status_in(
                         session, row.member_id, StatusChange(MemberStatus.CANCELLED.value, on, reason)
                     )
         return self.get(dossier_id)
 
     def delete(self, dossier_id: int) -> None:
         """Remove a dossier entered by mistake (with all its records; the audit keeps what it held)."""
-        with self.db.write("删除发展党员档案") as session:
+        with self.ws.write("删除发展党员档案") as session:
             row = session.get(DevelopmentDossier, dossier_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -653,7 +647,7 @@ class DevelopmentService:
         """Replace the voters left out of 应到 for one recorded vote ("admission_vote" …)."""
         excluded = [VoteExclusion.of(x) for x in items]
         _validate_exclusions({field_name: excluded})
-        with self.db.write("登记不计入应到人数的党员") as session:
+        with self.ws.write("登记不计入应到人数的党员") as session:
             self._set_exclusions(session, dossier_id, field_name, excluded)
 
     def import_exclusions(
@@ -668,7 +662,7 @@ class DevelopmentService:
         ]  # fmt: skip
         if issues:
             raise ValidationError(issues)
-        with self.db.write(operation) as session:
+        with self.ws.write(operation) as session:
             for dossier_id, fields in items.items():
                 for name, found in fields.items():
                     self._set_exclusions(session, dossier_id, name, list(found))
@@ -679,14 +673,12 @@ class DevelopmentService:
         defaults for the rest) with their dated changes (``timeline``), the holiday calendar amended
         with the days the branch entered, and whether the branch has a committee (``has_committee``,
         the one definition in ``domain.rules.branch_rules``)."""
-        from branchdesk.services.rule_settings import HolidayService
-
         ctx = self._context()
         return RuleContext(
             as_of=as_of or dt.date.today(),
             settings=ctx.settings,
             has_committee=ctx.has_committee,
-            calendar=HolidayService(self.db).calendar(),
+            calendar=self.ws.holidays.calendar(),
             timeline=ctx.timeline,
         )
 
@@ -699,44 +691,37 @@ class DevelopmentService:
         a value equal to its default removes the stored row, so a later change of the default applies."""
         defaults = RuleSettings().to_mapping()
         wanted = settings.to_mapping()
-        with self.db.write("修改发展党员规则设置", needs=Role.ADMIN) as session:
+        stored = self.ws.settings.with_prefix(SETTING_PREFIX)
+        with self.ws.write("修改发展党员规则设置", needs=Role.ADMIN) as session:
             for name, value in wanted.items():
-                row = session.get(Setting, setting_key(name))
+                key = setting_key(name)
                 if value == defaults[name]:
-                    if row is not None:
-                        session.delete(row)
-                elif row is None:
-                    session.add(Setting(key=setting_key(name), value=value))
-                elif row.value != value:
-                    row.value = value
+                    if key in stored:
+                        self.ws.settings.set_in(session, key, None)
+                elif stored.get(key) != value:
+                    self.ws.settings.set_in(session, key, value)
         return self.rule_settings()
 
     def _context(self) -> _Context:
         from branchdesk.domain.rules.branch_rules import Seat, has_committee
-        from branchdesk.services.rule_settings import RuleSettingsService
 
-        with self.db.read() as session:
-            rows = session.execute(
-                select(Setting.key, Setting.value).where(Setting.key.like(SETTING_PREFIX + "%"))
-            ).all()
-            stored = {key.removeprefix(SETTING_PREFIX): value for key, value in rows}
-            settings = RuleSettings.from_mapping(stored)
-            try:
-                branch_id = current_branch_id(session)
-            except LookupError:
-                branch_id = None
-            committee: bool | None = None
-            if branch_id is not None:
-                seats = [
-                    Seat(m, "", post, start, end)
-                    for m, post, start, end in session.execute(
-                        select(CommitteeMember.member_id, CommitteeMember.post, CommitteeMember.term_start,
-                               CommitteeMember.ended_on).where(CommitteeMember.branch_id == branch_id)
-                    )
-                ]  # fmt: skip
-                committee = has_committee(seats, dt.date.today()) if seats else None
-        timeline = RuleSettingsService(self.db, branch_id).timeline(settings) if branch_id is not None else ()
-        return _Context(settings, committee, timeline)
+        stored = {
+            key.removeprefix(SETTING_PREFIX): value
+            for key, value in self.ws.settings.with_prefix(SETTING_PREFIX).items()
+        }
+        settings = RuleSettings.from_mapping(stored)
+        if not self.ws.has_branch:
+            return _Context(settings, None, ())
+        with self.ws.read() as session:
+            seats = [
+                Seat(m, "", post, start, end)
+                for m, post, start, end in session.execute(
+                    select(CommitteeMember.member_id, CommitteeMember.post, CommitteeMember.term_start,
+                           CommitteeMember.ended_on).where(CommitteeMember.branch_id == self.ws.branch_id)
+                )
+            ]  # fmt: skip
+        committee = has_committee(seats, dt.date.today()) if seats else None
+        return _Context(settings, committee, self.ws.rule_settings.timeline(settings))
 
     def check(self, as_of: dt.date | None = None) -> list[Finding]:
         """Audit of every dossier of the branch as of ``as_of`` (default today)."""
@@ -774,8 +759,8 @@ class DevelopmentService:
         from branchdesk.domain.dates import add_years
         from branchdesk.domain.rules.engine import DueKind
 
-        with self.db.read() as session:
-            branch_id = current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = self.ws.branch_id
             linked = select(DevelopmentDossier.member_id).where(DevelopmentDossier.member_id.is_not(None))
             rows = session.execute(
                 select(Member.id, Member.name, Member.join_date).where(
@@ -806,7 +791,7 @@ class DevelopmentService:
         The earlier steps are filled in afterwards (the dossier page says what is missing)."""
         from branchdesk.db.models import Member as MemberRow
 
-        with self.db.read() as session:
+        with self.ws.read() as session:
             m = session.get(MemberRow, member_id)
             if m is None or m.member_type != MemberType.PROBATIONARY.value or m.join_date is None:
                 raise ValidationError([FieldIssue("member_id", "只能为花名册中有入党日期的预备党员补建档案")])
@@ -822,22 +807,10 @@ class DevelopmentService:
         )
         return self.save(d, member_id=member_id)
 
-    def electorate(self, on: dt.date, excluded: Mapping[int, Exclusion] | None = None) -> Electorate:
-        """Who votes at a general meeting on ``on``, from the branch's roster as it was that day
-        (``Roster.electorate``: full members; probationary members, members whose conversion the higher
-        committee has not approved yet and members under 留党察看 do not). ``excluded``: member id ->
-        the :class:`Exclusion` (one of the five kinds, with its approval) of a full member left out of
-        应到."""
-        from branchdesk.services.meetings import Roster
-
-        with self.db.read() as session:
-            roster = Roster.read(session, current_branch_id(session))
-        return roster.electorate(on, excluded)
-
     # ================================================================== audit trail
     def history(self, dossier_id: int) -> list[tuple[dt.datetime, str, str]]:
         """(when, who, operation) of the changes to a dossier's own row, oldest first."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.execute(
                 select(AuditEntry.at, AuditEntry.user, AuditEntry.operation)
                 .where(AuditEntry.entity == "dossier", AuditEntry.entity_id == dossier_id)
@@ -946,16 +919,12 @@ def _validate_exclusions(excluded: Mapping[str, Sequence[VoteExclusion]]) -> Non
         raise ValidationError(issues)
 
 
-def _people_from_roster(session: Session, branch_id: int, values: Mapping[str, Any]) -> Mapping[str, Any]:
+def _people_from_roster(roster, values: Mapping[str, Any]) -> Mapping[str, Any]:
     """Contact persons and sponsors recorded now, as the roster has them on their day (member id,
     full or probationary, under 留党察看), or marked as of another branch; a name on neither is refused
-    (``services.roster_lookup``; the Workspace's roster service will answer this)."""
+    (``Roster.resolve_people`` of ``ws.roster``)."""
     if "contacts" not in values and "sponsors" not in values:
         return values
-    from branchdesk.services.meetings import Roster
-    from branchdesk.services.roster_lookup import resolve_people
-
-    entries = [e for group in Roster.read(session, branch_id).entries().values() for e in group]
     out = dict(values)
     issues: list[FieldIssue] = []
     for key, what in (("contacts", "培养联系人"), ("sponsors", "入党介绍人")):
@@ -968,7 +937,7 @@ def _people_from_roster(session: Session, branch_id: int, values: Mapping[str, A
             on = next((p.assigned_on for p in people if p.assigned_on), None)
         else:
             on = values.get("sponsors_date")
-        resolved, found = resolve_people(entries, people, on, what)
+        resolved, found = roster.resolve_people(people, on, what)
         issues += found
         out[key] = resolved[0] if single and resolved else tuple(resolved)
     if issues:
@@ -1105,7 +1074,7 @@ def _sync_roster(
         )
         values = members._check(session, values, member_id=None, branch_id=row.branch_id)
         member = Member(branch_id=row.branch_id, status=MemberStatus.ACTIVE.value)
-        MemberService._apply(member, values)
+        members._apply(member, values)
         session.add(member)
         session.flush()
     if member is None:

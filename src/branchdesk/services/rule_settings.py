@@ -9,7 +9,8 @@
   放假/上班, 说明). :meth:`HolidayService.calendar` is the ``HolidayCalendar`` the rules count with;
   :meth:`missing_years` the years counted as plain Monday–Friday.
 
-Services keep the database and the branch as explicit inputs (the Workspace will hold them).
+Both are workspace services: ``ws.rule_settings`` (per branch) and ``ws.holidays`` (the calendar is
+national: one for the whole database).
 """
 
 from __future__ import annotations
@@ -18,15 +19,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
-from branchdesk.db.engine import Database
 from branchdesk.db.models import HolidayDay, RuleSettingChange
 from branchdesk.domain.auth import Role
 from branchdesk.domain.dates import HolidayCalendar, format_date, parse_date_loose
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules.settings import LOCAL_FIELDS, SETTING_LABELS, RuleSettings
+
+if TYPE_CHECKING:
+    from branchdesk.workspace import Workspace
 
 __all__ = ["HOLIDAY", "WORKDAY", "HolidayService", "RuleSettingsService", "SettingChange"]
 
@@ -61,28 +65,16 @@ class SettingChange:
         return self.value
 
 
-def _branch_id(session, branch_id: int | None) -> int:
-    if branch_id is not None:
-        return branch_id
-    from branchdesk.services.branch import current_branch_id
-
-    return current_branch_id(session)
-
-
 class RuleSettingsService:
-    def __init__(self, db: Database, branch_id: int | None = None):
-        self.db = db
-        self.branch_id = branch_id
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     def history(self) -> list[SettingChange]:
         """Every dated change, newest effective date first (none before the branch exists)."""
-        from branchdesk.services.branch import NoBranchError
-
-        with self.db.read() as session:
-            try:
-                branch_id = _branch_id(session, self.branch_id)
-            except NoBranchError:
-                return []
+        if not self.ws.has_branch:
+            return []
+        with self.ws.read() as session:
+            branch_id = self.ws.branch_id
             rows = session.scalars(
                 select(RuleSettingChange)
                 .where(RuleSettingChange.branch_id == branch_id)
@@ -125,7 +117,7 @@ class RuleSettingsService:
 
     def remove(self, change_id: int) -> None:
         """Take back a dated change entered by mistake (the audit log keeps it)."""
-        with self.db.write("撤销规则设置的修改", needs=Role.ADMIN) as session:
+        with self.ws.write("撤销规则设置的修改", needs=Role.ADMIN) as session:
             row = session.get(RuleSettingChange, change_id)
             if row is not None:
                 session.delete(row)
@@ -145,20 +137,20 @@ class RuleSettingsService:
             RuleSettings.from_mapping({**base.to_mapping(), **text})
         except ValueError as exc:
             raise ValidationError([FieldIssue("settings", str(exc))]) from None
-        with self.db.write(f"修改规则设置（自{format_date(effective_from)}起）", needs=Role.ADMIN) as session:
-            branch_id = _branch_id(session, self.branch_id)
+        with self.ws.write(f"修改规则设置（自{format_date(effective_from)}起）", needs=Role.ADMIN) as session:
+            branch_id = self.ws.branch_id
             for name, value in text.items():
                 session.add(RuleSettingChange(branch_id=branch_id, name=name, value=value,
-                                              effective_from=effective_from, changed_by=self.db.user))  # fmt: skip
+                                              effective_from=effective_from, changed_by=self.ws.db.user))  # fmt: skip
 
 
 class HolidayService:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     def days(self, year: int | None = None) -> list[tuple[dt.date, str, str]]:
         """(day, kind, note) entered, by date (one year or all)."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             stmt = select(HolidayDay.day, HolidayDay.kind, HolidayDay.note).order_by(HolidayDay.day)
             if year is not None:
                 stmt = stmt.where(
@@ -194,7 +186,7 @@ class HolidayService:
             rows.append((day, kind, (note or "")[:100]))
         if issues:
             raise ValidationError(issues)
-        with self.db.write(f"录入{year}年节假日安排", needs=Role.ADMIN) as session:
+        with self.ws.write(f"录入{year}年节假日安排", needs=Role.ADMIN) as session:
             session.execute(
                 delete(HolidayDay).where(
                     HolidayDay.day >= dt.date(year, 1, 1), HolidayDay.day <= dt.date(year, 12, 31)

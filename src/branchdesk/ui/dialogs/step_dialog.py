@@ -217,7 +217,7 @@ class MemberPicker(QComboBox):
     def record(self):
         """The member picked, or typed by name with or without the label ("蔡浩然" finds
         "蔡浩然（预备党员）")."""
-        from branchdesk.services.roster_lookup import bare_name
+        from branchdesk.domain.members import bare_name
 
         index = self.findText(self.currentText().strip())
         if index >= 0:
@@ -259,7 +259,7 @@ class PersonPicker(QWidget):
         row.addWidget(self.standing)
 
     def name(self) -> str:
-        from branchdesk.services.roster_lookup import bare_name
+        from branchdesk.domain.members import bare_name
 
         return bare_name(self.member.name())
 
@@ -632,7 +632,7 @@ class StepDialog(QDialog):
         electorate = None
         if on is not None:
             try:
-                electorate = self.service.electorate(on)
+                electorate = self.service.ws.roster.electorate(on)
             except Exception:  # a roster that cannot be read must not stop the count being typed in
                 electorate = None
         self.vote_calc.set_electorate(electorate)
