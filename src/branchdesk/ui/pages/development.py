@@ -530,7 +530,6 @@ class DevelopmentPage(QWidget):
         dossier_id = self.service.dossier_for_member(member_id)
         self.reload()
         self.open_dossier(dossier_id)
-        self.dossiers_changed.emit()
         return dossier_id
 
     def column_of(self, dossier_id: int) -> str | None:
