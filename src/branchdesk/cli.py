@@ -19,6 +19,27 @@ class CliError(Exception):
         self.code = code
 
 
+_FORCE_HELP = "输出文件已存在时覆盖它（默认不覆盖，以免误删文件）"
+
+
+def _output(args, path: Path, *, replaces_database: bool = False) -> Path:
+    """The file a command is about to write, refused if it is the database (or its side files), another
+    database, or an existing file without --force (services.output_guard)."""
+    from branchdesk.config import resolve_location
+    from branchdesk.services.output_guard import OutputRefused, check_output
+
+    try:
+        db_path = resolve_location(args.db).sqlite_path
+    except Exception:  # an unusable --db is reported when it is opened
+        db_path = None
+    try:
+        return check_output(
+            path, db_path=db_path, force=getattr(args, "force", False), replaces_database=replaces_database
+        )
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="branchdesk",
@@ -52,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "what", choices=["members", "development"], help="members：党员花名册；development：发展党员工作台账"
     )
     tpl.add_argument("-o", "--output", type=Path, required=True)
+    tpl.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
     _add_export_parser(sub)
 
@@ -250,6 +272,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_template(args) -> int:
+    _output(args, args.output)
     if args.what == "development":
         from branchdesk.services.dev_import import write_development_template
 
@@ -289,6 +312,7 @@ def _add_export_parser(sub) -> None:
     exp.add_argument("--mask", choices=["full", "public"], default="full",
                      help="full：完整（供上级党组织检查，默认）；public：身份证号和电话脱敏（用于公示或外送）")  # fmt: skip
     exp.add_argument("-o", "--output", type=Path, help="输出文件")
+    exp.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
 
 def _export_period(args):
@@ -326,6 +350,7 @@ def cmd_export(args) -> int:
         raise CliError("请用 -o 指定输出文件")
     fmt = args.format or ("pdf" if args.output.suffix.lower() == ".pdf" else "xlsx")
     period = _export_period(args)
+    _output(args, args.output)
     _, db = _open(args)
     layout_note = ""
     if args.what == "development" and period is None:
@@ -405,6 +430,7 @@ def _add_backup_parsers(sub) -> None:
     bak = sub.add_parser("backup", help="把数据库备份到一个文件；--list 列出已有备份")
     bak.add_argument("-o", "--output", type=Path, help="备份文件（默认放在数据库旁的 backups 文件夹）")
     bak.add_argument("--list", action="store_true", help="列出已有的备份（自动备份、手动备份、恢复前备份）")
+    bak.add_argument("--force", action="store_true", help=_FORCE_HELP)
     res = sub.add_parser(
         "restore", help="用备份文件恢复数据库（先显示备份内容并确认；当前数据库会先另存一份）"
     )
@@ -422,11 +448,20 @@ def cmd_backup(args) -> int:
     db.dispose()
     if location.sqlite_path is None:
         raise CliError("PostgreSQL 数据库请由服务器管理员使用 pg_dump 备份。")
-    output = args.output or location.backup_dir() / timestamped_name("手动备份")
+    if args.output is not None:
+        output = _output(args, args.output, replaces_database=True)
+        replace = output.exists()
+    else:
+        output = location.backup_dir() / timestamped_name("手动备份", location.backup_dir())
+        replace = True  # the name reserved just now
     try:
-        path = backup_sqlite(location.sqlite_path, output)
-    except BackupError as exc:
-        raise CliError(str(exc)) from exc
+        path = backup_sqlite(location.sqlite_path, output, replace=replace)
+    except BaseException as exc:
+        if args.output is None:
+            output.unlink(missing_ok=True)  # the reserved name, still empty
+        if isinstance(exc, BackupError):
+            raise CliError(str(exc)) from exc
+        raise
     print(f"已备份到：{path}")
     return 0
 
@@ -539,6 +574,13 @@ def cmd_pack(args) -> int:
     period = _period_of(args)
     if args.output.exists() and not args.output.is_dir():
         raise CliError(f"{args.output} 是一个文件，请用 -o 指定一个文件夹")
+    from branchdesk.config import resolve_location
+    from branchdesk.services.output_guard import OutputRefused, check_folder
+
+    try:
+        check_folder(args.output, db_path=resolve_location(args.db).sqlite_path)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from exc
     _, db = _open(args)
     result = build_pack(db, period, args.output, mask=args.mask, as_zip=args.zip)
     print("\n".join(result.describe()))

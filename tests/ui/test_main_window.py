@@ -328,10 +328,12 @@ def test_window_geometry_is_remembered(qtbot, ctx, roster):
 
 
 def test_backup_writes_a_copy_of_the_database(window, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
+
+    from branchdesk.ui.widgets import prompts
 
     target = tmp_path / "备份" / "手动备份.sqlite"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: target)
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
     window.backup_database()

@@ -99,7 +99,12 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None
         and _has_user_tables(engine)
     ):
         engine.dispose()  # release file handles so the copy sees everything committed
-        backup = backup_sqlite(sqlite_path, backup_dir / timestamped_name(f"升级前备份-{before or '无版本'}"))
+        name = timestamped_name(f"升级前备份-{before or '无版本'}", backup_dir)  # reserved: unique
+        try:
+            backup = backup_sqlite(sqlite_path, backup_dir / name, replace=True)
+        except BaseException:
+            (backup_dir / name).unlink(missing_ok=True)
+            raise
 
     from alembic import command
 

@@ -423,11 +423,12 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
         check_restorable(staged, integrity=False)  # backup_sqlite checked the copy's integrity
         pre = None
         if db_path.exists():
-            target = location.backup_dir() / PRE_RESTORE_DIR / f"恢复前-{_stamp(moment)}.sqlite"
+            target = _reserve(location.backup_dir() / PRE_RESTORE_DIR, f"恢复前-{_stamp(moment)}")
             if _readable(db_path):
-                pre = backup_sqlite(db_path, target)
+                pre = backup_sqlite(db_path, target, replace=True)
                 _take_exclusive(db_path)
             else:  # the database itself is damaged: keep its bytes as they are, then replace it
+                target.unlink(missing_ok=True)  # (the name reserved for a real backup)
                 pre = _raw_copy(db_path, target.with_name(target.stem + DAMAGED_MARK + ".sqlite"))
         os.replace(staged, db_path)
         for suffix in ("-wal", "-shm"):  # a damaged database's journal must not meet the new file
@@ -437,6 +438,20 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
         Path(str(staged) + ".part").unlink(missing_ok=True)
     _fsync_dir(db_path.parent)
     return pre
+
+
+def _reserve(folder: Path, stem: str) -> Path:
+    """A new file name in `folder` (stem.sqlite, stem-2.sqlite …), reserved by creating it empty."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        path = folder / (f"{stem}.sqlite" if n == 1 else f"{stem}-{n}.sqlite")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            n += 1
+            continue
+        return path
 
 
 def _readable(db_path: Path) -> bool:
