@@ -136,15 +136,52 @@ def _as_of(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _open(args):
+_HELD: list = []  # sidecar locks taken by this command (released when it ends: see main)
+
+_WRITE_REFUSED = (
+    "数据库正在程序窗口中打开：{who}。为防止两处同时修改，命令行不能修改它；请先关闭程序窗口再运行此命令"
+    "（查看、导出、检查、校验、备份可以照常进行）。"
+)
+
+
+def _lock_for_writing(location):
+    """Take the database's sidecar lock for a command that writes: refused at once while a window has
+    the file; another command or an upgrade is waited for (db/filelock)."""
+    from branchdesk.db.filelock import DatabaseInUse, SidecarLock
+
+    if location.sqlite_path is None:
+        return None  # PostgreSQL: the server's locks
+    lock = SidecarLock(location.sqlite_path, kind="command")
+    try:
+        lock.acquire(wait=60, patient_with=("command", "upgrade", "restore"))
+    except DatabaseInUse as exc:
+        raise CliError(_in_use_text(exc)) from exc
+    _HELD.append(lock)
+    return lock
+
+
+def _in_use_text(exc) -> str:
+    holder = exc.holder
+    if holder is not None and holder.kind == "window":
+        return _WRITE_REFUSED.format(who=holder.describe())
+    who = holder.describe() if holder is not None else "另一个程序"
+    return f"数据库正被使用：{who}，请稍后再试。"
+
+
+def _open(args, *, write: bool = False):
+    """Open the database of --db. `write`: the command changes it, so it holds the sidecar lock."""
     from branchdesk.config import resolve_location
+    from branchdesk.db.filelock import DatabaseInUse
     from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     location = resolve_location(args.db)
+    lock = _lock_for_writing(location) if write else None
     try:
-        db, result = open_database(location)
+        db, result = open_database(location, lock=lock)
     except DatabaseRefusedError as exc:
         raise CliError(str(exc)) from exc
+    except DatabaseInUse as exc:
+        raise CliError(_in_use_text(exc)) from exc
     except Exception as exc:
         from sqlalchemy.exc import DatabaseError
 
@@ -163,7 +200,7 @@ def _open(args):
 def cmd_demo(args) -> int:
     from branchdesk.services.demo import generate
 
-    _, db = _open(args)
+    _, db = _open(args, write=True)
     summary = generate(db, members=args.members, seed=args.seed)
     print(summary.describe())
     return 0
@@ -189,7 +226,7 @@ def cmd_import(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    _, db = _open(args)
+    _, db = _open(args, write=True)
     try:
         result = apply_roster(db, plan, skip_invalid=args.skip_invalid)
     except ImportRefused as exc:  # rows that clash with the database
@@ -226,7 +263,7 @@ def cmd_import_development(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    _, db = _open(args)
+    _, db = _open(args, write=True)
     try:
         result = apply_development(db, found)
     except ImportRefused as exc:  # rows that match the same dossier
@@ -398,7 +435,7 @@ def cmd_users(args) -> int:
     """The accounts (the command line itself runs as the OS user, without a login: see README)."""
     from branchdesk.services.auth import AuthService
 
-    _, db = _open(args)
+    _, db = _open(args, write=bool(args.reset_admin))
     auth = AuthService(db)
     if args.reset_admin:
         return _reset_admin(auth, args.reset_admin)
@@ -632,6 +669,9 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)  # fmt: skip
             return 2
         raise
+    finally:
+        while _HELD:
+            _HELD.pop().release()
 
 
 def _os_error(exc: OSError) -> str:

@@ -173,13 +173,19 @@ class SidecarLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self, *, wait: float = 0.0, poll: float = 0.1) -> SidecarLock:
+    def acquire(
+        self, *, wait: float = 0.0, poll: float = 0.1, patient_with: tuple[str, ...] | None = None
+    ) -> SidecarLock:
+        """Take the lock, waiting up to `wait` seconds for the holder to finish; with `patient_with`,
+        only holders of those kinds are waited for (a window may stay open all day: refuse at once)."""
         deadline = time.monotonic() + wait
         while True:
             if self._attempt():
                 return self
-            if time.monotonic() >= deadline:
-                raise DatabaseInUse(self.db_path, read_holder(self.db_path))
+            holder = read_holder(self.db_path)
+            impatient = patient_with is not None and holder is not None and holder.kind not in patient_with
+            if impatient or time.monotonic() >= deadline:
+                raise DatabaseInUse(self.db_path, holder)
             time.sleep(poll)
 
     def _attempt(self) -> bool:

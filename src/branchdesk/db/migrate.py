@@ -83,11 +83,49 @@ def known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
-def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None) -> MigrationResult:
+UPGRADE_WAIT = 120.0  # seconds a start waits for another program's upgrade (or command) to finish
+
+
+def upgrade(
+    engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None, lock=None
+) -> MigrationResult:
+    """Bring the schema to SCHEMA_HEAD (nothing to do in the common case).
+
+    SQLite: the upgrade holds the database's sidecar lock (db/filelock) from re-reading the version to
+    the commit, so two programs starting at once on an old file upgrade it once: the second waits, then
+    finds it current. `lock` is a SidecarLock the caller already holds (the window's); otherwise one is
+    taken for the upgrade only.
+    """
     before = current_revision(engine)
     if before == SCHEMA_HEAD:
         return MigrationResult(before, SCHEMA_HEAD, None)
     _refuse_newer(before)
+    own_lock = None
+    if sqlite_path is not None and (lock is None or not lock.held):
+        from branchdesk.db.filelock import SidecarLock
+
+        own_lock = SidecarLock(sqlite_path, kind="upgrade").acquire(
+            wait=UPGRADE_WAIT, patient_with=("upgrade", "command", "restore")
+        )
+    elif lock is not None:
+        lock.set_kind("upgrade")
+    try:
+        engine.dispose()  # a fresh look at the file: another program may have upgraded it meanwhile
+        before = current_revision(engine)
+        if before == SCHEMA_HEAD:
+            return MigrationResult(before, SCHEMA_HEAD, None)
+        _refuse_newer(before)
+        return _upgrade_locked(engine, before, sqlite_path=sqlite_path, backup_dir=backup_dir)
+    finally:
+        if own_lock is not None:
+            own_lock.release()
+        elif lock is not None:
+            lock.set_kind("window" if lock.kind == "upgrade" else lock.kind)
+
+
+def _upgrade_locked(
+    engine: Engine, before: str | None, *, sqlite_path: Path | None, backup_dir: Path | None
+) -> MigrationResult:
     if before is None and _has_user_tables(engine):
         with engine.connect() as conn:
             raise _foreign(inspect(conn).get_table_names())
@@ -187,17 +225,26 @@ def _inspect_sqlite_file(path: Path) -> None:
         raise _foreign(tables)
 
 
-def open_database(location, *, user: str | None = None):
-    """Open (creating or upgrading as needed) the database at a `config.Location`."""
+def open_database(location, *, user: str | None = None, lock=None):
+    """Open (creating or upgrading as needed) the database at a `config.Location`.
+
+    `lock`: the database's SidecarLock when the caller holds it (the window, a writing command); an
+    upgrade takes it otherwise (and raises filelock.DatabaseInUse if it cannot).
+    """
     from branchdesk.db.engine import Database
 
     if location.sqlite_path is not None:
         location.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         _inspect_sqlite_file(location.sqlite_path)
     db = Database(location.url, user=user)
-    result = upgrade(
-        db.engine,
-        sqlite_path=location.sqlite_path,
-        backup_dir=location.backup_dir() if location.sqlite_path else None,
-    )
+    try:
+        result = upgrade(
+            db.engine,
+            sqlite_path=location.sqlite_path,
+            backup_dir=location.backup_dir() if location.sqlite_path else None,
+            lock=lock,
+        )
+    except BaseException:
+        db.dispose()
+        raise
     return db, result

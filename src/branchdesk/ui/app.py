@@ -220,15 +220,62 @@ def run(db: str | None = None, smoke: bool = False) -> int:
     marks["qt"] = since_start()
 
     from branchdesk.config import resolve_location
-    from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     try:
         location = resolve_location(db)
     except Exception as exc:
         return _fail(f"数据库地址无效：{db}\n\n{exc}", smoke=smoke)
+    window_lock = None
+    if location.sqlite_path is not None:
+        from branchdesk.db.filelock import DatabaseInUse, SidecarLock
+
+        window_lock = SidecarLock(location.sqlite_path, kind="window")
+        try:  # one window per file; a command or an upgrade in progress is waited for
+            window_lock.acquire(wait=30, patient_with=("command", "upgrade", "restore"))
+        except DatabaseInUse as exc:
+            return _second_start(exc, smoke=smoke)
+        except OSError as exc:
+            return _fail(f"无法打开数据库：{location.sqlite_path}\n\n{_os_reason(exc)}", smoke=smoke)
+    try:
+        return _run_locked(app, location, window_lock, marks, smoke)
+    finally:
+        if window_lock is not None:
+            window_lock.release()
+
+
+def _os_reason(exc: OSError) -> str:
+    from branchdesk.cli import _os_error
+
+    return _os_error(exc)
+
+
+def _second_start(exc, *, smoke: bool) -> int:
+    """The file is open in another window: bring ours forward (same user and computer), or say who."""
+    holder = exc.holder
+    if holder is not None and holder.kind == "window" and holder.local:
+        from branchdesk.ui.single_window import ask_first_window
+
+        if ask_first_window(exc.db_path):
+            log.info("database %s already open in another window: brought it forward", exc.db_path)
+            if smoke:
+                print("这个数据库已在另一个窗口中打开，已切换到那个窗口。")
+            return 0
+    who = holder.describe() if holder is not None else "另一个程序"
+    return _fail(
+        f"这个数据库已经打开：{who}。\n\n同一个数据库文件同一时间只能在一个程序窗口中打开，"
+        "以免两处的修改互相覆盖。请使用已经打开的窗口，或等对方关闭程序后再打开。\n\n"
+        f"数据库文件：{exc.db_path}",
+        smoke=smoke,
+    )
+
+
+def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool) -> int:
+    from branchdesk.db.migrate import DatabaseRefusedError, open_database
+
+    app.branchdesk_db_path = location.sqlite_path  # file dialogs refuse to write over it
     where = location.sqlite_path or location.url
     try:
-        database, migration = open_database(location)
+        database, migration = open_database(location, lock=window_lock)
     except DatabaseRefusedError as exc:
         return _fail(str(exc), smoke=smoke)
     except Exception as exc:
@@ -283,7 +330,15 @@ def run(db: str | None = None, smoke: bool = False) -> int:
 
         backups = BackupScheduler(location, app)  # daily backup off the GUI thread, hourly re-check
         backups.start()
+        beacon = None
+        if location.sqlite_path is not None:
+            from branchdesk.ui.single_window import WindowBeacon, bring_forward
+
+            beacon = WindowBeacon(location.sqlite_path, app)  # a second start brings this window forward
+            beacon.activated.connect(lambda: bring_forward(session.window if session else window))
         code = app.exec()
+        if beacon is not None:
+            beacon.close()
         window = session.window  # switching user builds a new window
         backups.finish(exit_backup=not window.restored_database)  # the window is already closed
         return code
