@@ -226,6 +226,12 @@ def fill(conn, revision: str) -> None:
         _fill_meetings(w)
     if w.since("0006"):
         _fill_accounts(w)
+    if w.since("0008"):
+        # written here without the unit of work, like data of earlier programs: the trail is replayed
+        # only after the baseline that the next start records (migration 0008)
+        from sqlalchemy import text
+
+        w.conn.execute(text("UPDATE audit_head SET baseline_pending = :yes WHERE id = 1"), {"yes": True})
 
 
 def _fill_members(w: _Writer) -> None:

@@ -96,6 +96,18 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def sqlite_path(self):
+        """The database file (None for PostgreSQL and in-memory databases)."""
+        if self.dialect != "sqlite":
+            return None
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            return None
+        from pathlib import Path
+
+        return Path(database)
+
     # ---- who is working --------------------------------------------------------------------------
     def sign_in(self, principal: Principal) -> None:
         self.principal = principal
@@ -129,6 +141,11 @@ class Database:
                 if self.dialect == "sqlite":
                     session.connection(execution_options={_WRITE_OPTION: True})
                 yield session
+            head = session.info.pop(uow.HEAD_KEY, None)
+        if head is not None and self.sqlite_path is not None:
+            from branchdesk.db.anchorfile import write_anchor
+
+            write_anchor(self.sqlite_path, *head)  # the chain's head outside the database
 
     def refresh_statistics(self) -> None:
         """Update the query planner's statistics (ANALYZE) after a bulk write.

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, inspect, text
 from branchdesk.db.backup import backup_sqlite, timestamped_name
 
 # The newest revision this program knows. A test checks it equals the head of the shipped scripts.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0008"
 
 
 class DatabaseRefusedError(RuntimeError):
@@ -244,7 +244,26 @@ def open_database(location, *, user: str | None = None, lock=None):
             backup_dir=location.backup_dir() if location.sqlite_path else None,
             lock=lock,
         )
+        record_baseline(db)
     except BaseException:
         db.dispose()
         raise
     return db, result
+
+
+BASELINE_OPERATION = "数据库升级：补记审计基线"
+
+
+def record_baseline(db) -> int:
+    """After the upgrade to 0008: record the entries that make the audit trail match the data as
+    found (once; see migration 0008 and services/audit_replay). Returns how many were recorded."""
+    with db.engine.connect() as conn:
+        pending = conn.execute(text("SELECT baseline_pending FROM audit_head WHERE id = 1")).scalar()
+    if not pending:
+        return 0
+    from branchdesk.services.audit_replay import baseline
+
+    with db.write(BASELINE_OPERATION, needs=None) as session:
+        count = baseline(session, user=db.user, operation=BASELINE_OPERATION)
+        session.execute(text("UPDATE audit_head SET baseline_pending = :no WHERE id = 1"), {"no": False})
+    return count

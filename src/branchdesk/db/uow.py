@@ -41,6 +41,7 @@ from branchdesk.db.types import JSONText, UTCDateTime, utcnow
 
 _INFO_KEY = "branchdesk_uow"
 _PENDING_KEY = "branchdesk_audit_pending"
+HEAD_KEY = "branchdesk_audit_new_head"  # (seq, hash) after the transaction's entries, for the anchor
 _NOT_AUDITED = {"audit_entry", "audit_head"}
 _BINARY_PLACEHOLDER = "〈二进制数据〉"
 _SECRET_PLACEHOLDER = "〈已隐藏〉"  # password and recovery-code hashes: that they changed, not their value
@@ -130,6 +131,11 @@ def _identity(obj: Any) -> int | None:
     return None
 
 
+def _key_columns(obj: Any) -> list[str]:
+    mapper = inspect(obj).mapper
+    return [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+
+
 def _hide_secrets(obj: Any, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     columns = inspect(obj).mapper.columns
     for key, (before, after) in changes.items():
@@ -161,6 +167,12 @@ def _write_audit(session: Session, _flush_context: Any) -> None:
             changes = _hide_secrets(obj, diff(obj))
             if action == "update" and not changes:
                 continue
+            entity_id = _identity(obj)
+            if entity_id is None and action == "update":
+                # a record known by a text key (a setting): name it, so the trail can be replayed
+                for key in _key_columns(obj):
+                    value = _plain(getattr(obj, key))
+                    changes.setdefault(key, [value, value])
             rows.append(
                 {
                     "at": now,
@@ -168,7 +180,7 @@ def _write_audit(session: Session, _flush_context: Any) -> None:
                     "operation": info["operation"],
                     "action": action,
                     "entity": name,
-                    "entity_id": _identity(obj),
+                    "entity_id": entity_id,
                     "changes": changes,
                 }
             )
@@ -217,7 +229,7 @@ def _chain_pending(session: Session) -> None:
     session.flush()  # the entries of the last changes are queued by this flush
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
-        _append(session.connection(), pending)
+        session.info[HEAD_KEY] = _append(session.connection(), pending)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -276,7 +288,7 @@ def lock_head(connection) -> tuple[int, str]:
     return (last.seq, last.hash) if last is not None else (0, GENESIS)
 
 
-def _append(connection, rows: list[dict[str, Any]]) -> None:
+def _append(connection, rows: list[dict[str, Any]]) -> tuple[int, str]:
     seq, prev = lock_head(connection)
     now = utcnow()
     out = []
@@ -302,6 +314,7 @@ def _append(connection, rows: list[dict[str, Any]]) -> None:
     updated = connection.execute(_HEAD.update().where(_HEAD.c.id == _HEAD_ID).values(seq=seq, hash=prev))
     if updated.rowcount == 0:
         connection.execute(_HEAD.insert().values(id=_HEAD_ID, seq=seq, hash=prev))
+    return seq, prev
 
 
 def _insert(connection, values: list[tuple]) -> None:

@@ -433,6 +433,9 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
         os.replace(staged, db_path)
         for suffix in ("-wal", "-shm"):  # a damaged database's journal must not meet the new file
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        from branchdesk.services.anchor import anchor_database
+
+        anchor_database(db_path, restart=True)  # a new history starts at the restored head
     finally:
         staged.unlink(missing_ok=True)
         Path(str(staged) + ".part").unlink(missing_ok=True)
