@@ -453,9 +453,17 @@ def cmd_users(args) -> int:
 def _reset_admin(auth, username: str) -> int:
     from getpass import getpass
 
-    code = input("恢复码：")
-    new = getpass("新密码：")
-    again = getpass("再输一次新密码：")
+    try:
+        if sys.stdin is None or sys.stdin.closed:
+            raise EOFError
+        code = input("恢复码：")
+        new = getpass("新密码：")
+        again = getpass("再输一次新密码：")
+    except (EOFError, KeyboardInterrupt):
+        raise CliError(
+            "重设管理员密码需要在命令行窗口（终端）中运行，以便输入恢复码和新密码；"
+            "现在没有可以输入的终端（输入已关闭或已结束），没有做任何修改。"
+        ) from None
     fresh = auth.reset_with_recovery_code(username, code, new, again)
     print(f"管理员 {username} 的密码已重新设置。旧恢复码已作废，新的恢复码（只显示这一次，请抄下保管）：")
     print(fresh)
