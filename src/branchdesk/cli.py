@@ -187,8 +187,12 @@ def _open(args, *, write: bool = False):
 
         if not isinstance(exc, DatabaseError):
             raise
+        from branchdesk.services.failures import database_error_text
+
         where = location.sqlite_path or location.url
-        raise CliError(f"无法打开数据库 {where}：它不是数据库文件或已损坏（{exc.orig}）") from exc
+        raise CliError(
+            f"无法打开数据库 {where}：{database_error_text(exc) or '它不是数据库文件或已损坏'}"
+        ) from exc
     if result.backup:
         print(
             f"数据库已升级（{result.before} → {result.after}），升级前的备份：{result.backup}",
@@ -667,14 +671,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, ValidationError | NoBranchError):
             print(f"错误：{exc}", file=sys.stderr)
             return 2
-        if isinstance(exc, OSError):
-            print(f"错误：{_os_error(exc)}", file=sys.stderr)
-            return 2
-        from sqlalchemy.exc import OperationalError
+        from branchdesk.services.failures import describe
 
-        if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
-            print("错误：数据库正被其他程序占用（例如程序窗口正在保存），请稍后重试；本次没有写入任何数据。",
-                  file=sys.stderr)  # fmt: skip
+        text = describe(exc)  # a full disk, a read-only folder, a locked database …: the real cause
+        if text is not None:
+            print(f"错误：{text}", file=sys.stderr)
             return 2
         raise
     finally:
@@ -684,22 +685,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _os_error(exc: OSError) -> str:
     """A file system error in Chinese, with the file it concerns."""
-    import errno
+    from branchdesk.services.failures import os_error_text
 
-    where = exc.filename2 or exc.filename
-    reasons = {
-        errno.EISDIR: "这是一个文件夹，请给出文件名",
-        errno.ENOTDIR: "路径中有一部分不是文件夹",
-        errno.ENOENT: "文件或文件夹不存在",
-        errno.EEXIST: "已有同名的文件，不能当作文件夹使用",
-        errno.EACCES: "没有权限，或文件正被其他程序占用（如 Excel 或 WPS 打开着它）",
-        errno.EPERM: "没有权限，或文件正被其他程序占用（如 Excel 或 WPS 打开着它）",
-        errno.ENOSPC: "磁盘空间不足",
-        errno.EROFS: "磁盘是只读的",
-    }
-    reason = reasons.get(exc.errno) or (
-        f"读写文件时出错（{exc.strerror}）" if exc.strerror else "读写文件时出错"
-    )
-    if isinstance(exc, PermissionError):
-        reason = reasons[errno.EACCES]
-    return f"{where}：{reason}" if where else reason
+    return os_error_text(exc)

@@ -207,6 +207,10 @@ def _inspect_sqlite_file(path: Path) -> None:
     tables (opening it with the app's settings would already switch it to WAL mode)."""
     import sqlite3
 
+    if path.is_dir():
+        raise DatabaseRefusedError(
+            f"无法打开数据库 {path}：这是一个文件夹，请给出数据库文件的路径（如 …\\branch.sqlite）。"
+        )
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
@@ -216,9 +220,11 @@ def _inspect_sqlite_file(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        from branchdesk.services.failures import NOT_DATABASE, database_error_text
+
+        # the real cause: a locked or unreadable file is no reason to restore a backup
         raise DatabaseRefusedError(
-            f"无法打开数据库 {path}：它不是 SQLite 数据库文件，或者已经损坏（{exc}）。"
-            "请选择正确的文件，或用备份恢复。"
+            f"无法打开数据库 {path}：{database_error_text(exc) or NOT_DATABASE}"
         ) from exc
     tables = [n for n in names if not n.startswith("sqlite_")]
     if tables and "alembic_version" not in tables:
@@ -236,6 +242,9 @@ def open_database(location, *, user: str | None = None, lock=None):
     if location.sqlite_path is not None:
         location.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         _inspect_sqlite_file(location.sqlite_path)
+        from branchdesk.services.leftovers import folders_of, remove_leftovers
+
+        remove_leftovers(*folders_of(location))  # copies an interrupted run left behind
     db = Database(location.url, user=user)
     try:
         result = upgrade(

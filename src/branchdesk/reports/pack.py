@@ -289,6 +289,9 @@ def build_pack(
     steps = _Steps(progress, cancelled, "已取消生成迎检资料包。")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    from branchdesk.services.leftovers import remove_leftovers
+
+    remove_leftovers(out_dir)  # staging folders of an interrupted pack
     branch_name = BranchService(db).profile().name
     name = pack_name(branch_name, period, mask)
 

@@ -80,6 +80,14 @@ class _ErrorReporter:
         if issubclass(exc_type, PermissionDenied) and self.interactive:
             self._refused(exc)  # the service refused the user's role: a message, not an error
             return
+        from branchdesk.services.failures import describe
+
+        expected = describe(exc)
+        if expected is not None:  # a locked database, a full disk …: the cause, never raw SQL
+            log.error("operation failed: %s (%s)", expected, exc_type.__name__)
+            if self.interactive:
+                self._expected(expected)
+            return
         log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
         traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
         if not self.interactive or self._showing:
@@ -100,6 +108,16 @@ class _ErrorReporter:
             )
         finally:
             self._showing = False
+
+    def _expected(self, text: str) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None and not self._showing:
+            self._showing = True
+            try:
+                QMessageBox.warning(QApplication.activeWindow(), "没有完成", text)
+            finally:
+                self._showing = False
 
     def _refused(self, exc) -> None:
         from PySide6.QtWidgets import QApplication, QMessageBox
