@@ -41,9 +41,8 @@ def test_a_shared_strings_bomb_is_refused_quickly_and_in_little_memory(tmp_path,
     assert bomb.stat().st_size < 5 * 1024 * 1024  # a few MB on disk
     tracemalloc.start()
     started = time.perf_counter()
-    with pytest.raises(XlsxFileError) as refused:
-        with open_sheet(bomb) as sheet:
-            list(sheet.rows())
+    with pytest.raises(XlsxFileError) as refused, open_sheet(bomb) as sheet:
+        list(sheet.rows())
     seconds = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
