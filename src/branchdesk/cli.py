@@ -560,8 +560,18 @@ def cmd_restore(args) -> int:
         if answer.strip().lower() not in ("y", "yes", "是"):
             print("已取消，数据库没有改动。")
             return 1
+    from branchdesk.db.engine import current_os_user
+    from branchdesk.db.filelock import DatabaseInUse, SidecarLock
+    from branchdesk.domain.auth import Principal
+
+    lock = SidecarLock(location.sqlite_path, kind="restore")
+    try:  # a window must be closed first; a command in progress is waited for (its commit is kept)
+        lock.acquire(wait=120, patient_with=("command", "upgrade", "restore"))
+    except DatabaseInUse as exc:
+        raise CliError(_in_use_text(exc)) from exc
+    _HELD.append(lock)
     try:
-        pre = restore_backup(location, args.file)
+        pre = restore_backup(location, args.file, by=Principal.os_user(current_os_user()))
     except BackupError as exc:
         raise CliError(f"{exc}（数据库没有改动）") from exc
     print("已恢复数据库。" + (f"恢复前的数据库已另存为：{pre}" if pre else ""))

@@ -144,7 +144,11 @@ def test_the_anchor_follows_commits_and_a_restore_starts_it_again(worked, locati
     members.create(LI.__class__(**{**LI.__dict__, "name": "王五"}))
     assert read_anchor(location.sqlite_path).seq > head.seq
     worked.dispose()
-    restore_backup(location, taken.path)
+    restore_backup(
+        location,
+        taken.path,
+        by=__import__("branchdesk.domain.auth", fromlist=["Principal"]).Principal.os_user("测试"),
+    )
     report = verify(worked)
     assert report.ok, report.lines()
     assert read_anchor(location.sqlite_path).seq == head.seq and read_anchor(location.sqlite_path).epoch
