@@ -12,7 +12,6 @@ import pytest
 from branchdesk.cli import main
 from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.members import MemberFields
-from branchdesk.services.members import MemberService
 
 
 def _digest(path) -> str:
@@ -20,8 +19,8 @@ def _digest(path) -> str:
 
 
 @pytest.fixture
-def live(db, location):
-    MemberService(db).create(
+def live(db, location, members):
+    members.create(
         MemberFields(
             name="赵敏",
             id_number=make_citizen_id("110105", dt.date(1982, 7, 9), 1, "女"),

@@ -7,10 +7,8 @@ import subprocess
 import sys
 
 
-def test_reset_admin_without_a_terminal(db, location, data_dir):
-    from branchdesk.services.auth import AuthService
-
-    AuthService(db).create_first_admin("admin", "书记", "Secret-123456", "Secret-123456")
+def test_reset_admin_without_a_terminal(db, ws, location, data_dir):
+    ws.auth.create_first_admin("admin", "书记", "Secret-123456", "Secret-123456")
     db.dispose()
     env = dict(os.environ, BRANCHDESK_DATA_DIR=str(data_dir))
     done = subprocess.run(

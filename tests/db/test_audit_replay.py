@@ -18,11 +18,9 @@ from tests.db.test_audit_chain import _a_day_of_work, _raw
 
 
 @pytest.fixture
-def worked(db, members, branch):
-    from branchdesk.services.auth import AuthService
-
+def worked(db, ws, members, branch):
     _a_day_of_work(members, branch)
-    auth = AuthService(db)
+    auth = ws.auth
     auth.create_first_admin("admin", "书记", "Secret-123456", "Secret-123456")
     from branchdesk.domain.auth import Role
 
@@ -98,11 +96,8 @@ def test_rows_added_outside_the_program_are_named(worked):
     assert any("影子小组" in p.message and "没有新增的审计记录" in p.message for p in report.data)
 
 
-def test_deleting_a_member_with_children_replays_clean(worked, members, db):
+def test_deleting_a_member_with_children_replays_clean(worked, members, branch, db):
     """ON DELETE CASCADE / SET NULL done by the database itself is not an outside change."""
-    from branchdesk.services.branch import BranchService
-
-    branch = BranchService(db)
     groups = dict((name, gid) for gid, name in members.groups())
     branch.remove_group(groups["第二党小组"]) if hasattr(branch, "remove_group") else None
     report = verify(db)

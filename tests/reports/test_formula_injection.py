@@ -41,7 +41,9 @@ def poisoned(empty_db):
                 continue
             for n, column in enumerate(c for c in table.columns if _free_text(c)):
                 conn.execute(update(table).values({column.name: PAYLOADS[n % len(PAYLOADS)]}))
-    return empty_db
+    from branchdesk.workspace import Workspace
+
+    return Workspace.open(empty_db)
 
 
 def _formulas(path) -> list[str]:

@@ -17,10 +17,8 @@ from branchdesk.ui.widgets import prompts
 
 
 @pytest.fixture
-def meetings(db):
-    from branchdesk.services.meetings import MeetingService
-
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 def _dialog_with(qtbot, ctx, meetings, tmp_path, stored_name: str):

@@ -14,11 +14,11 @@ CYCLES = 30
 
 
 def test_thirty_starts_and_quits_without_a_crash(empty_db, location, data_dir):
-    from branchdesk.services.auth import AuthService
     from branchdesk.services.demo import generate
+    from branchdesk.workspace import Workspace
 
     generate(empty_db, members=15, seed=2)
-    AuthService(empty_db).create_first_admin("admin", "书记", "Secret-123456", "Secret-123456")
+    Workspace(empty_db).auth.create_first_admin("admin", "书记", "Secret-123456", "Secret-123456")
     empty_db.dispose()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BRANCHDESK_DATA_DIR=str(data_dir))
     env.pop("BRANCHDESK_DB", None)

@@ -219,11 +219,13 @@ def _import_core() -> None:
     import branchdesk.db.migrate
     import branchdesk.domain.dates
     import branchdesk.domain.members
+    import branchdesk.services.branch
     import branchdesk.services.members
-    import branchdesk.ui.context  # noqa: F401
+    import branchdesk.services.settings
+    import branchdesk.workspace  # noqa: F401
 
 
-def run(db: str | None = None, smoke: bool = False) -> int:
+def run(db: str | None = None, smoke: bool = False, branch: str | None = None) -> int:
     marks = {"python": since_start()}
     _import_core()
     marks["core"] = since_start()
@@ -258,7 +260,7 @@ def run(db: str | None = None, smoke: bool = False) -> int:
         except OSError as exc:
             return _fail(f"无法打开数据库：{location.sqlite_path}\n\n{_os_reason(exc)}", smoke=smoke)
     try:
-        return _run_locked(app, location, window_lock, marks, smoke)
+        return _run_locked(app, location, window_lock, marks, smoke, branch)
     finally:
         if owns_app:
             teardown(app)
@@ -324,7 +326,7 @@ def _second_start(exc, *, smoke: bool) -> int:
     )
 
 
-def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool) -> int:
+def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool, branch: str | None) -> int:
     from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     app.branchdesk_db_path = location.sqlite_path  # file dialogs refuse to write over it
@@ -341,9 +343,14 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
             smoke=smoke,
         )
 
+    from branchdesk.domain.errors import NoBranchError
     from branchdesk.ui.context import AppContext
 
-    ctx = AppContext(database, location)
+    try:
+        ctx = AppContext(database, location, branch=branch)
+    except NoBranchError as exc:
+        database.dispose()
+        return _fail(str(exc), smoke=smoke)
     try:
         has_branch = ctx.branch.has_branch()
         session = None

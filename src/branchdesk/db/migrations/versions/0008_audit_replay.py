@@ -1,7 +1,7 @@
 """trust: the audit trail replays against the data; databases written before it get a baseline
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 10:00:00
 
 `verify` now checks that every row equals what its audit entries say (services/audit_replay). Data
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
