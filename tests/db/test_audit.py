@@ -210,10 +210,7 @@ def test_settings_are_audited_with_their_values(ws, audit):
             "value": [None, 7],
         },
     )
-    assert (second.action, second.changes) == (
-        "update",
-        {"key": ["dues.reminder_days", "dues.reminder_days"], "value": [7, 10]},
-    )
+    assert (second.action, second.changes) == ("update", {"value": [7, 10]})
     assert second.operation == "修改设置：dues.reminder_days"
 
 
