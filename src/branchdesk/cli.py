@@ -19,6 +19,27 @@ class CliError(Exception):
         self.code = code
 
 
+_FORCE_HELP = "输出文件已存在时覆盖它（默认不覆盖，以免误删文件）"
+
+
+def _output(args, path: Path, *, replaces_database: bool = False) -> Path:
+    """The file a command is about to write, refused if it is the database (or its side files), another
+    database, or an existing file without --force (services.output_guard)."""
+    from branchdesk.config import resolve_location
+    from branchdesk.services.output_guard import OutputRefused, check_output
+
+    try:
+        db_path = resolve_location(args.db).sqlite_path
+    except Exception:  # an unusable --db is reported when it is opened
+        db_path = None
+    try:
+        return check_output(
+            path, db_path=db_path, force=getattr(args, "force", False), replaces_database=replaces_database
+        )
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="branchdesk",
@@ -57,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         "what", choices=["members", "development"], help="members：党员花名册；development：发展党员工作台账"
     )
     tpl.add_argument("-o", "--output", type=Path, required=True)
+    tpl.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
     _add_export_parser(sub)
 
@@ -119,22 +141,63 @@ def _as_of(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _open(args):
+_HELD: list = []  # sidecar locks taken by this command (released when it ends: see main)
+
+_WRITE_REFUSED = (
+    "数据库正在程序窗口中打开：{who}。为防止两处同时修改，命令行不能修改它；请先关闭程序窗口再运行此命令"
+    "（查看、导出、检查、校验、备份可以照常进行）。"
+)
+
+
+def _lock_for_writing(location):
+    """Take the database's sidecar lock for a command that writes: refused at once while a window has
+    the file; another command or an upgrade is waited for (db/filelock)."""
+    from branchdesk.db.filelock import DatabaseInUse, SidecarLock
+
+    if location.sqlite_path is None:
+        return None  # PostgreSQL: the server's locks
+    lock = SidecarLock(location.sqlite_path, kind="command")
+    try:
+        lock.acquire(wait=60, patient_with=("command", "upgrade", "restore"))
+    except DatabaseInUse as exc:
+        raise CliError(_in_use_text(exc)) from exc
+    _HELD.append(lock)
+    return lock
+
+
+def _in_use_text(exc) -> str:
+    holder = exc.holder
+    if holder is not None and holder.kind == "window":
+        return _WRITE_REFUSED.format(who=holder.describe())
+    who = holder.describe() if holder is not None else "另一个程序"
+    return f"数据库正被使用：{who}，请稍后再试。"
+
+
+def _open(args, *, write: bool = False):
+    """Open the database of --db. `write`: the command changes it, so it holds the sidecar lock."""
     from branchdesk.config import resolve_location
+    from branchdesk.db.filelock import DatabaseInUse
     from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     location = resolve_location(args.db)
+    lock = _lock_for_writing(location) if write else None
     try:
-        db, result = open_database(location)
+        db, result = open_database(location, lock=lock)
     except DatabaseRefusedError as exc:
         raise CliError(str(exc)) from exc
+    except DatabaseInUse as exc:
+        raise CliError(_in_use_text(exc)) from exc
     except Exception as exc:
         from sqlalchemy.exc import DatabaseError
 
         if not isinstance(exc, DatabaseError):
             raise
+        from branchdesk.services.failures import database_error_text
+
         where = location.sqlite_path or location.url
-        raise CliError(f"无法打开数据库 {where}：它不是数据库文件或已损坏（{exc.orig}）") from exc
+        raise CliError(
+            f"无法打开数据库 {where}：{database_error_text(exc) or '它不是数据库文件或已损坏'}"
+        ) from exc
     if result.backup:
         print(
             f"数据库已升级（{result.before} → {result.after}），升级前的备份：{result.backup}",
@@ -143,18 +206,19 @@ def _open(args):
     return location, db
 
 
-def _workspace(args):
-    """The workspace of `--branch` (default: the only branch, or the one last used)."""
+def _workspace(args, *, write: bool = False):
+    """The workspace of `--branch` (default: the only branch, or the one last used). `write`: the
+    command changes the database, so it holds the sidecar lock (see `_open`)."""
     from branchdesk.workspace import Workspace
 
-    _, db = _open(args)
+    _, db = _open(args, write=write)
     return Workspace.open(db, getattr(args, "branch", None))
 
 
 def cmd_demo(args) -> int:
     from branchdesk.services.demo import generate
 
-    _, db = _open(args)
+    _, db = _open(args, write=True)
     summary = generate(db, members=args.members, seed=args.seed)
     print(summary.describe())
     return 0
@@ -180,7 +244,7 @@ def cmd_import(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    ws = _workspace(args)
+    ws = _workspace(args, write=True)
     try:
         result = apply_roster(ws, plan, skip_invalid=args.skip_invalid)
     except ImportRefused as exc:  # rows that clash with the database
@@ -217,7 +281,7 @@ def cmd_import_development(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    ws = _workspace(args)
+    ws = _workspace(args, write=True)
     try:
         result = apply_development(ws, found)
     except ImportRefused as exc:  # rows that match the same dossier
@@ -262,6 +326,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_template(args) -> int:
+    _output(args, args.output)
     if args.what == "development":
         from branchdesk.reports.development import write_development_template
 
@@ -301,6 +366,7 @@ def _add_export_parser(sub) -> None:
     exp.add_argument("--mask", choices=["full", "public"], default="full",
                      help="full：完整（供上级党组织检查，默认）；public：身份证号和电话脱敏（用于公示或外送）")  # fmt: skip
     exp.add_argument("-o", "--output", type=Path, help="输出文件")
+    exp.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
 
 def _export_period(args):
@@ -338,6 +404,7 @@ def cmd_export(args) -> int:
         raise CliError("请用 -o 指定输出文件")
     fmt = args.format or ("pdf" if args.output.suffix.lower() == ".pdf" else "xlsx")
     period = _export_period(args)
+    _output(args, args.output)
     ws = _workspace(args)
     layout_note = ""
     if args.what == "development" and period is None:
@@ -385,7 +452,7 @@ def cmd_users(args) -> int:
     """The accounts (the command line itself runs as the OS user, without a login: see README)."""
     from branchdesk.workspace import Workspace
 
-    _, db = _open(args)
+    _, db = _open(args, write=bool(args.reset_admin))
     auth = Workspace(db).auth  # accounts are the whole database's: no branch needed
     if args.reset_admin:
         return _reset_admin(auth, args.reset_admin)
@@ -403,9 +470,17 @@ def cmd_users(args) -> int:
 def _reset_admin(auth, username: str) -> int:
     from getpass import getpass
 
-    code = input("恢复码：")
-    new = getpass("新密码：")
-    again = getpass("再输一次新密码：")
+    try:
+        if sys.stdin is None or sys.stdin.closed:
+            raise EOFError
+        code = input("恢复码：")
+        new = getpass("新密码：")
+        again = getpass("再输一次新密码：")
+    except (EOFError, KeyboardInterrupt):
+        raise CliError(
+            "重设管理员密码需要在命令行窗口（终端）中运行，以便输入恢复码和新密码；"
+            "现在没有可以输入的终端（输入已关闭或已结束），没有做任何修改。"
+        ) from None
     fresh = auth.reset_with_recovery_code(username, code, new, again)
     print(f"管理员 {username} 的密码已重新设置。旧恢复码已作废，新的恢复码（只显示这一次，请抄下保管）：")
     print(fresh)
@@ -417,6 +492,7 @@ def _add_backup_parsers(sub) -> None:
     bak = sub.add_parser("backup", help="把数据库备份到一个文件；--list 列出已有备份")
     bak.add_argument("-o", "--output", type=Path, help="备份文件（默认放在数据库旁的 backups 文件夹）")
     bak.add_argument("--list", action="store_true", help="列出已有的备份（自动备份、手动备份、恢复前备份）")
+    bak.add_argument("--force", action="store_true", help=_FORCE_HELP)
     res = sub.add_parser(
         "restore", help="用备份文件恢复数据库（先显示备份内容并确认；当前数据库会先另存一份）"
     )
@@ -434,11 +510,20 @@ def cmd_backup(args) -> int:
     db.dispose()
     if location.sqlite_path is None:
         raise CliError("PostgreSQL 数据库请由服务器管理员使用 pg_dump 备份。")
-    output = args.output or location.backup_dir() / timestamped_name("手动备份")
+    if args.output is not None:
+        output = _output(args, args.output, replaces_database=True)
+        replace = output.exists()
+    else:
+        output = location.backup_dir() / timestamped_name("手动备份", location.backup_dir())
+        replace = True  # the name reserved just now
     try:
-        path = backup_sqlite(location.sqlite_path, output)
-    except BackupError as exc:
-        raise CliError(str(exc)) from exc
+        path = backup_sqlite(location.sqlite_path, output, replace=replace)
+    except BaseException as exc:
+        if args.output is None:
+            output.unlink(missing_ok=True)  # the reserved name, still empty
+        if isinstance(exc, BackupError):
+            raise CliError(str(exc)) from exc
+        raise
     print(f"已备份到：{path}")
     return 0
 
@@ -488,8 +573,18 @@ def cmd_restore(args) -> int:
         if answer.strip().lower() not in ("y", "yes", "是"):
             print("已取消，数据库没有改动。")
             return 1
+    from branchdesk.db.engine import current_os_user
+    from branchdesk.db.filelock import DatabaseInUse, SidecarLock
+    from branchdesk.domain.auth import Principal
+
+    lock = SidecarLock(location.sqlite_path, kind="restore")
+    try:  # a window must be closed first; a command in progress is waited for (its commit is kept)
+        lock.acquire(wait=120, patient_with=("command", "upgrade", "restore"))
+    except DatabaseInUse as exc:
+        raise CliError(_in_use_text(exc)) from exc
+    _HELD.append(lock)
     try:
-        pre = restore_backup(location, args.file)
+        pre = restore_backup(location, args.file, by=Principal.os_user(current_os_user()))
     except BackupError as exc:
         raise CliError(f"{exc}（数据库没有改动）") from exc
     print("已恢复数据库。" + (f"恢复前的数据库已另存为：{pre}" if pre else ""))
@@ -551,6 +646,13 @@ def cmd_pack(args) -> int:
     period = _period_of(args)
     if args.output.exists() and not args.output.is_dir():
         raise CliError(f"{args.output} 是一个文件，请用 -o 指定一个文件夹")
+    from branchdesk.config import resolve_location
+    from branchdesk.services.output_guard import OutputRefused, check_folder
+
+    try:
+        check_folder(args.output, db_path=resolve_location(args.db).sqlite_path)
+    except OutputRefused as exc:
+        raise CliError(str(exc)) from exc
     ws = _workspace(args)
     result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip)
     print("\n".join(result.describe()))
@@ -592,36 +694,20 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, ValidationError | NoBranchError):
             print(f"错误：{exc}", file=sys.stderr)
             return 2
-        if isinstance(exc, OSError):
-            print(f"错误：{_os_error(exc)}", file=sys.stderr)
-            return 2
-        from sqlalchemy.exc import OperationalError
+        from branchdesk.services.failures import describe
 
-        if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
-            print("错误：数据库正被其他程序占用（例如程序窗口正在保存），请稍后重试；本次没有写入任何数据。",
-                  file=sys.stderr)  # fmt: skip
+        text = describe(exc)  # a full disk, a read-only folder, a locked database …: the real cause
+        if text is not None:
+            print(f"错误：{text}", file=sys.stderr)
             return 2
         raise
+    finally:
+        while _HELD:
+            _HELD.pop().release()
 
 
 def _os_error(exc: OSError) -> str:
     """A file system error in Chinese, with the file it concerns."""
-    import errno
+    from branchdesk.services.failures import os_error_text
 
-    where = exc.filename2 or exc.filename
-    reasons = {
-        errno.EISDIR: "这是一个文件夹，请给出文件名",
-        errno.ENOTDIR: "路径中有一部分不是文件夹",
-        errno.ENOENT: "文件或文件夹不存在",
-        errno.EEXIST: "已有同名的文件，不能当作文件夹使用",
-        errno.EACCES: "没有权限，或文件正被其他程序占用（如 Excel 或 WPS 打开着它）",
-        errno.EPERM: "没有权限，或文件正被其他程序占用（如 Excel 或 WPS 打开着它）",
-        errno.ENOSPC: "磁盘空间不足",
-        errno.EROFS: "磁盘是只读的",
-    }
-    reason = reasons.get(exc.errno) or (
-        f"读写文件时出错（{exc.strerror}）" if exc.strerror else "读写文件时出错"
-    )
-    if isinstance(exc, PermissionError):
-        reason = reasons[errno.EACCES]
-    return f"{where}：{reason}" if where else reason
+    return os_error_text(exc)

@@ -236,6 +236,12 @@ def fill(conn, revision: str) -> None:
         _fill_branch_settings(w)
     if w.since("0009"):
         _fill_rules(w)
+    if w.since("0008"):  # last: the rows above update the audit head
+        # written here without the unit of work, like data of earlier programs: the trail is replayed
+        # only after the baseline that the next start records (migration 0008)
+        from sqlalchemy import text
+
+        w.conn.execute(text("UPDATE audit_head SET baseline_pending = :yes WHERE id = 1"), {"yes": True})
 
 
 def _fill_members(w: _Writer) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from branchdesk.config import resolve_location
 from branchdesk.db.backup import BackupError
+from branchdesk.domain.auth import Principal
 from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.members import MemberFields
 from branchdesk.services import backups
@@ -23,6 +24,8 @@ from branchdesk.services.backups import (
 )
 from branchdesk.services.members import MemberQuery
 from branchdesk.workspace import Workspace
+
+ADMIN = Principal.os_user("测试管理员")
 
 
 @pytest.fixture
@@ -138,7 +141,7 @@ def test_restore_keeps_the_current_database_and_brings_back_the_backup(db, ws, l
     members.create(person("王五", 3))  # entered after the backup
     db.dispose()
 
-    pre = restore_backup(location, taken.path)
+    pre = restore_backup(location, taken.path, by=ADMIN)
 
     from branchdesk.db.migrate import open_database
 
@@ -151,7 +154,7 @@ def test_restore_keeps_the_current_database_and_brings_back_the_backup(db, ws, l
     assert preview_backup(pre).member_total == 3  # 王五 is not lost: he is in the pre-restore copy
     assert [b.kind for b in list_backups(location) if b.path == pre] == ["pre-restore"]
     # and that copy restores just as well
-    restore_backup(location, pre)
+    restore_backup(location, pre, by=ADMIN)
     again, _ = open_database(location)
     try:
         assert names(again) == ["张三", "李四", "王五"]
@@ -171,7 +174,7 @@ def test_a_backup_from_a_newer_program_is_refused_and_nothing_changes(db, ws, lo
     db.dispose()
     before = digest(location.sqlite_path)
     with pytest.raises(RestoreRefused, match="更新版本"):
-        restore_backup(location, newer)
+        restore_backup(location, newer, by=ADMIN)
     assert digest(location.sqlite_path) == before
     assert not (location.backup_dir() / "pre-restore").exists()
 
@@ -184,7 +187,7 @@ def test_restore_is_refused_while_the_database_is_in_use(db, ws, location):
     with db.read() as session:  # the app still holds a connection
         session.connection().exec_driver_sql("SELECT 1")
         with pytest.raises(BackupError, match="正被"):
-            restore_backup(location, taken.path)
+            restore_backup(location, taken.path, by=ADMIN)
     assert names(db) == ["张三", "李四"]
     db.dispose()
 
@@ -195,7 +198,7 @@ def test_a_damaged_file_is_not_restored(db, location, tmp_path):
     db.dispose()
     before = digest(location.sqlite_path)
     with pytest.raises(RestoreRefused):
-        restore_backup(location, bad)
+        restore_backup(location, bad, by=ADMIN)
     assert digest(location.sqlite_path) == before
 
 
@@ -235,7 +238,7 @@ def test_postgresql_is_left_to_the_server(tmp_path):
     assert outcome.status == "unsupported" and "pg_dump" in outcome.message
     assert list_backups(location) == []
     with pytest.raises(BackupError, match="pg_dump"):
-        restore_backup(location, tmp_path / "x.sqlite")
+        restore_backup(location, tmp_path / "x.sqlite", by=ADMIN)
 
 
 def test_two_databases_in_one_folder_keep_their_own_backups(db, location, tmp_path):
@@ -259,7 +262,7 @@ def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(db, ws, locat
     damaged = b"SQLite format 3\x00" + b"\xff" * 8000  # e.g. after a disk fault
     location.sqlite_path.write_bytes(damaged)
 
-    pre = restore_backup(location, taken.path)
+    pre = restore_backup(location, taken.path, by=ADMIN)
 
     assert pre.read_bytes() == damaged and "已损坏" in pre.name
     assert [b.verified for b in list_backups(location) if b.path == pre] == [False]

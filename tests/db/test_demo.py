@@ -248,13 +248,18 @@ def test_special_surnames_are_present_and_found_by_their_reading(demo, surname, 
     assert {r.id for r in people} <= set(ids)
 
 
-def test_one_summary_audit_entry_instead_of_one_per_member(demo):
+def test_a_summary_entry_and_an_entry_per_record_so_the_trail_replays(demo):
     db, summary, _, _ = demo
     with db.read() as session:
         rows = session.scalars(select(AuditEntry).where(AuditEntry.entity == "member")).all()
-    assert len(rows) == 1
-    assert rows[0].operation == "生成演示数据" and rows[0].user == "测试用户"
-    assert f"党员档案 {summary.records} 份" in rows[0].changes["summary"][1]
+    summaries = [r for r in rows if r.entity_id is None]
+    assert len(summaries) == 1
+    assert summaries[0].operation == "生成演示数据" and summaries[0].user == "测试用户"
+    assert f"党员档案 {summary.records} 份" in summaries[0].changes["summary"][1]
+    assert len(rows) == summary.records + 1  # issue 11 §6: verify replays the trail against the data
+    from branchdesk.services.audit import verify
+
+    assert verify(db).ok
 
 
 def test_progress_is_reported_up_to_the_total(demo):

@@ -262,7 +262,7 @@ def test_cancelling_a_save_leaves_no_file(qtbot, page, told, tmp_path, monkeypat
 
 
 def test_the_pack_goes_into_the_chosen_folder(qtbot, page, told, tmp_path, monkeypatch):
-    monkeypatch.setattr(ledgers_page.QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    monkeypatch.setattr(prompts, "folder_name", lambda *a, **k: tmp_path)
     page.set_year(YEAR)
     page.zip_check.setChecked(True)
     result = page.make_pack()
@@ -350,7 +350,7 @@ def test_a_pack_that_cannot_be_written_is_explained_and_leaves_nothing(
     (tmp_path / "迎检").mkdir()
     blocked = tmp_path / "迎检" / "不是文件夹"
     blocked.write_text("")
-    monkeypatch.setattr(ledgers_page.QFileDialog, "getExistingDirectory", lambda *a, **k: str(blocked))
+    monkeypatch.setattr(prompts, "folder_name", lambda *a, **k: blocked)
     assert page.make_pack() is None
     assert told[-1][0] == "无法生成迎检资料包" and "没有留下不完整的文件" in told[-1][1]
     assert [p.name for p in (tmp_path / "迎检").iterdir()] == ["不是文件夹"]

@@ -330,10 +330,12 @@ def test_window_geometry_is_remembered(qtbot, ctx, roster):
 
 
 def test_backup_writes_a_copy_of_the_database(window, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
+
+    from branchdesk.ui.widgets import prompts
 
     target = tmp_path / "备份" / "手动备份.sqlite"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: target)
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
     window.backup_database()
@@ -496,3 +498,22 @@ def test_restoring_a_backup_closes_the_window_and_skips_the_exit_backup(window, 
     window.action_restore.trigger()
     assert window.restored_database is True
     assert not window.isVisible()
+
+
+def test_a_save_that_meets_another_programs_lock_says_so(data_dir, monkeypatch, qapp):
+    """Issue 11 §7: not 程序错误 with raw SQL, but 另一个程序正在写入…"""
+    import sqlite3 as _sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy.exc import OperationalError
+
+    from branchdesk.ui import app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    exc = OperationalError("UPDATE member SET mobile=? WHERE id=?", ("13800000001", 1),
+                           _sqlite3.OperationalError("database is locked"))  # fmt: skip
+    app._ErrorReporter(app.log_file_path(), interactive=True)(type(exc), exc, None)
+    assert shown and "另一个程序正在写入" in shown[0][1]
+    assert "程序错误" not in shown[0][0] and "UPDATE" not in shown[0][1] and "13800000001" not in shown[0][1]

@@ -105,6 +105,18 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def sqlite_path(self):
+        """The database file (None for PostgreSQL and in-memory databases)."""
+        if self.dialect != "sqlite":
+            return None
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            return None
+        from pathlib import Path
+
+        return Path(database)
+
     # ---- who is working --------------------------------------------------------------------------
     def sign_in(self, principal: Principal) -> None:
         self.principal = principal
@@ -144,7 +156,12 @@ class Database:
                 if self.dialect == "sqlite":
                     session.connection(execution_options={_WRITE_OPTION: True})
                 yield session
+            head = session.info.pop(uow.HEAD_KEY, None)
             rows = uow.take_changes(session)
+        if head is not None and self.sqlite_path is not None:
+            from branchdesk.db.anchorfile import write_anchor
+
+            write_anchor(self.sqlite_path, *head)  # the chain's head outside the database
         if rows:
             self._tell(Changes(frozenset(rows), operation, branch_id))
 

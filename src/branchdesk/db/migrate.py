@@ -83,11 +83,49 @@ def known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
-def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None) -> MigrationResult:
+UPGRADE_WAIT = 120.0  # seconds a start waits for another program's upgrade (or command) to finish
+
+
+def upgrade(
+    engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None, lock=None
+) -> MigrationResult:
+    """Bring the schema to SCHEMA_HEAD (nothing to do in the common case).
+
+    SQLite: the upgrade holds the database's sidecar lock (db/filelock) from re-reading the version to
+    the commit, so two programs starting at once on an old file upgrade it once: the second waits, then
+    finds it current. `lock` is a SidecarLock the caller already holds (the window's); otherwise one is
+    taken for the upgrade only.
+    """
     before = current_revision(engine)
     if before == SCHEMA_HEAD:
         return MigrationResult(before, SCHEMA_HEAD, None)
     _refuse_newer(before)
+    own_lock = None
+    if sqlite_path is not None and (lock is None or not lock.held):
+        from branchdesk.db.filelock import SidecarLock
+
+        own_lock = SidecarLock(sqlite_path, kind="upgrade").acquire(
+            wait=UPGRADE_WAIT, patient_with=("upgrade", "command", "restore")
+        )
+    elif lock is not None:
+        lock.set_kind("upgrade")
+    try:
+        engine.dispose()  # a fresh look at the file: another program may have upgraded it meanwhile
+        before = current_revision(engine)
+        if before == SCHEMA_HEAD:
+            return MigrationResult(before, SCHEMA_HEAD, None)
+        _refuse_newer(before)
+        return _upgrade_locked(engine, before, sqlite_path=sqlite_path, backup_dir=backup_dir)
+    finally:
+        if own_lock is not None:
+            own_lock.release()
+        elif lock is not None:
+            lock.set_kind("window" if lock.kind == "upgrade" else lock.kind)
+
+
+def _upgrade_locked(
+    engine: Engine, before: str | None, *, sqlite_path: Path | None, backup_dir: Path | None
+) -> MigrationResult:
     if before is None and _has_user_tables(engine):
         with engine.connect() as conn:
             raise _foreign(inspect(conn).get_table_names())
@@ -99,7 +137,12 @@ def upgrade(engine: Engine, *, sqlite_path: Path | None, backup_dir: Path | None
         and _has_user_tables(engine)
     ):
         engine.dispose()  # release file handles so the copy sees everything committed
-        backup = backup_sqlite(sqlite_path, backup_dir / timestamped_name(f"升级前备份-{before or '无版本'}"))
+        name = timestamped_name(f"升级前备份-{before or '无版本'}", backup_dir)  # reserved: unique
+        try:
+            backup = backup_sqlite(sqlite_path, backup_dir / name, replace=True)
+        except BaseException:
+            (backup_dir / name).unlink(missing_ok=True)
+            raise
 
     from alembic import command
 
@@ -164,6 +207,10 @@ def _inspect_sqlite_file(path: Path) -> None:
     tables (opening it with the app's settings would already switch it to WAL mode)."""
     import sqlite3
 
+    if path.is_dir():
+        raise DatabaseRefusedError(
+            f"无法打开数据库 {path}：这是一个文件夹，请给出数据库文件的路径（如 …\\branch.sqlite）。"
+        )
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
@@ -173,26 +220,59 @@ def _inspect_sqlite_file(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        from branchdesk.services.failures import NOT_DATABASE, database_error_text
+
+        # the real cause: a locked or unreadable file is no reason to restore a backup
         raise DatabaseRefusedError(
-            f"无法打开数据库 {path}：它不是 SQLite 数据库文件，或者已经损坏（{exc}）。"
-            "请选择正确的文件，或用备份恢复。"
+            f"无法打开数据库 {path}：{database_error_text(exc) or NOT_DATABASE}"
         ) from exc
     tables = [n for n in names if not n.startswith("sqlite_")]
     if tables and "alembic_version" not in tables:
         raise _foreign(tables)
 
 
-def open_database(location, *, user: str | None = None):
-    """Open (creating or upgrading as needed) the database at a `config.Location`."""
+def open_database(location, *, user: str | None = None, lock=None):
+    """Open (creating or upgrading as needed) the database at a `config.Location`.
+
+    `lock`: the database's SidecarLock when the caller holds it (the window, a writing command); an
+    upgrade takes it otherwise (and raises filelock.DatabaseInUse if it cannot).
+    """
     from branchdesk.db.engine import Database
 
     if location.sqlite_path is not None:
         location.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         _inspect_sqlite_file(location.sqlite_path)
+        from branchdesk.services.leftovers import folders_of, remove_leftovers
+
+        remove_leftovers(*folders_of(location))  # copies an interrupted run left behind
     db = Database(location.url, user=user)
-    result = upgrade(
-        db.engine,
-        sqlite_path=location.sqlite_path,
-        backup_dir=location.backup_dir() if location.sqlite_path else None,
-    )
+    try:
+        result = upgrade(
+            db.engine,
+            sqlite_path=location.sqlite_path,
+            backup_dir=location.backup_dir() if location.sqlite_path else None,
+            lock=lock,
+        )
+        record_baseline(db)
+    except BaseException:
+        db.dispose()
+        raise
     return db, result
+
+
+BASELINE_OPERATION = "数据库升级：补记审计基线"
+
+
+def record_baseline(db) -> int:
+    """After the upgrade to 0008: record the entries that make the audit trail match the data as
+    found (once; see migration 0008 and services/audit_replay). Returns how many were recorded."""
+    with db.engine.connect() as conn:
+        pending = conn.execute(text("SELECT baseline_pending FROM audit_head WHERE id = 1")).scalar()
+    if not pending:
+        return 0
+    from branchdesk.services.audit_replay import baseline
+
+    with db.write(BASELINE_OPERATION, needs=None) as session:
+        count = baseline(session, user=db.user, operation=BASELINE_OPERATION)
+        session.execute(text("UPDATE audit_head SET baseline_pending = :no WHERE id = 1"), {"no": False})
+    return count

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -292,6 +293,9 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    # set by migration 0008 on a database that held records: the next start records the baseline
+    # entries that make the trail match the data (services/audit_replay), then clears it
+    baseline_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def full_metadata() -> MetaData:

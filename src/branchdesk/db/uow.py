@@ -42,6 +42,7 @@ from branchdesk.db.types import JSONText, UTCDateTime, utcnow
 
 _INFO_KEY = "branchdesk_uow"
 _PENDING_KEY = "branchdesk_audit_pending"
+HEAD_KEY = "branchdesk_audit_new_head"  # (seq, hash) after the transaction's entries, for the anchor
 _CHANGES_KEY = "branchdesk_changes"  # the committing transaction's (action, table, id) rows
 _NOT_AUDITED = {"audit_entry", "audit_head"}
 _BINARY_PLACEHOLDER = "〈二进制数据〉"
@@ -132,6 +133,11 @@ def _identity(obj: Any) -> int | None:
     return None
 
 
+def _key_columns(obj: Any) -> list[str]:
+    mapper = inspect(obj).mapper
+    return [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+
+
 def _hide_secrets(obj: Any, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     columns = inspect(obj).mapper.columns
     for key, (before, after) in changes.items():
@@ -163,6 +169,12 @@ def _write_audit(session: Session, _flush_context: Any) -> None:
             changes = _hide_secrets(obj, diff(obj))
             if action == "update" and not changes:
                 continue
+            entity_id = _identity(obj)
+            if entity_id is None and action == "update":
+                # a record known by a text key (a setting): name it, so the trail can be replayed
+                for key in _key_columns(obj):
+                    value = _plain(getattr(obj, key))
+                    changes.setdefault(key, [value, value])
             rows.append(
                 {
                     "at": now,
@@ -170,7 +182,7 @@ def _write_audit(session: Session, _flush_context: Any) -> None:
                     "operation": info["operation"],
                     "action": action,
                     "entity": name,
-                    "entity_id": _identity(obj),
+                    "entity_id": entity_id,
                     "changes": changes,
                 }
             )
@@ -220,7 +232,7 @@ def _chain_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
         session.info[_CHANGES_KEY] = {(row["action"], row["entity"], row["entity_id"]) for row in pending}
-        _append(session.connection(), pending)
+        session.info[HEAD_KEY] = _append(session.connection(), pending)
 
 
 def take_changes(session: Session) -> set[tuple[str, str, int | None]]:
@@ -289,7 +301,7 @@ def lock_head(connection) -> tuple[int, str]:
     return (last.seq, last.hash) if last is not None else (0, GENESIS)
 
 
-def _append(connection, rows: list[dict[str, Any]]) -> None:
+def _append(connection, rows: list[dict[str, Any]]) -> tuple[int, str]:
     seq, prev = lock_head(connection)
     now = utcnow()
     out = []
@@ -315,6 +327,7 @@ def _append(connection, rows: list[dict[str, Any]]) -> None:
     updated = connection.execute(_HEAD.update().where(_HEAD.c.id == _HEAD_ID).values(seq=seq, hash=prev))
     if updated.rowcount == 0:
         connection.execute(_HEAD.insert().values(id=_HEAD_ID, seq=seq, hash=prev))
+    return seq, prev
 
 
 def _insert(connection, values: list[tuple]) -> None:

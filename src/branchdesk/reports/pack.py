@@ -288,6 +288,9 @@ def build_pack(
     steps = _Steps(progress, cancelled, "已取消生成迎检资料包。")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    from branchdesk.services.leftovers import remove_leftovers
+
+    remove_leftovers(out_dir)  # staging folders of an interrupted pack
     branch_name = ws.branch.profile().name
     name = pack_name(branch_name, period, mask)
 
@@ -298,7 +301,7 @@ def build_pack(
         specs = pack_specs()
         reports, firsts = _build_reports(ws, specs, period, mask, today, steps)
         files, pdf, starts = _write_files(folder, reports, firsts, branch_name, period, mask, today, steps,
-                                          invariant)  # fmt: skip
+                                          invariant, _audit_head_text(ws.db))  # fmt: skip
         steps.check()
         if as_zip:
             final_name = _free_name(out_dir, name, ".zip")
@@ -400,6 +403,7 @@ def _write_files(
     today: dt.date,
     steps: _Steps,
     invariant: bool,
+    audit_head: str = "",
 ) -> tuple[list[PackFile], PdfResult, list[tuple[LedgerSpec, int]]]:
     from branchdesk.reports.ledger import MASK_PROFILES
     from branchdesk.reports.pdf import write_pdf
@@ -420,7 +424,7 @@ def _write_files(
         _entry(pdf_path, f"全部台账，共 {pdf.pages} 页，含封面、目录和书签"),
         _entry(xlsx_path, "同样的台账，每张台账一个工作表"),
     ]
-    listing = _listing_document(files, starts, branch_name, period, today, profile)
+    listing = _listing_document(files, starts, branch_name, period, today, profile, audit_head)
     write_pdf([listing], folder / LISTING_PDF, invariant=invariant)
     files.append(_entry(folder / LISTING_PDF, "本清单，可打印，移交时双方签字"))
     _write_index_csv(folder / INDEX_CSV, files)
@@ -438,6 +442,7 @@ def _listing_document(
     period: Period,
     today: dt.date,
     profile: str,
+    audit_head: str = "",
 ):
     """文件清单 as a document: the files with size and checksum, then the ledgers of the PDF with the
     page each starts on, how to check a checksum, and lines for both signatures."""
@@ -474,11 +479,24 @@ def _listing_document(
                 "回车，再输入 certutil -hashfile 文件名 SHA256，显示的校验值应与上表一致"
                 "（索引.csv 中也有这些校验值）。"
             ),
+            *([Paragraph(audit_head, label="审计日志：")] if audit_head else []),
         ],
         printed_on=today,
         orientation="portrait",
         signatures=["移交人", "接收人"],
     )
+
+
+def _audit_head_text(db) -> str:
+    """The audit chain's head when the pack was made (an anchor kept on paper: services/anchor)."""
+    from branchdesk.services.anchor import head_of
+
+    with db.engine.connect() as conn:
+        seq, digest = head_of(conn)
+    if not seq:
+        return ""
+    return (f"生成本资料包时数据库共有 {seq} 条审计记录，末条（第 {seq} 条）的校验值为 {_grouped(digest)}。"
+            "日后校验数据库时，第 {seq} 条审计记录的校验值应与此一致。").replace("{seq}", str(seq))  # fmt: skip
 
 
 def _grouped(digest: str) -> str:

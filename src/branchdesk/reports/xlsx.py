@@ -180,6 +180,10 @@ class _Styles:
 
     def cell(self, value: Any, proto) -> Any:
         cell = self.WriteOnlyCell(self.ws, value)
+        if isinstance(value, str) and cell.data_type == "f":
+            # text is text: openpyxl takes a string starting with "=" for a formula (issue 11 §4:
+            # a theme "=HYPERLINK(…)" or "=cmd|' /C calc'!A0" became a live formula in the minute book)
+            cell.data_type = "s"
         cell._style = proto._style  # share the prepared style (an immutable array of style ids)
         return cell
 

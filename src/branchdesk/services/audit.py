@@ -58,10 +58,15 @@ class VerifyReport:
     integrity: list[Problem] = field(default_factory=list)
     chain: list[Problem] = field(default_factory=list)
     unlisted: int = 0  # chain problems beyond MAX_PROBLEMS
+    data: list[Problem] = field(default_factory=list)  # rows that differ from what the trail says
+    data_unlisted: int = 0
+    anchor: list[Problem] = field(default_factory=list)  # the head kept outside the database
+    notes: list[str] = field(default_factory=list)  # information, not a failure
+    records: int = 0  # records compared with the trail
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and not self.chain
+        return not self.integrity and not self.chain and not self.data and not self.anchor
 
     def summary(self) -> str:
         """One sentence for the end of the report."""
@@ -71,16 +76,22 @@ class VerifyReport:
         parts = []
         if self.integrity:
             parts.append(f"{where}有 {len(self.integrity)} 处问题")
-        if self.chain or self.unlisted:
-            parts.append(f"审计记录有 {len(self.chain) + self.unlisted} 处问题")
+        if self.chain or self.unlisted or self.anchor:
+            parts.append(f"审计记录有 {len(self.chain) + self.unlisted + len(self.anchor)} 处问题")
+        if self.data or self.data_unlisted:
+            parts.append(f"有 {len(self.data) + self.data_unlisted} 处数据与审计记录不符")
         return f"校验未通过：{'，'.join(parts)}（共检查 {self.entries} 条审计记录）。"
 
     def lines(self) -> list[str]:
-        """Every problem, one line each, then the summary."""
-        out = [p.message for p in self.integrity] + [p.message for p in self.chain]
+        """Every problem, one line each, then the notes and the summary."""
+        out = [p.message for p in self.integrity] + [p.message for p in self.anchor]
+        out += [p.message for p in self.chain]
         if self.unlisted:
             out.append(f"另有 {self.unlisted} 处审计记录问题未逐条列出。")
-        return [*out, self.summary()]
+        out += [p.message for p in self.data]
+        if self.data_unlisted:
+            out.append(f"另有 {self.data_unlisted} 处数据与审计记录不符，未逐条列出。")
+        return [*out, *self.notes, self.summary()]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +102,11 @@ class VerifyReport:
             "integrity": [asdict(p) for p in self.integrity],
             "chain": [asdict(p) for p in self.chain],
             "unlisted": self.unlisted,
+            "anchor": [asdict(p) for p in self.anchor],
+            "data": [asdict(p) for p in self.data],
+            "data_unlisted": self.data_unlisted,
+            "records": self.records,
+            "notes": list(self.notes),
             "summary": self.summary(),
         }
 
@@ -111,8 +127,32 @@ def verify(
             progress(0, 0, "正在检查数据库…")
         report.integrity = _integrity(conn, db.dialect)
         _walk_chain(conn, report, progress, cancelled)
+        if progress:
+            progress(report.entries, report.entries, "正在核对数据与审计记录…")
+        _replay(conn, report)
+        _check_anchors(conn, report, db)
         conn.rollback()
     return report
+
+
+def _replay(conn, report: VerifyReport) -> None:
+    from branchdesk.services.audit_replay import replay
+
+    result = replay(conn)
+    report.records = result.rows
+    report.data = [Problem(f"data_{f.kind}", f.message) for f in result.findings]
+    report.data_unlisted = result.unlisted
+    if report.entries == 0 and result.rows:
+        report.data.insert(0, Problem("empty_trail", f"审计日志是空的，但数据库中有 {result.rows} 条记录："
+                                                     "审计日志可能被清空"))  # fmt: skip
+
+
+def _check_anchors(conn, report: VerifyReport, db) -> None:
+    """The chain's head as kept outside the database: the anchor file and the backups."""
+    from branchdesk.services.anchor import check_anchors
+
+    report.anchor, notes = check_anchors(conn, db)
+    report.notes.extend(notes)
 
 
 # ---- the database ----------------------------------------------------------------------------------
@@ -515,6 +555,7 @@ def _code_labels(table: str, name: str) -> type | None:
     from branchdesk.domain import vocab, votes
 
     return {
+        ("user_account", "role"): __import__("branchdesk.domain.auth", fromlist=["Role"]).Role,
         ("member", "member_type"): vocab.MemberType,
         ("member", "status"): vocab.MemberStatus,
         ("member_status_change", "from_status"): vocab.MemberStatus,
@@ -909,6 +950,8 @@ class _Names:
             value = changes[field_name]
             if field_name in _HIDDEN_FIELDS or not isinstance(value, list) or len(value) != 2:
                 continue
+            if value[0] == value[1] and value[0] is not None:
+                continue  # the name of a record known by a text key (a setting), not a change
             before, after = (self._text(table, field_name, v) for v in value)
             out.append(FieldChange(field_name, field_label(table, field_name), before, after))
         return out

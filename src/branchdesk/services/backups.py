@@ -24,6 +24,7 @@ import os
 import re
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ KEEP_WEEKLY = 4
 KEEP_MONTHLY = 12
 DAMAGED_MARK = "-已损坏"  # a pre-restore copy of a database that could not be read (kept byte for byte)
 FLAGGED_KEEP_DAYS = 30  # a flagged (error-session) backup is pruned by a clean run after this long
+MAX_FLAGGED = 10  # flagged backups kept at most (the newest), whatever the sessions were like
 
 PG_MESSAGE = "PostgreSQL 数据库由服务器统一备份（请服务器管理员使用 pg_dump 定期备份），本程序不做自动备份。"
 
@@ -236,7 +238,9 @@ def _prune(folder: Path, newest: Path, now: dt.datetime) -> list[Path]:
     newest_at = next(e[1] for e in good if e[0] == newest)
     keep = keep_set([e[1] for e in good])
     doomed = [e[0] for i, e in enumerate(good) if i not in keep and e[1] <= newest_at and e[0] != newest]
-    doomed += [e[0] for e in entries if e[2] == "flagged" and (now - e[1]).days > FLAGGED_KEEP_DAYS]
+    flagged = [e for e in entries if e[2] == "flagged"]
+    doomed += [e[0] for i, e in enumerate(flagged)
+               if (now - e[1]).days > FLAGGED_KEEP_DAYS or i < len(flagged) - MAX_FLAGGED]  # fmt: skip
     pruned = []
     for path in doomed:
         try:
@@ -244,6 +248,20 @@ def _prune(folder: Path, newest: Path, now: dt.datetime) -> list[Path]:
             pruned.append(path)
         except OSError:
             pass  # a locked file is tried again next time
+    return pruned
+
+
+def _prune_flagged(folder: Path) -> list[Path]:
+    """After a session with errors nothing good is pruned, but the flagged copies stay bounded: the
+    newest MAX_FLAGGED are kept (issue 11 §10: every run logging an error left 360 copies)."""
+    flagged = [e for e in _auto_entries(folder) if e[3] and e[2] == "flagged"]
+    pruned = []
+    for path, *_rest in flagged[: max(len(flagged) - MAX_FLAGGED, 0)]:  # oldest first
+        try:
+            path.unlink()
+            pruned.append(path)
+        except OSError:
+            pass
     return pruned
 
 
@@ -287,7 +305,7 @@ def auto_backup(
             flagged=session_had_errors,
             seconds=time.perf_counter() - started,
         )
-    pruned = [] if session_had_errors else _prune(folder, target, moment)
+    pruned = _prune_flagged(folder) if session_had_errors else _prune(folder, target, moment)
     message = f"已自动备份数据库：{target.name}"
     if session_had_errors:
         message += "（本次运行出过错误，这份备份单独保存，原有备份均保留）"
@@ -373,7 +391,47 @@ def check_restorable(path: Path, *, integrity: bool = True) -> str:
             f"这个备份由更新版本的 branchdesk 创建（数据库结构版本 {revision}，本程序最高支持 {SCHEMA_HEAD}），"
             "不能用本程序恢复。请安装新版本后再试。"
         )
+    missing = sorted(tables_of_revision(revision) - _tables(Path(path)))
+    if missing:
+        from branchdesk.services.audit import table_label
+
+        shown = "、".join(table_label(t) for t in missing[:5]) + ("等" if len(missing) > 5 else "")
+        raise RestoreRefused(
+            f"不能用这个文件恢复：它自称数据库结构版本 {revision}，却缺少这个版本应有的 {len(missing)} 张数据表"
+            f"（{shown}），不是完整的 branchdesk 数据库。"
+        )
     return revision
+
+
+_REVISION_TABLES: dict[str, frozenset[str]] = {}
+
+
+def tables_of_revision(revision: str) -> frozenset[str]:
+    """The tables a database of `revision` has: the shipped scripts run into an empty in-memory
+    database (about a second the first time; cached)."""
+    if revision not in _REVISION_TABLES:
+        from alembic import command
+        from sqlalchemy import create_engine, inspect
+
+        from branchdesk.db.migrate import _alembic_config
+
+        engine = create_engine("sqlite://")
+        try:
+            with engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), revision)
+                names = frozenset(inspect(conn).get_table_names())
+        finally:
+            engine.dispose()
+        _REVISION_TABLES[revision] = names
+    return _REVISION_TABLES[revision]
+
+
+def _tables(path: Path) -> set[str]:
+    con = _ro_connect(path)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        con.close()
 
 
 def _take_exclusive(db_path: Path) -> None:
@@ -398,7 +456,7 @@ def _take_exclusive(db_path: Path) -> None:
             side.unlink()  # empty after the checkpoint; a stale one would be applied to the new file
 
 
-def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> Path | None:
+def restore_backup(location, path: Path, *, by, now: dt.datetime | None = None) -> Path | None:
     """Replace the database with the backup at `path`.
 
     First keeps a verified copy of the current database under backups/pre-restore/ (returned; None when
@@ -406,6 +464,11 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
     be open (dispose the app's engine first). When anything fails the current database is left as it was.
     An older-schema backup is upgraded by the next `open_database` (which backs it up first).
     """
+    from branchdesk.domain.auth import PermissionDenied, Principal, Role
+
+    by = by if by is not None else Principal.nobody()
+    if not by.may(Role.ADMIN):  # the service decides, not only the menu
+        raise PermissionDenied("从备份恢复数据库", Role.ADMIN, by)
     db_path = location.sqlite_path
     if db_path is None:
         raise BackupError(PG_MESSAGE)
@@ -423,20 +486,83 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
         check_restorable(staged, integrity=False)  # backup_sqlite checked the copy's integrity
         pre = None
         if db_path.exists():
-            target = location.backup_dir() / PRE_RESTORE_DIR / f"恢复前-{_stamp(moment)}.sqlite"
-            if _readable(db_path):
-                pre = backup_sqlite(db_path, target)
+            target = _reserve(location.backup_dir() / PRE_RESTORE_DIR, f"恢复前-{_stamp(moment)}")
+            if _readable(db_path) and os.name != "nt":
+                # nobody may have it open (refused otherwise); then hold its write lock from the
+                # copy to the replacement: no commit can land between them and be lost
+                _take_exclusive(db_path)
+                with _write_locked(db_path) as con:
+                    pre = _copy_locked(con, target)
+                    os.replace(staged, db_path)
+            elif _readable(db_path):  # Windows: a file open elsewhere cannot be replaced
+                pre = backup_sqlite(db_path, target, replace=True)
                 _take_exclusive(db_path)
             else:  # the database itself is damaged: keep its bytes as they are, then replace it
+                target.unlink(missing_ok=True)  # (the name reserved for a real backup)
                 pre = _raw_copy(db_path, target.with_name(target.stem + DAMAGED_MARK + ".sqlite"))
-        os.replace(staged, db_path)
+        if staged.exists():
+            os.replace(staged, db_path)
         for suffix in ("-wal", "-shm"):  # a damaged database's journal must not meet the new file
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        from branchdesk.services.anchor import anchor_database
+
+        anchor_database(db_path, restart=True)  # a new history starts at the restored head
     finally:
         staged.unlink(missing_ok=True)
         Path(str(staged) + ".part").unlink(missing_ok=True)
     _fsync_dir(db_path.parent)
     return pre
+
+
+@contextmanager
+def _write_locked(db_path: Path):
+    """A connection holding the database's write lock (BEGIN IMMEDIATE; waits up to 30 s)."""
+    con = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        con.close()
+        raise BackupError(f"数据库正被其他程序写入（{exc}），请稍后再恢复") from exc
+    try:
+        yield con
+    finally:
+        con.close()  # the old file's connection: its WAL is folded into the old file, not the new one
+
+
+def _copy_locked(con: sqlite3.Connection, target: Path) -> Path:
+    """The pre-restore copy while `con` holds the write lock: read through a second connection (a
+    reader beside the writer; the lock holder cannot be a backup's source), then verified."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    db_file = con.execute("PRAGMA database_list").fetchone()[2]
+    try:
+        out = sqlite3.connect(tmp)
+        reader = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            reader.backup(out)
+            out.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            reader.close()
+            out.close()
+        verify_backup(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _reserve(folder: Path, stem: str) -> Path:
+    """A new file name in `folder` (stem.sqlite, stem-2.sqlite …), reserved by creating it empty."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        path = folder / (f"{stem}.sqlite" if n == 1 else f"{stem}-{n}.sqlite")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            n += 1
+            continue
+        return path
 
 
 def _readable(db_path: Path) -> bool:

@@ -705,6 +705,10 @@ def generate(
                 },
             )
         )
+        # the rows written in bulk above get their audit entries here (the trail must match the data)
+        from branchdesk.services.audit_replay import baseline
+
+        baseline(session, user=db.user, operation=OPERATION)
 
     db.refresh_statistics()
     return DemoSummary(

@@ -629,6 +629,8 @@ class MeetingService:
             return Amendment(a.date, a.reason, a.text, a.user, a.at, a.id)
 
     def add_attachment(self, meeting_id: int, path: str | Path, note: str = "") -> Attachment:
+        from branchdesk.domain.file_names import safe_file_name
+
         """Store a file (sign-in sheet scan, photo) in the database with its SHA-256 (also allowed on a
         sealed record: attachments add evidence, they change nothing written)."""
         path = Path(path)
@@ -637,7 +639,7 @@ class MeetingService:
         with self.ws.write("添加会议附件") as session:
             _row(session, meeting_id)
             a = MeetingAttachment(
-                meeting_id=meeting_id, file_name=path.name[:200], sha256=digest, size=len(content),
+                meeting_id=meeting_id, file_name=safe_file_name(path.name), sha256=digest, size=len(content),
                 content=content, note=note[:200], added_by=self.ws.user,
             )  # fmt: skip
             session.add(a)

@@ -512,6 +512,7 @@ def open_sheet(path: str | Path, *, preferred: tuple[str, ...] = (), fast: bool 
     except OSError as exc:
         raise _damaged(exc) from None
     with archive:
+        _check_sizes(archive)
         if fast:
             try:
                 sheet: Sheet = _fast_open(archive, preferred)
@@ -524,6 +525,32 @@ def open_sheet(path: str | Path, *, preferred: tuple[str, ...] = (), fast: bool 
                 yield _Primed(sheet, first[0], rows)
                 return
         yield from _openpyxl_sheet(path, preferred)
+
+
+# Bounds on what a workbook may unpack to (issue 11 §9: a 2 MB file whose shared strings expand took
+# 4.3 GB and 52 s, a 4 MB one ended in MemoryError). A 200,000-row roster unpacks to about 150 MB.
+MAX_PART = 400 * 1024 * 1024  # one part (a sheet, the shared strings)
+MAX_TOTAL = 800 * 1024 * 1024  # the whole workbook
+MAX_RATIO = 400  # unpacked / packed, for parts over a few megabytes (ordinary XML packs about 10:1)
+
+
+def _check_sizes(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook that would unpack to more than a roster ever holds. The sizes are the zip's
+    own: reading a part never yields more than its stated size (zipfile stops there), so the check
+    bounds the memory and time the readers can take."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (
+            info.file_size > MAX_PART
+            or total > MAX_TOTAL
+            or (info.file_size > 8 * 1024 * 1024 and ratio > MAX_RATIO)
+        ):
+            raise XlsxFileError(
+                f"这个文件解压后过大（其中“{info.filename}”有 {info.file_size / 1024 / 1024:.0f} MB），"
+                "不像正常的 Excel 工作簿，为防止程序占满内存，没有读取。请确认文件来源，或在 Excel / WPS 中打开后另存再导入。"
+            )
 
 
 class _Primed(Sheet):

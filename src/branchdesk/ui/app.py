@@ -80,6 +80,14 @@ class _ErrorReporter:
         if issubclass(exc_type, PermissionDenied) and self.interactive:
             self._refused(exc)  # the service refused the user's role: a message, not an error
             return
+        from branchdesk.services.failures import describe
+
+        expected = describe(exc)
+        if expected is not None:  # a locked database, a full disk …: the cause, never raw SQL
+            log.error("operation failed: %s (%s)", expected, exc_type.__name__)
+            if self.interactive:
+                self._expected(expected)
+            return
         log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
         traceback.print_exception(exc_type, exc, tb, file=sys.stderr)
         if not self.interactive or self._showing:
@@ -100,6 +108,16 @@ class _ErrorReporter:
             )
         finally:
             self._showing = False
+
+    def _expected(self, text: str) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None and not self._showing:
+            self._showing = True
+            try:
+                QMessageBox.warning(QApplication.activeWindow(), "没有完成", text)
+            finally:
+                self._showing = False
 
     def _refused(self, exc) -> None:
         from PySide6.QtWidgets import QApplication, QMessageBox
@@ -213,6 +231,9 @@ def run(db: str | None = None, smoke: bool = False, branch: str | None = None) -
     marks["core"] = since_start()
     if smoke and sys.platform.startswith("linux") and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # self-test on a headless machine
+    from PySide6.QtWidgets import QApplication
+
+    owns_app = QApplication.instance() is None  # (tests run the window inside their own application)
     app = create_application()
     family = install_font(app)
     log_path = setup_logging()
@@ -222,15 +243,96 @@ def run(db: str | None = None, smoke: bool = False, branch: str | None = None) -
     marks["qt"] = since_start()
 
     from branchdesk.config import resolve_location
-    from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     try:
         location = resolve_location(db)
     except Exception as exc:
         return _fail(f"数据库地址无效：{db}\n\n{exc}", smoke=smoke)
+    window_lock = None
+    if location.sqlite_path is not None:
+        from branchdesk.db.filelock import DatabaseInUse, SidecarLock
+
+        window_lock = SidecarLock(location.sqlite_path, kind="window")
+        try:  # one window per file; a command or an upgrade in progress is waited for
+            window_lock.acquire(wait=30, patient_with=("command", "upgrade", "restore"))
+        except DatabaseInUse as exc:
+            return _second_start(exc, smoke=smoke)
+        except OSError as exc:
+            return _fail(f"无法打开数据库：{location.sqlite_path}\n\n{_os_reason(exc)}", smoke=smoke)
+    try:
+        return _run_locked(app, location, window_lock, marks, smoke, branch)
+    finally:
+        if owns_app:
+            teardown(app)
+        if window_lock is not None:
+            window_lock.release()
+
+
+def teardown(app) -> None:
+    """Delete every window and dialog while Qt and Python both still stand, in Qt's order.
+
+    Leaving them to the interpreter's exit destroyed Qt objects in whatever order Python dropped its
+    references: quitting with a dialog open (the lock dialog, its shades) printed "QObject: shared
+    QObject was deleted directly" and crashed 3 runs in 4 (issue 11 §2). Here: every top-level widget
+    is closed and deleted, posted deletions are run, background work is stopped, and PySide's own
+    shutdown then deletes what is left before Python starts tearing down modules.
+    """
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    if app is None or QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        stop = getattr(widget, "stop_jobs", None)
+        if callable(stop):
+            stop()
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):  # deletions may post further deletions
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+    QThreadPool.globalInstance().waitForDone(5000)
+    gc.collect()
+    shutdown = getattr(app, "shutdown", None)
+    if callable(shutdown):
+        shutdown()
+
+
+def _os_reason(exc: OSError) -> str:
+    from branchdesk.cli import _os_error
+
+    return _os_error(exc)
+
+
+def _second_start(exc, *, smoke: bool) -> int:
+    """The file is open in another window: bring ours forward (same user and computer), or say who."""
+    holder = exc.holder
+    if holder is not None and holder.kind == "window" and holder.local:
+        from branchdesk.ui.single_window import ask_first_window
+
+        if ask_first_window(exc.db_path):
+            log.info("database %s already open in another window: brought it forward", exc.db_path)
+            if smoke:
+                print("这个数据库已在另一个窗口中打开，已切换到那个窗口。")
+            return 0
+    who = holder.describe() if holder is not None else "另一个程序"
+    return _fail(
+        f"这个数据库已经打开：{who}。\n\n同一个数据库文件同一时间只能在一个程序窗口中打开，"
+        "以免两处的修改互相覆盖。请使用已经打开的窗口，或等对方关闭程序后再打开。\n\n"
+        f"数据库文件：{exc.db_path}",
+        smoke=smoke,
+    )
+
+
+def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool, branch: str | None) -> int:
+    from branchdesk.db.migrate import DatabaseRefusedError, open_database
+
+    app.branchdesk_db_path = location.sqlite_path  # file dialogs refuse to write over it
     where = location.sqlite_path or location.url
     try:
-        database, migration = open_database(location)
+        database, migration = open_database(location, lock=window_lock)
     except DatabaseRefusedError as exc:
         return _fail(str(exc), smoke=smoke)
     except Exception as exc:
@@ -290,7 +392,15 @@ def run(db: str | None = None, smoke: bool = False, branch: str | None = None) -
 
         backups = BackupScheduler(location, app)  # daily backup off the GUI thread, hourly re-check
         backups.start()
+        beacon = None
+        if location.sqlite_path is not None:
+            from branchdesk.ui.single_window import WindowBeacon, bring_forward
+
+            beacon = WindowBeacon(location.sqlite_path, app)  # a second start brings this window forward
+            beacon.activated.connect(lambda: bring_forward(session.window if session else window))
         code = app.exec()
+        if beacon is not None:
+            beacon.close()
         window = session.window  # switching user builds a new window
         backups.finish(exit_backup=not window.restored_database)  # the window is already closed
         return code

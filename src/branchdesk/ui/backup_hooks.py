@@ -36,9 +36,10 @@ class _ErrorCounter(logging.Handler):
 
 
 class BackupScheduler(QObject):
-    def __init__(self, location, parent: QObject | None = None):
+    def __init__(self, location, parent: QObject | None = None, *, interactive: bool = True):
         super().__init__(parent)
         self.location = location
+        self.interactive = interactive  # a failed exit backup is shown in a message box
         self.errors = _ErrorCounter()
         logging.getLogger("branchdesk").addHandler(self.errors)
         self._thread: threading.Thread | None = None
@@ -68,8 +69,9 @@ class BackupScheduler(QObject):
     def _run(self, reason: str) -> None:
         try:
             self.last = auto_backup(self.location, reason=reason, session_had_errors=self.session_had_errors)
-        except Exception:  # never take the app down for a backup; logged (and counted) instead
+        except Exception as exc:  # never take the app down for a backup; logged (and counted) instead
             log.exception("automatic %s backup failed", reason)
+            self.last = BackupOutcome("failed", f"自动备份失败，原有备份均保留：{exc}")
             return
         level = logging.INFO if self.last.ok else logging.WARNING
         log.log(level, "automatic %s backup: %s (%.2f s)", reason, self.last.message, self.last.seconds)
@@ -83,4 +85,21 @@ class BackupScheduler(QObject):
         if not exit_backup or self.location.sqlite_path is None:
             return None
         self._run("exit")
+        if self.last is not None and self.last.status == "failed" and self.interactive:
+            self.tell_failure(self.last)
         return self.last
+
+    def tell_failure(self, outcome: BackupOutcome) -> None:
+        """The exit backup failed: say so before the program ends (the log alone goes unread)."""
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is None:
+            return
+        folder = self.location.backup_dir() if self.location.sqlite_path is not None else ""
+        QMessageBox.warning(
+            None,
+            "自动备份没有完成",
+            f"退出时的自动备份没有完成：\n{outcome.message}\n\n"
+            "数据库本身没有改动，以前的备份都还在。请在下次打开程序后用“文件 › 备份数据库…”"
+            f"另备份一份；如果再次失败，请检查磁盘空间和备份文件夹：\n{folder}",
+        )

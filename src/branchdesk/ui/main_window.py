@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -265,15 +263,19 @@ class MainWindow(QMainWindow):
             )
             return
         default = self.ctx.location.backup_dir() / timestamped_name("手动备份")
-        target, _ = QFileDialog.getSaveFileName(
-            self, "备份数据库", str(default), "SQLite 数据库 (*.sqlite);;所有文件 (*)"
+        from branchdesk.ui.widgets import prompts
+
+        target = prompts.save_file_name(
+            self, "备份数据库", default, "SQLite 数据库 (*.sqlite);;所有文件 (*)", replaces_database=True
         )
-        if not target:
+        if target is None:
             return
         from branchdesk.ui.worker import run_in_background
 
         try:
-            path = run_in_background(self, "正在备份数据库…", backup_sqlite, source, Path(target))
+            path = run_in_background(
+                self, "正在备份数据库…", backup_sqlite, source, target, replace=target.exists()
+            )
         except (BackupError, OSError) as exc:
             QMessageBox.critical(self, "备份失败", f"备份没有完成：{exc}")
             return

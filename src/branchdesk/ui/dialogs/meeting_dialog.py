@@ -1416,16 +1416,31 @@ class MeetingDialog(QDialog):
         content = self._attachment_bytes(attachment) if attachment else None
         if content is None:
             return
+        from branchdesk.domain.file_names import is_executable, safe_file_name
+
+        # a private folder (0700) of its own; the stored name reduced to one plain file name again
+        # (names stored by earlier versions were not), so nothing is written outside it
         folder = Path(tempfile.mkdtemp(prefix="branchdesk-"))
-        target = folder / attachment.file_name
+        target = folder / safe_file_name(attachment.file_name)
+        if target.resolve().parent != folder.resolve():  # pragma: no cover - safe_file_name forbids it
+            return
         target.write_bytes(content)
+        if is_executable(target.name):
+            prompts.warn(self, "附件", f"“{target.name}”是可以运行的程序或脚本，为安全起见不直接打开。"
+                                      "已打开它所在的文件夹，如确有需要请自行检查后再使用。")  # fmt: skip
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def export_attachment(self) -> None:
         attachment = self._selected_attachment()
         if attachment is None:
             return
-        target = prompts.save_file_name(self, "导出附件", Path.home() / attachment.file_name, "所有文件 (*)")
+        from branchdesk.domain.file_names import safe_file_name
+
+        target = prompts.save_file_name(
+            self, "导出附件", Path.home() / safe_file_name(attachment.file_name), "所有文件 (*)"
+        )
         content = self._attachment_bytes(attachment) if target else None
         if content is None:
             return

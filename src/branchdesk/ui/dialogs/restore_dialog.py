@@ -173,7 +173,9 @@ class RestoreDialog(QDialog):
 
         self.ctx.db.dispose()  # close the app's connections: the file is about to be replaced
         try:
-            pre = run_in_background(self, "正在恢复数据库…", restore_backup, self.ctx.location, path)
+            pre = run_in_background(
+                self, "正在恢复数据库…", restore_backup, self.ctx.location, path, by=self.ctx.db.principal
+            )
         except (BackupError, OSError) as exc:
             prompts.warn(self, "恢复失败", f"没有恢复，当前数据库保持原样。\n\n{exc}")
             return

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -784,8 +783,8 @@ class LedgersPage(QWidget):
         except ValueError as exc:
             prompts.warn(self, "期间有误", str(exc))
             return None
-        folder = QFileDialog.getExistingDirectory(self, "迎检资料包放在哪个文件夹", str(last_folder()))
-        if not folder:
+        folder = prompts.folder_name(self, "迎检资料包放在哪个文件夹", last_folder())
+        if folder is None:
             return None
         result = self._modal(
             "正在生成迎检资料包…",

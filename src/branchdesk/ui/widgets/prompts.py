@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def ask(parent: QWidget | None, title: str, text: str, *, yes: str = "确定", no: str = "取消",
@@ -65,13 +65,26 @@ def get_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return dialog.textValue()
 
 
-def save_file_name(parent: QWidget | None, title: str, default: Path, file_filter: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(default), file_filter)
-    return Path(name) if name else None
+def save_file_name(
+    parent: QWidget | None, title: str, default: Path, file_filter: str, *, replaces_database: bool = False
+) -> Path | None:
+    """A file to write (ui/file_dialogs: never over the database; asks before replacing a file)."""
+    from branchdesk.ui import file_dialogs
+
+    return file_dialogs.save_file_name(
+        parent, title, default, file_filter, replaces_database=replaces_database
+    )
 
 
 def open_file_name(
     parent: QWidget | None, title: str, directory: Path | str, file_filter: str
 ) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, title, str(directory), file_filter)
-    return Path(name) if name else None
+    from branchdesk.ui import file_dialogs
+
+    return file_dialogs.open_file_name(parent, title, directory, file_filter)
+
+
+def folder_name(parent: QWidget | None, title: str, directory: Path | str) -> Path | None:
+    from branchdesk.ui import file_dialogs
+
+    return file_dialogs.folder_name(parent, title, directory)

@@ -1,7 +1,7 @@
 """rules: local settings with effective dates, the holiday calendar, approvals and exclusions with their kind
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-07 10:00:00
 
 * ``branch.records_since``: the day the branch keeps its records here from (months before are never
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
