@@ -22,6 +22,18 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
     tmp.unlink(missing_ok=True)
+    from branchdesk.db import crypto
+
+    if crypto.is_encrypted(source):  # encrypted with the same key, its key file beside it
+        try:
+            crypto.backup_file(source, tmp, crypto.require_key(source))
+            verify_sqlite(tmp)
+            crypto.copy_keyfile(source, crypto.keyfile_path(dest))
+        except crypto.CryptoError as exc:
+            tmp.unlink(missing_ok=True)
+            raise BackupError(str(exc)) from None
+        tmp.replace(dest)
+        return dest
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         out = sqlite3.connect(tmp)
@@ -38,6 +50,18 @@ def backup_sqlite(source: Path, dest: Path) -> Path:
 
 
 def verify_sqlite(path: Path) -> None:
+    from branchdesk.db import crypto
+
+    if crypto.is_encrypted(path):
+        try:
+            result = crypto.check_file(path)
+        except crypto.CryptoError as exc:
+            raise BackupError(f"备份文件无法打开：{exc}") from None
+        except crypto.database_errors() as exc:
+            raise BackupError(f"备份文件无法打开：{exc}") from exc
+        if result != "ok":
+            raise BackupError(f"备份文件完整性检查未通过：{result}")
+        return
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         result = con.execute("PRAGMA integrity_check").fetchone()[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL is persistent in the file; asking again is cheap. In-memory databases answer "memory".
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
+    if type(dbapi_connection).__module__.startswith("sqlcipher3"):
+        cursor.execute("PRAGMA temp_store=MEMORY")  # encrypted: no temporary file of decrypted rows
     cursor.close()
 
 
@@ -45,7 +48,14 @@ def _sqlite_begin(connection) -> None:
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     kwargs: dict = {"echo": echo}
-    if url.startswith("sqlite"):
+    encrypted = _encrypted_url(url)  # an encrypted file: sqlite+pysqlcipher with the unlocked key
+    if encrypted is not None:
+        from sqlalchemy.pool import QueuePool
+
+        url = encrypted
+        kwargs["poolclass"] = QueuePool  # as for a plain file (the dialect's default is one per thread)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
@@ -58,6 +68,26 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _encrypted_url(url: str):
+    """For a SQLite file that is encrypted (db/crypto.py): its sqlite+pysqlcipher URL, the key as the
+    URL's password (SQLAlchemy never shows it); None for anything else. KeyNeeded if not unlocked."""
+    if not url.startswith("sqlite:"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.database or parsed.database == ":memory:" or parsed.query.get("mode") == "memory":
+        return None
+    from branchdesk.db import crypto
+
+    if parsed.query.get("uri") or parsed.database.startswith("file:"):
+        return None
+    if not crypto.is_encrypted(Path(parsed.database)):
+        return None
+    key = crypto.require_key(Path(parsed.database))
+    return parsed.set(drivername="sqlite+pysqlcipher", password=key.url_password)
 
 
 def current_os_user() -> str:
@@ -83,9 +113,21 @@ class Database:
 
     def __init__(self, url: str, *, user: str | None = None, echo: bool = False) -> None:
         self.url = url
+        self._echo = echo
         self.engine = make_engine(url, echo=echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.principal = Principal.os_user(user or current_os_user())
+
+    def reconnect(self) -> None:
+        """Close every connection and open the file again (after it was encrypted or decrypted in place:
+        the engine follows what the file now is)."""
+        self.engine.dispose()
+        self.engine = make_engine(self.url, echo=self._echo)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.engine.dialect.driver == "pysqlcipher"
 
     @property
     def user(self) -> str:

@@ -164,15 +164,27 @@ def _inspect_sqlite_file(path: Path) -> None:
     tables (opening it with the app's settings would already switch it to WAL mode)."""
     import sqlite3
 
+    from branchdesk.db import crypto
+
     if not path.exists() or path.stat().st_size == 0:
         return
+    encrypted = crypto.is_encrypted(path)
+    if encrypted and crypto.key_for_file(path) is None:
+        if crypto.has_keyfile(path):
+            raise crypto.KeyNeeded(f"数据库 {path} 已加密，需要先用账户密码或恢复码解锁。")
+        raise DatabaseRefusedError(
+            f"无法打开数据库 {path}：它不是 SQLite 数据库文件，或者已经损坏"
+            f"（如果它是加密的数据库，旁边还应有它的密钥文件 {crypto.keyfile_path(path).name}）。"
+            "请选择正确的文件，或用备份恢复。"
+        )
+    errors = (*crypto.database_errors(), crypto.CryptoError) if encrypted else (sqlite3.DatabaseError,)
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = crypto.connect(path, readonly=True)  # an encrypted file: with this process's unlocked key
         try:
             names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         raise DatabaseRefusedError(
             f"无法打开数据库 {path}：它不是 SQLite 数据库文件，或者已经损坏（{exc}）。"
             "请选择正确的文件，或用备份恢复。"
@@ -187,7 +199,10 @@ def open_database(location, *, user: str | None = None):
     from branchdesk.db.engine import Database
 
     if location.sqlite_path is not None:
+        from branchdesk.db import crypto
+
         location.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        crypto.settle_keyfiles(location.sqlite_path)  # what an interrupted encrypt/decrypt/restore left
         _inspect_sqlite_file(location.sqlite_path)
     db = Database(location.url, user=user)
     result = upgrade(

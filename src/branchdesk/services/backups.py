@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from branchdesk.db import crypto
 from branchdesk.db.backup import BackupError, backup_sqlite, verify_sqlite
 
 AUTO_DIR = "auto"
@@ -154,8 +155,9 @@ def auto_dir(location) -> Path:
 
 
 def _ro_connect(path: Path) -> sqlite3.Connection:
-    # immutable=1: never create -wal/-shm files or write a byte next to a backup we only look at
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    # immutable=1: never create -wal/-shm files or write a byte next to a backup we only look at.
+    # An encrypted backup opens with this process's unlocked key (crypto.KeyNeeded if there is none).
+    return crypto.connect(path, readonly=True, immutable=True)
 
 
 def _revision(path: Path) -> str | None:
@@ -181,7 +183,7 @@ def verify_backup(path: Path, *, integrity: bool = True) -> str:
         verify_sqlite(path)
     try:
         revision = _revision(path)
-    except sqlite3.DatabaseError as exc:
+    except (*crypto.database_errors(), crypto.CryptoError) as exc:
         raise BackupError(f"备份文件无法打开：{exc}") from exc
     if revision is None:
         raise BackupError("备份文件中没有数据库结构版本，不是完整的 branchdesk 数据库")
@@ -240,7 +242,7 @@ def _prune(folder: Path, newest: Path, now: dt.datetime) -> list[Path]:
     pruned = []
     for path in doomed:
         try:
-            path.unlink()
+            crypto.unlink_with_keys(path)
             pruned.append(path)
         except OSError:
             pass  # a locked file is tried again next time
@@ -288,6 +290,10 @@ def auto_backup(
             seconds=time.perf_counter() - started,
         )
     pruned = [] if session_had_errors else _prune(folder, target, moment)
+    if crypto.is_encrypted(source):  # an encrypted database leaves no plain copy behind (issue 19)
+        from branchdesk.services.encryption import encrypt_backups
+
+        encrypt_backups(location)
     message = f"已自动备份数据库：{target.name}"
     if session_had_errors:
         message += "（本次运行出过错误，这份备份单独保存，原有备份均保留）"
@@ -347,7 +353,7 @@ def preview_backup(path: Path) -> BackupPreview:
             )
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except crypto.database_errors() as exc:
         raise BackupError(f"备份文件无法读取，可能已损坏：{exc}") from exc
     last_change = None
     if last:
@@ -382,11 +388,12 @@ def _take_exclusive(db_path: Path) -> None:
     Leaving WAL mode needs the only connection to the file: if the app (or anyone) still has it open,
     this fails and nothing is replaced.
     """
-    con = sqlite3.connect(db_path, timeout=1, isolation_level=None)
+    con = crypto.connect(db_path, timeout=1)  # encrypted: with the unlocked key
+    con.isolation_level = None
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-    except sqlite3.OperationalError as exc:
+    except crypto.database_errors() as exc:
         raise BackupError(f"数据库正被使用（{exc}），请关闭其他打开它的程序后再恢复") from exc
     finally:
         con.close()
@@ -429,25 +436,28 @@ def restore_backup(location, path: Path, *, now: dt.datetime | None = None) -> P
                 _take_exclusive(db_path)
             else:  # the database itself is damaged: keep its bytes as they are, then replace it
                 pre = _raw_copy(db_path, target.with_name(target.stem + DAMAGED_MARK + ".sqlite"))
-        os.replace(staged, db_path)
+        crypto.install_database(staged, db_path)  # an encrypted backup brings its key file along
         for suffix in ("-wal", "-shm"):  # a damaged database's journal must not meet the new file
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
     finally:
         staged.unlink(missing_ok=True)
         Path(str(staged) + ".part").unlink(missing_ok=True)
+        crypto.keyfile_path(staged).unlink(missing_ok=True)
     _fsync_dir(db_path.parent)
     return pre
 
 
 def _readable(db_path: Path) -> bool:
     """Whether the current database opens and passes its integrity check (then it gets a real backup)."""
+    if crypto.needs_unlock(db_path):
+        raise BackupError("当前数据库已加密：请先用账户密码解锁，再恢复（恢复前要先为它保存一份副本）")
     try:
-        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        con = crypto.connect(db_path, readonly=True)
         try:
             return con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         finally:
             con.close()
-    except sqlite3.DatabaseError:
+    except (*crypto.database_errors(), crypto.CryptoError):
         return False
 
 
@@ -459,6 +469,8 @@ def _raw_copy(db_path: Path, target: Path) -> Path:
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
         shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    if crypto.keyfile_path(db_path).exists():
+        shutil.copy2(crypto.keyfile_path(db_path), crypto.keyfile_path(target))
     return target
 
 
