@@ -381,6 +381,10 @@ def settle_keyfiles(db_path: Path) -> None:
     whose id matches it becomes ``.keys`` and the other one goes.
     """
     db_path = Path(db_path)
+    for kind in ("encrypting", "decrypting"):  # a copy an interrupted encrypt/decrypt left half-made
+        staged = db_path.with_name(f".{db_path.name}.{kind}.tmp")
+        for leftover in (staged, keyfile_path(staged), staged.with_name(staged.name + "-journal")):
+            leftover.unlink(missing_ok=True)
     keys, new = keyfile_path(db_path), new_keyfile_path(db_path)
     if not keys.exists() and not new.exists():
         return
