@@ -179,7 +179,10 @@ def _inspect_sqlite_file(path: Path) -> None:
         )
     errors = (*crypto.database_errors(), crypto.CryptoError) if encrypted else (sqlite3.DatabaseError,)
     try:
-        con = crypto.connect(path, readonly=True)  # an encrypted file: with this process's unlocked key
+        # Read-only, unless a crash left a rollback journal (e.g. in the middle of leaving WAL mode before
+        # an encryption): reading then rolls it back, which needs to write. Encrypted: the unlocked key.
+        hot = path.with_name(path.name + "-journal")
+        con = crypto.connect(path, readonly=not (hot.exists() and hot.stat().st_size > 0))
         try:
             names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         finally:

@@ -475,7 +475,7 @@ def _unmark(staged: Path, principal, operation: str) -> None:
 
 
 def _discard(staged: Path) -> None:
-    for leftover in (staged, crypto.keyfile_path(staged), staged.with_name(staged.name + "-journal")):
+    for leftover in (staged, crypto.keyfile_path(staged), *crypto.sidecars(staged)):
         leftover.unlink(missing_ok=True)
 
 
@@ -498,6 +498,8 @@ def plain_backups(location) -> list[Path]:
     if location.sqlite_path is None:
         return []
     root = location.backup_dir()
+    for path in root.rglob("*.sqlite"):  # finish what an interrupted conversion left
+        crypto.settle_keyfiles(path)
     return sorted(
         p for p in root.rglob("*.sqlite")
         if p.is_file() and crypto.header(p) == crypto.PLAIN_HEADER
