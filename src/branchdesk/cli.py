@@ -489,18 +489,23 @@ def cmd_users(args) -> int:
     if args.reset_admin and _needs_unlock(_location(args)):
         return _reset_admin_encrypted(args)
     _, db = _open(args)
-    auth = AuthService(db)
-    if args.reset_admin:
-        return _reset_admin(auth, args.reset_admin)
-    if not auth.has_accounts():
-        print("尚未启用用户账户：打开程序窗口时会提示创建管理员账户。")
+    try:
+        auth = AuthService(db)
+        if args.reset_admin:
+            return _reset_admin(auth, args.reset_admin)
+        if not auth.has_accounts():
+            print(
+                "尚未启用用户账户：打开程序窗口时会提示创建管理员账户（或用 branchdesk users add 用户名 --role 管理员）。"
+            )
+            return 0
+        now = auth.clock()
+        for a in auth.accounts():
+            print(
+                f"{a.username}\t{a.display_name}\t{a.role.label}\t{a.state(now)}\t最近登录：{a.last_login_text}"
+            )
         return 0
-    now = auth.clock()
-    for a in auth.accounts():
-        print(
-            f"{a.username}\t{a.display_name}\t{a.role.label}\t{a.state(now)}\t最近登录：{a.last_login_text}"
-        )
-    return 0
+    finally:
+        db.dispose()
 
 
 def _location(args):

@@ -992,7 +992,9 @@ def make_encrypted(*, force: bool = False) -> Path:
     source = stored()[ENCRYPTED_REVISION]
     con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        admin_hash = con.execute("SELECT password_hash FROM user_account WHERE username = 'shuji'").fetchone()[0]
+        admin_hash = con.execute(
+            "SELECT password_hash FROM user_account WHERE username = 'shuji'"
+        ).fetchone()[0]
         code_hash = con.execute("SELECT code_hash FROM recovery_code").fetchone()[0]
     finally:
         con.close()
