@@ -227,8 +227,20 @@ def run(db: str | None = None, smoke: bool = False) -> int:
     except Exception as exc:
         return _fail(f"数据库地址无效：{db}\n\n{exc}", smoke=smoke)
     where = location.sqlite_path or location.url
+    signed = None  # an encrypted file: the login that unlocked it (ui/unlock.py)
     try:
-        database, migration = open_database(location)
+        from branchdesk.db import crypto
+
+        if crypto.needs_unlock(location.sqlite_path):
+            from branchdesk.ui.unlock import open_encrypted
+
+            remembered = "" if smoke else _remembered_username()
+            opened = open_encrypted(location, smoke=smoke, username=remembered)
+            if opened is None:
+                return 0
+            database, migration, signed = opened
+        else:
+            database, migration = open_database(location)
     except DatabaseRefusedError as exc:
         return _fail(str(exc), smoke=smoke)
     except Exception as exc:
@@ -246,13 +258,13 @@ def run(db: str | None = None, smoke: bool = False) -> int:
         has_branch = ctx.branch.has_branch()
         session = None
         if smoke:
-            if ctx.auth.has_accounts():
-                database.sign_out()  # the self-test paints the window for nobody
+            if signed is None and ctx.auth.has_accounts():
+                _smoke_sign_in(ctx)  # BRANCHDESK_USER + BRANCHDESK_PASSWORD_FILE, else nobody
         else:
             from branchdesk.ui.session import Session
 
             session = Session(ctx)  # login (or the administrator account) before the window
-            if not session.start(first_run=not has_branch):
+            if not session.start(first_run=not has_branch, signed=signed):
                 return 0
         if not has_branch and not smoke:
             from branchdesk.ui.first_run import ensure_branch
@@ -289,6 +301,25 @@ def run(db: str | None = None, smoke: bool = False) -> int:
         return code
     finally:
         database.dispose()
+
+
+def _remembered_username() -> str:
+    from PySide6.QtCore import QSettings
+
+    from branchdesk.ui.session import USERNAME_KEY
+
+    return QSettings(APP_NAME, APP_NAME).value(USERNAME_KEY, "", type=str)
+
+
+def _smoke_sign_in(ctx) -> None:
+    """The self-test signs in like a login would when given an account, else paints for nobody."""
+    from branchdesk.ui.unlock import env_credentials
+
+    credentials = env_credentials()
+    if credentials is None:
+        ctx.db.sign_out()
+        return
+    ctx.auth.sign_in(*credentials)
 
 
 def _smoke_finish(app, ctx, probe: _PaintProbe, marks: dict[str, float]) -> int:
