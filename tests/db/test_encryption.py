@@ -434,3 +434,29 @@ def test_sigkill_at_a_random_moment_of_encrypting(plain, delay):
     out = _child("encrypt", plain, "none", kill_after=delay)
     encrypted = _one_complete_database(plain, expected)
     assert encrypted == ("step switched" in out)
+
+
+def test_verify_finds_a_page_changed_in_the_encrypted_file(plain):
+    """A byte changed outside SQLCipher fails the page's authentication: `verify` reports damage, or
+    reading that page fails outright (`branchdesk verify` then exits 2, 无法完成校验) — never a clean report."""
+    from sqlalchemy.exc import DatabaseError
+
+    from branchdesk.services.audit import verify
+
+    _encrypt(plain)
+    path = plain.sqlite_path
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 + 100] ^= 0xFF  # one byte of a page in the middle, changed outside the program
+    path.write_bytes(bytes(data))
+    encryption.unlock(path, ADMIN, ADMIN_PW)
+    from branchdesk.db.engine import Database
+
+    db = Database(plain.url)  # opened without writing (a login would write its audit entry)
+    try:
+        report = verify(db)
+    except DatabaseError as exc:
+        assert "malformed" in str(exc.orig) or "not a database" in str(exc.orig)
+    else:
+        assert not report.ok and any("损坏" in p.message for p in report.integrity)
+    finally:
+        db.dispose()
