@@ -7,7 +7,7 @@ asks the administrator's password again, and shows the new recovery code once.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
@@ -48,8 +48,11 @@ class SecurityPanel(QWidget):
         self.reason.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.encrypt_button = action_button("加密数据库…", self.encrypt)
         self.decrypt_button = action_button("解除加密…", self.decrypt)
+        for button in (self.encrypt_button, self.decrypt_button):
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reason, 1)
+        buttons.addStretch(0)
         buttons.addWidget(self.encrypt_button)
         buttons.addWidget(self.decrypt_button)
 
