@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from branchdesk.workspace import Workspace
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
@@ -55,10 +57,11 @@ def bench_import(rows: int, repeat: int) -> dict[str, list[float]]:
             for variant, (label, append) in enumerate(variants):
                 db = _fresh_database(Path(tmp) / f"{round_}-{variant}.sqlite")
                 plan = read_roster(roster)
+                ws = Workspace.open(db)
                 uow._append = append
                 try:
                     start, cpu = time.perf_counter(), time.process_time()
-                    result = apply_roster(db, plan)
+                    result = apply_roster(ws, plan)
                     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
                 finally:
                     uow._append = chained

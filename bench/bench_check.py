@@ -2,7 +2,7 @@
 
 Issue 3: `check` over 5,000 dossiers finishes in ≤ 1 s. This builds a database of realistic
 dossiers (the histories of bench_rules.py: every stage, one in twenty with a typical fault) through
-``DevelopmentService.save_many`` (one transaction), then times what the command does:
+``ws.development.save_many`` (one transaction), then times what the command does:
 
 * ``DevelopmentService.check()``: the rule context from the settings, ``all()`` (one SELECT per
   table, driver tuples, no ORM), and the audit of every dossier; ``all()`` alone is timed too;
@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from branchdesk.workspace import Workspace
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_rules import AS_OF, make_dossiers
@@ -36,14 +38,14 @@ def build(path: Path, n: int) -> float:
 
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.branch import BranchProfile, BranchService
-    from branchdesk.services.development import DevelopmentService
+    from branchdesk.services.branch import BranchProfile
 
     db, _ = open_database(resolve_location(str(path)), user="基准测试")
-    BranchService(db).save_profile(BranchProfile(name="基准测试党支部"))
+    ws = Workspace.open(db)
+    ws.branch.save_profile(BranchProfile(name="基准测试党支部"))
     dossiers = [replace(d, id=None) for d in make_dossiers(n)]
     t = time.perf_counter()
-    DevelopmentService(db).save_many(dossiers, operation="基准测试：批量写入")
+    ws.development.save_many(dossiers, operation="基准测试：批量写入")
     elapsed = time.perf_counter() - t
     db.dispose()
     return elapsed
@@ -66,10 +68,9 @@ def main() -> None:
     from branchdesk.cli import main as cli_main
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.development import DevelopmentService
 
     db, _ = open_database(resolve_location(str(path)))
-    service = DevelopmentService(db)
+    service = Workspace.open(db).development
 
     def check_once() -> tuple[float, float, int, int]:
         t0 = time.perf_counter()

@@ -47,13 +47,13 @@ def _with_admin(source: Path, target: Path) -> Path:
     """A copy of a cached database with the administrator account (the plain twin of the encrypted one)."""
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.auth import AuthService
+    from branchdesk.workspace import Workspace
 
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     db, _ = open_database(resolve_location(str(target)))
     try:
-        AuthService(db).create_first_admin(ADMIN, "王书记", PASSWORD, PASSWORD)
+        Workspace(db).auth.create_first_admin(ADMIN, "王书记", PASSWORD, PASSWORD)
         db.refresh_statistics()
     finally:
         db.dispose()
@@ -93,9 +93,9 @@ def _ratio(label: str, plain: list[float], encrypted: list[float], unit: str = "
 def bench_import(tmp: Path, rows: int, runs: int) -> float:
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.auth import AuthService
-    from branchdesk.services.branch import BranchProfile, BranchService
+    from branchdesk.services.branch import BranchProfile
     from branchdesk.services.imports import apply_roster, read_roster
+    from branchdesk.workspace import Workspace
 
     roster = tmp / "roster.xlsx"
     write_roster_file(roster, roster_rows(rows))
@@ -105,8 +105,9 @@ def bench_import(tmp: Path, rows: int, runs: int) -> float:
     def fresh(name: str, encrypted: bool):
         location = resolve_location(str(tmp / name / "branchdesk.sqlite"))
         db, _ = open_database(location, user="bench")
-        BranchService(db).save_profile(BranchProfile(name="某某大学机关第一党支部"))
-        AuthService(db).create_first_admin(ADMIN, "王书记", PASSWORD, PASSWORD)
+        ws = Workspace(db)
+        ws.branch.save_profile(BranchProfile(name="某某大学机关第一党支部"))
+        ws.auth.create_first_admin(ADMIN, "王书记", PASSWORD, PASSWORD)
         if encrypted:
             from branchdesk.services import encryption
 
@@ -119,7 +120,7 @@ def bench_import(tmp: Path, rows: int, runs: int) -> float:
             db = fresh(f"import-{n}-{int(encrypted)}", encrypted)
             assert db.encrypted == encrypted
             started = time.perf_counter()
-            result = apply_roster(db, plan)
+            result = apply_roster(Workspace.open(db), plan)
             times[encrypted].append(time.perf_counter() - started)
             assert result.created == rows
             db.dispose()
@@ -133,9 +134,10 @@ def bench_search(plain: Path, encrypted: Path, runs: int) -> float:
 
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
     from branchdesk.ui.app import create_application
     from branchdesk.ui.models.member_table import MemberTableModel
+    from branchdesk.workspace import Workspace
 
     app = create_application()
     models = {}
@@ -143,7 +145,7 @@ def bench_search(plain: Path, encrypted: Path, runs: int) -> float:
     for key, path in (("plain", plain), ("encrypted", encrypted)):
         db, _ = open_database(resolve_location(str(path)))
         dbs.append(db)
-        models[key] = MemberTableModel(MemberService(db))
+        models[key] = MemberTableModel(Workspace.open(db).members)
 
     def first_screen(model, text: str) -> float:
         t = time.perf_counter()

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from branchdesk.workspace import Workspace
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文红梅玉兰志海波宁晨雪婷浩宇轩子涵欣怡俊思远嘉"
 REGIONS = ("350102", "110101", "310104", "440106", "330106", "510107", "420106", "370102")
@@ -125,10 +127,10 @@ def _to_shared_strings(path: Path) -> None:
 def _fresh_database(path: Path):
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.branch import BranchProfile, BranchService
+    from branchdesk.services.branch import BranchProfile
 
     db, _ = open_database(resolve_location(str(path)), user="bench")
-    BranchService(db).save_profile(BranchProfile(name="某某大学机关第一党支部"))
+    Workspace.open(db).branch.save_profile(BranchProfile(name="某某大学机关第一党支部"))
     return db
 
 
@@ -187,18 +189,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         for round_ in range(args.repeat):
             db = _fresh_database(tmp_path / f"bench{round_}.sqlite")
+            ws = Workspace.open(db)
             plan, t_read, _ = run("read", read_roster, roster)
             assert not plan.errors, plan.errors[:5]
-            result, t_apply, _ = run("apply", apply_roster, db, plan)
+            result, t_apply, _ = run("apply", apply_roster, ws, plan)
             assert result.created == args.rows
             note("read_roster", t_read)
             note("apply_roster (new members)", t_apply)
             note("IMPORT read + apply (goal ≤ 3 s)", t_read + t_apply)
             plan, t_read, _ = run("read", read_roster, roster)
-            result, t_apply, _ = run("apply", apply_roster, db, plan)
+            result, t_apply, _ = run("apply", apply_roster, ws, plan)
             assert result.unchanged == args.rows
             note("re-import, all unchanged", t_read + t_apply)
-            ledger, t_ledger, _ = run("export", roster_ledger, db)
+            ledger, t_ledger, _ = run("export", roster_ledger, ws)
             _, t_write, _ = run("export", write_xlsx, [ledger], tmp_path / "roster_out.xlsx")
             note("roster_ledger", t_ledger)
             note("write_xlsx", t_write)

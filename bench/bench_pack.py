@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from branchdesk.workspace import Workspace
+
 GOAL_S = 10.0
 
 
@@ -58,6 +60,7 @@ def main() -> int:
         db_path = work / "demo.sqlite"
         db, _ = open_database(resolve_location(str(db_path)), user="基准测试")
         summary = generate(db, members=args.members, seed=1)
+        ws = Workspace.open(db)
         print(summary.describe())
         today = dt.date.today()
         period = Period.year(today.year)
@@ -65,7 +68,7 @@ def main() -> int:
         reports = []
         print(f"\n{'台账':<16}{'份数':>6}{'行数':>8}{'中位数':>10}")
         for spec in pack_specs():
-            seconds, built = timed(lambda key=spec.key: build(db, key, period, today=today), args.repeat)
+            seconds, built = timed(lambda key=spec.key: build(ws, key, period, today=today), args.repeat)
             rows = sum(len(getattr(r, "rows", ())) for r in built)
             print(f"{spec.title:<16}{len(built):>6}{rows:>8}{seconds:>9.3f}s")
             reports.extend(built)
@@ -80,7 +83,7 @@ def main() -> int:
         def pack(as_zip: bool):
             target = work / "packs"
             shutil.rmtree(target, ignore_errors=True)
-            return build_pack(db, period, target, as_zip=as_zip, today=today)
+            return build_pack(ws, period, target, as_zip=as_zip, today=today)
 
         folder_s, result = timed(lambda: pack(False), args.repeat)
         zip_s, _ = timed(lambda: pack(True), args.repeat)

@@ -33,13 +33,15 @@ def roster(folder: Path, members: int):
     from branchdesk.db.migrate import open_database
     from branchdesk.reports.registry import Period, build
     from branchdesk.services.demo import generate
+    from branchdesk.workspace import Workspace
 
     db, _ = open_database(resolve_location(str(folder / f"demo-{members}.sqlite")))
     started = time.perf_counter()
     generate(db, members=members, seed=1, today=TODAY)
     generated = time.perf_counter() - started
+    ws = Workspace.open(db)
     started = time.perf_counter()
-    ledger = build(db, "roster", Period.year(TODAY.year), today=TODAY)[0]
+    ledger = build(ws, "roster", Period.year(TODAY.year), today=TODAY)[0]
     built = time.perf_counter() - started
     db.dispose()
     print(

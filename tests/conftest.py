@@ -50,9 +50,10 @@ def empty_db(location):
 @pytest.fixture
 def db(empty_db):
     """A migrated database holding one branch with two party groups."""
-    from branchdesk.services.branch import BranchProfile, BranchService
+    from branchdesk.services.branch import BranchProfile
+    from branchdesk.workspace import Workspace
 
-    branch = BranchService(empty_db)
+    branch = Workspace(empty_db).branch
     branch.save_profile(
         BranchProfile(
             name="测试学院教工第一党支部", founded_on=dt.date(2010, 6, 1), higher_committee="测试学院党委"
@@ -64,14 +65,18 @@ def db(empty_db):
 
 
 @pytest.fixture
-def members(db):
-    from branchdesk.services.members import MemberService
+def ws(db):
+    """The workspace of the test branch: every service of the tests below is one of its attributes."""
+    from branchdesk.workspace import Workspace
 
-    return MemberService(db)
+    return Workspace.open(db)
 
 
 @pytest.fixture
-def branch(db):
-    from branchdesk.services.branch import BranchService
+def members(ws):
+    return ws.members
 
-    return BranchService(db)
+
+@pytest.fixture
+def branch(ws):
+    return ws.branch

@@ -10,7 +10,7 @@ from branchdesk.cli import main
 from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.members import MemberFields
 from branchdesk.services.backups import auto_backup
-from branchdesk.services.members import MemberQuery, MemberService
+from branchdesk.services.members import MemberQuery
 
 
 def person(name: str, seq: int) -> MemberFields:
@@ -39,8 +39,8 @@ def test_backup_list_shows_each_backup_with_its_kind(db, location, db_arg, capsy
     assert "每日自动备份" in out and "手动备份" in out and "共 2 个备份" in out
 
 
-def test_restore_yes_brings_back_the_backup_and_keeps_the_current_one(db, location, db_arg, capsys):
-    members = MemberService(db)
+def test_restore_yes_brings_back_the_backup_and_keeps_the_current_one(db, ws, location, db_arg, capsys):
+    members = ws.members
     members.create(person("赵敏", 1))
     taken = auto_backup(location, reason="exit")
     members.create(person("周芷若", 2))
@@ -50,21 +50,21 @@ def test_restore_yes_brings_back_the_backup_and_keeps_the_current_one(db, locati
     out = capsys.readouterr().out
     assert "测试学院教工第一党支部" in out and "在册党员：1 人" in out  # the preview
     assert "恢复前的数据库已另存为" in out
-    assert [m.name for m in MemberService(db).records(MemberQuery())] == ["赵敏"]
+    assert [m.name for m in ws.members.records(MemberQuery())] == ["赵敏"]
     db.dispose()
     assert main([*db_arg, "backup", "--list"]) == 0
     assert "恢复前的数据库" in capsys.readouterr().out
 
 
-def test_restore_without_yes_asks_and_a_no_changes_nothing(db, location, db_arg, capsys, monkeypatch):
-    members = MemberService(db)
+def test_restore_without_yes_asks_and_a_no_changes_nothing(db, ws, location, db_arg, capsys, monkeypatch):
+    members = ws.members
     taken = auto_backup(location, reason="exit")
     members.create(person("赵敏", 1))
     db.dispose()
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     assert main([*db_arg, "restore", str(taken.path)]) == 1
     assert "已取消" in capsys.readouterr().out
-    assert [m.name for m in MemberService(db).records(MemberQuery())] == ["赵敏"]
+    assert [m.name for m in ws.members.records(MemberQuery())] == ["赵敏"]
     db.dispose()
 
 

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from branchdesk.cli import main
 from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.development import Person
-from branchdesk.services.development import DevelopmentService
 from tests.unit.dev_builders import complete
 
 
@@ -22,8 +21,8 @@ def db_arg(db, location):
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 def run_json(db_arg, capsys, *extra) -> tuple[int, dict]:

@@ -48,13 +48,14 @@ def office(tmp_path, data_dir, monkeypatch, capsys):
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
     from branchdesk.domain.members import MemberFields
-    from branchdesk.services.branch import BranchProfile, BranchService
-    from branchdesk.services.members import MemberService
+    from branchdesk.services.branch import BranchProfile
+    from branchdesk.workspace import Workspace
 
     path = tmp_path / "branchdesk.sqlite"
     db, _ = open_database(resolve_location(str(path)))
-    BranchService(db).save_profile(BranchProfile(name="命令行党支部"))
-    MemberService(db).create(MemberFields(name=NAME, id_number=ID_NUMBER, join_date=dt.date(1995, 7, 1)))
+    ws = Workspace(db)
+    ws.branch.save_profile(BranchProfile(name="命令行党支部"))
+    ws.members.create(MemberFields(name=NAME, id_number=ID_NUMBER, join_date=dt.date(1995, 7, 1)))
     db.dispose()
     monkeypatch.setenv("BRANCHDESK_NEW_PASSWORD_FILE", _secret_file(tmp_path, "new.txt", "Shuji-2026"))
     assert (

@@ -47,10 +47,45 @@ def test_no_core_module_imports_pyside6():
         """
     )
     assert result["failed"] == {}
-    for layer in ("branchdesk.cli", "branchdesk.domain.", "branchdesk.db.", "branchdesk.services.",
-                  "branchdesk.reports."):  # fmt: skip
+    for layer in ("branchdesk.cli", "branchdesk.workspace", "branchdesk.domain.", "branchdesk.db.",
+                  "branchdesk.services.", "branchdesk.reports."):  # fmt: skip
         assert any(m.startswith(layer) for m in result["modules"]), f"no module found in {layer}"
     assert result["qt"] == [], "the core imported Qt"
+
+
+def test_the_workspace_and_every_service_it_builds_load_without_qt():
+    """The object the window, the command line and the report builders share: Qt-free, services and all."""
+    result = _run(
+        """
+        import json, sys
+        from branchdesk.workspace import Workspace, service
+        names = [n for n, v in vars(Workspace).items() if isinstance(v, service)]
+        for n in names:
+            module, _, cls = vars(Workspace)[n].target.partition(":")
+            getattr(__import__(module, fromlist=[cls]), cls)
+        qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6"))
+        print(json.dumps({"services": names, "qt": qt}))
+        """
+    )
+    assert {"members", "branch", "settings", "roster", "development", "meetings"} <= set(result["services"])
+    assert result["qt"] == []
+
+
+def test_services_do_not_import_reports():
+    """Layers point down: the importers read the ledger layout from the domain (domain.dev_exchange), and
+    what is written as a file (templates, the audit export) is built in reports."""
+    import ast
+    from pathlib import Path
+
+    import branchdesk
+
+    services = Path(branchdesk.__file__).parent / "services"
+    found = []
+    for path in sorted(services.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("branchdesk.reports"):
+                found.append(f"{path.name}: {node.module}")
+    assert found == []
 
 
 def test_the_command_line_starts_lean():

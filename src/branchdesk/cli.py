@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL_OR_PATH",
         help="数据库文件路径或 SQLAlchemy 地址（也可用环境变量 BRANCHDESK_DB；默认在用户数据目录）",
     )
+    parser.add_argument(
+        "--branch",
+        metavar="名称或编号",
+        help="要使用的支部（数据库中有多个支部时必须指定；只有一个支部时可省略）",
+    )
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)  # frozen-app self test
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
@@ -161,6 +166,14 @@ def _open(args):
     return location, db
 
 
+def _workspace(args):
+    """The workspace of `--branch` (default: the only branch, or the one last used)."""
+    from branchdesk.workspace import Workspace
+
+    _, db = _open(args)
+    return Workspace.open(db, getattr(args, "branch", None))
+
+
 def cmd_demo(args) -> int:
     from branchdesk.services.demo import generate
 
@@ -190,9 +203,9 @@ def cmd_import(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    _, db = _open(args)
+    ws = _workspace(args)
     try:
-        result = apply_roster(db, plan, skip_invalid=args.skip_invalid)
+        result = apply_roster(ws, plan, skip_invalid=args.skip_invalid)
     except ImportRefused as exc:  # rows that clash with the database
         return _refused(exc)
     print(result.describe())
@@ -227,9 +240,9 @@ def cmd_import_development(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    _, db = _open(args)
+    ws = _workspace(args)
     try:
-        result = apply_development(db, found)
+        result = apply_development(ws, found)
     except ImportRefused as exc:  # rows that match the same dossier
         return _refused(exc)
     print(result.describe())
@@ -239,10 +252,8 @@ def cmd_import_development(args) -> int:
 def cmd_check(args) -> int:
     import json
 
-    from branchdesk.services.compliance import check
-
-    _, db = _open(args)
-    report = check(db, args.as_of or dt.date.today())
+    ws = _workspace(args)
+    report = ws.compliance.check(args.as_of or dt.date.today())
     findings, meeting_findings = report.findings, report.meeting_findings
     if args.json:
         payload = {
@@ -274,7 +285,7 @@ def cmd_check(args) -> int:
 
 def cmd_template(args) -> int:
     if args.what == "development":
-        from branchdesk.services.dev_import import write_development_template
+        from branchdesk.reports.development import write_development_template
 
         write_development_template(args.output)
         print(f"已生成导入模板：{args.output}")
@@ -349,23 +360,21 @@ def cmd_export(args) -> int:
         raise CliError("请用 -o 指定输出文件")
     fmt = args.format or ("pdf" if args.output.suffix.lower() == ".pdf" else "xlsx")
     period = _export_period(args)
-    _, db = _open(args)
+    ws = _workspace(args)
     layout_note = ""
     if args.what == "development" and period is None:
         # every dossier: in Excel the full layout that `import development` reads back; in PDF the
         # printed (compact) layout, since the 58 columns of the full one do not fit A4 legibly
         from branchdesk.reports.development import development_ledger, in_ledger_order
-        from branchdesk.services.branch import BranchService
-        from branchdesk.services.development import DevelopmentService
 
-        dossiers = in_ledger_order(DevelopmentService(db).all())
+        dossiers = in_ledger_order(ws.development.all())
         compact = fmt == "pdf"
-        ledger = development_ledger(dossiers, BranchService(db).profile().name, compact=compact)
+        ledger = development_ledger(dossiers, ws.branch.profile().name, compact=compact)
         reports = [ledger.masked(args.mask)]
         if compact:
             layout_note = "（PDF 为打印格式，列出主要步骤；完整格式请导出 xlsx）"
     else:
-        reports = build(db, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
+        reports = build(ws, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
     if not reports:
         raise CliError("该期间没有可导出的内容")
     from branchdesk.reports.ledger import Ledger
@@ -395,7 +404,7 @@ def cmd_export(args) -> int:
 def cmd_users(args) -> int:
     """The accounts (the command line itself runs as the OS user, without a login: see README)."""
     from branchdesk import cli_encryption
-    from branchdesk.services.auth import AuthService
+    from branchdesk.workspace import Workspace
 
     if args.action == "add":
         return cli_encryption.add_user(args)
@@ -403,7 +412,7 @@ def cmd_users(args) -> int:
         return cli_encryption.reset_admin_encrypted(args)
     _, db = _open(args)
     try:
-        auth = AuthService(db)
+        auth = Workspace(db).auth  # accounts are the whole database's: no branch needed
         if args.reset_admin:
             return _reset_admin(auth, args.reset_admin)
         if not auth.has_accounts():
@@ -583,8 +592,8 @@ def cmd_pack(args) -> int:
     period = _period_of(args)
     if args.output.exists() and not args.output.is_dir():
         raise CliError(f"{args.output} 是一个文件，请用 -o 指定一个文件夹")
-    _, db = _open(args)
-    result = build_pack(db, period, args.output, mask=args.mask, as_zip=args.zip)
+    ws = _workspace(args)
+    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip)
     print("\n".join(result.describe()))
     if result.missing:
         print(result.warning(), file=sys.stderr)
@@ -619,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from branchdesk.ui.app import run
 
-        return run(db=args.db, smoke=args.smoke)
+        return run(db=args.db, smoke=args.smoke, branch=args.branch)
     try:
         return COMMANDS[args.command](args)
     except CliError as exc:
@@ -628,9 +637,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a clear line instead of a traceback for expected failures
         from branchdesk.db.crypto import CryptoError
         from branchdesk.domain.auth import PermissionDenied
+        from branchdesk.domain.errors import NoBranchError
         from branchdesk.domain.members import ValidationError
         from branchdesk.services.auth import SignInError
-        from branchdesk.services.branch import NoBranchError
         from branchdesk.services.encryption import EncryptionError
 
         if isinstance(exc, ValidationError | NoBranchError | SignInError | EncryptionError | CryptoError

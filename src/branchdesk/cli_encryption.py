@@ -115,7 +115,8 @@ def add_user(args) -> int:
     """`users add NAME --role R`: the first account of a database (an administrator, no login needed), or
     another one added by a signed-in administrator."""
     from branchdesk.domain.auth import Role
-    from branchdesk.services.auth import AuthService, SignInError
+    from branchdesk.services.auth import SignInError
+    from branchdesk.workspace import Workspace
 
     if not args.username:
         raise CliError("请给出要添加的用户名，例如：branchdesk users add wangshuji --role 管理员")
@@ -124,7 +125,7 @@ def add_user(args) -> int:
     role = Role(ROLES[args.role])
     _, db = _open(args)
     try:
-        auth = AuthService(db)
+        auth = Workspace(db).auth
         if not auth.has_accounts():
             if role is not Role.ADMIN:
                 raise CliError("数据库的第一个账户必须是管理员（--role 管理员）")
@@ -180,9 +181,9 @@ def cmd_encrypt(args) -> int:
             raise CliError(encryption.POSTGRES)
         if db.encrypted:
             raise CliError("数据库已经加密了。")
-        from branchdesk.services.auth import AuthService
+        from branchdesk.workspace import Workspace
 
-        if not AuthService(db).has_accounts():
+        if not Workspace(db).auth.has_accounts():
             raise CliError(encryption.NO_ACCOUNTS + "（命令行：branchdesk users add 用户名 --role 管理员）")
         user, password = _credentials("加密数据库需要管理员的用户名和密码")
         result = encryption.encrypt(location, db, user, password)

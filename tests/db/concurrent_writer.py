@@ -20,6 +20,8 @@ import sys
 import time
 import traceback
 
+from branchdesk.workspace import Workspace
+
 # The field of the shared member each worker edits alone, and the one they all edit.
 OWN_FIELD = ("address", "work_unit", "job", "post", "native_place", "mobile_whereabouts")
 SHARED_FIELD = "notes"
@@ -55,12 +57,12 @@ def main() -> int:
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
     from branchdesk.domain.members import MemberFields, ValidationError
-    from branchdesk.services.members import MemberService, StatusChange, name_search_columns
+    from branchdesk.services.members import StatusChange, name_search_columns
 
     url, worker, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
     shared_id, status_id = int(sys.argv[4]), int(sys.argv[5])
     db, _ = open_database(resolve_location(url), user=f"办公室{worker + 1}")
-    members = MemberService(db)
+    members = Workspace.open(db).members
     rng = random.Random(worker)
     own_field = OWN_FIELD[worker % len(OWN_FIELD)]
     today = dt.date.today()

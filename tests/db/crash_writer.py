@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
+from branchdesk.workspace import Workspace
+
 
 def main() -> None:
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
     from branchdesk.domain.citizen_id import make_citizen_id
     from branchdesk.domain.members import MemberFields
-    from branchdesk.services.members import MemberService
 
     path, start = sys.argv[1], int(sys.argv[2])
     db, _ = open_database(resolve_location(path), user="崩溃测试")
-    members = MemberService(db)
+    members = Workspace.open(db).members
     n = start
     while True:
         born = dt.date(1960, 1, 1) + dt.timedelta(days=n // 500)

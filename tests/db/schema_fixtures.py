@@ -47,6 +47,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from branchdesk.workspace import Workspace
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 BRANCH_NAME = "存档测试党支部"
@@ -103,6 +105,10 @@ class _Writer:
 
     def since(self, revision: str) -> bool:
         return self.revision >= revision
+
+    def of_branch(self, branch_id: int) -> dict[str, int]:
+        """A branch setting's branch (the column exists from 0007 on; before, settings had none)."""
+        return {"branch_id": branch_id} if self.since("0007") else {}
 
     def _tick(self) -> dt.datetime:
         self.clock += dt.timedelta(minutes=7)
@@ -228,6 +234,8 @@ def fill(conn, revision: str) -> None:
         _fill_meetings(w)
     if w.since("0006"):
         _fill_accounts(w)
+    if w.since("0007"):
+        _fill_branch_settings(w)
 
 
 def _fill_members(w: _Writer) -> None:
@@ -312,7 +320,8 @@ def _fill_development(w: _Writer) -> None:
     from branchdesk.domain.pinyin import name_pinyin
 
     ids = MEMBER_ID
-    w.insert("修改发展党员规则设置", "setting", key="rules.publicity_working_days", value=_json(7))
+    w.insert("修改发展党员规则设置", "setting", key="rules.publicity_working_days", value=_json(7),
+             **w.of_branch(1))  # fmt: skip
 
     def dossier(operation: str, name: str, id_number: str, sex: str, birth: dt.date, **values) -> int:
         initials, pinyin = name_pinyin(name)
@@ -611,15 +620,15 @@ def check(db, revision: str) -> None:
         _check_development(db)
     if revision >= "0004":
         _check_meetings(db)
+    _check_settings(db, revision)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
 def _check_members(db) -> None:
-    from branchdesk.services.branch import BranchService
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
-    branch = BranchService(db)
-    members = MemberService(db)
+    branch = Workspace.open(db).branch
+    members = Workspace.open(db).members
     profile = branch.profile()
     assert (profile.name, profile.founded_on, profile.higher_committee) == (
         BRANCH_NAME,
@@ -692,7 +701,6 @@ def _check_members(db) -> None:
     )
     assert [c.to_status for c in members.status_history(MEMBER_ID["解晓东"])] == ["deceased"]
     assert [h.title for h in branch.honours()] == ["先进基层党组织"]
-    assert branch.setting("current_branch_id") == 1
     _check_audit(db)
 
 
@@ -713,9 +721,8 @@ def _check_audit(db) -> None:
 
 def _check_development(db) -> None:
     from branchdesk.domain.development import DecisionBody, Outcome, Recommendation, TalkKind
-    from branchdesk.services.development import DevelopmentService
 
-    service = DevelopmentService(db)
+    service = Workspace.open(db).development
     assert [d.person.name for d in service.all()] == ["曾小红", "马丽", "司马青", "朴志远"]
     zeng = service.get(DOSSIER_ZENG)
     assert service.member_id(DOSSIER_ZENG) == MEMBER_ID["曾小红"]
@@ -837,6 +844,38 @@ IDLE_LOCK_MINUTES = 5
 RECOVERY_CODE = "K7QM-4XHT-9WRE-2PLN-6DVA"
 
 
+# ---- branch settings (0007) ------------------------------------------------------------------------
+TRAINING_MIN_HOURS = 40  # a rule setting stored with the branch (0007 on)
+
+
+def _fill_branch_settings(w: _Writer) -> None:
+    w.insert("修改发展党员规则设置", "setting", key="rules.training_min_hours", value=_json(TRAINING_MIN_HOURS),
+             **w.of_branch(1))  # fmt: skip
+
+
+def _check_settings(db, revision: str) -> None:
+    """Every setting of the one-branch database is where revision 0007 put it: the branch's own settings
+    with the branch, the account policy and the branch last used database-wide; and they read as before."""
+    from sqlalchemy import text
+
+    with db.read() as session:
+        stored = dict(session.execute(text("SELECT key, branch_id FROM setting")).all())
+    expected = {"current_branch_id": None}
+    if revision >= "0003":
+        expected["rules.publicity_working_days"] = 1
+    if revision >= "0006":
+        expected["auth.idle_lock_minutes"] = None
+    if revision >= "0007":
+        expected["rules.training_min_hours"] = 1
+    assert stored == expected
+    ws = Workspace.open(db)
+    assert ws.settings.get("current_branch_id") == 1
+    rules = ws.development.rule_settings()
+    assert rules.publicity_working_days == (7 if revision >= "0003" else 5)
+    if revision >= "0007":
+        assert rules.training_min_hours == TRAINING_MIN_HOURS
+
+
 def _fill_accounts(w: _Writer) -> None:
     """The administrator (with the recovery code), a committee member and a viewer whose first
     passwords must be changed, and the idle-lock time: rows as AuthService writes them."""
@@ -861,9 +900,8 @@ def _fill_accounts(w: _Writer) -> None:
 def check_accounts(db, *, stored: bool) -> None:
     """The accounts survived (stored=True), or a database from before accounts still has none and
     works as before: the operating-system user with every right."""
-    from branchdesk.services.auth import AuthService
 
-    auth = AuthService(db)
+    auth = Workspace.open(db).auth
     if not stored:
         assert not auth.has_accounts()
         assert db.principal.is_admin and db.principal.account_id is None

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from branchdesk.db.models import AuditEntry, Member
 from branchdesk.domain.members import MemberFields
 from branchdesk.services.members import AwardFields, StatusChange
+from branchdesk.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -196,13 +197,18 @@ def test_appointing_a_secretary_records_the_seat_and_the_members_party_post(bran
     assert {e.operation for e in entries.values()} == {"任命支委"}
 
 
-def test_settings_are_audited_with_their_values(branch, audit):
-    branch.set_setting("dues.reminder_days", 7)
-    branch.set_setting("dues.reminder_days", 10)
+def test_settings_are_audited_with_their_values(ws, audit):
+    ws.settings.set("dues.reminder_days", 7)
+    ws.settings.set("dues.reminder_days", 10)
     first, second = audit.new()
     assert (first.action, first.changes) == (
         "insert",
-        {"key": [None, "dues.reminder_days"], "value": [None, 7]},
+        {
+            "id": [None, 1],
+            "branch_id": [None, ws.branch_id],
+            "key": [None, "dues.reminder_days"],
+            "value": [None, 7],
+        },
     )
     assert (second.action, second.changes) == ("update", {"value": [7, 10]})
     assert second.operation == "修改设置：dues.reminder_days"
@@ -211,12 +217,11 @@ def test_settings_are_audited_with_their_values(branch, audit):
 def test_the_user_is_whoever_opened_the_database(location, members):
     """The name given when opening the database (the OS login by default) is what the trail shows."""
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.members import MemberService
 
     other, _ = open_database(location, user="李书记")
     try:
         log = AuditLog(other)
-        MemberService(other).create(MemberFields(name="李四"))
+        Workspace.open(other).members.create(MemberFields(name="李四"))
         [entry] = log.new()
         assert entry.user == "李书记"
     finally:

@@ -18,7 +18,8 @@ from branchdesk.db.models import AuditEntry, AuditHead, PartyGroup
 from branchdesk.db.uow import GENESIS, entry_hash
 from branchdesk.domain.members import MemberFields
 from branchdesk.services.audit import verify
-from branchdesk.services.members import AwardFields, MemberService, StatusChange
+from branchdesk.services.members import AwardFields, StatusChange
+from branchdesk.workspace import Workspace
 
 ZHANG = MemberFields(name="张三", id_number="110105199003071239", join_date=dt.date(2015, 7, 1),
                      conversion_date=dt.date(2016, 7, 1), work_unit="计算机学院")  # fmt: skip
@@ -31,8 +32,8 @@ def _a_day_of_work(members, branch) -> None:
     members.update(zhang.id, replace(zhang.editable(), work_unit="数学学院", mobile="13900139000"))
     members.add_award(zhang.id, AwardFields(date=dt.date(2021, 6, 28), title="优秀共产党员"))
     members.change_status(li.id, StatusChange("transferred_out", dt.date(2025, 3, 1), "工作调动"))
-    branch.set_setting("dues.reminder_days", 7)
-    branch.set_setting("dues.reminder_days", 10)
+    branch.ws.settings.set("dues.reminder_days", 7)
+    branch.ws.settings.set("dues.reminder_days", 10)
     branch.add_honour(dt.date(2020, 7, 1), "先进基层党组织")
 
 
@@ -83,7 +84,7 @@ def test_bulk_work_is_chained_too(empty_db, tmp_path):
 
     db = empty_db
     generate(db, members=25, seed=3)
-    apply_roster(db, read_roster(roster_file(tmp_path / "花名册.xlsx", good_rows())))
+    apply_roster(Workspace.open(db), read_roster(roster_file(tmp_path / "花名册.xlsx", good_rows())))
     report = verify(db)
     assert report.ok, report.lines()
     with db.read() as session:
@@ -291,7 +292,7 @@ def test_two_programs_writing_at_once_keep_one_chain(location, db):
                     session.add(AuditEntry(user=name, operation="登录", action="insert", entity="session",
                                            entity_id=None, changes={"office": [None, name]}))  # fmt: skip
                 if location.url.startswith("postgresql"):
-                    service = MemberService(other)
+                    service = Workspace.open(other).members
                     record = service.create(MemberFields(name=name + "一二三四五六七八九十"[i % 10] + "子丑寅"[i // 10], join_date=dt.date(2010, 7, 1),
                                                          conversion_date=dt.date(2011, 7, 1)))  # fmt: skip
                     service.update(record.id, replace(record.editable(), work_unit=f"第{i}单位"))

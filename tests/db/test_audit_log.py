@@ -13,8 +13,10 @@ from dataclasses import replace
 import pytest
 
 from branchdesk.domain.members import MemberFields
-from branchdesk.services.audit import AuditQuery, AuditService, field_label
+from branchdesk.reports.audit_log import audit_ledger
+from branchdesk.services.audit import AuditQuery, field_label
 from branchdesk.services.members import AwardFields, StatusChange
+from branchdesk.workspace import Workspace
 
 ZHANG = MemberFields(name="张三", id_number="110105199003071239", join_date=dt.date(2015, 7, 1),
                      conversion_date=dt.date(2016, 7, 1), work_unit="计算机学院")  # fmt: skip
@@ -22,8 +24,8 @@ LI = MemberFields(name="李四", join_date=dt.date(2019, 6, 30), conversion_date
 
 
 @pytest.fixture
-def log(db):
-    return AuditService(db)
+def log(ws):
+    return ws.audit
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def office(db, members, branch):
     members.remove_award(wrong.id)
     members.add_award(zhang.id, AwardFields(date=dt.date(2021, 6, 28), title="优秀共产党员"))
     members.change_status(li.id, StatusChange("transferred_out", dt.date(2025, 3, 1), "工作调动"))
-    branch.set_setting("dues.reminder_days", 7)
+    branch.ws.settings.set("dues.reminder_days", 7)
     return {"zhang": zhang.id, "li": li.id}
 
 
@@ -90,11 +92,10 @@ def test_codes_are_shown_as_their_labels(log, office):
 
 def test_filters_by_kind_user_and_date(log, db, office, location):
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.members import MemberService
 
     other, _ = open_database(location, user="组织委员")
     try:
-        MemberService(other).create(MemberFields(name="王五", join_date=dt.date(2010, 7, 1)))
+        Workspace.open(other).members.create(MemberFields(name="王五", join_date=dt.date(2010, 7, 1)))
     finally:
         other.dispose()
     assert log.users() == ["测试用户", "组织委员"]
@@ -115,7 +116,7 @@ def test_a_person_nobody_matches_shows_nothing(log, office):
 
 
 def test_the_export_ledger_lists_the_filtered_entries(log, office):
-    ledger = log.ledger(AuditQuery(member_ids=(office["zhang"],)))
+    ledger = audit_ledger(log.ws, AuditQuery(member_ids=(office["zhang"],)))
     assert ledger.title == "审计日志"
     assert [c.title for c in ledger.columns] == ["序号", "时间", "操作人", "操作", "动作", "对象", "变更内容"]
     assert len(ledger.rows) == 5

@@ -21,10 +21,7 @@ from branchdesk.domain.development import Person
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.domain.rules import RuleSettings
 from branchdesk.services.auth import AuthService, SignInError
-from branchdesk.services.branch import BranchService
-from branchdesk.services.development import DevelopmentService
-from branchdesk.services.meetings import MeetingService, MeetingType
-from branchdesk.services.members import MemberService
+from branchdesk.services.meetings import MeetingType
 
 ADMIN_PW = "Shuji-2026"
 START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
@@ -53,8 +50,8 @@ def clock():
 
 
 @pytest.fixture
-def auth(db, clock):
-    return AuthService(db, hasher=FAST, clock=clock)
+def auth(ws, clock):
+    return AuthService(ws, hasher=FAST, clock=clock)
 
 
 @pytest.fixture
@@ -77,14 +74,14 @@ def _audit_rows(db) -> list[AuditEntry]:
 
 
 # ---- the first administrator -----------------------------------------------------------------
-def test_a_database_without_accounts_works_as_before(db, auth):
+def test_a_database_without_accounts_works_as_before(db, ws, auth):
     assert not auth.has_accounts()
     assert db.principal.is_admin and db.principal.account_id is None
-    MemberService(db).create(MemberFields(name="张三", join_date=dt.date(2001, 7, 1)))
+    ws.members.create(MemberFields(name="张三", join_date=dt.date(2001, 7, 1)))
     assert _audit_rows(db)[-1].user == "测试用户", "changes are still recorded under the OS user"
 
 
-def test_creating_the_administrator_signs_them_in_and_gives_a_recovery_code_once(db, auth, clock):
+def test_creating_the_administrator_signs_them_in_and_gives_a_recovery_code_once(db, ws, auth, clock):
     created = auth.create_first_admin("  ShuJi ", "王书记", ADMIN_PW, ADMIN_PW)
     assert auth.has_accounts()
     assert created.account.username == "shuji", "usernames are trimmed and compared in lower case"
@@ -96,7 +93,7 @@ def test_creating_the_administrator_signs_them_in_and_gives_a_recovery_code_once
     groups = created.recovery_code.split("-")
     assert [len(g) for g in groups] == [4] * 5 and not set("01IOSZB") & set(created.recovery_code)
 
-    MemberService(db).create(MemberFields(name="张三", join_date=dt.date(2001, 7, 1)))
+    ws.members.create(MemberFields(name="张三", join_date=dt.date(2001, 7, 1)))
     rows = _audit_rows(db)
     assert rows[-1].user == "shuji", "from now on the audit trail names the account"
     account_rows = [r for r in rows if r.entity == "user_account"]
@@ -272,9 +269,9 @@ def test_everyone_changes_their_own_password_with_the_old_one(db, auth, code):
 
 
 # ---- roles enforced in the services -------------------------------------------------------------
-def test_a_viewer_is_refused_every_change_and_nothing_is_written(db, auth, code, clock):
-    members, branch, dev = MemberService(db), BranchService(db), DevelopmentService(db)
-    meetings = MeetingService(db)
+def test_a_viewer_is_refused_every_change_and_nothing_is_written(db, ws, auth, code, clock):
+    members, branch, dev = ws.members, ws.branch, ws.development
+    meetings = ws.meetings
     zhang = members.create(MemberFields(name="张三", join_date=dt.date(2001, 7, 1))).id
     auth.sign_in("chayue", "Chayue-001")
     before = (_count(db, Member), _count(db, PartyGroup), _count(db, Setting), _count(db, AuditEntry))
@@ -305,11 +302,11 @@ def members_query():
     return MemberQuery()
 
 
-def test_a_committee_member_keeps_records_but_not_accounts_or_rules(db, auth, code):
+def test_a_committee_member_keeps_records_but_not_accounts_or_rules(db, ws, auth, code):
     auth.sign_in("weiyuan", "Weiyuan-001")
-    members = MemberService(db)
+    members = ws.members
     members.create(MemberFields(name="李四", join_date=dt.date(2002, 7, 1)))
-    BranchService(db).add_group("第三党小组")
+    ws.branch.add_group("第三党小组")
     assert _audit_rows(db)[-1].user == "weiyuan"
     accounts_before = _count(db, AuditEntry)
     for operation, attempt in {
@@ -317,7 +314,7 @@ def test_a_committee_member_keeps_records_but_not_accounts_or_rules(db, auth, co
         "添加用户账户": lambda: auth.add_account("neu", "", Role.ADMIN, "Neues-Pass-1", "Neues-Pass-1"),
         "修改用户角色为管理员": lambda: auth.set_role(auth.account("weiyuan").id, Role.ADMIN),
         "修改自动锁定时间": lambda: auth.set_idle_lock_minutes(0),
-        "修改发展党员规则设置": lambda: DevelopmentService(db).save_rule_settings(
+        "修改发展党员规则设置": lambda: ws.development.save_rule_settings(
             RuleSettings(publicity_working_days=7)
         ),
         "重新生成恢复码": auth.new_recovery_code,
@@ -328,7 +325,7 @@ def test_a_committee_member_keeps_records_but_not_accounts_or_rules(db, auth, co
     assert auth.account("weiyuan").role is Role.COMMITTEE
 
 
-def test_the_administrator_manages_accounts_and_settings(db, auth, code):
+def test_the_administrator_manages_accounts_and_settings(ws, auth, code):
     auth.sign_in("shuji", ADMIN_PW)
     assert [(a.username, a.role) for a in auth.accounts()] == [
         ("shuji", Role.ADMIN), ("weiyuan", Role.COMMITTEE), ("chayue", Role.VIEWER)
@@ -338,7 +335,7 @@ def test_the_administrator_manages_accounts_and_settings(db, auth, code):
     auth.set_display_name(chayue.id, "检查组（王）")
     auth.set_idle_lock_minutes(0)
     assert auth.idle_lock_minutes() == 0
-    DevelopmentService(db).save_rule_settings(RuleSettings(publicity_working_days=7))
+    ws.development.save_rule_settings(RuleSettings(publicity_working_days=7))
     with pytest.raises(ValidationError, match="已被使用"):
         auth.add_account("CHAYUE", "", Role.VIEWER, "Neues-Pass-1", "Neues-Pass-1")
     signed = auth.sign_in("chayue", "Chayue-001")
@@ -360,10 +357,10 @@ def test_the_last_administrator_cannot_be_demoted_or_deactivated(db, auth, code)
         auth.accounts()
 
 
-def test_nobody_signed_in_writes_nothing(db, auth, code):
+def test_nobody_signed_in_writes_nothing(db, ws, auth, code):
     db.sign_out()
     with pytest.raises(PermissionDenied, match="请先登录"):
-        BranchService(db).add_group("第三党小组")
+        ws.branch.add_group("第三党小组")
 
 
 # ---- the command line ------------------------------------------------------------------------------

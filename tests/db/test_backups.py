@@ -21,7 +21,8 @@ from branchdesk.services.backups import (
     preview_backup,
     restore_backup,
 )
-from branchdesk.services.members import MemberQuery, MemberService
+from branchdesk.services.members import MemberQuery
+from branchdesk.workspace import Workspace
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def person(name: str, seq: int) -> MemberFields:
 
 
 def names(db) -> list[str]:
-    return sorted(m.name for m in MemberService(db).records(MemberQuery()))
+    return sorted(m.name for m in Workspace.open(db).members.records(MemberQuery()))
 
 
 def digest(path: Path) -> str:
@@ -129,8 +130,8 @@ def test_after_a_session_with_errors_the_good_backups_stay(db, location):
     assert clean.pruned and outcome.path.exists()
 
 
-def test_restore_keeps_the_current_database_and_brings_back_the_backup(db, location):
-    members = MemberService(db)
+def test_restore_keeps_the_current_database_and_brings_back_the_backup(db, ws, location):
+    members = ws.members
     members.create(person("张三", 1))
     members.create(person("李四", 2))
     taken = auto_backup(location, reason="exit")
@@ -158,8 +159,8 @@ def test_restore_keeps_the_current_database_and_brings_back_the_backup(db, locat
         again.dispose()
 
 
-def test_a_backup_from_a_newer_program_is_refused_and_nothing_changes(db, location, tmp_path):
-    MemberService(db).create(person("张三", 1))
+def test_a_backup_from_a_newer_program_is_refused_and_nothing_changes(db, ws, location, tmp_path):
+    ws.members.create(person("张三", 1))
     taken = auto_backup(location, reason="exit")
     newer = tmp_path / "newer.sqlite"
     newer.write_bytes(taken.path.read_bytes())
@@ -175,8 +176,8 @@ def test_a_backup_from_a_newer_program_is_refused_and_nothing_changes(db, locati
     assert not (location.backup_dir() / "pre-restore").exists()
 
 
-def test_restore_is_refused_while_the_database_is_in_use(db, location):
-    members = MemberService(db)
+def test_restore_is_refused_while_the_database_is_in_use(db, ws, location):
+    members = ws.members
     members.create(person("张三", 1))
     taken = auto_backup(location, reason="exit")
     members.create(person("李四", 2))
@@ -198,8 +199,8 @@ def test_a_damaged_file_is_not_restored(db, location, tmp_path):
     assert digest(location.sqlite_path) == before
 
 
-def test_preview_reads_a_backup_without_changing_it(db, location, branch):
-    members = MemberService(db)
+def test_preview_reads_a_backup_without_changing_it(ws, location, branch):
+    members = ws.members
     a = members.create(person("张三", 1))
     members.create(person("李四", 2))
     from branchdesk.services.members import StatusChange
@@ -251,8 +252,8 @@ def test_two_databases_in_one_folder_keep_their_own_backups(db, location, tmp_pa
     assert auto_backup(location, reason="daily", now=dt.datetime(2026, 6, 13, 9, 0)).status == "created"
 
 
-def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(db, location):
-    MemberService(db).create(person("张三", 1))
+def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(db, ws, location):
+    ws.members.create(person("张三", 1))
     taken = auto_backup(location, reason="exit")
     db.dispose()
     damaged = b"SQLite format 3\x00" + b"\xff" * 8000  # e.g. after a disk fault

@@ -9,8 +9,9 @@ import pytest
 
 from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.members import MemberFields, ValidationError
-from branchdesk.services.branch import BranchProfile, BranchService, NoBranchError
+from branchdesk.services.branch import BranchProfile, NoBranchError
 from branchdesk.services.members import MemberQuery, StatusChange
+from branchdesk.workspace import Workspace
 
 TODAY = dt.date.today()
 
@@ -30,13 +31,14 @@ def messages(excinfo) -> list[str]:
 
 # ---- profile ---------------------------------------------------------------------------------------
 def test_a_new_database_has_no_branch_until_one_is_saved(empty_db):
-    service = BranchService(empty_db)
+    ws = Workspace.open(empty_db)
+    service = ws.branch
     assert not service.has_branch()
     with pytest.raises(NoBranchError, match="还没有支部"):
-        service.current_id()
+        ws.branch_id  # noqa: B018
     saved = service.save_profile(BranchProfile(name="  机关第二党支部 ", founded_on=dt.date(1998, 7, 1)))
     assert service.has_branch()
-    assert service.current_id() == saved.id
+    assert ws.branch_id == saved.id, "the first branch is the workspace's from then on"
     assert service.profile() == replace(saved, name="机关第二党支部")
 
 
@@ -70,18 +72,23 @@ def test_a_profile_needs_a_name_and_a_term_that_ends_after_it_starts(branch):
     assert branch.profile().name == "测试学院教工第一党支部"
 
 
-def test_the_current_branch_follows_the_setting(branch, members):
-    first = branch.current_id()
+def test_without_a_name_the_workspace_opens_the_branch_last_used(db, ws, branch, members):
+    first = ws.branch_id
     second = branch.save_profile(BranchProfile(name="第二党支部")).id
-    assert branch.current_id() == first, "by default the first branch"
-    branch.set_setting("current_branch_id", second)
-    assert branch.current_id() == second
-    assert branch.profile().name == "第二党支部"
-    assert branch.groups() == []
-    member(members, "新支部党员", 1)
-    assert members.count(MemberQuery(branch_id=first)) == 0
-    branch.set_setting("current_branch_id", 12345)  # a branch that is gone: back to the first
-    assert branch.current_id() == first
+    assert ws.branch_id == first, "creating a branch does not move an open workspace"
+    with pytest.raises(NoBranchError, match="2 个支部"):
+        Workspace.open(db)
+    ws.settings.set("current_branch_id", second)
+    other = Workspace.open(db)
+    assert other.branch_id == second
+    assert other.branch.profile().name == "第二党支部"
+    assert other.branch.groups() == []
+    member(other.members, "新支部党员", 1)
+    assert members.count(MemberQuery()) == 0
+    ws.settings.set("current_branch_id", 12345)  # a branch that is gone: nothing to go by
+    with pytest.raises(NoBranchError):
+        Workspace.open(db)
+    assert Workspace.open(db, strict=False).branch_id == first
 
 
 # ---- party groups ----------------------------------------------------------------------------------
@@ -206,14 +213,14 @@ def test_branch_honours_are_listed_by_date_and_can_be_removed(branch):
     assert [h.id for h in branch.honours()] == [later.id]
 
 
-def test_settings_keep_their_json_values(branch):
-    assert branch.setting("thresholds", "默认") == "默认"
+def test_settings_keep_their_json_values(ws, branch):
+    assert ws.settings.get("thresholds", "默认") == "默认"
     value = {"预备期提醒天数": 30, "节假日": ["2026-10-01"], "开启": True}
-    branch.set_setting("thresholds", value)
-    assert branch.setting("thresholds") == value
-    branch.set_setting("thresholds", [])
-    assert branch.setting("thresholds", "默认") == [], "an empty value is a value, not a missing key"
-    branch.set_setting("thresholds", None)
-    assert branch.setting("thresholds", "默认") == "默认", "None resets a setting to its default"
-    branch.set_setting("never_set", None)  # resetting a setting that was never set is harmless
-    assert branch.setting("never_set", 7) == 7
+    ws.settings.set("thresholds", value)
+    assert ws.settings.get("thresholds") == value
+    ws.settings.set("thresholds", [])
+    assert ws.settings.get("thresholds", "默认") == [], "an empty value is a value, not a missing key"
+    ws.settings.set("thresholds", None)
+    assert ws.settings.get("thresholds", "默认") == "默认", "None resets a setting to its default"
+    ws.settings.set("never_set", None)  # resetting a setting that was never set is harmless
+    assert ws.settings.get("never_set", 7) == 7

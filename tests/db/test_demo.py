@@ -14,9 +14,9 @@ from branchdesk.domain.dates import add_months, add_years
 from branchdesk.domain.members import validate
 from branchdesk.domain.phone import validate_landline, validate_mobile
 from branchdesk.domain.vocab import AwardKind, CommitteePost, MemberStatus, MemberType
-from branchdesk.services.branch import BranchService
 from branchdesk.services.demo import DemoRefusedError, dues_monthly_fen, generate
-from branchdesk.services.members import MemberQuery, MemberService
+from branchdesk.services.members import MemberQuery
+from branchdesk.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 23)
 MEMBERS = 150
@@ -36,7 +36,7 @@ def demo(tmp_path_factory):
     db = _open(tmp_path_factory.mktemp("demo") / "demo.sqlite")
     calls: list[tuple[int, int]] = []
     summary = generate(db, members=MEMBERS, seed=3, today=TODAY, progress=lambda d, t: calls.append((d, t)))
-    records = MemberService(db).records(MemberQuery(statuses=None))
+    records = Workspace.open(db).members.records(MemberQuery(statuses=None))
     yield db, summary, records, calls
     db.dispose()
 
@@ -110,7 +110,7 @@ def test_about_one_in_eleven_active_members_is_probationary(demo):
 # ---- structure: groups, committee, history ------------------------------------------------------
 def test_party_groups_of_eight_to_twelve_members_each_with_one_leader(demo):
     db, summary, records, _ = demo
-    groups = BranchService(db).groups()
+    groups = Workspace.open(db).branch.groups()
     assert len(groups) == summary.groups
     assert [g.name for g in groups[:3]] == ["第一党小组", "第二党小组", "第三党小组"]
     assert 8 <= MEMBERS / len(groups) <= 12
@@ -125,7 +125,7 @@ def test_party_groups_of_eight_to_twelve_members_each_with_one_leader(demo):
 
 def test_committee_has_the_five_posts_and_a_previous_term(demo):
     db, summary, records, _ = demo
-    branch = BranchService(db)
+    branch = Workspace.open(db).branch
     by_id = {r.id: r for r in records}
     current = branch.committee()
     assert {s.post for s in current} == {
@@ -158,7 +158,7 @@ def test_committee_has_the_five_posts_and_a_previous_term(demo):
 
 def test_history_transfers_death_lost_contact_and_mobile_members(demo):
     db, summary, records, _ = demo
-    service = MemberService(db)
+    service = Workspace.open(db).members
     statuses = Counter(r.status for r in records)
     assert statuses[MemberStatus.TRANSFERRED_OUT.value] == summary.transferred_out >= 2
     assert statuses[MemberStatus.DECEASED.value] == summary.deceased >= 1
@@ -182,7 +182,7 @@ def test_history_transfers_death_lost_contact_and_mobile_members(demo):
 
 def test_awards_punishments_and_branch_honours(demo):
     db, summary, records, _ = demo
-    service = MemberService(db)
+    service = Workspace.open(db).members
     kinds = Counter()
     for r in records:
         for award in service.awards(r.id):
@@ -191,7 +191,7 @@ def test_awards_punishments_and_branch_honours(demo):
             assert award.title and award.issuer and award.level
     assert kinds[AwardKind.AWARD.value] == summary.awards > 0
     assert kinds[AwardKind.PUNISHMENT.value] == summary.punishments >= 1
-    honours = BranchService(db).honours()
+    honours = Workspace.open(db).branch.honours()
     assert 2 <= len(honours) == summary.honours <= 3
     assert all(h.date <= TODAY for h in honours)
 
@@ -230,7 +230,7 @@ def test_students_pay_twenty_fen():
 # ---- search, audit, progress, summary -----------------------------------------------------------
 def test_first_member_is_found_by_pinyin_initials(demo):
     db, _, records, _ = demo
-    service = MemberService(db)
+    service = Workspace.open(db).members
     first = min(_active(records), key=lambda r: r.id)
     ids = service.search_ids(MemberQuery(text=first.name_initials))
     assert first.id in ids
@@ -244,7 +244,7 @@ def test_special_surnames_are_present_and_found_by_their_reading(demo, surname, 
     db, _, records, _ = demo
     people = [r for r in records if r.name.startswith(surname)]
     assert people, f"no member surnamed {surname}"
-    ids = MemberService(db).search_ids(MemberQuery(text=typed, statuses=None))
+    ids = Workspace.open(db).members.search_ids(MemberQuery(text=typed, statuses=None))
     assert {r.id for r in people} <= set(ids)
 
 
@@ -286,7 +286,7 @@ def test_same_seed_gives_the_same_members(tmp_path):
         generate(c, members=40, seed=6, today=TODAY)
         assert _names(a) == _names(b)
         assert _names(a) != _names(c)
-        assert MemberService(a).records(MemberQuery(statuses=None)) != []
+        assert Workspace.open(a).members.records(MemberQuery(statuses=None)) != []
     finally:
         for db in (a, b, c):
             db.dispose()
@@ -302,25 +302,25 @@ def test_refuses_to_mix_demo_data_with_existing_members(empty_db):
         assert session.scalar(select(func.count(Member.id))) == before
 
 
-def test_refuses_a_database_that_already_has_a_branch(db):
+def test_refuses_a_database_that_already_has_a_branch(db, ws):
     with pytest.raises(DemoRefusedError, match="测试学院教工第一党支部"):
         generate(db, members=20, today=TODAY)
-    assert BranchService(db).profile().name == "测试学院教工第一党支部"
+    assert ws.branch.profile().name == "测试学院教工第一党支部"
 
 
 @pytest.mark.parametrize("members", [0, 9, 200_001])
 def test_refuses_sizes_out_of_range(empty_db, members):
     with pytest.raises(DemoRefusedError, match="党员人数应在 10 到 200000 之间"):
         generate(empty_db, members=members, today=TODAY)
-    assert not BranchService(empty_db).has_branch()
+    assert not Workspace.open(empty_db).branch.has_branch()
 
 
 def test_smallest_branch_has_a_committee_without_deputy(empty_db):
     summary = generate(empty_db, members=10, seed=2, today=TODAY)
-    posts = {s.post for s in BranchService(empty_db).committee()}
+    posts = {s.post for s in Workspace.open(empty_db).branch.committee()}
     assert CommitteePost.DEPUTY not in posts and CommitteePost.SECRETARY in posts
     assert summary.committee == len(posts) == 4
-    records = MemberService(empty_db).records(MemberQuery(statuses=None))
+    records = Workspace.open(empty_db).members.records(MemberQuery(statuses=None))
     assert all(validate(r.editable(), today=TODAY) == [] for r in records)
 
 
@@ -334,7 +334,7 @@ def test_cli_demo_prints_the_summary(tmp_path, data_dir, capsys):
     assert "已生成演示数据" in out and "30 名在册党员" in out
     db = _open(path)
     try:
-        assert MemberService(db).count(MemberQuery()) == 30
+        assert Workspace.open(db).members.count(MemberQuery()) == 30
     finally:
         db.dispose()
     # a second run refuses with one clear line and a non-zero exit

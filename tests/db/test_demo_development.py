@@ -12,7 +12,8 @@ from branchdesk.domain.development import Outcome, Standing
 from branchdesk.domain.rules import RuleContext, audit
 from branchdesk.services.demo import generate
 from branchdesk.services.demo_development import RosterMember, demo_dossiers, member_links
-from branchdesk.services.members import MemberQuery, MemberService
+from branchdesk.services.members import MemberQuery
+from branchdesk.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -24,10 +25,9 @@ def demo_db(empty_db):
 
 
 def test_demo_creates_dossiers_in_every_stage_without_blocking_findings(demo_db):
-    from branchdesk.services.development import DevelopmentService
 
     db, summary = demo_db
-    service = DevelopmentService(db)
+    service = Workspace.open(db).development
     dossiers = service.all()
     assert len(dossiers) == summary.dossiers >= 30
     assert f"发展党员档案 {summary.dossiers} 份" in summary.describe()
@@ -48,12 +48,11 @@ def test_demo_creates_dossiers_in_every_stage_without_blocking_findings(demo_db)
 
 
 def test_admitted_dossiers_are_the_rosters_probationary_members(demo_db):
-    from branchdesk.services.development import DevelopmentService
 
     db, _ = demo_db
-    members = MemberService(db)
+    members = Workspace.open(db).members
     probationary = members.records(MemberQuery(member_types=frozenset({"probationary"})))
-    service = DevelopmentService(db)
+    service = Workspace.open(db).development
     by_number = {d.person.id_number: d for d in service.all()}
     for m in probationary:
         d = by_number[m.id_number]
@@ -125,14 +124,13 @@ def test_cli_demo_produces_dossiers_that_check_finds_no_blocking_problem(tmp_pat
     from branchdesk.cli import main
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.development import DevelopmentService
 
     path = tmp_path / "cli.sqlite"
     assert main(["--db", str(path), "demo", "--members", "40", "--seed", "2"]) == 0
     assert "发展党员档案" in capsys.readouterr().out
     db, _ = open_database(resolve_location(str(path)), user="测试用户")
     try:
-        service = DevelopmentService(db)
+        service = Workspace.open(db).development
         dossiers = service.all()
         assert len(dossiers) >= 12
         assert not [f for f in service.check() if f.blocking]

@@ -36,9 +36,9 @@ from branchdesk.domain.development import (
 )
 from branchdesk.domain.rules import RuleContext, audit
 from branchdesk.domain.votes import Vote
-from branchdesk.reports.development import development_ledger
+from branchdesk.reports.development import development_ledger, write_development_template
 from branchdesk.reports.xlsx import write_xlsx
-from branchdesk.services.dev_import import read_development, write_development_template
+from branchdesk.services.dev_import import read_development
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 import dev_builders as b

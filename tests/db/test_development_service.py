@@ -36,7 +36,6 @@ from branchdesk.domain.development import (
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.domain.votes import Vote
 from branchdesk.services.development import (
-    DevelopmentService,
     DossierQuery,
     NeedsReason,
     NotFoundError,
@@ -51,8 +50,8 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 def audit_rows(db, operation: str | None = None, entity: str | None = None) -> list[AuditEntry]:
@@ -276,10 +275,10 @@ def test_list_searches_by_name_pinyin_and_id_number(dev):
 
 
 # ---- rule context and audit ---------------------------------------------------------------------
-def test_rule_settings_come_from_the_branch_settings_with_national_defaults(db, dev, branch):
+def test_rule_settings_come_from_the_branch_settings_with_national_defaults(ws, db, dev, branch):
     assert dev.rule_context(TODAY).settings.publicity_working_days == 5
-    branch.set_setting(setting_key("publicity_working_days"), 7)
-    branch.set_setting(setting_key("training_min_hours"), "40")
+    ws.settings.set(setting_key("publicity_working_days"), 7)
+    ws.settings.set(setting_key("training_min_hours"), "40")
     ctx = dev.rule_context(TODAY)
     assert (ctx.settings.publicity_working_days, ctx.settings.training_min_hours) == (7, 40)
     assert ctx.settings.training_min_days == 3 and ctx.as_of == TODAY
@@ -312,21 +311,21 @@ def test_the_electorate_of_a_meeting_date_counts_full_members_only(db, members, 
     members.change_status(gone, StatusChange("transferred_out", dt.date(2026, 2, 1), "工作调动"))
     sick = member("卧床", 6)
 
-    may = dev.electorate(dt.date(2026, 5, 1))
+    may = dev.ws.roster.electorate(dt.date(2026, 5, 1))
     assert sorted(v.name for v in may.voters) == sorted(["全勤", "卧床"])
     reasons = {v.name: why for v, why in may.non_voters}
     assert set(reasons) == {"察看", "预备", "新转正"}
     assert "留党察看" in reasons["察看"] and "预备党员" in reasons["预备"]
     assert "调走" not in reasons, "a member transferred out before the meeting is not on its roster"
 
-    july = dev.electorate(dt.date(2026, 7, 1), excluded={sick: "因病长期卧床"})
+    july = dev.ws.roster.electorate(dt.date(2026, 7, 1), excluded={sick: "因病长期卧床"})
     assert sorted(v.name for v in july.voters) == sorted(["全勤", "新转正"])
     assert july.expected == 2
     assert dict((v.name, why) for v, why in july.non_voters)["卧床"].endswith("因病长期卧床")
 
-    january = dev.electorate(dt.date(2026, 1, 15))
+    january = dev.ws.roster.electorate(dt.date(2026, 1, 15))
     assert "调走" in [v.name for v in january.voters], "still in the branch before the transfer"
-    assert dev.electorate(dt.date(2027, 1, 2)).expected == 4, "the watch is over in 2027"
+    assert dev.ws.roster.electorate(dt.date(2027, 1, 2)).expected == 4, "the watch is over in 2027"
 
 
 def test_a_dossier_is_linked_to_its_member_file(db, members, dev):
@@ -410,13 +409,13 @@ def awaiting_approval(id_number: str):
     return replace(d, id=None, person=replace(d.person, id_number=id_number), talks=complete().talks)
 
 
-def test_approval_makes_a_probationary_member_and_conversion_a_full_one(db, dev):
+def test_approval_makes_a_probationary_member_and_conversion_a_full_one(db, ws, dev):
     from branchdesk.domain.development import Approval
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
     number = make_citizen_id("110105", dt.date(1995, 5, 1), 21, "男")
     dossier_id = dev.save(awaiting_approval(number))
-    members = MemberService(db)
+    members = ws.members
     assert members.find_by_id_number(number) is None  # voted in, not yet approved: not on the roster
 
     approved = complete().approval.date
@@ -454,12 +453,12 @@ def test_approval_makes_a_probationary_member_and_conversion_a_full_one(db, dev)
     ] == "记录发展步骤：第24步 上级党委审批（预备党员转正）"
 
 
-def test_approval_links_an_existing_member_file_instead_of_making_a_second(db, dev):
+def test_approval_links_an_existing_member_file_instead_of_making_a_second(ws, dev):
     from branchdesk.domain.development import Approval
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
     number = make_citizen_id("110105", dt.date(1995, 5, 1), 22, "男")
-    members = MemberService(db)
+    members = ws.members
     existing = members.create(
         MemberFields(name="李明", id_number=number, member_type="probationary", join_date=dt.date(2024, 8, 1))
     )
@@ -470,15 +469,15 @@ def test_approval_links_an_existing_member_file_instead_of_making_a_second(db, d
     assert members.count(MemberQuery(text="李明")) == 1
 
 
-def test_cancelling_the_probation_takes_the_member_off_the_roster_with_the_same_reason(db, dev):
+def test_cancelling_the_probation_takes_the_member_off_the_roster_with_the_same_reason(ws, dev):
     from branchdesk.domain.development import Approval
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
     number = make_citizen_id("110105", dt.date(1995, 5, 1), 23, "男")
     dossier_id = dev.save(awaiting_approval(number))
     approved = complete().approval.date
     dev.record(dossier_id, Step.APPROVAL, {"approval": Approval(approved)}, as_of=approved)
-    members = MemberService(db)
+    members = ws.members
     member_id = dev.member_id(dossier_id)
     assert member_id in members.search_ids(MemberQuery())
 

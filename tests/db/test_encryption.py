@@ -24,7 +24,8 @@ from branchdesk.db.migrate import open_database
 from branchdesk.domain.auth import Role
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.services import encryption
-from branchdesk.services.auth import AuthService, SignInError
+from branchdesk.services.auth import SignInError
+from branchdesk.services.encryption import _auth
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME, ID_NUMBER, PHONE = "欧阳修", "110105197001020017", "13912345678"
@@ -48,11 +49,12 @@ def cheap_argon2(monkeypatch):
 
 def _members(db, count: int = MEMBERS) -> None:
     from branchdesk.domain.citizen_id import make_citizen_id
-    from branchdesk.services.branch import BranchProfile, BranchService
-    from branchdesk.services.members import MemberService
+    from branchdesk.services.branch import BranchProfile
+    from branchdesk.workspace import Workspace
 
-    BranchService(db).save_profile(BranchProfile(name="加密测试党支部"))
-    members = MemberService(db)
+    ws = Workspace(db)
+    ws.branch.save_profile(BranchProfile(name="加密测试党支部"))
+    members = ws.members
     members.create(MemberFields(name=NAME, id_number=ID_NUMBER, mobile=PHONE, join_date=dt.date(1995, 7, 1)))
     for n in range(1, count):
         members.create(
@@ -70,7 +72,7 @@ def plain(tmp_path, data_dir):
     location = resolve_location(str(tmp_path / "office" / "branchdesk.sqlite"))
     db, _ = open_database(location)
     _members(db)
-    auth = AuthService(db)
+    auth = _auth(db)
     auth.create_first_admin(ADMIN, "王书记", ADMIN_PW, ADMIN_PW)
     auth.add_account(LISI, "李四", Role.COMMITTEE, LISI_PW, LISI_PW)
     db.dispose()
@@ -173,7 +175,7 @@ def test_each_accounts_password_and_the_recovery_code_open_it_and_a_wrong_one_do
     assert crypto.key_for_file(path) is None
 
     db = _sign_in(plain, ADMIN, ADMIN_PW)  # the administrator's password
-    auth = AuthService(db)
+    auth = _auth(db)
     lisi = next(a for a in auth.accounts() if a.username == LISI)
     auth.reset_password(lisi.id, "Lisi-temp-1", "Lisi-temp-1")  # the administrator resets lisi: a slot
     db.dispose()
@@ -195,7 +197,7 @@ def test_each_accounts_password_and_the_recovery_code_open_it_and_a_wrong_one_do
 def test_a_password_change_rewraps_the_key(plain):
     _encrypt(plain)
     db = _sign_in(plain, ADMIN, ADMIN_PW)
-    AuthService(db).change_own_password(ADMIN_PW, "Changed-2027", "Changed-2027")
+    _auth(db).change_own_password(ADMIN_PW, "Changed-2027", "Changed-2027")
     db.dispose()
     crypto.forget_all()
     with pytest.raises(SignInError):
@@ -227,7 +229,7 @@ def test_a_recovery_code_reset_rewraps_and_issues_a_new_code(plain):
 def test_a_user_who_signs_in_while_it_is_open_gets_a_key_slot_and_a_deactivated_one_loses_it(plain):
     _encrypt(plain)
     db = _sign_in(plain, ADMIN, ADMIN_PW)
-    auth = AuthService(db)
+    auth = _auth(db)
     auth.sign_in(LISI, LISI_PW)  # 切换用户 in the window: lisi's password opens the file from now on
     auth.sign_in(ADMIN, ADMIN_PW)
     assert encryption.accounts_without_key(db) == []
@@ -238,7 +240,7 @@ def test_a_user_who_signs_in_while_it_is_open_gets_a_key_slot_and_a_deactivated_
     crypto.forget_all()
 
     db = _sign_in(plain, ADMIN, ADMIN_PW)
-    auth = AuthService(db)
+    auth = _auth(db)
     lisi = next(a for a in auth.accounts() if a.username == LISI)
     auth.set_active(lisi.id, False)
     db.dispose()

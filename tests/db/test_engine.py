@@ -39,7 +39,9 @@ def test_two_programs_on_one_file_do_not_refuse_a_save_that_read_first(sqlite_db
 
     try:
         with sqlite_db.write("窗口修改设置") as session:
-            assert session.get(Setting, "from_window") is None  # reads first …
+            assert (
+                session.scalar(select(Setting.id).where(Setting.key == "from_window")) is None
+            )  # reads first …
             thread = threading.Thread(target=other_program)
             thread.start()
             other_done.wait(0.5)  # … the other program tries to save meanwhile …
@@ -49,7 +51,7 @@ def test_two_programs_on_one_file_do_not_refuse_a_save_that_read_first(sqlite_db
         other.dispose()
     assert not errors, errors
     with sqlite_db.read() as session:
-        assert {k: session.get(Setting, k).value for k in ("from_window", "from_cli")} == {
+        assert dict(session.execute(select(Setting.key, Setting.value)).tuples().all()) == {
             "from_window": 2,
             "from_cli": 1,
         }

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from branchdesk.db.models_development import DossierVote
 from branchdesk.domain.development import Approval, Extension, Person, Standing, Step
 from branchdesk.domain.votes import Vote
-from branchdesk.services.development import DevelopmentService, NeedsReason, StepRefused, VoteExclusion
-from branchdesk.services.meetings import MeetingService, MeetingType
+from branchdesk.services.development import NeedsReason, StepRefused, VoteExclusion
+from branchdesk.services.meetings import MeetingType
 from tests.unit.dev_builders import admitted, complete
 
 FIRST, SECOND = dt.date(2024, 8, 1), dt.date(2025, 3, 3)
@@ -29,13 +29,13 @@ FAILED = Vote(16, 12, 8, 3, 1)  # quorum met, 8 of 16 yes: exactly half fails
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 @pytest.fixture
-def meetings(db):
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 def ready_for_meeting():
@@ -178,7 +178,7 @@ def test_a_failed_extension_or_cancellation_vote_changes_nothing_on_the_dossier(
     assert dev.get(dossier_id) == before
 
 
-def test_the_ledger_carries_the_failed_vote_through_export_and_import(db, dev, meetings, tmp_path):
+def test_the_ledger_carries_the_failed_vote_through_export_and_import(ws, dev, meetings, tmp_path):
     from branchdesk.reports.development import development_ledger
     from branchdesk.reports.xlsx import write_xlsx
     from branchdesk.services.dev_import import apply_development, read_development
@@ -193,7 +193,7 @@ def test_the_ledger_carries_the_failed_vote_through_export_and_import(db, dev, m
     [read] = found.dossiers
     assert (read.rejected_on, read.rejection_vote) == (FIRST, FAILED)
     dev.delete(dossier_id)
-    assert apply_development(db, found).created == 1
+    assert apply_development(ws, found).created == 1
     [again] = dev.all()
     assert (again.rejected_on, again.rejection_vote, again.standing) == (FIRST, FAILED, Standing.CANDIDATE)
 

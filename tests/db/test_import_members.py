@@ -76,12 +76,12 @@ def import_audit(db) -> list[AuditEntry]:
 # ---- a good file -------------------------------------------------------------------------------
 
 
-def test_a_good_roster_is_imported_with_its_values_groups_and_pinyin(tmp_path, db, members, branch):
+def test_a_good_roster_is_imported_with_its_values_groups_and_pinyin(tmp_path, db, ws, members, branch):
     plan = read_roster(roster_file(tmp_path / "roster.xlsx", good_rows()))
     assert plan.errors == []
     assert plan.header_row == 3 and plan.data_rows == 3
 
-    result = apply_roster(db, plan)
+    result = apply_roster(ws, plan)
 
     assert (result.created, result.updated, result.skipped) == (3, 0, 0)
     assert result.groups_created == ["第三党小组"]  # 第一党小组 already existed
@@ -115,8 +115,8 @@ def test_a_good_roster_is_imported_with_its_values_groups_and_pinyin(tmp_path, d
     assert zhang_entry.changes["name_initials"] == [None, "zs"]
 
 
-def test_an_imported_member_is_like_one_entered_by_hand(tmp_path, db, members):
-    apply_roster(db, read_roster(roster_file(tmp_path / "r.xlsx", good_rows()[:1])))
+def test_an_imported_member_is_like_one_entered_by_hand(tmp_path, db, ws, members):
+    apply_roster(ws, read_roster(roster_file(tmp_path / "r.xlsx", good_rows()[:1])))
     imported = members.find_by_id_number(ZHANG_ID)
     other_id = make_citizen_id("350102", dt.date(1985, 3, 12), 13, "男")
     typed = members.create(replace(imported.editable(), id_number=other_id))
@@ -151,7 +151,7 @@ def three_bad_rows() -> list[list]:
     return rows
 
 
-def test_a_file_with_three_bad_rows_lists_every_error_and_imports_nothing(tmp_path, db):
+def test_a_file_with_three_bad_rows_lists_every_error_and_imports_nothing(tmp_path, db, ws):
     plan = read_roster(roster_file(tmp_path / "bad.xlsx", three_bad_rows()))
 
     by_row = {(e.row, e.column): e.message for e in plan.errors}
@@ -164,7 +164,7 @@ def test_a_file_with_three_bad_rows_lists_every_error_and_imports_nothing(tmp_pa
     assert "3 行有错误" in plan.describe()
 
     with pytest.raises(ImportRefused) as refused:
-        apply_roster(db, plan)
+        apply_roster(ws, plan)
     assert "第 5 行，入党时间" in str(refused.value)
     assert count_members(db) == 0
     assert import_audit(db) == []
@@ -172,9 +172,9 @@ def test_a_file_with_three_bad_rows_lists_every_error_and_imports_nothing(tmp_pa
         assert session.scalar(select(func.count(PartyGroup.id))) == 2
 
 
-def test_skip_invalid_imports_the_good_rows_only(tmp_path, db, members):
+def test_skip_invalid_imports_the_good_rows_only(tmp_path, ws, members):
     plan = read_roster(roster_file(tmp_path / "bad.xlsx", three_bad_rows()))
-    result = apply_roster(db, plan, skip_invalid=True)
+    result = apply_roster(ws, plan, skip_invalid=True)
     assert (result.created, result.skipped) == (1, 3)
     assert [m.name for m in members.records(MemberQuery())] == ["李丽"]
     assert "跳过有错误的 3 行" in result.describe()
@@ -234,22 +234,22 @@ def test_files_that_cannot_be_read_are_refused_with_a_reason(tmp_path):
     assert "没有党员数据" in read_roster(only_header).errors[0].message
 
 
-def test_a_refused_file_cannot_be_applied_even_when_skipping(tmp_path, db):
+def test_a_refused_file_cannot_be_applied_even_when_skipping(tmp_path, ws):
     fake = tmp_path / "roster.xlsx"
     fake.write_text("nothing", encoding="utf-8")
     with pytest.raises(ImportRefused):
-        apply_roster(db, read_roster(fake), skip_invalid=True)
+        apply_roster(ws, read_roster(fake), skip_invalid=True)
 
 
 # ---- re-import ---------------------------------------------------------------------------------
 
 
-def test_reimporting_the_same_file_updates_members_by_id_instead_of_duplicating(tmp_path, db, members):
+def test_reimporting_the_same_file_updates_members_by_id_instead_of_duplicating(tmp_path, db, ws, members):
     path = roster_file(tmp_path / "roster.xlsx", good_rows())
-    apply_roster(db, read_roster(path))
+    apply_roster(ws, read_roster(path))
     zhang = members.find_by_id_number(ZHANG_ID)
 
-    again = apply_roster(db, read_roster(path))
+    again = apply_roster(ws, read_roster(path))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert count_members(db) == 3
 
@@ -258,7 +258,7 @@ def test_reimporting_the_same_file_updates_members_by_id_instead_of_duplicating(
     rows[0][1] = "张 三"  # typed with a space this time: still the same person
     changed = tmp_path / "roster-2.xlsx"
     roster_file(changed, rows)
-    preview = preview_roster(db, read_roster(changed))
+    preview = preview_roster(ws, read_roster(changed))
     assert (preview.created, preview.updated, preview.unchanged) == (0, 1, 2)
     item = next(i for i in preview.items if i.action == "update")
     assert item.row == 4 and item.member_id == zhang.id
@@ -266,7 +266,7 @@ def test_reimporting_the_same_file_updates_members_by_id_instead_of_duplicating(
         ("手机号码", "13912345678", "13512345678")
     ]
 
-    result = apply_roster(db, read_roster(changed))
+    result = apply_roster(ws, read_roster(changed))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     assert count_members(db) == 3
     assert members.get(zhang.id).mobile == "13512345678"
@@ -275,15 +275,15 @@ def test_reimporting_the_same_file_updates_members_by_id_instead_of_duplicating(
     assert update[0].changes == {"mobile": ["13912345678", "13512345678"]}
 
 
-def test_a_column_missing_from_the_file_does_not_blank_existing_data(tmp_path, db, members):
-    apply_roster(db, read_roster(roster_file(tmp_path / "full.xlsx", good_rows())))
+def test_a_column_missing_from_the_file_does_not_blank_existing_data(tmp_path, ws, members):
+    apply_roster(ws, read_roster(roster_file(tmp_path / "full.xlsx", good_rows())))
     before = members.find_by_id_number(LI_ID)
     assert before.work_unit and before.mobile and before.group_name == "第三党小组"
 
     # a later list holds only names, ID numbers and education; one phone cell is left empty
     header = ["姓名", "公民身份号码", "学历", "手机号码"]
     rows = [["李丽", LI_ID, "研究生（博士）", None], ["张三", ZHANG_ID, "大学本科", ""]]
-    result = apply_roster(db, read_roster(roster_file(tmp_path / "partial.xlsx", rows, header, title=False)))
+    result = apply_roster(ws, read_roster(roster_file(tmp_path / "partial.xlsx", rows, header, title=False)))
 
     assert (result.updated, result.unchanged) == (1, 1)
     after = members.find_by_id_number(LI_ID)
@@ -293,20 +293,20 @@ def test_a_column_missing_from_the_file_does_not_blank_existing_data(tmp_path, d
     assert after.join_date == before.join_date
 
 
-def test_a_row_without_id_number_updates_the_member_with_that_name_and_birth_date(tmp_path, db, members):
+def test_a_row_without_id_number_updates_the_member_with_that_name_and_birth_date(tmp_path, db, ws, members):
     known = members.create(
         MemberFields(name="陈静", birth_date=dt.date(1979, 5, 3), join_date=dt.date(2003, 7, 1))
     )
     members.create(MemberFields(name="陈静", birth_date=dt.date(1991, 1, 9), join_date=dt.date(2015, 7, 1)))
     header = ["姓名", "出生日期", "工作单位"]
     rows = [["陈静", "1979-05-03", "档案馆"], ["陈静", "1995-02-02", "后勤处"]]
-    result = apply_roster(db, read_roster(roster_file(tmp_path / "noid.xlsx", rows, header)))
+    result = apply_roster(ws, read_roster(roster_file(tmp_path / "noid.xlsx", rows, header)))
     assert (result.updated, result.created) == (1, 1)
     assert members.get(known.id).work_unit == "档案馆"
     assert count_members(db) == 3
 
 
-def test_an_id_number_held_by_a_member_of_another_branch_is_refused(tmp_path, db, branch, members):
+def test_an_id_number_held_by_a_member_of_another_branch_is_refused(tmp_path, db, ws, branch, members):
     from branchdesk.services.branch import BranchProfile
 
     other = branch.save_profile(BranchProfile(name="另一个党支部"))
@@ -314,20 +314,20 @@ def test_an_id_number_held_by_a_member_of_another_branch_is_refused(tmp_path, db
         MemberFields(name="张三", id_number=ZHANG_ID, join_date=dt.date(2008, 6, 20)), branch_id=other.id
     )
     plan = read_roster(roster_file(tmp_path / "r.xlsx", good_rows()))
-    preview = preview_roster(db, plan)
+    preview = preview_roster(ws, plan)
     assert [(e.row, e.column) for e in preview.errors] == [(4, "身份证号码")]
     assert "另一个党支部" in preview.errors[0].message
     with pytest.raises(ImportRefused):
-        apply_roster(db, plan)
+        apply_roster(ws, plan)
     assert count_members(db) == 1
-    result = apply_roster(db, plan, skip_invalid=True)
+    result = apply_roster(ws, plan, skip_invalid=True)
     assert (result.created, result.skipped) == (2, 1)
 
 
 # ---- header variants ---------------------------------------------------------------------------
 
 
-def test_common_header_variants_and_a_title_block_are_understood(tmp_path, db, members):
+def test_common_header_variants_and_a_title_block_are_understood(tmp_path, members):
     header = ["序 号", "* 姓名", "性别", "出生年月", "身份证号", "文化程度", "党员类别", "党小组", "入党\n时间",
               "转正日期", "单位", "职务", "职称", "联系电话", "现居住地", "年龄", "备注（其他）"]  # fmt: skip
     rows = [
@@ -351,7 +351,7 @@ def test_common_header_variants_and_a_title_block_are_understood(tmp_path, db, m
     plan = read_roster(path)
     assert plan.errors == [] and plan.header_row == 4
     assert plan.ignored_columns == ["年龄"]
-    apply_roster(db, plan)
+    apply_roster(members.ws, plan)
     ouyang = members.get_many(members.search_ids(MemberQuery(text="oy")))[0]
     assert ouyang.name == "欧阳娜"
     assert ouyang.birth_date == dt.date(1985, 3, 9)  # 1985.03 + the day from the ID number
@@ -372,7 +372,7 @@ def test_a_birth_month_that_disagrees_with_the_id_number_is_an_error(tmp_path):
     assert "出生年月不一致" in plan.errors[0].message
 
 
-def test_a_two_level_header_with_merged_contact_columns(tmp_path, db, members):
+def test_a_two_level_header_with_merged_contact_columns(tmp_path, members):
     wb = Workbook()
     ws = wb.active
     ws.append(["姓名", "身份证号码", "联系方式", None, "备注"])
@@ -383,7 +383,7 @@ def test_a_two_level_header_with_merged_contact_columns(tmp_path, db, members):
     wb.save(path)
     plan = read_roster(path)
     assert plan.errors == [] and len(plan.rows) == 1
-    apply_roster(db, plan)
+    apply_roster(members.ws, plan)
     zhang = members.find_by_id_number(ZHANG_ID)
     assert (zhang.mobile, zhang.landline) == ("13912345678", "010-12345678")
 
@@ -493,7 +493,7 @@ def test_a_file_saved_by_libreoffice_or_excel_with_shared_strings(tmp_path):
 # ---- the template ------------------------------------------------------------------------------
 
 
-def test_the_template_round_trips(tmp_path, db, members):
+def test_the_template_round_trips(tmp_path, members):
     template = write_template(tmp_path / "模板.xlsx")
     wb = load_workbook(template)
     assert wb.sheetnames[:2] == ["党员花名册", "填写说明"]
@@ -525,7 +525,7 @@ def test_the_template_round_trips(tmp_path, db, members):
 
     plan = read_roster(filled)
     assert plan.errors == [] and plan.example_rows == 1 and plan.ignored_columns == []
-    apply_roster(db, plan)
+    apply_roster(members.ws, plan)
     liu = members.get_many(members.search_ids(MemberQuery(text="liuyang")))[0]
     assert (
         liu.member_type == "probationary"
@@ -551,7 +551,7 @@ def many_rows(n: int) -> list[list]:
     return rows
 
 
-def test_progress_is_reported_and_cancelling_writes_nothing(tmp_path, db):
+def test_progress_is_reported_and_cancelling_writes_nothing(tmp_path, db, ws):
     plan = read_roster(roster_file(tmp_path / "many.xlsx", many_rows(450)))
     assert plan.errors == []
 
@@ -561,7 +561,7 @@ def test_progress_is_reported_and_cancelling_writes_nothing(tmp_path, db):
         return len(calls) >= 2
 
     with pytest.raises(ImportCancelled):
-        apply_roster(db, plan, progress=lambda done, total: calls.append((done, total)),
+        apply_roster(ws, plan, progress=lambda done, total: calls.append((done, total)),
                      cancelled=cancel_after_first_report)  # fmt: skip
     assert calls[:2] == [(0, 450), (200, 450)]
     assert count_members(db) == 0
@@ -570,6 +570,6 @@ def test_progress_is_reported_and_cancelling_writes_nothing(tmp_path, db):
     assert import_audit(db) == []
 
     calls.clear()
-    result = apply_roster(db, plan, progress=lambda done, total: calls.append((done, total)))
+    result = apply_roster(ws, plan, progress=lambda done, total: calls.append((done, total)))
     assert result.created == 450 and calls[-1] == (450, 450)
     assert count_members(db) == 450

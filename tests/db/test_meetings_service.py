@@ -18,22 +18,22 @@ from branchdesk.db.models_development import DossierVote
 from branchdesk.domain.meetings import CellState, standard_agenda
 from branchdesk.domain.members import MemberFields, ValidationError
 from branchdesk.domain.votes import Vote
-from branchdesk.services.development import DevelopmentService, StepRefused
+from branchdesk.services.development import StepRefused
 from branchdesk.services.meetings import (
     AttendanceStatus,
     Audience,
     ChecksumError,
     MeetingSealedError,
-    MeetingService,
     MeetingType,
 )
 from branchdesk.services.members import StatusChange
+from branchdesk.workspace import Workspace
 from tests.unit.dev_builders import admitted
 
 
 @pytest.fixture
-def meetings(db):
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 def add(members, name, joined, *, converted=None, transferred_in=None, group_id=None, probationary=False):
@@ -130,8 +130,8 @@ def test_finalising_needs_chair_and_recorder(db, members, meetings):
     assert not meetings.get(record.id).sealed
 
 
-def test_an_admission_vote_at_the_meeting_is_the_dossiers_vote(db, meetings):
-    dev = DevelopmentService(db)
+def test_an_admission_vote_at_the_meeting_is_the_dossiers_vote(db, ws, meetings):
+    dev = ws.development
     candidate = replace(admitted(), id=None, admission_meeting_date=None, admission_vote=None)
     dossier_id = dev.save(candidate)
     day = dt.date(2024, 8, 1)
@@ -217,7 +217,7 @@ def demo_db(empty_db):
 
 
 def test_demo_meetings_pass_the_rules_and_carry_the_dossier_votes(demo_db):
-    meetings = MeetingService(demo_db)
+    meetings = Workspace.open(demo_db).meetings
     findings = meetings.check(DEMO_TODAY)
     assert [f for f in findings if f.blocking] == []
     assert [f.code for f in findings if f.code.endswith(("-M", "-Q", "-Y"))] == [], "nothing missing"
@@ -257,7 +257,7 @@ def test_cli_check_reports_a_missing_meeting_and_export_reads_back(
 
     from branchdesk.cli import main
 
-    meetings = MeetingService(demo_db)
+    meetings = Workspace.open(demo_db).meetings
     target = meetings.list(year=2026, type=MeetingType.COMMITTEE)[2]  # March
     with demo_db.write("测试：删除三月支委会") as session:
         from branchdesk.db.models_meetings import Meeting
@@ -283,9 +283,9 @@ def test_cli_check_reports_a_missing_meeting_and_export_reads_back(
     assert any("表决事项" in str(c) for c in header)
 
 
-def test_a_vote_on_a_missing_agenda_item_leaves_the_dossier_untouched(db, meetings):
+def test_a_vote_on_a_missing_agenda_item_leaves_the_dossier_untouched(db, ws, meetings):
     """The dossier's vote and the agenda item are one unit of work: a refusal of either writes neither."""
-    dev = DevelopmentService(db)
+    dev = ws.development
     candidate = replace(admitted(), id=None, admission_meeting_date=None, admission_vote=None)
     dossier_id = dev.save(candidate)
     record = meetings.plan(MeetingType.GENERAL, dt.date(2024, 8, 1), status="draft")
@@ -306,10 +306,10 @@ def test_a_planned_meeting_with_a_vote_becomes_a_draft_and_the_item_says_the_res
     assert "应到有表决权的党员20人，实到15人，赞成12票，通过" in item.decision
 
 
-def test_year_statistics_count_held_meetings_votes_and_development_steps(db, members, meetings):
+def test_year_statistics_count_held_meetings_votes_and_development_steps(ws, members, meetings):
     add(members, "张三", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
     add(members, "李四", dt.date(2000, 7, 1), converted=dt.date(2001, 7, 1))
-    dev = DevelopmentService(db)
+    dev = ws.development
     candidate = replace(admitted(), id=None, admission_meeting_date=None, admission_vote=None)
     dossier_id = dev.save(candidate)
     general = meetings.plan(MeetingType.GENERAL, dt.date(2024, 8, 1), status="draft")

@@ -23,6 +23,7 @@ from sqlalchemy import inspect, text
 from branchdesk.db import migrate
 from branchdesk.db.migrate import SCHEMA_HEAD, DatabaseTooNewError, current_revision, open_database
 from branchdesk.db.models import full_metadata
+from branchdesk.workspace import Workspace
 from tests.db import schema_fixtures
 
 NEXT = "9001"  # the test-only revision on top of the shipped head
@@ -66,12 +67,12 @@ def _scripts_with_next(tmp_path, monkeypatch, *, fail: bool = False):
 
 
 def _fill(db) -> int:
+    ws = Workspace.open(db)
     from branchdesk.domain.members import MemberFields
-    from branchdesk.services.branch import BranchProfile, BranchService
-    from branchdesk.services.members import MemberService
+    from branchdesk.services.branch import BranchProfile
 
-    BranchService(db).save_profile(BranchProfile(name="升级测试党支部"))
-    return MemberService(db).create(MemberFields(name="王升级", join_date=dt.date(2001, 7, 1))).id
+    ws.branch.save_profile(BranchProfile(name="升级测试党支部"))
+    return ws.members.create(MemberFields(name="王升级", join_date=dt.date(2001, 7, 1))).id
 
 
 def _member_names(db) -> list[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from branchdesk.workspace import Workspace
 from tests.db.concurrent_writer import OWN_FIELD, SHARED_FIELD, collision_id_number
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,13 +63,12 @@ def _finish(proc: subprocess.Popen, timeout: float = 60) -> tuple[int, str, str]
 def _prepare(location) -> tuple[int, int]:
     from branchdesk.db.migrate import open_database
     from branchdesk.domain.members import MemberFields
-    from branchdesk.services.branch import BranchProfile, BranchService
-    from branchdesk.services.members import MemberService
+    from branchdesk.services.branch import BranchProfile
 
     db, _ = open_database(location, user="党委管理员")
     try:
-        BranchService(db).save_profile(BranchProfile(name="并发测试党支部"))
-        members = MemberService(db)
+        Workspace.open(db).branch.save_profile(BranchProfile(name="并发测试党支部"))
+        members = Workspace.open(db).members
         joined = {"join_date": dt.date(1998, 7, 1), "conversion_date": dt.date(1999, 7, 1)}
         shared = members.create(MemberFields(name="李共享", id_number=SHARED_ID_NUMBER, **joined))
         status = members.create(MemberFields(name="王转接", id_number=STATUS_ID_NUMBER, **joined))

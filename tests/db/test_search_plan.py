@@ -13,7 +13,8 @@ from sqlalchemy import text
 
 from branchdesk.db.models import Member
 from branchdesk.services.demo import generate
-from branchdesk.services.members import MemberQuery, MemberService
+from branchdesk.services.members import MemberQuery
+from branchdesk.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def test_demo_data_leaves_fresh_planner_statistics(demo_db):
 
 
 def _plan(db, query: MemberQuery) -> str:
-    service = MemberService(db)
+    service = Workspace.open(db).members
     with db.read() as session:
         stmt = service._order(service._filtered(session, query, [Member.id]), query).limit(40)
         sql = str(stmt.compile(session.bind, compile_kwargs={"literal_binds": True}))
@@ -52,7 +53,7 @@ def test_search_walks_the_search_index_in_name_order(demo_db, typed):
 
 
 def test_first_letter_range_finds_the_same_members_as_initials_or_pinyin(demo_db):
-    service = MemberService(demo_db)
+    service = Workspace.open(demo_db).members
     everyone = service.records(MemberQuery())
     for typed in ["z", "zs", "zha", "wl", "ouy", "ly"]:
         expected = sorted(

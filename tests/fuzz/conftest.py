@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from branchdesk.workspace import Workspace
+
 TODAY = dt.date(2026, 11, 23)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -61,7 +63,7 @@ def template_db(tmp_path_factory) -> Path:
     already imported (members and development dossiers), made once and copied for each test."""
     from branchdesk.config import resolve_location
     from branchdesk.db.migrate import open_database
-    from branchdesk.services.branch import BranchProfile, BranchService
+    from branchdesk.services.branch import BranchProfile
     from branchdesk.services.dev_import import apply_development, read_development
     from branchdesk.services.imports import apply_roster, read_roster
 
@@ -71,7 +73,7 @@ def template_db(tmp_path_factory) -> Path:
     path = folder / "branchdesk.sqlite"
     db, _ = open_database(resolve_location(str(path)), user="测试用户")
     try:
-        branch = BranchService(db)
+        branch = Workspace.open(db).branch
         branch.save_profile(
             BranchProfile(
                 name="测试学院教工第一党支部", founded_on=dt.date(2010, 6, 1), higher_committee="测试学院党委"
@@ -85,11 +87,11 @@ def template_db(tmp_path_factory) -> Path:
             if kind == corpus.ROSTER:
                 plan = read_roster(source, today=TODAY)
                 assert plan.ok, plan.errors
-                apply_roster(db, plan, today=TODAY)
+                apply_roster(Workspace.open(db), plan, today=TODAY)
             else:
                 found = read_development(source, today=TODAY)
                 assert found.ok, found.issues
-                apply_development(db, found)
+                apply_development(Workspace.open(db), found)
     finally:
         db.dispose()
     return path

@@ -8,6 +8,7 @@ import pytest
 
 from branchdesk.services.dev_import import apply_development, read_development
 from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
+from branchdesk.workspace import Workspace
 
 from .conftest import TODAY, assert_unchanged, check_errors, dump
 from .corpus import ROSTER
@@ -23,9 +24,10 @@ def read(kind: str, path: Path):
 
 
 def apply(kind: str, db, plan, *, skip_invalid: bool = False):
+    ws = Workspace.open(db)
     if kind == ROSTER:
-        return apply_roster(db, plan, skip_invalid=skip_invalid, today=TODAY)
-    return apply_development(db, plan)
+        return apply_roster(ws, plan, skip_invalid=skip_invalid, today=TODAY)
+    return apply_development(ws, plan)
 
 
 def import_twice_or_refuse(

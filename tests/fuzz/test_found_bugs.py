@@ -11,6 +11,7 @@ from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.services.dev_import import apply_development, read_development
 from branchdesk.services.imports import ImportRefused, RowError, apply_roster, read_roster
 from branchdesk.services.xlsx_reader import open_sheet
+from branchdesk.workspace import Workspace
 
 from . import corpus
 from .conftest import TODAY, assert_unchanged, dump
@@ -36,7 +37,7 @@ def test_the_same_person_twice_without_id_number_is_an_error_not_two_members(tmp
     assert "无法确定是否同一人" in plan.errors[0].message
     before = dump(fresh_db)
     with pytest.raises(ImportRefused):
-        apply_roster(fresh_db, plan, today=TODAY)
+        apply_roster(Workspace.open(fresh_db), plan, today=TODAY)
     assert_unchanged(before, dump(fresh_db))
 
 
@@ -50,7 +51,11 @@ def test_a_row_without_id_number_matching_two_stored_members_is_an_error(tmp_pat
         row[4], row[5] = make_citizen_id("350102", born, seq, "男"), None
         row[2], row[8], row[9] = "男", dt.date(2005, 7, 1), dt.date(2006, 7, 1)
         rows.append(row)
-    apply_roster(fresh_db, read_roster(roster(tmp_path, rows, name="两人.xlsx"), today=TODAY), today=TODAY)
+    apply_roster(
+        Workspace.open(fresh_db),
+        read_roster(roster(tmp_path, rows, name="两人.xlsx"), today=TODAY),
+        today=TODAY,
+    )
 
     row = list(rows[0])
     row[4], row[5] = None, born
@@ -58,7 +63,7 @@ def test_a_row_without_id_number_matching_two_stored_members_is_an_error(tmp_pat
     assert plan.ok
     before = dump(fresh_db)
     with pytest.raises(ImportRefused) as refused:
-        apply_roster(fresh_db, plan, today=TODAY)
+        apply_roster(Workspace.open(fresh_db), plan, today=TODAY)
     assert "系统中有 2 人" in str(refused.value.errors[0]) and refused.value.errors[0].column == "姓名"
     assert_unchanged(before, dump(fresh_db))
 
@@ -69,26 +74,27 @@ def test_a_ledger_without_id_numbers_imported_twice_changes_nothing(tmp_path, fr
     for row in rows:
         row[2] = None
     path = ledger(tmp_path, rows)
-    apply_development(fresh_db, read_development(path, today=TODAY))
+    apply_development(Workspace.open(fresh_db), read_development(path, today=TODAY))
     once = dump(fresh_db)
-    result = apply_development(fresh_db, read_development(path, today=TODAY))
+    result = apply_development(Workspace.open(fresh_db), read_development(path, today=TODAY))
     assert (result.created, result.updated) == (0, 2)
     assert_unchanged(once, dump(fresh_db))
 
 
 def test_a_ledger_row_without_id_number_keeps_the_stored_number(tmp_path, fresh_db):
-    from branchdesk.services.development import DevelopmentService
 
     row = corpus.good_row(corpus.DEVELOPMENT, 72)
     number = row[2]
-    apply_development(fresh_db, read_development(ledger(tmp_path, [row], name="有号码.xlsx"), today=TODAY))
+    apply_development(
+        Workspace.open(fresh_db), read_development(ledger(tmp_path, [row], name="有号码.xlsx"), today=TODAY)
+    )
     row = list(row)
     row[2], row[6] = None, dt.date(2023, 6, 2)  # the number left out, the activist date corrected
     result = apply_development(
-        fresh_db, read_development(ledger(tmp_path, [row], name="无号码.xlsx"), today=TODAY)
+        Workspace.open(fresh_db), read_development(ledger(tmp_path, [row], name="无号码.xlsx"), today=TODAY)
     )
     assert (result.created, result.updated) == (0, 1)
-    service = DevelopmentService(fresh_db)
+    service = Workspace.open(fresh_db).development
     stored = service.get(service.find_by_id_number(number))
     assert stored.activist_date == dt.date(2023, 6, 2)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from branchdesk.workspace import Workspace
+
 TODAY = dt.date(2026, 11, 23)
 YEAR = 2026
 MEMBERS = 24
@@ -19,7 +21,7 @@ def open_demo(folder):
 
     db, _ = open_database(resolve_location(str(folder / "demo.sqlite")), user="测试用户")
     summary = generate(db, members=MEMBERS, seed=2, today=TODAY)
-    return db, summary
+    return Workspace.open(db), summary
 
 
 def pdf_pages(path) -> list[str]:

@@ -13,6 +13,8 @@ import datetime as dt
 
 import pytest
 
+from branchdesk.workspace import Workspace
+
 TODAY = dt.date(2026, 11, 23)
 LATE_TALK = "迟谈话"  # the applicant whose talk broke DEV-TALK-1M
 YEAR_END_THEME = "岁末主题党日"  # held on 31 Dec 2025
@@ -29,7 +31,6 @@ def demo_fixture(tmp_path_factory):
     from branchdesk.domain.citizen_id import make_citizen_id
     from branchdesk.domain.development import Dossier, Person, Talk, TalkKind
     from branchdesk.services.demo import generate
-    from branchdesk.services.development import DevelopmentService
 
     folder = tmp_path_factory.mktemp("ledgers")
     with pytest.MonkeyPatch.context() as mp:
@@ -38,7 +39,7 @@ def demo_fixture(tmp_path_factory):
         db, _ = open_database(resolve_location(str(folder / "demo.sqlite")), user="测试用户")
         generate(db, members=30, seed=1, today=TODAY)
         birth = dt.date(2004, 3, 8)
-        DevelopmentService(db).save(
+        Workspace.open(db).development.save(
             Dossier(
                 person=Person(LATE_TALK, birth, make_citizen_id("350102", birth, 17, "男")),
                 application_date=dt.date(2026, 3, 2),
@@ -48,15 +49,14 @@ def demo_fixture(tmp_path_factory):
             )
         )
         _meetings(db)
-        yield db
+        yield Workspace.open(db)  # the demo branch's workspace: every builder takes it
         db.dispose()
 
 
 def _meetings(db) -> None:
     from branchdesk.domain.meetings import MeetingStatus, MeetingType
-    from branchdesk.services.meetings import MeetingService
 
-    service = MeetingService(db)
+    service = Workspace.open(db).meetings
     held = {"status": MeetingStatus.DRAFT, "chair": "区馨芸", "recorder": "吴亮良", "place": "党员活动室"}
     service.plan(MeetingType.PARTY_DAY, dt.date(2025, 12, 31), theme=YEAR_END_THEME, **held)
     service.plan(MeetingType.LECTURE, dt.date(2026, 1, 1), theme=NEW_YEAR_THEME, lecturer="区馨芸", **held)

@@ -13,10 +13,8 @@ def rows(ledger):
 
 
 def test_this_years_summary_has_the_findings_branchdesk_check_reports_today(demo):
-    from branchdesk.services.compliance import check
-
     (ledger,) = build(demo, "compliance", Period.year(2026), today=TODAY)
-    report = check(demo, TODAY)
+    report = demo.compliance.check(TODAY)
     listed = {(r["code"], r["subject"]) for r in rows(ledger) if r["area"] == "发展党员"}
     assert listed == {(f.code, f.person) for f in report.findings}  # every dossier is in progress this year
     assert ("DEV-TALK-1M", LATE_TALK) in listed

@@ -46,9 +46,8 @@ def index_entries(table) -> list[tuple[str, str]]:
 
 
 def dossiers(db):
-    from branchdesk.services.development import DevelopmentService
 
-    return DevelopmentService(db).all()
+    return db.development.all()
 
 
 def vote_counts(row):

@@ -21,9 +21,8 @@ def rows(ledger):
 
 
 def held(db, year):
-    from branchdesk.services.meetings import MeetingService
 
-    return [m for m in MeetingService(db).all(year=year) if not m.planned]
+    return [m for m in db.meetings.all(year=year) if not m.planned]
 
 
 def test_the_meeting_ledger_has_one_row_per_meeting_held_in_the_year(demo):
@@ -67,9 +66,8 @@ def test_the_year_boundary_31_december_is_in_and_1_january_is_out(demo):
 
 
 def test_planned_meetings_are_not_in_the_ledger(demo):
-    from branchdesk.services.meetings import MeetingService
 
-    planned = [m for m in MeetingService(demo).all() if m.planned]
+    planned = [m for m in demo.meetings.all() if m.planned]
     assert planned
     (ledger,) = build(demo, "meetings", Period(dt.date(2025, 1, 1), dt.date(2027, 12, 31)), today=TODAY)
     dates = {(r["date"], r["type"]) for r in rows(ledger)}

@@ -13,9 +13,9 @@ def rows(ledger):
 
 
 def members(db, **flags):
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
-    records = MemberService(db).records(MemberQuery())
+    records = db.members.records(MemberQuery())
     return [m for m in records if all(getattr(m, k) == v for k, v in flags.items())]
 
 
@@ -24,9 +24,8 @@ def test_dues_ledger_counts_the_months_from_what_the_member_files_hold(demo):
     assert ledger.title == "党费收缴台账" and ledger.period == "2025年度"
     assert not any(c.title[-1] == "月" for c in ledger.columns)  # no per-month payments the database lacks
     by_name = {r["name"]: r for r in rows(ledger)}
-    from branchdesk.services.members import MemberService
 
-    service = MemberService(demo)
+    service = demo.members
     for r in rows(ledger):
         assert r["paid_months"] + r["unpaid_months"] == r["due_months"] <= 12
         if r["monthly"] is not None:

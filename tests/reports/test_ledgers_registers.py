@@ -27,9 +27,8 @@ def only(reports):
 
 
 def dossiers(db):
-    from branchdesk.services.development import DevelopmentService
 
-    return DevelopmentService(db).all()
+    return db.development.all()
 
 
 def _closed_by(d, on):
@@ -114,12 +113,12 @@ def test_the_applicant_register_shows_the_talk_and_who_held_it(demo):
 
 
 def test_probationary_register_reconciles_the_dossiers_and_the_roster_without_duplicates(demo):
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
     ledger = only(build(demo, "probationary", Period.year(2026), today=TODAY))
     listed = names(ledger)
     assert len(listed) == len(set(listed))
-    on_roster = MemberService(demo).records(MemberQuery(member_types=frozenset({"probationary"})))
+    on_roster = demo.members.records(MemberQuery(member_types=frozenset({"probationary"})))
     from_dossiers = [d for d in dossiers(demo) if stage_on(d, TODAY) == "probationary"]
     assert on_roster and from_dossiers
     assert set(listed) == {m.name for m in on_roster} | {d.person.name for d in from_dossiers}

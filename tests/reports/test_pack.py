@@ -24,6 +24,7 @@ from branchdesk.reports.pack import (
     read_index,
 )
 from branchdesk.reports.registry import Period, build
+from branchdesk.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 23)
 YEAR = Period.year(2026)
@@ -42,7 +43,7 @@ def demo(tmp_path_factory):
         mp.delenv("BRANCHDESK_DB", raising=False)
         db, _ = open_database(resolve_location(str(folder / "demo.sqlite")), user="测试用户")
         generate(db, members=30, seed=3, today=TODAY)
-        yield db
+        yield Workspace.open(db)
         db.dispose()
 
 
@@ -334,7 +335,7 @@ def test_cli_pack_refuses_a_file_as_the_output_folder(cli_db, tmp_path, capsys):
     assert "请用 -o 指定一个文件夹" in capsys.readouterr().err
 
 
-def test_names_the_font_cannot_print_are_named_in_the_result(db, members, tmp_path, no_fallback_fonts):
+def test_names_the_font_cannot_print_are_named_in_the_result(ws, members, tmp_path, no_fallback_fonts):
     """A member called 刘䶮 (a character outside the bundled font) is reported, never silently boxed."""
     from branchdesk.domain.citizen_id import make_citizen_id
     from branchdesk.domain.members import MemberFields
@@ -343,12 +344,12 @@ def test_names_the_font_cannot_print_are_named_in_the_result(db, members, tmp_pa
                                 join_date=dt.date(2005, 7, 1), conversion_date=dt.date(2006, 7, 1)))  # fmt: skip
     members.create(MemberFields(name="张三", join_date=dt.date(2001, 7, 1)))
 
-    result = build_pack(db, YEAR, tmp_path, today=TODAY)
+    result = build_pack(ws, YEAR, tmp_path, today=TODAY)
 
     assert "党员花名册" in result.missing and result.missing["党员花名册"] == {"䶮"}
     assert result.holders == ["刘䶮"]
     warning = result.warning()
     assert "“䶮”" in warning and "刘䶮" in warning and "党员花名册" in warning
-    exported = export_ledgers(db, ["roster"], YEAR, tmp_path / "花名册.pdf", today=TODAY)
+    exported = export_ledgers(ws, ["roster"], YEAR, tmp_path / "花名册.pdf", today=TODAY)
     assert exported.holders == ["刘䶮"] and "刘䶮" in exported.warning()
-    assert export_ledgers(db, ["roster"], YEAR, tmp_path / "花名册.xlsx", fmt="xlsx").warning() == ""
+    assert export_ledgers(ws, ["roster"], YEAR, tmp_path / "花名册.xlsx", fmt="xlsx").warning() == ""

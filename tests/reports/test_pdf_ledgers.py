@@ -26,7 +26,7 @@ def demo(tmp_path_factory):
         mp.setenv("BRANCHDESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
         db, summary = open_demo(tmp_path_factory.mktemp("demo"))
         yield db, summary
-        db.dispose()
+        db.db.dispose()
 
 
 def _names(report: Ledger) -> list[str]:

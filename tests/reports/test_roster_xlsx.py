@@ -14,6 +14,7 @@ from branchdesk.reports.ledger import Column, Ledger
 from branchdesk.reports.roster import roster_ledger
 from branchdesk.reports.xlsx import display_width, sheet_title, write_xlsx
 from branchdesk.services.members import MemberQuery, StatusChange
+from branchdesk.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -50,8 +51,8 @@ def export(db, tmp_path, **kwargs):
     return ledger, load_workbook(path)
 
 
-def test_the_roster_reads_back_with_title_header_values_and_types(db, roster, tmp_path):
-    _, wb = export(db, tmp_path)
+def test_the_roster_reads_back_with_title_header_values_and_types(ws, roster, tmp_path):
+    _, wb = export(ws, tmp_path)
     ws = wb["党员花名册"]
 
     assert ws["A1"].value == "党员花名册" and ws["A1"].font.bold and ws["A1"].font.size >= 14
@@ -88,9 +89,9 @@ def test_the_roster_reads_back_with_title_header_values_and_types(db, roster, tm
 
 
 def test_the_roster_prints_on_a4_landscape_fitted_to_width_with_the_header_on_every_page(
-    db, roster, tmp_path
+    ws, roster, tmp_path
 ):
-    _, wb = export(db, tmp_path)
+    _, wb = export(ws, tmp_path)
     ws = wb["党员花名册"]
     assert ws.page_setup.orientation == "landscape"
     assert str(ws.page_setup.paperSize) == "9"  # A4
@@ -106,14 +107,14 @@ def test_the_roster_prints_on_a4_landscape_fitted_to_width_with_the_header_on_ev
     assert ws.column_dimensions["B"].width >= display_width("姓名")
 
 
-def test_a_query_narrows_the_roster(db, roster, tmp_path):
-    ledger, _ = export(db, tmp_path, query=MemberQuery(member_types=frozenset({"probationary"})))
+def test_a_query_narrows_the_roster(ws, roster, tmp_path):
+    ledger, _ = export(ws, tmp_path, query=MemberQuery(member_types=frozenset({"probationary"})))
     assert [row[1] for row in ledger.rows] == ["王芳"]
     assert ledger.notes == ["共 1 人，其中正式党员 0 人、预备党员 1 人。"]
 
 
-def test_a_masked_roster_hides_id_numbers_and_phones(db, roster, tmp_path):
-    ledger = roster_ledger(db, today=TODAY).masked("public")
+def test_a_masked_roster_hides_id_numbers_and_phones(ws, roster, tmp_path):
+    ledger = roster_ledger(ws, today=TODAY).masked("public")
     wb = load_workbook(write_xlsx([ledger], tmp_path / "public.xlsx"))
     ws = wb.active
     assert "*" in ws["F4"].value and ws["F4"].value != roster["李娜"].id_number
@@ -165,10 +166,11 @@ def test_sheet_titles_are_valid_and_unique():
 
 
 def test_an_empty_roster_still_exports(empty_db, tmp_path):
-    from branchdesk.services.branch import BranchProfile, BranchService
+    from branchdesk.services.branch import BranchProfile
 
-    BranchService(empty_db).save_profile(BranchProfile(name="新成立的党支部"))
-    ledger = roster_ledger(empty_db, today=TODAY)
+    ws = Workspace.open(empty_db)
+    ws.branch.save_profile(BranchProfile(name="新成立的党支部"))
+    ledger = roster_ledger(ws, today=TODAY)
     wb = load_workbook(write_xlsx([ledger], tmp_path / "empty.xlsx"))
     assert wb.active["A3"].value == "序号"
     assert ledger.notes == ["共 0 人，其中正式党员 0 人、预备党员 0 人。"]

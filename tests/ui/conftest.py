@@ -61,7 +61,8 @@ def roster(members, branch):
 
 
 @pytest.fixture
-def ctx(db, location):
+def ctx(ws, location):
+    """What the window holds: the test branch's workspace (the same as the `ws` fixture's)."""
     from branchdesk.ui.context import AppContext
 
-    return AppContext(db, location)
+    return AppContext(ws, location)

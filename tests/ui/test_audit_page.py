@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import update
 
 from branchdesk.db.models import AuditEntry
-from branchdesk.services.audit import AuditQuery, AuditService
+from branchdesk.services.audit import AuditQuery
 from branchdesk.services.members import AwardFields
 from branchdesk.ui.models.audit_table import COLUMNS, AuditTableModel
 from branchdesk.ui.pages import audit as audit_page
@@ -47,7 +47,7 @@ def select(page, row: int) -> None:
 
 
 def test_the_model_passes_the_qt_model_tester(ctx, edited, qtmodeltester, members):
-    model = AuditTableModel(AuditService(ctx.db), block=3)
+    model = AuditTableModel(ctx.audit, block=3)
     qtmodeltester.check(model)
     model.set_query(AuditQuery(kind="members"))
     members.update(edited["王芳"].id, replace(edited["王芳"].editable(), mobile="13900000099"))

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialog
 
 from branchdesk.domain.citizen_id import make_citizen_id
 from branchdesk.domain.development import Step
-from branchdesk.services.development import DevelopmentService
 from branchdesk.ui.dialogs import step_dialog as sd
 from branchdesk.ui.pages.development import ROLE_DUE, DevelopmentPage
 
@@ -18,8 +17,8 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 @pytest.fixture

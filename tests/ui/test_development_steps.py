@@ -7,15 +7,14 @@ import datetime as dt
 import pytest
 
 from branchdesk.domain.development import Dossier, Outcome, Person, Standing, Step, apply_step
-from branchdesk.services.development import DevelopmentService
 from branchdesk.ui.dialogs import step_dialog as sd
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 @pytest.mark.parametrize("step", list(Step), ids=lambda s: s.value)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog
 
 from branchdesk.domain.meetings import MeetingType
 from branchdesk.domain.vocab import CommitteePost
-from branchdesk.services.meetings import MeetingService
 from branchdesk.services.members import MemberQuery
 from branchdesk.ui.dialogs.branch_dialogs import EndTermDialog
 from branchdesk.ui.dialogs.meeting_dialog import VoteDialog
@@ -43,8 +42,8 @@ def test_enter_in_the_member_form_moves_to_the_next_field_and_saves_nothing(qtbo
     assert members.count(MemberQuery(statuses=None)) == 0, "nothing saved"
 
 
-def test_enter_moves_through_the_vote_counts(qtbot, db, roster):
-    meetings = MeetingService(db)
+def test_enter_moves_through_the_vote_counts(qtbot, ws, roster):
+    meetings = ws.meetings
     record = meetings.plan(MeetingType.GENERAL, dt.date(2024, 8, 1), status="draft")
     dialog = VoteDialog("讨论接收李明为预备党员", record, None, kind="admission", person="李明")
     qtbot.addWidget(dialog)

@@ -9,7 +9,6 @@ from argon2 import PasswordHasher
 
 from branchdesk.db import crypto
 from branchdesk.services import encryption
-from branchdesk.services.auth import AuthService
 from branchdesk.ui.widgets import prompts
 from tests.ui.test_login import when_shown
 
@@ -46,7 +45,7 @@ def test_without_accounts_the_dialog_says_why_encryption_cannot_be_turned_on(qtb
 def test_the_administrator_encrypts_and_writes_down_the_new_code(qtbot, ctx, roster, location, monkeypatch):
     from branchdesk.ui.dialogs.encryption_dialog import ConfirmDialog
 
-    AuthService(ctx.db).create_first_admin("shuji", "王书记", ADMIN_PW, ADMIN_PW)
+    ctx.auth.create_first_admin("shuji", "王书记", ADMIN_PW, ADMIN_PW)
     panel = _panel(qtbot, ctx)
     assert panel.encrypt_button.isEnabled() and panel.reason.isHidden()
     told, codes = [], []
@@ -86,7 +85,7 @@ def test_starting_on_an_encrypted_database_asks_for_the_login_first(qtbot, ctx, 
     from branchdesk.ui.dialogs.login_dialog import LoginDialog
     from branchdesk.ui.unlock import open_encrypted
 
-    AuthService(ctx.db).create_first_admin("shuji", "王书记", ADMIN_PW, ADMIN_PW)
+    ctx.auth.create_first_admin("shuji", "王书记", ADMIN_PW, ADMIN_PW)
     encryption.encrypt(location, ctx.db, "shuji", ADMIN_PW)
     ctx.db.dispose()
     crypto.forget_all()
@@ -115,7 +114,7 @@ def test_an_encrypted_backup_of_another_key_asks_for_a_password_of_its_time(
     from branchdesk.ui.dialogs.encryption_dialog import UnlockBackupDialog
     from branchdesk.ui.dialogs.restore_dialog import RestoreDialog
 
-    AuthService(ctx.db).create_first_admin("shuji", "王书记", ADMIN_PW, ADMIN_PW)
+    ctx.auth.create_first_admin("shuji", "王书记", ADMIN_PW, ADMIN_PW)
     first = encryption.encrypt(location, ctx.db, "shuji", ADMIN_PW)
     old = backup_sqlite(location.sqlite_path, tmp_path / "U盘" / "旧备份.sqlite")
     encryption.decrypt(location, ctx.db, "shuji", ADMIN_PW)

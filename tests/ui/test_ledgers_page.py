@@ -84,7 +84,7 @@ def test_two_ledgers_and_a_year_preview_as_one_document_with_the_right_pages(qtb
     choose(page, ["roster", "development"])
     pages = preview(qtbot, page)
 
-    expected = export_ledgers(ctx.db, ["roster", "development"], Period.year(YEAR), tmp_path / "same.pdf")
+    expected = export_ledgers(ctx.ws, ["roster", "development"], Period.year(YEAR), tmp_path / "same.pdf")
     assert pages == expected.pages == page.document.pageCount() > 1
     assert page.document.status() == QPdfDocument.Status.Ready
     assert page.page_count_label.text() == f"/ 共 {pages} 页"

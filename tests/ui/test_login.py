@@ -28,7 +28,7 @@ CODE = re.compile(r"^[ACDEFGHJKMNPQRTVWXY2-9]{4}(-[ACDEFGHJKMNPQRTVWXY2-9]{4}){4
 
 @pytest.fixture
 def auth(ctx):
-    ctx.auth = AuthService(ctx.db, hasher=FAST)  # argon2id with small parameters: fast tests
+    ctx.ws.auth = AuthService(ctx.ws, hasher=FAST)  # argon2id with small parameters: fast tests
     return ctx.auth
 
 
@@ -352,11 +352,10 @@ def test_a_viewer_reads_meeting_records_without_changing_them(qtbot, ctx, auth, 
     import datetime as dt
 
     from branchdesk.domain.meetings import MeetingType
-    from branchdesk.services.meetings import MeetingService
     from branchdesk.ui.dialogs.meeting_dialog import MeetingDialog
     from branchdesk.ui.main_window import MainWindow
 
-    service = MeetingService(ctx.db)
+    service = ctx.meetings
     planned = service.plan(
         MeetingType.GENERAL, dt.date(2026, 3, 10), theme="学习党章"
     )  # by the administrator

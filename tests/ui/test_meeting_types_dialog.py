@@ -11,7 +11,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
 from branchdesk.domain.meetings import Audience
-from branchdesk.services.meetings import MeetingService
 from branchdesk.ui.dialogs import meeting_types_dialog as mt
 from branchdesk.ui.pages.meetings import MeetingsPage
 from branchdesk.ui.widgets import prompts
@@ -20,8 +19,8 @@ TODAY = dt.date(2026, 5, 20)
 
 
 @pytest.fixture
-def meetings(db):
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 @pytest.fixture

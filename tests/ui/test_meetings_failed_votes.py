@@ -12,8 +12,6 @@ import pytest
 
 from branchdesk.domain.development import Approval, Standing
 from branchdesk.domain.meetings import MeetingType
-from branchdesk.services.development import DevelopmentService
-from branchdesk.services.meetings import MeetingService
 from branchdesk.ui.dialogs import meeting_dialog as md
 from tests.unit.dev_builders import admitted, complete
 
@@ -22,13 +20,13 @@ CONVERSION_DAY = dt.date(2025, 8, 1)
 
 
 @pytest.fixture
-def meetings(db):
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 def count_vote(monkeypatch, yes: int, seen: list):

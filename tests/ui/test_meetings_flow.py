@@ -13,8 +13,7 @@ from PySide6.QtCore import Qt
 
 from branchdesk.domain.development import Standing, Step
 from branchdesk.domain.meetings import AttendanceStatus, CellState, MeetingType
-from branchdesk.services.development import DevelopmentService
-from branchdesk.services.meetings import MeetingSealedError, MeetingService
+from branchdesk.services.meetings import MeetingSealedError
 from branchdesk.ui.dialogs import meeting_dialog as md
 from branchdesk.ui.models.meeting_models import CELL_ROLE, AttendanceModel, CalendarModel, MeetingListModel
 from branchdesk.ui.pages.meetings import MeetingsPage, StatisticsDialog
@@ -26,13 +25,13 @@ MEETING_DAY = dt.date(2024, 8, 1)
 
 
 @pytest.fixture
-def meetings(db):
-    return MeetingService(db)
+def meetings(ws):
+    return ws.meetings
 
 
 @pytest.fixture
-def dev(db):
-    return DevelopmentService(db)
+def dev(ws):
+    return ws.development
 
 
 @pytest.fixture

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from branchdesk.services.backups import auto_backup, list_backups
-from branchdesk.services.members import MemberQuery, MemberService, StatusChange
+from branchdesk.services.members import MemberQuery, StatusChange
 from branchdesk.ui.dialogs.restore_dialog import RestoreDialog
 from branchdesk.ui.widgets import prompts
 
 
 def test_the_dialog_lists_backups_and_previews_the_selected_one(qtbot, ctx, roster, location):
     older = auto_backup(location, reason="daily", now=dt.datetime(2026, 11, 20, 9, 0))
-    MemberService(ctx.db).change_status(
+    ctx.members.change_status(
         roster["欧阳修"].id, StatusChange(to_status="deceased", date=dt.date(2026, 11, 21), reason="病故")
     )
     auto_backup(location, reason="exit", now=dt.datetime(2026, 11, 22, 18, 0))
@@ -28,7 +28,7 @@ def test_the_dialog_lists_backups_and_previews_the_selected_one(qtbot, ctx, rost
 
 def test_restore_asks_first_and_cancel_changes_nothing(qtbot, ctx, roster, location, monkeypatch):
     auto_backup(location, reason="exit")
-    MemberService(ctx.db).create(_extra())
+    ctx.members.create(_extra())
     questions = []
     monkeypatch.setattr(prompts, "ask", lambda parent, title, text, **kw: questions.append(text) or False)
     dialog = RestoreDialog(ctx)
@@ -36,14 +36,14 @@ def test_restore_asks_first_and_cancel_changes_nothing(qtbot, ctx, roster, locat
     dialog.restore_button.click()
     assert len(questions) == 1 and "当前数据库会先另存" in questions[0]
     assert dialog.restored is None and not dialog.done_restoring
-    assert MemberService(ctx.db).count(MemberQuery()) == 7
+    assert ctx.members.count(MemberQuery()) == 7
 
 
 def test_confirmed_restore_replaces_the_database_and_keeps_the_old_one(
     qtbot, ctx, roster, location, monkeypatch
 ):
     auto_backup(location, reason="exit")
-    MemberService(ctx.db).create(_extra())  # 7 members now, 6 in the backup
+    ctx.members.create(_extra())  # 7 members now, 6 in the backup
     monkeypatch.setattr(prompts, "ask", lambda *a, **kw: True)
     told = []
     monkeypatch.setattr(prompts, "inform", lambda parent, title, text: told.append(text))
@@ -54,7 +54,7 @@ def test_confirmed_restore_replaces_the_database_and_keeps_the_old_one(
     assert "请重新启动" in told[0]
     assert dialog.restored is not None
     assert [b.kind for b in list_backups(location) if b.path == dialog.restored] == ["pre-restore"]
-    assert MemberService(ctx.db).count(MemberQuery()) == 6
+    assert ctx.members.count(MemberQuery()) == 6
     ctx.db.dispose()
 
 

@@ -13,6 +13,7 @@ from branchdesk.ui.dialogs import branch_dialogs
 from branchdesk.ui.pages.settings import TAB_COMMITTEE, TAB_GROUPS, SettingsPage
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.form_errors import is_marked
+from branchdesk.workspace import Workspace
 
 
 @pytest.fixture
@@ -212,7 +213,6 @@ def test_database_location_and_size_are_shown(page, location):
 
 
 def test_first_run_without_a_branch_creates_it_from_the_profile_form(qtbot, empty_db, location):
-    from branchdesk.services.branch import BranchService
     from branchdesk.ui.context import AppContext
 
     page = SettingsPage(AppContext(empty_db, location))
@@ -221,7 +221,7 @@ def test_first_run_without_a_branch_creates_it_from_the_profile_form(qtbot, empt
     page.branch_name.setText("新建的党支部")
     with qtbot.waitSignal(page.profile_changed):
         assert page.save_profile()
-    assert BranchService(empty_db).profile().name == "新建的党支部"
+    assert Workspace.open(empty_db).branch.profile().name == "新建的党支部"
     assert page.tabs.isTabEnabled(TAB_GROUPS)
 
 
@@ -259,7 +259,7 @@ def test_a_longer_local_publicity_period_changes_what_check_reports(page, ctx, d
 
     panel.restore_defaults()  # asked, answered yes
     assert dev.rule_settings() == RuleSettings()
-    assert ctx.branch.setting("rules.publicity_working_days") is None  # nothing stored for a default
+    assert ctx.settings.get("rules.publicity_working_days") is None  # nothing stored for a default
 
 
 def test_reminders_can_be_switched_off_and_archive_items_dropped(page, ctx, dialogs):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from branchdesk.db import uow
+from branchdesk.db.changes import Changes
 from branchdesk.domain.auth import PermissionDenied, Principal, Role
+
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -109,6 +113,10 @@ class Database:
     refuse an operation for lesser roles (管理员-only settings, accounts, restore). Until someone signs in
     the principal is the operating-system user with every right — a database without accounts, the
     command line and the tests work as before accounts existed.
+
+    After a unit of work commits, its `Changes` (db/changes.py) go to the commit listeners
+    (`add_commit_listener`; the workspace is one and passes them on to its subscribers). A rolled-back
+    unit of work tells nobody.
     """
 
     def __init__(self, url: str, *, user: str | None = None, echo: bool = False) -> None:
@@ -117,6 +125,7 @@ class Database:
         self.engine = make_engine(url, echo=echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.principal = Principal.os_user(user or current_os_user())
+        self._commit_listeners: list[Callable[[Changes], None]] = []
 
     def reconnect(self) -> None:
         """Close every connection and open the file again (after it was encrypted or decrypted in place:
@@ -158,11 +167,17 @@ class Database:
 
     @contextmanager
     def write(
-        self, operation: str, *, needs: Role | None = Role.COMMITTEE, user: str | None = None
+        self,
+        operation: str,
+        *,
+        needs: Role | None = Role.COMMITTEE,
+        user: str | None = None,
+        branch_id: int | None = None,
     ) -> Iterator[Session]:
         """One audited transaction. `needs` is the least role allowed (checked before anything starts);
         None and `user` are for the sign-in bookkeeping only (a failed attempt is recorded under the
-        name that was tried, whoever is signed in)."""
+        name that was tried, whoever is signed in). After the commit the commit listeners are told its
+        `Changes` (`branch_id`: the workspace's branch it was written for)."""
         if needs is not None:
             self.require(needs, operation)
         with self._sessions() as session:
@@ -171,6 +186,23 @@ class Database:
                 if self.dialect == "sqlite":
                     session.connection(execution_options={_WRITE_OPTION: True})
                 yield session
+            rows = uow.take_changes(session)
+        if rows:
+            self._tell(Changes(frozenset(rows), operation, branch_id))
+
+    # ---- what changed ----------------------------------------------------------------------------
+    def add_commit_listener(self, listener: Callable[[Changes], None]) -> Callable[[], None]:
+        """Call `listener(changes)` after every committed unit of work (on the thread that committed);
+        returns the function that removes it again."""
+        self._commit_listeners.append(listener)
+        return lambda: self._commit_listeners.remove(listener) if listener in self._commit_listeners else None
+
+    def _tell(self, changes: Changes) -> None:
+        for listener in list(self._commit_listeners):
+            try:
+                listener(changes)
+            except Exception:  # the data is committed: a listener's failure must not look like the write's
+                log.exception("a listener failed on %s", changes.operation)
 
     def refresh_statistics(self) -> None:
         """Update the query planner's statistics (ANALYZE) after a bulk write.

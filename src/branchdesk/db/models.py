@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -207,11 +208,18 @@ class MemberAward(Base):
 
 
 class Setting(Base):
-    """Settings kept in the database (local-practice thresholds, the current branch …)."""
+    """Settings kept in the database: a branch's own (``branch_id``: local-practice thresholds …) or
+    database-wide (``branch_id`` NULL: the account policy, the branch last used …); see
+    services/settings.py for which keys are which. One row per (branch, key), one per database-wide key.
+    """
 
     __tablename__ = "setting"
+    # (and "uq_setting_database_key", unique key among the database-wide rows: see full_metadata)
+    __table_args__ = (Index("uq_setting_branch_key", "branch_id", "key", unique=True),)
 
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
     value: Mapped[object] = mapped_column(JSONText)
 
 
@@ -265,4 +273,15 @@ def full_metadata() -> MetaData:
     """
     from branchdesk.db import models_auth, models_development, models_meetings  # noqa: F401  (their tables)
 
+    if "uq_setting_database_key" not in {i.name for i in Setting.__table__.indexes}:
+        # A partial index: NULLs are distinct in a unique index, so the database-wide rows (branch_id NULL)
+        # need their own. Declared here, not on the class, because naming a dialect's option loads that
+        # dialect (SQLite's and PostgreSQL's: ~30 ms of start-up); the migrations create it (0007).
+        Index(
+            "uq_setting_database_key",
+            Setting.__table__.c.key,
+            unique=True,
+            sqlite_where=text("branch_id IS NULL"),
+            postgresql_where=text("branch_id IS NULL"),
+        )
     return Base.metadata

@@ -21,7 +21,8 @@ The lock is taken at commit time only, after all the transaction's other writes,
 milliseconds and never while waiting for another row lock (no deadlock between app instances).
 
 Bulk code that inserts rows without the ORM queues their entries with `add_entries`; an `AuditEntry`
-added to a session is queued the same way. The hash format below is stored in every database: change
+added to a session is queued the same way. The same queue gives the transaction's `Changes`
+(`take_changes`, db/changes.py): the (action, table, id) of every entry, told to listeners after commit. The hash format below is stored in every database: change
 it only with a migration that re-chains.
 """
 
@@ -41,6 +42,7 @@ from branchdesk.db.types import JSONText, UTCDateTime, utcnow
 
 _INFO_KEY = "branchdesk_uow"
 _PENDING_KEY = "branchdesk_audit_pending"
+_CHANGES_KEY = "branchdesk_changes"  # the committing transaction's (action, table, id) rows
 _NOT_AUDITED = {"audit_entry", "audit_head"}
 _BINARY_PLACEHOLDER = "〈二进制数据〉"
 _SECRET_PLACEHOLDER = "〈已隐藏〉"  # password and recovery-code hashes: that they changed, not their value
@@ -217,13 +219,24 @@ def _chain_pending(session: Session) -> None:
     session.flush()  # the entries of the last changes are queued by this flush
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
+        session.info[_CHANGES_KEY] = {(row["action"], row["entity"], row["entity_id"]) for row in pending}
         _append(session.connection(), pending)
+
+
+def take_changes(session: Session) -> set[tuple[str, str, int | None]]:
+    """The (action, table, id) rows of the transaction that just committed (empty once taken)."""
+    return session.info.pop(_CHANGES_KEY, None) or set()
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _drop_pending(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost transaction committed or rolled back
         session.info.pop(_PENDING_KEY, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_changes(session: Session) -> None:
+    session.info.pop(_CHANGES_KEY, None)  # a failed commit: nothing changed
 
 
 # ---- the chain -------------------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.rules import Finding
     from branchdesk.reports.registry import Period
     from branchdesk.services.compliance import CheckReport
+    from branchdesk.workspace import Workspace
 
 KEY = "compliance"
 TITLE = "检查情况汇总"
@@ -46,23 +46,21 @@ def _meeting_finding_in(f: Finding, start: dt.date, end: dt.date) -> bool:
     return True  # a finding without dates concerns the branch as a whole
 
 
-def check_period(db: Database, period: Period, today: dt.date) -> CheckReport:
+def check_period(ws: Workspace, period: Period, today: dt.date) -> CheckReport:
     """The audit of ``period`` as the records stood at its end (``min(period.end, today)``)."""
     from branchdesk.domain.meetings import MeetingStatus
     from branchdesk.domain.rules import audit_many
     from branchdesk.reports.development import dossier_as_of, dossier_in_period
     from branchdesk.services.bulk import collector_paused
     from branchdesk.services.compliance import CheckReport
-    from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.meetings import MeetingService
 
     on = min(period.end, today)
-    service = DevelopmentService(db)
+    service = ws.development
     dossiers = [dossier_as_of(d, on) for d in service.all() if dossier_in_period(d, period.start, period.end)]
     dossiers = [d for d in dossiers if d.latest_date is not None]
     with collector_paused():
         findings = audit_many(dossiers, service.rule_context(on))
-    meetings = MeetingService(db)
+    meetings = ws.meetings
     held_by_then = [m for m in meetings.list() if m.date <= on and m.status != MeetingStatus.PLANNED]
     meeting_findings = []
     if held_by_then:  # before its first record the branch did not keep its minutes here: nothing to judge
@@ -149,11 +147,11 @@ def compliance_ledger(
     )
 
 
-def compliance_report(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def compliance_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 检查情况汇总 of the period."""
     from branchdesk.reports.registers import branch_name_of
 
-    report = check_period(db, period, today)
+    report = check_period(ws, period, today)
     return [
-        compliance_ledger(report, branch_name=branch_name_of(db), period_label=period.label, printed_on=today)
+        compliance_ledger(report, branch_name=branch_name_of(ws), period_label=period.label, printed_on=today)
     ]

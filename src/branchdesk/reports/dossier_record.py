@@ -18,22 +18,16 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from branchdesk.reports.development import (
-    NAME_SEPARATOR,
-    iso,
-    person_names,
-    status_text,
-    vote_columns,
-    vote_row,
-)
+from branchdesk.domain.dev_exchange import NAME_SEPARATOR, iso, person_names, status_text
+from branchdesk.reports.development import vote_columns, vote_row
 from branchdesk.reports.ledger import Block, Column, Document, Fields, Heading, Paragraph, Table
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.development import Dossier, DossierItem, Talk, TalkKind, ThoughtReport
     from branchdesk.domain.members import MemberRecord
     from branchdesk.domain.rules import Finding, RuleSettings
     from branchdesk.reports.registry import Period
+    from branchdesk.workspace import Workspace
 
 SEP = NAME_SEPARATOR
 KEY = "dossier_record"
@@ -413,7 +407,7 @@ def dossier_document(
     )
 
 
-def dossier_records(db: Database, period: Period, today: dt.date) -> list[Document]:
+def dossier_records(ws: Workspace, period: Period, today: dt.date) -> list[Document]:
     """Registry builder: one 纪实表 per dossier in progress during the period, as of its end."""
     from branchdesk.domain.rules import audit_many
     from branchdesk.reports.development import dossier_in_period
@@ -424,17 +418,15 @@ def dossier_records(db: Database, period: Period, today: dt.date) -> list[Docume
         dossiers_on,
         nothing_document,
     )
-    from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.members import MemberService
 
     on = as_of_date(period, today)
-    service = DevelopmentService(db)
-    people = [p for p in dossiers_on(db, on) if dossier_in_period(p.dossier, period.start, period.end)]
+    service = ws.development
+    people = [p for p in dossiers_on(ws, on) if dossier_in_period(p.dossier, period.start, period.end)]
     people.sort(key=lambda p: (p.dossier.application_date or dt.date.max, p.dossier.id or 0))
-    members = {m.id: m for m in MemberService(db).get_many([p.member_id for p in people if p.member_id])}
+    members = {m.id: m for m in ws.members.get_many([p.member_id for p in people if p.member_id])}
     ctx = service.rule_context(on)
     settings = ctx.settings
-    branch, line = branch_name_of(db), as_of_line(on)
+    branch, line = branch_name_of(ws), as_of_line(on)
     if not people:
         return [
             nothing_document(

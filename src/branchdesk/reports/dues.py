@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.members import MemberRecord
     from branchdesk.reports.registry import Period
+    from branchdesk.workspace import Workspace
 
 KEY = "dues"
 TITLE = "党费收缴台账"
@@ -87,29 +87,28 @@ def dues_row(seq: int, m: MemberRecord, type_label: str, start: dt.date, until: 
     ]  # fmt: skip
 
 
-def dues_members(db: Database, on: dt.date) -> list[tuple[MemberRecord, str]]:
+def dues_members(ws: Workspace, on: dt.date) -> list[tuple[MemberRecord, str]]:
     """The members of the branch on ``on`` (per the status history) with their type that day
     (正式党员 / 预备党员), by party group then name."""
     from branchdesk.domain.vocab import MemberType
-    from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
-    electorate = DevelopmentService(db).electorate(on)
+    electorate = ws.roster.electorate(on)
     types = {v.member_id: v.member_type for v in electorate.voters}
     types |= {v.member_id: v.member_type for v, _ in electorate.non_voters}
-    records = MemberService(db).records(MemberQuery(statuses=None, sort="group"))
+    records = ws.members.records(MemberQuery(statuses=None, sort="group"))
     records = [r for r in records if r.id in types]
     records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]
     return [(r, MemberType(str(types[r.id])).label) for r in records]
 
 
-def dues_report(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def dues_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 党费收缴台账 of the members on the roster at the end of the period."""
     from branchdesk.reports.registers import branch_name_of
 
     on = min(period.end, today)
     start, until = period.start, last_due_month(on)
-    members = dues_members(db, on) if start <= on else []
+    members = dues_members(ws, on) if start <= on else []
     rows = [dues_row(seq, m, label, start, until) for seq, (m, label) in enumerate(members, start=1)]
 
     def total(key: str) -> int:
@@ -129,7 +128,7 @@ def dues_report(db: Database, period: Period, today: dt.date) -> list[Ledger]:
         Ledger(
             key=KEY,
             title=TITLE,
-            branch_name=branch_name_of(db),
+            branch_name=branch_name_of(ws),
             period=period.label,
             columns=list(COLUMNS),
             rows=rows,

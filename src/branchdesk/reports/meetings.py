@@ -11,7 +11,7 @@ period (both ends included; planned meetings are not printed):
   and due dates) and of the 谈心谈话 held for it;
 * 民主评议党员情况 — per member the grade given, with the count per grade.
 
-Builders take the meetings from ``MeetingService(db).all()``; the layout functions take a list of
+Builders take the meetings from ``ws.meetings.all()``; the layout functions take a list of
 ``Meeting`` snapshots and know nothing of the database.
 """
 
@@ -27,9 +27,9 @@ from branchdesk.reports.ledger import Block, Column, Document, Fields, Heading, 
 from branchdesk.reports.registers import branch_name_of, nothing_document
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.meetings import Agenda, Meeting
     from branchdesk.reports.registry import Period
+    from branchdesk.workspace import Workspace
 
 SEP = "、"
 
@@ -44,18 +44,17 @@ def held_in(meetings: Iterable[Meeting], start: dt.date, end: dt.date) -> list[M
     )
 
 
-def meetings_in(db: Database, period: Period) -> list[Meeting]:
+def meetings_in(ws: Workspace, period: Period) -> list[Meeting]:
     """The branch's meeting records held in ``period`` (read once per `registry.shared_reads` block)."""
     from branchdesk.reports.registry import shared
-    from branchdesk.services.meetings import MeetingService
 
     def load() -> list[Meeting]:
-        service = MeetingService(db)
+        service = ws.meetings
         years = range(period.start.year, period.end.year + 1)
         records = [m for year in years for m in service.all(year=year)]
         return held_in(records, period.start, period.end)
 
-    return shared(("meetings", id(db), period.start, period.end), load)
+    return shared(("meetings", id(ws), period.start, period.end), load)
 
 
 # ============================================================================ shared texts
@@ -173,9 +172,9 @@ def meetings_ledger(
     )  # fmt: skip
 
 
-def meetings_report(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def meetings_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 三会一课记录台账 of the meetings held in the period."""
-    return [meetings_ledger(meetings_in(db, period), branch_name=branch_name_of(db), period_label=period.label,
+    return [meetings_ledger(meetings_in(ws, period), branch_name=branch_name_of(ws), period_label=period.label,
                             printed_on=today)]  # fmt: skip
 
 
@@ -333,10 +332,10 @@ def minutes_document(m: Meeting, *, branch_name: str, period_label: str, printed
     )  # fmt: skip
 
 
-def minute_book(db: Database, period: Period, today: dt.date) -> list[Document]:
+def minute_book(ws: Workspace, period: Period, today: dt.date) -> list[Document]:
     """Registry builder: 会议记录簿 — every meeting held in the period, one record each, by date."""
-    meetings = meetings_in(db, period)
-    branch = branch_name_of(db)
+    meetings = meetings_in(ws, period)
+    branch = branch_name_of(ws)
     if not meetings:
         return [
             nothing_document(
@@ -396,9 +395,9 @@ def party_day_ledger(
     )  # fmt: skip
 
 
-def party_day_report(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def party_day_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 主题党日活动记录 of the period."""
-    return [party_day_ledger(meetings_in(db, period), branch_name=branch_name_of(db), period_label=period.label,
+    return [party_day_ledger(meetings_in(ws, period), branch_name=branch_name_of(ws), period_label=period.label,
                              printed_on=today)]  # fmt: skip
 
 
@@ -407,14 +406,14 @@ def party_day_report(db: Database, period: Period, today: dt.date) -> list[Ledge
 ORG_LIFE_KEY = "org_life"
 
 
-def org_life_report(db: Database, period: Period, today: dt.date) -> list[Document]:
+def org_life_report(ws: Workspace, period: Period, today: dt.date) -> list[Document]:
     """Registry builder: 组织生活会记录 — the record of each 组织生活会 held in the period (with the
     problems found and the remediation list) and of the 谈心谈话 held in the period."""
     from branchdesk.domain.meetings import MeetingType
 
     wanted = (MeetingType.TALKS, MeetingType.ORG_LIFE)
-    meetings = [m for m in meetings_in(db, period) if m.type in wanted]
-    branch = branch_name_of(db)
+    meetings = [m for m in meetings_in(ws, period) if m.type in wanted]
+    branch = branch_name_of(ws)
     if not meetings:
         return [nothing_document(ORG_LIFE_KEY, "组织生活会记录", "组织生活会和谈心谈话记录", branch_name=branch,
                                period_label=period.label, printed_on=today)]  # fmt: skip
@@ -485,15 +484,14 @@ def appraisal_ledger(m: Meeting | None, *, groups: dict[int, str], branch_name: 
     )  # fmt: skip
 
 
-def appraisal_report(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def appraisal_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 民主评议党员情况 — one table per appraisal held in the period."""
     from branchdesk.domain.meetings import MeetingType
-    from branchdesk.services.members import MemberService
 
-    meetings = [m for m in meetings_in(db, period) if m.type == MeetingType.APPRAISAL]
+    meetings = [m for m in meetings_in(ws, period) if m.type == MeetingType.APPRAISAL]
     ids = [g.member_id for m in meetings for g in m.grades if g.member_id is not None]
-    groups = {r.id: r.group_name for r in MemberService(db).get_many(ids)}
-    branch = branch_name_of(db)
+    groups = {r.id: r.group_name for r in ws.members.get_many(ids)}
+    branch = branch_name_of(ws)
     return [
         appraisal_ledger(m, groups=groups, branch_name=branch, period_label=period.label, printed_on=today)
         for m in (meetings or [None])

@@ -17,9 +17,9 @@ from branchdesk.reports.ledger import Column, Ledger
 from branchdesk.reports.registers import PERSON_COLUMNS
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.members import MemberRecord
     from branchdesk.reports.registry import Period
+    from branchdesk.workspace import Workspace
 
 LOST_REVIEW_MONTHS = 6  # domain.md §4 (MEM-LOST-6M): lost ≥ 6 months → suspension review
 
@@ -63,18 +63,18 @@ def _person(seq: int, m: MemberRecord) -> list[Any]:
     return [seq, m.name, m.sex, m.birth_date, m.id_number or "", m.type_label, m.group_name]
 
 
-def _flagged(db: Database) -> list[MemberRecord]:
-    from branchdesk.services.members import MemberQuery, MemberService
+def _flagged(ws: Workspace) -> list[MemberRecord]:
+    from branchdesk.services.members import MemberQuery
 
-    records = MemberService(db).records(MemberQuery(sort="group"))
+    records = ws.members.records(MemberQuery(sort="group"))
     return [r for r in records if r.is_mobile_member or r.lost_contact]
 
 
-def mobile_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def mobile_register(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 流动党员登记表 (the members flagged as mobile now)."""
     from branchdesk.reports.registers import as_of_line, branch_name_of
 
-    members = [m for m in _flagged(db) if m.is_mobile_member]
+    members = [m for m in _flagged(ws) if m.is_mobile_member]
     rows = []
     for seq, m in enumerate(members, start=1):
         unit = "、".join(x for x in (m.work_unit, m.post) if x)
@@ -86,7 +86,7 @@ def mobile_register(db: Database, period: Period, today: dt.date) -> list[Ledger
         Ledger(
             key="mobile_members",
             title="流动党员登记表",
-            branch_name=branch_name_of(db),
+            branch_name=branch_name_of(ws),
             period=as_of_line(today),
             columns=list(MOBILE_COLUMNS),
             rows=rows,
@@ -101,13 +101,13 @@ def mobile_register(db: Database, period: Period, today: dt.date) -> list[Ledger
     ]
 
 
-def lost_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def lost_register(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 失联党员登记表 as of the end of the period (lost since on or before it)."""
     from branchdesk.reports.registers import as_of_line, branch_name_of
 
     on = min(period.end, today)
     members = [
-        m for m in _flagged(db)
+        m for m in _flagged(ws)
         if m.lost_contact and (m.lost_contact_since is None or m.lost_contact_since <= on)
     ]  # fmt: skip
     rows = []
@@ -126,7 +126,7 @@ def lost_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
         Ledger(
             key="lost_members",
             title="失联党员登记表",
-            branch_name=branch_name_of(db),
+            branch_name=branch_name_of(ws),
             period=as_of_line(on),
             columns=list(LOST_COLUMNS),
             rows=rows,

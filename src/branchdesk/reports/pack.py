@@ -1,6 +1,6 @@
 """The inspection pack (迎检资料包): every ledger of a period in one folder, ready to hand over.
 
-    result = build_pack(db, Period.year(2026), Path("D:/迎检"), mask="full", as_zip=False)
+    result = build_pack(ws, Period.year(2026), Path("D:/迎检"), mask="full", as_zip=False)
 
 writes ``D:/迎检/迎检资料-<支部>-2026年度/`` holding
 
@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 from branchdesk.reports.registry import LedgerSpec, Period, build, ledger_specs, shared_reads
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.reports.ledger import Report
     from branchdesk.reports.pdf import PdfResult
+    from branchdesk.workspace import Workspace
 
 Progress = Callable[..., None]
 
@@ -263,7 +263,7 @@ class _Steps:
 
 
 def build_pack(
-    db: Database,
+    ws: Workspace,
     period: Period,
     out_dir: str | Path,
     *,
@@ -281,7 +281,6 @@ def build_pack(
     removed and `PackCancelled` is raised. `invariant` makes the PDFs byte-for-byte reproducible.
     """
     from branchdesk.reports.ledger import MASK_PROFILES
-    from branchdesk.services.branch import BranchService
 
     if mask not in MASK_PROFILES:
         raise ValueError(f"未知的脱敏方式：{mask}（可用：{'、'.join(MASK_PROFILES)}）")
@@ -289,7 +288,7 @@ def build_pack(
     steps = _Steps(progress, cancelled, "已取消生成迎检资料包。")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    branch_name = BranchService(db).profile().name
+    branch_name = ws.branch.profile().name
     name = pack_name(branch_name, period, mask)
 
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_dir))
@@ -297,7 +296,7 @@ def build_pack(
         folder = staging / name
         folder.mkdir()
         specs = pack_specs()
-        reports, firsts = _build_reports(db, specs, period, mask, today, steps)
+        reports, firsts = _build_reports(ws, specs, period, mask, today, steps)
         files, pdf, starts = _write_files(folder, reports, firsts, branch_name, period, mask, today, steps,
                                           invariant)  # fmt: skip
         steps.check()
@@ -327,7 +326,7 @@ def build_pack(
 
 
 def _build_reports(
-    db: Database, specs: list[LedgerSpec], period: Period, mask: str, today: dt.date, steps: _Steps
+    ws: Workspace, specs: list[LedgerSpec], period: Period, mask: str, today: dt.date, steps: _Steps
 ) -> tuple[list[Report], list[tuple[LedgerSpec, int]]]:
     """The papers of every ledger in order, and (ledger, index of its first paper) for each."""
     reports: list[Report] = []
@@ -336,7 +335,7 @@ def _build_reports(
         for number, s in enumerate(specs):
             steps.check()
             steps.at("build", number / len(specs), f"正在整理{s.title}（{number + 1}/{len(specs)}）…")
-            built = build(db, s.key, period, mask=mask, today=today)
+            built = build(ws, s.key, period, mask=mask, today=today)
             if built:
                 firsts.append((s, len(reports)))
             reports.extend(built)
@@ -345,7 +344,7 @@ def _build_reports(
 
 
 def export_ledgers(
-    db: Database,
+    ws: Workspace,
     keys: list[str],
     period: Period,
     path: str | Path,
@@ -378,7 +377,7 @@ def export_ledgers(
     os.close(handle)
     staged = Path(temporary)
     with steps.removing_on_failure(lambda: staged.unlink(missing_ok=True)):
-        reports, _ = _build_reports(db, specs, period, mask, today, steps)
+        reports, _ = _build_reports(ws, specs, period, mask, today, steps)
         if fmt == "pdf":
             pdf = steps.write_pdf(reports, staged, title=title, toc=toc, invariant=invariant, phase="write")
             result = Exported(path, pdf.pages, dict(pdf.missing), missing_holders(reports, pdf.missing))

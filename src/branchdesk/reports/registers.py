@@ -21,15 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from branchdesk.reports.development import NAME_SEPARATOR, iso, person_names, sex_of
+from branchdesk.domain.dev_exchange import NAME_SEPARATOR, iso, person_names, sex_of
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.development import Dossier, Standing
     from branchdesk.domain.members import MemberRecord
     from branchdesk.reports.ledger import Document
     from branchdesk.reports.registry import Period
+    from branchdesk.workspace import Workspace
 
 SIGNATURES = ["填表人", "支部书记"]
 
@@ -54,12 +54,11 @@ def as_of_date(period: Period, today: dt.date) -> dt.date:
     return min(period.end, today)
 
 
-def dossiers_on(db: Database, on: dt.date) -> list[PersonOnDate]:
+def dossiers_on(ws: Workspace, on: dt.date) -> list[PersonOnDate]:
     """Every dossier of the branch that had begun by ``on``, cut at ``on`` (see ``dossier_as_of``)."""
     from branchdesk.reports.development import dossier_as_of
-    from branchdesk.services.development import DevelopmentService
 
-    service = DevelopmentService(db)
+    service = ws.development
     summaries = {s.id: s for s in service.list()}
     out = []
     for d in service.all():
@@ -213,10 +212,9 @@ def _notes(people: Sequence[PersonOnDate], entered: int, verb: str, period: Peri
     return [line]
 
 
-def branch_name_of(db: Database) -> str:
-    from branchdesk.services.branch import BranchService
+def branch_name_of(ws: Workspace) -> str:
 
-    return BranchService(db).profile().name
+    return ws.branch.profile().name
 
 
 def nothing_document(key: str, title: str, what: str, *, branch_name: str, period_label: str,
@@ -234,12 +232,12 @@ def as_of_line(on: dt.date) -> str:
     return f"截至{format_date(on)}"
 
 
-def stage_register(db: Database, period: Period, today: dt.date, standing: Standing) -> Ledger:
+def stage_register(ws: Workspace, period: Period, today: dt.date, standing: Standing) -> Ledger:
     """The register of the people whose standing was ``standing`` at the end of the period."""
     register = _registers()[standing]
     on = as_of_date(period, today)
     far = dt.date.max
-    people = [p for p in dossiers_on(db, on) if p.dossier.standing is standing]  # type: ignore[union-attr]
+    people = [p for p in dossiers_on(ws, on) if p.dossier.standing is standing]  # type: ignore[union-attr]
     people.sort(key=lambda p: (register.stage_date(p.dossier) or far, p.name))
     rows = []
     for seq, p in enumerate(people, start=1):
@@ -249,7 +247,7 @@ def stage_register(db: Database, period: Period, today: dt.date, standing: Stand
     return Ledger(
         key=register.key,
         title=register.title,
-        branch_name=branch_name_of(db),
+        branch_name=branch_name_of(ws),
         period=as_of_line(on),
         columns=[*PERSON_COLUMNS, *register.columns],
         rows=rows,
@@ -260,25 +258,25 @@ def stage_register(db: Database, period: Period, today: dt.date, standing: Stand
     )
 
 
-def applicants_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def applicants_register(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 入党申请人名册 as of the end of the period."""
     from branchdesk.domain.development import Standing
 
-    return [stage_register(db, period, today, Standing.APPLICANT)]
+    return [stage_register(ws, period, today, Standing.APPLICANT)]
 
 
-def activists_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def activists_register(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 入党积极分子名册 as of the end of the period."""
     from branchdesk.domain.development import Standing
 
-    return [stage_register(db, period, today, Standing.ACTIVIST)]
+    return [stage_register(ws, period, today, Standing.ACTIVIST)]
 
 
-def candidates_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def candidates_register(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 发展对象名册 as of the end of the period."""
     from branchdesk.domain.development import Standing
 
-    return [stage_register(db, period, today, Standing.CANDIDATE)]
+    return [stage_register(ws, period, today, Standing.CANDIDATE)]
 
 
 # ============================================================================ probationary members
@@ -299,22 +297,20 @@ PROBATIONARY_COLUMNS = [
 ]
 
 
-def probationary_people(db: Database, on: dt.date) -> list[PersonOnDate]:
+def probationary_people(ws: Workspace, on: dt.date) -> list[PersonOnDate]:
     """The probationary members on ``on``: dossiers whose standing was 预备党员 that day and the
     members the roster had as probationary that day, each person once."""
     from branchdesk.domain.development import Standing
     from branchdesk.domain.vocab import MemberType
-    from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.members import MemberService
 
-    electorate = DevelopmentService(db).electorate(on)
+    electorate = ws.roster.electorate(on)
     roster_ids = [
         m.member_id
         for m, _ in electorate.non_voters
         if str(m.member_type) != MemberType.FULL.value and m.member_id is not None
     ]
-    dossiers = [p for p in dossiers_on(db, on) if p.dossier.standing is Standing.PROBATIONARY]  # type: ignore[union-attr]
-    members = MemberService(db)
+    dossiers = [p for p in dossiers_on(ws, on) if p.dossier.standing is Standing.PROBATIONARY]  # type: ignore[union-attr]
+    members = ws.members
     roster = {m.id: m for m in members.get_many(roster_ids)}
     by_number = {m.id_number: m for m in roster.values() if m.id_number}
     out: list[PersonOnDate] = []
@@ -382,10 +378,10 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
     ]
 
 
-def probationary_register(db: Database, period: Period, today: dt.date) -> list[Ledger]:
+def probationary_register(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 预备党员名册 as of the end of the period (dossiers and roster reconciled)."""
     on = as_of_date(period, today)
-    people = probationary_people(db, on)
+    people = probationary_people(ws, on)
     rows = [_probationary_row(0, p, on) for p in people]
     rows.sort(key=lambda r: (r[11] or dt.date.max, r[1]))
     for seq, row in enumerate(rows, start=1):
@@ -399,7 +395,7 @@ def probationary_register(db: Database, period: Period, today: dt.date) -> list[
         Ledger(
             key="probationary",
             title="预备党员名册",
-            branch_name=branch_name_of(db),
+            branch_name=branch_name_of(ws),
             period=as_of_line(on),
             columns=list(PROBATIONARY_COLUMNS),
             rows=rows,

@@ -1,6 +1,6 @@
 """The ledgers branchdesk can print, in the order an inspection pack holds them.
 
-Each entry names a builder ``build(db, period, today) -> list[Report]`` by "module:function" so that
+Each entry names a builder ``build(ws, period, today) -> list[Report]`` by "module:function" so that
 nothing heavy is imported until a ledger is built. The CLI (`branchdesk export --list`, `export KEY`),
 the 台账打印 page and the inspection pack all read this one list: adding a ledger is writing its builder
 and adding one `LedgerSpec` here.
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.reports.ledger import Report
+    from branchdesk.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Period:
         return self.start <= day <= self.end
 
 
-Builder = Callable[["Database", Period, dt.date], "list[Report]"]
+Builder = Callable[["Workspace", Period, dt.date], "list[Report]"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def spec(key: str) -> LedgerSpec:
 
 
 def build(
-    db: Database, key: str, period: Period, *, mask: str = "full", today: dt.date | None = None
+    ws: Workspace, key: str, period: Period, *, mask: str = "full", today: dt.date | None = None
 ) -> list[Report]:
     """The papers of ledger `key` for `period`, masked for `mask` ("full" or "public")."""
     from dataclasses import replace
@@ -148,7 +148,7 @@ def build(
 
     today = today or dt.date.today()
     found = spec(key)
-    reports = found.load()(db, period, today)
+    reports = found.load()(ws, period, today)
     # documents belong to the ledger's book (each meeting's minutes to 会议记录簿)
     reports = [replace(r, book=found.title) if isinstance(r, Document) and not r.book else r for r in reports]
     return [r.masked(mask) for r in reports]

@@ -9,7 +9,7 @@ from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberType
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
+    from branchdesk.workspace import Workspace
 
 ROSTER_KEY = "roster"
 ROSTER_TITLE = "党员花名册"
@@ -40,25 +40,24 @@ def roster_columns() -> list[Column]:
     ]
 
 
-def roster_ledger(db: Database, *, query=None, today: dt.date | None = None) -> Ledger:
+def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None) -> Ledger:
     """The roster of the current branch: by default every active member, by party group then name.
 
     `query` (a `MemberQuery`) narrows or reorders it, e.g. one party group, or probationary members only.
     """
     from branchdesk.domain.dates import format_date
-    from branchdesk.services.branch import BranchService
     from branchdesk.services.bulk import collector_paused
-    from branchdesk.services.members import MemberQuery, MemberService
+    from branchdesk.services.members import MemberQuery
 
     today = today or dt.date.today()
     default_order = query is None
     query = query or MemberQuery(sort="group")
     with collector_paused():
-        records = MemberService(db).records(query)
+        records = ws.members.records(query)
     if default_order:
         # members without a party group after the groups, whatever the database's NULL ordering
         records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]
-    profile = BranchService(db).profile(query.branch_id)
+    profile = ws.branch.profile(query.branch_id)
 
     rows = []
     for seq, r in enumerate(records, start=1):
@@ -85,6 +84,6 @@ def roster_ledger(db: Database, *, query=None, today: dt.date | None = None) -> 
     )
 
 
-def roster_report(db: Database, period, today: dt.date) -> list[Ledger]:
+def roster_report(ws: Workspace, period, today: dt.date) -> list[Ledger]:
     """Registry builder: the roster as it stands (members on the roster now; `period` is not used)."""
-    return [roster_ledger(db, today=today)]
+    return [roster_ledger(ws, today=today)]

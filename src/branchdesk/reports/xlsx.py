@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from branchdesk.domain.text import display_width
 from branchdesk.reports.layout import BALANCE_ROWS, share_widths
 from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report
 
@@ -45,12 +46,6 @@ _INFO_ROW, _HEADER_ROW = 2, 3
 
 class XlsxCancelled(ExportCancelled):
     """Writing the workbook was cancelled; no file was left behind."""
-
-
-def display_width(text: str) -> int:
-    """Width of text in Excel character units: CJK and other wide characters count double."""
-    # UTF-8 takes 1 byte for ASCII and 3 for CJK: (bytes + chars) / 2 gives 1 and 2.
-    return (len(text.encode("utf-8")) + len(text)) // 2
 
 
 def sheet_title(title: str, taken: set[str]) -> str:

@@ -20,11 +20,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text, func, select, type_coerce
 
 from branchdesk.db.uow import _ENTRY, _HEAD, GENESIS, at_text, entry_hash
+
+if TYPE_CHECKING:
+    from branchdesk.workspace import Workspace
 
 Progress = Callable[..., None]
 
@@ -643,14 +646,14 @@ def _change_text(action: str, change: FieldChange) -> str:
 class AuditService:
     """Queries of the audit log for the audit page and its export (reads only)."""
 
-    def __init__(self, db):
-        self.db = db
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     # ---- filters --------------------------------------------------------------------------------
     def users(self) -> list[str]:
         from branchdesk.db.models import AuditEntry
 
-        with self.db.read() as session:
+        with self.ws.read() as session:
             return list(session.scalars(select(AuditEntry.user).distinct().order_by(AuditEntry.user)))
 
     def match_people(self, text: str) -> People:
@@ -659,16 +662,14 @@ class AuditService:
 
         from branchdesk.db.models import Member
         from branchdesk.db.models_development import DevelopmentDossier as Dossier
-        from branchdesk.services.members import MemberQuery, MemberService
+        from branchdesk.services.members import MemberQuery
 
         text = text.strip()
         if not text:
             return People((), (), ())
-        member_ids = MemberService(self.db).search_ids(
-            MemberQuery(text=text, statuses=None), limit=MAX_PEOPLE + 1
-        )
+        member_ids = self.ws.members.search_ids(MemberQuery(text=text, statuses=None), limit=MAX_PEOPLE + 1)
         like = f"%{text}%"
-        with self.db.read() as session:
+        with self.ws.read() as session:
             dossier_ids = list(
                 session.scalars(
                     select(Dossier.id)
@@ -704,7 +705,7 @@ class AuditService:
         """Ids of the matching entries, newest first (in the order they joined the chain)."""
         from branchdesk.db.models import AuditEntry
 
-        with self.db.read() as session:
+        with self.ws.read() as session:
             stmt = select(AuditEntry.id)
             for condition in self._conditions(session, query):
                 stmt = stmt.where(condition)
@@ -749,7 +750,7 @@ class AuditService:
         if not ids:
             return []
         out: dict[int, AuditRow] = {}
-        with self.db.read() as session:
+        with self.ws.read() as session:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 entries = session.execute(
@@ -768,60 +769,10 @@ class AuditService:
                     )  # fmt: skip
         return [out[i] for i in ids if i in out]
 
-    def ledger(self, query: AuditQuery, *, progress: Progress | None = None):
-        """The filtered entries as a ledger (审计日志) for `reports.xlsx.write_xlsx`."""
-        from branchdesk.reports.ledger import Column, Ledger
-        from branchdesk.services.branch import BranchService, NoBranchError
-
-        ids = self.ids(query)
-        rows = []
-        for start in range(0, len(ids), 2000):
-            for r in self.rows(ids[start : start + 2000]):
-                rows.append([r.seq, r.local_time, r.user, r.operation, r.action_label, r.what, r.details()])
-            if progress:
-                progress(min(start + 2000, len(ids)), len(ids))
-        try:
-            branch = BranchService(self.db).profile().name
-        except NoBranchError:
-            branch = ""
-        columns = [
-            Column("seq", "序号", "int", 7),
-            Column("at", "时间", "text", 18),
-            Column("user", "操作人", "text", 9),
-            Column("operation", "操作", "text", 16, wrap=True),
-            Column("action", "动作", "text", 5),
-            Column("what", "对象", "text", 18, wrap=True),
-            Column("changes", "变更内容", "text", 48, wrap=True),
-        ]
-        return Ledger(key="audit", title="审计日志", branch_name=branch, period=_period_text(query),
-                      columns=columns, rows=rows, notes=_filter_notes(query),
-                      signatures=["导出人", "审核人"])  # fmt: skip
-
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     """The start of a day in the computer's time zone, as an aware datetime."""
     return dt.datetime(day.year, day.month, day.day).astimezone()
-
-
-def _period_text(query: AuditQuery) -> str:
-    if query.date_from is None and query.date_to is None:
-        return "全部记录"
-    start = query.date_from.isoformat() if query.date_from else "最早"
-    end = query.date_to.isoformat() if query.date_to else "至今"
-    return f"{start} 至 {end}"
-
-
-def _filter_notes(query: AuditQuery) -> list[str]:
-    notes = []
-    if query.kind:
-        notes.append(f"类别：{ENTITY_KINDS[query.kind][0]}")
-    if query.user:
-        notes.append(f"操作人：{query.user}")
-    if query.text.strip():
-        notes.append(f"操作包含：{query.text.strip()}")
-    if query.member_ids is not None:
-        notes.append("只含所选人员的记录")
-    return notes
 
 
 def _person_rows(session, member_ids, dossier_ids) -> dict[str, set[int]]:

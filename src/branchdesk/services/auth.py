@@ -16,11 +16,10 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from branchdesk.db.engine import Database
-from branchdesk.db.models import Setting
 from branchdesk.db.models_auth import RecoveryCode, UserAccount
 from branchdesk.db.types import utcnow
 from branchdesk.domain.auth import (
@@ -40,6 +39,9 @@ from branchdesk.domain.auth import (
 )
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.services import encryption
+
+if TYPE_CHECKING:
+    from branchdesk.workspace import Workspace
 
 IDLE_LOCK_KEY = "auth.idle_lock_minutes"
 IDLE_LOCK_DEFAULT = 10
@@ -147,13 +149,13 @@ def default_hasher():
 class AuthService:
     def __init__(
         self,
-        db: Database,
+        ws: Workspace,
         *,
         hasher=None,
         clock: Callable[[], dt.datetime] = utcnow,
         policy: LockoutPolicy | None = None,
     ) -> None:
-        self.db = db
+        self.ws = ws
         self._hasher = hasher
         self.clock = clock
         self.policy = policy or LockoutPolicy()
@@ -179,26 +181,24 @@ class AuthService:
     # ---- queries -------------------------------------------------------------------------------
     def has_accounts(self) -> bool:
         """False until the first administrator is created (the database then works as before)."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             return session.scalar(select(func.count(UserAccount.id))) > 0
 
     def accounts(self) -> list[Account]:
-        self.db.require(Role.ADMIN, "查看用户账户")
-        with self.db.read() as session:
+        self.ws.db.require(Role.ADMIN, "查看用户账户")
+        with self.ws.read() as session:
             rows = session.scalars(select(UserAccount).order_by(UserAccount.id)).all()
             return [_snapshot(r) for r in rows]
 
     def account(self, username: str) -> Account | None:
         """The account of a username (for the login dialog's own user); None if there is none."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             row = self._by_name(session, username)
             return _snapshot(row) if row is not None else None
 
     def idle_lock_minutes(self) -> int:
         """Minutes without input before the window locks (0: never)."""
-        with self.db.read() as session:
-            row = session.get(Setting, IDLE_LOCK_KEY)
-        value = row.value if row is not None else IDLE_LOCK_DEFAULT
+        value = self.ws.settings.get(IDLE_LOCK_KEY, IDLE_LOCK_DEFAULT)
         return value if isinstance(value, int) and 0 <= value <= IDLE_LOCK_MAX else IDLE_LOCK_DEFAULT
 
     @staticmethod
@@ -211,12 +211,12 @@ class AuthService:
         """Create the administrator (the secretary) on a database without accounts, sign them in and
         return the recovery code to show once. From now on the window asks for a login."""
         operation = "创建管理员账户"
-        self.db.require(Role.ADMIN, operation)
+        self.ws.db.require(Role.ADMIN, operation)
         name = normalize_username(username)
         self._check_new(name, display_name, password, again)
         code = _new_recovery_code()
         now = self.clock()
-        with self.db.write(operation, needs=Role.ADMIN) as session:
+        with self.ws.write(operation, needs=Role.ADMIN) as session:
             if session.scalar(select(func.count(UserAccount.id))):
                 raise _refuse(("account", "已经有用户账户了：请由管理员在“设置 › 用户与权限”中添加账户"))
             row = UserAccount(
@@ -228,7 +228,7 @@ class AuthService:
             self._store_recovery_code(session, code, now)
             session.flush()
             account = _snapshot(row)
-        self.db.sign_in(account.principal)
+        self.ws.db.sign_in(account.principal)
         return AdminCreated(account, format_recovery_code(code))
 
     def _check_new(self, name: str, display_name: str, password: str, again: str) -> None:
@@ -263,7 +263,7 @@ class AuthService:
         name = normalize_username(username)
         if not name:
             raise SignInError("unknown", "请填写用户名")
-        with self.db.read() as session:
+        with self.ws.read() as session:
             row = self._by_name(session, name)
             stored = row.password_hash if row is not None else None
         if row is None:
@@ -275,7 +275,7 @@ class AuthService:
             raise self._locked(name, row.locked_until, now)
         if not (proof is not None and proof(stored)) and not self._matches(stored, password):
             self._count_failure(row.id, name, now)
-        with self.db.write(operation, needs=None, user=name) as session:
+        with self.ws.write(operation, needs=None, user=name) as session:
             acc = session.get(UserAccount, row.id, with_for_update=True)
             acc.failed_attempts = 0
             acc.locked_until = None
@@ -284,13 +284,13 @@ class AuthService:
                 acc.password_hash = self._hash(password)
             account = _snapshot(acc)
             stored = acc.password_hash
-        self.db.sign_in(account.principal)
-        encryption.signed_in(self.db, account.id, name, password, stored)  # encrypted: their key slot
+        self.ws.db.sign_in(account.principal)
+        encryption.signed_in(self.ws.db, account.id, name, password, stored)  # encrypted: their key slot
         return SignedIn(account.principal, account.must_change_password)
 
     def _count_failure(self, account_id: int, name: str, now: dt.datetime) -> None:
         """Record one wrong password (in its own transaction, read again under lock) and raise."""
-        with self.db.write("登录失败：密码错误", needs=None, user=name) as session:
+        with self.ws.write("登录失败：密码错误", needs=None, user=name) as session:
             acc = session.get(UserAccount, account_id, with_for_update=True)
             if self.policy.is_locked(acc.locked_until, now):  # another PC locked it meanwhile
                 until = acc.locked_until
@@ -327,12 +327,12 @@ class AuthService:
     def change_own_password(self, old: str | None, new: str, again: str) -> None:
         """Change the signed-in user's password. `old` may be None only right after a login that
         requires a new password (an administrator reset it)."""
-        me = self.db.principal
+        me = self.ws.db.principal
         operation = "修改自己的密码"
         if me.account_id is None:
             raise _refuse(("account", "尚未启用用户账户，没有密码可修改"))
-        self.db.require(Role.VIEWER, operation)
-        with self.db.read() as session:
+        self.ws.db.require(Role.VIEWER, operation)
+        with self.ws.read() as session:
             row = session.get(UserAccount, me.account_id)
             stored, must_change = row.password_hash, row.must_change_password
         if old is None and not must_change:
@@ -345,20 +345,20 @@ class AuthService:
         if problems:
             raise _refuse(*[("password", m) for m in problems])
         hashed = self._hash(new)
-        slot = encryption.password_set(self.db, me.account_id, me.username, new, hashed)
-        with self.db.write(operation, needs=Role.VIEWER) as session:
+        slot = encryption.password_set(self.ws.db, me.account_id, me.username, new, hashed)
+        with self.ws.write(operation, needs=Role.VIEWER) as session:
             acc = session.get(UserAccount, me.account_id)
             acc.password_hash = hashed
             acc.must_change_password = False
             acc.password_changed_at = self.clock()
-        encryption.password_committed(self.db, me.account_id, slot)
+        encryption.password_committed(self.ws.db, me.account_id, slot)
 
     # ---- the recovery code ---------------------------------------------------------------------
     def reset_with_recovery_code(self, username: str, code: str, new: str, again: str) -> str:
         """Give an administrator who forgot the password a new one, with the recovery code shown at
         setup. Unlocks the account. The used code is replaced: returns the new one (show it once)."""
         name = normalize_username(username)
-        with self.db.read() as session:
+        with self.ws.read() as session:
             row = self._by_name(session, name)
             stored = session.scalar(select(RecoveryCode.code_hash).order_by(RecoveryCode.id).limit(1))
         if row is None:
@@ -375,9 +375,9 @@ class AuthService:
         fresh = _new_recovery_code()
         now = self.clock()
         hashed, code_hash = self._hash(new), self._hash(fresh)
-        slot = encryption.password_set(self.db, row.id, name, new, hashed)
-        code_slot = encryption.recovery_set(self.db, fresh, code_hash)
-        with self.db.write("用恢复码重设管理员密码", needs=None, user=name) as session:
+        slot = encryption.password_set(self.ws.db, row.id, name, new, hashed)
+        code_slot = encryption.recovery_set(self.ws.db, fresh, code_hash)
+        with self.ws.write("用恢复码重设管理员密码", needs=None, user=name) as session:
             acc = session.get(UserAccount, row.id)
             acc.password_hash = hashed
             acc.must_change_password = False
@@ -385,20 +385,20 @@ class AuthService:
             acc.locked_until = None
             acc.password_changed_at = now
             self._store_recovery_code(session, fresh, now, code_hash)
-        encryption.password_committed(self.db, row.id, slot)
-        encryption.recovery_committed(self.db, code_slot)
+        encryption.password_committed(self.ws.db, row.id, slot)
+        encryption.recovery_committed(self.ws.db, code_slot)
         return format_recovery_code(fresh)
 
     def new_recovery_code(self) -> str:
         """Replace the recovery code (e.g. the paper was lost); returns the new one to show once."""
         operation = "重新生成恢复码"
-        self.db.require(Role.ADMIN, operation)
+        self.ws.db.require(Role.ADMIN, operation)
         fresh = _new_recovery_code()
         code_hash = self._hash(fresh)
-        code_slot = encryption.recovery_set(self.db, fresh, code_hash)
-        with self.db.write(operation, needs=Role.ADMIN) as session:
+        code_slot = encryption.recovery_set(self.ws.db, fresh, code_hash)
+        with self.ws.write(operation, needs=Role.ADMIN) as session:
             self._store_recovery_code(session, fresh, self.clock(), code_hash)
-        encryption.recovery_committed(self.db, code_slot)
+        encryption.recovery_committed(self.ws.db, code_slot)
         return format_recovery_code(fresh)
 
     # ---- account management (管理员) -------------------------------------------------------------
@@ -406,12 +406,12 @@ class AuthService:
         """A new account with a first password the administrator gives; the user must change it at
         the first login."""
         operation = "添加用户账户"
-        self.db.require(Role.ADMIN, operation)
+        self.ws.db.require(Role.ADMIN, operation)
         name = normalize_username(username)
         self._check_new(name, display_name, password, again)
         now = self.clock()
         hashed = self._hash(password)
-        with self.db.write(operation, needs=Role.ADMIN) as session:
+        with self.ws.write(operation, needs=Role.ADMIN) as session:
             if self._by_name(session, name) is not None:
                 raise _refuse(("username", f"用户名“{name}”已被使用，请换一个"))
             row = UserAccount(
@@ -422,8 +422,8 @@ class AuthService:
             session.add(row)
             session.flush()
             account = _snapshot(row)
-            slot = encryption.password_set(self.db, row.id, name, password, hashed)  # encrypted: opens it
-        encryption.password_committed(self.db, account.id, slot)
+            slot = encryption.password_set(self.ws.db, row.id, name, password, hashed)  # encrypted: opens it
+        encryption.password_committed(self.ws.db, account.id, slot)
         return account
 
     def set_role(self, account_id: int, role: Role) -> Account:
@@ -443,7 +443,7 @@ class AuthService:
 
     def reset_password(self, account_id: int, password: str, again: str) -> Account:
         """An administrator gives a user a new password (forgotten); they must change it at next login."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             row = session.get(UserAccount, account_id)
             name = row.username if row is not None else ""
         problems = new_password_problems(password, again, username=name)
@@ -459,10 +459,10 @@ class AuthService:
             acc.locked_until = None
             acc.password_changed_at = now
 
-        self.db.require(Role.ADMIN, "重设用户密码")
-        slot = encryption.password_set(self.db, account_id, name, password, hashed) if name else None
+        self.ws.db.require(Role.ADMIN, "重设用户密码")
+        slot = encryption.password_set(self.ws.db, account_id, name, password, hashed) if name else None
         account = self._change(account_id, "重设用户密码", apply)
-        encryption.password_committed(self.db, account_id, slot)
+        encryption.password_committed(self.ws.db, account_id, slot)
         return account
 
     def unlock(self, account_id: int) -> Account:
@@ -474,20 +474,22 @@ class AuthService:
 
     def set_active(self, account_id: int, active: bool) -> Account:
         operation = "启用用户账户" if active else "停用用户账户"
-        if not active and account_id == self.db.principal.account_id:
+        if not active and account_id == self.ws.db.principal.account_id:
             raise _refuse(("account", "不能停用自己正在使用的账户"))
         account = self._change(
             account_id, operation, lambda acc: setattr(acc, "active", active), check_admins=not active
         )
         if not active:
-            encryption.account_disabled(self.db, account_id)  # encrypted: their password no longer opens it
+            encryption.account_disabled(
+                self.ws.db, account_id
+            )  # encrypted: their password no longer opens it
         return account
 
     def _change(self, account_id: int, operation: str, apply, *, check_admins: bool = False) -> Account:
         """One administrator change to one account; `check_admins`: refuse if it leaves no active
         administrator. A change to one's own account takes effect on the session at once."""
-        self.db.require(Role.ADMIN, operation)
-        with self.db.write(operation, needs=Role.ADMIN) as session:
+        self.ws.db.require(Role.ADMIN, operation)
+        with self.ws.write(operation, needs=Role.ADMIN) as session:
             acc = session.get(UserAccount, account_id)
             if acc is None:
                 raise _refuse(("account", "找不到这个账户（可能已被其他电脑修改），请刷新后再试"))
@@ -496,8 +498,8 @@ class AuthService:
             if check_admins:
                 self._check_an_admin_remains(session)
             account = _snapshot(acc)
-        if account.id == self.db.principal.account_id:
-            self.db.sign_in(account.principal)
+        if account.id == self.ws.db.principal.account_id:
+            self.ws.db.sign_in(account.principal)
         return account
 
     @staticmethod
@@ -513,14 +515,12 @@ class AuthService:
     # ---- settings ------------------------------------------------------------------------------
     def set_idle_lock_minutes(self, minutes: int) -> None:
         operation = "修改自动锁定时间"
-        self.db.require(Role.ADMIN, operation)
+        self.ws.db.require(Role.ADMIN, operation)
         if not isinstance(minutes, int) or not 0 <= minutes <= IDLE_LOCK_MAX:
             raise _refuse(
                 ("idle_lock_minutes", f"自动锁定时间应在 0 到 {IDLE_LOCK_MAX} 分钟之间（0 表示不自动锁定）")
             )
-        from branchdesk.services.branch import BranchService
-
-        BranchService(self.db).set_setting(IDLE_LOCK_KEY, None if minutes == IDLE_LOCK_DEFAULT else minutes)
+        self.ws.settings.set(IDLE_LOCK_KEY, None if minutes == IDLE_LOCK_DEFAULT else minutes)
 
 
 def _new_recovery_code() -> str:

@@ -1,39 +1,25 @@
-"""The branch profile: name, founding, higher committee, party groups, committee posts, honours.
+"""The branch profile: name, founding, higher committee, party groups, committee posts, honours (`ws.branch`).
 
-Also the settings kept in the database and which branch this office works on.
+Settings are `ws.settings` (services/settings.py); which branch a workspace works on is `ws.branch_id`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from branchdesk.db.engine import Database
-from branchdesk.db.models import Branch, BranchHonour, CommitteeMember, Member, PartyGroup, Setting
-from branchdesk.domain.auth import Role
+from branchdesk.db.models import Branch, BranchHonour, CommitteeMember, Member, PartyGroup
+from branchdesk.domain.errors import NoBranchError
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.vocab import CommitteePost, MemberStatus
 
-CURRENT_BRANCH_KEY = "current_branch_id"
+if TYPE_CHECKING:
+    from branchdesk.workspace import Workspace
 
-
-class NoBranchError(LookupError):
-    pass
-
-
-def current_branch_id(session: Session) -> int:
-    """The branch this office works on: the setting if present, else the first branch."""
-    setting = session.get(Setting, CURRENT_BRANCH_KEY)
-    if setting is not None and session.get(Branch, setting.value) is not None:
-        return int(setting.value)
-    first = session.scalar(select(Branch.id).order_by(Branch.id).limit(1))
-    if first is None:
-        raise NoBranchError("数据库中还没有支部，请先填写支部信息或生成演示数据")
-    return first
+__all__ = ["BranchProfile", "BranchService", "CommitteeSeat", "GroupInfo", "Honour", "NoBranchError"]
 
 
 @dataclass(kw_only=True)
@@ -89,22 +75,19 @@ def _profile(branch: Branch) -> BranchProfile:
 
 
 class BranchService:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     def has_branch(self) -> bool:
-        with self.db.read() as session:
-            return session.scalar(select(func.count(Branch.id))) > 0
-
-    def current_id(self) -> int:
-        with self.db.read() as session:
-            return current_branch_id(session)
+        return self.ws.has_branch
 
     def profile(self, branch_id: int | None = None) -> BranchProfile:
-        with self.db.read() as session:
-            return _profile(session.get(Branch, branch_id or current_branch_id(session)))
+        with self.ws.read() as session:
+            return _profile(session.get(Branch, branch_id or self.ws.branch_id))
 
     def save_profile(self, profile: BranchProfile) -> BranchProfile:
+        """Save the branch's profile; without an id a new branch is created (the first run's), and a
+        workspace that had no branch yet works on it from then on."""
         issues = []
         if not profile.name.strip():
             issues.append(FieldIssue("name", "支部名称不能为空"))
@@ -116,19 +99,22 @@ class BranchService:
             issues.append(FieldIssue("committee_term_end", "届满日期必须晚于本届开始日期"))
         if issues:
             raise ValidationError(issues)
-        with self.db.write("保存支部信息" if profile.id else "新建支部") as session:
+        with self.ws.write("保存支部信息" if profile.id else "新建支部") as session:
             branch = session.get(Branch, profile.id) if profile.id else Branch()
             for name in _PROFILE_FIELDS:
                 value = getattr(profile, name)
                 setattr(branch, name, value.strip() if isinstance(value, str) else value)
             session.add(branch)
             session.flush()
-            return _profile(branch)
+            saved = _profile(branch)
+        if not profile.id:
+            self.ws.branch_created(saved.id)
+        return saved
 
     # ---- party groups --------------------------------------------------------------------------
     def groups(self, branch_id: int | None = None) -> list[GroupInfo]:
-        with self.db.read() as session:
-            branch_id = branch_id or current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = branch_id or self.ws.branch_id
             counts = (
                 select(Member.group_id, func.count(Member.id).label("n"))
                 .where(Member.status == MemberStatus.ACTIVE.value)
@@ -147,8 +133,8 @@ class BranchService:
         name = name.strip()
         if not name:
             raise ValidationError([FieldIssue("group_id", "党小组名称不能为空")])
-        with self.db.write("新增党小组") as session:
-            branch_id = branch_id or current_branch_id(session)
+        with self.ws.write("新增党小组") as session:
+            branch_id = branch_id or self.ws.branch_id
             if session.scalar(
                 select(PartyGroup.id).where(PartyGroup.branch_id == branch_id, PartyGroup.name == name)
             ):
@@ -164,7 +150,7 @@ class BranchService:
         name = name.strip()
         if not name:
             raise ValidationError([FieldIssue("group_id", "党小组名称不能为空")])
-        with self.db.write("党小组改名") as session:
+        with self.ws.write("党小组改名") as session:
             group = session.get(PartyGroup, group_id)
             clash = session.scalar(
                 select(PartyGroup.id).where(PartyGroup.branch_id == group.branch_id, PartyGroup.name == name)
@@ -174,7 +160,7 @@ class BranchService:
             group.name = name
 
     def remove_group(self, group_id: int) -> None:
-        with self.db.write("撤销党小组") as session:
+        with self.ws.write("撤销党小组") as session:
             members = session.scalar(
                 select(func.count(Member.id)).where(
                     Member.group_id == group_id, Member.status == MemberStatus.ACTIVE.value
@@ -188,8 +174,8 @@ class BranchService:
 
     # ---- committee -----------------------------------------------------------------------------
     def committee(self, branch_id: int | None = None, *, include_ended: bool = False) -> list[CommitteeSeat]:
-        with self.db.read() as session:
-            branch_id = branch_id or current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = branch_id or self.ws.branch_id
             stmt = (
                 select(CommitteeMember, Member.name)
                 .join(Member, Member.id == CommitteeMember.member_id)
@@ -218,7 +204,7 @@ class BranchService:
             issues.append(FieldIssue("party_post", "任期结束日期必须晚于开始日期"))
         if issues:
             raise ValidationError(issues)
-        with self.db.write("任命支委") as session:
+        with self.ws.write("任命支委") as session:
             member = session.get(Member, member_id)
             if member is None or member.status != MemberStatus.ACTIVE.value:
                 raise ValidationError([FieldIssue("party_post", "只能任命在册的党员")])
@@ -244,7 +230,7 @@ class BranchService:
             member.party_post = _join_posts(member.party_post, post_enum.label)
 
     def end_term(self, seat_id: int, ended_on: dt.date) -> None:
-        with self.db.write("支委离任") as session:
+        with self.ws.write("支委离任") as session:
             seat = session.get(CommitteeMember, seat_id)
             if ended_on < seat.term_start:
                 raise ValidationError([FieldIssue("party_post", "离任日期不能早于任职日期")])
@@ -255,8 +241,8 @@ class BranchService:
 
     # ---- honours -------------------------------------------------------------------------------
     def honours(self, branch_id: int | None = None) -> list[Honour]:
-        with self.db.read() as session:
-            branch_id = branch_id or current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = branch_id or self.ws.branch_id
             rows = session.scalars(
                 select(BranchHonour).where(BranchHonour.branch_id == branch_id).order_by(BranchHonour.date)
             ).all()
@@ -265,9 +251,9 @@ class BranchService:
     def add_honour(self, date: dt.date, title: str, issuer: str = "", level: str = "") -> Honour:
         if not title.strip():
             raise ValidationError([FieldIssue("title", "荣誉名称不能为空")])
-        with self.db.write("登记支部荣誉") as session:
+        with self.ws.write("登记支部荣誉") as session:
             honour = BranchHonour(
-                branch_id=current_branch_id(session), date=date, title=title.strip(),
+                branch_id=self.ws.branch_id, date=date, title=title.strip(),
                 issuer=issuer.strip(), level=level.strip(),
             )  # fmt: skip
             session.add(honour)
@@ -275,28 +261,8 @@ class BranchService:
             return Honour(honour.id, honour.date, honour.title, honour.issuer, honour.level)
 
     def remove_honour(self, honour_id: int) -> None:
-        with self.db.write("删除支部荣誉") as session:
+        with self.ws.write("删除支部荣誉") as session:
             session.delete(session.get(BranchHonour, honour_id))
-
-    # ---- settings ------------------------------------------------------------------------------
-    def setting(self, key: str, default: Any = None) -> Any:
-        with self.db.read() as session:
-            row = session.get(Setting, key)
-            return default if row is None else row.value
-
-    def set_setting(self, key: str, value: Any) -> None:
-        """Store a setting; ``None`` removes it, so that `setting()` gives its default again.
-        Rule and security settings ("rules.…", "auth.…") are the administrator's."""
-        needs = Role.ADMIN if key.startswith(("rules.", "auth.")) else Role.COMMITTEE
-        with self.db.write(f"修改设置：{key}", needs=needs) as session:
-            row = session.get(Setting, key)
-            if value is None:
-                if row is not None:
-                    session.delete(row)
-            elif row is None:
-                session.add(Setting(key=key, value=value))
-            else:
-                row.value = value
 
 
 def _join_posts(existing: str, label: str) -> str:

@@ -1,7 +1,7 @@
 """The compliance check (``branchdesk check``): every development dossier judged by the DEV-* rules
 and the meeting records by the MTG-* rules, as of a date.
 
-:func:`check` is what ``branchdesk check`` prints; ``reports.compliance.check_period`` is the same
+``ws.compliance.check()`` is what ``branchdesk check`` prints; ``reports.compliance.check_period`` is the same
 audit for a period as the records stood at its end (the 检查情况汇总 ledger).
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
     from branchdesk.domain.rules import Finding
+    from branchdesk.workspace import Workspace
 
-__all__ = ["CheckReport", "check"]
+__all__ = ["CheckReport", "ComplianceService"]
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,24 @@ class CheckReport:
         return text + "未发现问题。"
 
 
-def check(db: Database, as_of: dt.date | None = None) -> CheckReport:
-    """Every dossier and every meeting record of the branch, judged as of ``as_of`` (default today)."""
-    from branchdesk.domain.rules import audit_many
-    from branchdesk.services.bulk import collector_paused
-    from branchdesk.services.development import DevelopmentService
-    from branchdesk.services.meetings import MeetingService
+class ComplianceService:
+    """`branchdesk check`: every dossier and meeting record of the branch judged by the rules (`ws.compliance`)."""
 
-    as_of = as_of or dt.date.today()
-    service = DevelopmentService(db)
-    dossiers = service.all()
-    with collector_paused():
-        findings = audit_many(dossiers, service.rule_context(as_of))
-    meetings = MeetingService(db)
-    meeting_findings = meetings.check(as_of)
-    return CheckReport(as_of, len(dossiers), len(meetings.list()), tuple(findings), tuple(meeting_findings))
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+
+    def check(self, as_of: dt.date | None = None) -> CheckReport:
+        """Every dossier and every meeting record of the branch, judged as of ``as_of`` (default today)."""
+        from branchdesk.domain.rules import audit_many
+        from branchdesk.services.bulk import collector_paused
+
+        as_of = as_of or dt.date.today()
+        development = self.ws.development
+        dossiers = development.all()
+        with collector_paused():
+            findings = audit_many(dossiers, development.rule_context(as_of))
+        meetings = self.ws.meetings
+        meeting_findings = meetings.check(as_of)
+        return CheckReport(
+            as_of, len(dossiers), len(meetings.list()), tuple(findings), tuple(meeting_findings)
+        )

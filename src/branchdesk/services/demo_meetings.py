@@ -35,7 +35,7 @@ from branchdesk.domain.dates import add_months, add_working_days
 from branchdesk.domain.meetings import Audience, MeetingStatus, MeetingType, standard_agenda
 from branchdesk.domain.vocab import CommitteePost
 from branchdesk.services.bulk import collector_paused, executemany, insert_returning_ids
-from branchdesk.services.meetings import Roster
+from branchdesk.services.roster import Roster
 
 __all__ = ["insert_demo_meetings"]
 

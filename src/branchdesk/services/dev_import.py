@@ -31,8 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from branchdesk.domain import dev_exchange as layout
 from branchdesk.domain.development import (
     Approval,
     Assessment,
@@ -56,7 +57,6 @@ from branchdesk.domain.development import (
     Training,
 )
 from branchdesk.domain.votes import Vote
-from branchdesk.reports import development as layout
 from branchdesk.services.imports import (
     _BRACKET_CONTENT,
     _BRACKETS,
@@ -72,6 +72,9 @@ from branchdesk.services.imports import (
 )
 from branchdesk.services.xlsx_reader import BadCell
 
+if TYPE_CHECKING:
+    from branchdesk.workspace import Workspace
+
 __all__ = [
     "SHEET_NAME",
     "DevApplyResult",
@@ -79,8 +82,6 @@ __all__ = [
     "RowIssue",
     "apply_development",
     "read_development",
-    "write_dev_template",
-    "write_development_template",
 ]
 
 SHEET_NAME = layout.DEVELOPMENT_TITLE
@@ -131,7 +132,7 @@ class DevImport:
 # --------------------------------------------------------------------------------------------
 
 #: Other names people give the columns (the ledger's own titles always match).
-_ALIASES: dict[str, tuple[str, ...]] = {
+ALIASES: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号", "No", "No."),
     "name": ("姓名", "名字"),
     "sex": ("性别",),
@@ -203,7 +204,7 @@ _SECOND_OF = {
 }
 
 _DATE_KEYS = frozenset(
-    c.key for c in layout.development_columns() if c.kind == "date" and c.key != "pre_review_date"
+    c.key for c in layout.EXCHANGE_COLUMNS if c.kind == "date" and c.key != "pre_review_date"
 )
 _COUNT_KEYS = frozenset({"training_days", "training_hours"} | {
     f"{meeting}_{part}" for meeting in ("admission", "conversion")
@@ -213,16 +214,16 @@ _COUNT_KEYS = frozenset({"training_days", "training_hours"} | {
 
 def _alias_table() -> dict[str, str]:
     table: dict[str, str] = {}
-    for column in layout.development_columns():
+    for column in layout.EXCHANGE_COLUMNS:
         table[header_key(column.title)] = column.key
-    for key, names in _ALIASES.items():
+    for key, names in ALIASES.items():
         for name in names:
             table.setdefault(header_key(name), key)
     return table
 
 
 _TABLE = _alias_table()
-_TITLES = {c.key: c.title for c in layout.development_columns()}
+_TITLES = {c.key: c.title for c in layout.EXCHANGE_COLUMNS}
 
 
 def match_header(text: Any) -> str | None:
@@ -889,7 +890,7 @@ class DevApplyResult:
         return f"已导入 {total} 人：新建 {self.created} 份发展党员档案，按身份证号更新 {self.updated} 份。"
 
 
-def apply_development(db, found: DevImport) -> DevApplyResult:
+def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
     """Save the dossiers read, in ONE unit of work; refuses (writing nothing) when the file had issues.
 
     A row matches a stored dossier of the branch by citizen ID number; a row without one (or whose
@@ -902,13 +903,13 @@ def apply_development(db, found: DevImport) -> DevApplyResult:
     """
     from dataclasses import replace
 
-    from branchdesk.services.development import DevelopmentService, keep_unrecorded
+    from branchdesk.services.development import keep_unrecorded
     from branchdesk.services.imports import ImportRefused
 
     if found.issues:
         raise ImportRefused(found.issues)
-    service = DevelopmentService(db)
-    stored = _stored_people(db)
+    service = ws.development
+    stored = _stored_people(ws)
     result = DevApplyResult()
     dossiers = []
     claimed: dict[int, int] = {}  # dossier id -> Excel row
@@ -951,17 +952,14 @@ def apply_development(db, found: DevImport) -> DevApplyResult:
     return result
 
 
-def _stored_people(db) -> dict[int, tuple[str, dt.date | None, str]]:
-    """Dossier id -> (name, birth date, ID number) of every dossier of the current branch."""
+def _stored_people(ws: Workspace) -> dict[int, tuple[str, dt.date | None, str]]:
+    """Dossier id -> (name, birth date, ID number) of every dossier of the workspace's branch."""
     from sqlalchemy import select
 
     from branchdesk.db.models_development import DevelopmentDossier as D
-    from branchdesk.services.branch import current_branch_id
 
-    with db.read() as session:
-        query = select(D.id, D.name, D.birth_date, D.id_number).where(
-            D.branch_id == current_branch_id(session)
-        )
+    with ws.read() as session:
+        query = select(D.id, D.name, D.birth_date, D.id_number).where(D.branch_id == ws.branch_id)
         return {row.id: (row.name, row.birth_date, row.id_number or "") for row in session.execute(query)}
 
 
@@ -969,7 +967,8 @@ def _stored_people(db) -> dict[int, tuple[str, dt.date | None, str]]:
 # Template
 # --------------------------------------------------------------------------------------------
 
-_HELP: dict[str, str] = {
+#: The template's 填写说明 per column (``reports.development.write_development_template``).
+HELP: dict[str, str] = {
     "name": "必填。",
     "sex": "由公民身份号码推算，导入时不使用。",
     "birth_date": "可只写年月；留空时按公民身份号码计算年龄。",
@@ -997,7 +996,7 @@ _HELP: dict[str, str] = {
 }  # fmt: skip
 
 
-def _example_dossier() -> Dossier:
+def example_dossier() -> Dossier:
     from branchdesk.domain.citizen_id import make_citizen_id
 
     born = dt.date(1998, 5, 14)
@@ -1013,49 +1012,3 @@ def _example_dossier() -> Dossier:
         candidate_date=dt.date(2024, 6, 3),
         publicity=Period(dt.date(2024, 6, 4), dt.date(2024, 6, 11)),
     )  # fmt: skip
-
-
-def write_development_template(path: str | Path) -> Path:
-    """A blank ledger to fill in (header and a grey 示例 row), plus a 填写说明 sheet; returns the path."""
-    from branchdesk.reports.ledger import Column, Ledger
-    from branchdesk.reports.xlsx import write_xlsx
-
-    columns = layout.development_columns()
-    example = layout.dossier_row(1, _example_dossier())
-    example[0] = f"{EXAMPLE_MARK}（导入时忽略）"
-    ledger = Ledger(
-        key=layout.DEVELOPMENT_KEY,
-        title=layout.DEVELOPMENT_TITLE,
-        branch_name="",
-        period="",
-        columns=columns,
-        rows=[example],
-        notes=[],
-        signatures=[],
-    )
-    help_rows = [[c.title, _HELP.get(c.key, "日期可写成 2023-05-01、2023.5.1 或 2023年5月1日。" if c.kind == "date"
-                                     else ""), "、".join(a for a in _ALIASES.get(c.key, ()) if a != c.title)]
-                 for c in columns]  # fmt: skip
-    help_ledger = Ledger(
-        key="development_help",
-        title="填写说明",
-        branch_name="",
-        period="",
-        columns=[
-            Column("title", "列名", "text", 16),
-            Column("help", "填写要求", "text", 60, wrap=True),
-            Column("aliases", "也可使用的列名", "text", 30, wrap=True),
-        ],
-        rows=help_rows,
-        notes=[
-            "每行填写一人；第 4 行是示例，导入时自动忽略，可以删除。只有“姓名”必填，其余各列按实际情况填写。",
-            "导入时不检查是否符合发展党员工作规定（历史情况如实记录，导入后用“合规检查”查看问题），"
-            "但日期、人数、身份证号码等无法识别的内容会列出行号和列名，改正后重新导入。",
-        ],
-        orientation="portrait",
-        signatures=[],
-    )
-    return write_xlsx([ledger, help_ledger], path)
-
-
-write_dev_template = write_development_template

@@ -16,20 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from branchdesk.db.engine import Database
-from branchdesk.db.models import (
-    AuditEntry,
-    CommitteeMember,
-    Member,
-    MemberAward,
-    MemberStatusChange,
-    Setting,
-)
+from branchdesk.db.models import AuditEntry, CommitteeMember, Member
 from branchdesk.db.models_development import (
     DevelopmentDossier,
     DossierOverride,
@@ -47,6 +39,7 @@ from branchdesk.domain.development import (
     Step,
     apply_step,
 )
+from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules import (
     DueItem,
@@ -57,12 +50,15 @@ from branchdesk.domain.rules import (
     check_step,
     next_steps,
 )
-from branchdesk.domain.vocab import AwardKind, MemberStatus, MemberType
-from branchdesk.domain.votes import Electorate, VoterSnapshot, expected_voters
+from branchdesk.domain.vocab import MemberStatus, MemberType
+from branchdesk.domain.votes import VoterSnapshot
 from branchdesk.services import dev_bulk
 from branchdesk.services import dev_mapping as mapping
-from branchdesk.services.branch import current_branch_id
-from branchdesk.services.members import MemberService, StatusChange
+from branchdesk.services.members import StatusChange
+
+if TYPE_CHECKING:
+    from branchdesk.services.members import MemberService
+    from branchdesk.workspace import Workspace
 
 __all__ = [
     "HAS_COMMITTEE_KEY",
@@ -97,10 +93,6 @@ VOTE_FIELDS: dict[str, str] = {
 def setting_key(name: str) -> str:
     """The ``Setting`` key of a ``RuleSettings`` field ("publicity_working_days" -> "rules.…")."""
     return SETTING_PREFIX + name
-
-
-class NotFoundError(LookupError):
-    pass
 
 
 class StepRefused(Exception):
@@ -207,22 +199,22 @@ class _Context:
 
 
 class DevelopmentService:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     # ================================================================== reading
     def _branch_condition(self, session: Session):
-        return DevelopmentDossier.branch_id == current_branch_id(session)
+        return DevelopmentDossier.branch_id == self.ws.branch_id
 
     def all(self, *, include_closed: bool = True) -> list[Dossier]:
         """Every dossier of the current branch (a dozen queries however many there are)."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             loaded = mapping.load(session, self._branch_condition(session))
         dossiers = [x.dossier for x in loaded]
         return dossiers if include_closed else [d for d in dossiers if not d.closed]
 
     def get(self, dossier_id: int) -> Dossier:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             found = mapping.load(session, DevelopmentDossier.id == dossier_id)
         if not found:
             raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -232,7 +224,7 @@ class DevelopmentService:
         """Dossiers for the given ids, in the given order (missing ids skipped)."""
         if not ids:
             return []
-        with self.db.read() as session:
+        with self.ws.read() as session:
             by_id = {
                 x.dossier.id: x.dossier for x in mapping.load(session, DevelopmentDossier.id.in_(list(ids)))
             }
@@ -240,7 +232,7 @@ class DevelopmentService:
 
     def member_id(self, dossier_id: int) -> int | None:
         """The member file the dossier is linked to (once admitted), or None."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             row = session.execute(
                 select(DevelopmentDossier.member_id).where(DevelopmentDossier.id == dossier_id)
             ).first()
@@ -253,7 +245,7 @@ class DevelopmentService:
         number = (id_number or "").strip().upper()
         if not number:
             return None
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.execute(
                 select(DevelopmentDossier.id, DevelopmentDossier.outcome, DevelopmentDossier.outcome_date)
                 .where(self._branch_condition(session), DevelopmentDossier.id_number == number)
@@ -266,7 +258,7 @@ class DevelopmentService:
 
     def list(self, query: DossierQuery = DossierQuery()) -> list[DossierSummary]:
         """Summaries of the dossiers matching ``query``, in its order."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             condition = self._branch_condition(session)
             text = _search_condition(query.text)
             if text is not None:
@@ -287,7 +279,7 @@ class DevelopmentService:
 
     def overrides(self, dossier_id: int) -> list[Override]:
         """The warnings accepted with a reason for a dossier, oldest first."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.scalars(
                 select(DossierOverride)
                 .where(DossierOverride.dossier_id == dossier_id)
@@ -301,7 +293,7 @@ class DevelopmentService:
     def exclusions(self, dossier_id: int) -> dict[str, tuple[VoteExclusion, ...]]:
         """Voters left out of 应到 per vote: {"admission_vote": (...), "conversion_vote": ...,
         "outcome_vote": ..., "extensions[0]": ...}."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.execute(
                 select(DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion)
                 .join(DossierVoteExclusion, DossierVoteExclusion.vote_id == DossierVote.id)
@@ -326,8 +318,8 @@ class DevelopmentService:
         """
         dossier = Dossier(person=person, application_date=application_date)
         _validate(dossier)
-        with self.db.write("新建发展党员档案") as session:
-            row = self._insert(session, dossier, current_branch_id(session), member_id)
+        with self.ws.write("新建发展党员档案") as session:
+            row = self._insert(session, dossier, self.ws.branch_id, member_id)
             dossier_id = row.id
         return self.get(dossier_id)
 
@@ -351,7 +343,7 @@ class DevelopmentService:
         each with a non-blank reason. ``meeting_id``: the meeting record (会议记录) a vote recorded
         now was taken at; its vote row is linked to it in the same unit of work.
         """
-        with self.db.write(f"记录发展步骤：{step.title}") as session:
+        with self.ws.write(f"记录发展步骤：{step.title}") as session:
             findings = self.record_in(
                 session, dossier_id, step, values, as_of=as_of, reasons=reasons, exclusions=exclusions,
                 meeting_id=meeting_id,
@@ -390,7 +382,7 @@ class DevelopmentService:
         after = apply_step(before, values)
         _validate(after)
         self._update(session, row, after)
-        _sync_roster(MemberService(self.db), session, row, before, after)
+        _sync_roster(self.ws.members, session, row, before, after)
         # a vote recorded now replaces the one of that kind (a second rejection, a corrected vote):
         # voters left out of the earlier ballot do not carry over to it
         for kind, ordinal in _recorded_votes(before, values):
@@ -412,7 +404,7 @@ class DevelopmentService:
                     code=code,
                     message=f.message_zh,
                     reason=reasons[code],
-                    user=self.db.user,
+                    user=self.ws.user,
                 )
             )
         return list(findings)
@@ -453,8 +445,8 @@ class DevelopmentService:
         for d in dossiers:
             _validate(d)
         ids: list[int | None] = []
-        with self.db.write(operation) as session:
-            branch_id = current_branch_id(session)
+        with self.ws.write(operation) as session:
+            branch_id = self.ws.branch_id
             new: list[tuple[int, Dossier, int | None]] = []
             for i, d in enumerate(dossiers):
                 member_id = member_ids[i] if member_ids is not None else None
@@ -474,7 +466,7 @@ class DevelopmentService:
                 ids[i] = self._insert(session, d, branch_id, member_id).id
             elif new:
                 inserted = dev_bulk.insert_dossiers(
-                    session, [(d, m) for _, d, m in new], branch_id=branch_id, user=self.db.user,
+                    session, [(d, m) for _, d, m in new], branch_id=branch_id, user=self.ws.user,
                     operation=operation,
                 )  # fmt: skip
                 for (i, _, _), dossier_id in zip(new, inserted, strict=True):
@@ -483,7 +475,7 @@ class DevelopmentService:
 
     def link_member(self, dossier_id: int, member_id: int | None) -> None:
         """Link the dossier to the member file made when the person was admitted (None unlinks)."""
-        with self.db.write("发展党员档案关联党员档案") as session:
+        with self.ws.write("发展党员档案关联党员档案") as session:
             row = session.get(DevelopmentDossier, dossier_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -500,7 +492,7 @@ class DevelopmentService:
             issues.append(FieldIssue("outcome_reason", "请填写终止原因"))
         if issues:
             raise ValidationError(issues)
-        with self.db.write(f"终止发展程序：{outcome.label}") as session:
+        with self.ws.write(f"终止发展程序：{outcome.label}") as session:
             row = session.get(DevelopmentDossier, dossier_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -516,14 +508,14 @@ class DevelopmentService:
                 member = session.get(Member, row.member_id)
                 if member is not None and member.status == MemberStatus.ACTIVE.value:
                     # the probationary member leaves the roster with the same date and reason
-                    MemberService.change_status_in(
+                    self.ws.members.change_status_in(
                         session, row.member_id, StatusChange(MemberStatus.CANCELLED.value, on, reason)
                     )
         return self.get(dossier_id)
 
     def delete(self, dossier_id: int) -> None:
         """Remove a dossier entered by mistake (with all its records; the audit keeps what it held)."""
-        with self.db.write("删除发展党员档案") as session:
+        with self.ws.write("删除发展党员档案") as session:
             row = session.get(DevelopmentDossier, dossier_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
@@ -615,7 +607,7 @@ class DevelopmentService:
         """Replace the voters left out of 应到 for one recorded vote ("admission_vote" …)."""
         excluded = [VoteExclusion.of(x) for x in items]
         _validate_exclusions({field_name: excluded})
-        with self.db.write("登记不计入应到人数的党员") as session:
+        with self.ws.write("登记不计入应到人数的党员") as session:
             self._set_exclusions(session, dossier_id, field_name, excluded)
 
     # ================================================================== judging
@@ -636,40 +628,35 @@ class DevelopmentService:
         a value equal to its default removes the stored row, so a later change of the default applies."""
         defaults = RuleSettings().to_mapping()
         wanted = settings.to_mapping()
-        with self.db.write("修改发展党员规则设置", needs=Role.ADMIN) as session:
+        stored = self.ws.settings.with_prefix(SETTING_PREFIX)
+        with self.ws.write("修改发展党员规则设置", needs=Role.ADMIN) as session:
             for name, value in wanted.items():
-                row = session.get(Setting, setting_key(name))
+                key = setting_key(name)
                 if value == defaults[name]:
-                    if row is not None:
-                        session.delete(row)
-                elif row is None:
-                    session.add(Setting(key=setting_key(name), value=value))
-                elif row.value != value:
-                    row.value = value
+                    if key in stored:
+                        self.ws.settings.set_in(session, key, None)
+                elif stored.get(key) != value:
+                    self.ws.settings.set_in(session, key, value)
         return self.rule_settings()
 
     def _context(self) -> _Context:
-        with self.db.read() as session:
-            rows = session.execute(
-                select(Setting.key, Setting.value).where(Setting.key.like(SETTING_PREFIX + "%"))
-            ).all()
-            stored = {key.removeprefix(SETTING_PREFIX): value for key, value in rows}
-            settings = RuleSettings.from_mapping({k: v for k, v in stored.items() if k != "has_committee"})
-            has_committee = stored.get("has_committee")
-            if has_committee is None:
-                try:
-                    branch_id = current_branch_id(session)
-                except LookupError:
-                    branch_id = None
-                seats = 0
-                if branch_id is not None:
-                    seats = session.scalar(
-                        select(func.count(CommitteeMember.id)).where(CommitteeMember.branch_id == branch_id)
+        stored = {
+            key.removeprefix(SETTING_PREFIX): value
+            for key, value in self.ws.settings.with_prefix(SETTING_PREFIX).items()
+        }
+        settings = RuleSettings.from_mapping({k: v for k, v in stored.items() if k != "has_committee"})
+        has_committee = stored.get("has_committee")
+        if has_committee is not None:
+            return _Context(settings, bool(has_committee))
+        seats = 0
+        if self.ws.has_branch:
+            with self.ws.read() as session:
+                seats = session.scalar(
+                    select(func.count(CommitteeMember.id)).where(
+                        CommitteeMember.branch_id == self.ws.branch_id
                     )
-                has_committee = True if seats else None
-            else:
-                has_committee = bool(has_committee)
-        return _Context(settings, has_committee)
+                )
+        return _Context(settings, True if seats else None)
 
     def check(self, as_of: dt.date | None = None) -> list[Finding]:
         """Audit of every dossier of the branch as of ``as_of`` (default today)."""
@@ -692,63 +679,10 @@ class DevelopmentService:
         out.sort(key=lambda i: (i.due, i.step.number, i.person))
         return out
 
-    def electorate(self, on: dt.date, excluded: Mapping[int, str] | None = None) -> Electorate:
-        """Who votes at a general meeting on ``on``, from the branch's roster as it was that day.
-
-        Members count when they were in the branch that day (joined, transferred in, status active then
-        per the status history). Full members vote; probationary members (not yet converted that day)
-        and members under 留党察看 (``watch_until`` on or after the day) do not. ``excluded``:
-        member id -> reason for full members left out of 应到 with approval.
-        """
-        excluded = excluded or {}
-        with self.db.read() as session:
-            branch_id = current_branch_id(session)
-            members = session.execute(
-                select(
-                    Member.id, Member.name, Member.name_pinyin, Member.member_type, Member.status,
-                    Member.join_date, Member.conversion_date, Member.transferred_in_date, Member.watch_until,
-                ).where(Member.branch_id == branch_id)
-            ).all()  # fmt: skip
-            ids = [m.id for m in members]
-            history: dict[int, list] = {}
-            watch_start: dict[int, list[dt.date]] = {}
-            if ids:
-                for change in session.execute(
-                    select(
-                        MemberStatusChange.member_id, MemberStatusChange.date,
-                        MemberStatusChange.from_status, MemberStatusChange.to_status,
-                    )
-                    .where(MemberStatusChange.member_id.in_(select(Member.id).where(Member.branch_id == branch_id)))
-                    .order_by(MemberStatusChange.member_id, MemberStatusChange.date, MemberStatusChange.id)
-                ):  # fmt: skip
-                    history.setdefault(change.member_id, []).append(change)
-                for member_id, when in session.execute(
-                    select(MemberAward.member_id, MemberAward.date).where(
-                        MemberAward.member_id.in_(select(Member.id).where(Member.branch_id == branch_id)),
-                        MemberAward.kind == AwardKind.PUNISHMENT.value,
-                        MemberAward.title.like("%留党察看%"),
-                    )
-                ):
-                    watch_start.setdefault(member_id, []).append(when)
-        snapshots = []
-        for m in sorted(members, key=lambda m: (m.name_pinyin, m.id)):
-            if not _in_branch_on(m, history.get(m.id, []), on):
-                continue
-            snapshots.append(
-                VoterSnapshot(
-                    name=m.name,
-                    member_type=_type_on(m, on),
-                    under_watch=_watched_on(m, watch_start.get(m.id, []), on),
-                    excluded_reason=(excluded.get(m.id) or "").strip(),
-                    member_id=m.id,
-                )
-            )
-        return expected_voters(snapshots)
-
     # ================================================================== audit trail
     def history(self, dossier_id: int) -> list[tuple[dt.datetime, str, str]]:
         """(when, who, operation) of the changes to a dossier's own row, oldest first."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.execute(
                 select(AuditEntry.at, AuditEntry.user, AuditEntry.operation)
                 .where(AuditEntry.entity == "dossier", AuditEntry.entity_id == dossier_id)
@@ -934,37 +868,6 @@ def _sort(items: list[DossierSummary], key: str, loaded: dict) -> list[DossierSu
     return items  # loaded in name order (pinyin)
 
 
-def _status_on(current: str, changes: list, on: dt.date) -> str:
-    before = [c for c in changes if c.date <= on]
-    if before:
-        return before[-1].to_status
-    if changes:
-        return changes[0].from_status
-    return current
-
-
-def _in_branch_on(m, changes: list, on: dt.date) -> bool:
-    if m.join_date is not None and m.join_date > on:
-        return False
-    if m.transferred_in_date is not None and m.transferred_in_date > on:
-        return False
-    return _status_on(m.status, changes, on) == MemberStatus.ACTIVE.value
-
-
-def _type_on(m, on: dt.date) -> MemberType:
-    if m.conversion_date is not None:
-        return MemberType.FULL if m.conversion_date <= on else MemberType.PROBATIONARY
-    return MemberType(m.member_type) if m.member_type else MemberType.FULL
-
-
-def _watched_on(m, starts: list[dt.date], on: dt.date) -> bool:
-    if m.watch_until is None or on > m.watch_until:
-        return False
-    started = [s for s in starts if s <= m.watch_until]
-    # a punishment recorded only after the meeting did not apply to it
-    return not (started and min(started) > on)
-
-
 def _sync_roster(
     members: MemberService, session: Session, row: DevelopmentDossier, before: Dossier, after: Dossier
 ) -> None:
@@ -998,7 +901,7 @@ def _sync_roster(
         )
         values = members._check(session, values, member_id=None, branch_id=row.branch_id)
         member = Member(branch_id=row.branch_id, status=MemberStatus.ACTIVE.value)
-        MemberService._apply(member, values)
+        members._apply(member, values)
         session.add(member)
         session.flush()
     if member is None:

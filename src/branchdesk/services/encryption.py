@@ -222,6 +222,13 @@ def unlock_with_recovery(db_path: Path, code: str) -> Unlocked:
     return Unlocked(key, slot)
 
 
+def _auth(db):
+    """The accounts service of a database (accounts are the whole database's: no branch needed)."""
+    from branchdesk.workspace import Workspace
+
+    return Workspace(db).auth
+
+
 class Gate:
     """Signing in to an encrypted database that is not open yet: the password (or the recovery code)
     unlocks the key, the database opens (and upgrades, backing up first, if due), then the account
@@ -241,18 +248,14 @@ class Gate:
         return self.db
 
     def sign_in(self, username: str, password: str, *, operation: str = "登录"):
-        from branchdesk.services.auth import AuthService
 
         unlocked = unlock(self.location.sqlite_path, username, password)
-        return AuthService(self._open()).sign_in(
-            username, password, operation=operation, proof=unlocked.proof
-        )
+        return _auth(self._open()).sign_in(username, password, operation=operation, proof=unlocked.proof)
 
     def reset_with_recovery_code(self, username: str, code: str, new: str, again: str) -> str:
-        from branchdesk.services.auth import AuthService
 
         unlock_with_recovery(self.location.sqlite_path, code)
-        return AuthService(self._open()).reset_with_recovery_code(username, code, new, again)
+        return _auth(self._open()).reset_with_recovery_code(username, code, new, again)
 
     def account(self, _username: str):
         return None
@@ -278,9 +281,9 @@ class EncryptionResult:
 
 
 def _confirm_admin(db, username: str, password: str, operation: str):
-    from branchdesk.services.auth import AuthService, SignInError
+    from branchdesk.services.auth import SignInError
 
-    auth = AuthService(db)
+    auth = _auth(db)
     if not auth.has_accounts():
         raise EncryptionError(NO_ACCOUNTS)
     try:
@@ -389,7 +392,6 @@ def _key_the_copy(staged: Path, key, principal, password: str, operation: str) -
     from branchdesk.db.engine import Database
     from branchdesk.db.models import Setting
     from branchdesk.db.models_auth import UserAccount
-    from branchdesk.services.auth import AuthService
 
     sdb = Database(f"sqlite:///{staged}")
     try:
@@ -402,7 +404,7 @@ def _key_the_copy(staged: Path, key, principal, password: str, operation: str) -
         keyfile, _ = keyfile.wrap(key, kind="account", secret=password, account_id=principal.account_id,
                                   username=principal.username, bound=crypto.fingerprint(admin_hash))  # fmt: skip
         crypto.write_keyfile(crypto.keyfile_path(staged), keyfile)
-        code = AuthService(sdb).new_recovery_code()  # the hooks add its slot to the copy's key file
+        code = _auth(sdb).new_recovery_code()  # the hooks add its slot to the copy's key file
         with sdb.write(operation) as session:
             row = session.get(Setting, ENCRYPTED_SETTING)
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -45,7 +45,7 @@ from branchdesk.services.bulk import collector_paused, insert_returning_ids
 from branchdesk.services.xlsx_reader import BadCell
 
 if TYPE_CHECKING:
-    from branchdesk.db.engine import Database
+    from branchdesk.workspace import Workspace
 
 SHEET_NAME = "党员花名册"
 HELP_SHEET_NAME = "填写说明"
@@ -1103,13 +1103,11 @@ def _display(key: str, value: Any) -> str:
     return str(value)
 
 
-def preview_roster(db: Database, plan: RosterPlan, *, today: dt.date | None = None) -> RosterPreview:
+def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = None) -> RosterPreview:
     """What applying the plan would do, row by row (for the GUI's preview before committing)."""
-    from branchdesk.services.branch import current_branch_id
-
     today = today or dt.date.today()
-    with db.read() as session:
-        resolution = _resolve(session, plan, current_branch_id(session), today=today)
+    with ws.read() as session:
+        resolution = _resolve(session, plan, ws.branch_id, today=today)
     items = []
     for d in resolution.decisions:
         changes = []
@@ -1137,7 +1135,7 @@ BULK_STATISTICS_ROWS = 200
 
 
 def apply_roster(
-    db: Database,
+    ws: Workspace,
     plan: RosterPlan,
     *,
     skip_invalid: bool = False,
@@ -1158,7 +1156,6 @@ def apply_roster(
     from sqlalchemy import func, select
 
     from branchdesk.db.models import Member, PartyGroup
-    from branchdesk.services.branch import current_branch_id
     from branchdesk.services.members import MemberService, name_search_columns
 
     today = today or dt.date.today()
@@ -1172,8 +1169,8 @@ def apply_roster(
     check_cancelled()
     result = ImportResult(skipped=plan.error_row_count)
     operation = "导入党员花名册"
-    with collector_paused(), db.write(operation) as session:
-        branch_id = current_branch_id(session)
+    with collector_paused(), ws.write(operation) as session:
+        branch_id = ws.branch_id
         resolution = _resolve(session, plan, branch_id, today=today)
         if resolution.errors:
             if not skip_invalid:
@@ -1248,13 +1245,13 @@ def apply_roster(
             rows.append(row)
         if rows:
             check_cancelled()
-            _insert_members(session, rows, user=db.user, operation=operation)
+            _insert_members(session, rows, user=ws.user, operation=operation)
             result.created = len(rows)
         check_cancelled()
         if progress is not None:
             progress(total, total)
     if result.created >= BULK_STATISTICS_ROWS:
-        db.refresh_statistics()
+        ws.db.refresh_statistics()
     return result
 
 
@@ -1302,7 +1299,7 @@ def write_template(path: str | Path) -> Path:
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from branchdesk.reports.xlsx import display_width
+    from branchdesk.domain.text import display_width
 
     path = Path(path)
     columns = import_columns()

@@ -27,13 +27,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from branchdesk.db.engine import Database
-from branchdesk.db.models import CommitteeMember, Member, MemberAward, MemberStatusChange, PartyGroup
+from branchdesk.db.models import CommitteeMember, Member, PartyGroup
 from branchdesk.db.models_development import DossierVote
 from branchdesk.db.models_meetings import (
     AgendaItem,
@@ -49,6 +48,7 @@ from branchdesk.db.models_meetings import (
 from branchdesk.db.models_meetings import Meeting as MeetingRow
 from branchdesk.domain import meetings as dm
 from branchdesk.domain.development import failed_vote
+from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.meetings import (
     Agenda,
     Amendment,
@@ -57,7 +57,6 @@ from branchdesk.domain.meetings import (
     Attendee,
     Audience,
     CellState,
-    Expected,
     Grade,
     Meeting,
     MeetingMode,
@@ -72,9 +71,12 @@ from branchdesk.domain.meetings import (
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules.engine import Finding
 from branchdesk.domain.rules.mtg_rules import FREQUENCY, GroupInfo, Period, periods
-from branchdesk.domain.vocab import AwardKind, CommitteePost, MemberType
+from branchdesk.domain.vocab import CommitteePost, MemberType
 from branchdesk.domain.votes import Vote, tally
-from branchdesk.services.branch import current_branch_id
+
+if TYPE_CHECKING:
+    from branchdesk.services.roster import Roster
+    from branchdesk.workspace import Workspace
 
 __all__ = [
     "DOSSIER_VOTE_KINDS",
@@ -96,10 +98,6 @@ __all__ = [
 
 
 # ====================================================================== errors and views
-class NotFoundError(LookupError):
-    pass
-
-
 class MeetingSealedError(ValidationError, dm.MeetingSealedError):
     """The record is finalised: it is not edited any more, corrections are appended as amendments."""
 
@@ -179,14 +177,14 @@ _VOTE_FIELD = {VoteKind.CONVERSION: "conversion_vote", VoteKind.CANCELLATION: "o
 
 # ====================================================================== the service
 class MeetingService:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     # ------------------------------------------------------------------ reading
     def list(self, *, year: int | None = None, type: MeetingType | None = None) -> list[MeetingSummary]:
         """The meetings (of ``year``, of ``type``) by date, with 应到/实到 counted in SQL."""
-        with self.db.read() as session:
-            q = select(MeetingRow).where(MeetingRow.branch_id == current_branch_id(session))
+        with self.ws.read() as session:
+            q = select(MeetingRow).where(MeetingRow.branch_id == self.ws.branch_id)
             if year is not None:
                 q = q.where(MeetingRow.date >= dt.date(year, 1, 1), MeetingRow.date <= dt.date(year, 12, 31))
             if type is not None:
@@ -202,30 +200,21 @@ class MeetingService:
             ]  # fmt: skip
 
     def get(self, meeting_id: int) -> Meeting:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             return _load(session, _row(session, meeting_id))
 
     def all(self, *, year: int | None = None) -> list[Meeting]:
         """Every record (of ``year``) as ``domain.meetings.Meeting``, by date."""
-        with self.db.read() as session:
-            q = select(MeetingRow).where(MeetingRow.branch_id == current_branch_id(session))
+        with self.ws.read() as session:
+            q = select(MeetingRow).where(MeetingRow.branch_id == self.ws.branch_id)
             if year is not None:
                 q = q.where(MeetingRow.date >= dt.date(year, 1, 1), MeetingRow.date <= dt.date(year, 12, 31))
             return _load_many(session, session.scalars(q.order_by(MeetingRow.date, MeetingRow.id)).all())
 
-    def expected_attendance(
-        self, on: dt.date, audience: Audience = Audience.BRANCH, group_id: int | None = None
-    ) -> list[Expected]:
-        """Who is expected at a meeting on ``on``: the roster that day for the audience (with a
-        ``note`` saying why a non-voter has no vote); ``Expected.attendee()`` gives the line."""
-        with self.db.read() as session:
-            roster = Roster.read(session, current_branch_id(session))
-        return roster.expected(on, Audience(audience), group_id)
-
     def groups(self) -> list[tuple[int, str]]:
         """The branch's party groups ``(id, name)`` in their order."""
-        with self.db.read() as session:
-            return _groups(session, current_branch_id(session))
+        with self.ws.read() as session:
+            return _groups(session, self.ws.branch_id)
 
     # ------------------------------------------------------------------ writing
     def plan(
@@ -257,10 +246,10 @@ class MeetingService:
         custom_type_name: str = "",
     ) -> Meeting:
         """What :meth:`plan` would store, NOT stored (``id`` None): the editor starts from it."""
-        with self.db.read() as session:
-            branch_id = current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = self.ws.branch_id
             draft = self._draft(session, branch_id, type, date, group_id, audience, status, custom_type_name)
-            roster = Roster.read(session, branch_id)
+            roster = self.ws.roster.read(session)
         return _with_attendance(draft, roster)
 
     def _draft(self, session: Session, branch_id: int, type_: MeetingType | str, on: dt.date,
@@ -320,8 +309,8 @@ class MeetingService:
         if not 1 <= every_months <= 12:
             raise ValidationError([FieldIssue("every_months", "间隔月数须在1至12之间")])
         dates = dm.recurring_dates(day, start, until, every_months=every_months, working_day=working_day)
-        with self.db.write("按月批量安排会议") as session:
-            branch_id = current_branch_id(session)
+        with self.ws.write("按月批量安排会议") as session:
+            branch_id = self.ws.branch_id
             drafts = [
                 self._draft(
                     session, branch_id, type, on, group_id, None, MeetingStatus.PLANNED, custom_type_name
@@ -344,7 +333,7 @@ class MeetingService:
                     sample.type != MeetingType.CUSTOM or custom == sample.custom_type_name
                 ):
                     taken.add((on.year, on.month))
-            roster = Roster.read(session, branch_id)
+            roster = self.ws.roster.read(session)
             ids = []
             for draft in drafts:
                 if (draft.date.year, draft.date.month) in taken:
@@ -356,10 +345,10 @@ class MeetingService:
     # ------------------------------------------------------------------ custom types
     def custom_types(self) -> list[dm.CustomType]:
         """The meeting types the branch added (党政联席会议, 专题议党会议 …), in their order."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.scalars(
                 select(MeetingTypeRow)
-                .where(MeetingTypeRow.branch_id == current_branch_id(session))
+                .where(MeetingTypeRow.branch_id == self.ws.branch_id)
                 .order_by(MeetingTypeRow.sort_order, MeetingTypeRow.id)
             )
             return [_custom_type(r) for r in rows]
@@ -367,17 +356,17 @@ class MeetingService:
     def custom_type_usage(self) -> dict[int, int]:
         """How many meeting records use each of the branch's own types (type id -> count; 0 for unused),
         counted as :meth:`remove_custom_type` counts them."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.scalars(
-                select(MeetingTypeRow).where(MeetingTypeRow.branch_id == current_branch_id(session))
+                select(MeetingTypeRow).where(MeetingTypeRow.branch_id == self.ws.branch_id)
             ).all()
             return {row.id: _records_of_type(session, row) for row in rows}
 
     def add_custom_type(self, name: str, audience: Audience = Audience.BRANCH) -> dm.CustomType:
         """Add a meeting type of the branch; its records are CUSTOM meetings with this name."""
         name = self._custom_name(name)
-        with self.db.write(f"新增会议类型：{name}") as session:
-            branch_id = current_branch_id(session)
+        with self.ws.write(f"新增会议类型：{name}") as session:
+            branch_id = self.ws.branch_id
             self._refuse_taken(session, branch_id, name)
             count = session.scalar(
                 select(func.count(MeetingTypeRow.id)).where(MeetingTypeRow.branch_id == branch_id)
@@ -392,7 +381,7 @@ class MeetingService:
         """Rename a meeting type of the branch: planned and draft records take the new name; sealed
         records keep the name they were finalised with."""
         name = self._custom_name(name)
-        with self.db.write(f"修改会议类型名称：{name}") as session:
+        with self.ws.write(f"修改会议类型名称：{name}") as session:
             row = session.get(MeetingTypeRow, type_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
@@ -415,7 +404,7 @@ class MeetingService:
 
     def remove_custom_type(self, type_id: int) -> None:
         """Remove a meeting type of the branch that no record uses."""
-        with self.db.write("删除会议类型") as session:
+        with self.ws.write("删除会议类型") as session:
             row = session.get(MeetingTypeRow, type_id)
             if row is None:
                 raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
@@ -453,12 +442,12 @@ class MeetingService:
         meeting = _normalised(meeting)
         _validate(meeting)
         operation = "新建会议记录" if meeting.id is None else "修改会议记录"
-        with self.db.write(f"{operation}：{meeting.title}") as session:
+        with self.ws.write(f"{operation}：{meeting.title}") as session:
             meeting_id = self._store(session, meeting)
         return self.get(meeting_id)
 
     def _store(self, session: Session, meeting: Meeting) -> int:
-        branch_id = current_branch_id(session)
+        branch_id = self.ws.branch_id
         if meeting.id is None:
             row = MeetingRow(branch_id=branch_id)
             session.add(row)
@@ -476,7 +465,7 @@ class MeetingService:
 
     def delete(self, meeting_id: int) -> None:
         """Remove a record entered by mistake (not a sealed one); dossier votes lose the link only."""
-        with self.db.write("删除会议记录") as session:
+        with self.ws.write("删除会议记录") as session:
             row = _row(session, meeting_id)
             if row.sealed_at is not None:
                 raise MeetingSealedError("会议记录已经定稿，不能删除")
@@ -521,7 +510,7 @@ class MeetingService:
         kind = VoteKind(kind) if kind else (VoteKind.ADMISSION if dossier_id is not None else VoteKind.OTHER)
         if dossier_id is not None and kind not in DOSSIER_VOTE_KINDS:
             raise ValidationError([FieldIssue("vote_kind", "只有接收预备党员、预备党员转正、延长预备期和取消预备党员资格的表决记入发展党员档案")])  # fmt: skip
-        with self.db.write("记录会议表决") as session:
+        with self.ws.write("记录会议表决") as session:
             row = _row(session, meeting_id)
             if row.sealed_at is not None:
                 raise MeetingSealedError()
@@ -535,9 +524,7 @@ class MeetingService:
                 )
             failed = failed_vote(vote)
             if dossier_id is not None and (kind is VoteKind.ADMISSION or not failed):
-                from branchdesk.services.development import DevelopmentService
-
-                dev = DevelopmentService(self.db)
+                dev = self.ws.development
                 step, values = _dossier_step(kind, row.date, vote, months, reason)
                 excluded = None
                 if exclusions:
@@ -591,7 +578,7 @@ class MeetingService:
         a planned meeting and for minutes without chair, recorder or attendance."""
         from branchdesk.db.types import utcnow
 
-        with self.db.write("会议记录定稿") as session:
+        with self.ws.write("会议记录定稿") as session:
             row = _row(session, meeting_id)
             record = _load(session, row)
             issues = []
@@ -611,7 +598,7 @@ class MeetingService:
                 raise MeetingSealedError(str(refused)) from None
             row.status = MeetingStatus.SEALED.value
             row.sealed_at = sealed.sealed_at
-            row.sealed_by = self.db.user
+            row.sealed_by = self.ws.user
         return self.get(meeting_id)
 
     def amend(self, meeting_id: int, reason: str, text: str, on: dt.date | None = None) -> Amendment:
@@ -623,8 +610,8 @@ class MeetingService:
             issues.append(FieldIssue("text", "请填写更正内容"))
         if issues:
             raise ValidationError(issues)
-        amendment = Amendment(on or dt.date.today(), reason.strip(), text.strip(), self.db.user)
-        with self.db.write("会议记录更正") as session:
+        amendment = Amendment(on or dt.date.today(), reason.strip(), text.strip(), self.ws.user)
+        with self.ws.write("会议记录更正") as session:
             row = _row(session, meeting_id)
             head = Meeting(type=MeetingType(row.type), date=row.date, sealed_at=row.sealed_at)
             try:
@@ -645,11 +632,11 @@ class MeetingService:
         path = Path(path)
         content = path.read_bytes()
         digest = hashlib.sha256(content).hexdigest()
-        with self.db.write("添加会议附件") as session:
+        with self.ws.write("添加会议附件") as session:
             _row(session, meeting_id)
             a = MeetingAttachment(
                 meeting_id=meeting_id, file_name=path.name[:200], sha256=digest, size=len(content),
-                content=content, note=note[:200], added_by=self.db.user,
+                content=content, note=note[:200], added_by=self.ws.user,
             )  # fmt: skip
             session.add(a)
             session.flush()
@@ -657,7 +644,7 @@ class MeetingService:
 
     def attachment_content(self, attachment_id: int) -> bytes:
         """The stored bytes, verified against the checksum (:class:`ChecksumError` when they differ)."""
-        with self.db.read() as session:
+        with self.ws.read() as session:
             a = session.get(MeetingAttachment, attachment_id)
             if a is None:
                 raise NotFoundError(f"找不到编号为 {attachment_id} 的附件")
@@ -681,8 +668,8 @@ class MeetingService:
         from branchdesk.domain.rules import RuleContext
         from branchdesk.domain.rules.mtg_rules import audit_meetings
 
-        with self.db.read() as session:
-            branch_id = current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = self.ws.branch_id
             groups = [GroupInfo(gid, name) for gid, name in _groups(session, branch_id)]
             secretaries = sorted(
                 set(
@@ -710,8 +697,8 @@ class MeetingService:
         the attendance rate. "Missing" is exactly what :meth:`check` reports for that year."""
         as_of = as_of or dt.date.today()
         meetings = self.all(year=year)
-        with self.db.read() as session:
-            branch_id = current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = self.ws.branch_id
             groups = _groups(session, branch_id)
             first = session.scalar(
                 select(MeetingRow.date)
@@ -769,9 +756,7 @@ class MeetingService:
     def statistics(self, year: int) -> dm.YearStats:
         """The figures of a year-end work summary (``domain.meetings.annual_statistics``), with the
         people who took each development step that year."""
-        from branchdesk.services.development import DevelopmentService
-
-        return dm.annual_statistics(self.all(year=year), year, DevelopmentService(self.db).all())
+        return dm.annual_statistics(self.all(year=year), year, self.ws.development.all())
 
 
 def _period_of(freq: str, year: int, month: int) -> Period:
@@ -857,110 +842,6 @@ def _vote_decision(vote: Vote, kind: VoteKind | None = None, name: str = "") -> 
 def _with_attendance(draft: Meeting, roster: Roster) -> Meeting:
     expected = roster.expected(draft.date, draft.audience, draft.group_id)
     return replace(draft, attendance=tuple(e.attendee() for e in expected))
-
-
-# ====================================================================== roster on a date
-class Roster:
-    """The branch's members with what decides who was in it on a given day (read once, asked often)."""
-
-    def __init__(self, members: list, history: dict, watch: dict, groups: dict, seats: list):
-        self.members, self.history, self.watch, self.group_of, self.seats = (
-            members,
-            history,
-            watch,
-            groups,
-            seats,
-        )
-        self.order = {m.id: i for i, m in enumerate(members)}
-        self.posts: dict[int, list] = {}
-        for seat in seats:
-            self.posts.setdefault(seat.member_id, []).append((seat.post, seat.term_start, seat.ended_on))
-        self._entries: dict[int | None, list] | None = None
-
-    @classmethod
-    def read(cls, session: Session, branch_id: int) -> Roster:
-        members = session.execute(
-            select(
-                Member.id, Member.name, Member.name_pinyin, Member.member_type, Member.status, Member.join_date,
-                Member.conversion_date, Member.transferred_in_date, Member.watch_until, Member.group_id,
-            ).where(Member.branch_id == branch_id).order_by(Member.name_pinyin, Member.id)
-        ).all()  # fmt: skip
-        in_branch = select(Member.id).where(Member.branch_id == branch_id)
-        history: dict[int, list] = {}
-        for change in session.execute(
-            select(MemberStatusChange.member_id, MemberStatusChange.date, MemberStatusChange.from_status,
-                   MemberStatusChange.to_status)
-            .where(MemberStatusChange.member_id.in_(in_branch))
-            .order_by(MemberStatusChange.member_id, MemberStatusChange.date, MemberStatusChange.id)
-        ):  # fmt: skip
-            history.setdefault(change.member_id, []).append(change)
-        watch: dict[int, list[dt.date]] = {}
-        for member_id, when in session.execute(
-            select(MemberAward.member_id, MemberAward.date).where(
-                MemberAward.member_id.in_(in_branch), MemberAward.kind == AwardKind.PUNISHMENT.value,
-                MemberAward.title.like("%留党察看%"),
-            )
-        ):  # fmt: skip
-            watch.setdefault(member_id, []).append(when)
-        seats = session.execute(
-            select(
-                CommitteeMember.member_id,
-                CommitteeMember.post,
-                CommitteeMember.term_start,
-                CommitteeMember.ended_on,
-            ).where(CommitteeMember.branch_id == branch_id)
-        ).all()
-        return cls(list(members), history, watch, {m.id: m.group_id for m in members}, list(seats))
-
-    def entries(self) -> dict[int | None, list]:
-        """``domain.meetings.RosterEntry`` snapshots, by current party group (built once)."""
-        if self._entries is None:
-            self._entries = {}
-            for m in self.members:
-                self._entries.setdefault(m.group_id, []).append(self._entry(m))
-        return self._entries
-
-    def _entry(self, m) -> dm.RosterEntry:
-        from branchdesk.domain.meetings import PostTerm, RosterEntry, Span
-        from branchdesk.domain.vocab import MemberStatus
-
-        active = MemberStatus.ACTIVE.value
-        starts = [d for d in (m.join_date, m.transferred_in_date) if d is not None]
-        start = max(starts) if starts else None
-        changes = self.history.get(m.id, ())
-        state = changes[0].from_status if changes else m.status
-        spans, since = [], start
-        for c in changes:
-            if state == active and c.to_status != active:
-                spans.append(Span(since, c.date))
-            elif state != active and c.to_status == active:
-                since = max(c.date, start) if start else c.date
-            state = c.to_status
-        if state == active:
-            spans.append(Span(since, None))
-        memberships = tuple(s for s in spans if s.start is None or s.end is None or s.start < s.end)
-        if not memberships:  # never active in the branch
-            memberships = (Span(dt.date.max, dt.date.max),)
-        watch = ()
-        if m.watch_until is not None:
-            begun = [d for d in self.watch.get(m.id, ()) if d <= m.watch_until]
-            watch = (Span(min(begun) if begun else None, m.watch_until + dt.timedelta(days=1)),)
-        return RosterEntry(
-            member_id=m.id, name=m.name, memberships=memberships, member_type=m.member_type or "full",
-            conversion_date=m.conversion_date, watch=watch, groups=((None, m.group_id),),
-            posts=tuple(PostTerm(p, s, e) for p, s, e in self.posts.get(m.id, ())),
-        )  # fmt: skip
-
-    def expected(self, on: dt.date, audience: Audience | str, group_id: int | None = None) -> list[Expected]:
-        """Who is expected on ``on`` (``domain.meetings.expected_attendance`` over the roster)."""
-        audience = Audience(audience)
-        entries = self.entries()
-        if audience is Audience.GROUP:
-            roster = entries.get(group_id, [])
-        else:
-            roster = [e for group in entries.values() for e in group]
-            roster.sort(key=lambda e: self.order[e.member_id])
-        return dm.expected_attendance(roster, on, audience, group_id)
 
 
 # ====================================================================== rows <-> snapshots

@@ -11,22 +11,21 @@ import re
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from branchdesk.db.engine import Database
 from branchdesk.db.models import Member, MemberAward, MemberStatusChange, PartyGroup
 from branchdesk.domain import members as rules
+from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import FieldIssue, MemberFields, MemberRecord, ValidationError
 from branchdesk.domain.pinyin import name_pinyin
 from branchdesk.domain.vocab import AwardKind, MemberStatus, MemberType
-from branchdesk.services.branch import current_branch_id
 
-
-class NotFoundError(LookupError):
-    pass
+if TYPE_CHECKING:
+    from branchdesk.workspace import Workspace
 
 
 class ConcurrentEditError(ValidationError):
@@ -171,12 +170,12 @@ def _status_target(change: StatusChange) -> MemberStatus:
 
 
 class MemberService:
-    def __init__(self, db: Database):
-        self.db = db
+    def __init__(self, ws: Workspace):
+        self.ws = ws
 
     # ---- queries -------------------------------------------------------------------------------
     def _filtered(self, session: Session, query: MemberQuery, columns) -> Select:
-        branch_id = query.branch_id or current_branch_id(session)
+        branch_id = query.branch_id or self.ws.branch_id
         stmt = select(*columns).where(Member.branch_id == branch_id)
         if query.statuses is not None:
             stmt = stmt.where(Member.status.in_(sorted(query.statuses)))
@@ -209,14 +208,14 @@ class MemberService:
         return stmt.order_by(*exprs, Member.id)
 
     def search_ids(self, query: MemberQuery, *, limit: int | None = None) -> list[int]:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             stmt = self._order(self._filtered(session, query, [Member.id]), query)
             if limit is not None:
                 stmt = stmt.limit(limit)
             return list(session.scalars(stmt))
 
     def count(self, query: MemberQuery) -> int:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             stmt = self._filtered(session, query, [func.count(Member.id)])
             return session.scalar(stmt) or 0
 
@@ -224,7 +223,7 @@ class MemberService:
         """Records for the given ids, in the given order (missing ids are skipped)."""
         if not ids:
             return []
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.execute(
                 select(Member, PartyGroup.name)
                 .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
@@ -240,7 +239,7 @@ class MemberService:
         return found[0]
 
     def find_by_id_number(self, id_number: str) -> MemberRecord | None:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             member_id = session.scalar(select(Member.id).where(Member.id_number == id_number.upper()))
         return self.get(member_id) if member_id else None
 
@@ -286,8 +285,8 @@ class MemberService:
         return changed
 
     def create(self, values: MemberFields, *, branch_id: int | None = None) -> MemberRecord:
-        with self.db.write("新增党员档案") as session:
-            branch_id = branch_id or current_branch_id(session)
+        with self.ws.write("新增党员档案") as session:
+            branch_id = branch_id or self.ws.branch_id
             values = self._check(session, values, member_id=None, branch_id=branch_id)
             with self._unique_id_number(session, values, member_id=None, branch_id=branch_id):
                 member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE.value)
@@ -304,7 +303,7 @@ class MemberService:
         refused with `ConcurrentEditError` naming it instead of being silently overwritten. Without
         `base` every field is written as given.
         """
-        with self.db.write("修改党员档案") as session:
+        with self.ws.write("修改党员档案") as session:
             # the row is locked until the commit, so two saves of one member run one after the other
             member = session.get(Member, member_id, with_for_update=True)
             if member is None:
@@ -335,7 +334,7 @@ class MemberService:
 
     def change_status(self, member_id: int, change: StatusChange) -> MemberRecord:
         target = _status_target(change)
-        with self.db.write(f"党籍状态变更：{target.label}") as session:
+        with self.ws.write(f"党籍状态变更：{target.label}") as session:
             self.change_status_in(session, member_id, change)
         return self.get(member_id)
 
@@ -379,7 +378,7 @@ class MemberService:
         member.status_reason = change.reason.strip()
 
     def status_history(self, member_id: int) -> list[StatusChangeRecord]:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.scalars(
                 select(MemberStatusChange)
                 .where(MemberStatusChange.member_id == member_id)
@@ -401,7 +400,7 @@ class MemberService:
 
     # ---- awards and punishments ----------------------------------------------------------------
     def awards(self, member_id: int) -> list[AwardRecord]:
-        with self.db.read() as session:
+        with self.ws.read() as session:
             rows = session.scalars(
                 select(MemberAward).where(MemberAward.member_id == member_id).order_by(MemberAward.date)
             ).all()
@@ -417,7 +416,7 @@ class MemberService:
             issues.append(FieldIssue("date", "奖惩日期不能是将来的日期"))
         if issues:
             raise ValidationError(issues)
-        with self.db.write("登记奖惩") as session:
+        with self.ws.write("登记奖惩") as session:
             if session.get(Member, member_id) is None:
                 raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
             row = MemberAward(member_id=member_id, **_award_values(values))
@@ -426,15 +425,15 @@ class MemberService:
             return _award_record(row)
 
     def remove_award(self, award_id: int) -> None:
-        with self.db.write("删除奖惩记录") as session:
+        with self.ws.write("删除奖惩记录") as session:
             row = session.get(MemberAward, award_id)
             if row is None:
                 raise NotFoundError("奖惩记录不存在")
             session.delete(row)
 
     def groups(self, branch_id: int | None = None) -> list[tuple[int, str]]:
-        with self.db.read() as session:
-            branch_id = branch_id or current_branch_id(session)
+        with self.ws.read() as session:
+            branch_id = branch_id or self.ws.branch_id
             rows = session.execute(
                 select(PartyGroup.id, PartyGroup.name)
                 .where(PartyGroup.branch_id == branch_id)

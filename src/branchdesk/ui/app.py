@@ -201,11 +201,13 @@ def _import_core() -> None:
     import branchdesk.db.migrate
     import branchdesk.domain.dates
     import branchdesk.domain.members
+    import branchdesk.services.branch
     import branchdesk.services.members
-    import branchdesk.ui.context  # noqa: F401
+    import branchdesk.services.settings
+    import branchdesk.workspace  # noqa: F401
 
 
-def run(db: str | None = None, smoke: bool = False) -> int:
+def run(db: str | None = None, smoke: bool = False, branch: str | None = None) -> int:
     marks = {"python": since_start()}
     _import_core()
     marks["core"] = since_start()
@@ -251,9 +253,14 @@ def run(db: str | None = None, smoke: bool = False) -> int:
             smoke=smoke,
         )
 
+    from branchdesk.domain.errors import NoBranchError
     from branchdesk.ui.context import AppContext
 
-    ctx = AppContext(database, location)
+    try:
+        ctx = AppContext(database, location, branch=branch)
+    except NoBranchError as exc:
+        database.dispose()
+        return _fail(str(exc), smoke=smoke)
     try:
         has_branch = ctx.branch.has_branch()
         session = None

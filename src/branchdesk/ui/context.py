@@ -1,44 +1,36 @@
-"""What every page and dialog is given: the open database and the services over it."""
+"""What every page and dialog is given: the workspace (one branch of the open database), where the
+database lives, and the workspace's changes as a Qt signal.
+
+`AppContext` wraps a `branchdesk.workspace.Workspace`: ``ctx.ws`` is the workspace (what report builders
+and importers take), ``ctx.members``, ``ctx.development`` … are its services (any attribute the context
+does not have itself is the workspace's), ``ctx.changed`` is the one ``changed(Changes)`` signal
+(ui/changes.py) pages refresh from.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any
 
 from branchdesk.config import Location
 from branchdesk.db.engine import Database
-from branchdesk.services.branch import BranchService
-from branchdesk.services.members import MemberService
+from branchdesk.ui.changes import ChangesRelay
+from branchdesk.workspace import Workspace
 
 
-@dataclass
 class AppContext:
-    db: Database
-    location: Location
-    members: MemberService = field(init=False)
-    branch: BranchService = field(init=False)
+    def __init__(self, db: Database | Workspace, location: Location, *, branch: int | str | None = None):
+        self.ws = db if isinstance(db, Workspace) else Workspace.open(db, branch, strict=False)
+        self.db = self.ws.db
+        self.location = location
+        self.changes = ChangesRelay()
+        self.changed = self.changes.changed
+        self._unsubscribe = self.ws.subscribe(self.changes.tell)
 
-    def __post_init__(self) -> None:
-        self.members = MemberService(self.db)
-        self.branch = BranchService(self.db)
+    def __getattr__(self, name: str) -> Any:
+        # the workspace's services and properties: ctx.members, ctx.branch_id, ctx.principal …
+        if name.startswith("_") or name == "ws":
+            raise AttributeError(name)
+        return getattr(self.ws, name)
 
-    @cached_property
-    def auth(self):
-        """Accounts and signing in (services.auth; argon2 loads when a password is first checked)."""
-        from branchdesk.services.auth import AuthService
-
-        return AuthService(self.db)
-
-    @cached_property
-    def development(self):
-        """The development workflow's service (loaded when its page is first shown)."""
-        from branchdesk.services.development import DevelopmentService
-
-        return DevelopmentService(self.db)
-
-    @cached_property
-    def meetings(self):
-        """The meeting minutes' service (loaded when its page is first shown)."""
-        from branchdesk.services.meetings import MeetingService
-
-        return MeetingService(self.db)
+    def close(self) -> None:
+        self._unsubscribe()

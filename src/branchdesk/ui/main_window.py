@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from branchdesk import APP_NAME, APP_TITLE, __version__
 from branchdesk.services.members import MemberQuery
+from branchdesk.ui.changes import watch
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.pages.placeholder import PlaceholderPage
 from branchdesk.ui.widgets.nav import Area, NavList
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.settings = settings if settings is not None else QSettings(SETTINGS_ORG, SETTINGS_APP)
         self.setObjectName("mainWindow")
-        self._has_branch = ctx.branch.has_branch()
+        self._has_branch = ctx.has_branch
         self.restored_database = False  # set after a restore: the app then skips its exit backup
 
         self.nav = NavList(AREAS)
@@ -74,7 +75,6 @@ class MainWindow(QMainWindow):
             self.members_page = MembersPage(ctx)
             self.members_page.activate_requested.connect(lambda: self.show_area("members"))
             self.members_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            self.members_page.members_changed.connect(self.update_member_count)
             self._pages["members"] = self.members_page
         else:  # only reachable in smoke mode: nothing is created then
             self._pages["members"] = PlaceholderPage("成员档案", NO_BRANCH)
@@ -100,6 +100,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.refresh_title()
         self.update_member_count()
+        # the status bar's count and the title follow every commit, whoever wrote it
+        watch(
+            self, ctx.changes, {"member", "member_status_change"}, lambda _changes: self.update_member_count()
+        )
+        watch(self, ctx.changes, {"branch"}, lambda _changes: self.refresh_title())
         self.nav.setCurrentRow(0)
         self._restore_state()
         from branchdesk.ui import permissions
@@ -207,15 +212,10 @@ class MainWindow(QMainWindow):
     def _on_nav(self, row: int) -> None:
         if row < 0:
             return
-        previous = AREAS[self.stack.currentIndex()].key if self.stack.currentIndex() >= 0 else None
         key = AREAS[row].key
         if key not in self._pages:
             self._build_lazy_page(row, key)
         self.stack.setCurrentIndex(row)
-        if previous == "settings" and key != "settings":
-            self.refresh_title()  # the branch name or groups may have changed there
-        if key == "members" and self.members_page is not None and previous is not None:
-            self.members_page.reload_groups()
 
     def _build_lazy_page(self, row: int, key: str) -> None:
         module_name, class_name = LAZY_PAGES[key]
@@ -239,28 +239,9 @@ class MainWindow(QMainWindow):
     def _connect_page(self, key: str, page: QWidget) -> None:
         if key == "ledgers":
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        if key == "settings":
-            page.profile_changed.connect(lambda _name: self.refresh_title())
-            if self.members_page is not None:
-                page.groups_changed.connect(self.members_page.reload_groups)
-        elif key == "development":
-            page.activate_requested.connect(lambda: self.show_area("development"))
+        if key in ("development", "meetings"):
+            page.activate_requested.connect(lambda: self.show_area(key))
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            if self.members_page is not None:  # an approval or conversion changes the roster
-                page.dossiers_changed.connect(self.members_page.reload)
-                page.dossiers_changed.connect(self.update_member_count)
-        elif key == "meetings":
-            page.activate_requested.connect(lambda: self.show_area("meetings"))
-            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-            page.meetings_changed.connect(self._meetings_changed)
-
-    def _meetings_changed(self) -> None:
-        """A vote at a meeting is the dossier's vote: the development page shows it when next seen."""
-        development = self._pages.get("development")
-        if development is not None and getattr(development, "loaded", False):
-            development.loaded = False  # re-read when shown again
-            if development.showing_dossier():
-                development.dossier_view.reload()
 
     # ---- status --------------------------------------------------------------------------------
     def refresh_title(self) -> None:

@@ -40,11 +40,11 @@ def with_xlsx_suffix(path: Path) -> Path:
     return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
 
-def _write_roster(db, path: Path) -> int:
+def _write_roster(ws, path: Path) -> int:
     from branchdesk.reports.roster import roster_ledger
     from branchdesk.reports.xlsx import write_xlsx
 
-    ledger = roster_ledger(db)
+    ledger = roster_ledger(ws)
     write_xlsx([ledger], path)
     return len(ledger.rows)
 
@@ -60,7 +60,7 @@ def _write_failed(parent: QWidget | None, path: Path, exc: OSError) -> None:
 
 def export_roster(ctx: AppContext, parent: QWidget | None) -> Path | None:
     """Ask for a file, write the roster of active members there, tell the user; the path or None."""
-    from branchdesk.services.branch import NoBranchError
+    from branchdesk.domain.errors import NoBranchError
     from branchdesk.ui.worker import run_in_background
 
     default = last_folder() / f"党员花名册-{dt.date.today():%Y%m%d}.xlsx"
@@ -69,7 +69,7 @@ def export_roster(ctx: AppContext, parent: QWidget | None) -> Path | None:
         return None
     path = with_xlsx_suffix(chosen)
     try:
-        count = run_in_background(parent, "正在导出党员花名册…", _write_roster, ctx.db, path)
+        count = run_in_background(parent, "正在导出党员花名册…", _write_roster, ctx.ws, path)
     except OSError as exc:
         _write_failed(parent, path, exc)
         return None

@@ -88,12 +88,12 @@ def _view(model: RowsModel) -> QTableView:
     return view
 
 
-def _read_and_preview(db, path: Path):
+def _read_and_preview(ws, path: Path):
     """Worker-thread job: read the file, then (if it is readable at all) match it against the database."""
     from branchdesk.services.imports import preview_roster, read_roster
 
     plan = read_roster(path)
-    preview = None if plan.file_errors else preview_roster(db, plan)
+    preview = None if plan.file_errors else preview_roster(ws, plan)
     return plan, preview
 
 
@@ -207,7 +207,7 @@ class ImportMembersDialog(QDialog):
         self.plan, self.preview = None, None
         try:
             self.plan, self.preview = run_in_background(
-                self, "正在读取并检查花名册…", _read_and_preview, self.ctx.db, path
+                self, "正在读取并检查花名册…", _read_and_preview, self.ctx.ws, path
             )
         except OSError as exc:
             prompts.warn(self, "无法读取文件", f"无法读取：{path}\n\n{exc.strerror or exc}")
@@ -335,7 +335,7 @@ class ImportMembersDialog(QDialog):
         skip = self.skip_invalid.isChecked() and bool(self.errors())
         try:
             result = run_with_progress(
-                self, "正在导入党员花名册…", apply_roster, self.ctx.db, self.plan, skip_invalid=skip
+                self, "正在导入党员花名册…", apply_roster, self.ctx.ws, self.plan, skip_invalid=skip
             )
         except ImportCancelled:
             prompts.inform(self, "已取消", "已取消，未导入任何数据。")

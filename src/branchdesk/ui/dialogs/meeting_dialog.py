@@ -826,7 +826,7 @@ class MeetingDialog(QDialog):
             )
         ):
             return
-        expected = self.service.expected_attendance(on, audience, group_id)
+        expected = self.service.ws.roster.expected(on, audience, group_id)
         self.attendance.set_attendees(tuple(e.attendee() for e in expected))
         self._attendance_touched = False
         self._fill_people()

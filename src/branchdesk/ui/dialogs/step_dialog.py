@@ -572,7 +572,7 @@ class StepDialog(QDialog):
         electorate = None
         if on is not None:
             try:
-                electorate = self.service.electorate(on)
+                electorate = self.service.ws.roster.electorate(on)
             except Exception:  # a roster that cannot be read must not stop the count being typed in
                 electorate = None
         self.vote_calc.set_electorate(electorate)

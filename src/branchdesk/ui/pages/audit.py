@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from branchdesk.services.audit import ENTITY_KINDS, AuditQuery, AuditRow, AuditService
+from branchdesk.services.audit import ENTITY_KINDS, AuditQuery, AuditRow
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.models.audit_table import COLUMNS, AuditTableModel
 from branchdesk.ui.widgets import prompts
@@ -107,7 +107,7 @@ class AuditPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.service = AuditService(ctx.db)
+        self.service = ctx.audit
         self._people_ids: tuple[tuple[int, ...], tuple[int, ...]] | None = None
         self._shown = False
         self.last_report = None
@@ -317,6 +317,7 @@ class AuditPage(QWidget):
         self._shown = True
 
     def export(self) -> None:
+        from branchdesk.reports.audit_log import audit_ledger
         from branchdesk.reports.xlsx import write_xlsx
         from branchdesk.ui.dialogs.export import XLSX_FILTER, last_folder, remember_folder, with_xlsx_suffix
         from branchdesk.ui.worker import run_with_progress
@@ -329,7 +330,7 @@ class AuditPage(QWidget):
         query = self.current_query()
 
         def write(progress, cancelled) -> int:
-            ledger = self.service.ledger(query, progress=progress)
+            ledger = audit_ledger(self.ctx.ws, query, progress=progress)
             write_xlsx([ledger], path)
             return len(ledger.rows)
 

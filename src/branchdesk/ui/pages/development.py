@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from branchdesk.domain.development import Dossier, Standing
 from branchdesk.domain.rules import DueItem, DueKind
+from branchdesk.ui.changes import DOSSIER_TABLES, ROSTER_TABLES, reload_when_changed
 from branchdesk.ui.pages.dossier import (
     OPEN_COLOUR,
     OVERDUE_COLOUR,
@@ -189,18 +190,11 @@ class BoardColumn(QFrame):
 class DevelopmentPage(QWidget):
     message = Signal(str)
     activate_requested = Signal()
-    dossiers_changed = Signal()
 
     def __init__(self, ctx, service=None, *, today: dt.date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        if service is None:
-            service = getattr(ctx, "development", None)
-        if service is None:
-            from branchdesk.services.development import DevelopmentService
-
-            service = DevelopmentService(ctx.db)
-        self.service = service
+        self.service = service if service is not None else ctx.development
         self._today = today
         self.dossiers: dict[int, Dossier] = {}
         self.due_items: list[DueItem] = []
@@ -305,6 +299,11 @@ class DevelopmentPage(QWidget):
         back = QShortcut(QKeySequence("Escape"), self.dossier_view, self.show_board)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # not the search box's Esc
         self.loaded = False  # read when first shown: building the main window stays cheap
+        # whoever writes (this page, the meeting editor, an import, another page): dossiers, the
+        # roster they are judged against, the rule settings, the meetings that hold their votes
+        reload_when_changed(
+            self, ctx.changes, DOSSIER_TABLES | ROSTER_TABLES | {"setting", "meeting", "agenda_item"}
+        )
 
     def showEvent(self, event) -> None:
         if not self.loaded:
@@ -339,6 +338,11 @@ class DevelopmentPage(QWidget):
         )
         self.fill_board()
         self.fill_todo()
+        if self.showing_dossier():
+            if self.dossier_view.dossier is not None and self.dossier_view.dossier.id in self.dossiers:
+                self.dossier_view.reload()
+            else:  # deleted meanwhile
+                self.show_board()
 
     def _matches(self, d: Dossier, text: str) -> bool:
         if not text:
@@ -482,11 +486,11 @@ class DevelopmentPage(QWidget):
         return self.stack.currentWidget() is self.dossier_view
 
     def _on_dossier_changed(self, dossier_id: int) -> None:
-        self.reload()
+        if not self.loaded:  # (on screen the commit has reloaded the page already)
+            self.reload()
         d = self.dossiers.get(dossier_id)
         if d is not None:
             self.message.emit(f"已记录：{d.person.name}（{d.standing.label}）")
-        self.dossiers_changed.emit()
 
     # ---- actions ---------------------------------------------------------------------------------
     def new_dossier(self) -> bool:
@@ -497,7 +501,7 @@ class DevelopmentPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_dossier is None:
             return False
         d = dialog.result_dossier
-        self.reload()
+        if not self.loaded:
+            self.reload()
         self.message.emit(f"已新建发展档案：{d.person.name}")
-        self.dossiers_changed.emit()
         return True

@@ -451,7 +451,7 @@ class LedgersPage(QWidget):
         self._running = choice
         self._pending = False
         title = self._cover_title(choice) if choice.cover else ""
-        self.job.start(f"正在生成预览：{self._titles(choice.keys)}…", export_ledgers, self.ctx.db,
+        self.job.start(f"正在生成预览：{self._titles(choice.keys)}…", export_ledgers, self.ctx.ws,
                        list(choice.keys), choice.period, path, fmt="pdf", mask=choice.mask, title=title,
                        toc=choice.cover)  # fmt: skip
         self._update_state()
@@ -506,8 +506,8 @@ class LedgersPage(QWidget):
         self.preview_failed.emit(text)
 
     def _error_text(self, exc: BaseException) -> str | None:
+        from branchdesk.domain.errors import NoBranchError
         from branchdesk.domain.members import ValidationError
-        from branchdesk.services.branch import NoBranchError
 
         if isinstance(exc, OSError):
             return exc.strerror or str(exc)
@@ -651,7 +651,7 @@ class LedgersPage(QWidget):
         pdf = fmt == "pdf"
         # the writer's `title` is bound here: run_with_progress has a `title` of its own
         work = partial(export_ledgers, title=self._cover_title(choice) if choice.cover and pdf else "")
-        return self._modal(title, "已取消", lambda text: self._write_failed(path, text), work, self.ctx.db,
+        return self._modal(title, "已取消", lambda text: self._write_failed(path, text), work, self.ctx.ws,
                            list(choice.keys), choice.period, path, fmt=fmt, mask=choice.mask,
                            toc=choice.cover and pdf)  # fmt: skip
 
@@ -791,7 +791,7 @@ class LedgersPage(QWidget):
             "正在生成迎检资料包…",
             "已取消生成迎检资料包，没有留下文件",
             lambda text: prompts.warn(self, "无法生成迎检资料包", f"{text}\n\n没有留下不完整的文件。"),
-            build_pack, self.ctx.db, period, Path(folder), mask=self.mask_combo.currentData(),
+            build_pack, self.ctx.ws, period, Path(folder), mask=self.mask_combo.currentData(),
             as_zip=self.zip_check.isChecked(),
         )  # fmt: skip
         if result is None:

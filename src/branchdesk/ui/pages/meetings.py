@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import CellState, Meeting, MeetingType, VoteKind, YearStats
 from branchdesk.domain.members import ValidationError
+from branchdesk.ui.changes import MEETING_TABLES, ROSTER_TABLES, reload_when_changed
 from branchdesk.ui.models.meeting_models import (
     CELL_COLOURS,
     CELL_ROLE,
@@ -246,7 +247,6 @@ class StatisticsDialog(QDialog):
 class MeetingsPage(QWidget):
     message = Signal(str)
     activate_requested = Signal()
-    meetings_changed = Signal()  # a record was written (a vote may have changed a dossier)
 
     def __init__(self, ctx, service=None, *, today: dt.date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -375,6 +375,8 @@ class MeetingsPage(QWidget):
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._sync_buttons())
         self._ctrl_n = _PageShortcut(self, QKeySequence(QKeySequence.StandardKey.New), self.new_meeting)
         self.loaded = False
+        # the records, and the roster their expected attendance and the year grid are read from
+        reload_when_changed(self, ctx.changes, MEETING_TABLES | ROSTER_TABLES)
         self._sync_buttons()
 
     @property
@@ -401,6 +403,11 @@ class MeetingsPage(QWidget):
             self.year = year
             if self.year_box.value() != year:
                 self.year_box.setValue(year)
+            self.reload()
+
+    def _read_if_stale(self) -> None:
+        """After this page's own write: on screen the commit has reloaded it already."""
+        if not self.loaded:
             self.reload()
 
     def reload(self) -> None:
@@ -470,8 +477,7 @@ class MeetingsPage(QWidget):
 
         changed = open_meeting(self, self.ctx, self.service, meeting, today=self.today)
         if changed:
-            self.reload()
-            self.meetings_changed.emit()
+            self._read_if_stale()
         return changed
 
     def open_meeting(self, meeting_id: int | None) -> bool:
@@ -547,8 +553,7 @@ class MeetingsPage(QWidget):
                 self, "按月批量安排", "选定期间内每个月都已有这类会议（已召开或已安排），没有新安排。"
             )
             return False
-        self.reload()
-        self.meetings_changed.emit()
+        self._read_if_stale()
         days = "、".join(f"{m.date.month}月{m.date.day}日" for m in planned)
         self.message.emit(f"已安排 {len(planned)} 次{planned[0].title}：{days}")
         prompts.inform(self, "按月批量安排", f"已安排 {len(planned)} 次{planned[0].title}：\n{days}")
@@ -568,8 +573,7 @@ class MeetingsPage(QWidget):
         except ValidationError as exc:
             prompts.warn(self, "还不能定稿", "\n".join(i.message for i in exc.issues))
             return False
-        self.reload()
-        self.meetings_changed.emit()
+        self._read_if_stale()
         self.message.emit(f"已定稿：{format_date(summary.date)} {summary.title}")
         return True
 
@@ -592,7 +596,7 @@ class MeetingsPage(QWidget):
         except ValidationError as exc:
             prompts.warn(self, "添加更正", "\n".join(i.message for i in exc.issues))
             return False
-        self.reload()
+        self._read_if_stale()
         self.message.emit(f"已添加更正：{format_date(summary.date)} {summary.title}")
         return True
 
@@ -603,8 +607,7 @@ class MeetingsPage(QWidget):
         dialog = MeetingTypesDialog(self.service, self)
         dialog.exec()
         if dialog.changed:
-            self.reload()
-            self.meetings_changed.emit()
+            self._read_if_stale()
         return dialog.changed
 
     def show_statistics(self) -> StatisticsDialog:

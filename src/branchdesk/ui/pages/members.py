@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from branchdesk.db.changes import Changes
 from branchdesk.domain.vocab import MemberStatus, MemberType
 from branchdesk.services.members import MemberQuery
+from branchdesk.ui.changes import watch
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.models.member_table import COLUMNS, MemberTableModel
 from branchdesk.ui.widgets.dialog_parts import record_view
@@ -47,6 +49,10 @@ TYPE_FILTERS: list[tuple[str, frozenset[str] | None]] = [
     *[(t.label, frozenset({t.value})) for t in MemberType],
 ]
 NO_GROUP_LABEL = "未分组"
+#: The tables whose changes show in the list or the detail pane.
+MEMBER_TABLES = frozenset({"member", "member_status_change", "member_award", "party_group"})
+#: A commit changing more members than this re-reads the list instead of row by row.
+REFRESH_ROWS_AT_MOST = 50
 
 
 def load_component(parent: QWidget, module: str, name: str):
@@ -61,7 +67,6 @@ def load_component(parent: QWidget, module: str, name: str):
 
 class MembersPage(QWidget):
     count_changed = Signal(int)  # rows in the current list
-    members_changed = Signal()  # something was saved: the status bar recounts
     message = Signal(str)  # a line for the status bar
     activate_requested = Signal()  # an action wants this page in front
 
@@ -172,6 +177,7 @@ class MembersPage(QWidget):
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.edit_member)
+        watch(self, ctx.changes, MEMBER_TABLES, self._on_changes)
         self.reload_groups()
         self._show_count(self.model.rowCount() if self.model.complete else None)
         if self.model.rowCount():
@@ -307,13 +313,12 @@ class MembersPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
             return
         record = dialog.saved
-        row = self.model.member_added(record)
+        row = self.model.row_of(record.id)  # the commit has put it in the list already (_on_changes)
         if row is not None:
             self.select_row(row)
             self.message.emit(f"已新增党员：{record.name}")
         else:
             self.message.emit(f"已新增党员：{record.name}（不在当前筛选结果中）")
-        self.members_changed.emit()
 
     def edit_member(self, member_id: int | None = None) -> None:
         self.activate_requested.emit()
@@ -324,9 +329,10 @@ class MembersPage(QWidget):
         if dialog_class is None:
             return
         dialog = dialog_class(self.ctx, member_id, parent=self)
+        selected_row = self.model.row_of(member_id)
         if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
             return
-        self._after_change(member_id, f"已保存：{dialog.saved.name}")
+        self._after_change(member_id, selected_row, f"已保存：{dialog.saved.name}")
 
     def change_status(self, member_id: int | None = None) -> None:
         self.activate_requested.emit()
@@ -337,24 +343,36 @@ class MembersPage(QWidget):
         if dialog_class is None:
             return
         dialog = dialog_class(self.ctx, member_id, parent=self)
+        selected_row = self.model.row_of(member_id)
         if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
             return
         record = dialog.saved
-        self._after_change(member_id, f"{record.name}的党籍状态已变更为“{record.status_label}”")
+        self._after_change(member_id, selected_row, f"{record.name}的党籍状态已变更为“{record.status_label}”")
 
-    def _after_change(self, member_id: int, message: str) -> None:
-        """Refresh one row in place; if it left the list, select the row that took its place."""
-        selected_row = self.model.row_of(member_id)
-        self.model.refresh_member(member_id)
+    def _after_change(self, member_id: int, selected_row: int | None, message: str) -> None:
+        """After this page's own edit (its row already refreshed by the commit): if the member left the
+        list, select the row that took its place."""
         if self.model.row_of(member_id) is None and selected_row is not None and self.model.rowCount():
             self.select_row(min(selected_row, self.model.rowCount() - 1))
         self._on_selection()
         self.message.emit(message)
-        self.members_changed.emit()
+
+    def _on_changes(self, changes: Changes) -> None:
+        """A commit touched the roster (this page's form, an import, an admission recorded in 发展党员,
+        a group renamed in 设置 …): refresh the rows it changed, or the whole list after bulk work."""
+        if changes.touches("party_group"):
+            self.reload_groups()
+        ids = changes.ids("member")
+        bulk = (None in {i for _a, t, i in changes.rows if t == "member"}) or len(ids) > REFRESH_ROWS_AT_MOST
+        if bulk or changes.touches("party_group"):
+            self.model.reload()
+        else:
+            for member_id in sorted(ids):
+                self.model.refresh_member(member_id)
+        self._on_selection()
 
     def reload(self) -> None:
-        """Read the roster again, keeping the selection (after an import, or an admission recorded in
-        发展党员 that made a new member file)."""
+        """Read the roster again, keeping the selection."""
         self.reload_groups()
         self.model.reload()
         self._on_selection()
@@ -367,11 +385,9 @@ class MembersPage(QWidget):
         dialog = dialog_class(self.ctx, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.reload()
-        result = getattr(dialog, "result", None)
+        result = getattr(dialog, "result", None)  # the rows arrived with the import's commit
         describe = getattr(result, "describe", None)
         self.message.emit(describe() if callable(describe) else "花名册导入完成")
-        self.members_changed.emit()
 
     def export_roster(self) -> None:
         self.activate_requested.emit()

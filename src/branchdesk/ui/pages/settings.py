@@ -2,8 +2,9 @@
 the local-practice values of the development rules (ui/pages/rule_settings.py).
 
 Every change goes through `BranchService`; refusals (a group that still has members, a second
-secretary …) are shown with the service's own message. `profile_changed(name)` tells the main window
-to retitle; `groups_changed` and `committee_changed` let the member pages refresh.
+secretary …) are shown with the service's own message. `profile_changed(name)` and `committee_changed`
+follow this page's own saves; other pages (the title, the member list's groups) learn of every change from
+the workspace's `changed` signal, not from this page.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from branchdesk.domain.errors import NoBranchError
 from branchdesk.domain.members import ValidationError
 from branchdesk.domain.vocab import CommitteePost
-from branchdesk.services.branch import BranchProfile, NoBranchError
+from branchdesk.services.branch import BranchProfile
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
@@ -114,7 +116,6 @@ _note = note_label
 
 class SettingsPage(QWidget):
     profile_changed = Signal(str)  # the new branch name
-    groups_changed = Signal()
     committee_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -316,7 +317,6 @@ class SettingsPage(QWidget):
             return
         self._load_groups()
         self.select_group(name.strip())
-        self.groups_changed.emit()
 
     def rename_group(self) -> None:
         group_id = self._selected(self.groups_table)
@@ -333,7 +333,6 @@ class SettingsPage(QWidget):
             return
         self._load_groups()
         self.select_group(name.strip())
-        self.groups_changed.emit()
 
     def remove_group(self) -> None:
         group_id = self._selected(self.groups_table)
@@ -348,7 +347,6 @@ class SettingsPage(QWidget):
             prompts.warn(self, "无法撤销党小组", "\n".join(i.message for i in exc.issues))
             return
         self._load_groups()
-        self.groups_changed.emit()
 
     # ---- 支部委员会 -------------------------------------------------------------------------------
     def _build_committee(self) -> QWidget:

@@ -1,0 +1,62 @@
+"""`--branch` on the command line: the only branch by default; with several, the one named or a clear
+error listing them (accounts are the database's, so `users` needs no branch)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import insert
+
+from branchdesk.cli import main
+from branchdesk.db.models import Branch
+from branchdesk.domain.members import MemberFields
+from branchdesk.workspace import Workspace
+
+
+@pytest.fixture
+def db_arg(db, location):
+    return ["--db", str(location.sqlite_path)]
+
+
+@pytest.fixture
+def two_branches(db, ws):
+    ws.members.create(MemberFields(name="教工甲", join_date=dt.date(2001, 7, 1)))
+    with db.write("新建支部") as session:
+        second = session.execute(
+            insert(Branch).values(name="学生第一党支部").returning(Branch.id)
+        ).scalar_one()
+    Workspace.open(db, second).members.create(MemberFields(name="学生乙", join_date=dt.date(2024, 7, 1)))
+    return second
+
+
+def test_one_branch_needs_no_option(db_arg, capsys):
+    assert main([*db_arg, "check"]) == 0
+    assert "共检查" in capsys.readouterr().out
+
+
+def test_several_branches_without_the_option_are_listed_and_nothing_runs(db_arg, two_branches, capsys):
+    assert main([*db_arg, "check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：数据库中有 2 个支部") and "--branch" in err
+    assert "测试学院教工第一党支部" in err and "学生第一党支部" in err
+
+
+def test_the_named_branch_is_the_one_exported(db_arg, two_branches, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "花名册.xlsx"
+    assert main([*db_arg, "--branch", "学生第一党支部", "export", "roster", "-o", str(out)]) == 0
+    names = {c.value for row in load_workbook(out).active.iter_rows() for c in row}
+    assert "学生乙" in names and "教工甲" not in names
+    assert main([*db_arg, "--branch", str(two_branches), "check"]) == 0
+
+
+def test_an_unknown_branch_is_refused_in_one_line(db_arg, capsys):
+    assert main([*db_arg, "--branch", "第九党支部", "check"]) == 2
+    assert "没有名为“第九党支部”的支部" in capsys.readouterr().err
+
+
+def test_users_needs_no_branch(db_arg, two_branches, capsys):
+    assert main([*db_arg, "users"]) == 0
+    assert "尚未启用用户账户" in capsys.readouterr().out
