@@ -35,7 +35,7 @@ from branchdesk.db import crypto
 from branchdesk.db.backup import BackupError, backup_sqlite, timestamped_name
 from branchdesk.domain.auth import Role, normalize_recovery_code, normalize_username
 
-ENCRYPTED_SETTING = "security.encrypted_at"  # when the database was encrypted (audited as such)
+ENCRYPTED_SETTING = "auth.database_encrypted_at"  # when it was encrypted (database-wide; audited as such)
 
 NO_ACCOUNTS = (
     "这个数据库还没有用户账户，不能加密：加密后要用账户的密码（或管理员恢复码）才能打开数据库。"
@@ -390,8 +390,8 @@ def _key_the_copy(staged: Path, key, principal, password: str, operation: str) -
     from sqlalchemy import select
 
     from branchdesk.db.engine import Database
-    from branchdesk.db.models import Setting
     from branchdesk.db.models_auth import UserAccount
+    from branchdesk.workspace import Workspace
 
     sdb = Database(f"sqlite:///{staged}")
     try:
@@ -406,12 +406,8 @@ def _key_the_copy(staged: Path, key, principal, password: str, operation: str) -
         crypto.write_keyfile(crypto.keyfile_path(staged), keyfile)
         code = _auth(sdb).new_recovery_code()  # the hooks add its slot to the copy's key file
         with sdb.write(operation) as session:
-            row = session.get(Setting, ENCRYPTED_SETTING)
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            if row is None:
-                session.add(Setting(key=ENCRYPTED_SETTING, value=now))
-            else:
-                row.value = now
+            Workspace(sdb).settings.set_in(session, ENCRYPTED_SETTING, now)
     finally:
         sdb.dispose()
     _fold_wal(staged)
@@ -462,15 +458,13 @@ def decrypt(location, db, username: str, password: str, *, on_step: Callable[[st
 
 def _unmark(staged: Path, principal, operation: str) -> None:
     from branchdesk.db.engine import Database
-    from branchdesk.db.models import Setting
+    from branchdesk.workspace import Workspace
 
     sdb = Database(f"sqlite:///{staged}")
     try:
         sdb.sign_in(principal)
         with sdb.write(operation) as session:
-            row = session.get(Setting, ENCRYPTED_SETTING)
-            if row is not None:
-                session.delete(row)
+            Workspace(sdb).settings.set_in(session, ENCRYPTED_SETTING, None)
     finally:
         sdb.dispose()
     _fold_wal(staged)
@@ -482,14 +476,13 @@ def _discard(staged: Path) -> None:
 
 
 def encrypted_since(db) -> dt.datetime | None:
-    from branchdesk.db.models import Setting
+    from branchdesk.workspace import Workspace
 
-    with db.read() as session:
-        row = session.get(Setting, ENCRYPTED_SETTING)
-    if row is None or not isinstance(row.value, str):
+    value = Workspace(db).settings.get(ENCRYPTED_SETTING)
+    if not isinstance(value, str):
         return None
     try:
-        return dt.datetime.fromisoformat(row.value)
+        return dt.datetime.fromisoformat(value)
     except ValueError:
         return None
 
