@@ -333,10 +333,14 @@ def read_keyfile(path: Path) -> KeyFile:
         raise MissingKeyFile(f"缺少密钥文件 {Path(path).name}") from None
 
 
+def _tmp(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
 def write_keyfile(path: Path, keyfile: KeyFile) -> Path:
     """Write a key file atomically (temporary file, fsync, rename, fsync of the folder)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = _tmp(path)
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(keyfile.to_json())
         f.flush()
@@ -383,8 +387,9 @@ def settle_keyfiles(db_path: Path) -> None:
     db_path = Path(db_path)
     for kind in ("encrypting", "decrypting"):  # a copy an interrupted encrypt/decrypt left half-made
         staged = db_path.with_name(f".{db_path.name}.{kind}.tmp")
-        for leftover in (staged, keyfile_path(staged), *sidecars(staged)):
+        for leftover in (staged, keyfile_path(staged), _tmp(keyfile_path(staged)), *sidecars(staged)):
             leftover.unlink(missing_ok=True)
+    _tmp(keyfile_path(db_path)).unlink(missing_ok=True)  # a key file being written when the process died
     keys, new = keyfile_path(db_path), new_keyfile_path(db_path)
     if not keys.exists() and not new.exists():
         return

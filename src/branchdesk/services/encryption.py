@@ -471,7 +471,8 @@ def _unmark(staged: Path, principal, operation: str) -> None:
 
 
 def _discard(staged: Path) -> None:
-    for leftover in (staged, crypto.keyfile_path(staged), *crypto.sidecars(staged)):
+    keys = crypto.keyfile_path(staged)
+    for leftover in (staged, keys, keys.with_name(keys.name + ".tmp"), *crypto.sidecars(staged)):
         leftover.unlink(missing_ok=True)
 
 
