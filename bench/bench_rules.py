@@ -26,7 +26,10 @@ from dataclasses import replace
 AS_OF = dt.date(2026, 11, 23)
 
 
-def make_dossiers(n: int, seed: int = 11) -> list:
+def make_dossiers(n: int, seed: int = 11, meeting_day=None) -> list:
+    """``meeting_day(kind, day)``: the day of the branch's next ``kind`` ("committee" / "general")
+    meeting on or after ``day`` — decisions are then taken at the branch's meetings (the dates that
+    follow a decision move with it); None: any day. The random draws are the same either way."""
     from branchdesk.domain.dates import add_months, add_years
     from branchdesk.domain.development import (
         Approval,
@@ -52,21 +55,26 @@ def make_dossiers(n: int, seed: int = 11) -> list:
 
     rng = random.Random(seed)
     days = dt.timedelta
+
+    def at(kind: str, day: dt.date) -> dt.date:
+        return meeting_day(kind, day) if meeting_day is not None else day
+
     out = []
     for i in range(n):
         app = dt.date(2019, 1, 1) + days(rng.randrange(0, (AS_OF - dt.date(2019, 1, 1)).days))
         birth = dt.date(app.year - rng.randint(19, 40), rng.randint(1, 12), rng.randint(1, 28))
         talk = app + days(rng.randint(3, 27))
-        act = talk + days(rng.randint(60, 200))
+        act = at("committee", talk + days(rng.randint(60, 200)))
         assessments, a = [], act
-        cand = add_years(act, 1) + days(rng.randint(0, 150))
+        cand = at("committee", add_years(act, 1) + days(rng.randint(0, 150)))
         while add_months(a, 6) < cand:
             a = add_months(a, 6) - days(rng.randint(0, 10))
             assessments.append(a)
-        meeting = cand + days(rng.randint(60, 100))
+        review = at("committee", cand + days(45))
+        meeting = at("general", max(cand + days(rng.randint(60, 100)), review + days(15)))
         approval = meeting + days(rng.randint(15, 80))
         end = add_years(meeting, 1)
-        conv = end + days(rng.randint(0, 20))
+        conv = at("general", end + days(rng.randint(0, 20)))
         conv_ok = conv + days(rng.randint(10, 60))
         expected = rng.randint(12, 45)
         present = rng.randint(expected // 2 + 1, expected)
@@ -97,7 +105,7 @@ def make_dossiers(n: int, seed: int = 11) -> list:
             sponsors_date=cand + days(15),
             political_review=PoliticalReview(cand + days(30)),
             training=Training(cand + days(35), cand + days(37), 3, 24, "结业"),
-            committee_review_date=cand + days(45),
+            committee_review_date=review,
             pre_review=PreReview(meeting - days(10)),
             volunteer_form_number=f"{meeting.year}-{i:05d}",
             volunteer_form_date=meeting - days(5),

@@ -30,8 +30,21 @@ def run_json(db_arg, capsys, *extra) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_a_clean_branch_passes_with_exit_status_0(db_arg, dev, capsys):
-    dev.save(replace(complete(), id=None))
+def on_the_roster(ws, dossier):
+    """The member file the admitted person has (the consistency rules compare roster and dossier)."""
+    from branchdesk.domain.members import MemberFields
+    from branchdesk.domain.vocab import MemberType
+
+    member = ws.members.create(
+        MemberFields(name=dossier.person.name, birth_date=dossier.person.birth_date, member_type=MemberType.FULL,
+                     join_date=dossier.admission_meeting_date, conversion_date=dossier.full_member_date)
+    )  # fmt: skip
+    return member.id
+
+
+def test_a_clean_branch_passes_with_exit_status_0(ws, db_arg, dev, capsys):
+    d = replace(complete(), id=None)
+    dev.save(d, member_id=on_the_roster(ws, d))
     assert main([*db_arg, "check", "--as-of", "2026-11-23"]) == 0
     out = capsys.readouterr().out
     assert "共检查 1 份发展党员档案" in out and "未发现问题" in out
@@ -126,3 +139,51 @@ def test_a_file_with_a_bad_row_imports_nothing(db_arg, dev, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "未导入任何数据" in err and "行" in err
     assert sorted(d.person.name for d in dev.all()) == names_before
+
+
+def test_the_ledger_carries_each_exclusion_with_its_kind_and_approval_and_refuses_a_trip(
+    db_arg, dev, tmp_path, capsys
+):
+    """Issue 12 §2: the exported ledger names the voters left out of 应到 with kind and approval; importing
+    it into a fresh database restores them; a ledger saying 出差 there is refused."""
+    from branchdesk.domain.votes import Exclusion, ExclusionKind
+    from branchdesk.services.development import VoteExclusion
+
+    first, _second = two_people(dev)
+    approved = Exclusion(
+        ExclusionKind.ABROAD, dt.date(2024, 7, 20), "某某学院党委", "2024年7月25日支部党员大会决定"
+    )
+    dev.import_exclusions(
+        {first: {"admission_vote": [VoteExclusion("王强", "出国访学", None, approved)]}}, "测试"
+    )
+    path = tmp_path / "发展台账.xlsx"
+    assert main([*db_arg, "export", "development", "--format", "xlsx", "-o", str(path)]) == 0
+    wb = load_workbook(path)
+    ws = wb.active
+    header_row = next(r for r in range(1, 10) if any(c.value == "姓名" for c in ws[r]))
+    col = next(c.column for c in ws[header_row] if c.value == "接收不计入应到人员")
+    cell = next(ws.cell(r, col).value for r in range(header_row + 1, ws.max_row + 1) if ws.cell(r, col).value)
+    assert cell == "王强：出国（境）六个月以上；某某学院党委2024-07-20同意；2024年7月25日支部党员大会决定"
+
+    from branchdesk.services.dev_import import apply_development, read_development
+
+    found = read_development(path)
+    assert found.ok, found.describe()
+    [(row, excluded)] = found.exclusions.items()
+    [x] = excluded["admission_vote"]
+    assert (
+        x.name,
+        x.exclusion.kind,
+        x.exclusion.approved_on,
+        x.exclusion.approved_by,
+        x.exclusion.decision,
+    ) == ("王强", ExclusionKind.ABROAD, dt.date(2024, 7, 20), "某某学院党委", "2024年7月25日支部党员大会决定")
+    apply_development(dev.ws, found)
+    assert dev.exclusions(first)["admission_vote"][0].exclusion == replace(
+        approved, note="出国（境）六个月以上"
+    )
+
+    ws.cell(row, col).value = "王强：出差"
+    wb.save(path)
+    refused = read_development(path)
+    assert not refused.ok and "“出差”不是不计入应到的情形" in refused.issues[0].message

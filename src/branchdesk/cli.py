@@ -254,29 +254,30 @@ def cmd_check(args) -> int:
 
     ws = _workspace(args)
     report = ws.compliance.check(args.as_of or dt.date.today())
-    findings, meeting_findings = report.findings, report.meeting_findings
     if args.json:
         payload = {
             "as_of": report.as_of.isoformat(),
             "dossiers": report.dossiers,
             "meetings": report.meetings,
+            "members": report.members,
             "blocking": report.blocking,
             "warnings": report.warnings,
-            "findings": [f.to_dict() for f in findings],
-            "meeting_findings": [f.to_dict() for f in meeting_findings],
+            "notes": list(report.notes),
+            # one list: dossiers (DEV-*), meetings (MTG-*), members (MEM-*), consistency (CON-*)
+            "findings": [f.to_dict() for f in report.all],
         }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         lines = []
-        for f in findings:
-            dates = f.dates_zh()
+        for f in report.all:
+            where = f"{f.step.title}：" if f.step is not None else ""
+            dates = f.dates_zh() if f.step is not None else ""
             lines.append(
-                f"[{f.severity.label}] {f.person}  {f.code}  {f.step.title}：{f.message_zh}"
+                f"[{f.severity.label}] {f.person}  {f.code}  {where}{f.message_zh}"
                 + (f"（{dates}）" if dates else "")
             )
-        for f in meeting_findings:
-            lines.append(f"[{f.severity.label}] {f.person}  {f.code}  {f.message_zh}")
+        lines.extend(f"注：{note}" for note in report.notes)
         if lines:
             sys.stdout.write("\n".join(lines) + "\n")
         print(report.summary_zh())
@@ -364,12 +365,14 @@ def cmd_export(args) -> int:
     layout_note = ""
     if args.what == "development" and period is None:
         # every dossier: in Excel the full layout that `import development` reads back; in PDF the
-        # printed (compact) layout, since the 58 columns of the full one do not fit A4 legibly
+        # printed (compact) layout, since the 60 columns of the full one do not fit A4 legibly
         from branchdesk.reports.development import development_ledger, in_ledger_order
 
         dossiers = in_ledger_order(ws.development.all())
         compact = fmt == "pdf"
-        ledger = development_ledger(dossiers, ws.branch.profile().name, compact=compact)
+        ledger = development_ledger(
+            dossiers, ws.branch.profile().name, compact=compact, exclusions=ws.development.all_exclusions()
+        )
         reports = [ledger.masked(args.mask)]
         if compact:
             layout_note = "（PDF 为打印格式，列出主要步骤；完整格式请导出 xlsx）"

@@ -80,6 +80,8 @@ class Workspace:
     development = service("branchdesk.services.development:DevelopmentService")
     meetings = service("branchdesk.services.meetings:MeetingService")
     compliance = service("branchdesk.services.compliance:ComplianceService")
+    rule_settings = service("branchdesk.services.rule_settings:RuleSettingsService")
+    holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
     auth = service("branchdesk.services.auth:AuthService")
 

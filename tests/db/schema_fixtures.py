@@ -236,6 +236,8 @@ def fill(conn, revision: str) -> None:
         _fill_accounts(w)
     if w.since("0007"):
         _fill_branch_settings(w)
+    if w.since("0009"):
+        _fill_rules(w)
 
 
 def _fill_members(w: _Writer) -> None:
@@ -621,6 +623,8 @@ def check(db, revision: str) -> None:
     if revision >= "0004":
         _check_meetings(db)
     _check_settings(db, revision)
+    if revision >= "0009":
+        _check_rules(db)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -874,6 +878,40 @@ def _check_settings(db, revision: str) -> None:
     assert rules.publicity_working_days == (7 if revision >= "0003" else 5)
     if revision >= "0007":
         assert rules.training_min_hours == TRAINING_MIN_HOURS
+
+
+def _fill_rules(w: _Writer) -> None:
+    """0009: the start date, a dated setting change, a year's holidays, approvals, outside sponsors, exclusions."""
+    w.update("设置本支部开始记录的日期", "branch", 1, records_since=dt.date(2025, 1, 1))
+    w.insert("修改规则设置（自2026年1月1日起）", "rule_setting_change", branch_id=1, name="training_min_days",
+             value="5", effective_from=dt.date(2026, 1, 1), changed_at=w._stamp(w._tick()), changed_by="欧阳修")  # fmt: skip
+    w.insert("录入2027年节假日安排", "holiday_day", day=dt.date(2027, 1, 1), kind="holiday", note="元旦")
+    w.insert(
+        "录入2027年节假日安排", "holiday_day", day=dt.date(2027, 2, 6), kind="workday", note="春节调休上班"
+    )
+    w.update("记录发展步骤：上级党委审批", "dossier", DOSSIER_ZENG, approval_reported_on=dt.date(2026, 1, 15),
+             approval_by="存档学院党委", expected_leave_date=dt.date(2027, 6, 30))  # fmt: skip
+
+
+def _check_rules(db) -> None:
+    from sqlalchemy import text
+
+    ws = Workspace.open(db)
+    assert ws.meetings.records_since() == dt.date(2025, 1, 1)
+    [change] = ws.rule_settings.history()
+    assert (change.name, change.value, change.effective_from) == (
+        "training_min_days",
+        "5",
+        dt.date(2026, 1, 1),
+    )
+    assert ws.holidays.days(2027) == [
+        (dt.date(2027, 1, 1), "holiday", "元旦"), (dt.date(2027, 2, 6), "workday", "春节调休上班")
+    ]  # fmt: skip
+    zeng = ws.development.get(DOSSIER_ZENG)
+    assert (zeng.approval.reported_on, zeng.approval.by) == (dt.date(2026, 1, 15), "存档学院党委")
+    assert zeng.expected_leave_date == dt.date(2027, 6, 30)
+    with db.read() as session:
+        assert session.execute(text("SELECT count(*) FROM dossier_sponsor WHERE outside")).scalar_one() == 0
 
 
 def _fill_accounts(w: _Writer) -> None:

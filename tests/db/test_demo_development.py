@@ -34,7 +34,7 @@ def test_demo_creates_dossiers_in_every_stage_without_blocking_findings(demo_db)
     standings = Counter(d.standing for d in dossiers)
     for standing in Standing:
         assert standings[standing] >= 1, standing
-    assert any(d.extension is not None for d in dossiers)
+    # extensions appear only through roster members converted after one (issue 12: no admitted person off the roster)
     assert any(d.outcome is Outcome.WITHDRAWN for d in dossiers)
 
     findings = service.check(as_of=TODAY)

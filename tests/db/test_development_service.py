@@ -238,18 +238,45 @@ def test_many_new_dossiers_are_saved_in_one_batch_with_an_audit_entry_per_row(db
     assert len(talk_entries) == 3 * 4 + 1 and all(e.entity_id for e in talk_entries)
 
 
-def test_exclusions_from_the_vote_need_a_reason_and_survive_a_save(db, dev):
+def test_a_fake_exclusion_is_refused_and_a_real_one_needs_its_kind_and_approval(db, dev):
+    """应到 as the texts define it (domain.md §9): 出差 is an absence, never an exclusion."""
+    from branchdesk.domain.votes import Exclusion, ExclusionKind
+
     dossier_id = dev.save(ready_for_meeting())
     meeting = dt.date(2024, 8, 1)
     values = {"admission_meeting_date": meeting, "admission_vote": Vote(15, 10, 9)}
-    with pytest.raises(ValidationError, match="须填写原因"):
-        dev.record(dossier_id, Step.ADMISSION_VOTE, values, as_of=meeting,
-                   exclusions={"admission_vote": [VoteExclusion("吴病", " ")]})  # fmt: skip
+    for fake in (VoteExclusion("吴差", "出差"), VoteExclusion("吴假", "请假"), VoteExclusion("吴空", " ")):
+        with pytest.raises(ValidationError, match="不能不计入应到人数") as refused:
+            dev.record(
+                dossier_id, Step.ADMISSION_VOTE, values, as_of=meeting, exclusions={"admission_vote": [fake]}
+            )
+        if fake.reason.strip():
+            assert f"“{fake.reason}”是缺席的原因" in str(refused.value)
+    no_approval = VoteExclusion("吴病", "", exclusion=Exclusion(ExclusionKind.INFIRM))
+    with pytest.raises(ValidationError, match="未记录上级党组织同意的日期"):
+        dev.record(
+            dossier_id,
+            Step.ADMISSION_VOTE,
+            values,
+            as_of=meeting,
+            exclusions={"admission_vote": [no_approval]},
+        )
+    assert dev.get(dossier_id).admission_vote is None, "nothing written"
+
+    real = Exclusion(
+        ExclusionKind.INFIRM, dt.date(2024, 7, 20), "某某学院党委", "2024年7月25日支部党员大会决定"
+    )
     dev.record(dossier_id, Step.ADMISSION_VOTE, values, as_of=meeting,
-               exclusions={"admission_vote": [VoteExclusion("吴病", "因病长期卧床")]})  # fmt: skip
-    assert dev.exclusions(dossier_id) == {"admission_vote": (VoteExclusion("吴病", "因病长期卧床"),)}
+               exclusions={"admission_vote": [VoteExclusion("吴病", "长期卧床", exclusion=real)]})  # fmt: skip
+    [kept] = dev.exclusions(dossier_id)["admission_vote"]
+    assert (kept.name, kept.exclusion.kind, kept.exclusion.approved_on, kept.exclusion.approved_by) == (
+        "吴病",
+        ExclusionKind.INFIRM,
+        dt.date(2024, 7, 20),
+        "某某学院党委",
+    )
     dev.save(replace(dev.get(dossier_id), oath_date=None))
-    assert dev.exclusions(dossier_id)["admission_vote"][0].reason == "因病长期卧床"
+    assert dev.exclusions(dossier_id)["admission_vote"][0].exclusion == replace(real, note="长期卧床")
 
 
 def test_closing_a_dossier_needs_a_reason_and_takes_it_off_the_board(db, dev):
@@ -318,10 +345,19 @@ def test_the_electorate_of_a_meeting_date_counts_full_members_only(db, members, 
     assert "留党察看" in reasons["察看"] and "预备党员" in reasons["预备"]
     assert "调走" not in reasons, "a member transferred out before the meeting is not on its roster"
 
-    july = dev.ws.roster.electorate(dt.date(2026, 7, 1), excluded={sick: "因病长期卧床"})
+    from branchdesk.domain.votes import Exclusion, ExclusionKind
+
+    approved = Exclusion(
+        ExclusionKind.INFIRM, dt.date(2026, 6, 20), "某某学院党委", "2026年6月25日支部党员大会决定"
+    )
+    july = dev.ws.roster.electorate(dt.date(2026, 7, 1), excluded={sick: approved})
     assert sorted(v.name for v in july.voters) == sorted(["全勤", "新转正"])
     assert july.expected == 2
-    assert dict((v.name, why) for v, why in july.non_voters)["卧床"].endswith("因病长期卧床")
+    assert "年老体弱卧床不起" in dict((v.name, why) for v, why in july.non_voters)["卧床"]
+    not_approved = Exclusion(ExclusionKind.INFIRM)
+    assert dev.ws.roster.electorate(dt.date(2026, 7, 1), excluded={sick: not_approved}).expected == 3, (
+        "no approval: a voter"
+    )
 
     january = dev.ws.roster.electorate(dt.date(2026, 1, 15))
     assert "调走" in [v.name for v in january.voters], "still in the branch before the transfer"

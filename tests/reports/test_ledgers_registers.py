@@ -58,7 +58,7 @@ def stage_on(d, on) -> str | None:
     return None
 
 
-MID_2025 = Period(dt.date(2025, 1, 1), dt.date(2025, 6, 20))
+MID_2025 = Period(dt.date(2025, 1, 1), dt.date(2025, 5, 31))
 
 
 @pytest.mark.parametrize(

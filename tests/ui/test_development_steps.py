@@ -40,15 +40,47 @@ def test_sponsors_are_picked_from_the_roster_and_a_probationary_member_is_marked
     dialog = sd.StepDialog(ctx, dev, dossier, Step.SPONSORS, today=TODAY)
     qtbot.addWidget(dialog)
     first, second = dialog.sponsor_pickers
-    labels = [first.itemText(i) for i in range(first.count())]
+    labels = [first.member.itemText(i) for i in range(first.member.count())]
     assert "张三" in labels and "赵敏（预备党员）" in labels
     first.pick("张三")
-    second.setCurrentIndex(labels.index("赵敏（预备党员）"))
+    second.member.setCurrentIndex(labels.index("赵敏（预备党员）"))
     sponsors = dialog.values()["sponsors"]
     assert [(s.name, s.full_member, s.member_id) for s in sponsors] == [
         ("张三", True, roster["张三"].id),
         ("赵敏", False, roster["赵敏"].id),
     ]
+
+
+def test_a_probationary_member_typed_without_his_label_is_still_probationary(qtbot, ctx, dev, roster):
+    """The "蔡浩然" case: a 预备党员 typed by name alone is not taken for a full member."""
+    dossier = Dossier(id=1, person=Person("陈静"), application_date=dt.date(2024, 1, 2))
+    dialog = sd.StepDialog(ctx, dev, dossier, Step.SPONSORS, today=TODAY)
+    qtbot.addWidget(dialog)
+    first, second = dialog.sponsor_pickers
+    first.pick("张三")
+    second.member.setEditText("赵敏")  # typed, no label
+    assert [(s.name, s.full_member) for s in dialog.values()["sponsors"]] == [("张三", True), ("赵敏", False)]
+
+
+def test_a_name_off_the_roster_needs_the_outside_mark_and_its_standing(qtbot, ctx, dev, roster):
+    dossier = Dossier(id=1, person=Person("陈静"), application_date=dt.date(2024, 1, 2))
+    dialog = sd.StepDialog(ctx, dev, dossier, Step.SPONSORS, today=TODAY)
+    qtbot.addWidget(dialog)
+    first, second = dialog.sponsor_pickers
+    first.pick("张三")
+    second.member.setEditText("孙外援")
+    [problem] = [p for check in dialog._extra_problems for p in check()]
+    assert "孙外援" in problem and "外支部党员" in problem
+    second.outside.setChecked(True)
+    second.standing.setCurrentIndex(1)  # 预备党员
+    assert [p for check in dialog._extra_problems for p in check()] == []
+    sponsors = dialog.values()["sponsors"]
+    assert [(s.name, s.full_member, s.outside, s.member_id) for s in sponsors][1] == (
+        "孙外援",
+        False,
+        True,
+        None,
+    )
 
 
 def test_closing_a_dossier_as_withdrawn_keeps_it_on_the_last_column(qtbot, ctx, dev):

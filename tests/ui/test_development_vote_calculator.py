@@ -68,17 +68,29 @@ def test_quorum_fails_at_exactly_half_present_even_if_all_present_vote_yes(calc)
     assert not calc.passed()
 
 
-def test_leaving_a_voter_out_lowers_expected_and_needs_a_reason(calc):
+def test_leaving_a_voter_out_needs_one_of_the_five_kinds_and_its_approval(calc):
+    import datetime as dt
+
+    from branchdesk.domain.votes import Exclusion, ExclusionKind
+
     calc.set_electorate(sixteen_voters_and_two_who_do_not_vote())
     enter(calc, present=8, yes=8)
     calc.set_counted("党员16", False)
     assert calc.expected.value() == 15  # 8 of 15 is more than half: quorum and majority met
     assert calc.tally().quorum_met and calc.tally().majority_met
-    assert any("须写明原因" in p and "党员16" in p for p in calc.problems())
-    calc.set_counted("党员16", False, "因私出国6个月以上")
+    assert any("须选择五种情形之一" in p and "党员16" in p and "出差" in p for p in calc.problems())
+    calc.set_counted("党员16", False, Exclusion(ExclusionKind.ABROAD))
+    [problem] = calc.problems()
+    assert "未记录上级党组织同意的日期" in problem and "未记录支部党员大会的决定" in problem
+    approved = Exclusion(
+        ExclusionKind.ABROAD, dt.date(2025, 3, 1), "某某学院党委", "2025年3月6日支部党员大会决定"
+    )
+    calc.set_counted("党员16", False, approved)
     assert calc.problems() == []
-    [(voter, reason)] = calc.exclusions()
-    assert (voter.name, voter.member_id, reason) == ("党员16", 16, "因私出国6个月以上")
+    [(voter, exclusion)] = calc.exclusions()
+    assert (voter.name, voter.member_id, exclusion) == ("党员16", 16, approved)
+    calc.set_counted("党员16", True)
+    assert calc.expected.value() == 16 and calc.exclusions() == []
 
 
 def test_impossible_counts_are_named(calc):

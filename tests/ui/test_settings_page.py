@@ -253,6 +253,7 @@ def test_a_longer_local_publicity_period_changes_what_check_reports(page, ctx, d
     panel = page.rules_panel
     assert panel.spins["publicity_working_days"].value() == 5  # the default
     panel.spins["publicity_working_days"].setValue(7)
+    panel.all_dates.setChecked(True)  # a correction: every date is judged by the new value
     assert panel.save()
     assert dev.rule_settings().publicity_working_days == 7
     assert [f.code for f in dev.check() if f.code == "DEV-PUBLICITY"] == ["DEV-PUBLICITY"]
@@ -262,6 +263,88 @@ def test_a_longer_local_publicity_period_changes_what_check_reports(page, ctx, d
     assert ctx.settings.get("rules.publicity_working_days") is None  # nothing stored for a default
 
 
+def test_raising_the_training_from_2026_leaves_a_2024_training_fine_and_the_history_shows_it(
+    page, ctx, dialogs
+):
+    from dataclasses import replace
+
+    from branchdesk.domain.development import Person, Training
+    from branchdesk.ui.pages.settings import TAB_RULES
+    from tests.unit.dev_builders import candidate_stage, complete
+
+    dev = ctx.development
+    d = complete()
+    assert d.training.days == 3 and d.training.start.year < 2026
+    dev.save(replace(d, id=None))
+    later = replace(
+        candidate_stage(dt.date(2024, 9, 2), dt.date(2025, 12, 1)), id=None, person=Person("王新", dt.date(2000, 1, 1)),
+        training=Training(dt.date(2026, 3, 2), dt.date(2026, 3, 4), 3, 24, "结业"),
+    )  # fmt: skip
+    later_id = dev.save(later)
+
+    page.tabs.setCurrentIndex(TAB_RULES)
+    panel = page.rules_panel
+    assert panel.history.rowCount() == 0 and "还没有按日期的修改" in panel.history_note.text()
+    panel.spins["training_min_days"].setValue(5)  # 5 days or 40 hours from 2026
+    panel.spins["training_min_hours"].setValue(40)
+    panel.effective.setDate(dt.date(2026, 1, 1))
+    assert panel.save()
+    assert "2026-01-01起" in panel.status.text()
+    assert dev.rule_settings().training_min_days == 3, "the original value stays for earlier steps"
+    shown = sorted(tuple(panel.history.item(r, c).text() for c in range(3)) for r in range(2))
+    assert shown == [("集中培训最少天数", "5", "2026-01-01"), ("集中培训最少学时", "40", "2026-01-01")]
+    training = [f for f in dev.check(dt.date(2026, 11, 23)) if f.code == "DEV-TRAINING"]
+    assert [f.dossier_id for f in training] == [later_id], "only the training after the change is short"
+
+    for _ in range(2):
+        panel.history.selectRow(0)
+        panel.remove_change()  # asked, answered yes
+    assert panel.history.rowCount() == 0
+    assert [f for f in dev.check(dt.date(2026, 11, 23)) if f.code == "DEV-TRAINING"] == []
+
+
+def test_the_start_date_and_a_years_holidays_are_entered_and_a_year_without_data_is_named(
+    page, ctx, dialogs, tmp_path
+):
+    from openpyxl import Workbook
+
+    from branchdesk.ui.pages.settings import TAB_CALENDAR
+
+    page.tabs.setCurrentIndex(TAB_CALENDAR)
+    panel = page.calendar_panel
+    assert "还没有会议记录" in panel.start_note.text()
+    panel.records_since.setText("2025-03-01")
+    assert panel.save_start()
+    assert ctx.meetings.records_start()[0] == dt.date(2025, 3, 1)
+    assert "2025年3月1日起" in panel.start_note.text()
+
+    panel.year.setValue(2027)
+    assert "2027年：没有节假日安排数据" in panel.year_status.text()
+    panel.days.add_row(["2027-10-01", "放假", "国庆节"])
+    panel.days.add_row(["2027-09-26", "上班（调休）", "国庆节调休"])
+    assert panel.save_year()
+    assert ctx.holidays.days(2027) == [
+        (dt.date(2027, 9, 26), "workday", "国庆节调休"),
+        (dt.date(2027, 10, 1), "holiday", "国庆节"),
+    ]
+    assert "已录入2天" in panel.year_status.text()
+    cal = ctx.holidays.calendar()
+    assert cal.is_working_day(dt.date(2027, 9, 26)) and not cal.is_working_day(dt.date(2027, 10, 1))
+
+    panel.days.add_row(["2027-13-01", "放假", ""])
+    assert not panel.save_year() and "日期" in dialogs["warnings"][-1]
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["日期", "类型", "说明"])
+    sheet.append([dt.date(2028, 1, 1), "放假", "元旦"])
+    sheet.append(["2028-02-05", "上班", "春节调休"])
+    book.save(tmp_path / "2028.xlsx")
+    assert panel.import_excel(tmp_path / "2028.xlsx")
+    assert panel.year.value() == 2028 and "2028年2天" in panel.holiday_status.text()
+    assert len(ctx.holidays.days(2028)) == 2
+
+
 def test_reminders_can_be_switched_off_and_archive_items_dropped(page, ctx, dialogs):
     from PySide6.QtCore import Qt
 
@@ -269,6 +352,8 @@ def test_reminders_can_be_switched_off_and_archive_items_dropped(page, ctx, dial
     panel.spins["thought_report_months"].setValue(0)
     before = ctx.development.rule_settings()
     panel.items.item(0).setCheckState(Qt.CheckState.Unchecked)
-    assert panel.save()
-    assert ctx.development.rule_settings().thought_report_months == 0
-    assert ctx.development.rule_settings().archive_items < before.archive_items
+    assert panel.save()  # from today on
+    now = ctx.development.rule_context().settings_on(dt.date.today())
+    assert now.thought_report_months == 0
+    assert now.archive_items < before.archive_items
+    assert ctx.development.rule_settings() == before, "earlier steps keep the values in force then"

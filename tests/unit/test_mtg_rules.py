@@ -214,10 +214,16 @@ def test_impossible_vote_counts_are_blocking():
     assert f.blocking and "票数有误" in f.message_zh
 
 
-def test_vote_expected_count_differing_from_the_attendance_list_is_a_warning():
+def test_vote_expected_count_differing_from_the_attendance_list_is_a_consistency_finding():
+    from branchdesk.domain.rules.branch_rules import BranchRecords, audit_branch
+
     item = Agenda("接收", vote=Vote(expected=6, present=5, yes=5))
-    [f] = quorum(mtg(MeetingType.GENERAL, D(2025, 6, 10), agenda=(item,), attendance=people(5)))
-    assert f.severity is Severity.WARNING and "不一致" in f.message_zh
+    meeting = mtg(MeetingType.GENERAL, D(2025, 6, 10), agenda=(item,), attendance=people(5))
+    assert quorum(meeting) == []  # MTG-QUORUM judges the vote itself; the mismatch is CON-VOTE-ROSTER
+    records = BranchRecords(as_of=D(2025, 7, 1), meetings=(meeting,))
+    [f] = [f for f in audit_branch(records, RuleContext(as_of=D(2025, 7, 1))) if f.code == "CON-VOTE-ROSTER"]
+    assert f.severity is Severity.WARNING and f.kind == "consistency"
+    assert "应到有表决权的党员6人" in f.message_zh and "出席名单中有表决权的党员应到5人" in f.message_zh
 
 
 def test_a_decision_without_a_vote_is_judged_on_the_attendance_list():

@@ -74,8 +74,11 @@ def test_rule_book_picks_the_set_in_force_on_a_date():
     book = _test_2026_book()
     assert book.in_force(date(2026, 5, 31)).version == "2014"
     assert book.in_force(date(2026, 6, 1)).version == "2026-test"
-    # Before the earliest set: judged by the earliest one.
-    assert book.in_force(date(2010, 1, 1)).version == "2014"
+    # Steps before 2014-06-10 are judged by the 1990 细则（试行）; before that set, by the earliest one.
+    assert book.in_force(date(2014, 6, 9)).version == "1990"
+    assert book.in_force(date(2014, 6, 10)).version == "2014"
+    assert book.in_force(date(2010, 1, 1)).version == "1990"
+    assert book.in_force(date(1985, 1, 1)).version == "1990"
     assert DEFAULT_BOOK.in_force(date(2030, 1, 1)) is RULESET_2014
 
 
@@ -142,7 +145,11 @@ def test_rules_doc_mentions_every_code():
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
     text = doc.read_text(encoding="utf-8")
-    for code in RULESET_2014.codes:
+    from branchdesk.domain.rules.branch_rules import CON_BOOK, MEM_BOOK
+    from branchdesk.domain.rules.mtg_rules import MTG_BOOK
+
+    books = (DEFAULT_BOOK, MTG_BOOK, MEM_BOOK, CON_BOOK)
+    for code in {c for book in books for s in book.sets for c in s.codes}:
         assert f"`{code}`" in text, code
 
 

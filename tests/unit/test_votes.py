@@ -112,16 +112,45 @@ def test_probationary_member_in_the_room_is_not_a_voter():
 
 
 def test_member_under_watch_and_approved_exclusions_are_left_out_with_their_reason():
+    import datetime as dt
+
+    from branchdesk.domain.votes import Exclusion, ExclusionKind
+
+    approved = Exclusion(
+        ExclusionKind.ABROAD, dt.date(2025, 3, 1), "某某学院党委", "2025年3月6日支部党员大会决定"
+    )
     members = [
         VoterSnapshot("甲"),
         VoterSnapshot("乙", under_watch=True),
-        VoterSnapshot("丙", excluded_reason="因私出国6个月以上"),
-        VoterSnapshot("丁", excluded_reason="   "),  # blank reason: still a voter
+        VoterSnapshot("丙", exclusion=approved),
+        VoterSnapshot("丁", excluded_reason="出差"),  # a reason alone: an absence, still a voter
         VoterSnapshot("戊", member_type="probationary"),
+        VoterSnapshot("己", exclusion=Exclusion(ExclusionKind.ABROAD)),  # no approval: still a voter
+        VoterSnapshot("庚", approval_pending=True),  # probation over, conversion not approved yet
     ]
     electorate = expected_voters(members)
-    assert [m.name for m in electorate.voters] == ["甲", "丁"]
+    assert [m.name for m in electorate.voters] == ["甲", "丁", "己"]
     reasons = {m.name: why for m, why in electorate.non_voters}
     assert "留党察看" in reasons["乙"]
-    assert reasons["丙"].endswith("因私出国6个月以上")
+    assert "出国（境）六个月以上" in reasons["丙"] and "某某学院党委" in reasons["丙"]
     assert "预备党员" in reasons["戊"]
+    assert "转正尚未经上级党委批准" in reasons["庚"]
+
+
+def test_an_exclusion_names_what_is_missing():
+    import datetime as dt
+
+    from branchdesk.domain.votes import ExclusionKind, exclusion_of
+
+    assert exclusion_of("", None) is None
+    e = exclusion_of("出国（境）六个月以上")  # a label from an import
+    assert e.kind is ExclusionKind.ABROAD
+    assert e.problems() == [
+        "未记录上级党组织同意的日期",
+        "未记录同意的上级党组织",
+        "未记录支部党员大会的决定",
+    ]
+    late = exclusion_of("abroad", dt.date(2025, 5, 1), "某党委", "支部党员大会决定")
+    assert late.valid_on(dt.date(2025, 5, 1)) and not late.valid_on(dt.date(2025, 4, 30))
+    with pytest.raises(ValueError):
+        exclusion_of("出差")

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, inspect, text
 from branchdesk.db.backup import backup_sqlite, timestamped_name
 
 # The newest revision this program knows. A test checks it equals the head of the shipped scripts.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0009"
 
 
 class DatabaseRefusedError(RuntimeError):

@@ -49,6 +49,8 @@ class Branch(Base):
     address: Mapped[str] = mapped_column(String(200), default="")
     committee_term_start: Mapped[dt.date | None] = mapped_column(Date)
     committee_term_end: Mapped[dt.date | None] = mapped_column(Date)
+    # the branch keeps its records here from this day (0009); None = from its first meeting record
+    records_since: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -205,6 +207,33 @@ class MemberAward(Base):
     issuer: Mapped[str] = mapped_column(String(100), default="")
     level: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class RuleSettingChange(Base):
+    """A local rule setting's value from an effective date on (0009): the settings page shows the history,
+    and each step is judged by the value in force on its date."""
+
+    __tablename__ = "rule_setting_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(Text)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class HolidayDay(Base):
+    """A holiday (``kind`` holiday) or make-up working day (workday) of the State Council's notice,
+    entered for a year the bundled calendar does not know (0009). National, so not per branch."""
+
+    __tablename__ = "holiday_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Setting(Base):

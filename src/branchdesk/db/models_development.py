@@ -97,6 +97,14 @@ class DevelopmentDossier(Base):
     outcome: Mapped[str] = mapped_column(String(30), default="")
     outcome_date: Mapped[dt.date | None] = mapped_column(Date)
     outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    # 0009: the report to the higher committee (上报日期), who approved, a cancellation's approval, leaving
+    approval_reported_on: Mapped[dt.date | None] = mapped_column(Date)
+    approval_by: Mapped[str] = mapped_column(String(100), default="")
+    conversion_reported_on: Mapped[dt.date | None] = mapped_column(Date)
+    conversion_approval_by: Mapped[str] = mapped_column(String(100), default="")
+    outcome_approval_date: Mapped[dt.date | None] = mapped_column(Date)
+    outcome_approval_by: Mapped[str] = mapped_column(String(100), default="")
+    expected_leave_date: Mapped[dt.date | None] = mapped_column(Date)
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -143,6 +151,7 @@ class DossierContact(Base):
     full_member: Mapped[bool] = mapped_column(Boolean, default=True)
     assigned_on: Mapped[dt.date | None] = mapped_column(Date)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    outside: Mapped[bool] = mapped_column(Boolean, default=False)  # of another branch (0009)
 
 
 class DossierAssessment(Base):
@@ -181,6 +190,7 @@ class DossierSponsor(Base):
     full_member: Mapped[bool] = mapped_column(Boolean, default=True)
     under_watch: Mapped[bool] = mapped_column(Boolean, default=False)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    outside: Mapped[bool] = mapped_column(Boolean, default=False)  # of another branch (0009)
 
 
 class DossierExtension(Base):
@@ -194,6 +204,8 @@ class DossierExtension(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     months: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
+    approval_date: Mapped[dt.date | None] = mapped_column(Date)  # the higher committee's approval (0009)
+    approval_by: Mapped[str] = mapped_column(String(100), default="")
 
 
 class DossierChecklistItem(Base):
@@ -244,6 +256,11 @@ class DossierVoteExclusion(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(50))
     reason: Mapped[str] = mapped_column(Text)
+    # 0009: one of the five kinds (domain.votes.ExclusionKind) and the approval
+    kind: Mapped[str] = mapped_column(String(30), default="")
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    approved_by: Mapped[str] = mapped_column(String(100), default="")
+    decision: Mapped[str] = mapped_column(String(200), default="")
 
 
 class DossierOverride(Base):

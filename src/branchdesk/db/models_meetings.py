@@ -99,6 +99,11 @@ class MeetingAttendance(Base):
     status: Mapped[str] = mapped_column(String(20), default="present")
     reason: Mapped[str] = mapped_column(Text, default="")
     voter: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 0009: a full member left out of 应到: the kind (one of five) and the approval
+    exclusion_kind: Mapped[str] = mapped_column(String(30), default="")
+    exclusion_approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    exclusion_approved_by: Mapped[str] = mapped_column(String(100), default="")
+    exclusion_decision: Mapped[str] = mapped_column(String(200), default="")
 
 
 class MeetingObserver(Base):

@@ -32,7 +32,7 @@ a cancellation or a rejection (their in-room counts are carried); the activist p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ EXCHANGE_COLUMNS: tuple[ExchangeColumn, ...] = (
     ExchangeColumn("admission_no", "接收反对", "int", 5),
     ExchangeColumn("admission_abstain", "接收弃权", "int", 5),
     ExchangeColumn("admission_written", "接收书面意见", "text", 8, wrap=True),
+    ExchangeColumn("admission_excluded", "接收不计入应到人员", "text", 14, wrap=True),
     ExchangeColumn("higher_talk_date", "上级谈话日期", "date", 11),
     ExchangeColumn("higher_talk_by", "上级谈话人", "text", 8, wrap=True),
     ExchangeColumn("approval_date", "接收审批日期", "date", 11),
@@ -136,6 +137,7 @@ EXCHANGE_COLUMNS: tuple[ExchangeColumn, ...] = (
     ExchangeColumn("conversion_no", "转正反对", "int", 5),
     ExchangeColumn("conversion_abstain", "转正弃权", "int", 5),
     ExchangeColumn("conversion_written", "转正书面意见", "text", 8, wrap=True),
+    ExchangeColumn("conversion_excluded", "转正不计入应到人员", "text", 14, wrap=True),
     ExchangeColumn("conversion_approval_date", "转正审批日期", "date", 11),
     ExchangeColumn("full_member_date", "转正日期", "date", 11),
     ExchangeColumn("extensions", "延长预备期", "text", 12, wrap=True),
@@ -177,6 +179,24 @@ def written_text(vote: Vote | None) -> str:
     counts = (vote.written_yes, vote.written_no, vote.written_abstain)
     text = NAME_SEPARATOR.join(f"{label}{n}" for label, n in zip(WRITTEN_LABELS, counts, strict=True))
     return text + ("" if vote.written_before_meeting else f"（{WRITTEN_LATE}）")
+
+
+def exclusion_text(items: Iterable[Any]) -> str:
+    """Voters left out of 应到, one a line: "王强：出国（境）六个月以上；某某学院党委2025-03-01同意；
+    2025年3月6日支部党员大会决定" (``services.dev_import`` reads it back; domain.md §9)."""
+    lines = []
+    for x in items:
+        e = getattr(x, "exclusion", None)
+        if e is None:
+            lines.append(f"{x.name}：{x.reason}".rstrip("："))
+            continue
+        parts = [e.kind.label]
+        if e.approved_by or e.approved_on:
+            parts.append(f"{e.approved_by}{iso(e.approved_on)}同意")
+        if e.decision:
+            parts.append(e.decision)
+        lines.append(f"{x.name}：{'；'.join(parts)}")
+    return "\n".join(lines)
 
 
 def vote_text(vote: Vote) -> str:
@@ -253,8 +273,10 @@ def sex_of(id_number: str) -> str:
         return ""
 
 
-def dossier_row(seq: int, d: Dossier) -> list[Any]:
-    """The ledger row of one dossier (values in the order of :func:`development_columns`)."""
+def dossier_row(seq: int, d: Dossier, excluded: Mapping[str, Iterable[Any]] | None = None) -> list[Any]:
+    """The ledger row of one dossier (values in the order of :func:`development_columns`); ``excluded``:
+    the voters left out of 应到 per vote field ("admission_vote" …, ``DevelopmentService.exclusions``)."""
+    excluded = excluded or {}
     from branchdesk.domain.development import FilingKind
 
     first, higher = d.first_talk, d.higher_talk
@@ -309,6 +331,7 @@ def dossier_row(seq: int, d: Dossier) -> list[Any]:
         d.volunteer_form_date,
         d.admission_meeting_date,
         *_vote_cells(d.admission_vote),
+        exclusion_text(excluded.get("admission_vote", ())),
         higher.date if higher else None,
         NAME_SEPARATOR.join(higher.interviewers) if higher else "",
         d.approval.date if d.approval else None,
@@ -319,6 +342,7 @@ def dossier_row(seq: int, d: Dossier) -> list[Any]:
         d.conversion_application_date,
         d.conversion_meeting_date,
         *_vote_cells(d.conversion_vote),
+        exclusion_text(excluded.get("conversion_vote", ())),
         d.conversion_approval.date if d.conversion_approval else None,
         d.full_member_date,
         extensions,

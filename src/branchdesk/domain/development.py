@@ -290,6 +290,10 @@ DATE_LABELS: dict[str, str] = {
     "archive_due": "归档期限",
     "rejected": "上次未被接收日期",
     "outcome": "终止日期",
+    "reported_on": "上报上级党委日期",
+    "expected_leave": "预计离开本单位日期",
+    "extension_approval": "延长预备期批准日期",
+    "outcome_approval": "取消预备党员资格批准日期",
     "as_of": "检查日期",
 }
 
@@ -355,12 +359,15 @@ class Filing:
 
 @dataclass(frozen=True)
 class ContactPerson:
-    """培养联系人; ``full_member``: a full member on the date of designation."""
+    """培养联系人; ``full_member``: a full member on the date of designation. ``member_id``: the
+    roster entry the name was found as; ``outside``: a member of another branch (typed by name, not on
+    this roster), whose standing (``full_member``) the user states."""
 
     name: str
     full_member: bool = True
     assigned_on: date | None = None
     member_id: int | None = None
+    outside: bool = False
 
 
 @dataclass(frozen=True)
@@ -385,6 +392,7 @@ class Sponsor:
     full_member: bool = True
     under_watch: bool = False
     member_id: int | None = None
+    outside: bool = False  # a member of another branch (see ContactPerson)
 
 
 @dataclass(frozen=True)
@@ -419,10 +427,14 @@ class PreReview:
 
 @dataclass(frozen=True)
 class Approval:
-    """A higher committee's approval; ``extension_reason`` explains an approval after 3 months."""
+    """A higher committee's approval; ``extension_reason`` explains an approval after 3 months;
+    ``reported_on``: the day the branch reported the resolution to the higher committee (上报日期;
+    the approval deadline counts from it, else from the meeting); ``by``: who approved."""
 
     date: date
     extension_reason: str = ""
+    reported_on: date | None = None
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -433,6 +445,7 @@ class Extension:
     months: int
     vote: Vote | None = None
     reason: str = ""
+    approval: Approval | None = None  # the higher committee's approval (党章7)
 
 
 # --------------------------------------------------------------------------- the dossier
@@ -495,6 +508,8 @@ class Dossier:
     outcome_date: date | None = None
     outcome_reason: str = ""
     outcome_vote: Vote | None = None
+    outcome_approval: Approval | None = None  # a cancellation's approval by the higher committee
+    expected_leave_date: date | None = None  # e.g. graduation: leaving the unit (DEV-MOVE-3M)
 
     # ----------------------------------------------------------------- derived (cached per snapshot)
 
@@ -684,14 +699,23 @@ class Dossier:
         for period in (self.activist_publicity, self.publicity):
             if period is not None:
                 out += (period.start, period.end)
-        for part in (self.political_review, self.pre_review, self.approval, self.conversion_approval):
+        for part in (
+            self.political_review, self.pre_review, self.approval, self.conversion_approval,
+            self.outcome_approval,
+        ):  # fmt: skip
             if part is not None:
                 out.append(part.date)
+        for a in (self.approval, self.conversion_approval):
+            if a is not None and a.reported_on is not None:
+                out.append(a.reported_on)
         if self.training is not None:
             out += (self.training.start, self.training.end)
         for items in (self.talks, self.filings, self.assessments, self.thought_reports, self.extensions):
             for item in items:
                 out.append(item.date)
+        for e in self.extensions:
+            if e.approval is not None:
+                out.append(e.approval.date)
         for c in self.contacts:
             out.append(c.assigned_on)
         return tuple(filter(None, out))

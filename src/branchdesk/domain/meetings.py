@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from branchdesk.domain.vocab import CommitteePost, Labeled, MemberType
-from branchdesk.domain.votes import Electorate, Vote, VoterSnapshot, tally
+from branchdesk.domain.votes import Electorate, Exclusion, Vote, VoterSnapshot, tally
 
 date = dt.date
 
@@ -294,6 +294,9 @@ class RosterEntry:
     groups: tuple[tuple[date | None, int | None], ...] = ()
     posts: tuple[PostTerm, ...] = ()
     exclusions: tuple[Span, ...] = ()
+    #: the higher committee approved the conversion on this day: a probationary member votes from it,
+    #: not from the end of probation (``conversion_date``); None = unknown (the conversion date then)
+    votes_from: date | None = None
 
     def member_on(self, on: date) -> bool:
         return not self.memberships or any(s.contains(on) for s in self.memberships)
@@ -318,6 +321,14 @@ class RosterEntry:
 
     def posts_on(self, on: date) -> tuple[CommitteePost | str, ...]:
         return tuple(p.post for p in self.posts if p.contains(on))
+
+    def approval_pending(self, on: date) -> bool:
+        """Full member by the dates (probation over) but the conversion not yet approved on ``on``."""
+        return (
+            self.votes_from is not None
+            and self.conversion_date is not None
+            and self.conversion_date <= on < self.votes_from
+        )
 
     def exclusion_on(self, on: date) -> str:
         for s in self.exclusions:
@@ -369,6 +380,8 @@ def expected_attendance(
         note = ""
         if kind is not MemberType.FULL:
             note = "预备党员没有表决权"
+        elif m.approval_pending(on):
+            note = "转正尚未经上级党委批准，没有表决权"
         elif m.under_watch(on):
             note = "受留党察看处分期间没有表决权"
         elif excluded := m.exclusion_on(on):
@@ -388,6 +401,8 @@ class Attendee:
     reason: str = ""  # required for absent / on leave
     voter: bool = True
     member_type: MemberType | str = MemberType.FULL
+    #: a full member left out of 应到 (``voter`` False): the kind and its approval (domain.md §9)
+    exclusion: Exclusion | None = None
 
     @property
     def present(self) -> bool:

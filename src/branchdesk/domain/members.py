@@ -255,3 +255,11 @@ def check(values: MemberFields, *, today: dt.date | None = None) -> MemberFields
 # Editable fields shown in tables/forms by default, with their labels.
 def label_of(name: str) -> str:
     return MEMBER_FIELD_LABELS.get(name, name)
+
+
+_NAME_LABEL = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+
+
+def bare_name(text: str) -> str:
+    """A person's name without a trailing label: "蔡浩然（预备党员）" → "蔡浩然"."""
+    return _NAME_LABEL.sub("", (text or "").strip()).strip()

@@ -18,20 +18,24 @@ full members may be left out of 应到 (serving a sentence, …); such an exclus
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from branchdesk.domain.vocab import MemberType
+from branchdesk.domain.vocab import Labeled, MemberType
 
 __all__ = [
     "EXCLUSION_REASONS",
     "Electorate",
+    "Exclusion",
+    "ExclusionKind",
     "Vote",
     "VoteTally",
     "VoterSnapshot",
     "count_errors",
     "counted_no",
     "counted_yes",
+    "exclusion_of",
     "expected_voters",
     "majority_met",
     "minimum_present",
@@ -196,15 +200,75 @@ def tally(vote: Vote) -> VoteTally:
 
 # --------------------------------------------------------------------------- who votes
 
-#: Standard reasons for leaving a full member out of 应到 (with higher approval and a
-#: general-meeting decision). Offered in the form; any other non-blank reason is accepted too.
-EXCLUSION_REASONS: tuple[str, ...] = (
-    "正在服刑",
-    "精神失常",
-    "因病长期卧床",
-    "因私出国6个月以上",
-    "外出务工经商6个月以上且未转移组织关系",
-)
+
+class ExclusionKind(Labeled):
+    """The five kinds of full members who may be left out of 应到 (domain.md §9), with the higher
+    organisation's consent AND a general meeting decision. Nothing else is an exclusion: 出差, 请假 …
+    are absences (the member stays in 应到 and may submit a written opinion)."""
+
+    ILL = "ill", "患病不能表达本人意志"
+    ABROAD = "abroad", "出国（境）六个月以上"
+    AWAY = "away", "外出学习或工作六个月以上、未转移组织关系"
+    INFIRM = "infirm", "年老体弱卧床不起或长期患病、不能参加会议"
+    DEPRIVED = "deprived", "被剥夺表决权（如正在服刑）"
+
+
+#: The five kinds' labels (what the forms offer; kept under the old name for the calculator).
+EXCLUSION_REASONS: tuple[str, ...] = tuple(k.label for k in ExclusionKind)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A full member left out of 应到: the ``kind`` (one of five), the higher organisation's consent
+    (``approved_on``, ``approved_by``) and the general meeting's decision (``decision``: e.g.
+    "2025年3月6日支部党员大会决定"). ``note``: any detail (where, since when)."""
+
+    kind: ExclusionKind
+    approved_on: dt.date | None = None
+    approved_by: str = ""
+    decision: str = ""
+    note: str = ""
+
+    def problems(self, on: dt.date | None = None) -> list[str]:
+        """What is missing or wrong, in Chinese (empty: a valid exclusion for a meeting on ``on``)."""
+        out = []
+        if self.approved_on is None:
+            out.append("未记录上级党组织同意的日期")
+        elif on is not None and self.approved_on > on:
+            out.append(f"上级党组织同意的日期（{self.approved_on.isoformat()}）晚于会议")
+        if not self.approved_by.strip():
+            out.append("未记录同意的上级党组织")
+        if not self.decision.strip():
+            out.append("未记录支部党员大会的决定")
+        return out
+
+    def valid_on(self, on: dt.date | None = None) -> bool:
+        return not self.problems(on)
+
+    @property
+    def summary_zh(self) -> str:
+        parts = [self.kind.label]
+        if self.approved_on is not None or self.approved_by.strip():
+            when = (
+                f"{self.approved_on.year}年{self.approved_on.month}月{self.approved_on.day}日"
+                if self.approved_on
+                else ""
+            )
+            parts.append(f"{self.approved_by.strip()}{when}同意")
+        if self.decision.strip():
+            parts.append(self.decision.strip())
+        return "，".join(parts)
+
+
+def exclusion_of(kind: str | ExclusionKind | None, approved_on: dt.date | None = None, approved_by: str = "",
+                 decision: str = "", note: str = "") -> Exclusion | None:  # fmt: skip
+    """The stored columns as an :class:`Exclusion` (None when no kind is recorded). A kind given by its
+    label is accepted (imports); an unknown kind raises ValueError."""
+    if kind is None or not str(kind).strip():
+        return None
+    return Exclusion(
+        ExclusionKind.from_label(str(kind)), approved_on, approved_by or "", decision or "", note or ""
+    )
 
 
 @dataclass(frozen=True)
@@ -214,8 +278,10 @@ class VoterSnapshot:
     name: str
     member_type: MemberType | str = MemberType.FULL
     under_watch: bool = False  # 留党察看
-    excluded_reason: str = ""  # non-blank: left out of 应到 by an approved decision
+    excluded_reason: str = ""  # a note only: a reason alone (出差, 请假 …) never leaves anyone out of 应到
     member_id: int | None = None
+    exclusion: Exclusion | None = None  # left out of 应到: one of the five kinds, with its approval
+    approval_pending: bool = False  # probation over, conversion not yet approved by the higher committee
 
 
 @dataclass(frozen=True)
@@ -231,20 +297,25 @@ class Electorate:
 
 
 def expected_voters(members: Iterable[VoterSnapshot]) -> Electorate:
-    """Split the branch's members on the meeting date into voters and non-voters.
+    """Split the branch's members on the meeting date into voters and non-voters (domain.md §9).
 
-    Full members vote. Probationary members and members under 留党察看 do not (they may attend).
-    A full member with a recorded exclusion reason is left out of 应到; the reason is kept.
+    Full members vote. Probationary members and members under 留党察看 do not (they may attend); a
+    probationary member votes only once the higher committee has approved the conversion
+    (``approval_pending`` until then, e.g. at their own conversion meeting). A full member is left out
+    of 应到 only with an :class:`Exclusion` of one of the five kinds carrying its approval; any other
+    reason (出差, 请假 …) is an absence and the member stays in 应到.
     """
     voters: list[VoterSnapshot] = []
     non_voters: list[tuple[VoterSnapshot, str]] = []
     for m in members:
         if str(m.member_type) != MemberType.FULL.value:
             non_voters.append((m, "预备党员没有表决权"))
+        elif m.approval_pending:
+            non_voters.append((m, "预备期已满，转正尚未经上级党委批准，没有表决权"))
         elif m.under_watch:
             non_voters.append((m, "受留党察看处分期间没有表决权"))
-        elif m.excluded_reason.strip():
-            non_voters.append((m, f"经批准不计入应到人数：{m.excluded_reason.strip()}"))
+        elif m.exclusion is not None and m.exclusion.valid_on():
+            non_voters.append((m, f"经批准不计入应到人数：{m.exclusion.summary_zh}"))
         else:
             voters.append(m)
     return Electorate(voters=tuple(voters), non_voters=tuple(non_voters))

@@ -19,7 +19,7 @@ compact print layout, the period filters, the registry's builder).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,13 +78,15 @@ def development_ledger(
     *,
     period: str = "",
     compact: bool = False,
+    exclusions: Mapping[int, Mapping[str, Iterable[Any]]] | None = None,
 ) -> Ledger:
     """发展党员工作台账 of ``dossiers`` (one row each, in the order given) for ``branch_name``.
 
     ``period`` is the line under the title (default "截至 <printed_on>"). Render with
     ``reports.xlsx.write_xlsx([ledger], path)``; read back with ``services.dev_import.read_development``.
 
-    The full layout (default) has 58 columns: the exchange format (export / import round trip) and
+    ``exclusions``: dossier id -> the voters left out of 应到 per vote field (their kind and approval).
+    The full layout (default) has 60 columns: the exchange format (export / import round trip) and
     the inspector's complete record, best printed on A3 (on A4 landscape it is scaled to about a
     quarter). ``compact=True`` keeps the 23 columns of ``COMPACT_KEYS`` for printing on A4 landscape.
     """
@@ -95,7 +97,8 @@ def development_ledger(
 
     printed_on = printed_on or dt.date.today()
     dossiers = list(dossiers)
-    rows = [dossier_row(seq, d) for seq, d in enumerate(dossiers, start=1)]
+    exclusions = exclusions or {}
+    rows = [dossier_row(seq, d, exclusions.get(d.id or 0)) for seq, d in enumerate(dossiers, start=1)]
     columns = development_columns()
     if compact:
         keep = [i for i, c in enumerate(columns) if c.key in COMPACT_KEYS]

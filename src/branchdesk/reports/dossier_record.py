@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from branchdesk.domain.dev_exchange import NAME_SEPARATOR, iso, person_names, status_text
+from branchdesk.domain.dev_exchange import NAME_SEPARATOR, exclusion_text, iso, person_names, status_text
 from branchdesk.reports.development import vote_columns, vote_row
 from branchdesk.reports.ledger import Block, Column, Document, Fields, Heading, Paragraph, Table
 
@@ -138,7 +138,14 @@ def _basic(d: Dossier, sex: str, member: MemberRecord | None) -> list[Block]:
     return [Heading("基本情况"), Fields(items, per_line=2, kinds={ID_LABEL: "id_number"})]
 
 
-def _stage_blocks(d: Dossier) -> list[Block]:
+def _excluded_block(items) -> list[Block]:
+    """The voters a vote left out of 应到, with the kind and the approval (domain.md §9)."""
+    text = exclusion_text(items)
+    return [Paragraph(text, "不计入应到人数：")] if text else []
+
+
+def _stage_blocks(d: Dossier, excluded=None) -> list[Block]:
+    excluded = excluded or {}
     from branchdesk.domain.development import FilingKind, Standing, TalkKind
 
     blocks: list[Block] = [
@@ -234,6 +241,8 @@ def _stage_blocks(d: Dossier) -> list[Block]:
         admission_votes.append(vote_row("接收预备党员", d.admission_vote))
     if admission_votes:
         blocks.append(Table(vote_columns(), admission_votes, "支部大会表决"))
+        blocks += _excluded_block(excluded.get("rejection_vote", ()))
+        blocks += _excluded_block(excluded.get("admission_vote", ()))
     blocks += _talks(d, TalkKind.HIGHER, "上级党委派人谈话")
     approval = d.approval
     blocks.append(
@@ -286,6 +295,12 @@ def _stage_blocks(d: Dossier) -> list[Block]:
         blocks.append(Paragraph("\n".join(lines), "延长预备期："))
     if votes:
         blocks.append(Table(vote_columns(), votes, "支部大会表决"))
+        for name in (
+            *(f"extensions[{i}]" for i in range(len(d.extensions))),
+            "conversion_vote",
+            "outcome_vote",
+        ):
+            blocks += _excluded_block(excluded.get(name, ()))
     if conversion is not None and conversion.extension_reason:
         blocks.append(Paragraph(conversion.extension_reason, "转正审批超过三个月的原因："))
     return blocks
@@ -389,9 +404,10 @@ def dossier_document(
     printed_on: dt.date,
     sex: str = "",
     member: MemberRecord | None = None,
+    excluded=None,
 ) -> Document:
     """The 纪实表 of one dossier (as given: cut it with ``dossier_as_of`` first for a past date)."""
-    blocks = _basic(d, sex, member) + _stage_blocks(d) + _outcome_blocks(d)
+    blocks = _basic(d, sex, member) + _stage_blocks(d, excluded) + _outcome_blocks(d)
     blocks += _finding_blocks(findings, checked_on)
     blocks += _index_blocks(d, settings, findings)
     return Document(
@@ -433,6 +449,7 @@ def dossier_records(ws: Workspace, period: Period, today: dt.date) -> list[Docum
                 KEY, TITLE, "发展党员档案", branch_name=branch, period_label=line, printed_on=today
             )
         ]
+    excluded = service.all_exclusions([p.dossier.id for p in people if p.dossier.id is not None])
     out = []
     for p in people:
         findings = audit_many([p.dossier], ctx)
@@ -440,6 +457,7 @@ def dossier_records(ws: Workspace, period: Period, today: dt.date) -> list[Docum
             dossier_document(
                 p.dossier, branch_name=branch, period_line=line, findings=findings, settings=settings,
                 checked_on=on, printed_on=today, sex=p.sex, member=members.get(p.member_id),
+                excluded=excluded.get(p.dossier.id or 0),
             )
         )  # fmt: skip
     return out

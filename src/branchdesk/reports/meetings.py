@@ -197,7 +197,9 @@ def _attendance_blocks(m: Meeting) -> list[Block]:
             if str(a.member_type) == MemberType.FULL.value
             else f"（{MemberType(str(a.member_type)).label}）"
         )
-        if not mark and not a.voter:
+        if not mark and a.exclusion is not None:
+            mark = "（不计入应到）"
+        elif not mark and not a.voter:
             mark = "（无表决权）"
         present.append(a.name + mark)
     blocks: list[Block] = [Paragraph(SEP.join(present) or "无", "出席人员：")]
@@ -206,6 +208,9 @@ def _attendance_blocks(m: Meeting) -> list[Block]:
         columns = [Column("name", "姓名", "text", 10), Column("status", "情况", "text", 6),
                    Column("reason", "原因", "text", 40, wrap=True)]  # fmt: skip
         blocks.append(Table(columns, away, "缺席和请假人员"))
+    excluded = [f"{a.name}：{a.exclusion.summary_zh}" for a in m.attendance if a.exclusion is not None]
+    if excluded:  # domain.md §9: the kind and the approval of each voter left out of 应到
+        blocks.append(Paragraph("\n".join(excluded), "不计入有表决权应到人数："))
     if m.observers:
         blocks.append(
             Paragraph(

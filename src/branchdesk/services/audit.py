@@ -364,6 +364,8 @@ TABLE_LABELS: dict[str, str] = {
     "branch_honour": "支部荣誉",
     "party_group": "党小组",
     "setting": "设置",
+    "rule_setting_change": "规则设置变更",
+    "holiday_day": "节假日安排",
     "dossier": "发展党员档案",
     "dossier_talk": "谈话记录",
     "dossier_filing": "备案",
@@ -409,7 +411,10 @@ ENTITY_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "members": ("成员档案", ("member", "member_status_change", "member_award", "committee_member")),
     "development": ("发展党员", _DEVELOPMENT_TABLES),
     "meetings": ("会议记录", _MEETING_TABLES),
-    "settings": ("支部与设置", ("branch", "branch_honour", "party_group", "setting")),
+    "settings": (
+        "支部与设置",
+        ("branch", "branch_honour", "party_group", "setting", "rule_setting_change", "holiday_day"),
+    ),
     "other": ("其他", ()),
 }
 
@@ -429,7 +434,8 @@ _TABLE_FIELDS: dict[str, dict[str, str]] = {
     "member": {"name_initials": "姓名拼音首字母", "name_pinyin": "姓名拼音", "is_group_leader": "党小组组长",
                "photo": "照片", "group_id": "所在党小组"},
     "branch": {"name": "支部名称", "founded_on": "成立日期", "higher_committee": "上级党组织", "address": "地址",
-               "committee_term_start": "支委会任期开始", "committee_term_end": "支委会任期届满"},
+               "committee_term_start": "支委会任期开始", "committee_term_end": "支委会任期届满",
+               "records_since": "开始在本程序记录的日期"},
     "branch_honour": {"title": "荣誉名称", "issuer": "授予单位"},
     "party_group": {"name": "党小组名称"},
     "committee_member": {"post": "职务", "term_start": "任期开始", "term_end": "任期届满", "ended_on": "卸任日期"},
@@ -443,13 +449,18 @@ _TABLE_FIELDS: dict[str, dict[str, str]] = {
                 "training_certificate": "结业证书", "pre_review_passed": "预审通过",
                 "volunteer_form_number": "入党志愿书编号", "approval_extension_reason": "接收审批超期原因",
                 "conversion_approval_extension_reason": "转正审批超期原因", "outcome": "终止情况",
-                "outcome_reason": "终止原因", "transferred_in_date": "转入日期", "member_id": "对应的党员档案"},
+                "outcome_reason": "终止原因", "transferred_in_date": "转入日期", "member_id": "对应的党员档案",
+                "approval_reported_on": "接收上报上级党委日期", "approval_by": "接收审批机关",
+                "conversion_reported_on": "转正上报上级党委日期", "conversion_approval_by": "转正审批机关",
+                "outcome_approval_by": "取消预备党员资格批准机关"},
     "dossier_talk": {"kind": "谈话类别", "interviewers": "谈话人", "summary": "谈话摘要"},
     "dossier_filing": {"kind": "备案类别", "recipient": "报送单位", "number": "备案编号"},
-    "dossier_contact": {"assigned_on": "指定日期"},
+    "dossier_contact": {"assigned_on": "指定日期", "outside": "外支部党员"},
     "dossier_assessment": {"opinion": "考察意见"},
-    "dossier_sponsor": {"under_watch": "留党察看期间"},
-    "dossier_extension": {"months": "延长月数"},
+    "dossier_sponsor": {"under_watch": "留党察看期间", "outside": "外支部党员"},
+    "dossier_extension": {"months": "延长月数", "approval_date": "上级党委批准日期", "approval_by": "批准机关"},
+    "dossier_vote_exclusion": {"kind": "不计入应到的情形", "approved_on": "上级党组织同意日期",
+                               "approved_by": "同意的上级党组织", "decision": "支部党员大会决定"},
     "dossier_checklist_item": {"item": "材料"},
     "dossier_vote": {"kind": "表决事项", "ordinal": "第几次", "meeting_date": "支部大会日期"},
     "dossier_override": {"step": "步骤", "code": "规则", "message": "提醒内容", "reason": "确认理由"},
@@ -460,7 +471,12 @@ _TABLE_FIELDS: dict[str, dict[str, str]] = {
                 "theme": "主题", "group_name": "党小组名称", "sealed_at": "定稿时间", "sealed_by": "定稿人",
                 "status": "记录状态"},
     "meeting_type": {"name": "会议类型名称"},
-    "meeting_attendance": {"member_type": "人员类别", "status": "出席情况", "reason": "缺席原因", "voter": "有表决权"},
+    "rule_setting_change": {"name": "设置项", "effective_from": "生效日期", "changed_at": "修改时间",
+                            "changed_by": "修改人"},
+    "holiday_day": {"day": "日期", "kind": "放假或上班", "note": "说明"},
+    "meeting_attendance": {"member_type": "人员类别", "status": "出席情况", "reason": "缺席原因", "voter": "有表决权",
+                           "exclusion_kind": "不计入应到的情形", "exclusion_approved_on": "上级党组织同意日期",
+                           "exclusion_approved_by": "同意的上级党组织", "exclusion_decision": "支部党员大会决定"},
     "meeting_observer": {"role": "身份"},
     "agenda_item": {"title": "议题"},
     "meeting_amendment": {"text": "更正内容", "reason": "更正原因"},
@@ -501,7 +517,7 @@ def _code_labels(table: str, name: str) -> type | None:
     """The vocabulary a stored code of this field comes from (its labels are shown instead)."""
     from branchdesk.domain import development as dev
     from branchdesk.domain import meetings as mtg
-    from branchdesk.domain import vocab
+    from branchdesk.domain import vocab, votes
 
     return {
         ("member", "member_type"): vocab.MemberType,
@@ -526,6 +542,8 @@ def _code_labels(table: str, name: str) -> type | None:
         ("meeting_type", "audience"): mtg.Audience,
         ("meeting_attendance", "status"): mtg.AttendanceStatus,
         ("meeting_attendance", "member_type"): vocab.MemberType,
+        ("meeting_attendance", "exclusion_kind"): votes.ExclusionKind,
+        ("dossier_vote_exclusion", "kind"): votes.ExclusionKind,
         ("appraisal_grade", "grade"): mtg.AppraisalGrade,
         ("agenda_item", "vote_kind"): mtg.VoteKind,
     }.get((table, name))

@@ -25,6 +25,23 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class Interned(dict):
+    """Row -> snapshot part, built once per distinct row.
+
+    Parts are frozen, so snapshots may share them: the same thought-report date, the same sponsor,
+    the same line of an attendance list recur across thousands of dossiers and meetings, and a dict
+    look-up is cheaper than a frozen dataclass's ``__init__``.
+    """
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, row: tuple) -> Any:
+        part = self[row] = self.make(row)
+        return part
+
+
 def executemany(connection, table, rows: list[dict[str, Any]]) -> None:
     """INSERT many rows, values converted by the columns' own types.
 

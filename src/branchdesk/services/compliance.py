@@ -1,7 +1,7 @@
 """The compliance check (``branchdesk check``): every development dossier judged by the DEV-* rules
 and the meeting records by the MTG-* rules, as of a date.
 
-``ws.compliance.check()`` is what ``branchdesk check`` prints; ``reports.compliance.check_period`` is the same
+:func:`check` is what ``branchdesk check`` prints; ``reports.compliance.check_period`` is the same
 audit for a period as the records stood at its end (the 检查情况汇总 ledger).
 """
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from branchdesk.domain.rules import Finding
+    from branchdesk.domain.rules.branch_rules import BranchRecords
     from branchdesk.workspace import Workspace
 
 __all__ = ["CheckReport", "ComplianceService"]
@@ -20,17 +21,22 @@ __all__ = ["CheckReport", "ComplianceService"]
 
 @dataclass(frozen=True)
 class CheckReport:
-    """The findings of one audit: ``findings`` on the dossiers, ``meeting_findings`` on the meetings."""
+    """The findings of one audit, one list (``all``) in four kinds: dossiers (DEV-*), meetings (MTG-*),
+    members (MEM-*) and consistency between records (CON-*)."""
 
     as_of: dt.date
     dossiers: int  # dossiers checked
     meetings: int  # meeting records checked
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # dossier findings
     meeting_findings: tuple[Finding, ...]
+    member_findings: tuple[Finding, ...] = ()
+    consistency_findings: tuple[Finding, ...] = ()
+    members: int = 0
+    notes: tuple[str, ...] = ()  # e.g. years counted without holiday data
 
     @property
     def all(self) -> tuple[Finding, ...]:
-        return self.findings + self.meeting_findings
+        return self.findings + self.meeting_findings + self.member_findings + self.consistency_findings
 
     @property
     def blocking(self) -> int:
@@ -38,7 +44,7 @@ class CheckReport:
 
     @property
     def total(self) -> int:
-        return len(self.findings) + len(self.meeting_findings)
+        return len(self.all)
 
     @property
     def warnings(self) -> int:
@@ -50,7 +56,7 @@ class CheckReport:
 
         text = (
             f"检查日期 {format_date(self.as_of)}：共检查 {self.dossiers} 份发展党员档案、"
-            f"{self.meetings} 份会议记录，"
+            f"{self.meetings} 份会议记录、{self.members} 名党员，"
         )
         if self.total:
             return text + f"发现 {self.total} 个问题（严重 {self.blocking} 个，提醒 {self.warnings} 个）。"
@@ -58,23 +64,120 @@ class CheckReport:
 
 
 class ComplianceService:
-    """`branchdesk check`: every dossier and meeting record of the branch judged by the rules (`ws.compliance`)."""
+    """`branchdesk check`: every dossier, meeting record and member of the branch judged by the rules, and
+    the records side by side (`ws.compliance`)."""
 
     def __init__(self, ws: Workspace):
         self.ws = ws
 
+    def branch_records(self, as_of: dt.date, *, meetings=None, dossiers=None, roster=None) -> BranchRecords:
+        """The snapshot the MEM-* and CON-* rules read: roster with history, committee, meetings, dossiers."""
+        return _branch_records(self.ws, as_of, meetings=meetings, dossiers=dossiers, roster=roster)
+
     def check(self, as_of: dt.date | None = None) -> CheckReport:
-        """Every dossier and every meeting record of the branch, judged as of ``as_of`` (default today)."""
+        """Every dossier, meeting record and member of the branch, and the records side by side, judged as of
+        ``as_of`` (default today)."""
         from branchdesk.domain.rules import audit_many
+        from branchdesk.domain.rules.branch_rules import audit_branch
         from branchdesk.services.bulk import collector_paused
 
         as_of = as_of or dt.date.today()
-        development = self.ws.development
-        dossiers = development.all()
-        with collector_paused():
-            findings = audit_many(dossiers, development.rule_context(as_of))
-        meetings = self.ws.meetings
-        meeting_findings = meetings.check(as_of)
-        return CheckReport(
-            as_of, len(dossiers), len(meetings.list()), tuple(findings), tuple(meeting_findings)
+        ws = self.ws
+        service = ws.development
+        meetings_service = ws.meetings
+        with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
+            dossiers = service.all()
+            ctx = service.rule_context(as_of)
+            meetings = meetings_service.all()
+            findings = audit_many(dossiers, ctx)
+            roster = ws.roster.read()
+            meeting_findings = meetings_service.audit(meetings, as_of, roster) if meetings else []
+            records = self.branch_records(as_of, meetings=meetings, dossiers=dossiers, roster=roster)
+            branch_findings = audit_branch(records, ctx)
+        member_findings = tuple(f for f in branch_findings if f.kind == "member")
+        consistency = tuple(f for f in branch_findings if f.kind == "consistency")
+        notes = ()
+        years = sorted(
+            {f.dates[k].year for f in findings for k in ("publicity_start", "publicity_end") if k in f.dates}
         )
+        missing = ctx.calendar.fallback_years(dt.date(as_of.year, 1, 1), as_of) if ctx.calendar else []
+        if missing or any(ctx.calendar and not ctx.calendar.is_year_known(y) for y in years):
+            gaps = sorted(
+                set(missing) | {y for y in years if ctx.calendar and not ctx.calendar.is_year_known(y)}
+            )
+            notes = (
+                "、".join(f"{y}年" for y in gaps)
+                + "没有节假日安排数据，工作日按周一至周五计算（设置 › 检查起点与节假日中可录入）。",
+            )
+        return CheckReport(
+            as_of, len(dossiers), len(meetings), tuple(findings), tuple(meeting_findings), member_findings,
+            consistency, sum(1 for m in records.members if m.entry.member_on(as_of)), notes,
+        )  # fmt: skip
+
+
+def _branch_records(
+    ws: Workspace, as_of: dt.date, *, meetings=None, dossiers=None, roster=None
+) -> BranchRecords:
+    """The snapshot the MEM-* and CON-* rules read: roster with history, committee, meetings, dossiers."""
+    from sqlalchemy import select
+
+    from branchdesk.db.models import Branch, CommitteeMember, Member
+    from branchdesk.db.models_development import DevelopmentDossier
+    from branchdesk.domain.rules.branch_rules import BranchRecords, MemberRecord, Seat
+
+    if meetings is None:
+        meetings = ws.meetings.all()
+    if dossiers is None:
+        dossiers = ws.development.all()
+    with ws.read() as session:
+        branch_id = ws.branch_id
+        branch = session.get(Branch, branch_id)
+        if roster is None:
+            roster = ws.roster.read(session)
+        extra = {
+            r.id: r
+            for r in session.execute(
+                select(Member.id, Member.status, Member.status_date, Member.lost_contact, Member.lost_contact_since,
+                       Member.is_mobile_member, Member.dues_paid_to).where(Member.branch_id == branch_id)
+            )
+        }  # fmt: skip
+        names = {m.id: m.name for m in roster.members}
+        seats = tuple(
+            Seat(s.member_id, names.get(s.member_id, ""), s.post, s.term_start, s.ended_on)
+            for s in session.execute(
+                select(CommitteeMember.member_id, CommitteeMember.post, CommitteeMember.term_start,
+                       CommitteeMember.ended_on).where(CommitteeMember.branch_id == branch_id)
+            )
+        )  # fmt: skip
+        links = dict(
+            session.execute(
+                select(DevelopmentDossier.id, DevelopmentDossier.member_id).where(
+                    DevelopmentDossier.branch_id == branch_id, DevelopmentDossier.member_id.is_not(None)
+                )
+            ).all()
+        )
+    entries = {e.member_id: e for group in roster.entries().values() for e in group}
+    members = []
+    for m in roster.members:
+        x = extra[m.id]
+        lost = (x.lost_contact_since or x.status_date or as_of) if x.lost_contact else None
+        members.append(
+            MemberRecord(
+                id=m.id, name=m.name, entry=entries[m.id], status=m.status, status_date=x.status_date,
+                join_date=m.join_date, conversion_date=m.conversion_date, member_type=m.member_type or "full",
+                lost_since=lost, mobile=bool(x.is_mobile_member),
+                changes=tuple((c.date, c.to_status) for c in roster.history.get(m.id, ())),
+                dues_paid_to=x.dues_paid_to,
+            )
+        )  # fmt: skip
+    return BranchRecords(
+        as_of=as_of,
+        members=tuple(members),
+        seats=seats,
+        term_start=branch.committee_term_start if branch else None,
+        term_end=branch.committee_term_end if branch else None,
+        meetings=tuple(m for m in meetings if not m.planned and m.date <= as_of),
+        dossiers=tuple(dossiers),
+        dossier_members=links,
+        records_since=branch.records_since if branch else None,
+    )

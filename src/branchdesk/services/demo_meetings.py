@@ -59,6 +59,21 @@ _THEMES = {
         "主题读书分享",
     ),
 }
+#: 主题党日: varied content, each at a place that fits it (cycled month by month).
+_PARTY_DAYS = (
+    ("重温入党誓词，学习党章", "信息学院大楼三层党员活动室"),
+    ("志愿服务进社区：为老年人讲解智能手机使用", "学府社区党群服务中心"),
+    ("参观红色教育基地，接受革命传统教育", "市革命历史纪念馆"),
+    ("集中学习研讨上级会议精神", "学院图书馆研讨室"),
+    ("主题读书分享会", "学院图书馆研讨室"),
+    ("“党员先锋岗”学生宿舍安全检查", "学生公寓园区"),
+    ("考风考纪教育与诚信承诺签名", "信息学院大楼报告厅"),
+    ("植树护绿志愿服务", "校园东区绿地"),
+    ("走访慰问困难学生", "学生公寓园区"),
+    ("专业知识进中学科普活动", "市第三中学"),
+    ("观看主题纪录片并交流", "信息学院大楼报告厅"),
+    ("结对帮扶交流座谈", "信息学院大楼三层党员活动室"),
+)
 _REMEDIATION = (
     ("理论学习的系统性不够", "制定年度学习计划，每月集中学习不少于一次"),
     ("联系服务群众不够经常", "支委每人每学期联系一个教研室或班级"),
@@ -105,6 +120,14 @@ class _Demo:
                 )
             ).all()
         )
+        self.lost = dict(
+            session.execute(
+                select(Member.id, Member.lost_contact_since).where(
+                    Member.branch_id == branch_id, Member.lost_contact, Member.lost_contact_since.is_not(None)
+                )
+            ).all()
+        )
+        self.vote_updates: list[tuple[int, dict[str, int]]] = []  # dossier votes made to agree with the list
         self.meetings: list[dict[str, Any]] = []
         self.children: list[tuple[Any, int, dict[str, Any]]] = []  # (table, meeting index, values)
         self.vote_links: list[tuple[int, int]] = []  # (dossier_vote id, meeting index)
@@ -129,7 +152,10 @@ class _Demo:
     # ---- one record ------------------------------------------------------------------------
     def add(self, type_: MeetingType, on: dt.date, *, group: tuple[int, str] | None = None, theme: str = "",
             agenda: list[dict] | None = None, chair: str = "", recorder: str = "", lecturer: str = "",
-            planned: bool = False, voters_present: int | None = None) -> int:  # fmt: skip
+            planned: bool = False, exclude: frozenset = frozenset(), place: str = "") -> int:  # fmt: skip
+        """One record. Attendance is the roster of the day (without ``exclude``: people the meeting admits,
+        who attend as observers); a member lost contact by then is listed absent (失联); chair and recorder
+        are present; a vote's 应到/实到 are the list's voting members (the dossier vote is made to agree)."""
         rng = self.rng
         audience = (
             Audience.GROUP
@@ -138,12 +164,22 @@ class _Demo:
             if type_ is MeetingType.COMMITTEE
             else Audience.BRANCH
         )
-        expected = self.roster.expected(on, audience, group[0] if group else None)
+        expected = [a for a in self.roster.expected(on, audience, group[0] if group else None)
+                    if a.member_id not in exclude]  # fmt: skip
+        lost = {
+            a.member_id for a in expected if (since := self.lost.get(a.member_id)) is not None and since <= on
+        }
+        here = [a for a in expected if a.member_id not in lost]
         default_chair, default_recorder = self.chair_recorder(on)
-        chair = chair or default_chair
-        recorder = recorder or default_recorder
-        if group and not chair:
-            chair = self.leaders.get(group[0], "")
+        if group:  # a group meeting: its leader chairs, another member of the group takes the minutes
+            names = [a.name for a in here if a.voter]
+            leader = self.leaders.get(group[0], "")
+            chair = leader if leader in names else (names[0] if names else "")
+            others = [n for n in names if n != chair]
+            recorder = others[rng.randrange(len(others))] if others else chair
+        else:
+            chair = chair or default_chair
+            recorder = recorder or default_recorder
         index = len(self.meetings)
         start = dt.time(rng.choice((9, 14, 15, 16)), rng.choice((0, 30)))
         self.meetings.append(
@@ -151,7 +187,7 @@ class _Demo:
                 "branch_id": self.branch_id, "type": type_.value, "custom_type_id": None, "custom_type_name": "",
                 "status": (MeetingStatus.PLANNED if planned else MeetingStatus.SEALED).value, "date": on,
                 "start_time": start, "end_time": dt.time(start.hour + rng.choice((1, 2)), start.minute),
-                "mode": "offline", "platform": "", "place": _PLACE, "chair": chair, "chair_member_id": None,
+                "mode": "offline", "platform": "", "place": place or _PLACE, "chair": chair, "chair_member_id": None,
                 "recorder": recorder, "recorder_member_id": None, "lecturer": lecturer, "lecturer_member_id": None,
                 "theme": theme or rng.choice(_THEMES.get(type_, ("",))), "audience": audience.value,
                 "group_id": group[0] if group else None, "group_name": group[1] if group else "",
@@ -161,21 +197,20 @@ class _Demo:
                 "created_at": _sealed_at(on, self.today), "updated_at": _sealed_at(on, self.today),
             }
         )  # fmt: skip
+        voters_present = 0
+        voters = sum(a.voter for a in expected)
         if not planned:
             hit = 0.93 if len(expected) > 3 else 1.0
-            away: set[int] | None = None
-            if voters_present is not None:  # the attendance agrees with the vote's 实到
-                voters = [i for i, a in enumerate(expected) if a.voter and a.name not in (chair, recorder)]
-                n_away = max(0, sum(a.voter for a in expected) - voters_present)
-                away = set(rng.sample(voters, min(n_away, len(voters))))
+            keep = {chair, recorder}
+            may_miss = voters - (voters // 2 + 1) - sum(a.voter for a in expected if a.member_id in lost)
             for pos, a in enumerate(expected):
                 status, reason = ("present", "")
-                if (
-                    (pos in away)
-                    if away is not None
-                    else (a.name not in (chair, recorder) and rng.random() > hit)
-                ):
+                if a.member_id in lost:
+                    status, reason = "absent", "失联"
+                elif a.name not in keep and rng.random() > hit and (may_miss > 0 or not a.voter):
                     status, reason = rng.choice(_ABSENCE)
+                    may_miss -= a.voter
+                voters_present += a.voter and status == "present"
                 self.children.append((MeetingAttendance.__table__, index, {
                     "position": pos, "member_id": a.member_id, "name": a.name, "member_type": a.member_type.value,
                     "status": status, "reason": reason, "voter": a.voter,
@@ -186,7 +221,19 @@ class _Demo:
             values = {"position": pos, "title": item["title"], "discussion": item.get("discussion", ""),
                       "decision": item.get("decision", ""), "vote_kind": item.get("vote_kind", ""),
                       "dossier_id": item.get("dossier_id"), **_NO_VOTE}  # fmt: skip
-            values.update(item.get("vote", {}))
+            vote = item.get("vote")
+            if vote is not None and not planned:
+                # the ballot's 应到 and 实到 are the attendance list's voting members
+                no = min(vote.get("no", 0), 1)
+                abstain = min(vote.get("abstain", 0), 1)
+                if 2 * (voters_present - no - abstain) <= voters:
+                    no = abstain = 0
+                counts = {"expected": voters, "present": voters_present, "yes": voters_present - no - abstain,
+                          "no": no, "abstain": abstain, "written_yes": 0, "written_no": 0, "written_abstain": 0,
+                          "written_before_meeting": True}  # fmt: skip
+                values.update(counts)
+                if item.get("vote_id") is not None:
+                    self.vote_updates.append((item["vote_id"], counts))
             self.children.append((AgendaItem.__table__, index, values))
         return index
 
@@ -220,6 +267,10 @@ class _Demo:
             by_date.setdefault(v.meeting_date, []).append(v)
         if big:
             by_date = dict(sorted(by_date.items())[-2:])
+        links = dict(self.session.execute(
+            select(DevelopmentDossier.id, DevelopmentDossier.member_id).where(
+                DevelopmentDossier.branch_id == self.branch_id, DevelopmentDossier.member_id.is_not(None))
+        ).all())  # fmt: skip
         titles = {"admission": "讨论接收{}为预备党员", "conversion": "讨论{}预备党员转正",
                   "extension": "讨论延长{}的预备期", "cancellation": "讨论取消{}的预备党员资格"}  # fmt: skip
         quarters_held: set[tuple[int, int]] = set()
@@ -228,16 +279,40 @@ class _Demo:
             for v in items:
                 agenda.append({
                     "title": titles[v.kind].format(v.name), "vote_kind": v.kind, "dossier_id": v.dossier_id,
+                    "vote_id": v.id,
                     "decision": "经无记名投票表决，赞成票超过应到会有表决权党员的半数，同意。",
                     "vote": {"expected": v.expected, "present": v.present, "yes": v.yes, "no": v.no,
                              "abstain": v.abstain, "written_yes": v.written_yes, "written_no": v.written_no,
                              "written_abstain": v.written_abstain,
                              "written_before_meeting": v.written_before_meeting},
                 })  # fmt: skip
-            index = self.add(MeetingType.GENERAL, on, agenda=agenda, theme="讨论党员发展事项",
-                             voters_present=min(v.present for v in items))  # fmt: skip
+            admitted = frozenset(
+                links[v.dossier_id] for v in items if v.kind == "admission" and v.dossier_id in links
+            )
+            index = self.add(
+                MeetingType.GENERAL, on, agenda=agenda, theme="讨论党员发展事项", exclude=admitted
+            )
             self.vote_links.extend((v.id, index) for v in items)
             quarters_held.add((on.year, (on.month - 1) // 3))
+
+        # the committee's decisions in the dossiers (activists, candidates, committee reviews) -> its meetings
+        decided: dict[dt.date, list[str]] = {}
+        D = DevelopmentDossier
+        for name, act, cand, review in self.session.execute(
+            select(D.name, D.activist_date, D.candidate_date, D.committee_review_date).where(D.branch_id == self.branch_id)
+        ):  # fmt: skip
+            for day, what in (
+                (act, "确定{}为入党积极分子"),
+                (cand, "确定{}为发展对象"),
+                (review, "审查发展对象{}"),
+            ):
+                if day is not None and start <= day <= today and day not in by_date:
+                    decided.setdefault(day, []).append(what.format(name))
+        committee_days = set()
+        for on, matters in sorted(decided.items()):
+            self.add(MeetingType.COMMITTEE, on, theme="研究党员发展工作",
+                     agenda=[{"title": t, "decision": "同意。"} for t in matters])  # fmt: skip
+            committee_days.add((on.year, on.month))
 
         secretary_lecture: set[int] = set()
         for month in months:
@@ -261,11 +336,12 @@ class _Demo:
                         )
                     self.add(MeetingType.LECTURE, on, lecturer=lecturer)
             on = _workday(dt.date(y, mo, rng.randint(1, 6)))
-            if on <= today:
+            if on <= today and (y, mo) not in committee_days:
                 self.add(MeetingType.COMMITTEE, on)
             on = _workday(dt.date(y, mo, 15))
             if on <= today:
-                self.add(MeetingType.PARTY_DAY, on)
+                theme, place = _PARTY_DAYS[(y * 12 + mo) % len(_PARTY_DAYS)]
+                self.add(MeetingType.PARTY_DAY, on, theme=theme, place=place)
             for i, group in enumerate(self.groups):
                 on = _workday(dt.date(y, mo, 9 + i % 10))
                 if on <= today:
@@ -287,9 +363,11 @@ class _Demo:
             for s in self.seats
             if s.term_start <= talks_on and (s.ended_on is None or s.ended_on > talks_on)
         ]
-        members = [a for a in self.roster.expected(talks_on, Audience.BRANCH)][:30]
+        members = [a for a in self.roster.expected(talks_on, Audience.BRANCH) if a.name not in committee
+                   and not ((since := self.lost.get(a.member_id)) is not None and since <= talks_on)]  # fmt: skip
         pairs = [(a, b) for i, a in enumerate(committee) for b in committee[i + 1 :]]
-        pairs += [(committee[0] if committee else "", m.name) for m in members[: max(3, len(members) // 3)]]
+        # every member talks with a committee member (they share the members out)
+        pairs += [(committee[i % len(committee)] if committee else "", m.name) for i, m in enumerate(members)]
         for pos, (a, b) in enumerate(p for p in pairs if p[0] and p[0] != p[1]):
             self.children.append((TalkPair.__table__, talk_index, {
                 "position": pos, "first": a, "second": b, "date": talks_on + dt.timedelta(days=pos % 7),
@@ -305,6 +383,8 @@ class _Demo:
         appraisal_on = _workday(dt.date(last, 12, 19))
         appraisal = self.add(MeetingType.APPRAISAL, appraisal_on, theme="年度民主评议党员")
         for a in self.roster.expected(appraisal_on, Audience.BRANCH):
+            if not a.voter or ((since := self.lost.get(a.member_id)) is not None and since <= appraisal_on):
+                continue  # probationary members take part without a grade; the lost are not graded
             grade = "优秀" if rng.random() < 0.15 else "合格"
             self.children.append((AppraisalGrade.__table__, appraisal, {
                 "member_id": a.member_id, "name": a.name, "grade": grade, "note": "",
@@ -325,6 +405,8 @@ class _Demo:
         for table, rows in grouped.items():
             executemany(connection, table, rows)
             counts[table.name] = len(rows)
+        for vote_id, counts in self.vote_updates:
+            self.session.execute(update(DossierVote).where(DossierVote.id == vote_id).values(**counts))
         if self.vote_links:
             for vote_id, index in self.vote_links:
                 self.session.execute(

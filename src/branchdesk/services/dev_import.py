@@ -99,6 +99,8 @@ class DevImport:
     dossiers: list[Dossier] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # Excel row of each dossier
+    #: Excel row -> vote field ("admission_vote", "conversion_vote") -> voters left out of 应到
+    exclusions: dict[int, dict[str, list]] = field(default_factory=dict)
     path: Path | None = None
     sheet: str = ""
     header_row: int = 0
@@ -174,6 +176,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "admission_no": ("接收反对", "反对", "反对票"),
     "admission_abstain": ("接收弃权", "弃权", "弃权票"),
     "admission_written": ("接收书面意见", "书面意见", "书面表决意见"),
+    "admission_excluded": ("接收不计入应到人员", "不计入应到人员", "不计入应到人数的党员"),
     "higher_talk_date": ("上级谈话日期", "上级党委谈话日期", "上级党委派人谈话日期", "上级谈话时间"),
     "higher_talk_by": ("上级谈话人", "上级党委谈话人"),
     "approval_date": ("接收审批日期", "上级党委审批日期", "审批日期", "审批时间", "上级党委审批时间"),
@@ -189,6 +192,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "conversion_no": ("转正反对",),
     "conversion_abstain": ("转正弃权",),
     "conversion_written": ("转正书面意见",),
+    "conversion_excluded": ("转正不计入应到人员",),
     "conversion_approval_date": ("转正审批日期", "转正审批时间"),
     "full_member_date": ("转正日期", "转正时间", "转为正式党员日期", "转为正式党员时间"),
     "extensions": ("延长预备期", "延长预备期情况"),
@@ -200,7 +204,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: Columns whose unqualified name (应到 …) may appear twice: the admission set first, then conversion.
 _SECOND_OF = {
     f"admission_{part}": f"conversion_{part}"
-    for part in ("expected", "present", "yes", "no", "abstain", "written")
+    for part in ("expected", "present", "yes", "no", "abstain", "written", "excluded")
 }
 
 _DATE_KEYS = frozenset(
@@ -418,6 +422,42 @@ _EXTENSION = re.compile(r"延长\s*(\d+)\s*个?月\s*(?:[(（]([^)）]*)[)）])?
 _VOTE_PART = {label: re.compile(label + r"\s*[:：]?\s*(\d+)") for label in layout.VOTE_LABELS}
 
 
+def _excluded(text: str) -> list:
+    """Voters left out of 应到, one a line as ``reports.development.exclusion_text`` writes them:
+    "王强：出国（境）六个月以上；某某学院党委2025-03-01同意；2025年3月6日支部党员大会决定". The kind is
+    required (one of the five); 出差, 请假 … are refused: they are absences."""
+    from branchdesk.domain.votes import Exclusion, ExclusionKind
+    from branchdesk.services.development import VoteExclusion
+
+    out = []
+    for line in (x.strip() for x in text.splitlines()):
+        if not line:
+            continue
+        name, sep, rest = line.partition("：")
+        if not sep:
+            name, sep, rest = line.partition(":")
+        parts = [p.strip() for p in rest.replace(";", "；").split("；") if p.strip()]
+        if not name.strip() or not parts:
+            raise _Bad(f"“{line}”应写成“姓名：情形；上级党组织及日期同意；支部党员大会决定”")
+        try:
+            kind = ExclusionKind.from_label(parts[0])
+        except ValueError:
+            raise _Bad(
+                f"{name.strip()}的“{parts[0]}”不是不计入应到的情形（只有{'、'.join(k.label for k in ExclusionKind)}；"
+                "出差、请假是缺席，仍计入应到）"
+            ) from None
+        approved_on, approved_by, decision = None, "", ""
+        for p in parts[1:]:
+            if p.endswith("同意"):
+                when, by = _date_in(p.removesuffix("同意"))
+                approved_on, approved_by = when, by.strip()
+            else:
+                decision = p
+        exclusion = Exclusion(kind, approved_on, approved_by, decision)
+        out.append(VoteExclusion(name.strip(), kind.label, None, exclusion))
+    return out
+
+
 def _vote_text(text: str) -> Vote:
     """ "应到17、实到15、赞成14、反对0、弃权1" → Vote (应到, 实到 and 赞成 required)."""
     text = _nfkc(text)
@@ -599,6 +639,8 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
                 v[key] = _period(_text(raw))
             elif key in ("admission_written", "conversion_written"):
                 v[key] = _written(_text(raw))
+            elif key in ("admission_excluded", "conversion_excluded"):
+                v[key] = _excluded(_text(raw))
             elif key == "extensions":
                 v[key] = _extensions(_text(raw))
             elif key == "status":
@@ -728,8 +770,22 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
                                        notes.get(layout.NOTE_CONVERSION_APPROVAL_REASON, ""))  # fmt: skip
     if checklist is None:
         checklist = frozenset(DossierItem) if "archive_date" in v else frozenset()
+    for key, vote_key in (
+        ("admission_excluded", "admission_vote"),
+        ("conversion_excluded", "conversion_vote"),
+    ):
+        if v.get(key) and (admission_vote if vote_key == "admission_vote" else conversion_vote) is None:
+            bad(key, "填写了不计入应到人员，但没有该次表决的应到、实到和票数")
     if issues:
-        return None, issues
+        return None, issues, {}
+    excluded = {
+        vote_key: v[key]
+        for key, vote_key in (
+            ("admission_excluded", "admission_vote"),
+            ("conversion_excluded", "conversion_vote"),
+        )
+        if v.get(key)
+    }
     pre = v.get("pre_review_date")
     dossier = Dossier(
         person=Person(v["name"], v.get("birth_date"), v.get("id_number", "")),
@@ -773,7 +829,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         outcome_reason=notes.get(layout.NOTE_OUTCOME_REASON, ""),
         outcome_vote=outcome_vote,
     )
-    return dossier, []
+    return dossier, [], excluded
 
 
 def read_development(path: str | Path, *, today: dt.date | None = None) -> DevImport:
@@ -845,7 +901,7 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.
         if trailer and (name_index >= len(cells) or not _text(cells[name_index])):
             continue  # the notes and signature lines under the table; a 序号 alone is no data either
         result.data_rows += 1
-        dossier, issues = _read_row(number, values, headers, today)
+        dossier, issues, excluded = _read_row(number, values, headers, today)
         if issues:
             result.issues.extend(issues)
             continue
@@ -862,6 +918,8 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.
                 continue
             seen_ids[id_number] = number
         good[number] = dossier
+        if excluded:
+            result.exclusions[number] = excluded
     people = [(n, d.person.name, d.person.birth_date, d.person.id_number) for n, d in good.items()]
     for number, other in indistinct_rows(people).items():
         result.issues.append(
@@ -916,6 +974,7 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
     errors: list[RowIssue] = []
     rows = found.rows or [0] * len(found.dossiers)
     name_column = found.columns.get("name", _TITLES["name"])
+    saved_rows: list[int] = []  # the Excel row of each dossier saved, in order
     for row, d in zip(rows, found.dossiers, strict=True):
         person = d.person
         existing = service.find_by_id_number(person.id_number) if person.id_number else None
@@ -933,6 +992,7 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
         if existing is None:
             result.created += 1
             dossiers.append(d)
+            saved_rows.append(row)
             continue
         if existing in claimed:
             message = f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）"
@@ -945,10 +1005,17 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
         result.updated += 1
         # keeps what the ledger has no column for
         dossiers.append(keep_unrecorded(before, replace(d, id=existing)))
+        saved_rows.append(row)
     if errors:
         raise ImportRefused(errors)
     name = found.path.name if found.path is not None else ""
-    service.save_many(dossiers, operation=f"导入发展党员工作台账：{name}" if name else "导入发展党员工作台账")
+    operation = f"导入发展党员工作台账：{name}" if name else "导入发展党员工作台账"
+    ids = service.save_many(dossiers, operation=operation)
+    excluded = {
+        i: found.exclusions[row] for i, row in zip(ids, saved_rows, strict=True) if row in found.exclusions
+    }
+    if excluded:  # the voters left out of 应到 (kind and approval) of the votes just saved
+        service.import_exclusions(excluded, operation)
     return result
 
 

@@ -9,6 +9,7 @@ thousands of dossiers are built with a dozen queries.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import operator
 from collections.abc import Iterable
@@ -54,6 +55,7 @@ from branchdesk.domain.development import (
 )
 from branchdesk.domain.vocab import Labeled
 from branchdesk.domain.votes import Vote
+from branchdesk.services.bulk import Interned
 
 __all__ = [
     "CHILD_TABLES",
@@ -83,7 +85,7 @@ _SAME = (
     "volunteer_form_number", "volunteer_form_date", "admission_meeting_date", "assignment_date",
     "oath_date", "join_date", "conversion_application_date", "conversion_meeting_date",
     "full_member_date", "archive_date", "rejected_on", "transferred_in_date", "outcome_date",
-    "outcome_reason",
+    "outcome_reason", "expected_leave_date",
 )  # fmt: skip
 _ENUMS: dict[str, type[Labeled]] = {
     "activist_recommendation": Recommendation,
@@ -125,6 +127,14 @@ def dossier_values(d: Dossier) -> dict[str, Any]:
     ca = d.conversion_approval
     values["conversion_approval_date"] = ca.date if ca else None
     values["conversion_approval_extension_reason"] = ca.extension_reason if ca else ""
+    a = d.approval
+    values["approval_reported_on"] = a.reported_on if a else None
+    values["approval_by"] = a.by if a else ""
+    values["conversion_reported_on"] = ca.reported_on if ca else None
+    values["conversion_approval_by"] = ca.by if ca else ""
+    oa = d.outcome_approval
+    values["outcome_approval_date"] = oa.date if oa else None
+    values["outcome_approval_by"] = oa.by if oa else ""
     return values
 
 
@@ -178,7 +188,7 @@ def child_rows(d: Dossier) -> dict[type, list[dict[str, Any]]]:
         ],
         DossierContact: [
             {"position": i, "name": c.name, "full_member": c.full_member, "assigned_on": c.assigned_on,
-             "member_id": c.member_id}
+             "member_id": c.member_id, "outside": c.outside}
             for i, c in enumerate(d.contacts)
         ],
         DossierAssessment: [
@@ -189,11 +199,13 @@ def child_rows(d: Dossier) -> dict[type, list[dict[str, Any]]]:
         ],
         DossierSponsor: [
             {"position": i, "name": s.name, "full_member": s.full_member, "under_watch": s.under_watch,
-             "member_id": s.member_id}
+             "member_id": s.member_id, "outside": s.outside}
             for i, s in enumerate(d.sponsors)
         ],
         DossierExtension: [
-            {"position": i, "date": e.date, "months": e.months, "reason": e.reason}
+            {"position": i, "date": e.date, "months": e.months, "reason": e.reason,
+             "approval_date": e.approval.date if e.approval else None,
+             "approval_by": e.approval.by if e.approval else ""}
             for i, e in enumerate(d.extensions)
         ],
         DossierChecklistItem: [{"item": item.value} for item in sorted(d.checklist)],
@@ -234,6 +246,8 @@ _DOSSIER_COLUMNS = (
     "training_start", "training_end", "training_days", "training_hours", "training_certificate",
     "pre_review_date", "pre_review_passed", "approval_date", "approval_extension_reason",
     "conversion_approval_date", "conversion_approval_extension_reason",
+    "approval_reported_on", "approval_by", "conversion_reported_on", "conversion_approval_by",
+    "outcome_approval_date", "outcome_approval_by",
     *_ENUMS, *_SAME,
 )  # fmt: skip
 _DATE_COLUMNS = frozenset(c.name for c in DevelopmentDossier.__table__.columns if isinstance(c.type, Date))
@@ -279,8 +293,11 @@ def _grouped(connection, table, names: Iterable[str], ids_select, *, ordered: bo
         # ids), so id order is position order; ordering by the indexed (dossier_id, id) lets SQLite
         # walk the index instead of sorting ~100k rows.
         stmt = stmt.order_by(table.c.dossier_id, table.c.id)
+    rows = _fetch(connection, stmt)
+    if ordered:  # consecutive runs of one dossier id
+        return {did: [row[1:] for row in run] for did, run in itertools.groupby(rows, _first)}
     out: dict[int, list] = {}
-    for row in _fetch(connection, stmt):
+    for row in rows:
         bucket = out.get(row[0])
         if bucket is None:
             bucket = out[row[0]] = []
@@ -288,21 +305,7 @@ def _grouped(connection, table, names: Iterable[str], ids_select, *, ordered: bo
     return out
 
 
-class _Interned(dict):
-    """Row (without the dossier id) -> snapshot part, built once per distinct row.
-
-    Parts are frozen, so dossiers may share them: the same thought-report date, the same sponsor,
-    the same filing recur across thousands of dossiers, and a dict look-up is cheaper than a
-    frozen dataclass's ``__init__``.
-    """
-
-    def __init__(self, make) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, row: tuple) -> Any:
-        part = self[row] = self.make(row)
-        return part
+_first = operator.itemgetter(0)
 
 
 def _codes(cls: type[Labeled]) -> dict[str, Any]:
@@ -361,14 +364,16 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
     )
     filings = _grouped(connection, table(DossierFiling), ("kind", "date", "recipient", "number"), ids)
     contacts = _grouped(
-        connection, table(DossierContact), ("name", "full_member", "assigned_on", "member_id"), ids
+        connection, table(DossierContact), ("name", "full_member", "assigned_on", "member_id", "outside"), ids
     )
     assessments = _grouped(connection, table(DossierAssessment), ("date", "opinion"), ids)
     reports = _grouped(connection, table(DossierThoughtReport), ("date", "title"), ids)
     sponsors = _grouped(
-        connection, table(DossierSponsor), ("name", "full_member", "under_watch", "member_id"), ids
+        connection, table(DossierSponsor), ("name", "full_member", "under_watch", "member_id", "outside"), ids
     )
-    extensions = _grouped(connection, table(DossierExtension), ("date", "months", "reason"), ids)
+    extensions = _grouped(
+        connection, table(DossierExtension), ("date", "months", "reason", "approval_date", "approval_by"), ids
+    )
     C = table(DossierChecklistItem)
     # one row per dossier (the items joined by the database), not one per item
     checklist = dict(
@@ -398,17 +403,19 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
     plain_values = operator.itemgetter(*(_DOSSIER_COLUMNS.index(name) for name in plain_names))
     items = _codes(DossierItem)
 
-    def interviewers(raw: Any) -> tuple[str, ...]:
-        return tuple(json.loads(raw) if isinstance(raw, str) else raw or ())
+    decoded = Interned(lambda raw: tuple(json.loads(raw))).__getitem__  # SQLite: JSON text, few distinct
 
-    talk_of = _Interned(
+    def interviewers(raw: Any) -> tuple[str, ...]:
+        return decoded(raw) if isinstance(raw, str) else tuple(raw or ())
+
+    talk_of = Interned(
         lambda x: Talk(talk_kind[x[0]], date(x[1]), interviewers(x[2]), x[3], x[4])
     ).__getitem__
-    filing_of = _Interned(lambda x: Filing(filing_kind[x[0]], date(x[1]), x[2], x[3])).__getitem__
-    contact_of = _Interned(lambda x: ContactPerson(x[0], bool(x[1]), date(x[2]), x[3])).__getitem__
-    assessment_of = _Interned(lambda x: Assessment(date(x[0]), x[1])).__getitem__
-    report_of = _Interned(lambda x: ThoughtReport(date(x[0]), x[1])).__getitem__
-    sponsor_of = _Interned(lambda x: Sponsor(x[0], bool(x[1]), bool(x[2]), x[3])).__getitem__
+    filing_of = Interned(lambda x: Filing(filing_kind[x[0]], date(x[1]), x[2], x[3])).__getitem__
+    contact_of = Interned(lambda x: ContactPerson(x[0], bool(x[1]), date(x[2]), x[3], bool(x[4]))).__getitem__
+    assessment_of = Interned(lambda x: Assessment(date(x[0]), x[1])).__getitem__
+    report_of = Interned(lambda x: ThoughtReport(date(x[0]), x[1])).__getitem__
+    sponsor_of = Interned(lambda x: Sponsor(x[0], bool(x[1]), bool(x[2]), x[3], bool(x[4]))).__getitem__
     out: list[Loaded] = []
     for r in rows:
         did = r[0]
@@ -427,9 +434,11 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
         if r[19] is not None:
             values["pre_review"] = PreReview(date(r[19]), bool(r[20]))
         if r[21] is not None:
-            values["approval"] = Approval(date(r[21]), r[22])
+            values["approval"] = Approval(date(r[21]), r[22], date(r[25]), r[26] or "")
         if r[23] is not None:
-            values["conversion_approval"] = Approval(date(r[23]), r[24])
+            values["conversion_approval"] = Approval(date(r[23]), r[24], date(r[27]), r[28] or "")
+        if r[29] is not None:
+            values["outcome_approval"] = Approval(date(r[29]), "", None, r[30] or "")
         vote_of: dict[VoteKey, Vote] = {}
         for v in votes.get(did, ()):
             vote_of[v[0], v[1]] = Vote(v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], bool(v[10]))
@@ -447,7 +456,13 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
             values["sponsors"] = tuple(map(sponsor_of, sponsors[did]))
         if did in extensions:
             values["extensions"] = tuple(
-                Extension(date(x[0]), x[1], vote_of.get(("extension", i)), x[2])
+                Extension(
+                    date(x[0]),
+                    x[1],
+                    vote_of.get(("extension", i)),
+                    x[2],
+                    Approval(date(x[3]), "", None, x[4] or "") if x[3] is not None else None,
+                )
                 for i, x in enumerate(extensions[did])
             )
         if did in checklist:

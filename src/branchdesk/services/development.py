@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from branchdesk.db.models import AuditEntry, CommitteeMember, Member
@@ -51,7 +51,7 @@ from branchdesk.domain.rules import (
     next_steps,
 )
 from branchdesk.domain.vocab import MemberStatus, MemberType
-from branchdesk.domain.votes import VoterSnapshot
+from branchdesk.domain.votes import Exclusion, ExclusionKind, VoterSnapshot, exclusion_of
 from branchdesk.services import dev_bulk
 from branchdesk.services import dev_mapping as mapping
 from branchdesk.services.members import StatusChange
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
 
 __all__ = [
-    "HAS_COMMITTEE_KEY",
+    "MANUAL_EXPECTED",
     "SETTING_PREFIX",
     "DevelopmentService",
     "DossierQuery",
@@ -70,6 +70,7 @@ __all__ = [
     "NotFoundError",
     "Override",
     "RecordResult",
+    "RosterProbationary",
     "StepRefused",
     "VoteExclusion",
     "keep_unrecorded",
@@ -78,8 +79,6 @@ __all__ = [
 
 #: Rule settings are kept as ``Setting`` rows named "rules.<RuleSettings field>".
 SETTING_PREFIX = "rules."
-#: Optional ``Setting``: whether the branch has a committee (else: known from committee seats).
-HAS_COMMITTEE_KEY = "rules.has_committee"
 
 #: Dossier fields holding a vote, and the ``dossier_vote.kind`` they are stored as.
 VOTE_FIELDS: dict[str, str] = {
@@ -161,21 +160,31 @@ class RecordResult:
     findings: list[Finding]  # the warnings accepted with a reason (blocking ones never get here)
 
 
+#: The name under which a vote calculator's manually typed 应到 is kept with its reason.
+MANUAL_EXPECTED = "（应到人数手动填写）"
+
+
 @dataclass(frozen=True)
 class VoteExclusion:
-    """A full member left out of 应到 for a vote, with the reason (higher approval, meeting decision)."""
+    """A full member left out of 应到 for a vote: ``exclusion`` gives the kind (one of five) and the
+    approval (the higher organisation's consent, the general meeting's decision); ``reason`` is a
+    note (the kind's label when nothing else was written). A reason alone is refused."""
 
     name: str
     reason: str
     member_id: int | None = None
+    exclusion: Exclusion | None = None
 
     @classmethod
-    def of(cls, value: VoteExclusion | tuple[VoterSnapshot, str]) -> VoteExclusion:
-        """Accept the vote calculator's ``(VoterSnapshot, reason)`` pairs as well."""
+    def of(cls, value: VoteExclusion | tuple[VoterSnapshot, Exclusion | str]) -> VoteExclusion:
+        """Accept the vote calculator's ``(VoterSnapshot, Exclusion)`` pairs as well (a plain reason
+        string there is kept as a note, and refused as an exclusion)."""
         if isinstance(value, VoteExclusion):
             return value
-        voter, reason = value
-        return cls(voter.name, reason, voter.member_id)
+        voter, given = value
+        if isinstance(given, Exclusion):
+            return cls(voter.name, given.note or given.kind.label, voter.member_id, given)
+        return cls(voter.name, given, voter.member_id)
 
 
 @dataclass(frozen=True)
@@ -192,10 +201,21 @@ class Override:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class RosterProbationary:
+    """A probationary member on the roster without a development dossier, with the conversion due."""
+
+    member_id: int
+    name: str
+    join_date: dt.date
+    due: DueItem
+
+
 @dataclass
 class _Context:
     settings: RuleSettings = field(default_factory=RuleSettings)
     has_committee: bool | None = None
+    timeline: tuple = ()
 
 
 class DevelopmentService:
@@ -293,19 +313,33 @@ class DevelopmentService:
     def exclusions(self, dossier_id: int) -> dict[str, tuple[VoteExclusion, ...]]:
         """Voters left out of 应到 per vote: {"admission_vote": (...), "conversion_vote": ...,
         "outcome_vote": ..., "extensions[0]": ...}."""
+        return self.all_exclusions([dossier_id]).get(dossier_id, {})
+
+    def all_exclusions(
+        self, dossier_ids: Sequence[int] | None = None
+    ) -> dict[int, dict[str, tuple[VoteExclusion, ...]]]:
+        """:meth:`exclusions` of many dossiers (every dossier of the branch when None), in one query."""
         with self.ws.read() as session:
-            rows = session.execute(
-                select(DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion)
+            q = (
+                select(DossierVote.dossier_id, DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion)
                 .join(DossierVoteExclusion, DossierVoteExclusion.vote_id == DossierVote.id)
-                .where(DossierVote.dossier_id == dossier_id)
-                .order_by(DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion.id)
-            ).all()
-            out: dict[str, list[VoteExclusion]] = {}
-            for kind, ordinal, e in rows:
-                out.setdefault(_vote_field(kind, ordinal), []).append(
-                    VoteExclusion(e.name, e.reason, e.member_id)
+                .order_by(
+                    DossierVote.dossier_id, DossierVote.kind, DossierVote.ordinal, DossierVoteExclusion.id
                 )
-        return {k: tuple(v) for k, v in out.items()}
+            )
+            if dossier_ids is None:
+                q = q.join(DevelopmentDossier, DevelopmentDossier.id == DossierVote.dossier_id).where(
+                    self._branch_condition(session)
+                )
+            else:
+                q = q.where(DossierVote.dossier_id.in_(list(dossier_ids)))
+            out: dict[int, dict[str, list[VoteExclusion]]] = {}
+            for dossier_id, kind, ordinal, e in session.execute(q):
+                exclusion = exclusion_of(e.kind, e.approved_on, e.approved_by, e.decision, e.reason)
+                out.setdefault(dossier_id, {}).setdefault(_vote_field(kind, ordinal), []).append(
+                    VoteExclusion(e.name, e.reason, e.member_id, exclusion)
+                )
+        return {d: {k: tuple(v) for k, v in fields.items()} for d, fields in out.items()}
 
     # ================================================================== writing
     def create(
@@ -373,6 +407,7 @@ class DevelopmentService:
         if row is None:
             raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
         before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
+        values = _people_from_roster(self.ws.roster.read(session), values)
         findings = check_step(before, step, values, ctx)
         if any(f.blocking for f in findings):
             raise StepRefused(findings)
@@ -597,9 +632,14 @@ class DevelopmentService:
             session.delete(e)
         session.flush()
         for x in items:
+            e = x.exclusion
             session.add(
-                DossierVoteExclusion(vote_id=vote.id, member_id=x.member_id, name=x.name, reason=x.reason)
-            )
+                DossierVoteExclusion(
+                    vote_id=vote.id, member_id=x.member_id, name=x.name, reason=x.reason,
+                    kind=e.kind.value if e else "", approved_on=e.approved_on if e else None,
+                    approved_by=e.approved_by if e else "", decision=e.decision if e else "",
+                )
+            )  # fmt: skip
 
     def set_exclusions(
         self, dossier_id: int, field_name: str, items: Iterable[VoteExclusion | tuple[VoterSnapshot, str]]
@@ -610,13 +650,36 @@ class DevelopmentService:
         with self.ws.write("登记不计入应到人数的党员") as session:
             self._set_exclusions(session, dossier_id, field_name, excluded)
 
+    def import_exclusions(
+        self, items: Mapping[int, Mapping[str, Sequence[VoteExclusion]]], operation: str
+    ) -> None:
+        """Store the voters left out of 应到 read from a ledger (dossier id -> vote field -> voters) in one
+        unit of work. Past facts: each needs one of the five kinds, but an approval the ledger does not
+        record is kept missing (the exclusion then does not count as valid anywhere it is judged)."""
+        issues = [
+            FieldIssue(name, f"{x.name}：不计入应到人数须属五种情形之一")
+            for fields in items.values() for name, found in fields.items() for x in found if x.exclusion is None
+        ]  # fmt: skip
+        if issues:
+            raise ValidationError(issues)
+        with self.ws.write(operation) as session:
+            for dossier_id, fields in items.items():
+                for name, found in fields.items():
+                    self._set_exclusions(session, dossier_id, name, list(found))
+
     # ================================================================== judging
     def rule_context(self, as_of: dt.date | None = None) -> RuleContext:
         """Rule context: the branch's local-practice settings (``Setting`` rows "rules.<name>"; national
-        defaults for the rest) and whether the branch has a committee."""
+        defaults for the rest) with their dated changes (``timeline``), the holiday calendar amended
+        with the days the branch entered, and whether the branch has a committee (``has_committee``,
+        the one definition in ``domain.rules.branch_rules``)."""
         ctx = self._context()
         return RuleContext(
-            as_of=as_of or dt.date.today(), settings=ctx.settings, has_committee=ctx.has_committee
+            as_of=as_of or dt.date.today(),
+            settings=ctx.settings,
+            has_committee=ctx.has_committee,
+            calendar=self.ws.holidays.calendar(),
+            timeline=ctx.timeline,
         )
 
     def rule_settings(self) -> RuleSettings:
@@ -640,23 +703,25 @@ class DevelopmentService:
         return self.rule_settings()
 
     def _context(self) -> _Context:
+        from branchdesk.domain.rules.branch_rules import Seat, has_committee
+
         stored = {
             key.removeprefix(SETTING_PREFIX): value
             for key, value in self.ws.settings.with_prefix(SETTING_PREFIX).items()
         }
-        settings = RuleSettings.from_mapping({k: v for k, v in stored.items() if k != "has_committee"})
-        has_committee = stored.get("has_committee")
-        if has_committee is not None:
-            return _Context(settings, bool(has_committee))
-        seats = 0
-        if self.ws.has_branch:
-            with self.ws.read() as session:
-                seats = session.scalar(
-                    select(func.count(CommitteeMember.id)).where(
-                        CommitteeMember.branch_id == self.ws.branch_id
-                    )
+        settings = RuleSettings.from_mapping(stored)
+        if not self.ws.has_branch:
+            return _Context(settings, None, ())
+        with self.ws.read() as session:
+            seats = [
+                Seat(m, "", post, start, end)
+                for m, post, start, end in session.execute(
+                    select(CommitteeMember.member_id, CommitteeMember.post, CommitteeMember.term_start,
+                           CommitteeMember.ended_on).where(CommitteeMember.branch_id == self.ws.branch_id)
                 )
-        return _Context(settings, True if seats else None)
+            ]  # fmt: skip
+        committee = has_committee(seats, dt.date.today()) if seats else None
+        return _Context(settings, committee, self.ws.rule_settings.timeline(settings))
 
     def check(self, as_of: dt.date | None = None) -> list[Finding]:
         """Audit of every dossier of the branch as of ``as_of`` (default today)."""
@@ -676,8 +741,71 @@ class DevelopmentService:
             for item in next_steps(d, ctx):
                 if item.overdue or item.days_left <= horizon_days:
                     out.append(item)
+        out.extend(
+            item for item in self.roster_conversions(ctx) if item.overdue or item.days_left <= horizon_days
+        )
         out.sort(key=lambda i: (i.due, i.step.number, i.person))
         return out
+
+    def roster_conversions(self, ctx: RuleContext) -> list[DueItem]:
+        """The conversion due of every probationary member on the roster WITHOUT a development dossier
+        (e.g. imported from a roster): on the to-do list too (issue 12 §7)."""
+        return [p.due for p in self.probationary_without_dossier(ctx)]
+
+    def probationary_without_dossier(self, ctx: RuleContext) -> list[RosterProbationary]:
+        """Probationary members on the roster without a development dossier: their conversion is due at
+        the end of probation (入党日期 + 1 year), so an imported 预备党员 never passes it unnoticed — the
+        pipeline board shows them in the 预备党员 column and the to-do list carries the due date."""
+        from branchdesk.domain.dates import add_years
+        from branchdesk.domain.rules.engine import DueKind
+
+        with self.ws.read() as session:
+            branch_id = self.ws.branch_id
+            linked = select(DevelopmentDossier.member_id).where(DevelopmentDossier.member_id.is_not(None))
+            rows = session.execute(
+                select(Member.id, Member.name, Member.join_date).where(
+                    Member.branch_id == branch_id,
+                    Member.status == MemberStatus.ACTIVE.value,
+                    Member.member_type == MemberType.PROBATIONARY.value,
+                    Member.join_date.is_not(None),
+                    Member.id.not_in(linked),
+                )
+            ).all()
+        out = []
+        for member_id, name, joined in rows:
+            due = add_years(joined, 1)
+            days_left = (due - ctx.as_of).days
+            item = DueItem(
+                step=Step.CONVERSION_VOTE, due=due,
+                text="预备期满，召开支部大会讨论转正（花名册中的预备党员，尚无发展档案：请补建档案）",
+                kind=DueKind.DEADLINE, person=name, dossier_id=None, code="DEV-CONVERSION-DUE",
+                overdue=days_left < 0, due_soon=0 <= days_left <= ctx.settings.due_soon_days,
+                days_left=days_left,
+            )  # fmt: skip
+            out.append(RosterProbationary(member_id, name, joined, item))
+        return out
+
+    def dossier_for_member(self, member_id: int) -> int:
+        """Start the development dossier of a probationary member who has none (补建档案): the person from
+        the member file, admitted at the general meeting of the roster's 入党日期, linked to the file.
+        The earlier steps are filled in afterwards (the dossier page says what is missing)."""
+        from branchdesk.db.models import Member as MemberRow
+
+        with self.ws.read() as session:
+            m = session.get(MemberRow, member_id)
+            if m is None or m.member_type != MemberType.PROBATIONARY.value or m.join_date is None:
+                raise ValidationError([FieldIssue("member_id", "只能为花名册中有入党日期的预备党员补建档案")])
+            taken = session.scalar(
+                select(DevelopmentDossier.id).where(DevelopmentDossier.member_id == member_id)
+            )
+            if taken is not None:
+                return taken
+            person = Person(m.name, m.birth_date, m.id_number or "")
+            activist = m.activist_date
+        d = Dossier(
+            person=person, activist_date=activist, admission_meeting_date=m.join_date, join_date=m.join_date
+        )
+        return self.save(d, member_id=member_id)
 
     # ================================================================== audit trail
     def history(self, dossier_id: int) -> list[tuple[dt.datetime, str, str]]:
@@ -766,10 +894,55 @@ def _validate_exclusions(excluded: Mapping[str, Sequence[VoteExclusion]]) -> Non
         except (KeyError, ValueError):
             raise KeyError(name) from None
         for x in items:
-            if not x.reason.strip():
-                issues.append(FieldIssue(name, f"不计入应到人数的党员“{x.name}”须填写原因"))
+            if x.name == MANUAL_EXPECTED:
+                if not x.reason.strip():
+                    issues.append(FieldIssue(name, "手动填写应到人数须写明原因"))
+                continue
+            if x.exclusion is None:
+                said = (
+                    f"（“{x.reason.strip()}”是缺席的原因，不是不计入应到的情形）" if x.reason.strip() else ""
+                )
+                issues.append(FieldIssue(name, (
+                    f"{x.name}不能不计入应到人数{said}：只有五种情形（{'、'.join(k.label for k in ExclusionKind)}）"
+                    "经上级党组织同意并经支部党员大会决定的，才可以不计入应到人数；因事缺席、请假的仍计入应到，"
+                    "可在会前提交书面意见。"
+                )))  # fmt: skip
+                continue
+            problems = x.exclusion.problems()
+            if problems:
+                issues.append(
+                    FieldIssue(
+                        name, f"{x.name}不计入应到人数（{x.exclusion.kind.label}）：{'；'.join(problems)}"
+                    )
+                )
     if issues:
         raise ValidationError(issues)
+
+
+def _people_from_roster(roster, values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Contact persons and sponsors recorded now, as the roster has them on their day (member id,
+    full or probationary, under 留党察看), or marked as of another branch; a name on neither is refused
+    (``Roster.resolve_people`` of ``ws.roster``)."""
+    if "contacts" not in values and "sponsors" not in values:
+        return values
+    out = dict(values)
+    issues: list[FieldIssue] = []
+    for key, what in (("contacts", "培养联系人"), ("sponsors", "入党介绍人")):
+        if key not in values:
+            continue
+        given = values[key]
+        single = not isinstance(given, (list, tuple))
+        people = [given] if single else list(given)
+        if key == "contacts":
+            on = next((p.assigned_on for p in people if p.assigned_on), None)
+        else:
+            on = values.get("sponsors_date")
+        resolved, found = roster.resolve_people(people, on, what)
+        issues += found
+        out[key] = resolved[0] if single and resolved else tuple(resolved)
+    if issues:
+        raise ValidationError(issues)
+    return out
 
 
 def _validate(d: Dossier) -> None:

@@ -72,7 +72,8 @@ from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules.engine import Finding
 from branchdesk.domain.rules.mtg_rules import FREQUENCY, GroupInfo, Period, periods
 from branchdesk.domain.vocab import CommitteePost, MemberType
-from branchdesk.domain.votes import Vote, tally
+from branchdesk.domain.votes import Vote, exclusion_of, tally
+from branchdesk.services.bulk import Interned
 
 if TYPE_CHECKING:
     from branchdesk.services.roster import Roster
@@ -209,7 +210,8 @@ class MeetingService:
             q = select(MeetingRow).where(MeetingRow.branch_id == self.ws.branch_id)
             if year is not None:
                 q = q.where(MeetingRow.date >= dt.date(year, 1, 1), MeetingRow.date <= dt.date(year, 12, 31))
-            return _load_many(session, session.scalars(q.order_by(MeetingRow.date, MeetingRow.id)).all())
+            q = q.with_only_columns(*MeetingRow.__table__.columns)
+            return _load_many(session, session.execute(q.order_by(MeetingRow.date, MeetingRow.id)).all())
 
     def groups(self) -> list[tuple[int, str]]:
         """The branch's party groups ``(id, name)`` in their order."""
@@ -656,40 +658,82 @@ class MeetingService:
     # ------------------------------------------------------------------ judging
     def check(self, as_of: dt.date | None = None) -> list[Finding]:
         """MTG-* findings (``domain.rules.mtg_rules.audit_meetings``: engine ``Finding`` with
-        ``period`` and ``meeting_id``) as of ``as_of`` (default today), judged from the year of the
-        first record; a branch without any meeting record gets none (its minutes are not kept here)."""
+        ``period`` and ``meeting_id``) as of ``as_of`` (default today), judged from the branch's start
+        date (``records_since``, else its first meeting record); a branch without any meeting record
+        gets none (its minutes are not kept here)."""
         as_of = as_of or dt.date.today()
         meetings = self.all()
         if not meetings:  # the branch does not keep its minutes here (yet): nothing to judge
             return []
         return self._audit(meetings, as_of)
 
-    def _audit(self, meetings: Sequence[Meeting], as_of: dt.date, year: int | None = None) -> list[Finding]:
+    def audit(
+        self, meetings: Sequence[Meeting], as_of: dt.date, roster: Roster | None = None
+    ) -> list[Finding]:
+        """:meth:`check` over meetings (and the roster) already read."""
+        return self._audit(meetings, as_of, roster=roster)
+
+    def records_since(self) -> dt.date | None:
+        """The day the branch keeps its records here from: the setting, else its first held meeting."""
+        with self.ws.read() as session:
+            return _records_since(session, self.ws.branch_id)
+
+    def records_start(self) -> tuple[dt.date | None, dt.date | None]:
+        """``(the branch's start date as set, the first held meeting)``: the checks start from the
+        first, else the second (the settings page shows both)."""
+        from branchdesk.db.models import Branch
+
+        with self.ws.read() as session:
+            branch_id = self.ws.branch_id
+            branch = session.get(Branch, branch_id)
+            first = session.scalar(
+                select(func.min(MeetingRow.date)).where(
+                    MeetingRow.branch_id == branch_id, MeetingRow.status != MeetingStatus.PLANNED.value
+                )
+            )
+            return (branch.records_since if branch is not None else None), first
+
+    def set_records_since(self, day: dt.date | None) -> None:
+        """Set (or clear: None) the branch's start date for the meeting checks."""
+        from branchdesk.db.models import Branch
+        from branchdesk.domain.auth import Role
+
+        with self.ws.write("设置本支部开始记录的日期", needs=Role.ADMIN) as session:
+            session.get(Branch, self.ws.branch_id).records_since = day
+
+    def _audit(
+        self,
+        meetings: Sequence[Meeting],
+        as_of: dt.date,
+        year: int | None = None,
+        roster: Roster | None = None,
+    ) -> list[Finding]:
         from branchdesk.domain.rules import RuleContext
+        from branchdesk.domain.rules.branch_rules import Seat
         from branchdesk.domain.rules.mtg_rules import audit_meetings
 
         with self.ws.read() as session:
             branch_id = self.ws.branch_id
             groups = [GroupInfo(gid, name) for gid, name in _groups(session, branch_id)]
-            secretaries = sorted(
-                set(
-                    session.scalars(
-                        select(Member.name)
-                        .join(CommitteeMember, CommitteeMember.member_id == Member.id)
-                        .where(
-                            CommitteeMember.branch_id == branch_id,
-                            CommitteeMember.post == CommitteePost.SECRETARY.value,
-                        )
-                    )
+            seats = [
+                Seat(member_id, name, post, start, end)
+                for member_id, name, post, start, end in session.execute(
+                    select(CommitteeMember.member_id, Member.name, CommitteeMember.post, CommitteeMember.term_start,
+                           CommitteeMember.ended_on)
+                    .join(Member, CommitteeMember.member_id == Member.id)
+                    .where(CommitteeMember.branch_id == branch_id)
                 )
-            )
-            has_committee = bool(
-                session.scalar(
-                    select(CommitteeMember.id).where(CommitteeMember.branch_id == branch_id).limit(1)
-                )
-            )
-        ctx = RuleContext(as_of=as_of, has_committee=has_committee)
-        return audit_meetings(meetings, ctx, groups=groups, year=year, secretary=secretaries)
+            ]  # fmt: skip
+            start = _records_since(session, branch_id)
+            if roster is None:
+                roster = self.ws.roster.read(session)
+        secretaries = sorted({s.name for s in seats if s.post == CommitteePost.SECRETARY.value})
+        ctx = RuleContext(as_of=as_of)
+        entries = tuple(e for group in roster.entries().values() for e in group)
+        return audit_meetings(
+            meetings, ctx, groups=groups, year=year, secretary=secretaries, branch_founded=start, seats=seats,
+            roster=entries,
+        )  # fmt: skip
 
     def calendar(self, year: int, as_of: dt.date | None = None) -> list[CalendarRow]:
         """The year grid: a row per meeting type (党小组会: one per party group; custom types the
@@ -853,6 +897,20 @@ _SCALARS = ("custom_type_name", "date", "start_time", "end_time", "platform", "p
             "lecturer", "theme", "group_id", "group_name", "discussion", "decisions")  # fmt: skip
 
 
+def _records_since(session: Session, branch_id: int) -> dt.date | None:
+    """The branch's start date for the checks: ``branch.records_since``, else the first held meeting."""
+    from branchdesk.db.models import Branch
+
+    branch = session.get(Branch, branch_id)
+    if branch is not None and branch.records_since is not None:
+        return branch.records_since
+    return session.scalar(
+        select(func.min(MeetingRow.date)).where(
+            MeetingRow.branch_id == branch_id, MeetingRow.status != MeetingStatus.PLANNED.value
+        )
+    )
+
+
 def _row(session: Session, meeting_id: int) -> MeetingRow:
     row = session.get(MeetingRow, meeting_id)
     if row is None:
@@ -939,6 +997,17 @@ def _validate(m: Meeting) -> None:
     for a in m.attendance:
         if a.status is not AttendanceStatus.PRESENT and not a.reason.strip():
             issues.append(FieldIssue("attendance", f"{a.name}{a.status.label}，请填写原因"))
+        if a.exclusion is not None:
+            problems = a.exclusion.problems(m.date)
+            if problems:
+                issues.append(FieldIssue("attendance", (
+                    f"{a.name}不计入应到人数（{a.exclusion.kind.label}）须经上级党组织同意并经支部党员大会决定："
+                    + "；".join(problems)
+                )))  # fmt: skip
+            elif a.voter:
+                issues.append(
+                    FieldIssue("attendance", f"{a.name}已不计入应到人数，不能同时列为有表决权的应到党员")
+                )
     for i, item in enumerate(m.agenda, 1):
         if not item.title.strip():
             issues.append(FieldIssue("agenda", f"第{i}项议程没有填写议题"))
@@ -974,7 +1043,11 @@ def _child_values(meeting_id: int, m: Meeting) -> dict[Any, list[dict[str, Any]]
     return {
         MeetingAttendance: [
             dict(meeting_id=meeting_id, position=i, member_id=a.member_id, name=a.name, member_type=str(a.member_type),
-                 status=a.status.value, reason=a.reason.strip(), voter=a.voter)
+                 status=a.status.value, reason=a.reason.strip(), voter=a.voter,
+                 exclusion_kind=a.exclusion.kind.value if a.exclusion else "",
+                 exclusion_approved_on=a.exclusion.approved_on if a.exclusion else None,
+                 exclusion_approved_by=a.exclusion.approved_by if a.exclusion else "",
+                 exclusion_decision=a.exclusion.decision if a.exclusion else "")
             for i, a in enumerate(m.attendance)
         ],
         MeetingObserver: [
@@ -1062,20 +1135,37 @@ _IN_CHUNK = 500  # ids per IN (...) list
 
 def _load_many(session: Session, meeting_rows: Sequence[MeetingRow]) -> list[Meeting]:
     """Snapshots of `meeting_rows`, reading each child table once for all of them (a year of a big
-    branch's meetings: ~10 queries instead of ~7 per meeting)."""
+    branch's meetings: ~10 queries instead of ~7 per meeting). Children are read as plain rows (no ORM
+    objects) and equal attendance lines are built once: `check` reads every meeting of the branch."""
     ids = [r.id for r in meeting_rows]
 
     def children(model, *order) -> dict[int, list]:
         found: dict[int, list] = {}
+        columns = [c for c in model.__table__.columns if c.name != "content"]
         for at in range(0, len(ids), _IN_CHUNK):
             chunk = ids[at : at + _IN_CHUNK]
-            q = select(model).where(model.meeting_id.in_(chunk)).order_by(model.meeting_id, *order, model.id)
-            for child in session.scalars(q):
+            q = (
+                select(*columns)
+                .where(model.meeting_id.in_(chunk))
+                .order_by(model.meeting_id, *order, model.id)
+            )
+            for child in session.execute(q):
                 found.setdefault(child.meeting_id, []).append(child)
         return found
 
     agenda_rows = children(AgendaItem, AgendaItem.position)
-    attendance_rows = children(MeetingAttendance, MeetingAttendance.position)
+    # attendance lines as (member_id, name, status …) tuples, each distinct line built once
+    attendee = Interned(_attendee).__getitem__
+    attendance_rows: dict[int, list] = {}
+    line = [getattr(MeetingAttendance, k) for k in _ATTENDEE_COLUMNS]
+    for at in range(0, len(ids), _IN_CHUNK):
+        q = (
+            select(MeetingAttendance.meeting_id, *line)
+            .where(MeetingAttendance.meeting_id.in_(ids[at : at + _IN_CHUNK]))
+            .order_by(MeetingAttendance.meeting_id, MeetingAttendance.position, MeetingAttendance.id)
+        )
+        for row in session.execute(q):
+            attendance_rows.setdefault(row[0], []).append(attendee(row[1:]))
     observer_rows = children(MeetingObserver, MeetingObserver.position)
     grade_rows = children(AppraisalGrade)
     remediation_rows = children(RemediationItem, RemediationItem.position)
@@ -1100,6 +1190,16 @@ def _load_many(session: Session, meeting_rows: Sequence[MeetingRow]) -> list[Mee
     ]  # fmt: skip
 
 
+_ATTENDEE_COLUMNS = ("member_id", "name", "status", "reason", "voter", "member_type", "exclusion_kind",
+                     "exclusion_approved_on", "exclusion_approved_by", "exclusion_decision")  # fmt: skip
+
+
+def _attendee(values: tuple) -> Attendee:
+    member_id, name, status, reason, voter, member_type, *exclusion = values
+    return Attendee(member_id, name, AttendanceStatus(status), reason, bool(voter),
+                    _enum(MemberType, member_type, MemberType.FULL), exclusion_of(*exclusion))  # fmt: skip
+
+
 def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grade_rows, remediation_rows,
               talk_rows, amendment_rows, attachments) -> Meeting:  # fmt: skip
     mid = row.id
@@ -1116,11 +1216,7 @@ def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grad
         mode=MeetingMode(row.mode), platform=row.platform, place=row.place, chair=row.chair, recorder=row.recorder,
         lecturer=row.lecturer, theme=row.theme, audience=Audience(row.audience), group_id=row.group_id,
         group_name=row.group_name, discussion=row.discussion, decisions=row.decisions,
-        attendance=tuple(
-            Attendee(a.member_id, a.name, AttendanceStatus(a.status), a.reason, bool(a.voter),
-                     _enum(MemberType, a.member_type, MemberType.FULL))
-            for a in attendance_rows
-        ),
+        attendance=tuple(attendance_rows),
         observers=tuple(Observer(o.name, o.role, o.dossier_id) for o in observer_rows),
         agenda=tuple(agenda),
         grades=tuple(Grade(g.member_id, g.name, _enum(dm.AppraisalGrade, g.grade), g.note) for g in grade_rows),

@@ -10,22 +10,33 @@ history, 留党察看 punishments and committee seats. `Roster.read` reads them 
   status history, was active.
 * Full members vote; probationary members (not converted that day) and members under 留党察看
   (``watch_until`` on or after the day, and the punishment recorded by then) attend without a vote.
+* A probationary member votes only from the higher committee's approval of the conversion (the
+  dossier's ``conversion_approval_date``), not from the end of probation — at their own conversion
+  meeting they are not a voter (issue 12 §2, domain.md §9).
+* Contact persons and sponsors typed by name are the branch's members of that day
+  (``Roster.resolve_people``: the roster's member id and standing, never the typed one — "蔡浩然", a
+  预备党员 typed without his label, is probationary), or marked as members of another branch.
+* A full member is left out of 应到 only with an ``Exclusion``: one of the five kinds with the higher
+  organisation's consent and the general meeting's decision; a reason alone (出差, 请假) is an absence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from branchdesk.db.models import CommitteeMember, Member, MemberAward, MemberStatusChange
 from branchdesk.domain import meetings as dm
+from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import Audience, Expected
+from branchdesk.domain.members import FieldIssue, bare_name
 from branchdesk.domain.vocab import AwardKind, MemberStatus, MemberType
-from branchdesk.domain.votes import Electorate, VoterSnapshot, expected_voters
+from branchdesk.domain.votes import Electorate, Exclusion, VoterSnapshot, expected_voters
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -44,12 +55,17 @@ class RosterService:
         with self.ws.read() as own:
             return Roster.read(own, self.ws.branch_id)
 
-    def electorate(self, on: dt.date, excluded: Mapping[int, str] | None = None) -> Electorate:
+    def electorate(self, on: dt.date, excluded: Mapping[int, Exclusion] | None = None) -> Electorate:
         """Who votes at a general meeting on ``on``, from the branch's roster as it was that day.
 
-        ``excluded``: member id -> reason for full members left out of 应到 with approval.
+        ``excluded``: member id -> the :class:`Exclusion` (one of the five kinds, with its approval) of a
+        full member left out of 应到; one without its approval leaves nobody out.
         """
         return self.read().electorate(on, excluded)
+
+    def resolve_people(self, people, on: dt.date | None, what: str, session: Session | None = None):
+        """Contact persons or sponsors as the roster has them on ``on`` (see `Roster.resolve_people`)."""
+        return self.read(session).resolve_people(people, on, what)
 
     def expected(
         self, on: dt.date, audience: Audience | str = Audience.BRANCH, group_id: int | None = None
@@ -62,7 +78,8 @@ class RosterService:
 class Roster:
     """The branch's members with what decides who was in it on a given day (read once, asked often)."""
 
-    def __init__(self, members: list, history: dict, watch: dict, groups: dict, seats: list):
+    def __init__(self, members: list, history: dict, watch: dict, groups: dict, seats: list,
+                 approvals: dict | None = None):  # fmt: skip
         self.members, self.history, self.watch, self.group_of, self.seats = (
             members,
             history,
@@ -70,6 +87,8 @@ class Roster:
             groups,
             seats,
         )
+        #: member id -> the day the higher committee approved the conversion (from the dossier)
+        self.approvals: dict[int, dt.date] = approvals or {}
         self.order = {m.id: i for i, m in enumerate(members)}
         self.posts: dict[int, list] = {}
         for seat in seats:
@@ -109,25 +128,54 @@ class Roster:
                 CommitteeMember.ended_on,
             ).where(CommitteeMember.branch_id == branch_id)
         ).all()
-        return cls(list(members), history, watch, {m.id: m.group_id for m in members}, list(seats))
+        from sqlalchemy import func
 
-    def electorate(self, on: dt.date, excluded: Mapping[int, str] | None = None) -> Electorate:
+        from branchdesk.db.models_development import DevelopmentDossier
+
+        approvals = dict(
+            session.execute(
+                select(DevelopmentDossier.member_id, func.max(DevelopmentDossier.conversion_approval_date))
+                .where(
+                    DevelopmentDossier.branch_id == branch_id,
+                    DevelopmentDossier.member_id.is_not(None),
+                    DevelopmentDossier.conversion_approval_date.is_not(None),
+                )
+                .group_by(DevelopmentDossier.member_id)
+            ).all()
+        )
+        return cls(list(members), history, watch, {m.id: m.group_id for m in members}, list(seats), approvals)
+
+    def electorate(self, on: dt.date, excluded: Mapping[int, Exclusion] | None = None) -> Electorate:
         """Who votes at a general meeting on ``on`` (see `RosterService.electorate`)."""
         excluded = excluded or {}
         snapshots = []
         for m in self.members:  # in name order (pinyin, id)
             if not _in_branch_on(m, self.history.get(m.id, []), on):
                 continue
+            approved = self.approvals.get(m.id)
             snapshots.append(
                 VoterSnapshot(
                     name=m.name,
                     member_type=_type_on(m, on),
                     under_watch=_watched_on(m, self.watch.get(m.id, []), on),
-                    excluded_reason=(excluded.get(m.id) or "").strip(),
                     member_id=m.id,
+                    exclusion=excluded.get(m.id),
+                    approval_pending=(
+                        approved is not None
+                        and m.conversion_date is not None
+                        and m.conversion_date <= on < approved
+                    ),
                 )
             )
         return expected_voters(snapshots)
+
+    def resolve_people(self, people, on: dt.date | None, what: str):
+        """``people`` (``ContactPerson`` or ``Sponsor``) as the roster has them on ``on``: found by name
+        (a label like "（预备党员）" dropped) among the members that day, they get the roster's member id and
+        standing (full or probationary, under 留党察看); marked ``outside`` (another branch), they keep the
+        standing the user stated. Returns the people and the problems (a name not on the roster that day
+        and not marked outside; a name two members share), as ``FieldIssue``s in Chinese."""
+        return resolve_people([e for group in self.entries().values() for e in group], people, on, what)
 
     def entries(self) -> dict[int | None, list]:
         """``domain.meetings.RosterEntry`` snapshots, by current party group (built once)."""
@@ -165,6 +213,7 @@ class Roster:
             member_id=m.id, name=m.name, memberships=memberships, member_type=m.member_type or "full",
             conversion_date=m.conversion_date, watch=watch, groups=((None, m.group_id),),
             posts=tuple(PostTerm(p, s, e) for p, s, e in self.posts.get(m.id, ())),
+            votes_from=self.approvals.get(m.id),
         )  # fmt: skip
 
     def expected(self, on: dt.date, audience: Audience | str, group_id: int | None = None) -> list[Expected]:
@@ -208,3 +257,57 @@ def _watched_on(m, starts: list[dt.date], on: dt.date) -> bool:
     started = [s for s in starts if s <= m.watch_until]
     # a punishment recorded only after the meeting did not apply to it
     return not (started and min(started) > on)
+
+
+def resolve_people(
+    entries: Iterable[Any], people: Sequence[Any], on: dt.date | None, what: str
+) -> tuple[list[Any], list[FieldIssue]]:
+    """``people`` (``ContactPerson`` or ``Sponsor``) as the roster has them on ``on``.
+
+    ``entries``: ``RosterEntry`` snapshots of the branch. Returns the resolved people and the problems
+    (a name not on the roster that day and not marked ``outside``; a name two members share)."""
+    roster = list(entries)
+    by_name: dict[str, list[Any]] = {}
+    for e in roster:
+        by_name.setdefault(e.name, []).append(e)
+    out, issues = [], []
+    for p in people:
+        name = bare_name(p.name)
+        if not name:
+            continue
+        if p.outside:
+            out.append(replace(p, name=name, member_id=None))
+            continue
+        same = by_name.get(name, [])
+        if p.member_id is not None:
+            same = [e for e in same if e.member_id == p.member_id] or [
+                e for e in roster if e.member_id == p.member_id
+            ]
+        day = on or dt.date.today()
+        there = [e for e in same if e.member_on(day)]
+        if len(there) > 1:
+            issues.append(
+                FieldIssue(what, f"{what}“{name}”：本支部有{len(there)}名同名党员，请从列表中选择具体的一位")
+            )
+            continue
+        if not there:
+            when = f"{format_date(day)}" if on else "当天"
+            if same:
+                text = f"{what}“{name}”{when}不是本支部在册党员（请核对日期，或勾选“外支部党员”并注明其身份）"
+            else:
+                text = (
+                    f"{what}“{name}”不在本支部花名册中：请从本支部党员中选择；"
+                    "如是其他党支部的党员，请勾选“外支部党员”并注明是正式党员还是预备党员"
+                )
+            issues.append(FieldIssue(what, text))
+            continue
+        e = there[0]
+        values: dict[str, Any] = {
+            "name": e.name,
+            "member_id": e.member_id,
+            "full_member": e.type_on(day) is MemberType.FULL,
+        }
+        if hasattr(p, "under_watch"):
+            values["under_watch"] = e.under_watch(day)
+        out.append(replace(p, **values))
+    return out, issues

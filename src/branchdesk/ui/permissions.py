@@ -44,7 +44,15 @@ RESTRICTED: dict[str, dict[Role, tuple[str, ...]]] = {
             "add_honour_button",
             "remove_honour_button",
         ),
-        Role.ADMIN: ("rules_panel.save_button", "rules_panel.defaults_button"),
+        Role.ADMIN: (
+            "rules_panel.save_button",
+            "rules_panel.defaults_button",
+            "rules_panel.remove_change_button",
+            "rules_panel.all_dates",
+            "calendar_panel.save_start_button",
+            "calendar_panel.save_year_button",
+            "calendar_panel.import_button",
+        ),
     },
 }
 
@@ -61,7 +69,13 @@ FROZEN: dict[str, dict[Role, tuple[str, ...]]] = {
             "term_end",
             "branch_notes",
         ),
-        Role.ADMIN: ("rules_panel.spins", "rules_panel.items"),
+        Role.ADMIN: (
+            "rules_panel.spins",
+            "rules_panel.items",
+            "rules_panel.effective",
+            "calendar_panel.records_since",
+            "calendar_panel.days",
+        ),
     },
 }
 NOTES: dict[str, dict[Role, tuple[tuple[str, str], ...]]] = {

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator
+from dataclasses import replace
 
 from branchdesk.domain import dates as _dates
 from branchdesk.domain.citizen_id import CitizenIdError, parse_citizen_id
@@ -58,7 +59,7 @@ add_months = functools.lru_cache(maxsize=1 << 17)(_dates.add_months)
 add_years = functools.lru_cache(maxsize=1 << 15)(_dates.add_years)
 B, W = Severity.BLOCKING, Severity.WARNING
 
-__all__ = ["DEFAULT_BOOK", "RULESET_2014", "RULES_2014", "now_for"]
+__all__ = ["ADDED_IN_2014", "DEFAULT_BOOK", "RULESET_1990", "RULESET_2014", "RULES_2014", "now_for"]
 
 
 def now_for(d: Dossier, ctx: RuleContext) -> date:
@@ -76,6 +77,18 @@ def _v(step: Step, message: str, severity: Severity | None = None, *, overdue: b
         severity=severity,
         overdue=overdue,
         on=on,
+    )
+
+
+def fallback_note(ctx: RuleContext, start: date, end: date) -> str:
+    """A note for a finding counted in working days over a year without holiday data ("" otherwise)."""
+    years = ctx.fallback_years(start, end)
+    if not years:
+        return ""
+    which = "、".join(f"{y}年" for y in years)
+    return (
+        f"（注意：{which}没有节假日安排数据，工作日暂按周一至周五计算；"
+        "请在“设置 › 节假日安排”中录入国务院办公厅公布的放假和调休安排。）"
     )
 
 
@@ -199,7 +212,7 @@ def _publicity(
         return
     days = ctx.working_days_between(period.start, period.end)
     if days < needed:
-        yield _v(
+        v = _v(
             step,
             f"{what}的公示期{fd(period.start)}至{fd(period.end)}只有{days}个工作日"
             f"（周末和法定节假日不计），不足{needed}个工作日。请重新公示或延长公示期。",
@@ -207,6 +220,7 @@ def _publicity(
             publicity_end=period.end,
             on=decided,
         )
+        yield replace(v, note=fallback_note(ctx, period.start, period.end))
 
 
 def check_activist(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
@@ -773,7 +787,8 @@ def check_counts(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
 
 def check_higher_talk(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
     a = d.approval
-    if a is not None and d.higher_talk is None:
+    talk = d.higher_talk
+    if a is not None and talk is None:
         yield _v(
             Step.HIGHER_TALK,
             f"上级党委审批（{fd(a.date)}）前未记录上级党委派人谈话。审批前应指派党委委员或组织员"
@@ -781,62 +796,96 @@ def check_higher_talk(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             approval=a.date,
             on=a.date,
         )
+        return
+    if talk is None:
+        return
+    if a is not None and talk.date > a.date:
+        yield _v(
+            Step.HIGHER_TALK,
+            f"上级党委派人谈话（{fd(talk.date)}）晚于上级党委审批（{fd(a.date)}）。谈话应在审批前进行，"
+            "请核对日期。",
+            higher_talk=talk.date,
+            approval=a.date,
+        )
+    meeting = d.admission_meeting_date
+    if meeting is not None and talk.date < meeting:
+        # a talk held at the pre-review stage: the text asks for it after the meeting, before approval
+        yield _v(
+            Step.HIGHER_TALK,
+            f"上级党委派人谈话（{fd(talk.date)}）在支部大会讨论接收（{fd(meeting)}）之前，是在预审阶段进行的。"
+            "细则要求在支部大会通过后、上级党委审批前谈话；如审批前另有谈话，请补录。",
+            W,
+            higher_talk=talk.date,
+            admission_meeting=meeting,
+        )
 
 
 def _approval(
     d: Dossier, ctx: RuleContext, step: Step, meeting: date, approval, what: str
 ) -> Iterator[Violation]:
+    """Approval within 3 months of the report to the higher committee (上报日期; of the meeting when
+    it is not recorded); [L] past ``approval_hard_limit_months`` the resolution lapses (redo)."""
     s = ctx.settings
-    due = add_months(meeting, s.approval_deadline_months)
+    reported = approval.reported_on if approval is not None else None
+    start = reported or meeting
+    since = f"上报上级党委（{fd(reported)}）" if reported else f"支部大会（{fd(meeting)}）"
+    due = add_months(start, s.approval_deadline_months)
     if approval is not None and approval.date <= due:
         return
-    limit = add_months(meeting, s.approval_hard_limit_months)
+    months = s.approval_hard_limit_months
+    limit = add_months(start, months) if months else date.max
     mkey = "admission_meeting" if step is Step.APPROVAL else "conversion_meeting"
+    local = f"按本单位规定，超过{months}个月未审批的原决议失效，应重新履行程序（重新提交支部大会讨论）。"
+    extra = {mkey: meeting, "reported_on": reported}
     if approval is not None:
         a = approval.date
         if a > limit:
             yield _v(
                 step,
-                f"{what}的审批（{fd(a)}）距支部大会（{fd(meeting)}）已超过{s.approval_hard_limit_months}个月"
-                f"（最迟应在{fd(limit)}前）。超过{s.approval_hard_limit_months}个月的审批无效，"
-                "应重新履行程序（重新提交支部大会讨论）。",
+                f"{what}的审批（{fd(a)}）距{since}已超过{months}个月（最迟应在{fd(limit)}前）。{local}",
                 B,
                 approval=a,
                 approval_limit=limit,
-                **{mkey: meeting},
+                **extra,
             )
         elif a > due and not approval.extension_reason.strip():
+            cap = f"，且按本单位规定最长不超过{months}个月" if months else ""
             yield _v(
                 step,
-                f"{what}的审批（{fd(a)}）超过了支部大会（{fd(meeting)}）后{s.approval_deadline_months}个月的期限"
-                f"（{fd(due)}），{_late_by(a, due)}。特殊情况可以延长审批时间，但须记录原因，"
-                f"且最长不超过{s.approval_hard_limit_months}个月。请补录延长审批的原因。",
+                f"{what}的审批（{fd(a)}）超过了{since}后{s.approval_deadline_months}个月的期限"
+                f"（{fd(due)}），{_late_by(a, due)}。特殊情况可以延长审批时间，但须记录原因{cap}。"
+                "请补录延长审批的原因。",
                 W,
                 approval=a,
                 approval_due=due,
-                **{mkey: meeting},
+                **extra,
             )
         return
     now = now_for(d, ctx)
     if now > limit:
         yield _v(
             step,
-            f"已逾期：{what}的支部大会（{fd(meeting)}）后已超过{s.approval_hard_limit_months}个月"
-            f"（最迟应在{fd(limit)}前审批）仍未审批，原决议不能再报批，应重新履行程序（重新提交支部大会讨论）。",
+            f"已逾期：{what}的支部大会（{fd(meeting)}）后已超过{months}个月（最迟应在{fd(limit)}前审批）"
+            f"仍未审批。{local}",
             B,
             overdue=True,
             approval_limit=limit,
-            **{mkey: meeting},
+            **extra,
         )
     elif now > due:
+        cap = (
+            f"特殊情况可以延长，按本单位规定最长不超过{fd(limit)}。"
+            if months
+            else "特殊情况可以延长，须记录原因。"
+        )
         yield _v(
             step,
             f"已逾期：{what}的支部大会（{fd(meeting)}）后应在{fd(due)}前由上级党委审批，至{fd(now)}仍未审批。"
-            f"特殊情况可以延长，但最长不超过{fd(limit)}。请督促上级党委审批。",
+            f"{cap}请督促上级党委审批。",
             W,
             overdue=True,
             approval_due=due,
-            approval_limit=limit,
+            approval_limit=limit if months else None,
             **{mkey: meeting},
         )
 
@@ -946,6 +995,46 @@ def check_extension(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
                     probation_end=first_end,
                     on=e.date,
                 )
+
+
+def check_probation_approval(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
+    """Extending probation or cancelling it needs the higher committee's approval (党章7), recorded with
+    its date and who approved; missing once the approval deadline after the decision has passed."""
+    months = ctx.settings.approval_deadline_months
+    now = now_for(d, ctx) if not d.closed else ctx.as_of
+    decisions = [(e.date, e.approval, "延长预备期", "extension_approval", "extension") for e in d.extensions]
+    if d.outcome is Outcome.CANCELLED and d.outcome_date is not None:
+        decisions.append(
+            (d.outcome_date, d.outcome_approval, "取消预备党员资格", "outcome_approval", "outcome")
+        )
+    for decided, approval, what, akey, dkey in decisions:
+        if approval is not None:
+            if approval.date < decided:
+                yield _v(
+                    Step.CONVERSION_VOTE,
+                    f"{what}的上级党委批准（{fd(approval.date)}）早于支部大会的决定（{fd(decided)}），请核对日期。",
+                    on=decided,
+                    **{dkey: decided, akey: approval.date},
+                )
+            elif not approval.by.strip():
+                yield _v(
+                    Step.CONVERSION_VOTE,
+                    f"{what}的批准（{fd(approval.date)}）未记录批准的上级党委。请补录批准机关。",
+                    W,
+                    on=decided,
+                    **{dkey: decided, akey: approval.date},
+                )
+            continue
+        due = add_months(decided, months)
+        if now > due:
+            yield _v(
+                Step.CONVERSION_VOTE,
+                f"支部大会决定{what}（{fd(decided)}）后，至{fd(now)}仍未记录上级党委的批准（批准日期、批准机关）。"
+                f"{what}须报上级党组织批准，请补录或督促审批。",
+                overdue=True,
+                on=decided,
+                **{dkey: decided},
+            )
 
 
 def _still_probationary(d: Dossier) -> bool:
@@ -1066,15 +1155,15 @@ _MAIN_CHAIN = (
     ("candidate", Step.CANDIDATE),
     ("pre_review", Step.PRE_REVIEW),
     ("admission_meeting", Step.ADMISSION_VOTE),
-    ("higher_talk", Step.HIGHER_TALK),
     ("approval", Step.APPROVAL),
-)
+)  # the higher talk's place (after the meeting, before approval) is DEV-HIGHER-TALK's
 # Further pairs (earlier, later) that must not run backwards.
 _PAIRS = (
     (("activist", Step.ACTIVIST), ("activist_filing", Step.ACTIVIST_FILING)),
     (("candidate", Step.CANDIDATE), ("candidate_filing", Step.CANDIDATE_FILING)),
     (("candidate", Step.CANDIDATE), ("sponsors", Step.SPONSORS)),
     (("candidate", Step.CANDIDATE), ("committee_review", Step.COMMITTEE_REVIEW)),
+    (("candidate", Step.CANDIDATE), ("political_review", Step.POLITICAL_REVIEW)),
     (("committee_review", Step.COMMITTEE_REVIEW), ("pre_review", Step.PRE_REVIEW)),
     (("pre_review", Step.PRE_REVIEW), ("volunteer_form", Step.VOLUNTEER_FORM)),
     (("volunteer_form", Step.VOLUNTEER_FORM), ("admission_meeting", Step.ADMISSION_VOTE)),
@@ -1121,6 +1210,30 @@ def check_order(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
         d1, d2 = done.get(earlier[1]), done.get(later[1])
         if d1 is not None and d2 is not None and d2 < d1:
             yield _order_violation(earlier, d1, later, d2)
+    t, cand = d.training, d.candidate_date
+    if t is not None and cand is not None and t.start < cand:
+        # the intensive training is for development candidates: it starts after the candidate date
+        yield _v(
+            Step.TRAINING,
+            f"日期时序倒挂：集中培训开始（{fd(t.start)}）早于“确定发展对象”（{fd(cand)}）。"
+            "集中培训的对象是发展对象，应先确定发展对象、后参加培训，请核对并更正日期。",
+            candidate=cand,
+            training_start=t.start,
+        )
+    for a, meeting, key in ((d.approval, d.admission_meeting_date, "admission_meeting"),
+                            (d.conversion_approval, d.conversion_meeting_date, "conversion_meeting")):  # fmt: skip
+        if a is None or a.reported_on is None or meeting is None:
+            continue
+        step = Step.APPROVAL if key == "admission_meeting" else Step.CONVERSION_APPROVAL
+        if a.reported_on < meeting or a.reported_on > a.date:
+            yield _v(
+                step,
+                f"上报上级党委日期（{fd(a.reported_on)}）应在支部大会（{fd(meeting)}）之后、"
+                f"审批（{fd(a.date)}）之前，请核对并更正日期。",
+                reported_on=a.reported_on,
+                approval=a.date,
+                **{key: meeting},
+            )
     for step, required, text in _REQUIRES:
         if text and step in done and required not in done:
             yield _v(
@@ -1184,9 +1297,34 @@ def check_resubmit(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
 
 
 def check_move(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
+    """细则19: a development candidate who will leave (graduation, transfer …) within three months is
+    normally not admitted; an admission shortly before a transfer out is flagged for review."""
     months = ctx.settings.move_review_months
     meeting = d.admission_meeting_date
-    if not months or meeting is None or d.outcome is not Outcome.TRANSFERRED_OUT or d.outcome_date is None:
+    if not months:
+        return
+    leave = d.expected_leave_date
+    if leave is not None and d.candidate_date is not None and not d.closed:
+        cutoff = add_months(leave, -months)
+        if meeting is not None:
+            if meeting > cutoff and meeting <= leave:
+                yield _v(
+                    Step.ADMISSION_VOTE,
+                    f"接收为预备党员的支部大会（{fd(meeting)}）距预计离开本单位（{fd(leave)}）不足{months}个月。"
+                    f"对{months}个月内将离开的发展对象，一般不办理接收手续；请说明原因并提请上级党委复核。",
+                    admission_meeting=meeting,
+                    expected_leave=leave,
+                )
+        elif d.approval is None and ctx.as_of > cutoff:
+            yield _v(
+                Step.ADMISSION_VOTE,
+                f"发展对象预计于{fd(leave)}离开本单位，现已不足{months}个月。对{months}个月内将离开的发展对象，"
+                "一般不办理接收手续，请与上级党委沟通，或由其去向单位党组织继续培养考察。",
+                overdue=True,
+                candidate=d.candidate_date,
+                expected_leave=leave,
+            )
+    if meeting is None or d.outcome is not Outcome.TRANSFERRED_OUT or d.outcome_date is None:
         return
     if d.outcome_date < add_months(meeting, months):
         yield _v(
@@ -1268,10 +1406,12 @@ RULES_2014: tuple[Rule, ...] = (
           [Step.ADMISSION_VOTE, Step.CONVERSION_VOTE],
           description="票数非负；实到 ≤ 应到；会场票数 ≤ 实到；书面意见 ≤ 未到会人数；未记录票数时提醒。"),
     _rule("DEV-HIGHER-TALK", "审批前上级党委派人谈话", "细则第二十二条", B, check_higher_talk, [Step.HIGHER_TALK],
-          description="上级党委审批前须有党委委员或组织员同发展对象的谈话记录。"),
-    _rule("DEV-APPROVAL-3M", "三个月内审批", "细则第二十三条", W, check_approval,
+          description="上级党委审批前须有党委委员或组织员同发展对象的谈话记录（晚于审批为严重）；"
+                      "谈话在支部大会之前（预审阶段）的提醒。"),
+    _rule("DEV-APPROVAL-3M", "三个月内审批", "细则第二十三条；重新履行程序为本地规定", W, check_approval,
           [Step.APPROVAL, Step.CONVERSION_APPROVAL],
-          description="支部大会后3个月内审批；超过3个月须记录原因（提醒），超过6个月须重新履行程序（严重）。",
+          description="从上报上级党委之日（未记录时从支部大会之日）起3个月内审批；超过3个月须记录原因（提醒）；"
+                      "[L] 超过设定月数（默认6个月）原决议失效、须重新履行程序（严重，可关闭）。",
           settings=["approval_deadline_months", "approval_hard_limit_months"]),
     _rule("DEV-OATH", "及时入党宣誓", "本地规定（2026年修订稿拟列为全国规定，未核实）", W, check_oath, [Step.OATH],
           basis="L", description="上级党委审批后N个月内组织入党宣誓。", settings=["oath_within_months"]),
@@ -1298,16 +1438,34 @@ RULES_2014: tuple[Rule, ...] = (
     _rule("DEV-RESUBMIT", "未被接收后不宜短期内再次提交", "本地规定", W, check_resubmit, [Step.ADMISSION_VOTE],
           basis="L", description="支部大会未通过接收后N个月内再次提交支部大会讨论即提醒。",
           settings=["resubmit_wait_months"]),
-    _rule("DEV-MOVE-3M", "接收后短期内转出需复核", "domain.md §7（本地做法）", W, check_move, [Step.ADMISSION_VOTE],
-          basis="L", description="接收为预备党员后不足N个月即转出的，提请复核。", settings=["move_review_months"]),
+    _rule("DEV-PROBATION-APPROVAL", "延长或取消预备期须经上级党委批准", "党章第七条", W, check_probation_approval,
+          [Step.CONVERSION_VOTE],
+          description="延长预备期、取消预备党员资格须报上级党组织批准：记录批准日期和批准机关；"
+                      "决定后3个月仍未记录批准即提醒；批准早于决定为严重。"),
+    _rule("DEV-MOVE-3M", "三个月内将离开的一般不接收", "细则第十九条", W, check_move, [Step.ADMISSION_VOTE],
+          description="发展对象预计离开本单位（毕业、调动）前3个月内一般不办理接收：确定发展对象时记录预计离开日期，"
+                      "支部大会前提醒；接收后不足3个月即转出的，提请复核。", settings=["move_review_months"]),
 )  # fmt: skip
 
 RULESET_2014 = RuleSet(
     version=_V2014,
-    effective_from=date(2014, 5, 28),
+    effective_from=date(2014, 6, 10),
     rules=RULES_2014,
     title="《中国共产党发展党员工作细则》（2014年）",
 )
 
-#: The shipped rule book: the 2014 set only. A 2026 set will be added when its text is verified.
-DEFAULT_BOOK = RuleBook([RULESET_2014])
+#: Duties the 2014 细则 added (domain.md §8), and the local practices built on its procedure (publicity,
+#: oath deadline, leaving within three months): none of them is a finding for a step before 2014-06-10.
+ADDED_IN_2014: tuple[str, ...] = (
+    "DEV-TALK-1M", "DEV-ACTIVIST-REC", "DEV-FILING", "DEV-PREREVIEW", "DEV-PUBLICITY", "DEV-OATH", "DEV-MOVE-3M",
+)  # fmt: skip
+
+#: The 1990 细则（试行）: the older procedure — one year as activist, two sponsors, political review and
+#: training, quorum and majority on 应到, one year of probation, approval — without the duties above.
+#: The earliest set: it judges every step dated before the 2014 set took effect.
+RULESET_1990 = RULESET_2014.derive(
+    "1990", date(1990, 6, 1), remove=ADDED_IN_2014, title="《中国共产党发展党员工作细则（试行）》（1990年）"
+)
+
+#: The shipped rule book: the 1990 and 2014 sets. A 2026 set will be added when its text is verified.
+DEFAULT_BOOK = RuleBook([RULESET_1990, RULESET_2014])

@@ -45,7 +45,9 @@ __all__ = [
     "allowed",
     "audit",
     "audit_many",
+    "audit_records",
     "check_step",
+    "run_rules",
 ]
 
 
@@ -79,6 +81,9 @@ class Violation:
     period: str = ""
     meeting_id: int | None = None
     subject: str = ""
+    member_id: int | None = None
+    dossier_id: int | None = None
+    note: str = ""  # appended to the message (e.g. a year counted without holiday data)
 
 
 #: Chinese names of the date keys of meeting findings (dossier keys: ``development.DATE_LABELS``).
@@ -87,14 +92,29 @@ MEETING_DATE_LABELS: dict[str, str] = {
     "period_start": "期间开始",
     "period_end": "期间结束",
     "founded": "支部成立日期",
+    "lost_since": "失联日期",
+    "status_change": "党籍状态变更日期",
+    "term_end": "任期届满日期",
+    "last_attended": "最近一次参加组织生活日期",
+}
+
+#: What a finding is about (``Finding.kind``): the four families of rules in ``branchdesk check``.
+KIND_DOSSIER, KIND_MEETING, KIND_MEMBER, KIND_CONSISTENCY = "dossier", "meeting", "member", "consistency"
+KIND_LABELS = {
+    KIND_DOSSIER: "发展党员",
+    KIND_MEETING: "会议",
+    KIND_MEMBER: "党员管理",
+    KIND_CONSISTENCY: "记录一致性",
 }
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found. Dossier findings carry ``step``/``dossier_id``; meeting findings (MTG-*)
-    have ``step`` None and carry ``period`` and/or ``meeting_id``; ``person`` is then the subject
-    (本支部, a party group, or the meeting)."""
+    """One problem found. ``kind`` says what it is about (dossier, meeting, member, consistency);
+    ``person`` is the subject's name (the person of a dossier; 本支部, a party group, a meeting or a
+    member for the others). Dossier findings carry ``step``/``dossier_id``; meeting findings (MTG-*)
+    have ``step`` None and carry ``period`` and/or ``meeting_id``; member and consistency findings
+    (MEM-*, CON-*) carry ``member_id`` and, for a consistency finding, the ids of both records."""
 
     code: str
     severity: Severity
@@ -109,6 +129,12 @@ class Finding:
     dossier_id: int | None = None
     period: str = ""
     meeting_id: int | None = None
+    kind: str = KIND_DOSSIER
+    member_id: int | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.person
 
     @property
     def blocking(self) -> bool:
@@ -122,15 +148,18 @@ class Finding:
     def dates_zh(self) -> str:
         from branchdesk.domain.dates import format_date
 
-        labels = DATE_LABELS if self.step is not None else MEETING_DATE_LABELS
+        labels = DATE_LABELS if self.step is not None else {**DATE_LABELS, **MEETING_DATE_LABELS}
         return "，".join(f"{labels.get(k, k)}：{format_date(v)}" for k, v in self.dates.items())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form for ``branchdesk check --json``."""
+        """JSON-ready form for ``branchdesk check --json`` (one list for every kind)."""
         out = {
             "code": self.code,
             "severity": self.severity.value,
             "severity_zh": self.severity.label,
+            "kind": self.kind,
+            "kind_zh": KIND_LABELS.get(self.kind, self.kind),
+            "subject": self.person,
             "person": self.person,
             "dossier_id": self.dossier_id,
             "step": self.step.value if self.step is not None else None,
@@ -140,10 +169,10 @@ class Finding:
             "ruleset": self.ruleset,
             "article": self.article,
             "overdue": self.overdue,
+            "period": self.period,
+            "meeting_id": self.meeting_id,
+            "member_id": self.member_id,
         }
-        if self.step is None:  # meeting findings (dossier JSON unchanged)
-            out["period"] = self.period
-            out["meeting_id"] = self.meeting_id
         return out
 
 
@@ -154,7 +183,8 @@ def allowed(findings: Iterable[Finding]) -> bool:
 
 # --------------------------------------------------------------------------- rules and sets
 
-Check = Callable[[Dossier, "RuleContext"], Iterable[Violation]]
+#: A rule's check: the subject (a ``Dossier``, a ``MeetingAudit``, a ``BranchRecords`` …) and the context.
+Check = Callable[[Any, "RuleContext"], Iterable[Violation]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,6 +207,14 @@ class RuleSet:
     effective_from: date
     rules: tuple[Rule, ...]
     title: str = ""
+    _ids: frozenset[int] = field(default=frozenset(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ids", frozenset(id(r) for r in self.rules))
+
+    def applies(self, rule: Rule) -> bool:
+        """This very rule (not another version of its code) is part of the set."""
+        return id(rule) in self._ids
 
     def rule(self, code: str) -> Rule:
         for r in self.rules:
@@ -222,11 +260,27 @@ class RuleBook:
         if len(set(versions)) != len(versions):
             raise ValueError(f"duplicate rule-set versions: {versions}")
         self._starts = [s.effective_from for s in self.sets]
+        self._rules_of: dict[tuple[int, ...], tuple[Rule, ...]] = {}
 
     def in_force(self, on: date) -> RuleSet:
         """The latest set effective on or before ``on`` (the earliest set for older dates)."""
         i = bisect.bisect_right(self._starts, on) - 1
         return self.sets[max(i, 0)]
+
+    def rules_of(self, sets: Sequence[RuleSet]) -> tuple[Rule, ...]:
+        """The distinct rules of ``sets`` (a rule taken over by a later set runs once), memoised: the
+        same few combinations come up for thousands of dossiers."""
+        key = tuple(id(s) for s in sets)
+        rules = self._rules_of.get(key)
+        if rules is None:
+            rules = self._rules_of[key] = tuple({id(r): r for s in sets for r in s.rules}.values())
+        return rules
+
+    def between(self, first: date, last: date) -> list[RuleSet]:
+        """The sets in force on some day of ``[first, last]``, oldest first."""
+        i = max(bisect.bisect_right(self._starts, first) - 1, 0)
+        j = max(bisect.bisect_right(self._starts, last) - 1, 0)
+        return list(self.sets[i : j + 1])
 
     def version(self, version: str) -> RuleSet:
         for s in self.sets:
@@ -255,6 +309,9 @@ class RuleContext:
     calendar: HolidayCalendar | None = None
     book: RuleBook | None = None
     has_committee: bool | None = None
+    #: Local settings with effective dates: ``(effective_from, settings)`` ascending. Empty: ``settings``
+    #: applies to every date. A step is judged by the settings in force on its date.
+    timeline: tuple[tuple[date, RuleSettings], ...] = ()
     _workdays: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
     _year_tables: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _shared: dict[str, _CalendarCache] = field(default_factory=dict, repr=False, compare=False)
@@ -269,6 +326,19 @@ class RuleContext:
 
     def at(self, as_of: date) -> RuleContext:
         return replace(self, as_of=as_of)
+
+    def settings_on(self, on: date) -> RuleSettings:
+        """The local settings in force on ``on`` (``settings`` before the first dated change)."""
+        chosen = self.settings
+        for since, values in self.timeline:
+            if since <= on:
+                chosen = values
+            else:
+                break
+        return chosen
+
+    def with_settings(self, settings: RuleSettings) -> RuleContext:
+        return replace(self, settings=settings)
 
     def is_working_day(self, d: date) -> bool:
         cached = self._workdays.get(d)
@@ -347,45 +417,127 @@ def _calendar_cache(calendar: HolidayCalendar) -> _CalendarCache:
 # --------------------------------------------------------------------------- entry points
 
 
-def _finding(rule: Rule, v: Violation, d: Dossier, ruleset: str) -> Finding:
-    return Finding(
-        code=rule.code,
-        severity=v.severity or rule.severity,
-        message_zh=v.message,
-        person=d.person.name,
-        dates=dict(v.dates),
-        step=v.step,
-        ruleset=ruleset,
-        article=rule.article,
-        title=rule.title,
-        overdue=v.overdue,
-        dossier_id=d.id,
-    )
+def run_rules(
+    book: RuleBook,
+    subject: Any,
+    ctx: RuleContext,
+    make: Callable[[Rule, Violation, str], Finding],
+    *,
+    date_of: Callable[[Violation], date],
+    dates: Iterable[date] | None = None,
+) -> list[Finding]:
+    """THE rule loop, for every family of rules (DEV, MTG, MEM, CON).
+
+    Each rule of the sets that can apply runs once over ``subject``; each violation is kept only when
+    the set in force on its date (``date_of``) holds that very rule (a rule dropped or replaced by a
+    later set is not applied to dates under it, and vice versa), and is named after that set.
+    ``dates``: the dates the subject can have violations on (a dossier's); None = every set may
+    apply. Local settings with effective dates (``ctx.timeline``) work the same way: the rules run
+    once per settings version met on ``dates`` and keep what falls under that version.
+    """
+    # The sets and settings versions in force anywhere between the earliest and the latest date the
+    # subject has (and the check date): two lookups per subject, not one per date.
+    if dates is None:
+        lo = hi = None
+    else:
+        span = (*dates, ctx.as_of)
+        lo, hi = min(span), max(span)
+    versions: list[RuleSettings] = [ctx.settings]
+    if ctx.timeline:
+        if lo is None:
+            versions = list({id(v): v for v in (ctx.settings, *(v for _, v in ctx.timeline))}.values())
+        else:
+            versions = [ctx.settings_on(lo)]
+            versions += [v for since, v in ctx.timeline if lo < since <= hi and v is not versions[-1]]
+    if len(book.sets) == 1:
+        sets: list[RuleSet] = [book.sets[0]]
+    elif lo is None:
+        sets = list(book.sets)
+    else:
+        sets = book.between(lo, hi)
+    rules = book.rules_of(sets)
+    out: list[Finding] = []
+    for settings in versions:
+        run_ctx = ctx if settings is ctx.settings else ctx.with_settings(settings)
+        for rule in rules:
+            for v in rule.check(subject, run_ctx):
+                if len(sets) == 1 and len(versions) == 1:
+                    out.append(make(rule, v, sets[0].version))
+                    continue
+                on = date_of(v)
+                if len(versions) > 1 and ctx.settings_on(on) is not settings:
+                    continue
+                ruleset = sets[0] if len(sets) == 1 else book.in_force(on)
+                if ruleset.applies(rule):
+                    out.append(make(rule, v, ruleset.version))
+    return out
+
+
+def _note(v: Violation) -> str:
+    return v.message + v.note if v.note else v.message
 
 
 def audit(dossier: Dossier, ctx: RuleContext) -> list[Finding]:
     """Everything wrong with the dossier as of ``ctx.as_of``, sorted by step then code."""
-    book = ctx.rulebook
-    findings: list[Finding] = []
-    if len(book.sets) == 1:
-        in_force = [book.sets[0]]
-    else:
-        # Rule sets are compared by identity (hashing a set of rules would cost more than the checks).
-        by_id = {id(s): s for s in (book.in_force(x) for x in (*dossier.all_dates, ctx.as_of))}
-        in_force = sorted(by_id.values(), key=lambda s: s.effective_from)
-    if len(in_force) == 1:
-        ruleset = in_force[0]
-        for rule in ruleset.rules:
-            for v in rule.check(dossier, ctx):
-                findings.append(_finding(rule, v, dossier, ruleset.version))
-    else:
-        for ruleset in in_force:
-            for rule in ruleset.rules:
-                for v in rule.check(dossier, ctx):
-                    on = v.on or dossier.step_date(v.step) or ctx.as_of
-                    if book.in_force(on) is ruleset:
-                        findings.append(_finding(rule, v, dossier, ruleset.version))
+    name, dossier_id = dossier.person.name, dossier.id
+
+    def make(rule: Rule, v: Violation, ruleset: str) -> Finding:
+        return Finding(
+            code=rule.code,
+            severity=v.severity or rule.severity,
+            message_zh=_note(v),
+            person=name,
+            dates=dict(v.dates),
+            step=v.step,
+            ruleset=ruleset,
+            article=rule.article,
+            title=rule.title,
+            overdue=v.overdue,
+            dossier_id=dossier_id,
+        )
+
+    findings = run_rules(
+        ctx.rulebook,
+        dossier,
+        ctx,
+        make,
+        date_of=lambda v: v.on or dossier.step_date(v.step) or ctx.as_of,
+        dates=dossier.all_dates,
+    )
     findings.sort(key=lambda f: (f.step.number, f.code))
+    return findings
+
+
+def audit_records(
+    book: RuleBook, subject: Any, ctx: RuleContext, kind: str, *, default_subject: str = "本支部"
+) -> list[Finding]:
+    """The rules of a book without dossier steps (MTG, MEM, CON) over ``subject``: each violation's
+    ``on`` (default the check date) selects the rule set; sorted by date, code and subject."""
+
+    def make(rule: Rule, v: Violation, ruleset: str) -> Finding:
+        return Finding(
+            code=rule.code,
+            severity=v.severity or rule.severity,
+            message_zh=_note(v),
+            person=v.subject or default_subject,
+            dates=dict(v.dates),
+            step=None,
+            ruleset=ruleset,
+            article=rule.article,
+            title=rule.title,
+            overdue=v.overdue,
+            dossier_id=v.dossier_id,
+            period=v.period,
+            meeting_id=v.meeting_id,
+            kind=kind,
+            member_id=v.member_id,
+        )
+
+    findings = run_rules(book, subject, ctx, make, date_of=lambda v: v.on or ctx.as_of)
+    as_of = ctx.as_of
+    findings.sort(
+        key=lambda f: (f.dates.get("meeting") or f.dates.get("period_end") or as_of, f.code, f.person)
+    )
     return findings
 
 

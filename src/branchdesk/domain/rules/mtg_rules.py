@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import AttendanceStatus, Meeting, MeetingMode, MeetingType
 from branchdesk.domain.rules.engine import (
+    KIND_MEETING,
     Finding,
     Rule,
     RuleBook,
@@ -40,6 +41,7 @@ from branchdesk.domain.rules.engine import (
     RuleSet,
     Severity,
     Violation,
+    audit_records,
 )
 from branchdesk.domain.votes import count_errors, minimum_present, quorum_met
 
@@ -52,6 +54,7 @@ __all__ = [
     "MTG_BOOK",
     "MTG_RULES",
     "MTG_RULESET",
+    "MTG_RULESET_EARLY",
     "GroupInfo",
     "MeetingAudit",
     "MeetingSettings",
@@ -172,6 +175,8 @@ class MeetingAudit:
     has_committee: bool | None
     secretaries: tuple[str, ...]
     settings: MeetingSettings = field(default_factory=MeetingSettings)
+    seats: tuple | None = None  # branch_rules.Seat: whether the branch has a committee, month by month
+    roster: tuple = ()  # meetings.RosterEntry: who must talk with whom (MTG-TALKS-Y coverage)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def held(self, type_: MeetingType, start: date, end: date, group_id: int | None = None) -> list[Meeting]:
@@ -201,7 +206,7 @@ def _v(message: str, *, period: Period | None = None, meeting: Meeting | None = 
        severity: Severity | None = None, **dates: date) -> Violation:  # fmt: skip
     if period is not None:
         dates = {"period_start": period.start, "period_end": period.end, **dates}
-        on = period.end
+        on = period.start  # a period is judged by the rules in force when it began
     else:
         assert meeting is not None
         dates = {"meeting": meeting.date, **dates}
@@ -246,6 +251,16 @@ def _frequency(type_: MeetingType):
 
 
 def check_committee(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
+    if a.seats is not None:  # judged month by month: a committee only while the branch had one
+        from branchdesk.domain.rules.branch_rules import has_committee
+
+        what_to_do = _WHAT_TO_DO[MeetingType.COMMITTEE]
+        for p in a.closed("M"):
+            if has_committee(a.seats, p.start) and not a.held(MeetingType.COMMITTEE, p.start, p.end):
+                yield _v(
+                    f"{p.label}本支部未召开{MeetingType.COMMITTEE.label}（没有记录）。{what_to_do}", period=p
+                )
+        return
     if not a.has_committee:  # no committee (or unknown): the general meeting does its work
         return
     yield from _frequency(MeetingType.COMMITTEE)(a, ctx)
@@ -280,6 +295,9 @@ def check_lecture(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
 
 
 def check_talks(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
+    """Each closed year: every pair of committee members talked, and every member talked with at least
+    one committee member (支部条例: 谈心谈话 between committee members and between committee members and
+    members at least once a year). Without the roster or the committee: at least one talk record."""
     if not a.settings.talks_yearly:
         return
     for p in a.closed("Y"):
@@ -287,11 +305,87 @@ def check_talks(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
         pairs = [t for m in a.meetings if not m.planned for t in m.talks if p.start <= t.date <= p.end]
         if not held and not pairs:
             yield _v(f"{p.label}没有谈心谈话记录。{_WHAT_TO_DO[MeetingType.TALKS]}", period=p)
+            continue
+        if not a.roster or not a.seats:
+            continue
+        mid = date(p.start.year, 7, 1)
+        committee = {
+            s.name for s in a.seats if s.name and (s.held_on(p.start) or s.held_on(mid) or s.held_on(p.end))
+        }
+        if len(committee) < 2:
+            continue
+        members = {e.name for e in a.roster if e.member_on(p.end) and e.member_on(mid)} - committee
+        talked: set[frozenset[str]] = {frozenset((t.first.strip(), t.second.strip())) for t in pairs}
+        partners = {n for pair in talked for n in pair}
+        missing_pairs = [
+            f"{x}与{y}" for i, x in enumerate(sorted(committee)) for y in sorted(committee)[i + 1 :]
+            if frozenset((x, y)) not in talked
+        ]  # fmt: skip
+        reached = {n for pair in talked if pair & committee for n in pair}
+        missing_members = sorted(n for n in members if n not in reached and n in members)
+        if not missing_pairs and not missing_members:
+            continue
+        parts = []
+        if missing_pairs:
+            parts.append(
+                f"支部委员之间缺{len(missing_pairs)}对（{'、'.join(missing_pairs[:5])}{'等' if len(missing_pairs) > 5 else ''}）"
+            )
+        if missing_members:
+            parts.append(
+                f"{len(missing_members)}名党员没有同任何支部委员谈心谈话（{'、'.join(missing_members[:8])}"
+                f"{'等' if len(missing_members) > 8 else ''}）"
+            )
+        del partners
+        yield _v(
+            f"{p.label}谈心谈话没有覆盖全部应谈对象：{'；'.join(parts)}。{_WHAT_TO_DO[MeetingType.TALKS]}",
+            period=p,
+        )
 
 
 def check_appraisal(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
     if a.settings.appraisal_yearly:
         yield from _frequency(MeetingType.APPRAISAL)(a, ctx)
+
+
+def check_voters(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
+    """应到 as the texts define it (domain.md §9), on every general meeting's attendance list: a full
+    member is left out of the voters only with an exclusion of one of the five kinds carrying its
+    approval (or under 留党察看, or while the conversion awaits approval); a probationary member, or one
+    whose conversion is not yet approved, is never a voter. Blocking when the meeting voted (its 应到
+    decides the result), a warning otherwise."""
+    entries = {e.member_id: e for e in a.roster if e.member_id is not None}
+    for m in a.meetings:
+        if m.type != MeetingType.GENERAL or not m.attendance:
+            continue
+        severity = Severity.BLOCKING if m.votes else Severity.WARNING
+        wrong: list[str] = []
+        for line in m.attendance:
+            e = entries.get(line.member_id)  # type: ignore[arg-type]
+            probationary = str(line.member_type) == "probationary"
+            pending = e is not None and e.approval_pending(m.date)
+            if line.voter and (probationary or pending):
+                why = "预备党员" if probationary else "转正尚未经上级党委批准"
+                wrong.append(f"{line.name}（{why}）被计入有表决权的应到人数")
+            elif not line.voter and not probationary and not pending:
+                if e is not None and e.under_watch(m.date):
+                    continue
+                if line.exclusion is None:
+                    reason = f"，原因记为“{line.reason.strip()}”" if line.reason.strip() else ""
+                    wrong.append(
+                        f"正式党员{line.name}未计入有表决权的应到人数{reason}，但没有记录不计入应到的情形和批准"
+                    )
+                elif problems := line.exclusion.problems(m.date):
+                    wrong.append(
+                        f"{line.name}不计入应到人数（{line.exclusion.kind.label}）：{'；'.join(problems)}"
+                    )
+        if wrong:
+            yield _v(
+                f"{fd(m.date)}{m.title}的应到人数有误：{'；'.join(wrong)}。只有患病不能表达意志、出国（境）六个月以上、"
+                "外出六个月以上未转移组织关系、年老体弱卧床不起或长期患病、被剥夺表决权五种情形，经上级党组织同意并经"
+                "支部党员大会决定，才可以不计入应到人数；出差、请假是缺席，仍计入应到。请核对出席名单。",
+                meeting=m,
+                severity=severity,
+            )
 
 
 def check_quorum(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
@@ -313,13 +407,6 @@ def check_quorum(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
                     f"实到{vote.present}人，未超过半数（至少应到{minimum_present(vote.expected)}人），"
                     "会议不能作出决定。该事项应另行召开会议重新表决。",
                     meeting=m,
-                )
-            if m.attendance and not errors and vote.expected != m.voters_expected:
-                yield _v(
-                    f"{fd(m.date)}{m.title}表决“{item.title}”记录的应到人数（{vote.expected}人）"
-                    f"与出席名单中有表决权的应到人数（{m.voters_expected}人）不一致，请核对。",
-                    meeting=m,
-                    severity=W,
                 )
         undecided_by_vote = bool(m.decisions.strip()) or any(
             item.decides and item.vote is None for item in m.agenda
@@ -382,8 +469,9 @@ MTG_RULES: tuple[Rule, ...] = (
           description="设支部委员会的支部，每个已结束的月份至少有一次支委会记录；不设支委会的支部不检查。"),
     _rule("MTG-GROUP-M", "党小组会每月一次", "支部条例第十三条", W, check_groups,
           description="每个党小组在其存在的每个已结束的月份至少有一次党小组会记录。"),
-    _rule("MTG-LECTURE-Q", "党课每季度一次，书记每年至少讲一次", "本地规定；支部条例第十四条（书记讲党课）", W,
-          check_lecture, basis="L", settings=["lecture_quarterly", "secretary_lecture_yearly"],
+    _rule("MTG-LECTURE-Q", "党课每季度一次，书记每年至少讲一次",
+          "支部条例（“三会一课”：按期上党课，党支部书记每年至少为党员讲1次党课；条款号待核实）；每季度一次为本地规定", W,
+          check_lecture, basis="N?", settings=["lecture_quarterly", "secretary_lecture_yearly"],
           description="每个已结束的季度至少一次党课；每个已结束的年度至少一次党课由支部书记讲授（已知书记姓名时）。"),
     _rule("MTG-PARTYDAY-M", "每月开展主题党日", "支部条例第十六条", W, _frequency(MeetingType.PARTY_DAY),
           description="每个已结束的月份至少有一次主题党日记录。"),
@@ -391,12 +479,17 @@ MTG_RULES: tuple[Rule, ...] = (
           description="每个已结束的年度至少一次组织生活会记录。"),
     _rule("MTG-APPRAISAL-Y", "每年开展民主评议党员", "教育条例第十八条", W, check_appraisal,
           settings=["appraisal_yearly"], description="每个已结束的年度至少一次民主评议党员记录。"),
-    _rule("MTG-TALKS-Y", "每年开展谈心谈话", "本地规定（组织生活会前的谈心谈话）", W, check_talks, basis="L",
-          settings=["talks_yearly"],
-          description="每个已结束的年度至少有一次谈心谈话记录（谈心谈话记录，或任何会议记录中的谈话双方和日期）。"),
+    _rule("MTG-TALKS-Y", "每年开展谈心谈话，覆盖支委之间及支委与党员", "支部条例（谈心谈话，条款号待核实）", W,
+          check_talks, basis="N?", settings=["talks_yearly"],
+          description="每个已结束的年度：支部委员两两之间、每名党员同至少一名支部委员各谈心谈话一次以上"
+                      "（谈心谈话记录，或任何会议记录中的谈话双方和日期）；无花名册时至少有一次记录。"),
     _rule("MTG-QUORUM", "作出决定时到会人数超过半数", "支部条例第十一条、第十二条", B, check_quorum,
           description="作出决定的会议：表决事项的实到有表决权人数 > 应到的半数（正好一半不够）、票数合理；"
-                      "未经表决的决定按出席名单（支委会按支部委员）计算；表决应到与名单不一致时提醒。"),
+                      "未经表决的决定按出席名单（支委会按支部委员）计算（表决应到与名单不一致见 CON-VOTE-ROSTER）。"),
+    _rule("MTG-VOTERS", "有表决权的应到党员", "支部条例第十一条；domain.md §9（不计入应到的五种情形）", B, check_voters,
+          description="支部党员大会出席名单：正式党员不计入有表决权的应到人数，须属五种情形并有上级党组织同意和"
+                      "支部党员大会决定（受留党察看、转正待批准除外）；预备党员、转正尚未批准的不计入。"
+                      "该会有表决时为严重，否则为提醒。"),
     _rule("MTG-MINUTES", "会议记录完整", "支部条例（会议记录）；domain.md §3", W, check_minutes,
           description="已召开的会议须记录主持人、记录人、出席情况（党课另须授课人，线上会议须平台，缺席/请假须原因）；"
                       "谈心谈话须记录谈话双方和日期。"),
@@ -409,8 +502,18 @@ MTG_RULESET = RuleSet(
     title="《中国共产党支部工作条例（试行）》（2018年）",
 )
 
+#: Before the 支部条例: the long-standing 三会一课 and the other meetings, without the monthly 主题党日
+#: (which the 支部条例 introduced): months before 2018-10-28 are never missing a 主题党日. The earliest
+#: set, so it judges every earlier period.
+MTG_RULESET_EARLY = MTG_RULESET.derive(
+    "pre-2018",
+    date(1990, 1, 1),
+    remove=["MTG-PARTYDAY-M"],
+    title="“三会一课”等长期执行的组织生活制度（支部条例施行前）",
+)
+
 #: The meeting rule book (a book of its own, separate from the development rules' DEFAULT_BOOK).
-MTG_BOOK = RuleBook([MTG_RULESET])
+MTG_BOOK = RuleBook([MTG_RULESET_EARLY, MTG_RULESET])
 
 
 # ====================================================================== entry point
@@ -431,6 +534,8 @@ def audit_meetings(
     secretary: str | Sequence[str] = "",
     settings: MeetingSettings | None = None,
     book: RuleBook | None = None,
+    seats: Sequence | None = None,
+    roster: Sequence = (),
 ) -> list[Finding]:
     """Every MTG-* finding as of ``ctx.as_of``, sorted by date then code.
 
@@ -467,31 +572,7 @@ def audit_meetings(
         has_committee=has_committee,
         secretaries=tuple(s for s in secretaries if s and s.strip()),
         settings=settings or MeetingSettings(),
+        seats=tuple(seats) if seats is not None else None,
+        roster=tuple(roster),
     )
-    book = book or MTG_BOOK
-    findings: list[Finding] = []
-    for ruleset in book.sets:
-        for rule in ruleset.rules:
-            for v in rule.check(scope, ctx):
-                if book.in_force(v.on or as_of) is not ruleset:
-                    continue
-                findings.append(
-                    Finding(
-                        code=rule.code,
-                        severity=v.severity or rule.severity,
-                        message_zh=v.message,
-                        person=v.subject,
-                        dates=dict(v.dates),
-                        step=None,
-                        ruleset=ruleset.version,
-                        article=rule.article,
-                        title=rule.title,
-                        overdue=v.overdue,
-                        period=v.period,
-                        meeting_id=v.meeting_id,
-                    )
-                )
-    findings.sort(
-        key=lambda f: (f.dates.get("meeting") or f.dates.get("period_end") or as_of, f.code, f.person)
-    )
-    return findings
+    return audit_records(book or MTG_BOOK, scope, ctx, KIND_MEETING)

@@ -42,6 +42,10 @@ DEFAULT_ARCHIVE_ITEMS: frozenset[DossierItem] = frozenset(
 )
 
 
+#: The national minimum of the intensive training (细则17): a branch may ask more, never less.
+NATIONAL_TRAINING_DAYS, NATIONAL_TRAINING_HOURS = 3, 24
+
+
 class SettingsError(ValueError):
     """A bad setting value; ``str(error)`` is a Chinese message."""
 
@@ -53,13 +57,15 @@ class RuleSettings:
     talk_within_months: int = 1  # DEV-TALK-1M, 细则7
     assessment_interval_months: int = 6  # DEV-ASSESS-6M, 细则11
     activist_min_years: int = 1  # DEV-ACTIVIST-1Y, 细则13
-    training_min_days: int = 3  # DEV-TRAINING, 细则17 (local practice may raise it: 5–7 days)
-    training_min_hours: int = 24  # DEV-TRAINING, 细则17 (local practice may raise it: 40 hours)
     approval_deadline_months: int = 3  # DEV-APPROVAL-3M, 细则23
-    approval_hard_limit_months: int = 6  # DEV-APPROVAL-3M, 细则23
     extension_min_months: int = 6  # DEV-EXTENSION, 党章7
     extension_max_months: int = 12  # DEV-EXTENSION, 党章7
     # --- local practice [L]
+    # DEV-TRAINING, 细则17: at least 3 days or 24 class hours; local practice may raise it (5–7 days,
+    # 40 hours), never lower it
+    training_min_days: int = NATIONAL_TRAINING_DAYS
+    training_min_hours: int = NATIONAL_TRAINING_HOURS
+    approval_hard_limit_months: int = 6  # DEV-APPROVAL-3M: past it the resolution lapses (redo); 0 = off
     publicity_working_days: int = 5  # DEV-PUBLICITY (发展对象公示); 0 = no check
     activist_publicity_working_days: int = 0  # 入党积极分子公示, some places; 0 = no check
     activist_min_application_months: int = 0  # application age before activist (3–6 in places); 0 = off
@@ -80,9 +86,19 @@ class RuleSettings:
             value = getattr(self, f.name)
             if isinstance(value, int) and value < 0:
                 problems.append(f"{SETTING_LABELS.get(f.name, f.name)}不能为负数")
+        if (
+            self.training_min_days < NATIONAL_TRAINING_DAYS
+            or self.training_min_hours < NATIONAL_TRAINING_HOURS
+        ):
+            problems.append(
+                f"集中培训不能少于全国规定的{NATIONAL_TRAINING_DAYS}天或{NATIONAL_TRAINING_HOURS}学时（本单位可以提高要求）"
+            )
         if self.extension_min_months > self.extension_max_months:
             problems.append("延长预备期的最短月数不能大于最长月数")
-        if self.approval_deadline_months > self.approval_hard_limit_months:
+        if (
+            self.approval_hard_limit_months
+            and self.approval_deadline_months > self.approval_hard_limit_months
+        ):
             problems.append("审批期限不能长于审批最长期限")
         if problems:
             raise SettingsError("；".join(problems))
@@ -132,10 +148,7 @@ NATIONAL_FIELDS: tuple[str, ...] = (
     "talk_within_months",
     "assessment_interval_months",
     "activist_min_years",
-    "training_min_days",
-    "training_min_hours",
     "approval_deadline_months",
-    "approval_hard_limit_months",
     "extension_min_months",
     "extension_max_months",
 )
@@ -151,7 +164,7 @@ SETTING_LABELS: dict[str, str] = {
     "training_min_days": "集中培训最少天数",
     "training_min_hours": "集中培训最少学时",
     "approval_deadline_months": "上级党委审批期限（月）",
-    "approval_hard_limit_months": "上级党委审批最长期限（月）",
+    "approval_hard_limit_months": "超过该期限未审批须重新履行程序（月，本地规定，0 为不检查）",
     "extension_min_months": "延长预备期最短月数",
     "extension_max_months": "延长预备期最长月数",
     "publicity_working_days": "发展对象公示期（工作日，0 为不检查）",

@@ -262,6 +262,74 @@ class AmendmentDialog(QDialog):
         return True
 
 
+class ExclusionDialog(QDialog):
+    """不计入应到: one of the five kinds, the higher organisation's consent (date, by whom) and the
+    general meeting's decision (domain.md §9). 出差、请假 are absences, not exclusions."""
+
+    def __init__(self, name: str, meeting_date: dt.date, current=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        from branchdesk.domain.votes import ExclusionKind
+
+        self.setWindowTitle(f"不计入应到人数 — {name}")
+        self.meeting_date = meeting_date
+        self.kind = QComboBox()
+        self.kind.setObjectName("exclusionKind")
+        self.kind.addItem("", "")
+        for k in ExclusionKind:
+            self.kind.addItem(k.label, k.value)
+        self.approved_on = DateField()
+        self.approved_by = _line("如：某某学院党委", 100)
+        self.decision = _line("如：2025年3月6日支部党员大会决定", 200)
+        if current is not None:
+            self.kind.setCurrentIndex(self.kind.findData(current.kind.value))
+            self.approved_on.setDate(current.approved_on)
+            self.approved_by.setText(current.approved_by)
+            self.decision.setText(current.decision)
+        intro = QLabel(
+            "只有以下五种情形，经上级党组织同意并经支部党员大会决定，才可不计入应到人数：患病不能表达本人意志；"
+            "出国（境）六个月以上；外出学习或工作六个月以上、未转移组织关系；年老体弱卧床不起或长期患病；"
+            "被剥夺表决权。出差、请假是缺席，仍计入应到（可在会前提交书面意见）。"
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("情形", self.kind)
+        form.addRow("上级党组织同意日期", self.approved_on)
+        form.addRow("同意的上级党组织", self.approved_by)
+        form.addRow("支部党员大会决定", self.decision)
+        self.errors = ErrorPanel()
+        buttons, _save, _cancel = save_cancel_buttons(self, self.save, save_text="不计入应到")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.errors)
+        layout.addWidget(buttons)
+        self.resize(max(self.sizeHint().width(), 620), self.sizeHint().height())
+
+    def exclusion(self):
+        from branchdesk.domain.votes import Exclusion, ExclusionKind
+
+        code = self.kind.currentData()
+        if not code:
+            return None
+        return Exclusion(ExclusionKind(code), self.approved_on.date(), self.approved_by.text().strip(),
+                         self.decision.text().strip())  # fmt: skip
+
+    def save(self) -> bool:
+        exclusion = self.exclusion()
+        problems = []
+        if exclusion is None:
+            problems.append("请选择五种情形之一（出差、请假是缺席，不是不计入应到的情形）")
+        else:
+            if self.approved_on.error():
+                problems.append(f"上级党组织同意日期：{self.approved_on.error()}")
+            problems += exclusion.problems(self.meeting_date)
+        if problems:
+            self.errors.set_messages(problems)
+            return False
+        self.accept()
+        return True
+
+
 class MeetingDialog(QDialog):
     """Edit one meeting record. ``changed`` is True once anything was written (the page reloads)."""
 
@@ -410,6 +478,13 @@ class MeetingDialog(QDialog):
             "按会议日期的花名册和会议对象（全体党员、支部委员或党小组）重新列出应到人员"
         )
         self.all_present_button.clicked.connect(self.attendance.all_present)
+        self.exclude_button = QPushButton("不计入应到…")
+        self.exclude_button.setToolTip(
+            "所选正式党员属五种情形之一、经上级党组织同意并经支部党员大会决定的，不计入应到人数"
+        )
+        self.exclude_button.clicked.connect(self.exclude_selected)
+        self.include_button = QPushButton("恢复计入应到")
+        self.include_button.clicked.connect(self.include_selected)
         self.refill_button.clicked.connect(lambda: self.refill_attendance(ask=True))
         self.attendance.changed.connect(self._on_attendance_changed)
         self.observers = RowsEditor(
@@ -423,6 +498,8 @@ class MeetingDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.attendance_summary, 1)
         top.addWidget(self.all_present_button)
+        top.addWidget(self.exclude_button)
+        top.addWidget(self.include_button)
         top.addWidget(self.refill_button)
         observers_box = QGroupBox("列席人员（不计入应到人数）")
         QVBoxLayout(observers_box).addWidget(self.observers)
@@ -836,6 +913,45 @@ class MeetingDialog(QDialog):
             self._attendance_touched = True
             self._mark_dirty()
         self._update_attendance_summary()
+
+    def _selected_attendee_row(self) -> int | None:
+        rows = (
+            self.attendance_view.selectionModel().selectedRows()
+            if self.attendance_view.selectionModel()
+            else []
+        )
+        if rows:
+            return rows[0].row()
+        index = self.attendance_view.currentIndex()
+        return index.row() if index.isValid() else None
+
+    def exclude_selected(self, exclusion=None) -> bool:
+        """Leave the selected full member out of 应到 (asks the kind and the approval)."""
+        row = self._selected_attendee_row()
+        if row is None:
+            return False
+        a = self.attendance.people[row]
+        if str(a.member_type) != "full" or (not a.voter and a.exclusion is None):
+            prompts.warn(
+                self,
+                "不能不计入应到",
+                f"{a.name}本来就没有表决权（预备党员、受留党察看或转正待批准），不在应到人数中。",
+            )
+            return False
+        if exclusion is None:
+            dialog = ExclusionDialog(a.name, self.date.date() or self.meeting.date, a.exclusion, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            exclusion = dialog.exclusion()
+        self.attendance.set_exclusion(row, exclusion)
+        return True
+
+    def include_selected(self) -> bool:
+        row = self._selected_attendee_row()
+        if row is None or self.attendance.people[row].exclusion is None:
+            return False
+        self.attendance.set_exclusion(row, None)
+        return True
 
     def _update_attendance_summary(self) -> None:
         people = self.attendance.attendees()
@@ -1333,7 +1449,8 @@ class MeetingDialog(QDialog):
         self.attendance.set_read_only(sealed)
         for editor in (self.observers, self.grades, self.remediation, self.talks):
             editor.set_read_only(sealed)
-        for b in (self.all_present_button, self.refill_button, self.add_candidate_button, self.add_item_button,
+        for b in (self.all_present_button, self.exclude_button, self.include_button, self.refill_button,
+                  self.add_candidate_button, self.add_item_button,
                   self.remove_item_button, self.up_button, self.down_button, self.grades_fill_button):  # fmt: skip
             b.setVisible(not sealed)
         self.save_button.setVisible(not sealed)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -57,6 +58,7 @@ from branchdesk.domain.development import (
     Training,
 )
 from branchdesk.domain.rules import Finding, Severity
+from branchdesk.services.development import MANUAL_EXPECTED
 from branchdesk.ui.widgets.date_field import DateField
 from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
@@ -84,7 +86,6 @@ _DATE_ONLY = {
 # Conversion meeting decisions (党章7): on time, extension of probation, cancellation.
 DECISION_CONVERT, DECISION_EXTEND, DECISION_CANCEL = "convert", "extend", "cancel"
 #: The name under which a typed-in 应到 (differing from the roster) keeps its reason with the vote.
-MANUAL_EXPECTED = "（应到人数手动填写）"
 
 
 def finding_line(f: Finding) -> str:
@@ -214,8 +215,16 @@ class MemberPicker(QComboBox):
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("欧阳某某（预备党员）") + 40)
 
     def record(self):
+        """The member picked, or typed by name with or without the label ("蔡浩然" finds
+        "蔡浩然（预备党员）")."""
+        from branchdesk.domain.members import bare_name
+
         index = self.findText(self.currentText().strip())
-        return self.itemData(index) if index >= 0 else None
+        if index >= 0:
+            return self.itemData(index)
+        name = bare_name(self.currentText())
+        found = [self.itemData(i) for i in range(1, self.count()) if self.itemData(i).name == name]
+        return found[0] if len(found) == 1 else None
 
     def name(self) -> str:
         record = self.record()
@@ -228,6 +237,52 @@ class MemberPicker(QComboBox):
                 self.setCurrentIndex(i)
                 return
         self.setEditText(name)
+
+
+class PersonPicker(QWidget):
+    """A member of the branch (:class:`MemberPicker`), or a member of another branch typed by name and
+    marked 外支部党员 with the standing the user states (正式/预备)."""
+
+    def __init__(self, members: list[Any], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.member = MemberPicker(members)
+        self.outside = QCheckBox("外支部党员")
+        self.outside.setToolTip("不是本支部花名册中的党员：勾选后注明其是正式党员还是预备党员")
+        self.standing = QComboBox()
+        self.standing.addItems(["正式党员", "预备党员"])
+        self.standing.setVisible(False)
+        self.outside.toggled.connect(self.standing.setVisible)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.member, 1)
+        row.addWidget(self.outside)
+        row.addWidget(self.standing)
+
+    def name(self) -> str:
+        from branchdesk.domain.members import bare_name
+
+        return bare_name(self.member.name())
+
+    def record(self):
+        return None if self.outside.isChecked() else self.member.record()
+
+    def is_outside(self) -> bool:
+        return self.outside.isChecked()
+
+    def full_member(self) -> bool:
+        return self.standing.currentIndex() == 0
+
+    def pick(self, name: str) -> None:
+        self.member.pick(name)
+
+    def problem(self, label: str) -> str | None:
+        """Why the person cannot be recorded (a typed name neither on the roster nor marked outside)."""
+        if self.name() and not self.is_outside() and self.record() is None:
+            return (
+                f"{label}“{self.name()}”不在本支部花名册中：请从列表中选择；"
+                "如是其他党支部的党员，请勾选“外支部党员”并选择其身份"
+            )
+        return None
 
 
 class StepDialog(QDialog):
@@ -427,23 +482,28 @@ class StepDialog(QDialog):
             **({"activist_publicity": p} if (p := self._period(*self.act_pub)) else {}),
         }
 
-    def _pickers(self, count: int, label: str) -> list[MemberPicker]:
+    def _pickers(self, count: int, label: str) -> list[PersonPicker]:
         pickers = []
         for i in range(count):
-            picker = MemberPicker([m for m in self.members()])
+            picker = PersonPicker([m for m in self.members()])
             pickers.append(self._row(f"{label}{'一二'[i]}", picker))
+        self._extra_problems.append(lambda: [p for x in pickers if (p := x.problem(label))])
         return pickers
 
-    def _picked(self, pickers: list[MemberPicker], on: dt.date, factory) -> list[Any]:
+    def _picked(self, pickers: list[PersonPicker], on: dt.date, factory) -> list[Any]:
+        """The people picked; the service resolves members against the roster on ``on`` again."""
         out = []
         for picker in pickers:
             name = picker.name()
             if not name:
                 continue
+            if picker.is_outside():
+                out.append(factory(name, picker.full_member(), False, None, True))
+                continue
             record = picker.record()
             full = record is None or record.member_type == "full"
             watch = bool(record is not None and record.watch_until and record.watch_until >= on)
-            out.append(factory(name, full, watch, record.id if record is not None else None))
+            out.append(factory(name, full, watch, record.id if record is not None else None, False))
         return out
 
     def _contacts_form(self) -> Callable[[dt.date], dict[str, Any]]:
@@ -454,7 +514,7 @@ class StepDialog(QDialog):
         )
         return lambda d: {
             "contacts": self._picked(
-                self.contact_pickers, d, lambda n, full, _w, mid: ContactPerson(n, full, d, mid)
+                self.contact_pickers, d, lambda n, full, _w, mid, out: ContactPerson(n, full, d, mid, out)
             )
         }
 
@@ -480,7 +540,7 @@ class StepDialog(QDialog):
             picker.pick(contact.name)  # usually the contact persons
         return lambda d: {
             "sponsors": self._picked(
-                self.sponsor_pickers, d, lambda n, full, watch, mid: Sponsor(n, full, watch, mid)
+                self.sponsor_pickers, d, lambda n, full, watch, mid, out: Sponsor(n, full, watch, mid, out)
             ),
             "sponsors_date": d,
         }

@@ -225,9 +225,11 @@ COL_NAME, COL_KIND, COL_STATUS, COL_REASON = range(4)
 
 
 def attendee_kind(a: Attendee) -> str:
-    """正式党员 / 预备党员（无表决权）/ 正式党员（无表决权）."""
+    """正式党员 / 预备党员（无表决权）/ 正式党员（无表决权）/ 正式党员（不计入应到）."""
     probationary = str(a.member_type) == MemberType.PROBATIONARY.value
     label = MemberType.PROBATIONARY.label if probationary else MemberType.FULL.label
+    if a.exclusion is not None:
+        return f"{label}（不计入应到）"
     return label if a.voter else f"{label}（无表决权）"
 
 
@@ -278,6 +280,8 @@ class AttendanceModel(QAbstractTableModel):
             if col == COL_REASON:
                 return a.reason
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_KIND and a.exclusion is not None:
+                return f"经批准不计入有表决权的应到人数：{a.exclusion.summary_zh}"
             if col == COL_KIND and not a.voter:
                 return "列入应到人数，但不计入有表决权的应到人数"
             if col == COL_REASON and self.missing_reason(index.row()):
@@ -317,6 +321,16 @@ class AttendanceModel(QAbstractTableModel):
         )
         self.changed.emit()
         return True
+
+    def set_exclusion(self, row: int, exclusion) -> None:
+        """Leave the row's full member out of 应到 with ``exclusion`` (kind and approval), or count them
+        again (None)."""
+        if self.read_only or not 0 <= row < len(self.people):
+            return
+        a = self.people[row]
+        self.people[row] = replace(a, exclusion=exclusion, voter=exclusion is None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(ATTENDANCE_HEADERS) - 1))
+        self.changed.emit()
 
     def set_status(self, row: int, status: AttendanceStatus, reason: str = "") -> None:
         """Mark one person (tests and the 全部出席 button)."""

@@ -65,6 +65,7 @@ ROLE_ID = Qt.ItemDataRole.UserRole
 ROLE_DETAIL = Qt.ItemDataRole.UserRole + 1
 ROLE_DUE = Qt.ItemDataRole.UserRole + 2
 ROLE_COLOUR = Qt.ItemDataRole.UserRole + 3
+ROLE_MEMBER = Qt.ItemDataRole.UserRole + 4  # a roster probationary member without a dossier (member id)
 
 TODO_HORIZON_DAYS = 30  # DevelopmentService.due()'s default horizon
 TODO_HEADERS = ["状态", "姓名", "步骤", "期限", "剩余天数", "事项"]
@@ -197,6 +198,8 @@ class DevelopmentPage(QWidget):
         self.service = service if service is not None else ctx.development
         self._today = today
         self.dossiers: dict[int, Dossier] = {}
+        self.roster_probationary: list = []  # roster probationary members without a dossier
+        self._due_member: dict[int, int] = {}
         self.due_items: list[DueItem] = []
         self._next: dict[int, list[DueItem]] = {}
         self._pinyin: dict[int, tuple[str, str]] = {}
@@ -228,7 +231,7 @@ class DevelopmentPage(QWidget):
         board_layout.setSpacing(6)
         for key, title, _standings in COLUMNS:
             column = BoardColumn(key, title)
-            column.list.itemDoubleClicked.connect(lambda item: self.open_dossier(item.data(ROLE_ID)))
+            column.list.itemDoubleClicked.connect(self._open_item)
             column.list.itemSelectionChanged.connect(lambda c=column: self._single_selection(c))
             shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), column.list,
                                  context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
@@ -259,7 +262,7 @@ class DevelopmentPage(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(len(TODO_HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self.todo.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
-        self.todo.doubleClicked.connect(lambda index: self.open_dossier(self._todo_id(index.row())))
+        self.todo.doubleClicked.connect(lambda index: self._open_item(self.todo.item(index.row(), 0)))
         todo_box = QWidget()
         todo_layout = QVBoxLayout(todo_box)
         todo_layout.setContentsMargins(0, 4, 0, 0)
@@ -336,6 +339,18 @@ class DevelopmentPage(QWidget):
             ),
             key=_urgency,
         )
+        # probationary members on the roster without a dossier (imported): their conversion is due too
+        self.roster_probationary = self.service.probationary_without_dossier(ctx)
+        self.due_items = sorted(
+            self.due_items
+            + [
+                p.due
+                for p in self.roster_probationary
+                if p.due.overdue or p.due.days_left <= TODO_HORIZON_DAYS
+            ],
+            key=_urgency,
+        )
+        self._due_member = {id(p.due): p.member_id for p in self.roster_probationary}
         self.fill_board()
         self.fill_todo()
         if self.showing_dossier():
@@ -397,12 +412,44 @@ class DevelopmentPage(QWidget):
                 column.list.addItem(item)
                 if d.id == selected:
                     column.list.setCurrentItem(item)
-            column.set_counts(len(people), overdue, soon)
+            extra = 0
+            if Standing.PROBATIONARY in standings:
+                for p in self.roster_probationary:
+                    if (
+                        text
+                        and text not in p.name
+                        and not (text.isascii() and self._matches_name(p.name, text))
+                    ):
+                        continue
+                    column.list.addItem(self._roster_card(p))
+                    extra += 1
+                    overdue += p.due.overdue
+                    soon += (not p.due.overdue) and p.due.due_soon
+            column.set_counts(len(people) + extra, overdue, soon)
             shown += len(people)
         total = len(self.dossiers)
-        self.count_label.setText(
-            f"共 {total} 份档案" if shown == total else f"显示 {shown} / 共 {total} 份档案"
-        )
+        text_count = f"共 {total} 份档案" if shown == total else f"显示 {shown} / 共 {total} 份档案"
+        if self.roster_probationary:
+            text_count += f"；另有花名册中的预备党员 {len(self.roster_probationary)} 人尚无档案"
+        self.count_label.setText(text_count)
+
+    def _matches_name(self, name: str, text: str) -> bool:
+        from branchdesk.domain.pinyin import matches_pinyin, name_pinyin
+
+        return matches_pinyin(text, *name_pinyin(name))
+
+    def _roster_card(self, p) -> QListWidgetItem:
+        """A card for a probationary member on the roster without a dossier (double-click: 补建档案)."""
+        from branchdesk.domain.dates import format_date
+
+        item = QListWidgetItem(p.name)
+        item.setData(ROLE_ID, None)
+        item.setData(ROLE_MEMBER, p.member_id)
+        item.setData(ROLE_DETAIL, f"花名册中的预备党员 · 入党{format_date(p.join_date)} · 尚无发展档案")
+        item.setData(ROLE_DUE, f"{due_short(p.due)}｜转正：预备期满召开支部大会讨论")
+        item.setData(ROLE_COLOUR, due_colour(p.due))
+        item.setToolTip(f"{p.name}\n花名册中的预备党员，尚无发展档案（双击可补建档案）\n{due_text(p.due)}")
+        return item
 
     def _card_key(self, d: Dossier) -> tuple:
         due = card_due(self._next.get(d.id, []))
@@ -428,6 +475,7 @@ class DevelopmentPage(QWidget):
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(ROLE_ID, item.dossier_id)
+                cell.setData(ROLE_MEMBER, self._due_member.get(id(item)))
                 if col in (0, 4):
                     cell.setForeground(colour)
                 if col == 5 and item.code:
@@ -454,9 +502,35 @@ class DevelopmentPage(QWidget):
                 column.list.blockSignals(False)
 
     def _open_current(self, column: BoardColumn) -> None:
-        item = column.list.currentItem()
-        if item is not None:
-            self.open_dossier(item.data(ROLE_ID))
+        self._open_item(column.list.currentItem())
+
+    def _open_item(self, item) -> None:
+        """Open the card's (or to-do row's) dossier; a roster probationary member without one is offered
+        a dossier (补建档案)."""
+        if item is None:
+            return
+        if item.data(ROLE_ID) is None and item.data(ROLE_MEMBER) is not None:
+            self.start_dossier_for_member(item.data(ROLE_MEMBER))
+            return
+        self.open_dossier(item.data(ROLE_ID))
+
+    def start_dossier_for_member(self, member_id: int) -> int | None:
+        """补建档案 for a roster probationary member: asked first, then the new dossier is opened."""
+        from branchdesk.ui.widgets import prompts
+
+        found = next((p for p in self.roster_probationary if p.member_id == member_id), None)
+        name = found.name if found is not None else ""
+        text = (
+            f"{name}是花名册中的预备党员，还没有发展党员档案，转正程序无从跟踪。\n\n"
+            "补建档案：按花名册的入党日期记录接收其为预备党员的支部大会，其余步骤（申请、培养、审批等）"
+            "请随后在档案中补录。现在补建吗？"
+        )
+        if not prompts.ask(self, "补建发展档案", text, yes="补建档案"):
+            return None
+        dossier_id = self.service.dossier_for_member(member_id)
+        self.reload()
+        self.open_dossier(dossier_id)
+        return dossier_id
 
     def column_of(self, dossier_id: int) -> str | None:
         """The key of the board column showing the dossier (tests; keyboard navigation)."""

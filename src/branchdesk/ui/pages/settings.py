@@ -46,7 +46,7 @@ from branchdesk.ui.widgets.dialog_parts import (
 )
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
-TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE, TAB_RULES = range(6)
+TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE, TAB_RULES, TAB_CALENDAR = range(7)
 TAB_ACCOUNTS = 6
 TAB_SECURITY = 7
 
@@ -139,6 +139,10 @@ class SettingsPage(QWidget):
 
         self.rules_panel = RuleSettingsPanel(ctx)
         self.tabs.addTab(self.rules_panel, "发展党员规则")
+        from branchdesk.ui.pages.calendar_settings import CalendarSettingsPanel
+
+        self.calendar_panel = CalendarSettingsPanel(ctx)
+        self.tabs.addTab(self.calendar_panel, "检查起点与节假日")
         from branchdesk.ui.pages.account_settings import AccountSettingsPanel
 
         self.accounts_panel = AccountSettingsPanel(ctx)

@@ -1,8 +1,10 @@
 """The vote calculator (表决计票) of a branch general meeting: counts in, quorum and majority out, live.
 
 应到 (voting members expected) comes from the roster on the meeting date (``Electorate``: full members
-vote; probationary members and members under 留党察看 do not). A voter can be left out of 应到 with a
-recorded reason (serving a sentence, abroad ≥ 6 months …); without a roster the number is typed in.
+vote; probationary members, members whose conversion is not approved yet and members under 留党察看 do
+not). A voter can be left out of 应到 only for one of the five kinds (``ExclusionKind``) with the higher
+organisation's consent (date, by whom) and the general meeting's decision (domain.md §9) — 出差 or 请假
+is an absence; without a roster the number is typed in.
 Every judgement (quorum, majority, impossible counts, the summary sentence) comes from
 ``branchdesk.domain.votes`` — this widget does no arithmetic of its own besides counting ticked voters.
 
@@ -35,7 +37,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from branchdesk.domain.votes import EXCLUSION_REASONS, Electorate, Vote, VoterSnapshot, VoteTally, tally
+from branchdesk.domain.votes import (
+    Electorate,
+    Exclusion,
+    ExclusionKind,
+    Vote,
+    VoterSnapshot,
+    VoteTally,
+    tally,
+)
 
 OK_COLOUR = "#2e7d32"
 FAIL_COLOUR = "#c62828"
@@ -101,7 +111,7 @@ class VoteCalculator(QWidget):
 
     changed = Signal()
 
-    COL_NAME, COL_COUNTED, COL_REASON = range(3)
+    COL_NAME, COL_COUNTED, COL_REASON, COL_APPROVAL, COL_DECISION = range(5)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -111,15 +121,25 @@ class VoteCalculator(QWidget):
         # ---- who votes
         self.roster_label = QLabel("未取得会议当日的党员名单：请直接填写应到人数。")
         self.roster_label.setWordWrap(True)
-        self.voters = QTableWidget(0, 3)
+        self.voters = QTableWidget(0, 5)
         self.voters.setObjectName("voterTable")
-        self.voters.setHorizontalHeaderLabels(["有表决权的党员", "计入应到", "不计入的原因"])
+        self.voters.setHorizontalHeaderLabels(
+            [
+                "有表决权的党员",
+                "计入应到",
+                "不计入应到的情形",
+                "上级党组织同意（日期、组织）",
+                "支部党员大会决定",
+            ]
+        )
         self.voters.verticalHeader().setVisible(False)
         self.voters.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.voters.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.voters.horizontalHeader()
         header.setSectionResizeMode(self.COL_NAME, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.COL_COUNTED, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.COL_REASON, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.COL_APPROVAL, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.voters.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
         self.voters.setMinimumHeight(self.fontMetrics().height() * 8)
@@ -232,7 +252,9 @@ class VoteCalculator(QWidget):
                 self.voters.setItem(row, self.COL_NAME, item)
                 check = QCheckBox()
                 check.setChecked(True)
-                check.setToolTip("取消勾选表示经批准不计入应到人数，须选择或填写原因")
+                check.setToolTip(
+                    "取消勾选表示经批准不计入应到人数：须属五种情形，并经上级党组织同意、支部党员大会决定"
+                )
                 check.toggled.connect(lambda _on, r=row: self._on_counted(r))
                 holder = QWidget()
                 holder_layout = QHBoxLayout(holder)
@@ -240,13 +262,36 @@ class VoteCalculator(QWidget):
                 holder_layout.addWidget(check, 0, Qt.AlignmentFlag.AlignCenter)
                 self.voters.setCellWidget(row, self.COL_COUNTED, holder)
                 reason = QComboBox()
-                reason.setEditable(True)
-                reason.addItem("")
-                reason.addItems(EXCLUSION_REASONS)
-                reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                reason.addItem("", None)
+                for kind in ExclusionKind:
+                    reason.addItem(kind.label, kind.value)
+                reason.setToolTip("出差、请假是缺席，仍计入应到（可在会前提交书面意见）")
                 reason.setEnabled(False)
-                reason.currentTextChanged.connect(self._update)
+                reason.currentIndexChanged.connect(self._update)
                 self.voters.setCellWidget(row, self.COL_REASON, reason)
+                approval = QWidget()
+                approval_row = QHBoxLayout(approval)
+                approval_row.setContentsMargins(0, 0, 0, 0)
+                approved_on = QLineEdit()
+                approved_on.setObjectName("approvedOn")
+                approved_on.setPlaceholderText("同意日期")
+                approved_on.setMaximumWidth(approved_on.fontMetrics().horizontalAdvance("2026-11-23") + 20)
+                approved_by = QLineEdit()
+                approved_by.setObjectName("approvedBy")
+                approved_by.setPlaceholderText("上级党组织")
+                approved_by.setMaxLength(100)
+                for edit in (approved_on, approved_by):
+                    edit.setEnabled(False)
+                    edit.textChanged.connect(self._update)
+                approval_row.addWidget(approved_on)
+                approval_row.addWidget(approved_by, 1)
+                self.voters.setCellWidget(row, self.COL_APPROVAL, approval)
+                decision = QLineEdit()
+                decision.setPlaceholderText("如：2025年3月6日支部党员大会决定")
+                decision.setMaxLength(200)
+                decision.setEnabled(False)
+                decision.textChanged.connect(self._update)
+                self.voters.setCellWidget(row, self.COL_DECISION, decision)
             self.voters.setVisible(bool(voters))
             self.manual.setVisible(bool(voters))
             self.manual.setChecked(False)
@@ -256,8 +301,8 @@ class VoteCalculator(QWidget):
                 self.non_voters_label.hide()
             else:
                 self.roster_label.setText(
-                    f"按会议当日的花名册，有表决权的正式党员 {len(voters)} 人。"
-                    "经批准不计入应到人数的，取消勾选并写明原因。"
+                    f"按会议当日的花名册，有表决权的正式党员 {len(voters)} 人。只有五种情形经上级党组织同意、"
+                    "支部党员大会决定的，才可取消勾选（不计入应到）；出差、请假是缺席，仍计入应到。"
                 )
                 lines = [f"{v.name}（{why}）" for v, why in self._electorate.non_voters]
                 self.non_voters_label.setText("不计入应到人数：" + "；".join(lines) if lines else "")
@@ -276,13 +321,25 @@ class VoteCalculator(QWidget):
     def _reason_box(self, row: int) -> QComboBox:
         return self.voters.cellWidget(row, self.COL_REASON)
 
-    def set_counted(self, name: str, counted: bool, reason: str = "") -> None:
-        """Tick or untick a voter by name (and give the reason for leaving them out)."""
+    def _approval_edits(self, row: int) -> tuple[QLineEdit, QLineEdit]:
+        holder = self.voters.cellWidget(row, self.COL_APPROVAL)
+        return holder.findChild(QLineEdit, "approvedOn"), holder.findChild(QLineEdit, "approvedBy")
+
+    def _decision_edit(self, row: int) -> QLineEdit:
+        return self.voters.cellWidget(row, self.COL_DECISION)
+
+    def set_counted(self, name: str, counted: bool, exclusion: Exclusion | None = None) -> None:
+        """Tick or untick a voter by name (and give the kind and approval of leaving them out)."""
         for row in range(self.voters.rowCount()):
             if self.voters.item(row, self.COL_NAME).text() == name:
                 self._checkbox(row).setChecked(counted)
-                if not counted:
-                    self._reason_box(row).setEditText(reason)
+                if not counted and exclusion is not None:
+                    box = self._reason_box(row)
+                    box.setCurrentIndex(box.findData(exclusion.kind.value))
+                    on, by = self._approval_edits(row)
+                    on.setText(exclusion.approved_on.isoformat() if exclusion.approved_on else "")
+                    by.setText(exclusion.approved_by)
+                    self._decision_edit(row).setText(exclusion.decision)
                 return
         raise KeyError(name)
 
@@ -292,9 +349,14 @@ class VoteCalculator(QWidget):
     def _on_counted(self, row: int) -> None:
         counted = self._checkbox(row).isChecked()
         reason = self._reason_box(row)
+        edits = (*self._approval_edits(row), self._decision_edit(row))
         reason.setEnabled(not counted)
+        for edit in edits:
+            edit.setEnabled(not counted)
         if counted:
-            reason.setEditText("")
+            reason.setCurrentIndex(0)
+            for edit in edits:
+                edit.clear()
         if not self.manual.isChecked():
             self.expected.setValue(self._counted_voters())
         self._update()
@@ -310,14 +372,33 @@ class VoteCalculator(QWidget):
             self.expected.setValue(self._counted_voters())
         self._update()
 
-    def exclusions(self) -> list[tuple[VoterSnapshot, str]]:
-        """Voters of the roster left out of 应到, with the reason given (may be blank: see problems())."""
-        out: list[tuple[VoterSnapshot, str]] = []
+    def _exclusion(self, row: int) -> tuple[Exclusion | None, str]:
+        """The row's exclusion as typed (None without a kind) and a problem with its date ("" if none)."""
+        from branchdesk.domain.dates import parse_date_loose
+
+        code = self._reason_box(row).currentData()
+        if not code:
+            return None, ""
+        kind = ExclusionKind(code)
+        on_edit, by_edit = self._approval_edits(row)
+        on, problem = None, ""
+        if on_edit.text().strip():
+            try:
+                on = parse_date_loose(on_edit.text().strip(), allow_year_month=False)
+            except ValueError as exc:
+                problem = f"同意日期“{on_edit.text().strip()}”：{exc}"
+        return Exclusion(kind, on, by_edit.text().strip(), self._decision_edit(row).text().strip()), problem
+
+    def exclusions(self) -> list[tuple[VoterSnapshot, Exclusion | str]]:
+        """Voters of the roster left out of 应到 with their :class:`Exclusion` ("" when no kind was
+        chosen: see problems(); the service refuses it)."""
+        out: list[tuple[VoterSnapshot, Exclusion | str]] = []
         if self._electorate is None:
             return out
         for row, voter in enumerate(self._electorate.voters):
             if not self._checkbox(row).isChecked():
-                out.append((voter, self._reason_box(row).currentText().strip()))
+                exclusion, _problem = self._exclusion(row)
+                out.append((voter, exclusion if exclusion is not None else ""))
         return out
 
     def manual_expected_reason(self) -> str:
@@ -362,9 +443,20 @@ class VoteCalculator(QWidget):
     def problems(self) -> list[str]:
         """What must be fixed before the vote can be recorded (count errors, missing reasons)."""
         out = list(self.tally().errors)
-        missing = [voter.name for voter, reason in self.exclusions() if not reason]
-        if missing:
-            out.append(f"不计入应到人数的党员须写明原因：{'、'.join(missing)}")
+        if self._electorate is not None:
+            for row, voter in enumerate(self._electorate.voters):
+                if self._checkbox(row).isChecked():
+                    continue
+                exclusion, problem = self._exclusion(row)
+                if exclusion is None:
+                    out.append(
+                        f"{voter.name}不计入应到人数，须选择五种情形之一并记录批准（出差、请假是缺席，仍计入应到）"
+                    )
+                    continue
+                found = [problem] if problem else []
+                found += [p for p in exclusion.problems() if not (problem and "日期" in p)]
+                if found:
+                    out.append(f"{voter.name}不计入应到人数（{exclusion.kind.label}）：{'；'.join(found)}")
         manual = self.manual.isChecked() and self._electorate is not None
         if manual and not self.manual_expected_reason() and self.expected.value() != self._counted_voters():
             out.append("手动修改了应到人数，须写明原因")
