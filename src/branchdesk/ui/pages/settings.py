@@ -47,8 +47,8 @@ from branchdesk.ui.widgets.dialog_parts import (
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
 TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE, TAB_RULES, TAB_CALENDAR = range(7)
-TAB_ACCOUNTS = 6
-TAB_SECURITY = 7
+TAB_ACCOUNTS = 7
+TAB_SECURITY = 8
 
 _PROFILE_LABELS = {
     "name": "支部名称",
