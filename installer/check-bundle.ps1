@@ -88,6 +88,44 @@ try {
     & $python (Join-Path $root 'scripts\check_upgraded_db.py') $original $old (Join-Path $oldDir 'backups') $oldRoster
     if ($LASTEXITCODE -ne 0) { Fail 'the upgrade of the old database failed its checks' }
 
+    # An encrypted database (issue 19; the twin of scripts/build-bundle's check): the first account from the
+    # command line, encrypt, open it only with the password (commands, backup, the window), refuse a wrong
+    # one with exit 2, decrypt.
+    Write-Host 'check-bundle: frozen encryption (users add, encrypt, open with the password, backup, decrypt)'
+    $encDir = Join-Path $work 'enc'
+    New-Item -ItemType Directory -Path $encDir | Out-Null
+    $enc = Join-Path $encDir 'branchdesk.sqlite'
+    Copy-Item $db $enc
+    $pw = Join-Path $work 'pw.txt'
+    $bad = Join-Path $work 'bad.txt'
+    Set-Content -Path $pw -Value 'Bundle-2026' -Encoding utf8NoBOM
+    Set-Content -Path $bad -Value 'Wrong-pass-1' -Encoding utf8NoBOM
+    $env:BRANCHDESK_NEW_PASSWORD_FILE = $pw
+    Invoke-Frozen @('--db', $enc, 'users', 'add', 'shuji', '--role', '管理员') | Out-Null
+    Remove-Item Env:BRANCHDESK_NEW_PASSWORD_FILE
+    $env:BRANCHDESK_USER = 'shuji'
+    $env:BRANCHDESK_PASSWORD_FILE = $pw
+    Invoke-Frozen @('--db', $enc, 'encrypt') | Out-Null
+    if (-not (Test-Path "$enc.keys")) { Fail 'no key file beside the encrypted database' }
+    $head = [System.Text.Encoding]::ASCII.GetString([System.IO.File]::ReadAllBytes($enc), 0, 15)
+    if ($head -eq 'SQLite format 3') { Fail 'the encrypted database is readable' }
+    Invoke-Frozen @('--db', $enc, 'check') | Out-Null
+    Invoke-Frozen @('--db', $enc, 'backup', '-o', (Join-Path $work 'enc-backup.sqlite')) | Out-Null
+    if (-not (Test-Path (Join-Path $work 'enc-backup.sqlite.keys'))) { Fail 'the encrypted backup has no key file' }
+    $out = Invoke-Frozen @('--db', $enc, '--smoke')
+    if ($out -notmatch '(?m)^smoke ok: members=[1-9]') { Fail 'the window did not open the encrypted database' }
+    $env:BRANCHDESK_PASSWORD_FILE = $bad
+    $ErrorActionPreference = 'Continue'
+    $wrong = & $cli --db $enc check 2>&1 | Out-String
+    $status = $LASTEXITCODE
+    $ErrorActionPreference = 'Stop'
+    if ($status -ne 2 -or $wrong.Trim() -ne '错误：用户名或密码不正确，无法打开加密的数据库。') { Fail "a wrong password gave exit $status and: $wrong" }
+    $env:BRANCHDESK_PASSWORD_FILE = $pw
+    Invoke-Frozen @('--db', $enc, 'decrypt') | Out-Null
+    if (Test-Path "$enc.keys") { Fail 'decrypt left the key file' }
+    Remove-Item Env:BRANCHDESK_USER
+    Remove-Item Env:BRANCHDESK_PASSWORD_FILE
+
     Write-Host 'check-bundle: frozen smoke check on the demo database'
     $out = Invoke-Frozen @('--db', $db, '--smoke')
     if ($out -notmatch '(?m)^smoke ok: members=[1-9]') { Fail 'the window did not show the demo members' }

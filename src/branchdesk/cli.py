@@ -10,6 +10,8 @@ from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__
 
+ROLE_NAMES = ("管理员", "委员", "查阅", "admin", "committee", "viewer")  # users add --role
+
 
 class CliError(Exception):
     """An error worth one clear line on stderr and a non-zero exit."""
@@ -94,8 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ver.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
     _add_pack_parser(sub)
-    users = sub.add_parser("users", help="列出用户账户；--reset-admin 用恢复码重设管理员密码")
+    users = sub.add_parser(
+        "users",
+        help="列出用户账户；users add 用户名 --role 角色 添加账户；--reset-admin 用恢复码重设管理员密码",
+    )
+    users.add_argument("action", nargs="?", choices=["add"], metavar="add", help="add：添加一个账户")
+    users.add_argument("username", nargs="?", metavar="用户名", help="要添加的账户的用户名")
+    users.add_argument(
+        "--role", choices=ROLE_NAMES, help="角色：管理员、委员或查阅（数据库的第一个账户须是管理员）"
+    )
+    users.add_argument("--display-name", metavar="姓名", default="", help="姓名（默认同用户名）")
     users.add_argument("--reset-admin", metavar="用户名", help="用恢复码重设这个管理员的密码（会提示输入）")
+    sub.add_parser(
+        "encrypt",
+        help="加密数据库文件（先做校验过的备份；需要管理员的用户名和密码；会生成新的恢复码）",
+    )
+    sub.add_parser("decrypt", help="解除数据库文件的加密（先做校验过的备份；需要管理员的用户名和密码）")
     return parser
 
 
@@ -182,7 +198,14 @@ def _open(args, *, write: bool = False):
     location = resolve_location(args.db)
     lock = _lock_for_writing(location) if write else None
     try:
-        db, result = open_database(location, lock=lock)
+        from branchdesk.db import crypto
+
+        if crypto.needs_unlock(location.sqlite_path):  # encrypted: signs in with the account that unlocks it
+            from branchdesk.cli_encryption import open_encrypted
+
+            db, result = open_encrypted(location, args, lock=lock)
+        else:
+            db, result = open_database(location, lock=lock)
     except DatabaseRefusedError as exc:
         raise CliError(str(exc)) from exc
     except DatabaseInUse as exc:
@@ -450,21 +473,31 @@ def cmd_export(args) -> int:
 # ---- accounts ------------------------------------------------------------------------------------
 def cmd_users(args) -> int:
     """The accounts (the command line itself runs as the OS user, without a login: see README)."""
+    from branchdesk import cli_encryption
     from branchdesk.workspace import Workspace
 
+    if args.action == "add":
+        return cli_encryption.add_user(args)
+    if args.reset_admin and cli_encryption.needs_unlock(cli_encryption.location_of(args)):
+        return cli_encryption.reset_admin_encrypted(args)
     _, db = _open(args, write=bool(args.reset_admin))
-    auth = Workspace(db).auth  # accounts are the whole database's: no branch needed
-    if args.reset_admin:
-        return _reset_admin(auth, args.reset_admin)
-    if not auth.has_accounts():
-        print("尚未启用用户账户：打开程序窗口时会提示创建管理员账户。")
+    try:
+        auth = Workspace(db).auth  # accounts are the whole database's: no branch needed
+        if args.reset_admin:
+            return _reset_admin(auth, args.reset_admin)
+        if not auth.has_accounts():
+            print(
+                "尚未启用用户账户：打开程序窗口时会提示创建管理员账户（或用 branchdesk users add 用户名 --role 管理员）。"
+            )
+            return 0
+        now = auth.clock()
+        for a in auth.accounts():
+            print(
+                f"{a.username}\t{a.display_name}\t{a.role.label}\t{a.state(now)}\t最近登录：{a.last_login_text}"
+            )
         return 0
-    now = auth.clock()
-    for a in auth.accounts():
-        print(
-            f"{a.username}\t{a.display_name}\t{a.role.label}\t{a.state(now)}\t最近登录：{a.last_login_text}"
-        )
-    return 0
+    finally:
+        db.dispose()
 
 
 def _reset_admin(auth, username: str) -> int:
@@ -525,6 +558,12 @@ def cmd_backup(args) -> int:
             raise CliError(str(exc)) from exc
         raise
     print(f"已备份到：{path}")
+    from branchdesk.db import crypto
+
+    if crypto.is_encrypted(path):
+        print(
+            f"备份已加密；它的密钥文件 {crypto.keyfile_path(path).name} 必须与它放在一起（复制备份时一起复制）。"
+        )
     return 0
 
 
@@ -554,6 +593,11 @@ def cmd_restore(args) -> int:
     location = resolve_location(args.db)
     if location.sqlite_path is None:
         raise CliError(PG_MESSAGE)
+    from branchdesk import cli_encryption
+
+    if cli_encryption.needs_unlock(location):  # encrypted: its copy before the restore needs the key
+        _open(args)[1].dispose()
+    cli_encryption.unlock_backup(args.file)
     try:
         preview = preview_backup(args.file)
         check_restorable(args.file)
@@ -672,7 +716,15 @@ COMMANDS = {
     "verify": cmd_verify,
     "pack": cmd_pack,
     "users": cmd_users,
+    "encrypt": lambda args: _encryption("cmd_encrypt", args),
+    "decrypt": lambda args: _encryption("cmd_decrypt", args),
 }
+
+
+def _encryption(name: str, args) -> int:
+    from branchdesk import cli_encryption
+
+    return getattr(cli_encryption, name)(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -688,10 +740,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.code
     except Exception as exc:  # a clear line instead of a traceback for expected failures
+        from branchdesk.db.crypto import CryptoError
+        from branchdesk.domain.auth import PermissionDenied
         from branchdesk.domain.errors import NoBranchError
         from branchdesk.domain.members import ValidationError
+        from branchdesk.services.auth import SignInError
+        from branchdesk.services.encryption import EncryptionError
 
-        if isinstance(exc, ValidationError | NoBranchError):
+        if isinstance(exc, ValidationError | NoBranchError | SignInError | EncryptionError | CryptoError
+                      | PermissionDenied):  # fmt: skip
             print(f"错误：{exc}", file=sys.stderr)
             return 2
         from branchdesk.services.failures import describe

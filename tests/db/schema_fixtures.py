@@ -29,6 +29,7 @@ data the new tables allow added to `fill` under that revision:
 
     .venv/bin/python -m tests.db.schema_fixtures            # the head revision
     .venv/bin/python -m tests.db.schema_fixtures 0003 --force   # rewrite an older one (same schema)
+    .venv/bin/python -m tests.db.schema_fixtures --encrypted    # the encrypted copy (make_encrypted)
 
 Rewriting an older stored database is allowed only because its rows are written against that revision's
 own schema; never change what an older revision's data means.
@@ -39,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -1050,8 +1052,67 @@ def copy_rows(source: Path, url: str) -> dict[str, int]:
     return copied
 
 
+# ---- the encrypted copy (issue 19) -------------------------------------------------------------------
+# An office's database encrypted by `branchdesk encrypt` at schema ENCRYPTED_REVISION: the stored database
+# of that revision as a SQLCipher file, with its key file beside it (a slot for the administrator's
+# password and one for RECOVERY_CODE, as encryption leaves them). The upgrade tests open it with that
+# password and upgrade it; keep it at the revision it was made from (later schemas upgrade it for real).
+ENCRYPTED_REVISION = "0006"
+
+
+def encrypted_stored() -> Path:
+    return FIXTURES / f"encrypted-schema-{ENCRYPTED_REVISION}.sqlite"
+
+
+def make_encrypted(*, force: bool = False) -> Path:
+    from branchdesk.db import crypto
+    from branchdesk.domain.auth import normalize_recovery_code
+
+    target = encrypted_stored()
+    if target.exists() and not force:
+        raise SystemExit(f"{target} exists; add --force to write it again")
+    source = stored()[ENCRYPTED_REVISION]
+    con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        admin_hash = con.execute(
+            "SELECT password_hash FROM user_account WHERE username = 'shuji'"
+        ).fetchone()[0]
+        code_hash = con.execute("SELECT code_hash FROM recovery_code").fetchone()[0]
+    finally:
+        con.close()
+    key = crypto.DatabaseKey.new()
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / target.name
+        crypto.export(source, staged, key)
+        assert crypto.check_file(staged, key) == "ok"
+        cheap = crypto.KdfParams(1, 8192, 1)  # as cheap as the stored password hashes
+        keyfile = crypto.KeyFile(key.key_id)
+        keyfile, _ = keyfile.wrap(key, kind="account", secret=ACCOUNTS["shuji"][2], account_id=1, username="shuji",
+                                  bound=crypto.fingerprint(admin_hash), kdf=cheap)  # fmt: skip
+        keyfile, _ = keyfile.wrap(key, kind="recovery", secret=normalize_recovery_code(RECOVERY_CODE),
+                                  bound=crypto.fingerprint(code_hash), kdf=cheap)  # fmt: skip
+        crypto.write_keyfile(crypto.keyfile_path(staged), keyfile)
+        shutil.copyfile(staged, target)
+        shutil.copyfile(crypto.keyfile_path(staged), crypto.keyfile_path(target))
+    return target
+
+
+def put_encrypted(folder: Path) -> Path:
+    """A copy of the encrypted stored database (with its key file) as `folder`/branchdesk.sqlite."""
+    from branchdesk.db import crypto
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "branchdesk.sqlite"
+    shutil.copyfile(encrypted_stored(), path)
+    shutil.copyfile(crypto.keyfile_path(encrypted_stored()), crypto.keyfile_path(path))
+    return path
+
+
 if __name__ == "__main__":
     from branchdesk.db.migrate import SCHEMA_HEAD
 
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    print(make(args[0] if args else SCHEMA_HEAD, force="--force" in sys.argv))
+    if "--encrypted" in sys.argv:
+        print(make_encrypted(force="--force" in sys.argv))
+    else:
+        print(make(args[0] if args else SCHEMA_HEAD, force="--force" in sys.argv))

@@ -469,3 +469,92 @@ def test_the_chain_upgrade_chains_thousands_of_entries_in_batches(location):
         assert report.ok and report.entries > count
     finally:
         db.dispose()
+
+
+# ---- an encrypted database (issue 19) ------------------------------------------------------------------
+@pytest.fixture
+def encrypted_location(tmp_path, data_dir):
+    """A copy of the stored encrypted database (SQLCipher, its key file beside it), nothing unlocked."""
+    from branchdesk.db import crypto
+
+    crypto.forget_all()
+    yield _sqlite_location(schema_fixtures.put_encrypted(tmp_path / "office"))
+    crypto.forget_all()
+
+
+def _sign_in_encrypted(location):
+    from branchdesk.services.encryption import Gate
+
+    gate = Gate(location)
+    gate.sign_in("shuji", schema_fixtures.ACCOUNTS["shuji"][2])
+    return gate.db, gate.result
+
+
+def _after_login(counts: dict[str, int]) -> dict[str, int]:
+    """The stored rows plus the audit entry of the administrator's login that unlocked the file."""
+    return {**counts, "audit_entry": counts["audit_entry"] + 1}
+
+
+def _secrets_of_the_branch(path) -> list[str]:
+    data = path.read_bytes()
+    found = [name for name in schema_fixtures.MEMBERS if name.encode() in data]
+    return found + [v[0] for v in schema_fixtures.MEMBERS.values() if v[0].encode() in data]
+
+
+def test_an_encrypted_stored_database_opens_with_a_password_and_keeps_its_data(encrypted_location):
+    from branchdesk.db import crypto
+    from branchdesk.services.audit import verify
+
+    revision = schema_fixtures.ENCRYPTED_REVISION
+    assert _secrets_of_the_branch(encrypted_location.sqlite_path) == []
+    with pytest.raises(crypto.KeyNeeded):
+        open_database(encrypted_location)
+    db, result = _sign_in_encrypted(encrypted_location)
+    try:
+        assert db.encrypted
+        assert (result.before, result.after) == (revision, SCHEMA_HEAD)
+        _assert_same_rows(db, _after_login(_stored_counts(schema_fixtures.stored()[revision])))
+        assert verify(db).ok
+        schema_fixtures.check(db, revision)
+    finally:
+        db.dispose()
+    if result.backup is not None:  # a later schema: the pre-upgrade copy is encrypted with its key file
+        assert crypto.is_encrypted(result.backup) and crypto.keyfile_path(result.backup).exists()
+        assert _secrets_of_the_branch(result.backup) == []
+
+
+def test_an_encrypted_stored_database_keeps_its_data_through_the_next_upgrade(
+    encrypted_location, tmp_path, monkeypatch
+):
+    from branchdesk.db import crypto
+    from branchdesk.services.backups import preview_backup
+
+    revision = schema_fixtures.ENCRYPTED_REVISION
+    before = _stored_counts(schema_fixtures.stored()[revision])
+    _scripts_with_next(tmp_path, monkeypatch)
+    db, result = _sign_in_encrypted(encrypted_location)
+    try:
+        assert (result.before, result.after) == (revision, NEXT)
+        _assert_same_rows(db, _after_login(before))
+        schema_fixtures.check(db, revision)
+        with db.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM member WHERE wechat = ''")) == before["member"]
+    finally:
+        db.dispose()
+    backup = result.backup
+    assert backup is not None and backup.name.startswith(f"升级前备份-{revision}-")
+    assert crypto.is_encrypted(backup) and crypto.keyfile_path(backup).exists()
+    assert _secrets_of_the_branch(backup) == []
+    assert _secrets_of_the_branch(encrypted_location.sqlite_path) == []
+    assert preview_backup(backup).member_total == before["member"]
+
+
+def test_the_recovery_code_opens_the_stored_encrypted_database(encrypted_location):
+    from branchdesk.services.encryption import unlock_with_recovery
+
+    unlock_with_recovery(encrypted_location.sqlite_path, schema_fixtures.RECOVERY_CODE)
+    db, _ = open_database(encrypted_location)
+    try:
+        assert _member_names(db)[0] == next(iter(schema_fixtures.MEMBERS))
+    finally:
+        db.dispose()

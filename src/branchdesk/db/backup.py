@@ -45,6 +45,23 @@ def backup_sqlite(source: Path, dest: Path, *, replace: bool = False) -> Path:
         raise BackupError(f"文件已存在：{dest}（要覆盖它请加 --force）")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = part_name(dest)
+    from branchdesk.db import crypto
+
+    if crypto.is_encrypted(source):  # encrypted with the same key, its key file beside it
+        try:
+            crypto.backup_file(source, tmp, crypto.require_key(source))
+            verify_sqlite(tmp)
+            crypto.copy_keyfile(source, crypto.keyfile_path(dest))
+            for side in side_files(dest):
+                side.unlink(missing_ok=True)
+            os.replace(tmp, dest)
+        except crypto.CryptoError as exc:
+            _remove_part(tmp)
+            raise BackupError(str(exc)) from None
+        except BaseException:
+            _remove_part(tmp)
+            raise
+        return dest
     try:
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -61,14 +78,30 @@ def backup_sqlite(source: Path, dest: Path, *, replace: bool = False) -> Path:
             side.unlink(missing_ok=True)
         os.replace(tmp, dest)
     except BaseException:
-        tmp.unlink(missing_ok=True)
-        for side in side_files(tmp):
-            side.unlink(missing_ok=True)
+        _remove_part(tmp)
         raise
     return dest
 
 
+def _remove_part(tmp: Path) -> None:
+    tmp.unlink(missing_ok=True)
+    for side in side_files(tmp):
+        side.unlink(missing_ok=True)
+
+
 def verify_sqlite(path: Path) -> None:
+    from branchdesk.db import crypto
+
+    if crypto.is_encrypted(path):
+        try:
+            result = crypto.check_file(path)
+        except crypto.CryptoError as exc:
+            raise BackupError(f"备份文件无法打开：{exc}") from None
+        except crypto.database_errors() as exc:
+            raise BackupError(f"备份文件无法打开：{exc}") from exc
+        if result != "ok":
+            raise BackupError(f"备份文件完整性检查未通过：{result}")
+        return
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         result = con.execute("PRAGMA integrity_check").fetchone()[0]
@@ -98,3 +131,15 @@ def timestamped_name(prefix: str, folder: Path | None = None) -> str:
             n += 1
             continue
         return name
+
+
+def backup_as_new(source: Path, folder: Path, prefix: str) -> Path:
+    """A backup of `source` under a new timestamped name in `folder` (reserved, so never another
+    backup's); the reservation goes again when the backup fails."""
+    folder = Path(folder)
+    target = folder / timestamped_name(prefix, folder)
+    try:
+        return backup_sqlite(source, target, replace=True)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise

@@ -6,6 +6,7 @@ import getpass
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +30,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL is persistent in the file; asking again is cheap. In-memory databases answer "memory".
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
+    if type(dbapi_connection).__module__.startswith("sqlcipher3"):
+        cursor.execute("PRAGMA temp_store=MEMORY")  # encrypted: no temporary file of decrypted rows
     cursor.close()
 
 
@@ -49,7 +52,14 @@ def _sqlite_begin(connection) -> None:
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     kwargs: dict = {"echo": echo}
-    if url.startswith("sqlite"):
+    encrypted = _encrypted_url(url)  # an encrypted file: sqlite+pysqlcipher with the unlocked key
+    if encrypted is not None:
+        from sqlalchemy.pool import QueuePool
+
+        url = encrypted
+        kwargs["poolclass"] = QueuePool  # as for a plain file (the dialect's default is one per thread)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
@@ -62,6 +72,41 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _encrypted_url(url: str):
+    """For a SQLite file that is encrypted (db/crypto.py): its sqlite+pysqlcipher URL, the key as the
+    URL's password (SQLAlchemy never shows it); None for anything else. KeyNeeded if not unlocked."""
+    if not url.startswith("sqlite:"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.database or parsed.database == ":memory:" or parsed.query.get("mode") == "memory":
+        return None
+    from branchdesk.db import crypto
+
+    if parsed.query.get("uri") or parsed.database.startswith("file:"):
+        return None
+    if not crypto.is_encrypted(Path(parsed.database)):
+        return None
+    key = crypto.require_key(Path(parsed.database))
+    return parsed.set(drivername="sqlite+pysqlcipher", password=key.url_password)
+
+
+def _file_of(url: str) -> Path | None:
+    """The database file of a plain sqlite:///path URL (None for anything else)."""
+    if not url.startswith("sqlite:"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:" or parsed.query.get("mode") == "memory":
+        return None
+    if parsed.query.get("uri") or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def current_os_user() -> str:
@@ -91,10 +136,40 @@ class Database:
 
     def __init__(self, url: str, *, user: str | None = None, echo: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self._echo = echo
+        self._held_header = None  # db/crypto: the file's header, so it is never opened outside SQLite
+        self.engine = self._make_engine()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.principal = Principal.os_user(user or current_os_user())
         self._commit_listeners: list[Callable[[Changes], None]] = []
+
+    def reconnect(self) -> None:
+        """Close every connection and open the file again (after it was encrypted or decrypted in place:
+        the engine follows what the file now is)."""
+        self.dispose()
+        self.engine = self._make_engine()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
+    def _make_engine(self) -> Engine:
+        path = _file_of(self.url)
+        if path is None:
+            return make_engine(self.url, echo=self._echo)
+        from branchdesk.db import crypto
+
+        self._held_header = crypto.hold_header(path)  # an existing file: before anything opens it
+        engine = make_engine(self.url, echo=self._echo)
+        if self._held_header is None:  # a new file: SQLite creates it at the first connection
+
+            @event.listens_for(engine, "connect", insert=True)
+            def _hold(_dbapi_connection, _record) -> None:
+                if self._held_header is None:
+                    self._held_header = crypto.hold_header(path, new_plain=True)
+
+        return engine
+
+    @property
+    def encrypted(self) -> bool:
+        return self.engine.dialect.driver == "pysqlcipher"
 
     @property
     def user(self) -> str:
@@ -195,3 +270,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._held_header is not None:
+            from branchdesk.db import crypto
+
+            crypto.release_header(self._held_header)
+            self._held_header = None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-from branchdesk.db.backup import backup_sqlite, timestamped_name
+from branchdesk.db.backup import backup_as_new
 
 # The newest revision this program knows. A test checks it equals the head of the shipped scripts.
 SCHEMA_HEAD = "0009"
@@ -137,12 +137,7 @@ def _upgrade_locked(
         and _has_user_tables(engine)
     ):
         engine.dispose()  # release file handles so the copy sees everything committed
-        name = timestamped_name(f"升级前备份-{before or '无版本'}", backup_dir)  # reserved: unique
-        try:
-            backup = backup_sqlite(sqlite_path, backup_dir / name, replace=True)
-        except BaseException:
-            (backup_dir / name).unlink(missing_ok=True)
-            raise
+        backup = backup_as_new(sqlite_path, backup_dir, f"升级前备份-{before or '无版本'}")  # a unique name
 
     from alembic import command
 
@@ -207,19 +202,34 @@ def _inspect_sqlite_file(path: Path) -> None:
     tables (opening it with the app's settings would already switch it to WAL mode)."""
     import sqlite3
 
+    from branchdesk.db import crypto
+
     if path.is_dir():
         raise DatabaseRefusedError(
             f"无法打开数据库 {path}：这是一个文件夹，请给出数据库文件的路径（如 …\\branch.sqlite）。"
         )
     if not path.exists() or path.stat().st_size == 0:
         return
+    encrypted = crypto.is_encrypted(path)
+    if encrypted and crypto.key_for_file(path) is None:
+        if crypto.has_keyfile(path):
+            raise crypto.KeyNeeded(f"数据库 {path} 已加密，需要先用账户密码或恢复码解锁。")
+        raise DatabaseRefusedError(
+            f"无法打开数据库 {path}：它不是 SQLite 数据库文件，或者已经损坏"
+            f"（如果它是加密的数据库，旁边还应有它的密钥文件 {crypto.keyfile_path(path).name}）。"
+            "请选择正确的文件，或用备份恢复。"
+        )
+    errors = (*crypto.database_errors(), crypto.CryptoError) if encrypted else (sqlite3.DatabaseError,)
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # Read-only, unless a crash left a rollback journal (e.g. in the middle of leaving WAL mode before
+        # an encryption): reading then rolls it back, which needs to write. Encrypted: the unlocked key.
+        hot = path.with_name(path.name + "-journal")
+        con = crypto.connect(path, readonly=not (hot.exists() and hot.stat().st_size > 0))
         try:
             names = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         from branchdesk.services.failures import NOT_DATABASE, database_error_text
 
         # the real cause: a locked or unreadable file is no reason to restore a backup
@@ -240,7 +250,10 @@ def open_database(location, *, user: str | None = None, lock=None):
     from branchdesk.db.engine import Database
 
     if location.sqlite_path is not None:
+        from branchdesk.db import crypto
+
         location.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        crypto.settle_keyfiles(location.sqlite_path)  # what an interrupted encrypt/decrypt/restore left
         _inspect_sqlite_file(location.sqlite_path)
         from branchdesk.services.leftovers import folders_of, remove_leftovers
 

@@ -40,15 +40,20 @@ def head_of(conn) -> tuple[int, str]:
 
 def anchor_database(db_path: Path, *, restart: bool = False) -> None:
     """Write the anchor from the database file's own head (after a restore, or to start one)."""
-    import sqlite3
+    from branchdesk.db import crypto
 
-    con = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
     try:
-        row = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-    except sqlite3.DatabaseError:
-        row = None
-    finally:
-        con.close()
+        con = crypto.connect(Path(db_path), readonly=True)  # an encrypted file: the unlocked key
+    except (crypto.CryptoError, *crypto.database_errors()):
+        con = None
+    row = None
+    if con is not None:
+        try:
+            row = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        except crypto.database_errors():
+            row = None
+        finally:
+            con.close()
     if row is not None:
         write_anchor(db_path, row[0], row[1], restart=restart)
     elif restart:  # a database from before the chain: no head to keep; the old anchor is of another history

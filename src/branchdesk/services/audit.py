@@ -169,6 +169,11 @@ def _sqlite_integrity(conn) -> list[Problem]:
     lines = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check(100)")]
     if lines != ["ok"]:
         problems.extend(Problem("integrity", f"数据库文件损坏：{line}") for line in lines)
+    if (
+        conn.dialect.driver == "pysqlcipher"
+    ):  # encrypted: every page's HMAC (a page changed outside SQLCipher)
+        bad = [row[0] for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+        problems.extend(Problem("integrity", f"加密的数据库文件损坏：{line}") for line in bad[:100])
     counts: dict[tuple[str, str], list[int]] = {}
     for table, rowid, parent, _fkid in conn.exec_driver_sql("PRAGMA foreign_key_check"):
         counts.setdefault((table, parent), []).append(rowid)

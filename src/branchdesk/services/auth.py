@@ -38,6 +38,7 @@ from branchdesk.domain.auth import (
     username_problems,
 )
 from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.services import encryption
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -238,20 +239,26 @@ class AuthService:
         if issues:
             raise _refuse(*issues)
 
-    def _store_recovery_code(self, session, code: str, now: dt.datetime) -> None:
+    def _store_recovery_code(
+        self, session, code: str, now: dt.datetime, code_hash: str | None = None
+    ) -> None:
+        code_hash = code_hash or self._hash(code)
         row = session.scalar(select(RecoveryCode).order_by(RecoveryCode.id).limit(1))
         if row is None:
-            session.add(RecoveryCode(code_hash=self._hash(code), created_at=now))
+            session.add(RecoveryCode(code_hash=code_hash, created_at=now))
         else:
-            row.code_hash = self._hash(code)
+            row.code_hash = code_hash
             row.created_at = now
 
     # ---- signing in ----------------------------------------------------------------------------
-    def sign_in(self, username: str, password: str, *, operation: str = "登录") -> SignedIn:
+    def sign_in(self, username: str, password: str, *, operation: str = "登录",
+                proof: Callable[[str], bool] | None = None) -> SignedIn:  # fmt: skip
         """Check the password; on success the account becomes the database's principal.
 
         A wrong password counts toward the lock (`LockoutPolicy`: 5 in a row lock it for 15 minutes);
         a locked account is refused without looking at the password, with the time it opens again.
+        `proof(stored_hash)` may vouch for the password instead of a second argon2 run: an encrypted
+        database's key slot that this password has just opened and that was made for this very hash.
         """
         name = normalize_username(username)
         if not name:
@@ -266,7 +273,7 @@ class AuthService:
         now = self.clock()
         if self.policy.is_locked(row.locked_until, now):
             raise self._locked(name, row.locked_until, now)
-        if not self._matches(stored, password):
+        if not (proof is not None and proof(stored)) and not self._matches(stored, password):
             self._count_failure(row.id, name, now)
         with self.ws.write(operation, needs=None, user=name) as session:
             acc = session.get(UserAccount, row.id, with_for_update=True)
@@ -276,7 +283,9 @@ class AuthService:
             if self.hasher.check_needs_rehash(acc.password_hash):
                 acc.password_hash = self._hash(password)
             account = _snapshot(acc)
+            stored = acc.password_hash
         self.ws.db.sign_in(account.principal)
+        encryption.signed_in(self.ws.db, account.id, name, password, stored)  # encrypted: their key slot
         return SignedIn(account.principal, account.must_change_password)
 
     def _count_failure(self, account_id: int, name: str, now: dt.datetime) -> None:
@@ -335,11 +344,14 @@ class AuthService:
             problems.append("新密码不能与原密码相同")
         if problems:
             raise _refuse(*[("password", m) for m in problems])
+        hashed = self._hash(new)
+        slot = encryption.password_set(self.ws.db, me.account_id, me.username, new, hashed)
         with self.ws.write(operation, needs=Role.VIEWER) as session:
             acc = session.get(UserAccount, me.account_id)
-            acc.password_hash = self._hash(new)
+            acc.password_hash = hashed
             acc.must_change_password = False
             acc.password_changed_at = self.clock()
+        encryption.password_committed(self.ws.db, me.account_id, slot)
 
     # ---- the recovery code ---------------------------------------------------------------------
     def reset_with_recovery_code(self, username: str, code: str, new: str, again: str) -> str:
@@ -362,14 +374,19 @@ class AuthService:
             raise _refuse(*[("password", m) for m in problems])
         fresh = _new_recovery_code()
         now = self.clock()
+        hashed, code_hash = self._hash(new), self._hash(fresh)
+        slot = encryption.password_set(self.ws.db, row.id, name, new, hashed)
+        code_slot = encryption.recovery_set(self.ws.db, fresh, code_hash)
         with self.ws.write("用恢复码重设管理员密码", needs=None, user=name) as session:
             acc = session.get(UserAccount, row.id)
-            acc.password_hash = self._hash(new)
+            acc.password_hash = hashed
             acc.must_change_password = False
             acc.failed_attempts = 0
             acc.locked_until = None
             acc.password_changed_at = now
-            self._store_recovery_code(session, fresh, now)
+            self._store_recovery_code(session, fresh, now, code_hash)
+        encryption.password_committed(self.ws.db, row.id, slot)
+        encryption.recovery_committed(self.ws.db, code_slot)
         return format_recovery_code(fresh)
 
     def new_recovery_code(self) -> str:
@@ -377,8 +394,11 @@ class AuthService:
         operation = "重新生成恢复码"
         self.ws.db.require(Role.ADMIN, operation)
         fresh = _new_recovery_code()
+        code_hash = self._hash(fresh)
+        code_slot = encryption.recovery_set(self.ws.db, fresh, code_hash)
         with self.ws.write(operation, needs=Role.ADMIN) as session:
-            self._store_recovery_code(session, fresh, self.clock())
+            self._store_recovery_code(session, fresh, self.clock(), code_hash)
+        encryption.recovery_committed(self.ws.db, code_slot)
         return format_recovery_code(fresh)
 
     # ---- account management (管理员) -------------------------------------------------------------
@@ -390,17 +410,21 @@ class AuthService:
         name = normalize_username(username)
         self._check_new(name, display_name, password, again)
         now = self.clock()
+        hashed = self._hash(password)
         with self.ws.write(operation, needs=Role.ADMIN) as session:
             if self._by_name(session, name) is not None:
                 raise _refuse(("username", f"用户名“{name}”已被使用，请换一个"))
             row = UserAccount(
                 username=name, display_name=display_name.strip() or name, role=Role(role).value,
-                password_hash=self._hash(password), failed_attempts=0, active=True,
+                password_hash=hashed, failed_attempts=0, active=True,
                 must_change_password=True, created_at=now, password_changed_at=now,
             )  # fmt: skip
             session.add(row)
             session.flush()
-            return _snapshot(row)
+            account = _snapshot(row)
+            slot = encryption.password_set(self.ws.db, row.id, name, password, hashed)  # encrypted: opens it
+        encryption.password_committed(self.ws.db, account.id, slot)
+        return account
 
     def set_role(self, account_id: int, role: Role) -> Account:
         role = Role(role)
@@ -435,7 +459,11 @@ class AuthService:
             acc.locked_until = None
             acc.password_changed_at = now
 
-        return self._change(account_id, "重设用户密码", apply)
+        self.ws.db.require(Role.ADMIN, "重设用户密码")
+        slot = encryption.password_set(self.ws.db, account_id, name, password, hashed) if name else None
+        account = self._change(account_id, "重设用户密码", apply)
+        encryption.password_committed(self.ws.db, account_id, slot)
+        return account
 
     def unlock(self, account_id: int) -> Account:
         def apply(acc: UserAccount) -> None:
@@ -448,9 +476,14 @@ class AuthService:
         operation = "启用用户账户" if active else "停用用户账户"
         if not active and account_id == self.ws.db.principal.account_id:
             raise _refuse(("account", "不能停用自己正在使用的账户"))
-        return self._change(
+        account = self._change(
             account_id, operation, lambda acc: setattr(acc, "active", active), check_admins=not active
         )
+        if not active:
+            encryption.account_disabled(
+                self.ws.db, account_id
+            )  # encrypted: their password no longer opens it
+        return account
 
     def _change(self, account_id: int, operation: str, apply, *, check_admins: bool = False) -> Account:
         """One administrator change to one account; `check_admins`: refuse if it leaves no active

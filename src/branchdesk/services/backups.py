@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from branchdesk.db import crypto
 from branchdesk.db.backup import BackupError, backup_sqlite, verify_sqlite
 
 AUTO_DIR = "auto"
@@ -156,8 +157,9 @@ def auto_dir(location) -> Path:
 
 
 def _ro_connect(path: Path) -> sqlite3.Connection:
-    # immutable=1: never create -wal/-shm files or write a byte next to a backup we only look at
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    # immutable=1: never create -wal/-shm files or write a byte next to a backup we only look at.
+    # An encrypted backup opens with this process's unlocked key (crypto.KeyNeeded if there is none).
+    return crypto.connect(path, readonly=True, immutable=True)
 
 
 def _revision(path: Path) -> str | None:
@@ -183,7 +185,7 @@ def verify_backup(path: Path, *, integrity: bool = True) -> str:
         verify_sqlite(path)
     try:
         revision = _revision(path)
-    except sqlite3.DatabaseError as exc:
+    except (*crypto.database_errors(), crypto.CryptoError) as exc:
         raise BackupError(f"备份文件无法打开：{exc}") from exc
     if revision is None:
         raise BackupError("备份文件中没有数据库结构版本，不是完整的 branchdesk 数据库")
@@ -244,7 +246,7 @@ def _prune(folder: Path, newest: Path, now: dt.datetime) -> list[Path]:
     pruned = []
     for path in doomed:
         try:
-            path.unlink()
+            crypto.unlink_with_keys(path)
             pruned.append(path)
         except OSError:
             pass  # a locked file is tried again next time
@@ -306,6 +308,10 @@ def auto_backup(
             seconds=time.perf_counter() - started,
         )
     pruned = _prune_flagged(folder) if session_had_errors else _prune(folder, target, moment)
+    if crypto.is_encrypted(source):  # an encrypted database leaves no plain copy behind (issue 19)
+        from branchdesk.services.encryption import encrypt_backups
+
+        encrypt_backups(location)
     message = f"已自动备份数据库：{target.name}"
     if session_had_errors:
         message += "（本次运行出过错误，这份备份单独保存，原有备份均保留）"
@@ -365,7 +371,7 @@ def preview_backup(path: Path) -> BackupPreview:
             )
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except crypto.database_errors() as exc:
         raise BackupError(f"备份文件无法读取，可能已损坏：{exc}") from exc
     last_change = None
     if last:
@@ -440,11 +446,12 @@ def _take_exclusive(db_path: Path) -> None:
     Leaving WAL mode needs the only connection to the file: if the app (or anyone) still has it open,
     this fails and nothing is replaced.
     """
-    con = sqlite3.connect(db_path, timeout=1, isolation_level=None)
+    con = crypto.connect(db_path, timeout=1)  # encrypted: with the unlocked key
+    con.isolation_level = None
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-    except sqlite3.OperationalError as exc:
+    except crypto.database_errors() as exc:
         raise BackupError(f"数据库正被使用（{exc}），请关闭其他打开它的程序后再恢复") from exc
     finally:
         con.close()
@@ -493,7 +500,7 @@ def restore_backup(location, path: Path, *, by, now: dt.datetime | None = None) 
                 _take_exclusive(db_path)
                 with _write_locked(db_path) as con:
                     pre = _copy_locked(con, target)
-                    os.replace(staged, db_path)
+                    crypto.install_database(staged, db_path)  # an encrypted backup brings its key file
             elif _readable(db_path):  # Windows: a file open elsewhere cannot be replaced
                 pre = backup_sqlite(db_path, target, replace=True)
                 _take_exclusive(db_path)
@@ -501,7 +508,7 @@ def restore_backup(location, path: Path, *, by, now: dt.datetime | None = None) 
                 target.unlink(missing_ok=True)  # (the name reserved for a real backup)
                 pre = _raw_copy(db_path, target.with_name(target.stem + DAMAGED_MARK + ".sqlite"))
         if staged.exists():
-            os.replace(staged, db_path)
+            crypto.install_database(staged, db_path)  # an encrypted backup brings its key file along
         for suffix in ("-wal", "-shm"):  # a damaged database's journal must not meet the new file
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
         from branchdesk.services.anchor import anchor_database
@@ -510,6 +517,7 @@ def restore_backup(location, path: Path, *, by, now: dt.datetime | None = None) 
     finally:
         staged.unlink(missing_ok=True)
         Path(str(staged) + ".part").unlink(missing_ok=True)
+        crypto.keyfile_path(staged).unlink(missing_ok=True)
     _fsync_dir(db_path.parent)
     return pre
 
@@ -517,10 +525,11 @@ def restore_backup(location, path: Path, *, by, now: dt.datetime | None = None) 
 @contextmanager
 def _write_locked(db_path: Path):
     """A connection holding the database's write lock (BEGIN IMMEDIATE; waits up to 30 s)."""
-    con = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    con = crypto.connect(db_path, timeout=30)  # encrypted: the unlocked key
+    con.isolation_level = None
     try:
         con.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, crypto.sqlcipher().OperationalError) as exc:
         con.close()
         raise BackupError(f"数据库正被其他程序写入（{exc}），请稍后再恢复") from exc
     try:
@@ -533,10 +542,20 @@ def _copy_locked(con: sqlite3.Connection, target: Path) -> Path:
     """The pre-restore copy while `con` holds the write lock: read through a second connection (a
     reader beside the writer; the lock holder cannot be a backup's source), then verified."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    db_file = con.execute("PRAGMA database_list").fetchone()[2]
+    db_file = Path(con.execute("PRAGMA database_list").fetchone()[2])
+    if crypto.is_encrypted(db_file):  # the same key, its key file beside the copy
+        try:
+            crypto.backup_file(db_file, tmp, crypto.require_key(db_file))
+            verify_backup(tmp)
+            crypto.copy_keyfile(db_file, crypto.keyfile_path(target))
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
     try:
         out = sqlite3.connect(tmp)
-        reader = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True)
+        reader = sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True)
         try:
             reader.backup(out)
             out.execute("PRAGMA journal_mode=DELETE")
@@ -567,13 +586,15 @@ def _reserve(folder: Path, stem: str) -> Path:
 
 def _readable(db_path: Path) -> bool:
     """Whether the current database opens and passes its integrity check (then it gets a real backup)."""
+    if crypto.needs_unlock(db_path):
+        raise BackupError("当前数据库已加密：请先用账户密码解锁，再恢复（恢复前要先为它保存一份副本）")
     try:
-        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        con = crypto.connect(db_path, readonly=True)
         try:
             return con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         finally:
             con.close()
-    except sqlite3.DatabaseError:
+    except (*crypto.database_errors(), crypto.CryptoError):
         return False
 
 
@@ -585,6 +606,8 @@ def _raw_copy(db_path: Path, target: Path) -> Path:
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
         shutil.copy2(wal, target.with_name(target.name + "-wal"))
+    if crypto.keyfile_path(db_path).exists():
+        shutil.copy2(crypto.keyfile_path(db_path), crypto.keyfile_path(target))
     return target
 
 

@@ -37,6 +37,7 @@ def database_files(db_path: Path | None) -> list[Path]:
     """The database file and every file SQLite or branchdesk keeps beside it."""
     if db_path is None:
         return []
+    from branchdesk.db.crypto import keyfile_path, new_keyfile_path
     from branchdesk.db.filelock import anchor_path, lock_path
 
     db_path = Path(db_path)
@@ -45,6 +46,8 @@ def database_files(db_path: Path | None) -> list[Path]:
         *(db_path.with_name(db_path.name + s) for s in SIDE_SUFFIXES),
         lock_path(db_path),
         anchor_path(db_path),
+        keyfile_path(db_path),  # an encrypted database's wrapped keys (db/crypto)
+        new_keyfile_path(db_path),
     ]
 
 
@@ -62,6 +65,11 @@ def protects(path: Path, db_path: Path | None) -> bool:
 
 
 def _is_sqlite(path: Path) -> bool:
+    """A SQLite file, or an encrypted one (its first bytes are random: its key file is beside it)."""
+    from branchdesk.db.crypto import has_keyfile
+
+    if has_keyfile(path):
+        return True
     try:
         with open(path, "rb") as f:
             return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC

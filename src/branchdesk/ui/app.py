@@ -331,8 +331,20 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
 
     app.branchdesk_db_path = location.sqlite_path  # file dialogs refuse to write over it
     where = location.sqlite_path or location.url
+    signed = None  # an encrypted file: the login that unlocked it (ui/unlock.py)
     try:
-        database, migration = open_database(location, lock=window_lock)
+        from branchdesk.db import crypto
+
+        if crypto.needs_unlock(location.sqlite_path):
+            from branchdesk.ui.unlock import open_encrypted
+
+            remembered = "" if smoke else _remembered_username()
+            opened = open_encrypted(location, smoke=smoke, username=remembered, lock=window_lock)
+            if opened is None:
+                return 0
+            database, migration, signed = opened
+        else:
+            database, migration = open_database(location, lock=window_lock)
     except DatabaseRefusedError as exc:
         return _fail(str(exc), smoke=smoke)
     except Exception as exc:
@@ -355,13 +367,13 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
         has_branch = ctx.branch.has_branch()
         session = None
         if smoke:
-            if ctx.auth.has_accounts():
-                database.sign_out()  # the self-test paints the window for nobody
+            if signed is None and ctx.auth.has_accounts():
+                _smoke_sign_in(ctx)  # BRANCHDESK_USER + BRANCHDESK_PASSWORD_FILE, else nobody
         else:
             from branchdesk.ui.session import Session
 
             session = Session(ctx)  # login (or the administrator account) before the window
-            if not session.start(first_run=not has_branch):
+            if not session.start(first_run=not has_branch, signed=signed):
                 return 0
         if not has_branch and not smoke:
             from branchdesk.ui.first_run import ensure_branch
@@ -406,6 +418,25 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
         return code
     finally:
         database.dispose()
+
+
+def _remembered_username() -> str:
+    from PySide6.QtCore import QSettings
+
+    from branchdesk.ui.session import USERNAME_KEY
+
+    return QSettings(APP_NAME, APP_NAME).value(USERNAME_KEY, "", type=str)
+
+
+def _smoke_sign_in(ctx) -> None:
+    """The self-test signs in like a login would when given an account, else paints for nobody."""
+    from branchdesk.ui.unlock import env_credentials
+
+    credentials = env_credentials()
+    if credentials is None:
+        ctx.db.sign_out()
+        return
+    ctx.auth.sign_in(*credentials)
 
 
 def _smoke_finish(app, ctx, probe: _PaintProbe, marks: dict[str, float]) -> int:

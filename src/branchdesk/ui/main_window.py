@@ -279,7 +279,14 @@ class MainWindow(QMainWindow):
         except (BackupError, OSError) as exc:
             QMessageBox.critical(self, "备份失败", f"备份没有完成：{exc}")
             return
-        self.statusBar().showMessage(f"已备份到：{path}", 10000)
+        from branchdesk.db import crypto
+
+        keys = (
+            f"（已加密，须与密钥文件 {crypto.keyfile_path(path).name} 放在一起）"
+            if crypto.is_encrypted(path)
+            else ""
+        )
+        self.statusBar().showMessage(f"已备份到：{path}{keys}", 10000)
         QMessageBox.information(self, "备份完成", f"数据库已完整备份到：\n{path}")
 
     def restore_database(self) -> None:

@@ -169,8 +169,14 @@ class Session(QObject):
         return self.ctx.auth
 
     # ---- before the window ---------------------------------------------------------------------
-    def start(self, *, first_run: bool = False) -> bool:
-        """Sign in (or set up the administrator); False when the user chose to quit."""
+    def start(self, *, first_run: bool = False, signed=None) -> bool:
+        """Sign in (or set up the administrator); False when the user chose to quit. `signed`: the login
+        that already happened (an encrypted database is unlocked by it, ui/unlock.py)."""
+        if signed is not None:
+            from branchdesk.ui.dialogs.login_dialog import change_own_password
+
+            self.settings.setValue(USERNAME_KEY, signed.principal.username)
+            return not signed.must_change_password or change_own_password(self.auth, None, forced=True)
         if self.auth.has_accounts():
             self.ctx.db.sign_out()
             return self.login()

@@ -123,11 +123,29 @@ class RestoreDialog(QDialog):
             self.preview.setText(f"这个备份没有通过校验，不能用于恢复。\n\n{info.path}")
             self.restore_button.setEnabled(False)
             return
-        self.show_preview(info.path)
+        self.show_preview(info.path, ask=False)
 
-    def show_preview(self, path: Path) -> None:
+    def show_preview(self, path: Path, *, ask: bool = True) -> None:
+        from branchdesk.db.crypto import KeyNeeded
+
         try:
-            preview = preview_backup(path)
+            try:
+                preview = preview_backup(path)
+            except KeyNeeded:  # an encrypted backup of another key: a password or recovery code of its time
+                if not ask:  # only selected in the list: ask when it is to be restored
+                    self.chosen = Path(path)
+                    self.preview.setText(
+                        "这个备份已加密，密钥与当前数据库不同：需要备份时的账户密码或恢复码。"
+                        f"点“恢复”时会先询问。\n\n文件：{path}"
+                    )
+                    self.restore_button.setEnabled(True)
+                    return
+                if not self._unlock(path):
+                    self.chosen = None
+                    self.preview.setText("这个备份已加密。需要输入备份时的账户密码或恢复码才能查看和恢复。")
+                    self.restore_button.setEnabled(False)
+                    return
+                preview = preview_backup(path)
         except BackupError as exc:
             self.chosen = None
             self.preview.setText(f"无法读取这个备份：{exc}")
@@ -136,6 +154,11 @@ class RestoreDialog(QDialog):
         self.chosen = Path(path)
         self.preview.setText("\n".join([*preview.describe(), "", f"文件：{path}"]))
         self.restore_button.setEnabled(True)
+
+    def _unlock(self, path: Path) -> bool:
+        from branchdesk.ui.dialogs.encryption_dialog import UnlockBackupDialog
+
+        return UnlockBackupDialog(path, self).exec() == QDialog.DialogCode.Accepted
 
     def choose_file(self) -> None:
         path = prompts.open_file_name(
@@ -154,6 +177,12 @@ class RestoreDialog(QDialog):
         if self.chosen is None or self.done_restoring:
             return
         path = self.chosen
+        from branchdesk.db import crypto
+
+        if crypto.needs_unlock(path):
+            self.show_preview(path)  # asks for a password or the recovery code of the backup's time
+            if self.chosen is None or crypto.needs_unlock(path):
+                return
         try:
             check_restorable(path)
         except BackupError as exc:

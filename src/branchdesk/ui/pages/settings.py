@@ -47,7 +47,8 @@ from branchdesk.ui.widgets.dialog_parts import (
 from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks, problems
 
 TAB_PROFILE, TAB_GROUPS, TAB_COMMITTEE, TAB_HONOURS, TAB_DATABASE, TAB_RULES, TAB_CALENDAR = range(7)
-TAB_ACCOUNTS = 6
+TAB_ACCOUNTS = 7
+TAB_SECURITY = 8
 
 _PROFILE_LABELS = {
     "name": "支部名称",
@@ -146,6 +147,10 @@ class SettingsPage(QWidget):
 
         self.accounts_panel = AccountSettingsPanel(ctx)
         self.tabs.addTab(self.accounts_panel, "用户与权限")
+        from branchdesk.ui.pages.security_settings import SecurityPanel
+
+        self.security_panel = SecurityPanel(ctx)  # 数据安全 › 加密数据库 (issue 19)
+        self.tabs.addTab(self.security_panel, "数据安全")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
