@@ -217,7 +217,7 @@ def _inspect_sqlite_file(path: Path) -> None:
         raise DatabaseRefusedError(
             f"无法打开数据库 {path}：它不是 SQLite 数据库文件，或者已经损坏"
             f"（如果它是加密的数据库，旁边还应有它的密钥文件 {crypto.keyfile_path(path).name}）。"
-            "请选择正确的文件，或用备份恢复。"
+            "请选择正确的文件。"
         )
     errors = (*crypto.database_errors(), crypto.CryptoError) if encrypted else (sqlite3.DatabaseError,)
     try:
