@@ -84,6 +84,9 @@ class Workspace:
     holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
     auth = service("branchdesk.services.auth:AuthService")
+    activities = service("branchdesk.services.activities:ActivitiesService")
+    assignments = service("branchdesk.services.assignments:AssignmentsService")
+    study = service("branchdesk.services.study:StudyService")
 
     def __init__(self, db: Database, branch_id: int | None = None):
         self.db = db

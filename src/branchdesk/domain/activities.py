@@ -349,3 +349,64 @@ def study_hours(
     for lines in out.values():
         lines.sort(key=lambda line: line.date)
     return out
+
+
+# ---------------------------------------------------------------------- MEM-STUDY-32H
+def check_study_hours(records, ctx):
+    """MEM-STUDY-32H over ``records.extra["study"]`` (``StudySnapshot``): each member on the roster for the
+    whole of a judged year has at least 32 class hours of study and training that year (56 for the
+    secretary and committee members, those who held a committee post that year).
+
+    Judged: the last complete year (as of the check date), and the current year from December on (a
+    reminder with the hours still missing, ``overdue`` False) — a year only when the branch recorded
+    study hours in it (a branch that keeps them elsewhere is not flooded). Members who joined, left or
+    were transferred during the year are not judged (their hours are pro rata: the ledger shows them)."""
+    from branchdesk.domain.dates import format_date
+    from branchdesk.domain.rules.engine import Violation
+
+    snapshot = records.extra.get("study")
+    if snapshot is None:
+        return
+    as_of = records.as_of
+    for year, hours in sorted(snapshot.hours.items()):
+        if year not in snapshot.kept:
+            continue
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        complete = as_of > last
+        until = last if complete else as_of
+        for m in records.members:
+            if not (m.entry.member_on(first) and m.entry.member_on(until)) or m.lost_since is not None:
+                continue
+            committee = any(
+                (s.start is None or s.start <= last) and (s.end is None or s.end > first)
+                for s in records.seats
+                if s.member_id == m.id
+            )
+            target = study_target(committee)
+            have = hours_of(hours.get(m.id, 0))
+            if have >= target:
+                continue
+            who = "书记、支委" if committee else "党员"
+            short = format_hours(Decimal(target) - have)
+            if complete:
+                message = (
+                    f"{m.name}{year}年参加学习培训{format_hours(have)}学时，少于{target}学时（{who}每年不少于"
+                    f"{target}学时），差{short}学时。请核实学时记录（党课、学习、培训、网络课程、微党课），"
+                    "确有不足的督促其补学。"
+                )
+            else:
+                message = (
+                    f"{m.name}{year}年截至{format_date(as_of)}学习培训{format_hours(have)}学时，距全年{target}学时"
+                    f"（{who}）还差{short}学时，请在年底前安排补学或补录学时。"
+                )
+            yield Violation(
+                step=None, message=message, subject=m.name, member_id=m.id, period=str(year), overdue=complete
+            )
+
+
+@dataclass(frozen=True)
+class StudySnapshot:
+    """What MEM-STUDY-32H reads: year → member id → tenths, and the years the branch recorded hours in."""
+
+    hours: Mapping[int, Mapping[int, int]]
+    kept: frozenset[int]
