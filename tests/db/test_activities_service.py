@@ -246,10 +246,10 @@ def test_a_viewer_reads_everything_and_writes_nothing(db, ws, people):
             Assignment(
                 "李明", AssignmentKind.CLASS, dt.date(2026, 3, 1), member_id=people["李明"], target="计科2301"
             )
-        ),  # fmt: skip
+        ),
         lambda: ws.study.save_record(
             StudyRecord("李明", dt.date(2026, 3, 1), Decimal(2), StudySource.STUDY, member_id=people["李明"])
-        ),  # fmt: skip
+        ),
         lambda: ws.study.save_duty_report(DutyReport(2025, "王书记", member_id=people["王书记"])),
     ]
     for attempt in attempts:
