@@ -249,6 +249,23 @@ class ActivitiesService:
                 entry[4][member_id] = entry[4].get(member_id, 0) + (tenths or 0)
         return [ActivityHours(aid, k, d, t, m, h) for aid, (k, d, t, m, h) in out.items()]
 
+    def member_awards(
+        self, start: dt.date, end: dt.date
+    ) -> list[tuple[dt.date, str, str, str, str, str, str]]:
+        """奖惩 of the branch's members dated in [start, end]: (date, name, kind, title, level, issuer,
+        notes), by date — for the 奖惩与荣誉台账 (recorded on the member files)."""
+        from branchdesk.db.models import MemberAward
+
+        with self.ws.read() as session:
+            rows = session.execute(
+                select(MemberAward.date, Member.name, MemberAward.kind, MemberAward.title, MemberAward.level,
+                       MemberAward.issuer, MemberAward.notes)
+                .join(Member, Member.id == MemberAward.member_id)
+                .where(Member.branch_id == self.ws.branch_id, MemberAward.date >= start, MemberAward.date <= end)
+                .order_by(MemberAward.date, MemberAward.id)
+            ).all()  # fmt: skip
+        return [tuple(r) for r in rows]
+
     # ------------------------------------------------------------------ writing
     def save(self, activity: Activity) -> Activity:
         """Insert (``id`` None) or replace an activity with its participants (attachments stay)."""

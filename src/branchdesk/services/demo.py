@@ -687,6 +687,9 @@ def generate(
 
         meetings = insert_demo_meetings(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
                                         operation=OPERATION)  # fmt: skip
+        from branchdesk.services.demo_activities import insert_demo_activities
+
+        insert_demo_activities(session, branch_id=branch_id, today=today, rng=random.Random(seed * 7919 + 15))
 
         session.add(
             AuditEntry(
