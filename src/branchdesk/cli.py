@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp_dev = imp_sub.add_parser("development", help="导入发展党员工作台账（.xlsx）；按身份证号更新已有档案")
     imp_dev.add_argument("file", type=Path)
     imp_dev.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_act = imp_sub.add_parser(
+        "activities", help="导入活动记录及参加人员（.xlsx；每行一人，或“参加人员”列）"
+    )
+    imp_act.add_argument("file", type=Path)
+    imp_act.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
 
     tpl = sub.add_parser("template", help="生成导入模板")
     tpl.add_argument(
@@ -250,6 +255,8 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     if args.what == "development":
         return cmd_import_development(args)
+    if args.what == "activities":
+        return cmd_import_activities(args)
     from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
 
     if not args.file.exists():
@@ -310,6 +317,31 @@ def cmd_import_development(args) -> int:
     except ImportRefused as exc:  # rows that match the same dossier
         return _refused(exc)
     print(result.describe())
+    return 0
+
+
+def cmd_import_activities(args) -> int:
+    """Activities with participants (issue 15): every row checked first; any error, nothing written."""
+    from branchdesk.services.activity_import import apply_activities, read_activities
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    ws = _workspace(args, write=not args.dry_run)
+    found = read_activities(ws, args.file)
+    file_errors = [e for e in found.errors if e.row <= 0]
+    if file_errors:  # the file as a whole: one line
+        raise CliError("；".join(e.message for e in file_errors))
+    for error in found.errors:
+        print(error, file=sys.stderr)  # "第 N 行，列名：原因"
+    print(found.describe())
+    if found.errors:
+        print(f"有 {found.error_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    ids = apply_activities(ws, found)
+    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次。")
     return 0
 
 
