@@ -62,6 +62,7 @@ def test_one_row_per_participant_and_a_names_column(tmp_path, db_arg, people, ca
 
     names = sheet(tmp_path / "names.xlsx", ["活动日期", "活动名称", "活动类型", "参加人员", "时长"], [
         ["2026-12-01", "微党课：青年的担当", "微党课", "张三1、李四、王芳", 0.5],
+        ["2026-12-02", "集中学习", "主题教育", "张三、王芳（各2小时）", None],
     ])  # fmt: skip
     assert main([*db_arg, "import", "activities", str(names)]) == 0
     lecture = next(a for a in ws.activities.all(2026) if a.kind == "微党课")

@@ -28,7 +28,11 @@ def test_the_volunteer_ledger_lists_every_activity_with_participants_and_hours(d
     team = next(r for r in rows(ledger) if r["project"] == "银龄守护")
     activity = next(a for a in activities if a.date == team["date"] and a.title == team["title"])
     first = activity.participants[0]
-    assert f"{first.name}{first.hours.normalize()}" in team["participants"].replace(".0", "")
+    if len({p.hours for p in activity.participants}) == 1:  # everyone the same time: said once
+        assert team["participants"].startswith(first.name + "、")
+        assert team["participants"].endswith(f"（各{first.hours.normalize():f}小时）")
+    else:
+        assert f"{first.name}{first.hours.normalize():f}" in team["participants"]
     assert team["people"] == len(activity.participants) + activity.others_count
     assert Decimal(team["hours"]) == activity.total_hours
     linked = [r for r in rows(ledger) if "同时为会议记录" in (r["outcome"] or "")]

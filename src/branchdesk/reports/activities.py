@@ -70,6 +70,17 @@ ACTIVITY_COLUMNS = [
 ]
 
 
+def _participants(people) -> str:
+    """ "张三2.5、李四2" — or, when everyone gave the same time, "张三、李四（各2.5小时）"."""
+    if not people:
+        return ""
+    names = [f"{p.name}{'（积极分子）' if p.activist else ''}" for p in people]
+    hours = {p.hours for p in people}
+    if len(hours) == 1:
+        return "、".join(names) + f"（各{_h(hours.pop())}小时）"
+    return "、".join(f"{n}{_h(p.hours)}" for n, p in zip(names, people, strict=True))
+
+
 def activities_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
     """Registry builder: 志愿服务（活动）台账 of the period."""
     activities = [
@@ -78,9 +89,7 @@ def activities_report(ws: Workspace, period: Period, today: dt.date) -> list[Led
     activities = [a for a in activities if a.date in period]
     rows = []
     for seq, a in enumerate(activities, start=1):
-        people = "、".join(
-            f"{p.name}{'（积极分子）' if p.activist else ''}{_h(p.hours)}" for p in a.participants
-        )
+        people = _participants(a.participants)
         text = "；".join(x.strip().rstrip("。；;") for x in (a.content, a.outcome) if x.strip())
         if a.meeting_id is not None:
             text = (text + "；" if text else "") + "（同时为会议记录，见“三会一课”记录台账）"

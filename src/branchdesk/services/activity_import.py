@@ -67,6 +67,7 @@ _ACTIVITY_KEYS = (
 _SPLIT = re.compile(r"[、,，;；\n]+")
 _NAME_HOURS = re.compile(r"^(?P<name>.+?)\s*[（(]?(?P<hours>\d+(?:\.\d+)?)\s*(?:小时|h)?[)）]?$")
 _ACTIVIST = "（积极分子）"
+_EACH = re.compile(r"[（(]各\s*(\d+(?:\.\d+)?)\s*小时[)）]\s*$")
 _LINKED_NOTE = re.compile(r"；?（同时为会议记录[^）]*）")
 
 
@@ -189,7 +190,11 @@ def read_activities(ws: Workspace, path: str | Path) -> ActivityImport:
             if name:
                 participants.append((name, default_hours))
         else:
-            for piece in _SPLIT.split(_text(cell(cells, "names"))):
+            listed = _text(cell(cells, "names"))
+            each = _EACH.search(listed)
+            if each:  # "张三、李四（各2.5小时）": the ledger's way when everyone gave the same time
+                default_hours, listed = each.group(1), listed[: each.start()]
+            for piece in _SPLIT.split(listed):
                 piece = piece.strip()
                 if not piece:
                     continue
