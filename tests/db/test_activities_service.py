@@ -259,3 +259,28 @@ def test_a_viewer_reads_everything_and_writes_nothing(db, ws, people):
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
     assert [a.title for a in ws.activities.list(2026)] == ["学雷锋"]
     assert ws.assignments.coverage(dt.date(2026, 3, 1)).members == 4
+
+
+def test_a_database_of_schema_0009_upgrades_and_records_activities(tmp_path, data_dir):
+    """The office's database of the previous release: after the upgrade its roster is there, the new
+    tables are empty, and the secretary records a volunteer activity for one of its members."""
+    import shutil
+
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import SCHEMA_HEAD, current_revision, open_database
+    from branchdesk.workspace import Workspace
+    from tests.db import schema_fixtures
+
+    path = tmp_path / "office.sqlite"
+    shutil.copyfile(schema_fixtures.stored()["0009"], path)
+    db, _ = open_database(resolve_location(str(path)), user="测试用户")
+    try:
+        assert current_revision(db.engine) == SCHEMA_HEAD
+        ws = Workspace.open(db)
+        assert ws.activities.list(2026) == [] and ws.assignments.list() == []
+        ma = schema_fixtures.MEMBER_ID["马丽"]
+        saved = ws.activities.save(Activity(date=dt.date(2026, 3, 5), kind="志愿服务", title="学雷锋",
+                                            participants=(Participant("马丽", Decimal(2), ma),)))  # fmt: skip
+        assert [a.title for a in ws.activities.for_member(ma, 2026)] == [saved.title]
+    finally:
+        db.dispose()
