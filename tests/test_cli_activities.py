@@ -107,3 +107,24 @@ def test_the_exported_ledger_imports_back(tmp_path, db_arg, people, capsys):
     [back] = ws.activities.all(2026)
     assert [(p.name, p.hours) for p in back.participants] == [("张三", Decimal("2.5")), ("王芳", 2)]
     assert (back.others_count, back.others_hours, back.place, back.content) == (4, 8, "校园东区", "种树20棵")
+
+
+def test_study_hours_from_the_online_school_list(tmp_path, db_arg, people, capsys):
+    ws = people
+    good = sheet(tmp_path / "网上党校.xlsx", ["姓名", "日期", "学时", "类别", "内容"], [
+        ["张三", "2026-05-20", 8, "网络课程", "网上党校专题培训"],
+        ["李四", dt.date(2026, 6, 1), 6.5, "", "学院集中轮训"],
+    ], title_rows=[["2026年网上党校学时汇总"]])  # fmt: skip
+    assert main([*db_arg, "import", "study", str(good)]) == 0
+    assert "已导入 2 条学时记录" in capsys.readouterr().out
+    hours = {h.name: h.total for h in ws.study.hours(2026)}
+    assert hours["张三"] == 8 and hours["李四"] == Decimal("6.5")
+    bad = sheet(tmp_path / "bad.xlsx", ["姓名", "日期", "学时", "类别"], [
+        ["王芳", "2026-05-20", 4, "网络课程"], ["无名氏", "2026-05-20", 4, ""], ["王芳", "2026-05-21", -1, "讲座"],
+    ])  # fmt: skip
+    assert main([*db_arg, "import", "study", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "第 3 行，姓名：“无名氏”不在花名册中" in err and "第 4 行，学时：" in err and "第 4 行，类别：" in err
+    )
+    assert "王芳" not in {r.name for r in ws.study.records(2026)}

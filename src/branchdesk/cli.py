@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp_act.add_argument("file", type=Path)
     imp_act.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_study = imp_sub.add_parser("study", help="导入学习培训学时（.xlsx：姓名、日期、学时、类别、内容）")
+    imp_study.add_argument("file", type=Path)
+    imp_study.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
 
     tpl = sub.add_parser("template", help="生成导入模板")
     tpl.add_argument(
@@ -255,7 +258,7 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     if args.what == "development":
         return cmd_import_development(args)
-    if args.what == "activities":
+    if args.what in ("activities", "study"):
         return cmd_import_activities(args)
     from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
 
@@ -321,13 +324,15 @@ def cmd_import_development(args) -> int:
 
 
 def cmd_import_activities(args) -> int:
-    """Activities with participants (issue 15): every row checked first; any error, nothing written."""
-    from branchdesk.services.activity_import import apply_activities, read_activities
+    """Activities with participants, or study records (issue 15): every row checked first; any error, nothing
+    written."""
+    from branchdesk.services import activity_import as imports
 
     if not args.file.exists():
         raise CliError(f"文件不存在：{args.file}")
     ws = _workspace(args, write=not args.dry_run)
-    found = read_activities(ws, args.file)
+    study = args.what == "study"
+    found = (imports.read_study if study else imports.read_activities)(ws, args.file)
     file_errors = [e for e in found.errors if e.row <= 0]
     if file_errors:  # the file as a whole: one line
         raise CliError("；".join(e.message for e in file_errors))
@@ -340,7 +345,10 @@ def cmd_import_activities(args) -> int:
     if args.dry_run:
         print("试运行：未写入数据库。")
         return 0
-    ids = apply_activities(ws, found)
+    if study:
+        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录。")
+        return 0
+    ids = imports.apply_activities(ws, found)
     print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次。")
     return 0
 

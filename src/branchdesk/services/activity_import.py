@@ -319,3 +319,108 @@ def _years(rows, columns) -> set[int]:
             with contextlib.suppress(ValueError, TypeError):
                 years.add(cell_date(value, allow_year_month=False).year)
     return years
+
+
+# ====================================================================== study records (学时)
+STUDY_HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "党员姓名"),
+    "date": ("日期", "学习日期", "培训日期", "时间"),
+    "hours": ("学时", "时长", "学时数", "课时"),
+    "source": ("类别", "学习类别", "形式", "学习形式", "来源"),
+    "title": ("内容", "学习内容", "培训内容", "课程", "课程名称", "名称"),
+    "note": ("备注",),
+}
+
+
+@dataclass
+class StudyImport:
+    file: Path
+    records: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def error_row_count(self) -> int:
+        return len({e.row for e in self.errors if e.row > 0})
+
+    def describe(self) -> str:
+        hours = sum((r.hours for r in self.records), Decimal(0))
+        people = len({r.member_id for r in self.records})
+        return f"文件“{self.file.name}”：{len(self.records)} 条学时记录，{people} 人，共 {format_hours(hours)} 学时。"
+
+
+def read_study(ws: Workspace, path: str | Path) -> StudyImport:
+    """Study records (网络课程 certificates, training lists): 姓名, 日期, 学时, 类别 (党课/学习/培训/网络课程;
+    default 培训), 内容. Names are found among the members on the roster; every problem a row error."""
+    from branchdesk.domain.activities import StudyRecord, StudySource
+    from branchdesk.services.xlsx_reader import XlsxFileError, open_sheet
+
+    path = Path(path)
+    result = StudyImport(path)
+    try:
+        with open_sheet(path) as sheet:
+            rows = list(sheet.rows())
+    except XlsxFileError as exc:
+        result.errors.append(RowError(0, "", str(exc)))
+        return result
+    table = {header_key(h): key for key, names in STUDY_HEADERS.items() for h in names}
+    header = None
+    for number, cells in rows[:HEADER_ROWS]:
+        found = {table[header_key(c)]: (i, _text(c)) for i, c in reversed(list(enumerate(cells)))
+                 if c is not None and header_key(c) in table}  # fmt: skip
+        if {"name", "date", "hours"} <= set(found):
+            header = number, found
+            break
+    if header is None:
+        result.errors.append(
+            RowError(0, "", f"在前 {HEADER_ROWS} 行中没有找到表头：需要“姓名”“日期”“学时”三列")
+        )
+        return result
+    header_row, found = header
+    people = {k: v for k, v in _people(ws).items() if v == "ambiguous" or v[0] is not None}
+    for number, cells in rows:
+        if number <= header_row or not any(c not in (None, "") for c in cells):
+            continue
+
+        def cell(key, cells=cells):
+            index = found.get(key, (None, ""))[0]
+            return cells[index] if index is not None and index < len(cells) else None
+
+        def err(key, message, number=number):
+            result.errors.append(RowError(number, found.get(key, (0, ""))[1], message))
+
+        before = len(result.errors)
+        name = _text(cell("name"))
+        person = people.get(name)
+        if not name:
+            err("name", "请填写姓名")
+        elif person is None:
+            err("name", f"“{name}”不在花名册中")
+        elif person == "ambiguous":
+            err("name", f"名为“{name}”的党员不止一人，无法确定是谁")
+        try:
+            day = cell_date(cell("date"), allow_year_month=False)
+        except ValueError as exc:
+            err("date", str(exc) if _text(cell("date")) else "请填写日期")
+        try:
+            hours = hours_of(tenths_of(_text(cell("hours"))))
+            if hours <= 0:
+                err("hours", "学时应大于0")
+        except ValueError as exc:
+            err("hours", str(exc))
+        source_text = _text(cell("source")) or StudySource.TRAINING.label
+        try:
+            source = StudySource.from_label(source_text)
+        except ValueError:
+            err("source", f"类别“{source_text}”应为党课、学习、培训或网络课程")
+        if len(result.errors) == before:
+            result.records.append(StudyRecord(name, day, hours, source, member_id=person[0],
+                                              title=_text(cell("title")), note=_text(cell("note"))))  # fmt: skip
+    if not result.records and not result.errors:
+        result.errors.append(RowError(0, "", "文件中没有学时记录"))
+    return result
+
+
+def apply_study(ws: Workspace, found: StudyImport) -> int:
+    if found.errors:
+        raise ValueError(f"有 {found.error_row_count or 1} 处错误，未导入任何数据")
+    return len(ws.study.save_records(found.records, f"导入学习学时：{found.file.name}"))
