@@ -40,7 +40,18 @@ def test_record_a_volunteer_activity_and_find_it_on_the_file_and_in_the_ledger(
     page.show()
     assert page.model.rowCount() == 0
 
+    from branchdesk.ui.dialogs.project_dialog import ProjectsDialog
+
+    projects = ProjectsDialog(ctx, page)
+    projects.name.setText("银龄守护")
+    projects.goals.setPlainText("2026：每月走访一次")
+    projects.recognitions.setPlainText("2026-06-30，省级优秀党建工作项目，省部级，省委教育工委")
+    saved_project = projects.save()
+    assert saved_project.goals == {2026: "每月走访一次"} and saved_project.recognitions[0].level == "省部级"
+    projects.close()
+
     dialog = page.new_activity()
+    dialog.project.setCurrentText("银龄守护")
     dialog.title.setText("走访幸福里敬老院")
     dialog.place.setText("幸福里敬老院")
     dialog.kind.setCurrentText("志愿服务")
@@ -80,7 +91,23 @@ def test_record_a_volunteer_activity_and_find_it_on_the_file_and_in_the_ledger(
 
     (ledger,) = build(ctx.ws, "activities", Period.year(2026), today=TODAY)
     [row] = ledger.rows
-    assert "张三2.5" in row[7] and "李四2" in row[7] and row[9] == 7
+    assert "张三2.5" in row[7] and "李四2" in row[7] and row[9] == 7 and row[6] == "银龄守护"
+
+    # the November 主题党日 was spent at the community clinic: its activity is generated from the record
+    from dataclasses import replace
+
+    from branchdesk.services.meetings import MeetingStatus, MeetingType
+
+    day = ctx.meetings.plan(MeetingType.PARTY_DAY, dt.date(2026, 11, 15), status=MeetingStatus.DRAFT,
+                            theme="社区义诊志愿服务", start_time=dt.time(8, 30), end_time=dt.time(11, 0))  # fmt: skip
+    ctx.meetings.save(replace(day, place="学府社区"))
+    page.reload()
+    assert [m.id for m in page.party_days()] == [day.id]
+    linked = page.from_meeting(day.id)
+    assert linked.title.text() == "社区义诊志愿服务" and len(linked.participant_names()) == 6
+    linked.save_button.click()
+    assert page.model.rowCount() == 2 and page.party_days() == []
+    assert sum(1 for r in page.model.rows if r.meeting_id == day.id) == 1
 
     from branchdesk.ui.pages.assignments import AssignmentsPage
 

@@ -125,12 +125,15 @@ class ActivitiesPage(QWidget):
         self.delete_button = QPushButton("删除")
         self.photo_button = QPushButton("添加照片…")
         self.kind_button = QPushButton("活动类型…")
+        self.meeting_button = QPushButton("由主题党日生成…")
+        self.meeting_button.setToolTip("主题党日开展的志愿服务等活动：与会议记录是同一次活动，只记一次")
+        self.projects_button = QPushButton("品牌项目…")
         self.summary = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("年度："))
         bar.addWidget(self.year_box)
         bar.addWidget(self.summary, 1)
-        for b in (self.new_button, self.edit_button, self.delete_button, self.photo_button, self.kind_button):
+        for b in self._editing_buttons():
             bar.addWidget(b)
 
         self.model = ActivityTableModel(self)
@@ -172,6 +175,8 @@ class ActivitiesPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.photo_button.clicked.connect(self.add_photo)
         self.kind_button.clicked.connect(self.add_kind)
+        self.meeting_button.clicked.connect(lambda: self.from_meeting())
+        self.projects_button.clicked.connect(lambda: self.edit_projects())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         reload_when_changed(self, ctx.changes, ACTIVITY_TABLES | {"member"})
         self._sync_buttons()
@@ -180,16 +185,14 @@ class ActivitiesPage(QWidget):
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
+    def _editing_buttons(self) -> tuple[QPushButton, ...]:
+        return (self.new_button, self.meeting_button, self.edit_button, self.delete_button, self.photo_button,
+                self.kind_button, self.projects_button)  # fmt: skip
+
     def restrict_to(self, principal) -> None:
         """查阅: the list and the photos only."""
         if not principal.can_edit:
-            for b in (
-                self.new_button,
-                self.edit_button,
-                self.delete_button,
-                self.photo_button,
-                self.kind_button,
-            ):
+            for b in self._editing_buttons():
                 b.hide()
 
     def showEvent(self, event) -> None:
@@ -302,6 +305,44 @@ class ActivitiesPage(QWidget):
             warn(self, "不能添加", str(exc))
             return
         self.reload()
+
+    def party_days(self) -> list:
+        """The year's held 主题党日 without a linked activity (newest first)."""
+        from branchdesk.domain.meetings import MeetingType
+
+        linked = {r.meeting_id for r in self.model.rows if r.meeting_id}
+        days = [m for m in self.ctx.meetings.list(year=self.year, type=MeetingType.PARTY_DAY)
+                if m.status.value != "planned" and m.id not in linked]  # fmt: skip
+        return sorted(days, key=lambda m: m.date, reverse=True)
+
+    def from_meeting(self, meeting_id: int | None = None, kind: str = "志愿服务") -> ActivityDialog | None:
+        """由主题党日生成: the activity of a 主题党日 (its date, place, the members present), linked to the
+        meeting record — one event, counted once by the calendar and listed once in the ledger."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from branchdesk.ui.widgets.prompts import inform
+
+        if meeting_id is None:
+            days = self.party_days()
+            if not days:
+                inform(self, "由主题党日生成", f"{self.year}年没有尚未生成活动记录的主题党日。")
+                return None
+            labels = [f"{m.date.isoformat()} {m.theme or m.title}" for m in days]
+            label, ok = QInputDialog.getItem(self, "由主题党日生成", "选择主题党日：", labels, 0, False)
+            if not ok:
+                return None
+            meeting_id = days[labels.index(label)].id
+        dialog = ActivityDialog(self.ctx, self.ctx.activities.from_meeting(meeting_id, kind), self)
+        dialog.saved_activity.connect_to(self)
+        dialog.open()
+        return dialog
+
+    def edit_projects(self):
+        from branchdesk.ui.dialogs.project_dialog import ProjectsDialog
+
+        dialog = ProjectsDialog(self.ctx, self)
+        dialog.open()
+        return dialog
 
     def add_kind(self) -> None:
         from branchdesk.ui.widgets.prompts import get_text, warn
