@@ -80,6 +80,15 @@ def test_record_a_volunteer_activity_and_find_it_on_the_file_and_in_the_ledger(
     page.add_photo(too_big)
     assert warned and "超过10 MB" in warned[0] and page.photos.count() == 1
 
+    study = page.edit_study()  # 学时与述职…: an online course entered by hand for 张三
+    study.member.setCurrentText("张三")
+    study.hours.setValue(8)
+    study.source.setCurrentText("网络课程")
+    study.add_record()
+    zhang = next(r for r in range(study.table.rowCount()) if study.table.item(r, 0).text() == "张三")
+    assert study.table.item(zhang, 1).text() == "8" and study.table.item(zhang, 3).text() == "差24学时"
+    study.close()
+
     members = MembersPage(ctx)
     qtbot.addWidget(members)
     members.work._today = TODAY
@@ -87,7 +96,7 @@ def test_record_a_volunteer_activity_and_find_it_on_the_file_and_in_the_ledger(
     members.detail_tabs.setCurrentWidget(members.work)
     items = [members.work.activities.item(i).text() for i in range(members.work.activities.count())]
     assert items == [f"{TODAY.isoformat()} 志愿服务：走访幸福里敬老院（2.5小时）"]
-    assert "2026年学习培训" in members.work.hours.text()
+    assert members.work.hours.text().startswith("2026年学习培训 8 学时（应达 32 学时，还差 24 学时）")
 
     (ledger,) = build(ctx.ws, "activities", Period.year(2026), today=TODAY)
     [row] = ledger.rows

@@ -128,6 +128,7 @@ class ActivitiesPage(QWidget):
         self.meeting_button = QPushButton("由主题党日生成…")
         self.meeting_button.setToolTip("主题党日开展的志愿服务等活动：与会议记录是同一次活动，只记一次")
         self.projects_button = QPushButton("品牌项目…")
+        self.study_button = QPushButton("学时与述职…")
         self.summary = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("年度："))
@@ -135,6 +136,7 @@ class ActivitiesPage(QWidget):
         bar.addWidget(self.summary, 1)
         for b in self._editing_buttons():
             bar.addWidget(b)
+        bar.addWidget(self.study_button)
 
         self.model = ActivityTableModel(self)
         self.table = QTableView()
@@ -177,6 +179,7 @@ class ActivitiesPage(QWidget):
         self.kind_button.clicked.connect(self.add_kind)
         self.meeting_button.clicked.connect(lambda: self.from_meeting())
         self.projects_button.clicked.connect(lambda: self.edit_projects())
+        self.study_button.clicked.connect(lambda: self.edit_study())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_selected())
         reload_when_changed(self, ctx.changes, ACTIVITY_TABLES | {"member"})
         self._sync_buttons()
@@ -334,6 +337,13 @@ class ActivitiesPage(QWidget):
             meeting_id = days[labels.index(label)].id
         dialog = ActivityDialog(self.ctx, self.ctx.activities.from_meeting(meeting_id, kind), self)
         dialog.saved_activity.connect_to(self)
+        dialog.open()
+        return dialog
+
+    def edit_study(self):
+        from branchdesk.ui.dialogs.study_dialog import StudyDialog
+
+        dialog = StudyDialog(self.ctx, self.year, self, today=self.today)
         dialog.open()
         return dialog
 

@@ -221,7 +221,7 @@ class AssignmentDialog(QDialog):
         kind = AssignmentKind(self.kind.currentData())
         return Assignment(
             person=self.person.currentText(), kind=kind, start=self.start.date() or dt.date.today(),
-            member_id=self.person.currentData(), post_kind=self.post_kind.currentText() if kind is AssignmentKind.POST else "",
+            member_id=self.person.itemData(self.person.findText(self.person.currentText())), post_kind=self.post_kind.currentText() if kind is AssignmentKind.POST else "",
             target=self.target.text(), people=self.people.toPlainText(), place=self.place.text(), end=self.end.date(),
         )  # fmt: skip
 
