@@ -64,7 +64,7 @@ ACTIVITY_COLUMNS = [
     Column("participants", "参加党员、积极分子（时长/小时）", "text", 30, wrap=True),
     Column("others", "其他人员", "int", 6),
     Column("people", "总人数", "int", 6),
-    Column("hours", "总时长（小时）", "int", 8),
+    Column("hours", "总时长（小时）", "number", 8),
     Column("outcome", "活动内容及成效", "text", 24, wrap=True),
     Column("press", "宣传报道", "text", 12, wrap=True),
 ]
@@ -182,8 +182,8 @@ def study_hours_report(ws: Workspace, period: Period, today: dt.date) -> list[Le
         Column("name", "姓名", "text", 8),
         Column("role", "身份", "text", 6),
     ]
-    columns += [Column(f"s{i}", s, "int", 6) for i, s in enumerate(_SOURCES)]
-    columns += [Column("total", "合计", "int", 6), Column("target", "应达", "int", 5),
+    columns += [Column(f"s{i}", s, "number", 6) for i, s in enumerate(_SOURCES)]
+    columns += [Column("total", "合计", "number", 6), Column("target", "应达", "int", 5),
                 Column("result", "达标情况", "text", 10)]  # fmt: skip
     meetings = meetings_in(ws, period)
     out = []
@@ -334,7 +334,7 @@ def brand_projects_report(ws: Workspace, period: Period, today: dt.date) -> list
                 [[r.date, r.title, r.level, r.issuer] for r in p.recognitions])]  # fmt: skip
         blocks += [Heading("本期活动"), Table(
             [Column("seq", "序号", "int", 4), Column("date", "日期", "date", 10), Column("title", "活动名称", "text", 22, wrap=True),
-             Column("kind", "类型", "text", 8), Column("people", "人数", "int", 6), Column("hours", "时长（小时）", "int", 8)],
+             Column("kind", "类型", "text", 8), Column("people", "人数", "int", 6), Column("hours", "时长（小时）", "number", 8)],
             [[i, a.date, a.title, a.kind, a.people, _h(a.hours)] for i, a in enumerate(lines, start=1)])]  # fmt: skip
         if not lines:
             blocks.append(Paragraph("本期没有该项目的活动记录。"))

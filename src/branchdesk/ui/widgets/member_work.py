@@ -24,6 +24,8 @@ class MemberWork(QWidget):
         self.assignments = QListWidget()
         self.activities = QListWidget()
         self.activities.setObjectName("memberActivities")
+        for widget in (self.assignments, self.activities):
+            widget.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.hours)
