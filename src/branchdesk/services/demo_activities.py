@@ -266,7 +266,7 @@ def insert_demo_activities(session, *, branch_id: int, today: dt.date, rng: rand
             missing = goal - have
             course = 0
             while missing > 0:
-                tenths = min(missing, rng.choice((40, 60, 80)))
+                tenths = min(missing, rng.choice((80, 120, 160)))
                 day = dt.date(year, 1 + (course * 3 + m) % months, rng.randint(1, 28))
                 source, title = (("online", "网上党校专题培训") if course % 2 == 0
                                  else ("training", "学院党员集中轮训"))  # fmt: skip
