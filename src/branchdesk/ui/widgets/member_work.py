@@ -33,6 +33,22 @@ class MemberWork(QWidget):
         layout.addWidget(self.assignments, 1)
         layout.addWidget(QLabel("本年度参加的活动："))
         layout.addWidget(self.activities, 2)
+        from branchdesk.ui.changes import watch
+
+        tables = {
+            "activity",
+            "activity_participant",
+            "assignment",
+            "study_record",
+            "meeting_attendance",
+            "meeting",
+        }
+        watch(self, ctx.changes, tables, lambda _changes: self._refresh())
+
+    def _refresh(self) -> None:
+        """A commit touched what the tab shows: read it again if it is on screen."""
+        if self.member_id is not None and self.isVisible():
+            self.show_member(self.member_id)
 
     @property
     def today(self) -> dt.date:
