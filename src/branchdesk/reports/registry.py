@@ -138,6 +138,7 @@ SPECS += [
     LedgerSpec(
         "brand_projects", "党建品牌项目", "活动", "branchdesk.reports.activities:brand_projects_report"
     ),
+    LedgerSpec("activity_photos", "活动照片", "活动", "branchdesk.reports.activities:activity_photos_report"),
 ]
 
 
