@@ -387,7 +387,7 @@ def _add_export_parser(sub) -> None:
     exp.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="期间开始日期，如 2026-01-01")
     exp.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="期间结束日期，如 2026-06-30")
     exp.add_argument("--mask", choices=["full", "public"], default="full",
-                     help="full：完整（供上级党组织检查，默认）；public：身份证号和电话脱敏（用于公示或外送）")  # fmt: skip
+                     help="full：完整（供上级党组织检查，默认）；public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于公示或外送）")  # fmt: skip
     exp.add_argument("-o", "--output", type=Path, help="输出文件")
     exp.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
@@ -671,7 +671,7 @@ def _add_pack_parser(sub) -> None:
     )
     pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
     pack.add_argument(
-        "--mask", choices=["full", "public"], default="full", help="public：身份证号和电话脱敏（用于外送）"
+        "--mask", choices=["full", "public"], default="full", help="public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于外送）"
     )
 
 

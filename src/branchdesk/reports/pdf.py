@@ -308,8 +308,9 @@ class _Flow:
         )
         self.y -= FOOTER_SIZE + 1
         self.text(self.left, self.y, self.clean(f"{title}（续）"), FOOTER_SIZE + 0.5)
-        if report.branch_name:
-            self.text(self.right, self.y, self.clean(report.branch_name), FOOTER_SIZE + 0.5, align="right")
+        right = "　".join(t for t in (report.branch_name, "脱敏版" if report.mask_profile != "full" else "") if t)
+        if right:
+            self.text(self.right, self.y, self.clean(right), FOOTER_SIZE + 0.5, align="right")
         self.y -= 6
         if self.on_new_page is not None:
             self.on_new_page()

@@ -232,7 +232,8 @@ def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
     ws.oddFooter.left.size = 9
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
-    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(report.printed_on)}")
+    public = "脱敏版　" if report.mask_profile != "full" else ""
+    ws.oddFooter.right.text = _escape_hf(f"{public}打印日期：{format_date(report.printed_on)}")
     ws.oddFooter.right.size = 9
 
 
