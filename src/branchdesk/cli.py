@@ -670,8 +670,13 @@ def _add_pack_parser(sub) -> None:
         "-o", "--output", type=Path, required=True, metavar="文件夹", help="资料包放在这个文件夹中"
     )
     pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
+    pack.add_argument("--with", dest="extra", action="append", default=[], choices=["compliance"],
+                      help="另外加入默认不放进资料包的台账，如 compliance（检查情况汇总，支部自查用）")  # fmt: skip
     pack.add_argument(
-        "--mask", choices=["full", "public"], default="full", help="public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于外送）"
+        "--mask",
+        choices=["full", "public"],
+        default="full",
+        help="public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于外送）",
     )
 
 
@@ -698,7 +703,7 @@ def cmd_pack(args) -> int:
     except OutputRefused as exc:
         raise CliError(str(exc)) from exc
     ws = _workspace(args)
-    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip)
+    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra)
     print("\n".join(result.describe()))
     if result.missing:
         print(result.warning(), file=sys.stderr)

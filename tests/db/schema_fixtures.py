@@ -238,6 +238,8 @@ def fill(conn, revision: str) -> None:
         _fill_branch_settings(w)
     if w.since("0009"):
         _fill_rules(w)
+    if w.since("0010"):
+        _fill_paper(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -631,6 +633,8 @@ def check(db, revision: str) -> None:
     _check_settings(db, revision)
     if revision >= "0009":
         _check_rules(db)
+    if revision >= "0004":
+        _check_record_years(db)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -918,6 +922,23 @@ def _check_rules(db) -> None:
     assert zeng.expected_leave_date == dt.date(2027, 6, 30)
     with db.read() as session:
         assert session.execute(text("SELECT count(*) FROM dossier_sponsor WHERE outside")).scalar_one() == 0
+
+
+def _fill_paper(w: _Writer) -> None:
+    """0010: the year the annual records belong to (所属年度), as the meeting editor stores it."""
+    w.update("保存会议记录", "meeting", MEETING_APPRAISAL, for_year=2025)
+    w.update("保存会议记录", "meeting", MEETING_ORG_LIFE, for_year=2025)
+
+
+def _check_record_years(db) -> None:
+    """The annual records belong to 2025 (held in December 2025; stored by 0010, or the upgrade's
+    default), the others to the year they were held."""
+    ws = Workspace.open(db)
+    years = {m.id: (m.for_year, m.record_year) for m in ws.meetings.all()}
+    assert years[MEETING_APPRAISAL] == (2025, 2025)
+    assert years[MEETING_ORG_LIFE] == (2025, 2025)
+    assert years[MEETING_TALKS] == (None, 2025)
+    assert years[MEETING_ADMISSION] == (None, 2026)
 
 
 def _fill_accounts(w: _Writer) -> None:

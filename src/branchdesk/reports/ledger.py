@@ -45,6 +45,8 @@ class Ledger:
     orientation: Literal["portrait", "landscape"] = "landscape"
     signatures: list[str] = field(default_factory=lambda: ["书记", "审核人"])
     mask_profile: str = "full"
+    #: the signature block ends with 党支部（盖章） (the forms that carry the branch's seal)
+    stamp: bool = False
     #: PDF: a ledger too wide for A4 landscape prints in parts, each repeating this many leading
     #: columns (None: the leading 序号 / 姓名 / 日期 columns)
     key_columns: int | None = None
@@ -213,6 +215,7 @@ class Document:
     orientation: Literal["portrait", "landscape"] = "portrait"
     signatures: list[str] = field(default_factory=lambda: ["书记", "记录人"])
     mask_profile: str = "full"
+    stamp: bool = False  # see Ledger.stamp
     #: the book a document belongs to ("会议记录簿" for each meeting's 支部委员会记录, 党课记录 …):
     #: consecutive documents of one book share an Excel sheet, a contents entry and a bookmark
     book: str = ""
@@ -246,6 +249,16 @@ def _mask_value(rule: str, value: Any) -> Any:
     if not value or not rule:
         return value
     return _MASKERS[rule](value)
+
+
+#: the last line of every signature block: the date (and, on a sealed form, 党支部（盖章） before it)
+SIGNATURE_DATE = "日期：　　　　年　　月　　日"
+SIGNATURE_STAMP = "党支部（盖章）"
+
+
+def signature_tail(stamp: bool) -> list[str]:
+    """The texts after the signature lines: [党支部（盖章）,] 日期：…年…月…日."""
+    return [SIGNATURE_STAMP, SIGNATURE_DATE] if stamp else [SIGNATURE_DATE]
 
 
 #: What a registered ledger builder returns and what the writers accept.

@@ -59,6 +59,7 @@ class LedgerSpec:
     builder: str  # "module:function"
     uses_period: bool = True  # False: a state "as of" the end of the period (the roster)
     in_pack: bool = True  # part of the inspection pack
+    stamp: bool = False  # a form that carries the branch's seal: 党支部（盖章） above the date
 
     def load(self) -> Builder:
         module, _, name = self.builder.partition(":")
@@ -66,13 +67,21 @@ class LedgerSpec:
 
 
 SPECS: list[LedgerSpec] = [
-    LedgerSpec("roster", "党员花名册", "名册", "branchdesk.reports.roster:roster_report", uses_period=False),
+    LedgerSpec(
+        "roster",
+        "党员花名册",
+        "名册",
+        "branchdesk.reports.roster:roster_report",
+        uses_period=False,
+        stamp=True,
+    ),
     LedgerSpec(
         "applicants",
         "入党申请人名册",
         "名册",
         "branchdesk.reports.registers:applicants_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "activists",
@@ -80,6 +89,7 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.registers:activists_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "candidates",
@@ -87,6 +97,7 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.registers:candidates_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "probationary",
@@ -94,26 +105,40 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.registers:probationary_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
-        "development", "发展党员工作台账", "发展党员", "branchdesk.reports.development:development_report"
+        "development",
+        "发展党员工作台账",
+        "发展党员",
+        "branchdesk.reports.development:development_report",
+        stamp=True,
     ),
     LedgerSpec(
-        "dossier_record", "发展党员纪实表", "发展党员", "branchdesk.reports.dossier_record:dossier_records"
+        "dossier_record",
+        "发展党员纪实表",
+        "发展党员",
+        "branchdesk.reports.dossier_record:dossier_records",
+        stamp=True,
     ),
     LedgerSpec("meetings", "“三会一课”记录台账", "会议", "branchdesk.reports.meetings:meetings_report"),
     LedgerSpec("minutes", "会议记录簿", "会议", "branchdesk.reports.meetings:minute_book"),
     LedgerSpec("party_days", "主题党日活动记录", "会议", "branchdesk.reports.meetings:party_day_report"),
     LedgerSpec("org_life", "组织生活会记录", "会议", "branchdesk.reports.meetings:org_life_report"),
-    LedgerSpec("appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report"),
-    LedgerSpec("compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report"),
-    LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report"),
+    LedgerSpec(
+        "appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report", stamp=True
+    ),
+    LedgerSpec(
+        "compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report", in_pack=False
+    ),
+    LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report", stamp=True),
     LedgerSpec(
         "mobile_members",
         "流动党员登记表",
         "名册",
         "branchdesk.reports.member_status:mobile_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "lost_members",
@@ -121,6 +146,7 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.member_status:lost_register",
         uses_period=False,
+        stamp=True,
     ),
 ]
 
@@ -151,6 +177,8 @@ def build(
     reports = found.load()(ws, period, today)
     # documents belong to the ledger's book (each meeting's minutes to 会议记录簿)
     reports = [replace(r, book=found.title) if isinstance(r, Document) and not r.book else r for r in reports]
+    if found.stamp:
+        reports = [replace(r, stamp=True) for r in reports]
     return [r.masked(mask) for r in reports]
 
 

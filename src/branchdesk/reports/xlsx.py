@@ -23,7 +23,7 @@ from typing import Any
 
 from branchdesk.domain.text import display_width
 from branchdesk.reports.layout import BALANCE_ROWS, share_widths
-from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report
+from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report, signature_tail
 
 FONT_NAME = "宋体"
 TITLE_SIZE = 16
@@ -398,10 +398,22 @@ class _Body:
             cells = []
             for (start, end), label in zip(_signature_blocks(count, len(ledger.signatures)), ledger.signatures,
                                            strict=False):  # fmt: skip
-                cells.append(cell_xml(letters[start], row_number, left, None, f"{label}：{SIGNATURE_BLANK}"))
+                cells.append(
+                    cell_xml(letters[start], row_number, left, None, f"{label}（签字）：{SIGNATURE_BLANK}")
+                )
                 if end > start:
                     self.merged.append(f"{letters[start]}{row_number}:{letters[end]}{row_number}")
             parts.append(f'<row r="{row_number}" ht="28" customHeight="1">{"".join(cells)}</row>')
+            # the seal and the date under the signatures, on the right
+            row_number += 1
+            tail = signature_tail(ledger.stamp)
+            blocks = _signature_blocks(count, 2)
+            right = styles.proto(border=False, horizontal="right").style_id
+            (start, end) = blocks[-1]
+            cell = cell_xml(letters[start], row_number, right, None, "　　　".join(tail))
+            if end > start:
+                self.merged.append(f"{letters[start]}{row_number}:{letters[end]}{row_number}")
+            parts.append(f'<row r="{row_number}" ht="28" customHeight="1">{cell}</row>')
         self.xml = "".join(parts)
 
 

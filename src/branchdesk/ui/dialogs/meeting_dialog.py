@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import (
+    ANNUAL_TYPES,
     Agenda,
     AppraisalGrade,
     AttendanceStatus,
@@ -422,6 +423,13 @@ class MeetingDialog(QDialog):
         self.recorder = _person_box()
         self.lecturer = _person_box()
         self.theme = _line("会议主题", 200)
+        self.for_year = QComboBox()  # 所属年度 of an annual record: the year held or the one before
+        self.for_year.setObjectName("meetingForYear")
+        self.for_year.setToolTip(
+            "组织生活会、民主评议党员记录属于哪一年度（如 2026 年 1 月召开的 2025 年度组织生活会）"
+        )
+        self._for_year_chosen = False
+        self.for_year.activated.connect(lambda _i: setattr(self, "_for_year_chosen", True))
         self.discussion = _text_box("会议讨论、发言情况（议程中各项的讨论可在“议程与表决”中填写）")
         self.decisions = _text_box("会议作出的决定（全体会议层面）")
         form = QFormLayout()
@@ -438,11 +446,13 @@ class MeetingDialog(QDialog):
         form.addRow("记录人", self.recorder)
         form.addRow("授课人", self.lecturer)
         form.addRow("会议主题", self.theme)
+        form.addRow("所属年度", self.for_year)
         form.addRow("讨论情况", self.discussion)
         form.addRow("会议决定", self.decisions)
         self.type_box.currentIndexChanged.connect(self._on_type_changed)
         self.group_box.currentIndexChanged.connect(lambda _i: self._on_audience_changed())
         self.date.dateChanged.connect(lambda _d: self._on_audience_changed())
+        self.date.dateChanged.connect(lambda _d: self._fill_for_year())
         self.mode.currentIndexChanged.connect(lambda _i: self._sync_visibility())
         page = QWidget()
         page.setLayout(form)
@@ -751,6 +761,8 @@ class MeetingDialog(QDialog):
             self.platform.setText(meeting.platform)
             self.place.setText(meeting.place)
             self.theme.setText(meeting.theme)
+            self._for_year_chosen = meeting.for_year is not None
+            self._fill_for_year(meeting.record_year)
             self.discussion.setPlainText(meeting.discussion)
             self.decisions.setPlainText(meeting.decisions)
             self.attendance.set_attendees(meeting.attendance)
@@ -837,6 +849,7 @@ class MeetingDialog(QDialog):
             self._add_custom_type()
             return
         kind, name = self.current_type()
+        self._fill_for_year()
         self.meeting = replace(self.meeting, type=kind, custom_type_name=name)
         if not self._agenda_touched and self.meeting.id is None:
             self.agenda = [Agenda(t) for t in standard_agenda(kind)]
@@ -876,6 +889,7 @@ class MeetingDialog(QDialog):
         form = self.basic_form
         form.setRowVisible(self.group_box, self.current_audience() is Audience.GROUP)
         form.setRowVisible(self.lecturer, kind is MeetingType.LECTURE)
+        form.setRowVisible(self.for_year, kind in ANNUAL_TYPES)
         mode = MeetingMode(self.mode.currentData() or MeetingMode.OFFLINE.value)
         form.setRowVisible(self.platform, mode is not MeetingMode.OFFLINE)
         self.tabs.setTabVisible(self.grades_tab, kind is MeetingType.APPRAISAL or bool(self.grades.rows()))
@@ -1239,7 +1253,26 @@ class MeetingDialog(QDialog):
             grades=tuple(Grade(None, n, AppraisalGrade.from_label(g), note) for n, g, note in self.grades.rows()),
             remediation=tuple(Remediation(p, m, o, dates(d), dates(x)) for p, m, o, d, x in self.remediation.rows()),
             talks=tuple(TalkPair(a, b, dates(d), s) for a, b, d, s in self.talks.rows()),
+            for_year=self.for_year.currentData() if kind in ANNUAL_TYPES else None,
         )  # fmt: skip
+
+    def _fill_for_year(self, year: int | None = None) -> None:
+        """所属年度: the year held or the one before; the default follows the date until chosen."""
+        from branchdesk.domain.meetings import default_record_year
+
+        on = self.date.date() or self.meeting.date
+        kind, _ = self.current_type()
+        if year is None:
+            current = self.for_year.currentData()
+            year = current if self._for_year_chosen and current in (on.year - 1, on.year) else None
+        if year is None:
+            year = default_record_year(kind, on)
+        self.for_year.blockSignals(True)
+        self.for_year.clear()
+        for y in (on.year, on.year - 1):
+            self.for_year.addItem(f"{y}年度", y)
+        self.for_year.setCurrentIndex(max(self.for_year.findData(year), 0))
+        self.for_year.blockSignals(False)
 
     # ================================================================== actions
     def save(self, *, close: bool = True) -> bool:

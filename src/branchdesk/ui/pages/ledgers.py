@@ -154,6 +154,8 @@ class LedgersPage(QWidget):
         options = QFormLayout()
         options.addRow("用途：", self.mask_combo)
         options.addRow("", self.cover_check)
+        self.roster_columns_button = self._roster_columns_button()
+        options.addRow("花名册：", self.roster_columns_button)
 
         self.action_preview = self._action("预览", "按所选台账和期间生成预览", QKeySequence("F5"),
                                            lambda: self.request_preview(now=True))  # fmt: skip
@@ -324,6 +326,53 @@ class LedgersPage(QWidget):
         if app is not None:  # a preview still being made must not outlive the event loop
             app.aboutToQuit.connect(self.stop_jobs)
 
+    def _roster_columns_button(self) -> QToolButton:
+        """花名册栏目: the optional roster columns (籍贯, 参加工作时间 …), remembered for the branch."""
+        from PySide6.QtWidgets import QMenu
+
+        from branchdesk.reports.roster import OPTIONAL_COLUMNS
+
+        button = QToolButton()
+        button.setObjectName("rosterColumns")
+        button.setText("增加栏目…")
+        button.setToolTip("选择花名册另外打印的栏目（所有人都空的栏目不打印）；导出 Excel 时也用这些栏目")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        self.roster_column_actions: dict[str, QAction] = {}
+        for key, column in OPTIONAL_COLUMNS.items():
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setData(key)
+            action.toggled.connect(self._roster_columns_changed)
+            self.roster_column_actions[key] = action
+        button.setMenu(menu)
+        return button
+
+    def _load_roster_columns(self) -> None:
+        from branchdesk.reports.roster import chosen_columns
+
+        try:
+            chosen = set(chosen_columns(self.ctx.ws))
+        except Exception:  # no branch yet
+            chosen = set()
+        for key, action in self.roster_column_actions.items():
+            action.blockSignals(True)
+            action.setChecked(key in chosen)
+            action.blockSignals(False)
+
+    def _roster_columns_changed(self, _checked: bool) -> None:
+        from branchdesk.reports.roster import choose_columns
+
+        keys = [k for k, a in self.roster_column_actions.items() if a.isChecked()]
+        try:
+            choose_columns(self.ctx.ws, keys)
+        except Exception as exc:  # e.g. an account that may not change settings
+            prompts.warn(self, "无法保存花名册栏目", str(exc))
+            self._load_roster_columns()
+            return
+        if "roster" in self.model.checked_keys():
+            self.request_preview()
+
     def _user_cancelled(self) -> None:
         self._pending = False  # 取消 means no preview at all, not the next one
 
@@ -417,6 +466,7 @@ class LedgersPage(QWidget):
 
     # ---- preview ---------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
+        self._load_roster_columns()
         super().showEvent(event)
         if not self.job.is_running():
             self.request_preview()  # nothing to do when the preview is current
