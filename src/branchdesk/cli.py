@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ver.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
     _add_pack_parser(sub)
+    _add_docs_parser(sub)
     users = sub.add_parser(
         "users",
         help="列出用户账户；users add 用户名 --role 角色 添加账户；--reset-admin 用恢复码重设管理员密码",
@@ -386,6 +387,8 @@ def _add_export_parser(sub) -> None:
     exp.add_argument("--year", type=_year, help="年度，如 2026")
     exp.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="期间开始日期，如 2026-01-01")
     exp.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="期间结束日期，如 2026-06-30")
+    exp.add_argument("--layout", choices=["a4", "a3"],
+                     help="发展党员工作台账的打印格式：a4 紧凑（A4 横向一页宽），a3 完整（A3 横向）")  # fmt: skip
     exp.add_argument("--mask", choices=["full", "public"], default="full",
                      help="full：完整（供上级党组织检查，默认）；public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于公示或外送）")  # fmt: skip
     exp.add_argument("-o", "--output", type=Path, help="输出文件")
@@ -438,13 +441,23 @@ def cmd_export(args) -> int:
         dossiers = in_ledger_order(ws.development.all())
         compact = fmt == "pdf"
         ledger = development_ledger(
-            dossiers, ws.branch.profile().name, compact=compact, exclusions=ws.development.all_exclusions()
+            dossiers,
+            ws.branch.profile().name,
+            compact=compact,
+            exclusions=ws.development.all_exclusions(),
+            layout=args.layout or "a3",
         )
         reports = [ledger.masked(args.mask)]
         if compact:
             layout_note = "（PDF 为打印格式，列出主要步骤；完整格式请导出 xlsx）"
     else:
-        reports = build(ws, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
+        if args.layout and args.what == "development":
+            from branchdesk.reports.development import layout_override
+
+            with layout_override(args.layout):
+                reports = build(ws, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
+        else:
+            reports = build(ws, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
     if not reports:
         raise CliError("该期间没有可导出的内容")
     from branchdesk.reports.ledger import Ledger
@@ -710,7 +723,65 @@ def cmd_pack(args) -> int:
     return 0
 
 
+# ---- Word documents (生成材料) ------------------------------------------------------------------------
+def _add_docs_parser(sub) -> None:
+    docs = sub.add_parser(
+        "docs",
+        help="按模板生成 Word 文书（谈话记录、公示、请示、决议、会议通知和记录等）；--list 列出全部文书",
+    )
+    docs.add_argument("name", nargs="?", metavar="文书", help="文书名称（见 --list）")
+    docs.add_argument("--list", action="store_true", help="列出全部文书：名称、标题、需要指定人员还是会议")
+    docs.add_argument("--person", metavar="姓名或档案编号", help="人员：发展党员档案的姓名或编号")
+    docs.add_argument("--meeting", type=int, metavar="会议编号", help="会议记录的编号")
+    docs.add_argument(
+        "--template", type=Path, metavar="文件", help="用这个模板（默认：数据文件夹中本支部的模板）"
+    )
+    docs.add_argument("--reset", action="store_true", help="把数据文件夹中的模板恢复为程序自带的模板")
+    docs.add_argument("-o", "--output", type=Path, help="输出的 .docx 文件")
+    docs.add_argument("--force", action="store_true", help=_FORCE_HELP)
+
+
+def cmd_docs(args) -> int:
+    from branchdesk.domain.errors import NotFoundError
+    from branchdesk.reports.word import TemplateError, reset_templates
+    from branchdesk.reports.word_docs import DOCS, doc_spec, make_document
+
+    if args.list:
+        for s in DOCS:
+            print(f"{s.name}\t{s.title}\t{'person' if s.needs == 'person' else 'meeting'}")
+        return 0
+    if args.reset:
+        names = [doc_spec(args.name).name] if args.name else [s.name for s in DOCS]
+        for path in reset_templates(names):
+            print(f"已恢复模板：{path}")
+        return 0
+    if not args.name:
+        raise CliError("请指定文书名称（branchdesk docs --list 列出全部文书）")
+    try:
+        spec = doc_spec(args.name)
+    except KeyError as exc:
+        raise CliError(exc.args[0]) from exc
+    if args.output is None:
+        raise CliError("请用 -o 指定输出的 .docx 文件")
+    if args.output.suffix.lower() != ".docx":
+        raise CliError(f"输出文件须以 .docx 结尾：{args.output}")
+    if spec.needs == "person" and not args.person:
+        raise CliError(f"“{spec.title}”需要指定人员：--person 姓名或档案编号")
+    if spec.needs == "meeting" and args.meeting is None:
+        raise CliError(f"“{spec.title}”需要指定会议：--meeting 会议编号")
+    _output(args, args.output)
+    ws = _workspace(args)
+    try:
+        path = make_document(ws, spec.name, args.output, person=args.person, meeting=args.meeting,
+                             template=args.template)  # fmt: skip
+    except (TemplateError, NotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    print(f"已生成{spec.title}：{path}")
+    return 0
+
+
 COMMANDS = {
+    "docs": cmd_docs,
     "demo": cmd_demo,
     "import": cmd_import,
     "template": cmd_template,

@@ -47,6 +47,8 @@ class Ledger:
     mask_profile: str = "full"
     #: the signature block ends with 党支部（盖章） (the forms that carry the branch's seal)
     stamp: bool = False
+    #: the PDF's paper: "A4" or "A3" (a wide ledger on one A3 landscape page instead of parts)
+    paper: Literal["A4", "A3"] = "A4"
     #: PDF: a ledger too wide for A4 landscape prints in parts, each repeating this many leading
     #: columns (None: the leading 序号 / 姓名 / 日期 columns)
     key_columns: int | None = None

@@ -18,6 +18,7 @@ Builders take the meetings from ``ws.meetings.all()``; the layout functions take
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -276,10 +277,31 @@ def _agenda_blocks(m: Meeting) -> list[Block]:
         if a.decision:
             blocks.append(Paragraph(a.decision, "决定："))
     if m.discussion:
-        blocks.append(Paragraph(m.discussion, "讨论情况："))
+        blocks += discussion_blocks(m)
     if m.decisions:
         blocks.append(Paragraph(m.decisions, "会议决定："))
     return blocks
+
+
+_SPEAKER = re.compile(r"^([\u4e00-\u9fff·]{2,6})[：:](.+)$")
+
+
+def discussion_blocks(m: Meeting) -> list[Block]:
+    """A party lecture's outline or text (党课提纲); else 发言 per speaker ("张三：…" on its own line,
+    the name in bold) when the record is written that way; else the discussion as written."""
+    from branchdesk.domain.meetings import MeetingType
+
+    text = m.discussion.strip()
+    if m.type == MeetingType.LECTURE:
+        return [Heading("党课提纲（内容）"), Paragraph(text)]
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    speeches = [_SPEAKER.match(line) for line in lines]
+    if lines and all(speeches):
+        return [
+            Heading("发言记录"),
+            *(Paragraph(s.group(2).strip(), f"{s.group(1)}：") for s in speeches if s),
+        ]
+    return [Paragraph(text, "讨论情况：")]
 
 
 def _grade_blocks(m: Meeting) -> list[Block]:

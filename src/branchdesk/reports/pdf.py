@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 MM = 72 / 25.4
 A4_SIZE = (595.2755905511812, 841.8897637795277)
+A3_SIZE = (841.8897637795277, 1190.5511811023623)
 MARGIN_LEFT, MARGIN_RIGHT = 15 * MM, 12 * MM
 MARGIN_TOP, MARGIN_BOTTOM = 12 * MM, 15 * MM
 FOOTER_Y = 8 * MM
@@ -272,7 +273,8 @@ class _Flow:
         self.report = report
         self.index = index
         portrait = report.orientation != "landscape"
-        self.size = A4_SIZE if portrait else (A4_SIZE[1], A4_SIZE[0])
+        paper = A3_SIZE if getattr(report, "paper", "A4") == "A3" else A4_SIZE
+        self.size = paper if portrait else (paper[1], paper[0])
         self.left = MARGIN_LEFT
         self.right = self.size[0] - MARGIN_RIGHT
         self.width = self.right - self.left

@@ -129,6 +129,17 @@ SPECS: list[LedgerSpec] = [
         "appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report", stamp=True
     ),
     LedgerSpec(
+        "appraisal_forms",
+        "民主评议党员登记表",
+        "会议",
+        "branchdesk.reports.org_sets:appraisal_forms",
+        stamp=True,
+    ),
+    LedgerSpec(
+        "org_life_set", "组织生活会材料", "会议", "branchdesk.reports.org_sets:org_life_set", stamp=True
+    ),
+    LedgerSpec("talks", "谈心谈话台账", "会议", "branchdesk.reports.org_sets:talks_ledger"),
+    LedgerSpec(
         "compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report", in_pack=False
     ),
     LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report", stamp=True),

@@ -375,9 +375,13 @@ class MeetingDialog(QDialog):
         self.amend_button.setObjectName("amendMeeting")
         self.finalise_button.clicked.connect(self.finalise)
         self.amend_button.clicked.connect(self.add_amendment)
+        from branchdesk.ui.widgets.doc_menu import docs_button
+
+        self.docs_button = docs_button(self, ctx, "meeting", self._doc_subject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.finalise_button)
         bottom.addWidget(self.amend_button)
+        bottom.addWidget(self.docs_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
 
@@ -1255,6 +1259,15 @@ class MeetingDialog(QDialog):
             talks=tuple(TalkPair(a, b, dates(d), s) for a, b, d, s in self.talks.rows()),
             for_year=self.for_year.currentData() if kind in ANNUAL_TYPES else None,
         )  # fmt: skip
+
+    def _doc_subject(self) -> tuple[int, str] | None:
+        """生成材料: the stored record (a new one is saved first, asked)."""
+        if self.meeting.id is None or self.dirty:
+            if not prompts.ask(self, "生成材料", "生成材料前需要先保存会议记录。现在保存吗？", yes="保存"):
+                return None
+            if not self.save(close=False):
+                return None
+        return self.meeting.id, f"{self.meeting.date.isoformat()}{self.meeting.title}"
 
     def _fill_for_year(self, year: int | None = None) -> None:
         """所属年度: the year held or the one before; the default follows the date until chosen."""
