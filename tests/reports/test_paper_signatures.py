@@ -71,3 +71,14 @@ def test_the_self_check_speaks_chinese_and_stays_out_of_the_pack_unless_chosen(d
     assert "compliance" not in [s.key for s in pack_specs()]
     assert "compliance" in [s.key for s in pack_specs(["compliance"])]
     assert "compliance" in [s.key for s in ledger_specs()]  # still printable on its own
+
+
+def test_the_signature_block_of_the_minutes_never_stands_alone_on_a_page(demo, tmp_path):
+    minutes = build(demo, "minutes", PERIOD, today=TODAY)
+    write_pdf(minutes, tmp_path / "m.pdf")
+    pages = [flat(p) for p in pdf_pages(tmp_path / "m.pdf")]
+    signed = [p for p in pages if "主持人（签字）" in p]
+    assert len(signed) == len(minutes)
+    for page in signed:
+        head, _, _ = page.partition("主持人（签字）")
+        assert "记录定稿" in head or "状态：" in head or "更正" in head, head[-80:]
