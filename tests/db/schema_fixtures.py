@@ -238,6 +238,8 @@ def fill(conn, revision: str) -> None:
         _fill_branch_settings(w)
     if w.since("0009"):
         _fill_rules(w)
+    if w.since("0011"):
+        _fill_students(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -631,6 +633,7 @@ def check(db, revision: str) -> None:
     _check_settings(db, revision)
     if revision >= "0009":
         _check_rules(db)
+    _check_students(db, revision)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -918,6 +921,28 @@ def _check_rules(db) -> None:
     assert zeng.expected_leave_date == dt.date(2027, 6, 30)
     with db.read() as session:
         assert session.execute(text("SELECT count(*) FROM dossier_sponsor WHERE outside")).scalar_one() == 0
+
+
+def _fill_students(w: _Writer) -> None:
+    """0011: 人员身份 and the student fields of a member (a probationary member who is a student)."""
+    w.update("修改党员档案", "member", MEMBER_ID["曾小红"], person_category="student",
+             student_number="2022010203", grade="2022级", class_name="护理2201班", major="护理学")  # fmt: skip
+    w.update("修改党员档案", "member", MEMBER_ID["欧阳修"], person_category="teacher")
+
+
+def _check_students(db, revision: str) -> None:
+    from branchdesk.services.members import MemberQuery
+
+    members = Workspace.open(db).members
+    zeng, ouyang = members.get(MEMBER_ID["曾小红"]), members.get(MEMBER_ID["欧阳修"])
+    if revision >= "0011":
+        assert (zeng.person_category, zeng.student_number, zeng.grade, zeng.class_name, zeng.major) == (
+            "student", "2022010203", "2022级", "护理2201班", "护理学"
+        )  # fmt: skip
+        assert ouyang.person_category == "teacher"
+        assert members.search_ids(MemberQuery(text="护理2201")) == [MEMBER_ID["曾小红"]]
+    else:  # upgraded: nothing recorded yet
+        assert (zeng.person_category, zeng.student_number, zeng.class_name) == ("", "", "")
 
 
 def _fill_accounts(w: _Writer) -> None:

@@ -39,6 +39,7 @@ from branchdesk.domain.vocab import (
     MEMBER_FIELD_LABELS,
     MemberStatus,
     MemberType,
+    PersonCategory,
     Sex,
 )
 from branchdesk.services.bulk import collector_paused, insert_returning_ids
@@ -148,6 +149,13 @@ def _columns() -> tuple[ImportColumn, ...]:
         ImportColumn("dues_paid_to", "date", ("党费交至", "党费缴至", "党费缴纳至"), "可只写年月。"),
         ImportColumn("dossier_location", "text", ("档案存放处", "档案所在地", "档案存放单位",
                                                   "档案保管单位"), ""),
+        ImportColumn("person_category", "category", ("人员身份", "身份", "人员性质"),
+                     "教师、学生、职工 或 其他；学生支部可再填学号、年级、班级、专业。", width=8),
+        ImportColumn("student_number", "code", ("学号", "学生学号", "学籍号"), "学生填写；请把该列设为“文本”格式。",
+                     width=12),
+        ImportColumn("grade", "text", ("年级", "所在年级", "入学年级"), "如 2023级。", width=8),
+        ImportColumn("class_name", "text", ("班级", "班级名称"), "如 护理2301班。", width=12),
+        ImportColumn("major", "text", ("专业", "所学专业", "专业名称"), "如 护理学。", width=12),
         ImportColumn("notes", "text", ("备注", "说明"), "",
                      f"{EXAMPLE_MARK}行，导入时自动忽略，可以删除", width=20),
     )  # fmt: skip
@@ -547,6 +555,15 @@ def _member_type(text: str) -> str:
         ) from None
 
 
+@lru_cache(maxsize=64)
+def _person_category(text: str) -> str:
+    try:
+        return PersonCategory.from_label(text.removesuffix("人员")).value
+    except ValueError:
+        allowed = "、".join(f"“{c.label}”" for c in PersonCategory)
+        raise _CellError(f"“{text}”无法识别，只能是{allowed}") from None
+
+
 def _looks_like_landline(digits: str) -> bool:
     return digits.startswith("0") or "-" in digits or digits[:3] in ("400", "800") or 7 <= len(digits) <= 8
 
@@ -625,6 +642,10 @@ class _RowReader:
                     values[key] = _degree(_text(raw))
                 elif kind == "type":
                     values[key] = _member_type(_text(raw))
+                elif kind == "code":  # a number written as text: full-width digits as digits
+                    values[key] = unicodedata.normalize("NFKC", _text(raw)).replace(" ", "")
+                elif kind == "category":
+                    values[key] = _person_category(_text(raw))
                 elif kind == "id":
                     text = _text(raw).lstrip("'‘’`")  # an apostrophe typed to keep the digits as text
                     if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -1093,9 +1114,9 @@ def _display(key: str, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, dt.date):
         return format_date(value)
-    if key == "member_type":
+    if key in ("member_type", "person_category"):
         try:
-            return MemberType(value).label
+            return (MemberType if key == "member_type" else PersonCategory)(value).label
         except ValueError:
             return str(value)
     if key.endswith("_fen") and isinstance(value, int):
@@ -1344,6 +1365,7 @@ def write_template(path: str | Path) -> Path:
         "ethnicity": list(ETHNICITIES),
         "degree": list(DEGREES),
         "bool": ["是", "否"],
+        "person_category": [c.label for c in PersonCategory],
     }
     refs = {}
     for col, (key, items) in enumerate(lists.items(), start=1):
@@ -1352,7 +1374,7 @@ def write_template(path: str | Path) -> Path:
         letter = get_column_letter(col)
         refs[key] = f"{quote_sheetname(CHOICES_SHEET_NAME)}!${letter}$1:${letter}${len(items)}"
     choices.sheet_state = "hidden"
-    strict = {"sex", "member_type", "bool"}
+    strict = {"sex", "member_type", "bool", "person_category"}
     for index, column in enumerate(columns, start=1):
         key = "bool" if column.kind in ("bool", "lost", "mobile_member") else column.key
         if key not in refs:
