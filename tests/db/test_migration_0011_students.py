@@ -4,9 +4,9 @@ and the secretary of a students' branch can record a member's class and find her
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 from branchdesk.db.migrate import open_database
-from branchdesk.domain.members import MemberFields
 from branchdesk.services.members import MemberQuery
 from branchdesk.workspace import Workspace
 from tests.db import schema_fixtures
@@ -29,9 +29,8 @@ def test_a_0009_database_upgrades_to_empty_student_fields_that_can_then_be_fille
             for r in everyone
         )
         zeng = next(r for r in everyone if r.name == "曾小红")
-        values = MemberFields(**{**zeng.editable().__dict__, "person_category": "student",
-                                 "student_number": "2022010203", "grade": "2022级",
-                                 "class_name": "护理2201班", "major": "护理学"})  # fmt: skip
+        values = replace(zeng.editable(), person_category="student", student_number="2022010203",
+                         grade="2022级", class_name="护理2201班", major="护理学")  # fmt: skip
         ws.members.update(zeng.id, values)
         again = ws.members.get(zeng.id)
         assert (again.person_category, again.class_name, again.major) == ("student", "护理2201班", "护理学")
