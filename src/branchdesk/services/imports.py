@@ -74,6 +74,9 @@ HELP_SHEET_NAME = "填写说明"
 CHOICES_SHEET_NAME = "下拉选项"
 PROGRESS_EVERY = 200
 
+#: The warning of a row without a citizen ID number (imported, but matched by name next time).
+NO_ID_WARNING = "没有公民身份号码：可以导入，但再次导入时只能按姓名和出生日期查找，同名时无法区分"
+
 _FIELD_NAMES = MemberFields.names()
 _FIELD_SET = frozenset(_FIELD_NAMES)
 
@@ -241,7 +244,9 @@ class RosterPlan:
     footer_rows: int = 0  # totals, notes and signature lines under the table
     masked_cells: int = 0  # ID numbers and phones a 脱敏 export hid
     unknown_columns: list[str] = field(default_factory=list)  # headers nothing maps (the mapping step)
+    chosen: dict[str, str] = field(default_factory=dict)  # header -> field ("" ignored) by the mapping
     signature: str = ""  # the header's layout (see xlsx_table.header_signature)
+    warnings: list[RowError] = field(default_factory=list)  # good rows worth a look (no ID number …)
 
     @property
     def error_row_count(self) -> int:
@@ -732,12 +737,17 @@ def _columns_by_key() -> dict[str, ImportColumn]:
 
 
 def read_roster(
-    path: str | Path, *, today: dt.date | None = None, mapping: dict[str, str] | None = None
+    path: str | Path,
+    *,
+    today: dt.date | None = None,
+    mapping: dict[str, str] | None = None,
+    header_only: bool = False,
 ) -> RosterPlan:
     """Read and check a roster file. Touches no database; every problem is in `plan.errors`.
 
     `mapping` assigns columns the importer does not know by itself (header_key of the header -> an
-    ImportColumn key, or "" to ignore the column); see :func:`unknown_columns`.
+    ImportColumn key, or "" to ignore the column; services/import_mapping.py). `header_only` stops after
+    the header (its layout, its unknown columns): the dialog's first look at a file.
     """
     path = Path(path)
     today = today or dt.date.today()
@@ -745,7 +755,7 @@ def read_roster(
 
     def read(title: str, rows) -> None:
         plan.sheet = title
-        _read_sheet(rows, plan, today, mapping or {})
+        _read_sheet(rows, plan, today, mapping or {}, header_only)
 
     problem = read_table(path, (SHEET_NAME, "花名册"), read)
     if problem is not None:
@@ -764,7 +774,11 @@ def _is_header(mapping: dict[str, str]):
 
 
 def _read_sheet(
-    rows: Iterable[tuple[int, tuple]], plan: RosterPlan, today: dt.date, mapping: dict[str, str]
+    rows: Iterable[tuple[int, tuple]],
+    plan: RosterPlan,
+    today: dt.date,
+    mapping: dict[str, str],
+    header_only: bool = False,
 ) -> None:
     iterator = iter(rows)
     header = find_header(iterator, _is_header(mapping), sheet=plan.sheet, other_columns="性别、身份证号码")
@@ -816,8 +830,12 @@ def _read_sheet(
             plan.ignored_columns.append(text)
             if mapping.get(header_key(text)) is None:
                 plan.unknown_columns.append(text)
+        if text and mapping.get(header_key(text)) is not None:
+            plan.chosen[text] = mapping[header_key(text)]
     plan.columns = {s.column.key: s.header for s in slots if s.column.kind != "seq"}
     plan.signature = header_signature(header_cells)
+    if header_only:
+        return
 
     reader = _RowReader(slots, today)
     seen_ids: dict[str, int] = {}
@@ -868,6 +886,8 @@ def _read_sheet(
         del good[number]
     plan.rows = list(good.values())
     plan.masked_cells = reader.masked
+    id_column = reader.column_of("id_number")
+    plan.warnings = [RowError(r.row, id_column, NO_ID_WARNING) for r in plan.rows if not r.fields.id_number]
     plan.errors.sort(key=lambda e: e.row)
     if plan.data_rows == 0 and not plan.errors:
         plan.errors.append(RowError(0, "", "表头下面没有党员数据"))
@@ -1029,6 +1049,27 @@ def _display(key: str, value: Any) -> str:
     if key.endswith("_fen") and isinstance(value, int):
         return f"{value / 100:.2f}"
     return str(value)
+
+
+def shown_columns(plan: RosterPlan) -> list[tuple[str, str]]:
+    """(field key, header as in the file) of the columns read, in the template's order: what the
+    preview shows of each row."""
+    order = [c.key for c in import_columns()]
+    keys = sorted(plan.columns, key=lambda k: order.index(k) if k in order else len(order))
+    return [(key, plan.columns[key]) for key in keys]
+
+
+def shown_values(row: RosterRow, keys: Iterable[str]) -> tuple[str, ...]:
+    """A good row's values as read (dates, labels, yuan), for the preview."""
+    out = []
+    for key in keys:
+        if key == "group":
+            out.append(row.group)
+        elif key in _FIELD_SET:
+            out.append(_display(key, getattr(row.fields, key)))
+        else:
+            out.append("")
+    return tuple(out)
 
 
 def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = None) -> RosterPreview:
