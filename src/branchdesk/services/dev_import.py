@@ -110,6 +110,7 @@ class DevImport:
     columns: dict[str, str] = field(default_factory=dict)  # column key -> header as in the file
     ignored_columns: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)  # headers nothing maps (the mapping step)
+    chosen: dict[str, str] = field(default_factory=dict)  # header -> column ("" ignored) by the mapping
     signature: str = ""  # the header's layout (see xlsx_table.header_signature)
     data_rows: int = 0
 
@@ -875,6 +876,10 @@ def _read_sheet(
     result.unknown_columns = [t for t in result.ignored_columns if mapping.get(header_key(t)) is None
                               and not t.endswith("（重复）")]  # fmt: skip
     result.signature = header_signature(header.cells)
+    for value in header.cells:
+        text = " ".join(_text(value).split())
+        if text and mapping.get(header_key(text)) is not None:
+            result.chosen[text] = mapping[header_key(text)]
     result.columns = {key: header for key, header in slots.values()}
     headers = result.columns
     name_index = next(i for i, (k, _) in slots.items() if k == "name")
@@ -896,7 +901,7 @@ def _read_sheet(
         if not values:
             continue
         name_blank = name_index >= len(cells) or not _text(cells[name_index])
-        if name_blank and (set(values) <= {"seq"} or is_footer(cells, name_index)):
+        if (name_blank and set(values) <= {"seq"}) or is_footer(cells, name_index):
             continue  # the notes and signature lines under the table; a 序号 alone is no data either
         result.data_rows += 1
         dossier, issues, excluded = _read_row(number, values, headers, today)
@@ -965,14 +970,46 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
     if found.issues:
         raise ImportRefused(found.issues)
     service = ws.development
-    stored = _stored_people(ws)
+    matches, errors = _match(ws, found)
+    if errors:
+        raise ImportRefused(errors)
     result = DevApplyResult()
     dossiers = []
+    saved_rows: list[int] = []  # the Excel row of each dossier saved, in order
+    for row, d, existing in matches:
+        saved_rows.append(row)
+        if existing is None:
+            result.created += 1
+            dossiers.append(d)
+            continue
+        before = service.get(existing)
+        person = d.person
+        if not person.id_number and before.person.id_number:  # a blank cell never clears a stored number
+            d = replace(d, person=replace(person, id_number=before.person.id_number))
+        result.updated += 1
+        # keeps what the ledger has no column for
+        dossiers.append(keep_unrecorded(before, replace(d, id=existing)))
+    name = found.path.name if found.path is not None else ""
+    operation = f"导入发展党员工作台账：{name}" if name else "导入发展党员工作台账"
+    ids = service.save_many(dossiers, operation=operation)
+    excluded = {
+        i: found.exclusions[row] for i, row in zip(ids, saved_rows, strict=True) if row in found.exclusions
+    }
+    if excluded:  # the voters left out of 应到 (kind and approval) of the votes just saved
+        service.import_exclusions(excluded, operation)
+    return result
+
+
+def _match(ws: Workspace, found: DevImport) -> tuple[list[tuple[int, Dossier, int | None]], list[RowIssue]]:
+    """(Excel row, dossier, the stored dossier it updates or None) of every good row, and the rows that
+    match ambiguously or twice (see :func:`apply_development`)."""
+    service = ws.development
+    stored = _stored_people(ws)
     claimed: dict[int, int] = {}  # dossier id -> Excel row
     errors: list[RowIssue] = []
+    matches: list[tuple[int, Dossier, int | None]] = []
     rows = found.rows or [0] * len(found.dossiers)
     name_column = found.columns.get("name", _TITLES["name"])
-    saved_rows: list[int] = []  # the Excel row of each dossier saved, in order
     for row, d in zip(rows, found.dossiers, strict=True):
         person = d.person
         existing = service.find_by_id_number(person.id_number) if person.id_number else None
@@ -987,34 +1024,57 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
                 errors.append(RowIssue(row, name_column, message))
                 continue
             existing = candidates[0] if len(candidates) == 1 else None
-        if existing is None:
-            result.created += 1
-            dossiers.append(d)
-            saved_rows.append(row)
-            continue
-        if existing in claimed:
-            message = f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）"
-            errors.append(RowIssue(row, name_column, message))
-            continue
-        claimed[existing] = row
-        before = service.get(existing)
-        if not person.id_number and before.person.id_number:  # a blank cell never clears a stored number
-            d = replace(d, person=replace(person, id_number=before.person.id_number))
-        result.updated += 1
-        # keeps what the ledger has no column for
-        dossiers.append(keep_unrecorded(before, replace(d, id=existing)))
-        saved_rows.append(row)
-    if errors:
-        raise ImportRefused(errors)
-    name = found.path.name if found.path is not None else ""
-    operation = f"导入发展党员工作台账：{name}" if name else "导入发展党员工作台账"
-    ids = service.save_many(dossiers, operation=operation)
-    excluded = {
-        i: found.exclusions[row] for i, row in zip(ids, saved_rows, strict=True) if row in found.exclusions
-    }
-    if excluded:  # the voters left out of 应到 (kind and approval) of the votes just saved
-        service.import_exclusions(excluded, operation)
-    return result
+        if existing is not None:
+            if existing in claimed:
+                message = f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）"
+                errors.append(RowIssue(row, name_column, message))
+                continue
+            claimed[existing] = row
+        matches.append((row, d, existing))
+    return matches, errors
+
+
+@dataclass
+class DevPreviewItem:
+    row: int
+    name: str
+    action: str  # "create" | "update"
+    standing: str  # the stage the dossier is at after the import
+
+    @property
+    def action_label(self) -> str:
+        return "新建档案" if self.action == "create" else "更新档案"
+
+
+def preview_development(ws: Workspace, found: DevImport) -> tuple[list[DevPreviewItem], list[RowIssue]]:
+    """What applying `found` would do, row by row, and the rows that cannot be matched (for the dialog)."""
+    matches, errors = _match(ws, found)
+    items = [
+        DevPreviewItem(row, d.person.name, "create" if existing is None else "update", d.standing.label)
+        for row, d, existing in matches
+    ]
+    return items, sorted([*found.issues, *errors], key=lambda i: i.row)
+
+
+def shown_columns(found: DevImport) -> list[tuple[str, str]]:
+    """(column key, header as in the file) of the columns read, in the ledger's order."""
+    order = [c.key for c in layout.EXCHANGE_COLUMNS]
+    keys = sorted(found.columns, key=lambda k: order.index(k) if k in order else len(order))
+    return [(key, found.columns[key]) for key in keys if key != "seq"]
+
+
+def shown_values(d: Dossier, keys) -> tuple[str, ...]:
+    """A dossier's cells as the ledger writes them (the exchange layout), for the preview."""
+    from branchdesk.domain.dates import format_date
+
+    cells = dict(zip((c.key for c in layout.EXCHANGE_COLUMNS), layout.dossier_row(0, d), strict=False))
+    out = []
+    for key in keys:
+        value = cells.get(key, "")
+        out.append(
+            format_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
+        )
+    return tuple(out)
 
 
 def _stored_people(ws: Workspace) -> dict[int, tuple[str, dt.date | None, str]]:

@@ -258,10 +258,14 @@ _SIGNATURE_BLANK = re.compile(r"＿|_{3,}")
 
 
 def is_footer(cells: tuple, name_index: int) -> bool:
-    """A row under the table that holds no person: the name cell is empty and the row is a total, a
-    note or a signature line ("填表人：＿＿＿＿", "共 49 人，其中……")."""
-    if name_index < len(cells) and cell_text(cells[name_index]):
-        return False
+    """A row under the table that holds no person: a total, a note or a signature line ("填表人：＿＿＿＿",
+    "共 49 人，其中……"), in the name column or, with the name cell empty, anywhere in the row."""
+    name = cell_text(cells[name_index]) if name_index < len(cells) else ""
+    if name:  # no name has a signature blank, or a label with a colon or a count
+        return bool(
+            _SIGNATURE_BLANK.search(name)
+            or (_FOOTER_TEXT.match(name) and any(ch in name for ch in "：:0123456789"))
+        )
     for value in cells:
         if isinstance(value, str) and (_SIGNATURE_BLANK.search(value) or _FOOTER_TEXT.match(value)):
             return True
