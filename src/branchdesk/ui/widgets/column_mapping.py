@@ -45,7 +45,8 @@ class ColumnMappingPanel(QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("文件中的列") + 24)
         header.setStretchLastSection(True)
         self.note = QLabel("选择后点“应用列的对应”重新读取；同样表头的文件下次自动按此对应。")
         self.note.setWordWrap(True)
@@ -79,12 +80,10 @@ class ColumnMappingPanel(QGroupBox):
             if header not in chosen and wanted:
                 combo.setToolTip(f"建议导入为“{combo.currentText()}”")
             self.table.setCellWidget(row, 1, combo)
-        visible_rows = min(len(headers), 5)
-        self.table.setFixedHeight(
-            self.table.horizontalHeader().sizeHint().height()
-            + visible_rows * (self.table.fontMetrics().height() + 14)
-            + 4
-        )
+        self.table.resizeRowsToContents()
+        self.table.resizeColumnToContents(0)
+        shown = sum(self.table.rowHeight(row) for row in range(min(len(headers), 4)))
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + shown + 4)
         self.setVisible(bool(headers))
 
     def headers(self) -> list[str]:
