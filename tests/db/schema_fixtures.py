@@ -240,6 +240,8 @@ def fill(conn, revision: str) -> None:
         _fill_rules(w)
     if w.since("0010"):
         _fill_paper(w)
+    if w.since("0011"):
+        _fill_students(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -635,6 +637,7 @@ def check(db, revision: str) -> None:
         _check_rules(db)
     if revision >= "0004":
         _check_record_years(db)
+    _check_students(db, revision)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -939,6 +942,26 @@ def _check_record_years(db) -> None:
     assert years[MEETING_ORG_LIFE] == (2025, 2025)
     assert years[MEETING_TALKS] == (None, 2025)
     assert years[MEETING_ADMISSION] == (None, 2026)
+def _fill_students(w: _Writer) -> None:
+    """0011: 人员身份 and the student fields of a member (a probationary member who is a student)."""
+    w.update("修改党员档案", "member", MEMBER_ID["曾小红"], person_category="student",
+             student_number="2022010203", grade="2022级", class_name="护理2201班", major="护理学")  # fmt: skip
+    w.update("修改党员档案", "member", MEMBER_ID["欧阳修"], person_category="teacher")
+
+
+def _check_students(db, revision: str) -> None:
+    from branchdesk.services.members import MemberQuery
+
+    members = Workspace.open(db).members
+    zeng, ouyang = members.get(MEMBER_ID["曾小红"]), members.get(MEMBER_ID["欧阳修"])
+    if revision >= "0011":
+        assert (zeng.person_category, zeng.student_number, zeng.grade, zeng.class_name, zeng.major) == (
+            "student", "2022010203", "2022级", "护理2201班", "护理学"
+        )  # fmt: skip
+        assert ouyang.person_category == "teacher"
+        assert members.search_ids(MemberQuery(text="护理2201")) == [MEMBER_ID["曾小红"]]
+    else:  # upgraded: nothing recorded yet
+        assert (zeng.person_category, zeng.student_number, zeng.class_name) == ("", "", "")
 
 
 def _fill_accounts(w: _Writer) -> None:

@@ -99,6 +99,9 @@ class Member(Base):
             "id_number",
             "mobile",
             "landline",
+            "student_number",  # 0011: 学号, 班级 and 专业 are searched too
+            "class_name",
+            "major",
         ),
         Index("ix_member_initials", "name_initials"),
         Index("ix_member_mobile", "mobile"),
@@ -153,6 +156,12 @@ class Member(Base):
     dues_paid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     dossier_location: Mapped[str] = mapped_column(String(200), default="")
+    # 人员身份 and the student fields (0011): a students' branch records class and major
+    person_category: Mapped[str] = mapped_column(String(20), default="")
+    student_number: Mapped[str] = mapped_column(String(30), default="")
+    grade: Mapped[str] = mapped_column(String(20), default="")
+    class_name: Mapped[str] = mapped_column(String(50), default="")
+    major: Mapped[str] = mapped_column(String(100), default="")
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     notes: Mapped[str] = mapped_column(Text, default="")
 

@@ -25,6 +25,7 @@ RESTRICTED: dict[str, dict[Role, tuple[str, ...]]] = {
     "development": {
         Role.COMMITTEE: (
             "new_button",
+            "import_button",
             "dossier_view.record_next_button",
             "dossier_view.record_selected_button",
             "dossier_view.close_button",

@@ -74,7 +74,7 @@ COLUMNS: tuple[MemberColumn, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 # Fields a record must keep unchanged for an edit to leave its row in place (text search and order).
-_TEXT_FIELDS = ("name", "id_number", "mobile", "landline")
+_TEXT_FIELDS = ("name", "id_number", "mobile", "landline", "student_number", "class_name", "major")
 _SORT_FIELDS = {"name": ("name",), "group": ("group_id", "name")}
 
 _INACTIVE = QBrush(QColor("#8a8a8a"))

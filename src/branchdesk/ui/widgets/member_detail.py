@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLay
 
 from branchdesk.domain.dates import age_on, format_date
 from branchdesk.domain.members import MemberRecord
-from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus
+from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, STUDENT_FIELDS, MemberStatus, PersonCategory
 
 # Fields shown, in order (labels from the vocabulary).
 _FIELDS = (
@@ -41,7 +41,7 @@ class MemberDetail(QScrollArea):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(6)
         self._values: dict[str, QLabel] = {}
-        for name in (*_FIELDS, "status_reason", "notes"):
+        for name in (*_FIELDS, *STUDENT_FIELDS, "status_reason", "notes"):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -71,7 +71,7 @@ class MemberDetail(QScrollArea):
         self._subtitle.setText(" · ".join(parts))
         for name, label in self._values.items():
             label.setText(_text(record, name))
-        for name in ("status_reason", "notes"):
+        for name in (*STUDENT_FIELDS, "status_reason", "notes"):  # shown when recorded
             self._form.setRowVisible(self._values[name], bool(self._values[name].text()))
 
     def text_of(self, name: str) -> str:
@@ -81,6 +81,8 @@ class MemberDetail(QScrollArea):
 def _text(record: MemberRecord, name: str) -> str:
     if name == "group_id":
         return record.group_name or "未分组"
+    if name == "person_category":
+        return PersonCategory(record.person_category).label if record.person_category else ""
     value = getattr(record, name)
     if isinstance(value, dt.date):
         return format_date(value)
