@@ -254,10 +254,11 @@ class DuesYear:
     year: int
     members: list[MemberSpan]
     schedule: dict[int, dict[int, int]]  # member -> month -> dues
-    assessments: dict[int, Assessment]  # member -> the year's assessment in force at the end
+    assessments: dict[int, Assessment]  # member -> the year's first assessment (as at its start)
     paid: dict[int, dict[int, int]]  # member -> month -> amount paid
     exempt: dict[int, dict[int, str]]  # member -> month -> exemption label
     payments: list[Payment] = field(default_factory=list)
+    changes: dict[int, list[Assessment]] = field(default_factory=dict)  # member -> later rows of the year
 
 
 def last_due_month(on: dt.date) -> int:
@@ -547,17 +548,21 @@ class DuesService:
             ]
             schedule = self._schedule(session, spans, jan, dec)
             assessed: dict[int, Assessment] = {}
+            changes: dict[int, list[Assessment]] = {}
             for a, name in session.execute(
                 select(DuesAssessment, Member.name)
                 .join(Member, Member.id == DuesAssessment.member_id)
                 .where(DuesAssessment.branch_id == self.ws.branch_id, DuesAssessment.year == year)
                 .order_by(DuesAssessment.from_month)
             ):
-                assessed[a.member_id] = _assessment(a, name)
+                if a.member_id in assessed:
+                    changes.setdefault(a.member_id, []).append(_assessment(a, name))
+                else:
+                    assessed[a.member_id] = _assessment(a, name)
             paid = self._paid(session, jan, dec)
             exempt = self._exempt(session, jan, dec)
             payments = self._payments(session, jan, dec)
-        return DuesYear(year, spans, schedule, assessed, paid, exempt, payments)
+        return DuesYear(year, spans, schedule, assessed, paid, exempt, payments, changes)
 
     # ---- payments ------------------------------------------------------------------------------
     def payments(self, *, member_id: int | None = None, year: int | None = None) -> list[Payment]:
