@@ -288,17 +288,29 @@ def dt_year(month: int) -> int:
     return month // 12
 
 
-def certificate_report(ws: Workspace, period: Period, today: dt.date) -> list[Document]:
-    """Registry builder: 党费缴纳证明 of the members transferred out during the period."""
+def certificate_report(ws: Workspace, period: Period, today: dt.date) -> list[Document | Ledger]:
+    """Registry builder: 党费缴纳证明 of the members transferred out during the period (a period without
+    one gives a page saying so: a member's statement is printed from the member's file)."""
     from branchdesk.domain.vocab import MemberStatus
 
-    out = []
+    out: list[Document | Ledger] = []
     for s in ws.dues.spans():
         if s.status != MemberStatus.TRANSFERRED_OUT.value or s.last_payable is None:
             continue
         left = s.last_payable
         if period.start <= _first_day(left) <= period.end:
             out.append(dues_certificate(ws, s.member_id, today, until=min(today, _last_day(left))))
+    if not out:
+        from branchdesk.reports.registers import branch_name_of
+
+        out.append(
+            Ledger(
+                key=CERTIFICATE_KEY, title=CERTIFICATE_TITLE, branch_name=branch_name_of(ws), period=period.label,
+                columns=list(CERTIFICATE_COLUMNS), rows=[], printed_on=today, orientation="portrait",
+                notes=["本期没有转出的党员。为某一党员出具党费缴纳证明，请在党员档案的“党费”页中打印。"],
+                signatures=[],
+            )
+        )  # fmt: skip
     return out
 
 
