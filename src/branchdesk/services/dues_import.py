@@ -210,7 +210,7 @@ def read_dues(
             continue
         span = candidates[0]
 
-        def month_problem(m: int) -> str:
+        def month_problem(m: int, span=span) -> str:
             if m < span.first:
                 return f"{month_label(m)}在{span.name}入党（或转入）之前，不应交纳党费"
             if span.last_payable is not None and m > span.last_payable:
