@@ -296,7 +296,7 @@ def read_dues(
                 amount,
                 _text(cell(cells, fields.get("collector"))),
                 _text(cell(cells, fields.get("notes"))),
-            )  # fmt: skip
+            )
         )
         found.rows.append(number)
     return found
