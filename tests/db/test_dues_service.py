@@ -165,3 +165,15 @@ def test_remittances_show_the_difference_to_what_was_collected(ws, people):
     assert ws.dues.balance(2026) == (15000, 12000, 3000)
     [r] = ws.dues.remittances(2026)
     assert (r.receipt_no, r.months_text) == ("党费收据0012345", "2026年1月")
+
+
+def test_the_member_file_shows_the_years_months_and_what_is_owed(ws, people):
+    ws.dues.assess_year(2026)
+    ws.dues.record_payment(
+        PaymentInput(people["王建国"], dt.date(2026, 3, 5), [M(2026, 1), M(2026, 2), M(2026, 3)])
+    )
+    line = ws.dues.member_summary(people["王建国"], dt.date(2026, 7, 20))
+    assert (
+        line
+        == "2026年已交1月至3月；月缴127.50元；交至2026年3月；欠交2026年4月至6月，共382.50元；已连续3个月未交，请提醒交纳"
+    )

@@ -278,11 +278,13 @@ class DuesService:
         self.ws = ws
 
     # ---- who owes -----------------------------------------------------------------------------
-    def spans(self, session: Session | None = None) -> list[MemberSpan]:
-        """Every member of the branch who ever owed dues here, by group order then name."""
+    def spans(self, session: Session | None = None, *, member_id: int | None = None) -> list[MemberSpan]:
+        """Every member of the branch who ever owed dues here (or the one ``member_id``), by group order
+        then name."""
         if session is None:
             with self.ws.read() as own:
-                return self.spans(own)
+                return self.spans(own, member_id=member_id)
+        only = (Member.id == member_id,) if member_id is not None else ()
         from branchdesk.db.models import MemberStatusChange, PartyGroup
 
         branch_id = self.ws.branch_id
@@ -290,7 +292,7 @@ class DuesService:
         for member_id, day, to_status in session.execute(
             select(MemberStatusChange.member_id, MemberStatusChange.date, MemberStatusChange.to_status)
             .join(Member, Member.id == MemberStatusChange.member_id)
-            .where(Member.branch_id == branch_id)
+            .where(Member.branch_id == branch_id, *only)
             .order_by(MemberStatusChange.date, MemberStatusChange.id)
         ):
             if to_status == MemberStatus.ACTIVE.value:
@@ -308,7 +310,7 @@ class DuesService:
                    Member.transferred_in_date, Member.status, Member.status_date, Member.lost_contact,
                    Member.dues_basis_fen, Member.dues_monthly_fen, Member.job, PartyGroup.name)
             .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-            .where(Member.branch_id == branch_id)
+            .where(Member.branch_id == branch_id, *only)
         ).all()  # fmt: skip
         rows.sort(key=lambda r: (groups.get(r.group_id, 10**6), r.name_pinyin or r.name))
         for r in rows:
@@ -867,6 +869,46 @@ class DuesService:
             else:
                 out[i + 1] = ("", None)
         return out
+
+    def member_summary(self, member_id: int, on: dt.date | None = None) -> str:
+        """One line for the member's file: this year's months paid, what is owed, paid up to."""
+        on = on or dt.date.today()
+        until = last_due_month(on)
+        with self.ws.read() as session:
+            spans = self.spans(session, member_id=member_id)
+            if not spans:
+                return "无党费记录"
+            span = spans[0]
+            since = self.since(session)
+            jan = month_index((on.year, 1))
+            first = min(jan, since if since is not None else jan)
+            paid = self._paid(session, first, month_index(on), member_id).get(member_id, {})
+            exempt = self._exempt(session, first, month_index(on)).get(member_id, {})
+            schedule = self._schedule(session, spans, min(first, until), max(until, month_index(on)))
+            last = session.scalar(
+                select(func.max(DuesPaymentMonth.month)).where(DuesPaymentMonth.member_id == member_id)
+            )
+        monthly = schedule.get(member_id, {}).get(month_index(on))
+        parts = []
+        this_year = [m for m in paid if m >= jan]
+        if this_year:
+            parts.append(f"{on.year}年已交{months_text(this_year).replace(f'{on.year}年', '')}")
+        if monthly is not None:
+            parts.append(f"月缴{dd.format_fen(monthly)}元")
+        if last is not None:
+            parts.append(f"交至{month_label(month_index(_day(last)))}")
+        if since is not None:
+            a = dd.arrears_of(member_id, span.name, span.due_range(since, until), paid.keys(), exempt.keys(),
+                              schedule.get(member_id))  # fmt: skip
+            if a.unpaid:
+                parts.append(f"欠交{a.months_text}，共{dd.format_fen(a.amount_fen)}元")
+            if a.run >= dd.LAPSE_MONTHS:
+                parts.append(f"已连续{a.run}个月未交（应按自行脱党处理，或登记正当理由）")
+            elif a.run >= dd.WARN_MONTHS:
+                parts.append(f"已连续{a.run}个月未交，请提醒交纳")
+        if exempt:
+            parts.append("、".join(sorted(set(exempt.values()))))
+        return "；".join(parts) or "无党费记录"
 
     # ---- helpers ------------------------------------------------------------------------------
     def _member(self, session: Session, member_id: int) -> Member:
