@@ -229,13 +229,17 @@ def dues_certificate(
     member = ws.members.get(member_id)
     spans = {s.member_id: s for s in ws.dues.spans()}
     span = spans.get(member_id)
+    payments = ws.dues.payments(member_id=member_id)
+    paid_months = {m for p in payments for m in p.months}
     last = last_due_month(until or today)
     if span is not None and span.last_payable is not None:
-        last = min(last, span.last_payable)
+        # the month of leaving is owed in the new organisation unless it was paid here
+        last = min(last, span.last_payable if span.last_payable in paid_months else span.last_payable - 1)
     first = last - 23
-    if span is not None:
-        first = max(first, span.first)
-    payments = ws.dues.payments(member_id=member_id)
+    since = ws.dues.since()
+    for start in (span.first if span is not None else None, since):
+        if start is not None:
+            first = max(first, start)
     when = {m: p.paid_on for p in payments for m in p.months}
     paid = {m: a for p in payments for m, a in zip(p.months, p.month_amounts, strict=True)}
     exempt = {}
