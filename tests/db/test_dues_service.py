@@ -74,6 +74,10 @@ def test_collecting_a_month_for_the_whole_branch_in_one_save(ws, people):
     sheet = {line.name: line for line in ws.dues.collection_sheet(M(2026, 3))}
     assert sheet["王建国"].paid and not sheet["李秀英"].paid
     assert ws.members.get(people["王建国"]).dues_paid_to == dt.date(2026, 3, 31)
+    from branchdesk.services.audit import verify
+
+    report = verify(ws.db)  # the trail matches the data: "paid up to" of each member file was audited
+    assert report.ok, report.lines()
     # a second save of the same month for one member fails whole: nothing of it is written
     with pytest.raises(DuesError, match="已经交过"):
         ws.dues.collect_month(M(2026, 3), [(people["李秀英"], 2250), (people["王建国"], 12750)],

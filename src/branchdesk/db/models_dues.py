@@ -69,7 +69,7 @@ class DuesPaymentMonth(Base):
     """A month a payment covers, with its share of the amount."""
 
     __tablename__ = "dues_payment_month"
-    __table_args__ = (UniqueConstraint("member_id", "month"),)
+    __table_args__ = (UniqueConstraint("member_id", "month"), Index("ix_dues_payment_month_month", "month"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("dues_payment.id", ondelete="CASCADE"), index=True)

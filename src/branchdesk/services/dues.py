@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Date, String, delete, func, literal_column, select, type_coerce
 
 from branchdesk.db.models import Member
 from branchdesk.db.models_dues import (
@@ -288,8 +288,9 @@ class DuesService:
         from branchdesk.db.models import MemberStatusChange, PartyGroup
 
         branch_id = self.ws.branch_id
+        conn = session.connection()  # Core rows: no ORM loading for thousands of members
         left: dict[int, dt.date] = {}
-        for member_id, day, to_status in session.execute(
+        for member_id, day, to_status in conn.execute(
             select(MemberStatusChange.member_id, MemberStatusChange.date, MemberStatusChange.to_status)
             .join(Member, Member.id == MemberStatusChange.member_id)
             .where(Member.branch_id == branch_id, *only)
@@ -300,28 +301,28 @@ class DuesService:
             else:
                 left.setdefault(member_id, day)
         groups = dict(
-            session.execute(
+            conn.execute(
                 select(PartyGroup.id, PartyGroup.sort_order).where(PartyGroup.branch_id == branch_id)
             ).all()
         )
         out = []
-        rows = session.execute(
-            select(Member.id, Member.name, Member.name_pinyin, Member.group_id, Member.join_date,
-                   Member.transferred_in_date, Member.status, Member.status_date, Member.lost_contact,
+        rows = conn.execute(
+            select(Member.id, Member.name, Member.name_pinyin, Member.group_id, _raw(Member.join_date),
+                   _raw(Member.transferred_in_date), Member.status, _raw(Member.status_date), Member.lost_contact,
                    Member.dues_basis_fen, Member.dues_monthly_fen, Member.job, PartyGroup.name)
             .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
             .where(Member.branch_id == branch_id, *only)
         ).all()  # fmt: skip
         rows.sort(key=lambda r: (groups.get(r.group_id, 10**6), r.name_pinyin or r.name))
         for r in rows:
-            start = [d for d in (r.join_date, r.transferred_in_date) if d is not None]
+            start = [_day(d) for d in (r[4], r[5]) if d is not None]
             if not start:
                 continue
             last = None
             if r.status != MemberStatus.ACTIVE.value:
-                gone = left.get(r.id) or r.status_date
+                gone = left.get(r.id) or r[7]
                 if gone is not None:
-                    last = month_index(gone)
+                    last = month_index(_day(gone))
             out.append(
                 MemberSpan(
                     r.id,
@@ -347,10 +348,12 @@ class DuesService:
         if session is None:
             with self.ws.read() as own:
                 return self.since(own)
-        first = session.scalar(
-            select(func.min(DuesPaymentMonth.month))
-            .join(DuesPayment, DuesPayment.id == DuesPaymentMonth.payment_id)
-            .where(DuesPayment.branch_id == self.ws.branch_id)
+        first = session.scalar(  # walks the month index in order to the first of this branch's members
+            select(DuesPaymentMonth.month)
+            .join(Member, Member.id == DuesPaymentMonth.member_id)
+            .where(Member.branch_id == self.ws.branch_id)
+            .order_by(DuesPaymentMonth.month)
+            .limit(1)
         )
         year = session.scalar(
             select(func.min(DuesAssessment.year)).where(DuesAssessment.branch_id == self.ws.branch_id)
@@ -483,12 +486,16 @@ class DuesService:
         y0, y1 = month_date(first).year, month_date(last).year
         rows: dict[int, list[tuple[int, int]]] = defaultdict(list)  # member -> [(start month, amount)]
         latest_before: dict[int, tuple[int, int]] = {}
-        for member_id, year, from_month, amount in session.execute(
+        spans = list(spans)
+        stmt = (
             select(DuesAssessment.member_id, DuesAssessment.year, DuesAssessment.from_month,
                    DuesAssessment.amount_fen)
             .where(DuesAssessment.branch_id == self.ws.branch_id, DuesAssessment.year <= y1)
             .order_by(DuesAssessment.year, DuesAssessment.from_month)
-        ):  # fmt: skip
+        )  # fmt: skip
+        if len(spans) <= 500:  # a few members (those in arrears, one payment): their rows only
+            stmt = stmt.where(DuesAssessment.member_id.in_([s.member_id for s in spans]))
+        for member_id, year, from_month, amount in session.connection().execute(stmt):
             start = month_index((year, from_month))
             if year < y0:
                 latest_before[member_id] = (start, amount)
@@ -692,22 +699,55 @@ class DuesService:
             self._sync_paid_to(session, {row.member_id})
 
     def _sync_paid_to(self, session: Session, member_ids: set[int]) -> None:
-        """Keep the member file's "paid up to" (the end of the last month paid) current."""
+        """Keep the member file's "paid up to" (the end of the last month paid) current.
+
+        Written with one UPDATE per chunk and the member files' update entries queued for the audit trail
+        (as the unit of work would write them: ``dues_paid_to`` before → after): loading 200 member files
+        into the session to change one date cost more than the rest of a 本月收缴 save."""
+        from sqlalchemy import bindparam, update
+
+        from branchdesk.db.types import utcnow
+        from branchdesk.db.uow import _INFO_KEY, add_entries
+
         session.flush()
-        latest: dict[int, dt.date] = {}
+        info = session.info.get(_INFO_KEY, {})
+        conn = session.connection()
+        table = Member.__table__
         for chunk in _chunks(sorted(member_ids), 500):
-            latest.update(
-                session.execute(
-                    select(DuesPaymentMonth.member_id, func.max(DuesPaymentMonth.month))
+            latest = dict(
+                conn.execute(
+                    select(DuesPaymentMonth.member_id, _raw(func.max(DuesPaymentMonth.month)))
                     .where(DuesPaymentMonth.member_id.in_(chunk))
                     .group_by(DuesPaymentMonth.member_id)
                 ).all()
             )
-            for member in session.scalars(select(Member).where(Member.id.in_(chunk))):
-                last = latest.get(member.id)
-                paid_to = month_end(month_index(_day(last))) if last is not None else None
-                if member.dues_paid_to != paid_to:
-                    member.dues_paid_to = paid_to
+            changed = []
+            for member_id, before in conn.execute(
+                select(Member.id, _raw(Member.dues_paid_to)).where(Member.id.in_(chunk))
+            ):
+                last = latest.get(member_id)
+                after = month_end(month_index(_day(last))) if last is not None else None
+                before = _day(before) if before is not None else None
+                if before != after:
+                    changed.append((member_id, before, after))
+            if not changed:
+                continue
+            now = utcnow()
+            conn.execute(
+                update(table)
+                .where(table.c.id == bindparam("mid"))
+                .values(dues_paid_to=bindparam("paid_to"), updated_at=bindparam("now")),
+                [{"mid": m, "paid_to": after, "now": now} for m, _, after in changed],
+            )
+            add_entries(
+                session,
+                [
+                    {"user": info.get("user", self.ws.user), "operation": info.get("operation", ""),
+                     "action": "update", "entity": "member", "entity_id": m,
+                     "changes": {"dues_paid_to": [_iso(before), _iso(after)]}}
+                    for m, before, after in changed
+                ],
+            )  # fmt: skip
 
     # ---- 本月收缴 ------------------------------------------------------------------------------
     def collection_sheet(self, month: int) -> list[CollectionLine]:
@@ -828,7 +868,11 @@ class DuesService:
     def arrears(self, on: dt.date | None = None, *, only_owing: bool = True) -> list[MemberArrears]:
         """Who owes which months and how much on ``on`` (default today): months from the member's first
         due month (not before the branch's first dues month) to the last month due; exempt months are
-        not owed. Members with nothing unpaid are left out unless ``only_owing`` is False."""
+        not owed. Members with nothing unpaid are left out unless ``only_owing`` is False.
+
+        Fast on large branches: one grouped query gives each member's paid months in the window (first,
+        last, count); a member whose paid months are one unbroken run covering every month due owes
+        nothing, and only the others' months and dues are read."""
         on = on or dt.date.today()
         until = last_due_month(on)
         with self.ws.read() as session:
@@ -836,16 +880,56 @@ class DuesService:
             if since is None or until < since:
                 return []
             spans = self.spans(session)
-            paid = self._paid(session, since, until)
+            month = DuesPaymentMonth.month
+            if session.get_bind().dialect.name == "sqlite":
+                # not by the month index: grouped by member along the (member, month) index, no sorting
+                month = literal_column("+dues_payment_month.month", Date)
+            stats = {
+                mid: (lo, hi, n)
+                for mid, lo, hi, n in session.connection().execute(
+                    select(DuesPaymentMonth.member_id, _raw(func.min(month)), _raw(func.max(month)), func.count())
+                    .where(month >= month_date(since), month <= month_date(until))
+                    .group_by(DuesPaymentMonth.member_id)
+                )
+            }  # fmt: skip
             exempt = self._exempt(session, since, until)
-            schedule = self._schedule(session, spans, since, until)
+            settled, owing = [], []
+            for s in spans:
+                due = s.due_range(since, until)
+                st = stats.get(s.member_id)
+                if not len(due):
+                    settled.append((s, due))
+                    continue
+                if st is not None and s.member_id not in exempt:
+                    lo, hi = month_index(_day(st[0])), month_index(_day(st[1]))
+                    if hi - lo + 1 == st[2] and lo <= due[0] and hi >= due[-1]:
+                        settled.append((s, due))
+                        continue
+                owing.append((s, due))
+            paid: dict[int, dict[int, int]] = {}
+            ids = [s.member_id for s, _ in owing]
+            for chunk in _chunks(ids, 500):
+                for mid, month, amount in session.connection().execute(
+                    select(
+                        DuesPaymentMonth.member_id, _raw(DuesPaymentMonth.month), DuesPaymentMonth.amount_fen
+                    ).where(
+                        DuesPaymentMonth.member_id.in_(chunk),
+                        DuesPaymentMonth.month >= month_date(since),
+                        DuesPaymentMonth.month <= month_date(until),
+                    )
+                ):
+                    paid.setdefault(mid, {})[month_index(_day(month))] = amount
+            schedule = self._schedule(session, [s for s, _ in owing], since, until)
         out = []
-        for s in spans:
-            due = s.due_range(since, until)
+        for s, due in owing:
             a = dd.arrears_of(s.member_id, s.name, due, paid.get(s.member_id, {}).keys(),
                               exempt.get(s.member_id, {}).keys(), schedule.get(s.member_id))  # fmt: skip
             if a.unpaid or not only_owing:
                 out.append(a)
+        if not only_owing:
+            out += [
+                dd.arrears_of(s.member_id, s.name, due, set(range(due.start, due.stop))) for s, due in settled
+            ]
         return out
 
     def arrears_map(self, on: dt.date) -> dict[int, MemberArrears]:
@@ -923,6 +1007,16 @@ class DuesService:
 
 def _day(value) -> dt.date:
     return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _raw(column):
+    """A date column read as the driver gives it (SQLite: ISO text, parsed by `_day` — SQLAlchemy's own
+    date parsing costs more than the query on ten thousand rows; PostgreSQL: a date already)."""
+    return type_coerce(column, String)
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:

@@ -92,6 +92,7 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_dues_payment_month_payment_id"), "dues_payment_month", ["payment_id"], unique=False
     )
+    op.create_index("ix_dues_payment_month_month", "dues_payment_month", ["month"], unique=False)
     op.create_table(
         "dues_remittance",
         sa.Column("id", sa.Integer(), nullable=False),
