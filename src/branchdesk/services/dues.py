@@ -227,7 +227,7 @@ class CollectionLine:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: ten thousand are built per arrears (frozen init costs twice)
 class MemberSpan:
     """Who owes what: a member's months in the branch (month indexes; ``last`` None: still a member)."""
 
@@ -314,21 +314,23 @@ class DuesService:
             .where(Member.branch_id == branch_id, *only)
         ).all()  # fmt: skip
         rows.sort(key=lambda r: (groups.get(r.group_id, 10**6), r.name_pinyin or r.name))
+        active = MemberStatus.ACTIVE.value
         for r in rows:
-            start = [_day(d) for d in (r[4], r[5]) if d is not None]
-            if not start:
+            joined, came = r[4], r[5]
+            if joined is None and came is None:
                 continue
+            first = max(_month_of(d) for d in (joined, came) if d is not None)
             last = None
-            if r.status != MemberStatus.ACTIVE.value:
-                gone = left.get(r.id) or r[7]
+            if r[6] != active:
+                gone = left.get(r[0]) or r[7]
                 if gone is not None:
-                    last = month_index(_day(gone))
+                    last = _month_of(gone)
             out.append(
                 MemberSpan(
-                    r.id,
-                    r.name,
+                    r[0],
+                    r[1],
                     r[12] or "",
-                    month_index(max(start)),
+                    first,
                     last,
                     bool(r.lost_contact),
                     r.status,
@@ -901,7 +903,7 @@ class DuesService:
                     settled.append((s, due))
                     continue
                 if st is not None and s.member_id not in exempt:
-                    lo, hi = month_index(_day(st[0])), month_index(_day(st[1]))
+                    lo, hi = _month_of(st[0]), _month_of(st[1])
                     if hi - lo + 1 == st[2] and lo <= due[0] and hi >= due[-1]:
                         settled.append((s, due))
                         continue
@@ -1007,6 +1009,13 @@ class DuesService:
 
 def _day(value) -> dt.date:
     return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _month_of(value) -> int:
+    """The month index of a date or of its ISO text (as `_raw` columns read on SQLite)."""
+    if isinstance(value, str):
+        return int(value[:4]) * 12 + int(value[5:7]) - 1
+    return value.year * 12 + value.month - 1
 
 
 def _iso(day: dt.date | None) -> str | None:
