@@ -56,6 +56,7 @@ class DuesPage(QWidget):
         self.today = today or dt.date.today()
         self.loaded = False
         self.lines = []  # the 本月收缴 sheet shown
+        self.arrears = []  # the arrears shown
 
         self.year = QSpinBox()
         self.year.setRange(1990, 2100)
@@ -70,6 +71,10 @@ class DuesPage(QWidget):
         top.addWidget(self.year)
         top.addWidget(QLabel("月份："))
         top.addWidget(self.month)
+        self.assess_button = QPushButton("按标准核定本年度党费")
+        self.assess_button.setToolTip("为本年度尚无核定的党员按收入档次预填月缴党费（已有核定的不变）")
+        self.assess_button.clicked.connect(self.assess_year)
+        top.addWidget(self.assess_button)
         top.addStretch(1)
         self.balance = QLabel()
         top.addWidget(self.balance)
@@ -140,9 +145,16 @@ class DuesPage(QWidget):
         self.arrears_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.arrears_summary = QLabel()
         self.arrears_summary.setWordWrap(True)
+        self.exempt_button = QPushButton("登记正当理由…")
+        self.exempt_button.setToolTip("经批准减免，或流动党员在流入地交纳：登记后这些月份不计入欠交")
+        self.exempt_button.clicked.connect(self.add_exemption)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.exempt_button)
         layout = QVBoxLayout(page)
         layout.addWidget(self.arrears_summary)
         layout.addWidget(self.arrears_table, 1)
+        layout.addLayout(bar)
         return page
 
     def _remit_tab(self) -> QWidget:
@@ -225,6 +237,7 @@ class DuesPage(QWidget):
         )
 
     def _fill_arrears(self, arrears) -> None:
+        self.arrears = list(arrears)
         table = self.arrears_table
         table.setRowCount(len(arrears))
         for row, a in enumerate(arrears):
@@ -300,6 +313,42 @@ class DuesPage(QWidget):
             self.reload()
         return True
 
+    def assess_year(self) -> int:
+        year = self.year.value()
+        try:
+            written = self.ctx.ws.dues.assess_year(year)
+        except (DuesError, ValueError) as exc:
+            prompts.warn(self, "年度核定", str(exc))
+            return 0
+        prompts.inform(self, "年度核定", f"已为 {written} 名党员按标准核定{year}年度月缴党费。" if written
+                       else f"{year}年度的党员都已有核定，未作改动。")  # fmt: skip
+        return written
+
+    def add_exemption(self, *, values: dict | None = None) -> bool:
+        """A reason for the selected member's unpaid months (经批准减免 / 在外地交纳): they stop counting.
+        ``values`` (tests): kind, reason, approved_by instead of asking."""
+        from branchdesk.services.dues import ExemptionInput
+
+        row = self.arrears_table.currentRow()
+        if row < 0 or row >= len(self.arrears):
+            prompts.inform(self, "登记正当理由", "请先在列表中选择一名党员。")
+            return False
+        a = self.arrears[row]
+        if values is None:
+            values = ExemptionDialog.ask(self, a.name)
+            if values is None:
+                return False
+        start = a.run_since if a.run_since is not None else a.unpaid[0]
+        try:
+            self.ctx.ws.dues.add_exemption(
+                ExemptionInput(a.member_id, values["kind"], start, None, values["reason"],
+                               values.get("approved_by", ""), self.today)
+            )  # fmt: skip
+        except (DuesError, ValueError) as exc:
+            prompts.warn(self, "登记正当理由", str(exc))
+            return False
+        return True
+
     def save_remittance(self) -> bool:
         from branchdesk.services.dues import RemittanceInput
 
@@ -320,3 +369,36 @@ class DuesPage(QWidget):
         self.remit_amount.clear()
         self.remit_receipt.clear()
         return True
+
+
+class ExemptionDialog:
+    """Asks the kind, the reason and who approved (a small form)."""
+
+    @staticmethod
+    def ask(parent: QWidget, name: str) -> dict | None:
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+        from branchdesk.domain.dues import ExemptionKind
+
+        dialog = QDialog(parent)
+        dialog.setWindowTitle(f"登记正当理由：{name}")
+        kind = QComboBox()
+        for k in ExemptionKind:
+            kind.addItem(k.label, k.value)
+        reason = QLineEdit()
+        reason.setPlaceholderText("如：持《流动党员活动证》在流入地党组织交纳")
+        approved = QLineEdit()
+        approved.setPlaceholderText("批准的组织或人")
+        form = QFormLayout(dialog)
+        form.addRow("情形：", kind)
+        form.addRow("原因：", reason)
+        form.addRow("批准：", approved)
+        buttons = QDialogButtonBox()
+        buttons.addButton("登记", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return {"kind": kind.currentData(), "reason": reason.text(), "approved_by": approved.text()}
