@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp_dev = imp_sub.add_parser("development", help="导入发展党员工作台账（.xlsx）；按身份证号更新已有档案")
     imp_dev.add_argument("file", type=Path)
     imp_dev.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_dues = imp_sub.add_parser(
+        "dues", help="导入党费缴纳记录（.xlsx）：逐月台账（每人一行、每月一列）或缴纳记录（每笔一行）"
+    )
+    imp_dues.add_argument("file", type=Path)
+    imp_dues.add_argument("--year", type=int, help="逐月台账的年度（表头或标题中没有年份时）")
+    imp_dues.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
 
     tpl = sub.add_parser("template", help="生成导入模板")
     tpl.add_argument(
@@ -251,6 +257,8 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     if args.what == "development":
         return cmd_import_development(args)
+    if args.what == "dues":
+        return cmd_import_dues(args)
     from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
 
     if not args.file.exists():
@@ -311,6 +319,29 @@ def cmd_import_development(args) -> int:
     except ImportRefused as exc:  # rows that match the same dossier
         return _refused(exc)
     print(result.describe())
+    return 0
+
+
+def cmd_import_dues(args) -> int:
+    from branchdesk.services.dues_import import apply_dues, read_dues
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    ws = _workspace(args, write=not args.dry_run)
+    found = read_dues(ws, args.file, year=args.year)
+    if found.file_issues:  # the file as a whole: one line
+        raise CliError("；".join(i.message for i in found.file_issues))
+    for issue in found.issues:
+        print(issue, file=sys.stderr)  # "第 N 行，3月：原因"
+    print(found.describe())
+    if found.issues:
+        print(f"有 {found.issue_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    written = apply_dues(ws, found)
+    print(f"已导入 {len(written)} 笔党费缴纳记录。")
     return 0
 
 

@@ -84,6 +84,7 @@ class Workspace:
     holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
     auth = service("branchdesk.services.auth:AuthService")
+    dues = service("branchdesk.services.dues:DuesService")
 
     def __init__(self, db: Database, branch_id: int | None = None):
         self.db = db

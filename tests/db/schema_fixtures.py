@@ -242,6 +242,8 @@ def fill(conn, revision: str) -> None:
         _fill_paper(w)
     if w.since("0011"):
         _fill_students(w)
+    if w.since("0012"):
+        _fill_dues(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -638,6 +640,7 @@ def check(db, revision: str) -> None:
     if revision >= "0004":
         _check_record_years(db)
     _check_students(db, revision)
+    _check_dues(db, revision)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -962,6 +965,58 @@ def _check_students(db, revision: str) -> None:
         assert members.search_ids(MemberQuery(text="护理2201")) == [MEMBER_ID["曾小红"]]
     else:  # upgraded: nothing recorded yet
         assert (zeng.person_category, zeng.student_number, zeng.class_name) == ("", "", "")
+def _fill_dues(w: _Writer) -> None:
+    """0012: what the upgrade makes of 欧阳修's "paid up to" (January–October 2026, converted), the year's
+    assessments, a payment of three months, a remittance with its receipt, a member paying elsewhere."""
+    ouyang, qu, piao = MEMBER_ID["欧阳修"], MEMBER_ID["区志强"], MEMBER_ID["朴成浩"]
+    w.insert("党费年度核定：2026年", "dues_assessment", branch_id=1, member_id=ouyang, year=2026, from_month=1,
+             category="employed", basis_fen=850000, rate_bp=150, computed_fen=12750, amount_fen=12750,
+             notes="由升级前的月缴党费折算")  # fmt: skip
+    for month in range(1, 11):
+        pid = w.insert("升级：党费交至折算为缴纳记录", "dues_payment", branch_id=1, member_id=ouyang,
+                       paid_on=dt.date(2026, month, 1), amount_fen=12750, converted=True,
+                       notes="由升级前的“党费交至”记录折算", created_at=w._stamp(w._tick()))  # fmt: skip
+        w.insert("升级：党费交至折算为缴纳记录", "dues_payment_month", payment_id=pid, member_id=ouyang,
+                 month=dt.date(2026, month, 1), amount_fen=12750)  # fmt: skip
+    w.insert("党费年度核定：2026年", "dues_assessment", branch_id=1, member_id=qu, year=2026, from_month=1,
+             category="employed", basis_fen=620000, rate_bp=150, computed_fen=9300, amount_fen=10000,
+             override_reason="本人自愿多交", notes="")  # fmt: skip
+    pid = w.insert("登记党费缴纳", "dues_payment", branch_id=1, member_id=qu, paid_on=dt.date(2026, 4, 3),
+                   amount_fen=30000, collector="覃春梅", converted=False, created_at=w._stamp(w._tick()))  # fmt: skip
+    for month in (1, 2, 3):
+        w.insert("登记党费缴纳", "dues_payment_month", payment_id=pid, member_id=qu,
+                 month=dt.date(2026, month, 1), amount_fen=10000)  # fmt: skip
+    w.insert("登记党费上缴", "dues_remittance", branch_id=1, remitted_on=dt.date(2026, 4, 10), amount_fen=30000,
+             from_month=dt.date(2026, 1, 1), to_month=dt.date(2026, 3, 1), receipt_no="存档党费收据第0008号",
+             recipient=HIGHER, handled_by="覃春梅")  # fmt: skip
+    w.insert("登记党费在外地交纳", "dues_exemption", branch_id=1, member_id=piao, kind="elsewhere",
+             from_month=dt.date(2026, 3, 1), reason="外出务工，在流入地党组织交纳", approved_by=HIGHER)  # fmt: skip
+
+
+def _check_dues(db, revision: str) -> None:
+    """欧阳修's "paid up to" 2026-10 at 127.50 a month is ten monthly payments (converted) and the year's
+    assessment, whether the upgrade made them or the file had them; 0012's own rows read back."""
+    ws = Workspace.open(db)
+    ouyang = MEMBER_ID["欧阳修"]
+    paid = ws.dues.payments(member_id=ouyang)
+    assert [(p.paid_on, p.amount_fen, p.converted, len(p.months)) for p in paid] == [
+        (dt.date(2026, m, 1), 12750, True, 1) for m in range(1, 11)
+    ]
+    [assessed] = ws.dues.assessments(2026, ouyang)
+    assert (assessed.category, assessed.basis_fen, assessed.rate_bp, assessed.amount_fen) == (
+        "employed", 850000, 150, 12750
+    )  # fmt: skip
+    assert ws.members.get(ouyang).dues_paid_to == dt.date(2026, 10, 31)
+    if revision < "0012":
+        assert ws.dues.payments(member_id=MEMBER_ID["区志强"]) == []
+        return
+    [qu] = ws.dues.payments(member_id=MEMBER_ID["区志强"])
+    assert (qu.amount_fen, qu.months_text, qu.collector) == (30000, "2026年1月至3月", "覃春梅")
+    [r] = ws.dues.remittances(2026)
+    assert (r.receipt_no, r.amount_fen, r.months_text) == ("存档党费收据第0008号", 30000, "2026年1月至3月")
+    [e] = ws.dues.exemptions(MEMBER_ID["朴成浩"])
+    assert (e.kind, e.to_month) == ("elsewhere", None)
+    assert ws.dues.balance(2026) == (127500 + 30000, 30000, 127500)
 
 
 def _fill_accounts(w: _Writer) -> None:

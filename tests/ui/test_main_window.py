@@ -241,8 +241,16 @@ def test_changes_made_in_settings_reach_the_title_and_the_group_filter_at_once(w
 
 
 def test_navigation_switches_areas(window):
-    assert [a.title for a in AREAS] == ["成员档案", "发展党员", "会议记录", "台账打印", "审计日志", "设置"]
-    assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 7)]
+    assert [a.title for a in AREAS] == [
+        "成员档案",
+        "发展党员",
+        "会议记录",
+        "党费",
+        "台账打印",
+        "审计日志",
+        "设置",
+    ]
+    assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 8)]
     window.area_actions[1].trigger()
     assert window.current_area() == "development"
     from branchdesk.ui.pages.development import DevelopmentPage
@@ -253,14 +261,18 @@ def test_navigation_switches_areas(window):
 
     assert isinstance(window.stack.currentWidget(), MeetingsPage)
     window.area_actions[3].trigger()
+    from branchdesk.ui.pages.dues import DuesPage
+
+    assert isinstance(window.stack.currentWidget(), DuesPage)
+    window.area_actions[4].trigger()
     from branchdesk.ui.pages.ledgers import LedgersPage
 
     assert isinstance(window.stack.currentWidget(), LedgersPage)
-    window.area_actions[4].trigger()
+    window.area_actions[5].trigger()
     from branchdesk.ui.pages.audit import AuditPage
 
     assert isinstance(window.stack.currentWidget(), AuditPage)
-    window.nav.setCurrentRow(5)
+    window.nav.setCurrentRow(6)
     assert window.current_area() == "settings"
     assert window.stack.currentWidget() is window.page("settings")
     window.area_actions[0].trigger()

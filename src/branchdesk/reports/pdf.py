@@ -852,6 +852,8 @@ class _Writer:
                 totals[0] = "合计"
         keys = key_column_count(columns, ledger.key_columns)
         sample = _sample(rows)
+        if totals:  # the totals row (in bold) is measured too: a month's sum is wider than its cells
+            sample = [*sample, [t + " " if t else t for t in totals]]
         measured = measure_columns(columns, sample)
         atoms = name_floors(columns, sample)
         size, parts = plan_parts(columns, flow.width, keys, measured, atoms)
@@ -1049,7 +1051,9 @@ class _Writer:
             flow.y -= size * 3
             for i, label in enumerate(row):
                 x = flow.left + i * slot
-                text = flow.clean(f"{label}（签字）：")
+                text = flow.clean(
+                    f"{label}：" if label.endswith(("日期", "盖章）")) else f"{label}（签字）："
+                )
                 w = flow.text(x, flow.y, text, size)
                 end = max(min(x + w + SIGNATURE_LINE, x + slot - 12), x + w + 24)
                 flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))

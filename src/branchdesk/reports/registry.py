@@ -143,6 +143,8 @@ SPECS: list[LedgerSpec] = [
         "compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report", in_pack=False
     ),
     LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report", stamp=True),
+    LedgerSpec("dues_remittances", "党费上缴台账", "党费", "branchdesk.reports.dues:remittance_report"),
+    LedgerSpec("dues_certificate", "党费缴纳证明", "党费", "branchdesk.reports.dues:certificate_report"),
     LedgerSpec(
         "mobile_members",
         "流动党员登记表",

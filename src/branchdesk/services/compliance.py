@@ -180,4 +180,5 @@ def _branch_records(
         dossiers=tuple(dossiers),
         dossier_members=links,
         records_since=branch.records_since if branch else None,
+        extra={"dues": ws.dues.arrears_map(as_of)},  # MEM-DUES-6M (registered by services.dues)
     )

@@ -30,6 +30,7 @@ AREAS: list[Area] = [
     Area("members", "成员档案"),
     Area("development", "发展党员"),
     Area("meetings", "会议记录"),
+    Area("dues", "党费"),
     Area("ledgers", "台账打印"),
     Area("audit", "审计日志"),
     Area("settings", "设置"),
@@ -43,6 +44,7 @@ LAZY_PAGES: dict[str, tuple[str, str]] = {
     "audit": ("branchdesk.ui.pages.audit", "AuditPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
     "ledgers": ("branchdesk.ui.pages.ledgers", "LedgersPage"),
+    "dues": ("branchdesk.ui.pages.dues", "DuesPage"),
 }
 NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
 

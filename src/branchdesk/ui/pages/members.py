@@ -178,6 +178,8 @@ class MembersPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.edit_member)
         watch(self, ctx.changes, MEMBER_TABLES, self._on_changes)
+        watch(self, ctx.changes, {"dues_payment", "dues_assessment", "dues_exemption"},
+              lambda _changes: self._show_dues(self.current_member_id()))  # fmt: skip
         self.reload_groups()
         self._show_count(self.model.rowCount() if self.model.complete else None)
         if self.model.rowCount():
@@ -292,6 +294,17 @@ class MembersPage(QWidget):
         self.action_status.setEnabled(has)
         row = self.model.row_of(member_id) if has else None
         self.detail.show_record(self.model.record(row) if row is not None else None)
+        self._show_dues(member_id)
+
+    def _show_dues(self, member_id: int | None) -> None:
+        """The member file's 党费 line (this year's months, arrears)."""
+        text = ""
+        if member_id is not None:
+            try:
+                text = self.ctx.ws.dues.member_summary(member_id)
+            except Exception:  # the line is a summary: never let it break the member list
+                log.exception("dues summary of member %s", member_id)
+        self.detail.show_dues(text)
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles=()) -> None:
         rows = self.table.selectionModel().selectedRows()

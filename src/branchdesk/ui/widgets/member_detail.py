@@ -47,11 +47,16 @@ class MemberDetail(QScrollArea):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(MEMBER_FIELD_LABELS[name] + "：", value)
             self._values[name] = value
+        self.dues = QLabel()  # 党费: this year's months, arrears (set by the page: show_dues)
+        self.dues.setObjectName("memberDues")
+        self.dues.setWordWrap(True)
+        form.addRow("党费：", self.dues)
         self._form = form
         layout.addLayout(form)
         layout.addStretch(1)
         self.setWidget(body)
         self.show_record(None)
+        self.show_dues("")
 
     def show_record(self, record: MemberRecord | None, *, today: dt.date | None = None) -> None:
         if record is None:
@@ -73,6 +78,11 @@ class MemberDetail(QScrollArea):
             label.setText(_text(record, name))
         for name in (*STUDENT_FIELDS, "status_reason", "notes"):  # shown when recorded
             self._form.setRowVisible(self._values[name], bool(self._values[name].text()))
+
+    def show_dues(self, text: str) -> None:
+        """The member's dues line (services.dues.member_summary); empty hides the row."""
+        self.dues.setText(text)
+        self._form.setRowVisible(self.dues, bool(text))
 
     def text_of(self, name: str) -> str:
         return self._values[name].text()
