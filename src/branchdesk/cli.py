@@ -80,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp_dues.add_argument("file", type=Path)
     imp_dues.add_argument("--year", type=int, help="逐月台账的年度（表头或标题中没有年份时）")
     imp_dues.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_act = imp_sub.add_parser(
+        "activities", help="导入活动记录及参加人员（.xlsx；每行一人，或“参加人员”列）"
+    )
+    imp_act.add_argument("file", type=Path)
+    imp_act.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_study = imp_sub.add_parser("study", help="导入学习培训学时（.xlsx：姓名、日期、学时、类别、内容）")
+    imp_study.add_argument("file", type=Path)
+    imp_study.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
 
     tpl = sub.add_parser("template", help="生成导入模板")
     tpl.add_argument(
@@ -259,6 +267,8 @@ def cmd_import(args) -> int:
         return cmd_import_development(args)
     if args.what == "dues":
         return cmd_import_dues(args)
+    if args.what in ("activities", "study"):
+        return cmd_import_activities(args)
     from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
 
     if not args.file.exists():
@@ -342,6 +352,36 @@ def cmd_import_dues(args) -> int:
         return 0
     written = apply_dues(ws, found)
     print(f"已导入 {len(written)} 笔党费缴纳记录。")
+    return 0
+
+
+def cmd_import_activities(args) -> int:
+    """Activities with participants, or study records (issue 15): every row checked first; any error, nothing
+    written."""
+    from branchdesk.services import activity_import as imports
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    ws = _workspace(args, write=not args.dry_run)
+    study = args.what == "study"
+    found = (imports.read_study if study else imports.read_activities)(ws, args.file)
+    file_errors = [e for e in found.errors if e.row <= 0]
+    if file_errors:  # the file as a whole: one line
+        raise CliError("；".join(e.message for e in file_errors))
+    for error in found.errors:
+        print(error, file=sys.stderr)  # "第 N 行，列名：原因"
+    print(found.describe())
+    if found.errors:
+        print(f"有 {found.error_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    if study:
+        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录。")
+        return 0
+    ids = imports.apply_activities(ws, found)
+    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次。")
     return 0
 
 

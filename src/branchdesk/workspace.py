@@ -85,6 +85,9 @@ class Workspace:
     audit = service("branchdesk.services.audit:AuditService")
     auth = service("branchdesk.services.auth:AuthService")
     dues = service("branchdesk.services.dues:DuesService")
+    activities = service("branchdesk.services.activities:ActivitiesService")
+    assignments = service("branchdesk.services.assignments:AssignmentsService")
+    study = service("branchdesk.services.study:StudyService")
 
     def __init__(self, db: Database, branch_id: int | None = None):
         self.db = db

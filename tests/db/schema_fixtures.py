@@ -244,6 +244,8 @@ def fill(conn, revision: str) -> None:
         _fill_students(w)
     if w.since("0012"):
         _fill_dues(w)
+    if w.since("0013"):
+        _fill_activities(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -641,6 +643,8 @@ def check(db, revision: str) -> None:
         _check_record_years(db)
     _check_students(db, revision)
     _check_dues(db, revision)
+    if revision >= "0013":
+        _check_activities(db)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -1017,6 +1021,75 @@ def _check_dues(db, revision: str) -> None:
     [e] = ws.dues.exemptions(MEMBER_ID["朴成浩"])
     assert (e.kind, e.to_month) == ("elsewhere", None)
     assert ws.dues.balance(2026) == (127500 + 30000, 30000, 127500)
+# ---- the branch's own work (0013) ---------------------------------------------------------------------
+PHOTO_BYTES = b"\xff\xd8\xff\xe0 branchdesk schema fixture: a photo of the volunteer day \xff\xd9"
+
+
+def _fill_activities(w: _Writer) -> None:
+    """0013: a post kind of the branch, assignments (a dormitory, a 示范岗), a brand project with its goals
+    and an award, a volunteer 主题党日 linked to its meeting with participants and a photo, a study
+    record, a 述职评议."""
+    ids = MEMBER_ID
+    w.insert("新增岗位类型", "work_kind", branch_id=1, category="post", name="党员服务岗", sort_order=1)
+    w.insert("保存联系服务安排", "assignment", branch_id=1, member_id=ids["马丽"], person="马丽", kind="dormitory",
+             target="学生公寓3号楼305室", place="学生公寓3号楼", start=dt.date(2026, 3, 1))  # fmt: skip
+    w.insert("保存联系服务安排", "assignment", branch_id=1, member_id=ids["区志强"], person="区志强", kind="post",
+             post_kind="党员示范岗", target="实验室安全示范岗", place="实验楼B201", start=dt.date(2026, 3, 1),
+             end=dt.date(2026, 12, 31))  # fmt: skip
+    w.insert("保存党建品牌项目", "brand_project", branch_id=1, name="银龄守护", slogan="陪伴是最长情的告白",
+             idea="党员带动师生定期走访社区老人", start=dt.date(2025, 9, 1))  # fmt: skip
+    w.insert(
+        "保存党建品牌项目",
+        "brand_goal",
+        branch_id=1,
+        project_id=1,
+        year=2026,
+        goals="每月走访一次，全年服务12次",
+    )
+    w.insert("保存党建品牌项目", "brand_recognition", branch_id=1, project_id=1, title="省级优秀党建工作项目",
+             level="省部级", issuer="省委教育工委", date=dt.date(2026, 6, 30))  # fmt: skip
+    w.insert("保存活动记录", "activity", branch_id=1, date=dt.date(2026, 1, 8), start_time=dt.time(9, 0),
+             end_time=dt.time(11, 30), kind="志愿服务", title="走访敬老院", place="幸福里敬老院", organiser="欧阳修",
+             project_id=1, meeting_id=MEETING_ADMISSION, content="陪老人聊天、打扫卫生", outcome="服务老人20位",
+             press="学院网站报道", others_count=5, others_tenths=125)  # fmt: skip
+    for position, name in enumerate(("欧阳修", "马丽")):
+        w.insert("保存活动记录", "activity_participant", branch_id=1, activity_id=1, position=position,
+                 member_id=ids[name], name=name, tenths=25)  # fmt: skip
+    w.insert("添加活动照片", "activity_attachment", branch_id=1, activity_id=1, file_name="合影.jpg",
+             sha256=hashlib.sha256(PHOTO_BYTES).hexdigest(), size=len(PHOTO_BYTES), is_photo=True,
+             content=PHOTO_BYTES, added_by="欧阳修", added_at=w._stamp(w._tick()))  # fmt: skip
+    w.insert("保存学习学时", "study_record", branch_id=1, member_id=ids["马丽"], name="马丽", date=dt.date(2026, 5, 20),
+             tenths=80, source="online", title="网上党校专题培训")  # fmt: skip
+    w.insert("保存述职评议", "duty_report", branch_id=1, year=2025, member_id=ids["欧阳修"], name="欧阳修",
+             post="书记", date=dt.date(2026, 1, 15), report="一年来履行党建第一责任人职责……", rated_good=6,
+             rated_fairly_good=1, rated_average=0, rated_poor=0, higher_rating="好", higher_by="存档学院党委")  # fmt: skip
+
+
+def _check_activities(db) -> None:
+    from sqlalchemy import text
+
+    with db.read() as session:
+
+        def one(sql: str):
+            return tuple(session.execute(text(sql)).one())
+
+        assert one("SELECT person, kind, target FROM assignment WHERE kind = 'dormitory'") == (
+            "马丽", "dormitory", "学生公寓3号楼305室")  # fmt: skip
+        assert one("SELECT name, slogan FROM brand_project") == ("银龄守护", "陪伴是最长情的告白")
+        assert one("SELECT title, level FROM brand_recognition") == ("省级优秀党建工作项目", "省部级")
+        assert one("SELECT kind, title, meeting_id, others_count, others_tenths FROM activity") == (
+            "志愿服务", "走访敬老院", MEETING_ADMISSION, 5, 125)  # fmt: skip
+        assert one("SELECT count(*), sum(tenths) FROM activity_participant") == (2, 50)
+        sha, content = one("SELECT sha256, content FROM activity_attachment")
+        assert sha == hashlib.sha256(bytes(content)).hexdigest()
+        assert one("SELECT name, tenths, source FROM study_record") == ("马丽", 80, "online")
+        assert one("SELECT year, name, rated_good, higher_rating FROM duty_report") == (
+            2025,
+            "欧阳修",
+            6,
+            "好",
+        )
+        assert one("SELECT name FROM work_kind") == ("党员服务岗",)
 
 
 def _fill_accounts(w: _Writer) -> None:

@@ -241,38 +241,30 @@ def test_changes_made_in_settings_reach_the_title_and_the_group_filter_at_once(w
 
 
 def test_navigation_switches_areas(window):
-    assert [a.title for a in AREAS] == [
-        "成员档案",
-        "发展党员",
-        "会议记录",
-        "党费",
-        "台账打印",
-        "审计日志",
-        "设置",
+    import importlib
+
+    pages = [
+        ("成员档案", "members:MembersPage"),
+        ("发展党员", "development:DevelopmentPage"),
+        ("会议记录", "meetings:MeetingsPage"),
+        ("党费", "dues:DuesPage"),
+        ("活动记录", "activities:ActivitiesPage"),
+        ("联系服务", "assignments:AssignmentsPage"),
+        ("台账打印", "ledgers:LedgersPage"),
+        ("审计日志", "audit:AuditPage"),
+        ("设置", "settings:SettingsPage"),
     ]
-    assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 8)]
-    window.area_actions[1].trigger()
-    assert window.current_area() == "development"
-    from branchdesk.ui.pages.development import DevelopmentPage
-
-    assert isinstance(window.stack.currentWidget(), DevelopmentPage)
-    window.area_actions[2].trigger()
-    from branchdesk.ui.pages.meetings import MeetingsPage
-
-    assert isinstance(window.stack.currentWidget(), MeetingsPage)
-    window.area_actions[3].trigger()
-    from branchdesk.ui.pages.dues import DuesPage
-
-    assert isinstance(window.stack.currentWidget(), DuesPage)
-    window.area_actions[4].trigger()
-    from branchdesk.ui.pages.ledgers import LedgersPage
-
-    assert isinstance(window.stack.currentWidget(), LedgersPage)
-    window.area_actions[5].trigger()
-    from branchdesk.ui.pages.audit import AuditPage
-
-    assert isinstance(window.stack.currentWidget(), AuditPage)
-    window.nav.setCurrentRow(6)
+    assert [a.title for a in AREAS] == [title for title, _ in pages]
+    assert [a.shortcut().toString() for a in window.area_actions] == [
+        f"Ctrl+{n}" for n in range(1, len(pages) + 1)
+    ]
+    for i, (_title, page) in enumerate(pages[1:-1], start=1):
+        window.area_actions[i].trigger()
+        module, cls = page.split(":")
+        expected = getattr(importlib.import_module(f"branchdesk.ui.pages.{module}"), cls)
+        assert isinstance(window.stack.currentWidget(), expected)
+    assert window.current_area() == "audit"
+    window.nav.setCurrentRow(len(pages) - 1)
     assert window.current_area() == "settings"
     assert window.stack.currentWidget() is window.page("settings")
     window.area_actions[0].trigger()

@@ -116,7 +116,7 @@ def format_value(kind: str, value: Any) -> str:
 def _align(kind: str) -> str:
     if kind == "money":
         return "right"
-    if kind in ("date", "int", "id_number", "phone", "bool"):
+    if kind in ("date", "int", "number", "id_number", "phone", "bool"):
         return "center"
     return "left"
 

@@ -164,6 +164,22 @@ SPECS: list[LedgerSpec] = [
 ]
 
 
+# the branch's own work (issue 15)
+SPECS += [
+    LedgerSpec(
+        "activities", "志愿服务（活动）台账", "活动", "branchdesk.reports.activities:activities_report"
+    ),
+    LedgerSpec("contacts", "党员联系服务群众台账", "活动", "branchdesk.reports.activities:contacts_report"),
+    LedgerSpec("posts", "党员示范岗台账", "活动", "branchdesk.reports.activities:posts_report"),
+    LedgerSpec("study_hours", "学习培训学时台账", "活动", "branchdesk.reports.activities:study_hours_report"),
+    LedgerSpec("honours", "奖惩与荣誉台账", "活动", "branchdesk.reports.activities:honours_report"),
+    LedgerSpec("duty_reports", "述职评议记录", "活动", "branchdesk.reports.activities:duty_reports_report"),
+    LedgerSpec(
+        "brand_projects", "党建品牌项目", "活动", "branchdesk.reports.activities:brand_projects_report"
+    ),
+]
+
+
 def ledger_specs() -> list[LedgerSpec]:
     """Every ledger, in pack order."""
     return list(SPECS)

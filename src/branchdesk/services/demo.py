@@ -680,6 +680,10 @@ def generate(
 
         insert_demo_dues(session, branch_id=branch_id, today=today, rng=rng)
 
+        from branchdesk.services.demo_activities import insert_demo_activities
+
+        insert_demo_activities(session, branch_id=branch_id, today=today, rng=random.Random(seed * 7919 + 15))
+
         session.add(
             AuditEntry(
                 user=db.user,

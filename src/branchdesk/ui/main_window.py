@@ -31,6 +31,8 @@ AREAS: list[Area] = [
     Area("development", "发展党员"),
     Area("meetings", "会议记录"),
     Area("dues", "党费"),
+    Area("activities", "活动记录"),
+    Area("assignments", "联系服务"),
     Area("ledgers", "台账打印"),
     Area("audit", "审计日志"),
     Area("settings", "设置"),
@@ -41,6 +43,8 @@ AREAS: list[Area] = [
 LAZY_PAGES: dict[str, tuple[str, str]] = {
     "development": ("branchdesk.ui.pages.development", "DevelopmentPage"),
     "meetings": ("branchdesk.ui.pages.meetings", "MeetingsPage"),
+    "activities": ("branchdesk.ui.pages.activities", "ActivitiesPage"),
+    "assignments": ("branchdesk.ui.pages.assignments", "AssignmentsPage"),
     "audit": ("branchdesk.ui.pages.audit", "AuditPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
     "ledgers": ("branchdesk.ui.pages.ledgers", "LedgersPage"),

@@ -116,9 +116,19 @@ class MembersPage(QWidget):
         self.table.setSortingEnabled(True)
 
         self.detail = MemberDetail()
+        # the member file: its summary and (issue 15) its assignments, activities and study hours
+        from PySide6.QtWidgets import QTabWidget
+
+        from branchdesk.ui.widgets.member_work import MemberWork
+
+        self.work = MemberWork(ctx)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(self.detail, "基本信息")
+        self.detail_tabs.addTab(self.work, "联系服务与活动")
+        self.detail_tabs.currentChanged.connect(lambda *_: self._show_work())
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.detail_tabs)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setCollapsible(0, False)
@@ -295,6 +305,7 @@ class MembersPage(QWidget):
         row = self.model.row_of(member_id) if has else None
         self.detail.show_record(self.model.record(row) if row is not None else None)
         self._show_dues(member_id)
+        self._show_work()
 
     def _show_dues(self, member_id: int | None) -> None:
         """The member file's 党费 line (this year's months, arrears)."""
@@ -305,6 +316,11 @@ class MembersPage(QWidget):
             except Exception:  # the line is a summary: never let it break the member list
                 log.exception("dues summary of member %s", member_id)
         self.detail.show_dues(text)
+
+    def _show_work(self) -> None:
+        """The 联系服务与活动 tab, read only while it is the one shown."""
+        if self.detail_tabs.currentWidget() is self.work:
+            self.work.show_member(self.current_member_id())
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles=()) -> None:
         rows = self.table.selectionModel().selectedRows()
