@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidgetItem,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +70,7 @@ from branchdesk.ui.widgets.date_field import DateField
 from branchdesk.ui.widgets.dialog_parts import record_table, save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
 from branchdesk.ui.widgets.rows_editor import RowColumn, RowsEditor, parse_cell_date
+from branchdesk.ui.widgets.time_field import TimeField
 
 NEW_TYPE = "__new__"
 CUSTOM_PREFIX = "custom:"
@@ -98,16 +98,11 @@ def _person_box() -> QComboBox:
     return box
 
 
-def _time_edit() -> QTimeEdit:
-    edit = QTimeEdit()
-    edit.setDisplayFormat("HH:mm")
-    edit.setMinimumTime(NO_TIME)
-    edit.setSpecialValueText("未填写")
-    edit.setTime(NO_TIME)
-    return edit
+def _time_edit() -> TimeField:
+    return TimeField()
 
 
-def _time_of(edit: QTimeEdit) -> dt.time | None:
+def _time_of(edit: TimeField) -> dt.time | None:
     t = edit.time()
     return None if t == NO_TIME else dt.time(t.hour(), t.minute())
 
@@ -569,6 +564,12 @@ class MeetingDialog(QDialog):
         self.vote_form = vote_form
         vote_form.addRow("表决事项", self.vote_kind)
         vote_form.addRow("发展对象", self.dossier_box)
+        self.dossier_hint = QLabel()  # why the list is empty
+        self.dossier_hint.setObjectName("voteDossierHint")
+        self.dossier_hint.setWordWrap(True)
+        self.dossier_hint.setStyleSheet("color: #8a4b00;")
+        self.dossier_hint.setVisible(False)
+        vote_form.addRow("", self.dossier_hint)
         vote_form.addRow("延长期限", self.months)
         vote_form.addRow("原因", self.vote_reason)
         vote_form.addRow("表决结果", self.vote_result)
@@ -711,6 +712,9 @@ class MeetingDialog(QDialog):
         for edit in (self.start_time, self.end_time):
             edit.timeChanged.connect(self._mark_dirty)
         self.date.dateChanged.connect(self._mark_dirty)
+        self.date.dateChanged.connect(self._update_title)
+        self.type_box.currentIndexChanged.connect(self._update_title)
+        self.group_box.currentIndexChanged.connect(self._update_title)
         for table in (self.observers, self.grades, self.remediation, self.talks):
             table.changed.connect(self._mark_dirty)
         for widget in (self.vote_kind, self.dossier_box):
@@ -779,9 +783,15 @@ class MeetingDialog(QDialog):
         self._apply_read_only()
         self._update_title()
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_args) -> None:
+        """The title says what the form shows now: type, group and date follow the user's changes."""
         m = self.meeting
         state = "新建" if m.id is None else MeetingStatus(m.status).label
+        if not m.sealed:
+            kind, name = self.current_type()
+            group = self.group_box.currentText() if self.current_audience() is Audience.GROUP else ""
+            m = replace(m, type=kind, custom_type_name=name, date=self.date.date() or m.date,
+                        group_name=group or m.group_name)  # fmt: skip
         self.setWindowTitle(f"会议记录 — {m.title} {format_date(m.date)}（{state}）")
 
     def _fill_people(self) -> None:
@@ -1072,13 +1082,23 @@ class MeetingDialog(QDialog):
 
         kind = self.vote_kind.currentData() or ""
         self.dossier_box.clear()
+        self.dossier_hint.setVisible(False)
         if kind not in DOSSIER_KINDS:
             return
         standing = Standing.CANDIDATE if kind == VoteKind.ADMISSION.value else Standing.PROBATIONARY
         people = self.ctx.development.list(
             DossierQuery(standings=frozenset({standing}), include_closed=False)
         )
-        self.dossier_box.addItem("（请选择）", None)
+        self.dossier_box.addItem("（请选择）" if people or selected else "（没有可选的人员）", None)
+        if not people and not selected:
+            if kind == VoteKind.ADMISSION.value:
+                why = ("发展党员档案中没有处于“发展对象”阶段的人：接收预备党员须先在“发展党员”页记录"
+                       "“确定为发展对象”及其后的步骤（政治审查、集中培训、支委会审查、上级预审）。")  # fmt: skip
+            else:
+                why = ("发展党员档案中没有预备党员：请先在“发展党员”页为其建立档案，或为花名册中的预备党员"
+                       "“补建档案”。")  # fmt: skip
+            self.dossier_hint.setText(why)
+        self.dossier_hint.setVisible(not people and not selected)
         for p in people:
             self.dossier_box.addItem(f"{p.name}（{p.standing.label}）", p.id)
         if selected is not None and self.dossier_box.findData(selected) < 0:
@@ -1092,6 +1112,8 @@ class MeetingDialog(QDialog):
         voted = 0 <= i < len(self.agenda) and self.agenda[i].vote is not None
         form = self.vote_form
         form.setRowVisible(self.dossier_box, kind in DOSSIER_KINDS)
+        form.setRowVisible(self.dossier_hint, kind in DOSSIER_KINDS and bool(self.dossier_hint.text())
+                           and self.dossier_box.currentData() is None and self.dossier_box.count() <= 1)  # fmt: skip
         form.setRowVisible(self.months, kind == VoteKind.EXTENSION.value)
         form.setRowVisible(self.vote_reason, kind in (VoteKind.EXTENSION.value, VoteKind.CANCELLATION.value))
         form.setRowVisible(self.vote_button_row, bool(kind) and not voted)
@@ -1200,6 +1222,9 @@ class MeetingDialog(QDialog):
         on = self.date.date()
         if on is None:
             out.append(f"会议日期：{self.date.error() or '请填写会议日期'}")
+        for label, edit in (("开始时间", self.start_time), ("结束时间", self.end_time)):
+            if edit.error():
+                out.append(f"{label}：{edit.error()}")
         if self.current_audience() is Audience.GROUP and self.group_box.currentData() is None:
             out.append("党小组会须选择党小组")
         out += self.observers.problems("列席人员")
@@ -1291,19 +1316,25 @@ class MeetingDialog(QDialog):
         if kind in DOSSIER_KINDS and dossier_id is None:
             self.errors.set_messages(["请选择表决的发展对象（表决结果同时记入其发展党员档案）"])
             return False
-        if not self._ensure_saved():
+        problems = self.problems()
+        if problems:
+            self.errors.set_messages(problems)
             return False
         try:
             wait = self.ctx.development.rule_settings().resubmit_wait_months
         except Exception:  # the explanation must not stop the count: the usual 6 months then
             wait = 6
+        # the count is taken over the form as it is (attendance not yet saved included); nothing is
+        # written until the vote is recorded: cancelling here leaves the record as it was
         dialog = VoteDialog(
-            item.title, self.meeting, item.vote, self, kind=kind, person=self._person_name(dossier_id),
+            item.title, self.form_meeting(), item.vote, self, kind=kind, person=self._person_name(dossier_id),
             months=self.months.value() if kind == VoteKind.EXTENSION.value else None, resubmit_months=wait,
         )  # fmt: skip
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         vote, exclusions = dialog.vote(), dialog.exclusions()
+        if not self._ensure_saved():  # the record is saved with the vote, as one decision of the user
+            return False
         reasons: dict[str, str] | None = None
         while True:
             try:
@@ -1340,6 +1371,15 @@ class MeetingDialog(QDialog):
     def finalise(self) -> bool:
         """定稿: save pending edits, ask, seal. Afterwards the record is read-only."""
         if self.meeting.sealed:
+            return False
+        unvoted = [
+            f"第 {n} 项议程“{a.title}”设有表决事项，但还没有表决计票：请先点“表决计票…”记录表决结果，"
+            "或把表决事项改为“不表决”"
+            for n, a in enumerate(self.form_meeting().agenda, start=1)
+            if str(a.vote_kind or "") and a.vote is None
+        ]
+        if unvoted:
+            self.errors.set_messages(unvoted, title="还不能定稿：")
             return False
         if not prompts.ask(
             self, "会议记录定稿",
