@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -67,7 +69,7 @@ from branchdesk.ui.dialogs.step_dialog import _line
 from branchdesk.ui.models.meeting_models import AttendanceModel, StatusDelegate
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
-from branchdesk.ui.widgets.dialog_parts import record_table, save_cancel_buttons
+from branchdesk.ui.widgets.dialog_parts import fit_on_screen, record_table, save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
 from branchdesk.ui.widgets.rows_editor import RowColumn, RowsEditor, parse_cell_date
 from branchdesk.ui.widgets.time_field import TimeField
@@ -166,15 +168,22 @@ class VoteDialog(QDialog):
         self.outcome.setTextFormat(Qt.TextFormat.PlainText)
         self.errors = ErrorPanel()
         buttons, self.save_button, _cancel = save_cancel_buttons(self, self.save, save_text="记录表决")
+        # the calculator scrolls (a student branch lists dozens of voters); the buttons stay in view
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.calculator)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.calculator, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.outcome)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         self.calculator.changed.connect(self._show_outcome)
         self._show_outcome()
-        self.resize(max(self.sizeHint().width(), 640), min(self.sizeHint().height(), 800))
+        fit_on_screen(
+            self, max(self.sizeHint().width(), 640), min(self.calculator.sizeHint().height() + 160, 800)
+        )
 
     def _show_outcome(self) -> None:
         from branchdesk.ui.widgets.vote_calculator import outcome_text
@@ -384,11 +393,7 @@ class MeetingDialog(QDialog):
         self._fill_type_box()
         self.load(meeting)
         self._connect_dirty()
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = 1040, 720
-        if screen is not None and screen.width() > 200:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_on_screen(self, 1040, 720)
 
     # ================================================================== building
     def _build_basic(self) -> QWidget:
