@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -117,7 +118,23 @@ class MembersPage(QWidget):
 
         self.detail = MemberDetail()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
+        # an empty roster says how to start instead of showing an empty table (issue 18)
+        self.empty_hint = QLabel(
+            "<h3>还没有党员档案</h3>"
+            "<p>可以这样开始：</p>"
+            "<p>· 点下方的<b>“新增”</b>（Ctrl+N），逐个录入党员档案；</p>"
+            "<p>· 或点<b>“导入”</b>（Ctrl+I），从 Excel 花名册一次导入全支部党员"
+            "（可先用“导入”里的“下载导入模板”对照列名）。</p>"
+            "<p>党员录入后，可在“设置 › 支部委员会”中任命书记和委员。</p>"
+        )
+        self.empty_hint.setObjectName("emptyRosterHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty_hint.setContentsMargins(24, 24, 24, 24)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty_hint)
+        self.splitter.addWidget(self.list_stack)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
@@ -260,6 +277,8 @@ class MembersPage(QWidget):
             self.count_label.setText("正在统计…")
             return
         self.count_label.setText(f"共 {count} 人")
+        empty = count == 0 and self.ctx.members.count(MemberQuery(statuses=None)) == 0
+        self.list_stack.setCurrentWidget(self.empty_hint if empty else self.table)
         self.count_changed.emit(count)
 
     # ---- selection -----------------------------------------------------------------------------
