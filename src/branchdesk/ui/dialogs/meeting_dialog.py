@@ -182,7 +182,7 @@ class VoteDialog(QDialog):
         self.calculator.changed.connect(self._show_outcome)
         self._show_outcome()
         fit_on_screen(
-            self, max(self.sizeHint().width(), 640), min(self.calculator.sizeHint().height() + 160, 800)
+            self, max(self.sizeHint().width(), 900), min(self.calculator.sizeHint().height() + 160, 800)
         )
 
     def _show_outcome(self) -> None:

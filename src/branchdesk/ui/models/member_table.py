@@ -67,7 +67,7 @@ COLUMNS: tuple[MemberColumn, ...] = (
         lambda r: _paper(r, "conversion_date"),
         "0000-00-00",
     ),
-    MemberColumn("education", MEMBER_FIELD_LABELS["education"], lambda r: r.education, "研究生（硕士）"),
+    MemberColumn("education", MEMBER_FIELD_LABELS["education"], lambda r: r.education, "大学本科（在读）"),
     MemberColumn(
         "work_unit", MEMBER_FIELD_LABELS["work_unit"], lambda r: r.work_unit, "计算机学院软件工程系"
     ),

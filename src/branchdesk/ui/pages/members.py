@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from branchdesk.domain.vocab import MemberStatus, MemberType
 from branchdesk.services.members import MemberQuery
 from branchdesk.ui.changes import watch
 from branchdesk.ui.context import AppContext
-from branchdesk.ui.models.member_table import COLUMNS, MemberTableModel
+from branchdesk.ui.models.member_table import COLUMN_KEYS, COLUMNS, MemberTableModel
 from branchdesk.ui.widgets.dialog_parts import record_view
 from branchdesk.ui.widgets.member_detail import MemberDetail
 from branchdesk.ui.widgets.search_box import SearchBox
@@ -117,6 +117,7 @@ class MembersPage(QWidget):
         self.table.setSortingEnabled(True)
 
         self.detail = MemberDetail()
+        self.table.viewport().installEventFilter(self)  # 工作单位 takes the room of a wide window
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         # an empty roster says how to start instead of showing an empty table (issue 18)
         self.empty_hint = QLabel(
@@ -414,6 +415,33 @@ class MembersPage(QWidget):
         if export is not None:
             export(self.ctx, self)
 
+    # ---- column widths -------------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._widen_work_unit()
+        return super().eventFilter(watched, event)
+
+    def _widen_work_unit(self) -> None:
+        """On a wide window the room left over goes to 工作单位 (long names were cut while the last
+        column stood mostly empty); a width the user set by hand is kept."""
+        header = self.table.horizontalHeader()
+        col = COLUMN_KEYS.index("work_unit")
+        current = header.sectionSize(col)
+        auto = getattr(self, "_work_unit_auto", None)
+        if auto is None:
+            self._work_unit_base = current
+        elif current != auto:
+            return  # resized by the user (or restored from the last session)
+        base = self._work_unit_base
+        last = header.count() - 1
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i not in (col, last))
+        last_room = self.table.fontMetrics().horizontalAdvance(COLUMNS[last].sample) + 60
+        spare = self.table.viewport().width() - others - base - last_room
+        width = base + max(0, min(spare, base * 2))
+        if width != current:
+            header.resizeSection(col, width)
+        self._work_unit_auto = width
+
     # ---- state kept between sessions -----------------------------------------------------------
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("members/header", self.table.horizontalHeader().saveState())
@@ -423,6 +451,7 @@ class MembersPage(QWidget):
         header = settings.value("members/header")
         if isinstance(header, QByteArray) and not header.isEmpty():
             self.table.horizontalHeader().restoreState(header)
+            self._work_unit_auto = -1  # the widths of the last session stay as they were
         splitter = settings.value("members/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
