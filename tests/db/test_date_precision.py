@@ -62,3 +62,35 @@ def test_a_founding_year_is_kept_as_a_year(ws, branch):
     )
     assert (saved.founded_on, saved.founded_on_precision) == (dt.date(2008, 1, 1), "year")
     assert branch.profile().founded_on_precision == "year"
+
+
+def test_a_month_precise_birth_in_the_development_ledger_reads_back_as_a_month(tmp_path):
+    from dataclasses import replace
+
+    from branchdesk.domain.development import Person
+    from tests.db.test_dev_import import round_trip, with_id
+    from tests.unit import dev_builders as b
+
+    born = replace(with_id(b.applicant(), 1), person=Person("林晓", dt.date(2008, 9, 1), "", "month"))
+    result = round_trip([born], tmp_path)
+    assert result.issues == []
+    [read] = result.dossiers
+    assert (read.person.birth_date, read.person.birth_precision, read.person.birth.text) == (
+        dt.date(2008, 9, 1),
+        "month",
+        "2008年9月",
+    )
+
+
+def test_a_dossiers_birth_month_is_stored_and_judged_as_a_month(ws):
+    from dataclasses import replace
+
+    from branchdesk.domain.development import Person
+    from tests.unit import dev_builders as b
+
+    dossier = replace(b.applicant(application=dt.date(2026, 9, 15)), id=None,
+                      person=Person("林晓", dt.date(2008, 9, 1), "", "month"))  # fmt: skip
+    dossier_id = ws.development.save(dossier)
+    assert ws.development.get(dossier_id).person.birth_precision == "month"
+    [age] = [f for f in ws.compliance.check(dt.date(2026, 10, 1)).all if f.code == "DEV-AGE"]
+    assert "出生日期只记载到2008年9月" in age.message_zh and not age.blocking

@@ -114,6 +114,11 @@ class PartialDate:
             return f"{d.year:04d}-{d.month:02d}"
         return d.isoformat()
 
+    @property
+    def cell(self) -> _dt.date | str:
+        """For a ledger cell: the date itself when exact, else the text as written ("1999年3月")."""
+        return self.first if self.exact else self.text
+
     def contains(self, day: _dt.date) -> bool:
         return self.first <= day <= self.last
 
@@ -165,6 +170,14 @@ def _is_full(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def birth_cell(person) -> _dt.date | str | None:
+    """A person's birth date for a ledger cell, as precise as recorded: a dossier's ``Person``
+    (``birth_precision``) or a member record (``birth_date_precision``)."""
+    precision = getattr(person, "birth_precision", None) or getattr(person, "birth_date_precision", "day")
+    value = PartialDate.stored(person.birth_date, precision)
+    return value.cell if value is not None else None
 
 
 def partial_text(value: _dt.date | None, precision: str | None = None) -> str:
