@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="branchdesk",
         description=f"{APP_TITLE}：党员档案、发展党员、会议记录、台账打印。不带子命令时打开程序窗口。",
     )
-    parser.add_argument("--version", action="version", version=f"branchdesk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"branchdesk {__version__}", help="显示版本号并退出"
+    )
     parser.add_argument(
         "--db",
         metavar="URL_OR_PATH",
@@ -130,8 +132,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help in Chinese: "用法：" instead of "usage: "."""
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with its complaints in one Chinese line (its own texts are English)."""
+    """argparse in Chinese: its help headings ("位置参数", "选项", "显示帮助信息并退出") and its
+    complaints in one Chinese line (argparse's own texts are English)."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示帮助信息并退出"
+            )
 
     _PATTERNS = (
         (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),

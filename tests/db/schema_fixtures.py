@@ -246,6 +246,8 @@ def fill(conn, revision: str) -> None:
         _fill_dues(w)
     if w.since("0013"):
         _fill_activities(w)
+    if w.since("0014"):
+        _fill_date_precision(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -645,6 +647,7 @@ def check(db, revision: str) -> None:
     _check_dues(db, revision)
     if revision >= "0013":
         _check_activities(db)
+    _check_date_precision(db, revision)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -898,6 +901,33 @@ def _check_settings(db, revision: str) -> None:
     assert rules.publicity_working_days == (7 if revision >= "0003" else 5)
     if revision >= "0007":
         assert rules.training_min_hours == TRAINING_MIN_HOURS
+
+
+def _fill_date_precision(w: _Writer) -> None:
+    """0014: dates as precise as the paper: a founding year, a month-precise 入党时间 and 参加工作时间."""
+    w.update("保存支部信息", "branch", 1, founded_on_precision="month")  # 1999-07-01: "1999年7月"
+    w.update("修改党员档案", "member", MEMBER_ID["马丽"], work_start_date=dt.date(2018, 9, 1),
+             work_start_date_precision="month")  # fmt: skip
+    w.update(
+        "修改发展档案", "dossier", DOSSIER_SIMA, birth_date=dt.date(2003, 5, 1), birth_date_precision="month"
+    )
+
+
+def _check_date_precision(db, revision: str) -> None:
+    """Dates stored before 0014 are exact days; those written at 0014 keep their precision."""
+    ws = Workspace.open(db)
+    profile = ws.branch.profile()
+    ma = ws.members.get(MEMBER_ID["马丽"])
+    if revision < "0014":
+        assert profile.founded_on_precision == "day"
+        assert ma.date_text("birth_date") == "1996年4月2日"
+        assert {getattr(ma, f"{n}_precision") for n in ("birth_date", "join_date", "conversion_date")} == {
+            "day"
+        }
+        return
+    assert (profile.founded_on, profile.founded_on_precision) == (dt.date(1999, 7, 1), "month")
+    assert ma.date_text("work_start_date") == "2018年9月"
+    assert ws.development.get(DOSSIER_SIMA).person.birth_precision == "month"
 
 
 def _fill_rules(w: _Writer) -> None:

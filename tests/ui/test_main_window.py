@@ -445,8 +445,41 @@ def test_first_run_creates_an_empty_branch_with_the_given_name(empty_db, locatio
     assert not ctx.branch.has_branch()
     dialog.branch_name.setText("机关第二党支部")
     dialog.accept()
-    assert dialog.result() == QDialog.DialogCode.Accepted
     assert ctx.branch.profile().name == "机关第二党支部"
+    # it goes on to the profile instead of leaving it to be found in 设置 (issue 18)
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.pages.currentIndex() == 1
+    assert "已建立“机关第二党支部”" in dialog.profile_intro.text()
+    dialog.founded_on.setText("2008年9月")
+    dialog.higher_committee.setText("某某机关党委")
+    dialog.term_start.setText("2025-01-10")
+    dialog.term_end.setText("2028-01-09")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    profile = ctx.branch.profile()
+    assert (profile.founded_on, profile.founded_on_precision) == (dt.date(2008, 9, 1), "month")
+    assert profile.higher_committee == "某某机关党委" and profile.committee_term_end == dt.date(2028, 1, 9)
+
+
+def test_a_new_branchs_profile_can_be_left_for_later(empty_db, location, qtbot):
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.first_run import FirstRunDialog
+
+    ctx = AppContext(empty_db, location)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.branch_name.setText("机关第三党支部")
+    dialog.accept()
+    dialog.skip_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and ctx.branch.has_branch()
+
+
+def test_an_empty_member_page_says_how_to_start(ctx, qtbot):
+    from branchdesk.ui.pages.members import MembersPage
+
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    assert page.list_stack.currentWidget() is page.empty_hint
+    assert "新增" in page.empty_hint.text() and "导入" in page.empty_hint.text()
 
 
 def test_first_run_can_generate_demo_data(empty_db, location, qtbot):

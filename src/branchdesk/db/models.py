@@ -46,6 +46,7 @@ class Branch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     founded_on: Mapped[dt.date | None] = mapped_column(Date)
+    founded_on_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
     higher_committee: Mapped[str] = mapped_column(String(100), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     committee_term_start: Mapped[dt.date | None] = mapped_column(Date)
@@ -164,6 +165,12 @@ class Member(Base):
     major: Mapped[str] = mapped_column(String(100), default="")
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # how precise the paper dates are (0014): "year", "month" or "day"; the date column holds the first day
+    birth_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    join_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    conversion_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    activist_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    work_start_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -30,6 +30,14 @@ def student_columns() -> list[Column]:
     ]
 
 
+def paper_date(record, name: str) -> dt.date | str | None:
+    """A member date for a ledger cell: the date when the paper gives the day, else as written ("1999年3月")."""
+    value = record.partial(name)
+    if value is None or value.exact:
+        return getattr(record, name)
+    return value.text
+
+
 def roster_columns() -> list[Column]:
     return [
         Column("seq", "序号", "int", 5),
@@ -129,8 +137,8 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
     rows = []
     for seq, r in enumerate(records, start=1):
         row = [
-            seq, r.name, r.sex, r.ethnicity, r.birth_date, r.id_number or "", r.education, r.type_label,
-            r.group_name, r.join_date, r.conversion_date, *(_cell(r, k) for k in extra), r.work_unit, r.post,
+            seq, r.name, r.sex, r.ethnicity, paper_date(r, "birth_date"), r.id_number or "", r.education, r.type_label,
+            r.group_name, paper_date(r, "join_date"), paper_date(r, "conversion_date"), *(_cell(r, k) for k in extra), r.work_unit, r.post,
             r.party_post, r.mobile or r.landline, r.notes,
         ]  # fmt: skip
         if students:

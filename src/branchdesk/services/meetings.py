@@ -594,6 +594,15 @@ class MeetingService:
                 issues.append(FieldIssue("attendance", "定稿前请登记出席情况"))
             if record.type == MeetingType.TALKS and not record.talks:
                 issues.append(FieldIssue("talks", "定稿前请登记谈话双方和日期"))
+            for number, item in enumerate(record.agenda, start=1):
+                if str(item.vote_kind or "") and item.vote is None:  # a vote item never voted on
+                    issues.append(
+                        FieldIssue(
+                            "agenda",
+                            f"第 {number} 项议程“{item.title}”设有表决事项，但还没有表决计票：请先点“表决计票…”"
+                            "记录表决结果，或把表决事项改为“不表决”",
+                        )
+                    )
             if issues:
                 raise ValidationError(issues)
             try:

@@ -72,7 +72,9 @@ class MemberDetail(QScrollArea):
         if record.status != MemberStatus.ACTIVE.value and record.status_date:
             parts[-1] += f"（{format_date(record.status_date)}）"
         if record.birth_date:
-            parts.append(f"{age_on(record.birth_date, today)}岁")
+            birth = record.partial("birth_date")
+            youngest, oldest = age_on(birth.last, today), age_on(birth.first, today)
+            parts.append(f"{youngest}岁" if youngest == oldest else f"{youngest}或{oldest}岁")
         self._subtitle.setText(" · ".join(parts))
         for name, label in self._values.items():
             label.setText(_text(record, name))
@@ -95,5 +97,5 @@ def _text(record: MemberRecord, name: str) -> str:
         return PersonCategory(record.person_category).label if record.person_category else ""
     value = getattr(record, name)
     if isinstance(value, dt.date):
-        return format_date(value)
+        return record.date_text(name) if hasattr(record, f"{name}_precision") else format_date(value)
     return str(value or "")
