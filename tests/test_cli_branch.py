@@ -94,3 +94,28 @@ def test_branch_names_are_unique_and_not_numbers(db_arg, capsys):
     assert "不能全是数字" in capsys.readouterr().err
     assert main([*db_arg, "branch", "rename", "第九党支部", "新名"]) == 2
     assert "没有名为“第九党支部”的支部" in capsys.readouterr().err
+
+
+def test_the_administrator_grants_a_role_on_one_branch(db, db_arg, tmp_path, monkeypatch, capsys):
+    from argon2 import PasswordHasher
+
+    from branchdesk.domain.auth import Role
+    from branchdesk.services.auth import AuthService
+
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    auth = AuthService(Workspace.open(db), hasher=fast)
+    auth.create_first_admin("zongzhi", "", "Zongzhi-2026", "Zongzhi-2026")
+    auth.add_account("xuesheng", "", Role.VIEWER, "Xuesheng-2026", "Xuesheng-2026")
+    db.sign_out()
+    assert main([*db_arg, "branch", "add", "学生第一党支部"]) == 0
+    pw = tmp_path / "pw.txt"
+    pw.write_text("Zongzhi-2026", encoding="utf-8")
+    monkeypatch.setenv("BRANCHDESK_USER", "zongzhi")
+    monkeypatch.setenv("BRANCHDESK_PASSWORD_FILE", str(pw))
+    capsys.readouterr()
+    assert (
+        main([*db_arg, "--branch", "学生第一党支部", "users", "grant", "xuesheng", "--role", "管理员"]) == 0
+    )
+    assert "账户 xuesheng 在“学生第一党支部”的角色：管理员" in capsys.readouterr().out
+    account = AuthService(Workspace(db), hasher=fast).account("xuesheng")
+    assert (account.role, account.branch_roles) == (Role.VIEWER, ((2, Role.ADMIN),))

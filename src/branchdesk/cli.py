@@ -10,7 +10,7 @@ from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__
 
-ROLE_NAMES = ("管理员", "委员", "查阅", "admin", "committee", "viewer")  # users add --role
+ROLE_NAMES = ("管理员", "组织员", "委员", "查阅", "admin", "organiser", "committee", "viewer", "无")  # --role
 
 
 class CliError(Exception):
@@ -100,10 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         "users",
         help="列出用户账户；users add 用户名 --role 角色 添加账户；--reset-admin 用恢复码重设管理员密码",
     )
-    users.add_argument("action", nargs="?", choices=["add"], metavar="add", help="add：添加一个账户")
+    users.add_argument(
+        "action", nargs="?", choices=["add", "grant"], metavar="add|grant",
+        help="add：添加一个账户；grant：设置账户在 --branch 所指支部的角色（高于账户本身的角色）",
+    )  # fmt: skip
     users.add_argument("username", nargs="?", metavar="用户名", help="要添加的账户的用户名")
     users.add_argument(
-        "--role", choices=ROLE_NAMES, help="角色：管理员、委员或查阅（数据库的第一个账户须是管理员）"
+        "--role",
+        choices=ROLE_NAMES,
+        help="角色：管理员、组织员、委员或查阅（数据库的第一个账户须是管理员；grant 可用“无”取消支部角色）",
     )
     users.add_argument("--display-name", metavar="姓名", default="", help="姓名（默认同用户名）")
     users.add_argument("--reset-admin", metavar="用户名", help="用恢复码重设这个管理员的密码（会提示输入）")
@@ -543,6 +548,8 @@ def cmd_users(args) -> int:
 
     if args.action == "add":
         return cli_encryption.add_user(args)
+    if args.action == "grant":
+        return cli_encryption.grant_user(args)
     if args.reset_admin and cli_encryption.needs_unlock(cli_encryption.location_of(args)):
         return cli_encryption.reset_admin_encrypted(args)
     _, db = _open(args, write=bool(args.reset_admin))

@@ -84,6 +84,7 @@ class Workspace:
     holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
     auth = service("branchdesk.services.auth:AuthService")
+    transfers = service("branchdesk.services.transfers:TransferService")
 
     def __init__(self, db: Database, branch_id: int | None = None):
         self.db = db
@@ -149,7 +150,9 @@ class Workspace:
 
     @property
     def principal(self) -> Principal:
-        return self.db.principal
+        """Who is working, with their role on this workspace's branch (a branch may grant a higher
+        role than the account's own; revision 0015)."""
+        return self.db.principal.on(self._branch_id)
 
     @property
     def user(self) -> str:

@@ -146,6 +146,7 @@ class BranchService:
         """A new branch of the database (a committee's). Names are unique: `--branch` finds it by name.
         The workspace stays on its own branch (one without a branch yet takes the new one)."""
         name = self._new_name(name)
+        self.ws.db.require(self._branches_role(), f"新建支部：{name}")  # the database's role, not a branch's
         with self.ws.write(f"新建支部：{name}", needs=self._branches_role()) as session:
             self._refuse_taken(session, name)
             branch = Branch(name=name, higher_committee=higher_committee.strip(), founded_on=founded_on)
@@ -157,6 +158,7 @@ class BranchService:
 
     def rename_branch(self, branch_id: int, name: str) -> None:
         name = self._new_name(name)
+        self.ws.db.require(self._branches_role(), f"支部改名：{name}")
         with self.ws.write(f"支部改名：{name}", needs=self._branches_role()) as session:
             branch = session.get(Branch, branch_id)
             if branch is None:
@@ -166,9 +168,10 @@ class BranchService:
 
     @staticmethod
     def _branches_role():
+        """New branches and their names: a 管理员 or 组织员 of the whole database."""
         from branchdesk.domain.auth import Role
 
-        return Role.ADMIN
+        return Role.ORGANISER
 
     @staticmethod
     def _new_name(name: str) -> str:

@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
 
         permissions.restrict("window", self, ctx.db.principal)
         if self.members_page is not None:
-            permissions.restrict("members", self.members_page, ctx.db.principal)
+            permissions.restrict("members", self.members_page, ctx.ws.principal)
 
     # ---- construction --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
             self._connect_page(key, page)
             from branchdesk.ui import permissions
 
-            permissions.restrict(key, page, self.ctx.db.principal)
+            permissions.restrict(key, page, self.ctx.ws.principal)
         old = self.stack.widget(row)
         self.stack.removeWidget(old)
         old.deleteLater()
