@@ -122,6 +122,7 @@ SPECS: list[LedgerSpec] = [
         "branchdesk.reports.member_status:lost_register",
         uses_period=False,
     ),
+    LedgerSpec("transfers", "组织关系转接台账", "名册", "branchdesk.reports.transfers:transfers_report"),
 ]
 
 
