@@ -85,6 +85,7 @@ class Workspace:
     audit = service("branchdesk.services.audit:AuditService")
     auth = service("branchdesk.services.auth:AuthService")
     transfers = service("branchdesk.services.transfers:TransferService")
+    committee = service("branchdesk.services.committee:CommitteeService")
 
     def __init__(self, db: Database, branch_id: int | None = None):
         self.db = db

@@ -114,7 +114,29 @@ def test_every_registered_ledger_holds_only_its_branch(two_branches):
     for spec in ledger_specs():
         a_text = repr(build(a, spec.key, Period.year(TODAY.year), today=TODAY))
         b_text = repr(build(b, spec.key, Period.year(TODAY.year), today=TODAY))
+        if spec.committee:  # the committee's: every branch, whichever workspace builds it
+            assert a_text == b_text and "钟离乙党支部" in a_text, spec.title
+            assert not spec.in_pack
+            continue
         assert "钟离" not in a_text, f"甲's {spec.title} shows 乙's records"
         assert not [n for n in a_names if n in b_text], f"乙's {spec.title} shows 甲's records"
         seen_b |= {n for n in B_NAMES if n in b_text}
     assert seen_b == set(B_NAMES), "乙's own records are in its ledgers"
+
+
+def test_the_committee_overview_has_a_row_per_branch(two_branches):
+    from branchdesk.domain.development import Stage
+
+    a, b = two_branches
+    demo, second = a.committee.overview(TODAY.year)
+    assert (second.name, second.full, second.probationary, second.meetings_held) == ("钟离乙党支部", 3, 0, 0)
+    assert second.stages == {Stage.ADMISSION: 1}
+    assert demo.members == len(a.members.records(MemberQuery()))
+    from collections import Counter
+
+    stages = Counter(d.stage for d in a.development.all() if d.stage is not None)
+    assert demo.stages == dict(stages) and len(stages) >= 3, "the SQL stage is the dossier's own"
+    assert b.committee.overview(TODAY.year) == [demo, second], "the same whichever branch asks"
+    found = a.committee.findings(second.id, TODAY)
+    assert found.missing_meetings >= 1, "乙 held no 支部党员大会 this year"
+    assert found == b.committee.findings(second.id, TODAY)

@@ -59,6 +59,7 @@ class LedgerSpec:
     builder: str  # "module:function"
     uses_period: bool = True  # False: a state "as of" the end of the period (the roster)
     in_pack: bool = True  # part of the inspection pack
+    committee: bool = False  # every branch of the database (the committee's), not the workspace's
 
     def load(self) -> Builder:
         module, _, name = self.builder.partition(":")
@@ -123,6 +124,31 @@ SPECS: list[LedgerSpec] = [
         uses_period=False,
     ),
     LedgerSpec("transfers", "组织关系转接台账", "名册", "branchdesk.reports.transfers:transfers_report"),
+    LedgerSpec(
+        "committee_roster",
+        "党员花名册（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_roster",
+        uses_period=False,
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_development",
+        "发展党员工作台账（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_development",
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_statistics",
+        "党员和发展党员情况统计（按支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_statistics",
+        in_pack=False,
+        committee=True,
+    ),
 ]
 
 
