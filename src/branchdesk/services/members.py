@@ -214,6 +214,20 @@ class MemberService:
                 stmt = stmt.limit(limit)
             return list(session.scalars(stmt))
 
+    def screen(self, query: MemberQuery, limit: int) -> list[MemberRecord]:
+        """The first `limit` records of a search in ONE statement returning the record's columns (and
+        the party group's name): no id list first, no ORM entity per row (search as you type)."""
+        names = ("id", "branch_id", "status", "status_date", "status_reason", "name_initials", "updated_at",
+                 *MemberFields.names())  # fmt: skip
+        columns = [Member.__table__.c[n] for n in names]
+        key = query.sort if query.sort in SORT_KEYS else "name"
+        with self.ws.read() as session:
+            stmt = self._filtered(session, query, [*columns, PartyGroup.name])
+            if key != "group":  # the group order joins the group itself
+                stmt = stmt.outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+            rows = session.execute(self._order(stmt, query).limit(limit)).all()
+        return [MemberRecord(**dict(zip(names, row, strict=False)), group_name=row[-1] or "") for row in rows]
+
     def count(self, query: MemberQuery) -> int:
         with self.ws.read() as session:
             stmt = self._filtered(session, query, [func.count(Member.id)])
