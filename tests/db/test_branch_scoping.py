@@ -140,3 +140,21 @@ def test_the_committee_overview_has_a_row_per_branch(two_branches):
     found = a.committee.findings(second.id, TODAY)
     assert found.missing_meetings >= 1, "乙 held no 支部党员大会 this year"
     assert found == b.committee.findings(second.id, TODAY)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "z", "zh", "l", "li", "zs", "zz", "1", "138", "3501", "张", "欧阳", "x-1"]
+)
+def test_the_first_screen_in_one_statement_is_the_search_itself(two_branches, text):
+    """`screen` (one statement per keystroke, built once per shape) finds what the id list and the
+    records it stands for find, in the same order, for each kind of search and filter."""
+    a, _ = two_branches
+    group = a.branch.groups()[0].id
+    for query in (
+        MemberQuery(text=text),
+        MemberQuery(text=text, statuses=None, sort="join_date", descending=True),
+        MemberQuery(text=text, group_id=group, sort="group"),
+        MemberQuery(text=text, group_id=0, member_types=frozenset({"full"})),
+    ):
+        shown = a.members.screen(query, 5)
+        assert shown == a.members.get_many(a.members.search_ids(query, limit=5)), query
