@@ -10,7 +10,7 @@ from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__
 
-ROLE_NAMES = ("管理员", "委员", "查阅", "admin", "committee", "viewer")  # users add --role
+ROLE_NAMES = ("管理员", "组织员", "委员", "查阅", "admin", "organiser", "committee", "viewer", "无")  # --role
 
 
 class CliError(Exception):
@@ -117,13 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
         "users",
         help="列出用户账户；users add 用户名 --role 角色 添加账户；--reset-admin 用恢复码重设管理员密码",
     )
-    users.add_argument("action", nargs="?", choices=["add"], metavar="add", help="add：添加一个账户")
+    users.add_argument(
+        "action", nargs="?", choices=["add", "grant"], metavar="add|grant",
+        help="add：添加一个账户；grant：设置账户在 --branch 所指支部的角色（高于账户本身的角色）",
+    )  # fmt: skip
     users.add_argument("username", nargs="?", metavar="用户名", help="要添加的账户的用户名")
     users.add_argument(
-        "--role", choices=ROLE_NAMES, help="角色：管理员、委员或查阅（数据库的第一个账户须是管理员）"
+        "--role",
+        choices=ROLE_NAMES,
+        help="角色：管理员、组织员、委员或查阅（数据库的第一个账户须是管理员；grant 可用“无”取消支部角色）",
     )
     users.add_argument("--display-name", metavar="姓名", default="", help="姓名（默认同用户名）")
     users.add_argument("--reset-admin", metavar="用户名", help="用恢复码重设这个管理员的密码（会提示输入）")
+    _add_branch_parser(sub)
     sub.add_parser(
         "encrypt",
         help="加密数据库文件（先做校验过的备份；需要管理员的用户名和密码；会生成新的恢复码）",
@@ -266,11 +272,75 @@ def _open(args, *, write: bool = False):
 
 def _workspace(args, *, write: bool = False):
     """The workspace of `--branch` (default: the only branch, or the one last used). `write`: the
-    command changes the database, so it holds the sidecar lock (see `_open`)."""
+    command changes the database, so it holds the sidecar lock (see `_open`), and a branch named with
+    `--branch` becomes the one last used."""
     from branchdesk.workspace import Workspace
 
     _, db = _open(args, write=write)
-    return Workspace.open(db, getattr(args, "branch", None))
+    ws = Workspace.open(db, getattr(args, "branch", None))
+    if write and getattr(args, "branch", None) and ws.has_branch:
+        ws.branch.remember()
+    return ws
+
+
+# ---- branches -----------------------------------------------------------------------------------
+def _add_branch_parser(sub) -> None:
+    br = sub.add_parser(
+        "branch",
+        help="支部：branch list 列出数据库中的支部；branch add 名称 新建支部；branch rename 名称或编号 新名称",
+    )
+    br_sub = br.add_subparsers(dest="action", metavar="操作", required=True)
+    br_sub.add_parser("list", help="列出数据库中的支部（编号、名称、上级党组织、在册党员数）")
+    add = br_sub.add_parser("add", help="新建一个支部（一个党委或党总支的数据库可以有多个支部）")
+    add.add_argument("name", metavar="名称")
+    add.add_argument("--higher", metavar="上级党组织", default="", help="上级党组织，如 护理学院党总支")
+    ren = br_sub.add_parser("rename", help="支部改名")
+    ren.add_argument("which", metavar="名称或编号")
+    ren.add_argument("name", metavar="新名称")
+
+
+def cmd_branch(args) -> int:
+    from branchdesk.workspace import Workspace
+
+    if args.action == "list":
+        _, db = _open(args)
+        try:
+            ws = Workspace(db)
+            found = ws.branch.all_branches()
+            if not found:
+                print("数据库中还没有支部（branchdesk branch add 名称 新建一个）。")
+                return 0
+            last = _last_used(ws, found)
+            for b in found:
+                mark = "  （默认）" if b.id == last else ""
+                print(f"{b.id}\t{b.name}\t{b.higher_committee or '—'}\t{b.members} 名党员{mark}")
+            return 0
+        finally:
+            db.dispose()
+    _, db = _open(args, write=True)
+    try:
+        ws = Workspace(db)
+        if args.action == "add":
+            info = ws.branch.add_branch(args.name, args.higher)
+            print(f"已新建支部：{info.name}（编号 {info.id}）。用 --branch {info.name} 在这个支部中工作。")
+            return 0
+        target = Workspace.open(db, args.which)
+        old = target.branch.profile().name
+        target.branch.rename_branch(target.branch_id, args.name)
+        print(f"支部“{old}”已改名为“{args.name.strip()}”。")
+        return 0
+    finally:
+        db.dispose()
+
+
+def _last_used(ws, found) -> int | None:
+    """The branch a command without --branch works on (None: it must be named)."""
+    if len(found) == 1:
+        return found[0].id
+    from branchdesk.workspace import CURRENT_BRANCH_KEY
+
+    value = ws.settings.get(CURRENT_BRANCH_KEY)
+    return int(value) if value is not None and str(value).isdigit() else None
 
 
 def cmd_demo(args) -> int:
@@ -582,6 +652,8 @@ def cmd_users(args) -> int:
 
     if args.action == "add":
         return cli_encryption.add_user(args)
+    if args.action == "grant":
+        return cli_encryption.grant_user(args)
     if args.reset_admin and cli_encryption.needs_unlock(cli_encryption.location_of(args)):
         return cli_encryption.reset_admin_encrypted(args)
     _, db = _open(args, write=bool(args.reset_admin))
@@ -883,6 +955,7 @@ COMMANDS = {
     "verify": cmd_verify,
     "pack": cmd_pack,
     "users": cmd_users,
+    "branch": cmd_branch,
     "encrypt": lambda args: _encryption("cmd_encrypt", args),
     "decrypt": lambda args: _encryption("cmd_decrypt", args),
 }

@@ -248,6 +248,8 @@ def fill(conn, revision: str) -> None:
         _fill_activities(w)
     if w.since("0014"):
         _fill_date_precision(w)
+    if w.since("0015"):
+        _fill_branches(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -648,6 +650,8 @@ def check(db, revision: str) -> None:
     if revision >= "0013":
         _check_activities(db)
     _check_date_precision(db, revision)
+    if revision >= "0015":
+        _check_branches(db)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -941,6 +945,40 @@ def _fill_rules(w: _Writer) -> None:
     )
     w.update("记录发展步骤：上级党委审批", "dossier", DOSSIER_ZENG, approval_reported_on=dt.date(2026, 1, 15),
              approval_by="存档学院党委", expected_leave_date=dt.date(2027, 6, 30))  # fmt: skip
+
+
+SECOND_BRANCH = "存档学院学生党支部"
+
+
+def _fill_branches(w: _Writer) -> None:
+    """0015: a second branch (the first stays the one last used: setting current_branch_id), the committee member made 管理员 of
+    it, and 朴成浩's transfer in with its letter."""
+    w.insert("新建支部：" + SECOND_BRANCH, "branch", id=2, name=SECOND_BRANCH, higher_committee="存档学院党委",
+             founded_on=dt.date(2015, 9, 1))  # fmt: skip
+    w.insert("设置支部角色为管理员", "account_branch_role", account_id=2, branch_id=2, role="admin")
+    w.insert("组织关系转入", "member_transfer", member_id=MEMBER_ID["朴成浩"], kind="in", date=dt.date(2019, 5, 10),
+             to_branch_id=1, origin="延边大学党委", letter_no="延组转〔2019〕17号",
+             letter_valid_until=dt.date(2019, 6, 10), return_slip_on=dt.date(2019, 5, 20), reason="工作调动",
+             recorded_at=w._stamp(w._tick()))  # fmt: skip
+
+
+def _check_branches(db) -> None:
+    ws = Workspace.open(db)
+    assert [b.name for b in ws.branch.all_branches()][1] == SECOND_BRANCH
+    assert ws.branch_id == 1, "the branch last used opens"
+    [transfer] = ws.transfers.of_member(MEMBER_ID["朴成浩"])
+    assert (transfer.kind, transfer.origin, transfer.letter_no, transfer.return_slip_on) == (
+        "in",
+        "延边大学党委",
+        "延组转〔2019〕17号",
+        dt.date(2019, 5, 20),
+    )
+    weiyuan = next(a for a in ws.auth.accounts() if a.username == "weiyuan")
+    assert (weiyuan.role.value, weiyuan.role_on(1).value, weiyuan.role_on(2).value) == (
+        "committee",
+        "committee",
+        "admin",
+    )
 
 
 def _check_rules(db) -> None:

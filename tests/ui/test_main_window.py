@@ -307,7 +307,7 @@ def test_find_puts_the_cursor_in_the_search_box(window, qtbot):
 
 def test_menus_hold_the_actions_with_their_shortcuts(window):
     menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if m is not None}
-    assert list(menus) == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    assert list(menus) == ["文件(&F)", "编辑(&E)", "视图(&V)", "支部(&B)", "帮助(&H)"]
     texts = {a.text(): a.shortcut().toString() for m in menus.values() for a in m.actions() if a.text()}
     assert texts["导入花名册…"] == "Ctrl+I"
     assert texts["导出花名册…"] == "Ctrl+E"

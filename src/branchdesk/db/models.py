@@ -197,6 +197,28 @@ class MemberStatusChange(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class MemberTransfer(Base):
+    """A transfer of a member (组织关系转接, 0015): between branches of this database (``internal``: the
+    member, their history and dossier move in one action), or in or out of it with the 组织关系介绍信."""
+
+    __tablename__ = "member_transfer"
+    __table_args__ = (Index("ix_member_transfer_date", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # internal / in / out (domain.transfers.TransferKind)
+    date: Mapped[dt.date] = mapped_column(Date)
+    from_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id", ondelete="SET NULL"))
+    to_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(200), default="")  # in: the organisation it came from
+    destination: Mapped[str] = mapped_column(String(200), default="")  # out: where the letter goes
+    letter_no: Mapped[str] = mapped_column(String(50), default="")
+    letter_valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    return_slip_on: Mapped[dt.date | None] = mapped_column(Date)  # 回执 received on
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CommitteeMember(Base):
     """A post on the branch committee (支委会) held for a term."""
 
@@ -292,6 +314,8 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict] = mapped_column(JSONText)
+    # the branch the entry was written for (0015; None: the database's, or written before 0015)
+    branch_id: Mapped[int | None] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

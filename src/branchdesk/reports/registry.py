@@ -60,6 +60,7 @@ class LedgerSpec:
     uses_period: bool = True  # False: a state "as of" the end of the period (the roster)
     in_pack: bool = True  # part of the inspection pack
     stamp: bool = False  # a form that carries the branch's seal: 党支部（盖章） above the date
+    committee: bool = False  # every branch of the database (the committee's), not the workspace's
 
     def load(self) -> Builder:
         module, _, name = self.builder.partition(":")
@@ -176,6 +177,32 @@ SPECS += [
     LedgerSpec("duty_reports", "述职评议记录", "活动", "branchdesk.reports.activities:duty_reports_report"),
     LedgerSpec(
         "brand_projects", "党建品牌项目", "活动", "branchdesk.reports.activities:brand_projects_report"
+    ),
+    LedgerSpec("transfers", "组织关系转接台账", "名册", "branchdesk.reports.transfers:transfers_report"),
+    LedgerSpec(
+        "committee_roster",
+        "党员花名册（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_roster",
+        uses_period=False,
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_development",
+        "发展党员工作台账（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_development",
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_statistics",
+        "党员和发展党员情况统计（按支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_statistics",
+        in_pack=False,
+        committee=True,
     ),
 ]
 

@@ -1541,7 +1541,7 @@ class MeetingDialog(QDialog):
     # ================================================================== read-only after 定稿
     def _apply_read_only(self) -> None:
         m = self.meeting
-        viewer = not self.ctx.db.principal.can_edit  # 查阅: reads the record, cannot change it
+        viewer = not self.ctx.ws.principal.can_edit  # 查阅: reads the record, cannot change it
         sealed = m.sealed or viewer
         for w in (self.type_box, self.group_box, self.mode, self.chair, self.recorder, self.lecturer):
             w.setEnabled(not sealed)

@@ -372,7 +372,7 @@ class MembersPage(QWidget):
     def edit_member(self, member_id: int | None = None) -> None:
         self.activate_requested.emit()
         member_id = member_id if member_id is not None else self.current_member_id()
-        if member_id is None or not self.ctx.db.principal.can_edit:  # 查阅: the detail pane only
+        if member_id is None or not self.ctx.ws.principal.can_edit:  # 查阅: the detail pane only
             return
         dialog_class = load_component(self, "branchdesk.ui.dialogs.member_dialog", "MemberDialog")
         if dialog_class is None:
