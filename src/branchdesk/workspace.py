@@ -83,6 +83,7 @@ class Workspace:
     rule_settings = service("branchdesk.services.rule_settings:RuleSettingsService")
     holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
+    readiness = service("branchdesk.services.readiness:ReadinessService")
     auth = service("branchdesk.services.auth:AuthService")
 
     def __init__(self, db: Database, branch_id: int | None = None):

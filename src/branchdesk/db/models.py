@@ -304,7 +304,12 @@ def full_metadata() -> MetaData:
     Their models live in `models_development` and load with the development service, not at start-up
     (their import costs ~60 ms that the first paint of the member page does not need).
     """
-    from branchdesk.db import models_auth, models_development, models_meetings  # noqa: F401  (their tables)
+    from branchdesk.db import (  # noqa: F401  (their tables)
+        models_auth,
+        models_development,
+        models_meetings,
+        models_readiness,
+    )
 
     if "uq_setting_database_key" not in {i.name for i in Setting.__table__.indexes}:
         # A partial index: NULLs are distinct in a unique index, so the database-wide rows (branch_id NULL)

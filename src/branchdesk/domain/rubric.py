@@ -405,6 +405,7 @@ class MetricResult:
     shortfalls: tuple[Shortfall, ...] = ()
     gap_text: str = ""  # THRESHOLD: what raising the value means ("2名党员本年学习学时不足32")
     action: str = ""
+    fixable: bool = True  # False: records cannot make it good (a sanction): no action is proposed
 
     @property
     def missing(self) -> int:
@@ -541,7 +542,9 @@ def score_item(item: RubricItem, metric: MetricResult | None, manual: ManualScor
             score = max(floor, item.points - s.per_unit * metric.missing)
             actions: list[Action] = []
             before, made_good, waiting = score, 0, 0
-            for sf in metric.shortfalls:  # made good in order: each gains what it lifts the score by
+            for sf in (
+                metric.shortfalls if metric.fixable else ()
+            ):  # made good in order: each gains what it lifts the score by
                 made_good += sf.units
                 after = max(floor, item.points - s.per_unit * (metric.missing - made_good))
                 gain = after - before

@@ -675,6 +675,17 @@ class MeetingService:
         """:meth:`check` over meetings (and the roster) already read."""
         return self._audit(meetings, as_of, roster=roster)
 
+    def year_findings(
+        self,
+        year: int,
+        as_of: dt.date,
+        meetings: Sequence[Meeting] | None = None,
+        roster: Roster | None = None,
+    ) -> list[Finding]:
+        """The MTG-* findings of ``year`` as of ``as_of`` (what :meth:`calendar` marks missing), from the
+        branch's start date; for the readiness metrics (services/readiness_metrics)."""
+        return self._audit(self.all() if meetings is None else meetings, as_of, year, roster=roster)
+
     def records_since(self) -> dt.date | None:
         """The day the branch keeps its records here from: the setting, else its first held meeting."""
         with self.ws.read() as session:
