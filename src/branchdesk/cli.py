@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="加密数据库文件（先做校验过的备份；需要管理员的用户名和密码；会生成新的恢复码）",
     )
     sub.add_parser("decrypt", help="解除数据库文件的加密（先做校验过的备份；需要管理员的用户名和密码）")
+    from branchdesk.cli_readiness import add_parsers as _add_readiness_parsers
+
+    _add_readiness_parsers(sub)
     return parser
 
 
@@ -718,7 +721,16 @@ COMMANDS = {
     "users": cmd_users,
     "encrypt": lambda args: _encryption("cmd_encrypt", args),
     "decrypt": lambda args: _encryption("cmd_decrypt", args),
+    "assess": lambda args: _readiness("cmd_assess", args),
+    "todo": lambda args: _readiness("cmd_todo", args),
+    "rubric": lambda args: _readiness("cmd_rubric", args),
 }
+
+
+def _readiness(name: str, args) -> int:
+    from branchdesk import cli_readiness
+
+    return getattr(cli_readiness, name)(args)
 
 
 def _encryption(name: str, args) -> int:

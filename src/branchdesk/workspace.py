@@ -84,6 +84,7 @@ class Workspace:
     holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
     readiness = service("branchdesk.services.readiness:ReadinessService")
+    workbench = service("branchdesk.services.workbench:WorkbenchService")
     auth = service("branchdesk.services.auth:AuthService")
 
     def __init__(self, db: Database, branch_id: int | None = None):

@@ -118,3 +118,30 @@ def test_manual_scores_saved_copies_and_rubric_versions(ws, year, tmp_path):
     assert result["score"] == float(a.score) or result["score"] == int(a.score)
     [copy] = r.saved(Y)
     assert (copy.made_on, copy.score) == (dt.date(2026, 3, 1), a.score)
+
+
+def test_the_workbench_follows_the_term_lost_members_and_the_plan(ws):
+    from dataclasses import replace
+
+    from branchdesk.domain.members import MemberFields
+    from branchdesk.services.readiness import PlanItem
+
+    ids = branch_with_members(ws)
+    profile = ws.branch.profile()
+    ws.branch.save_profile(replace(profile, committee_term_start=dt.date(2024, 1, 20),
+                                   committee_term_end=dt.date(2027, 1, 19)))  # fmt: skip
+    fields = MemberFields(name="丙党员", join_date=dt.date(2002, 7, 1), conversion_date=dt.date(2003, 7, 1),
+                          member_type="full", lost_contact=True, lost_contact_since=dt.date(2026, 3, 2))  # fmt: skip
+    ws.members.update(ids["丙党员"], fields)
+    plan = ws.readiness.add_plan_item(PlanItem(None, 2026, dt.date(2026, 12, 15), "七一表彰总结"))
+    ws.readiness.add_plan_item(PlanItem(None, 2027, dt.date(2027, 3, 1), "春季学期党课"))
+    todos = ws.workbench.todos(dt.date(2026, 12, 1))
+    texts = [t.text for t in todos]
+    assert "支部委员会任期2027年1月19日届满，请做好换届准备" in texts
+    assert "丙党员失去联系已满6个月（自2026年3月2日起），请进行停止党籍审查" in texts
+    assert "年度工作计划：七一表彰总结" in texts and "年度工作计划：春季学期党课" not in texts
+    assert todos[0].overdue  # overdue first
+    ws.readiness.complete_plan_item(plan, dt.date(2026, 12, 2))
+    assert "年度工作计划：七一表彰总结" not in [t.text for t in ws.workbench.todos(dt.date(2026, 12, 3))]
+    [latest] = ws.workbench.recent(1)
+    assert latest.text.startswith("完成年度工作计划事项")

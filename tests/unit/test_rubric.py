@@ -84,7 +84,7 @@ def test_thresholds_score_the_highest_band_reached():
     a = score_rubric(r, 2026, {"attendance.rate": rate})
     assert a.item("3.3").score == 2
     [act] = [x for x in a.actions if x.item_key == "3.3"]
-    assert (act.text, act.points) == ("提高组织生活出勤率到90% +1 分", 1)
+    assert (act.text, act.points) == ("提高组织生活出勤率到90% +1 分", 1)  # to the top band
 
 
 def test_an_item_without_its_metric_or_a_manual_score_is_scored_by_hand():

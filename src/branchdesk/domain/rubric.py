@@ -562,8 +562,8 @@ def score_item(item: RubricItem, metric: MetricResult | None, manual: ManualScor
                 score = max(score, min(points, item.points))
         actions = ()
         better = [(v, p) for v, p in ranked if p > score]
-        if better:
-            _, p = min(better, key=lambda t: t[0])
+        if better:  # the whole remedy: up to the top band the item can reach
+            p = min(max(p for _, p in better), item.points)
             text = metric.gap_text or f"{item.name}：{metric.summary}"
             actions = (Action(f"{text} +{points_text(p - score)} 分", p - score, item.key, metric.action),)
         return ItemScore(item, score, AUTO, metric.evidence, metric.summary, actions=actions)

@@ -215,9 +215,12 @@ def _meeting_metric(name: str) -> Callable[[MetricInputs], MetricResult]:
             )
             for f in missing
         )
-        summary = f"本年已召开{type_.label}{len(held)}次" + (
+        verb = "开展" if type_ in (MeetingType.PARTY_DAY, MeetingType.APPRAISAL) else "召开"
+        summary = f"本年已{verb}{type_.label}{len(held)}次" + (
             f"，缺{len(missing)}次" if missing else "，没有缺漏"
         )
+        if not held and not missing:
+            summary = f"本年尚未{verb}{type_.label}（期限未到，不扣分）"
         return MetricResult(name, Decimal(len(missing)), summary, tuple(evidence), falls, action="meetings")
 
     return compute
@@ -341,7 +344,8 @@ _finding_metric(
 _finding_metric(
     "members.management", "党员管理问题（失联、不参加组织生活等 MEM-*）",
     lambda i: [f for f in i.branch_findings if f.kind == "member" and f.code not in ("MEM-COMMITTEE", "MEM-TERM")],
-    lambda f: f"处置{f.person}的问题（{f.title or f.code}）", "党员管理问题", "members",
+    lambda f: f"处理：{f.title or f.code}" if f.member_id is None else f"处置{f.person}的问题（{f.title or f.code}）",
+    "党员管理问题", "members",
 )  # fmt: skip
 
 
