@@ -676,6 +676,11 @@ def _add_pack_parser(sub) -> None:
     pack.add_argument(
         "--mask", choices=["full", "public"], default="full", help="public：身份证号和电话脱敏（用于外送）"
     )
+    pack.add_argument(
+        "--rubric",
+        metavar="名称",
+        help="按评分细则的顺序排列（自评表在前，各评分项目下附佐证台账），如 红旗党支部",
+    )
 
 
 def _period_of(args):
@@ -701,6 +706,14 @@ def cmd_pack(args) -> int:
     except OutputRefused as exc:
         raise CliError(str(exc)) from exc
     ws = _workspace(args)
+    if args.rubric:
+        from branchdesk.reports.readiness import build_rubric_pack
+
+        done = build_rubric_pack(ws, period, args.output, rubric=args.rubric, mask=args.mask)
+        print(
+            f"迎检资料（按“{done.assessment.rubric.name}”评分细则排列，共 {done.pdf.pages} 页）：{done.path}"
+        )
+        return 0
     result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip)
     print("\n".join(result.describe()))
     if result.missing:

@@ -391,6 +391,7 @@ class Shortfall:
     units: int = 1
     evidence: Evidence | None = None
     action: str = ""  # where the window goes to fix it ("meetings", "development", …)
+    ref: tuple = ()  # what to open there (a meeting: (type code, ISO date in the period, group id))
 
 
 @dataclass(frozen=True)
@@ -418,6 +419,7 @@ class Action:
     points: Decimal
     item_key: str = ""
     target: str = ""  # page to open
+    ref: tuple = ()  # what to open there (see Shortfall.ref)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "points": points_json(self.points)}
@@ -552,7 +554,9 @@ def score_item(item: RubricItem, metric: MetricResult | None, manual: ManualScor
                     waiting += 1
                     continue
                 extra = f"（连同前 {waiting} 项）" if waiting else ""
-                actions.append(Action(f"{sf.text}{extra} +{points_text(gain)} 分", gain, item.key, sf.action))
+                actions.append(
+                    Action(f"{sf.text}{extra} +{points_text(gain)} 分", gain, item.key, sf.action, sf.ref)
+                )
                 before, waiting = after, 0
             return ItemScore(item, score, AUTO, metric.evidence, metric.summary, actions=tuple(actions))
         ranked = sorted(s.thresholds, key=lambda t: t[0])

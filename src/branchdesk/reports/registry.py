@@ -108,6 +108,10 @@ SPECS: list[LedgerSpec] = [
     LedgerSpec("appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report"),
     LedgerSpec("compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report"),
     LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report"),
+    LedgerSpec("self_assessment", "自评表", "自评", "branchdesk.reports.readiness:self_assessment_report"),
+    LedgerSpec(
+        "annual_summary", "年度工作总结", "自评", "branchdesk.reports.readiness:annual_summary_report"
+    ),
     LedgerSpec(
         "mobile_members",
         "流动党员登记表",

@@ -75,6 +75,8 @@ class MetricInputs:
         self.year = year
         self.start, self.end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         today = as_of or dt.date.today()
+        #: the records as they stand (dossiers, roster, committee) are judged as of the check date itself
+        self.today = today
         #: periods are judged when over: a past year as of its last day + 1, this year as of today
         self.as_of = min(today, self.end + dt.timedelta(days=1))
 
@@ -104,16 +106,16 @@ class MetricInputs:
     def dossier_findings(self) -> list:
         from branchdesk.domain.rules import audit_many
 
-        return audit_many(self.dossiers, self.ws.development.rule_context(self.as_of))
+        return audit_many(self.dossiers, self.ws.development.rule_context(self.today))
 
     @cached_property
     def branch_findings(self) -> list:
         from branchdesk.domain.rules.branch_rules import audit_branch
 
         records = self.ws.compliance.branch_records(
-            self.as_of, meetings=self.all_meetings, dossiers=self.dossiers, roster=self.roster
+            self.today, meetings=self.all_meetings, dossiers=self.dossiers, roster=self.roster
         )
-        return audit_branch(records, self.ws.development.rule_context(self.as_of))
+        return audit_branch(records, self.ws.development.rule_context(self.today))
 
     @cached_property
     def awards(self) -> list[tuple]:
@@ -146,6 +148,10 @@ class MetricInputs:
                 )
             ]
         return rows
+
+    @cached_property
+    def groups(self) -> list[tuple[int, str]]:
+        return self.ws.meetings.groups()
 
     def members_on(self, day: dt.date) -> list:
         """Roster entries of the members of the branch on ``day``."""
@@ -201,6 +207,12 @@ def _missing_text(type_: MeetingType, f) -> str:
     return f"补录 {when}{type_.label}记录"
 
 
+def _day_in(f) -> str:
+    """A day to date a record made good for a missing period: the 15th of its last month."""
+    end = f.dates.get("period_end")
+    return end.replace(day=15).isoformat() if end else ""
+
+
 def _meeting_metric(name: str) -> Callable[[MetricInputs], MetricResult]:
     type_, code = _TYPE_CODE[name]
 
@@ -209,12 +221,14 @@ def _meeting_metric(name: str) -> Callable[[MetricInputs], MetricResult]:
         missing = [f for f in inputs.meeting_findings if f.code == code and f.meeting_id is None and f.period]
         evidence = [Evidence("meeting", m.id, f"{format_date(m.date)} {m.title}") for m in held]
         evidence += [Evidence("finding", None, f.message_zh.split("。")[0]) for f in missing]
+        groups = {name: gid for gid, name in inputs.groups}
         falls = tuple(
             Shortfall(
-                _missing_text(type_, f), 1, Evidence("finding", None, f.message_zh.split("。")[0]), "meetings"
+                _missing_text(type_, f), 1, Evidence("finding", None, f.message_zh.split("。")[0]), "meetings",
+                (str(type_), _day_in(f), groups.get(f.person) if type_ is MeetingType.GROUP else None),
             )
             for f in missing
-        )
+        )  # fmt: skip
         verb = "开展" if type_ in (MeetingType.PARTY_DAY, MeetingType.APPRAISAL) else "召开"
         summary = f"本年已{verb}{type_.label}{len(held)}次" + (
             f"，缺{len(missing)}次" if missing else "，没有缺漏"
@@ -303,11 +317,23 @@ def _finding_metric(name: str, label: str, pick: Callable[[MetricInputs], list],
     def compute(inputs: MetricInputs) -> MetricResult:
         found = pick(inputs)
         evidence = tuple(_finding_evidence(f) for f in found)
-        falls = tuple(Shortfall(text(f), 1, _finding_evidence(f), action) for f in found) if fixable else ()
+        falls = (
+            tuple(Shortfall(text(f), 1, _finding_evidence(f), action, _finding_ref(f)) for f in found)
+            if fixable
+            else ()
+        )
         summary = f"{what}{len(found)}个" if found else f"没有{what}"
         return MetricResult(name, Decimal(len(found)), summary, evidence, falls, action=action)
 
     register_metric(name, label, "个")(compute)
+
+
+def _finding_ref(f) -> tuple:
+    if f.dossier_id is not None:
+        return ("dossier", f.dossier_id)
+    if f.member_id is not None:
+        return ("member", f.member_id)
+    return ()
 
 
 def _finding_evidence(f) -> Evidence:
