@@ -76,7 +76,7 @@ def _meetings(ws: Workspace, as_of: dt.date) -> list[Todo]:
     if start is None:
         return []  # the branch does not keep its minutes here yet
     end = month_end(as_of)
-    meetings = ws.meetings.all(year=as_of.year)
+    meetings = _held_this_year(ws, as_of)
     seats = [
         Seat(s.member_id, s.member_name, s.post, s.term_start, s.ended_on)
         for s in ws.branch.committee(include_ended=True)
@@ -102,6 +102,32 @@ def _meetings(ws: Workspace, as_of: dt.date) -> list[Todo]:
             out.append(Todo("会议", f"{period.label}{what}尚未召开", period.end, period.end < as_of, "meetings",
                             gid, str(type_)))  # fmt: skip
     return out
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What `held_in` reads of a meeting record (a full record with its attendance is not needed here)."""
+
+    type: str
+    date: dt.date
+    group_id: int | None
+    planned: bool
+
+
+def _held_this_year(ws: Workspace, as_of: dt.date) -> list[_Held]:
+    from sqlalchemy import select
+
+    from branchdesk.db.models_meetings import Meeting as MeetingRow
+
+    with ws.read() as session:
+        rows = session.execute(
+            select(MeetingRow.type, MeetingRow.date, MeetingRow.group_id, MeetingRow.status).where(
+                MeetingRow.branch_id == ws.branch_id,
+                MeetingRow.date >= dt.date(as_of.year, 1, 1),
+                MeetingRow.date <= dt.date(as_of.year, 12, 31),
+            )
+        ).all()
+    return [_Held(r.type, r.date, r.group_id, r.status == "planned" or r.date > as_of) for r in rows]
 
 
 def _term(ws: Workspace, as_of: dt.date) -> list[Todo]:
@@ -191,14 +217,19 @@ class WorkbenchService:
         return steps
 
     def recent(self, limit: int = 8) -> list[Recent]:
-        """The latest changes of the audit log (who changed what, when)."""
+        """The latest changes of the audit log (who did what, when): one indexed query."""
         from sqlalchemy import select
 
         from branchdesk.db.models import AuditEntry
 
         with self.ws.read() as session:
-            ids = list(session.scalars(select(AuditEntry.id).order_by(AuditEntry.seq.desc()).limit(limit)))
-        return [
-            Recent(r.local_time[:16], r.user, f"{r.operation}：{r.what}".rstrip("："))
-            for r in self.ws.audit.rows(ids)
-        ]
+            rows = session.execute(
+                select(AuditEntry.at, AuditEntry.user, AuditEntry.operation)
+                .order_by(AuditEntry.seq.desc())
+                .limit(limit)
+            ).all()
+        out = []
+        for r in rows:
+            at = r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.UTC)
+            out.append(Recent(at.astimezone().strftime("%Y-%m-%d %H:%M"), r.user, r.operation))
+        return out

@@ -27,10 +27,12 @@ from branchdesk.ui.widgets.nav import Area, NavList
 log = logging.getLogger(__name__)
 
 AREAS: list[Area] = [
+    Area("workbench", "工作台"),
     Area("members", "成员档案"),
     Area("development", "发展党员"),
     Area("meetings", "会议记录"),
     Area("ledgers", "台账打印"),
+    Area("assess", "迎检自评"),
     Area("audit", "审计日志"),
     Area("settings", "设置"),
 ]
@@ -43,6 +45,8 @@ LAZY_PAGES: dict[str, tuple[str, str]] = {
     "audit": ("branchdesk.ui.pages.audit", "AuditPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
     "ledgers": ("branchdesk.ui.pages.ledgers", "LedgersPage"),
+    "workbench": ("branchdesk.ui.pages.workbench", "WorkbenchPage"),
+    "assess": ("branchdesk.ui.pages.assess", "AssessPage"),
 }
 NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
 
@@ -240,6 +244,43 @@ class MainWindow(QMainWindow):
         if key in ("development", "meetings"):
             page.activate_requested.connect(lambda: self.show_area(key))
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        if key in ("workbench", "assess"):
+            page.act_requested.connect(self.follow)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def follow(self, target: str, ref) -> None:
+        """Go where a to-do or an action of the 工作台 / 自评 is done (issue 16)."""
+        import datetime as dt
+
+        ref = tuple(ref or ())
+        if target == "meetings" and len(ref) == 3 and ref[0]:
+            from branchdesk.domain.meetings import MeetingType
+
+            self.show_area("meetings")
+            type_code, day, group_id = ref
+            self.page("meetings").new_meeting(MeetingType(type_code), dt.date.fromisoformat(day), group_id)
+        elif target == "meeting" and ref:
+            self.show_area("meetings")
+            self.page("meetings").open_meeting(ref[0])
+        elif target == "development":
+            self.show_area("development")
+            if len(ref) == 2 and ref[0] == "dossier" and ref[1] is not None:
+                self.page("development").open_dossier(ref[1])
+        elif target == "members":
+            self.show_area("members")
+            if len(ref) == 2 and ref[0] == "member" and self.members_page is not None:
+                self.members_page.select_member(ref[1])
+        elif target in ("assess", "plan"):
+            self.show_area("assess")
+            page = self.page("assess")
+            if target == "plan":
+                page.tabs.setCurrentIndex(1)
+            elif ref and isinstance(ref[0], str):
+                page.select_item(ref[0])
+        elif target in ("settings", "check"):
+            self.show_area("settings" if target == "settings" else "ledgers")
+        else:
+            self.show_area(target if target in {a.key for a in AREAS} else "workbench")
 
     # ---- status --------------------------------------------------------------------------------
     def refresh_title(self) -> None:
