@@ -213,7 +213,7 @@ class WorkbenchService:
                 "还没有会议记录：在“会议”页录入本年已召开的会议，或在设置中填写本支部开始记录的日期。"
             )
         if not self.ws.readiness.plan_items(dt.date.today().year):
-            steps.append("还没有年度工作计划：在“自评”页的年度工作计划中列出本年要做的事项和日期。")
+            steps.append("还没有年度工作计划：在“迎检自评”页的“年度工作计划”中列出本年要做的事项和日期。")
         return steps
 
     def recent(self, limit: int = 8) -> list[Recent]:

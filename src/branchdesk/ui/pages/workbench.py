@@ -108,8 +108,17 @@ class WorkbenchPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self.loaded:
-            self.reload()
+        if not self.loaded:  # paint first (the heading, "正在读取"), then read: the window shows at once
+            self.loaded = True
+            self.heading.setText(f"工作台　{format_date(self.today)}")
+            self.todo_count.setText("正在读取本月待办…")
+            self._read_after_paint = True
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if getattr(self, "_read_after_paint", False):
+            self._read_after_paint = False
+            QTimer.singleShot(0, self.reload)
 
     def _on_changes(self, _changes) -> None:
         if not self.loaded:
