@@ -81,7 +81,9 @@ def test_open_the_workbench_follow_an_action_and_see_the_score_rise(qtbot, monke
                for r in range(page.recent.count()))  # fmt: skip
 
 
-def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(qtbot, ctx, ws, autumn):
+def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
+    qtbot, monkeypatch, tmp_path, ctx, ws, autumn
+):
     from branchdesk.ui.pages.assess import AssessPage
 
     page = AssessPage(ctx, today=TODAY)
@@ -98,3 +100,11 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(qtbot, c
     assert not page.score_button.isEnabled() and page.evidence.count() >= 5
     copy = page.save_copy()
     assert copy is not None and "已保存 1 份自评副本" in page.saved_label.text()
+    from branchdesk.ui.widgets import prompts
+
+    sheet = tmp_path / "红旗党支部评分细则.xlsx"
+    monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: sheet)
+    monkeypatch.setattr(prompts, "open_file_name", lambda *a, **k: sheet)
+    assert page.export_rubric() and sheet.exists()
+    assert page.import_rubric()  # the branch's own copy for the year
+    assert ws.readiness.rubric_years("红旗党支部") == [2026]

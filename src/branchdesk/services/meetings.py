@@ -23,6 +23,7 @@ year grid), never ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -1133,10 +1134,18 @@ def _attendance_counts(session: Session, ids: list[int]) -> dict[int, tuple[int,
 
 
 def _enum(kind, value: str, default=""):
+    found = _from_label(kind, value)
+    return found if found is not None else value or default
+
+
+@functools.lru_cache(maxsize=512)
+def _from_label(kind, value):
+    """``kind.from_label(value)`` (None when unknown), remembered: a year of minutes holds thousands of
+    attendance lines with the same few codes (a tenth of loading them went to the lookups)."""
     try:
         return kind.from_label(value)
     except ValueError:
-        return value or default
+        return None
 
 
 def _load(session: Session, row: MeetingRow) -> Meeting:

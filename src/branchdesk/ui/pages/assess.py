@@ -61,6 +61,13 @@ class AssessPage(QWidget):
         self.total = QLabel()
         self.total.setObjectName("assessTotal")
         bar.addWidget(self.total, 1)
+        self.import_button = QPushButton("导入评分细则…")
+        self.import_button.setToolTip("从 Excel 导入本市的评分细则（先用“导出评分细则”得到格式）")
+        self.import_button.clicked.connect(self.import_rubric)
+        bar.addWidget(self.import_button)
+        self.export_button = QPushButton("导出评分细则…")
+        self.export_button.clicked.connect(self.export_rubric)
+        bar.addWidget(self.export_button)
         self.save_button = QPushButton("保存自评副本")
         self.save_button.clicked.connect(self.save_copy)
         bar.addWidget(self.save_button)
@@ -330,6 +337,44 @@ class AssessPage(QWidget):
             f"已保存自评副本（{format_date(self.today)}，{points_text(self.assessment.score)} 分）"
         )
         return copy
+
+    def import_rubric(self) -> bool:
+        from pathlib import Path
+
+        from branchdesk.domain.rubric import RubricError
+        from branchdesk.services.xlsx_reader import XlsxFileError
+        from branchdesk.ui.widgets import prompts
+
+        path = prompts.open_file_name(self, "导入评分细则", Path.home(), "Excel 工作簿 (*.xlsx)")
+        if path is None:
+            return False
+        try:
+            rubric = self.ctx.readiness.import_rubric(path, year=self.year.value())
+        except (RubricError, XlsxFileError) as exc:
+            problems = getattr(exc, "problems", None) or [str(exc)]
+            QMessageBox.warning(
+                self, "导入评分细则", "评分细则有误，未导入任何内容：\n" + "\n".join(problems[:30])
+            )
+            return False
+        self.rubric.setCurrentText(rubric.name)
+        self.message.emit(
+            f"已导入评分细则“{rubric.name}”（{rubric.year}年，共 {points_text(rubric.points)} 分）"
+        )
+        return True
+
+    def export_rubric(self) -> bool:
+        from pathlib import Path
+
+        from branchdesk.ui.widgets import prompts
+
+        name = self.rubric.currentText() or "红旗党支部"
+        default = Path.home() / f"{name}评分细则-{self.year.value()}.xlsx"
+        path = prompts.save_file_name(self, "导出评分细则", default, "Excel 工作簿 (*.xlsx)")
+        if path is None:
+            return False
+        self.ctx.readiness.export_rubric(path, name, self.year.value())
+        self.message.emit(f"已导出评分细则：{path}")
+        return True
 
     # ---- plan and summary -----------------------------------------------------------------------
     def _fill_plan(self) -> None:
