@@ -14,6 +14,9 @@ from branchdesk.domain.meetings import MeetingType
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
 
+#: The development figures branches quote: (step number, what it means).
+_KEY_STEPS = ((3, "确定入党积极分子"), (7, "确定发展对象"), (15, "接收预备党员"), (23, "预备党员转正"))
+
 #: Further paragraphs: ``section(ws, year) -> str`` ("" to leave it out), appended in order.
 SECTIONS: list[Callable[[Workspace, int], str]] = []
 
@@ -47,7 +50,15 @@ def draft(ws: Workspace, year: int) -> str:
     lines += ["", "二、发展党员工作"]
     steps = stats.development_steps
     if steps:
-        lines.append("；".join(f"{k}{v}人" for k, v in steps.items()) + "。")
+        from branchdesk.domain.development import Step
+
+        by_number = {s.number: steps.get(s.title, 0) for s in Step}
+        figures = [f"{what}{by_number[n]}人" for n, what in _KEY_STEPS if by_number.get(n)]
+        lines.append(
+            f"全年{'、'.join(figures) if figures else '办理发展党员工作'}（各步骤明细见发展党员工作台账）。"
+        )
+        if by_number.get(1):
+            lines.append(f"收到入党申请书{by_number[1]}份。")
     else:
         lines.append("本年度没有发展党员工作记录。")
     metrics = ws.readiness.metrics(year, names={"honours.count", "sanctions.count"})
