@@ -37,6 +37,8 @@ def test_assess_prints_the_issues_json_and_the_scores_add_up(ws, db_arg, capsys)
     assert points == sorted(points, reverse=True)
     assert main([*db_arg, "assess", "--year", "2025", "--rubric", "样板支部"]) == 0
     assert "样板支部自评（2025年度）" in capsys.readouterr().out
+    assert main([*db_arg, "assess", "--rubric", "本省细则"]) == 2
+    assert "没有名为“本省细则”的评分细则（现有：红旗党支部、样板支部）" in capsys.readouterr().err
 
 
 def test_todo_lists_this_months_meetings_and_says_what_to_do_first(ws, db_arg, capsys):

@@ -46,7 +46,13 @@ def cmd_assess(args) -> int:
 
     ws = workspace(args)
     year = args.year or dt.date.today().year
-    a = ws.readiness.assess(year, args.rubric, as_of=args.as_of)
+    from branchdesk.cli import CliError
+    from branchdesk.domain.errors import NotFoundError
+
+    try:
+        a = ws.readiness.assess(year, args.rubric, as_of=args.as_of)
+    except NotFoundError as exc:
+        raise CliError(str(exc)) from exc
     if args.json:
         json.dump(a.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -121,7 +127,12 @@ def cmd_rubric(args) -> int:
             check_output(args.file, db_path=resolve_location(args.db).sqlite_path, force=args.force)
         except OutputRefused as exc:
             raise error(str(exc)) from exc
-        path = ws.readiness.export_rubric(args.file, args.name, args.year)
+        from branchdesk.domain.errors import NotFoundError
+
+        try:
+            path = ws.readiness.export_rubric(args.file, args.name, args.year)
+        except NotFoundError as exc:
+            raise error(str(exc)) from exc
         print(f"已导出评分细则：{path}")
         return 0
     from branchdesk.services.xlsx_reader import XlsxFileError
