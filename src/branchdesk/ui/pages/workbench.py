@@ -70,6 +70,7 @@ class WorkbenchPage(QWidget):
         for col in (0, 1, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.act(row))
+        self.table.cellClicked.connect(lambda row, col: self.act(row) if col == 3 else None)
         todo_layout.addWidget(self.table)
         body.addWidget(todo_box, 3)
 
@@ -160,9 +161,10 @@ class WorkbenchPage(QWidget):
             self.table.setItem(row, 0, due)
             self.table.setItem(row, 1, QTableWidgetItem(t.area))
             self.table.setItem(row, 2, QTableWidgetItem(t.text))
-            button = QPushButton("去处理")
-            button.clicked.connect(lambda _checked=False, r=row: self.act(r))
-            self.table.setCellWidget(row, 3, button)
+            go = QTableWidgetItem("去处理 ›")  # a link-like cell, not a widget per row (hundreds of to-dos)
+            go.setForeground(Qt.GlobalColor.blue)
+            go.setToolTip("点击去处理")
+            self.table.setItem(row, 3, go)
 
     def load_score(self) -> None:
         if not self.isVisible() and self.assessment is not None:
