@@ -149,7 +149,7 @@ class WorkbenchPage(QWidget):
         todos = self.todos
         overdue = sum(t.overdue for t in todos)
         self.todo_count.setText(
-            f"共 {len(todos)} 项，其中已逾期 {overdue} 项（双击或点“去处理”）"
+            f"共 {len(todos)} 项，其中已逾期 {overdue} 项（点“去处理”或双击一行）"
             if todos
             else "本月没有待办事项。"
         )
