@@ -223,15 +223,23 @@ class ReadinessService:
 
         path = Path(path)
         content = path.read_bytes()
-        if item_key not in self.manual_scores(name, year):
-            self.set_manual_score(name, year, item_key, 0, "")
-        with self.ws.write(f"添加自评佐证材料：{path.name}") as session:
+        try:
+            self.rubric(name, year).item(item_key)
+        except KeyError:
+            raise NotFoundError(f"评分细则“{name}”没有编号为 {item_key} 的项目") from None
+        with self.ws.write(f"添加自评佐证材料：{path.name}") as session:  # one unit of work, one entry
             sid = session.scalar(
                 select(AssessmentScoreRow.id).where(
                     AssessmentScoreRow.branch_id == self.ws.branch_id, AssessmentScoreRow.rubric_name == name,
                     AssessmentScoreRow.year == year, AssessmentScoreRow.item_key == item_key,
                 )
             )  # fmt: skip
+            if sid is None:  # attached before it is scored: the score row (0 until scored) holds the file
+                score = AssessmentScoreRow(branch_id=self.ws.branch_id, rubric_name=name, year=year,
+                                           item_key=item_key, score="0", comment="", scored_by=self.ws.user)  # fmt: skip
+                session.add(score)
+                session.flush()
+                sid = score.id
             row = AssessmentAttachmentRow(score_id=sid, file_name=path.name[:200], sha256=hashlib.sha256(content).hexdigest(),
                                           size=len(content), content=content, note=note, added_by=self.ws.user)  # fmt: skip
             session.add(row)
