@@ -108,3 +108,9 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
     assert page.export_rubric() and sheet.exists()
     assert page.import_rubric()  # the branch's own copy for the year
     assert ws.readiness.rubric_years("红旗党支部") == [2026]
+    # the branch's own points for an item, typed into the tree: kept as its rubric of the year
+    row = next(page.tree.topLevelItem(1).child(c) for c in range(page.tree.topLevelItem(1).childCount())
+               if page.tree.topLevelItem(1).child(c).text(0).startswith("2.4 "))  # fmt: skip
+    row.setText(1, "4")
+    assert ws.readiness.rubric("红旗党支部", 2026).item("2.4").points == 4
+    assert ws.readiness.rubric("红旗党支部", 2026).points == 101

@@ -96,6 +96,8 @@ class AssessPage(QWidget):
         self.tree.setHeaderLabels(["评分项目", "分值", "得分", "方式", "评分依据"])
         self.tree.setColumnWidth(0, 320)
         self.tree.currentItemChanged.connect(lambda *_: self._show_item())
+        self.tree.setToolTip("双击一项的“分值”可修改分值（保存为本支部本年度的评分细则）")
+        self.tree.itemChanged.connect(self._edited)
         split.addWidget(self.tree)
         right = QWidget()
         side = QVBoxLayout(right)
@@ -204,6 +206,7 @@ class AssessPage(QWidget):
         selected = self.current_key()
         a = self.assessment = r.assess(year, self.rubric.currentText() or None, as_of=self.today)
         self.total.setText(f"　合计 {points_text(a.score)} / {points_text(a.max)} 分")
+        self.tree.blockSignals(True)
         self.tree.clear()
         for d in a.dimensions:
             top = QTreeWidgetItem([d.name, points_text(d.max), points_text(d.score), "", ""])
@@ -217,10 +220,12 @@ class AssessPage(QWidget):
                 child = QTreeWidgetItem([f"{i.item.key} {i.item.name}", points_text(i.max), points_text(i.score),
                                          how, i.comment or i.summary])  # fmt: skip
                 child.setData(0, KEY_ROLE, i.item.key)
+                child.setFlags(child.flags() | Qt.ItemFlag.ItemIsEditable)
                 if i.score < i.max:
                     child.setForeground(2, Qt.GlobalColor.darkRed)
                 top.addChild(child)
             top.setExpanded(True)
+        self.tree.blockSignals(False)
         self.actions_list.clear()
         for x in a.actions:
             self.actions_list.addItem(x.text)
@@ -235,6 +240,48 @@ class AssessPage(QWidget):
         self._fill_plan()
         if not self.summary.document().isModified():
             self.summary.setPlainText(r.summary_text(year))
+
+    def _edited(self, item: QTreeWidgetItem, column: int) -> None:
+        """A point value typed into the tree: the branch's rubric for the year gets it (other columns are
+        not edited here: the rubric's sheet is, 导出/导入评分细则)."""
+        key = item.data(0, KEY_ROLE)
+        if key is None or self.assessment is None:
+            return
+        if column != 1 or not self.set_points(key, item.text(1)):
+            self.reload()
+
+    def set_points(self, key: str, text: str) -> bool:
+        from branchdesk.domain.rubric import Rubric, RubricError, dec
+
+        from branchdesk.domain.auth import Role
+
+        if not self.ctx.principal.may(Role.COMMITTEE):
+            QMessageBox.information(self, "修改分值", "查阅账户不能修改评分细则。")
+            return False
+        rubric = self.assessment.rubric
+        try:
+            points = dec(text)
+            if points <= 0:
+                raise RubricError(["分值应大于0"])
+        except RubricError as exc:
+            QMessageBox.warning(self, "修改分值", str(exc))
+            return False
+        data = rubric.to_dict()
+        for d in data["dimensions"]:
+            for raw in d["items"]:
+                if raw["key"] == key:
+                    raw["points"] = points_text(points)
+                    if "floor" in raw and dec(raw["floor"]) > points:
+                        raw["floor"] = points_text(points)
+                    if "thresholds" in raw:
+                        raw["thresholds"] = [
+                            [v, points_text(min(dec(p), points))] for v, p in raw["thresholds"]
+                        ]
+        self.ctx.readiness.save_rubric(Rubric.from_dict(data), self.year.value())
+        self.message.emit(
+            f"已修改{key}的分值为 {points_text(points)} 分（{rubric.name}，{self.year.value()}年）"
+        )
+        return True
 
     def current_key(self) -> str | None:
         item = self.tree.currentItem()
