@@ -251,9 +251,8 @@ class AssessPage(QWidget):
             self.reload()
 
     def set_points(self, key: str, text: str) -> bool:
-        from branchdesk.domain.rubric import Rubric, RubricError, dec
-
         from branchdesk.domain.auth import Role
+        from branchdesk.domain.rubric import Rubric, RubricError, dec
 
         if not self.ctx.principal.may(Role.COMMITTEE):
             QMessageBox.information(self, "修改分值", "查阅账户不能修改评分细则。")
