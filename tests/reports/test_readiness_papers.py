@@ -3,6 +3,8 @@ that the inspectors follow with their sheet, bookmarked by dimension and item.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pypdf import PdfReader
 
@@ -89,3 +91,16 @@ def test_the_annual_summary_is_drafted_from_the_figures_edited_and_printed(demo)
     [doc] = build(demo, "annual_summary", Period.year(YEAR), today=TODAY)
     assert doc.title == f"{YEAR}年度工作总结"
     assert any(getattr(b, "text", "") == "五、其他" for b in doc.blocks)
+
+
+def test_the_plan_prints_its_dated_items_and_what_is_done(demo):
+    from branchdesk.services.readiness import PlanItem
+
+    r = demo.readiness
+    first = r.add_plan_item(PlanItem(None, YEAR, dt.date(YEAR, 7, 1), "七一主题党日：重温入党誓词"))
+    r.add_plan_item(PlanItem(None, YEAR, dt.date(YEAR, 12, 20), "支部委员会换届选举"))
+    r.complete_plan_item(first, dt.date(YEAR, 7, 1))
+    [plan] = build(demo, "annual_plan", Period.year(YEAR), today=TODAY)
+    assert [row[2:4] for row in plan.rows] == [["七一主题党日：重温入党誓词", "已完成（2026年7月1日）"],
+                                              ["支部委员会换届选举", "未完成"]]  # fmt: skip
+    assert plan.notes == ["共 2 项，已完成 1 项。"]

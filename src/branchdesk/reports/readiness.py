@@ -118,6 +118,34 @@ def annual_summary_report(ws: Workspace, period: Period, today: dt.date) -> list
     ]  # fmt: skip
 
 
+def annual_plan_report(ws: Workspace, period: Period, today: dt.date) -> list[Report]:
+    """年度工作计划: the year's dated plan items and whether each is done."""
+    year = _year(period)
+    items = ws.readiness.plan_items(year)
+    rows = [
+        [n, p.due_date, p.title, f"已完成（{_date_text(p.done_on)}）" if p.done_on else "未完成", p.notes]
+        for n, p in enumerate(items, start=1)
+    ]
+    done = sum(p.done_on is not None for p in items)
+    return [
+        Ledger(
+            key="annual_plan", title=f"{year}年度工作计划", branch_name=ws.branch.profile().name,
+            period=f"{year}年度",
+            columns=[Column("n", "序号", "int", 4), Column("due", "日期", "date", 10),
+                     Column("title", "计划事项", width=46, wrap=True), Column("done", "完成情况", width=16),
+                     Column("notes", "备注", width=20, wrap=True)],
+            rows=rows, notes=[f"共 {len(items)} 项，已完成 {done} 项。" if items else "本年度尚未制定工作计划。"],
+            printed_on=today, orientation="portrait", signatures=["书记"],
+        )
+    ]  # fmt: skip
+
+
+def _date_text(day) -> str:
+    from branchdesk.domain.dates import format_date
+
+    return format_date(day)
+
+
 def item_document(
     item: ItemScore, branch_name: str, year: int, today: dt.date, cited: dict[str, str]
 ) -> Document:

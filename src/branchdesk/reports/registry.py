@@ -109,6 +109,7 @@ SPECS: list[LedgerSpec] = [
     LedgerSpec("compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report"),
     LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report"),
     LedgerSpec("self_assessment", "自评表", "自评", "branchdesk.reports.readiness:self_assessment_report"),
+    LedgerSpec("annual_plan", "年度工作计划", "自评", "branchdesk.reports.readiness:annual_plan_report"),
     LedgerSpec(
         "annual_summary", "年度工作总结", "自评", "branchdesk.reports.readiness:annual_summary_report"
     ),
