@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="加密数据库文件（先做校验过的备份；需要管理员的用户名和密码；会生成新的恢复码）",
     )
     sub.add_parser("decrypt", help="解除数据库文件的加密（先做校验过的备份；需要管理员的用户名和密码）")
+    from branchdesk.cli_readiness import add_parsers as _add_readiness_parsers
+
+    _add_readiness_parsers(sub)
     return parser
 
 
@@ -854,6 +857,11 @@ def _add_pack_parser(sub) -> None:
         default="full",
         help="public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于外送）",
     )
+    pack.add_argument(
+        "--rubric",
+        metavar="名称",
+        help="按评分细则的顺序排列（自评表在前，各评分项目下附佐证台账），如 红旗党支部",
+    )
 
 
 def _period_of(args):
@@ -879,6 +887,14 @@ def cmd_pack(args) -> int:
     except OutputRefused as exc:
         raise CliError(str(exc)) from exc
     ws = _workspace(args)
+    if args.rubric:
+        from branchdesk.reports.readiness import build_rubric_pack
+
+        done = build_rubric_pack(ws, period, args.output, rubric=args.rubric, mask=args.mask)
+        print(
+            f"迎检资料（按“{done.assessment.rubric.name}”评分细则排列，共 {done.pdf.pages} 页）：{done.path}"
+        )
+        return 0
     result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra)
     print("\n".join(result.describe()))
     if result.missing:
@@ -958,7 +974,16 @@ COMMANDS = {
     "branch": cmd_branch,
     "encrypt": lambda args: _encryption("cmd_encrypt", args),
     "decrypt": lambda args: _encryption("cmd_decrypt", args),
+    "assess": lambda args: _readiness("cmd_assess", args),
+    "todo": lambda args: _readiness("cmd_todo", args),
+    "rubric": lambda args: _readiness("cmd_rubric", args),
 }
+
+
+def _readiness(name: str, args) -> int:
+    from branchdesk import cli_readiness
+
+    return getattr(cli_readiness, name)(args)
 
 
 def _encryption(name: str, args) -> int:

@@ -250,6 +250,8 @@ def fill(conn, revision: str) -> None:
         _fill_date_precision(w)
     if w.since("0015"):
         _fill_branches(w)
+    if w.since("0016"):
+        _fill_readiness(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -652,6 +654,8 @@ def check(db, revision: str) -> None:
     _check_date_precision(db, revision)
     if revision >= "0015":
         _check_branches(db)
+    if revision >= "0016":
+        _check_readiness(db)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -1017,6 +1021,8 @@ def _check_record_years(db) -> None:
     assert years[MEETING_ORG_LIFE] == (2025, 2025)
     assert years[MEETING_TALKS] == (None, 2025)
     assert years[MEETING_ADMISSION] == (None, 2026)
+
+
 def _fill_students(w: _Writer) -> None:
     """0011: 人员身份 and the student fields of a member (a probationary member who is a student)."""
     w.update("修改党员档案", "member", MEMBER_ID["曾小红"], person_category="student",
@@ -1037,6 +1043,8 @@ def _check_students(db, revision: str) -> None:
         assert members.search_ids(MemberQuery(text="护理2201")) == [MEMBER_ID["曾小红"]]
     else:  # upgraded: nothing recorded yet
         assert (zeng.person_category, zeng.student_number, zeng.class_name) == ("", "", "")
+
+
 def _fill_dues(w: _Writer) -> None:
     """0012: what the upgrade makes of 欧阳修's "paid up to" (January–October 2026, converted), the year's
     assessments, a payment of three months, a remittance with its receipt, a member paying elsewhere."""
@@ -1089,6 +1097,8 @@ def _check_dues(db, revision: str) -> None:
     [e] = ws.dues.exemptions(MEMBER_ID["朴成浩"])
     assert (e.kind, e.to_month) == ("elsewhere", None)
     assert ws.dues.balance(2026) == (127500 + 30000, 30000, 127500)
+
+
 # ---- the branch's own work (0013) ---------------------------------------------------------------------
 PHOTO_BYTES = b"\xff\xd8\xff\xe0 branchdesk schema fixture: a photo of the volunteer day \xff\xd9"
 
@@ -1158,6 +1168,75 @@ def _check_activities(db) -> None:
             "好",
         )
         assert one("SELECT name FROM work_kind") == ("党员服务岗",)
+
+
+# ---- readiness (0016) ------------------------------------------------------------------------------
+READINESS_RUBRIC = {
+    "name": "本市红旗党支部", "year": 2026, "note": "",
+    "dimensions": [{"name": "组织建设", "items": [
+        {"key": "1.1", "name": "党小组会每月一次", "points": "3", "how": "auto", "metric": "meetings.group",
+         "mode": "deduct", "per_unit": "0.5", "floor": "0"},
+        {"key": "1.2", "name": "支部工作制度健全", "points": "5", "how": "manual"},
+    ]}],
+}  # fmt: skip
+
+
+def _fill_readiness(w: _Writer) -> None:
+    """0016: the branch's own rubric for 2026, a manual score with an attached file, a saved assessment,
+    two plan items (one done) and an edited annual summary."""
+    import hashlib
+
+    w.insert("导入评分细则：本市红旗党支部（2026年）", "rubric", branch_id=1, name="本市红旗党支部", year=2026,
+             content=_json(READINESS_RUBRIC), updated_at=w._stamp(w._tick()), updated_by="欧阳修")  # fmt: skip
+    score = w.insert("自评打分：支部工作制度健全", "assessment_score", branch_id=1, rubric_name="本市红旗党支部",
+                     year=2026, item_key="1.2", score="4.5", comment="制度汇编齐全", scored_at=w._stamp(w._tick()),
+                     scored_by="欧阳修")  # fmt: skip
+    content = "支部工作制度汇编".encode()
+    w.insert("添加自评佐证材料：制度汇编.pdf", "assessment_attachment", score_id=score, file_name="制度汇编.pdf",
+             sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
+             added_at=w._stamp(w._tick()), added_by="欧阳修")  # fmt: skip
+    result = {
+        "rubric": "本市红旗党支部",
+        "year": 2026,
+        "score": 6.5,
+        "max": 8,
+        "dimensions": [],
+        "actions": [],
+    }
+    w.insert("保存自评：本市红旗党支部（2026年）", "assessment", branch_id=1, rubric_name="本市红旗党支部", year=2026,
+             made_on=dt.date(2026, 11, 30), rubric=_json(READINESS_RUBRIC), result=_json(result), score="6.5",
+             max_score="8", made_at=w._stamp(w._tick()), made_by="欧阳修")  # fmt: skip
+    w.insert("新增年度工作计划事项：七一主题党日", "plan_item", branch_id=1, year=2026, due_date=dt.date(2026, 7, 1),
+             title="七一主题党日：重温入党誓词", area="meetings", done_on=dt.date(2026, 7, 1))  # fmt: skip
+    w.insert("新增年度工作计划事项：换届选举", "plan_item", branch_id=1, year=2026, due_date=dt.date(2026, 12, 20),
+             title="支部委员会换届选举", area="branch")  # fmt: skip
+    w.insert("保存2026年度工作总结", "annual_summary", branch_id=1, year=2026, text="2026年度工作总结（定稿）",
+             updated_at=w._stamp(w._tick()), updated_by="欧阳修")  # fmt: skip
+
+
+def _check_readiness(db) -> None:
+    from decimal import Decimal
+
+    ws = Workspace.open(db)
+    r = ws.readiness
+    rubric = r.rubric("本市红旗党支部", 2026)
+    assert [i.name for i in rubric.items()] == ["党小组会每月一次", "支部工作制度健全"]
+    assert r.rubric_years("本市红旗党支部") == [2026]
+    manual = r.manual_scores("本市红旗党支部", 2026)["1.2"]
+    assert (manual.score, manual.comment, manual.attachments) == (
+        Decimal("4.5"),
+        "制度汇编齐全",
+        ("制度汇编.pdf",),
+    )
+    [saved] = r.saved(2026)
+    assert (saved.made_on, saved.score, saved.max) == (dt.date(2026, 11, 30), Decimal("6.5"), Decimal(8))
+    old, result = r.saved_copy(saved.id)
+    assert old.name == "本市红旗党支部" and result["score"] == 6.5
+    plan = r.plan_items(2026)
+    assert [(p.title, p.done_on) for p in plan] == [
+        ("七一主题党日：重温入党誓词", dt.date(2026, 7, 1)), ("支部委员会换届选举", None)
+    ]  # fmt: skip
+    assert r.summary_text(2026) == "2026年度工作总结（定稿）"
 
 
 def _fill_accounts(w: _Writer) -> None:

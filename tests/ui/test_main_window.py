@@ -104,10 +104,11 @@ def shown_names(page) -> list[str]:
     return [model.data(model.index(row, NAME)) for row in range(model.rowCount())]
 
 
-def test_the_window_opens_on_the_roster(window, ctx):
+def test_the_window_opens_on_the_workbench_and_has_the_roster(window, ctx):
     assert window.windowTitle() == "党支部工作台 — 测试学院教工第一党支部"
+    assert window.current_area() == "workbench"  # the first page after login (issue 16)
+    window.show_area("members")
     page = window.members_page
-    assert window.current_area() == "members"
     assert page.count_label.text() == "共 6 人"
     assert window.count_label.text() == "在册党员 6 人"
     assert str(ctx.location.sqlite_path) in window.location_label.toolTip()
@@ -157,6 +158,7 @@ def test_editing_through_the_real_member_dialog_shows_the_change(window, roster,
 
 
 def test_enter_in_the_table_opens_the_selected_member(window, roster, dialogs, qtbot):
+    window.show_area("members")  # the window opens on the 工作台
     page = window.members_page
     page.select_member(roster["王芳"].id)
     page.table.setFocus()
@@ -244,6 +246,7 @@ def test_navigation_switches_areas(window):
     import importlib
 
     pages = [
+        ("工作台", "workbench:WorkbenchPage"),
         ("成员档案", "members:MembersPage"),
         ("发展党员", "development:DevelopmentPage"),
         ("会议记录", "meetings:MeetingsPage"),
@@ -251,12 +254,14 @@ def test_navigation_switches_areas(window):
         ("活动记录", "activities:ActivitiesPage"),
         ("联系服务", "assignments:AssignmentsPage"),
         ("台账打印", "ledgers:LedgersPage"),
+        ("迎检自评", "assess:AssessPage"),
         ("审计日志", "audit:AuditPage"),
         ("设置", "settings:SettingsPage"),
     ]
     assert [a.title for a in AREAS] == [title for title, _ in pages]
     assert [a.shortcut().toString() for a in window.area_actions] == [
-        f"Ctrl+{n}" for n in range(1, len(pages) + 1)
+        *(f"Ctrl+{n}" for n in "1234567890"),
+        "Ctrl+,",
     ]
     for i, (_title, page) in enumerate(pages[1:-1], start=1):
         window.area_actions[i].trigger()
@@ -267,7 +272,7 @@ def test_navigation_switches_areas(window):
     window.nav.setCurrentRow(len(pages) - 1)
     assert window.current_area() == "settings"
     assert window.stack.currentWidget() is window.page("settings")
-    window.area_actions[0].trigger()
+    window.area_actions[1].trigger()
     assert window.stack.currentWidget() is window.members_page
 
 

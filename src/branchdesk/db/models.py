@@ -350,6 +350,7 @@ def full_metadata() -> MetaData:
         models_development,
         models_dues,
         models_meetings,
+        models_readiness,
     )
 
     if "uq_setting_database_key" not in {i.name for i in Setting.__table__.indexes}:

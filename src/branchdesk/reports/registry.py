@@ -146,6 +146,11 @@ SPECS: list[LedgerSpec] = [
     LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report", stamp=True),
     LedgerSpec("dues_remittances", "党费上缴台账", "党费", "branchdesk.reports.dues:remittance_report"),
     LedgerSpec("dues_certificate", "党费缴纳证明", "党费", "branchdesk.reports.dues:certificate_report"),
+    LedgerSpec("self_assessment", "自评表", "自评", "branchdesk.reports.readiness:self_assessment_report"),
+    LedgerSpec("annual_plan", "年度工作计划", "自评", "branchdesk.reports.readiness:annual_plan_report"),
+    LedgerSpec(
+        "annual_summary", "年度工作总结", "自评", "branchdesk.reports.readiness:annual_summary_report"
+    ),
     LedgerSpec(
         "mobile_members",
         "流动党员登记表",

@@ -23,6 +23,7 @@ year grid), never ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -686,6 +687,17 @@ class MeetingService:
         """:meth:`check` over meetings (and the roster) already read."""
         return self._audit(meetings, as_of, roster=roster)
 
+    def year_findings(
+        self,
+        year: int,
+        as_of: dt.date,
+        meetings: Sequence[Meeting] | None = None,
+        roster: Roster | None = None,
+    ) -> list[Finding]:
+        """The MTG-* findings of ``year`` as of ``as_of`` (what :meth:`calendar` marks missing), from the
+        branch's start date; for the readiness metrics (services/readiness_metrics)."""
+        return self._audit(self.all() if meetings is None else meetings, as_of, year, roster=roster)
+
     def records_since(self) -> dt.date | None:
         """The day the branch keeps its records here from: the setting, else its first held meeting."""
         with self.ws.read() as session:
@@ -1140,10 +1152,18 @@ def _attendance_counts(session: Session, ids: list[int]) -> dict[int, tuple[int,
 
 
 def _enum(kind, value: str, default=""):
+    found = _from_label(kind, value)
+    return found if found is not None else value or default
+
+
+@functools.lru_cache(maxsize=512)
+def _from_label(kind, value):
+    """``kind.from_label(value)`` (None when unknown), remembered: a year of minutes holds thousands of
+    attendance lines with the same few codes (a tenth of loading them went to the lookups)."""
     try:
         return kind.from_label(value)
     except ValueError:
-        return value or default
+        return None
 
 
 def _load(session: Session, row: MeetingRow) -> Meeting:

@@ -35,6 +35,7 @@ RESTRICTED: dict[str, dict[Role, tuple[str, ...]]] = {
     "meetings": {
         Role.COMMITTEE: ("new_button", "recurring_button", "finalise_button", "amend_button", "types_button"),
     },
+    "assess": {Role.COMMITTEE: ("save_button", "score_button", "attach_button", "import_button")},
     "settings": {
         Role.COMMITTEE: (
             "save_profile_button",
