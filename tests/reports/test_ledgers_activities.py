@@ -138,3 +138,25 @@ def test_the_first_photos_print_upright_and_scaled(ws, tmp_path):
     assert result.pages == 1 and (tmp_path / "photos.pdf").read_bytes().count(b"/Subtype /Image") == 2
     text = flat("".join(pdf_pages(tmp_path / "photos.pdf")))
     assert "植树护绿" in text and "另有1张未打印" in text
+
+
+def test_the_rubrics_score_study_volunteering_coverage_and_posts_from_the_records(demo):
+    """The 红旗党支部 rubric's items 1.4, 4.1, 4.2 and 5.1 are scored from the records, not by hand."""
+    from branchdesk.services.readiness_metrics import compute_metrics
+
+    names = ("study.hours_32", "activities.volunteer", "assignments.coverage", "assignments.model_posts")
+    found = compute_metrics(demo, 2025, as_of=TODAY, names=names)
+    assert set(found) == set(names)
+    hours = {h.member_id: h.total for h in demo.study.hours(2025)}
+    study = found["study.hours_32"]
+    assert 0 < study.value < 1 and study.missing == sum(1 for s in study.shortfalls)
+    assert all(hours.get(s.evidence.id, 0) < 32 for s in study.shortfalls)
+    assert 0.5 < found["activities.volunteer"].value <= 1 and "人均" in found["activities.volunteer"].summary
+    assert 0.7 < found["assignments.coverage"].value < 1
+    assert found["assignments.model_posts"].value == 6
+    assessment = demo.readiness.assess(2025, "红旗党支部", as_of=TODAY)
+    posts = assessment.item("5.1")
+    assert posts.how == "auto" and posts.score == posts.max
+    assert {assessment.item(k).how for k in ("1.4", "4.1", "4.2")} == {"auto"}
+    summary = demo.readiness.summary_draft(2025)  # the 年度工作总结's paragraph on this work
+    assert "服务群众、示范带动与学习教育：全年开展活动" in summary and "“银龄守护”获全省高校党建工作优秀项目" in summary
