@@ -159,4 +159,7 @@ def test_the_rubrics_score_study_volunteering_coverage_and_posts_from_the_record
     assert posts.how == "auto" and posts.score == posts.max
     assert {assessment.item(k).how for k in ("1.4", "4.1", "4.2")} == {"auto"}
     summary = demo.readiness.summary_draft(2025)  # the 年度工作总结's paragraph on this work
-    assert "服务群众、示范带动与学习教育：全年开展活动" in summary and "“银龄守护”获全省高校党建工作优秀项目" in summary
+    assert (
+        "服务群众、示范带动与学习教育：全年开展活动" in summary
+        and "“银龄守护”获全省高校党建工作优秀项目" in summary
+    )
