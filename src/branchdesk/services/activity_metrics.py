@@ -39,7 +39,7 @@ def _names(names: list[str]) -> str:
 @register_metric("study.hours_32", "年度学习培训学时达32学时的党员比例", "比例")
 def study_hours_32(inputs: MetricInputs) -> MetricResult | None:
     ws = inputs.ws
-    if not ws.study._keeps_hours(inputs.year):
+    if not ws.study.keeps_hours(inputs.year):
         return None
     hours = {h.member_id: h for h in ws.study.hours(inputs.year, inputs.all_meetings)}
     members = _members(inputs)
@@ -143,7 +143,7 @@ def summary_section(ws, year: int) -> str:
         posts = [a for a in current if a.kind is AssignmentKind.POST]
         parts.append(f"{c.assigned}名党员有联系服务安排（联系宿舍{len(c.dormitories)}间、班级{len(c.classes)}个），"
                      f"设立党员示范岗等岗位{len(posts)}个")  # fmt: skip
-    if ws.study._keeps_hours(year):
+    if ws.study.keeps_hours(year):
         hours = ws.study.hours(year)
         if hours:
             reached = sum(1 for h in hours if h.total >= STUDY_LINE)
