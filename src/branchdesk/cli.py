@@ -10,7 +10,7 @@ from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__
 
-ROLE_NAMES = ("管理员", "委员", "查阅", "admin", "committee", "viewer")  # users add --role
+ROLE_NAMES = ("管理员", "组织员", "委员", "查阅", "admin", "organiser", "committee", "viewer", "无")  # --role
 
 
 class CliError(Exception):
@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="branchdesk",
         description=f"{APP_TITLE}：党员档案、发展党员、会议记录、台账打印。不带子命令时打开程序窗口。",
     )
-    parser.add_argument("--version", action="version", version=f"branchdesk {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"branchdesk {__version__}", help="显示版本号并退出"
+    )
     parser.add_argument(
         "--db",
         metavar="URL_OR_PATH",
@@ -74,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp_dev = imp_sub.add_parser("development", help="导入发展党员工作台账（.xlsx）；按身份证号更新已有档案")
     imp_dev.add_argument("file", type=Path)
     imp_dev.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_dues = imp_sub.add_parser(
+        "dues", help="导入党费缴纳记录（.xlsx）：逐月台账（每人一行、每月一列）或缴纳记录（每笔一行）"
+    )
+    imp_dues.add_argument("file", type=Path)
+    imp_dues.add_argument("--year", type=int, help="逐月台账的年度（表头或标题中没有年份时）")
+    imp_dues.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_act = imp_sub.add_parser(
+        "activities", help="导入活动记录及参加人员（.xlsx；每行一人，或“参加人员”列）"
+    )
+    imp_act.add_argument("file", type=Path)
+    imp_act.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_study = imp_sub.add_parser("study", help="导入学习培训学时（.xlsx：姓名、日期、学时、类别、内容）")
+    imp_study.add_argument("file", type=Path)
+    imp_study.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
 
     tpl = sub.add_parser("template", help="生成导入模板")
     tpl.add_argument(
@@ -101,23 +117,50 @@ def build_parser() -> argparse.ArgumentParser:
         "users",
         help="列出用户账户；users add 用户名 --role 角色 添加账户；--reset-admin 用恢复码重设管理员密码",
     )
-    users.add_argument("action", nargs="?", choices=["add"], metavar="add", help="add：添加一个账户")
+    users.add_argument(
+        "action", nargs="?", choices=["add", "grant"], metavar="add|grant",
+        help="add：添加一个账户；grant：设置账户在 --branch 所指支部的角色（高于账户本身的角色）",
+    )  # fmt: skip
     users.add_argument("username", nargs="?", metavar="用户名", help="要添加的账户的用户名")
     users.add_argument(
-        "--role", choices=ROLE_NAMES, help="角色：管理员、委员或查阅（数据库的第一个账户须是管理员）"
+        "--role",
+        choices=ROLE_NAMES,
+        help="角色：管理员、组织员、委员或查阅（数据库的第一个账户须是管理员；grant 可用“无”取消支部角色）",
     )
     users.add_argument("--display-name", metavar="姓名", default="", help="姓名（默认同用户名）")
     users.add_argument("--reset-admin", metavar="用户名", help="用恢复码重设这个管理员的密码（会提示输入）")
+    _add_branch_parser(sub)
     sub.add_parser(
         "encrypt",
         help="加密数据库文件（先做校验过的备份；需要管理员的用户名和密码；会生成新的恢复码）",
     )
     sub.add_parser("decrypt", help="解除数据库文件的加密（先做校验过的备份；需要管理员的用户名和密码）")
+    from branchdesk.cli_readiness import add_parsers as _add_readiness_parsers
+
+    _add_readiness_parsers(sub)
     return parser
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help in Chinese: "用法：" instead of "usage: "."""
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with its complaints in one Chinese line (its own texts are English)."""
+    """argparse in Chinese: its help headings ("位置参数", "选项", "显示帮助信息并退出") and its
+    complaints in one Chinese line (argparse's own texts are English)."""
+
+    def __init__(self, *args, add_help: bool = True, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示帮助信息并退出"
+            )
 
     _PATTERNS = (
         (re.compile(r"the following arguments are required: (.*)"), "缺少参数：{0}"),
@@ -232,11 +275,75 @@ def _open(args, *, write: bool = False):
 
 def _workspace(args, *, write: bool = False):
     """The workspace of `--branch` (default: the only branch, or the one last used). `write`: the
-    command changes the database, so it holds the sidecar lock (see `_open`)."""
+    command changes the database, so it holds the sidecar lock (see `_open`), and a branch named with
+    `--branch` becomes the one last used."""
     from branchdesk.workspace import Workspace
 
     _, db = _open(args, write=write)
-    return Workspace.open(db, getattr(args, "branch", None))
+    ws = Workspace.open(db, getattr(args, "branch", None))
+    if write and getattr(args, "branch", None) and ws.has_branch:
+        ws.branch.remember()
+    return ws
+
+
+# ---- branches -----------------------------------------------------------------------------------
+def _add_branch_parser(sub) -> None:
+    br = sub.add_parser(
+        "branch",
+        help="支部：branch list 列出数据库中的支部；branch add 名称 新建支部；branch rename 名称或编号 新名称",
+    )
+    br_sub = br.add_subparsers(dest="action", metavar="操作", required=True)
+    br_sub.add_parser("list", help="列出数据库中的支部（编号、名称、上级党组织、在册党员数）")
+    add = br_sub.add_parser("add", help="新建一个支部（一个党委或党总支的数据库可以有多个支部）")
+    add.add_argument("name", metavar="名称")
+    add.add_argument("--higher", metavar="上级党组织", default="", help="上级党组织，如 护理学院党总支")
+    ren = br_sub.add_parser("rename", help="支部改名")
+    ren.add_argument("which", metavar="名称或编号")
+    ren.add_argument("name", metavar="新名称")
+
+
+def cmd_branch(args) -> int:
+    from branchdesk.workspace import Workspace
+
+    if args.action == "list":
+        _, db = _open(args)
+        try:
+            ws = Workspace(db)
+            found = ws.branch.all_branches()
+            if not found:
+                print("数据库中还没有支部（branchdesk branch add 名称 新建一个）。")
+                return 0
+            last = _last_used(ws, found)
+            for b in found:
+                mark = "  （默认）" if b.id == last else ""
+                print(f"{b.id}\t{b.name}\t{b.higher_committee or '—'}\t{b.members} 名党员{mark}")
+            return 0
+        finally:
+            db.dispose()
+    _, db = _open(args, write=True)
+    try:
+        ws = Workspace(db)
+        if args.action == "add":
+            info = ws.branch.add_branch(args.name, args.higher)
+            print(f"已新建支部：{info.name}（编号 {info.id}）。用 --branch {info.name} 在这个支部中工作。")
+            return 0
+        target = Workspace.open(db, args.which)
+        old = target.branch.profile().name
+        target.branch.rename_branch(target.branch_id, args.name)
+        print(f"支部“{old}”已改名为“{args.name.strip()}”。")
+        return 0
+    finally:
+        db.dispose()
+
+
+def _last_used(ws, found) -> int | None:
+    """The branch a command without --branch works on (None: it must be named)."""
+    if len(found) == 1:
+        return found[0].id
+    from branchdesk.workspace import CURRENT_BRANCH_KEY
+
+    value = ws.settings.get(CURRENT_BRANCH_KEY)
+    return int(value) if value is not None and str(value).isdigit() else None
 
 
 def cmd_demo(args) -> int:
@@ -251,6 +358,10 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     if args.what == "development":
         return cmd_import_development(args)
+    if args.what == "dues":
+        return cmd_import_dues(args)
+    if args.what in ("activities", "study"):
+        return cmd_import_activities(args)
     from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
 
     if not args.file.exists():
@@ -286,6 +397,24 @@ def _refused(exc) -> int:
     return 1
 
 
+def _rows_checked(file_issues, issues, bad_rows: int, summary: str, *, dry_run: bool) -> int | None:
+    """What an importer's reading found, told the same way for every kind of file: a problem of the file as
+    a whole refuses it in one line; every bad row goes to stderr ("第 N 行，列名：原因") and nothing is
+    written (1); a dry run stops here (0); None: go on and write."""
+    if file_issues:
+        raise CliError("；".join(i.message for i in file_issues))
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    print(summary)
+    if issues:
+        print(f"有 {bad_rows} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    return None
+
+
 def cmd_import_development(args) -> int:
     from branchdesk.services.dev_import import apply_development, read_development
     from branchdesk.services.imports import ImportRefused
@@ -294,23 +423,58 @@ def cmd_import_development(args) -> int:
         raise CliError(f"文件不存在：{args.file}")
     found = read_development(args.file)
     file_issues = [i for i in found.issues if i.row <= 0]
-    if file_issues:  # the file as a whole: one line
-        raise CliError("；".join(i.message for i in file_issues))
-    for issue in found.issues:
-        print(issue, file=sys.stderr)  # "第 N 行，列名：原因"
-    print(found.describe())
-    if found.issues:
-        print(f"有 {found.issue_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
-        return 1
-    if args.dry_run:
-        print("试运行：未写入数据库。")
-        return 0
+    done = _rows_checked(
+        file_issues, found.issues, found.issue_row_count, found.describe(), dry_run=args.dry_run
+    )
+    if done is not None:
+        return done
     ws = _workspace(args, write=True)
     try:
         result = apply_development(ws, found)
     except ImportRefused as exc:  # rows that match the same dossier
         return _refused(exc)
     print(result.describe())
+    return 0
+
+
+def cmd_import_dues(args) -> int:
+    from branchdesk.services.dues_import import apply_dues, read_dues
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    ws = _workspace(args, write=not args.dry_run)
+    found = read_dues(ws, args.file, year=args.year)
+    done = _rows_checked(
+        found.file_issues, found.issues, found.issue_row_count, found.describe(), dry_run=args.dry_run
+    )
+    if done is not None:
+        return done
+    written = apply_dues(ws, found)
+    print(f"已导入 {len(written)} 笔党费缴纳记录。")
+    return 0
+
+
+def cmd_import_activities(args) -> int:
+    """Activities with participants, or study records (issue 15): every row checked first; any error, nothing
+    written."""
+    from branchdesk.services import activity_import as imports
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    ws = _workspace(args, write=not args.dry_run)
+    study = args.what == "study"
+    found = (imports.read_study if study else imports.read_activities)(ws, args.file)
+    file_errors = [e for e in found.errors if e.row <= 0]
+    done = _rows_checked(
+        file_errors, found.errors, found.error_row_count, found.describe(), dry_run=args.dry_run
+    )
+    if done is not None:
+        return done
+    if study:
+        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录。")
+        return 0
+    ids = imports.apply_activities(ws, found)
+    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次。")
     return 0
 
 
@@ -493,6 +657,8 @@ def cmd_users(args) -> int:
 
     if args.action == "add":
         return cli_encryption.add_user(args)
+    if args.action == "grant":
+        return cli_encryption.grant_user(args)
     if args.reset_admin and cli_encryption.needs_unlock(cli_encryption.location_of(args)):
         return cli_encryption.reset_admin_encrypted(args)
     _, db = _open(args, write=bool(args.reset_admin))
@@ -695,6 +861,11 @@ def _add_pack_parser(sub) -> None:
         default="full",
         help="public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于外送）",
     )
+    pack.add_argument(
+        "--rubric",
+        metavar="名称",
+        help="按评分细则的顺序排列（自评表在前，各评分项目下附佐证台账），如 红旗党支部",
+    )
 
 
 def _period_of(args):
@@ -720,6 +891,14 @@ def cmd_pack(args) -> int:
     except OutputRefused as exc:
         raise CliError(str(exc)) from exc
     ws = _workspace(args)
+    if args.rubric:
+        from branchdesk.reports.readiness import build_rubric_pack
+
+        done = build_rubric_pack(ws, period, args.output, rubric=args.rubric, mask=args.mask)
+        print(
+            f"迎检资料（按“{done.assessment.rubric.name}”评分细则排列，共 {done.pdf.pages} 页）：{done.path}"
+        )
+        return 0
     result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra,
                         font=args.font)  # fmt: skip
     print("\n".join(result.describe()))
@@ -797,9 +976,19 @@ COMMANDS = {
     "verify": cmd_verify,
     "pack": cmd_pack,
     "users": cmd_users,
+    "branch": cmd_branch,
     "encrypt": lambda args: _encryption("cmd_encrypt", args),
     "decrypt": lambda args: _encryption("cmd_decrypt", args),
+    "assess": lambda args: _readiness("cmd_assess", args),
+    "todo": lambda args: _readiness("cmd_todo", args),
+    "rubric": lambda args: _readiness("cmd_rubric", args),
 }
+
+
+def _readiness(name: str, args) -> int:
+    from branchdesk import cli_readiness
+
+    return getattr(cli_readiness, name)(args)
 
 
 def _encryption(name: str, args) -> int:

@@ -16,7 +16,9 @@ class ExportCancelled(Exception):
     """Writing a report was cancelled by the user (the writers raise a subclass; no file is left)."""
 
 
-ColumnKind = Literal["text", "date", "int", "money", "id_number", "phone", "bool"]
+ColumnKind = Literal[
+    "text", "date", "int", "number", "money", "id_number", "phone", "bool"
+]  # number: hours (2.5)
 
 
 @dataclass(frozen=True)

@@ -118,9 +118,25 @@ def format_value(kind: str, value: Any) -> str:
 def _align(kind: str) -> str:
     if kind == "money":
         return "right"
-    if kind in ("date", "int", "id_number", "phone", "bool"):
+    if kind in ("date", "int", "number", "id_number", "phone", "bool"):
         return "center"
     return "left"
+
+
+def _section_bookmark(
+    canvas, reports: Sequence[Report], index: int, sections: Sequence[tuple[str, ...]]
+) -> None:
+    """The headings a report is filed under (those not opened by the report before it), then the report."""
+    path = tuple(sections[index])
+    before = tuple(sections[index - 1]) if index else ()
+    for depth, heading in enumerate(path):
+        if before[: depth + 1] != path[: depth + 1]:
+            key = f"s{index}.{depth}"
+            canvas.bookmarkPage(key)
+            canvas.addOutlineEntry(heading, key, level=depth, closed=depth > 0)
+    key = f"r{index}"
+    canvas.bookmarkPage(key)
+    canvas.addOutlineEntry(report_label(reports[index]), key, level=len(path))
 
 
 def _book(report: Report) -> str:
@@ -881,6 +897,8 @@ class _Writer:
                 totals[0] = "合计"
         keys = key_column_count(columns, ledger.key_columns)
         sample = _sample(rows)
+        if totals:  # the totals row (in bold) is measured too: a month's sum is wider than its cells
+            sample = [*sample, [t + " " if t else t for t in totals]]
         measured = measure_columns(columns, sample)
         atoms = name_floors(columns, sample)
         size, parts = plan_parts(columns, flow.width, keys, measured, atoms)
@@ -1078,7 +1096,9 @@ class _Writer:
             flow.y -= size * 3
             for i, label in enumerate(row):
                 x = flow.left + i * slot
-                text = flow.clean(f"{label}（签字）：")
+                text = flow.clean(
+                    f"{label}：" if label.endswith(("日期", "盖章）")) else f"{label}（签字）："
+                )
                 w = flow.text(x, flow.y, text, size)
                 end = max(min(x + w + SIGNATURE_LINE, x + slot - 12), x + w + 24)
                 flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))
@@ -1094,9 +1114,9 @@ class _Writer:
 
 # ============================================================================ front matter
 def _front_matter(title: str, reports: Sequence[Report], starts: list[int], front: int, total_pages: int,
-                  clean: Callable[[str], str]) -> list[_Page]:  # fmt: skip
+                  clean: Callable[[str], str], sections=None) -> list[_Page]:  # fmt: skip
     """The title page and the contents pages."""
-    entries = [(level, clean(text), number) for level, text, number in _contents(reports, starts)]
+    entries = [(level, clean(text), number) for level, text, number in _contents(reports, starts, sections)]
     title = clean(title or "台账汇编")
     pages = []
     cover = _Page(A4_SIZE, -1)
@@ -1156,8 +1176,11 @@ def _contents_per_page() -> int:
     return int((A4_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM - 80) // CONTENTS_LINE)
 
 
-def _contents(reports: Sequence[Report], starts: list[int]) -> list[tuple[int, str, int]]:
-    """Contents lines: ledgers at level 0; documents of one key under one level-0 line of their title."""
+def _contents(reports: Sequence[Report], starts: list[int], sections=None) -> list[tuple[int, str, int]]:
+    """Contents lines: ledgers at level 0; documents of one key under one level-0 line of their title.
+    With `sections`: the headings at their depth, each report (a book of documents once) under them."""
+    if sections is not None:
+        return _section_contents(reports, starts, sections)
     entries: list[tuple[int, str, int]] = []
     previous_key = None
     for report, start in zip(reports, starts, strict=True):
@@ -1172,8 +1195,29 @@ def _contents(reports: Sequence[Report], starts: list[int]) -> list[tuple[int, s
     return entries
 
 
-def _front_count(reports: Sequence[Report]) -> int:
-    lines = len(_contents(reports, [0] * len(reports)))
+def _section_contents(reports: Sequence[Report], starts: list[int], sections) -> list[tuple[int, str, int]]:
+    entries: list[tuple[int, str, int]] = []
+    before: tuple[str, ...] = ()
+    previous_book = None
+    for report, start, path in zip(reports, starts, sections, strict=True):
+        path = tuple(path)
+        for depth, heading in enumerate(path):
+            if before[: depth + 1] != path[: depth + 1]:
+                entries.append((depth, heading, start))
+                previous_book = None
+        before = path
+        book = (report.key, _book(report)) if isinstance(report, Document) and report.subject else None
+        if book is not None and book == previous_book:
+            continue  # one line for a book of documents (the minute book)
+        previous_book = book
+        if path and isinstance(report, Document) and report.key == "rubric_item":
+            continue  # the item's own page: its heading points to it
+        entries.append((len(path), _book(report), start))
+    return entries
+
+
+def _front_count(reports: Sequence[Report], sections=None) -> int:
+    lines = len(_contents(reports, [0] * len(reports), sections))
     return 1 + max(1, math.ceil(lines / _contents_per_page()))
 
 
@@ -1307,18 +1351,22 @@ class _Painter:
 
 def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", toc: bool = False,
               progress: Callable[..., None] | None = None, cancelled: Callable[[], bool] | None = None,
-              invariant: bool = False, font: str = "sans") -> PdfResult:  # fmt: skip
+              invariant: bool = False, sections: Sequence[tuple[str, ...]] | None = None,
+              font: str = "sans") -> PdfResult:  # fmt: skip
     """See `_write_pdf`; `font`: "sans" (the bundled 黑体-style font) or "serif" (宋体 style, AR PL
     UMing, for formal documents), embedded as a subset either way."""
     with _in_face(font):
         return _write_pdf(reports, path, title=title, toc=toc, progress=progress, cancelled=cancelled,
-                          invariant=invariant)  # fmt: skip
+                          invariant=invariant, sections=sections)  # fmt: skip
 
 
 def _write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", toc: bool = False,
                progress: Callable[..., None] | None = None, cancelled: Callable[[], bool] | None = None,
-               invariant: bool = False) -> PdfResult:  # fmt: skip
+               invariant: bool = False, sections: Sequence[tuple[str, ...]] | None = None) -> PdfResult:  # fmt: skip
     """Write `reports` (ledgers and documents) to one PDF at `path` (replaced only when complete).
+
+    `sections`: for each report, the headings it is filed under (("组织建设", "2.4 党小组会每月一次") …):
+    the bookmarks then nest the reports under those headings (the pack in a rubric's order).
 
     `toc`: a title page (`title`), a table of contents and bookmarks (the inspection pack).
     `progress(done, total, text)` is called as the work goes; `cancelled()` returning true stops it
@@ -1361,7 +1409,7 @@ def _write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", 
         layouts.append(flow.pages)
 
     # 2. numbering: front matter, then each report
-    front = _front_count(reports) if toc else 0
+    front = _front_count(reports, sections) if toc else 0
     starts = []
     number = front + 1
     for pages in layouts:
@@ -1371,7 +1419,9 @@ def _write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", 
     all_pages: list[_Page] = []
     if toc:
         all_pages.extend(
-            _front_matter(title, reports, starts, front, total, lambda t: writer.clean(t, reports[0]))
+            _front_matter(
+                title, reports, starts, front, total, lambda t: writer.clean(t, reports[0]), sections
+            )
         )
     labels = [
         (writer.clean(report_label(r), r), writer.clean(r.branch_name, r),
@@ -1411,7 +1461,10 @@ def _write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", 
                 _footer(page, number, total, labels, page_counts, multi)
             painter.page(page)
             if number in report_of_start and (multi or toc):
-                _bookmark(canvas, reports, report_of_start[number])
+                if sections is not None:
+                    _section_bookmark(canvas, reports, report_of_start[number], sections)
+                else:
+                    _bookmark(canvas, reports, report_of_start[number])
             canvas.showPage()
         if multi or toc:
             canvas.showOutline()

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from branchdesk.domain.dev_exchange import NAME_SEPARATOR, iso, person_names, sex_of
+from branchdesk.domain.partial_dates import birth_cell
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ def stage_register(ws: Workspace, period: Period, today: dt.date, standing: Stan
     rows = []
     for seq, p in enumerate(people, start=1):
         d = p.dossier
-        rows.append([seq, d.person.name, p.sex, d.person.birth_date, d.person.id_number, *register.cells(d)])
+        rows.append([seq, d.person.name, p.sex, birth_cell(d.person), d.person.id_number, *register.cells(d)])
     entered = sum(1 for p in people if (day := register.stage_date(p.dossier)) is not None and day in period)
     return Ledger(
         key=register.key,
@@ -364,7 +365,7 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
         seq,
         person.name,  # type: ignore[union-attr]
         p.sex or (m.sex if m else ""),
-        person.birth_date,  # type: ignore[union-attr]
+        birth_cell(person),
         person.id_number or (m.id_number if m else "") or "",  # type: ignore[union-attr]
         m.education if m else "",
         unit,

@@ -60,6 +60,7 @@ class LedgerSpec:
     uses_period: bool = True  # False: a state "as of" the end of the period (the roster)
     in_pack: bool = True  # part of the inspection pack
     stamp: bool = False  # a form that carries the branch's seal: 党支部（盖章） above the date
+    committee: bool = False  # every branch of the database (the committee's), not the workspace's
 
     def load(self) -> Builder:
         module, _, name = self.builder.partition(":")
@@ -143,6 +144,13 @@ SPECS: list[LedgerSpec] = [
         "compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report", in_pack=False
     ),
     LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report", stamp=True),
+    LedgerSpec("dues_remittances", "党费上缴台账", "党费", "branchdesk.reports.dues:remittance_report"),
+    LedgerSpec("dues_certificate", "党费缴纳证明", "党费", "branchdesk.reports.dues:certificate_report"),
+    LedgerSpec("self_assessment", "自评表", "自评", "branchdesk.reports.readiness:self_assessment_report"),
+    LedgerSpec("annual_plan", "年度工作计划", "自评", "branchdesk.reports.readiness:annual_plan_report"),
+    LedgerSpec(
+        "annual_summary", "年度工作总结", "自评", "branchdesk.reports.readiness:annual_summary_report"
+    ),
     LedgerSpec(
         "mobile_members",
         "流动党员登记表",
@@ -158,6 +166,48 @@ SPECS: list[LedgerSpec] = [
         "branchdesk.reports.member_status:lost_register",
         uses_period=False,
         stamp=True,
+    ),
+]
+
+
+# the branch's own work (issue 15)
+SPECS += [
+    LedgerSpec(
+        "activities", "志愿服务（活动）台账", "活动", "branchdesk.reports.activities:activities_report"
+    ),
+    LedgerSpec("contacts", "党员联系服务群众台账", "活动", "branchdesk.reports.activities:contacts_report"),
+    LedgerSpec("posts", "党员示范岗台账", "活动", "branchdesk.reports.activities:posts_report"),
+    LedgerSpec("study_hours", "学习培训学时台账", "活动", "branchdesk.reports.activities:study_hours_report"),
+    LedgerSpec("honours", "奖惩与荣誉台账", "活动", "branchdesk.reports.activities:honours_report"),
+    LedgerSpec("duty_reports", "述职评议记录", "活动", "branchdesk.reports.activities:duty_reports_report"),
+    LedgerSpec(
+        "brand_projects", "党建品牌项目", "活动", "branchdesk.reports.activities:brand_projects_report"
+    ),
+    LedgerSpec("transfers", "组织关系转接台账", "名册", "branchdesk.reports.transfers:transfers_report"),
+    LedgerSpec(
+        "committee_roster",
+        "党员花名册（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_roster",
+        uses_period=False,
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_development",
+        "发展党员工作台账（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_development",
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_statistics",
+        "党员和发展党员情况统计（按支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_statistics",
+        in_pack=False,
+        committee=True,
     ),
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberType
+from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, STUDENT_FIELDS, MemberType, PersonCategory
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
@@ -17,6 +17,25 @@ ROSTER_TITLE = "党员花名册"
 
 def _label(key: str) -> str:
     return MEMBER_FIELD_LABELS[key]
+
+
+def student_columns() -> list[Column]:
+    """The columns of 人员身份 and the student fields (shown when any member has them), before the phone."""
+    return [
+        Column("person_category", _label("person_category"), "text", 7),
+        Column("student_number", _label("student_number"), "text", 12),
+        Column("grade", _label("grade"), "text", 7),
+        Column("class_name", _label("class_name"), "text", 10, wrap=True),
+        Column("major", _label("major"), "text", 10, wrap=True),
+    ]
+
+
+def paper_date(record, name: str) -> dt.date | str | None:
+    """A member date for a ledger cell: the date when the paper gives the day, else as written ("1999年3月")."""
+    value = record.partial(name)
+    if value is None or value.exact:
+        return getattr(record, name)
+    return value.text
 
 
 def roster_columns() -> list[Column]:
@@ -77,8 +96,11 @@ def choose_columns(ws: Workspace, keys: list[str]) -> None:
     ws.settings.set(ROSTER_COLUMNS_SETTING, list(keys))
 
 
-def _columns(extra: list[str]) -> list[Column]:
+def _columns(extra: list[str], *, students: bool = False) -> list[Column]:
     base = roster_columns()
+    if students:
+        at = next(i for i, c in enumerate(base) if c.key == "mobile")
+        base[at:at] = student_columns()
     at = next(i for i, c in enumerate(base) if c.key == "work_unit")
     return [*base[:at], *(OPTIONAL_COLUMNS[k] for k in extra), *base[at:]]
 
@@ -111,13 +133,18 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
         records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]
     profile = ws.branch.profile(query.branch_id)
 
+    students = any(getattr(r, name) for r in records for name in STUDENT_FIELDS)
     rows = []
     for seq, r in enumerate(records, start=1):
-        rows.append([
-            seq, r.name, r.sex, r.ethnicity, r.birth_date, r.id_number or "", r.education, r.type_label,
-            r.group_name, r.join_date, r.conversion_date, *(_cell(r, k) for k in extra), r.work_unit, r.post,
+        row = [
+            seq, r.name, r.sex, r.ethnicity, paper_date(r, "birth_date"), r.id_number or "", r.education, r.type_label,
+            r.group_name, paper_date(r, "join_date"), paper_date(r, "conversion_date"), *(_cell(r, k) for k in extra), r.work_unit, r.post,
             r.party_post, r.mobile or r.landline, r.notes,
-        ])  # fmt: skip
+        ]  # fmt: skip
+        if students:
+            category = PersonCategory(r.person_category).label if r.person_category else ""
+            row[-2:-2] = [category, r.student_number, r.grade, r.class_name, r.major]
+        rows.append(row)
 
     full = sum(1 for r in records if r.member_type == MemberType.FULL.value)
     probationary = sum(1 for r in records if r.member_type == MemberType.PROBATIONARY.value)
@@ -127,7 +154,7 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
         title=ROSTER_TITLE,
         branch_name=profile.name,
         period=f"截至 {format_date(today)}",
-        columns=_columns(extra),
+        columns=_columns(extra, students=students),
         rows=rows,
         printed_on=today,
         notes=[summary],

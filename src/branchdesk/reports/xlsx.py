@@ -198,6 +198,8 @@ def _column_proto(styles: _Styles, column: Column, *, bold: bool = False):
         return styles.proto(font=font, horizontal="right", number_format=MONEY_FORMAT)
     if kind == "int":
         return styles.proto(font=font, horizontal="center", number_format="0")
+    if kind == "number":  # hours: 2.5 stays 2.5, 3 stays 3
+        return styles.proto(font=font, horizontal="center", number_format="General")
     if kind in ("id_number", "phone"):
         return styles.proto(font=font, horizontal="center", number_format="@")
     if kind == "bool":

@@ -23,6 +23,7 @@ year grid), never ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -594,6 +595,15 @@ class MeetingService:
                 issues.append(FieldIssue("attendance", "定稿前请登记出席情况"))
             if record.type == MeetingType.TALKS and not record.talks:
                 issues.append(FieldIssue("talks", "定稿前请登记谈话双方和日期"))
+            for number, item in enumerate(record.agenda, start=1):
+                if str(item.vote_kind or "") and item.vote is None:  # a vote item never voted on
+                    issues.append(
+                        FieldIssue(
+                            "agenda",
+                            f"第 {number} 项议程“{item.title}”设有表决事项，但还没有表决计票：请先点“表决计票…”"
+                            "记录表决结果，或把表决事项改为“不表决”",
+                        )
+                    )
             if issues:
                 raise ValidationError(issues)
             try:
@@ -676,6 +686,17 @@ class MeetingService:
     ) -> list[Finding]:
         """:meth:`check` over meetings (and the roster) already read."""
         return self._audit(meetings, as_of, roster=roster)
+
+    def year_findings(
+        self,
+        year: int,
+        as_of: dt.date,
+        meetings: Sequence[Meeting] | None = None,
+        roster: Roster | None = None,
+    ) -> list[Finding]:
+        """The MTG-* findings of ``year`` as of ``as_of`` (what :meth:`calendar` marks missing), from the
+        branch's start date; for the readiness metrics (services/readiness_metrics)."""
+        return self._audit(self.all() if meetings is None else meetings, as_of, year, roster=roster)
 
     def records_since(self) -> dt.date | None:
         """The day the branch keeps its records here from: the setting, else its first held meeting."""
@@ -1131,10 +1152,18 @@ def _attendance_counts(session: Session, ids: list[int]) -> dict[int, tuple[int,
 
 
 def _enum(kind, value: str, default=""):
+    found = _from_label(kind, value)
+    return found if found is not None else value or default
+
+
+@functools.lru_cache(maxsize=512)
+def _from_label(kind, value):
+    """``kind.from_label(value)`` (None when unknown), remembered: a year of minutes holds thousands of
+    attendance lines with the same few codes (a tenth of loading them went to the lookups)."""
     try:
         return kind.from_label(value)
     except ValueError:
-        return value or default
+        return None
 
 
 def _load(session: Session, row: MeetingRow) -> Meeting:

@@ -392,7 +392,7 @@ class DossierView(QWidget):
 
     def record_step(self, step: Step | None) -> bool:
         """Open the form for ``step``; True when something was recorded."""
-        if step is None or self.dossier is None or not self.ctx.db.principal.can_edit:
+        if step is None or self.dossier is None or not self.ctx.ws.principal.can_edit:
             return False
         from branchdesk.ui.dialogs.step_dialog import StepDialog
 
