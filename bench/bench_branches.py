@@ -157,7 +157,8 @@ def main() -> int:
 
     with db.read() as session:
         total = session.scalar(select(func.count(Member.id)))
-    print(f"{len(ids)} branches, {total} member files ({many})")
+    where = "PostgreSQL" if args.pg else many
+    print(f"{len(ids)} branches, {total} member files ({where})")
 
     rows = ws.committee.overview(AS_OF.year)
     assert len(rows) == len(ids)
