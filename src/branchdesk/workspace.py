@@ -83,7 +83,13 @@ class Workspace:
     rule_settings = service("branchdesk.services.rule_settings:RuleSettingsService")
     holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
+    readiness = service("branchdesk.services.readiness:ReadinessService")
+    workbench = service("branchdesk.services.workbench:WorkbenchService")
     auth = service("branchdesk.services.auth:AuthService")
+    dues = service("branchdesk.services.dues:DuesService")
+    activities = service("branchdesk.services.activities:ActivitiesService")
+    assignments = service("branchdesk.services.assignments:AssignmentsService")
+    study = service("branchdesk.services.study:StudyService")
     transfers = service("branchdesk.services.transfers:TransferService")
     committee = service("branchdesk.services.committee:CommitteeService")
 

@@ -46,6 +46,7 @@ class Branch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     founded_on: Mapped[dt.date | None] = mapped_column(Date)
+    founded_on_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
     higher_committee: Mapped[str] = mapped_column(String(100), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     committee_term_start: Mapped[dt.date | None] = mapped_column(Date)
@@ -99,6 +100,9 @@ class Member(Base):
             "id_number",
             "mobile",
             "landline",
+            "student_number",  # 0011: 学号, 班级 and 专业 are searched too
+            "class_name",
+            "major",
         ),
         Index("ix_member_initials", "name_initials"),
         Index("ix_member_mobile", "mobile"),
@@ -153,8 +157,20 @@ class Member(Base):
     dues_paid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     dossier_location: Mapped[str] = mapped_column(String(200), default="")
+    # 人员身份 and the student fields (0011): a students' branch records class and major
+    person_category: Mapped[str] = mapped_column(String(20), default="")
+    student_number: Mapped[str] = mapped_column(String(30), default="")
+    grade: Mapped[str] = mapped_column(String(20), default="")
+    class_name: Mapped[str] = mapped_column(String(50), default="")
+    major: Mapped[str] = mapped_column(String(100), default="")
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # how precise the paper dates are (0014): "year", "month" or "day"; the date column holds the first day
+    birth_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    join_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    conversion_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    activist_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
+    work_start_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -328,7 +344,14 @@ def full_metadata() -> MetaData:
     Their models live in `models_development` and load with the development service, not at start-up
     (their import costs ~60 ms that the first paint of the member page does not need).
     """
-    from branchdesk.db import models_auth, models_development, models_meetings  # noqa: F401  (their tables)
+    from branchdesk.db import (  # noqa: F401  (their tables)
+        models_activities,
+        models_auth,
+        models_development,
+        models_dues,
+        models_meetings,
+        models_readiness,
+    )
 
     if "uq_setting_database_key" not in {i.name for i in Setting.__table__.indexes}:
         # A partial index: NULLs are distinct in a unique index, so the database-wide rows (branch_id NULL)

@@ -202,6 +202,24 @@ def add_entries(session: Session, rows: Iterable[dict[str, Any]]) -> list[dict[s
     return pending
 
 
+_EARLY_KEY = "branchdesk_audit_early"  # (action, table, id) rows of entries appended before the commit
+
+
+def append_pending(session: Session) -> None:
+    """Chain the entries queued so far now, inside the open transaction, instead of at the commit.
+
+    Bulk work of a hundred thousand rows calls this after each batch, so that the queue never holds
+    every entry of the import at once (issue 11 §9: memory). The order of the chain is the order of
+    the queue, as at the commit; a rollback takes the appended entries back with everything else.
+    """
+    session.flush()  # the entries of the ORM's changes so far join the queue first
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        early = session.info.setdefault(_EARLY_KEY, set())
+        early.update((row["action"], row["entity"], row["entity_id"]) for row in pending)
+        session.info[HEAD_KEY] = _append(session.connection(), pending)
+
+
 @event.listens_for(Session, "before_flush")
 def _queue_added_entries(session: Session, _flush_context: Any, _instances: Any) -> None:
     """`session.add(AuditEntry(...))` (a summary entry of bulk work) is queued like the others."""
@@ -228,11 +246,17 @@ def _queue_added_entries(session: Session, _flush_context: Any, _instances: Any)
 @event.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
     if session.info.get(_INFO_KEY) is None and not session.info.get(_PENDING_KEY):
+        if session.info.get(_EARLY_KEY):
+            session.info[_CHANGES_KEY] = session.info.pop(_EARLY_KEY)
         return
     session.flush()  # the entries of the last changes are queued by this flush
     pending = session.info.pop(_PENDING_KEY, None)
+    early = session.info.pop(_EARLY_KEY, None)
+    if pending or early:
+        changes = early or set()
+        changes.update((row["action"], row["entity"], row["entity_id"]) for row in pending or ())
+        session.info[_CHANGES_KEY] = changes
     if pending:
-        session.info[_CHANGES_KEY] = {(row["action"], row["entity"], row["entity_id"]) for row in pending}
         info = session.info.get(_INFO_KEY) or {}
         session.info[HEAD_KEY] = _append(session.connection(), pending, branch_id=info.get("branch_id"))
 
@@ -246,6 +270,7 @@ def take_changes(session: Session) -> set[tuple[str, str, int | None]]:
 def _drop_pending(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost transaction committed or rolled back
         session.info.pop(_PENDING_KEY, None)
+        session.info.pop(_EARLY_KEY, None)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -544,6 +544,8 @@ def field_label(table: str, name: str) -> str:
     label = _TABLE_FIELDS.get(table, {}).get(name)
     if label:
         return label
+    if name.endswith("_precision"):  # 0014: how precise a paper date is (year / month / day)
+        return field_label(table, name.removesuffix("_precision")) + "的精确程度"
     if table == "member":
         from branchdesk.domain.vocab import MEMBER_FIELD_LABELS
 

@@ -6,7 +6,7 @@ Settings are `ws.settings` (services/settings.py); which branch a workspace work
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -29,6 +29,7 @@ class BranchProfile:
     id: int | None = None
     name: str
     founded_on: dt.date | None = None
+    founded_on_precision: str = "day"  # "year" / "month" / "day": "2008", "2008年9月" (0014)
     higher_committee: str = ""
     address: str = ""
     committee_term_start: dt.date | None = None
@@ -36,8 +37,8 @@ class BranchProfile:
     notes: str = ""
 
 
-_PROFILE_FIELDS = ("name", "founded_on", "higher_committee", "address", "committee_term_start",
-                   "committee_term_end", "notes")  # fmt: skip
+_PROFILE_FIELDS = ("name", "founded_on", "founded_on_precision", "higher_committee", "address",
+                   "committee_term_start", "committee_term_end", "notes")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,17 @@ class BranchService:
             and profile.committee_term_end <= profile.committee_term_start
         ):
             issues.append(FieldIssue("committee_term_end", "届满日期必须晚于本届开始日期"))
+        if profile.founded_on_precision not in ("year", "month", "day"):
+            issues.append(FieldIssue("founded_on", "日期精度只能是年、月或日"))
         if issues:
             raise ValidationError(issues)
+        if profile.founded_on is not None:  # the first day of a year or month given alone
+            from branchdesk.domain.partial_dates import PartialDate
+
+            founded = PartialDate(profile.founded_on, profile.founded_on_precision)
+            profile = replace(profile, founded_on=founded.first)
+        else:
+            profile = replace(profile, founded_on_precision="day")
         with self.ws.write("保存支部信息" if profile.id else "新建支部") as session:
             branch = session.get(Branch, profile.id) if profile.id else Branch()
             for name in _PROFILE_FIELDS:

@@ -134,8 +134,15 @@ def search_condition(text: str):
             Member.id_number.like(f"%{digits}%", escape="\\"),
             Member.mobile.like(f"%{digits}%", escape="\\"),
             Member.landline.like(f"%{_like_escape(text)}%", escape="\\"),
+            Member.student_number.like(f"%{_like_escape(text)}%", escape="\\"),
         )
-    return Member.name.like(f"%{_like_escape(text)}%", escape="\\")
+    pattern = f"%{_like_escape(text)}%"
+    return or_(
+        Member.name.like(pattern, escape="\\"),
+        Member.class_name.like(pattern, escape="\\"),
+        Member.major.like(pattern, escape="\\"),
+        Member.student_number.like(pattern, escape="\\"),
+    )
 
 
 def name_search_columns(name: str) -> dict[str, str]:

@@ -27,10 +27,15 @@ from branchdesk.ui.widgets.nav import Area, NavList
 log = logging.getLogger(__name__)
 
 AREAS: list[Area] = [
+    Area("workbench", "工作台"),
     Area("members", "成员档案"),
     Area("development", "发展党员"),
     Area("meetings", "会议记录"),
+    Area("dues", "党费"),
+    Area("activities", "活动记录"),
+    Area("assignments", "联系服务"),
     Area("ledgers", "台账打印"),
+    Area("assess", "迎检自评"),
     Area("audit", "审计日志"),
     Area("settings", "设置"),
 ]
@@ -40,10 +45,23 @@ AREAS: list[Area] = [
 LAZY_PAGES: dict[str, tuple[str, str]] = {
     "development": ("branchdesk.ui.pages.development", "DevelopmentPage"),
     "meetings": ("branchdesk.ui.pages.meetings", "MeetingsPage"),
+    "activities": ("branchdesk.ui.pages.activities", "ActivitiesPage"),
+    "assignments": ("branchdesk.ui.pages.assignments", "AssignmentsPage"),
     "audit": ("branchdesk.ui.pages.audit", "AuditPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
     "ledgers": ("branchdesk.ui.pages.ledgers", "LedgersPage"),
+    "dues": ("branchdesk.ui.pages.dues", "DuesPage"),
+    "workbench": ("branchdesk.ui.pages.workbench", "WorkbenchPage"),
+    "assess": ("branchdesk.ui.pages.assess", "AssessPage"),
 }
+
+
+def area_shortcuts() -> list[str]:
+    """Ctrl+1 … Ctrl+9 and Ctrl+0 for the areas in order; 设置 is Ctrl+, (the desktops' preferences key)."""
+    digits = iter("1234567890")
+    return ["Ctrl+," if area.key == "settings" else f"Ctrl+{next(digits, '')}".rstrip("+") for area in AREAS]
+
+
 NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
 
 SETTINGS_ORG = APP_NAME
@@ -160,9 +178,9 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("视图(&V)")
         self.area_actions: list[QAction] = []
-        for number, area in enumerate(AREAS, start=1):
+        for area, key in zip(AREAS, area_shortcuts(), strict=True):
             action = QAction(area.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _checked=False, key=area.key: self.show_area(key))
             view_menu.addAction(action)
             self.area_actions.append(action)
@@ -307,6 +325,43 @@ class MainWindow(QMainWindow):
         if key in ("development", "meetings"):
             page.activate_requested.connect(lambda: self.show_area(key))
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        if key in ("workbench", "assess"):
+            page.act_requested.connect(self.follow)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def follow(self, target: str, ref) -> None:
+        """Go where a to-do or an action of the 工作台 / 自评 is done (issue 16)."""
+        import datetime as dt
+
+        ref = tuple(ref or ())
+        if target == "meetings" and len(ref) == 3 and ref[0]:
+            from branchdesk.domain.meetings import MeetingType
+
+            self.show_area("meetings")
+            type_code, day, group_id = ref
+            self.page("meetings").new_meeting(MeetingType(type_code), dt.date.fromisoformat(day), group_id)
+        elif target == "meeting" and ref:
+            self.show_area("meetings")
+            self.page("meetings").open_meeting(ref[0])
+        elif target == "development":
+            self.show_area("development")
+            if len(ref) == 2 and ref[0] == "dossier" and ref[1] is not None:
+                self.page("development").open_dossier(ref[1])
+        elif target == "members":
+            self.show_area("members")
+            if len(ref) == 2 and ref[0] == "member" and self.members_page is not None:
+                self.members_page.select_member(ref[1])
+        elif target in ("assess", "plan"):
+            self.show_area("assess")
+            page = self.page("assess")
+            if target == "plan":
+                page.tabs.setCurrentIndex(1)
+            elif ref and isinstance(ref[0], str):
+                page.select_item(ref[0])
+        elif target in ("settings", "check"):
+            self.show_area("settings" if target == "settings" else "ledgers")
+        else:
+            self.show_area(target if target in {a.key for a in AREAS} else "workbench")
 
     # ---- status --------------------------------------------------------------------------------
     def refresh_title(self) -> None:
