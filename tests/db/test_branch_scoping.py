@@ -228,3 +228,41 @@ def test_a_write_with_another_branchs_id_is_refused_and_writes_nothing(two_branc
     with pytest.raises(NotFoundError):
         _other_branch_writes()[write](a, b)
     assert (_audit_count(a), a.members.get(member.id), a.meetings.all(), a.branch.groups()) == before
+
+
+def _entries_by_branch(ws: Workspace) -> dict[int, int | None]:
+    from sqlalchemy import select
+
+    from branchdesk.db.models import AuditEntry
+
+    with ws.read() as session:
+        return dict(session.execute(select(AuditEntry.id, AuditEntry.branch_id)).all())
+
+
+def test_the_audit_log_shows_its_branch_and_the_databases_entries_to_its_administrator(two_branches):
+    """乙's secretary reads 乙's entries only; an administrator of the database also reads the entries
+    of no branch (accounts, new branches, those written before 0015), on either branch."""
+    from branchdesk.domain.auth import Principal, Role
+    from branchdesk.services.audit import AuditQuery
+
+    a, b = two_branches
+    branch_of = _entries_by_branch(a)
+    assert None in branch_of.values(), "adding 乙 was the database's entry"
+    for ws in (a, b):
+        ids = ws.audit.ids(AuditQuery())
+        assert {branch_of[i] for i in ids} == {ws.branch_id, None}
+        assert len(ids) == sum(1 for x in branch_of.values() if x in (ws.branch_id, None))
+    secretary = Principal(username="zhongli", role=Role.COMMITTEE, display_name="钟离书记")
+    admin, their_dossier = a.db.principal, a.development.all()[0].person.name
+    a.db.sign_in(secretary)
+    try:
+        ids = b.audit.ids(AuditQuery())
+        rows = b.audit.rows(ids)
+        people = (b.audit.match_people("钟离乙申"), b.audit.match_people(their_dossier))
+        theirs = b.audit.rows([i for i, x in branch_of.items() if x != b.branch_id][:50])
+    finally:
+        a.db.sign_in(admin)
+    assert {branch_of[i] for i in ids} == {b.branch_id}
+    assert [r.id for r in rows] == ids and any("钟离乙" in r.subject for r in rows)
+    assert [len(p.dossier_ids) for p in people] == [1, 0], "乙's own dossier, not 甲's"
+    assert theirs == [], "another branch's entry is not read by id either"
