@@ -266,3 +266,15 @@ def test_the_audit_log_shows_its_branch_and_the_databases_entries_to_its_adminis
     assert [r.id for r in rows] == ids and any("钟离乙" in r.subject for r in rows)
     assert [len(p.dossier_ids) for p in people] == [1, 0], "乙's own dossier, not 甲's"
     assert theirs == [], "another branch's entry is not read by id either"
+
+
+def test_the_committee_overview_counts_each_branchs_dues_arrears(two_branches):
+    a, b = two_branches
+    owing = a.dues.arrears(TODAY)
+    assert owing, "the demo branch has members behind with their dues"
+    demo, second = a.committee.overview(TODAY.year)
+    found = b.committee.findings(demo.id, TODAY)
+    assert (found.arrears_members, found.arrears_fen) == (len(owing), sum(x.amount_fen for x in owing))
+    assert found.arrears_text.startswith(f"{len(owing)}人 ") and found.arrears_text.endswith("元")
+    theirs = a.committee.findings(second.id, TODAY)
+    assert (theirs.arrears_members, theirs.arrears_text) == (0, "无"), "乙 keeps no dues yet"
