@@ -91,7 +91,8 @@ def _months(months: list[int]) -> str:
 
 def dues_todos(ws: Workspace, as_of: dt.date) -> list[Todo]:
     """This month's 党费 not yet collected (one line), and members three or more months behind (one each,
-    overdue) — only in a branch that keeps its dues here."""
+    overdue; not those lost contact: their review is a to-do of its own) — only in a branch that keeps
+    its dues here."""
     from branchdesk.services.workbench import Todo
 
     if ws.dues.since() is None:
@@ -103,8 +104,9 @@ def dues_todos(ws: Workspace, as_of: dt.date) -> list[Todo]:
         fen = sum(c.amount_fen for c in open_)
         out.append(Todo("党费", f"{month_label(month)}党费尚有{len(open_)}人未交（共{format_fen(fen)}元）",
                         month_end(month), False, "dues"))  # fmt: skip
+    lost = {s.member_id for s in ws.dues.spans() if s.lost}  # left to the 停止党籍 review (MEM-LOST-6M)
     for a in ws.dues.arrears(as_of):
-        if a.run >= WARN_MONTHS and a.run_since is not None:
+        if a.run >= WARN_MONTHS and a.run_since is not None and a.member_id not in lost:
             out.append(Todo("党费", f"{a.name}已连续{a.run}个月未交党费（自{month_label(a.run_since)}起），请提醒交纳",
                             month_end(a.run_since), True, "dues", a.member_id))  # fmt: skip
     return out

@@ -64,8 +64,8 @@ def _entries(inputs: MetricInputs) -> dict:
 
 
 def study_standing(ws: Workspace, year: int, until: dt.date, meetings=None, roster=None):
-    """(member id, name, target, hours) of the members on the roster from 1 January to ``until``, from
-    the study lines of ``year`` — None when the branch records no study hours for the year."""
+    """(member id, name, target, hours up to ``until``) of the members on the roster from 1 January to
+    ``until``, from the study lines of ``year`` — None when the branch records no study hours for the year."""
     if not ws.study._keeps_hours(year):
         return None
     lines = ws.study.lines(year, meetings)
@@ -84,7 +84,7 @@ def study_standing(ws: Workspace, year: int, until: dt.date, meetings=None, rost
         e = entries.get(m.id)
         if e is None or not (e.member_on(first) and e.member_on(until)):
             continue
-        tenths = sum(line.tenths for line in lines.get(m.id, ()))
+        tenths = sum(line.tenths for line in lines.get(m.id, ()) if line.date <= until)
         out.append((m.id, m.name, study_target(m.id in committee), hours_of(tenths)))
     return out
 
