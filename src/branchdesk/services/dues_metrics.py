@@ -33,27 +33,22 @@ def dues_on_time(inputs: MetricInputs) -> MetricResult | None:
     from branchdesk.services.dues import last_due_month
 
     ws, year = inputs.ws, inputs.year
-    d = ws.dues.year(year)
-    if not d.paid and not d.assessments:
+    d = _year(ws, year)
+    if d is None:
         return None  # the branch keeps no dues here for this year
-    since = ws.dues.since()
+    members, schedule, paid_months, exempt, paid_on, since = d
     jan, dec = month_index((year, 1)), month_index((year, 12))
     until = min(dec, last_due_month(inputs.as_of))
-    paid_on: dict[tuple[int, int], dt.date] = {}
-    for p in d.payments:
-        for m in p.months:
-            if jan <= m <= dec:
-                paid_on[(p.member_id, m)] = p.paid_on
     counted = 0
     behind: list[tuple[int, str, str]] = []  # (member id, name, what is wrong)
     start = max(jan, since if since is not None else jan)
-    for s in d.members:
-        due = [m for m in s.due_range(start, until) if m not in d.exempt.get(s.member_id, {})]
+    for s in members:
+        due = [m for m in s.due_range(start, until) if m not in exempt.get(s.member_id, {})]
         if not due:
             continue
         counted += 1
-        paid = d.paid.get(s.member_id, {})
-        dues = d.schedule.get(s.member_id, {})
+        paid = paid_months.get(s.member_id, {})
+        dues = schedule.get(s.member_id, {})
         unpaid = [m for m in due if m not in paid]
         late = [m for m in due if m in paid and paid_on.get((s.member_id, m), month_end(m)) > month_end(m)]
         short = [m for m in due if m in paid and m not in late and paid[m] < dues.get(m, 0)]
@@ -78,6 +73,46 @@ def dues_on_time(inputs: MetricInputs) -> MetricResult | None:
         else ""
     )
     return MetricResult("dues.on_time", rate, summary, evidence, gap_text=gap, action="dues")
+
+
+def _year(ws: Workspace, year: int):
+    """What the metric reads of a year (members, dues per month, months paid with their amounts and the
+    day each was paid, exemptions, the branch's first dues month) in one session with Core rows — not
+    ``DuesService.year``, which loads every payment of the branch as a record for the ledger. None when
+    the year has no payment for one of its months and no assessment."""
+    from sqlalchemy import select
+
+    from branchdesk.db.models_dues import DuesAssessment, DuesPayment, DuesPaymentMonth
+
+    dues = ws.dues
+    jan, dec = month_index((year, 1)), month_index((year, 12))
+    with ws.read() as session:
+        paid = dues._paid(session, jan, dec)
+        assessed = session.scalar(
+            select(DuesAssessment.id)
+            .where(DuesAssessment.branch_id == ws.branch_id, DuesAssessment.year == year)
+            .limit(1)
+        )
+        if not paid and assessed is None:
+            return None
+        members = [
+            s
+            for s in dues.spans(session)
+            if s.first <= dec and (s.last_payable is None or s.last_payable >= jan)
+        ]
+        schedule = dues._schedule(session, members, jan, dec)
+        exempt = dues._exempt(session, jan, dec)
+        paid_on = {
+            (mid, month_index(month)): day
+            for mid, month, day in session.execute(
+                select(DuesPaymentMonth.member_id, DuesPaymentMonth.month, DuesPayment.paid_on)
+                .join(DuesPayment, DuesPayment.id == DuesPaymentMonth.payment_id)
+                .where(DuesPayment.branch_id == ws.branch_id, DuesPaymentMonth.month >= month_date(jan),
+                       DuesPaymentMonth.month <= month_date(dec))
+            )
+        }  # fmt: skip
+        since = dues.since(session)
+    return members, schedule, paid, exempt, paid_on, since
 
 
 def _months(months: list[int]) -> str:
