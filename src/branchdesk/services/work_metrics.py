@@ -68,6 +68,10 @@ def study_standing(ws: Workspace, year: int, until: dt.date, meetings=None, rost
     ``until``, from the study lines of ``year`` — None when the branch records no study hours for the year."""
     if not ws.study._keeps_hours(year):
         return None
+    if meetings is None:  # only the records that give hours (not every meeting of the year)
+        from branchdesk.domain.meetings import MeetingType
+
+        meetings = ws.meetings.all(year=year, types=(MeetingType.LECTURE, MeetingType.PARTY_DAY))
     lines = ws.study.lines(year, meetings)
     roster = roster if roster is not None else ws.roster.read()
     entries = {
