@@ -54,10 +54,16 @@ def _last_day(inputs: MetricInputs) -> dt.date:
     return min(inputs.end, inputs.as_of - dt.timedelta(days=1))
 
 
-def _entries(inputs: MetricInputs) -> dict:
-    return {
-        e.member_id: e for group in inputs.roster.entries().values() for e in group if e.member_id is not None
-    }
+def _shared(inputs: MetricInputs, key: str, read):
+    """A read shared by the metrics of one assessment (kept on the inputs, like their cached reads)."""
+    cache = inputs.__dict__.setdefault("_work_metrics", {})
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
+def _feed(inputs: MetricInputs) -> list:
+    return _shared(inputs, "feed", lambda: inputs.ws.activities.hours_feed(inputs.year))
 
 
 # ====================================================================== study hours
@@ -127,7 +133,7 @@ def _is_volunteer(kind: str) -> bool:
 
 @register_metric("activities.volunteer", "参加志愿服务的党员比例", "比例")
 def volunteer(inputs: MetricInputs) -> MetricResult | None:
-    feed = [a for a in inputs.ws.activities.hours_feed(inputs.year) if a.date < inputs.as_of]
+    feed = [a for a in _feed(inputs) if a.date < inputs.as_of]
     if not feed:
         return None
     served: dict[int, int] = {}  # member id → tenths of volunteer service
@@ -152,7 +158,8 @@ def volunteer(inputs: MetricInputs) -> MetricResult | None:
 
 def _year_assignments(inputs: MetricInputs) -> list:
     until = _last_day(inputs)
-    return [a for a in inputs.ws.assignments.list(year=inputs.year) if a.start <= until]
+    rows = _shared(inputs, "assignments", lambda: inputs.ws.assignments.list(year=inputs.year))
+    return [a for a in rows if a.start <= until]
 
 
 @register_metric("assignments.coverage", "有联系服务对象的党员比例", "比例")
@@ -201,7 +208,7 @@ def brand_projects(inputs: MetricInputs) -> MetricResult | None:
         for p in projects
         if (p.start is None or p.start <= inputs.end) and (p.end is None or p.end >= inputs.start)
     ]
-    if not projects and not inputs.ws.activities.hours_feed(inputs.year):
+    if not projects and not _feed(inputs):
         return None
     done = {}
     for a in inputs.ws.activities.list(inputs.year):
