@@ -50,7 +50,12 @@ METRICS: dict[str, MetricSpec] = {}
 
 #: Modules whose import registers further metrics (areas that land later add theirs here); they may also
 #: add to-dos to ``workbench.SOURCES`` and paragraphs to ``annual_summary.SECTIONS``.
-METRIC_MODULES: list[str] = ["branchdesk.services.dues_metrics", "branchdesk.services.work_metrics"]
+METRIC_MODULES: list[str] = [
+    "branchdesk.services.activity_metrics",
+    "branchdesk.services.dues_readiness",
+    "branchdesk.services.dues_metrics",
+    "branchdesk.services.work_metrics",
+]
 
 
 def register_metric(name: str, label: str, unit: str = ""):
