@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from branchdesk.domain import members as rules
 from branchdesk.domain.citizen_id import CitizenIdError, make_citizen_id, parse_citizen_id
 from branchdesk.domain.dates import format_date
-from branchdesk.domain.members import MemberFields, ValidationError
+from branchdesk.domain.members import MemberFields
 from branchdesk.domain.phone import normalize_phone, validate_landline
 from branchdesk.domain.vocab import (
     DEGREES,
@@ -49,6 +49,7 @@ from branchdesk.services.xlsx_table import (  # noqa: F401 - re-exported: the im
     BRACKETS,
     EXAMPLE_MARK,
     HEADER_SEARCH_ROWS,
+    ImportRefused,
     RowError,
     ambiguous_message,
     cell_date,
@@ -269,17 +270,6 @@ class RosterPlan:
         if self.ignored_columns:
             text += "；未使用的列：" + "、".join(self.ignored_columns)
         return text + "。"
-
-
-class ImportRefused(ValidationError):
-    """The file (or its match against the database) has errors and the import was not asked to skip them."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = list(errors)
-        rows = len({e.row for e in self.errors if e.row > 0})
-        head = f"有 {rows} 行存在错误，未导入任何数据" if rows else "文件有错误，未导入任何数据"
-        self.issues = []
-        ValueError.__init__(self, head + "：\n" + "\n".join(str(e) for e in self.errors))
 
 
 class ImportCancelled(Exception):
