@@ -66,14 +66,15 @@ _ENTRY = table(
     column("entity", String),
     column("entity_id", Integer),
     column("changes", Text),
+    column("branch_id", Integer),
 )
 _HEAD = table("audit_head", column("id", Integer), column("seq", Integer), column("hash", String))
 _ENTRY_KEYS = tuple(c.name for c in _ENTRY.columns if c.name != "id")  # what an append writes
 _changes_text = JSONText().process_bind_param  # the column's own serialisation (sorted keys)
 
 
-def mark(session: Session, *, user: str, operation: str) -> None:
-    session.info[_INFO_KEY] = {"user": user, "operation": operation}
+def mark(session: Session, *, user: str, operation: str, branch_id: int | None = None) -> None:
+    session.info[_INFO_KEY] = {"user": user, "operation": operation, "branch_id": branch_id}
 
 
 def _plain(value: Any) -> Any:
@@ -256,7 +257,8 @@ def _chain_pending(session: Session) -> None:
         changes.update((row["action"], row["entity"], row["entity_id"]) for row in pending or ())
         session.info[_CHANGES_KEY] = changes
     if pending:
-        session.info[HEAD_KEY] = _append(session.connection(), pending)
+        info = session.info.get(_INFO_KEY) or {}
+        session.info[HEAD_KEY] = _append(session.connection(), pending, branch_id=info.get("branch_id"))
 
 
 def take_changes(session: Session) -> set[tuple[str, str, int | None]]:
@@ -299,13 +301,19 @@ def entry_hash(
     entity: str,
     entity_id: int | None,
     changes_text: str,
+    branch_id: int | None = None,
 ) -> str:
     """SHA-256 (hex) of one entry chained to the previous one.
 
-    `at` is the time or already its `at_text`; `changes_text` is the stored JSON text.
+    `at` is the time or already its `at_text`; `changes_text` is the stored JSON text. `branch_id`
+    (revision 0015: the branch the entry was written for) is hashed when there is one, so entries
+    written for no branch, and every entry before 0015, keep their hash.
     """
     when = at if isinstance(at, str) else at_text(at)
-    payload = _payload([prev_hash, seq, when, user, operation, action, entity, entity_id, changes_text])
+    fields = [prev_hash, seq, when, user, operation, action, entity, entity_id, changes_text]
+    if branch_id is not None:
+        fields.append(branch_id)
+    payload = _payload(fields)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -326,7 +334,7 @@ def lock_head(connection) -> tuple[int, str]:
     return (last.seq, last.hash) if last is not None else (0, GENESIS)
 
 
-def _append(connection, rows: list[dict[str, Any]]) -> tuple[int, str]:
+def _append(connection, rows: list[dict[str, Any]], *, branch_id: int | None = None) -> tuple[int, str]:
     seq, prev = lock_head(connection)
     now = utcnow()
     out = []
@@ -344,9 +352,10 @@ def _append(connection, rows: list[dict[str, Any]]) -> tuple[int, str]:
             row["entity"],
             row["entity_id"],
             changes,
+            row.get("branch_id", branch_id),
         )
         out.append((seq, prev, digest, at, row["user"], row["operation"], row["action"], row["entity"],
-                    row["entity_id"], changes))  # fmt: skip
+                    row["entity_id"], changes, row.get("branch_id", branch_id)))  # fmt: skip
         prev = digest
     _insert(connection, out)
     updated = connection.execute(_HEAD.update().where(_HEAD.c.id == _HEAD_ID).values(seq=seq, hash=prev))

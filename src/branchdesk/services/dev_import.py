@@ -293,6 +293,18 @@ def _date(value: Any, *, partial: bool = False) -> dt.date:
         raise _Bad(str(exc)) from None
 
 
+def _paper_birth(value: Any) -> tuple[dt.date, str]:
+    """出生年月 as precise as written ("2008年9月" is a month, not the 1st): (first day, precision)."""
+    from branchdesk.domain.partial_dates import parse_partial_date
+
+    day = _date(value, partial=True)
+    try:
+        written = parse_partial_date(clean_text(value) if isinstance(value, str) else value, allow_year=False)
+    except ValueError:
+        return day, "day"
+    return written.first, written.precision.value
+
+
 def _date_in(text: str) -> tuple[dt.date | None, str]:
     """The first date written in ``text`` and the rest of the text as written."""
     m = _DATE_IN_TEXT.search(text)  # \d also matches full-width digits
@@ -612,7 +624,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
             continue
         try:
             if key == "birth_date":
-                v[key] = _date(raw, partial=True)
+                v[key], v["birth_precision"] = _paper_birth(raw)
             elif key in _DATE_KEYS:
                 v[key] = _date(raw)
             elif key == "pre_review_date":
@@ -793,7 +805,9 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
     }
     pre = v.get("pre_review_date")
     dossier = Dossier(
-        person=Person(v["name"], v.get("birth_date"), v.get("id_number", "")),
+        person=Person(
+            v["name"], v.get("birth_date"), v.get("id_number", ""), v.get("birth_precision", "day")
+        ),
         application_date=v.get("application_date"),
         talks=tuple(t for t in (first_talk, higher_talk) if t is not None),
         activist_date=v.get("activist_date"),

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from branchdesk.domain import members as rules
 from branchdesk.domain.citizen_id import CitizenIdError, make_citizen_id, parse_citizen_id
 from branchdesk.domain.dates import format_date
-from branchdesk.domain.members import MemberFields
+from branchdesk.domain.members import PAPER_DATE_FIELDS, MemberFields
 from branchdesk.domain.phone import normalize_phone, validate_landline
 from branchdesk.domain.vocab import (
     DEGREES,
@@ -388,6 +388,21 @@ def _date(value: Any) -> dt.date:
         raise _CellError(str(exc)) from None
 
 
+def _paper_date(value: Any) -> tuple[dt.date, str]:
+    """A date as precise as the cell gives it ("2008", "2008年9月", "2026.05" or a day): (first day, precision)."""
+    from branchdesk.domain.partial_dates import parse_partial_date
+
+    if isinstance(value, str):
+        value = clean_text(value)
+    try:
+        result = parse_partial_date(value)
+    except ValueError as exc:
+        raise _CellError(str(exc)) from None
+    if not 1900 <= result.first.year <= 2100:
+        raise _CellError(f"日期“{result.first.isoformat()}”的年份超出范围（1900–2100）")
+    return result.first, result.precision.value
+
+
 _DIGIT_GROUPS = re.compile(r"\d+")
 
 
@@ -592,10 +607,13 @@ class _RowReader:
                                 "请把这一列设为“文本”格式后重新输入号码）"
                             ) from None
                     values[key] = text
+                elif kind == "date" and key in PAPER_DATE_FIELDS:
+                    values[key], values[f"{key}_precision"] = _paper_date(raw)
                 elif kind == "date":
                     values[key] = _date(raw)
                 elif kind == "birth":
                     values[key], birth_partial = _birth(raw)
+                    values["birth_date_precision"] = "month" if birth_partial else "day"
                 elif kind == "bool":
                     flag = _bool(raw)
                     if flag is None:
@@ -998,6 +1016,8 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
         for n in item.present:
             if n in data:
                 data[n] = getattr(values, n)
+                if n in PAPER_DATE_FIELDS:  # the date as precise as the file gives it
+                    data[f"{n}_precision"] = getattr(values, f"{n}_precision")
         merged = MemberFields(**data)
         if any(data[n] != before[n] for n in _FIELD_NAMES):
             # the file's values next to what the database holds must still make a valid file

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -141,6 +142,22 @@ def _view(model: QAbstractTableModel) -> QTableView:
     header.setMinimumSectionSize(view.fontMetrics().horizontalAdvance("行号") + 24)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return view
+
+
+def wrap_last_column(view: QTableView, *, most_rows: int = 2000) -> None:
+    """The last column (the problem) takes the width left and wraps; its rows grow to show the whole
+    text (issue 18: an import error cut in its cell). Beyond ``most_rows`` rows the tooltip shows it."""
+    header = view.horizontalHeader()
+    last = view.model().columnCount() - 1
+    if last < 0:
+        return
+    header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(True)
+    if view.model().rowCount() <= most_rows:
+        view.resizeRowsToContents()
+        if not getattr(view, "_rewraps", False):  # the width changes with the dialog: wrap again
+            header.sectionResized.connect(lambda *_: view.resizeRowsToContents())
+            view._rewraps = True
 
 
 def _read_and_preview(ws, path: Path, mapping: dict[str, str] | None = None):
@@ -340,6 +357,7 @@ class ImportMembersDialog(QDialog):
             [e.message for e in errors],
         )
         self.errors_view.resizeColumnsToContents()
+        wrap_last_column(self.errors_view)  # a long message wraps in its cell instead of being cut
         self.tabs.setTabText(
             TAB_ERRORS, f"有错误的行（{self.error_row_count()}）" if errors else "有错误的行（无）"
         )

@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from branchdesk.domain.members import FieldIssue, MemberFields, MemberRecord, ValidationError
+from branchdesk.domain.members import (
+    PAPER_DATE_FIELDS,
+    FieldIssue,
+    MemberFields,
+    MemberRecord,
+    ValidationError,
+)
 from branchdesk.domain.vocab import (
     DEGREES,
     EDUCATION_LEVELS,
@@ -202,7 +208,7 @@ class MemberDialog(QDialog):
         self.id_hint.setWordWrap(True)
         self.sex = self._reg("sex", _choice_combo(Sex.choices()), tab)
         self.ethnicity = self._reg("ethnicity", _choice_combo(ETHNICITIES, editable=True), tab)
-        self.birth_date = self._reg("birth_date", DateField(), tab)
+        self.birth_date = self._reg("birth_date", DateField(partial=True), tab)
         self.native_place = self._reg("native_place", _line(100, "如 福建福州"), tab)
         self.education = self._reg("education", _choice_combo(EDUCATION_LEVELS), tab)
         self.degree = self._reg("degree", _choice_combo(DEGREES), tab)
@@ -228,9 +234,9 @@ class MemberDialog(QDialog):
         self.is_group_leader = QCheckBox("党小组长")
         self._reg("group_id", self.group, tab)
         self._reg("is_group_leader", self.is_group_leader, tab)
-        self.join_date = self._reg("join_date", DateField(), tab)
-        self.conversion_date = self._reg("conversion_date", DateField(), tab)
-        self.activist_date = self._reg("activist_date", DateField(), tab)
+        self.join_date = self._reg("join_date", DateField(partial=True), tab)
+        self.conversion_date = self._reg("conversion_date", DateField(partial=True), tab)
+        self.activist_date = self._reg("activist_date", DateField(partial=True), tab)
         self.sponsors = self._reg("sponsors", _line(100, "两人时用顿号分隔，如 李明、赵华"), tab)
         self.transferred_in_date = self._reg("transferred_in_date", DateField(), tab)
         self.party_post = self._reg("party_post", _line(100), tab)
@@ -267,7 +273,7 @@ class MemberDialog(QDialog):
 
     def _build_work(self) -> None:
         _, form, tab = self._page("工作与联系")
-        self.work_start_date = self._reg("work_start_date", DateField(), tab)
+        self.work_start_date = self._reg("work_start_date", DateField(partial=True), tab)
         self.work_unit = self._reg("work_unit", _line(100), tab)
         self.job = self._reg("job", _line(100, "如 教师、工程师、退休"), tab)
         self.post = self._reg("post", _line(100, "如 副教授、科长"), tab)
@@ -354,16 +360,16 @@ class MemberDialog(QDialog):
         self.id_number.setText(v.id_number or "")
         _set_combo_data(self.sex, v.sex or "")
         _set_combo_data(self.ethnicity, v.ethnicity)
-        self.birth_date.setDate(v.birth_date)
+        self.birth_date.setPartialDate(v.birth_date, v.birth_date_precision)
         self.native_place.setText(v.native_place)
         _set_combo_data(self.education, v.education)
         _set_combo_data(self.degree, v.degree)
         _set_combo_data(self.member_type, v.member_type or MemberType.FULL.value)
         _set_combo_data(self.group, v.group_id)
         self.is_group_leader.setChecked(v.is_group_leader)
-        self.join_date.setDate(v.join_date)
-        self.conversion_date.setDate(v.conversion_date)
-        self.activist_date.setDate(v.activist_date)
+        self.join_date.setPartialDate(v.join_date, v.join_date_precision)
+        self.conversion_date.setPartialDate(v.conversion_date, v.conversion_date_precision)
+        self.activist_date.setPartialDate(v.activist_date, v.activist_date_precision)
         self.sponsors.setText(v.sponsors)
         self.transferred_in_date.setDate(v.transferred_in_date)
         self.party_post.setText(v.party_post)
@@ -372,7 +378,7 @@ class MemberDialog(QDialog):
         self.is_mobile_member.setChecked(v.is_mobile_member)
         self.mobile_whereabouts.setText(v.mobile_whereabouts)
         self.watch_until.setDate(v.watch_until)
-        self.work_start_date.setDate(v.work_start_date)
+        self.work_start_date.setPartialDate(v.work_start_date, v.work_start_date_precision)
         self.work_unit.setText(v.work_unit)
         self.job.setText(v.job)
         self.post.setText(v.post)
@@ -551,6 +557,8 @@ class MemberDialog(QDialog):
             "dossier_location": self.dossier_location.text(),
             "notes": self.notes.toPlainText(),
         }
+        for name in PAPER_DATE_FIELDS:
+            values[f"{name}_precision"] = getattr(self, name).precision()
         base = self.record.editable() if self.record is not None else MemberFields()
         return replace(base, **values)  # party_post (read-only here) keeps its stored value
 
@@ -581,9 +589,15 @@ class MemberDialog(QDialog):
 
     # ---- unsaved changes -----------------------------------------------------------------------
     def _snapshot(self) -> tuple:
-        """The raw state of every editable widget (typing and undoing is not a change)."""
+        """The raw state of every editable widget (typing and undoing is not a change).
+
+        The widgets are listed once: showing a tab raises its page, which reorders Qt's child lists, so
+        a fresh ``findChildren`` on another tab compared fields out of order ("所做的修改还没有保存"
+        after merely looking at 工作与联系)."""
+        if getattr(self, "_tracked", None) is None:
+            self._tracked = self.findChildren(QWidget)
         state = []
-        for widget in self.findChildren(QWidget):
+        for widget in self._tracked:
             if isinstance(widget, QLineEdit) and not widget.isReadOnly():
                 if isinstance(widget.parentWidget(), QComboBox):
                     continue

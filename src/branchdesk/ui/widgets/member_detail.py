@@ -47,11 +47,16 @@ class MemberDetail(QScrollArea):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(MEMBER_FIELD_LABELS[name] + "：", value)
             self._values[name] = value
+        self.dues = QLabel()  # 党费: this year's months, arrears (set by the page: show_dues)
+        self.dues.setObjectName("memberDues")
+        self.dues.setWordWrap(True)
+        form.addRow("党费：", self.dues)
         self._form = form
         layout.addLayout(form)
         layout.addStretch(1)
         self.setWidget(body)
         self.show_record(None)
+        self.show_dues("")
 
     def show_record(self, record: MemberRecord | None, *, today: dt.date | None = None) -> None:
         if record is None:
@@ -67,12 +72,19 @@ class MemberDetail(QScrollArea):
         if record.status != MemberStatus.ACTIVE.value and record.status_date:
             parts[-1] += f"（{format_date(record.status_date)}）"
         if record.birth_date:
-            parts.append(f"{age_on(record.birth_date, today)}岁")
+            birth = record.partial("birth_date")
+            youngest, oldest = age_on(birth.last, today), age_on(birth.first, today)
+            parts.append(f"{youngest}岁" if youngest == oldest else f"{youngest}或{oldest}岁")
         self._subtitle.setText(" · ".join(parts))
         for name, label in self._values.items():
             label.setText(_text(record, name))
         for name in (*STUDENT_FIELDS, "status_reason", "notes"):  # shown when recorded
             self._form.setRowVisible(self._values[name], bool(self._values[name].text()))
+
+    def show_dues(self, text: str) -> None:
+        """The member's dues line (services.dues.member_summary); empty hides the row."""
+        self.dues.setText(text)
+        self._form.setRowVisible(self.dues, bool(text))
 
     def text_of(self, name: str) -> str:
         return self._values[name].text()
@@ -85,5 +97,5 @@ def _text(record: MemberRecord, name: str) -> str:
         return PersonCategory(record.person_category).label if record.person_category else ""
     value = getattr(record, name)
     if isinstance(value, dt.date):
-        return format_date(value)
+        return record.date_text(name) if hasattr(record, f"{name}_precision") else format_date(value)
     return str(value or "")
