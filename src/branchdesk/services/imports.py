@@ -243,7 +243,7 @@ class RosterPlan:
     data_rows: int = 0  # non-blank rows read (example rows excluded)
     example_rows: int = 0
     footer_rows: int = 0  # totals, notes and signature lines under the table
-    masked_cells: int = 0  # ID numbers and phones a 脱敏 export hid
+    masked_cells: int = 0  # ID numbers, phones and birth dates a 脱敏 export hid or cut
     unknown_columns: list[str] = field(default_factory=list)  # headers nothing maps (the mapping step)
     chosen: dict[str, str] = field(default_factory=dict)  # header -> field ("" ignored) by the mapping
     signature: str = ""  # the header's layout (see xlsx_table.header_signature)
@@ -526,6 +526,10 @@ class _Slot:
     header: str  # as written in the file
 
 
+#: A birth date a 脱敏 (public) export cut to its year: "2003年".
+_YEAR_ONLY = re.compile(r"^\d{4}\s*年$")
+
+
 class _RowReader:
     """Converts one sheet row into member values, collecting the errors of the row."""
 
@@ -564,8 +568,10 @@ class _RowReader:
                 raw = clean_text(raw)
                 if not raw:
                     continue
-                if "*" in raw and kind in ("id", "phone") and is_masked(raw):
-                    self.masked += 1  # hidden by a 脱敏 export: nothing to import, nothing to clear
+                if ("*" in raw and kind in ("id", "phone") and is_masked(raw)) or (
+                    kind == "birth" and _YEAR_ONLY.match(raw)
+                ):  # hidden (or a birth date cut to its year) by a 脱敏 export: nothing to import or clear
+                    self.masked += 1
                     continue
             elif type(raw) is BadCell:
                 error(header, raw.message)
