@@ -6,7 +6,7 @@ person, a column per step date, vote counts, names of interviewers, contact pers
 It touches no database and returns :class:`DevImport` — the dossiers read and the problems found, each
 a :class:`RowIssue` naming the Excel row and the column header as written in the file.
 
-Headers are matched tolerantly, as for the roster (``services.imports.header_key``: spaces, full-width
+Headers are matched tolerantly, as for the roster (``services.xlsx_table.header_key``: spaces, full-width
 forms, '*' and bracketed remarks do not matter), with the common names of each column; the header row
 may sit under title rows; columns may come in any order; unknown columns are listed and ignored.
 Vote columns written without their meeting ("应到", "实到" …) are taken in order: the first set
@@ -61,6 +61,7 @@ from branchdesk.services.xlsx_reader import BadCell
 from branchdesk.services.xlsx_table import (
     BRACKETS,
     EXAMPLE_MARK,
+    ImportRefused,
     RowError,
     ambiguous_message,
     cell_date,
@@ -973,13 +974,12 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
     row gives one — that has no ID number of its own (rows without a number: any such dossier), as the
     roster import does. So importing the same ledger twice changes nothing.
 
-    Raises :class:`branchdesk.services.imports.ImportRefused` when ``found`` has issues, or when two
+    Raises :class:`branchdesk.services.xlsx_table.ImportRefused` when ``found`` has issues, or when two
     rows match the same dossier.
     """
     from dataclasses import replace
 
     from branchdesk.services.development import keep_unrecorded
-    from branchdesk.services.imports import ImportRefused
 
     if found.issues:
         raise ImportRefused(found.issues)
