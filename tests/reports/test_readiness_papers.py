@@ -62,8 +62,8 @@ def test_the_pack_follows_the_rubric_self_assessment_first_then_items_with_their
     reader = PdfReader(done.path)
     outline = _outline(reader, reader.outline)
     top = [t for d, t, _ in outline if d == 0]
-    assert top[:2] == ["本市细则自评表", f"{YEAR}年度工作总结"]
-    assert [t.split("（")[0] for t in top[2:]] == ["政治引领", "组织建设"]
+    assert top[:3] == ["本市细则自评表", f"{YEAR}年度工作计划", f"{YEAR}年度工作总结"]
+    assert [t.split("（")[0] for t in top[3:]] == ["政治引领", "组织建设"]
     items = [t for d, t, _ in outline if d == 1]
     assert [t.split("（")[0] for t in items] == ["1.2 每月开展主题党日", "1.3 按期上党课，书记每年至少讲一次",
                                                 "2.2 支部党员大会每季度至少一次", "2.3 支部委员会会议每月一次"]  # fmt: skip

@@ -3,8 +3,8 @@
 * ``self_assessment_report`` (registry key ``self_assessment``): the scored rubric of the period's year,
   item by item with the basis of each score, subtotals per dimension and the total;
 * ``annual_summary_report`` (``annual_summary``): the year's summary as edited (or the draft);
-* ``build_rubric_pack``: one PDF the inspectors can follow with their sheet — the 自评表 and the 年度工作总结
-  first, then per
+* ``build_rubric_pack``: one PDF the inspectors can follow with their sheet — the 自评表, the 年度工作计划 and the
+  年度工作总结 first, then per
   dimension and item a page with the item's score and evidence records followed by its evidence ledgers
   (each ledger printed once, under the first item that cites it; later items point to it), bookmarked
   by dimension and item. The pack by ledger type (reports/pack.py) stays as it was.
@@ -205,8 +205,9 @@ def rubric_pack_reports(
     a = ws.readiness.assess(year, rubric, as_of=today)
     name = ws.branch.profile().name
     reports: list[Report] = [assessment_ledger(a, name, today).masked(mask)]
-    reports += annual_summary_report(ws, period, today)  # the year's summary follows the self-assessment
-    sections: list[tuple[str, ...]] = [(), ()]
+    reports += annual_plan_report(ws, period, today)  # the year's plan and summary follow the self-assessment
+    reports += annual_summary_report(ws, period, today)
+    sections: list[tuple[str, ...]] = [(), (), ()]
     cited: dict[str, str] = {}
     items = a.items()
     with shared_reads():
