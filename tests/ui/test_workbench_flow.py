@@ -102,6 +102,9 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
     assert copy is not None and "已保存 1 份自评副本" in page.saved_label.text()
     from branchdesk.ui.widgets import prompts
 
+    printed = tmp_path / "副本.pdf"
+    monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: printed)
+    assert page.export_saved() and printed.stat().st_size > 1000
     sheet = tmp_path / "红旗党支部评分细则.xlsx"
     monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: sheet)
     monkeypatch.setattr(prompts, "open_file_name", lambda *a, **k: sheet)
