@@ -243,35 +243,33 @@ def test_changes_made_in_settings_reach_the_title_and_the_group_filter_at_once(w
 
 
 def test_navigation_switches_areas(window):
-    assert [a.title for a in AREAS] == [
-        "工作台",
-        "成员档案",
-        "发展党员",
-        "会议记录",
-        "台账打印",
-        "迎检自评",
-        "审计日志",
-        "设置",
+    import importlib
+
+    pages = [
+        ("工作台", "workbench:WorkbenchPage"),
+        ("成员档案", "members:MembersPage"),
+        ("发展党员", "development:DevelopmentPage"),
+        ("会议记录", "meetings:MeetingsPage"),
+        ("党费", "dues:DuesPage"),
+        ("活动记录", "activities:ActivitiesPage"),
+        ("联系服务", "assignments:AssignmentsPage"),
+        ("台账打印", "ledgers:LedgersPage"),
+        ("迎检自评", "assess:AssessPage"),
+        ("审计日志", "audit:AuditPage"),
+        ("设置", "settings:SettingsPage"),
     ]
-    assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 9)]
-    window.area_actions[2].trigger()
-    assert window.current_area() == "development"
-    from branchdesk.ui.pages.development import DevelopmentPage
-
-    assert isinstance(window.stack.currentWidget(), DevelopmentPage)
-    window.area_actions[3].trigger()
-    from branchdesk.ui.pages.meetings import MeetingsPage
-
-    assert isinstance(window.stack.currentWidget(), MeetingsPage)
-    window.area_actions[4].trigger()
-    from branchdesk.ui.pages.ledgers import LedgersPage
-
-    assert isinstance(window.stack.currentWidget(), LedgersPage)
-    window.area_actions[6].trigger()
-    from branchdesk.ui.pages.audit import AuditPage
-
-    assert isinstance(window.stack.currentWidget(), AuditPage)
-    window.nav.setCurrentRow(7)
+    assert [a.title for a in AREAS] == [title for title, _ in pages]
+    assert [a.shortcut().toString() for a in window.area_actions] == [
+        *(f"Ctrl+{n}" for n in "1234567890"),
+        "Ctrl+,",
+    ]
+    for i, (_title, page) in enumerate(pages[1:-1], start=1):
+        window.area_actions[i].trigger()
+        module, cls = page.split(":")
+        expected = getattr(importlib.import_module(f"branchdesk.ui.pages.{module}"), cls)
+        assert isinstance(window.stack.currentWidget(), expected)
+    assert window.current_area() == "audit"
+    window.nav.setCurrentRow(len(pages) - 1)
     assert window.current_area() == "settings"
     assert window.stack.currentWidget() is window.page("settings")
     window.area_actions[1].trigger()
@@ -314,7 +312,7 @@ def test_find_puts_the_cursor_in_the_search_box(window, qtbot):
 
 def test_menus_hold_the_actions_with_their_shortcuts(window):
     menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if m is not None}
-    assert list(menus) == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    assert list(menus) == ["文件(&F)", "编辑(&E)", "视图(&V)", "支部(&B)", "帮助(&H)"]
     texts = {a.text(): a.shortcut().toString() for m in menus.values() for a in m.actions() if a.text()}
     assert texts["导入花名册…"] == "Ctrl+I"
     assert texts["导出花名册…"] == "Ctrl+E"
@@ -452,8 +450,41 @@ def test_first_run_creates_an_empty_branch_with_the_given_name(empty_db, locatio
     assert not ctx.branch.has_branch()
     dialog.branch_name.setText("机关第二党支部")
     dialog.accept()
-    assert dialog.result() == QDialog.DialogCode.Accepted
     assert ctx.branch.profile().name == "机关第二党支部"
+    # it goes on to the profile instead of leaving it to be found in 设置 (issue 18)
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.pages.currentIndex() == 1
+    assert "已建立“机关第二党支部”" in dialog.profile_intro.text()
+    dialog.founded_on.setText("2008年9月")
+    dialog.higher_committee.setText("某某机关党委")
+    dialog.term_start.setText("2025-01-10")
+    dialog.term_end.setText("2028-01-09")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    profile = ctx.branch.profile()
+    assert (profile.founded_on, profile.founded_on_precision) == (dt.date(2008, 9, 1), "month")
+    assert profile.higher_committee == "某某机关党委" and profile.committee_term_end == dt.date(2028, 1, 9)
+
+
+def test_a_new_branchs_profile_can_be_left_for_later(empty_db, location, qtbot):
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.first_run import FirstRunDialog
+
+    ctx = AppContext(empty_db, location)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.branch_name.setText("机关第三党支部")
+    dialog.accept()
+    dialog.skip_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and ctx.branch.has_branch()
+
+
+def test_an_empty_member_page_says_how_to_start(ctx, qtbot):
+    from branchdesk.ui.pages.members import MembersPage
+
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    assert page.list_stack.currentWidget() is page.empty_hint
+    assert "新增" in page.empty_hint.text() and "导入" in page.empty_hint.text()
 
 
 def test_first_run_can_generate_demo_data(empty_db, location, qtbot):

@@ -357,3 +357,16 @@ def test_reminders_can_be_switched_off_and_archive_items_dropped(page, ctx, dial
     assert now.thought_report_months == 0
     assert now.archive_items < before.archive_items
     assert ctx.development.rule_settings() == before, "earlier steps keep the values in force then"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "precision"), [("2008", "2008年", "year"), ("2008.9", "2008年9月", "month")]
+)
+def test_the_founding_date_may_be_a_year_or_a_month_as_on_paper(page, branch, typed, shown, precision):
+    page.founded_on.setText(typed)
+    assert page.founded_on.error() is None and page.founded_on.text() == shown
+    assert page.save_profile()
+    saved = branch.profile()
+    assert saved.founded_on_precision == precision and saved.founded_on.year == 2008
+    page._load_profile()
+    assert page.founded_on.text() == shown

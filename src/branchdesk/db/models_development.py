@@ -44,6 +44,7 @@ class DevelopmentDossier(Base):
     name_initials: Mapped[str] = mapped_column(String(50), default="")
     name_pinyin: Mapped[str] = mapped_column(String(200), default="")
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")  # 0014
     id_number: Mapped[str] = mapped_column(String(18), default="")
     sex: Mapped[str] = mapped_column(String(2), default="")  # from the ID number when it decodes
 

@@ -35,6 +35,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from branchdesk.domain.partial_dates import birth_cell
+
 if TYPE_CHECKING:
     from branchdesk.domain.development import Dossier
     from branchdesk.domain.votes import Vote
@@ -302,7 +304,7 @@ def dossier_row(seq: int, d: Dossier, excluded: Mapping[str, Iterable[Any]] | No
         seq,
         d.person.name,
         sex_of(d.person.id_number),
-        d.person.birth_date,
+        birth_cell(d.person),
         d.person.id_number,
         d.application_date,
         first.date if first else None,

@@ -328,6 +328,14 @@ class Person:
     name: str
     birth_date: date | None = None
     id_number: str = ""
+    birth_precision: str = "day"  # "month" for a 出生年月 of year and month only (0014)
+
+    @property
+    def birth(self):
+        """The birth date as precise as recorded (``PartialDate``), or None."""
+        from branchdesk.domain.partial_dates import PartialDate
+
+        return PartialDate.stored(self.birth_date, self.birth_precision)
 
 
 @dataclass(frozen=True)

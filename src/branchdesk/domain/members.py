@@ -10,10 +10,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields, replace
 
-from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus, MemberType, Sex
+from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus, MemberType, PersonCategory, Sex
+
+# The member dates that come from paper and may be known only to the month (or year): each has a
+# "<name>_precision" field and column (0014).
+PAPER_DATE_FIELDS = ("birth_date", "join_date", "conversion_date", "activist_date", "work_start_date")
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)  # slots: an import of 200,000 rows holds as many (issue 11 §9)
 class MemberFields:
     name: str = ""
     id_number: str | None = None
@@ -48,11 +52,33 @@ class MemberFields:
     dues_monthly_fen: int | None = None
     dues_paid_to: dt.date | None = None
     dossier_location: str = ""
+    person_category: str = ""  # a PersonCategory code, or "" (not recorded)
+    student_number: str = ""
+    grade: str = ""
+    class_name: str = ""
+    major: str = ""
     notes: str = ""
+    # how precise the paper dates are (0014): "year", "month" or "day" (see domain.partial_dates)
+    birth_date_precision: str = "day"
+    join_date_precision: str = "day"
+    conversion_date_precision: str = "day"
+    activist_date_precision: str = "day"
+    work_start_date_precision: str = "day"
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(MemberFields))
+
+    def partial(self, name: str):
+        """A paper date field with its precision (``PartialDate``), or None when empty."""
+        from branchdesk.domain.partial_dates import PartialDate
+
+        return PartialDate.stored(getattr(self, name), getattr(self, f"{name}_precision", "day"))
+
+    def date_text(self, name: str) -> str:
+        """A date field as printed: "1999年3月" for a month-precise 出生年月, "2008年6月20日" for a day."""
+        value = self.partial(name)
+        return value.text if value is not None else ""
 
     def editable(self) -> MemberFields:
         """Just the editable part (a record passed where fields are expected)."""
@@ -121,10 +147,19 @@ def normalise(values: MemberFields) -> MemberFields:
             pass
         else:
             changes["id_number"] = info.number
-            if values.birth_date is None:
+            birth = values.partial("birth_date")
+            if birth is None or (not birth.exact and birth.contains(info.birth_date)):
+                # the ID number gives the day a 出生年月 column leaves out
                 changes["birth_date"] = info.birth_date
+                changes["birth_date_precision"] = "day"
             if not changes["sex"]:
                 changes["sex"] = info.sex
+    for name in PAPER_DATE_FIELDS:
+        if name in changes:
+            continue
+        value = values.partial(name)
+        changes[name] = value.first if value is not None else None
+        changes[f"{name}_precision"] = value.precision.value if value is not None else "day"
     changes["mobile"] = normalize_phone(changes["mobile"]) if changes["mobile"] else ""
     changes["landline"] = normalize_phone(changes["landline"]) if changes["landline"] else ""
     return replace(values, **changes)
@@ -147,6 +182,10 @@ TEXT_LIMITS: dict[str, int] = {
     "address": 200,
     "mobile_whereabouts": 200,
     "dossier_location": 200,
+    "student_number": 30,
+    "grade": 20,
+    "class_name": 50,
+    "major": 100,
 }
 
 
@@ -177,6 +216,8 @@ def validate(values: MemberFields, *, today: dt.date | None = None) -> list[Fiel
     elif _NAME_BAD.search(values.name):
         issue("name", "含有数字或符号，请检查")
 
+    if values.person_category and values.person_category not in PersonCategory._value2member_map_:
+        issue("person_category", "只能是" + "、".join(f"“{c.label}”" for c in PersonCategory))
     if values.sex and values.sex not in (Sex.MALE.value, Sex.FEMALE.value):
         issue("sex", "只能填“男”或“女”")
     try:
@@ -191,11 +232,13 @@ def validate(values: MemberFields, *, today: dt.date | None = None) -> list[Fiel
         except CitizenIdError as exc:
             issue("id_number", str(exc))
         else:
-            if values.birth_date and values.birth_date != info.birth_date:
+            birth = values.partial("birth_date")
+            if birth is not None and not (
+                birth.first == info.birth_date or (not birth.exact and birth.contains(info.birth_date))
+            ):
                 issue(
                     "birth_date",
-                    f"与公民身份号码不一致（号码中为 {format_date(info.birth_date)}，填写的是 "
-                    f"{format_date(values.birth_date)}）",
+                    f"与公民身份号码不一致（号码中为 {format_date(info.birth_date)}，填写的是 {birth.text}）",
                 )
             if values.sex and values.sex != info.sex:
                 issue("sex", f"与公民身份号码不一致（号码第 17 位表示“{info.sex}”）")
@@ -210,7 +253,7 @@ def validate(values: MemberFields, *, today: dt.date | None = None) -> list[Fiel
     if birth and join:
         if join <= birth:
             issue("join_date", "入党日期必须晚于出生日期")
-        elif join < add_years(birth, 18):
+        elif (values.partial("join_date").last if values.join_date else join) < add_years(birth, 18):
             issue(
                 "join_date", f"入党时未满十八周岁（年满十八周岁之日为 {format_date(add_years(birth, 18))}）"
             )
@@ -233,6 +276,10 @@ def validate(values: MemberFields, *, today: dt.date | None = None) -> list[Fiel
         message = validate_landline(values.landline)
         if message:
             issue("landline", message)
+
+    for name in PAPER_DATE_FIELDS:
+        if getattr(values, f"{name}_precision") not in ("year", "month", "day"):
+            issue(name, "日期精度只能是年、月或日")
 
     if values.lost_contact and not values.lost_contact_since:
         issue("lost_contact_since", "标记为失联党员时须填写失联日期")

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from branchdesk.domain.dev_exchange import NAME_SEPARATOR, exclusion_text, iso, person_names, status_text
+from branchdesk.domain.partial_dates import birth_cell
 from branchdesk.reports.development import vote_columns, vote_row
 from branchdesk.reports.ledger import Block, Column, Document, Fields, Heading, Paragraph, Table
 
@@ -120,7 +121,7 @@ def _basic(d: Dossier, sex: str, member: MemberRecord | None) -> list[Block]:
     items: list[tuple[str, Any]] = [
         ("姓名", d.person.name),
         ("性别", sex),
-        ("出生日期", d.person.birth_date),
+        ("出生日期", birth_cell(d.person)),
         (ID_LABEL, d.person.id_number),
         ("当前状态", status_text(d)),
     ]

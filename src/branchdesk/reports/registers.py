@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from branchdesk.domain.dev_exchange import NAME_SEPARATOR, iso, person_names, sex_of
+from branchdesk.domain.partial_dates import birth_cell
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
@@ -219,11 +220,11 @@ def branch_name_of(ws: Workspace) -> str:
 
 def nothing_document(key: str, title: str, what: str, *, branch_name: str, period_label: str,
                      printed_on: dt.date) -> Document:  # fmt: skip
-    """The one page a per-person or per-meeting paper prints for a period without any: "本期没有…"."""
+    """The one page a per-person or per-meeting paper prints for a period without any: "2026年度没有…"."""
     from branchdesk.reports.ledger import Document, Paragraph
 
     return Document(key=key, title=title, branch_name=branch_name, period=period_label,
-                    blocks=[Paragraph(f"本期没有{what}。")], subject=title, printed_on=printed_on)  # fmt: skip
+                    blocks=[Paragraph(f"{period_label}没有{what}。")], subject=title, printed_on=printed_on)  # fmt: skip
 
 
 def as_of_line(on: dt.date) -> str:
@@ -242,7 +243,7 @@ def stage_register(ws: Workspace, period: Period, today: dt.date, standing: Stan
     rows = []
     for seq, p in enumerate(people, start=1):
         d = p.dossier
-        rows.append([seq, d.person.name, p.sex, d.person.birth_date, d.person.id_number, *register.cells(d)])
+        rows.append([seq, d.person.name, p.sex, birth_cell(d.person), d.person.id_number, *register.cells(d)])
     entered = sum(1 for p in people if (day := register.stage_date(p.dossier)) is not None and day in period)
     return Ledger(
         key=register.key,
@@ -291,6 +292,7 @@ PROBATIONARY_COLUMNS = [
     Column("activist_date", "确定积极分子日期", "date", 11),
     Column("candidate_date", "确定发展对象日期", "date", 11),
     Column("join_date", "入党日期", "date", 11),
+    Column("approval_date", "上级党委批准日期", "date", 11),
     Column("probation_end", "预备期满日期", "date", 11),
     Column("sponsors", "入党介绍人", "text", 10, wrap=True),
     Column("notes", "备注", "text", 16, wrap=True),
@@ -344,10 +346,10 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
         notes += _common_notes(d)
         for e in d.extensions:
             notes.append(f"{iso(e.date)}决定延长预备期{e.months}个月")
+        approval = d.approval.date if d.approval is not None else None
         if d.approval is None:
             notes.append("待上级党委审批")
-        elif m is None:
-            notes.append("花名册中未找到本人档案")
+        # a dossier without its roster file is a finding of `check`, never text on the form
         if m is not None and m.join_date and join and m.join_date != join:
             notes.append(f"花名册入党日期为{iso(m.join_date)}")
     else:
@@ -356,14 +358,14 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
         end = add_years(m.join_date, 1) if m.join_date else None
         sponsors = m.sponsors
         application, activist, candidate = None, m.activist_date, None
+        approval = None
         if m.transferred_in_date is not None and m.transferred_in_date <= on:
             notes.append(f"{iso(m.transferred_in_date)}转入")
-        notes.append("本系统无发展党员档案")
     return [
         seq,
         person.name,  # type: ignore[union-attr]
         p.sex or (m.sex if m else ""),
-        person.birth_date,  # type: ignore[union-attr]
+        birth_cell(person),
         person.id_number or (m.id_number if m else "") or "",  # type: ignore[union-attr]
         m.education if m else "",
         unit,
@@ -372,6 +374,7 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
         activist,
         candidate,
         join,
+        approval,
         end,
         sponsors,
         "\n".join(notes),

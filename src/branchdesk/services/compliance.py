@@ -138,7 +138,8 @@ def _branch_records(
             r.id: r
             for r in session.execute(
                 select(Member.id, Member.status, Member.status_date, Member.lost_contact, Member.lost_contact_since,
-                       Member.is_mobile_member, Member.dues_paid_to).where(Member.branch_id == branch_id)
+                       Member.is_mobile_member, Member.dues_paid_to, Member.join_date_precision,
+                       Member.conversion_date_precision).where(Member.branch_id == branch_id)
             )
         }  # fmt: skip
         names = {m.id: m.name for m in roster.members}
@@ -167,17 +168,25 @@ def _branch_records(
                 join_date=m.join_date, conversion_date=m.conversion_date, member_type=m.member_type or "full",
                 lost_since=lost, mobile=bool(x.is_mobile_member),
                 changes=tuple((c.date, c.to_status) for c in roster.history.get(m.id, ())),
-                dues_paid_to=x.dues_paid_to,
+                dues_paid_to=x.dues_paid_to, join_precision=x.join_date_precision or "day",
+                conversion_precision=x.conversion_date_precision or "day",
             )
         )  # fmt: skip
-    return BranchRecords(
-        as_of=as_of,
-        members=tuple(members),
-        seats=seats,
-        term_start=branch.committee_term_start if branch else None,
-        term_end=branch.committee_term_end if branch else None,
-        meetings=tuple(m for m in meetings if not m.planned and m.date <= as_of),
-        dossiers=tuple(dossiers),
-        dossier_members=links,
-        records_since=branch.records_since if branch else None,
+    from branchdesk.services.study import with_study  # MEM-STUDY-32H (registers the rule) and its hours
+
+    return with_study(
+        BranchRecords(
+            as_of=as_of,
+            members=tuple(members),
+            seats=seats,
+            term_start=branch.committee_term_start if branch else None,
+            term_end=branch.committee_term_end if branch else None,
+            meetings=tuple(m for m in meetings if not m.planned and m.date <= as_of),
+            dossiers=tuple(dossiers),
+            dossier_members=links,
+            records_since=branch.records_since if branch else None,
+            extra={"dues": ws.dues.arrears_map(as_of)},  # MEM-DUES-6M (registered by services.dues)
+        ),
+        ws,
+        meetings,
     )

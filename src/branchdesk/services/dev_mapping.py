@@ -105,7 +105,8 @@ def dossier_values(d: Dossier) -> dict[str, Any]:
     for name in _ENUMS:
         values[name] = _code(getattr(d, name))
     p = d.person
-    values.update(name=p.name, birth_date=p.birth_date, id_number=p.id_number)
+    values.update(name=p.name, birth_date=p.birth_date, id_number=p.id_number,
+                  birth_date_precision=p.birth_precision)  # fmt: skip
     values["activist_publicity_start"] = d.activist_publicity.start if d.activist_publicity else None
     values["activist_publicity_end"] = d.activist_publicity.end if d.activist_publicity else None
     values["publicity_start"] = d.publicity.start if d.publicity else None
@@ -248,8 +249,9 @@ _DOSSIER_COLUMNS = (
     "conversion_approval_date", "conversion_approval_extension_reason",
     "approval_reported_on", "approval_by", "conversion_reported_on", "conversion_approval_by",
     "outcome_approval_date", "outcome_approval_by",
-    *_ENUMS, *_SAME,
+    *_ENUMS, *_SAME, "birth_date_precision",
 )  # fmt: skip
+_BIRTH_PRECISION = _DOSSIER_COLUMNS.index("birth_date_precision")
 _DATE_COLUMNS = frozenset(c.name for c in DevelopmentDossier.__table__.columns if isinstance(c.type, Date))
 
 
@@ -473,6 +475,6 @@ def _load(session: Session, condition, order_by) -> list[Loaded]:
             values["conversion_vote"] = vote_of.get(("conversion", 0))
             values["outcome_vote"] = vote_of.get(("cancellation", 0))
         values["id"] = did
-        values["person"] = Person(r[4], date(r[5]), r[6])
+        values["person"] = Person(r[4], date(r[5]), r[6], r[_BIRTH_PRECISION] or "day")
         out.append(Loaded(_new_dossier(values), r[1], r[2], r[3]))
     return out

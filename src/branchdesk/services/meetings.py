@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,12 +205,14 @@ class MeetingService:
         with self.ws.read() as session:
             return _load(session, _row(session, meeting_id))
 
-    def all(self, *, year: int | None = None) -> list[Meeting]:
-        """Every record (of ``year``) as ``domain.meetings.Meeting``, by date."""
+    def all(self, *, year: int | None = None, types: Iterable[MeetingType] | None = None) -> list[Meeting]:
+        """Every record (of ``year``, of ``types``) as ``domain.meetings.Meeting``, by date."""
         with self.ws.read() as session:
             q = select(MeetingRow).where(MeetingRow.branch_id == self.ws.branch_id)
             if year is not None:
                 q = q.where(MeetingRow.date >= dt.date(year, 1, 1), MeetingRow.date <= dt.date(year, 12, 31))
+            if types is not None:
+                q = q.where(MeetingRow.type.in_([t.value for t in types]))
             q = q.with_only_columns(*MeetingRow.__table__.columns)
             return _load_many(session, session.execute(q.order_by(MeetingRow.date, MeetingRow.id)).all())
 
@@ -593,6 +595,15 @@ class MeetingService:
                 issues.append(FieldIssue("attendance", "定稿前请登记出席情况"))
             if record.type == MeetingType.TALKS and not record.talks:
                 issues.append(FieldIssue("talks", "定稿前请登记谈话双方和日期"))
+            for number, item in enumerate(record.agenda, start=1):
+                if str(item.vote_kind or "") and item.vote is None:  # a vote item never voted on
+                    issues.append(
+                        FieldIssue(
+                            "agenda",
+                            f"第 {number} 项议程“{item.title}”设有表决事项，但还没有表决计票：请先点“表决计票…”"
+                            "记录表决结果，或把表决事项改为“不表决”",
+                        )
+                    )
             if issues:
                 raise ValidationError(issues)
             try:
@@ -908,7 +919,7 @@ _VOTE_COLUMNS = ("expected", "present", "yes", "no", "abstain", "written_yes", "
 _CHILDREN = (MeetingAttendance, MeetingObserver, AgendaItem, MeetingAmendment, MeetingAttachment, AppraisalGrade,
              RemediationItem, TalkPair)  # fmt: skip
 _SCALARS = ("custom_type_name", "date", "start_time", "end_time", "platform", "place", "chair", "recorder",
-            "lecturer", "theme", "group_id", "group_name", "discussion", "decisions")  # fmt: skip
+            "lecturer", "theme", "group_id", "group_name", "discussion", "decisions", "for_year")  # fmt: skip
 
 
 def _records_since(session: Session, branch_id: int) -> dt.date | None:
@@ -1040,6 +1051,12 @@ def _validate(m: Meeting) -> None:
             issues.append(FieldIssue("remediation", "整改事项须填写存在的问题"))
     if m.status is MeetingStatus.SEALED and m.sealed_at is None:
         issues.append(FieldIssue("status", "请通过“定稿”完成会议记录"))
+    if (
+        m.for_year is not None
+        and m.type in dm.ANNUAL_TYPES
+        and not m.date.year - 1 <= m.for_year <= m.date.year
+    ):
+        issues.append(FieldIssue("for_year", f"所属年度只能是召开当年（{m.date.year}年）或上一年"))
     if issues:
         raise ValidationError(issues)
 
@@ -1047,7 +1064,8 @@ def _validate(m: Meeting) -> None:
 def _apply(row: MeetingRow, m: Meeting, custom_type_id: int | None) -> None:
     values = {k: getattr(m, k) for k in _SCALARS}
     values.update(type=m.type.value, status=m.status.value, audience=m.audience.value, mode=m.mode.value,
-                  custom_type_id=custom_type_id)  # fmt: skip
+                  custom_type_id=custom_type_id,
+                  for_year=m.record_year if m.type in dm.ANNUAL_TYPES else None)  # fmt: skip
     for key, value in values.items():
         if getattr(row, key) != value:
             setattr(row, key, value)
@@ -1249,5 +1267,5 @@ def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grad
         amendments=tuple(Amendment(x.date, x.reason, x.text, x.user, x.at, x.id)
                          for x in amendment_rows),
         attachments=tuple(Attachment(*a) for a in attachments),
-        sealed_at=row.sealed_at, sealed_by=row.sealed_by,
+        sealed_at=row.sealed_at, sealed_by=row.sealed_by, for_year=row.for_year,
     )  # fmt: skip

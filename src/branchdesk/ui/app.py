@@ -153,6 +153,32 @@ def install_font(app) -> str | None:
     return family
 
 
+def install_qt_translations(app) -> list[str]:
+    """Qt's own texts in Chinese: the file and print dialogs ("查找范围", "打印", "取消"), the standard
+    buttons and context menus. The catalogues ship with PySide6 (Qt/translations/qtbase_zh_CN.qm; the
+    frozen program bundles them, see build.spec). Returns the catalogues loaded (none when missing:
+    Qt then speaks English, nothing else changes)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        folders.append(str(Path(bundle) / "PySide6" / "Qt" / "translations"))
+    loaded = []
+    kept = getattr(app, "_branchdesk_translators", [])
+    for name in ("qtbase_zh_CN",):
+        for folder in folders:
+            translator = QTranslator(app)
+            if folder and translator.load(name, folder):
+                app.installTranslator(translator)
+                kept.append(translator)
+                loaded.append(str(Path(folder) / f"{name}.qm"))
+                break
+    app._branchdesk_translators = kept  # a translator must outlive its installation
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    return loaded
+
+
 def create_application():
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QGuiApplication
@@ -169,6 +195,7 @@ def create_application():
         QCoreApplication.setApplicationName(APP_NAME)
         app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
         QGuiApplication.setApplicationDisplayName(APP_TITLE)
+        install_qt_translations(app)
     return app
 
 

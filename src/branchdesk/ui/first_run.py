@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -71,7 +73,13 @@ class FirstRunDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
+        self.skip_button = buttons.addButton("以后再填", QDialogButtonBox.ButtonRole.ActionRole)
+        self.skip_button.setVisible(False)
+        self.skip_button.clicked.connect(lambda: QDialog.accept(self))
+
+        start = QWidget()
+        layout = QVBoxLayout(start)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(intro)
         layout.addWidget(self.blank_choice)
         name_row = QVBoxLayout()
@@ -81,22 +89,104 @@ class FirstRunDialog(QDialog):
         layout.addSpacing(8)
         layout.addWidget(self.demo_choice)
         layout.addWidget(demo_note)
-        layout.addWidget(self.error_label)
         layout.addStretch(1)
-        layout.addWidget(buttons)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(start)
+        self.pages.addWidget(self._build_profile())
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.pages, 1)
+        outer.addWidget(self.error_label)
+        outer.addWidget(buttons)
+        self._buttons = buttons
         self.branch_name.setFocus()
+
+    def _build_profile(self) -> QWidget:
+        """Second step of a new branch: what the ledgers' headers and the rules need (issue 18)."""
+        from branchdesk.ui.widgets.date_field import DateField
+
+        page = QWidget()
+        self.profile_intro = QLabel()
+        self.profile_intro.setWordWrap(True)
+        self.founded_on = DateField(partial=True)
+        self.higher_committee = QLineEdit()
+        self.higher_committee.setMaxLength(100)
+        self.higher_committee.setPlaceholderText("如 某某学院党委")
+        self.term_start = DateField()
+        self.term_end = DateField()
+        term = QWidget()
+        term_row = QHBoxLayout(term)
+        term_row.setContentsMargins(0, 0, 0, 0)
+        term_row.addWidget(self.term_start)
+        term_row.addWidget(QLabel("至"))
+        term_row.addWidget(self.term_end)
+        term_row.addStretch(1)
+        form = form_layout()
+        form.addRow("成立日期：", self.founded_on)
+        form.addRow("上级党组织：", self.higher_committee)
+        form.addRow("本届支委任期：", term)
+        posts = note_label(
+            "支部委员会的书记、副书记和委员，在录入或导入党员后于“设置 › 支部委员会”中任命；"
+            "这些信息以后都可以在“设置 › 支部信息”中修改。"
+        )
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.profile_intro)
+        layout.addLayout(form)
+        layout.addWidget(posts)
+        layout.addStretch(1)
+        return page
 
     def accept(self) -> None:
         self.error_label.clear()
         try:
-            if self.demo_choice.isChecked():
+            if self.pages.currentIndex() == 1:
+                self._save_profile()
+            elif self.demo_choice.isChecked():
                 self._generate_demo()
             else:
                 self._create_branch()
+                self._to_profile()
+                return
         except ValidationError as exc:
             self.error_label.setText("；".join(issue.message for issue in exc.issues))
             return
         super().accept()
+
+    def _to_profile(self) -> None:
+        """The branch exists: go on to its profile instead of leaving it to be found in 设置."""
+        name = self.ctx.branch.profile().name
+        self.profile_intro.setText(
+            f"<h3>已建立“{name}”</h3><p>请补充支部的基本情况（打印台账的表头和检查规则会用到），"
+            "不清楚的可以先空着：</p>"
+        )
+        self.pages.setCurrentIndex(1)
+        self.start_button.setText("保存并开始使用")
+        self.skip_button.setVisible(True)
+        for button in self._buttons.buttons():
+            if self._buttons.buttonRole(button) == QDialogButtonBox.ButtonRole.RejectRole:
+                button.setVisible(False)  # the branch exists: 退出 would look like it undoes that
+        self.founded_on.setFocus()
+
+    def _save_profile(self) -> None:
+        from dataclasses import replace
+
+        from branchdesk.domain.members import FieldIssue
+
+        issues = [
+            FieldIssue(name, f"{label}：{field.error()}")
+            for name, label, field in (("founded_on", "成立日期", self.founded_on),
+                                       ("committee_term_start", "任期开始", self.term_start),
+                                       ("committee_term_end", "任期届满", self.term_end))
+            if field.error()
+        ]  # fmt: skip
+        if issues:
+            raise ValidationError(issues)
+        profile = self.ctx.branch.profile()
+        self.ctx.branch.save_profile(
+            replace(profile, founded_on=self.founded_on.date(), founded_on_precision=self.founded_on.precision(),
+                    higher_committee=self.higher_committee.text().strip(),
+                    committee_term_start=self.term_start.date(), committee_term_end=self.term_end.date())
+        )  # fmt: skip
 
     def _create_branch(self) -> None:
         from branchdesk.services.branch import BranchProfile

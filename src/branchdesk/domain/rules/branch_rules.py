@@ -28,6 +28,7 @@ from branchdesk.domain.dates import add_months, add_years, format_date
 from branchdesk.domain.development import DecisionBody, Dossier
 from branchdesk.domain.meetings import AppraisalGrade, Meeting, MeetingType, RosterEntry
 from branchdesk.domain.members import bare_name
+from branchdesk.domain.partial_dates import PartialDate
 from branchdesk.domain.rules.engine import (
     KIND_CONSISTENCY,
     KIND_MEMBER,
@@ -102,6 +103,8 @@ class MemberRecord:
     mobile: bool = False  # 流动党员
     changes: tuple[tuple[date, str], ...] = ()  # (date, new status)
     dues_paid_to: date | None = None
+    join_precision: str = "day"  # the roster's 入党时间 / 转正时间 may give only a month or year (0014)
+    conversion_precision: str = "day"
 
     def active_on(self, on: date) -> bool:
         return self.entry.member_on(on)
@@ -668,13 +671,17 @@ def check_roster_dossier(r: BranchRecords, ctx: RuleContext) -> Iterator[Violati
         if m is None:
             continue
         linked[m.id] = d
+        joined = PartialDate.stored(m.join_date, m.join_precision)
         if (
             d.admission_meeting_date is not None
-            and m.join_date is not None
-            and m.join_date != d.admission_meeting_date
+            and joined is not None
+            and not (
+                joined.first == d.admission_meeting_date
+                or (not joined.exact and joined.contains(d.admission_meeting_date))
+            )
         ):
             yield _v(
-                f"记录矛盾：党员花名册记载{m.name}的入党日期为{fd(m.join_date)}，而发展档案中接收其为预备党员的支部大会为"
+                f"记录矛盾：党员花名册记载{m.name}的入党日期为{joined.text}，而发展档案中接收其为预备党员的支部大会为"
                 f"{fd(d.admission_meeting_date)}（入党日期即支部大会通过之日）。请核对并更正其中之一。",
                 subject=m.name,
                 member_id=m.id,
@@ -686,9 +693,14 @@ def check_roster_dossier(r: BranchRecords, ctx: RuleContext) -> Iterator[Violati
         full_on_roster = m.member_type == MemberType.FULL.value and m.status == MemberStatus.ACTIVE.value
         if d.conversion_approval is not None:
             end = d.full_member_date or d.probation_end
-            if m.conversion_date is not None and end is not None and m.conversion_date != end:
+            converted = PartialDate.stored(m.conversion_date, m.conversion_precision)
+            if (
+                converted is not None
+                and end is not None
+                and not (converted.first == end or (not converted.exact and converted.contains(end)))
+            ):
                 yield _v(
-                    f"记录矛盾：党员花名册记载{m.name}的转正日期为{fd(m.conversion_date)}，而发展档案中的转正日期"
+                    f"记录矛盾：党员花名册记载{m.name}的转正日期为{converted.text}，而发展档案中的转正日期"
                     f"（预备期满之日）为{fd(end)}。请核对并更正其中之一。",
                     subject=m.name,
                     member_id=m.id,

@@ -32,6 +32,7 @@ from branchdesk.domain.development import (
     Period,
     Step,
 )
+from branchdesk.domain.partial_dates import PartialDate, unknown_day_note
 from branchdesk.domain.rules.engine import (
     Rule,
     RuleBook,
@@ -110,6 +111,22 @@ def _birth_date(d: Dossier) -> date | None:
     return None
 
 
+def _written_birth(d: Dossier, birth: date) -> PartialDate:
+    """The birth date as precise as known: the dossier's 出生年月, made exact by the ID number when it
+    falls in that month (or year)."""
+    written = d.person.birth
+    if written is None or written.exact:
+        return PartialDate(birth)
+    if d.person.id_number:
+        try:
+            exact = parse_citizen_id(d.person.id_number, today=date.max).birth_date
+        except CitizenIdError:
+            return written
+        if written.contains(exact):
+            return PartialDate(exact)
+    return written
+
+
 def adult_from(birth: date, years: int) -> date:
     """The first day on which someone born on ``birth`` is ``years`` full years old (29 Feb → 1 Mar)."""
     day = add_years(birth, years)
@@ -133,16 +150,31 @@ def check_age(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             application=app,
         )
         return
-    if age_on(birth, app) < n:
-        adult = adult_from(birth, n)
+    written = _written_birth(d, birth)
+    if age_on(written.first, app) < n:  # too young even if born on the first day the record allows
+        adult = adult_from(written.first, n)
+        shown, when = (fd(written.first), fd(adult)) if written.exact else (written.text, f"最早{fd(adult)}")
         yield _v(
             Step.APPLICATION,
-            f"{fd(app)}递交入党申请书时未满{n}周岁（出生日期{fd(birth)}，{fd(adult)}年满{n}周岁）。"
+            f"{fd(app)}递交入党申请书时未满{n}周岁（出生日期{shown}，{when}年满{n}周岁）。"
             f"未满{n}周岁时写的入党申请书无效，请在年满{n}周岁后重新递交申请书，"
             "并以新申请书的日期为准。",
             application=app,
-            birth=birth,
+            birth=written.first,
             eighteenth_birthday=adult,
+        )
+    elif age_on(written.last, app) < n:
+        # born in that month (or year): old enough or not depending on the day the record leaves out
+        latest = adult_from(written.last, n)
+        yield _v(
+            Step.APPLICATION,
+            f"{fd(app)}递交入党申请书时可能未满{n}周岁：出生日期只记载到{written.text}，"
+            f"若生于{fd(written.last)}，则{fd(latest)}才年满{n}周岁。"
+            + unknown_day_note("出生日期", written),
+            W,
+            application=app,
+            birth=written.first,
+            eighteenth_birthday=latest,
         )
 
 

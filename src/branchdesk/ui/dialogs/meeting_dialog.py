@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -33,18 +34,19 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
     QTableWidgetItem,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import (
+    ANNUAL_TYPES,
     Agenda,
     AppraisalGrade,
     AttendanceStatus,
@@ -68,9 +70,10 @@ from branchdesk.ui.dialogs.step_dialog import _line
 from branchdesk.ui.models.meeting_models import AttendanceModel, StatusDelegate
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
-from branchdesk.ui.widgets.dialog_parts import record_table, save_cancel_buttons
+from branchdesk.ui.widgets.dialog_parts import fit_on_screen, record_table, save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
 from branchdesk.ui.widgets.rows_editor import RowColumn, RowsEditor, parse_cell_date
+from branchdesk.ui.widgets.time_field import TimeField
 
 NEW_TYPE = "__new__"
 CUSTOM_PREFIX = "custom:"
@@ -98,16 +101,11 @@ def _person_box() -> QComboBox:
     return box
 
 
-def _time_edit() -> QTimeEdit:
-    edit = QTimeEdit()
-    edit.setDisplayFormat("HH:mm")
-    edit.setMinimumTime(NO_TIME)
-    edit.setSpecialValueText("未填写")
-    edit.setTime(NO_TIME)
-    return edit
+def _time_edit() -> TimeField:
+    return TimeField()
 
 
-def _time_of(edit: QTimeEdit) -> dt.time | None:
+def _time_of(edit: TimeField) -> dt.time | None:
     t = edit.time()
     return None if t == NO_TIME else dt.time(t.hour(), t.minute())
 
@@ -171,15 +169,22 @@ class VoteDialog(QDialog):
         self.outcome.setTextFormat(Qt.TextFormat.PlainText)
         self.errors = ErrorPanel()
         buttons, self.save_button, _cancel = save_cancel_buttons(self, self.save, save_text="记录表决")
+        # the calculator scrolls (a student branch lists dozens of voters); the buttons stay in view
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.calculator)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.calculator, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.outcome)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         self.calculator.changed.connect(self._show_outcome)
         self._show_outcome()
-        self.resize(max(self.sizeHint().width(), 640), min(self.sizeHint().height(), 800))
+        fit_on_screen(
+            self, max(self.sizeHint().width(), 900), min(self.calculator.sizeHint().height() + 160, 800)
+        )
 
     def _show_outcome(self) -> None:
         from branchdesk.ui.widgets.vote_calculator import outcome_text
@@ -374,9 +379,13 @@ class MeetingDialog(QDialog):
         self.amend_button.setObjectName("amendMeeting")
         self.finalise_button.clicked.connect(self.finalise)
         self.amend_button.clicked.connect(self.add_amendment)
+        from branchdesk.ui.widgets.doc_menu import docs_button
+
+        self.docs_button = docs_button(self, ctx, "meeting", self._doc_subject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.finalise_button)
         bottom.addWidget(self.amend_button)
+        bottom.addWidget(self.docs_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
 
@@ -389,11 +398,7 @@ class MeetingDialog(QDialog):
         self._fill_type_box()
         self.load(meeting)
         self._connect_dirty()
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = 1040, 720
-        if screen is not None and screen.width() > 200:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_on_screen(self, 1040, 720)
 
     # ================================================================== building
     def _build_basic(self) -> QWidget:
@@ -422,6 +427,13 @@ class MeetingDialog(QDialog):
         self.recorder = _person_box()
         self.lecturer = _person_box()
         self.theme = _line("会议主题", 200)
+        self.for_year = QComboBox()  # 所属年度 of an annual record: the year held or the one before
+        self.for_year.setObjectName("meetingForYear")
+        self.for_year.setToolTip(
+            "组织生活会、民主评议党员记录属于哪一年度（如 2026 年 1 月召开的 2025 年度组织生活会）"
+        )
+        self._for_year_chosen = False
+        self.for_year.activated.connect(lambda _i: setattr(self, "_for_year_chosen", True))
         self.discussion = _text_box("会议讨论、发言情况（议程中各项的讨论可在“议程与表决”中填写）")
         self.decisions = _text_box("会议作出的决定（全体会议层面）")
         form = QFormLayout()
@@ -438,11 +450,13 @@ class MeetingDialog(QDialog):
         form.addRow("记录人", self.recorder)
         form.addRow("授课人", self.lecturer)
         form.addRow("会议主题", self.theme)
+        form.addRow("所属年度", self.for_year)
         form.addRow("讨论情况", self.discussion)
         form.addRow("会议决定", self.decisions)
         self.type_box.currentIndexChanged.connect(self._on_type_changed)
         self.group_box.currentIndexChanged.connect(lambda _i: self._on_audience_changed())
         self.date.dateChanged.connect(lambda _d: self._on_audience_changed())
+        self.date.dateChanged.connect(lambda _d: self._fill_for_year())
         self.mode.currentIndexChanged.connect(lambda _i: self._sync_visibility())
         page = QWidget()
         page.setLayout(form)
@@ -569,6 +583,12 @@ class MeetingDialog(QDialog):
         self.vote_form = vote_form
         vote_form.addRow("表决事项", self.vote_kind)
         vote_form.addRow("发展对象", self.dossier_box)
+        self.dossier_hint = QLabel()  # why the list is empty
+        self.dossier_hint.setObjectName("voteDossierHint")
+        self.dossier_hint.setWordWrap(True)
+        self.dossier_hint.setStyleSheet("color: #8a4b00;")
+        self.dossier_hint.setVisible(False)
+        vote_form.addRow("", self.dossier_hint)
         vote_form.addRow("延长期限", self.months)
         vote_form.addRow("原因", self.vote_reason)
         vote_form.addRow("表决结果", self.vote_result)
@@ -711,6 +731,9 @@ class MeetingDialog(QDialog):
         for edit in (self.start_time, self.end_time):
             edit.timeChanged.connect(self._mark_dirty)
         self.date.dateChanged.connect(self._mark_dirty)
+        self.date.dateChanged.connect(self._update_title)
+        self.type_box.currentIndexChanged.connect(self._update_title)
+        self.group_box.currentIndexChanged.connect(self._update_title)
         for table in (self.observers, self.grades, self.remediation, self.talks):
             table.changed.connect(self._mark_dirty)
         for widget in (self.vote_kind, self.dossier_box):
@@ -751,6 +774,8 @@ class MeetingDialog(QDialog):
             self.platform.setText(meeting.platform)
             self.place.setText(meeting.place)
             self.theme.setText(meeting.theme)
+            self._for_year_chosen = meeting.for_year is not None
+            self._fill_for_year(meeting.record_year)
             self.discussion.setPlainText(meeting.discussion)
             self.decisions.setPlainText(meeting.decisions)
             self.attendance.set_attendees(meeting.attendance)
@@ -779,9 +804,15 @@ class MeetingDialog(QDialog):
         self._apply_read_only()
         self._update_title()
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_args) -> None:
+        """The title says what the form shows now: type, group and date follow the user's changes."""
         m = self.meeting
         state = "新建" if m.id is None else MeetingStatus(m.status).label
+        if not m.sealed:
+            kind, name = self.current_type()
+            group = self.group_box.currentText() if self.current_audience() is Audience.GROUP else ""
+            m = replace(m, type=kind, custom_type_name=name, date=self.date.date() or m.date,
+                        group_name=group or m.group_name)  # fmt: skip
         self.setWindowTitle(f"会议记录 — {m.title} {format_date(m.date)}（{state}）")
 
     def _fill_people(self) -> None:
@@ -837,6 +868,7 @@ class MeetingDialog(QDialog):
             self._add_custom_type()
             return
         kind, name = self.current_type()
+        self._fill_for_year()
         self.meeting = replace(self.meeting, type=kind, custom_type_name=name)
         if not self._agenda_touched and self.meeting.id is None:
             self.agenda = [Agenda(t) for t in standard_agenda(kind)]
@@ -876,6 +908,7 @@ class MeetingDialog(QDialog):
         form = self.basic_form
         form.setRowVisible(self.group_box, self.current_audience() is Audience.GROUP)
         form.setRowVisible(self.lecturer, kind is MeetingType.LECTURE)
+        form.setRowVisible(self.for_year, kind in ANNUAL_TYPES)
         mode = MeetingMode(self.mode.currentData() or MeetingMode.OFFLINE.value)
         form.setRowVisible(self.platform, mode is not MeetingMode.OFFLINE)
         self.tabs.setTabVisible(self.grades_tab, kind is MeetingType.APPRAISAL or bool(self.grades.rows()))
@@ -1072,13 +1105,23 @@ class MeetingDialog(QDialog):
 
         kind = self.vote_kind.currentData() or ""
         self.dossier_box.clear()
+        self.dossier_hint.setVisible(False)
         if kind not in DOSSIER_KINDS:
             return
         standing = Standing.CANDIDATE if kind == VoteKind.ADMISSION.value else Standing.PROBATIONARY
         people = self.ctx.development.list(
             DossierQuery(standings=frozenset({standing}), include_closed=False)
         )
-        self.dossier_box.addItem("（请选择）", None)
+        self.dossier_box.addItem("（请选择）" if people or selected else "（没有可选的人员）", None)
+        if not people and not selected:
+            if kind == VoteKind.ADMISSION.value:
+                why = ("发展党员档案中没有处于“发展对象”阶段的人：接收预备党员须先在“发展党员”页记录"
+                       "“确定为发展对象”及其后的步骤（政治审查、集中培训、支委会审查、上级预审）。")  # fmt: skip
+            else:
+                why = ("发展党员档案中没有预备党员：请先在“发展党员”页为其建立档案，或为花名册中的预备党员"
+                       "“补建档案”。")  # fmt: skip
+            self.dossier_hint.setText(why)
+        self.dossier_hint.setVisible(not people and not selected)
         for p in people:
             self.dossier_box.addItem(f"{p.name}（{p.standing.label}）", p.id)
         if selected is not None and self.dossier_box.findData(selected) < 0:
@@ -1092,6 +1135,8 @@ class MeetingDialog(QDialog):
         voted = 0 <= i < len(self.agenda) and self.agenda[i].vote is not None
         form = self.vote_form
         form.setRowVisible(self.dossier_box, kind in DOSSIER_KINDS)
+        form.setRowVisible(self.dossier_hint, kind in DOSSIER_KINDS and bool(self.dossier_hint.text())
+                           and self.dossier_box.currentData() is None and self.dossier_box.count() <= 1)  # fmt: skip
         form.setRowVisible(self.months, kind == VoteKind.EXTENSION.value)
         form.setRowVisible(self.vote_reason, kind in (VoteKind.EXTENSION.value, VoteKind.CANCELLATION.value))
         form.setRowVisible(self.vote_button_row, bool(kind) and not voted)
@@ -1200,6 +1245,9 @@ class MeetingDialog(QDialog):
         on = self.date.date()
         if on is None:
             out.append(f"会议日期：{self.date.error() or '请填写会议日期'}")
+        for label, edit in (("开始时间", self.start_time), ("结束时间", self.end_time)):
+            if edit.error():
+                out.append(f"{label}：{edit.error()}")
         if self.current_audience() is Audience.GROUP and self.group_box.currentData() is None:
             out.append("党小组会须选择党小组")
         out += self.observers.problems("列席人员")
@@ -1239,7 +1287,35 @@ class MeetingDialog(QDialog):
             grades=tuple(Grade(None, n, AppraisalGrade.from_label(g), note) for n, g, note in self.grades.rows()),
             remediation=tuple(Remediation(p, m, o, dates(d), dates(x)) for p, m, o, d, x in self.remediation.rows()),
             talks=tuple(TalkPair(a, b, dates(d), s) for a, b, d, s in self.talks.rows()),
+            for_year=self.for_year.currentData() if kind in ANNUAL_TYPES else None,
         )  # fmt: skip
+
+    def _doc_subject(self) -> tuple[int, str] | None:
+        """生成材料: the stored record (a new one is saved first, asked)."""
+        if self.meeting.id is None or self.dirty:
+            if not prompts.ask(self, "生成材料", "生成材料前需要先保存会议记录。现在保存吗？", yes="保存"):
+                return None
+            if not self.save(close=False):
+                return None
+        return self.meeting.id, f"{self.meeting.date.isoformat()}{self.meeting.title}"
+
+    def _fill_for_year(self, year: int | None = None) -> None:
+        """所属年度: the year held or the one before; the default follows the date until chosen."""
+        from branchdesk.domain.meetings import default_record_year
+
+        on = self.date.date() or self.meeting.date
+        kind, _ = self.current_type()
+        if year is None:
+            current = self.for_year.currentData()
+            year = current if self._for_year_chosen and current in (on.year - 1, on.year) else None
+        if year is None:
+            year = default_record_year(kind, on)
+        self.for_year.blockSignals(True)
+        self.for_year.clear()
+        for y in (on.year, on.year - 1):
+            self.for_year.addItem(f"{y}年度", y)
+        self.for_year.setCurrentIndex(max(self.for_year.findData(year), 0))
+        self.for_year.blockSignals(False)
 
     # ================================================================== actions
     def save(self, *, close: bool = True) -> bool:
@@ -1291,19 +1367,25 @@ class MeetingDialog(QDialog):
         if kind in DOSSIER_KINDS and dossier_id is None:
             self.errors.set_messages(["请选择表决的发展对象（表决结果同时记入其发展党员档案）"])
             return False
-        if not self._ensure_saved():
+        problems = self.problems()
+        if problems:
+            self.errors.set_messages(problems)
             return False
         try:
             wait = self.ctx.development.rule_settings().resubmit_wait_months
         except Exception:  # the explanation must not stop the count: the usual 6 months then
             wait = 6
+        # the count is taken over the form as it is (attendance not yet saved included); nothing is
+        # written until the vote is recorded: cancelling here leaves the record as it was
         dialog = VoteDialog(
-            item.title, self.meeting, item.vote, self, kind=kind, person=self._person_name(dossier_id),
+            item.title, self.form_meeting(), item.vote, self, kind=kind, person=self._person_name(dossier_id),
             months=self.months.value() if kind == VoteKind.EXTENSION.value else None, resubmit_months=wait,
         )  # fmt: skip
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         vote, exclusions = dialog.vote(), dialog.exclusions()
+        if not self._ensure_saved():  # the record is saved with the vote, as one decision of the user
+            return False
         reasons: dict[str, str] | None = None
         while True:
             try:
@@ -1340,6 +1422,15 @@ class MeetingDialog(QDialog):
     def finalise(self) -> bool:
         """定稿: save pending edits, ask, seal. Afterwards the record is read-only."""
         if self.meeting.sealed:
+            return False
+        unvoted = [
+            f"第 {n} 项议程“{a.title}”设有表决事项，但还没有表决计票：请先点“表决计票…”记录表决结果，"
+            "或把表决事项改为“不表决”"
+            for n, a in enumerate(self.form_meeting().agenda, start=1)
+            if str(a.vote_kind or "") and a.vote is None
+        ]
+        if unvoted:
+            self.errors.set_messages(unvoted, title="还不能定稿：")
             return False
         if not prompts.ask(
             self, "会议记录定稿",
@@ -1450,7 +1541,7 @@ class MeetingDialog(QDialog):
     # ================================================================== read-only after 定稿
     def _apply_read_only(self) -> None:
         m = self.meeting
-        viewer = not self.ctx.db.principal.can_edit  # 查阅: reads the record, cannot change it
+        viewer = not self.ctx.ws.principal.can_edit  # 查阅: reads the record, cannot change it
         sealed = m.sealed or viewer
         for w in (self.type_box, self.group_box, self.mode, self.chair, self.recorder, self.lecturer):
             w.setEnabled(not sealed)

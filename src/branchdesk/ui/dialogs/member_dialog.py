@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from branchdesk.domain.members import FieldIssue, MemberFields, MemberRecord, ValidationError
+from branchdesk.domain.members import (
+    PAPER_DATE_FIELDS,
+    FieldIssue,
+    MemberFields,
+    MemberRecord,
+    ValidationError,
+)
 from branchdesk.domain.vocab import (
     DEGREES,
     EDUCATION_LEVELS,
@@ -38,6 +44,7 @@ from branchdesk.domain.vocab import (
     AwardKind,
     MemberStatus,
     MemberType,
+    PersonCategory,
     Sex,
 )
 from branchdesk.ui.context import AppContext
@@ -201,7 +208,7 @@ class MemberDialog(QDialog):
         self.id_hint.setWordWrap(True)
         self.sex = self._reg("sex", _choice_combo(Sex.choices()), tab)
         self.ethnicity = self._reg("ethnicity", _choice_combo(ETHNICITIES, editable=True), tab)
-        self.birth_date = self._reg("birth_date", DateField(), tab)
+        self.birth_date = self._reg("birth_date", DateField(partial=True), tab)
         self.native_place = self._reg("native_place", _line(100, "如 福建福州"), tab)
         self.education = self._reg("education", _choice_combo(EDUCATION_LEVELS), tab)
         self.degree = self._reg("degree", _choice_combo(DEGREES), tab)
@@ -227,9 +234,9 @@ class MemberDialog(QDialog):
         self.is_group_leader = QCheckBox("党小组长")
         self._reg("group_id", self.group, tab)
         self._reg("is_group_leader", self.is_group_leader, tab)
-        self.join_date = self._reg("join_date", DateField(), tab)
-        self.conversion_date = self._reg("conversion_date", DateField(), tab)
-        self.activist_date = self._reg("activist_date", DateField(), tab)
+        self.join_date = self._reg("join_date", DateField(partial=True), tab)
+        self.conversion_date = self._reg("conversion_date", DateField(partial=True), tab)
+        self.activist_date = self._reg("activist_date", DateField(partial=True), tab)
         self.sponsors = self._reg("sponsors", _line(100, "两人时用顿号分隔，如 李明、赵华"), tab)
         self.transferred_in_date = self._reg("transferred_in_date", DateField(), tab)
         self.party_post = self._reg("party_post", _line(100), tab)
@@ -266,7 +273,7 @@ class MemberDialog(QDialog):
 
     def _build_work(self) -> None:
         _, form, tab = self._page("工作与联系")
-        self.work_start_date = self._reg("work_start_date", DateField(), tab)
+        self.work_start_date = self._reg("work_start_date", DateField(partial=True), tab)
         self.work_unit = self._reg("work_unit", _line(100), tab)
         self.job = self._reg("job", _line(100, "如 教师、工程师、退休"), tab)
         self.post = self._reg("post", _line(100, "如 副教授、科长"), tab)
@@ -275,6 +282,17 @@ class MemberDialog(QDialog):
         self.address = self._reg("address", _line(200), tab)
         for name in ("work_start_date", "work_unit", "job", "post", "mobile", "landline", "address"):
             form.addRow(L(name) + "：", getattr(self, name))
+        # 人员身份 and the student fields (a students' branch keeps class and major)
+        self.person_category = self._reg("person_category", _choice_combo(PersonCategory.choices()), tab)
+        self.student_number = self._reg("student_number", _line(30, "学生填写"), tab)
+        self.grade = self._reg("grade", _line(20, "如 2023级"), tab)
+        self.class_name = self._reg("class_name", _line(50, "如 护理2301班"), tab)
+        self.major = self._reg("major", _line(100, "如 护理学"), tab)
+        form.addRow(L("person_category") + "：", self.person_category)
+        form.addRow(L("student_number") + "：", self.student_number)
+        form.addRow(L("grade") + "：", self.grade)
+        form.addRow(L("class_name") + "：", self.class_name)
+        form.addRow(L("major") + "：", self.major)
 
     def _build_dues(self) -> None:
         _, form, tab = self._page("党费与档案")
@@ -342,16 +360,16 @@ class MemberDialog(QDialog):
         self.id_number.setText(v.id_number or "")
         _set_combo_data(self.sex, v.sex or "")
         _set_combo_data(self.ethnicity, v.ethnicity)
-        self.birth_date.setDate(v.birth_date)
+        self.birth_date.setPartialDate(v.birth_date, v.birth_date_precision)
         self.native_place.setText(v.native_place)
         _set_combo_data(self.education, v.education)
         _set_combo_data(self.degree, v.degree)
         _set_combo_data(self.member_type, v.member_type or MemberType.FULL.value)
         _set_combo_data(self.group, v.group_id)
         self.is_group_leader.setChecked(v.is_group_leader)
-        self.join_date.setDate(v.join_date)
-        self.conversion_date.setDate(v.conversion_date)
-        self.activist_date.setDate(v.activist_date)
+        self.join_date.setPartialDate(v.join_date, v.join_date_precision)
+        self.conversion_date.setPartialDate(v.conversion_date, v.conversion_date_precision)
+        self.activist_date.setPartialDate(v.activist_date, v.activist_date_precision)
         self.sponsors.setText(v.sponsors)
         self.transferred_in_date.setDate(v.transferred_in_date)
         self.party_post.setText(v.party_post)
@@ -360,13 +378,18 @@ class MemberDialog(QDialog):
         self.is_mobile_member.setChecked(v.is_mobile_member)
         self.mobile_whereabouts.setText(v.mobile_whereabouts)
         self.watch_until.setDate(v.watch_until)
-        self.work_start_date.setDate(v.work_start_date)
+        self.work_start_date.setPartialDate(v.work_start_date, v.work_start_date_precision)
         self.work_unit.setText(v.work_unit)
         self.job.setText(v.job)
         self.post.setText(v.post)
         self.mobile.setText(v.mobile)
         self.landline.setText(v.landline)
         self.address.setText(v.address)
+        _set_combo_data(self.person_category, v.person_category or "")
+        self.student_number.setText(v.student_number)
+        self.grade.setText(v.grade)
+        self.class_name.setText(v.class_name)
+        self.major.setText(v.major)
         self.dues_basis.set_fen(v.dues_basis_fen)
         self.dues_monthly.set_fen(v.dues_monthly_fen)
         self.dues_paid_to.setDate(v.dues_paid_to)
@@ -518,6 +541,11 @@ class MemberDialog(QDialog):
             "mobile": self.mobile.text(),
             "landline": self.landline.text(),
             "address": self.address.text(),
+            "person_category": _combo_value(self.person_category) or "",
+            "student_number": self.student_number.text(),
+            "grade": self.grade.text(),
+            "class_name": self.class_name.text(),
+            "major": self.major.text(),
             "lost_contact": self.lost_contact.isChecked(),
             "lost_contact_since": date_of("lost_contact_since"),
             "is_mobile_member": self.is_mobile_member.isChecked(),
@@ -529,6 +557,8 @@ class MemberDialog(QDialog):
             "dossier_location": self.dossier_location.text(),
             "notes": self.notes.toPlainText(),
         }
+        for name in PAPER_DATE_FIELDS:
+            values[f"{name}_precision"] = getattr(self, name).precision()
         base = self.record.editable() if self.record is not None else MemberFields()
         return replace(base, **values)  # party_post (read-only here) keeps its stored value
 
@@ -559,9 +589,15 @@ class MemberDialog(QDialog):
 
     # ---- unsaved changes -----------------------------------------------------------------------
     def _snapshot(self) -> tuple:
-        """The raw state of every editable widget (typing and undoing is not a change)."""
+        """The raw state of every editable widget (typing and undoing is not a change).
+
+        The widgets are listed once: showing a tab raises its page, which reorders Qt's child lists, so
+        a fresh ``findChildren`` on another tab compared fields out of order ("所做的修改还没有保存"
+        after merely looking at 工作与联系)."""
+        if getattr(self, "_tracked", None) is None:
+            self._tracked = self.findChildren(QWidget)
         state = []
-        for widget in self.findChildren(QWidget):
+        for widget in self._tracked:
             if isinstance(widget, QLineEdit) and not widget.isReadOnly():
                 if isinstance(widget.parentWidget(), QComboBox):
                     continue

@@ -60,7 +60,7 @@ from branchdesk.domain.development import (
 from branchdesk.domain.rules import Finding, Severity
 from branchdesk.services.development import MANUAL_EXPECTED
 from branchdesk.ui.widgets.date_field import DateField
-from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
+from branchdesk.ui.widgets.dialog_parts import fit_on_screen, save_cancel_buttons
 from branchdesk.ui.widgets.form_errors import ErrorPanel
 
 BLOCKING_COLOUR = "#c62828"
@@ -361,10 +361,7 @@ class StepDialog(QDialog):
             self._watch(child)
         self.refresh_rules()
         width, height = (780, 860) if self.vote_calc is not None else (600, 360)
-        screen = self.screen().availableGeometry().height() if self.screen() is not None else 900
-        self.resize(
-            max(self.sizeHint().width(), width), min(max(self.sizeHint().height(), height), screen - 60)
-        )
+        fit_on_screen(self, max(self.sizeHint().width(), width), max(self.sizeHint().height(), height))
         self.date.setFocus()
 
     # ---- helpers ---------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ touches neither the sort key nor anything the query filters on refreshes its row
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -37,8 +36,10 @@ MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
+def _paper(record: MemberRecord, name: str) -> str:
+    """A paper date as precise as it was given: 2008-06-20, 1999-03 (a month), 2008 (a year)."""
+    value = record.partial(name)
+    return value.iso if value is not None else ""
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,20 @@ COLUMNS: tuple[MemberColumn, ...] = (
     MemberColumn("name", MEMBER_FIELD_LABELS["name"], lambda r: r.name, "欧阳晓明"),
     MemberColumn("sex", MEMBER_FIELD_LABELS["sex"], lambda r: r.sex, "性别"),
     MemberColumn(
-        "birth_date", MEMBER_FIELD_LABELS["birth_date"], lambda r: _date(r.birth_date), "0000-00-00"
+        "birth_date", MEMBER_FIELD_LABELS["birth_date"], lambda r: _paper(r, "birth_date"), "0000-00-00"
     ),
     MemberColumn("member_type", MEMBER_FIELD_LABELS["member_type"], lambda r: r.type_label, "正式党员"),
     MemberColumn("group", MEMBER_FIELD_LABELS["group_id"], lambda r: r.group_name, "第一党小组"),
-    MemberColumn("join_date", MEMBER_FIELD_LABELS["join_date"], lambda r: _date(r.join_date), "0000-00-00"),
+    MemberColumn(
+        "join_date", MEMBER_FIELD_LABELS["join_date"], lambda r: _paper(r, "join_date"), "0000-00-00"
+    ),
     MemberColumn(
         "conversion_date",
         MEMBER_FIELD_LABELS["conversion_date"],
-        lambda r: _date(r.conversion_date),
+        lambda r: _paper(r, "conversion_date"),
         "0000-00-00",
     ),
-    MemberColumn("education", MEMBER_FIELD_LABELS["education"], lambda r: r.education, "研究生（硕士）"),
+    MemberColumn("education", MEMBER_FIELD_LABELS["education"], lambda r: r.education, "大学本科（在读）"),
     MemberColumn(
         "work_unit", MEMBER_FIELD_LABELS["work_unit"], lambda r: r.work_unit, "计算机学院软件工程系"
     ),
@@ -74,7 +77,7 @@ COLUMNS: tuple[MemberColumn, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 # Fields a record must keep unchanged for an edit to leave its row in place (text search and order).
-_TEXT_FIELDS = ("name", "id_number", "mobile", "landline")
+_TEXT_FIELDS = ("name", "id_number", "mobile", "landline", "student_number", "class_name", "major")
 _SORT_FIELDS = {"name": ("name",), "group": ("group_id", "name")}
 
 _INACTIVE = QBrush(QColor("#8a8a8a"))
@@ -271,7 +274,11 @@ class MemberTableModel(QAbstractTableModel):
         if self._head <= 0:
             self._ids, self._complete = self._service.search_ids(query), True
             return
-        self._ids = self._service.search_ids(query, limit=self._head)
+        # the first screen in one statement with its rows (MemberService.screen): typing shows it at once
+        head = self._service.screen(query, self._head)
+        for record in head:
+            self._cache[record.id] = record
+        self._ids = [record.id for record in head]
         self._complete = len(self._ids) < self._head
         if not self._complete:
             self._loader.start(self._generation, query)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +26,7 @@ from branchdesk.domain.vocab import MemberStatus, MemberType
 from branchdesk.services.members import MemberQuery
 from branchdesk.ui.changes import watch
 from branchdesk.ui.context import AppContext
-from branchdesk.ui.models.member_table import COLUMNS, MemberTableModel
+from branchdesk.ui.models.member_table import COLUMN_KEYS, COLUMNS, MemberTableModel
 from branchdesk.ui.widgets.dialog_parts import record_view
 from branchdesk.ui.widgets.member_detail import MemberDetail
 from branchdesk.ui.widgets.search_box import SearchBox
@@ -116,9 +117,36 @@ class MembersPage(QWidget):
         self.table.setSortingEnabled(True)
 
         self.detail = MemberDetail()
+        self.table.viewport().installEventFilter(self)  # 工作单位 takes the room of a wide window
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
+        # an empty roster says how to start instead of showing an empty table (issue 18)
+        self.empty_hint = QLabel(
+            "<h3>还没有党员档案</h3>"
+            "<p>可以这样开始：</p>"
+            "<p>· 点下方的<b>“新增”</b>（Ctrl+N），逐个录入党员档案；</p>"
+            "<p>· 或点<b>“导入”</b>（Ctrl+I），从 Excel 花名册一次导入全支部党员"
+            "（可先用“导入”里的“下载导入模板”对照列名）。</p>"
+            "<p>党员录入后，可在“设置 › 支部委员会”中任命书记和委员。</p>"
+        )
+        self.empty_hint.setObjectName("emptyRosterHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty_hint.setContentsMargins(24, 24, 24, 24)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty_hint)
+        self.splitter.addWidget(self.list_stack)
+        # the member file: its summary and (issue 15) its assignments, activities and study hours
+        from PySide6.QtWidgets import QTabWidget
+
+        from branchdesk.ui.widgets.member_work import MemberWork
+
+        self.work = MemberWork(ctx)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(self.detail, "基本信息")
+        self.detail_tabs.addTab(self.work, "联系服务与活动")
+        self.detail_tabs.currentChanged.connect(lambda *_: self._show_work())
+        self.splitter.addWidget(self.detail_tabs)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setCollapsible(0, False)
@@ -178,6 +206,8 @@ class MembersPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.edit_member)
         watch(self, ctx.changes, MEMBER_TABLES, self._on_changes)
+        watch(self, ctx.changes, {"dues_payment", "dues_assessment", "dues_exemption"},
+              lambda _changes: self._show_dues(self.current_member_id()))  # fmt: skip
         self.reload_groups()
         self._show_count(self.model.rowCount() if self.model.complete else None)
         if self.model.rowCount():
@@ -260,6 +290,8 @@ class MembersPage(QWidget):
             self.count_label.setText("正在统计…")
             return
         self.count_label.setText(f"共 {count} 人")
+        empty = count == 0 and self.ctx.members.count(MemberQuery(statuses=None)) == 0
+        self.list_stack.setCurrentWidget(self.empty_hint if empty else self.table)
         self.count_changed.emit(count)
 
     # ---- selection -----------------------------------------------------------------------------
@@ -292,6 +324,23 @@ class MembersPage(QWidget):
         self.action_status.setEnabled(has)
         row = self.model.row_of(member_id) if has else None
         self.detail.show_record(self.model.record(row) if row is not None else None)
+        self._show_dues(member_id)
+        self._show_work()
+
+    def _show_dues(self, member_id: int | None) -> None:
+        """The member file's 党费 line (this year's months, arrears)."""
+        text = ""
+        if member_id is not None:
+            try:
+                text = self.ctx.ws.dues.member_summary(member_id)
+            except Exception:  # the line is a summary: never let it break the member list
+                log.exception("dues summary of member %s", member_id)
+        self.detail.show_dues(text)
+
+    def _show_work(self) -> None:
+        """The 联系服务与活动 tab, read only while it is the one shown."""
+        if self.detail_tabs.currentWidget() is self.work:
+            self.work.show_member(self.current_member_id())
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles=()) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -323,7 +372,7 @@ class MembersPage(QWidget):
     def edit_member(self, member_id: int | None = None) -> None:
         self.activate_requested.emit()
         member_id = member_id if member_id is not None else self.current_member_id()
-        if member_id is None or not self.ctx.db.principal.can_edit:  # 查阅: the detail pane only
+        if member_id is None or not self.ctx.ws.principal.can_edit:  # 查阅: the detail pane only
             return
         dialog_class = load_component(self, "branchdesk.ui.dialogs.member_dialog", "MemberDialog")
         if dialog_class is None:
@@ -395,6 +444,33 @@ class MembersPage(QWidget):
         if export is not None:
             export(self.ctx, self)
 
+    # ---- column widths -------------------------------------------------------------------------
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._widen_work_unit()
+        return super().eventFilter(watched, event)
+
+    def _widen_work_unit(self) -> None:
+        """On a wide window the room left over goes to 工作单位 (long names were cut while the last
+        column stood mostly empty); a width the user set by hand is kept."""
+        header = self.table.horizontalHeader()
+        col = COLUMN_KEYS.index("work_unit")
+        current = header.sectionSize(col)
+        auto = getattr(self, "_work_unit_auto", None)
+        if auto is None:
+            self._work_unit_base = current
+        elif current != auto:
+            return  # resized by the user (or restored from the last session)
+        base = self._work_unit_base
+        last = header.count() - 1
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i not in (col, last))
+        last_room = self.table.fontMetrics().horizontalAdvance(COLUMNS[last].sample) + 60
+        spare = self.table.viewport().width() - others - base - last_room
+        width = base + max(0, min(spare, base * 2))
+        if width != current:
+            header.resizeSection(col, width)
+        self._work_unit_auto = width
+
     # ---- state kept between sessions -----------------------------------------------------------
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("members/header", self.table.horizontalHeader().saveState())
@@ -404,6 +480,7 @@ class MembersPage(QWidget):
         header = settings.value("members/header")
         if isinstance(header, QByteArray) and not header.isEmpty():
             self.table.horizontalHeader().restoreState(header)
+            self._work_unit_auto = -1  # the widths of the last session stay as they were
         splitter = settings.value("members/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)

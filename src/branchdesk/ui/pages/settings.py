@@ -157,6 +157,10 @@ class SettingsPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
         self.refresh()
+        from branchdesk.ui.changes import watch
+
+        # the committee tab shows the term saved on the profile tab (and seats appointed anywhere) at once
+        watch(self, ctx.changes, {"branch", "committee_member"}, self._on_branch_changes)
 
     # ---- 支部信息 ---------------------------------------------------------------------------------
     def _build_profile(self) -> QWidget:
@@ -170,7 +174,7 @@ class SettingsPage(QWidget):
         self.branch_name = QLineEdit()
         self.branch_name.setMaxLength(100)
         self.branch_name.setPlaceholderText("如 某某学院教工第一党支部（必填）")
-        self.founded_on = DateField()
+        self.founded_on = DateField(partial=True)
         self.higher_committee = QLineEdit()
         self.higher_committee.setMaxLength(100)
         self.higher_committee.setPlaceholderText("如 某某学院党委")
@@ -225,7 +229,7 @@ class SettingsPage(QWidget):
         self._profile = self.ctx.branch.profile() if has_branch else None
         p = self._profile or BranchProfile(name="")
         self.branch_name.setText(p.name)
-        self.founded_on.setDate(p.founded_on)
+        self.founded_on.setPartialDate(p.founded_on, p.founded_on_precision)
         self.higher_committee.setText(p.higher_committee)
         self.branch_address.setText(p.address)
         self.term_start.setDate(p.committee_term_start)
@@ -252,6 +256,7 @@ class SettingsPage(QWidget):
             id=self._profile.id if self._profile else None,
             name=self.branch_name.text(),
             founded_on=self.founded_on.date(),
+            founded_on_precision=self.founded_on.precision(),
             higher_committee=self.higher_committee.text(),
             address=self.branch_address.text(),
             committee_term_start=self.term_start.date(),
@@ -397,6 +402,16 @@ class SettingsPage(QWidget):
         else:
             self.committee_term.setText("本届任期未填写（在“支部信息”中填写）")
         self._sync_buttons()
+
+    def _on_branch_changes(self, changes) -> None:
+        if self._profile is None:
+            return
+        if changes.touches("branch"):
+            try:
+                self._profile = self.ctx.branch.profile()
+            except NoBranchError:
+                return
+        self._load_committee()
 
     def appoint(self) -> None:
         from branchdesk.ui.dialogs.branch_dialogs import AppointDialog

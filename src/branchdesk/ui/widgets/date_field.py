@@ -56,13 +56,24 @@ class DateField(QWidget):
 
     dateChanged = Signal(object)  # dt.date | None, after the user changed it
 
-    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "年-月-日，如 2026-11-23"):
+    def __init__(
+        self, parent: QWidget | None = None, *, placeholder: str | None = None, partial: bool = False
+    ):
         super().__init__(parent)
+        # partial: a paper date that may give only the year or the month ("2008", "2008年9月", "1999.03")
+        self._partial_ok = partial
+        self._precision = "day"
         self.edit = _LineEdit()
+        if placeholder is None:
+            placeholder = "如 2026-11-23 或 2026年11月" if partial else "如 2026-11-23"
         self.edit.setPlaceholderText(placeholder)
         self.edit.setClearButtonEnabled(True)
         self.edit.setMaxLength(20)
-        self.edit.setToolTip("可输入 2026-11-23、2026.11.23、20261123 或 2026年11月23日；留空表示未填写")
+        self.edit.setToolTip(
+            "可输入 2026-11-23、2026.11.23、20261123 或 2026年11月23日；"
+            + ("只知道年月或年份时可写 2026年11月、2026.11 或 2026；" if partial else "")
+            + "留空表示未填写"
+        )
         self.button = QToolButton()
         self.button.setArrowType(Qt.ArrowType.DownArrow)
         self.button.setToolTip("从日历中选择（Alt+↓）")
@@ -96,8 +107,31 @@ class DateField(QWidget):
 
     def setDate(self, value: dt.date | None) -> None:
         self._value = value
+        self._precision = "day"
         self._error = None
         self.edit.setText(value.isoformat() if value else "")
+
+    def precision(self) -> str:
+        """ "year", "month" or "day" (a field made with ``partial=True`` reads "2008" and "2008年9月")."""
+        self._parse()
+        return self._precision
+
+    def partial_date(self):
+        """The value as written (``PartialDate``), or None when empty or invalid."""
+        from branchdesk.domain.partial_dates import PartialDate
+
+        self._parse()
+        return PartialDate.stored(self._value, self._precision)
+
+    def setPartialDate(self, value: dt.date | None, precision: str | None = "day") -> None:
+        from branchdesk.domain.partial_dates import PartialDate
+
+        shown = PartialDate.stored(value, precision)
+        if shown is None or shown.exact:
+            self.setDate(value)
+            return
+        self._value, self._precision, self._error = shown.first, shown.precision.value, None
+        self.edit.setText(shown.text)
 
     def clear(self) -> None:
         self.setDate(None)
@@ -127,11 +161,18 @@ class DateField(QWidget):
         from branchdesk.domain.dates import parse_date_loose
 
         text = self.edit.text().strip()
+        self._precision = "day"
         if not text:
             self._value, self._error = None, None
             return
         try:
-            self._value = parse_date_loose(text, allow_year_month=False)
+            if self._partial_ok:
+                from branchdesk.domain.partial_dates import parse_partial_date
+
+                value = parse_partial_date(text)
+                self._value, self._precision = value.first, value.precision.value
+            else:
+                self._value = parse_date_loose(text, allow_year_month=False)
             self._error = None
         except ValueError as exc:
             self._value, self._error = None, str(exc)
@@ -144,8 +185,12 @@ class DateField(QWidget):
 
     def _reformat(self) -> None:
         self._parse()
-        if self._value is not None and self.edit.text() != self._value.isoformat():
-            self.edit.setText(self._value.isoformat())
+        if self._value is None:
+            return
+        shown = self.partial_date()
+        text = shown.text if shown is not None and not shown.exact else self._value.isoformat()
+        if self.edit.text() != text:
+            self.edit.setText(text)
 
     def open_calendar(self) -> None:
         if self.edit.isReadOnly():

@@ -183,3 +183,25 @@ def form_layout(spacing: int = 10) -> QFormLayout:
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     form.setVerticalSpacing(spacing)
     return form
+
+
+# ---- size on screen ------------------------------------------------------------------------------
+#: Room a dialog leaves around itself on the screen's work area (window frame, title bar).
+SCREEN_MARGIN = (40, 60)
+
+
+def available_size(widget: QWidget):
+    """The work area of the screen ``widget`` is on (a 1366×768 laptop: about 1366×728)."""
+    from PySide6.QtCore import QSize
+
+    screen = widget.screen()
+    if screen is None or screen.availableGeometry().height() < 200:
+        return QSize(1366, 728)
+    return screen.availableGeometry().size()
+
+
+def fit_on_screen(dialog: QWidget, width: int, height: int) -> None:
+    """Resize ``dialog`` to ``width``×``height``, but never larger than its screen's work area: on a
+    1366×768 laptop its buttons stay on screen (the content scrolls where it has to)."""
+    room = available_size(dialog)
+    dialog.resize(min(width, room.width() - SCREEN_MARGIN[0]), min(height, room.height() - SCREEN_MARGIN[1]))

@@ -106,6 +106,18 @@ def _spin() -> QSpinBox:
     return spin
 
 
+def non_voters_text(non_voters) -> str:
+    """Who is not counted in 应到, one line per reason with the names after it (a student branch's
+    25 probationary members are one short line, not a paragraph repeating the reason 25 times)."""
+    groups: dict[str, list[str]] = {}
+    for voter, why in non_voters:
+        groups.setdefault(why, []).append(voter.name)
+    if not groups:
+        return ""
+    lines = [f"· {why}（{len(names)}人）：{'、'.join(names)}" for why, names in groups.items()]
+    return "不计入应到人数：\n" + "\n".join(lines)
+
+
 class VoteCalculator(QWidget):
     """Counts of one secret ballot. ``vote()`` is the domain ``Vote``; ``tally()`` its judgement."""
 
@@ -304,9 +316,8 @@ class VoteCalculator(QWidget):
                     f"按会议当日的花名册，有表决权的正式党员 {len(voters)} 人。只有五种情形经上级党组织同意、"
                     "支部党员大会决定的，才可取消勾选（不计入应到）；出差、请假是缺席，仍计入应到。"
                 )
-                lines = [f"{v.name}（{why}）" for v, why in self._electorate.non_voters]
-                self.non_voters_label.setText("不计入应到人数：" + "；".join(lines) if lines else "")
-                self.non_voters_label.setVisible(bool(lines))
+                self.non_voters_label.setText(non_voters_text(self._electorate.non_voters))
+                self.non_voters_label.setVisible(bool(self._electorate.non_voters))
                 self.expected.setValue(self._counted_voters())
         finally:
             self._loading = False
