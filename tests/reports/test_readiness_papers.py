@@ -4,6 +4,7 @@ that the inspectors follow with their sheet, bookmarked by dimension and item.""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -104,3 +105,20 @@ def test_the_plan_prints_its_dated_items_and_what_is_done(demo):
     assert [row[2:4] for row in plan.rows] == [["七一主题党日：重温入党誓词", "已完成（2026年7月1日）"],
                                               ["支部委员会换届选举", "未完成"]]  # fmt: skip
     assert plan.notes == ["共 2 项，已完成 1 项。"]
+
+
+def test_the_areas_that_landed_score_their_items_from_their_records(demo):
+    """Dues, study hours, volunteer service and 联系服务 plug their metrics in (services/area_metrics.py):
+    the items they score are automatic, and each figure is the area's own."""
+    m = demo.readiness.metrics(YEAR, TODAY)
+    owing = [a for a in demo.dues.arrears(dt.date(YEAR, 11, 22), only_owing=False) if a.unpaid]
+    assert len(m["dues.on_time"].evidence) == len(owing)
+    short = [h for h in demo.study.hours(YEAR) if h.short > 0]
+    assert len(m["study.hours_32"].evidence) == len(short)
+    coverage = demo.assignments.coverage(dt.date(YEAR, 11, 22))
+    assert m["assignments.coverage"].value == Decimal(coverage.assigned) / coverage.members
+    assert int(m["assignments.model_posts"].value) == len(coverage.posts)
+    assert 0 <= m["activities.volunteer"].value <= 1 and "参加志愿服务" in m["activities.volunteer"].summary
+    a = demo.readiness.assess(YEAR, as_of=TODAY)
+    for key in ("1.4", "2.9", "4.1", "4.2", "5.1"):
+        assert a.item(key).how == "auto", key

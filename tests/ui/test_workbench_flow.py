@@ -19,8 +19,8 @@ TODAY = dt.date(2026, 12, 7)
 
 @pytest.fixture
 def autumn(ws):
-    """Records kept from September: every monthly meeting held but 第二党小组's in November; the hand-scored
-    items of the self-assessment already scored."""
+    """Records kept from September: every monthly meeting held but 第二党小组's in November; the branch's
+    own rubric for the year (its city's sheet: 主题党日, 党小组会, 支部工作制度, 表彰), the hand-scored item scored."""
     branch_with_members(ws)
     ws.meetings.set_records_since(dt.date(2026, 9, 1))
     groups = {g.name: g.id for g in ws.branch.groups()}
@@ -31,10 +31,16 @@ def autumn(ws):
                 ws.meetings.plan(
                     MeetingType.GROUP, dt.date(2026, month, 12), group_id=gid, status=MeetingStatus.DRAFT
                 )
-    a = ws.readiness.assess(2026, as_of=TODAY)
-    for item in a.items():
-        if item.how == "manual":
-            ws.readiness.set_manual_score("红旗党支部", 2026, item.item.key, item.max, "已自评")
+    from branchdesk.domain.rubric import Rubric, builtin_rubric
+
+    city = builtin_rubric("红旗党支部").to_dict()
+    keep = {"1.2", "2.4", "3.1", "5.3"}
+    city["dimensions"] = [
+        dict(d, items=[i for i in d["items"] if i["key"] in keep]) for d in city["dimensions"]
+        if any(i["key"] in keep for i in d["items"])
+    ]  # fmt: skip
+    ws.readiness.save_rubric(Rubric.from_dict(city), 2026)
+    ws.readiness.set_manual_score("红旗党支部", 2026, "3.1", 5, "制度汇编齐全")
     return groups
 
 
@@ -91,7 +97,7 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
     page.show()
     qtbot.waitExposed(page)
     assert page.select_item("3.1")
-    assert page.score_button.isEnabled() and page.evidence.count() == 0
+    assert page.score_button.isEnabled() and page.evidence.count() == 0  # scored by hand, no records
     page.manual_score.setValue(4.5)
     page.comment.setText("制度汇编缺党费制度")
     assert page.save_manual()
@@ -116,4 +122,4 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
                if page.tree.topLevelItem(1).child(c).text(0).startswith("2.4 "))  # fmt: skip
     row.setText(1, "4")
     assert ws.readiness.rubric("红旗党支部", 2026).item("2.4").points == 4
-    assert ws.readiness.rubric("红旗党支部", 2026).points == 101
+    assert ws.readiness.rubric("红旗党支部", 2026).points == 20  # 6 + 4 + 5 + 5
