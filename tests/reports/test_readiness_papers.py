@@ -122,3 +122,9 @@ def test_the_areas_that_landed_score_their_items_from_their_records(demo):
     a = demo.readiness.assess(YEAR, as_of=TODAY)
     for key in ("1.4", "2.9", "4.1", "4.2", "5.1"):
         assert a.item(key).how == "auto", key
+    # the 工作台 follows the dues: one to-do naming who has not paid
+    owing_now = demo.dues.arrears(TODAY)
+    dues_todos = [t for t in demo.workbench.todos(TODAY) if t.area == "党费"]
+    assert len(dues_todos) == (1 if owing_now else 0)
+    if owing_now:
+        assert dues_todos[0].text.startswith(f"{len(owing_now)}名党员党费尚未收缴")
