@@ -83,9 +83,17 @@ def volunteer(inputs: MetricInputs) -> MetricResult | None:
                         gap_text=gap, action="activities")  # fmt: skip
 
 
+def _coverage(inputs: MetricInputs):
+    """The 联系服务 coverage of the year's last day, read once for both metrics."""
+    found = inputs.__dict__.get("_coverage")
+    if found is None:
+        found = inputs.__dict__["_coverage"] = inputs.ws.assignments.coverage(_day(inputs))
+    return found
+
+
 @register_metric("assignments.coverage", "有联系服务对象的党员比例（联系服务安排）", "比例")
 def coverage(inputs: MetricInputs) -> MetricResult | None:
-    c = inputs.ws.assignments.coverage(_day(inputs))
+    c = _coverage(inputs)
     if not c.members:
         return None
     evidence = tuple(Evidence("member", mid, f"{name}：没有联系服务安排") for mid, name in c.unassigned)
@@ -98,7 +106,7 @@ def coverage(inputs: MetricInputs) -> MetricResult | None:
 
 @register_metric("assignments.model_posts", "党员示范岗（先锋岗、责任区等）数量", "个")
 def model_posts(inputs: MetricInputs) -> MetricResult:
-    c = inputs.ws.assignments.coverage(_day(inputs))
+    c = _coverage(inputs)
     evidence = tuple(
         Evidence("assignment", None, f"{post}：{'、'.join(people)}") for post, people in c.posts.items()
     )
