@@ -64,7 +64,7 @@ def test_open_the_workbench_follow_an_action_and_see_the_score_rise(qtbot, monke
     recorded = []
 
     def save(dialog):
-        assert dialog.type_box.currentText() == MeetingType.GROUP.label
+        assert dialog.type_box.currentText() in (MeetingType.GROUP.label, MeetingType.PARTY_DAY.label)
         dialog.save()
         recorded.append(dialog)
         return dialog.result()
@@ -83,8 +83,16 @@ def test_open_the_workbench_follow_an_action_and_see_the_score_rise(qtbot, monke
     assert "补录 11 月第二党小组会记录 +0.5 分" not in [
         page.top_actions.item(r).text() for r in range(page.top_actions.count())
     ]
-    assert any("新增会议记录" in page.recent.item(r).text() or "会议" in page.recent.item(r).text()
-               for r in range(page.recent.count()))  # fmt: skip
+    assert any("会议" in page.recent.item(r).text() for r in range(page.recent.count()))
+    # a to-do of the month, one click on its 去处理: the editor on a new 主题党日 of December, and it is done
+    texts = [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
+    page.table.cellClicked.emit(texts.index("2026年12月主题党日尚未召开"), 3)
+    assert window.current_area() == "meetings" and len(recorded) == 2
+    window.show_area("workbench")
+    qtbot.waitUntil(lambda: page.table.rowCount() == len(texts) - 1, timeout=5000)
+    assert "2026年12月主题党日尚未召开" not in [
+        page.table.item(r, 2).text() for r in range(page.table.rowCount())
+    ]
 
 
 def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
