@@ -9,8 +9,7 @@ dues not yet collected, study hours behind — append theirs):
 * meetings due this month (or this quarter / year ending this month) and not yet held;
 * the committee's term ending within six months (换届), or ended;
 * members lost contact for six months or more (停止党籍 review);
-* open items of the annual plan due by the end of the month;
-* dues not yet collected (members owing, those three months or more in arrears named).
+* open items of the annual plan due by the end of the month.
 """
 
 from __future__ import annotations
@@ -175,19 +174,9 @@ def _plan(ws: Workspace, as_of: dt.date) -> list[Todo]:
 
 
 def _dues(ws: Workspace, as_of: dt.date) -> list[Todo]:
-    """Dues not yet collected: members owing the month just due (or longer), one to-do."""
-    with ws.read() as session:
-        if ws.dues.since(session) is None:
-            return []  # the branch keeps no dues here
-    owing = ws.dues.arrears(as_of)
-    if not owing:
-        return []
-    long = [a for a in owing if a.run >= 3]
-    names = "、".join(a.name for a in owing[:6]) + ("等" if len(owing) > 6 else "")
-    text = f"{len(owing)}名党员党费尚未收缴（{names}）" + (
-        f"，其中{len(long)}名已连续3个月以上未交" if long else ""
-    )
-    return [Todo("党费", text, as_of if long else month_end(as_of), bool(long), "dues")]
+    from branchdesk.services.dues_readiness import dues_todos
+
+    return dues_todos(ws, as_of)
 
 
 SOURCES: list[Callable[[Workspace, dt.date], list[Todo]]] = [
