@@ -551,6 +551,8 @@ def _add_export_parser(sub) -> None:
     exp.add_argument("--year", type=_year, help="年度，如 2026")
     exp.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="期间开始日期，如 2026-01-01")
     exp.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="期间结束日期，如 2026-06-30")
+    exp.add_argument("--font", choices=["sans", "serif"], default="sans",
+                     help="PDF 的字体：sans 黑体（默认），serif 宋体（AR PL UMing，正式文书）")  # fmt: skip
     exp.add_argument("--layout", choices=["a4", "a3"],
                      help="发展党员工作台账的打印格式：a4 紧凑（A4 横向一页宽），a3 完整（A3 横向）")  # fmt: skip
     exp.add_argument("--mask", choices=["full", "public"], default="full",
@@ -634,7 +636,7 @@ def cmd_export(args) -> int:
     if fmt == "pdf":
         from branchdesk.reports.pdf import write_pdf
 
-        result = write_pdf(reports, args.output)
+        result = write_pdf(reports, args.output, font=args.font)
         for where, chars in result.missing.items():
             print(f"注意：{where} 中有打印字库没有的字（{''.join(sorted(chars))}），PDF 中以 〓 代替，请手工填写。",
                   file=sys.stderr)  # fmt: skip
@@ -849,6 +851,8 @@ def _add_pack_parser(sub) -> None:
         "-o", "--output", type=Path, required=True, metavar="文件夹", help="资料包放在这个文件夹中"
     )
     pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
+    pack.add_argument("--font", choices=["sans", "serif"], default="sans",
+                      help="PDF 的字体：sans 黑体（默认），serif 宋体（AR PL UMing）")  # fmt: skip
     pack.add_argument("--with", dest="extra", action="append", default=[], choices=["compliance"],
                       help="另外加入默认不放进资料包的台账，如 compliance（检查情况汇总，支部自查用）")  # fmt: skip
     pack.add_argument(
@@ -895,7 +899,8 @@ def cmd_pack(args) -> int:
             f"迎检资料（按“{done.assessment.rubric.name}”评分细则排列，共 {done.pdf.pages} 页）：{done.path}"
         )
         return 0
-    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra)
+    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra,
+                        font=args.font)  # fmt: skip
     print("\n".join(result.describe()))
     if result.missing:
         print(result.warning(), file=sys.stderr)
