@@ -895,8 +895,9 @@ def _fill_date_precision(w: _Writer) -> None:
     w.update("修改党员档案", "member", MEMBER_ID["马丽"], work_start_date=dt.date(2018, 9, 1),
              work_start_date_precision="month")  # fmt: skip
     w.update(
-        "修改发展档案", "dossier", DOSSIER_SIMA, birth_date=dt.date(2003, 5, 1), birth_date_precision="month"
-    )
+        "修改发展档案", "dossier", DOSSIER_SIMA, birth_date=dt.date(2003, 5, 1), birth_date_precision="month",
+        activist_date=dt.date(2026, 3, 1), activist_date_precision="month",
+    )  # fmt: skip
 
 
 def _check_date_precision(db, revision: str) -> None:
@@ -913,7 +914,12 @@ def _check_date_precision(db, revision: str) -> None:
         return
     assert (profile.founded_on, profile.founded_on_precision) == (dt.date(1999, 7, 1), "month")
     assert ma.date_text("work_start_date") == "2018年9月"
-    assert ws.development.get(DOSSIER_SIMA).person.birth_precision == "month"
+    sima = ws.development.get(DOSSIER_SIMA)
+    assert (sima.person.birth_precision, sima.activist_date, sima.activist_date_precision) == (
+        "month",
+        dt.date(2026, 3, 1),
+        "month",
+    )
 
 
 def _fill_rules(w: _Writer) -> None:
