@@ -1,6 +1,6 @@
 """Benchmark: peak memory of a large roster import (issue 11 §9: 200,000 rows took 2.3 GB; goal < 1 GB).
 
-    .venv/bin/python bench/bench_import_memory.py [--rows 200000]
+    .venv/bin/python bench/bench_import_memory.py [--rows 200000] [--file roster.xlsx]
 
 Writes a synthetic roster of `--rows` rows (bench_import_export's generator: realistic columns, valid ID
 numbers, shared strings as Excel writes them), then runs `branchdesk import members FILE` in a fresh
@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def _run(*args: str) -> tuple[float, float]:
+def _run(*args: str) -> tuple[float, float, str]:
     """(seconds, peak MB) of `branchdesk ARGS` in a new process (RUSAGE_CHILDREN is the max over
     children; each run is measured in a child of its own through a helper shell)."""
     code = (
@@ -28,13 +28,14 @@ def _run(*args: str) -> tuple[float, float]:
         "t = time.perf_counter();"
         "d = subprocess.run([sys.executable, '-m', 'branchdesk', *sys.argv[1:]], capture_output=True, text=True);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, d.returncode);"
-        "sys.stderr.write(d.stderr[-2000:])"
+        "sys.stderr.write((d.stdout + d.stderr)[-2000:])"
     )
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
     seconds, peak, rc = done.stdout.split()
     if rc not in ("0", "1"):
         raise SystemExit(f"branchdesk {' '.join(args)} failed ({rc}):\n{done.stderr}")
-    return float(seconds), float(peak)
+    said = [line for line in done.stderr.splitlines() if line.strip()]
+    return float(seconds), float(peak), f"(exit {rc}) " + (said[-1][:120] if said else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,20 +43,26 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument(
+        "--file", help="keep the roster here and reuse it when it exists (writing it takes minutes)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        roster = Path(tmp) / "roster.xlsx"
-        start = time.perf_counter()
-        write_roster_file(roster, roster_rows(args.rows))
-        print(
-            f"wrote {args.rows} rows ({roster.stat().st_size / 1024 / 1024:.1f} MB) in {time.perf_counter() - start:.1f} s"
-        )
+        roster = Path(args.file) if args.file else Path(tmp) / "roster.xlsx"
+        if roster.exists():
+            print(f"reusing {roster} ({roster.stat().st_size / 1024 / 1024:.1f} MB)")
+        else:
+            start = time.perf_counter()
+            write_roster_file(roster, roster_rows(args.rows))
+            print(
+                f"wrote {args.rows} rows ({roster.stat().st_size / 1024 / 1024:.1f} MB) in {time.perf_counter() - start:.1f} s"
+            )
         db_path = Path(tmp) / "bench.sqlite"
         _fresh_database(db_path).dispose()
-        seconds, peak = _run("--db", str(db_path), "import", "members", str(roster), "--dry-run")
-        print(f"floor: import --dry-run (read + check)  {seconds:7.1f} s  peak {peak:7.0f} MB")
-        seconds, peak = _run("--db", str(db_path), "import", "members", str(roster))
-        print(f"import members (read + check + write)   {seconds:7.1f} s  peak {peak:7.0f} MB")
+        seconds, peak, said = _run("--db", str(db_path), "import", "members", str(roster), "--dry-run")
+        print(f"floor: import --dry-run (read + check)  {seconds:7.1f} s  peak {peak:7.0f} MB  {said}")
+        seconds, peak, said = _run("--db", str(db_path), "import", "members", str(roster))
+        print(f"import members (read + check + write)   {seconds:7.1f} s  peak {peak:7.0f} MB  {said}")
     return 0
 
 

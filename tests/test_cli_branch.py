@@ -60,3 +60,62 @@ def test_an_unknown_branch_is_refused_in_one_line(db_arg, capsys):
 def test_users_needs_no_branch(db_arg, two_branches, capsys):
     assert main([*db_arg, "users"]) == 0
     assert "尚未启用用户账户" in capsys.readouterr().out
+
+
+# ---- branch list / add / rename --------------------------------------------------------------------
+def test_a_committee_adds_branches_and_works_in_the_one_it_names(db, db_arg, capsys):
+    """A 党总支 keeps its branches in one file: it adds the students' branch, sees both listed, and a
+    command without --branch is then refused until one is named (or one was used last)."""
+    assert main([*db_arg, "branch", "add", "护理学生党支部", "--higher", "护理学院党总支"]) == 0
+    assert "已新建支部：护理学生党支部" in capsys.readouterr().out
+    assert main([*db_arg, "branch", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[1] for line in listed] == ["测试学院教工第一党支部", "护理学生党支部"]
+    assert "护理学院党总支" in listed[1] and "（默认）" not in "".join(listed)
+
+    assert main([*db_arg, "check"]) == 2
+    assert "请指定要使用的支部" in capsys.readouterr().err
+
+    assert main([*db_arg, "branch", "rename", "2", "护理学生第一党支部"]) == 0
+    assert "已改名为“护理学生第一党支部”" in capsys.readouterr().out
+    students = Workspace.open(db, "护理学生第一党支部")
+    students.members.create(MemberFields(name="学生丙", join_date=dt.date(2025, 7, 1)))
+    students.branch.remember()  # the window's switcher and commands that write with --branch do this
+    assert main([*db_arg, "branch", "list"]) == 0
+    assert "护理学生第一党支部\t护理学院党总支\t1 名党员  （默认）" in capsys.readouterr().out
+    assert main([*db_arg, "check"]) == 0, "the branch last used is the default"
+    assert Workspace.open(db).branch_id == students.branch_id
+
+
+def test_branch_names_are_unique_and_not_numbers(db_arg, capsys):
+    assert main([*db_arg, "branch", "add", "测试学院教工第一党支部"]) == 2
+    assert "已有名为“测试学院教工第一党支部”的支部" in capsys.readouterr().err
+    assert main([*db_arg, "branch", "add", "2"]) == 2
+    assert "不能全是数字" in capsys.readouterr().err
+    assert main([*db_arg, "branch", "rename", "第九党支部", "新名"]) == 2
+    assert "没有名为“第九党支部”的支部" in capsys.readouterr().err
+
+
+def test_the_administrator_grants_a_role_on_one_branch(db, db_arg, tmp_path, monkeypatch, capsys):
+    from argon2 import PasswordHasher
+
+    from branchdesk.domain.auth import Role
+    from branchdesk.services.auth import AuthService
+
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    auth = AuthService(Workspace.open(db), hasher=fast)
+    auth.create_first_admin("zongzhi", "", "Zongzhi-2026", "Zongzhi-2026")
+    auth.add_account("xuesheng", "", Role.VIEWER, "Xuesheng-2026", "Xuesheng-2026")
+    db.sign_out()
+    assert main([*db_arg, "branch", "add", "学生第一党支部"]) == 0
+    pw = tmp_path / "pw.txt"
+    pw.write_text("Zongzhi-2026", encoding="utf-8")
+    monkeypatch.setenv("BRANCHDESK_USER", "zongzhi")
+    monkeypatch.setenv("BRANCHDESK_PASSWORD_FILE", str(pw))
+    capsys.readouterr()
+    assert (
+        main([*db_arg, "--branch", "学生第一党支部", "users", "grant", "xuesheng", "--role", "管理员"]) == 0
+    )
+    assert "账户 xuesheng 在“学生第一党支部”的角色：管理员" in capsys.readouterr().out
+    account = AuthService(Workspace(db), hasher=fast).account("xuesheng")
+    assert (account.role, account.branch_roles) == (Role.VIEWER, ((2, Role.ADMIN),))

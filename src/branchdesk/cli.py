@@ -10,7 +10,7 @@ from pathlib import Path
 
 from branchdesk import APP_TITLE, __version__
 
-ROLE_NAMES = ("管理员", "委员", "查阅", "admin", "committee", "viewer")  # users add --role
+ROLE_NAMES = ("管理员", "组织员", "委员", "查阅", "admin", "organiser", "committee", "viewer", "无")  # --role
 
 
 class CliError(Exception):
@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp_dev = imp_sub.add_parser("development", help="导入发展党员工作台账（.xlsx）；按身份证号更新已有档案")
     imp_dev.add_argument("file", type=Path)
     imp_dev.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_dues = imp_sub.add_parser(
+        "dues", help="导入党费缴纳记录（.xlsx）：逐月台账（每人一行、每月一列）或缴纳记录（每笔一行）"
+    )
+    imp_dues.add_argument("file", type=Path)
+    imp_dues.add_argument("--year", type=int, help="逐月台账的年度（表头或标题中没有年份时）")
+    imp_dues.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_act = imp_sub.add_parser(
+        "activities", help="导入活动记录及参加人员（.xlsx；每行一人，或“参加人员”列）"
+    )
+    imp_act.add_argument("file", type=Path)
+    imp_act.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp_study = imp_sub.add_parser("study", help="导入学习培训学时（.xlsx：姓名、日期、学时、类别、内容）")
+    imp_study.add_argument("file", type=Path)
+    imp_study.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
 
     tpl = sub.add_parser("template", help="生成导入模板")
     tpl.add_argument(
@@ -98,22 +112,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ver.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
     _add_pack_parser(sub)
+    _add_docs_parser(sub)
     users = sub.add_parser(
         "users",
         help="列出用户账户；users add 用户名 --role 角色 添加账户；--reset-admin 用恢复码重设管理员密码",
     )
-    users.add_argument("action", nargs="?", choices=["add"], metavar="add", help="add：添加一个账户")
+    users.add_argument(
+        "action", nargs="?", choices=["add", "grant"], metavar="add|grant",
+        help="add：添加一个账户；grant：设置账户在 --branch 所指支部的角色（高于账户本身的角色）",
+    )  # fmt: skip
     users.add_argument("username", nargs="?", metavar="用户名", help="要添加的账户的用户名")
     users.add_argument(
-        "--role", choices=ROLE_NAMES, help="角色：管理员、委员或查阅（数据库的第一个账户须是管理员）"
+        "--role",
+        choices=ROLE_NAMES,
+        help="角色：管理员、组织员、委员或查阅（数据库的第一个账户须是管理员；grant 可用“无”取消支部角色）",
     )
     users.add_argument("--display-name", metavar="姓名", default="", help="姓名（默认同用户名）")
     users.add_argument("--reset-admin", metavar="用户名", help="用恢复码重设这个管理员的密码（会提示输入）")
+    _add_branch_parser(sub)
     sub.add_parser(
         "encrypt",
         help="加密数据库文件（先做校验过的备份；需要管理员的用户名和密码；会生成新的恢复码）",
     )
     sub.add_parser("decrypt", help="解除数据库文件的加密（先做校验过的备份；需要管理员的用户名和密码）")
+    from branchdesk.cli_readiness import add_parsers as _add_readiness_parsers
+
+    _add_readiness_parsers(sub)
     return parser
 
 
@@ -251,11 +275,75 @@ def _open(args, *, write: bool = False):
 
 def _workspace(args, *, write: bool = False):
     """The workspace of `--branch` (default: the only branch, or the one last used). `write`: the
-    command changes the database, so it holds the sidecar lock (see `_open`)."""
+    command changes the database, so it holds the sidecar lock (see `_open`), and a branch named with
+    `--branch` becomes the one last used."""
     from branchdesk.workspace import Workspace
 
     _, db = _open(args, write=write)
-    return Workspace.open(db, getattr(args, "branch", None))
+    ws = Workspace.open(db, getattr(args, "branch", None))
+    if write and getattr(args, "branch", None) and ws.has_branch:
+        ws.branch.remember()
+    return ws
+
+
+# ---- branches -----------------------------------------------------------------------------------
+def _add_branch_parser(sub) -> None:
+    br = sub.add_parser(
+        "branch",
+        help="支部：branch list 列出数据库中的支部；branch add 名称 新建支部；branch rename 名称或编号 新名称",
+    )
+    br_sub = br.add_subparsers(dest="action", metavar="操作", required=True)
+    br_sub.add_parser("list", help="列出数据库中的支部（编号、名称、上级党组织、在册党员数）")
+    add = br_sub.add_parser("add", help="新建一个支部（一个党委或党总支的数据库可以有多个支部）")
+    add.add_argument("name", metavar="名称")
+    add.add_argument("--higher", metavar="上级党组织", default="", help="上级党组织，如 护理学院党总支")
+    ren = br_sub.add_parser("rename", help="支部改名")
+    ren.add_argument("which", metavar="名称或编号")
+    ren.add_argument("name", metavar="新名称")
+
+
+def cmd_branch(args) -> int:
+    from branchdesk.workspace import Workspace
+
+    if args.action == "list":
+        _, db = _open(args)
+        try:
+            ws = Workspace(db)
+            found = ws.branch.all_branches()
+            if not found:
+                print("数据库中还没有支部（branchdesk branch add 名称 新建一个）。")
+                return 0
+            last = _last_used(ws, found)
+            for b in found:
+                mark = "  （默认）" if b.id == last else ""
+                print(f"{b.id}\t{b.name}\t{b.higher_committee or '—'}\t{b.members} 名党员{mark}")
+            return 0
+        finally:
+            db.dispose()
+    _, db = _open(args, write=True)
+    try:
+        ws = Workspace(db)
+        if args.action == "add":
+            info = ws.branch.add_branch(args.name, args.higher)
+            print(f"已新建支部：{info.name}（编号 {info.id}）。用 --branch {info.name} 在这个支部中工作。")
+            return 0
+        target = Workspace.open(db, args.which)
+        old = target.branch.profile().name
+        target.branch.rename_branch(target.branch_id, args.name)
+        print(f"支部“{old}”已改名为“{args.name.strip()}”。")
+        return 0
+    finally:
+        db.dispose()
+
+
+def _last_used(ws, found) -> int | None:
+    """The branch a command without --branch works on (None: it must be named)."""
+    if len(found) == 1:
+        return found[0].id
+    from branchdesk.workspace import CURRENT_BRANCH_KEY
+
+    value = ws.settings.get(CURRENT_BRANCH_KEY)
+    return int(value) if value is not None and str(value).isdigit() else None
 
 
 def cmd_demo(args) -> int:
@@ -270,6 +358,10 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     if args.what == "development":
         return cmd_import_development(args)
+    if args.what == "dues":
+        return cmd_import_dues(args)
+    if args.what in ("activities", "study"):
+        return cmd_import_activities(args)
     from branchdesk.services.imports import ImportRefused, apply_roster, read_roster
 
     if not args.file.exists():
@@ -330,6 +422,59 @@ def cmd_import_development(args) -> int:
     except ImportRefused as exc:  # rows that match the same dossier
         return _refused(exc)
     print(result.describe())
+    return 0
+
+
+def cmd_import_dues(args) -> int:
+    from branchdesk.services.dues_import import apply_dues, read_dues
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    ws = _workspace(args, write=not args.dry_run)
+    found = read_dues(ws, args.file, year=args.year)
+    if found.file_issues:  # the file as a whole: one line
+        raise CliError("；".join(i.message for i in found.file_issues))
+    for issue in found.issues:
+        print(issue, file=sys.stderr)  # "第 N 行，3月：原因"
+    print(found.describe())
+    if found.issues:
+        print(f"有 {found.issue_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    written = apply_dues(ws, found)
+    print(f"已导入 {len(written)} 笔党费缴纳记录。")
+    return 0
+
+
+def cmd_import_activities(args) -> int:
+    """Activities with participants, or study records (issue 15): every row checked first; any error, nothing
+    written."""
+    from branchdesk.services import activity_import as imports
+
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    ws = _workspace(args, write=not args.dry_run)
+    study = args.what == "study"
+    found = (imports.read_study if study else imports.read_activities)(ws, args.file)
+    file_errors = [e for e in found.errors if e.row <= 0]
+    if file_errors:  # the file as a whole: one line
+        raise CliError("；".join(e.message for e in file_errors))
+    for error in found.errors:
+        print(error, file=sys.stderr)  # "第 N 行，列名：原因"
+    print(found.describe())
+    if found.errors:
+        print(f"有 {found.error_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    if study:
+        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录。")
+        return 0
+    ids = imports.apply_activities(ws, found)
+    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次。")
     return 0
 
 
@@ -406,8 +551,10 @@ def _add_export_parser(sub) -> None:
     exp.add_argument("--year", type=_year, help="年度，如 2026")
     exp.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="期间开始日期，如 2026-01-01")
     exp.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="期间结束日期，如 2026-06-30")
+    exp.add_argument("--layout", choices=["a4", "a3"],
+                     help="发展党员工作台账的打印格式：a4 紧凑（A4 横向一页宽），a3 完整（A3 横向）")  # fmt: skip
     exp.add_argument("--mask", choices=["full", "public"], default="full",
-                     help="full：完整（供上级党组织检查，默认）；public：身份证号和电话脱敏（用于公示或外送）")  # fmt: skip
+                     help="full：完整（供上级党组织检查，默认）；public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于公示或外送）")  # fmt: skip
     exp.add_argument("-o", "--output", type=Path, help="输出文件")
     exp.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
@@ -458,13 +605,23 @@ def cmd_export(args) -> int:
         dossiers = in_ledger_order(ws.development.all())
         compact = fmt == "pdf"
         ledger = development_ledger(
-            dossiers, ws.branch.profile().name, compact=compact, exclusions=ws.development.all_exclusions()
+            dossiers,
+            ws.branch.profile().name,
+            compact=compact,
+            exclusions=ws.development.all_exclusions(),
+            layout=args.layout or "a3",
         )
         reports = [ledger.masked(args.mask)]
         if compact:
             layout_note = "（PDF 为打印格式，列出主要步骤；完整格式请导出 xlsx）"
     else:
-        reports = build(ws, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
+        if args.layout and args.what == "development":
+            from branchdesk.reports.development import layout_override
+
+            with layout_override(args.layout):
+                reports = build(ws, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
+        else:
+            reports = build(ws, args.what, period or Period.year(dt.date.today().year), mask=args.mask)
     if not reports:
         raise CliError("该期间没有可导出的内容")
     from branchdesk.reports.ledger import Ledger
@@ -498,6 +655,8 @@ def cmd_users(args) -> int:
 
     if args.action == "add":
         return cli_encryption.add_user(args)
+    if args.action == "grant":
+        return cli_encryption.grant_user(args)
     if args.reset_admin and cli_encryption.needs_unlock(cli_encryption.location_of(args)):
         return cli_encryption.reset_admin_encrypted(args)
     _, db = _open(args, write=bool(args.reset_admin))
@@ -690,8 +849,18 @@ def _add_pack_parser(sub) -> None:
         "-o", "--output", type=Path, required=True, metavar="文件夹", help="资料包放在这个文件夹中"
     )
     pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
+    pack.add_argument("--with", dest="extra", action="append", default=[], choices=["compliance"],
+                      help="另外加入默认不放进资料包的台账，如 compliance（检查情况汇总，支部自查用）")  # fmt: skip
     pack.add_argument(
-        "--mask", choices=["full", "public"], default="full", help="public：身份证号和电话脱敏（用于外送）"
+        "--mask",
+        choices=["full", "public"],
+        default="full",
+        help="public：脱敏版，隐去身份证号、电话、住址和备注，出生日期只留年份（用于外送）",
+    )
+    pack.add_argument(
+        "--rubric",
+        metavar="名称",
+        help="按评分细则的顺序排列（自评表在前，各评分项目下附佐证台账），如 红旗党支部",
     )
 
 
@@ -718,14 +887,80 @@ def cmd_pack(args) -> int:
     except OutputRefused as exc:
         raise CliError(str(exc)) from exc
     ws = _workspace(args)
-    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip)
+    if args.rubric:
+        from branchdesk.reports.readiness import build_rubric_pack
+
+        done = build_rubric_pack(ws, period, args.output, rubric=args.rubric, mask=args.mask)
+        print(
+            f"迎检资料（按“{done.assessment.rubric.name}”评分细则排列，共 {done.pdf.pages} 页）：{done.path}"
+        )
+        return 0
+    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra)
     print("\n".join(result.describe()))
     if result.missing:
         print(result.warning(), file=sys.stderr)
     return 0
 
 
+# ---- Word documents (生成材料) ------------------------------------------------------------------------
+def _add_docs_parser(sub) -> None:
+    docs = sub.add_parser(
+        "docs",
+        help="按模板生成 Word 文书（谈话记录、公示、请示、决议、会议通知和记录等）；--list 列出全部文书",
+    )
+    docs.add_argument("name", nargs="?", metavar="文书", help="文书名称（见 --list）")
+    docs.add_argument("--list", action="store_true", help="列出全部文书：名称、标题、需要指定人员还是会议")
+    docs.add_argument("--person", metavar="姓名或档案编号", help="人员：发展党员档案的姓名或编号")
+    docs.add_argument("--meeting", type=int, metavar="会议编号", help="会议记录的编号")
+    docs.add_argument(
+        "--template", type=Path, metavar="文件", help="用这个模板（默认：数据文件夹中本支部的模板）"
+    )
+    docs.add_argument("--reset", action="store_true", help="把数据文件夹中的模板恢复为程序自带的模板")
+    docs.add_argument("-o", "--output", type=Path, help="输出的 .docx 文件")
+    docs.add_argument("--force", action="store_true", help=_FORCE_HELP)
+
+
+def cmd_docs(args) -> int:
+    from branchdesk.domain.errors import NotFoundError
+    from branchdesk.reports.word import TemplateError, reset_templates
+    from branchdesk.reports.word_docs import DOCS, doc_spec, make_document
+
+    if args.list:
+        for s in DOCS:
+            print(f"{s.name}\t{s.title}\t{'person' if s.needs == 'person' else 'meeting'}")
+        return 0
+    if args.reset:
+        names = [doc_spec(args.name).name] if args.name else [s.name for s in DOCS]
+        for path in reset_templates(names):
+            print(f"已恢复模板：{path}")
+        return 0
+    if not args.name:
+        raise CliError("请指定文书名称（branchdesk docs --list 列出全部文书）")
+    try:
+        spec = doc_spec(args.name)
+    except KeyError as exc:
+        raise CliError(exc.args[0]) from exc
+    if args.output is None:
+        raise CliError("请用 -o 指定输出的 .docx 文件")
+    if args.output.suffix.lower() != ".docx":
+        raise CliError(f"输出文件须以 .docx 结尾：{args.output}")
+    if spec.needs == "person" and not args.person:
+        raise CliError(f"“{spec.title}”需要指定人员：--person 姓名或档案编号")
+    if spec.needs == "meeting" and args.meeting is None:
+        raise CliError(f"“{spec.title}”需要指定会议：--meeting 会议编号")
+    _output(args, args.output)
+    ws = _workspace(args)
+    try:
+        path = make_document(ws, spec.name, args.output, person=args.person, meeting=args.meeting,
+                             template=args.template)  # fmt: skip
+    except (TemplateError, NotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    print(f"已生成{spec.title}：{path}")
+    return 0
+
+
 COMMANDS = {
+    "docs": cmd_docs,
     "demo": cmd_demo,
     "import": cmd_import,
     "template": cmd_template,
@@ -736,9 +971,19 @@ COMMANDS = {
     "verify": cmd_verify,
     "pack": cmd_pack,
     "users": cmd_users,
+    "branch": cmd_branch,
     "encrypt": lambda args: _encryption("cmd_encrypt", args),
     "decrypt": lambda args: _encryption("cmd_decrypt", args),
+    "assess": lambda args: _readiness("cmd_assess", args),
+    "todo": lambda args: _readiness("cmd_todo", args),
+    "rubric": lambda args: _readiness("cmd_rubric", args),
 }
+
+
+def _readiness(name: str, args) -> int:
+    from branchdesk import cli_readiness
+
+    return getattr(cli_readiness, name)(args)
 
 
 def _encryption(name: str, args) -> int:

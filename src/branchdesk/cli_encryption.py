@@ -12,7 +12,7 @@ from pathlib import Path
 from branchdesk.cli import CliError, _open
 
 ROLES = {"管理员": "admin", "委员": "committee", "查阅": "viewer", "admin": "admin", "committee": "committee",
-          "viewer": "viewer"}  # fmt: skip
+          "viewer": "viewer", "组织员": "organiser", "organiser": "organiser"}  # fmt: skip
 ENV_USER = "BRANCHDESK_USER"
 ENV_PASSWORD_FILE = "BRANCHDESK_PASSWORD_FILE"
 ENV_NEW_PASSWORD_FILE = "BRANCHDESK_NEW_PASSWORD_FILE"
@@ -111,6 +111,41 @@ def location_of(args):
     return resolve_location(args.db)
 
 
+def grant_user(args) -> int:
+    """`--branch B users grant NAME --role R`: NAME's role on branch B (above their own; --role 无 takes
+    it away). A signed-in 管理员 of the database grants."""
+    from branchdesk.domain.auth import Role
+    from branchdesk.services.auth import SignInError
+    from branchdesk.workspace import Workspace
+
+    if not args.username or not args.role:
+        raise CliError(
+            "用法：branchdesk --branch 支部 users grant 用户名 --role 管理员（--role 无 表示取消）"
+        )
+    _, db = _open(args, write=True)
+    try:
+        ws = Workspace.open(db, getattr(args, "branch", None))
+        auth = ws.auth
+        if not auth.has_accounts():
+            raise CliError("尚未启用用户账户（branchdesk users add 用户名 --role 管理员）")
+        if not db.principal.has_account:
+            user, password = _credentials("设置支部角色需要管理员登录")
+            try:
+                auth.sign_in(user, password, operation="登录（命令行）")
+            except SignInError as exc:
+                raise CliError(str(exc)) from None
+        account = auth.account(args.username)
+        if account is None:
+            raise CliError(f"没有用户名为“{args.username}”的账户")
+        role = None if args.role == "无" else Role(ROLES[args.role])
+        account = auth.grant(account.id, ws.branch_id, role)
+        name = ws.branch.profile().name
+        print(f"账户 {account.username} 在“{name}”的角色：{account.role_on(ws.branch_id).label}。")
+        return 0
+    finally:
+        db.dispose()
+
+
 def add_user(args) -> int:
     """`users add NAME --role R`: the first account of a database (an administrator, no login needed), or
     another one added by a signed-in administrator."""
@@ -120,8 +155,8 @@ def add_user(args) -> int:
 
     if not args.username:
         raise CliError("请给出要添加的用户名，例如：branchdesk users add wangshuji --role 管理员")
-    if not args.role:
-        raise CliError("请用 --role 指定角色：管理员、委员或查阅")
+    if not args.role or args.role == "无":
+        raise CliError("请用 --role 指定角色：管理员、组织员、委员或查阅")
     role = Role(ROLES[args.role])
     _, db = _open(args, write=True)
     try:

@@ -83,7 +83,15 @@ class Workspace:
     rule_settings = service("branchdesk.services.rule_settings:RuleSettingsService")
     holidays = service("branchdesk.services.rule_settings:HolidayService")
     audit = service("branchdesk.services.audit:AuditService")
+    readiness = service("branchdesk.services.readiness:ReadinessService")
+    workbench = service("branchdesk.services.workbench:WorkbenchService")
     auth = service("branchdesk.services.auth:AuthService")
+    dues = service("branchdesk.services.dues:DuesService")
+    activities = service("branchdesk.services.activities:ActivitiesService")
+    assignments = service("branchdesk.services.assignments:AssignmentsService")
+    study = service("branchdesk.services.study:StudyService")
+    transfers = service("branchdesk.services.transfers:TransferService")
+    committee = service("branchdesk.services.committee:CommitteeService")
 
     def __init__(self, db: Database, branch_id: int | None = None):
         self.db = db
@@ -149,7 +157,9 @@ class Workspace:
 
     @property
     def principal(self) -> Principal:
-        return self.db.principal
+        """Who is working, with their role on this workspace's branch (a branch may grant a higher
+        role than the account's own; revision 0015)."""
+        return self.db.principal.on(self._branch_id)
 
     @property
     def user(self) -> str:

@@ -238,8 +238,20 @@ def fill(conn, revision: str) -> None:
         _fill_branch_settings(w)
     if w.since("0009"):
         _fill_rules(w)
+    if w.since("0010"):
+        _fill_paper(w)
+    if w.since("0011"):
+        _fill_students(w)
+    if w.since("0012"):
+        _fill_dues(w)
+    if w.since("0013"):
+        _fill_activities(w)
     if w.since("0014"):
         _fill_date_precision(w)
+    if w.since("0015"):
+        _fill_branches(w)
+    if w.since("0016"):
+        _fill_readiness(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -633,7 +645,17 @@ def check(db, revision: str) -> None:
     _check_settings(db, revision)
     if revision >= "0009":
         _check_rules(db)
+    if revision >= "0004":
+        _check_record_years(db)
+    _check_students(db, revision)
+    _check_dues(db, revision)
+    if revision >= "0013":
+        _check_activities(db)
     _check_date_precision(db, revision)
+    if revision >= "0015":
+        _check_branches(db)
+    if revision >= "0016":
+        _check_readiness(db)
     check_accounts(db, stored=revision >= "0006")  # last: signing in writes the login time
 
 
@@ -935,6 +957,40 @@ def _fill_rules(w: _Writer) -> None:
              approval_by="存档学院党委", expected_leave_date=dt.date(2027, 6, 30))  # fmt: skip
 
 
+SECOND_BRANCH = "存档学院学生党支部"
+
+
+def _fill_branches(w: _Writer) -> None:
+    """0015: a second branch (the first stays the one last used: setting current_branch_id), the committee member made 管理员 of
+    it, and 朴成浩's transfer in with its letter."""
+    w.insert("新建支部：" + SECOND_BRANCH, "branch", id=2, name=SECOND_BRANCH, higher_committee="存档学院党委",
+             founded_on=dt.date(2015, 9, 1))  # fmt: skip
+    w.insert("设置支部角色为管理员", "account_branch_role", account_id=2, branch_id=2, role="admin")
+    w.insert("组织关系转入", "member_transfer", member_id=MEMBER_ID["朴成浩"], kind="in", date=dt.date(2019, 5, 10),
+             to_branch_id=1, origin="延边大学党委", letter_no="延组转〔2019〕17号",
+             letter_valid_until=dt.date(2019, 6, 10), return_slip_on=dt.date(2019, 5, 20), reason="工作调动",
+             recorded_at=w._stamp(w._tick()))  # fmt: skip
+
+
+def _check_branches(db) -> None:
+    ws = Workspace.open(db)
+    assert [b.name for b in ws.branch.all_branches()][1] == SECOND_BRANCH
+    assert ws.branch_id == 1, "the branch last used opens"
+    [transfer] = ws.transfers.of_member(MEMBER_ID["朴成浩"])
+    assert (transfer.kind, transfer.origin, transfer.letter_no, transfer.return_slip_on) == (
+        "in",
+        "延边大学党委",
+        "延组转〔2019〕17号",
+        dt.date(2019, 5, 20),
+    )
+    weiyuan = next(a for a in ws.auth.accounts() if a.username == "weiyuan")
+    assert (weiyuan.role.value, weiyuan.role_on(1).value, weiyuan.role_on(2).value) == (
+        "committee",
+        "committee",
+        "admin",
+    )
+
+
 def _check_rules(db) -> None:
     from sqlalchemy import text
 
@@ -954,6 +1010,239 @@ def _check_rules(db) -> None:
     assert zeng.expected_leave_date == dt.date(2027, 6, 30)
     with db.read() as session:
         assert session.execute(text("SELECT count(*) FROM dossier_sponsor WHERE outside")).scalar_one() == 0
+
+
+def _fill_paper(w: _Writer) -> None:
+    """0010: the year the annual records belong to (所属年度), as the meeting editor stores it."""
+    w.update("保存会议记录", "meeting", MEETING_APPRAISAL, for_year=2025)
+    w.update("保存会议记录", "meeting", MEETING_ORG_LIFE, for_year=2025)
+
+
+def _check_record_years(db) -> None:
+    """The annual records belong to 2025 (held in December 2025; stored by 0010, or the upgrade's
+    default), the others to the year they were held."""
+    ws = Workspace.open(db)
+    years = {m.id: (m.for_year, m.record_year) for m in ws.meetings.all()}
+    assert years[MEETING_APPRAISAL] == (2025, 2025)
+    assert years[MEETING_ORG_LIFE] == (2025, 2025)
+    assert years[MEETING_TALKS] == (None, 2025)
+    assert years[MEETING_ADMISSION] == (None, 2026)
+
+
+def _fill_students(w: _Writer) -> None:
+    """0011: 人员身份 and the student fields of a member (a probationary member who is a student)."""
+    w.update("修改党员档案", "member", MEMBER_ID["曾小红"], person_category="student",
+             student_number="2022010203", grade="2022级", class_name="护理2201班", major="护理学")  # fmt: skip
+    w.update("修改党员档案", "member", MEMBER_ID["欧阳修"], person_category="teacher")
+
+
+def _check_students(db, revision: str) -> None:
+    from branchdesk.services.members import MemberQuery
+
+    members = Workspace.open(db).members
+    zeng, ouyang = members.get(MEMBER_ID["曾小红"]), members.get(MEMBER_ID["欧阳修"])
+    if revision >= "0011":
+        assert (zeng.person_category, zeng.student_number, zeng.grade, zeng.class_name, zeng.major) == (
+            "student", "2022010203", "2022级", "护理2201班", "护理学"
+        )  # fmt: skip
+        assert ouyang.person_category == "teacher"
+        assert members.search_ids(MemberQuery(text="护理2201")) == [MEMBER_ID["曾小红"]]
+    else:  # upgraded: nothing recorded yet
+        assert (zeng.person_category, zeng.student_number, zeng.class_name) == ("", "", "")
+
+
+def _fill_dues(w: _Writer) -> None:
+    """0012: what the upgrade makes of 欧阳修's "paid up to" (January–October 2026, converted), the year's
+    assessments, a payment of three months, a remittance with its receipt, a member paying elsewhere."""
+    ouyang, qu, piao = MEMBER_ID["欧阳修"], MEMBER_ID["区志强"], MEMBER_ID["朴成浩"]
+    w.insert("党费年度核定：2026年", "dues_assessment", branch_id=1, member_id=ouyang, year=2026, from_month=1,
+             category="employed", basis_fen=850000, rate_bp=150, computed_fen=12750, amount_fen=12750,
+             notes="由升级前的月缴党费折算")  # fmt: skip
+    for month in range(1, 11):
+        pid = w.insert("升级：党费交至折算为缴纳记录", "dues_payment", branch_id=1, member_id=ouyang,
+                       paid_on=dt.date(2026, month, 1), amount_fen=12750, converted=True,
+                       notes="由升级前的“党费交至”记录折算", created_at=w._stamp(w._tick()))  # fmt: skip
+        w.insert("升级：党费交至折算为缴纳记录", "dues_payment_month", payment_id=pid, member_id=ouyang,
+                 month=dt.date(2026, month, 1), amount_fen=12750)  # fmt: skip
+    w.insert("党费年度核定：2026年", "dues_assessment", branch_id=1, member_id=qu, year=2026, from_month=1,
+             category="employed", basis_fen=620000, rate_bp=150, computed_fen=9300, amount_fen=10000,
+             override_reason="本人自愿多交", notes="")  # fmt: skip
+    pid = w.insert("登记党费缴纳", "dues_payment", branch_id=1, member_id=qu, paid_on=dt.date(2026, 4, 3),
+                   amount_fen=30000, collector="覃春梅", converted=False, created_at=w._stamp(w._tick()))  # fmt: skip
+    for month in (1, 2, 3):
+        w.insert("登记党费缴纳", "dues_payment_month", payment_id=pid, member_id=qu,
+                 month=dt.date(2026, month, 1), amount_fen=10000)  # fmt: skip
+    w.insert("登记党费上缴", "dues_remittance", branch_id=1, remitted_on=dt.date(2026, 4, 10), amount_fen=30000,
+             from_month=dt.date(2026, 1, 1), to_month=dt.date(2026, 3, 1), receipt_no="存档党费收据第0008号",
+             recipient=HIGHER, handled_by="覃春梅")  # fmt: skip
+    w.insert("登记党费在外地交纳", "dues_exemption", branch_id=1, member_id=piao, kind="elsewhere",
+             from_month=dt.date(2026, 3, 1), reason="外出务工，在流入地党组织交纳", approved_by=HIGHER)  # fmt: skip
+
+
+def _check_dues(db, revision: str) -> None:
+    """欧阳修's "paid up to" 2026-10 at 127.50 a month is ten monthly payments (converted) and the year's
+    assessment, whether the upgrade made them or the file had them; 0012's own rows read back."""
+    ws = Workspace.open(db)
+    ouyang = MEMBER_ID["欧阳修"]
+    paid = ws.dues.payments(member_id=ouyang)
+    assert [(p.paid_on, p.amount_fen, p.converted, len(p.months)) for p in paid] == [
+        (dt.date(2026, m, 1), 12750, True, 1) for m in range(1, 11)
+    ]
+    [assessed] = ws.dues.assessments(2026, ouyang)
+    assert (assessed.category, assessed.basis_fen, assessed.rate_bp, assessed.amount_fen) == (
+        "employed", 850000, 150, 12750
+    )  # fmt: skip
+    assert ws.members.get(ouyang).dues_paid_to == dt.date(2026, 10, 31)
+    if revision < "0012":
+        assert ws.dues.payments(member_id=MEMBER_ID["区志强"]) == []
+        return
+    [qu] = ws.dues.payments(member_id=MEMBER_ID["区志强"])
+    assert (qu.amount_fen, qu.months_text, qu.collector) == (30000, "2026年1月至3月", "覃春梅")
+    [r] = ws.dues.remittances(2026)
+    assert (r.receipt_no, r.amount_fen, r.months_text) == ("存档党费收据第0008号", 30000, "2026年1月至3月")
+    [e] = ws.dues.exemptions(MEMBER_ID["朴成浩"])
+    assert (e.kind, e.to_month) == ("elsewhere", None)
+    assert ws.dues.balance(2026) == (127500 + 30000, 30000, 127500)
+
+
+# ---- the branch's own work (0013) ---------------------------------------------------------------------
+PHOTO_BYTES = b"\xff\xd8\xff\xe0 branchdesk schema fixture: a photo of the volunteer day \xff\xd9"
+
+
+def _fill_activities(w: _Writer) -> None:
+    """0013: a post kind of the branch, assignments (a dormitory, a 示范岗), a brand project with its goals
+    and an award, a volunteer 主题党日 linked to its meeting with participants and a photo, a study
+    record, a 述职评议."""
+    ids = MEMBER_ID
+    w.insert("新增岗位类型", "work_kind", branch_id=1, category="post", name="党员服务岗", sort_order=1)
+    w.insert("保存联系服务安排", "assignment", branch_id=1, member_id=ids["马丽"], person="马丽", kind="dormitory",
+             target="学生公寓3号楼305室", place="学生公寓3号楼", start=dt.date(2026, 3, 1))  # fmt: skip
+    w.insert("保存联系服务安排", "assignment", branch_id=1, member_id=ids["区志强"], person="区志强", kind="post",
+             post_kind="党员示范岗", target="实验室安全示范岗", place="实验楼B201", start=dt.date(2026, 3, 1),
+             end=dt.date(2026, 12, 31))  # fmt: skip
+    w.insert("保存党建品牌项目", "brand_project", branch_id=1, name="银龄守护", slogan="陪伴是最长情的告白",
+             idea="党员带动师生定期走访社区老人", start=dt.date(2025, 9, 1))  # fmt: skip
+    w.insert(
+        "保存党建品牌项目",
+        "brand_goal",
+        branch_id=1,
+        project_id=1,
+        year=2026,
+        goals="每月走访一次，全年服务12次",
+    )
+    w.insert("保存党建品牌项目", "brand_recognition", branch_id=1, project_id=1, title="省级优秀党建工作项目",
+             level="省部级", issuer="省委教育工委", date=dt.date(2026, 6, 30))  # fmt: skip
+    w.insert("保存活动记录", "activity", branch_id=1, date=dt.date(2026, 1, 8), start_time=dt.time(9, 0),
+             end_time=dt.time(11, 30), kind="志愿服务", title="走访敬老院", place="幸福里敬老院", organiser="欧阳修",
+             project_id=1, meeting_id=MEETING_ADMISSION, content="陪老人聊天、打扫卫生", outcome="服务老人20位",
+             press="学院网站报道", others_count=5, others_tenths=125)  # fmt: skip
+    for position, name in enumerate(("欧阳修", "马丽")):
+        w.insert("保存活动记录", "activity_participant", branch_id=1, activity_id=1, position=position,
+                 member_id=ids[name], name=name, tenths=25)  # fmt: skip
+    w.insert("添加活动照片", "activity_attachment", branch_id=1, activity_id=1, file_name="合影.jpg",
+             sha256=hashlib.sha256(PHOTO_BYTES).hexdigest(), size=len(PHOTO_BYTES), is_photo=True,
+             content=PHOTO_BYTES, added_by="欧阳修", added_at=w._stamp(w._tick()))  # fmt: skip
+    w.insert("保存学习学时", "study_record", branch_id=1, member_id=ids["马丽"], name="马丽", date=dt.date(2026, 5, 20),
+             tenths=80, source="online", title="网上党校专题培训")  # fmt: skip
+    w.insert("保存述职评议", "duty_report", branch_id=1, year=2025, member_id=ids["欧阳修"], name="欧阳修",
+             post="书记", date=dt.date(2026, 1, 15), report="一年来履行党建第一责任人职责……", rated_good=6,
+             rated_fairly_good=1, rated_average=0, rated_poor=0, higher_rating="好", higher_by="存档学院党委")  # fmt: skip
+
+
+def _check_activities(db) -> None:
+    from sqlalchemy import text
+
+    with db.read() as session:
+
+        def one(sql: str):
+            return tuple(session.execute(text(sql)).one())
+
+        assert one("SELECT person, kind, target FROM assignment WHERE kind = 'dormitory'") == (
+            "马丽", "dormitory", "学生公寓3号楼305室")  # fmt: skip
+        assert one("SELECT name, slogan FROM brand_project") == ("银龄守护", "陪伴是最长情的告白")
+        assert one("SELECT title, level FROM brand_recognition") == ("省级优秀党建工作项目", "省部级")
+        assert one("SELECT kind, title, meeting_id, others_count, others_tenths FROM activity") == (
+            "志愿服务", "走访敬老院", MEETING_ADMISSION, 5, 125)  # fmt: skip
+        assert one("SELECT count(*), sum(tenths) FROM activity_participant") == (2, 50)
+        sha, content = one("SELECT sha256, content FROM activity_attachment")
+        assert sha == hashlib.sha256(bytes(content)).hexdigest()
+        assert one("SELECT name, tenths, source FROM study_record") == ("马丽", 80, "online")
+        assert one("SELECT year, name, rated_good, higher_rating FROM duty_report") == (
+            2025,
+            "欧阳修",
+            6,
+            "好",
+        )
+        assert one("SELECT name FROM work_kind") == ("党员服务岗",)
+
+
+# ---- readiness (0016) ------------------------------------------------------------------------------
+READINESS_RUBRIC = {
+    "name": "本市红旗党支部", "year": 2026, "note": "",
+    "dimensions": [{"name": "组织建设", "items": [
+        {"key": "1.1", "name": "党小组会每月一次", "points": "3", "how": "auto", "metric": "meetings.group",
+         "mode": "deduct", "per_unit": "0.5", "floor": "0"},
+        {"key": "1.2", "name": "支部工作制度健全", "points": "5", "how": "manual"},
+    ]}],
+}  # fmt: skip
+
+
+def _fill_readiness(w: _Writer) -> None:
+    """0016: the branch's own rubric for 2026, a manual score with an attached file, a saved assessment,
+    two plan items (one done) and an edited annual summary."""
+    import hashlib
+
+    w.insert("导入评分细则：本市红旗党支部（2026年）", "rubric", branch_id=1, name="本市红旗党支部", year=2026,
+             content=_json(READINESS_RUBRIC), updated_at=w._stamp(w._tick()), updated_by="欧阳修")  # fmt: skip
+    score = w.insert("自评打分：支部工作制度健全", "assessment_score", branch_id=1, rubric_name="本市红旗党支部",
+                     year=2026, item_key="1.2", score="4.5", comment="制度汇编齐全", scored_at=w._stamp(w._tick()),
+                     scored_by="欧阳修")  # fmt: skip
+    content = "支部工作制度汇编".encode()
+    w.insert("添加自评佐证材料：制度汇编.pdf", "assessment_attachment", score_id=score, file_name="制度汇编.pdf",
+             sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
+             added_at=w._stamp(w._tick()), added_by="欧阳修")  # fmt: skip
+    result = {
+        "rubric": "本市红旗党支部",
+        "year": 2026,
+        "score": 6.5,
+        "max": 8,
+        "dimensions": [],
+        "actions": [],
+    }
+    w.insert("保存自评：本市红旗党支部（2026年）", "assessment", branch_id=1, rubric_name="本市红旗党支部", year=2026,
+             made_on=dt.date(2026, 11, 30), rubric=_json(READINESS_RUBRIC), result=_json(result), score="6.5",
+             max_score="8", made_at=w._stamp(w._tick()), made_by="欧阳修")  # fmt: skip
+    w.insert("新增年度工作计划事项：七一主题党日", "plan_item", branch_id=1, year=2026, due_date=dt.date(2026, 7, 1),
+             title="七一主题党日：重温入党誓词", area="meetings", done_on=dt.date(2026, 7, 1))  # fmt: skip
+    w.insert("新增年度工作计划事项：换届选举", "plan_item", branch_id=1, year=2026, due_date=dt.date(2026, 12, 20),
+             title="支部委员会换届选举", area="branch")  # fmt: skip
+    w.insert("保存2026年度工作总结", "annual_summary", branch_id=1, year=2026, text="2026年度工作总结（定稿）",
+             updated_at=w._stamp(w._tick()), updated_by="欧阳修")  # fmt: skip
+
+
+def _check_readiness(db) -> None:
+    from decimal import Decimal
+
+    ws = Workspace.open(db)
+    r = ws.readiness
+    rubric = r.rubric("本市红旗党支部", 2026)
+    assert [i.name for i in rubric.items()] == ["党小组会每月一次", "支部工作制度健全"]
+    assert r.rubric_years("本市红旗党支部") == [2026]
+    manual = r.manual_scores("本市红旗党支部", 2026)["1.2"]
+    assert (manual.score, manual.comment, manual.attachments) == (
+        Decimal("4.5"),
+        "制度汇编齐全",
+        ("制度汇编.pdf",),
+    )
+    [saved] = r.saved(2026)
+    assert (saved.made_on, saved.score, saved.max) == (dt.date(2026, 11, 30), Decimal("6.5"), Decimal(8))
+    old, result = r.saved_copy(saved.id)
+    assert old.name == "本市红旗党支部" and result["score"] == 6.5
+    plan = r.plan_items(2026)
+    assert [(p.title, p.done_on) for p in plan] == [
+        ("七一主题党日：重温入党誓词", dt.date(2026, 7, 1)), ("支部委员会换届选举", None)
+    ]  # fmt: skip
+    assert r.summary_text(2026) == "2026年度工作总结（定稿）"
 
 
 def _fill_accounts(w: _Writer) -> None:

@@ -230,7 +230,7 @@ def test_an_edit_with_its_own_hash_recomputed_breaks_the_link_to_the_next_entry(
         row = conn.execute(select(_ENTRY).where(_ENTRY.c.seq == 4)).one()
     forged_changes = '{"note": [null, "改过"]}'
     forged = entry_hash(row.prev_hash, 4, row.at, row.user, row.operation, row.action, row.entity,
-                        row.entity_id, forged_changes)  # fmt: skip
+                        row.entity_id, forged_changes, row.branch_id)  # fmt: skip
     _raw(
         worked,
         update(AuditEntry)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
@@ -136,7 +137,7 @@ def test_the_anchor_follows_commits_and_a_restore_starts_it_again(worked, locati
     anchor = read_anchor(location.sqlite_path)
     assert (anchor.seq, anchor.hash) == (head.seq, head.hash)
     taken = auto_backup(location, reason="exit")
-    members.create(LI.__class__(**{**LI.__dict__, "name": "王五"}))
+    members.create(replace(LI, name="王五"))  # (MemberFields has slots: no __dict__)
     assert read_anchor(location.sqlite_path).seq > head.seq
     worked.dispose()
     restore_backup(

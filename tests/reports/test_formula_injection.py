@@ -18,7 +18,8 @@ PAYLOADS = ['=HYPERLINK("http://example.invalid/?q=1","点这里")', "=cmd|' /C 
 # code columns (their values come from a vocabulary the ledgers look up) and keys
 _CODES = ("type", "status", "kind", "code", "role", "sex", "id_number", "key", "post", "level_code", "stage",
           "decided_by", "recommendation", "approval", "mode", "result", "password_hash", "value", "pinyin",
-          "initials", "action", "entity", "grade", "category", "basis", "rule", "severity", "outcome", "audience")  # fmt: skip
+          "initials", "action", "entity", "grade", "category", "basis", "rule", "severity", "outcome", "audience",
+          "source")  # fmt: skip
 
 
 def _free_text(column) -> bool:

@@ -15,9 +15,11 @@ def rows(ledger):
 def test_this_years_summary_has_the_findings_branchdesk_check_reports_today(demo):
     (ledger,) = build(demo, "compliance", Period.year(2026), today=TODAY)
     report = demo.compliance.check(TODAY)
-    listed = {(r["code"], r["subject"]) for r in rows(ledger) if r["area"] == "发展党员"}
-    assert listed == {(f.code, f.person) for f in report.findings}  # every dossier is in progress this year
-    assert ("DEV-TALK-1M", LATE_TALK) in listed
+    # the rule's title, not its code (issue 17: the summary speaks Chinese)
+    listed = {(r["rule"], r["subject"]) for r in rows(ledger) if r["area"] == "发展党员"}
+    assert listed == {(f.title, f.person) for f in report.findings}  # every dossier is in progress this year
+    talk_title = next(f.title for f in report.findings if f.code == "DEV-TALK-1M")
+    assert (talk_title, LATE_TALK) in listed
     late = next(r for r in rows(ledger) if r["subject"] == LATE_TALK)
     assert late["severity"] in ("严重", "提醒") and late["where"] == "第2步 党组织派人谈话"
     assert "2026年5月20日" in late["message"] or "2026年3月2日" in late["message"]
@@ -31,13 +33,20 @@ def test_this_years_summary_has_the_findings_branchdesk_check_reports_today(demo
         ledger.notes[0].startswith("检查日期 2026年11月23日")
         and f"发现 {len(ledger.rows)} 个问题" in ledger.notes[0]
     )
-    assert "DEV-TALK-1M" in ledger.notes[1]
+    assert talk_title in ledger.notes[1] and "DEV-TALK-1M" not in ledger.notes[1]
 
 
 def test_rows_are_grouped_by_area_then_severity_then_rule(demo):
     (ledger,) = build(demo, "compliance", Period.year(2026), today=TODAY)
-    keys = [(r["area"] != "发展党员", r["severity"] != "严重", r["code"]) for r in rows(ledger)]
+    keys = [(r["area"] != "发展党员", r["severity"] != "严重") for r in rows(ledger)]
     assert keys == sorted(keys)
+    # the findings of one rule stand together
+    runs = [(k, r["rule"]) for k, r in zip(keys, rows(ledger), strict=True)]
+    seen, last = set(), None
+    for run in runs:
+        assert run == last or run not in seen, run
+        seen.add(run)
+        last = run
     assert [r["seq"] for r in rows(ledger)] == list(range(1, len(keys) + 1))
 
 

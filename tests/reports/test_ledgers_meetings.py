@@ -189,6 +189,7 @@ def test_the_meeting_ledgers_of_one_job_read_the_meetings_once_and_a_later_job_r
 ):
     """A pack builds five meeting ledgers over one period: the records are read once for all of them;
     the next preview (after an edit, say) reads them afresh."""
+    from branchdesk.domain.meetings import ANNUAL_TYPES
     from branchdesk.reports.registry import shared_reads
     from branchdesk.services.meetings import MeetingService
 
@@ -200,9 +201,10 @@ def test_the_meeting_ledgers_of_one_job_read_the_meetings_once_and_a_later_job_r
     keys = ("meetings", "minutes", "party_days", "org_life", "appraisal")
     with shared_reads():
         together = [build(demo, key, Period.year(2025), today=TODAY) for key in keys]
-    assert reads == [{"year": 2025}]
+    # the year's records, and the next year's annual records (a 2025 组织生活会 held in January 2026)
+    assert reads == [{"year": 2025}, {"year": 2026, "types": ANNUAL_TYPES}]
     alone = [build(demo, key, Period.year(2025), today=TODAY) for key in keys]
-    assert len(reads) == 1 + len(keys)
+    assert len(reads) == 2 + len(keys) + 2
     assert [[rows(r) if isinstance(r, Ledger) else r.subject for r in built] for built in together] == [
         [rows(r) if isinstance(r, Ledger) else r.subject for r in built] for built in alone
     ]

@@ -1,4 +1,4 @@
-"""党费收缴台账 and the registers of mobile and lost-contact members, from the member files."""
+"""The registers of mobile and lost-contact members, from the member files (党费: test_ledgers_dues.py)."""
 
 from __future__ import annotations
 
@@ -17,46 +17,6 @@ def members(db, **flags):
 
     records = db.members.records(MemberQuery())
     return [m for m in records if all(getattr(m, k) == v for k, v in flags.items())]
-
-
-def test_dues_ledger_counts_the_months_from_what_the_member_files_hold(demo):
-    (ledger,) = build(demo, "dues", Period.year(2025), today=TODAY)
-    assert ledger.title == "党费收缴台账" and ledger.period == "2025年度"
-    assert not any(c.title[-1] == "月" for c in ledger.columns)  # no per-month payments the database lacks
-    by_name = {r["name"]: r for r in rows(ledger)}
-
-    service = demo.members
-    for r in rows(ledger):
-        assert r["paid_months"] + r["unpaid_months"] == r["due_months"] <= 12
-        if r["monthly"] is not None:
-            assert r["due_amount"] == r["monthly"] * r["due_months"]
-            assert r["paid_amount"] == r["monthly"] * r["paid_months"]
-    whole_year = [
-        m for m in members(demo)
-        if m.join_date and m.join_date < dt.date(2025, 1, 1) and not m.transferred_in_date
-        and m.dues_paid_to and m.dues_paid_to >= dt.date(2025, 12, 1) and m.name in by_name
-    ]  # fmt: skip
-    assert whole_year
-    for m in whole_year:
-        r = by_name[m.name]
-        assert (r["due_months"], r["paid_months"], r["unpaid_months"]) == (12, 12, 0)
-        assert r["monthly"] == service.get(m.id).dues_monthly_fen
-    totals = dict(zip([c.key for c in ledger.columns], ledger.totals, strict=True))
-    assert totals["due_amount"] == sum(r["due_amount"] or 0 for r in rows(ledger))
-    assert totals["unpaid_months"] == sum(r["unpaid_months"] for r in rows(ledger))
-
-
-def test_a_member_six_months_behind_is_flagged_and_this_months_dues_are_not_yet_late(demo):
-    (ledger,) = build(demo, "dues", Period.year(2026), today=TODAY)  # 23 November: due up to October
-    assert "应交月数计至2026年10月" in ledger.notes[0]
-    for r in rows(ledger):
-        if r["paid_to"] == "2026年10月":
-            assert r["unpaid_months"] == 0
-    lost = members(demo, lost_contact=True)
-    assert lost
-    for m in lost:
-        r = next(r for r in rows(ledger) if r["name"] == m.name)
-        assert r["unpaid_months"] >= 6 and "未交纳党费" in r["notes"]
 
 
 def test_lost_contact_register_as_of_the_period_end(demo):

@@ -85,7 +85,9 @@ def test_the_roster_reads_back_with_title_header_values_and_types(ws, roster, tm
 
     texts = [str(c.value) for row in ws.iter_rows(min_row=8) for c in row if c.value]
     assert "共 4 人，其中正式党员 3 人、预备党员 1 人。" in texts
-    assert any(t.startswith("填表人：") for t in texts) and any(t.startswith("支部书记：") for t in texts)
+    assert any(t.startswith("填表人（签字）：") for t in texts) and any(
+        t.startswith("支部书记（签字）：") for t in texts
+    )
 
 
 def test_the_roster_prints_on_a4_landscape_fitted_to_width_with_the_header_on_every_page(
@@ -153,7 +155,7 @@ def test_the_writer_renders_any_ledger(tmp_path):
     assert [ws.cell(row=6, column=i).value for i in (1, 3)] == ["合计", 23]
     assert ws["D6"].value == pytest.approx(224.5) and ws["A6"].font.bold
     assert ws["A8"].value == "按月交纳。" and ws["A9"].value == "金额单位：元。"
-    assert ws["A11"].value.startswith("经办人：")
+    assert ws["A11"].value.startswith("经办人（签字）：")
     assert "2026年11月23日" in (ws.oddFooter.right.text or "")
 
 

@@ -104,10 +104,11 @@ def shown_names(page) -> list[str]:
     return [model.data(model.index(row, NAME)) for row in range(model.rowCount())]
 
 
-def test_the_window_opens_on_the_roster(window, ctx):
+def test_the_window_opens_on_the_workbench_and_has_the_roster(window, ctx):
     assert window.windowTitle() == "党支部工作台 — 测试学院教工第一党支部"
+    assert window.current_area() == "workbench"  # the first page after login (issue 16)
+    window.show_area("members")
     page = window.members_page
-    assert window.current_area() == "members"
     assert page.count_label.text() == "共 6 人"
     assert window.count_label.text() == "在册党员 6 人"
     assert str(ctx.location.sqlite_path) in window.location_label.toolTip()
@@ -157,6 +158,7 @@ def test_editing_through_the_real_member_dialog_shows_the_change(window, roster,
 
 
 def test_enter_in_the_table_opens_the_selected_member(window, roster, dialogs, qtbot):
+    window.show_area("members")  # the window opens on the 工作台
     page = window.members_page
     page.select_member(roster["王芳"].id)
     page.table.setFocus()
@@ -241,29 +243,36 @@ def test_changes_made_in_settings_reach_the_title_and_the_group_filter_at_once(w
 
 
 def test_navigation_switches_areas(window):
-    assert [a.title for a in AREAS] == ["成员档案", "发展党员", "会议记录", "台账打印", "审计日志", "设置"]
-    assert [a.shortcut().toString() for a in window.area_actions] == [f"Ctrl+{n}" for n in range(1, 7)]
-    window.area_actions[1].trigger()
-    assert window.current_area() == "development"
-    from branchdesk.ui.pages.development import DevelopmentPage
+    import importlib
 
-    assert isinstance(window.stack.currentWidget(), DevelopmentPage)
-    window.area_actions[2].trigger()
-    from branchdesk.ui.pages.meetings import MeetingsPage
-
-    assert isinstance(window.stack.currentWidget(), MeetingsPage)
-    window.area_actions[3].trigger()
-    from branchdesk.ui.pages.ledgers import LedgersPage
-
-    assert isinstance(window.stack.currentWidget(), LedgersPage)
-    window.area_actions[4].trigger()
-    from branchdesk.ui.pages.audit import AuditPage
-
-    assert isinstance(window.stack.currentWidget(), AuditPage)
-    window.nav.setCurrentRow(5)
+    pages = [
+        ("工作台", "workbench:WorkbenchPage"),
+        ("成员档案", "members:MembersPage"),
+        ("发展党员", "development:DevelopmentPage"),
+        ("会议记录", "meetings:MeetingsPage"),
+        ("党费", "dues:DuesPage"),
+        ("活动记录", "activities:ActivitiesPage"),
+        ("联系服务", "assignments:AssignmentsPage"),
+        ("台账打印", "ledgers:LedgersPage"),
+        ("迎检自评", "assess:AssessPage"),
+        ("审计日志", "audit:AuditPage"),
+        ("设置", "settings:SettingsPage"),
+    ]
+    assert [a.title for a in AREAS] == [title for title, _ in pages]
+    assert [a.shortcut().toString() for a in window.area_actions] == [
+        *(f"Ctrl+{n}" for n in "1234567890"),
+        "Ctrl+,",
+    ]
+    for i, (_title, page) in enumerate(pages[1:-1], start=1):
+        window.area_actions[i].trigger()
+        module, cls = page.split(":")
+        expected = getattr(importlib.import_module(f"branchdesk.ui.pages.{module}"), cls)
+        assert isinstance(window.stack.currentWidget(), expected)
+    assert window.current_area() == "audit"
+    window.nav.setCurrentRow(len(pages) - 1)
     assert window.current_area() == "settings"
     assert window.stack.currentWidget() is window.page("settings")
-    window.area_actions[0].trigger()
+    window.area_actions[1].trigger()
     assert window.stack.currentWidget() is window.members_page
 
 
@@ -303,7 +312,7 @@ def test_find_puts_the_cursor_in_the_search_box(window, qtbot):
 
 def test_menus_hold_the_actions_with_their_shortcuts(window):
     menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if m is not None}
-    assert list(menus) == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    assert list(menus) == ["文件(&F)", "编辑(&E)", "视图(&V)", "支部(&B)", "帮助(&H)"]
     texts = {a.text(): a.shortcut().toString() for m in menus.values() for a in m.actions() if a.text()}
     assert texts["导入花名册…"] == "Ctrl+I"
     assert texts["导出花名册…"] == "Ctrl+E"

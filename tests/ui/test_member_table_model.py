@@ -159,13 +159,19 @@ def test_a_new_member_is_inserted_where_the_sort_puts_it(model, members):
 
 
 def test_rows_are_fetched_in_blocks_as_the_view_asks(members, roster, qapp):
-    model = MemberTableModel(members, block=2)
+    model = MemberTableModel(members, block=2, head=0)  # the whole id list, no rows (edits, sorting)
     assert model.rowCount() == 6 and model.fetches == 0  # ids only, no rows read yet
     model.data(model.index(0, NAME))
     model.data(model.index(1, UNIT))
     assert model.fetches == 1  # rows 0 and 1 came in one block
     model.data(model.index(5, NAME))
     assert model.fetches == 2
+
+
+def test_a_search_reads_its_first_screen_with_its_rows_in_one_statement(members, roster, qapp):
+    model = MemberTableModel(members, block=2)
+    assert names(model) == ["李四", "欧阳修", "王芳", "曾志伟", "张三", "赵敏"] and model.fetches == 0
+    assert [model.record(r) for r in range(6)] == members.get_many([model.record(r).id for r in range(6)])
 
 
 def test_a_long_list_shows_its_head_first_and_appends_the_rest(members, roster, qtbot, qtmodeltester):

@@ -26,10 +26,19 @@ NOW = dt.datetime(2026, 11, 24, 6, 30, tzinfo=dt.UTC)
 
 # ---- roles -------------------------------------------------------------------------------------
 def test_roles_carry_their_chinese_labels_and_order():
-    assert [r.label for r in Role] == ["管理员", "委员", "查阅"]
+    assert [r.label for r in Role] == ["管理员", "组织员", "委员", "查阅"]
     assert Role.from_label("查阅") is Role.VIEWER
     assert Role.ADMIN.at_least(Role.COMMITTEE) and Role.COMMITTEE.at_least(Role.COMMITTEE)
     assert not Role.VIEWER.at_least(Role.COMMITTEE) and not Role.COMMITTEE.at_least(Role.ADMIN)
+    assert Role.ORGANISER.at_least(Role.COMMITTEE) and not Role.ORGANISER.at_least(Role.ADMIN)
+
+
+def test_a_branch_may_grant_a_higher_role_than_the_accounts_own():
+    secretary = Principal("xuesheng", Role.VIEWER, account_id=4, branch_roles=((2, Role.ADMIN),))
+    assert secretary.on(2).is_admin and secretary.on(2).on(1).role is Role.VIEWER
+    assert not secretary.is_admin and not secretary.on(1).can_edit and secretary.role_on(3) is Role.VIEWER
+    admin = Principal("shuji", Role.ADMIN, account_id=1, branch_roles=((2, Role.VIEWER),))
+    assert admin.on(2).is_admin, "a grant never lowers the account's own role"
 
 
 def test_what_each_principal_may_do():

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -200,10 +200,18 @@ class Database:
         """Nobody is signed in: every write is refused until `sign_in` (the window's lock and login)."""
         self.principal = Principal.nobody()
 
-    def require(self, needed: Role, operation: str) -> None:
-        """Raise PermissionDenied (naming `operation`, in Chinese) unless the principal has `needed`."""
-        if not self.principal.may(needed):
-            raise PermissionDenied(operation, needed, self.principal)
+    def require(self, needed: Role, operation: str, branch_id: int | None = None) -> None:
+        """Raise PermissionDenied (naming `operation`, in Chinese) unless the principal has `needed`
+        (on `branch_id`: the account's role there, which a branch may raise; revision 0015)."""
+        principal = self.principal.on(branch_id)
+        if not principal.may(needed):
+            name = ""
+            if branch_id is not None and principal.branch_roles:
+                from branchdesk.db.models import Branch
+
+                with self.read() as session:
+                    name = session.scalar(select(Branch.name).where(Branch.id == branch_id)) or ""
+            raise PermissionDenied(operation, needed, principal, name)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -224,9 +232,9 @@ class Database:
         name that was tried, whoever is signed in). After the commit the commit listeners are told its
         `Changes` (`branch_id`: the workspace's branch it was written for)."""
         if needs is not None:
-            self.require(needs, operation)
+            self.require(needs, operation, branch_id)
         with self._sessions() as session:
-            uow.mark(session, user=user or self.user, operation=operation)
+            uow.mark(session, user=user or self.user, operation=operation, branch_id=branch_id)
             with session.begin():
                 if self.dialect == "sqlite":
                     session.connection(execution_options={_WRITE_OPTION: True})

@@ -100,6 +100,9 @@ class Member(Base):
             "id_number",
             "mobile",
             "landline",
+            "student_number",  # 0011: 学号, 班级 and 专业 are searched too
+            "class_name",
+            "major",
         ),
         Index("ix_member_initials", "name_initials"),
         Index("ix_member_mobile", "mobile"),
@@ -154,6 +157,12 @@ class Member(Base):
     dues_paid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     dossier_location: Mapped[str] = mapped_column(String(200), default="")
+    # 人员身份 and the student fields (0011): a students' branch records class and major
+    person_category: Mapped[str] = mapped_column(String(20), default="")
+    student_number: Mapped[str] = mapped_column(String(30), default="")
+    grade: Mapped[str] = mapped_column(String(20), default="")
+    class_name: Mapped[str] = mapped_column(String(50), default="")
+    major: Mapped[str] = mapped_column(String(100), default="")
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     # how precise the paper dates are (0014): "year", "month" or "day"; the date column holds the first day
@@ -185,6 +194,28 @@ class MemberStatusChange(Base):
     destination: Mapped[str] = mapped_column(String(200), default="")
     letter_valid_until: Mapped[dt.date | None] = mapped_column(Date)
     return_slip_received: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MemberTransfer(Base):
+    """A transfer of a member (组织关系转接, 0015): between branches of this database (``internal``: the
+    member, their history and dossier move in one action), or in or out of it with the 组织关系介绍信."""
+
+    __tablename__ = "member_transfer"
+    __table_args__ = (Index("ix_member_transfer_date", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # internal / in / out (domain.transfers.TransferKind)
+    date: Mapped[dt.date] = mapped_column(Date)
+    from_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id", ondelete="SET NULL"))
+    to_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(200), default="")  # in: the organisation it came from
+    destination: Mapped[str] = mapped_column(String(200), default="")  # out: where the letter goes
+    letter_no: Mapped[str] = mapped_column(String(50), default="")
+    letter_valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    return_slip_on: Mapped[dt.date | None] = mapped_column(Date)  # 回执 received on
+    reason: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -283,6 +314,8 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[dict] = mapped_column(JSONText)
+    # the branch the entry was written for (0015; None: the database's, or written before 0015)
+    branch_id: Mapped[int | None] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
@@ -311,7 +344,14 @@ def full_metadata() -> MetaData:
     Their models live in `models_development` and load with the development service, not at start-up
     (their import costs ~60 ms that the first paint of the member page does not need).
     """
-    from branchdesk.db import models_auth, models_development, models_meetings  # noqa: F401  (their tables)
+    from branchdesk.db import (  # noqa: F401  (their tables)
+        models_activities,
+        models_auth,
+        models_development,
+        models_dues,
+        models_meetings,
+        models_readiness,
+    )
 
     if "uq_setting_database_key" not in {i.name for i in Setting.__table__.indexes}:
         # A partial index: NULLs are distinct in a unique index, so the database-wide rows (branch_id NULL)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from branchdesk.db.models import Base
@@ -47,3 +47,15 @@ class RecoveryCode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(255), info=SECRET)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccountBranchRole(Base):
+    """The role an account holds on one branch above its own (0015): 管理员 of this branch, 查阅 elsewhere."""
+
+    __tablename__ = "account_branch_role"
+    __table_args__ = (UniqueConstraint("account_id", "branch_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))  # domain.auth.Role code

@@ -81,6 +81,8 @@ class Meeting(Base):
     decisions: Mapped[str] = mapped_column(Text, default="")
     sealed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sealed_by: Mapped[str] = mapped_column(String(50), default="")
+    # 所属年度 of an annual record (组织生活会, 民主评议党员); None: the year it was held (migration 0010)
+    for_year: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -66,14 +66,15 @@ _ENTRY = table(
     column("entity", String),
     column("entity_id", Integer),
     column("changes", Text),
+    column("branch_id", Integer),
 )
 _HEAD = table("audit_head", column("id", Integer), column("seq", Integer), column("hash", String))
 _ENTRY_KEYS = tuple(c.name for c in _ENTRY.columns if c.name != "id")  # what an append writes
 _changes_text = JSONText().process_bind_param  # the column's own serialisation (sorted keys)
 
 
-def mark(session: Session, *, user: str, operation: str) -> None:
-    session.info[_INFO_KEY] = {"user": user, "operation": operation}
+def mark(session: Session, *, user: str, operation: str, branch_id: int | None = None) -> None:
+    session.info[_INFO_KEY] = {"user": user, "operation": operation, "branch_id": branch_id}
 
 
 def _plain(value: Any) -> Any:
@@ -201,6 +202,24 @@ def add_entries(session: Session, rows: Iterable[dict[str, Any]]) -> list[dict[s
     return pending
 
 
+_EARLY_KEY = "branchdesk_audit_early"  # (action, table, id) rows of entries appended before the commit
+
+
+def append_pending(session: Session) -> None:
+    """Chain the entries queued so far now, inside the open transaction, instead of at the commit.
+
+    Bulk work of a hundred thousand rows calls this after each batch, so that the queue never holds
+    every entry of the import at once (issue 11 §9: memory). The order of the chain is the order of
+    the queue, as at the commit; a rollback takes the appended entries back with everything else.
+    """
+    session.flush()  # the entries of the ORM's changes so far join the queue first
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        early = session.info.setdefault(_EARLY_KEY, set())
+        early.update((row["action"], row["entity"], row["entity_id"]) for row in pending)
+        session.info[HEAD_KEY] = _append(session.connection(), pending)
+
+
 @event.listens_for(Session, "before_flush")
 def _queue_added_entries(session: Session, _flush_context: Any, _instances: Any) -> None:
     """`session.add(AuditEntry(...))` (a summary entry of bulk work) is queued like the others."""
@@ -227,12 +246,19 @@ def _queue_added_entries(session: Session, _flush_context: Any, _instances: Any)
 @event.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
     if session.info.get(_INFO_KEY) is None and not session.info.get(_PENDING_KEY):
+        if session.info.get(_EARLY_KEY):
+            session.info[_CHANGES_KEY] = session.info.pop(_EARLY_KEY)
         return
     session.flush()  # the entries of the last changes are queued by this flush
     pending = session.info.pop(_PENDING_KEY, None)
+    early = session.info.pop(_EARLY_KEY, None)
+    if pending or early:
+        changes = early or set()
+        changes.update((row["action"], row["entity"], row["entity_id"]) for row in pending or ())
+        session.info[_CHANGES_KEY] = changes
     if pending:
-        session.info[_CHANGES_KEY] = {(row["action"], row["entity"], row["entity_id"]) for row in pending}
-        session.info[HEAD_KEY] = _append(session.connection(), pending)
+        info = session.info.get(_INFO_KEY) or {}
+        session.info[HEAD_KEY] = _append(session.connection(), pending, branch_id=info.get("branch_id"))
 
 
 def take_changes(session: Session) -> set[tuple[str, str, int | None]]:
@@ -244,6 +270,7 @@ def take_changes(session: Session) -> set[tuple[str, str, int | None]]:
 def _drop_pending(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost transaction committed or rolled back
         session.info.pop(_PENDING_KEY, None)
+        session.info.pop(_EARLY_KEY, None)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -274,13 +301,19 @@ def entry_hash(
     entity: str,
     entity_id: int | None,
     changes_text: str,
+    branch_id: int | None = None,
 ) -> str:
     """SHA-256 (hex) of one entry chained to the previous one.
 
-    `at` is the time or already its `at_text`; `changes_text` is the stored JSON text.
+    `at` is the time or already its `at_text`; `changes_text` is the stored JSON text. `branch_id`
+    (revision 0015: the branch the entry was written for) is hashed when there is one, so entries
+    written for no branch, and every entry before 0015, keep their hash.
     """
     when = at if isinstance(at, str) else at_text(at)
-    payload = _payload([prev_hash, seq, when, user, operation, action, entity, entity_id, changes_text])
+    fields = [prev_hash, seq, when, user, operation, action, entity, entity_id, changes_text]
+    if branch_id is not None:
+        fields.append(branch_id)
+    payload = _payload(fields)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -301,7 +334,7 @@ def lock_head(connection) -> tuple[int, str]:
     return (last.seq, last.hash) if last is not None else (0, GENESIS)
 
 
-def _append(connection, rows: list[dict[str, Any]]) -> tuple[int, str]:
+def _append(connection, rows: list[dict[str, Any]], *, branch_id: int | None = None) -> tuple[int, str]:
     seq, prev = lock_head(connection)
     now = utcnow()
     out = []
@@ -319,9 +352,10 @@ def _append(connection, rows: list[dict[str, Any]]) -> tuple[int, str]:
             row["entity"],
             row["entity_id"],
             changes,
+            row.get("branch_id", branch_id),
         )
         out.append((seq, prev, digest, at, row["user"], row["operation"], row["action"], row["entity"],
-                    row["entity_id"], changes))  # fmt: skip
+                    row["entity_id"], changes, row.get("branch_id", branch_id)))  # fmt: skip
         prev = digest
     _insert(connection, out)
     updated = connection.execute(_HEAD.update().where(_HEAD.c.id == _HEAD_ID).values(seq=seq, hash=prev))

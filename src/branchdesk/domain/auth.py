@@ -9,21 +9,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from branchdesk.domain.vocab import Labeled
 
 
 class Role(Labeled):
-    """Account roles, from the most to the least powerful."""
+    """Account roles, from the most to the least powerful.
+
+    An account's role holds on every branch of the database; a branch may grant it a higher one
+    (管理员 of one branch, 查阅 of the others). 组织员 is a committee's organiser: records of every
+    branch, new branches and the committee overview, but not accounts or rule settings."""
 
     ADMIN = "admin", "管理员"
+    ORGANISER = "organiser", "组织员"
     COMMITTEE = "committee", "委员"
     VIEWER = "viewer", "查阅"
 
     @property
     def rank(self) -> int:
-        return {"viewer": 1, "committee": 2, "admin": 3}[self.value]
+        return {"viewer": 1, "committee": 2, "organiser": 3, "admin": 4}[self.value]
 
     @property
     def description(self) -> str:
@@ -35,6 +40,7 @@ class Role(Labeled):
 
 ROLE_DESCRIPTIONS = {
     Role.ADMIN: "全部功能，包括账户管理、规则设置、从备份恢复",
+    Role.ORGANISER: "党委（党总支）组织员：各支部的录入和修改、新建支部、支部概览，不含账户管理和规则设置",
     Role.COMMITTEE: "录入和修改档案、发展党员、会议记录，导入、导出、打印",
     Role.VIEWER: "只能查阅、打印和导出，不能修改任何数据",
 }
@@ -43,16 +49,19 @@ ROLE_DESCRIPTIONS = {
 class PermissionDenied(PermissionError):
     """The signed-in user's role does not allow the operation; the message names it, in Chinese."""
 
-    def __init__(self, operation: str, needed: Role, principal: Principal):
+    def __init__(self, operation: str, needed: Role, principal: Principal, branch_name: str = ""):
         self.operation = operation
         self.needed = needed
         self.principal = principal
         if principal.role is None:
             message = f"请先登录，才能{operation}。"
         else:
-            who = f"当前用户 {principal.username}（{principal.role.label}）"
+            where = f"在“{branch_name}”" if branch_name else ""
+            who = f"当前用户 {principal.username}（{where}{principal.role.label}）"
             if needed is Role.ADMIN:
                 message = f"{who}没有权限{operation}：只有管理员可以这样做。"
+            elif needed is Role.ORGANISER:
+                message = f"{who}没有权限{operation}：只有管理员或组织员可以这样做。"
             else:
                 message = f"{who}只能查阅，没有权限{operation}。"
         super().__init__(message)
@@ -71,6 +80,10 @@ class Principal:
     role: Role | None
     display_name: str = ""
     account_id: int | None = None
+    #: (branch id, role) the branches grant above `role` (revision 0015)
+    branch_roles: tuple[tuple[int, Role], ...] = ()
+    #: the role on every branch, when `role` is already the one of a branch (`on`)
+    base_role: Role | None = None
 
     @classmethod
     def os_user(cls, name: str) -> Principal:
@@ -83,6 +96,25 @@ class Principal:
     @property
     def signed_in(self) -> bool:
         return self.role is not None
+
+    def role_on(self, branch_id: int | None) -> Role | None:
+        """The role on a branch: the account's own, or the branch's grant if higher."""
+        base = self.base_role or self.role
+        if base is None or branch_id is None:
+            return base
+        granted = [r for b, r in self.branch_roles if b == branch_id]
+        return max([base, *granted], key=lambda r: r.rank)
+
+    def on(self, branch_id: int | None) -> Principal:
+        """This principal as it works on `branch_id` (`role` is its role there)."""
+        if branch_id is None or self.role is None or not self.branch_roles:
+            return self
+        base = self.base_role or self.role
+        return replace(self, role=self.role_on(branch_id), base_role=base)
+
+    @property
+    def branches_granted(self) -> dict[int, Role]:
+        return dict(self.branch_roles)
 
     @property
     def has_account(self) -> bool:

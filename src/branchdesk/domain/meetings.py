@@ -497,6 +497,20 @@ class TalkPair:
     second_member_id: int | None = None
 
 
+#: meetings held once a year for the year behind them: the 2025 组织生活会 may be held in January 2026
+ANNUAL_TYPES = frozenset({MeetingType.ORG_LIFE, MeetingType.APPRAISAL})
+#: an annual record held in these months belongs by default to the year before (the year's work is
+#: summed up after it ends, usually before the Spring Festival); from March on, to the year held
+LATE_ANNUAL_MONTHS = 2
+
+
+def default_record_year(type_: MeetingType | str, held: date) -> int:
+    """所属年度 a record of `type_` held on `held` gets unless the user says otherwise."""
+    if type_ in ANNUAL_TYPES and held.month <= LATE_ANNUAL_MONTHS:
+        return held.year - 1
+    return held.year
+
+
 class MeetingSealedError(ValueError):
     """The record is finalised; ``str(error)`` is a Chinese message."""
 
@@ -533,6 +547,13 @@ class Meeting:
     remediation: tuple[Remediation, ...] = ()
     talks: tuple[TalkPair, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    #: 所属年度 of an annual record (组织生活会, 民主评议党员); None: `default_record_year`
+    for_year: int | None = None
+
+    @property
+    def record_year(self) -> int:
+        """The year this record belongs to: its 所属年度, else the default for its type and date."""
+        return self.for_year if self.for_year is not None else default_record_year(self.type, self.date)
 
     @property
     def title(self) -> str:

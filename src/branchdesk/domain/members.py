@@ -10,14 +10,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields, replace
 
-from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus, MemberType, Sex
+from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus, MemberType, PersonCategory, Sex
 
 # The member dates that come from paper and may be known only to the month (or year): each has a
 # "<name>_precision" field and column (0014).
 PAPER_DATE_FIELDS = ("birth_date", "join_date", "conversion_date", "activist_date", "work_start_date")
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)  # slots: an import of 200,000 rows holds as many (issue 11 §9)
 class MemberFields:
     name: str = ""
     id_number: str | None = None
@@ -52,6 +52,11 @@ class MemberFields:
     dues_monthly_fen: int | None = None
     dues_paid_to: dt.date | None = None
     dossier_location: str = ""
+    person_category: str = ""  # a PersonCategory code, or "" (not recorded)
+    student_number: str = ""
+    grade: str = ""
+    class_name: str = ""
+    major: str = ""
     notes: str = ""
     # how precise the paper dates are (0014): "year", "month" or "day" (see domain.partial_dates)
     birth_date_precision: str = "day"
@@ -177,6 +182,10 @@ TEXT_LIMITS: dict[str, int] = {
     "address": 200,
     "mobile_whereabouts": 200,
     "dossier_location": 200,
+    "student_number": 30,
+    "grade": 20,
+    "class_name": 50,
+    "major": 100,
 }
 
 
@@ -207,6 +216,8 @@ def validate(values: MemberFields, *, today: dt.date | None = None) -> list[Fiel
     elif _NAME_BAD.search(values.name):
         issue("name", "含有数字或符号，请检查")
 
+    if values.person_category and values.person_category not in PersonCategory._value2member_map_:
+        issue("person_category", "只能是" + "、".join(f"“{c.label}”" for c in PersonCategory))
     if values.sex and values.sex not in (Sex.MALE.value, Sex.FEMALE.value):
         issue("sex", "只能填“男”或“女”")
     try:

@@ -46,6 +46,23 @@ MemberType.FULL.aliases = ("正式",)  # type: ignore[attr-defined]
 MemberType.PROBATIONARY.aliases = ("预备",)  # type: ignore[attr-defined]
 
 
+class PersonCategory(Labeled):
+    """人员身份: what a member is at the school or unit (a students' branch records class and major)."""
+
+    TEACHER = "teacher", "教师"
+    STUDENT = "student", "学生"
+    STAFF = "staff", "职工"
+    OTHER = "other", "其他"
+
+
+PersonCategory.TEACHER.aliases = ("教职工", "专任教师", "老师")  # type: ignore[attr-defined]
+PersonCategory.STUDENT.aliases = ("在校学生", "学员", "本科生", "研究生", "在校生")  # type: ignore[attr-defined]
+PersonCategory.STAFF.aliases = ("工作人员", "员工", "职员", "行政人员", "教辅")  # type: ignore[attr-defined]
+
+#: The student fields of a member (migration 0011), in the order forms and ledgers show them.
+STUDENT_FIELDS: tuple[str, ...] = ("person_category", "student_number", "grade", "class_name", "major")
+
+
 class MemberStatus(Labeled):
     """Membership status. Only ACTIVE members are on the current roster; the rest are history."""
 
@@ -156,6 +173,11 @@ MEMBER_FIELD_LABELS: dict[str, str] = {
     "dues_monthly_fen": "月缴党费",
     "dues_paid_to": "党费交至",
     "dossier_location": "档案存放处",
+    "person_category": "人员身份",
+    "student_number": "学号",
+    "grade": "年级",
+    "class_name": "班级",
+    "major": "专业",
     "notes": "备注",
     "status_date": "状态变更日期",
     "status_reason": "状态变更原因",

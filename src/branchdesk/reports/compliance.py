@@ -28,7 +28,7 @@ MEETINGS = "会议记录"
 COLUMNS = [
     Column("seq", "序号", "int", 4),
     Column("area", "类别", "text", 8),
-    Column("code", "规则代码", "text", 17),
+    Column("rule", "规则", "text", 17, wrap=True),
     Column("severity", "性质", "text", 5),
     Column("subject", "对象", "text", 14, wrap=True),
     Column("where", "所涉步骤或期间", "text", 18, wrap=True),
@@ -104,7 +104,9 @@ def finding_rows(report: CheckReport) -> list[list[Any]]:
               (MEETINGS, sorted(report.meeting_findings, key=meeting_key)))  # fmt: skip
     for area, findings in groups:
         for f in findings:
-            rows.append([len(rows) + 1, area, f.code, f.severity.label, f.person, _where(f), _message(f)])
+            rows.append(
+                [len(rows) + 1, area, f.title or f.code, f.severity.label, f.person, _where(f), _message(f)]
+            )
     return rows
 
 
@@ -113,10 +115,7 @@ def _rule_counts(findings: tuple[Finding, ...], area: str) -> str:
         return f"{area}：未发现问题。"
     counts = Counter(f.code for f in findings)
     titles = {f.code: f.title for f in findings}
-    parts = [
-        f"{code}{'（' + titles[code] + '）' if titles[code] else ''} {n} 项"
-        for code, n in sorted(counts.items())
-    ]
+    parts = [f"{titles[code] or code} {n} 项" for code, n in sorted(counts.items())]
     blocking = sum(f.blocking for f in findings)
     return (
         f"{area}：{len(findings)} 项（严重 {blocking} 项，提醒 {len(findings) - blocking} 项），其中"

@@ -19,7 +19,9 @@ compact print layout, the period filters, the registry's builder).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +73,16 @@ COMPACT_KEYS = (
 )  # fmt: skip
 
 
+#: The columns of the compact A4 layout: one A4 landscape page wide (no parts), the admission vote in
+#: one cell (应到/实到/赞成); the fuller ``COMPACT_KEYS`` print on A3 landscape (``paper="A3"``).
+A4_KEYS = (
+    "seq", "name", "sex", "application_date", "activist_date", "candidate_date", "sponsors",
+    "political_review_date", "training_hours", "pre_review_date", "admission_meeting_date", "admission_vote",
+    "approval_date", "conversion_meeting_date", "full_member_date", "status",
+)  # fmt: skip
+LAYOUTS = {"a4": "紧凑（A4 横向一页宽）", "a3": "完整（A3 横向）"}
+
+
 def development_ledger(
     dossiers: Iterable[Dossier],
     branch_name: str,
@@ -79,6 +91,7 @@ def development_ledger(
     period: str = "",
     compact: bool = False,
     exclusions: Mapping[int, Mapping[str, Iterable[Any]]] | None = None,
+    layout: str = "a3",
 ) -> Ledger:
     """发展党员工作台账 of ``dossiers`` (one row each, in the order given) for ``branch_name``.
 
@@ -100,10 +113,24 @@ def development_ledger(
     exclusions = exclusions or {}
     rows = [dossier_row(seq, d, exclusions.get(d.id or 0)) for seq, d in enumerate(dossiers, start=1)]
     columns = development_columns()
-    if compact:
+    paper = "A4"
+    if compact and layout == "a4":
+        keys = [c.key for c in columns]
+        at = {k: keys.index(k) for k in ("admission_expected", "admission_present", "admission_yes")}
+        vote = Column("admission_vote", "接收表决（应到/实到/赞成）", "text", 10, wrap=True)
+        for row in rows:
+            counts = [row[at[k]] for k in ("admission_expected", "admission_present", "admission_yes")]
+            row.append("/".join("" if c is None else str(c) for c in counts) if any(c is not None for c in counts)
+                       else "")  # fmt: skip
+        columns = [*columns, vote]
+        keep = [next(i for i, c in enumerate(columns) if c.key == k) for k in A4_KEYS]
+        columns = [columns[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    elif compact:
         keep = [i for i, c in enumerate(columns) if c.key in COMPACT_KEYS]
         columns = [columns[i] for i in keep]
         rows = [[row[i] for i in keep] for row in rows]
+        paper = "A3"
     counts = Counter(d.standing for d in dossiers)
     parts = [f"{s.label} {counts[s]} 人" for s in Standing if counts[s]]
     summary = f"共 {len(dossiers)} 人" + ("：" + "，".join(parts) if parts else "") + "。"
@@ -117,6 +144,7 @@ def development_ledger(
         printed_on=printed_on,
         notes=[summary],
         orientation="landscape",
+        paper=paper,
         signatures=["填表人", "支部书记", "审核人"],
     )
 
@@ -225,7 +253,24 @@ def development_report(ws, period, today: dt.date) -> list[Ledger]:
     dossiers = in_ledger_order(
         d for d in ws.development.all() if dossier_in_period(d, period.start, period.end)
     )
-    return [development_ledger(dossiers, ws.branch.profile().name, today, period=period.label, compact=True)]
+    layout = _LAYOUT.get() or ws.settings.get(LAYOUT_SETTING) or "a4"
+    return [development_ledger(dossiers, ws.branch.profile().name, today, period=period.label, compact=True,
+                               layout=layout)]  # fmt: skip
+
+
+#: the branch's choice of the printed 发展党员工作台账: "a4" (one A4 landscape page wide) or "a3"
+LAYOUT_SETTING = "ledgers.development_layout"
+_LAYOUT: ContextVar[str | None] = ContextVar("branchdesk_development_layout", default=None)
+
+
+@contextmanager
+def layout_override(layout: str) -> Iterator[None]:
+    """Inside this block the registry's 发展党员工作台账 uses `layout` ("a4"/"a3"), not the setting."""
+    token = _LAYOUT.set(layout)
+    try:
+        yield
+    finally:
+        _LAYOUT.reset(token)
 
 
 def write_development_template(path: str | Path) -> Path:

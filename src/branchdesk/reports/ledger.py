@@ -16,7 +16,9 @@ class ExportCancelled(Exception):
     """Writing a report was cancelled by the user (the writers raise a subclass; no file is left)."""
 
 
-ColumnKind = Literal["text", "date", "int", "money", "id_number", "phone", "bool"]
+ColumnKind = Literal[
+    "text", "date", "int", "number", "money", "id_number", "phone", "bool"
+]  # number: hours (2.5)
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Column:
     kind: ColumnKind = "text"
     width: float = 10.0  # in "character" units; writers scale to the page
     wrap: bool = False  # long text wraps inside the cell
+    #: what the public (脱敏) copy does with it beyond ID numbers and phones: "year" keeps the year of a
+    #: date (birth dates), "hide" blanks it (addresses, notes); "" lets `privacy_of` decide by the title
+    private: str = ""
 
 
 @dataclass
@@ -42,30 +47,90 @@ class Ledger:
     orientation: Literal["portrait", "landscape"] = "landscape"
     signatures: list[str] = field(default_factory=lambda: ["书记", "审核人"])
     mask_profile: str = "full"
+    #: the signature block ends with 党支部（盖章） (the forms that carry the branch's seal)
+    stamp: bool = False
+    #: the PDF's paper: "A4" or "A3" (a wide ledger on one A3 landscape page instead of parts)
+    paper: Literal["A4", "A3"] = "A4"
     #: PDF: a ledger too wide for A4 landscape prints in parts, each repeating this many leading
     #: columns (None: the leading 序号 / 姓名 / 日期 columns)
     key_columns: int | None = None
 
     def masked(self, profile: str) -> Ledger:
-        """A copy for `profile`: 'public' masks ID numbers and phones; 'full' (the inspector's) does not."""
+        """A copy for `profile`: 'public' masks ID numbers and phones and coarsens or hides every other
+        field that identifies a person (birth date → year, address, notes); 'full' (the inspector's)
+        changes nothing. The public copy says 脱敏版 beside its period."""
         if profile == "full":
             return self
-        if profile != "public":
-            raise ValueError(f"未知的脱敏方式：{profile}")
-        from branchdesk.domain.citizen_id import mask_citizen_id
-        from branchdesk.domain.phone import mask_phone
-
+        check_profile(profile)
         maskers: dict[int, Callable[[Any], Any]] = {}
         for index, column in enumerate(self.columns):
-            if column.kind == "id_number":
-                maskers[index] = mask_citizen_id
-            elif column.kind == "phone":
-                maskers[index] = mask_phone
+            rule = privacy_of(column.kind, column.title, column.private)
+            if rule:
+                maskers[index] = _MASKERS[rule]
         rows = [[maskers[i](v) if i in maskers and v else v for i, v in enumerate(row)] for row in self.rows]
-        return replace(self, rows=rows, mask_profile=profile)
+        return replace(self, rows=rows, mask_profile=profile, period=public_period(self.period))
 
 
-MASK_PROFILES = {"full": "完整（供上级党组织检查）", "public": "脱敏（用于公示或外送）"}
+#: the mark a public copy carries in its header
+PUBLIC_MARK = "脱敏版"
+#: titles of fields that identify a person beyond the ID number and the phone
+_HIDDEN_WORDS = ("住址", "地址", "备注", "说明", "联系电话", "手机", "电话", "邮箱", "微信", "QQ", "身份证")
+_YEAR_WORDS = ("出生",)
+
+
+def check_profile(profile: str) -> None:
+    if profile not in MASK_PROFILES:
+        raise ValueError(f"未知的脱敏方式：{profile}")
+
+
+def public_period(period: str) -> str:
+    return period if PUBLIC_MARK in period else "　".join(t for t in (period, PUBLIC_MARK) if t)
+
+
+def privacy_of(kind: str, title: str, private: str = "") -> str:
+    """How the public copy treats a field: "id" / "phone" (masked), "year", "hide" or "" (kept)."""
+    if private:
+        return private
+    if kind == "id_number":
+        return "id"
+    if kind == "phone":
+        return "phone"
+    if any(word in title for word in _YEAR_WORDS):
+        return "year"
+    if any(word in title for word in _HIDDEN_WORDS):
+        return "hide"
+    return ""
+
+
+def _year_only(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return f"{value.year}年"
+    text = str(value)
+    return f"{text[:4]}年" if len(text) >= 4 and text[:4].isdigit() else ""
+
+
+def _mask_id(value: Any) -> Any:
+    from branchdesk.domain.citizen_id import mask_citizen_id
+
+    return mask_citizen_id(value)
+
+
+def _mask_phone(value: Any) -> Any:
+    from branchdesk.domain.phone import mask_phone
+
+    return mask_phone(value)
+
+
+_MASKERS: dict[str, Callable[[Any], Any]] = {
+    "id": _mask_id,
+    "phone": _mask_phone,
+    "year": _year_only,
+    "hide": lambda value: "",
+    "keep": lambda value: value,
+}
+
+
+MASK_PROFILES = {"full": "完整（供上级党组织检查）", "public": "脱敏版（用于公示或外送）"}
 
 
 # ============================================================================ documents (forms)
@@ -154,6 +219,7 @@ class Document:
     orientation: Literal["portrait", "landscape"] = "portrait"
     signatures: list[str] = field(default_factory=lambda: ["书记", "记录人"])
     mask_profile: str = "full"
+    stamp: bool = False  # see Ledger.stamp
     #: the book a document belongs to ("会议记录簿" for each meeting's 支部委员会记录, 党课记录 …):
     #: consecutive documents of one book share an Excel sheet, a contents entry and a bookmark
     book: str = ""
@@ -163,11 +229,10 @@ class Document:
         return self.book or self.title
 
     def masked(self, profile: str) -> Document:
-        """A copy for `profile` (see `Ledger.masked`): ID numbers and phones masked in every block."""
+        """A copy for `profile` (see `Ledger.masked`): every identifying field in every block masked."""
         if profile == "full":
             return self
-        if profile != "public":
-            raise ValueError(f"未知的脱敏方式：{profile}")
+        check_profile(profile)
         blocks: list[Block] = []
         for block in self.blocks:
             if isinstance(block, Table):
@@ -175,27 +240,29 @@ class Document:
                 blocks.append(replace(block, rows=inner.rows))
             elif isinstance(block, Fields):
                 items = [
-                    (label, _mask_value(block.kinds.get(label, "text"), value))
+                    (label, _mask_value(privacy_of(block.kinds.get(label, "text"), label), value))
                     for label, value in block.items
                 ]
                 blocks.append(replace(block, items=items))
             else:
                 blocks.append(block)
-        return replace(self, blocks=blocks, mask_profile=profile)
+        return replace(self, blocks=blocks, mask_profile=profile, period=public_period(self.period))
 
 
-def _mask_value(kind: str, value: Any) -> Any:
-    if not value:
+def _mask_value(rule: str, value: Any) -> Any:
+    if not value or not rule:
         return value
-    if kind == "id_number":
-        from branchdesk.domain.citizen_id import mask_citizen_id
+    return _MASKERS[rule](value)
 
-        return mask_citizen_id(value)
-    if kind == "phone":
-        from branchdesk.domain.phone import mask_phone
 
-        return mask_phone(value)
-    return value
+#: the last line of every signature block: the date (and, on a sealed form, 党支部（盖章） before it)
+SIGNATURE_DATE = "日期：　　　　年　　月　　日"
+SIGNATURE_STAMP = "党支部（盖章）"
+
+
+def signature_tail(stamp: bool) -> list[str]:
+    """The texts after the signature lines: [党支部（盖章）,] 日期：…年…月…日."""
+    return [SIGNATURE_STAMP, SIGNATURE_DATE] if stamp else [SIGNATURE_DATE]
 
 
 #: What a registered ledger builder returns and what the writers accept.

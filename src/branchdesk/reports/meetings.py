@@ -18,6 +18,7 @@ Builders take the meetings from ``ws.meetings.all()``; the layout functions take
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,53 @@ def meetings_in(ws: Workspace, period: Period) -> list[Meeting]:
         return held_in(records, period.start, period.end)
 
     return shared(("meetings", id(ws), period.start, period.end), load)
+
+
+def whole_years(period: Period) -> range | None:
+    """The years a period covers when it is whole calendar years (a year's pack), else None."""
+    if (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31):
+        return range(period.start.year, period.end.year + 1)
+    return None
+
+
+def annual_records(ws: Workspace, period: Period, types: frozenset, meetings: list[Meeting] | None = None
+                   ) -> tuple[list[Meeting], list[Meeting]]:  # fmt: skip
+    """(records, elsewhere) of the annual types (组织生活会, 民主评议党员) for ``period``.
+
+    For whole years, ``records`` are those whose 所属年度 is one of them, wherever they were held (the
+    2025 组织生活会 held in January 2026 is in the 2025 pack); ``elsewhere`` those held in the period
+    that belong to another year (the 2026 pack says where they are). For any other period, the records
+    held in it. The period's meetings are the job's shared read; the next year's annual records one more."""
+    from branchdesk.domain.meetings import ANNUAL_TYPES
+    from branchdesk.reports.registry import shared
+
+    held = [m for m in (meetings_in(ws, period) if meetings is None else meetings) if m.type in types]
+    years = whole_years(period)
+    if years is None:
+        return held, []
+    after = years.stop
+
+    def load() -> list[Meeting]:
+        return [m for m in ws.meetings.all(year=after, types=ANNUAL_TYPES) if not m.planned]
+
+    later = [m for m in shared(("annual", id(ws), after), load) if m.type in types]
+    records = [m for m in held if m.record_year in years] + [m for m in later if m.record_year in years]
+    elsewhere = [m for m in held if m.record_year not in years]
+    return records, elsewhere
+
+
+def held_later_note(m: Meeting) -> str:
+    """Where an annual record held after its year is: "本记录为2025年度…，于2026年1月15日召开…"."""
+    from branchdesk.domain.dates import format_date
+
+    return (f"本记录为{m.record_year}年度{m.title}，于{format_date(m.date)}召开；"
+            f"原始记录按召开日期编入{m.date.year}年度会议记录簿。")  # fmt: skip
+
+
+def belongs_elsewhere_note(m: Meeting) -> str:
+    from branchdesk.domain.dates import format_date
+
+    return f"{format_date(m.date)}召开的{m.title}属于{m.record_year}年度，记录编入{m.record_year}年度台账。"
 
 
 # ============================================================================ shared texts
@@ -229,10 +277,31 @@ def _agenda_blocks(m: Meeting) -> list[Block]:
         if a.decision:
             blocks.append(Paragraph(a.decision, "决定："))
     if m.discussion:
-        blocks.append(Paragraph(m.discussion, "讨论情况："))
+        blocks += discussion_blocks(m)
     if m.decisions:
         blocks.append(Paragraph(m.decisions, "会议决定："))
     return blocks
+
+
+_SPEAKER = re.compile(r"^([\u4e00-\u9fff·]{2,6})[：:](.+)$")
+
+
+def discussion_blocks(m: Meeting) -> list[Block]:
+    """A party lecture's outline or text (党课提纲); else 发言 per speaker ("张三：…" on its own line,
+    the name in bold) when the record is written that way; else the discussion as written."""
+    from branchdesk.domain.meetings import MeetingType
+
+    text = m.discussion.strip()
+    if m.type == MeetingType.LECTURE:
+        return [Heading("党课提纲（内容）"), Paragraph(text)]
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    speeches = [_SPEAKER.match(line) for line in lines]
+    if lines and all(speeches):
+        return [
+            Heading("发言记录"),
+            *(Paragraph(s.group(2).strip(), f"{s.group(1)}：") for s in speeches if s),
+        ]
+    return [Paragraph(text, "讨论情况：")]
 
 
 def _grade_blocks(m: Meeting) -> list[Block]:
@@ -293,9 +362,21 @@ def minutes_title(m: Meeting) -> str:
     return m.title + ("活动记录" if m.type == MeetingType.PARTY_DAY else "记录")
 
 
-def minutes_document(m: Meeting, *, branch_name: str, period_label: str, printed_on: dt.date) -> Document:
+def sealed_by_names(ws: Workspace, meetings: Iterable[Meeting]) -> dict[str, str]:
+    """username → the account's name for those who finalised these records. A record finalised
+    without an account (an operating-system user name, "root") is not named on paper."""
+    names: dict[str, str] = {}
+    for username in {m.sealed_by for m in meetings if m.sealed_by}:
+        account = ws.auth.account(username)
+        if account is not None:
+            names[username] = account.display_name or account.username
+    return names
+
+
+def minutes_document(m: Meeting, *, branch_name: str, period_label: str, printed_on: dt.date,
+                     accounts: dict[str, str] | None = None) -> Document:  # fmt: skip
     """One meeting's full record; its amendments come after the original record."""
-    from branchdesk.domain.meetings import MeetingType
+    from branchdesk.domain.meetings import ANNUAL_TYPES, MeetingType
 
     items: list[tuple[str, Any]] = [
         ("会议类型", m.title), ("日期", m.date), ("时间", _time_text(m)), ("地点", _place_text(m)),
@@ -304,6 +385,8 @@ def minutes_document(m: Meeting, *, branch_name: str, period_label: str, printed
     if m.type == MeetingType.LECTURE or m.lecturer:
         items.append(("授课人", m.lecturer))
     items.append(("主题", m.theme))
+    if m.type in ANNUAL_TYPES:
+        items.append(("所属年度", f"{m.record_year}年度"))
     if m.attendance:
         items += [("应到人数", m.expected), ("实到人数", m.present)]
         if m.votes or m.type == MeetingType.GENERAL:
@@ -326,7 +409,8 @@ def minutes_document(m: Meeting, *, branch_name: str, period_label: str, printed
         )
     if m.sealed:
         at = m.sealed_at.astimezone().strftime("%Y-%m-%d %H:%M") if m.sealed_at else ""
-        blocks.append(Paragraph(f"{at}" + (f"（{m.sealed_by}）" if m.sealed_by else ""), "记录定稿："))
+        who = (accounts or {}).get(m.sealed_by or "", "")
+        blocks.append(Paragraph(f"{at}" + (f"（{who}）" if who else ""), "记录定稿："))
     else:
         blocks.append(Paragraph(f"本记录尚未定稿（{m.status.label}）。", "状态："))
     blocks += _amendment_blocks(m)
@@ -352,8 +436,12 @@ def minute_book(ws: Workspace, period: Period, today: dt.date) -> list[Document]
                 printed_on=today,
             )
         ]
+    accounts = sealed_by_names(ws, meetings)
     return [
-        minutes_document(m, branch_name=branch, period_label=period.label, printed_on=today) for m in meetings
+        minutes_document(
+            m, branch_name=branch, period_label=period.label, printed_on=today, accounts=accounts
+        )
+        for m in meetings
     ]
 
 
@@ -412,20 +500,32 @@ ORG_LIFE_KEY = "org_life"
 
 
 def org_life_report(ws: Workspace, period: Period, today: dt.date) -> list[Document]:
-    """Registry builder: 组织生活会记录 — the record of each 组织生活会 held in the period (with the
-    problems found and the remediation list) and of the 谈心谈话 held in the period."""
+    """Registry builder: 组织生活会记录 — the record of each 组织生活会 of the period's years (所属年度;
+    one held in the next January is there, saying where its original is), with the problems found and
+    the remediation list, and the 谈心谈话 held in the period."""
     from branchdesk.domain.meetings import MeetingType
 
-    wanted = (MeetingType.TALKS, MeetingType.ORG_LIFE)
-    meetings = [m for m in meetings_in(ws, period) if m.type in wanted]
+    in_period = meetings_in(ws, period)
+    records, elsewhere = annual_records(ws, period, frozenset({MeetingType.ORG_LIFE}), in_period)
+    talks = [m for m in in_period if m.type == MeetingType.TALKS]
+    meetings = sorted([*records, *talks], key=lambda m: (m.date, m.id or 0))
     branch = branch_name_of(ws)
     if not meetings:
-        return [nothing_document(ORG_LIFE_KEY, "组织生活会记录", "组织生活会和谈心谈话记录", branch_name=branch,
-                               period_label=period.label, printed_on=today)]  # fmt: skip
+        doc = nothing_document(ORG_LIFE_KEY, "组织生活会记录", "组织生活会和谈心谈话记录", branch_name=branch,
+                               period_label=period.label, printed_on=today)  # fmt: skip
+        if elsewhere:
+            doc.blocks.extend(Paragraph(belongs_elsewhere_note(m)) for m in elsewhere)
+        return [doc]
     out = []
+    accounts = sealed_by_names(ws, meetings)
     for m in meetings:
-        doc = minutes_document(m, branch_name=branch, period_label=period.label, printed_on=today)
+        doc = minutes_document(m, branch_name=branch, period_label=period.label, printed_on=today,
+                               accounts=accounts)  # fmt: skip
+        if m.date not in period:
+            doc.blocks.insert(0, Paragraph(held_later_note(m), "说明："))
         out.append(_rekey(doc, ORG_LIFE_KEY))
+    if elsewhere:
+        out[-1].blocks.extend(Paragraph(belongs_elsewhere_note(m), "说明：") for m in elsewhere)
     return out
 
 
@@ -481,7 +581,7 @@ def appraisal_ledger(m: Meeting | None, *, groups: dict[int, str], branch_name: 
             f"参加评议 {len(rows)} 人：" + "，".join(f"{g.label} {counts[g]} 人" for g in counts) + "。"
         )
     else:
-        notes.append("本期没有民主评议党员记录。")
+        notes.append("没有民主评议党员记录。")
     return Ledger(
         key=APPRAISAL_KEY, title="民主评议党员情况", branch_name=branch_name, period=period_label,
         columns=list(APPRAISAL_COLUMNS), rows=rows, printed_on=printed_on, notes=notes,
@@ -490,14 +590,21 @@ def appraisal_ledger(m: Meeting | None, *, groups: dict[int, str], branch_name: 
 
 
 def appraisal_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
-    """Registry builder: 民主评议党员情况 — one table per appraisal held in the period."""
+    """Registry builder: 民主评议党员情况 — one table per appraisal of the period's years (所属年度)."""
     from branchdesk.domain.meetings import MeetingType
 
-    meetings = [m for m in meetings_in(ws, period) if m.type == MeetingType.APPRAISAL]
+    meetings, elsewhere = annual_records(ws, period, frozenset({MeetingType.APPRAISAL}))
     ids = [g.member_id for m in meetings for g in m.grades if g.member_id is not None]
     groups = {r.id: r.group_name for r in ws.members.get_many(ids)}
     branch = branch_name_of(ws)
-    return [
+    out = [
         appraisal_ledger(m, groups=groups, branch_name=branch, period_label=period.label, printed_on=today)
         for m in (meetings or [None])
     ]
+    for ledger, m in zip(out, meetings, strict=False):
+        if m.date not in period:
+            ledger.notes.append(held_later_note(m))
+    if not meetings:
+        out[0].notes[:] = [f"{period.label}没有民主评议党员记录。"]
+    out[-1].notes.extend(belongs_elsewhere_note(m) for m in elsewhere)
+    return out

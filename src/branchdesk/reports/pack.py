@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -187,9 +187,15 @@ def cover_title(period: Period) -> str:
     return f"{period.label}党支部工作台账"
 
 
-def pack_specs() -> list[LedgerSpec]:
-    """The ledgers an inspection pack holds, in order."""
-    return [s for s in ledger_specs() if s.in_pack]
+def pack_specs(extra: Sequence[str] = ()) -> list[LedgerSpec]:
+    """The ledgers an inspection pack holds, in order; `extra` adds ledgers left out unless chosen
+    (检查情况汇总: the branch's self-check is for the branch)."""
+    return [s for s in ledger_specs() if s.in_pack or s.key in extra]
+
+
+def optional_pack_specs() -> list[LedgerSpec]:
+    """The ledgers a pack holds only when chosen."""
+    return [s for s in ledger_specs() if not s.in_pack]
 
 
 def _free_name(out_dir: Path, name: str, suffix: str) -> str:
@@ -273,6 +279,7 @@ def build_pack(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     invariant: bool = False,
+    extra: Sequence[str] = (),
 ) -> PackResult:
     """Write the inspection pack for `period` into a new folder (or zip) under `out_dir`.
 
@@ -298,7 +305,7 @@ def build_pack(
     with steps.removing_on_failure(lambda: shutil.rmtree(staging, ignore_errors=True)):
         folder = staging / name
         folder.mkdir()
-        specs = pack_specs()
+        specs = pack_specs(extra)
         reports, firsts = _build_reports(ws, specs, period, mask, today, steps)
         files, pdf, starts = _write_files(folder, reports, firsts, branch_name, period, mask, today, steps,
                                           invariant, _audit_head_text(ws.db))  # fmt: skip

@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 MM = 72 / 25.4
 A4_SIZE = (595.2755905511812, 841.8897637795277)
+A3_SIZE = (841.8897637795277, 1190.5511811023623)
 MARGIN_LEFT, MARGIN_RIGHT = 15 * MM, 12 * MM
 MARGIN_TOP, MARGIN_BOTTOM = 12 * MM, 15 * MM
 FOOTER_Y = 8 * MM
@@ -114,9 +116,25 @@ def format_value(kind: str, value: Any) -> str:
 def _align(kind: str) -> str:
     if kind == "money":
         return "right"
-    if kind in ("date", "int", "id_number", "phone", "bool"):
+    if kind in ("date", "int", "number", "id_number", "phone", "bool"):
         return "center"
     return "left"
+
+
+def _section_bookmark(
+    canvas, reports: Sequence[Report], index: int, sections: Sequence[tuple[str, ...]]
+) -> None:
+    """The headings a report is filed under (those not opened by the report before it), then the report."""
+    path = tuple(sections[index])
+    before = tuple(sections[index - 1]) if index else ()
+    for depth, heading in enumerate(path):
+        if before[: depth + 1] != path[: depth + 1]:
+            key = f"s{index}.{depth}"
+            canvas.bookmarkPage(key)
+            canvas.addOutlineEntry(heading, key, level=depth, closed=depth > 0)
+    key = f"r{index}"
+    canvas.bookmarkPage(key)
+    canvas.addOutlineEntry(report_label(reports[index]), key, level=len(path))
 
 
 def _book(report: Report) -> str:
@@ -160,6 +178,40 @@ def _breakable(a: str, b: str) -> bool:
     return a >= "\u2e80" or b >= "\u2e80" or a in "-/、"
 
 
+_NAME_SEPARATORS = "、，,；; "
+_ATOMS = re.compile(r"[^、，,；;\s/（）()：:]+")
+NAME_CHARS = 6  # a word of up to this many characters in a list of names or a short cell is one unit
+
+
+def _name_list(para: str) -> bool:
+    """Whether `para` is a list of names ("张卫、易卫新"): it breaks only between them, never inside one."""
+    if not any(sep in para for sep in "、，,；;"):
+        return False
+    parts = [p for p in re.split(r"[、，,；;]\s*", para) if p]
+    return len(parts) > 1 and all(len(p) <= NAME_CHARS for p in parts)
+
+
+def name_floors(columns: Sequence[Column], sample: Sequence[Sequence[str]]) -> list[float]:
+    """Per column, the widest short word (a name, 第二党小组) in em: a text column is never narrower,
+    so that no name breaks inside ("马/子英", "第二党小/组"). 0 for dates, numbers and prose."""
+    widths = _WIDTHS
+    out: list[float] = []
+    for i, column in enumerate(columns):
+        best = 0.0
+        if column.kind == "text":
+            seen: set[str] = set()
+            for row in sample:
+                text = row[i] if i < len(row) else ""
+                if not text or text in seen:
+                    continue
+                seen.add(text)
+                for word in _ATOMS.findall(text):
+                    if len(word) <= NAME_CHARS:
+                        best = max(best, sum(map(widths.__getitem__, word)))
+        out.append(best)
+    return out
+
+
 def wrap(text: str, width: float, size: float) -> list[tuple[str, float]]:
     """Lines (text, width in points) of `text` set in `width` points at `size`; line breaks kept."""
     widths = _WIDTHS
@@ -170,6 +222,7 @@ def wrap(text: str, width: float, size: float) -> list[tuple[str, float]]:
         if total <= limit:
             out.append((para, total * size))
             continue
+        names = _name_list(para)
         start, i, n, acc, last_ok = 0, 0, len(para), 0.0, -1
         while i < n:
             w = widths[para[i]]
@@ -188,7 +241,7 @@ def wrap(text: str, width: float, size: float) -> list[tuple[str, float]]:
                 continue
             acc += w
             i += 1
-            if i < n and _breakable(para[i - 1], para[i]):
+            if i < n and (para[i - 1] in _NAME_SEPARATORS if names else _breakable(para[i - 1], para[i])):
                 last_ok = i
         if start < n or not out:
             line = para[start:]
@@ -236,7 +289,8 @@ class _Flow:
         self.report = report
         self.index = index
         portrait = report.orientation != "landscape"
-        self.size = A4_SIZE if portrait else (A4_SIZE[1], A4_SIZE[0])
+        paper = A3_SIZE if getattr(report, "paper", "A4") == "A3" else A4_SIZE
+        self.size = paper if portrait else (paper[1], paper[0])
         self.left = MARGIN_LEFT
         self.right = self.size[0] - MARGIN_RIGHT
         self.width = self.right - self.left
@@ -308,8 +362,11 @@ class _Flow:
         )
         self.y -= FOOTER_SIZE + 1
         self.text(self.left, self.y, self.clean(f"{title}（续）"), FOOTER_SIZE + 0.5)
-        if report.branch_name:
-            self.text(self.right, self.y, self.clean(report.branch_name), FOOTER_SIZE + 0.5, align="right")
+        right = "　".join(
+            t for t in (report.branch_name, "脱敏版" if report.mask_profile != "full" else "") if t
+        )
+        if right:
+            self.text(self.right, self.y, self.clean(right), FOOTER_SIZE + 0.5, align="right")
         self.y -= 6
         if self.on_new_page is not None:
             self.on_new_page()
@@ -596,20 +653,27 @@ def _wrap_floor(column: Column, size: float, longest: float) -> float:
     return max(_header_min(column.title, size), min(longest, sensible))
 
 
-def _comfortable(columns: Sequence[Column], measured: list[list[tuple[float, ...]]], size: float
-                 ) -> tuple[list[float], list[float]]:  # fmt: skip
+def _comfortable(columns: Sequence[Column], measured: list[list[tuple[float, ...]]], size: float,
+                 atoms: Sequence[float] | None = None) -> tuple[list[float], list[float]]:  # fmt: skip
     """(widths, longest): the columns that do not wrap at their longest text (up to 2.5 times their
-    width), the wrapping ones at their floor; and each column's longest text on one line."""
+    width), the wrapping ones at their floor; and each column's longest text on one line. No column is
+    narrower than its widest name (`atoms`, see `name_floors`)."""
     widths, longest = [], []
-    for column, cells in zip(columns, measured, strict=True):
+    atoms = atoms or [0.0] * len(columns)
+    for column, cells, atom in zip(columns, measured, atoms, strict=True):
         wide = _longest(cells, size)
         longest.append(wide)
         if column.wrap:
-            widths.append(_wrap_floor(column, size, wide))
+            width = _wrap_floor(column, size, wide)
         else:
             hmin = _header_min(column.title, size)
-            widths.append(max(hmin, min(wide, column.width * size / 2 * 2.5)))
+            width = max(hmin, min(wide, column.width * size / 2 * 2.5))
+        widths.append(max(width, _atom_width(atom, size)))
     return widths, longest
+
+
+def _atom_width(atom: float, size: float) -> float:
+    return atom * size + 2 * PAD_X + 0.5 if atom else 0.0
 
 
 def measure_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]]
@@ -619,7 +683,8 @@ def measure_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]]
 
 
 def fit_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]], available: float,
-                size: float, *, measured: list[list[tuple[float, ...]]] | None = None) -> list[float]:  # fmt: skip
+                size: float, *, measured: list[list[tuple[float, ...]]] | None = None,
+                atoms: Sequence[float] | None = None) -> list[float]:  # fmt: skip
     """Column widths in points that fill `available`: from Column.width, fitted to the content.
 
     Columns that do not wrap widen to their longest text (up to 2.5 times their width) so that dates,
@@ -633,10 +698,12 @@ def fit_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]], avai
     """
     if measured is None:
         measured = measure_columns(columns, sample)
-    widths, longest = _comfortable(columns, measured, size)
+    atoms = list(atoms) if atoms is not None else [0.0] * len(columns)
+    widths, longest = _comfortable(columns, measured, size, atoms)
     total = sum(widths)
     if total > available:
         few = WRAP_MIN_CHARS * size + 2 * PAD_X
+        names = [_atom_width(a, size) for a in atoms]
         stages = [
             [max(_header_min(c.title, size), min(lw, few)) if c.wrap else w
              for c, w, lw in zip(columns, widths, longest, strict=True)],
@@ -646,7 +713,7 @@ def fit_columns(columns: Sequence[Column], sample: Sequence[Sequence[str]], avai
              for c, w in zip(columns, widths, strict=True)],
         ]  # fmt: skip
         for floors in stages:
-            floors = [min(w, f) for w, f in zip(widths, floors, strict=True)]
+            floors = [min(w, max(f, n)) for w, f, n in zip(widths, floors, names, strict=True)]
             excess = sum(widths) - available
             room = sum(widths) - sum(floors)
             if room >= excess:
@@ -695,7 +762,8 @@ def key_column_count(columns: Sequence[Column], key_columns: int | None) -> int:
 
 
 def plan_parts(columns: Sequence[Column], available: float, key_columns: int,
-               measured: list[list[tuple[float, ...]]] | None = None) -> tuple[float, list[list[int]]]:  # fmt: skip
+               measured: list[list[tuple[float, ...]]] | None = None,
+               atoms: Sequence[float] | None = None) -> tuple[float, list[list[int]]]:  # fmt: skip
     """The body font size and the column indices of each part (one part when the ledger fits).
 
     With the columns' texts `measured`, the largest size at which dates and numbers stay on one line
@@ -705,7 +773,7 @@ def plan_parts(columns: Sequence[Column], available: float, key_columns: int,
     everything = [list(range(len(columns)))]
     if measured is not None:
         for size in TABLE_SIZES:
-            if sum(_comfortable(columns, measured, size)[0]) <= available:
+            if sum(_comfortable(columns, measured, size, atoms)[0]) <= available:
                 return size, everything
     for size in TABLE_SIZES:
         if sum(_minimum(c, size) for c in columns) <= available:
@@ -800,8 +868,11 @@ class _Writer:
                 totals[0] = "合计"
         keys = key_column_count(columns, ledger.key_columns)
         sample = _sample(rows)
+        if totals:  # the totals row (in bold) is measured too: a month's sum is wider than its cells
+            sample = [*sample, [t + " " if t else t for t in totals]]
         measured = measure_columns(columns, sample)
-        size, parts = plan_parts(columns, flow.width, keys, measured)
+        atoms = name_floors(columns, sample)
+        size, parts = plan_parts(columns, flow.width, keys, measured, atoms)
         for number, part in enumerate(parts):
             if number:
                 flow.new_page()
@@ -813,7 +884,14 @@ class _Writer:
                 flow.text(flow.left, flow.y, clean(label), FOOTER_SIZE + 0.5)
                 flow.y -= 4
             part_columns = [columns[i] for i in part]
-            widths = fit_columns(part_columns, (), flow.width, size, measured=[measured[i] for i in part])
+            widths = fit_columns(
+                part_columns,
+                (),
+                flow.width,
+                size,
+                measured=[measured[i] for i in part],
+                atoms=[atoms[i] for i in part],
+            )
             grid = _Grid(flow, widths, [_align(c.kind) for c in part_columns], size,
                          header=[c.title for c in part_columns])  # fmt: skip
             grid.start()
@@ -859,7 +937,7 @@ class _Writer:
         moved = rows_mark is not None and flow.moved_to_next_page(rows_mark, height, both)
         if not moved and notes:  # at least the notes go with the signatures
             flow.moved_to_next_page(notes_mark, height, draw_notes)
-        self.signatures(flow, ledger.signatures, signature_size)
+        self.signatures(flow, ledger.signatures, signature_size, ledger.stamp)
 
     # -- documents
     def document(self, flow: _Flow, document: Document) -> None:
@@ -881,7 +959,7 @@ class _Writer:
         tail()
         if mark is not None:
             flow.moved_to_next_page(mark, self.signatures_height(flow, document.signatures, DOC_SIZE), tail)
-        self.signatures(flow, document.signatures, DOC_SIZE)
+        self.signatures(flow, document.signatures, DOC_SIZE, document.stamp)
 
     def block(self, flow: _Flow, block) -> None:
         if isinstance(block, Heading):
@@ -943,14 +1021,17 @@ class _Writer:
         for row in rows:
             row.extend([""] * (len(columns) - len(row)))
         measured = measure_columns(columns, _sample(rows))
+        atoms = name_floors(columns, _sample(rows))
         sizes = (DOC_TABLE_SIZE, *TABLE_SIZES)
-        size = next((s for s in sizes if sum(_comfortable(columns, measured, s)[0]) <= flow.width), None)
+        size = next(
+            (s for s in sizes if sum(_comfortable(columns, measured, s, atoms)[0]) <= flow.width), None
+        )
         if size is None:
             size = next((s for s in sizes if sum(_minimum(c, s) for c in columns) <= flow.width), sizes[-1])
         if block.caption:
             flow.ensure(DOC_SIZE * 1.6 + size * 4)
             flow.paragraph(block.caption, DOC_SIZE, bold=True, gap_after=1)
-        widths = fit_columns(columns, (), flow.width, size, measured=measured)
+        widths = fit_columns(columns, (), flow.width, size, measured=measured, atoms=atoms)
         grid = _Grid(flow, widths, [_align(c.kind) for c in columns], size, header=[c.title for c in columns])
         grid.start()
         if not rows:
@@ -970,10 +1051,12 @@ class _Writer:
         return [labels[i : i + per_line] for i in range(0, len(labels), per_line)]
 
     def signatures_height(self, flow: _Flow, labels: Sequence[str], size: float) -> float:
-        """The room the signature lines need (they stay together)."""
-        return size * (2 + 3 * len(self._signature_lines(flow, labels))) if labels else 0.0
+        """The room the signature lines and the date (and seal) line need (they stay together)."""
+        return size * (2 + 3 * (len(self._signature_lines(flow, labels)) + 1)) if labels else 0.0
 
-    def signatures(self, flow: _Flow, labels: Sequence[str], size: float) -> None:
+    def signatures(self, flow: _Flow, labels: Sequence[str], size: float, stamp: bool = False) -> None:
+        from branchdesk.reports.ledger import signature_tail
+
         if not labels:
             return
         per_line = self._per_line(flow)
@@ -984,18 +1067,27 @@ class _Writer:
             flow.y -= size * 3
             for i, label in enumerate(row):
                 x = flow.left + i * slot
-                text = flow.clean(f"{label}（签字）：")
+                text = flow.clean(
+                    f"{label}：" if label.endswith(("日期", "盖章）")) else f"{label}（签字）："
+                )
                 w = flow.text(x, flow.y, text, size)
                 end = max(min(x + w + SIGNATURE_LINE, x + slot - 12), x + w + 24)
                 flow.page.lines.append((x + w, flow.y - 2, end, flow.y - 2, LINE_WIDTH))
+        # the seal and the date, on the right under the signatures (as on a paper form)
+        flow.y -= size * 3
+        tail = signature_tail(stamp)
+        x = flow.right
+        for text in reversed(tail):
+            text = flow.clean(text)
+            x -= flow.text(x, flow.y, text, size, align="right") + size * 3
         flow.y -= size
 
 
 # ============================================================================ front matter
 def _front_matter(title: str, reports: Sequence[Report], starts: list[int], front: int, total_pages: int,
-                  clean: Callable[[str], str]) -> list[_Page]:  # fmt: skip
+                  clean: Callable[[str], str], sections=None) -> list[_Page]:  # fmt: skip
     """The title page and the contents pages."""
-    entries = [(level, clean(text), number) for level, text, number in _contents(reports, starts)]
+    entries = [(level, clean(text), number) for level, text, number in _contents(reports, starts, sections)]
     title = clean(title or "台账汇编")
     pages = []
     cover = _Page(A4_SIZE, -1)
@@ -1055,8 +1147,11 @@ def _contents_per_page() -> int:
     return int((A4_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM - 80) // CONTENTS_LINE)
 
 
-def _contents(reports: Sequence[Report], starts: list[int]) -> list[tuple[int, str, int]]:
-    """Contents lines: ledgers at level 0; documents of one key under one level-0 line of their title."""
+def _contents(reports: Sequence[Report], starts: list[int], sections=None) -> list[tuple[int, str, int]]:
+    """Contents lines: ledgers at level 0; documents of one key under one level-0 line of their title.
+    With `sections`: the headings at their depth, each report (a book of documents once) under them."""
+    if sections is not None:
+        return _section_contents(reports, starts, sections)
     entries: list[tuple[int, str, int]] = []
     previous_key = None
     for report, start in zip(reports, starts, strict=True):
@@ -1071,8 +1166,29 @@ def _contents(reports: Sequence[Report], starts: list[int]) -> list[tuple[int, s
     return entries
 
 
-def _front_count(reports: Sequence[Report]) -> int:
-    lines = len(_contents(reports, [0] * len(reports)))
+def _section_contents(reports: Sequence[Report], starts: list[int], sections) -> list[tuple[int, str, int]]:
+    entries: list[tuple[int, str, int]] = []
+    before: tuple[str, ...] = ()
+    previous_book = None
+    for report, start, path in zip(reports, starts, sections, strict=True):
+        path = tuple(path)
+        for depth, heading in enumerate(path):
+            if before[: depth + 1] != path[: depth + 1]:
+                entries.append((depth, heading, start))
+                previous_book = None
+        before = path
+        book = (report.key, _book(report)) if isinstance(report, Document) and report.subject else None
+        if book is not None and book == previous_book:
+            continue  # one line for a book of documents (the minute book)
+        previous_book = book
+        if path and isinstance(report, Document) and report.key == "rubric_item":
+            continue  # the item's own page: its heading points to it
+        entries.append((len(path), _book(report), start))
+    return entries
+
+
+def _front_count(reports: Sequence[Report], sections=None) -> int:
+    lines = len(_contents(reports, [0] * len(reports), sections))
     return 1 + max(1, math.ceil(lines / _contents_per_page()))
 
 
@@ -1197,8 +1313,11 @@ class _Painter:
 
 def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", toc: bool = False,
               progress: Callable[..., None] | None = None, cancelled: Callable[[], bool] | None = None,
-              invariant: bool = False) -> PdfResult:  # fmt: skip
+              invariant: bool = False, sections: Sequence[tuple[str, ...]] | None = None) -> PdfResult:  # fmt: skip
     """Write `reports` (ledgers and documents) to one PDF at `path` (replaced only when complete).
+
+    `sections`: for each report, the headings it is filed under (("组织建设", "2.4 党小组会每月一次") …):
+    the bookmarks then nest the reports under those headings (the pack in a rubric's order).
 
     `toc`: a title page (`title`), a table of contents and bookmarks (the inspection pack).
     `progress(done, total, text)` is called as the work goes; `cancelled()` returning true stops it
@@ -1241,7 +1360,7 @@ def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", t
         layouts.append(flow.pages)
 
     # 2. numbering: front matter, then each report
-    front = _front_count(reports) if toc else 0
+    front = _front_count(reports, sections) if toc else 0
     starts = []
     number = front + 1
     for pages in layouts:
@@ -1251,7 +1370,9 @@ def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", t
     all_pages: list[_Page] = []
     if toc:
         all_pages.extend(
-            _front_matter(title, reports, starts, front, total, lambda t: writer.clean(t, reports[0]))
+            _front_matter(
+                title, reports, starts, front, total, lambda t: writer.clean(t, reports[0]), sections
+            )
         )
     labels = [
         (writer.clean(report_label(r), r), writer.clean(r.branch_name, r),
@@ -1291,7 +1412,10 @@ def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", t
                 _footer(page, number, total, labels, page_counts, multi)
             painter.page(page)
             if number in report_of_start and (multi or toc):
-                _bookmark(canvas, reports, report_of_start[number])
+                if sections is not None:
+                    _section_bookmark(canvas, reports, report_of_start[number], sections)
+                else:
+                    _bookmark(canvas, reports, report_of_start[number])
             canvas.showPage()
         if multi or toc:
             canvas.showOutline()

@@ -220,11 +220,11 @@ def branch_name_of(ws: Workspace) -> str:
 
 def nothing_document(key: str, title: str, what: str, *, branch_name: str, period_label: str,
                      printed_on: dt.date) -> Document:  # fmt: skip
-    """The one page a per-person or per-meeting paper prints for a period without any: "本期没有…"."""
+    """The one page a per-person or per-meeting paper prints for a period without any: "2026年度没有…"."""
     from branchdesk.reports.ledger import Document, Paragraph
 
     return Document(key=key, title=title, branch_name=branch_name, period=period_label,
-                    blocks=[Paragraph(f"本期没有{what}。")], subject=title, printed_on=printed_on)  # fmt: skip
+                    blocks=[Paragraph(f"{period_label}没有{what}。")], subject=title, printed_on=printed_on)  # fmt: skip
 
 
 def as_of_line(on: dt.date) -> str:
@@ -292,6 +292,7 @@ PROBATIONARY_COLUMNS = [
     Column("activist_date", "确定积极分子日期", "date", 11),
     Column("candidate_date", "确定发展对象日期", "date", 11),
     Column("join_date", "入党日期", "date", 11),
+    Column("approval_date", "上级党委批准日期", "date", 11),
     Column("probation_end", "预备期满日期", "date", 11),
     Column("sponsors", "入党介绍人", "text", 10, wrap=True),
     Column("notes", "备注", "text", 16, wrap=True),
@@ -345,10 +346,10 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
         notes += _common_notes(d)
         for e in d.extensions:
             notes.append(f"{iso(e.date)}决定延长预备期{e.months}个月")
+        approval = d.approval.date if d.approval is not None else None
         if d.approval is None:
             notes.append("待上级党委审批")
-        elif m is None:
-            notes.append("花名册中未找到本人档案")
+        # a dossier without its roster file is a finding of `check`, never text on the form
         if m is not None and m.join_date and join and m.join_date != join:
             notes.append(f"花名册入党日期为{iso(m.join_date)}")
     else:
@@ -357,9 +358,9 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
         end = add_years(m.join_date, 1) if m.join_date else None
         sponsors = m.sponsors
         application, activist, candidate = None, m.activist_date, None
+        approval = None
         if m.transferred_in_date is not None and m.transferred_in_date <= on:
             notes.append(f"{iso(m.transferred_in_date)}转入")
-        notes.append("本系统无发展党员档案")
     return [
         seq,
         person.name,  # type: ignore[union-attr]
@@ -373,6 +374,7 @@ def _probationary_row(seq: int, p: PersonOnDate, on: dt.date) -> list[Any]:
         activist,
         candidate,
         join,
+        approval,
         end,
         sponsors,
         "\n".join(notes),

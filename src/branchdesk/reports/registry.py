@@ -59,6 +59,8 @@ class LedgerSpec:
     builder: str  # "module:function"
     uses_period: bool = True  # False: a state "as of" the end of the period (the roster)
     in_pack: bool = True  # part of the inspection pack
+    stamp: bool = False  # a form that carries the branch's seal: 党支部（盖章） above the date
+    committee: bool = False  # every branch of the database (the committee's), not the workspace's
 
     def load(self) -> Builder:
         module, _, name = self.builder.partition(":")
@@ -66,13 +68,21 @@ class LedgerSpec:
 
 
 SPECS: list[LedgerSpec] = [
-    LedgerSpec("roster", "党员花名册", "名册", "branchdesk.reports.roster:roster_report", uses_period=False),
+    LedgerSpec(
+        "roster",
+        "党员花名册",
+        "名册",
+        "branchdesk.reports.roster:roster_report",
+        uses_period=False,
+        stamp=True,
+    ),
     LedgerSpec(
         "applicants",
         "入党申请人名册",
         "名册",
         "branchdesk.reports.registers:applicants_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "activists",
@@ -80,6 +90,7 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.registers:activists_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "candidates",
@@ -87,6 +98,7 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.registers:candidates_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "probationary",
@@ -94,26 +106,58 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.registers:probationary_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
-        "development", "发展党员工作台账", "发展党员", "branchdesk.reports.development:development_report"
+        "development",
+        "发展党员工作台账",
+        "发展党员",
+        "branchdesk.reports.development:development_report",
+        stamp=True,
     ),
     LedgerSpec(
-        "dossier_record", "发展党员纪实表", "发展党员", "branchdesk.reports.dossier_record:dossier_records"
+        "dossier_record",
+        "发展党员纪实表",
+        "发展党员",
+        "branchdesk.reports.dossier_record:dossier_records",
+        stamp=True,
     ),
     LedgerSpec("meetings", "“三会一课”记录台账", "会议", "branchdesk.reports.meetings:meetings_report"),
     LedgerSpec("minutes", "会议记录簿", "会议", "branchdesk.reports.meetings:minute_book"),
     LedgerSpec("party_days", "主题党日活动记录", "会议", "branchdesk.reports.meetings:party_day_report"),
     LedgerSpec("org_life", "组织生活会记录", "会议", "branchdesk.reports.meetings:org_life_report"),
-    LedgerSpec("appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report"),
-    LedgerSpec("compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report"),
-    LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report"),
+    LedgerSpec(
+        "appraisal", "民主评议党员情况", "会议", "branchdesk.reports.meetings:appraisal_report", stamp=True
+    ),
+    LedgerSpec(
+        "appraisal_forms",
+        "民主评议党员登记表",
+        "会议",
+        "branchdesk.reports.org_sets:appraisal_forms",
+        stamp=True,
+    ),
+    LedgerSpec(
+        "org_life_set", "组织生活会材料", "会议", "branchdesk.reports.org_sets:org_life_set", stamp=True
+    ),
+    LedgerSpec("talks", "谈心谈话台账", "会议", "branchdesk.reports.org_sets:talks_ledger"),
+    LedgerSpec(
+        "compliance", "检查情况汇总", "检查", "branchdesk.reports.compliance:compliance_report", in_pack=False
+    ),
+    LedgerSpec("dues", "党费收缴台账", "党费", "branchdesk.reports.dues:dues_report", stamp=True),
+    LedgerSpec("dues_remittances", "党费上缴台账", "党费", "branchdesk.reports.dues:remittance_report"),
+    LedgerSpec("dues_certificate", "党费缴纳证明", "党费", "branchdesk.reports.dues:certificate_report"),
+    LedgerSpec("self_assessment", "自评表", "自评", "branchdesk.reports.readiness:self_assessment_report"),
+    LedgerSpec("annual_plan", "年度工作计划", "自评", "branchdesk.reports.readiness:annual_plan_report"),
+    LedgerSpec(
+        "annual_summary", "年度工作总结", "自评", "branchdesk.reports.readiness:annual_summary_report"
+    ),
     LedgerSpec(
         "mobile_members",
         "流动党员登记表",
         "名册",
         "branchdesk.reports.member_status:mobile_register",
         uses_period=False,
+        stamp=True,
     ),
     LedgerSpec(
         "lost_members",
@@ -121,6 +165,49 @@ SPECS: list[LedgerSpec] = [
         "名册",
         "branchdesk.reports.member_status:lost_register",
         uses_period=False,
+        stamp=True,
+    ),
+]
+
+
+# the branch's own work (issue 15)
+SPECS += [
+    LedgerSpec(
+        "activities", "志愿服务（活动）台账", "活动", "branchdesk.reports.activities:activities_report"
+    ),
+    LedgerSpec("contacts", "党员联系服务群众台账", "活动", "branchdesk.reports.activities:contacts_report"),
+    LedgerSpec("posts", "党员示范岗台账", "活动", "branchdesk.reports.activities:posts_report"),
+    LedgerSpec("study_hours", "学习培训学时台账", "活动", "branchdesk.reports.activities:study_hours_report"),
+    LedgerSpec("honours", "奖惩与荣誉台账", "活动", "branchdesk.reports.activities:honours_report"),
+    LedgerSpec("duty_reports", "述职评议记录", "活动", "branchdesk.reports.activities:duty_reports_report"),
+    LedgerSpec(
+        "brand_projects", "党建品牌项目", "活动", "branchdesk.reports.activities:brand_projects_report"
+    ),
+    LedgerSpec("transfers", "组织关系转接台账", "名册", "branchdesk.reports.transfers:transfers_report"),
+    LedgerSpec(
+        "committee_roster",
+        "党员花名册（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_roster",
+        uses_period=False,
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_development",
+        "发展党员工作台账（全部支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_development",
+        in_pack=False,
+        committee=True,
+    ),
+    LedgerSpec(
+        "committee_statistics",
+        "党员和发展党员情况统计（按支部）",
+        "党委",
+        "branchdesk.reports.committee:committee_statistics",
+        in_pack=False,
+        committee=True,
     ),
 ]
 
@@ -151,6 +238,8 @@ def build(
     reports = found.load()(ws, period, today)
     # documents belong to the ledger's book (each meeting's minutes to 会议记录簿)
     reports = [replace(r, book=found.title) if isinstance(r, Document) and not r.book else r for r in reports]
+    if found.stamp:
+        reports = [replace(r, stamp=True) for r in reports]
     return [r.masked(mask) for r in reports]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberType
+from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, STUDENT_FIELDS, MemberType, PersonCategory
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
@@ -17,6 +17,17 @@ ROSTER_TITLE = "党员花名册"
 
 def _label(key: str) -> str:
     return MEMBER_FIELD_LABELS[key]
+
+
+def student_columns() -> list[Column]:
+    """The columns of 人员身份 and the student fields (shown when any member has them), before the phone."""
+    return [
+        Column("person_category", _label("person_category"), "text", 7),
+        Column("student_number", _label("student_number"), "text", 12),
+        Column("grade", _label("grade"), "text", 7),
+        Column("class_name", _label("class_name"), "text", 10, wrap=True),
+        Column("major", _label("major"), "text", 10, wrap=True),
+    ]
 
 
 def paper_date(record, name: str) -> dt.date | str | None:
@@ -44,14 +55,68 @@ def roster_columns() -> list[Column]:
         Column("post", _label("post"), "text", 10, wrap=True),
         Column("party_post", _label("party_post"), "text", 9, wrap=True),
         Column("mobile", _label("mobile"), "phone", 13),
-        Column("notes", _label("notes"), "text", 12, wrap=True),
+        Column("notes", _label("notes"), "text", 20, wrap=True),
     ]
 
 
-def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None) -> Ledger:
+#: columns a branch may add to its roster (the export dialog and 台账打印 offer them; chosen ones are
+#: remembered in the branch setting ROSTER_COLUMNS_SETTING), each inserted before 工作单位
+OPTIONAL_COLUMNS: dict[str, Column] = {
+    "native_place": Column("native_place", _label("native_place"), "text", 8, wrap=True),
+    "degree": Column("degree", _label("degree"), "text", 6),
+    "work_start_date": Column("work_start_date", "参加工作时间", "date", 11),
+    "activist_date": Column("activist_date", _label("activist_date"), "date", 11),
+    "transferred_in_date": Column("transferred_in_date", _label("transferred_in_date"), "date", 11),
+    "sponsors": Column("sponsors", _label("sponsors"), "text", 10, wrap=True),
+    "job": Column("job", _label("job"), "text", 10, wrap=True),
+    "landline": Column("landline", _label("landline"), "phone", 12),
+    "address": Column("address", _label("address"), "text", 16, wrap=True),
+    "dossier_location": Column("dossier_location", _label("dossier_location"), "text", 10, wrap=True),
+}
+ROSTER_COLUMNS_SETTING = "ledgers.roster_columns"
+#: the columns the printed roster keeps even when everyone's is empty
+_ALWAYS = {"seq", "name", "notes"}
+#: a unit name ends in one of these (示范大学信息学院 / …公司 / …局): the common part moved to the header
+_UNIT_ENDS = "院校学司部局所厂委会心系处室馆站队"
+
+
+def chosen_columns(ws: Workspace) -> list[str]:
+    """The optional roster columns this branch chose (kept in its settings)."""
+    saved = ws.settings.get(ROSTER_COLUMNS_SETTING) or ""
+    keys = saved if isinstance(saved, list) else [k for k in str(saved).split(",") if k]
+    return [k for k in keys if k in OPTIONAL_COLUMNS]
+
+
+def choose_columns(ws: Workspace, keys: list[str]) -> None:
+    """Remember the branch's optional roster columns (an unknown key is refused)."""
+    unknown = [k for k in keys if k not in OPTIONAL_COLUMNS]
+    if unknown:
+        names = "、".join(f"{k}（{c.title}）" for k, c in OPTIONAL_COLUMNS.items())
+        raise ValueError(f"花名册没有栏目 {'、'.join(unknown)}（可选：{names}）")
+    ws.settings.set(ROSTER_COLUMNS_SETTING, list(keys))
+
+
+def _columns(extra: list[str], *, students: bool = False) -> list[Column]:
+    base = roster_columns()
+    if students:
+        at = next(i for i, c in enumerate(base) if c.key == "mobile")
+        base[at:at] = student_columns()
+    at = next(i for i, c in enumerate(base) if c.key == "work_unit")
+    return [*base[:at], *(OPTIONAL_COLUMNS[k] for k in extra), *base[at:]]
+
+
+def _cell(r, key: str):
+    if key == "landline":
+        return r.landline
+    return getattr(r, key)
+
+
+def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
+                  columns: list[str] | None = None) -> Ledger:  # fmt: skip
     """The roster of the current branch: by default every active member, by party group then name.
 
     `query` (a `MemberQuery`) narrows or reorders it, e.g. one party group, or probationary members only.
+    `columns`: the optional columns (keys of OPTIONAL_COLUMNS; None: the ones the branch chose).
     """
     from branchdesk.domain.dates import format_date
     from branchdesk.services.bulk import collector_paused
@@ -60,6 +125,7 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None) ->
     today = today or dt.date.today()
     default_order = query is None
     query = query or MemberQuery(sort="group")
+    extra = chosen_columns(ws) if columns is None else [k for k in columns if k in OPTIONAL_COLUMNS]
     with collector_paused():
         records = ws.members.records(query)
     if default_order:
@@ -67,14 +133,18 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None) ->
         records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]
     profile = ws.branch.profile(query.branch_id)
 
+    students = any(getattr(r, name) for r in records for name in STUDENT_FIELDS)
     rows = []
     for seq, r in enumerate(records, start=1):
-        rows.append([
-            seq, r.name, r.sex, r.ethnicity, paper_date(r, "birth_date"), r.id_number or "", r.education,
-            r.type_label, r.group_name, paper_date(r, "join_date"), paper_date(r, "conversion_date"),
-            r.work_unit, r.post, r.party_post,
-            r.mobile or r.landline, r.notes,
-        ])  # fmt: skip
+        row = [
+            seq, r.name, r.sex, r.ethnicity, paper_date(r, "birth_date"), r.id_number or "", r.education, r.type_label,
+            r.group_name, paper_date(r, "join_date"), paper_date(r, "conversion_date"), *(_cell(r, k) for k in extra), r.work_unit, r.post,
+            r.party_post, r.mobile or r.landline, r.notes,
+        ]  # fmt: skip
+        if students:
+            category = PersonCategory(r.person_category).label if r.person_category else ""
+            row[-2:-2] = [category, r.student_number, r.grade, r.class_name, r.major]
+        rows.append(row)
 
     full = sum(1 for r in records if r.member_type == MemberType.FULL.value)
     probationary = sum(1 for r in records if r.member_type == MemberType.PROBATIONARY.value)
@@ -84,7 +154,7 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None) ->
         title=ROSTER_TITLE,
         branch_name=profile.name,
         period=f"截至 {format_date(today)}",
-        columns=roster_columns(),
+        columns=_columns(extra, students=students),
         rows=rows,
         printed_on=today,
         notes=[summary],
@@ -93,6 +163,49 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None) ->
     )
 
 
+def common_unit(units: list[str]) -> str:
+    """The unit name every row's 工作单位 starts with ("示范大学信息学院"), or "" when there is none."""
+    if not units or not all(units):
+        return ""
+    prefix = units[0]
+    for unit in units[1:]:
+        while not unit.startswith(prefix):
+            prefix = prefix[:-1]
+        if not prefix:
+            return ""
+    while prefix and prefix[-1] not in _UNIT_ENDS:
+        prefix = prefix[:-1]
+    return prefix if len(prefix) >= 4 else ""
+
+
+def printed_roster(ledger: Ledger) -> Ledger:
+    """The roster as printed: a column empty for everyone is left out, and a unit name common to every
+    row goes to the header (工作单位 then shows the department within it)."""
+    from dataclasses import replace
+
+    keys = [c.key for c in ledger.columns]
+    keep = [i for i, c in enumerate(ledger.columns)
+            if c.key in _ALWAYS or any(row[i] not in (None, "") for row in ledger.rows)]  # fmt: skip
+    rows = [list(row) for row in ledger.rows]
+    period = ledger.period
+    columns = list(ledger.columns)
+    if "work_unit" in keys:
+        at = keys.index("work_unit")
+        unit = common_unit([str(row[at] or "") for row in rows])
+        if unit:
+            for row in rows:
+                row[at] = str(row[at])[len(unit) :].lstrip("　 ，,") or "（本单位）"
+            columns[at] = replace(columns[at], title="所在部门")
+            period = f"工作单位：{unit}　　{period}"
+    return replace(
+        ledger,
+        columns=[columns[i] for i in keep],
+        rows=[[row[i] for i in keep] for row in rows],
+        period=period,
+    )
+
+
 def roster_report(ws: Workspace, period, today: dt.date) -> list[Ledger]:
-    """Registry builder: the roster as it stands (members on the roster now; `period` is not used)."""
-    return [roster_ledger(ws, today=today)]
+    """Registry builder: the roster as it stands (members on the roster now; `period` is not used),
+    with the branch's chosen columns, as printed (see `printed_roster`)."""
+    return [printed_roster(roster_ledger(ws, today=today))]

@@ -23,7 +23,7 @@ from typing import Any
 
 from branchdesk.domain.text import display_width
 from branchdesk.reports.layout import BALANCE_ROWS, share_widths
-from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report
+from branchdesk.reports.ledger import Column, Document, ExportCancelled, Ledger, Report, signature_tail
 
 FONT_NAME = "宋体"
 TITLE_SIZE = 16
@@ -32,6 +32,7 @@ HEADER_FILL = "D9D9D9"
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "0.00"
 MAX_WIDTH = 45  # widest column, in Excel character units
+MIN_SCALE = 70  # per cent: the 10-point body prints at 7 points at least
 PAGE_UNITS = {"landscape": 150.0, "portrait": 103.0}  # A4's printable width at 100 %, in width units
 WRAP_WIDTH = 30  # a wrapping column widens up to this before its text wraps
 LINE_HEIGHT = 13.5  # points per line of body text
@@ -197,6 +198,8 @@ def _column_proto(styles: _Styles, column: Column, *, bold: bool = False):
         return styles.proto(font=font, horizontal="right", number_format=MONEY_FORMAT)
     if kind == "int":
         return styles.proto(font=font, horizontal="center", number_format="0")
+    if kind == "number":  # hours: 2.5 stays 2.5, 3 stays 3
+        return styles.proto(font=font, horizontal="center", number_format="General")
     if kind in ("id_number", "phone"):
         return styles.proto(font=font, horizontal="center", number_format="@")
     if kind == "bool":
@@ -217,11 +220,22 @@ def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
 
     from branchdesk.domain.dates import format_date
 
-    ws.page_setup.paperSize = "9"  # A4
+    a3 = getattr(report, "paper", "A4") == "A3"
+    ws.page_setup.paperSize = "8" if a3 else "9"  # A3 / A4
     ws.page_setup.orientation = report.orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    # fitted to the page width unless that would shrink the text below MIN_SCALE (a 60-column ledger on
+    # A4 would print at 5 points): then at MIN_SCALE, across pages, 序号 and 姓名 repeated on each
+    budget = PAGE_UNITS.get(report.orientation, PAGE_UNITS["landscape"]) * (2**0.5 if a3 else 1.0)
+    total = sum(d.width or 0 for d in ws.column_dimensions.values())
+    if total and budget / total < MIN_SCALE / 100:
+        ws.page_setup.scale = MIN_SCALE
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+        if isinstance(report, Ledger) and len(report.columns) > 2:
+            ws.print_title_cols = "A:B"
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=left_margin, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
     title = report.book_title if isinstance(report, Document) else report.title
@@ -232,7 +246,8 @@ def page_setup(ws, report: Report, *, left_margin: float = 0.4) -> None:
     ws.oddFooter.left.size = 9
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
-    ws.oddFooter.right.text = _escape_hf(f"打印日期：{format_date(report.printed_on)}")
+    public = "脱敏版　" if report.mask_profile != "full" else ""
+    ws.oddFooter.right.text = _escape_hf(f"{public}打印日期：{format_date(report.printed_on)}")
     ws.oddFooter.right.size = 9
 
 
@@ -397,10 +412,24 @@ class _Body:
             cells = []
             for (start, end), label in zip(_signature_blocks(count, len(ledger.signatures)), ledger.signatures,
                                            strict=False):  # fmt: skip
-                cells.append(cell_xml(letters[start], row_number, left, None, f"{label}：{SIGNATURE_BLANK}"))
+                cells.append(
+                    cell_xml(letters[start], row_number, left, None, f"{label}（签字）：{SIGNATURE_BLANK}")
+                )
                 if end > start:
                     self.merged.append(f"{letters[start]}{row_number}:{letters[end]}{row_number}")
             parts.append(f'<row r="{row_number}" ht="28" customHeight="1">{"".join(cells)}</row>')
+            # the seal and the date under the signatures, on the right
+            row_number += 1
+            tail = signature_tail(ledger.stamp)
+            blocks = _signature_blocks(count, 2)
+            right = styles.proto(border=False, horizontal="right").style_id
+            (start, end) = blocks[-1]
+            # blanks to write on, as on the signature lines (an importer reads the row as a trailer)
+            tail = [t.replace("日期：　　　　年　　月　　日", "日期：＿＿＿＿年＿＿月＿＿日") for t in tail]
+            cell = cell_xml(letters[start], row_number, right, None, "　　　".join(tail))
+            if end > start:
+                self.merged.append(f"{letters[start]}{row_number}:{letters[end]}{row_number}")
+            parts.append(f'<row r="{row_number}" ht="28" customHeight="1">{cell}</row>')
         self.xml = "".join(parts)
 
 

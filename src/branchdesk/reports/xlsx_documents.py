@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from branchdesk.reports.ledger import Column, Document, Fields, Heading, Paragraph, Table
+from branchdesk.reports.ledger import Column, Document, Fields, Heading, Paragraph, Table, signature_tail
 from branchdesk.reports.xlsx import (
     CELL_PADDING,
     CJK_FACTOR,
@@ -182,6 +182,11 @@ class _DocSheet:
             cells = [(span, f"{label}（签字）：{SIGNATURE_BLANK}", self.plain)
                      for span, label in zip(spans, doc.signatures, strict=True)]  # fmt: skip
             self.put(cells, height=26)
+            tail = [
+                t.replace("日期：　　　　年　　月　　日", "日期：＿＿＿＿年＿＿月＿＿日")
+                for t in signature_tail(doc.stamp)
+            ]
+            self.put([(self.grid, "　　　".join(tail), self.plain)], height=26)
 
     def _value_cell(self, kind: str, value: Any) -> tuple[Any, Any]:
         column = Column("", "", kind)  # type: ignore[arg-type]

@@ -303,6 +303,11 @@ def _walk_chain(conn, report: VerifyReport, progress: Progress | None, cancelled
     at_col = type_coerce(e.c.at, Text) if conn.dialect.name == "sqlite" else e.c.at
     columns = [e.c.seq, e.c.prev_hash, e.c.hash, at_col.label("at"), e.c.user, e.c.operation, e.c.action,
                e.c.entity, e.c.entity_id, e.c.changes]  # fmt: skip
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy import literal
+
+    has_branch = any(c["name"] == "branch_id" for c in sa_inspect(conn).get_columns("audit_entry"))
+    columns.append(e.c.branch_id if has_branch else literal(None).label("branch_id"))  # before 0015: none
     total = conn.scalar(select(func.count()).select_from(e)) or 0
     head = conn.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)).first()
     walk = _Walk(report)
@@ -340,6 +345,7 @@ def _check_entry(walk: _Walk, row) -> None:
             row.entity,
             row.entity_id,
             row.changes,
+            row.branch_id,
         )
     except (TypeError, ValueError):  # a value of the wrong type put in by hand
         valid = False

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from branchdesk.db.models_auth import RecoveryCode, UserAccount
+from branchdesk.db.models_auth import AccountBranchRole, RecoveryCode, UserAccount
 from branchdesk.db.types import utcnow
 from branchdesk.domain.auth import (
     DISPLAY_NAME_MAX,
@@ -99,6 +99,8 @@ class Account:
     locked_until: dt.datetime | None
     created_at: dt.datetime
     last_login_at: dt.datetime | None
+    #: (branch id, role) granted above `role` on single branches (0015)
+    branch_roles: tuple[tuple[int, Role], ...] = ()
 
     def locked(self, now: dt.datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
@@ -117,7 +119,12 @@ class Account:
 
     @property
     def principal(self) -> Principal:
-        return Principal(self.username, self.role, self.display_name or self.username, self.id)
+        return Principal(
+            self.username, self.role, self.display_name or self.username, self.id, self.branch_roles
+        )
+
+    def role_on(self, branch_id: int) -> Role:
+        return self.principal.role_on(branch_id)
 
 
 @dataclass(frozen=True)
@@ -132,10 +139,20 @@ class AdminCreated:
     recovery_code: str  # formatted (XXXX-XXXX-…); shown once, never stored in clear
 
 
-def _snapshot(row: UserAccount) -> Account:
+def _snapshot(row: UserAccount, session=None) -> Account:
+    grants = ()
+    if session is not None and row.id is not None:
+        grants = tuple(
+            (b, Role(r))
+            for b, r in session.execute(
+                select(AccountBranchRole.branch_id, AccountBranchRole.role)
+                .where(AccountBranchRole.account_id == row.id)
+                .order_by(AccountBranchRole.branch_id)
+            )
+        )
     return Account(
         row.id, row.username, row.display_name, Role(row.role), row.active, row.must_change_password,
-        row.failed_attempts, row.locked_until, row.created_at, row.last_login_at,
+        row.failed_attempts, row.locked_until, row.created_at, row.last_login_at, grants,
     )  # fmt: skip
 
 
@@ -188,13 +205,13 @@ class AuthService:
         self.ws.db.require(Role.ADMIN, "查看用户账户")
         with self.ws.read() as session:
             rows = session.scalars(select(UserAccount).order_by(UserAccount.id)).all()
-            return [_snapshot(r) for r in rows]
+            return [_snapshot(r, session) for r in rows]
 
     def account(self, username: str) -> Account | None:
         """The account of a username (for the login dialog's own user); None if there is none."""
         with self.ws.read() as session:
             row = self._by_name(session, username)
-            return _snapshot(row) if row is not None else None
+            return _snapshot(row, session) if row is not None else None
 
     def idle_lock_minutes(self) -> int:
         """Minutes without input before the window locks (0: never)."""
@@ -282,7 +299,7 @@ class AuthService:
             acc.last_login_at = now
             if self.hasher.check_needs_rehash(acc.password_hash):
                 acc.password_hash = self._hash(password)
-            account = _snapshot(acc)
+            account = _snapshot(acc, session)
             stored = acc.password_hash
         self.ws.db.sign_in(account.principal)
         encryption.signed_in(self.ws.db, account.id, name, password, stored)  # encrypted: their key slot
@@ -497,7 +514,41 @@ class AuthService:
             session.flush()
             if check_admins:
                 self._check_an_admin_remains(session)
-            account = _snapshot(acc)
+            account = _snapshot(acc, session)
+        if account.id == self.ws.db.principal.account_id:
+            self.ws.db.sign_in(account.principal)
+        return account
+
+    # ---- roles per branch (管理员) ------------------------------------------------------------------
+    def grant(self, account_id: int, branch_id: int, role: Role | None) -> Account:
+        """Give an account `role` on one branch (above its own role, which holds on every branch);
+        None takes the branch's grant away. Only a 管理员 of the whole database grants."""
+        from branchdesk.db.models import Branch
+
+        operation = f"设置支部角色为{Role(role).label}" if role is not None else "取消支部角色"
+        self.ws.db.require(Role.ADMIN, operation)
+        with self.ws.write(operation, needs=Role.ADMIN) as session:
+            acc = session.get(UserAccount, account_id)
+            if acc is None:
+                raise _refuse(("account", "找不到这个账户（可能已被其他电脑修改），请刷新后再试"))
+            if session.get(Branch, branch_id) is None:
+                raise _refuse(("role", f"没有编号为 {branch_id} 的支部"))
+            row = session.scalar(
+                select(AccountBranchRole).where(
+                    AccountBranchRole.account_id == account_id, AccountBranchRole.branch_id == branch_id
+                )
+            )
+            if role is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(
+                    AccountBranchRole(account_id=account_id, branch_id=branch_id, role=Role(role).value)
+                )
+            else:
+                row.role = Role(role).value
+            session.flush()
+            account = _snapshot(acc, session)
         if account.id == self.ws.db.principal.account_id:
             self.ws.db.sign_in(account.principal)
         return account

@@ -19,7 +19,9 @@ from branchdesk.domain.vocab import CommitteePost, MemberStatus
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
 
-__all__ = ["BranchProfile", "BranchService", "CommitteeSeat", "GroupInfo", "Honour", "NoBranchError"]
+__all__ = [
+    "BranchInfo", "BranchProfile", "BranchService", "CommitteeSeat", "GroupInfo", "Honour", "NoBranchError",
+]  # fmt: skip
 
 
 @dataclass(kw_only=True)
@@ -71,6 +73,16 @@ class Honour:
     level: str
 
 
+@dataclass(frozen=True)
+class BranchInfo:
+    """One branch of the database, as `branchdesk branch list` and the branch switcher show it."""
+
+    id: int
+    name: str
+    higher_committee: str
+    members: int  # on the roster (status active)
+
+
 def _profile(branch: Branch) -> BranchProfile:
     return BranchProfile(id=branch.id, **{name: getattr(branch, name) for name in _PROFILE_FIELDS})
 
@@ -120,6 +132,81 @@ class BranchService:
         if not profile.id:
             self.ws.branch_created(saved.id)
         return saved
+
+    # ---- the branches of the database -------------------------------------------------------------
+    def all_branches(self) -> list[BranchInfo]:
+        """Every branch of the database, by id, with its members on the roster."""
+        with self.ws.read() as session:
+            counts = (
+                select(Member.branch_id, func.count(Member.id).label("n"))
+                .where(Member.status == MemberStatus.ACTIVE.value)
+                .group_by(Member.branch_id)
+                .subquery()
+            )
+            rows = session.execute(
+                select(Branch.id, Branch.name, Branch.higher_committee, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.branch_id == Branch.id)
+                .order_by(Branch.id)
+            ).all()
+            return [BranchInfo(*row) for row in rows]
+
+    def add_branch(
+        self, name: str, higher_committee: str = "", founded_on: dt.date | None = None
+    ) -> BranchInfo:
+        """A new branch of the database (a committee's). Names are unique: `--branch` finds it by name.
+        The workspace stays on its own branch (one without a branch yet takes the new one)."""
+        name = self._new_name(name)
+        self.ws.db.require(self._branches_role(), f"新建支部：{name}")  # the database's role, not a branch's
+        with self.ws.write(f"新建支部：{name}", needs=self._branches_role()) as session:
+            self._refuse_taken(session, name)
+            branch = Branch(name=name, higher_committee=higher_committee.strip(), founded_on=founded_on)
+            session.add(branch)
+            session.flush()
+            info = BranchInfo(branch.id, branch.name, branch.higher_committee, 0)
+        self.ws.branch_created(info.id)
+        return info
+
+    def rename_branch(self, branch_id: int, name: str) -> None:
+        name = self._new_name(name)
+        self.ws.db.require(self._branches_role(), f"支部改名：{name}")
+        with self.ws.write(f"支部改名：{name}", needs=self._branches_role()) as session:
+            branch = session.get(Branch, branch_id)
+            if branch is None:
+                raise NoBranchError(f"没有编号为 {branch_id} 的支部")
+            self._refuse_taken(session, name, but=branch_id)
+            branch.name = name
+
+    @staticmethod
+    def _branches_role():
+        """New branches and their names: a 管理员 or 组织员 of the whole database."""
+        from branchdesk.domain.auth import Role
+
+        return Role.ORGANISER
+
+    @staticmethod
+    def _new_name(name: str) -> str:
+        name = (name or "").strip()
+        if not name:
+            raise ValidationError([FieldIssue("name", "支部名称不能为空")])
+        if name.isdigit():
+            raise ValidationError([FieldIssue("name", "支部名称不能全是数字（数字用来表示支部编号）")])
+        return name
+
+    @staticmethod
+    def _refuse_taken(session, name: str, *, but: int | None = None) -> None:
+        clash = session.scalar(select(Branch.id).where(Branch.name == name))
+        if clash is not None and clash != but:
+            raise ValidationError([FieldIssue("name", f"已有名为“{name}”的支部（编号 {clash}）")])
+
+    def remember(self) -> None:
+        """Record this workspace's branch as the one last used (opened when no branch is named)."""
+        from branchdesk.workspace import CURRENT_BRANCH_KEY
+
+        branch_id = self.ws.branch_id
+        if self.ws.settings.get(CURRENT_BRANCH_KEY) in (branch_id, str(branch_id)):
+            return
+        with self.ws.write("切换支部", needs=None) as session:  # a preference: a 查阅 user switches too
+            self.ws.settings.set_in(session, CURRENT_BRANCH_KEY, branch_id)
 
     # ---- party groups --------------------------------------------------------------------------
     def groups(self, branch_id: int | None = None) -> list[GroupInfo]:

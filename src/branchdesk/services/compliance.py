@@ -172,14 +172,21 @@ def _branch_records(
                 conversion_precision=x.conversion_date_precision or "day",
             )
         )  # fmt: skip
-    return BranchRecords(
-        as_of=as_of,
-        members=tuple(members),
-        seats=seats,
-        term_start=branch.committee_term_start if branch else None,
-        term_end=branch.committee_term_end if branch else None,
-        meetings=tuple(m for m in meetings if not m.planned and m.date <= as_of),
-        dossiers=tuple(dossiers),
-        dossier_members=links,
-        records_since=branch.records_since if branch else None,
+    from branchdesk.services.study import with_study  # MEM-STUDY-32H (registers the rule) and its hours
+
+    return with_study(
+        BranchRecords(
+            as_of=as_of,
+            members=tuple(members),
+            seats=seats,
+            term_start=branch.committee_term_start if branch else None,
+            term_end=branch.committee_term_end if branch else None,
+            meetings=tuple(m for m in meetings if not m.planned and m.date <= as_of),
+            dossiers=tuple(dossiers),
+            dossier_members=links,
+            records_since=branch.records_since if branch else None,
+            extra={"dues": ws.dues.arrears_map(as_of)},  # MEM-DUES-6M (registered by services.dues)
+        ),
+        ws,
+        meetings,
     )

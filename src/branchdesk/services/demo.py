@@ -119,24 +119,13 @@ class DemoSummary:
 
 
 def dues_monthly_fen(basis_fen: int | None, *, retired: bool = False, student: bool = False) -> int:
-    """Monthly dues in fen on a monthly after-tax income (or pension) in fen, rounded half up.
+    """Monthly dues in fen on a monthly after-tax income (or pension) in fen, rounded half up
+    (the brackets of ``domain.dues``). Students (and the unemployed) pay 0.20 yuan."""
+    from branchdesk.domain.dues import DuesCategory, dues_amount
 
-    Working: ≤3,000 yuan 0.5 %, ≤5,000 1 %, ≤10,000 1.5 %, above 2 %. Retired: ≤5,000 0.5 %, above 1 %.
-    Students (and the unemployed) pay 0.20 yuan.
-    """
     if student or basis_fen is None:
-        return 20
-    if retired:
-        per_mille = 5 if basis_fen <= 500_000 else 10
-    elif basis_fen <= 300_000:
-        per_mille = 5
-    elif basis_fen <= 500_000:
-        per_mille = 10
-    elif basis_fen <= 1_000_000:
-        per_mille = 15
-    else:
-        per_mille = 20
-    return (basis_fen * per_mille + 500) // 1000
+        return dues_amount(DuesCategory.STUDENT)
+    return dues_amount(DuesCategory.RETIRED if retired else DuesCategory.EMPLOYED, basis_fen)
 
 
 # --------------------------------------------------------------------------- vocabulary of the demo
@@ -687,6 +676,13 @@ def generate(
 
         meetings = insert_demo_meetings(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
                                         operation=OPERATION)  # fmt: skip
+        from branchdesk.services.demo_dues import insert_demo_dues
+
+        insert_demo_dues(session, branch_id=branch_id, today=today, rng=rng)
+
+        from branchdesk.services.demo_activities import insert_demo_activities
+
+        insert_demo_activities(session, branch_id=branch_id, today=today, rng=random.Random(seed * 7919 + 15))
 
         session.add(
             AuditEntry(

@@ -28,6 +28,7 @@ from branchdesk.db.models_meetings import (
     AppraisalGrade,
     Meeting,
     MeetingAttendance,
+    MeetingObserver,
     RemediationItem,
     TalkPair,
 )
@@ -199,6 +200,7 @@ class _Demo:
         )  # fmt: skip
         voters_present = 0
         voters = sum(a.voter for a in expected)
+        present_names: list[str] = []
         if not planned:
             hit = 0.93 if len(expected) > 3 else 1.0
             keep = {chair, recorder}
@@ -211,10 +213,15 @@ class _Demo:
                     status, reason = rng.choice(_ABSENCE)
                     may_miss -= a.voter
                 voters_present += a.voter and status == "present"
+                if status == "present":
+                    present_names.append(a.name)
                 self.children.append((MeetingAttendance.__table__, index, {
                     "position": pos, "member_id": a.member_id, "name": a.name, "member_type": a.member_type.value,
                     "status": status, "reason": reason, "voter": a.voter,
                 }))  # fmt: skip
+        if not planned:
+            self.meetings[index]["discussion"] = _speeches(type_, index, present_names, chair, lecturer,
+                                                           self.meetings[index]["theme"])  # fmt: skip
         for pos, item in enumerate(
             agenda if agenda is not None else [{"title": t} for t in standard_agenda(type_)]
         ):
@@ -293,6 +300,11 @@ class _Demo:
                 MeetingType.GENERAL, on, agenda=agenda, theme="讨论党员发展事项", exclude=admitted
             )
             self.vote_links.extend((v.id, index) for v in items)
+            # the candidates being admitted attend as observers (列席), never on the attendance list
+            for pos, v in enumerate(v for v in items if v.kind == "admission"):
+                self.children.append((MeetingObserver.__table__, index, {
+                    "position": pos, "name": v.name, "role": "发展对象", "dossier_id": v.dossier_id,
+                }))  # fmt: skip
             quarters_held.add((on.year, (on.month - 1) // 3))
 
         # the committee's decisions in the dossiers (activists, candidates, committee reviews) -> its meetings
@@ -422,6 +434,38 @@ class _Demo:
 
 def user_or(user: str) -> str:
     return user or "演示"
+
+
+_SAYINGS = (
+    "结合本职工作谈了学习体会，表示要把学习成果转化为推动工作的实际成效。",
+    "联系思想实际，查找了自身在理论学习上的不足，提出了改进措施。",
+    "就支部如何更好联系服务师生提出了建议。",
+    "谈了参加志愿服务的体会，表示要在岗位上发挥先锋模范作用。",
+    "对照党章党规，谈了对加强党性修养的认识。",
+    "建议支部进一步丰富主题党日的形式和内容。",
+)
+
+
+def _speeches(
+    type_: MeetingType, index: int, present: list[str], chair: str, lecturer: str, theme: str
+) -> str:
+    """发言 per speaker ("张三：…"), or a party lecture's outline (党课提纲). A generator of its own
+    (seeded by the record's position) so that the demo's other draws stay as they were."""
+    import random
+
+    rng = random.Random(index * 7919 + 17)
+    if type_ is MeetingType.LECTURE:
+        return (f"党课提纲（授课人：{lecturer or chair}，题目：{theme}）\n"
+                "一、学习背景和重要意义\n二、主要内容和精神实质\n三、结合支部实际抓好贯彻落实\n"
+                "四、交流讨论：与会党员结合学习内容谈了体会。")  # fmt: skip
+    speakers = [n for n in present if n != chair]
+    if not speakers:
+        return "与会党员结合实际逐一发言，交流学习体会。"
+    chosen = rng.sample(speakers, min(3, len(speakers)))
+    lines = [f"{name}：{rng.choice(_SAYINGS)}" for name in chosen]
+    return "\n".join(
+        [*lines, f"{chair}：对大家的发言作了点评，并对下一步工作提出了要求。"] if chair else lines
+    )
 
 
 def _sealed_at(on: dt.date, today: dt.date) -> dt.datetime:

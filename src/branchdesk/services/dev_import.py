@@ -57,20 +57,24 @@ from branchdesk.domain.development import (
     Training,
 )
 from branchdesk.domain.votes import Vote
-from branchdesk.services.imports import (
-    _BRACKET_CONTENT,
-    _BRACKETS,
+from branchdesk.services.xlsx_reader import BadCell
+from branchdesk.services.xlsx_table import (
+    BRACKETS,
     EXAMPLE_MARK,
     RowError,
-    _ambiguous_message,
-    _indistinct_message,
-    _text,
+    ambiguous_message,
     cell_date,
     clean_text,
+    find_header,
     header_key,
+    header_signature,
+    indistinct_message,
     indistinct_rows,
+    is_footer,
+    match_key,
+    read_table,
 )
-from branchdesk.services.xlsx_reader import BadCell
+from branchdesk.services.xlsx_table import cell_text as _text
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -85,7 +89,6 @@ __all__ = [
 ]
 
 SHEET_NAME = layout.DEVELOPMENT_TITLE
-HEADER_SEARCH_ROWS = 10
 
 #: A problem in the file: ``row`` is the Excel row number (0: the file as a whole), ``column`` the
 #: header as written in the file; ``str(issue)`` is "第 5 行，谈话日期：……".
@@ -106,6 +109,9 @@ class DevImport:
     header_row: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # column key -> header as in the file
     ignored_columns: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)  # headers nothing maps (the mapping step)
+    chosen: dict[str, str] = field(default_factory=dict)  # header -> column ("" ignored) by the mapping
+    signature: str = ""  # the header's layout (see xlsx_table.header_signature)
     data_rows: int = 0
 
     @property
@@ -232,17 +238,14 @@ _TITLES = {c.key: c.title for c in layout.EXCHANGE_COLUMNS}
 
 def match_header(text: Any) -> str | None:
     """The column key a header names, or None."""
-    key = header_key(text)
-    if not key:
-        return None
-    for candidate in (key, _BRACKET_CONTENT.sub("", key), _BRACKETS.sub("", key)):
-        if candidate in _TABLE:
-            return _TABLE[candidate]
-    return None
+    return match_key(text, _TABLE)
 
 
-def _header_map(cells: tuple) -> tuple[dict[int, tuple[str, str]], list[str]]:
-    """{cell index: (key, header text)} and the headers that were not understood or were repeated."""
+def _header_map(
+    cells: tuple, mapping: dict[str, str] | None = None
+) -> tuple[dict[int, tuple[str, str]], list[str]]:
+    """{cell index: (key, header text)} and the headers that were not understood or were repeated.
+    `mapping` (header_key -> column key, "" = ignore) is the user's choice for unknown headers."""
     slots: dict[int, tuple[str, str]] = {}
     used: set[str] = set()
     ignored: list[str] = []
@@ -250,7 +253,8 @@ def _header_map(cells: tuple) -> tuple[dict[int, tuple[str, str]], list[str]]:
         text = " ".join(_text(value).split())
         if not text:
             continue
-        key = match_header(text)
+        chosen = mapping.get(header_key(text)) if mapping else None
+        key = match_header(text) if chosen is None else (chosen or None)
         if key is not None and key in used and key in _SECOND_OF:
             key = _SECOND_OF[key]
         if key is None or key in used:
@@ -519,7 +523,7 @@ def _extensions(text: str) -> list[Extension]:
 def _status(text: str) -> tuple[Outcome | None, dt.date | None]:
     plain = _nfkc(text).strip()
     when, rest = _date_in(plain)
-    rest = _BRACKETS.sub("", rest).strip()
+    rest = BRACKETS.sub("", rest).strip()
     for standing in Standing:
         if rest == standing.label and when is None and standing is not Standing.CLOSED:
             return None, None
@@ -866,51 +870,50 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
     return dossier, [], excluded
 
 
-def read_development(path: str | Path, *, today: dt.date | None = None) -> DevImport:
+def read_development(
+    path: str | Path, *, today: dt.date | None = None, mapping: dict[str, str] | None = None
+) -> DevImport:
     """Read a development ledger (.xlsx) into dossiers. Touches no database; see the module docstring.
 
-    ``today`` is the reference for citizen ID numbers (a birth date after it is refused).
+    ``today`` is the reference for citizen ID numbers (a birth date after it is refused); ``mapping``
+    assigns columns the importer does not know (header_key -> column key, "" = ignore).
     """
-    from branchdesk.services import xlsx_reader
-    from branchdesk.services.bulk import collector_paused
-
     path = Path(path)
     today = today or dt.date.today()
     result = DevImport(path=path)
-    try:
-        with (
-            collector_paused(),
-            xlsx_reader.open_sheet(path, preferred=(SHEET_NAME, "发展党员台账")) as sheet,
-        ):
-            result.sheet = sheet.title
-            _read_sheet(sheet.rows(), result, today)
-    except xlsx_reader.XlsxFileError as exc:
-        result.issues.append(RowIssue(0, "", str(exc)))
+
+    def read(title: str, rows) -> None:
+        result.sheet = title
+        _read_sheet(rows, result, today, mapping or {})
+
+    problem = read_table(path, (SHEET_NAME, "发展党员台账"), read)
+    if problem is not None:
+        result.issues.append(problem)
     return result
 
 
-def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.date) -> None:
-    iterator = iter(rows)
-    slots: dict[int, tuple[str, str]] = {}
-    seen_any = False
-    for number, cells in iterator:
-        seen_any = seen_any or any(_text(c) for c in cells)
-        candidate, ignored = _header_map(cells)
+def _read_sheet(
+    rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.date, mapping: dict[str, str]
+) -> None:
+    def accept(cells: tuple):
+        candidate, ignored = _header_map(cells, mapping)
         keys = {k for k, _ in candidate.values()}
-        if "name" in keys and len(keys) >= 3:
-            slots, result.header_row, result.ignored_columns = candidate, number, ignored
-            break
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    if not slots:
-        message = (
-            f"在工作表“{result.sheet}”的前 {HEADER_SEARCH_ROWS} 行中没有找到表头"
-            "（表头至少要有“姓名”一列，以及递交申请书日期等其他列）"
-            if seen_any
-            else f"工作表“{result.sheet}”是空的，没有可以导入的内容"
-        )
-        result.issues.append(RowIssue(0, "", message))
+        return (candidate, ignored) if "name" in keys and len(keys) >= 3 else None
+
+    iterator = iter(rows)
+    header = find_header(iterator, accept, sheet=result.sheet, other_columns="递交申请书日期")
+    if isinstance(header, RowError):
+        result.issues.append(header)
         return
+    slots, result.ignored_columns = header.found
+    result.header_row = header.row
+    result.unknown_columns = [t for t in result.ignored_columns if mapping.get(header_key(t)) is None
+                              and not t.endswith("（重复）")]  # fmt: skip
+    result.signature = header_signature(header.cells)
+    for value in header.cells:
+        text = " ".join(_text(value).split())
+        if text and mapping.get(header_key(text)) is not None:
+            result.chosen[text] = mapping[header_key(text)]
     result.columns = {key: header for key, header in slots.values()}
     headers = result.columns
     name_index = next(i for i, (k, _) in slots.items() if k == "name")
@@ -931,8 +934,8 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.
             continue  # the template's example row
         if not values:
             continue
-        trailer = set(values) <= {"seq"} or any("＿" in c for c in cells if isinstance(c, str))
-        if trailer and (name_index >= len(cells) or not _text(cells[name_index])):
+        name_blank = name_index >= len(cells) or not _text(cells[name_index])
+        if (name_blank and set(values) <= {"seq"}) or is_footer(cells, name_index):
             continue  # the notes and signature lines under the table; a 序号 alone is no data either
         result.data_rows += 1
         dossier, issues, excluded = _read_row(number, values, headers, today)
@@ -957,7 +960,7 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], result: DevImport, today: dt.
     people = [(n, d.person.name, d.person.birth_date, d.person.id_number) for n, d in good.items()]
     for number, other in indistinct_rows(people).items():
         result.issues.append(
-            RowIssue(number, headers.get("name", _TITLES["name"]), _indistinct_message(other))
+            RowIssue(number, headers.get("name", _TITLES["name"]), indistinct_message(other))
         )
         del good[number]
     result.rows = list(good)
@@ -1001,14 +1004,46 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
     if found.issues:
         raise ImportRefused(found.issues)
     service = ws.development
-    stored = _stored_people(ws)
+    matches, errors = _match(ws, found)
+    if errors:
+        raise ImportRefused(errors)
     result = DevApplyResult()
     dossiers = []
+    saved_rows: list[int] = []  # the Excel row of each dossier saved, in order
+    for row, d, existing in matches:
+        saved_rows.append(row)
+        if existing is None:
+            result.created += 1
+            dossiers.append(d)
+            continue
+        before = service.get(existing)
+        person = d.person
+        if not person.id_number and before.person.id_number:  # a blank cell never clears a stored number
+            d = replace(d, person=replace(person, id_number=before.person.id_number))
+        result.updated += 1
+        # keeps what the ledger has no column for
+        dossiers.append(keep_unrecorded(before, replace(d, id=existing)))
+    name = found.path.name if found.path is not None else ""
+    operation = f"导入发展党员工作台账：{name}" if name else "导入发展党员工作台账"
+    ids = service.save_many(dossiers, operation=operation)
+    excluded = {
+        i: found.exclusions[row] for i, row in zip(ids, saved_rows, strict=True) if row in found.exclusions
+    }
+    if excluded:  # the voters left out of 应到 (kind and approval) of the votes just saved
+        service.import_exclusions(excluded, operation)
+    return result
+
+
+def _match(ws: Workspace, found: DevImport) -> tuple[list[tuple[int, Dossier, int | None]], list[RowIssue]]:
+    """(Excel row, dossier, the stored dossier it updates or None) of every good row, and the rows that
+    match ambiguously or twice (see :func:`apply_development`)."""
+    service = ws.development
+    stored = _stored_people(ws)
     claimed: dict[int, int] = {}  # dossier id -> Excel row
     errors: list[RowIssue] = []
+    matches: list[tuple[int, Dossier, int | None]] = []
     rows = found.rows or [0] * len(found.dossiers)
     name_column = found.columns.get("name", _TITLES["name"])
-    saved_rows: list[int] = []  # the Excel row of each dossier saved, in order
     for row, d in zip(rows, found.dossiers, strict=True):
         person = d.person
         existing = service.find_by_id_number(person.id_number) if person.id_number else None
@@ -1019,38 +1054,61 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
                 and not (number and person.id_number)
             ]  # fmt: skip
             if len(candidates) > 1 and not person.id_number:  # which one? a new one: one more each time
-                message = _ambiguous_message(len(candidates), person.birth_date is not None)
+                message = ambiguous_message(len(candidates), person.birth_date is not None)
                 errors.append(RowIssue(row, name_column, message))
                 continue
             existing = candidates[0] if len(candidates) == 1 else None
-        if existing is None:
-            result.created += 1
-            dossiers.append(d)
-            saved_rows.append(row)
-            continue
-        if existing in claimed:
-            message = f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）"
-            errors.append(RowIssue(row, name_column, message))
-            continue
-        claimed[existing] = row
-        before = service.get(existing)
-        if not person.id_number and before.person.id_number:  # a blank cell never clears a stored number
-            d = replace(d, person=replace(person, id_number=before.person.id_number))
-        result.updated += 1
-        # keeps what the ledger has no column for
-        dossiers.append(keep_unrecorded(before, replace(d, id=existing)))
-        saved_rows.append(row)
-    if errors:
-        raise ImportRefused(errors)
-    name = found.path.name if found.path is not None else ""
-    operation = f"导入发展党员工作台账：{name}" if name else "导入发展党员工作台账"
-    ids = service.save_many(dossiers, operation=operation)
-    excluded = {
-        i: found.exclusions[row] for i, row in zip(ids, saved_rows, strict=True) if row in found.exclusions
-    }
-    if excluded:  # the voters left out of 应到 (kind and approval) of the votes just saved
-        service.import_exclusions(excluded, operation)
-    return result
+        if existing is not None:
+            if existing in claimed:
+                message = f"与第 {claimed[existing]} 行对应同一份发展党员档案（{person.name}）"
+                errors.append(RowIssue(row, name_column, message))
+                continue
+            claimed[existing] = row
+        matches.append((row, d, existing))
+    return matches, errors
+
+
+@dataclass
+class DevPreviewItem:
+    row: int
+    name: str
+    action: str  # "create" | "update"
+    standing: str  # the stage the dossier is at after the import
+
+    @property
+    def action_label(self) -> str:
+        return "新建档案" if self.action == "create" else "更新档案"
+
+
+def preview_development(ws: Workspace, found: DevImport) -> tuple[list[DevPreviewItem], list[RowIssue]]:
+    """What applying `found` would do, row by row, and the rows that cannot be matched (for the dialog)."""
+    matches, errors = _match(ws, found)
+    items = [
+        DevPreviewItem(row, d.person.name, "create" if existing is None else "update", d.standing.label)
+        for row, d, existing in matches
+    ]
+    return items, sorted([*found.issues, *errors], key=lambda i: i.row)
+
+
+def shown_columns(found: DevImport) -> list[tuple[str, str]]:
+    """(column key, header as in the file) of the columns read, in the ledger's order."""
+    order = [c.key for c in layout.EXCHANGE_COLUMNS]
+    keys = sorted(found.columns, key=lambda k: order.index(k) if k in order else len(order))
+    return [(key, found.columns[key]) for key in keys if key != "seq"]
+
+
+def shown_values(d: Dossier, keys) -> tuple[str, ...]:
+    """A dossier's cells as the ledger writes them (the exchange layout), for the preview."""
+    from branchdesk.domain.dates import format_date
+
+    cells = dict(zip((c.key for c in layout.EXCHANGE_COLUMNS), layout.dossier_row(0, d), strict=False))
+    out = []
+    for key in keys:
+        value = cells.get(key, "")
+        out.append(
+            format_date(value) if isinstance(value, dt.date) else ("" if value is None else str(value))
+        )
+    return tuple(out)
 
 
 def _stored_people(ws: Workspace) -> dict[int, tuple[str, dt.date | None, str]]:

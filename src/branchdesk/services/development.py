@@ -490,7 +490,7 @@ class DevelopmentService:
                     ids.append(None)
                     continue
                 row = session.get(DevelopmentDossier, d.id)
-                if row is None:
+                if row is None or row.branch_id != branch_id:  # another branch's is not this one's
                     raise NotFoundError(f"找不到编号为 {d.id} 的发展党员档案")
                 self._update(session, row, d)
                 if member_id is not None:

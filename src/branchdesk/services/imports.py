@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from branchdesk.domain import members as rules
 from branchdesk.domain.citizen_id import CitizenIdError, make_citizen_id, parse_citizen_id
-from branchdesk.domain.dates import format_date, parse_date_loose
+from branchdesk.domain.dates import format_date
 from branchdesk.domain.members import PAPER_DATE_FIELDS, MemberFields, ValidationError
 from branchdesk.domain.phone import normalize_phone, validate_landline
 from branchdesk.domain.vocab import (
@@ -39,10 +39,32 @@ from branchdesk.domain.vocab import (
     MEMBER_FIELD_LABELS,
     MemberStatus,
     MemberType,
+    PersonCategory,
     Sex,
 )
 from branchdesk.services.bulk import collector_paused, insert_returning_ids
 from branchdesk.services.xlsx_reader import BadCell
+from branchdesk.services.xlsx_table import (  # noqa: F401 - re-exported: the importers' shared vocabulary
+    BRACKET_CONTENT,
+    BRACKETS,
+    EXAMPLE_MARK,
+    HEADER_SEARCH_ROWS,
+    RowError,
+    ambiguous_message,
+    cell_date,
+    clean_text,
+    find_header,
+    header_key,
+    header_signature,
+    indistinct_message,
+    indistinct_rows,
+    is_example,
+    is_footer,
+    is_masked,
+    match_key,
+    read_table,
+)
+from branchdesk.services.xlsx_table import cell_text as _text
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -50,9 +72,10 @@ if TYPE_CHECKING:
 SHEET_NAME = "党员花名册"
 HELP_SHEET_NAME = "填写说明"
 CHOICES_SHEET_NAME = "下拉选项"
-EXAMPLE_MARK = "示例"
-HEADER_SEARCH_ROWS = 10
 PROGRESS_EVERY = 200
+
+#: The warning of a row without a citizen ID number (imported, but matched by name next time).
+NO_ID_WARNING = "没有公民身份号码：可以导入，但再次导入时只能按姓名和出生日期查找，同名时无法区分"
 
 _FIELD_NAMES = MemberFields.names()
 _FIELD_SET = frozenset(_FIELD_NAMES)
@@ -148,6 +171,13 @@ def _columns() -> tuple[ImportColumn, ...]:
         ImportColumn("dues_paid_to", "date", ("党费交至", "党费缴至", "党费缴纳至"), "可只写年月。"),
         ImportColumn("dossier_location", "text", ("档案存放处", "档案所在地", "档案存放单位",
                                                   "档案保管单位"), ""),
+        ImportColumn("person_category", "category", ("人员身份", "身份", "人员性质"),
+                     "教师、学生、职工 或 其他；学生支部可再填学号、年级、班级、专业。", width=8),
+        ImportColumn("student_number", "code", ("学号", "学生学号", "学籍号"), "学生填写；请把该列设为“文本”格式。",
+                     width=12),
+        ImportColumn("grade", "text", ("年级", "所在年级", "入学年级"), "如 2023级。", width=8),
+        ImportColumn("class_name", "text", ("班级", "班级名称"), "如 护理2301班。", width=12),
+        ImportColumn("major", "text", ("专业", "所学专业", "专业名称"), "如 护理学。", width=12),
         ImportColumn("notes", "text", ("备注", "说明"), "",
                      f"{EXAMPLE_MARK}行，导入时自动忽略，可以删除", width=20),
     )  # fmt: skip
@@ -166,29 +196,6 @@ def import_columns() -> tuple[ImportColumn, ...]:
 # Columns whose duplicate (e.g. 职务 and 职称 side by side) is joined instead of ignored.
 _JOINABLE = {"post", "notes"}
 
-_BRACKET_CONTENT = re.compile(r"[(\[【〔《<].*?[)\]】〕》>]")
-_BRACKETS = re.compile(r"[()\[\]【】〔〕《》<>]")
-
-
-#: Characters that show nothing (zero-width spaces, joiners, direction marks, BOM, soft hyphen): pasted
-#: from web pages and chat apps, they make "张三" differ from "张三" and an ID number 19 characters long.
-_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
-
-
-def clean_text(text: str) -> str:
-    """A text cell as meant: without invisible characters and surrounding blanks."""
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text)
-    return text.strip()
-
-
-def header_key(text: Any) -> str:
-    """A header as compared: NFKC (full-width → half-width), no blanks, no newlines, no '*' markers."""
-    value = unicodedata.normalize("NFKC", clean_text(str(text or "")))
-    value = "".join(value.split())
-    value = value.replace("*", "").replace("※", "").strip(":：")
-    return value.upper()
-
 
 def _alias_table() -> dict[str, ImportColumn]:
     table: dict[str, ImportColumn] = {}
@@ -201,51 +208,12 @@ def _alias_table() -> dict[str, ImportColumn]:
 
 def match_header(text: Any) -> ImportColumn | None:
     """The column a header names, tolerating spaces, full-width forms, '*' and bracketed remarks."""
-    table = _alias_table()
-    key = header_key(text)
-    if not key:
-        return None
-    for candidate in (key, _BRACKET_CONTENT.sub("", key), _BRACKETS.sub("", key)):
-        if candidate in table:
-            return table[candidate]
-    return None
+    return match_key(text, _alias_table())
 
 
 # --------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------
-
-
-_QUOTED = re.compile(r"“([^”]{41,})”")
-
-
-def _clip_quotes(message: str) -> str:
-    return _QUOTED.sub(lambda m: f"“{m.group(1)[:30]}…（共 {len(m.group(1))} 个字符）”", message)
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem in the file. `row` is the Excel row number (0: the file as a whole); `column` is the
-    header as written in the file (empty when the problem is not tied to one column)."""
-
-    row: int
-    column: str
-    message: str
-
-    def __post_init__(self) -> None:
-        # a cell's text quoted in a message is shortened: a 30,000-character cell is no message
-        clipped = _clip_quotes(" ".join(self.message.split()))
-        if clipped != self.message:
-            object.__setattr__(self, "message", clipped)
-        if len(self.column) > 40:
-            object.__setattr__(self, "column", self.column[:40] + "…")
-
-    def __str__(self) -> str:
-        if self.row <= 0:
-            return self.message
-        if not self.column:
-            return f"第 {self.row} 行：{self.message}"
-        return f"第 {self.row} 行，{self.column}：{self.message}"
 
 
 @dataclass
@@ -273,6 +241,12 @@ class RosterPlan:
     ignored_columns: list[str] = field(default_factory=list)
     data_rows: int = 0  # non-blank rows read (example rows excluded)
     example_rows: int = 0
+    footer_rows: int = 0  # totals, notes and signature lines under the table
+    masked_cells: int = 0  # ID numbers and phones a 脱敏 export hid
+    unknown_columns: list[str] = field(default_factory=list)  # headers nothing maps (the mapping step)
+    chosen: dict[str, str] = field(default_factory=dict)  # header -> field ("" ignored) by the mapping
+    signature: str = ""  # the header's layout (see xlsx_table.header_signature)
+    warnings: list[RowError] = field(default_factory=list)  # good rows worth a look (no ID number …)
 
     @property
     def error_row_count(self) -> int:
@@ -406,20 +380,6 @@ _PHONE_SPLIT = re.compile(r"[/,，;；、\s]+")
 _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    return str(value).strip()
-
-
 def _bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -429,17 +389,6 @@ def _bool(value: Any) -> bool | None:
     if key in _NO or not key:
         return False
     return None
-
-
-def cell_date(value: Any, *, allow_year_month: bool = True) -> dt.date:
-    """A date cell or date text (``parse_date_loose``), in the years a record may hold (1900–2100) even
-    when the cell is a date already; ValueError with a Chinese message otherwise."""
-    if isinstance(value, str):
-        value = clean_text(value)
-    result = parse_date_loose(value, allow_year_month=allow_year_month)
-    if not 1900 <= result.year <= 2100:
-        raise ValueError(f"日期“{result.isoformat()}”的年份超出范围（1900–2100）")
-    return result
 
 
 def _date(value: Any) -> dt.date:
@@ -504,9 +453,9 @@ def _money_fen(value: Any) -> int:
 def _education(text: str) -> str:
     if text in EDUCATION_LEVELS:
         return text
-    plain = _BRACKETS.sub("", unicodedata.normalize("NFKC", text))
+    plain = BRACKETS.sub("", unicodedata.normalize("NFKC", text))
     for level in EDUCATION_LEVELS:
-        if plain == _BRACKETS.sub("", level):
+        if plain == BRACKETS.sub("", level):
             return level
     if "博士" in plain:
         wanted = "博士"
@@ -562,6 +511,15 @@ def _member_type(text: str) -> str:
         ) from None
 
 
+@lru_cache(maxsize=64)
+def _person_category(text: str) -> str:
+    try:
+        return PersonCategory.from_label(text.removesuffix("人员")).value
+    except ValueError:
+        allowed = "、".join(f"“{c.label}”" for c in PersonCategory)
+        raise _CellError(f"“{text}”无法识别，只能是{allowed}") from None
+
+
 def _looks_like_landline(digits: str) -> bool:
     return digits.startswith("0") or "-" in digits or digits[:3] in ("400", "800") or 7 <= len(digits) <= 8
 
@@ -584,6 +542,7 @@ class _RowReader:
     def __init__(self, slots: list[_Slot], today: dt.date):
         self.plan = [(s.index, s.column.key, s.column.kind, s.header) for s in slots]
         self.today = today
+        self.masked = 0
         self.header_of = {}
         for slot in slots:
             self.header_of.setdefault(slot.column.key, slot.header)
@@ -615,6 +574,9 @@ class _RowReader:
                 raw = clean_text(raw)
                 if not raw:
                     continue
+                if "*" in raw and kind in ("id", "phone") and is_masked(raw):
+                    self.masked += 1  # hidden by a 脱敏 export: nothing to import, nothing to clear
+                    continue
             elif type(raw) is BadCell:
                 error(header, raw.message)
                 continue
@@ -640,6 +602,10 @@ class _RowReader:
                     values[key] = _degree(_text(raw))
                 elif kind == "type":
                     values[key] = _member_type(_text(raw))
+                elif kind == "code":  # a number written as text: full-width digits as digits
+                    values[key] = unicodedata.normalize("NFKC", _text(raw)).replace(" ", "")
+                elif kind == "category":
+                    values[key] = _person_category(_text(raw))
                 elif kind == "id":
                     text = _text(raw).lstrip("'‘’`")  # an apostrophe typed to keep the digits as text
                     if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -768,73 +734,83 @@ def located(columns: dict[str, str], key: str, message: str) -> tuple[str, str]:
     return "", f"{MEMBER_FIELD_LABELS.get(key, key)}：{message}"
 
 
-def _is_example(cells: tuple, first_indexes: tuple[int, ...]) -> bool:
-    """The template's example row: 示例 in the 序号 column, or a first cell starting with 示例."""
-    for index in first_indexes:
-        if index < len(cells):
-            value = cells[index]
-            if isinstance(value, str) and value.strip().startswith(EXAMPLE_MARK):
-                return True
-    return False
-
-
-def _header_slots(cells: tuple) -> list[_Slot]:
+def _header_slots(cells: tuple, mapping: dict[str, str] | None = None) -> list[_Slot]:
+    """The columns of a header row understood: by `mapping` (header_key -> column key, "" = ignore;
+    the user's choice in the import dialog) first, else by the names people use."""
+    by_key = _columns_by_key()
     slots = []
     for index, value in enumerate(cells):
         text = _text(value)
-        column = match_header(text) if text else None
+        if not text:
+            continue
+        chosen = mapping.get(header_key(text)) if mapping else None
+        column = match_header(text) if chosen is None else by_key.get(chosen)
         if column is not None:
             slots.append(_Slot(index, column, " ".join(text.split())))
     return slots
 
 
-def read_roster(path: str | Path, *, today: dt.date | None = None) -> RosterPlan:
-    """Read and check a roster file. Touches no database; every problem is in `plan.errors`."""
-    from branchdesk.services import xlsx_reader
+def _columns_by_key() -> dict[str, ImportColumn]:
+    return {c.key: c for c in import_columns()}
 
+
+def read_roster(
+    path: str | Path,
+    *,
+    today: dt.date | None = None,
+    mapping: dict[str, str] | None = None,
+    header_only: bool = False,
+) -> RosterPlan:
+    """Read and check a roster file. Touches no database; every problem is in `plan.errors`.
+
+    `mapping` assigns columns the importer does not know by itself (header_key of the header -> an
+    ImportColumn key, or "" to ignore the column; services/import_mapping.py). `header_only` stops after
+    the header (its layout, its unknown columns): the dialog's first look at a file.
+    """
     path = Path(path)
     today = today or dt.date.today()
     plan = RosterPlan(path=path)
-    try:
-        with collector_paused(), xlsx_reader.open_sheet(path, preferred=(SHEET_NAME, "花名册")) as sheet:
-            plan.sheet = sheet.title
-            _read_sheet(sheet.rows(), plan, today)
-    except xlsx_reader.XlsxFileError as exc:
-        plan.errors.append(RowError(0, "", str(exc)))
+
+    def read(title: str, rows) -> None:
+        plan.sheet = title
+        _read_sheet(rows, plan, today, mapping or {}, header_only)
+
+    problem = read_table(path, (SHEET_NAME, "花名册"), read)
+    if problem is not None:
+        plan.errors.append(problem)
     return plan
 
 
-def _read_sheet(rows: Iterable[tuple[int, tuple]], plan: RosterPlan, today: dt.date) -> None:
-    iterator = iter(rows)
-    head: list[tuple[int, tuple]] = []
-    slots: list[_Slot] = []
-    header: tuple[int, tuple] | None = None
-    for number, cells in iterator:
-        if number > HEADER_SEARCH_ROWS:
-            head.append((number, cells))
-            break
-        head.append((number, cells))
-        candidate = _header_slots(cells)
+def _is_header(mapping: dict[str, str]):
+    def accept(cells: tuple) -> list[_Slot] | None:
+        candidate = _header_slots(cells, mapping)
         if any(s.column.key == "name" for s in candidate) and len(candidate) >= 2:
-            slots, header = candidate, (number, cells)
-            break
-    if header is None:
-        if not any(any(_text(c) for c in cells) for _, cells in head):
-            plan.errors.append(RowError(0, "", f"工作表“{plan.sheet}”是空的，没有可以导入的内容"))
-        else:
-            plan.errors.append(
-                RowError(0, "", f"在工作表“{plan.sheet}”的前 {HEADER_SEARCH_ROWS} 行中没有找到表头"
-                         "（表头至少要有“姓名”一列，以及性别、身份证号码等其他列）")
-            )  # fmt: skip
+            return candidate
+        return None
+
+    return accept
+
+
+def _read_sheet(
+    rows: Iterable[tuple[int, tuple]],
+    plan: RosterPlan,
+    today: dt.date,
+    mapping: dict[str, str],
+    header_only: bool = False,
+) -> None:
+    iterator = iter(rows)
+    header = find_header(iterator, _is_header(mapping), sheet=plan.sheet, other_columns="性别、身份证号码")
+    if isinstance(header, RowError):
+        plan.errors.append(header)
         return
-    plan.header_row, header_cells = header
+    plan.header_row, header_cells, slots = header.row, header.cells, header.found
 
     # A two-level header (e.g. 联系方式 over 手机 | 固定电话): the next row names sub-columns.
     pending: list[tuple[int, tuple]] = []
     following = next(iterator, None)
     if following is not None:
         next_number, next_cells = following
-        sub = _header_slots(next_cells)
+        sub = _header_slots(next_cells, mapping)
         name_index = next(s.index for s in slots if s.column.key == "name")
         name_blank = name_index >= len(next_cells) or not _text(next_cells[name_index])
         if sub and name_blank and next_number == plan.header_row + 1:
@@ -870,7 +846,14 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], plan: RosterPlan, today: dt.d
             plan.ignored_columns.append(duplicates[index])
         elif text and index not in mapped:
             plan.ignored_columns.append(text)
+            if mapping.get(header_key(text)) is None:
+                plan.unknown_columns.append(text)
+        if text and mapping.get(header_key(text)) is not None:
+            plan.chosen[text] = mapping[header_key(text)]
     plan.columns = {s.column.key: s.header for s in slots if s.column.kind != "seq"}
+    plan.signature = header_signature(header_cells)
+    if header_only:
+        return
 
     reader = _RowReader(slots, today)
     seen_ids: dict[str, int] = {}
@@ -880,10 +863,15 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], plan: RosterPlan, today: dt.d
     first_non_empty = min((i for i, c in enumerate(header_cells) if _text(c)), default=0)
     example_indexes = tuple(dict.fromkeys([*seq_index, first_non_empty]))
 
+    name_index = next(s.index for s in slots if s.column.key == "name")
+
     def handle(number: int, cells: tuple) -> None:
-        if not cells or _is_example(cells, example_indexes):
+        if not cells or is_example(cells, example_indexes):
             if cells:
                 plan.example_rows += 1
+            return
+        if is_footer(cells, name_index):  # the totals, notes and signature lines under a ledger
+            plan.footer_rows += 1
             return
         row, errors = reader.read(number, cells)
         if row is None and not errors:
@@ -912,55 +900,15 @@ def _read_sheet(rows: Iterable[tuple[int, tuple]], plan: RosterPlan, today: dt.d
         handle(number, cells)
     people = [(n, r.fields.name, r.fields.birth_date, r.fields.id_number) for n, r in good.items()]
     for number, other in indistinct_rows(people).items():
-        plan.errors.append(RowError(number, reader.column_of("name"), _indistinct_message(other)))
+        plan.errors.append(RowError(number, reader.column_of("name"), indistinct_message(other)))
         del good[number]
     plan.rows = list(good.values())
+    plan.masked_cells = reader.masked
+    id_column = reader.column_of("id_number")
+    plan.warnings = [RowError(r.row, id_column, NO_ID_WARNING) for r in plan.rows if not r.fields.id_number]
     plan.errors.sort(key=lambda e: e.row)
     if plan.data_rows == 0 and not plan.errors:
         plan.errors.append(RowError(0, "", "表头下面没有党员数据"))
-
-
-def indistinct_rows(people: Iterable[tuple[int, str, dt.date | None, str]]) -> dict[int, int]:
-    """Rows without a citizen ID number that another row of the file may be the same person as
-    (same name, and the same birth date where both have one): {row: the other row}.
-
-    Imported twice, such a row could not be told apart from the other one: it would create a second
-    file the first time and a third the next. Rows with ID numbers are told apart by them.
-    """
-    by_name: dict[str, list[tuple[int, dt.date | None, str]]] = {}
-    for number, name, birth, id_number in people:
-        if id_number and birth is None:
-            birth = _birth_in_id(id_number)
-        by_name.setdefault(name, []).append((number, birth, id_number))
-    out: dict[int, int] = {}
-    for rows in by_name.values():
-        if len(rows) < 2:
-            continue
-        for number, birth, id_number in rows:
-            if id_number:
-                continue
-            other = next(
-                (n for n, b, _ in rows if n != number and (birth is None or b is None or b == birth)), None
-            )
-            if other is not None:
-                out[number] = other
-    return out
-
-
-def _birth_in_id(number: str) -> dt.date | None:
-    try:
-        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return None
-
-
-def _ambiguous_message(count: int, with_birth: bool) -> str:
-    same = "姓名和出生日期" if with_birth else "姓名"
-    return f"系统中有 {count} 人与本行{same}相同，无法确定是哪一位；请填写公民身份号码"
-
-
-def _indistinct_message(other: int) -> str:
-    return f"与第 {other} 行姓名相同，本行又没有公民身份号码，无法确定是否同一人；请填写公民身份号码"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1056,7 +1004,7 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
             if len(candidates) == 1:
                 target = candidates[0]
             elif candidates and not values.id_number:  # which one? a new file would be one more each time
-                message = _ambiguous_message(len(candidates), values.birth_date is not None)
+                message = ambiguous_message(len(candidates), values.birth_date is not None)
                 errors.append(RowError(item.row, column_of("name"), message))
                 continue
         if target is not None and target in claimed:
@@ -1113,14 +1061,35 @@ def _display(key: str, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, dt.date):
         return format_date(value)
-    if key == "member_type":
+    if key in ("member_type", "person_category"):
         try:
-            return MemberType(value).label
+            return (MemberType if key == "member_type" else PersonCategory)(value).label
         except ValueError:
             return str(value)
     if key.endswith("_fen") and isinstance(value, int):
         return f"{value / 100:.2f}"
     return str(value)
+
+
+def shown_columns(plan: RosterPlan) -> list[tuple[str, str]]:
+    """(field key, header as in the file) of the columns read, in the template's order: what the
+    preview shows of each row."""
+    order = [c.key for c in import_columns()]
+    keys = sorted(plan.columns, key=lambda k: order.index(k) if k in order else len(order))
+    return [(key, plan.columns[key]) for key in keys]
+
+
+def shown_values(row: RosterRow, keys: Iterable[str]) -> tuple[str, ...]:
+    """A good row's values as read (dates, labels, yuan), for the preview."""
+    out = []
+    for key in keys:
+        if key == "group":
+            out.append(row.group)
+        elif key in _FIELD_SET:
+            out.append(_display(key, getattr(row.fields, key)))
+        else:
+            out.append("")
+    return tuple(out)
 
 
 def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = None) -> RosterPreview:
@@ -1152,6 +1121,8 @@ def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = N
 
 # Imports creating at least this many members refresh the planner statistics afterwards.
 BULK_STATISTICS_ROWS = 200
+# New members are inserted (and their audit entries chained) this many at a time.
+INSERT_BATCH = 2000
 
 
 def apply_roster(
@@ -1176,6 +1147,7 @@ def apply_roster(
     from sqlalchemy import func, select
 
     from branchdesk.db.models import Member, PartyGroup
+    from branchdesk.db.uow import append_pending
     from branchdesk.services.members import MemberService, name_search_columns
 
     today = today or dt.date.today()
@@ -1247,26 +1219,30 @@ def apply_roster(
         if updates:
             session.flush()
 
-        # new members: one batch insert plus their audit entries
-        rows = []
+        # new members: batch inserts plus their audit entries, chained batch by batch inside the one
+        # transaction, so that memory holds one batch of rows and entries at a time (issue 11 §9)
         pinyin: dict[str, dict[str, str]] = {}
-        for decision in creates:
-            step()
-            values = decision.values
-            row = {name: getattr(values, name) for name in _FIELD_NAMES}
-            if decision.group:
-                row["group_id"] = group_ids[decision.group]
-            search = pinyin.get(values.name)
-            if search is None:
-                search = pinyin[values.name] = name_search_columns(values.name)
-            row.update(search)
-            row["branch_id"] = branch_id
-            row["status"] = MemberStatus.ACTIVE.value
-            rows.append(row)
-        if rows:
+        for start in range(0, len(creates), INSERT_BATCH):
+            rows = []
+            for decision in creates[start : start + INSERT_BATCH]:
+                step()
+                values = decision.values
+                row = {name: getattr(values, name) for name in _FIELD_NAMES}
+                if decision.group:
+                    row["group_id"] = group_ids[decision.group]
+                search = pinyin.get(values.name)
+                if search is None:
+                    search = pinyin[values.name] = name_search_columns(values.name)
+                row.update(search)
+                row["branch_id"] = branch_id
+                row["status"] = MemberStatus.ACTIVE.value
+                rows.append(row)
             check_cancelled()
             _insert_members(session, rows, user=ws.user, operation=operation)
-            result.created = len(rows)
+            result.created += len(rows)
+            if len(creates) > INSERT_BATCH:
+                append_pending(session)
+            del rows
         check_cancelled()
         if progress is not None:
             progress(total, total)
@@ -1364,6 +1340,7 @@ def write_template(path: str | Path) -> Path:
         "ethnicity": list(ETHNICITIES),
         "degree": list(DEGREES),
         "bool": ["是", "否"],
+        "person_category": [c.label for c in PersonCategory],
     }
     refs = {}
     for col, (key, items) in enumerate(lists.items(), start=1):
@@ -1372,7 +1349,7 @@ def write_template(path: str | Path) -> Path:
         letter = get_column_letter(col)
         refs[key] = f"{quote_sheetname(CHOICES_SHEET_NAME)}!${letter}$1:${letter}${len(items)}"
     choices.sheet_state = "hidden"
-    strict = {"sex", "member_type", "bool"}
+    strict = {"sex", "member_type", "bool", "person_category"}
     for index, column in enumerate(columns, start=1):
         key = "bool" if column.kind in ("bool", "lost", "mobile_member") else column.key
         if key not in refs:

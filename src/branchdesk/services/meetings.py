@@ -23,8 +23,9 @@ year grid), never ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -204,12 +205,14 @@ class MeetingService:
         with self.ws.read() as session:
             return _load(session, _row(session, meeting_id))
 
-    def all(self, *, year: int | None = None) -> list[Meeting]:
-        """Every record (of ``year``) as ``domain.meetings.Meeting``, by date."""
+    def all(self, *, year: int | None = None, types: Iterable[MeetingType] | None = None) -> list[Meeting]:
+        """Every record (of ``year``, of ``types``) as ``domain.meetings.Meeting``, by date."""
         with self.ws.read() as session:
             q = select(MeetingRow).where(MeetingRow.branch_id == self.ws.branch_id)
             if year is not None:
                 q = q.where(MeetingRow.date >= dt.date(year, 1, 1), MeetingRow.date <= dt.date(year, 12, 31))
+            if types is not None:
+                q = q.where(MeetingRow.type.in_([t.value for t in types]))
             q = q.with_only_columns(*MeetingRow.__table__.columns)
             return _load_many(session, session.execute(q.order_by(MeetingRow.date, MeetingRow.id)).all())
 
@@ -684,6 +687,17 @@ class MeetingService:
         """:meth:`check` over meetings (and the roster) already read."""
         return self._audit(meetings, as_of, roster=roster)
 
+    def year_findings(
+        self,
+        year: int,
+        as_of: dt.date,
+        meetings: Sequence[Meeting] | None = None,
+        roster: Roster | None = None,
+    ) -> list[Finding]:
+        """The MTG-* findings of ``year`` as of ``as_of`` (what :meth:`calendar` marks missing), from the
+        branch's start date; for the readiness metrics (services/readiness_metrics)."""
+        return self._audit(self.all() if meetings is None else meetings, as_of, year, roster=roster)
+
     def records_since(self) -> dt.date | None:
         """The day the branch keeps its records here from: the setting, else its first held meeting."""
         with self.ws.read() as session:
@@ -905,7 +919,7 @@ _VOTE_COLUMNS = ("expected", "present", "yes", "no", "abstain", "written_yes", "
 _CHILDREN = (MeetingAttendance, MeetingObserver, AgendaItem, MeetingAmendment, MeetingAttachment, AppraisalGrade,
              RemediationItem, TalkPair)  # fmt: skip
 _SCALARS = ("custom_type_name", "date", "start_time", "end_time", "platform", "place", "chair", "recorder",
-            "lecturer", "theme", "group_id", "group_name", "discussion", "decisions")  # fmt: skip
+            "lecturer", "theme", "group_id", "group_name", "discussion", "decisions", "for_year")  # fmt: skip
 
 
 def _records_since(session: Session, branch_id: int) -> dt.date | None:
@@ -1037,6 +1051,12 @@ def _validate(m: Meeting) -> None:
             issues.append(FieldIssue("remediation", "整改事项须填写存在的问题"))
     if m.status is MeetingStatus.SEALED and m.sealed_at is None:
         issues.append(FieldIssue("status", "请通过“定稿”完成会议记录"))
+    if (
+        m.for_year is not None
+        and m.type in dm.ANNUAL_TYPES
+        and not m.date.year - 1 <= m.for_year <= m.date.year
+    ):
+        issues.append(FieldIssue("for_year", f"所属年度只能是召开当年（{m.date.year}年）或上一年"))
     if issues:
         raise ValidationError(issues)
 
@@ -1044,7 +1064,8 @@ def _validate(m: Meeting) -> None:
 def _apply(row: MeetingRow, m: Meeting, custom_type_id: int | None) -> None:
     values = {k: getattr(m, k) for k in _SCALARS}
     values.update(type=m.type.value, status=m.status.value, audience=m.audience.value, mode=m.mode.value,
-                  custom_type_id=custom_type_id)  # fmt: skip
+                  custom_type_id=custom_type_id,
+                  for_year=m.record_year if m.type in dm.ANNUAL_TYPES else None)  # fmt: skip
     for key, value in values.items():
         if getattr(row, key) != value:
             setattr(row, key, value)
@@ -1131,10 +1152,18 @@ def _attendance_counts(session: Session, ids: list[int]) -> dict[int, tuple[int,
 
 
 def _enum(kind, value: str, default=""):
+    found = _from_label(kind, value)
+    return found if found is not None else value or default
+
+
+@functools.lru_cache(maxsize=512)
+def _from_label(kind, value):
+    """``kind.from_label(value)`` (None when unknown), remembered: a year of minutes holds thousands of
+    attendance lines with the same few codes (a tenth of loading them went to the lookups)."""
     try:
         return kind.from_label(value)
     except ValueError:
-        return value or default
+        return None
 
 
 def _load(session: Session, row: MeetingRow) -> Meeting:
@@ -1238,5 +1267,5 @@ def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grad
         amendments=tuple(Amendment(x.date, x.reason, x.text, x.user, x.at, x.id)
                          for x in amendment_rows),
         attachments=tuple(Attachment(*a) for a in attachments),
-        sealed_at=row.sealed_at, sealed_by=row.sealed_by,
+        sealed_at=row.sealed_at, sealed_by=row.sealed_by, for_year=row.for_year,
     )  # fmt: skip

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -134,8 +134,15 @@ def search_condition(text: str):
             Member.id_number.like(f"%{digits}%", escape="\\"),
             Member.mobile.like(f"%{digits}%", escape="\\"),
             Member.landline.like(f"%{_like_escape(text)}%", escape="\\"),
+            Member.student_number.like(f"%{_like_escape(text)}%", escape="\\"),
         )
-    return Member.name.like(f"%{_like_escape(text)}%", escape="\\")
+    pattern = f"%{_like_escape(text)}%"
+    return or_(
+        Member.name.like(pattern, escape="\\"),
+        Member.class_name.like(pattern, escape="\\"),
+        Member.major.like(pattern, escape="\\"),
+        Member.student_number.like(pattern, escape="\\"),
+    )
 
 
 def name_search_columns(name: str) -> dict[str, str]:
@@ -160,6 +167,76 @@ def _record(member: Member, group_name: str | None) -> MemberRecord:
         name_initials=member.name_initials,
         updated_at=member.updated_at,
     )
+
+
+_SCREEN: list = []
+_SCREEN_STATEMENTS: dict = {}
+
+
+def _upper(prefix: str) -> str | None:
+    """`_prefix_range`'s upper bound (None: "z…" has none)."""
+    stem = prefix.rstrip("z")
+    return stem[:-1] + chr(ord(stem[-1]) + 1) if stem else None
+
+
+def _search_values(text: str) -> tuple[tuple, dict[str, str]]:
+    """`search_condition`'s shape and bound values, without building it (`MemberService.screen`)."""
+    text = (text or "").strip()
+    if not text:
+        return ("none",), {}
+    lowered = text.lower()
+    if _ASCII_LETTERS.match(lowered):
+        first, upper_first = lowered[0], _upper(lowered[0])
+        values = {"s_first": first}
+        if upper_first is not None:
+            values["s_first_hi"] = upper_first
+        if len(lowered) == 1:
+            return ("letter", upper_first is None), values
+        upper = _upper(lowered)
+        values["s_prefix"] = lowered
+        if upper is not None:
+            values["s_prefix_hi"] = upper
+        return ("letters", upper_first is None, upper is None), values
+    if _ID_OR_PHONE.match(text):
+        digits = _like_escape(text.upper().replace("-", ""))
+        return ("digits",), {"s_digits": f"%{digits}%", "s_phone": f"%{_like_escape(text)}%"}
+    return ("name",), {"s_name": f"%{_like_escape(text)}%"}
+
+
+def _bound_range(column, low: str, high: str | None):
+    lower = column >= bindparam(low)
+    return lower if high is None else and_(lower, column < bindparam(high))
+
+
+def _search_template(shape: tuple):
+    """`search_condition` with bound parameters for `_search_values`' values (the same SQL)."""
+    kind = shape[0]
+    if kind == "none":
+        return None
+    if kind in ("letter", "letters"):
+        first = _bound_range(Member.name_pinyin, "s_first", None if shape[1] else "s_first_hi")
+        if kind == "letter":
+            return first
+        high = None if shape[2] else "s_prefix_hi"
+        either = or_(_bound_range(Member.name_initials, "s_prefix", high),
+                     _bound_range(Member.name_pinyin, "s_prefix", high))  # fmt: skip
+        return and_(first, either)
+    if kind == "digits":
+        return or_(
+            Member.id_number.like(bindparam("s_digits"), escape="\\"),
+            Member.mobile.like(bindparam("s_digits"), escape="\\"),
+            Member.landline.like(bindparam("s_phone"), escape="\\"),
+        )
+    return Member.name.like(bindparam("s_name"), escape="\\")
+
+
+def _screen_columns():
+    """The names and columns `MemberService.screen` selects (built once)."""
+    if not _SCREEN:
+        names = ("id", "branch_id", "status", "status_date", "status_reason", "name_initials", "updated_at",
+                 *MemberFields.names())  # fmt: skip
+        _SCREEN.append((names, [*(Member.__table__.c[n] for n in names), PartyGroup.__table__.c.name]))
+    return _SCREEN[0]
 
 
 def _status_target(change: StatusChange) -> MemberStatus:
@@ -213,6 +290,37 @@ class MemberService:
             if limit is not None:
                 stmt = stmt.limit(limit)
             return list(session.scalars(stmt))
+
+    def screen(self, query: MemberQuery, limit: int) -> list[MemberRecord]:
+        """The first `limit` records of a search in ONE statement returning the record's columns (and
+        the party group's name): no id list first, no ORM entity per row (search as you type)."""
+        names, columns = _screen_columns()
+        text_shape, values = _search_values(query.text)
+        group = None if query.group_id is None else (0 if query.group_id == 0 else 1)
+        shape = (text_shape, query.statuses, query.member_types, group, query.sort, query.descending, limit)
+        stmt = _SCREEN_STATEMENTS.get(shape)
+        if stmt is None:  # built once per shape: typing only changes the bound values
+            stmt = select(*columns).where(Member.branch_id == bindparam("branch"))
+            if query.statuses is not None:
+                stmt = stmt.where(Member.status.in_(sorted(query.statuses)))
+            if query.member_types is not None:
+                stmt = stmt.where(Member.member_type.in_(sorted(query.member_types)))
+            if group == 0:
+                stmt = stmt.where(Member.group_id.is_(None))
+            elif group == 1:
+                stmt = stmt.where(Member.group_id == bindparam("group"))
+            condition = _search_template(text_shape)
+            if condition is not None:
+                stmt = stmt.where(condition)
+            if (query.sort if query.sort in SORT_KEYS else "name") != "group":  # the group order joins it
+                stmt = stmt.outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+            stmt = _SCREEN_STATEMENTS.setdefault(shape, self._order(stmt, query).limit(limit))
+        params = {"branch": query.branch_id or self.ws.branch_id, **values}
+        if group == 1:
+            params["group"] = query.group_id
+        with self.ws.db.engine.connect() as conn:  # Core: no ORM session, no entity per row
+            rows = conn.execute(stmt, params).all()
+        return [MemberRecord(**dict(zip(names, row, strict=False)), group_name=row[-1] or "") for row in rows]
 
     def count(self, query: MemberQuery) -> int:
         with self.ws.read() as session:

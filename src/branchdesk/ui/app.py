@@ -417,8 +417,8 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
                 f"数据库已升级（结构版本 {migration.before} → {migration.after}），升级前的备份：{migration.backup}"
             )
         marks["window"] = since_start()
-        page = window.members_page
-        probe = _PaintProbe(page.table.viewport() if page is not None else window)
+        table = getattr(window.stack.currentWidget(), "table", None)  # the first page's table (工作台)
+        probe = _PaintProbe(table.viewport() if table is not None else window)
         window.show()
         if smoke:
             return _smoke_finish(app, ctx, probe, marks)

@@ -27,10 +27,15 @@ from branchdesk.ui.widgets.nav import Area, NavList
 log = logging.getLogger(__name__)
 
 AREAS: list[Area] = [
+    Area("workbench", "工作台"),
     Area("members", "成员档案"),
     Area("development", "发展党员"),
     Area("meetings", "会议记录"),
+    Area("dues", "党费"),
+    Area("activities", "活动记录"),
+    Area("assignments", "联系服务"),
     Area("ledgers", "台账打印"),
+    Area("assess", "迎检自评"),
     Area("audit", "审计日志"),
     Area("settings", "设置"),
 ]
@@ -40,10 +45,23 @@ AREAS: list[Area] = [
 LAZY_PAGES: dict[str, tuple[str, str]] = {
     "development": ("branchdesk.ui.pages.development", "DevelopmentPage"),
     "meetings": ("branchdesk.ui.pages.meetings", "MeetingsPage"),
+    "activities": ("branchdesk.ui.pages.activities", "ActivitiesPage"),
+    "assignments": ("branchdesk.ui.pages.assignments", "AssignmentsPage"),
     "audit": ("branchdesk.ui.pages.audit", "AuditPage"),
     "settings": ("branchdesk.ui.pages.settings", "SettingsPage"),
     "ledgers": ("branchdesk.ui.pages.ledgers", "LedgersPage"),
+    "dues": ("branchdesk.ui.pages.dues", "DuesPage"),
+    "workbench": ("branchdesk.ui.pages.workbench", "WorkbenchPage"),
+    "assess": ("branchdesk.ui.pages.assess", "AssessPage"),
 }
+
+
+def area_shortcuts() -> list[str]:
+    """Ctrl+1 … Ctrl+9 and Ctrl+0 for the areas in order; 设置 is Ctrl+, (the desktops' preferences key)."""
+    digits = iter("1234567890")
+    return ["Ctrl+," if area.key == "settings" else f"Ctrl+{next(digits, '')}".rstrip("+") for area in AREAS]
+
+
 NO_BRANCH = ["尚未建立支部：请先新建支部或生成演示数据"]
 
 SETTINGS_ORG = APP_NAME
@@ -54,6 +72,7 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()  # 文件 › 锁定 (ui/session.py locks)
     switch_user_requested = Signal()  # 文件 › 切换用户 (ui/session.py signs in another user)
     accounts_enabled = Signal()  # the first administrator was created in 设置 (ui/session.py rebuilds)
+    branch_switch_requested = Signal(int)  # 支部 › another branch (ui/session.py rebuilds the window on it)
 
     def __init__(self, ctx: AppContext, *, settings: QSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -109,7 +128,7 @@ class MainWindow(QMainWindow):
 
         permissions.restrict("window", self, ctx.db.principal)
         if self.members_page is not None:
-            permissions.restrict("members", self.members_page, ctx.db.principal)
+            permissions.restrict("members", self.members_page, ctx.ws.principal)
 
     # ---- construction --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -159,18 +178,84 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("视图(&V)")
         self.area_actions: list[QAction] = []
-        for number, area in enumerate(AREAS, start=1):
+        for area, key in zip(AREAS, area_shortcuts(), strict=True):
             action = QAction(area.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _checked=False, key=area.key: self.show_area(key))
             view_menu.addAction(action)
             self.area_actions.append(action)
+
+        self._build_branch_menu(bar)
 
         help_menu = bar.addMenu("帮助(&H)")
         self.action_about = QAction("关于", self)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.action_about.triggered.connect(self.show_about)
         help_menu.addAction(self.action_about)
+
+    def _build_branch_menu(self, bar) -> None:
+        """支部: the branches of the database (the current one checked; another opens in this window),
+        各支部概览, 新建支部 (管理员 or 组织员 of the database)."""
+        from branchdesk.domain.auth import Role
+        from branchdesk.workspace import Workspace
+
+        self.branch_menu = bar.addMenu("支部(&B)")
+        self.branch_actions: dict[int, QAction] = {}
+        branches = Workspace.branches(self.ctx.db) if self._has_branch else []
+        for branch_id, name in branches:
+            action = QAction(name, self, checkable=True)
+            action.setChecked(branch_id == self.ctx.branch_id)
+            action.triggered.connect(lambda _checked=False, b=branch_id: self.switch_branch(b))
+            self.branch_menu.addAction(action)
+            self.branch_actions[branch_id] = action
+        self.branch_menu.addSeparator()
+        self.action_overview = QAction("各支部概览…", self)
+        self.action_overview.setStatusTip(
+            "每个支部一行：党员、发展党员各阶段、本年会议、检查结果；双击打开该支部"
+        )
+        self.action_overview.triggered.connect(self.show_overview)
+        self.action_overview.setEnabled(len(branches) > 1)
+        self.branch_menu.addAction(self.action_overview)
+        self.action_add_branch = QAction("新建支部…", self)
+        self.action_add_branch.triggered.connect(self.add_branch)
+        self.action_add_branch.setEnabled(self._has_branch and self.ctx.db.principal.may(Role.ORGANISER))
+        self.branch_menu.addAction(self.action_add_branch)
+
+    def switch_branch(self, branch_id: int) -> None:
+        if branch_id != self.ctx.branch_id:
+            self.branch_switch_requested.emit(branch_id)
+        elif branch_id in self.branch_actions:
+            self.branch_actions[branch_id].setChecked(True)
+
+    def show_overview(self):
+        from branchdesk.ui.dialogs.committee_overview import CommitteeOverviewDialog
+
+        dialog = CommitteeOverviewDialog(self.ctx, self)
+        dialog.open_branch.connect(self.switch_branch)
+        dialog.open()
+        return dialog
+
+    def add_branch(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "新建支部", "支部名称：")
+        if not ok or not name.strip():
+            return
+        higher = self.ctx.branch.profile().higher_committee
+        try:
+            info = self.ctx.branch.add_branch(name, higher)
+        except Exception as exc:  # a name in use, no right: one line
+            from branchdesk.domain.auth import PermissionDenied
+            from branchdesk.domain.members import ValidationError
+
+            if not isinstance(exc, ValidationError | PermissionDenied):
+                raise
+            QMessageBox.warning(self, "新建支部", str(exc))
+            return
+        if QMessageBox.question(self, "新建支部", f"已新建支部“{info.name}”。现在切换到这个支部吗？") == (
+            QMessageBox.StandardButton.Yes
+        ):
+            self.branch_switch_requested.emit(info.id)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -227,7 +312,7 @@ class MainWindow(QMainWindow):
             self._connect_page(key, page)
             from branchdesk.ui import permissions
 
-            permissions.restrict(key, page, self.ctx.db.principal)
+            permissions.restrict(key, page, self.ctx.ws.principal)
         old = self.stack.widget(row)
         self.stack.removeWidget(old)
         old.deleteLater()
@@ -240,6 +325,43 @@ class MainWindow(QMainWindow):
         if key in ("development", "meetings"):
             page.activate_requested.connect(lambda: self.show_area(key))
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        if key in ("workbench", "assess"):
+            page.act_requested.connect(self.follow)
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def follow(self, target: str, ref) -> None:
+        """Go where a to-do or an action of the 工作台 / 自评 is done (issue 16)."""
+        import datetime as dt
+
+        ref = tuple(ref or ())
+        if target == "meetings" and len(ref) == 3 and ref[0]:
+            from branchdesk.domain.meetings import MeetingType
+
+            self.show_area("meetings")
+            type_code, day, group_id = ref
+            self.page("meetings").new_meeting(MeetingType(type_code), dt.date.fromisoformat(day), group_id)
+        elif target == "meeting" and ref:
+            self.show_area("meetings")
+            self.page("meetings").open_meeting(ref[0])
+        elif target == "development":
+            self.show_area("development")
+            if len(ref) == 2 and ref[0] == "dossier" and ref[1] is not None:
+                self.page("development").open_dossier(ref[1])
+        elif target == "members":
+            self.show_area("members")
+            if len(ref) == 2 and ref[0] == "member" and self.members_page is not None:
+                self.members_page.select_member(ref[1])
+        elif target in ("assess", "plan"):
+            self.show_area("assess")
+            page = self.page("assess")
+            if target == "plan":
+                page.tabs.setCurrentIndex(1)
+            elif ref and isinstance(ref[0], str):
+                page.select_item(ref[0])
+        elif target in ("settings", "check"):
+            self.show_area("settings" if target == "settings" else "ledgers")
+        else:
+            self.show_area(target if target in {a.key for a in AREAS} else "workbench")
 
     # ---- status --------------------------------------------------------------------------------
     def refresh_title(self) -> None:

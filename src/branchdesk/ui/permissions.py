@@ -22,9 +22,11 @@ ADMIN_ONLY_TIP = "只有管理员可以使用"
 RESTRICTED: dict[str, dict[Role, tuple[str, ...]]] = {
     "window": {Role.ADMIN: ("action_restore",)},
     "members": {Role.COMMITTEE: ("action_add", "action_edit", "action_status", "action_import")},
+    "dues": {Role.COMMITTEE: ("save_button", "tick_all", "remit_button", "assess_button", "exempt_button")},
     "development": {
         Role.COMMITTEE: (
             "new_button",
+            "import_button",
             "dossier_view.record_next_button",
             "dossier_view.record_selected_button",
             "dossier_view.close_button",
@@ -33,6 +35,7 @@ RESTRICTED: dict[str, dict[Role, tuple[str, ...]]] = {
     "meetings": {
         Role.COMMITTEE: ("new_button", "recurring_button", "finalise_button", "amend_button", "types_button"),
     },
+    "assess": {Role.COMMITTEE: ("save_button", "score_button", "attach_button", "import_button")},
     "settings": {
         Role.COMMITTEE: (
             "save_profile_button",

@@ -210,6 +210,7 @@ class Session(QObject):
         window.lock_requested.connect(self.lock)
         window.switch_user_requested.connect(self.switch_user)
         window.accounts_enabled.connect(self._replace_window)
+        window.branch_switch_requested.connect(self.switch_branch)
         self.window = window
         self.offer = None
         if self._offer_setup():
@@ -263,6 +264,20 @@ class Session(QObject):
         if old is not None:
             old.close()
             old.deleteLater()
+
+    def switch_branch(self, branch_id: int) -> None:
+        """支部 › another branch: the window is built again on that branch's workspace (pages hold their
+        context), and the branch becomes the one the database opens next time."""
+        from branchdesk.ui.context import AppContext
+        from branchdesk.workspace import Workspace
+
+        old = self.ctx
+        ws = Workspace(old.db, branch_id)
+        ws.branch.remember()
+        self.ctx = AppContext(ws, old.location)
+        self._replace_window()
+        old.close()
+        old.ws.close()
 
     def _close_other_dialogs(self) -> None:
         for widget in QApplication.topLevelWidgets():

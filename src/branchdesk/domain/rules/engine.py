@@ -96,6 +96,7 @@ MEETING_DATE_LABELS: dict[str, str] = {
     "status_change": "党籍状态变更日期",
     "term_end": "任期届满日期",
     "last_attended": "最近一次参加组织生活日期",
+    "dues_unpaid_since": "党费未交起始月",
 }
 
 #: What a finding is about (``Finding.kind``): the four families of rules in ``branchdesk check``.

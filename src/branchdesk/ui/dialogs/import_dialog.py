@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from branchdesk.services.import_mapping import ROSTER
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
+from branchdesk.ui.widgets.column_mapping import ColumnMappingPanel
 
-TAB_ERRORS, TAB_ROWS = range(2)
+TAB_ERRORS, TAB_ROWS, TAB_VALUES = range(3)
 _CHANGES_SHOWN = 4  # field changes spelled out in the table cell; all of them in the tooltip
 
 
@@ -73,7 +76,59 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def _view(model: RowsModel) -> QTableView:
+class ValuesModel(QAbstractTableModel):
+    """The good rows of a plan as read (行号, each column's parsed value, 提醒), formatted as shown:
+    a file of a hundred thousand rows costs nothing until scrolled."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.headers: list[str] = ["行号"]
+        self._rows: list = []
+        self._keys: list[str] = []
+        self._warnings: dict[int, str] = {}
+        self._format = None
+
+    def set_plan(
+        self, rows: list, columns: list[tuple[str, str]], warnings: dict[int, str], format_row
+    ) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._keys = [key for key, _ in columns]
+        self.headers = ["行号", *(header for _, header in columns), "提醒"]
+        self._warnings = warnings
+        self._format = format_row
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def text(self, row: int, column: int) -> str:
+        item = self._rows[row]
+        if column == 0:
+            return str(item.row)
+        if column == len(self.headers) - 1:
+            return self._warnings.get(item.row, "")
+        return self._format(item, self._keys)[column - 1]
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.text(index.row(), index.column()) or None
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == len(self.headers) - 1:
+            return QBrush(QColor("#b45309"))
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+def _view(model: QAbstractTableModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -105,11 +160,17 @@ def wrap_last_column(view: QTableView, *, most_rows: int = 2000) -> None:
             view._rewraps = True
 
 
-def _read_and_preview(ws, path: Path):
-    """Worker-thread job: read the file, then (if it is readable at all) match it against the database."""
+def _read_and_preview(ws, path: Path, mapping: dict[str, str] | None = None):
+    """Worker-thread job: read the file, then (if it is readable at all) match it against the database.
+
+    Without a `mapping`, the one remembered for files of this layout (the header's signature) is used."""
+    from branchdesk.services.import_mapping import ROSTER, saved_mapping
     from branchdesk.services.imports import preview_roster, read_roster
 
-    plan = read_roster(path)
+    if mapping is None:
+        layout = read_roster(path, header_only=True)
+        mapping = saved_mapping(ws, ROSTER, layout.signature) if layout.signature else {}
+    plan = read_roster(path, mapping=mapping)
     preview = None if plan.file_errors else preview_roster(ws, plan)
     return plan, preview
 
@@ -162,13 +223,20 @@ class ImportMembersDialog(QDialog):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setStyleSheet("color: #555;")
 
+        self.mapping = ColumnMappingPanel(ROSTER, self)
+        self.mapping.applied.connect(self.apply_mapping)
+
         self.errors_model = RowsModel(["行号", "列", "问题"], self)
         self.rows_model = RowsModel(["行号", "姓名", "操作", "变化"], self)
+        self.values_model = ValuesModel(self)
         self.errors_view = _view(self.errors_model)
         self.rows_view = _view(self.rows_model)
+        self.values_view = _view(self.values_model)
+        self.values_view.horizontalHeader().setStretchLastSection(False)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.errors_view, "有错误的行")
         self.tabs.addTab(self.rows_view, "将导入的行")
+        self.tabs.addTab(self.values_view, "读取的内容")
 
         self.skip_invalid = QCheckBox("跳过有错误的行，只导入其余各行")
         self.skip_invalid.toggled.connect(self._sync)
@@ -187,6 +255,7 @@ class ImportMembersDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
+        layout.addWidget(self.mapping)
         layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.skip_invalid, 1)
@@ -213,8 +282,20 @@ class ImportMembersDialog(QDialog):
         if self.path is not None:
             self.load(self.path)
 
-    def load(self, path: Path | str) -> bool:
-        """Read and check `path` off the GUI thread and show the preview; False when it failed."""
+    def apply_mapping(self, choices: dict[str, str]) -> bool:
+        """Read the file again with the columns assigned as chosen, and remember the choice for files
+        of the same layout."""
+        from branchdesk.services.import_mapping import mapping_of, save_mapping
+
+        if self.path is None or self.plan is None:
+            return False
+        mapping = mapping_of(choices)
+        save_mapping(self.ctx.ws, ROSTER, self.plan.signature, mapping)
+        return self.load(self.path, mapping=mapping)
+
+    def load(self, path: Path | str, *, mapping: dict[str, str] | None = None) -> bool:
+        """Read and check `path` off the GUI thread and show the preview; False when it failed.
+        `mapping` assigns unknown columns (default: the one remembered for the file's layout)."""
         from branchdesk.ui.worker import run_in_background
 
         path = Path(path)
@@ -224,7 +305,7 @@ class ImportMembersDialog(QDialog):
         self.plan, self.preview = None, None
         try:
             self.plan, self.preview = run_in_background(
-                self, "正在读取并检查花名册…", _read_and_preview, self.ctx.ws, path
+                self, "正在读取并检查花名册…", _read_and_preview, self.ctx.ws, path, mapping
             )
         except OSError as exc:
             prompts.warn(self, "无法读取文件", f"无法读取：{path}\n\n{exc.strerror or exc}")
@@ -250,12 +331,26 @@ class ImportMembersDialog(QDialog):
             self.details.setText("")
             self.errors_model.set_rows([])
             self.rows_model.set_rows([])
+            self.values_model.set_plan([], [], {}, None)
+            self.mapping.set_columns([], {})
             self.tabs.setTabText(TAB_ERRORS, "有错误的行")
             self.tabs.setTabText(TAB_ROWS, "将导入的行")
+            self.tabs.setTabText(TAB_VALUES, "读取的内容")
             self.skip_invalid.setVisible(False)
             self._sync()
             return
 
+        from branchdesk.services.imports import shown_columns, shown_values
+
+        self.mapping.set_columns(plan.unknown_columns, plan.chosen)
+        warnings = {w.row: w.message for w in plan.warnings}
+        self.values_model.set_plan(plan.rows, shown_columns(plan), warnings, shown_values)
+        if len(plan.rows) <= 2000:
+            self.values_view.resizeColumnsToContents()
+        self.tabs.setTabText(
+            TAB_VALUES, f"读取的内容（{len(plan.rows)} 行，{len(warnings)} 行提醒）" if warnings
+            else f"读取的内容（{len(plan.rows)} 行）"
+        )  # fmt: skip
         errors = self.errors()
         self.errors_model.set_rows(
             [(str(e.row) if e.row > 0 else "—", e.column or "—", e.message) for e in errors],
@@ -289,8 +384,17 @@ class ImportMembersDialog(QDialog):
         details = [f"共读取 {plan.data_rows} 行（工作表“{plan.sheet}”，表头在第 {plan.header_row} 行）"]
         if plan.example_rows:
             details.append(f"示例行 {plan.example_rows} 行已忽略")
-        if plan.ignored_columns:
-            details.append("未使用的列：" + "、".join(plan.ignored_columns))
+        if plan.footer_rows:
+            details.append(f"表格下方的合计、说明和签名 {plan.footer_rows} 行已忽略")
+        if plan.masked_cells:
+            details.append(f"{plan.masked_cells} 个脱敏的号码（含 *）未导入，系统中已有的号码不变")
+        if plan.warnings:
+            details.append(f"{len(plan.warnings)} 行没有公民身份号码（见“读取的内容”中的提醒）")
+        if plan.unknown_columns:
+            details.append(f"{len(plan.unknown_columns)} 列未识别，请在上方选择导入为哪一项")
+        ignored = [c for c in plan.ignored_columns if c not in plan.unknown_columns]
+        if ignored:
+            details.append("未使用的列：" + "、".join(ignored))
         self.details.setText("；".join(details) + "。")
 
         rows, tips = [], []

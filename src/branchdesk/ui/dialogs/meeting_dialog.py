@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import (
+    ANNUAL_TYPES,
     Agenda,
     AppraisalGrade,
     AttendanceStatus,
@@ -378,9 +379,13 @@ class MeetingDialog(QDialog):
         self.amend_button.setObjectName("amendMeeting")
         self.finalise_button.clicked.connect(self.finalise)
         self.amend_button.clicked.connect(self.add_amendment)
+        from branchdesk.ui.widgets.doc_menu import docs_button
+
+        self.docs_button = docs_button(self, ctx, "meeting", self._doc_subject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.finalise_button)
         bottom.addWidget(self.amend_button)
+        bottom.addWidget(self.docs_button)
         bottom.addStretch(1)
         bottom.addWidget(buttons)
 
@@ -422,6 +427,13 @@ class MeetingDialog(QDialog):
         self.recorder = _person_box()
         self.lecturer = _person_box()
         self.theme = _line("会议主题", 200)
+        self.for_year = QComboBox()  # 所属年度 of an annual record: the year held or the one before
+        self.for_year.setObjectName("meetingForYear")
+        self.for_year.setToolTip(
+            "组织生活会、民主评议党员记录属于哪一年度（如 2026 年 1 月召开的 2025 年度组织生活会）"
+        )
+        self._for_year_chosen = False
+        self.for_year.activated.connect(lambda _i: setattr(self, "_for_year_chosen", True))
         self.discussion = _text_box("会议讨论、发言情况（议程中各项的讨论可在“议程与表决”中填写）")
         self.decisions = _text_box("会议作出的决定（全体会议层面）")
         form = QFormLayout()
@@ -438,11 +450,13 @@ class MeetingDialog(QDialog):
         form.addRow("记录人", self.recorder)
         form.addRow("授课人", self.lecturer)
         form.addRow("会议主题", self.theme)
+        form.addRow("所属年度", self.for_year)
         form.addRow("讨论情况", self.discussion)
         form.addRow("会议决定", self.decisions)
         self.type_box.currentIndexChanged.connect(self._on_type_changed)
         self.group_box.currentIndexChanged.connect(lambda _i: self._on_audience_changed())
         self.date.dateChanged.connect(lambda _d: self._on_audience_changed())
+        self.date.dateChanged.connect(lambda _d: self._fill_for_year())
         self.mode.currentIndexChanged.connect(lambda _i: self._sync_visibility())
         page = QWidget()
         page.setLayout(form)
@@ -760,6 +774,8 @@ class MeetingDialog(QDialog):
             self.platform.setText(meeting.platform)
             self.place.setText(meeting.place)
             self.theme.setText(meeting.theme)
+            self._for_year_chosen = meeting.for_year is not None
+            self._fill_for_year(meeting.record_year)
             self.discussion.setPlainText(meeting.discussion)
             self.decisions.setPlainText(meeting.decisions)
             self.attendance.set_attendees(meeting.attendance)
@@ -852,6 +868,7 @@ class MeetingDialog(QDialog):
             self._add_custom_type()
             return
         kind, name = self.current_type()
+        self._fill_for_year()
         self.meeting = replace(self.meeting, type=kind, custom_type_name=name)
         if not self._agenda_touched and self.meeting.id is None:
             self.agenda = [Agenda(t) for t in standard_agenda(kind)]
@@ -891,6 +908,7 @@ class MeetingDialog(QDialog):
         form = self.basic_form
         form.setRowVisible(self.group_box, self.current_audience() is Audience.GROUP)
         form.setRowVisible(self.lecturer, kind is MeetingType.LECTURE)
+        form.setRowVisible(self.for_year, kind in ANNUAL_TYPES)
         mode = MeetingMode(self.mode.currentData() or MeetingMode.OFFLINE.value)
         form.setRowVisible(self.platform, mode is not MeetingMode.OFFLINE)
         self.tabs.setTabVisible(self.grades_tab, kind is MeetingType.APPRAISAL or bool(self.grades.rows()))
@@ -1269,7 +1287,35 @@ class MeetingDialog(QDialog):
             grades=tuple(Grade(None, n, AppraisalGrade.from_label(g), note) for n, g, note in self.grades.rows()),
             remediation=tuple(Remediation(p, m, o, dates(d), dates(x)) for p, m, o, d, x in self.remediation.rows()),
             talks=tuple(TalkPair(a, b, dates(d), s) for a, b, d, s in self.talks.rows()),
+            for_year=self.for_year.currentData() if kind in ANNUAL_TYPES else None,
         )  # fmt: skip
+
+    def _doc_subject(self) -> tuple[int, str] | None:
+        """生成材料: the stored record (a new one is saved first, asked)."""
+        if self.meeting.id is None or self.dirty:
+            if not prompts.ask(self, "生成材料", "生成材料前需要先保存会议记录。现在保存吗？", yes="保存"):
+                return None
+            if not self.save(close=False):
+                return None
+        return self.meeting.id, f"{self.meeting.date.isoformat()}{self.meeting.title}"
+
+    def _fill_for_year(self, year: int | None = None) -> None:
+        """所属年度: the year held or the one before; the default follows the date until chosen."""
+        from branchdesk.domain.meetings import default_record_year
+
+        on = self.date.date() or self.meeting.date
+        kind, _ = self.current_type()
+        if year is None:
+            current = self.for_year.currentData()
+            year = current if self._for_year_chosen and current in (on.year - 1, on.year) else None
+        if year is None:
+            year = default_record_year(kind, on)
+        self.for_year.blockSignals(True)
+        self.for_year.clear()
+        for y in (on.year, on.year - 1):
+            self.for_year.addItem(f"{y}年度", y)
+        self.for_year.setCurrentIndex(max(self.for_year.findData(year), 0))
+        self.for_year.blockSignals(False)
 
     # ================================================================== actions
     def save(self, *, close: bool = True) -> bool:
@@ -1495,7 +1541,7 @@ class MeetingDialog(QDialog):
     # ================================================================== read-only after 定稿
     def _apply_read_only(self) -> None:
         m = self.meeting
-        viewer = not self.ctx.db.principal.can_edit  # 查阅: reads the record, cannot change it
+        viewer = not self.ctx.ws.principal.can_edit  # 查阅: reads the record, cannot change it
         sealed = m.sealed or viewer
         for w in (self.type_box, self.group_box, self.mode, self.chair, self.recorder, self.lecturer):
             w.setEnabled(not sealed)

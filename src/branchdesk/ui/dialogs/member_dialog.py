@@ -44,6 +44,7 @@ from branchdesk.domain.vocab import (
     AwardKind,
     MemberStatus,
     MemberType,
+    PersonCategory,
     Sex,
 )
 from branchdesk.ui.context import AppContext
@@ -281,6 +282,17 @@ class MemberDialog(QDialog):
         self.address = self._reg("address", _line(200), tab)
         for name in ("work_start_date", "work_unit", "job", "post", "mobile", "landline", "address"):
             form.addRow(L(name) + "：", getattr(self, name))
+        # 人员身份 and the student fields (a students' branch keeps class and major)
+        self.person_category = self._reg("person_category", _choice_combo(PersonCategory.choices()), tab)
+        self.student_number = self._reg("student_number", _line(30, "学生填写"), tab)
+        self.grade = self._reg("grade", _line(20, "如 2023级"), tab)
+        self.class_name = self._reg("class_name", _line(50, "如 护理2301班"), tab)
+        self.major = self._reg("major", _line(100, "如 护理学"), tab)
+        form.addRow(L("person_category") + "：", self.person_category)
+        form.addRow(L("student_number") + "：", self.student_number)
+        form.addRow(L("grade") + "：", self.grade)
+        form.addRow(L("class_name") + "：", self.class_name)
+        form.addRow(L("major") + "：", self.major)
 
     def _build_dues(self) -> None:
         _, form, tab = self._page("党费与档案")
@@ -373,6 +385,11 @@ class MemberDialog(QDialog):
         self.mobile.setText(v.mobile)
         self.landline.setText(v.landline)
         self.address.setText(v.address)
+        _set_combo_data(self.person_category, v.person_category or "")
+        self.student_number.setText(v.student_number)
+        self.grade.setText(v.grade)
+        self.class_name.setText(v.class_name)
+        self.major.setText(v.major)
         self.dues_basis.set_fen(v.dues_basis_fen)
         self.dues_monthly.set_fen(v.dues_monthly_fen)
         self.dues_paid_to.setDate(v.dues_paid_to)
@@ -524,6 +541,11 @@ class MemberDialog(QDialog):
             "mobile": self.mobile.text(),
             "landline": self.landline.text(),
             "address": self.address.text(),
+            "person_category": _combo_value(self.person_category) or "",
+            "student_number": self.student_number.text(),
+            "grade": self.grade.text(),
+            "class_name": self.class_name.text(),
+            "major": self.major.text(),
             "lost_contact": self.lost_contact.isChecked(),
             "lost_contact_since": date_of("lost_contact_since"),
             "is_mobile_member": self.is_mobile_member.isChecked(),

@@ -77,7 +77,7 @@ COLUMNS: tuple[MemberColumn, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 # Fields a record must keep unchanged for an edit to leave its row in place (text search and order).
-_TEXT_FIELDS = ("name", "id_number", "mobile", "landline")
+_TEXT_FIELDS = ("name", "id_number", "mobile", "landline", "student_number", "class_name", "major")
 _SORT_FIELDS = {"name": ("name",), "group": ("group_id", "name")}
 
 _INACTIVE = QBrush(QColor("#8a8a8a"))
@@ -274,7 +274,11 @@ class MemberTableModel(QAbstractTableModel):
         if self._head <= 0:
             self._ids, self._complete = self._service.search_ids(query), True
             return
-        self._ids = self._service.search_ids(query, limit=self._head)
+        # the first screen in one statement with its rows (MemberService.screen): typing shows it at once
+        head = self._service.screen(query, self._head)
+        for record in head:
+            self._cache[record.id] = record
+        self._ids = [record.id for record in head]
         self._complete = len(self._ids) < self._head
         if not self._complete:
             self._loader.start(self._generation, query)

@@ -211,14 +211,19 @@ class DevelopmentPage(QWidget):
         self.new_button = QPushButton("新建档案…")
         self.new_button.setObjectName("newDossier")
         self.new_button.setToolTip("登记一名递交了入党申请书的人（第1步）")
+        self.import_button = QPushButton("导入台账…")
+        self.import_button.setObjectName("importDevelopment")
+        self.import_button.setToolTip("从 Excel 导入历史的发展党员工作台账（预览、列的对应、逐行检查后导入）")
+        self.import_button.clicked.connect(self.import_ledger)
         self.refresh_button = QPushButton("刷新")
-        for button in (self.new_button, self.refresh_button):
+        for button in (self.new_button, self.import_button, self.refresh_button):
             button.setAutoDefault(False)
         self.count_label = QLabel()
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
         top.addSpacing(8)
         top.addWidget(self.new_button)
+        top.addWidget(self.import_button)
         top.addWidget(self.refresh_button)
         top.addStretch(1)
         top.addWidget(self.count_label)
@@ -567,6 +572,19 @@ class DevelopmentPage(QWidget):
             self.message.emit(f"已记录：{d.person.name}（{d.standing.label}）")
 
     # ---- actions ---------------------------------------------------------------------------------
+    def import_ledger(self) -> bool:
+        """The historical 发展党员工作台账 from Excel (before: `branchdesk import development` only)."""
+        from branchdesk.ui.dialogs.dev_import_dialog import ImportDevelopmentDialog
+
+        self.activate_requested.emit()
+        dialog = ImportDevelopmentDialog(self.ctx, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result is None:
+            return False
+        if not self.loaded:
+            self.reload()
+        self.message.emit(dialog.result.describe())
+        return True
+
     def new_dossier(self) -> bool:
         from branchdesk.ui.dialogs.step_dialog import NewDossierDialog
 

@@ -175,6 +175,11 @@ class DossierView(QWidget):
         buttons.addSpacing(16)
         buttons.addWidget(self.close_button)
         buttons.addSpacing(16)
+        from branchdesk.ui.widgets.doc_menu import docs_button
+
+        self.docs_button = docs_button(self, ctx, "person", self._doc_subject)
+        buttons.addWidget(self.docs_button)
+        buttons.addSpacing(16)
         buttons.addWidget(self.next_label, 1)
 
         layout = QVBoxLayout(self)
@@ -182,6 +187,12 @@ class DossierView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(buttons)
+
+    def _doc_subject(self) -> tuple[int, str] | None:
+        """生成材料: the dossier shown (by id) and the person's name for the file name."""
+        if self.dossier is None or self.dossier.id is None:
+            return None
+        return self.dossier.id, self.dossier.person.name
 
     # ---- showing ---------------------------------------------------------------------------------
     def show_dossier(self, dossier: Dossier) -> None:
@@ -381,7 +392,7 @@ class DossierView(QWidget):
 
     def record_step(self, step: Step | None) -> bool:
         """Open the form for ``step``; True when something was recorded."""
-        if step is None or self.dossier is None or not self.ctx.db.principal.can_edit:
+        if step is None or self.dossier is None or not self.ctx.ws.principal.can_edit:
             return False
         from branchdesk.ui.dialogs.step_dialog import StepDialog
 

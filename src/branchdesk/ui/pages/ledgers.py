@@ -154,6 +154,16 @@ class LedgersPage(QWidget):
         options = QFormLayout()
         options.addRow("用途：", self.mask_combo)
         options.addRow("", self.cover_check)
+        self.roster_columns_button = self._roster_columns_button()
+        options.addRow("花名册：", self.roster_columns_button)
+        from branchdesk.reports.development import LAYOUTS
+
+        self.development_layout = QComboBox()
+        self.development_layout.setObjectName("developmentLayout")
+        for key, label in LAYOUTS.items():
+            self.development_layout.addItem(label, key)
+        self.development_layout.activated.connect(self._development_layout_changed)
+        options.addRow("发展党员台账：", self.development_layout)
 
         self.action_preview = self._action("预览", "按所选台账和期间生成预览", QKeySequence("F5"),
                                            lambda: self.request_preview(now=True))  # fmt: skip
@@ -172,6 +182,9 @@ class LedgersPage(QWidget):
         actions_box.addLayout(row)
 
         self.zip_check = QCheckBox("打包成一个 zip 文件")
+        self.compliance_check = QCheckBox("包含检查情况汇总")
+        self.compliance_check.setObjectName("packCompliance")
+        self.compliance_check.setToolTip("检查情况汇总是支部自查用的，默认不放进迎检资料包")
         pack_box = QGroupBox("迎检资料包")
         pack_layout = QVBoxLayout(pack_box)
         pack_hint = QLabel(
@@ -183,6 +196,7 @@ class LedgersPage(QWidget):
         pack_layout.addWidget(pack_hint)
         pack_row = QHBoxLayout()
         pack_row.addWidget(self.zip_check)
+        pack_row.addWidget(self.compliance_check)
         pack_row.addStretch(1)
         pack_row.addWidget(self._button(self.action_pack))
         pack_layout.addLayout(pack_row)
@@ -324,6 +338,67 @@ class LedgersPage(QWidget):
         if app is not None:  # a preview still being made must not outlive the event loop
             app.aboutToQuit.connect(self.stop_jobs)
 
+    def _roster_columns_button(self) -> QToolButton:
+        """花名册栏目: the optional roster columns (籍贯, 参加工作时间 …), remembered for the branch."""
+        from PySide6.QtWidgets import QMenu
+
+        from branchdesk.reports.roster import OPTIONAL_COLUMNS
+
+        button = QToolButton()
+        button.setObjectName("rosterColumns")
+        button.setText("增加栏目…")
+        button.setToolTip("选择花名册另外打印的栏目（所有人都空的栏目不打印）；导出 Excel 时也用这些栏目")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        self.roster_column_actions: dict[str, QAction] = {}
+        for key, column in OPTIONAL_COLUMNS.items():
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setData(key)
+            action.toggled.connect(self._roster_columns_changed)
+            self.roster_column_actions[key] = action
+        button.setMenu(menu)
+        return button
+
+    def _development_layout_changed(self, _index: int) -> None:
+        from branchdesk.reports.development import LAYOUT_SETTING
+
+        try:
+            self.ctx.ws.settings.set(LAYOUT_SETTING, self.development_layout.currentData())
+        except Exception as exc:  # e.g. an account that may not change settings
+            prompts.warn(self, "无法保存打印格式", str(exc))
+            return
+        if "development" in self.model.checked_keys():
+            self.request_preview()
+
+    def _load_roster_columns(self) -> None:
+        from branchdesk.reports.development import LAYOUT_SETTING
+        from branchdesk.reports.roster import chosen_columns
+
+        try:
+            chosen = set(chosen_columns(self.ctx.ws))
+            layout = self.ctx.ws.settings.get(LAYOUT_SETTING) or "a4"
+        except Exception:  # no branch yet
+            chosen, layout = set(), "a4"
+        self.development_layout.setCurrentIndex(max(self.development_layout.findData(layout), 0))
+        for key, action in self.roster_column_actions.items():
+            action.blockSignals(True)
+            action.setChecked(key in chosen)
+            action.blockSignals(False)
+
+    def _roster_columns_changed(self, _checked: bool) -> None:
+        from branchdesk.reports.roster import choose_columns
+
+        keys = [k for k, a in self.roster_column_actions.items() if a.isChecked()]
+        try:
+            choose_columns(self.ctx.ws, keys)
+        except Exception as exc:  # e.g. an account that may not change settings
+            prompts.warn(self, "无法保存花名册栏目", str(exc))
+            self._load_roster_columns()
+            return
+        if "roster" in self.model.checked_keys():
+            self.request_preview()
+
     def _user_cancelled(self) -> None:
         self._pending = False  # 取消 means no preview at all, not the next one
 
@@ -417,6 +492,7 @@ class LedgersPage(QWidget):
 
     # ---- preview ---------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
+        self._load_roster_columns()
         super().showEvent(event)
         if not self.job.is_running():
             self.request_preview()  # nothing to do when the preview is current
@@ -791,7 +867,7 @@ class LedgersPage(QWidget):
             "已取消生成迎检资料包，没有留下文件",
             lambda text: prompts.warn(self, "无法生成迎检资料包", f"{text}\n\n没有留下不完整的文件。"),
             build_pack, self.ctx.ws, period, Path(folder), mask=self.mask_combo.currentData(),
-            as_zip=self.zip_check.isChecked(),
+            as_zip=self.zip_check.isChecked(), extra=("compliance",) if self.compliance_check.isChecked() else (),
         )  # fmt: skip
         if result is None:
             return None

@@ -136,7 +136,17 @@ class MembersPage(QWidget):
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_hint)
         self.splitter.addWidget(self.list_stack)
-        self.splitter.addWidget(self.detail)
+        # the member file: its summary and (issue 15) its assignments, activities and study hours
+        from PySide6.QtWidgets import QTabWidget
+
+        from branchdesk.ui.widgets.member_work import MemberWork
+
+        self.work = MemberWork(ctx)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(self.detail, "基本信息")
+        self.detail_tabs.addTab(self.work, "联系服务与活动")
+        self.detail_tabs.currentChanged.connect(lambda *_: self._show_work())
+        self.splitter.addWidget(self.detail_tabs)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setCollapsible(0, False)
@@ -196,6 +206,8 @@ class MembersPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.edit_member)
         watch(self, ctx.changes, MEMBER_TABLES, self._on_changes)
+        watch(self, ctx.changes, {"dues_payment", "dues_assessment", "dues_exemption"},
+              lambda _changes: self._show_dues(self.current_member_id()))  # fmt: skip
         self.reload_groups()
         self._show_count(self.model.rowCount() if self.model.complete else None)
         if self.model.rowCount():
@@ -312,6 +324,23 @@ class MembersPage(QWidget):
         self.action_status.setEnabled(has)
         row = self.model.row_of(member_id) if has else None
         self.detail.show_record(self.model.record(row) if row is not None else None)
+        self._show_dues(member_id)
+        self._show_work()
+
+    def _show_dues(self, member_id: int | None) -> None:
+        """The member file's 党费 line (this year's months, arrears)."""
+        text = ""
+        if member_id is not None:
+            try:
+                text = self.ctx.ws.dues.member_summary(member_id)
+            except Exception:  # the line is a summary: never let it break the member list
+                log.exception("dues summary of member %s", member_id)
+        self.detail.show_dues(text)
+
+    def _show_work(self) -> None:
+        """The 联系服务与活动 tab, read only while it is the one shown."""
+        if self.detail_tabs.currentWidget() is self.work:
+            self.work.show_member(self.current_member_id())
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, _roles=()) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -343,7 +372,7 @@ class MembersPage(QWidget):
     def edit_member(self, member_id: int | None = None) -> None:
         self.activate_requested.emit()
         member_id = member_id if member_id is not None else self.current_member_id()
-        if member_id is None or not self.ctx.db.principal.can_edit:  # 查阅: the detail pane only
+        if member_id is None or not self.ctx.ws.principal.can_edit:  # 查阅: the detail pane only
             return
         dialog_class = load_component(self, "branchdesk.ui.dialogs.member_dialog", "MemberDialog")
         if dialog_class is None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLay
 
 from branchdesk.domain.dates import age_on, format_date
 from branchdesk.domain.members import MemberRecord
-from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, MemberStatus
+from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, STUDENT_FIELDS, MemberStatus, PersonCategory
 
 # Fields shown, in order (labels from the vocabulary).
 _FIELDS = (
@@ -41,17 +41,22 @@ class MemberDetail(QScrollArea):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(6)
         self._values: dict[str, QLabel] = {}
-        for name in (*_FIELDS, "status_reason", "notes"):
+        for name in (*_FIELDS, *STUDENT_FIELDS, "status_reason", "notes"):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(MEMBER_FIELD_LABELS[name] + "：", value)
             self._values[name] = value
+        self.dues = QLabel()  # 党费: this year's months, arrears (set by the page: show_dues)
+        self.dues.setObjectName("memberDues")
+        self.dues.setWordWrap(True)
+        form.addRow("党费：", self.dues)
         self._form = form
         layout.addLayout(form)
         layout.addStretch(1)
         self.setWidget(body)
         self.show_record(None)
+        self.show_dues("")
 
     def show_record(self, record: MemberRecord | None, *, today: dt.date | None = None) -> None:
         if record is None:
@@ -73,8 +78,13 @@ class MemberDetail(QScrollArea):
         self._subtitle.setText(" · ".join(parts))
         for name, label in self._values.items():
             label.setText(_text(record, name))
-        for name in ("status_reason", "notes"):
+        for name in (*STUDENT_FIELDS, "status_reason", "notes"):  # shown when recorded
             self._form.setRowVisible(self._values[name], bool(self._values[name].text()))
+
+    def show_dues(self, text: str) -> None:
+        """The member's dues line (services.dues.member_summary); empty hides the row."""
+        self.dues.setText(text)
+        self._form.setRowVisible(self.dues, bool(text))
 
     def text_of(self, name: str) -> str:
         return self._values[name].text()
@@ -83,6 +93,8 @@ class MemberDetail(QScrollArea):
 def _text(record: MemberRecord, name: str) -> str:
     if name == "group_id":
         return record.group_name or "未分组"
+    if name == "person_category":
+        return PersonCategory(record.person_category).label if record.person_category else ""
     value = getattr(record, name)
     if isinstance(value, dt.date):
         return record.date_text(name) if hasattr(record, f"{name}_precision") else format_date(value)

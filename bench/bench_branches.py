@@ -1,0 +1,235 @@
+"""Benchmark: a committee's database of 50 branches × 200 members (issue 13, "Scale").
+
+Goals: the committee overview ≤ 1 s; switching branch ≤ 300 ms to a painted member page; `check` of one
+branch ≤ 0.5 s, of all branches ≤ 5 s. Each figure is the median of --repeat runs, printed beside a
+floor measured in the same run on a one-branch database of the same 200-member demo branch (what the
+scale itself adds).
+
+    .venv/bin/python bench/bench_branches.py [--branches 50] [--members 200] [--repeat 5]
+
+The database is built once (cached under /tmp/branchdesk-bench/): the demo generator writes one branch
+(its roster with history, committee, development dossiers and two years of meetings), which is then
+copied in SQL 49 times with every id shifted and citizen ID numbers renumbered — 10,000 members,
+their dossiers and meetings. The copies carry no audit entries (the bench reads; it never verifies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from branchdesk.db.migrate import SCHEMA_HEAD
+
+CACHE = Path("/tmp/branchdesk-bench") / f"schema-{SCHEMA_HEAD}"  # databases of another schema never mix
+AS_OF = dt.date(2026, 11, 20)
+SHIFT = 1_000_000  # ids of copy k are the original's + k * SHIFT
+
+
+def _one_branch(members: int) -> Path:
+    path = CACHE / f"branches-1x{members}.sqlite"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.demo import generate
+
+    partial = path.with_name(path.name + ".building")
+    partial.unlink(missing_ok=True)
+    db, _ = open_database(resolve_location(str(partial)), user="基准测试")
+    generate(db, members=members, seed=1, today=AS_OF)
+    db.dispose()
+    partial.rename(path)
+    return path
+
+
+def _renumbered(id_number: str | None, k: int) -> str | None:
+    """The same person's number in another region (a valid check digit): unique across the copies."""
+    from branchdesk.domain.citizen_id import check_digit
+
+    if not id_number or len(id_number) != 18:
+        return id_number
+    first17 = f"{110100 + k:06d}" + id_number[6:17]
+    return first17 + check_digit(first17)
+
+
+def build(branches: int, members: int) -> Path:
+    """`branches` copies of the demo branch in one database (cached)."""
+    path = CACHE / f"branches-{branches}x{members}.sqlite"
+    if path.exists():
+        return path
+    source = _one_branch(members)
+    partial = path.with_name(path.name + ".building")
+    shutil.copyfile(source, partial)
+    started = time.perf_counter()
+    from sqlalchemy import create_engine, inspect, select
+
+    from branchdesk.db.models import full_metadata
+
+    engine = create_engine(f"sqlite:///{partial}")
+    meta = full_metadata()
+    present = set(inspect(engine).get_table_names())
+    skip = {"audit_entry", "audit_head", "alembic_version", "user_account", "recovery_code", "holiday_day",
+            "account_branch_role"}  # fmt: skip
+    tables = [t for t in meta.sorted_tables if t.name in present and t.name not in skip]
+    with engine.begin() as conn:
+        originals = {t.name: conn.execute(select(t)).mappings().all() for t in tables}
+        for k in range(1, branches):
+            for t in tables:
+                rows = originals[t.name]
+                if t.name == "setting":
+                    rows = [r for r in rows if r["branch_id"] is not None]
+                if not rows:
+                    continue
+                shifted = []
+                for r in rows:
+                    r = dict(r)
+                    if "id" in t.c and t.c.id.primary_key:
+                        r["id"] += k * SHIFT
+                    for c in t.c:
+                        if c.foreign_keys and r.get(c.name) is not None:
+                            r[c.name] += k * SHIFT
+                    if t.name == "branch":
+                        r["name"] = f"第{k + 1}党支部（基准测试）"
+                    if t.name in ("member", "dossier") and "id_number" in r:
+                        r["id_number"] = _renumbered(r["id_number"], k)
+                    shifted.append(r)
+                conn.execute(t.insert(), shifted)
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    partial.rename(path)
+    print(f"built {path}: {branches} branches × {members} members in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--branches", type=int, default=50)
+    parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    many = build(args.branches, args.members)
+    one = _one_branch(args.members)
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.workspace import Workspace
+
+    db, _ = open_database(resolve_location(str(many)))
+    floor_db, _ = open_database(resolve_location(str(one)))
+    ids = [b for b, _ in Workspace.branches(db)]
+    ws = Workspace(db, ids[0])
+    floor_ws = Workspace(floor_db, 1)
+    middle = Workspace(db, ids[len(ids) // 2])
+    from sqlalchemy import func, select
+
+    from branchdesk.db.models import Member
+
+    with db.read() as session:
+        total = session.scalar(select(func.count(Member.id)))
+    print(f"{len(ids)} branches, {total} member files ({many})")
+
+    rows = ws.committee.overview(AS_OF.year)
+    assert len(rows) == len(ids)
+    t_overview = median(lambda: ws.committee.overview(AS_OF.year), args.repeat)
+    t_overview_floor = median(lambda: floor_ws.committee.overview(AS_OF.year), args.repeat)
+    print(f"committee overview (counts of every branch): {t_overview * 1000:.0f} ms median "
+          f"(one-branch floor {t_overview_floor * 1000:.0f} ms; goal ≤ 1000 ms)")  # fmt: skip
+
+    middle.compliance.check(AS_OF)  # warm
+    t_check = median(lambda: middle.compliance.check(AS_OF), args.repeat)
+    t_check_floor = median(lambda: floor_ws.compliance.check(AS_OF), args.repeat)
+    print(f"check one branch: {t_check * 1000:.0f} ms median (one-branch floor {t_check_floor * 1000:.0f} ms; "
+          "goal ≤ 500 ms)")  # fmt: skip
+
+    def check_all() -> None:
+        for b in ids:
+            w = Workspace(db, b)
+            w.compliance.check(AS_OF)
+            w.close()
+
+    t_all = median(check_all, max(1, args.repeat // 2))
+    print(f"check all {len(ids)} branches: {t_all:.2f} s median (goal ≤ 5 s)")
+
+    def overview_with_findings() -> None:
+        for r in ws.committee.overview(AS_OF.year):
+            ws.committee.findings(r.id, AS_OF)
+
+    t_full = median(overview_with_findings, 1)
+    print(f"overview with every branch's findings filled in (the dialog's rows, one by one): {t_full:.2f} s")
+
+    _switching(db, floor_db, ids, args.repeat)
+    return 0
+
+
+def _switching(db, floor_db, ids, repeat: int) -> None:
+    """Switching branch: a new workspace and window on the branch, shown, until the member table's
+    first paint (what Session.switch_branch does; remembering the branch is one small write, timed too)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from branchdesk.config import resolve_location
+    from branchdesk.ui import pyside_fixes
+
+    pyside_fixes.apply()
+    app = QApplication.instance() or QApplication([])
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.main_window import MainWindow
+    from branchdesk.workspace import Workspace
+
+    class Painted(QObject):
+        def __init__(self):
+            super().__init__()
+            self.done = False
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.done = True
+            return False
+
+    location = resolve_location(str(db.sqlite_path))
+
+    def switch(database, branch_id) -> float:
+        t = time.perf_counter()
+        ws = Workspace(database, branch_id)
+        ws.branch.remember()
+        ctx = AppContext(ws, location)
+        window = MainWindow(ctx)
+        probe = Painted()
+        window.members_page.table.viewport().installEventFilter(probe)
+        window.show()
+        while not probe.done:
+            app.processEvents()
+        elapsed = time.perf_counter() - t
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        ctx.close()
+        ws.close()
+        return elapsed
+
+    switch(db, ids[1])  # warm: modules, fonts
+    times = [switch(db, ids[(i * 7) % len(ids)]) for i in range(repeat)]
+    floor = [switch(floor_db, 1) for _ in range(repeat)]
+    print(f"switch branch to a painted member page: {statistics.median(times) * 1000:.0f} ms median "
+          f"(one-branch floor {statistics.median(floor) * 1000:.0f} ms; goal ≤ 300 ms)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())

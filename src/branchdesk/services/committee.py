@@ -1,0 +1,146 @@
+"""The committee's view over every branch of the database (`ws.committee`): the overview page's rows,
+and the committee-level ledgers' data (roster and development ledger of all branches, statistics by
+branch).
+
+The overview is read in two parts so that it paints at once however many branches there are: `overview`
+is a few GROUP BY statements over all branches (members by type, dossiers by stage, meetings held this
+year); `findings(branch_id)` runs one branch's check (blocking findings, missing meetings of the year,
+overdue to-dos), which the page fills in row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, case, func, or_, select
+
+from branchdesk.db.models import Branch, Member
+from branchdesk.domain.development import Stage
+from branchdesk.domain.vocab import MemberStatus, MemberType
+
+if TYPE_CHECKING:
+    from branchdesk.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class BranchFindings:
+    blocking: int
+    warnings: int
+    missing_meetings: int  # periods of this year without the meeting the rules ask for (MTG-*)
+    overdue_todos: int
+
+
+@dataclass
+class BranchOverview:
+    id: int
+    name: str
+    higher_committee: str
+    full: int = 0
+    probationary: int = 0
+    stages: dict[Stage, int] = field(default_factory=dict)  # open dossiers by stage
+    meetings_held: int = 0  # this year, not planned
+    findings: BranchFindings | None = None  # filled in by `findings` (the page: row by row)
+
+    @property
+    def members(self) -> int:
+        return self.full + self.probationary
+
+
+def stage_expression():
+    """The dossier's stage in SQL (domain.development.Dossier.stage), None when closed or archived."""
+    from branchdesk.db.models_development import DevelopmentDossier as D
+
+    return case(
+        (and_(D.outcome != "", D.outcome != "extended"), None),
+        (D.archive_date.is_not(None), None),
+        (D.approval_date.is_not(None), Stage.PROBATION.value),
+        (
+            or_(
+                D.admission_meeting_date.is_not(None),
+                D.pre_review_date.is_not(None),
+                D.committee_review_date.is_not(None),
+            ),
+            Stage.ADMISSION.value,
+        ),
+        (D.candidate_date.is_not(None), Stage.CANDIDATE.value),
+        (D.activist_date.is_not(None), Stage.ACTIVIST.value),
+        else_=Stage.APPLICATION.value,
+    )
+
+
+class CommitteeService:
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+
+    def overview(self, year: int | None = None) -> list[BranchOverview]:
+        """One row per branch: members by type, open dossiers by stage, meetings held in `year`."""
+        from branchdesk.db.models_development import DevelopmentDossier as D
+        from branchdesk.db.models_meetings import Meeting
+
+        year = year or dt.date.today().year
+        with self.ws.read() as session:
+            rows = {
+                b.id: BranchOverview(b.id, b.name, b.higher_committee)
+                for b in session.execute(
+                    select(Branch.id, Branch.name, Branch.higher_committee).order_by(Branch.id)
+                )
+            }
+            for branch_id, kind, n in session.execute(
+                select(Member.branch_id, Member.member_type, func.count())
+                .where(Member.status == MemberStatus.ACTIVE.value)
+                .group_by(Member.branch_id, Member.member_type)
+            ):
+                row = rows.get(branch_id)
+                if row is None:
+                    continue
+                if kind == MemberType.PROBATIONARY.value:
+                    row.probationary += n
+                else:
+                    row.full += n
+            stage = stage_expression().label("stage")
+            inner = select(D.branch_id, stage).subquery()
+            for branch_id, value, n in session.execute(
+                select(inner.c.branch_id, inner.c.stage, func.count())
+                .where(inner.c.stage.is_not(None))
+                .group_by(inner.c.branch_id, inner.c.stage)
+            ):
+                if branch_id in rows:
+                    rows[branch_id].stages[Stage(value)] = n
+            for branch_id, n in session.execute(
+                select(Meeting.branch_id, func.count())
+                .where(
+                    Meeting.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                    Meeting.status != "planned",
+                )
+                .group_by(Meeting.branch_id)
+            ):
+                if branch_id in rows:
+                    rows[branch_id].meetings_held = n
+        return list(rows.values())
+
+    def findings(self, branch_id: int, as_of: dt.date | None = None) -> BranchFindings:
+        """One branch's check: blocking findings and warnings, the year's missing meetings, overdue to-dos."""
+        from branchdesk.workspace import Workspace
+
+        as_of = as_of or dt.date.today()
+        ws = self.ws if branch_id == self.ws.branch_id else Workspace(self.ws.db, branch_id)
+        try:
+            report = ws.compliance.check(as_of)
+            year = str(as_of.year)
+            missing = sum(
+                1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
+            )
+            overdue = sum(1 for item in ws.development.due(as_of, horizon_days=0) if item.overdue)
+            return BranchFindings(report.blocking, report.warnings, missing, overdue)
+        finally:
+            if ws is not self.ws:
+                ws.close()
+
+    def workspaces(self):
+        """A workspace per branch (the committee ledgers build each branch's part with it)."""
+        from branchdesk.workspace import Workspace
+
+        for branch_id, name in Workspace.branches(self.ws.db):
+            yield name, (self.ws if branch_id == self.ws.branch_id else Workspace(self.ws.db, branch_id))

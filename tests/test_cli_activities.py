@@ -1,0 +1,130 @@
+"""`branchdesk import activities FILE [--dry-run]` as a secretary runs it: the volunteer team leader's
+sheet (one row per participant) imports; a sheet with a names column imports; a sheet with three bad
+rows (a name nobody has, an impossible date, a kind the branch lacks) says which rows and writes
+nothing; the volunteer ledger exported to Excel imports back into an empty branch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+
+from branchdesk.cli import main
+from branchdesk.domain.members import MemberFields
+
+
+def sheet(path, header, rows, *, title_rows=()):
+    wb = Workbook()
+    ws = wb.active
+    for row in title_rows:
+        ws.append(list(row))
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def db_arg(db, location):
+    return ["--db", str(location.sqlite_path)]
+
+
+@pytest.fixture
+def people(ws):
+    for name in ("张三", "李四", "王芳"):
+        ws.members.create(
+            MemberFields(name=name, join_date=dt.date(2010, 7, 1), conversion_date=dt.date(2011, 7, 1))
+        )
+    return ws
+
+
+def test_one_row_per_participant_and_a_names_column(tmp_path, db_arg, people, capsys):
+    ws = people
+    rows = sheet(tmp_path / "敬老院.xlsx", ["日期", "活动名称", "类型", "地点", "姓名", "时长（小时）", "其他人员", "其他人员时长"], [
+        [dt.date(2026, 10, 18), "走访幸福里敬老院", "志愿服务", "幸福里敬老院", "张三", 2.5, 5, 12.5],
+        [dt.date(2026, 10, 18), "走访幸福里敬老院", "志愿服务", "", "李四", 2, None, None],
+        ["2026-11-08", "社区义诊", "", "学府社区", "王芳", 3, 0, 0],
+    ], title_rows=[["银龄守护志愿服务队活动登记表"]])  # fmt: skip
+    assert main([*db_arg, "import", "activities", str(rows), "--dry-run"]) == 0
+    assert "2 次活动，参加党员、积极分子 3 人次" in capsys.readouterr().out
+    assert ws.activities.list(2026) == []
+    assert main([*db_arg, "import", "activities", str(rows)]) == 0
+    visit, clinic = ws.activities.all(2026)
+    assert [(p.name, p.hours) for p in visit.participants] == [("张三", Decimal("2.5")), ("李四", 2)]
+    assert (visit.others_count, visit.others_hours, visit.place) == (5, Decimal("12.5"), "幸福里敬老院")
+    assert clinic.kind == "志愿服务" and clinic.participants[0].name == "王芳"
+    # the same file again: nothing doubled
+    assert main([*db_arg, "import", "activities", str(rows)]) == 1
+    assert "已有名为“走访幸福里敬老院”的活动记录" in capsys.readouterr().err
+
+    names = sheet(tmp_path / "names.xlsx", ["活动日期", "活动名称", "活动类型", "参加人员", "时长"], [
+        ["2026-12-01", "微党课：青年的担当", "微党课", "张三1、李四、王芳", 0.5],
+        ["2026-12-02", "集中学习", "主题教育", "张三、王芳（各2小时）", None],
+    ])  # fmt: skip
+    assert main([*db_arg, "import", "activities", str(names)]) == 0
+    lecture = next(a for a in ws.activities.all(2026) if a.kind == "微党课")
+    assert [(p.name, p.hours) for p in lecture.participants] == [
+        ("张三", 1),
+        ("李四", Decimal("0.5")),
+        ("王芳", Decimal("0.5")),
+    ]
+
+
+def test_a_file_with_three_bad_rows_writes_nothing(tmp_path, db_arg, people, capsys):
+    ws = people
+    bad = sheet(tmp_path / "bad.xlsx", ["日期", "活动名称", "类型", "姓名", "时长"], [
+        ["2026-10-18", "走访敬老院", "志愿服务", "张三", 2],
+        ["2026-10-18", "走访敬老院", "志愿服务", "赵无名", 2],
+        ["2026-02-30", "植树", "志愿服务", "李四", 2],
+        ["2026-03-12", "宣讲", "理论宣讲", "王芳", 1],
+    ])  # fmt: skip
+    assert main([*db_arg, "import", "activities", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行，姓名：“赵无名”不在花名册或积极分子名单中" in err
+    assert "第 4 行，日期：" in err and "第 5 行，类型：没有活动类型“理论宣讲”" in err
+    assert "有 3 行存在错误，未导入任何数据" in err
+    assert ws.activities.list(2026) == []
+    assert main([*db_arg, "import", "activities", str(tmp_path / "none.xlsx")]) != 0
+
+
+def test_the_exported_ledger_imports_back(tmp_path, db_arg, people, capsys):
+    from branchdesk.domain.activities import Activity, Participant
+    from branchdesk.reports.registry import Period, build
+    from branchdesk.reports.xlsx import write_xlsx
+
+    ws = people
+    members = {m.name: m.id for m in ws.roster.read().members}
+    ws.activities.save(Activity(date=dt.date(2026, 5, 4), kind="志愿服务", title="植树护绿", place="校园东区",
+                                participants=(Participant("张三", Decimal("2.5"), members["张三"]),
+                                              Participant("王芳", Decimal(2), members["王芳"])),
+                                others_count=4, others_hours=Decimal(8), content="种树20棵"))  # fmt: skip
+    path = write_xlsx(build(ws, "activities", Period.year(2026)), tmp_path / "台账.xlsx")
+    ws.activities.delete(ws.activities.list(2026)[0].id)
+    assert main([*db_arg, "import", "activities", str(path)]) == 0, capsys.readouterr().err
+    [back] = ws.activities.all(2026)
+    assert [(p.name, p.hours) for p in back.participants] == [("张三", Decimal("2.5")), ("王芳", 2)]
+    assert (back.others_count, back.others_hours, back.place, back.content) == (4, 8, "校园东区", "种树20棵")
+
+
+def test_study_hours_from_the_online_school_list(tmp_path, db_arg, people, capsys):
+    ws = people
+    good = sheet(tmp_path / "网上党校.xlsx", ["姓名", "日期", "学时", "类别", "内容"], [
+        ["张三", "2026-05-20", 8, "网络课程", "网上党校专题培训"],
+        ["李四", dt.date(2026, 6, 1), 6.5, "", "学院集中轮训"],
+    ], title_rows=[["2026年网上党校学时汇总"]])  # fmt: skip
+    assert main([*db_arg, "import", "study", str(good)]) == 0
+    assert "已导入 2 条学时记录" in capsys.readouterr().out
+    hours = {h.name: h.total for h in ws.study.hours(2026)}
+    assert hours["张三"] == 8 and hours["李四"] == Decimal("6.5")
+    bad = sheet(tmp_path / "bad.xlsx", ["姓名", "日期", "学时", "类别"], [
+        ["王芳", "2026-05-20", 4, "网络课程"], ["无名氏", "2026-05-20", 4, ""], ["王芳", "2026-05-21", -1, "讲座"],
+    ])  # fmt: skip
+    assert main([*db_arg, "import", "study", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "第 3 行，姓名：“无名氏”不在花名册中" in err and "第 4 行，学时：" in err and "第 4 行，类别：" in err
+    )
+    assert "王芳" not in {r.name for r in ws.study.records(2026)}

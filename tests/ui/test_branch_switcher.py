@@ -1,0 +1,67 @@
+"""The window of a committee's database (issue 13): 支部 lists the branches and opens another in the same
+window, which the database then opens next time; 各支部概览 shows a row per branch with its check and
+opens the branch double-clicked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from branchdesk.domain.members import MemberFields
+from branchdesk.workspace import Workspace
+
+
+@pytest.fixture
+def second(db, ws, roster):
+    info = ws.branch.add_branch("学生第一党支部", "测试学院党委")
+    Workspace.open(db, info.id).members.create(MemberFields(name="学生丙", join_date=dt.date(2025, 7, 1)))
+    return info.id
+
+
+def _names(window) -> list[str]:
+    page = window.members_page
+    return [page.model.record(row).name for row in range(page.model.rowCount())]
+
+
+def test_the_branch_menu_opens_another_branch_in_the_window(qtbot, db, ctx, second):
+    from branchdesk.ui.session import Session
+
+    session = Session(ctx)
+    window = session.build_window()
+    qtbot.addWidget(window)
+    assert [a.text() for a in window.branch_actions.values()] == ["测试学院教工第一党支部", "学生第一党支部"]
+    assert window.branch_actions[ctx.branch_id].isChecked() and window.action_overview.isEnabled()
+    assert "学生丙" not in _names(window)
+
+    window.branch_actions[second].trigger()
+    new = session.window
+    qtbot.addWidget(new)
+    assert new is not window and new.ctx.branch_id == second
+    assert new.windowTitle().endswith("学生第一党支部") and _names(new) == ["学生丙"]
+    assert new.branch_actions[second].isChecked()
+    assert Workspace.open(db).branch_id == second, "the branch last used opens next time"
+
+
+def test_the_overview_shows_each_branch_and_opens_one(qtbot, ctx, second):
+    from branchdesk.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    dialog = window.show_overview()
+    table = dialog.table
+    assert table.rowCount() == 2
+    assert [table.item(r, 0).text() for r in range(2)] == ["测试学院教工第一党支部（当前）", "学生第一党支部"]
+    assert [table.item(r, 1).text() for r in range(2)] == ["5", "1"]
+    dialog.finish_findings()
+    assert table.item(1, len(dialog_headers()) - 3).text() != "…" and "检查完毕" in dialog.status.text()
+    table.selectRow(1)
+    with qtbot.waitSignal(window.branch_switch_requested) as switched:
+        dialog.open_button.click()
+    assert switched.args == [second]
+
+
+def dialog_headers():
+    from branchdesk.ui.dialogs.committee_overview import HEADERS
+
+    return HEADERS

@@ -1,0 +1,116 @@
+"""The 工作台 (issue 16) as a secretary meets it after login: this month's to-dos and the readiness score;
+she follows the action the score names — a 党小组会 of November that was never recorded — records it, and
+sees the score rise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from branchdesk.domain.meetings import MeetingStatus, MeetingType
+from branchdesk.ui.dialogs import meeting_dialog as md
+from branchdesk.ui.main_window import MainWindow
+from tests.db.readiness_builders import branch_with_members
+
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture
+def autumn(ws):
+    """Records kept from September: every monthly meeting held but 第二党小组's in November; the hand-scored
+    items of the self-assessment already scored."""
+    branch_with_members(ws)
+    ws.meetings.set_records_since(dt.date(2026, 9, 1))
+    groups = {g.name: g.id for g in ws.branch.groups()}
+    for month in (9, 10, 11):
+        ws.meetings.plan(MeetingType.PARTY_DAY, dt.date(2026, month, 5), status=MeetingStatus.DRAFT)
+        for name, gid in groups.items():
+            if (name, month) != ("第二党小组", 11):
+                ws.meetings.plan(
+                    MeetingType.GROUP, dt.date(2026, month, 12), group_id=gid, status=MeetingStatus.DRAFT
+                )
+    a = ws.readiness.assess(2026, as_of=TODAY)
+    for item in a.items():
+        if item.how == "manual":
+            ws.readiness.set_manual_score("红旗党支部", 2026, item.item.key, item.max, "已自评")
+    return groups
+
+
+def test_open_the_workbench_follow_an_action_and_see_the_score_rise(qtbot, monkeypatch, ctx, ws, autumn):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.current_area() == "workbench"  # the first page after login
+    page = window.page("workbench")
+    page._today = TODAY
+    page.reload()
+    texts = [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
+    assert "2026年12月第二党小组会尚未召开" in texts and "2026年12月主题党日尚未召开" in texts
+    page.load_score()
+    before = page.assessment.score
+    assert "红旗党支部自评（2026年度）" in page.score.text() and "最弱的维度" in page.weakest.text()
+    shown = [page.top_actions.item(r).text() for r in range(page.top_actions.count())]
+    row = shown.index("补录 11 月第二党小组会记录 +0.5 分")
+
+    recorded = []
+
+    def save(dialog):
+        assert dialog.type_box.currentText() == MeetingType.GROUP.label
+        dialog.save()
+        recorded.append(dialog)
+        return dialog.result()
+
+    monkeypatch.setattr(md.MeetingDialog, "exec", save)
+    page.follow_action(row)  # one click: the meeting editor on a new 第二党小组 record of November
+    assert recorded and window.current_area() == "meetings"
+    [made] = [
+        m for m in ws.meetings.all(year=2026) if m.group_id == autumn["第二党小组"] and m.date.month == 11
+    ]
+    assert made.date == dt.date(2026, 11, 15)
+
+    window.show_area("workbench")
+    qtbot.waitUntil(lambda: page.assessment is not None and page.assessment.score != before, timeout=5000)
+    assert page.assessment.score == before + Decimal("0.5")
+    assert "补录 11 月第二党小组会记录 +0.5 分" not in [
+        page.top_actions.item(r).text() for r in range(page.top_actions.count())
+    ]
+    assert any("新增会议记录" in page.recent.item(r).text() or "会议" in page.recent.item(r).text()
+               for r in range(page.recent.count()))  # fmt: skip
+
+
+def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
+    qtbot, monkeypatch, tmp_path, ctx, ws, autumn
+):
+    from branchdesk.ui.pages.assess import AssessPage
+
+    page = AssessPage(ctx, today=TODAY)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.select_item("3.1")
+    assert page.score_button.isEnabled() and page.evidence.count() == 0
+    page.manual_score.setValue(4.5)
+    page.comment.setText("制度汇编缺党费制度")
+    assert page.save_manual()
+    assert ws.readiness.manual_scores("红旗党支部", 2026)["3.1"].score == Decimal("4.5")
+    assert page.select_item("2.4")  # automatic: its evidence listed, no hand score
+    assert not page.score_button.isEnabled() and page.evidence.count() >= 5
+    copy = page.save_copy()
+    assert copy is not None and "已保存 1 份自评副本" in page.saved_label.text()
+    from branchdesk.ui.widgets import prompts
+
+    sheet = tmp_path / "红旗党支部评分细则.xlsx"
+    monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: sheet)
+    monkeypatch.setattr(prompts, "open_file_name", lambda *a, **k: sheet)
+    assert page.export_rubric() and sheet.exists()
+    assert page.import_rubric()  # the branch's own copy for the year
+    assert ws.readiness.rubric_years("红旗党支部") == [2026]
+    # the branch's own points for an item, typed into the tree: kept as its rubric of the year
+    row = next(page.tree.topLevelItem(1).child(c) for c in range(page.tree.topLevelItem(1).childCount())
+               if page.tree.topLevelItem(1).child(c).text(0).startswith("2.4 "))  # fmt: skip
+    row.setText(1, "4")
+    assert ws.readiness.rubric("红旗党支部", 2026).item("2.4").points == 4
+    assert ws.readiness.rubric("红旗党支部", 2026).points == 101
