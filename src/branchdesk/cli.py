@@ -397,6 +397,24 @@ def _refused(exc) -> int:
     return 1
 
 
+def _rows_checked(file_issues, issues, bad_rows: int, summary: str, *, dry_run: bool) -> int | None:
+    """What an importer's reading found, told the same way for every kind of file: a problem of the file as
+    a whole refuses it in one line; every bad row goes to stderr ("第 N 行，列名：原因") and nothing is
+    written (1); a dry run stops here (0); None: go on and write."""
+    if file_issues:
+        raise CliError("；".join(i.message for i in file_issues))
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    print(summary)
+    if issues:
+        print(f"有 {bad_rows} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
+        return 1
+    if dry_run:
+        print("试运行：未写入数据库。")
+        return 0
+    return None
+
+
 def cmd_import_development(args) -> int:
     from branchdesk.services.dev_import import apply_development, read_development
     from branchdesk.services.imports import ImportRefused
@@ -405,17 +423,11 @@ def cmd_import_development(args) -> int:
         raise CliError(f"文件不存在：{args.file}")
     found = read_development(args.file)
     file_issues = [i for i in found.issues if i.row <= 0]
-    if file_issues:  # the file as a whole: one line
-        raise CliError("；".join(i.message for i in file_issues))
-    for issue in found.issues:
-        print(issue, file=sys.stderr)  # "第 N 行，列名：原因"
-    print(found.describe())
-    if found.issues:
-        print(f"有 {found.issue_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
-        return 1
-    if args.dry_run:
-        print("试运行：未写入数据库。")
-        return 0
+    done = _rows_checked(
+        file_issues, found.issues, found.issue_row_count, found.describe(), dry_run=args.dry_run
+    )
+    if done is not None:
+        return done
     ws = _workspace(args, write=True)
     try:
         result = apply_development(ws, found)
@@ -432,17 +444,11 @@ def cmd_import_dues(args) -> int:
         raise CliError(f"文件不存在：{args.file}")
     ws = _workspace(args, write=not args.dry_run)
     found = read_dues(ws, args.file, year=args.year)
-    if found.file_issues:  # the file as a whole: one line
-        raise CliError("；".join(i.message for i in found.file_issues))
-    for issue in found.issues:
-        print(issue, file=sys.stderr)  # "第 N 行，3月：原因"
-    print(found.describe())
-    if found.issues:
-        print(f"有 {found.issue_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
-        return 1
-    if args.dry_run:
-        print("试运行：未写入数据库。")
-        return 0
+    done = _rows_checked(
+        found.file_issues, found.issues, found.issue_row_count, found.describe(), dry_run=args.dry_run
+    )
+    if done is not None:
+        return done
     written = apply_dues(ws, found)
     print(f"已导入 {len(written)} 笔党费缴纳记录。")
     return 0
@@ -459,17 +465,11 @@ def cmd_import_activities(args) -> int:
     study = args.what == "study"
     found = (imports.read_study if study else imports.read_activities)(ws, args.file)
     file_errors = [e for e in found.errors if e.row <= 0]
-    if file_errors:  # the file as a whole: one line
-        raise CliError("；".join(e.message for e in file_errors))
-    for error in found.errors:
-        print(error, file=sys.stderr)  # "第 N 行，列名：原因"
-    print(found.describe())
-    if found.errors:
-        print(f"有 {found.error_row_count} 行存在错误，未导入任何数据（改正后重试）。", file=sys.stderr)
-        return 1
-    if args.dry_run:
-        print("试运行：未写入数据库。")
-        return 0
+    done = _rows_checked(
+        file_errors, found.errors, found.error_row_count, found.describe(), dry_run=args.dry_run
+    )
+    if done is not None:
+        return done
     if study:
         print(f"已导入 {imports.apply_study(ws, found)} 条学时记录。")
         return 0

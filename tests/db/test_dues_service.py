@@ -181,3 +181,25 @@ def test_the_member_file_shows_the_years_months_and_what_is_owed(ws, people):
         line
         == "2026年已交1月至3月；月缴127.50元；交至2026年3月；欠交2026年4月至6月，共382.50元；已连续3个月未交，请提醒交纳"
     )
+
+
+def test_the_workbench_lists_members_behind_and_the_rubric_scores_dues_on_time(ws, people):
+    from branchdesk.services.dues_readiness import dues_on_time
+    from branchdesk.services.readiness_metrics import MetricInputs
+
+    ws.dues.assess_year(2026)
+    for name in ("王建国", "李秀英", "赵小雨"):
+        ws.dues.record_payment(PaymentInput(people[name], dt.date(2026, 1, 10), [M(2026, 1)]))
+    ws.dues.record_payment(
+        PaymentInput(people["王建国"], dt.date(2026, 6, 3), list(range(M(2026, 2), M(2026, 7))))
+    )
+    todos = [t for t in ws.workbench.todos(dt.date(2026, 7, 20)) if t.area == "党费"]
+    by_text = {t.text.split("已连续")[0]: t for t in todos if "已连续" in t.text}
+    assert set(by_text) == {"李秀英", "赵小雨", "陈新"}  # February–June unpaid; 陈新 April–June
+    assert by_text["李秀英"].due == dt.date(2026, 8, 1) and not by_text["李秀英"].overdue
+    assert by_text["李秀英"].target == "dues" and by_text["李秀英"].ref == people["李秀英"]
+    assert any(t.text == "2026年7月党费尚有4人未交（本月收缴）" for t in todos)
+    assert all(t.overdue for t in ws.workbench.todos(dt.date(2026, 8, 20)) if "李秀英已连续" in t.text)
+    result = dues_on_time(MetricInputs(ws, 2026, dt.date(2026, 7, 20)))
+    assert result.value == 0.25  # of four members, 王建国 alone is paid up (January–June)
+    assert "3名党员欠交党费" in result.gap_text and len(result.shortfalls) == 3

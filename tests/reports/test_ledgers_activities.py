@@ -14,7 +14,16 @@ from branchdesk.reports.registry import Period, build
 from tests.reports.demo_branch import flat, pdf_pages
 from tests.reports.ledger_fixtures import TODAY, demo_fixture  # noqa: F401  (fixture "demo")
 
-KEYS = ("activities", "contacts", "posts", "study_hours", "honours", "duty_reports", "brand_projects")
+KEYS = (
+    "activities",
+    "contacts",
+    "posts",
+    "study_hours",
+    "honours",
+    "duty_reports",
+    "brand_projects",
+    "activity_photos",
+)
 
 
 def rows(ledger):
@@ -93,3 +102,64 @@ def test_every_ledger_writes_as_pdf_and_xlsx(demo, tmp_path):
 def test_an_empty_year_prints_a_note_not_an_error(demo, key):
     reports = build(demo, key, Period.year(2019), today=TODAY)
     assert reports
+
+
+def test_the_first_photos_print_upright_and_scaled(ws, tmp_path):
+    """A phone photo taken sideways (EXIF orientation 6) prints upright, scaled on the page; the third
+    photo of an activity is named, not printed."""
+    import datetime as dt
+    from io import BytesIO
+
+    from PIL import Image
+
+    from branchdesk.domain.activities import Activity
+    from branchdesk.reports.ledger import Pictures
+    from branchdesk.reports.pdf import write_pdf
+
+    def jpeg(size, orientation=None) -> bytes:
+        out, exif = BytesIO(), Image.Exif()
+        if orientation:
+            exif[0x0112] = orientation
+        Image.new("RGB", size, "red").save(out, "JPEG", exif=exif.tobytes())
+        return out.getvalue()
+
+    a = ws.activities.save(Activity(date=dt.date(2026, 5, 4), kind="志愿服务", title="植树护绿"))
+    ws.activities.add_attachment(a.id, name="侧拍.jpg", content=jpeg((1600, 900), orientation=6))
+    ws.activities.add_attachment(a.id, name="合影.jpg", content=jpeg((3000, 2000)))
+    ws.activities.add_attachment(a.id, name="第三张.jpg", content=jpeg((800, 600)))
+    [doc] = build(ws, "activity_photos", Period.year(2026), today=TODAY)
+    [pictures] = [b for b in doc.blocks if isinstance(b, Pictures)]
+    sizes = [Image.open(BytesIO(content)).size for content, _ in pictures.items]
+    (w1, h1), (w2, h2) = sizes
+    assert h1 > w1 and w2 > h2, "the sideways photo stands upright, the landscape one stays landscape"
+    assert max(w1, h1, w2, h2) <= 1250 and min(h1, w2) >= 500, sizes
+    assert [c for _, c in pictures.items] == ["侧拍.jpg", "合影.jpg"]
+    result = write_pdf([doc], tmp_path / "photos.pdf")
+    assert result.pages == 1 and (tmp_path / "photos.pdf").read_bytes().count(b"/Subtype /Image") == 2
+    text = flat("".join(pdf_pages(tmp_path / "photos.pdf")))
+    assert "植树护绿" in text and "另有1张未打印" in text
+
+
+def test_the_rubrics_score_study_volunteering_coverage_and_posts_from_the_records(demo):
+    """The 红旗党支部 rubric's items 1.4, 4.1, 4.2 and 5.1 are scored from the records, not by hand."""
+    from branchdesk.services.readiness_metrics import compute_metrics
+
+    names = ("study.hours_32", "activities.volunteer", "assignments.coverage", "assignments.model_posts")
+    found = compute_metrics(demo, 2025, as_of=TODAY, names=names)
+    assert set(found) == set(names)
+    hours = {h.member_id: h.total for h in demo.study.hours(2025)}
+    study = found["study.hours_32"]
+    assert 0 < study.value < 1 and study.missing == sum(1 for s in study.shortfalls)
+    assert all(hours.get(s.evidence.id, 0) < 32 for s in study.shortfalls)
+    assert 0.5 < found["activities.volunteer"].value <= 1 and "人均" in found["activities.volunteer"].summary
+    assert 0.7 < found["assignments.coverage"].value < 1
+    assert found["assignments.model_posts"].value == 6
+    assessment = demo.readiness.assess(2025, "红旗党支部", as_of=TODAY)
+    posts = assessment.item("5.1")
+    assert posts.how == "auto" and posts.score == posts.max
+    assert {assessment.item(k).how for k in ("1.4", "4.1", "4.2")} == {"auto"}
+    summary = demo.readiness.summary_draft(2025)  # the 年度工作总结's paragraph on this work
+    assert (
+        "服务群众、示范带动与学习教育：全年开展活动" in summary
+        and "“银龄守护”获全省高校党建工作优秀项目" in summary
+    )

@@ -198,7 +198,16 @@ class Paragraph:
     label: str = ""  # shown in bold before the text, e.g. "讨论情况："
 
 
-Block = Heading | Fields | Table | Paragraph
+@dataclass(frozen=True)
+class Pictures:
+    """Photos side by side (JPEG/PNG bytes, already upright), each with a caption under it, scaled to
+    at most ``height_mm`` high within the page's width. The PDF prints them; a workbook lists the captions."""
+
+    items: tuple[tuple[bytes, str], ...]
+    height_mm: float = 55.0
+
+
+Block = Heading | Fields | Table | Paragraph | Pictures
 
 
 @dataclass

@@ -20,6 +20,7 @@ type), listed in `PdfResult.missing`, logged, and named in a note under the repo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import math
 import os
@@ -39,6 +40,7 @@ from branchdesk.reports.ledger import (
     Heading,
     Ledger,
     Paragraph,
+    Pictures,
     Report,
     Table,
 )
@@ -270,7 +272,7 @@ def _balanced(lines: list[tuple[str, float]], size: float) -> list[tuple[str, fl
 
 # ============================================================================ pages
 class _Page:
-    __slots__ = ("fills", "lines", "number", "report", "size", "texts")
+    __slots__ = ("fills", "images", "lines", "number", "report", "size", "texts")
 
     def __init__(self, size: tuple[float, float], report: int):
         self.size = size
@@ -278,6 +280,7 @@ class _Page:
         self.texts: list[tuple[float, float, float, bool, str]] = []
         self.lines: list[tuple[float, float, float, float, float]] = []
         self.fills: list[tuple[float, float, float, float, float]] = []
+        self.images: list[tuple[bytes, float, float, float, float]] = []  # (content, x, y, w, h)
         self.number = 0  # within its report
 
 
@@ -379,14 +382,15 @@ class _Flow:
         page = self.page
         run = grid._run if grid is not None else None
         return (len(self.pages), page, self.y, len(page.texts), list(page.lines), len(page.fills),
-                self.on_new_page, grid, run)  # fmt: skip
+                self.on_new_page, grid, run, len(page.images))  # fmt: skip
 
     def restore(self, mark: tuple) -> None:
         """Forget everything laid out since `mark`."""
-        count, page, y, texts, lines, fills, on_new_page, grid, run = mark
+        count, page, y, texts, lines, fills, on_new_page, grid, run, images = mark
         del self.pages[count:]
         self.page, self.y, self.on_new_page = page, y, on_new_page
         del page.texts[texts:]
+        del page.images[images:]
         page.lines[:] = lines
         del page.fills[fills:]
         if grid is not None:
@@ -970,8 +974,45 @@ class _Writer:
             self.table(flow, block)
         elif isinstance(block, Paragraph):
             flow.paragraph(block.text, DOC_SIZE, label=block.label, gap_after=6)
+        elif isinstance(block, Pictures):
+            self.pictures(flow, block)
         else:  # pragma: no cover - a new block type without a writer
             raise TypeError(f"不支持的内容：{type(block).__name__}")
+
+    def pictures(self, flow: _Flow, block: Pictures) -> None:
+        """Photos in a row, each scaled to fit its share of the width and the block's height."""
+        from io import BytesIO
+
+        from reportlab.lib.units import mm
+        from reportlab.lib.utils import ImageReader
+
+        items = [(content, caption) for content, caption in block.items if content]
+        if not items:
+            return
+        gap = 8
+        share = (flow.width - gap * (len(items) - 1)) / len(items)
+        box_h = block.height_mm * mm
+        sizes = []
+        for content, _caption in items:
+            try:
+                w, h = ImageReader(BytesIO(content)).getSize()
+            except Exception:  # a damaged photo prints as its caption only
+                w, h = 0, 0
+            scale = min(share / w, box_h / h) if w and h else 0
+            sizes.append((w * scale, h * scale))
+        tallest = max(h for _, h in sizes) if sizes else 0
+        flow.ensure(tallest + DOC_SIZE * 2 + 6)
+        top = flow.y
+        for i, ((content, caption), (w, h)) in enumerate(zip(items, sizes, strict=True)):
+            x = flow.left + i * (share + gap)
+            if w and h:
+                flow.page.images.append((content, x + (share - w) / 2, top - h, w, h))
+            text = flow.clean(caption)
+            lines = wrap(text, share, DOC_SIZE)[:2]
+            for n, (line, width) in enumerate(lines):
+                flow.text(x + share / 2, top - tallest - DOC_SIZE * 1.3 * (n + 1), line, DOC_SIZE, align="center",
+                          width=width)  # fmt: skip
+        flow.y = top - tallest - DOC_SIZE * 2.8 - 6
 
     def heading(self, flow: _Flow, block: Heading) -> None:
         lines = wrap(flow.clean(block.text), flow.width, HEADING_SIZE)
@@ -1309,6 +1350,39 @@ class _Painter:
             out.append("0 Tr ET")
         out.append("Q")
         self.canvas.addLiteral("\n".join(out))
+        for content, x, y, w, h in page.images:
+            self.image(content, x, y, w, h)
+
+    def image(self, content: bytes, x: float, y: float, w: float, h: float) -> None:
+        """A photo: a JPEG goes into the file as it is (DCTDecode, named by its SHA-256, so the same photo
+        twice is stored once and identical input gives an identical file) — ``canvas.drawImage`` would
+        decode it, hash the pixels and deflate them again (50 ms a photo); anything else through
+        drawImage."""
+        from io import BytesIO
+
+        from reportlab.pdfbase import pdfdoc
+
+        canvas = self.canvas
+        name = "bdimg" + hashlib.sha256(content).hexdigest()[:32]
+        doc = canvas._doc
+        registered = doc.getXObjectName(name)
+        if doc.idToObject.get(registered) is None:
+            xobject = pdfdoc.PDFImageXObject(name)
+            if not xobject.loadImageFromJPEG(BytesIO(content)):
+                from reportlab.lib.utils import ImageReader
+
+                canvas.drawImage(ImageReader(BytesIO(content)), x, y, w, h)
+                return
+            xobject.name = name
+            canvas._setXObjects(xobject)
+            doc.Reference(xobject, registered)
+            doc.addForm(name, xobject)
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.scale(w, h)
+        canvas._code.append(f"/{registered} Do")
+        canvas.restoreState()
+        canvas._formsinuse.append(name)
 
 
 def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", toc: bool = False,

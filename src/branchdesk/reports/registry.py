@@ -183,6 +183,7 @@ SPECS += [
     LedgerSpec(
         "brand_projects", "党建品牌项目", "活动", "branchdesk.reports.activities:brand_projects_report"
     ),
+    LedgerSpec("activity_photos", "活动照片", "活动", "branchdesk.reports.activities:activity_photos_report"),
     LedgerSpec("transfers", "组织关系转接台账", "名册", "branchdesk.reports.transfers:transfers_report"),
     LedgerSpec(
         "committee_roster",

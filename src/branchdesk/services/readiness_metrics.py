@@ -49,7 +49,7 @@ class MetricSpec:
 METRICS: dict[str, MetricSpec] = {}
 
 #: Modules whose import registers further metrics (areas that land later add theirs here).
-METRIC_MODULES: list[str] = []
+METRIC_MODULES: list[str] = ["branchdesk.services.activity_metrics", "branchdesk.services.dues_readiness"]
 
 
 def register_metric(name: str, label: str, unit: str = ""):

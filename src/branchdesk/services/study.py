@@ -162,11 +162,11 @@ class StudyService:
             lines = self.lines(year, meetings)
             totals = {mid: sum(line.tenths for line in ls) for mid, ls in lines.items()}
             hours[year] = totals
-            if self._keeps_hours(year):
+            if self.keeps_hours(year):
                 kept.add(year)
         return StudySnapshot(hours, frozenset(kept))
 
-    def _keeps_hours(self, year: int) -> bool:
+    def keeps_hours(self, year: int) -> bool:
         """The branch recorded study hours in ``year`` here: a study record or a 微党课/主题教育 activity."""
         from branchdesk.db.models_activities import Activity
         from branchdesk.domain.activities import STUDY_ACTIVITY_KINDS

@@ -173,7 +173,20 @@ def _plan(ws: Workspace, as_of: dt.date) -> list[Todo]:
     ]
 
 
-SOURCES: list[Callable[[Workspace, dt.date], list[Todo]]] = [_development, _meetings, _term, _lost, _plan]
+def _dues(ws: Workspace, as_of: dt.date) -> list[Todo]:
+    from branchdesk.services.dues_readiness import dues_todos
+
+    return dues_todos(ws, as_of)
+
+
+SOURCES: list[Callable[[Workspace, dt.date], list[Todo]]] = [
+    _development,
+    _meetings,
+    _term,
+    _lost,
+    _plan,
+    _dues,
+]
 
 
 @dataclass(frozen=True)

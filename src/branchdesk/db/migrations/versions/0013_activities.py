@@ -2,7 +2,7 @@
 attachments, brand projects with goals and recognitions, study records, 述职评议; the branch's own kinds
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-07 09:30:00
 
 Every new table carries its branch (``branch_id``). Hours are integer tenths of an hour.
