@@ -123,6 +123,11 @@ def main() -> int:
     parser.add_argument("--branches", type=int, default=50)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--pg",
+        metavar="URL",
+        help="copy the database into this (empty) PostgreSQL database and measure there",
+    )
     args = parser.parse_args()
 
     many = build(args.branches, args.members)
@@ -131,7 +136,16 @@ def main() -> int:
     from branchdesk.db.migrate import open_database
     from branchdesk.workspace import Workspace
 
-    db, _ = open_database(resolve_location(str(many)))
+    if args.pg:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.db.schema_fixtures import copy_rows
+
+        pg, _ = open_database(resolve_location(args.pg))
+        pg.dispose()
+        started = time.perf_counter()
+        copied = copy_rows(many, args.pg)
+        print(f"copied {sum(copied.values())} rows into PostgreSQL in {time.perf_counter() - started:.0f} s")
+    db, _ = open_database(resolve_location(args.pg or str(many)))
     floor_db, _ = open_database(resolve_location(str(one)))
     ids = [b for b, _ in Workspace.branches(db)]
     ws = Workspace(db, ids[0])
@@ -143,7 +157,8 @@ def main() -> int:
 
     with db.read() as session:
         total = session.scalar(select(func.count(Member.id)))
-    print(f"{len(ids)} branches, {total} member files ({many})")
+    where = "PostgreSQL" if args.pg else many
+    print(f"{len(ids)} branches, {total} member files ({where})")
 
     rows = ws.committee.overview(AS_OF.year)
     assert len(rows) == len(ids)
@@ -203,7 +218,7 @@ def _switching(db, floor_db, ids, repeat: int) -> None:
                 self.done = True
             return False
 
-    location = resolve_location(str(db.sqlite_path))
+    location = resolve_location(str(db.sqlite_path) if db.sqlite_path else db.url)
 
     def switch(database, branch_id) -> float:
         t = time.perf_counter()

@@ -96,6 +96,9 @@ def form(doc, rows: list[list[str]], widths: list[float], *, tall: dict[int, flo
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
         if tall and index in tall:
             row.height = Cm(tall[index])
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):  # the grid LibreOffice reads
+        column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=False):
             cell.width = Cm(width)
@@ -107,7 +110,7 @@ PERSON_ROWS = [
     ["学历", "{{学历}}", "籍贯", "{{籍贯}}"],
     ["工作单位及职务", "{{工作单位及职务}}"],
 ]
-W4 = [3.2, 4.8, 3.0, 4.8]
+W4 = [3.4, 4.5, 3.4, 4.5]
 
 
 def applicant_talk(doc) -> None:
@@ -152,7 +155,7 @@ def assessment_form(doc) -> None:
     para(doc, "党支部：{{支部名称}}", indent=False, size=12)
     form(doc, [
         *PERSON_ROWS,
-        ["递交入党申请书日期", "{{递交申请书日期}}", "确定为积极分子日期", "{{确定积极分子日期}}"],
+        ["申请入党日期", "{{递交申请书日期}}", "确定积极分子日期", "{{确定积极分子日期}}"],
         ["推荐方式", "{{推荐方式}}", "培养联系人", "{{培养联系人}}"],
         ["培养考察情况（每半年一次）", "\n\n\n培养联系人（签字）：　　　　　　　年　　月　　日"],
         ["党小组意见", "\n\n党小组组长（签字）：　　　　　　　年　　月　　日"],
@@ -169,7 +172,7 @@ def political_review_letter(doc) -> None:
               "并填写回执后加盖公章寄回。")  # fmt: skip
     para(doc, "联系地址：{{支部地址}}")
     signed(doc, SIGN, "{{今天}}")
-    para(doc, "－－－－－－－－－－－－－－－（回　执）－－－－－－－－－－－－－－－", indent=False,
+    para(doc, "－－－－－－－－－－（回　执）－－－－－－－－－－", indent=False,
          align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
     para(doc, "关于{{姓名}}同志政治表现情况：", indent=False)
     for _ in range(4):

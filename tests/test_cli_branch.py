@@ -119,3 +119,21 @@ def test_the_administrator_grants_a_role_on_one_branch(db, db_arg, tmp_path, mon
     assert "账户 xuesheng 在“学生第一党支部”的角色：管理员" in capsys.readouterr().out
     account = AuthService(Workspace(db), hasher=fast).account("xuesheng")
     assert (account.role, account.branch_roles) == (Role.VIEWER, ((2, Role.ADMIN),))
+
+
+def test_a_member_moves_between_branches_and_the_letter_prints(db, ws, db_arg, tmp_path, capsys):
+    teacher = ws.members.create(MemberFields(name="李老师", join_date=dt.date(2015, 7, 1)))
+    assert main([*db_arg, "branch", "add", "学生第一党支部"]) == 0
+    args = [*db_arg, "--branch", "测试学院教工第一党支部", "transfer"]
+    assert main([*args, "move", "李老师", "--to", "学生第一党支部", "--date", "2026-09-01"]) == 0
+    assert "已将 李老师 从“测试学院教工第一党支部”转到“学生第一党支部”" in capsys.readouterr().out
+    assert Workspace.open(db, "学生第一党支部").members.get(teacher.id).name == "李老师"
+    assert main([*args, "list", "--year", "2026"]) == 0
+    listed = capsys.readouterr().out
+    assert "李老师\t本单位支部间转接" in listed and "2026年共 1 人次" in listed
+    out = tmp_path / "介绍信.pdf"
+    transfer_id = int(listed.split("\t")[0])
+    assert main([*args, "letter", str(transfer_id), "-o", str(out)]) == 0
+    assert out.exists() and "已生成组织关系介绍信" in capsys.readouterr().out
+    assert main([*args, "move", "王某", "--to", "学生第一党支部"]) == 2
+    assert "没有“王某”" in capsys.readouterr().err

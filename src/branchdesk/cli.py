@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--display-name", metavar="姓名", default="", help="姓名（默认同用户名）")
     users.add_argument("--reset-admin", metavar="用户名", help="用恢复码重设这个管理员的密码（会提示输入）")
     _add_branch_parser(sub)
+    _add_transfer_parser(sub)
     sub.add_parser(
         "encrypt",
         help="加密数据库文件（先做校验过的备份；需要管理员的用户名和密码；会生成新的恢复码）",
@@ -334,6 +335,67 @@ def cmd_branch(args) -> int:
         return 0
     finally:
         db.dispose()
+
+
+def _add_transfer_parser(sub) -> None:
+    tr = sub.add_parser(
+        "transfer",
+        help="组织关系转接：transfer list 列出本年转接；transfer move 姓名 --to 支部 支部间转接；"
+        "transfer letter 编号 -o 介绍信.pdf 打印介绍信（含存根和回执）",
+    )
+    tr_sub = tr.add_subparsers(dest="action", metavar="操作", required=True)
+    ls = tr_sub.add_parser(
+        "list", help="列出本支部的组织关系转接（编号、日期、姓名、类别、转出和转入单位、介绍信编号）"
+    )
+    ls.add_argument("--year", type=_year, help="年度（默认今年）")
+    mv = tr_sub.add_parser(
+        "move", help="把本支部的一名党员转到本数据库的另一个支部（档案、党籍变动和发展档案随转）"
+    )
+    mv.add_argument("member", metavar="姓名或档案编号")
+    mv.add_argument("--to", required=True, metavar="支部名称或编号")
+    mv.add_argument("--date", type=_as_of, metavar="日期", help="转接日期（默认今天）")
+    mv.add_argument("--reason", default="", metavar="原因")
+    lt = tr_sub.add_parser("letter", help="打印一次转接的组织关系介绍信（PDF：存根、介绍信、回执）")
+    lt.add_argument("transfer_id", type=int, metavar="转接编号")
+    lt.add_argument("-o", "--output", type=Path, required=True)
+    lt.add_argument("--force", action="store_true", help=_FORCE_HELP)
+
+
+def cmd_transfer(args) -> int:
+    from branchdesk.reports.transfers import SHORT_KIND
+
+    if args.action == "letter":
+        _output(args, args.output)
+        ws = _workspace(args)
+        from branchdesk.reports.pdf import write_pdf
+        from branchdesk.reports.transfers import transfer_letter
+
+        result = write_pdf([transfer_letter(ws, args.transfer_id)], args.output)
+        print(f"已生成组织关系介绍信（共 {result.pages} 页）：{args.output}")
+        return 0
+    if args.action == "list":
+        ws = _workspace(args)
+        year = args.year or dt.date.today().year
+        found = ws.transfers.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        for t in found:
+            print(
+                f"{t.id}\t{t.date}\t{t.member_name}\t{SHORT_KIND[t.kind]}\t{t.source} → {t.target}\t{t.letter_no}"
+            )
+        print(f"{year}年共 {len(found)} 人次。")
+        return 0
+    ws = _workspace(args, write=True)
+    from branchdesk.services.members import MemberQuery
+    from branchdesk.workspace import Workspace
+
+    wanted = args.member.strip()
+    matches = [m for m in ws.members.records(MemberQuery()) if wanted in (m.name, str(m.id))]
+    if len(matches) != 1:
+        raise CliError(f"本支部在册党员中{'没有' if not matches else '有多名'}“{wanted}”" +
+                       ("，请用档案编号指定" if matches else ""))  # fmt: skip
+    target = Workspace.open(ws.db, args.to)
+    moved = ws.transfers.move(matches[0].id, target.branch_id, args.date or dt.date.today(), args.reason)
+    print(f"已将 {moved.member_name} 从“{moved.from_branch}”转到“{moved.to_branch}”（转接编号 {moved.id}）。")
+    return 0
 
 
 def _last_used(ws, found) -> int | None:
@@ -551,6 +613,8 @@ def _add_export_parser(sub) -> None:
     exp.add_argument("--year", type=_year, help="年度，如 2026")
     exp.add_argument("--from", dest="start", type=_as_of, metavar="日期", help="期间开始日期，如 2026-01-01")
     exp.add_argument("--to", dest="end", type=_as_of, metavar="日期", help="期间结束日期，如 2026-06-30")
+    exp.add_argument("--font", choices=["sans", "serif"], default="sans",
+                     help="PDF 的字体：sans 黑体（默认），serif 宋体（AR PL UMing，正式文书）")  # fmt: skip
     exp.add_argument("--layout", choices=["a4", "a3"],
                      help="发展党员工作台账的打印格式：a4 紧凑（A4 横向一页宽），a3 完整（A3 横向）")  # fmt: skip
     exp.add_argument("--mask", choices=["full", "public"], default="full",
@@ -634,7 +698,7 @@ def cmd_export(args) -> int:
     if fmt == "pdf":
         from branchdesk.reports.pdf import write_pdf
 
-        result = write_pdf(reports, args.output)
+        result = write_pdf(reports, args.output, font=args.font)
         for where, chars in result.missing.items():
             print(f"注意：{where} 中有打印字库没有的字（{''.join(sorted(chars))}），PDF 中以 〓 代替，请手工填写。",
                   file=sys.stderr)  # fmt: skip
@@ -849,6 +913,8 @@ def _add_pack_parser(sub) -> None:
         "-o", "--output", type=Path, required=True, metavar="文件夹", help="资料包放在这个文件夹中"
     )
     pack.add_argument("--zip", action="store_true", help="生成一个 zip 压缩文件，而不是文件夹")
+    pack.add_argument("--font", choices=["sans", "serif"], default="sans",
+                      help="PDF 的字体：sans 黑体（默认），serif 宋体（AR PL UMing）")  # fmt: skip
     pack.add_argument("--with", dest="extra", action="append", default=[], choices=["compliance"],
                       help="另外加入默认不放进资料包的台账，如 compliance（检查情况汇总，支部自查用）")  # fmt: skip
     pack.add_argument(
@@ -895,7 +961,8 @@ def cmd_pack(args) -> int:
             f"迎检资料（按“{done.assessment.rubric.name}”评分细则排列，共 {done.pdf.pages} 页）：{done.path}"
         )
         return 0
-    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra)
+    result = build_pack(ws, period, args.output, mask=args.mask, as_zip=args.zip, extra=args.extra,
+                        font=args.font)  # fmt: skip
     print("\n".join(result.describe()))
     if result.missing:
         print(result.warning(), file=sys.stderr)
@@ -972,6 +1039,7 @@ COMMANDS = {
     "pack": cmd_pack,
     "users": cmd_users,
     "branch": cmd_branch,
+    "transfer": cmd_transfer,
     "encrypt": lambda args: _encryption("cmd_encrypt", args),
     "decrypt": lambda args: _encryption("cmd_decrypt", args),
     "assess": lambda args: _readiness("cmd_assess", args),

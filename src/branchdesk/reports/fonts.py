@@ -100,6 +100,61 @@ def char_width(ch: str) -> float:
     return font.stringWidth(ch, 1.0)
 
 
+# ---- the serif face (宋体 style) for formal documents -------------------------------------------------
+#: AR PL UMing CN (文鼎ＰＬ细上海宋), Arphic Public License: bundled in resources/fonts (with its licence),
+#: else Debian's fonts-arphic-uming. TrueType outlines, so reportlab embeds it as a subset like the sans.
+SERIF_NAME = "ARPLUMingCN"
+SERIF_FILE = "uming.ttc"
+SYSTEM_SERIF = (Path("/usr/share/fonts/truetype/arphic/uming.ttc"),)
+FACES = {"sans": "黑体（文泉驿微米黑）", "serif": "宋体（AR PL UMing）"}
+_serif: tuple[TTFont, frozenset[str]] | None = None
+
+
+def serif_path() -> Path | None:
+    """The serif font file: the bundled one, else the system's; None when neither is there."""
+    from branchdesk.resources import resources_dir
+
+    for path in (resources_dir() / "fonts" / SERIF_FILE, *SYSTEM_SERIF):
+        if path.is_file():
+            return path
+    return None
+
+
+def _load_serif() -> tuple[TTFont, frozenset[str]]:
+    global _serif
+    if _serif is None:
+        with _lock:
+            if _serif is None:
+                from reportlab.pdfbase import pdfmetrics
+                from reportlab.pdfbase.ttfonts import TTFont
+
+                path = serif_path()
+                if path is None:
+                    raise FileNotFoundError("缺少宋体字库（AR PL UMing，uming.ttc），请改用黑体打印")
+                font = TTFont(SERIF_NAME, str(path), subfontIndex=0)  # 0: UMing CN (simplified)
+                pdfmetrics.registerFont(font)
+                _serif = (font, frozenset(map(chr, font.face.charToGlyph)))
+    return _serif
+
+
+def face_font(face: str) -> tuple[str, frozenset[str]]:
+    """(registered name, characters drawn) of a face: "sans" (the bundled font) or "serif"."""
+    if face == "serif":
+        font, chars = _load_serif()
+        return font.fontName, chars
+    _load()
+    return FONT_NAME, _covered
+
+
+def face_char_width(face: str, ch: str) -> float:
+    """Advance width of one character at 1 pt in `face` (a character the serif lacks: the sans)."""
+    if face == "serif":
+        font, chars = _load_serif()
+        if ch in chars:
+            return font.stringWidth(ch, 1.0)
+    return char_width(ch)
+
+
 # ---- fallback fonts for rare characters -----------------------------------------------------------
 _fallbacks: dict[str, tuple[TTFont, frozenset[str]]] = {}  # registered name -> font, its characters
 _tried: set[str] = set()  # font files looked at (usable or not)

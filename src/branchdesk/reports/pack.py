@@ -216,6 +216,7 @@ class _Steps:
         self.progress = progress
         self.cancelled = cancelled or (lambda: False)
         self.message = message
+        self.font = "sans"  # the PDFs' face: "sans" or "serif" (宋体 style)
 
     def check(self) -> None:
         if self.cancelled():
@@ -245,7 +246,7 @@ class _Steps:
 
         self.check()
         return write_pdf(reports, path, title=title, toc=toc, progress=self.sub(phase, "正在生成 PDF"),
-                         cancelled=self.cancelled, invariant=invariant)  # fmt: skip
+                         cancelled=self.cancelled, invariant=invariant, font=self.font)  # fmt: skip
 
     def write_xlsx(self, reports: list[Report], path: Path, *, phase: str = "xlsx") -> None:
         from branchdesk.reports.xlsx import write_xlsx
@@ -280,6 +281,7 @@ def build_pack(
     cancelled: Callable[[], bool] | None = None,
     invariant: bool = False,
     extra: Sequence[str] = (),
+    font: str = "sans",
 ) -> PackResult:
     """Write the inspection pack for `period` into a new folder (or zip) under `out_dir`.
 
@@ -293,6 +295,7 @@ def build_pack(
         raise ValueError(f"未知的脱敏方式：{mask}（可用：{'、'.join(MASK_PROFILES)}）")
     today = today or dt.date.today()
     steps = _Steps(progress, cancelled, "已取消生成迎检资料包。")
+    steps.font = font
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     from branchdesk.services.leftovers import remove_leftovers
@@ -367,6 +370,7 @@ def export_ledgers(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     invariant: bool = False,
+    font: str = "sans",
 ) -> Exported:
     """Write the ledgers `keys` (registry keys, in that order) for `period` to one PDF or xlsx file.
 
@@ -381,6 +385,7 @@ def export_ledgers(
     today = today or dt.date.today()
     path = Path(path)
     steps = _Steps(progress, cancelled)
+    steps.font = font
     specs = [spec(key) for key in keys]
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".正在生成-", suffix=f".{fmt}", dir=path.parent)

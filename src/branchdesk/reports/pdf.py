@@ -19,13 +19,15 @@ type), listed in `PdfResult.missing`, logged, and named in a note under the repo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -152,17 +154,41 @@ def report_label(report: Report) -> str:
 
 # ============================================================================ text measuring
 class _Widths(dict):
-    """Advance widths at 1 pt, per character, filled on first use."""
+    """Advance widths at 1 pt, per character, of one face ("sans" / "serif"), filled on first use."""
+
+    def __init__(self, face: str = "sans"):
+        super().__init__()
+        self.face = face
 
     def __missing__(self, ch: str) -> float:
-        from branchdesk.reports.fonts import char_width
+        from branchdesk.reports.fonts import face_char_width
 
-        width = char_width(ch)
+        width = face_char_width(self.face, ch)
         self[ch] = width
         return width
 
 
-_WIDTHS = _Widths()
+_FACE_WIDTHS = {"sans": _Widths("sans"), "serif": _Widths("serif")}
+_WIDTHS = _FACE_WIDTHS["sans"]
+#: the face the PDF being written is set in; every write holds _WRITE_LOCK while the face is in force
+_FACE = "sans"
+_WRITE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def _in_face(face: str) -> Iterator[None]:
+    """Measure and draw in `face` while writing one PDF (writes take turns, so that a serif PDF and a
+    preview in the sans face on another thread never measure with each other's widths)."""
+    global _WIDTHS, _FACE
+    if face not in _FACE_WIDTHS:
+        raise ValueError(f"未知的字体：{face}")
+    with _WRITE_LOCK:
+        before = (_WIDTHS, _FACE)
+        _WIDTHS, _FACE = _FACE_WIDTHS[face], face
+        try:
+            yield
+        finally:
+            _WIDTHS, _FACE = before
 
 
 def text_width(text: str, size: float) -> float:
@@ -821,9 +847,10 @@ class _Writer:
         self.cancelled = cancelled
         self.missing: dict[str, set[str]] = {}
         self._missing_reports: dict[int, set[str]] = {}
-        from branchdesk.reports.fonts import covered
+        from branchdesk.reports.fonts import covered, face_font
 
-        self.covered = covered()
+        # the serif face draws what it has; what it lacks the sans draws (see _Painter._runs)
+        self.covered = covered() | face_font(_FACE)[1] if _FACE != "sans" else covered()
 
     def check(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -835,7 +862,9 @@ class _Writer:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
         from branchdesk.reports.fonts import fallback_for, missing_glyphs
 
-        missing = {ch for ch in missing_glyphs(text) if fallback_for(ch) is None}  # (see fonts)
+        missing = {
+            ch for ch in missing_glyphs(text) - self.covered if fallback_for(ch) is None
+        }  # (see fonts)
         if missing:
             self.missing.setdefault(report_label(report), set()).update(missing)
             self._missing_reports.setdefault(id(report), set()).update(missing)
@@ -1265,12 +1294,18 @@ class _Painter:
     def __init__(self, canvas, font_name: str):
         from reportlab.pdfbase.pdfmetrics import getFont
 
+        from branchdesk.reports.fonts import FONT_NAME, covered, face_font, pdf_font
+
         self.canvas = canvas
         self.font = getFont(font_name)
         self.doc = canvas._doc
-        from branchdesk.reports.fonts import covered
-
-        self.covered = covered()
+        if font_name == FONT_NAME:
+            self.covered = covered()
+            self.sans = None
+        else:  # the serif face: what it lacks, the sans draws
+            self.covered = face_font(_FACE)[1]
+            self.sans = getFont(pdf_font())
+            self.sans_covered = covered()
         self.names: dict[tuple[str, int], str] = {}
         self.cache: dict[str, list[tuple[str, str]]] = {}
 
@@ -1297,8 +1332,11 @@ class _Painter:
 
         runs: list[tuple[Any, str]] = []
         for ch in text:
-            name = None if ch in self.covered else fallback_for(ch)
-            font = self.font if name is None else fallback_font(name)
+            if self.sans is not None and ch not in self.covered and ch in self.sans_covered:
+                font = self.sans
+            else:
+                name = None if ch in self.covered else fallback_for(ch)
+                font = self.font if name is None else fallback_font(name)
             if runs and runs[-1][0] is font:
                 runs[-1] = (font, runs[-1][1] + ch)
             else:
@@ -1387,7 +1425,18 @@ class _Painter:
 
 def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", toc: bool = False,
               progress: Callable[..., None] | None = None, cancelled: Callable[[], bool] | None = None,
-              invariant: bool = False, sections: Sequence[tuple[str, ...]] | None = None) -> PdfResult:  # fmt: skip
+              invariant: bool = False, sections: Sequence[tuple[str, ...]] | None = None,
+              font: str = "sans") -> PdfResult:  # fmt: skip
+    """See `_write_pdf`; `font`: "sans" (the bundled 黑体-style font) or "serif" (宋体 style, AR PL
+    UMing, for formal documents), embedded as a subset either way."""
+    with _in_face(font):
+        return _write_pdf(reports, path, title=title, toc=toc, progress=progress, cancelled=cancelled,
+                          invariant=invariant, sections=sections)  # fmt: skip
+
+
+def _write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", toc: bool = False,
+               progress: Callable[..., None] | None = None, cancelled: Callable[[], bool] | None = None,
+               invariant: bool = False, sections: Sequence[tuple[str, ...]] | None = None) -> PdfResult:  # fmt: skip
     """Write `reports` (ledgers and documents) to one PDF at `path` (replaced only when complete).
 
     `sections`: for each report, the headings it is filed under (("组织建设", "2.4 党小组会每月一次") …):
@@ -1401,10 +1450,10 @@ def write_pdf(reports: Sequence[Report], path: str | Path, *, title: str = "", t
         raise ValueError("没有要导出的台账")
     from reportlab.pdfgen.canvas import Canvas
 
-    from branchdesk.reports.fonts import pdf_font
+    from branchdesk.reports.fonts import face_font, pdf_font
 
     path = Path(path)
-    font = pdf_font()
+    font = pdf_font() if _FACE == "sans" else face_font(_FACE)[0]
     writer = _Writer(progress, cancelled)
     work = sum(len(r.rows) if isinstance(r, Ledger) else 20 * len(r.blocks) for r in reports) or 1
     layout_share = 700

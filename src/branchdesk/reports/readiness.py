@@ -34,6 +34,8 @@ EVIDENCE_KINDS = {
     "finding": "检查发现",
     "award": "奖惩",
     "honour": "支部荣誉",
+    "assignment": "联系服务",
+    "project": "党建品牌项目",
     "period": "期间",
 }
 HOW = {"auto": "自动", "manual": "人工"}

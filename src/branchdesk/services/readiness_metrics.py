@@ -48,8 +48,14 @@ class MetricSpec:
 
 METRICS: dict[str, MetricSpec] = {}
 
-#: Modules whose import registers further metrics (areas that land later add theirs here).
-METRIC_MODULES: list[str] = ["branchdesk.services.activity_metrics", "branchdesk.services.dues_readiness"]
+#: Modules whose import registers further metrics (areas that land later add theirs here); they may also
+#: add to-dos to ``workbench.SOURCES`` and paragraphs to ``annual_summary.SECTIONS``.
+METRIC_MODULES: list[str] = [
+    "branchdesk.services.activity_metrics",
+    "branchdesk.services.dues_readiness",
+    "branchdesk.services.dues_metrics",
+    "branchdesk.services.work_metrics",
+]
 
 
 def register_metric(name: str, label: str, unit: str = ""):
@@ -62,9 +68,13 @@ def register_metric(name: str, label: str, unit: str = ""):
     return wrap
 
 
-def _load_modules() -> None:
+def load_area_modules() -> None:
+    """Import the modules of ``METRIC_MODULES`` (each once): their metrics, to-dos and paragraphs."""
     for module in METRIC_MODULES:
         importlib.import_module(module)
+
+
+_load_modules = load_area_modules
 
 
 class MetricInputs:

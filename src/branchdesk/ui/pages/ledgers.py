@@ -70,6 +70,7 @@ ZOOMS = [("适合宽度", None), ("整页", 0.0), ("50%", 0.5), ("75%", 0.75), (
 DEFAULT_KEYS = ["roster"]
 _SETTINGS_KEYS = "ledgers/checked"
 _SETTINGS_MASK = "ledgers/mask"
+_SETTINGS_FONT = "ledgers/font"
 _SETTINGS_COVER = "ledgers/cover"
 
 
@@ -81,6 +82,7 @@ class Choice:
     period: Period
     mask: str
     cover: bool
+    font: str = "sans"  # the PDF's face: "sans" or "serif" (宋体 style, for formal documents)
 
 
 def _to_date(value: QDate) -> dt.date:
@@ -153,6 +155,14 @@ class LedgersPage(QWidget):
         self.cover_check.setToolTip("在 PDF 和打印件前面加一页封面和一页目录（迎检资料包总是带封面和目录）")
         options = QFormLayout()
         options.addRow("用途：", self.mask_combo)
+        from branchdesk.reports.fonts import FACES
+
+        self.font_combo = QComboBox()
+        self.font_combo.setObjectName("ledgerFont")
+        for key, label in FACES.items():
+            self.font_combo.addItem(label, key)
+        self.font_combo.setToolTip("PDF 和打印所用字体：宋体适合会议记录、名册、函件等正式文书")
+        options.addRow("字体：", self.font_combo)
         options.addRow("", self.cover_check)
         self.roster_columns_button = self._roster_columns_button()
         options.addRow("花名册：", self.roster_columns_button)
@@ -195,8 +205,8 @@ class LedgersPage(QWidget):
         pack_hint.setStyleSheet("color: #555;")
         pack_layout.addWidget(pack_hint)
         pack_row = QHBoxLayout()
+        pack_layout.addWidget(self.compliance_check)
         pack_row.addWidget(self.zip_check)
-        pack_row.addWidget(self.compliance_check)
         pack_row.addStretch(1)
         pack_row.addWidget(self._button(self.action_pack))
         pack_layout.addLayout(pack_row)
@@ -321,6 +331,7 @@ class LedgersPage(QWidget):
         self.model.checked_changed.connect(self._choice_changed)
         for signal in (self.year_spin.valueChanged, self.from_edit.dateChanged, self.to_edit.dateChanged,
                        self.mask_combo.currentIndexChanged, self.period_group.buttonToggled,
+                       self.font_combo.currentIndexChanged,
                        self.cover_check.toggled):  # fmt: skip
             signal.connect(self._choice_changed)
         self.job.cancel_button.clicked.connect(self._user_cancelled)
@@ -346,7 +357,8 @@ class LedgersPage(QWidget):
 
         button = QToolButton()
         button.setObjectName("rosterColumns")
-        button.setText("增加栏目…")
+        button.setText("另加栏目")
+        button.setMinimumWidth(96)
         button.setToolTip("选择花名册另外打印的栏目（所有人都空的栏目不打印）；导出 Excel 时也用这些栏目")
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
@@ -442,11 +454,13 @@ class LedgersPage(QWidget):
         index = self.mask_combo.findData(mask) if mask else -1
         self.mask_combo.setCurrentIndex(max(index, 0))
         self.cover_check.setChecked(str(self.settings.value(_SETTINGS_COVER, "false")).lower() == "true")
+        self.font_combo.setCurrentIndex(max(self.font_combo.findData(self.settings.value(_SETTINGS_FONT)), 0))
 
     def _save_choice(self) -> None:
         self.settings.setValue(_SETTINGS_KEYS, self.model.checked_keys())
         self.settings.setValue(_SETTINGS_MASK, self.mask_combo.currentData())
         self.settings.setValue(_SETTINGS_COVER, self.cover_check.isChecked())
+        self.settings.setValue(_SETTINGS_FONT, self.font_combo.currentData())
 
     def set_checked(self, keys: list[str]) -> None:
         self.model.set_checked(keys)
@@ -471,7 +485,7 @@ class LedgersPage(QWidget):
 
     def choice(self) -> Choice:
         return Choice(tuple(self.model.checked_keys()), self.period(), self.mask_combo.currentData(),
-                      self.cover_check.isChecked())  # fmt: skip
+                      self.cover_check.isChecked(), self.font_combo.currentData())  # fmt: skip
 
     def _update_period_fields(self) -> None:
         by_year = self.year_radio.isChecked()
@@ -528,7 +542,7 @@ class LedgersPage(QWidget):
         title = self._cover_title(choice) if choice.cover else ""
         self.job.start(f"正在生成预览：{self._titles(choice.keys)}…", export_ledgers, self.ctx.ws,
                        list(choice.keys), choice.period, path, fmt="pdf", mask=choice.mask, title=title,
-                       toc=choice.cover)  # fmt: skip
+                       toc=choice.cover, font=choice.font)  # fmt: skip
         self._update_state()
 
     def _cover_title(self, choice: Choice) -> str:
@@ -728,7 +742,7 @@ class LedgersPage(QWidget):
         work = partial(export_ledgers, title=self._cover_title(choice) if choice.cover and pdf else "")
         return self._modal(title, "已取消", lambda text: self._write_failed(path, text), work, self.ctx.ws,
                            list(choice.keys), choice.period, path, fmt=fmt, mask=choice.mask,
-                           toc=choice.cover and pdf)  # fmt: skip
+                           toc=choice.cover and pdf, font=choice.font)  # fmt: skip
 
     def _modal(self, title: str, cancelled_text: str, failed, fn, *args, **kwargs):
         """``fn(*args, **kwargs)`` behind the modal progress dialog of ui.worker; None when cancelled
@@ -868,6 +882,7 @@ class LedgersPage(QWidget):
             lambda text: prompts.warn(self, "无法生成迎检资料包", f"{text}\n\n没有留下不完整的文件。"),
             build_pack, self.ctx.ws, period, Path(folder), mask=self.mask_combo.currentData(),
             as_zip=self.zip_check.isChecked(), extra=("compliance",) if self.compliance_check.isChecked() else (),
+            font=self.font_combo.currentData(),
         )  # fmt: skip
         if result is None:
             return None
