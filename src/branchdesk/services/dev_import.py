@@ -305,6 +305,23 @@ def _paper_birth(value: Any) -> tuple[dt.date, str]:
     return written.first, written.precision.value
 
 
+def _paper_date(value: Any) -> tuple[dt.date, str]:
+    """A step date an old ledger may give to the month only ("2019年9月"): (first day, precision)."""
+    from branchdesk.domain.partial_dates import parse_partial_date
+
+    try:
+        day = _date(value)
+    except _Bad:
+        try:
+            written = parse_partial_date(
+                clean_text(value) if isinstance(value, str) else value, allow_year=False
+            )
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
+        return written.first, written.precision.value
+    return day, "day"
+
+
 def _date_in(text: str) -> tuple[dt.date | None, str]:
     """The first date written in ``text`` and the rest of the text as written."""
     m = _DATE_IN_TEXT.search(text)  # \d also matches full-width digits
@@ -625,6 +642,8 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         try:
             if key == "birth_date":
                 v[key], v["birth_precision"] = _paper_birth(raw)
+            elif key == "activist_date":
+                v[key], v["activist_date_precision"] = _paper_date(raw)
             elif key in _DATE_KEYS:
                 v[key] = _date(raw)
             elif key == "pre_review_date":
@@ -811,6 +830,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         application_date=v.get("application_date"),
         talks=tuple(t for t in (first_talk, higher_talk) if t is not None),
         activist_date=v.get("activist_date"),
+        activist_date_precision=v.get("activist_date_precision", "day"),
         activist_recommendation=v.get("recommendation"),
         filings=filings,
         contacts=contacts,
