@@ -520,7 +520,7 @@ _TABLE_FIELDS: dict[str, dict[str, str]] = {
                 "chair": "主持人", "chair_member_id": "主持人（党员）", "recorder": "记录人",
                 "recorder_member_id": "记录人（党员）", "lecturer": "授课人", "lecturer_member_id": "授课人（党员）",
                 "theme": "主题", "group_name": "党小组名称", "sealed_at": "定稿时间", "sealed_by": "定稿人",
-                "status": "记录状态"},
+                "status": "记录状态", "for_year": "所属年度"},
     "meeting_type": {"name": "会议类型名称"},
     "rule_setting_change": {"name": "设置项", "effective_from": "生效日期", "changed_at": "修改时间",
                             "changed_by": "修改人"},
