@@ -890,7 +890,9 @@ class DuesService:
                 mid: (lo, hi, n)
                 for mid, lo, hi, n in session.connection().execute(
                     select(DuesPaymentMonth.member_id, _raw(func.min(month)), _raw(func.max(month)), func.count())
-                    .where(month >= month_date(since), month <= month_date(until))
+                    .where(month >= month_date(since), month <= month_date(until),
+                           # the branch's members only (the spans'): not every branch's months of the database
+                           DuesPaymentMonth.member_id.in_(select(Member.id).where(Member.branch_id == self.ws.branch_id)))
                     .group_by(DuesPaymentMonth.member_id)
                 )
             }  # fmt: skip
