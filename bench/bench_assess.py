@@ -5,7 +5,8 @@ Goals: the self-assessment of a 200-member branch's year ≤ 1 s; the 工作台 
 
     .venv/bin/python bench/bench_assess.py [--members 200] [--big 10000] [--repeat 5] [--no-pack]
 
-Databases are generated once with the demo generator (cached under /tmp/branchdesk-bench/). Each timing is
+Databases are generated once with the demo generator (cached under /tmp/branchdesk-bench/assess-N.sqlite;
+delete them after a schema change of the same revision number — a re-chained migration is not re-run). Each timing is
 the median of ``--repeat`` runs, each on a fresh workspace (no service caches); a floor — a fixed
 pure-Python workload — is timed in the same run so that a busy shared machine shows as a high floor.
 The 工作台 is timed twice: the service calls the page makes before its first paint (to-dos, empty-state
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_startup import CACHE, build_database
+from bench_startup import CACHE
 
 TODAY = dt.date(2026, 12, 7)
 
@@ -197,7 +198,7 @@ def main() -> int:
     bench_assess(small, args.repeat)
     if not args.no_pack:
         bench_pack(small)
-    bench_workbench(build_database(args.big), args.repeat)
+    bench_workbench(demo_database(args.big), args.repeat)
     return 0
 
 

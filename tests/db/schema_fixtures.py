@@ -252,6 +252,8 @@ def fill(conn, revision: str) -> None:
         _fill_branches(w)
     if w.since("0016"):
         _fill_readiness(w)
+    if w.since("0017"):
+        _fill_activist_precision(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -921,6 +923,12 @@ def _fill_date_precision(w: _Writer) -> None:
     )
 
 
+def _fill_activist_precision(w: _Writer) -> None:
+    """0017: a dossier's 确定积极分子 known to the month only."""
+    w.update("修改发展档案", "dossier", DOSSIER_SIMA, activist_date=dt.date(2026, 3, 1),
+             activist_date_precision="month")  # fmt: skip
+
+
 def _check_date_precision(db, revision: str) -> None:
     """Dates stored before 0014 are exact days; those written at 0014 keep their precision."""
     ws = Workspace.open(db)
@@ -935,7 +943,12 @@ def _check_date_precision(db, revision: str) -> None:
         return
     assert (profile.founded_on, profile.founded_on_precision) == (dt.date(1999, 7, 1), "month")
     assert ma.date_text("work_start_date") == "2018年9月"
-    assert ws.development.get(DOSSIER_SIMA).person.birth_precision == "month"
+    sima = ws.development.get(DOSSIER_SIMA)
+    assert sima.person.birth_precision == "month"
+    if revision < "0017":
+        assert (sima.activist_date, sima.activist_date_precision) == (dt.date(2026, 3, 10), "day")
+    else:
+        assert (sima.activist_date, sima.activist_date_precision) == (dt.date(2026, 3, 1), "month")
 
 
 def _fill_rules(w: _Writer) -> None:

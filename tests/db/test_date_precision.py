@@ -64,22 +64,24 @@ def test_a_founding_year_is_kept_as_a_year(ws, branch):
     assert branch.profile().founded_on_precision == "year"
 
 
-def test_a_month_precise_birth_in_the_development_ledger_reads_back_as_a_month(tmp_path):
+def test_month_precise_dates_in_the_development_ledger_read_back_as_months(tmp_path):
     from dataclasses import replace
 
     from branchdesk.domain.development import Person
     from tests.db.test_dev_import import round_trip, with_id
     from tests.unit import dev_builders as b
 
-    born = replace(with_id(b.applicant(), 1), person=Person("林晓", dt.date(2008, 9, 1), "", "month"))
+    born = replace(with_id(b.candidate_stage(activist=dt.date(2023, 5, 1)), 1),
+                   person=Person("林晓", dt.date(2000, 9, 1), "", "month"), activist_date_precision="month")  # fmt: skip
     result = round_trip([born], tmp_path)
     assert result.issues == []
     [read] = result.dossiers
     assert (read.person.birth_date, read.person.birth_precision, read.person.birth.text) == (
-        dt.date(2008, 9, 1),
+        dt.date(2000, 9, 1),
         "month",
-        "2008年9月",
+        "2000年9月",
     )
+    assert (read.activist_date, read.activist_date_precision) == (dt.date(2023, 5, 1), "month")
 
 
 def test_a_dossiers_birth_month_is_stored_and_judged_as_a_month(ws):

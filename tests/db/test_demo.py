@@ -346,3 +346,26 @@ def test_cli_demo_prints_the_summary(tmp_path, data_dir, capsys):
     assert main(["--db", str(path), "demo", "--members", "30"]) != 0
     err = capsys.readouterr().err
     assert err.startswith("错误：数据库中已有") and "Traceback" not in err
+
+
+def test_nothing_in_the_demo_has_happened_after_today(demo):
+    """The showcase never holds a payment, an activity, a study record or a remittance dated after the
+    day it was made (study records of 15–28 December appeared on a 7 December demo)."""
+    from sqlalchemy import func, select
+
+    from branchdesk.db.models_activities import Activity, StudyRecord
+    from branchdesk.db.models_dues import DuesPayment, DuesRemittance
+
+    db, *_ = demo
+    with Workspace.open(db).read() as session:
+        latest = {
+            what: session.scalar(select(func.max(column)))
+            for what, column in (
+                ("党费缴纳", DuesPayment.paid_on),
+                ("党费上缴", DuesRemittance.remitted_on),
+                ("活动", Activity.date),
+                ("学时记录", StudyRecord.date),
+            )
+        }
+    assert all(day is not None for day in latest.values()), latest
+    assert {what: day for what, day in latest.items() if day > TODAY} == {}

@@ -4,6 +4,7 @@ that the inspectors follow with their sheet, bookmarked by dimension and item.""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -62,8 +63,8 @@ def test_the_pack_follows_the_rubric_self_assessment_first_then_items_with_their
     reader = PdfReader(done.path)
     outline = _outline(reader, reader.outline)
     top = [t for d, t, _ in outline if d == 0]
-    assert top[:2] == ["本市细则自评表", f"{YEAR}年度工作总结"]
-    assert [t.split("（")[0] for t in top[2:]] == ["政治引领", "组织建设"]
+    assert top[:3] == ["本市细则自评表", f"{YEAR}年度工作计划", f"{YEAR}年度工作总结"]
+    assert [t.split("（")[0] for t in top[3:]] == ["政治引领", "组织建设"]
     items = [t for d, t, _ in outline if d == 1]
     assert [t.split("（")[0] for t in items] == ["1.2 每月开展主题党日", "1.3 按期上党课，书记每年至少讲一次",
                                                 "2.2 支部党员大会每季度至少一次", "2.3 支部委员会会议每月一次"]  # fmt: skip
@@ -104,3 +105,19 @@ def test_the_plan_prints_its_dated_items_and_what_is_done(demo):
     assert [row[2:4] for row in plan.rows] == [["七一主题党日：重温入党誓词", "已完成（2026年7月1日）"],
                                               ["支部委员会换届选举", "未完成"]]  # fmt: skip
     assert plan.notes == ["共 2 项，已完成 1 项。"]
+
+
+def test_the_areas_that_landed_score_their_items_from_their_records(demo):
+    """Dues, study hours, volunteer service and 联系服务 plug their metrics in (services/activity_metrics.py,
+    services/dues_readiness.py): the items they score are automatic, with their evidence."""
+    m = demo.readiness.metrics(YEAR, TODAY)
+    a = demo.readiness.assess(YEAR, as_of=TODAY)
+    for key, metric in (("1.4", "study.hours_32"), ("2.9", "dues.on_time"), ("4.1", "activities.volunteer"),
+                        ("4.2", "assignments.coverage"), ("5.1", "assignments.model_posts")):  # fmt: skip
+        if metric in m:  # the demo keeps these records: scored from them
+            assert a.item(key).how == "auto" and 0 <= a.item(key).score <= a.item(key).max, key
+        else:
+            assert a.item(key).how == "manual", key
+    assert {"study.hours_32", "assignments.coverage"} <= set(m)
+    coverage = demo.assignments.coverage(dt.date(YEAR, 11, 22))
+    assert m["assignments.coverage"].value == Decimal(coverage.assigned) / coverage.members

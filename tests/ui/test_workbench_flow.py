@@ -19,8 +19,8 @@ TODAY = dt.date(2026, 12, 7)
 
 @pytest.fixture
 def autumn(ws):
-    """Records kept from September: every monthly meeting held but 第二党小组's in November; the hand-scored
-    items of the self-assessment already scored."""
+    """Records kept from September: every monthly meeting held but 第二党小组's in November; the branch's
+    own rubric for the year (its city's sheet: 主题党日, 党小组会, 支部工作制度, 表彰), the hand-scored item scored."""
     branch_with_members(ws)
     ws.meetings.set_records_since(dt.date(2026, 9, 1))
     groups = {g.name: g.id for g in ws.branch.groups()}
@@ -31,10 +31,16 @@ def autumn(ws):
                 ws.meetings.plan(
                     MeetingType.GROUP, dt.date(2026, month, 12), group_id=gid, status=MeetingStatus.DRAFT
                 )
-    a = ws.readiness.assess(2026, as_of=TODAY)
-    for item in a.items():
-        if item.how == "manual":
-            ws.readiness.set_manual_score("红旗党支部", 2026, item.item.key, item.max, "已自评")
+    from branchdesk.domain.rubric import Rubric, builtin_rubric
+
+    city = builtin_rubric("红旗党支部").to_dict()
+    keep = {"1.2", "2.4", "3.1", "5.3"}
+    city["dimensions"] = [
+        dict(d, items=[i for i in d["items"] if i["key"] in keep]) for d in city["dimensions"]
+        if any(i["key"] in keep for i in d["items"])
+    ]  # fmt: skip
+    ws.readiness.save_rubric(Rubric.from_dict(city), 2026)
+    ws.readiness.set_manual_score("红旗党支部", 2026, "3.1", 5, "制度汇编齐全")
     return groups
 
 
@@ -58,7 +64,7 @@ def test_open_the_workbench_follow_an_action_and_see_the_score_rise(qtbot, monke
     recorded = []
 
     def save(dialog):
-        assert dialog.type_box.currentText() == MeetingType.GROUP.label
+        assert dialog.type_box.currentText() in (MeetingType.GROUP.label, MeetingType.PARTY_DAY.label)
         dialog.save()
         recorded.append(dialog)
         return dialog.result()
@@ -88,6 +94,15 @@ def test_open_the_workbench_follow_an_action_and_see_the_score_rise(qtbot, monke
     assert "补录 11 月第二党小组会记录 +0.5 分" not in [
         page.top_actions.item(r).text() for r in range(page.top_actions.count())
     ]
+    # a to-do of the month, one click on its 去处理: the editor on a new 主题党日 of December, and it is done
+    texts = [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
+    page.table.cellClicked.emit(texts.index("2026年12月主题党日尚未召开"), 3)
+    assert window.current_area() == "meetings" and len(recorded) == 2
+    window.show_area("workbench")
+    qtbot.waitUntil(lambda: page.table.rowCount() == len(texts) - 1, timeout=5000)
+    assert "2026年12月主题党日尚未召开" not in [
+        page.table.item(r, 2).text() for r in range(page.table.rowCount())
+    ]
 
 
 def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
@@ -100,7 +115,7 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
     page.show()
     qtbot.waitExposed(page)
     assert page.select_item("3.1")
-    assert page.score_button.isEnabled() and page.evidence.count() == 0
+    assert page.score_button.isEnabled() and page.evidence.count() == 0  # scored by hand, no records
     page.manual_score.setValue(4.5)
     page.comment.setText("制度汇编缺党费制度")
     assert page.save_manual()
@@ -111,6 +126,9 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
     assert copy is not None and "已保存 1 份自评副本" in page.saved_label.text()
     from branchdesk.ui.widgets import prompts
 
+    printed = tmp_path / "副本.pdf"
+    monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: printed)
+    assert page.export_saved() and printed.stat().st_size > 1000
     sheet = tmp_path / "红旗党支部评分细则.xlsx"
     monkeypatch.setattr(prompts, "save_file_name", lambda *a, **k: sheet)
     monkeypatch.setattr(prompts, "open_file_name", lambda *a, **k: sheet)
@@ -122,4 +140,4 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
                if page.tree.topLevelItem(1).child(c).text(0).startswith("2.4 "))  # fmt: skip
     row.setText(1, "4")
     assert ws.readiness.rubric("红旗党支部", 2026).item("2.4").points == 4
-    assert ws.readiness.rubric("红旗党支部", 2026).points == 101
+    assert ws.readiness.rubric("红旗党支部", 2026).points == 20  # 6 + 4 + 5 + 5

@@ -119,3 +119,23 @@ def test_a_roster_join_month_agrees_with_a_meeting_in_that_month_and_names_the_m
     assert _roster_and_dossier(dt.date(2026, 5, 12)) == []
     [message] = _roster_and_dossier(dt.date(2026, 6, 2))
     assert "入党日期为2026年5月" in message and "2026年5月1日" not in message
+
+
+# ---- DEV-ACTIVIST-1Y with an activist month -----------------------------------------------------------
+def _activist_in(month: int, candidate: dt.date):
+    from tests.unit.dev_builders import candidate_stage
+
+    d = candidate_stage(activist=dt.date(2023, month, 1), candidate=candidate)
+    return replace(d, activist_date_precision="month")
+
+
+def test_a_candidate_in_the_activist_anniversary_month_depends_on_the_day_and_says_so():
+    [f] = found(_activist_in(6, dt.date(2024, 6, 10)), "DEV-ACTIVIST-1Y")  # a full year only if 1–10 June
+    assert f.severity is Severity.WARNING
+    assert "只记载到2023年6月" in f.message_zh and "取决于具体日" in f.message_zh
+
+
+def test_an_activist_month_a_whole_year_before_or_too_late_is_judged_without_doubt():
+    assert found(_activist_in(5, dt.date(2024, 6, 10)), "DEV-ACTIVIST-1Y") == []
+    [f] = found(_activist_in(7, dt.date(2024, 6, 10)), "DEV-ACTIVIST-1Y")
+    assert f.severity is Severity.BLOCKING and "2023年7月确定为入党积极分子" in f.message_zh

@@ -51,6 +51,9 @@ class DevelopmentDossier(Base):
     # stage 1-2
     application_date: Mapped[dt.date | None] = mapped_column(Date)
     activist_date: Mapped[dt.date | None] = mapped_column(Date)
+    activist_date_precision: Mapped[str] = mapped_column(
+        String(5), default="day", server_default="day"
+    )  # 0017
     activist_recommendation: Mapped[str] = mapped_column(String(30), default="")
     activist_decided_by: Mapped[str] = mapped_column(String(30), default="")
     activist_publicity_start: Mapped[dt.date | None] = mapped_column(Date)

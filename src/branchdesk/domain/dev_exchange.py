@@ -35,7 +35,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from branchdesk.domain.partial_dates import birth_cell
+from branchdesk.domain.partial_dates import PartialDate, birth_cell
 
 if TYPE_CHECKING:
     from branchdesk.domain.development import Dossier
@@ -309,7 +309,7 @@ def dossier_row(seq: int, d: Dossier, excluded: Mapping[str, Iterable[Any]] | No
         d.application_date,
         first.date if first else None,
         NAME_SEPARATOR.join(first.interviewers) if first else "",
-        d.activist_date,
+        PartialDate.stored(d.activist_date, d.activist_date_precision).cell if d.activist_date else None,
         d.activist_recommendation.label if d.activist_recommendation else "",
         act_filing.date if act_filing else None,
         person_names(d.contacts, per_item_date=len(contact_dates) > 1),

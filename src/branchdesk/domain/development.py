@@ -477,6 +477,7 @@ class Dossier:
     application_date: date | None = None
     talks: tuple[Talk, ...] = ()
     activist_date: date | None = None
+    activist_date_precision: str = "day"  # an old ledger's 确定积极分子 may give the month only (0017)
     activist_recommendation: Recommendation | None = None
     activist_decided_by: DecisionBody | None = None
     activist_publicity: Period | None = None

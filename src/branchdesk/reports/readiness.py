@@ -3,8 +3,8 @@
 * ``self_assessment_report`` (registry key ``self_assessment``): the scored rubric of the period's year,
   item by item with the basis of each score, subtotals per dimension and the total;
 * ``annual_summary_report`` (``annual_summary``): the year's summary as edited (or the draft);
-* ``build_rubric_pack``: one PDF the inspectors can follow with their sheet — the 自评表 and the 年度工作总结
-  first, then per
+* ``build_rubric_pack``: one PDF the inspectors can follow with their sheet — the 自评表, the 年度工作计划 and the
+  年度工作总结 first, then per
   dimension and item a page with the item's score and evidence records followed by its evidence ledgers
   (each ledger printed once, under the first item that cites it; later items point to it), bookmarked
   by dimension and item. The pack by ledger type (reports/pack.py) stays as it was.
@@ -34,6 +34,8 @@ EVIDENCE_KINDS = {
     "finding": "检查发现",
     "award": "奖惩",
     "honour": "支部荣誉",
+    "assignment": "联系服务",
+    "project": "党建品牌项目",
     "period": "期间",
 }
 HOW = {"auto": "自动", "manual": "人工"}
@@ -86,6 +88,47 @@ def assessment_ledger(a: Assessment, branch_name: str, today: dt.date) -> Ledger
         printed_on=today,
         signatures=["书记", "支部委员会审核"],
     )
+
+
+def saved_assessment_ledger(result: dict, branch_name: str, made_on: dt.date, today: dt.date) -> Ledger:
+    """The 自评表 of a saved copy, from what was saved (its rubric and scores as they were that day)."""
+    rows: list[list] = []
+    for d in result.get("dimensions", []):
+        rows.append([d["name"], "", f"{d['name']}（小计）", _num(d["max"]), _num(d["score"]), "", ""])
+        for i in d.get("items", []):
+            how = (
+                {"auto": "自动", "manual": "人工"}.get(i.get("how", ""), "")
+                if i.get("scored", True)
+                else "待评"
+            )
+            rows.append(["", i.get("key", ""), i["name"], _num(i["max"]), _num(i["score"]), how,
+                         i.get("comment") or i.get("summary", "")])  # fmt: skip
+    notes = [f"自评副本，保存于 {_date_text(made_on)}；按“{result.get('rubric', '')}”评分细则，满分 "
+             f"{_num(result.get('max', 0))} 分，自评得分 {_num(result.get('score', 0))} 分。"]  # fmt: skip
+    ledger = assessment_columns_ledger(f"{result.get('rubric', '')}自评表（{_date_text(made_on)}副本）", branch_name,
+                                       f"{result.get('year', '')}年度", rows, today)  # fmt: skip
+    ledger.totals = ["合计", "", "", _num(result.get("max", 0)), _num(result.get("score", 0)), "", ""]
+    ledger.notes = notes
+    return ledger
+
+
+def _num(value) -> str:
+    from branchdesk.domain.rubric import dec
+
+    return _pt(dec(value))
+
+
+def assessment_columns_ledger(
+    title: str, branch_name: str, period: str, rows: list, today: dt.date
+) -> Ledger:
+    return Ledger(
+        key="self_assessment", title=title, branch_name=branch_name, period=period,
+        columns=[Column("dimension", "维度", width=9), Column("key", "编号", width=5),
+                 Column("item", "评分项目", width=30, wrap=True), Column("max", "分值", width=5),
+                 Column("score", "自评得分", width=6), Column("how", "评分方式", width=6),
+                 Column("basis", "评分依据", width=40, wrap=True)],
+        rows=rows, printed_on=today, signatures=["书记", "支部委员会审核"],
+    )  # fmt: skip
 
 
 def self_assessment_report(ws: Workspace, period: Period, today: dt.date) -> list[Report]:
@@ -205,8 +248,9 @@ def rubric_pack_reports(
     a = ws.readiness.assess(year, rubric, as_of=today)
     name = ws.branch.profile().name
     reports: list[Report] = [assessment_ledger(a, name, today).masked(mask)]
-    reports += annual_summary_report(ws, period, today)  # the year's summary follows the self-assessment
-    sections: list[tuple[str, ...]] = [(), ()]
+    reports += annual_plan_report(ws, period, today)  # the year's plan and summary follow the self-assessment
+    reports += annual_summary_report(ws, period, today)
+    sections: list[tuple[str, ...]] = [(), (), ()]
     cited: dict[str, str] = {}
     items = a.items()
     with shared_reads():

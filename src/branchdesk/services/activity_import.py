@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from branchdesk.domain.activities import Activity, Participant, format_hours, hours_of, tenths_of
-from branchdesk.services.imports import RowError, cell_date, clean_text, header_key
+from branchdesk.services.xlsx_table import RowError, cell_date, clean_text, header_key
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace

@@ -70,9 +70,13 @@ def draft(ws: Workspace, year: int) -> str:
         + "。"
     )
     lines.append(metrics["sanctions.count"].summary + "。")
-    for section in SECTIONS:
-        text = section(ws, year)
-        if text:
-            lines += ["", text]
-    lines += ["", "四、存在的不足和下一步打算", "（请根据本支部实际填写）"]
+    from branchdesk.services.readiness_metrics import load_area_modules
+
+    load_area_modules()  # the areas' metric modules add their paragraphs to SECTIONS
+    texts = [text for section in SECTIONS if (text := section(ws, year))]
+    number = "四"
+    if texts:
+        lines += ["", "四、党员教育管理和服务工作", *texts]
+        number = "五"
+    lines += ["", f"{number}、存在的不足和下一步打算", "（请根据本支部实际填写）"]
     return "\n".join(lines)

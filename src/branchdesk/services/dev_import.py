@@ -6,7 +6,7 @@ person, a column per step date, vote counts, names of interviewers, contact pers
 It touches no database and returns :class:`DevImport` — the dossiers read and the problems found, each
 a :class:`RowIssue` naming the Excel row and the column header as written in the file.
 
-Headers are matched tolerantly, as for the roster (``services.imports.header_key``: spaces, full-width
+Headers are matched tolerantly, as for the roster (``services.xlsx_table.header_key``: spaces, full-width
 forms, '*' and bracketed remarks do not matter), with the common names of each column; the header row
 may sit under title rows; columns may come in any order; unknown columns are listed and ignored.
 Vote columns written without their meeting ("应到", "实到" …) are taken in order: the first set
@@ -61,6 +61,7 @@ from branchdesk.services.xlsx_reader import BadCell
 from branchdesk.services.xlsx_table import (
     BRACKETS,
     EXAMPLE_MARK,
+    ImportRefused,
     RowError,
     ambiguous_message,
     cell_date,
@@ -302,6 +303,23 @@ def _paper_birth(value: Any) -> tuple[dt.date, str]:
     except ValueError:
         return day, "day"
     return written.first, written.precision.value
+
+
+def _paper_date(value: Any) -> tuple[dt.date, str]:
+    """A step date an old ledger may give to the month only ("2019年9月"): (first day, precision)."""
+    from branchdesk.domain.partial_dates import parse_partial_date
+
+    try:
+        day = _date(value)
+    except _Bad:
+        try:
+            written = parse_partial_date(
+                clean_text(value) if isinstance(value, str) else value, allow_year=False
+            )
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
+        return written.first, written.precision.value
+    return day, "day"
 
 
 def _date_in(text: str) -> tuple[dt.date | None, str]:
@@ -624,6 +642,8 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         try:
             if key == "birth_date":
                 v[key], v["birth_precision"] = _paper_birth(raw)
+            elif key == "activist_date":
+                v[key], v["activist_date_precision"] = _paper_date(raw)
             elif key in _DATE_KEYS:
                 v[key] = _date(raw)
             elif key == "pre_review_date":
@@ -810,6 +830,7 @@ def _read_row(number: int, cells: dict[str, Any], headers: dict[str, str], today
         application_date=v.get("application_date"),
         talks=tuple(t for t in (first_talk, higher_talk) if t is not None),
         activist_date=v.get("activist_date"),
+        activist_date_precision=v.get("activist_date_precision", "day"),
         activist_recommendation=v.get("recommendation"),
         filings=filings,
         contacts=contacts,
@@ -973,13 +994,12 @@ def apply_development(ws: Workspace, found: DevImport) -> DevApplyResult:
     row gives one — that has no ID number of its own (rows without a number: any such dossier), as the
     roster import does. So importing the same ledger twice changes nothing.
 
-    Raises :class:`branchdesk.services.imports.ImportRefused` when ``found`` has issues, or when two
+    Raises :class:`branchdesk.services.xlsx_table.ImportRefused` when ``found`` has issues, or when two
     rows match the same dossier.
     """
     from dataclasses import replace
 
     from branchdesk.services.development import keep_unrecorded
-    from branchdesk.services.imports import ImportRefused
 
     if found.issues:
         raise ImportRefused(found.issues)

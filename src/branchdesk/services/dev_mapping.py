@@ -85,7 +85,7 @@ _SAME = (
     "volunteer_form_number", "volunteer_form_date", "admission_meeting_date", "assignment_date",
     "oath_date", "join_date", "conversion_application_date", "conversion_meeting_date",
     "full_member_date", "archive_date", "rejected_on", "transferred_in_date", "outcome_date",
-    "outcome_reason", "expected_leave_date",
+    "outcome_reason", "expected_leave_date", "activist_date_precision",
 )  # fmt: skip
 _ENUMS: dict[str, type[Labeled]] = {
     "activist_recommendation": Recommendation,

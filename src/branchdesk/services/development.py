@@ -800,11 +800,12 @@ class DevelopmentService:
             )
             if taken is not None:
                 return taken
-            person = Person(m.name, m.birth_date, m.id_number or "")
-            activist = m.activist_date
+            person = Person(m.name, m.birth_date, m.id_number or "", m.birth_date_precision or "day")
+            activist, activist_precision = m.activist_date, m.activist_date_precision or "day"
         d = Dossier(
-            person=person, activist_date=activist, admission_meeting_date=m.join_date, join_date=m.join_date
-        )
+            person=person, activist_date=activist, activist_date_precision=activist_precision,
+            admission_meeting_date=m.join_date, join_date=m.join_date,
+        )  # fmt: skip
         return self.save(d, member_id=member_id)
 
     # ================================================================== audit trail
@@ -1067,9 +1068,11 @@ def _sync_roster(
             name=after.person.name,
             id_number=after.person.id_number,
             birth_date=after.person.birth_date,
+            birth_date_precision=after.person.birth_precision,
             member_type=MemberType.PROBATIONARY.value,
             join_date=after.admission_meeting_date,
             activist_date=after.activist_date,
+            activist_date_precision=after.activist_date_precision,
             sponsors="、".join(s.name for s in after.sponsors),
         )
         values = members._check(session, values, member_id=None, branch_id=row.branch_id)

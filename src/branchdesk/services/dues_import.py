@@ -35,7 +35,8 @@ from branchdesk.domain.dues import (
     parse_months,
     parse_yuan,
 )
-from branchdesk.services.imports import RowError, _text, cell_date, header_key
+from branchdesk.services.xlsx_table import RowError, cell_date, header_key
+from branchdesk.services.xlsx_table import cell_text as _text
 
 if TYPE_CHECKING:
     from branchdesk.services.dues import Payment, PaymentInput

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from branchdesk.domain import members as rules
 from branchdesk.domain.citizen_id import CitizenIdError, make_citizen_id, parse_citizen_id
 from branchdesk.domain.dates import format_date
-from branchdesk.domain.members import PAPER_DATE_FIELDS, MemberFields, ValidationError
+from branchdesk.domain.members import PAPER_DATE_FIELDS, MemberFields
 from branchdesk.domain.phone import normalize_phone, validate_landline
 from branchdesk.domain.vocab import (
     DEGREES,
@@ -49,6 +49,7 @@ from branchdesk.services.xlsx_table import (  # noqa: F401 - re-exported: the im
     BRACKETS,
     EXAMPLE_MARK,
     HEADER_SEARCH_ROWS,
+    ImportRefused,
     RowError,
     ambiguous_message,
     cell_date,
@@ -242,7 +243,7 @@ class RosterPlan:
     data_rows: int = 0  # non-blank rows read (example rows excluded)
     example_rows: int = 0
     footer_rows: int = 0  # totals, notes and signature lines under the table
-    masked_cells: int = 0  # ID numbers and phones a 脱敏 export hid
+    masked_cells: int = 0  # ID numbers, phones and birth dates a 脱敏 export hid or cut
     unknown_columns: list[str] = field(default_factory=list)  # headers nothing maps (the mapping step)
     chosen: dict[str, str] = field(default_factory=dict)  # header -> field ("" ignored) by the mapping
     signature: str = ""  # the header's layout (see xlsx_table.header_signature)
@@ -269,17 +270,6 @@ class RosterPlan:
         if self.ignored_columns:
             text += "；未使用的列：" + "、".join(self.ignored_columns)
         return text + "。"
-
-
-class ImportRefused(ValidationError):
-    """The file (or its match against the database) has errors and the import was not asked to skip them."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = list(errors)
-        rows = len({e.row for e in self.errors if e.row > 0})
-        head = f"有 {rows} 行存在错误，未导入任何数据" if rows else "文件有错误，未导入任何数据"
-        self.issues = []
-        ValueError.__init__(self, head + "：\n" + "\n".join(str(e) for e in self.errors))
 
 
 class ImportCancelled(Exception):
@@ -536,6 +526,10 @@ class _Slot:
     header: str  # as written in the file
 
 
+#: A birth date a 脱敏 (public) export cut to its year: "2003年".
+_YEAR_ONLY = re.compile(r"^\d{4}\s*年$")
+
+
 class _RowReader:
     """Converts one sheet row into member values, collecting the errors of the row."""
 
@@ -574,8 +568,10 @@ class _RowReader:
                 raw = clean_text(raw)
                 if not raw:
                     continue
-                if "*" in raw and kind in ("id", "phone") and is_masked(raw):
-                    self.masked += 1  # hidden by a 脱敏 export: nothing to import, nothing to clear
+                if ("*" in raw and kind in ("id", "phone") and is_masked(raw)) or (
+                    kind == "birth" and _YEAR_ONLY.match(raw)
+                ):  # hidden (or a birth date cut to its year) by a 脱敏 export: nothing to import or clear
+                    self.masked += 1
                     continue
             elif type(raw) is BadCell:
                 error(header, raw.message)

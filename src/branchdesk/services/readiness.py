@@ -264,6 +264,7 @@ class ReadinessService:
         for d, dim in zip(result["dimensions"], assessment.dimensions, strict=True):
             for i, item in zip(d["items"], dim.items, strict=True):
                 i["key"], i["comment"], i["summary"] = item.item.key, item.comment, item.summary
+                i["scored"] = item.scored
         with self.ws.write(f"保存自评：{assessment.rubric.name}（{assessment.year}年）") as session:
             row = AssessmentRow(
                 branch_id=self.ws.branch_id, rubric_name=assessment.rubric.name, year=assessment.year,

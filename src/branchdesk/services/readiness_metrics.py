@@ -48,8 +48,14 @@ class MetricSpec:
 
 METRICS: dict[str, MetricSpec] = {}
 
-#: Modules whose import registers further metrics (areas that land later add theirs here).
-METRIC_MODULES: list[str] = ["branchdesk.services.activity_metrics", "branchdesk.services.dues_readiness"]
+#: Modules whose import registers further metrics (areas that land later add theirs here); they may also
+#: add to-dos to ``workbench.SOURCES`` and paragraphs to ``annual_summary.SECTIONS``.
+METRIC_MODULES: list[str] = [
+    "branchdesk.services.activity_metrics",
+    "branchdesk.services.dues_readiness",
+    "branchdesk.services.dues_metrics",
+    "branchdesk.services.work_metrics",
+]
 
 
 def register_metric(name: str, label: str, unit: str = ""):
@@ -62,9 +68,13 @@ def register_metric(name: str, label: str, unit: str = ""):
     return wrap
 
 
-def _load_modules() -> None:
+def load_area_modules() -> None:
+    """Import the modules of ``METRIC_MODULES`` (each once): their metrics, to-dos and paragraphs."""
     for module in METRIC_MODULES:
         importlib.import_module(module)
+
+
+_load_modules = load_area_modules
 
 
 class MetricInputs:
@@ -346,6 +356,9 @@ def _finding_evidence(f) -> Evidence:
     return Evidence("finding", None, f"{f.code} {f.message_zh.split('。')[0]}")
 
 
+#: Member findings another item scores (the committee, study hours): not counted again as management.
+_SCORED_ELSEWHERE = ("MEM-COMMITTEE", "MEM-TERM", "MEM-STUDY-32H")
+
 _finding_metric(
     "committee.status", "支部委员会健全、任期未届满（MEM-COMMITTEE、MEM-TERM）",
     lambda i: [f for f in i.branch_findings if f.code in ("MEM-COMMITTEE", "MEM-TERM")],
@@ -369,7 +382,7 @@ _finding_metric(
 )  # fmt: skip
 _finding_metric(
     "members.management", "党员管理问题（失联、不参加组织生活等 MEM-*）",
-    lambda i: [f for f in i.branch_findings if f.kind == "member" and f.code not in ("MEM-COMMITTEE", "MEM-TERM")],
+    lambda i: [f for f in i.branch_findings if f.kind == "member" and f.code not in _SCORED_ELSEWHERE],
     lambda f: f"处理：{f.title or f.code}" if f.member_id is None else f"处置{f.person}的问题（{f.title or f.code}）",
     "党员管理问题", "members",
 )  # fmt: skip

@@ -202,6 +202,9 @@ class WorkbenchService:
 
     def todos(self, as_of: dt.date | None = None) -> list[Todo]:
         """This month's to-dos (and everything overdue), overdue first, then by due date."""
+        from branchdesk.services.readiness_metrics import load_area_modules
+
+        load_area_modules()  # the areas' modules add their sources (dues, study hours)
         as_of = as_of or dt.date.today()
         out: list[Todo] = []
         for source in SOURCES:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from branchdesk.domain.dates import parse_date_loose
+from branchdesk.domain.members import ValidationError
 
 EXAMPLE_MARK = "示例"
 HEADER_SEARCH_ROWS = 10
@@ -86,6 +87,17 @@ class RowError:
         if not self.column:
             return f"第 {self.row} 行：{self.message}"
         return f"第 {self.row} 行，{self.column}：{self.message}"
+
+
+class ImportRefused(ValidationError):
+    """The file (or its match against the database) has errors and the import was not asked to skip them."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = list(errors)
+        rows = len({e.row for e in self.errors if e.row > 0})
+        head = f"有 {rows} 行存在错误，未导入任何数据" if rows else "文件有错误，未导入任何数据"
+        self.issues = []
+        ValueError.__init__(self, head + "：\n" + "\n".join(str(e) for e in self.errors))
 
 
 def cell_text(value: Any) -> str:

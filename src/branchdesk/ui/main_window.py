@@ -358,6 +358,8 @@ class MainWindow(QMainWindow):
                 page.tabs.setCurrentIndex(1)
             elif ref and isinstance(ref[0], str):
                 page.select_item(ref[0])
+        elif target == "study":  # study hours are kept with the activities
+            self.show_area("activities")
         elif target in ("settings", "check"):
             self.show_area("settings" if target == "settings" else "ledgers")
         else:

@@ -445,16 +445,30 @@ def check_activist_year(d: Dossier, ctx: RuleContext) -> Iterator[Violation]:
             candidate=cand,
         )
         return
-    earliest = add_years(act, years)
-    if cand < earliest:
+    written = PartialDate(act, d.activist_date_precision)
+    earliest = add_years(written.first, years)
+    if cand < earliest:  # too early even if the activist date was the first day the record allows
+        shown = fd(act) if written.exact else written.text
         yield _v(
             Step.CANDIDATE,
             f"确定为发展对象（{fd(cand)}）时，作为入党积极分子的培养考察期不满{years}年"
-            f"（{fd(act)}确定为入党积极分子，最早可于{fd(earliest)}确定为发展对象）。"
+            f"（{shown}确定为入党积极分子，最早可于{fd(earliest)}确定为发展对象）。"
             "请待培养考察满一年后再确定。",
-            activist=act,
+            activist=written.first,
             candidate=cand,
             earliest_candidate=earliest,
+        )
+    elif cand < (latest := add_years(written.last, years)):
+        # in the anniversary month (or year): a full year or not depending on the day the record leaves out
+        yield _v(
+            Step.CANDIDATE,
+            f"确定为发展对象（{fd(cand)}）时，作为入党积极分子的培养考察期可能不满{years}年：确定为入党积极分子"
+            f"的日期只记载到{written.text}，若为{fd(written.last)}，则{fd(latest)}才满{years}年。"
+            + unknown_day_note("确定为入党积极分子的日期", written),
+            W,
+            activist=written.first,
+            candidate=cand,
+            earliest_candidate=latest,
         )
 
 

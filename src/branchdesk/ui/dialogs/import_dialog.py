@@ -387,7 +387,9 @@ class ImportMembersDialog(QDialog):
         if plan.footer_rows:
             details.append(f"表格下方的合计、说明和签名 {plan.footer_rows} 行已忽略")
         if plan.masked_cells:
-            details.append(f"{plan.masked_cells} 个脱敏的号码（含 *）未导入，系统中已有的号码不变")
+            details.append(
+                f"{plan.masked_cells} 个脱敏的单元格（含 * 的号码、只有年份的出生日期）未导入，系统中已有的信息不变"
+            )
         if plan.warnings:
             details.append(f"{len(plan.warnings)} 行没有公民身份号码（见“读取的内容”中的提醒）")
         if plan.unknown_columns:

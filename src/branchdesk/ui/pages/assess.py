@@ -131,6 +131,13 @@ class AssessPage(QWidget):
         side.addWidget(self.actions_list, 1)
         self.saved_label = QLabel()
         side.addWidget(self.saved_label)
+        saved_row = QHBoxLayout()
+        self.saved_box = QComboBox()
+        saved_row.addWidget(self.saved_box, 1)
+        self.export_saved_button = QPushButton("导出副本 PDF…")
+        self.export_saved_button.clicked.connect(self.export_saved)
+        saved_row.addWidget(self.export_saved_button)
+        side.addLayout(saved_row)
         split.addWidget(right)
         split.setSizes([620, 420])
         return tab
@@ -235,6 +242,13 @@ class AssessPage(QWidget):
             if saved
             else "尚未保存自评副本"
         )
+        self.saved_box.clear()
+        for copy in saved:
+            self.saved_box.addItem(
+                f"{format_date(copy.made_on)}　{copy.rubric_name}　{points_text(copy.score)} 分　{copy.made_by}",
+                copy.id,
+            )
+        self.export_saved_button.setEnabled(bool(saved))
         if selected:
             self.select_item(selected)
         self._fill_plan()
@@ -420,6 +434,28 @@ class AssessPage(QWidget):
             return False
         self.ctx.readiness.export_rubric(path, name, self.year.value())
         self.message.emit(f"已导出评分细则：{path}")
+        return True
+
+    def export_saved(self) -> bool:
+        """The 自评表 of the chosen saved copy, as it was scored that day, to a PDF."""
+        from pathlib import Path
+
+        from branchdesk.reports.pdf import write_pdf
+        from branchdesk.reports.readiness import saved_assessment_ledger
+        from branchdesk.ui.widgets import prompts
+
+        copy_id = self.saved_box.currentData()
+        if copy_id is None:
+            return False
+        copy = next(c for c in self.ctx.readiness.saved(self.year.value()) if c.id == copy_id)
+        default = Path.home() / f"{copy.rubric_name}自评表-{copy.made_on.isoformat()}.pdf"
+        path = prompts.save_file_name(self, "导出自评副本", default, "PDF 文件 (*.pdf)")
+        if path is None:
+            return False
+        _rubric, result = self.ctx.readiness.saved_copy(copy_id)
+        ledger = saved_assessment_ledger(result, self.ctx.branch.profile().name, copy.made_on, self.today)
+        write_pdf([ledger], path)
+        self.message.emit(f"已导出自评副本：{path}")
         return True
 
     # ---- plan and summary -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ year. The date column keeps the first day of the period (sorting and comparisons
 are day-precise ("day"), as the program stored them.
 
 Columns: member birth_date, join_date, conversion_date, activist_date, work_start_date; branch founded_on;
-dossier birth_date (the age rule DEV-AGE reads it).
+dossier birth_date (the age rule DEV-AGE reads it; the activist date's precision is 0017).
 """
 
 from __future__ import annotations
