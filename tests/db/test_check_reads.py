@@ -52,3 +52,23 @@ def test_the_checks_attendance_list_is_the_saved_one_in_its_order(ws):
     [turned] = meetings.all()
     assert [a.name for a in turned.attendance] == [a.name for a in reversed(saved.attendance)]
     assert turned == meetings.get(record.id)
+
+
+def test_the_demos_meetings_read_for_the_check_are_the_records_one_by_one(tmp_path):
+    """Every record of a demo branch read at once for `check` (one query per table) equals the record
+    opened on its own, and the meeting findings of `check` are those of the records opened one by one."""
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.demo import generate
+    from branchdesk.workspace import Workspace
+
+    db, _ = open_database(resolve_location(str(tmp_path / "demo.sqlite")), user="测试用户")
+    generate(db, members=30, seed=4, today=DAY)
+    ws = Workspace.open(db)
+    read = ws.meetings.all()
+    one_by_one = [ws.meetings.get(s.id) for s in ws.meetings.list()]
+    assert len(read) > 50 and read == one_by_one
+    assert sum(len(m.attendance) for m in read) > 500
+    report = ws.compliance.check(DAY)
+    assert list(report.meeting_findings) == ws.meetings.audit(one_by_one, DAY, ws.roster.read())
+    db.dispose()
