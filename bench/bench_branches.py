@@ -189,6 +189,13 @@ def main() -> int:
     t_full = median(overview_with_findings, 1)
     print(f"overview with every branch's findings filled in (the dialog's rows, one by one): {t_full:.2f} s")
 
+    middle.dues.arrears(AS_OF)  # warm
+    t_arrears = median(lambda: middle.dues.arrears(AS_OF), args.repeat)
+    t_arrears_floor = median(lambda: floor_ws.dues.arrears(AS_OF), args.repeat)
+    print(f"dues arrears of one branch (the overview's 欠缴党费 cell): {t_arrears * 1000:.0f} ms median "
+          f"(one-branch floor {t_arrears_floor * 1000:.0f} ms; {len(ids)} branches ≈ "
+          f"{t_arrears * len(ids):.2f} s of the rows filled in)")  # fmt: skip
+
     _switching(db, floor_db, ids, args.repeat)
     return 0
 

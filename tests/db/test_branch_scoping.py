@@ -158,3 +158,123 @@ def test_the_first_screen_in_one_statement_is_the_search_itself(two_branches, te
     ):
         shown = a.members.screen(query, 5)
         assert shown == a.members.get_many(a.members.search_ids(query, limit=5)), query
+
+
+def _a_member(a: Workspace):
+    return a.members.records(MemberQuery())[0]
+
+
+def _a_meeting(a: Workspace):
+    return a.meetings.all()[0]
+
+
+def _other_branch_writes():
+    """Each write by id that 乙 could be handed one of 甲's ids for (a stale window, a typed id)."""
+    from branchdesk.domain.dues import month_index
+    from branchdesk.services.dues import PaymentInput
+    from branchdesk.services.members import AwardFields, StatusChange
+
+    day = dt.date(2026, 10, 1)
+    return {
+        "members.update": lambda a, b: b.members.update(
+            _a_member(a).id, replace(_a_member(a), mobile="13911112222")
+        ),
+        "members.change_status": lambda a, b: b.members.change_status(
+            _a_member(a).id, StatusChange("suspended", day, "钟离乙误操作")
+        ),
+        "members.add_award": lambda a, b: b.members.add_award(
+            _a_member(a).id, AwardFields(date=day, title="钟离乙奖")
+        ),
+        "members.remove_award": lambda a, b: b.members.remove_award(
+            next(x.id for m in a.members.records(MemberQuery()) for x in a.members.awards(m.id))
+        ),
+        "meetings.save": lambda a, b: b.meetings.save(replace(_a_meeting(a), place="钟离乙改")),
+        "meetings.delete": lambda a, b: b.meetings.delete(_a_meeting(a).id),
+        "meetings.amend": lambda a, b: b.meetings.amend(
+            next(m.id for m in a.meetings.all() if m.sealed), "钟离乙更正", "钟离乙", day
+        ),
+        "branch.rename_group": lambda a, b: b.branch.rename_group(a.branch.groups()[0].id, "钟离乙组"),
+        "branch.remove_group": lambda a, b: b.branch.remove_group(a.branch.groups()[-1].id),
+        "branch.appoint": lambda a, b: b.branch.appoint(_a_member(a).id, "youth", day),
+        "branch.end_term": lambda a, b: b.branch.end_term(a.branch.committee()[0].id, day),
+        "dues.record_payment": lambda a, b: b.dues.record_payment(
+            PaymentInput(_a_member(a).id, day, [month_index(day)])
+        ),
+        "dues.delete_payment": lambda a, b: b.dues.delete_payment(a.dues.payments()[0].id),
+        "activities.delete": lambda a, b: b.activities.delete(a.activities.all()[0].id),
+        "assignments.delete": lambda a, b: b.assignments.delete(a.assignments.list()[0].id),
+        "transfers.transfer_out": lambda a, b: b.transfers.transfer_out(
+            _a_member(a).id, day, "钟离乙外", "钟离乙001"
+        ),
+    }
+
+
+def _audit_count(ws: Workspace) -> int:
+    from sqlalchemy import func, select
+
+    from branchdesk.db.models import AuditEntry
+
+    with ws.read() as session:
+        return session.scalar(select(func.count(AuditEntry.id)))
+
+
+@pytest.mark.parametrize("write", sorted(_other_branch_writes()))
+def test_a_write_with_another_branchs_id_is_refused_and_writes_nothing(two_branches, write):
+    from branchdesk.domain.errors import NotFoundError
+
+    a, b = two_branches
+    member = _a_member(a)
+    before = (_audit_count(a), a.members.get(member.id), a.meetings.all(), a.branch.groups())
+    with pytest.raises(NotFoundError):
+        _other_branch_writes()[write](a, b)
+    assert (_audit_count(a), a.members.get(member.id), a.meetings.all(), a.branch.groups()) == before
+
+
+def _entries_by_branch(ws: Workspace) -> dict[int, int | None]:
+    from sqlalchemy import select
+
+    from branchdesk.db.models import AuditEntry
+
+    with ws.read() as session:
+        return dict(session.execute(select(AuditEntry.id, AuditEntry.branch_id)).all())
+
+
+def test_the_audit_log_shows_its_branch_and_the_databases_entries_to_its_administrator(two_branches):
+    """乙's secretary reads 乙's entries only; an administrator of the database also reads the entries
+    of no branch (accounts, new branches, those written before 0015), on either branch."""
+    from branchdesk.domain.auth import Principal, Role
+    from branchdesk.services.audit import AuditQuery
+
+    a, b = two_branches
+    branch_of = _entries_by_branch(a)
+    assert None in branch_of.values(), "adding 乙 was the database's entry"
+    for ws in (a, b):
+        ids = ws.audit.ids(AuditQuery())
+        assert {branch_of[i] for i in ids} == {ws.branch_id, None}
+        assert len(ids) == sum(1 for x in branch_of.values() if x in (ws.branch_id, None))
+    secretary = Principal(username="zhongli", role=Role.COMMITTEE, display_name="钟离书记")
+    admin, their_dossier = a.db.principal, a.development.all()[0].person.name
+    a.db.sign_in(secretary)
+    try:
+        ids = b.audit.ids(AuditQuery())
+        rows = b.audit.rows(ids)
+        people = (b.audit.match_people("钟离乙申"), b.audit.match_people(their_dossier))
+        theirs = b.audit.rows([i for i, x in branch_of.items() if x != b.branch_id][:50])
+    finally:
+        a.db.sign_in(admin)
+    assert {branch_of[i] for i in ids} == {b.branch_id}
+    assert [r.id for r in rows] == ids and any("钟离乙" in r.subject for r in rows)
+    assert [len(p.dossier_ids) for p in people] == [1, 0], "乙's own dossier, not 甲's"
+    assert theirs == [], "another branch's entry is not read by id either"
+
+
+def test_the_committee_overview_counts_each_branchs_dues_arrears(two_branches):
+    a, b = two_branches
+    owing = a.dues.arrears(TODAY)
+    assert owing, "the demo branch has members behind with their dues"
+    demo, second = a.committee.overview(TODAY.year)
+    found = b.committee.findings(demo.id, TODAY)
+    assert (found.arrears_members, found.arrears_fen) == (len(owing), sum(x.amount_fen for x in owing))
+    assert found.arrears_text.startswith(f"{len(owing)}人 ") and found.arrears_text.endswith("元")
+    theirs = a.committee.findings(second.id, TODAY)
+    assert (theirs.arrears_members, theirs.arrears_text) == (0, "无"), "乙 keeps no dues yet"

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from branchdesk.domain.members import MemberFields
+from branchdesk.services.members import MemberQuery
 from branchdesk.workspace import Workspace
 
 
@@ -65,3 +66,38 @@ def dialog_headers():
     from branchdesk.ui.dialogs.committee_overview import HEADERS
 
     return HEADERS
+
+
+def test_a_member_is_transferred_to_another_branch_from_the_member_page(qtbot, monkeypatch, db, ctx, second):
+    """转接 on the member page: the secretary picks the other branch; the file moves there and leaves
+    this branch's list; an organisation outside the database needs the letter's destination."""
+    from branchdesk.ui.dialogs import transfer_dialog
+    from branchdesk.ui.main_window import MainWindow
+    from branchdesk.ui.widgets import prompts
+
+    monkeypatch.setattr(prompts, "ask", lambda *a, **k: True)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.members_page
+    page.select_row(0)
+    name = page.model.record(0).name
+    assert page.action_transfer.isEnabled() and page.action_transfer.iconText() == "转接"
+    shown = []
+
+    def run(dialog):
+        shown.append(dialog)
+        assert [dialog.branch.itemText(i) for i in range(dialog.branch.count())] == ["学生第一党支部"]
+        dialog.outside.setChecked(True)
+        assert not dialog.save() and "转往党组织" in dialog.errors.text(), "outside needs the destination"
+        dialog.inside.setChecked(True)
+        dialog.reason.setText("工作调动")
+        return QDialog.DialogCode.Accepted if dialog.save() else QDialog.DialogCode.Rejected
+
+    from PySide6.QtWidgets import QDialog
+
+    monkeypatch.setattr(transfer_dialog.TransferDialog, "exec", run)
+    page.transfer_member()
+    assert shown and shown[0].saved.to_branch_id == second
+    assert name not in _names(window)
+    moved = Workspace.open(db, second).members.records(MemberQuery())
+    assert name in {m.name for m in moved}

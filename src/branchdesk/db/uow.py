@@ -77,6 +77,12 @@ def mark(session: Session, *, user: str, operation: str, branch_id: int | None =
     session.info[_INFO_KEY] = {"user": user, "operation": operation, "branch_id": branch_id}
 
 
+def branch_of(session: Session) -> int | None:
+    """The branch the unit of work holding `session` writes for (None outside one, or for no branch)."""
+    info = session.info.get(_INFO_KEY)
+    return None if info is None else info.get("branch_id")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, bytes | bytearray | memoryview):
         return _BINARY_PLACEHOLDER

@@ -7,7 +7,12 @@ entry that was changed, each gap where entries were deleted, entries whose hash 
 missing or extra tail. `branchdesk verify` and the 校验 button of the audit page call it.
 
 `AuditService` answers the audit page: filtered id lists (newest first, in SQL), rows fetched by id as
-snapshots (`AuditRow`), the Chinese labels of tables and fields, and the export ledger.
+snapshots (`AuditRow`), the Chinese labels of tables and fields, and the export ledger. It reads the
+workspace's branch only (``audit_entry.branch_id``). Entries of no branch — written before revision 0015,
+or for the whole database (accounts, new branches, restore) — are shown to an administrator of the
+database (``db.principal``, not a branch's 管理员) only, on whichever branch: before 0015 an entry does not
+say which branch it was written for, and the database's own entries are no branch's business.
+`verify` walks the whole chain regardless (the chain is the database's).
 
 What the chain can and cannot show: anyone who edits the database outside the program without
 recomputing the hashes is detected. Someone who knows the algorithm and rewrites every hash after the
@@ -515,7 +520,7 @@ _TABLE_FIELDS: dict[str, dict[str, str]] = {
                 "chair": "主持人", "chair_member_id": "主持人（党员）", "recorder": "记录人",
                 "recorder_member_id": "记录人（党员）", "lecturer": "授课人", "lecturer_member_id": "授课人（党员）",
                 "theme": "主题", "group_name": "党小组名称", "sealed_at": "定稿时间", "sealed_by": "定稿人",
-                "status": "记录状态"},
+                "status": "记录状态", "for_year": "所属年度"},
     "meeting_type": {"name": "会议类型名称"},
     "rule_setting_change": {"name": "设置项", "effective_from": "生效日期", "changed_at": "修改时间",
                             "changed_by": "修改人"},
@@ -721,7 +726,18 @@ class AuditService:
         from branchdesk.db.models import AuditEntry
 
         with self.ws.read() as session:
-            return list(session.scalars(select(AuditEntry.user).distinct().order_by(AuditEntry.user)))
+            stmt = select(AuditEntry.user).distinct().where(self._branch_condition())
+            return list(session.scalars(stmt.order_by(AuditEntry.user)))
+
+    def _branch_condition(self):
+        """The entries this workspace shows: its branch's, and the branch-less ones to an administrator
+        of the database (see the module's text)."""
+        from sqlalchemy import or_
+
+        from branchdesk.db.models import AuditEntry as A
+
+        own = A.branch_id == self.ws.branch_id
+        return or_(own, A.branch_id.is_(None)) if self.ws.db.principal.is_admin else own
 
     def match_people(self, text: str) -> People:
         """Members (any status) and development dossiers whose name, pinyin initials or ID number match."""
@@ -741,12 +757,13 @@ class AuditService:
                 session.scalars(
                     select(Dossier.id)
                     .where(
+                        Dossier.branch_id == self.ws.branch_id,
                         or_(
                             Dossier.name.like(like),
                             Dossier.name_initials.like(f"{text.lower()}%"),
                             Dossier.id_number == text.upper(),
                             Dossier.member_id.in_(member_ids),
-                        )
+                        ),
                     )
                     .order_by(Dossier.name_pinyin, Dossier.id)
                     .limit(MAX_PEOPLE + 1)
@@ -784,7 +801,7 @@ class AuditService:
 
         from branchdesk.db.models import AuditEntry as A
 
-        out = []
+        out = [self._branch_condition()]
         if query.member_ids is not None:
             pairs = _person_rows(session, query.member_ids, query.dossier_ids)
             clauses = [
@@ -823,7 +840,7 @@ class AuditService:
                 entries = session.execute(
                     select(
                         A.id, A.seq, A.at, A.user, A.operation, A.action, A.entity, A.entity_id, A.changes
-                    ).where(A.id.in_(chunk))
+                    ).where(A.id.in_(chunk), self._branch_condition())
                 ).all()
                 names = _Names(session)
                 names.prefetch(entries)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from branchdesk.db.models import Branch, BranchHonour, CommitteeMember, Member, PartyGroup
-from branchdesk.domain.errors import NoBranchError
+from branchdesk.domain.errors import NoBranchError, NotFoundError
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.vocab import CommitteePost, MemberStatus
 
@@ -248,7 +248,7 @@ class BranchService:
         if not name:
             raise ValidationError([FieldIssue("group_id", "党小组名称不能为空")])
         with self.ws.write("党小组改名") as session:
-            group = session.get(PartyGroup, group_id)
+            group = self._own(session, PartyGroup, group_id, "党小组")
             clash = session.scalar(
                 select(PartyGroup.id).where(PartyGroup.branch_id == group.branch_id, PartyGroup.name == name)
             )
@@ -258,6 +258,7 @@ class BranchService:
 
     def remove_group(self, group_id: int) -> None:
         with self.ws.write("撤销党小组") as session:
+            group = self._own(session, PartyGroup, group_id, "党小组")
             members = session.scalar(
                 select(func.count(Member.id)).where(
                     Member.group_id == group_id, Member.status == MemberStatus.ACTIVE.value
@@ -267,7 +268,7 @@ class BranchService:
                 raise ValidationError(
                     [FieldIssue("group_id", f"该党小组还有 {members} 名党员，请先把他们调整到其他党小组")]
                 )
-            session.delete(session.get(PartyGroup, group_id))
+            session.delete(group)
 
     # ---- committee -----------------------------------------------------------------------------
     def committee(self, branch_id: int | None = None, *, include_ended: bool = False) -> list[CommitteeSeat]:
@@ -303,6 +304,8 @@ class BranchService:
             raise ValidationError(issues)
         with self.ws.write("任命支委") as session:
             member = session.get(Member, member_id)
+            if member is not None and member.branch_id != self.ws.branch_id:
+                raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
             if member is None or member.status != MemberStatus.ACTIVE.value:
                 raise ValidationError([FieldIssue("party_post", "只能任命在册的党员")])
             if post_enum is CommitteePost.SECRETARY:
@@ -328,7 +331,7 @@ class BranchService:
 
     def end_term(self, seat_id: int, ended_on: dt.date) -> None:
         with self.ws.write("支委离任") as session:
-            seat = session.get(CommitteeMember, seat_id)
+            seat = self._own(session, CommitteeMember, seat_id, "支委任职记录")
             if ended_on < seat.term_start:
                 raise ValidationError([FieldIssue("party_post", "离任日期不能早于任职日期")])
             seat.ended_on = ended_on
@@ -359,7 +362,14 @@ class BranchService:
 
     def remove_honour(self, honour_id: int) -> None:
         with self.ws.write("删除支部荣誉") as session:
-            session.delete(session.get(BranchHonour, honour_id))
+            session.delete(self._own(session, BranchHonour, honour_id, "支部荣誉"))
+
+    def _own(self, session, model, row_id: int, what: str):
+        """The workspace branch's row of `model` (another branch's id is not found: nothing written)."""
+        row = session.get(model, row_id)
+        if row is None or row.branch_id != self.ws.branch_id:
+            raise NotFoundError(f"找不到编号为 {row_id} 的{what}")
+        return row
 
 
 def _join_posts(existing: str, label: str) -> str:

@@ -5,7 +5,8 @@ branch).
 The overview is read in two parts so that it paints at once however many branches there are: `overview`
 is a few GROUP BY statements over all branches (members by type, dossiers by stage, meetings held this
 year); `findings(branch_id)` runs one branch's check (blocking findings, missing meetings of the year,
-overdue to-dos), which the page fills in row by row.
+overdue to-dos, dues arrears: one `ws.dues.arrears` call, its grouped query and the owing members'
+months), which the page fills in row by row.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ class BranchFindings:
     warnings: int
     missing_meetings: int  # periods of this year without the meeting the rules ask for (MTG-*)
     overdue_todos: int
+    arrears_members: int = 0  # members owing dues on the day (ws.dues.arrears)
+    arrears_fen: int = 0  # what they owe
+
+    @property
+    def arrears_text(self) -> str:
+        """The overview's 欠缴党费 cell: "3人 120.00元", or "无"."""
+        from branchdesk.domain.dues import format_fen
+
+        return f"{self.arrears_members}人 {format_fen(self.arrears_fen)}元" if self.arrears_members else "无"
 
 
 @dataclass
@@ -121,7 +131,8 @@ class CommitteeService:
         return list(rows.values())
 
     def findings(self, branch_id: int, as_of: dt.date | None = None) -> BranchFindings:
-        """One branch's check: blocking findings and warnings, the year's missing meetings, overdue to-dos."""
+        """One branch's check: blocking findings and warnings, the year's missing meetings, overdue to-dos,
+        and who owes dues on `as_of` (how many members, how much)."""
         from branchdesk.workspace import Workspace
 
         as_of = as_of or dt.date.today()
@@ -133,7 +144,9 @@ class CommitteeService:
                 1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
             )
             overdue = sum(1 for item in ws.development.due(as_of, horizon_days=0) if item.overdue)
-            return BranchFindings(report.blocking, report.warnings, missing, overdue)
+            owing = ws.dues.arrears(as_of)
+            return BranchFindings(report.blocking, report.warnings, missing, overdue, len(owing),
+                                  sum(a.amount_fen for a in owing))  # fmt: skip
         finally:
             if ws is not self.ws:
                 ws.close()

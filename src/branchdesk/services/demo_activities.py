@@ -267,7 +267,9 @@ def insert_demo_activities(session, *, branch_id: int, today: dt.date, rng: rand
             course = 0
             while missing > 0:
                 tenths = min(missing, rng.choice((80, 120, 160)))
-                day = min(dt.date(year, 1 + (course * 3 + m) % months, rng.randint(1, 28)), end)  # never ahead
+                day = min(
+                    dt.date(year, 1 + (course * 3 + m) % months, rng.randint(1, 28)), end
+                )  # never ahead
                 source, title = (("online", "网上党校专题培训") if course % 2 == 0
                                  else ("training", "学院党员集中轮训"))  # fmt: skip
                 records.append(dict(branch_id=branch_id, member_id=m, name=names[m], date=day, tenths=tenths,

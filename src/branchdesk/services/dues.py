@@ -891,8 +891,9 @@ class DuesService:
                 for mid, lo, hi, n in session.connection().execute(
                     select(DuesPaymentMonth.member_id, _raw(func.min(month)), _raw(func.max(month)), func.count())
                     .where(month >= month_date(since), month <= month_date(until),
-                           # the branch's members only (the spans'): not every branch's months of the database
-                           DuesPaymentMonth.member_id.in_(select(Member.id).where(Member.branch_id == self.ws.branch_id)))
+                           DuesPaymentMonth.member_id.in_(
+                               select(Member.id).where(Member.branch_id == self.ws.branch_id)
+                           ))  # this branch's members only: not every branch's months
                     .group_by(DuesPaymentMonth.member_id)
                 )
             }  # fmt: skip

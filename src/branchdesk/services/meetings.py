@@ -205,7 +205,7 @@ class MeetingService:
 
     def get(self, meeting_id: int) -> Meeting:
         with self.ws.read() as session:
-            return _load(session, _row(session, meeting_id))
+            return _load(session, _row(session, meeting_id, self.ws.branch_id))
 
     def all(self, *, year: int | None = None, types: Iterable[MeetingType] | None = None) -> list[Meeting]:
         """Every record (of ``year``, of ``types``) as ``domain.meetings.Meeting``, by date."""
@@ -393,7 +393,7 @@ class MeetingService:
         name = self._custom_name(name)
         with self.ws.write(f"修改会议类型名称：{name}") as session:
             row = session.get(MeetingTypeRow, type_id)
-            if row is None:
+            if row is None or row.branch_id != self.ws.branch_id:
                 raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
             if row.name == name:
                 return _custom_type(row)
@@ -416,7 +416,7 @@ class MeetingService:
         """Remove a meeting type of the branch that no record uses."""
         with self.ws.write("删除会议类型") as session:
             row = session.get(MeetingTypeRow, type_id)
-            if row is None:
+            if row is None or row.branch_id != self.ws.branch_id:
                 raise NotFoundError(f"找不到编号为 {type_id} 的会议类型")
             used = _records_of_type(session, row)
             if used:
@@ -462,7 +462,7 @@ class MeetingService:
             row = MeetingRow(branch_id=branch_id)
             session.add(row)
         else:
-            row = _row(session, meeting.id)
+            row = _row(session, meeting.id, self.ws.branch_id)
             if row.sealed_at is not None:
                 raise MeetingSealedError()
         custom_type_id = None
@@ -476,7 +476,7 @@ class MeetingService:
     def delete(self, meeting_id: int) -> None:
         """Remove a record entered by mistake (not a sealed one); dossier votes lose the link only."""
         with self.ws.write("删除会议记录") as session:
-            row = _row(session, meeting_id)
+            row = _row(session, meeting_id, self.ws.branch_id)
             if row.sealed_at is not None:
                 raise MeetingSealedError("会议记录已经定稿，不能删除")
             for vote in session.scalars(select(DossierVote).where(DossierVote.meeting_id == meeting_id)):
@@ -521,7 +521,7 @@ class MeetingService:
         if dossier_id is not None and kind not in DOSSIER_VOTE_KINDS:
             raise ValidationError([FieldIssue("vote_kind", "只有接收预备党员、预备党员转正、延长预备期和取消预备党员资格的表决记入发展党员档案")])  # fmt: skip
         with self.ws.write("记录会议表决") as session:
-            row = _row(session, meeting_id)
+            row = _row(session, meeting_id, self.ws.branch_id)
             if row.sealed_at is not None:
                 raise MeetingSealedError()
             if dossier_id is not None and row.type != MeetingType.GENERAL.value:
@@ -550,7 +550,8 @@ class MeetingService:
                 # must still exist (the item names the person)
                 from branchdesk.db.models_development import DevelopmentDossier
 
-                if session.get(DevelopmentDossier, dossier_id) is None:
+                dossier = session.get(DevelopmentDossier, dossier_id)
+                if dossier is None or dossier.branch_id != self.ws.branch_id:
                     raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
             items = list(
                 session.scalars(
@@ -589,7 +590,7 @@ class MeetingService:
         from branchdesk.db.types import utcnow
 
         with self.ws.write("会议记录定稿") as session:
-            row = _row(session, meeting_id)
+            row = _row(session, meeting_id, self.ws.branch_id)
             record = _load(session, row)
             issues = []
             if not record.chair.strip():
@@ -631,7 +632,7 @@ class MeetingService:
             raise ValidationError(issues)
         amendment = Amendment(on or dt.date.today(), reason.strip(), text.strip(), self.ws.user)
         with self.ws.write("会议记录更正") as session:
-            row = _row(session, meeting_id)
+            row = _row(session, meeting_id, self.ws.branch_id)
             head = Meeting(type=MeetingType(row.type), date=row.date, sealed_at=row.sealed_at)
             try:
                 dm.amend(head, amendment)
@@ -654,7 +655,7 @@ class MeetingService:
         content = path.read_bytes()
         digest = hashlib.sha256(content).hexdigest()
         with self.ws.write("添加会议附件") as session:
-            _row(session, meeting_id)
+            _row(session, meeting_id, self.ws.branch_id)
             a = MeetingAttachment(
                 meeting_id=meeting_id, file_name=safe_file_name(path.name), sha256=digest, size=len(content),
                 content=content, note=note[:200], added_by=self.ws.user,
@@ -941,9 +942,10 @@ def _records_since(session: Session, branch_id: int) -> dt.date | None:
     )
 
 
-def _row(session: Session, meeting_id: int) -> MeetingRow:
+def _row(session: Session, meeting_id: int, branch_id: int) -> MeetingRow:
+    """The branch's meeting record (another branch's id is not found: nothing is read or written)."""
     row = session.get(MeetingRow, meeting_id)
-    if row is None:
+    if row is None or row.branch_id != branch_id:
         raise NotFoundError(f"找不到编号为 {meeting_id} 的会议记录")
     return row
 

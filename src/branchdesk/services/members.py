@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from branchdesk.db import uow
 from branchdesk.db.models import Member, MemberAward, MemberStatusChange, PartyGroup
 from branchdesk.domain import members as rules
 from branchdesk.domain.errors import NotFoundError
@@ -413,9 +414,7 @@ class MemberService:
         """
         with self.ws.write("修改党员档案") as session:
             # the row is locked until the commit, so two saves of one member run one after the other
-            member = session.get(Member, member_id, with_for_update=True)
-            if member is None:
-                raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+            member = own_member(session, member_id, self.ws.branch_id, lock=True)
             values = values.editable()
             if base is not None:
                 values = _merge(member, rules.normalise(values), base)
@@ -457,9 +456,7 @@ class MemberService:
         if change.date > dt.date.today():
             issues.append(FieldIssue("status_date", "变更日期不能是将来的日期"))
         # locked until the commit: two PCs recording a change of one member see each other's
-        member = session.get(Member, member_id, with_for_update=True)
-        if member is None:
-            raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+        member = own_member(session, member_id, uow.branch_of(session), lock=True)
         current = MemberStatus(member.status)
         if current is target:
             issues.append(FieldIssue("status", f"该党员当前状态已是“{target.label}”"))
@@ -525,8 +522,7 @@ class MemberService:
         if issues:
             raise ValidationError(issues)
         with self.ws.write("登记奖惩") as session:
-            if session.get(Member, member_id) is None:
-                raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+            own_member(session, member_id, self.ws.branch_id)
             row = MemberAward(member_id=member_id, **_award_values(values))
             session.add(row)
             session.flush()
@@ -535,7 +531,8 @@ class MemberService:
     def remove_award(self, award_id: int) -> None:
         with self.ws.write("删除奖惩记录") as session:
             row = session.get(MemberAward, award_id)
-            if row is None:
+            owner = None if row is None else session.get(Member, row.member_id)
+            if owner is None or owner.branch_id != self.ws.branch_id:
                 raise NotFoundError("奖惩记录不存在")
             session.delete(row)
 
@@ -548,6 +545,16 @@ class MemberService:
                 .order_by(PartyGroup.sort_order, PartyGroup.id)
             )
             return [(group_id, name) for group_id, name in rows]
+
+
+def own_member(session: Session, member_id: int, branch_id: int | None, *, lock: bool = False) -> Member:
+    """The member row of `branch_id` (locked until the commit with `lock`): another branch's id is
+    `NotFoundError`, so a write by id never reaches another branch's file. With `branch_id` None (a
+    unit of work for no branch) any member is found."""
+    member = session.get(Member, member_id, with_for_update=lock or None)
+    if member is None or (branch_id is not None and member.branch_id != branch_id):
+        raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+    return member
 
 
 def _merge(member: Member, values: MemberFields, base: MemberFields) -> MemberFields:

@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
 
         edit_menu = bar.addMenu("编辑(&E)")
         if actions:
-            for key in ("add", "edit", "status"):
+            for key in ("add", "edit", "status", "transfer"):
                 edit_menu.addAction(actions[key])
             edit_menu.addSeparator()
             edit_menu.addAction(actions["find"])

@@ -1,5 +1,6 @@
 """各支部概览: one row per branch of the database (members by type, open dossiers by stage, meetings
-held this year, then each branch's check: missing meetings, overdue to-dos, blocking findings), from
+held this year, then each branch's check: missing meetings, overdue to-dos, dues arrears, blocking
+findings), from
 which a branch opens. The counts come in one read (`ws.committee.overview`); the checks follow row by
 row so that the table is there at once however many branches the committee has."""
 
@@ -32,9 +33,10 @@ HEADERS = [
     "本年会议",
     "缺少会议",
     "逾期待办",
+    "欠缴党费",
     "严重问题",
 ]
-FINDING_COLUMNS = (len(HEADERS) - 3, len(HEADERS) - 2, len(HEADERS) - 1)
+FINDING_COLUMNS = tuple(range(len(HEADERS) - 4, len(HEADERS)))
 
 
 class CommitteeOverviewDialog(QDialog):
@@ -102,8 +104,8 @@ class CommitteeOverviewDialog(QDialog):
             return
         row = self._pending.pop(0)
         found = self.ctx.committee.findings(self.branch_ids[row], self.today)
-        for col, value in zip(FINDING_COLUMNS, (found.missing_meetings, found.overdue_todos, found.blocking),
-                              strict=True):  # fmt: skip
+        values = (found.missing_meetings, found.overdue_todos, found.arrears_text, found.blocking)
+        for col, value in zip(FINDING_COLUMNS, values, strict=True):
             item = self.table.item(row, col)
             item.setText(str(value))
             if value and col == FINDING_COLUMNS[-1]:

@@ -317,6 +317,8 @@ class MemberTableModel(QAbstractTableModel):
     def _matches_filters(self, record: MemberRecord) -> bool:
         """The query's filters other than the search text (the same tests MemberService makes in SQL)."""
         query = self._query
+        if record.branch_id != self._service.ws.branch_id:  # moved to another branch (转接)
+            return False
         if query.statuses is not None and record.status not in query.statuses:
             return False
         if query.member_types is not None and record.member_type not in query.member_types:

@@ -162,6 +162,9 @@ class MembersPage(QWidget):
         self.action_status = self._action(
             "变更党籍状态…", "组织关系转出、停止党籍、去世等（不会删除档案）", None, self.change_status
         )
+        self.action_transfer = self._action(
+            "转接组织关系…", "把所选党员转到本数据库的其他支部，或开具介绍信转出", None, self.transfer_member
+        )
         self.action_import = self._action(
             "导入花名册…", "从 Excel 花名册导入党员", QKeySequence("Ctrl+I"), self.import_members
         )
@@ -172,7 +175,8 @@ class MembersPage(QWidget):
 
         buttons = QHBoxLayout()
         for action, short in ((self.action_add, "新增"), (self.action_edit, "编辑"),
-                              (self.action_status, "变更状态"), (self.action_import, "导入"),
+                              (self.action_status, "变更状态"), (self.action_transfer, "转接"),
+                              (self.action_import, "导入"),
                               (self.action_export, "导出")):  # fmt: skip
             action.setIconText(short)  # what the button shows; the menu shows the full text
             if action is self.action_import:
@@ -230,6 +234,7 @@ class MembersPage(QWidget):
             "add": self.action_add,
             "edit": self.action_edit,
             "status": self.action_status,
+            "transfer": self.action_transfer,
             "import": self.action_import,
             "export": self.action_export,
             "find": self.action_find,
@@ -322,6 +327,7 @@ class MembersPage(QWidget):
         has = member_id is not None
         self.action_edit.setEnabled(has)
         self.action_status.setEnabled(has)
+        self.action_transfer.setEnabled(has)
         row = self.model.row_of(member_id) if has else None
         self.detail.show_record(self.model.record(row) if row is not None else None)
         self._show_dues(member_id)
@@ -397,6 +403,23 @@ class MembersPage(QWidget):
             return
         record = dialog.saved
         self._after_change(member_id, selected_row, f"{record.name}的党籍状态已变更为“{record.status_label}”")
+
+    def transfer_member(self, member_id: int | None = None) -> None:
+        """转接: to another branch of the database, or out of it with the letter (TransferDialog)."""
+        self.activate_requested.emit()
+        member_id = member_id if member_id is not None else self.current_member_id()
+        if member_id is None:
+            return
+        dialog_class = load_component(self, "branchdesk.ui.dialogs.transfer_dialog", "TransferDialog")
+        if dialog_class is None:
+            return
+        dialog = dialog_class(self.ctx, member_id, parent=self)
+        selected_row = self.model.row_of(member_id)
+        if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
+            return
+        t = dialog.saved
+        where = t.to_branch or t.destination
+        self._after_change(member_id, selected_row, f"{t.member_name}的组织关系已转接到“{where}”")
 
     def _after_change(self, member_id: int, selected_row: int | None, message: str) -> None:
         """After this page's own edit (its row already refreshed by the commit): if the member left the
