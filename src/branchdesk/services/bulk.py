@@ -42,6 +42,22 @@ class Interned(dict):
         return part
 
 
+def fetch_tuples(connection, stmt) -> list[tuple]:
+    """Plain tuples straight from the driver (no SQLAlchemy row objects or result processors): ~100k
+    child rows of 5,000 dossiers, a big branch's ~16k attendance lines are read in a fraction of the time.
+    Values are as the driver gives them: on SQLite a date is ISO text and a flag 0/1."""
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[key] for key in compiled.positiontup)
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def executemany(connection, table, rows: list[dict[str, Any]]) -> None:
     """INSERT many rows, values converted by the columns' own types.
 

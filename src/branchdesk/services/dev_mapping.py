@@ -55,7 +55,7 @@ from branchdesk.domain.development import (
 )
 from branchdesk.domain.vocab import Labeled
 from branchdesk.domain.votes import Vote
-from branchdesk.services.bulk import Interned
+from branchdesk.services.bulk import Interned, fetch_tuples
 
 __all__ = [
     "CHILD_TABLES",
@@ -271,19 +271,7 @@ class _Dates(dict):
         return parsed
 
 
-def _fetch(connection, stmt) -> list[tuple]:
-    """Plain tuples straight from the driver (no SQLAlchemy row objects or result processors):
-    ~100k child rows of 5,000 dossiers are read in a fraction of the time."""
-    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[key] for key in compiled.positiontup)
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(compiled.string, params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+_fetch = fetch_tuples  # plain driver tuples (services.bulk)
 
 
 def _grouped(connection, table, names: Iterable[str], ids_select, *, ordered: bool = True) -> dict[int, list]:

@@ -1,0 +1,74 @@
+"""The lean reads behind `branchdesk check` (issue 13, "Scale") give the same records as before.
+
+A secretary keeps the minutes of a meeting where one member abroad is left out of 应到 with the higher
+organisation's consent; the attendance list read back for the check — driver values, read along the
+index and put in list order afterwards — is the list she saved: same order, same dates, same flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from branchdesk.db.models_meetings import MeetingAttendance
+from branchdesk.domain.members import MemberFields
+from branchdesk.domain.votes import Exclusion, ExclusionKind
+from branchdesk.services.meetings import AttendanceStatus, MeetingType
+
+DAY = dt.date(2026, 9, 5)
+NAMES = ("张华", "刘芳", "王强", "李明")
+
+
+def test_the_checks_attendance_list_is_the_saved_one_in_its_order(ws):
+    for name in NAMES:
+        ws.members.create(
+            MemberFields(name=name, join_date=dt.date(2000, 7, 1), conversion_date=dt.date(2001, 7, 1))
+        )
+    meetings = ws.meetings
+    record = meetings.plan(MeetingType.GENERAL, DAY, status="draft", chair="张华", recorder="刘芳")
+    approved = Exclusion(
+        ExclusionKind.ABROAD, dt.date(2026, 8, 1), "某某学院党委", "2026年8月5日支部党员大会决定"
+    )
+    lines = tuple(
+        replace(a, status=AttendanceStatus.ABSENT, reason="出国访学一年", voter=False, exclusion=approved)
+        if a.name == "王强"
+        else a
+        for a in record.attendance
+    )
+    saved = meetings.save(replace(record, attendance=lines))
+    [read] = meetings.all()
+    assert read == saved
+    away = next(a for a in read.attendance if a.name == "王强")
+    assert away.exclusion == approved and away.exclusion.approved_on == dt.date(2026, 8, 1)
+    assert away.voter is False and all(a.voter is True for a in read.attendance if a.name != "王强")
+
+    # a list whose order is not the order its lines were written in (positions turned around in place)
+    with ws.write("测试：调整签到顺序") as session:
+        rows = session.scalars(select(MeetingAttendance).order_by(MeetingAttendance.id)).all()
+        for row in rows:
+            row.position = len(rows) - 1 - row.position
+    [turned] = meetings.all()
+    assert [a.name for a in turned.attendance] == [a.name for a in reversed(saved.attendance)]
+    assert turned == meetings.get(record.id)
+
+
+def test_the_demos_meetings_read_for_the_check_are_the_records_one_by_one(tmp_path):
+    """Every record of a demo branch read at once for `check` (one query per table) equals the record
+    opened on its own, and the meeting findings of `check` are those of the records opened one by one."""
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.demo import generate
+    from branchdesk.workspace import Workspace
+
+    db, _ = open_database(resolve_location(str(tmp_path / "demo.sqlite")), user="测试用户")
+    generate(db, members=30, seed=4, today=DAY)
+    ws = Workspace.open(db)
+    read = ws.meetings.all()
+    one_by_one = [ws.meetings.get(s.id) for s in ws.meetings.list()]
+    assert len(read) > 50 and read == one_by_one
+    assert sum(len(m.attendance) for m in read) > 500
+    report = ws.compliance.check(DAY)
+    assert list(report.meeting_findings) == ws.meetings.audit(one_by_one, DAY, ws.roster.read())
+    db.dispose()
