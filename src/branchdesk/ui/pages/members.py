@@ -389,37 +389,37 @@ class MembersPage(QWidget):
             return
         self._after_change(member_id, selected_row, f"已保存：{dialog.saved.name}")
 
-    def change_status(self, member_id: int | None = None) -> None:
+    def _member_dialog(self, member_id: int | None, module: str, name: str):
+        """Open a dialog on one member (the selected one by default): ``(member_id, row, saved)`` once it
+        saved something, else None."""
         self.activate_requested.emit()
         member_id = member_id if member_id is not None else self.current_member_id()
         if member_id is None:
-            return
-        dialog_class = load_component(self, "branchdesk.ui.dialogs.status_dialog", "StatusDialog")
+            return None
+        dialog_class = load_component(self, module, name)
         if dialog_class is None:
-            return
+            return None
         dialog = dialog_class(self.ctx, member_id, parent=self)
         selected_row = self.model.row_of(member_id)
         if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
-            return
-        record = dialog.saved
-        self._after_change(member_id, selected_row, f"{record.name}的党籍状态已变更为“{record.status_label}”")
+            return None
+        return member_id, selected_row, dialog.saved
+
+    def change_status(self, member_id: int | None = None) -> None:
+        done = self._member_dialog(member_id, "branchdesk.ui.dialogs.status_dialog", "StatusDialog")
+        if done is not None:
+            member_id, selected_row, record = done
+            self._after_change(
+                member_id, selected_row, f"{record.name}的党籍状态已变更为“{record.status_label}”"
+            )
 
     def transfer_member(self, member_id: int | None = None) -> None:
         """转接: to another branch of the database, or out of it with the letter (TransferDialog)."""
-        self.activate_requested.emit()
-        member_id = member_id if member_id is not None else self.current_member_id()
-        if member_id is None:
-            return
-        dialog_class = load_component(self, "branchdesk.ui.dialogs.transfer_dialog", "TransferDialog")
-        if dialog_class is None:
-            return
-        dialog = dialog_class(self.ctx, member_id, parent=self)
-        selected_row = self.model.row_of(member_id)
-        if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "saved", None) is None:
-            return
-        t = dialog.saved
-        where = t.to_branch or t.destination
-        self._after_change(member_id, selected_row, f"{t.member_name}的组织关系已转接到“{where}”")
+        done = self._member_dialog(member_id, "branchdesk.ui.dialogs.transfer_dialog", "TransferDialog")
+        if done is not None:
+            member_id, selected_row, t = done
+            where = t.to_branch or t.destination
+            self._after_change(member_id, selected_row, f"{t.member_name}的组织关系已转接到“{where}”")
 
     def _after_change(self, member_id: int, selected_row: int | None, message: str) -> None:
         """After this page's own edit (its row already refreshed by the commit): if the member left the
