@@ -109,6 +109,32 @@ def test_the_exported_ledger_imports_back(tmp_path, db_arg, people, capsys):
     assert (back.others_count, back.others_hours, back.place, back.content) == (4, 8, "校园东区", "种树20棵")
 
 
+def test_a_participant_transferred_out_since_still_imports_back(tmp_path, db_arg, people, capsys):
+    """The ledger names who took part on the day; a member who has left the branch since (or an applicant
+    who is not an activist any more) is still that participant, not "不在花名册"."""
+    from branchdesk.domain.activities import Activity, Participant
+    from branchdesk.reports.registry import Period, build
+    from branchdesk.reports.xlsx import write_xlsx
+    from branchdesk.services.members import StatusChange
+
+    ws = people
+    members = {m.name: m.id for m in ws.roster.read().members}
+    ws.activities.save(Activity(date=dt.date(2026, 5, 4), kind="志愿服务", title="植树护绿", place="校园东区",
+                                participants=(Participant("张三", Decimal("2.5"), members["张三"]),
+                                              Participant("王芳", Decimal(2), members["王芳"]))))  # fmt: skip
+    ws.members.change_status(
+        members["王芳"], StatusChange("transferred_out", dt.date(2026, 9, 1), "工作调动")
+    )
+    path = write_xlsx(build(ws, "activities", Period.year(2026)), tmp_path / "台账.xlsx")
+    ws.activities.delete(ws.activities.list(2026)[0].id)
+    assert main([*db_arg, "import", "activities", str(path)]) == 0, capsys.readouterr().err
+    [back] = ws.activities.all(2026)
+    assert [(p.name, p.member_id) for p in back.participants] == [
+        ("张三", members["张三"]),
+        ("王芳", members["王芳"]),
+    ]
+
+
 def test_study_hours_from_the_online_school_list(tmp_path, db_arg, people, capsys):
     ws = people
     good = sheet(tmp_path / "网上党校.xlsx", ["姓名", "日期", "学时", "类别", "内容"], [

@@ -9,8 +9,9 @@ Two layouts, told apart by their headers (found in the first 15 rows: 日期 and
 
 Non-members are a count (其他人员 / 其他人数) with their total hours (其他人员时长; or, in the ledger's own
 layout, 总时长 minus the participants' hours) — so the 志愿服务（活动）台账 exported as xlsx imports back.
-Participants are found by name among the members on the roster and the activists; a name matching
-nobody, or two people, is a row error. Every problem is a :class:`~branchdesk.services.imports.RowError`
+Participants are found by name among the members on the roster and the activists (then, for names no
+current one holds, members who have left and other dossiers); a name matching nobody, or two people, is
+a row error. Every problem is a :class:`~branchdesk.services.imports.RowError`
 ("第 N 行，列名：原因"); with any error nothing is written; otherwise everything is saved in ONE unit of
 work (``ActivitiesService.save_many``).
 """
@@ -299,11 +300,22 @@ def _people(ws: Workspace) -> dict[str, tuple[int | None, int | None] | str]:
     def add(name: str, value) -> None:
         out[name] = "ambiguous" if name in out and out[name] != value else value
 
-    for m in ws.roster.read().members:
+    members = ws.roster.read().members
+    for m in members:
         if m.status == "active":
             add(m.name, (m.id, None))
     for d in ws.development.list(DossierQuery(standings=frozenset({Standing.ACTIVIST, Standing.CANDIDATE}))):
         if d.member_id is None:
+            add(d.name, (None, d.id))
+    # A ledger of past activities names people who have left since (transferred out, lost, deceased) or
+    # whose dossier moved on (an applicant, a withdrawn activist): what the program exported it reads back.
+    # They fill only names nobody current holds, so a name that resolved before resolves the same way.
+    current = set(out)
+    for m in members:
+        if m.status != "active" and m.name not in current:
+            add(m.name, (m.id, None))
+    for d in ws.development.list(DossierQuery()):
+        if d.member_id is None and d.name not in current:
             add(d.name, (None, d.id))
     return out
 
