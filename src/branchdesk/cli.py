@@ -532,11 +532,12 @@ def cmd_import_activities(args) -> int:
     )
     if done is not None:
         return done
+    skipped = f"；跳过 {found.skipped} 条已有记录" if found.skipped else ""
     if study:
-        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录。")
+        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录{skipped}。")
         return 0
     ids = imports.apply_activities(ws, found)
-    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次。")
+    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次{skipped}。")
     return 0
 
 
