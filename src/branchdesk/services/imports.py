@@ -169,7 +169,8 @@ def _columns() -> tuple[ImportColumn, ...]:
                      title="党费计缴基数（元）", width=12),
         ImportColumn("dues_monthly_fen", "money", ("月缴党费", "每月党费", "党费", "月交党费"), "单位：元。",
                      title="月缴党费（元）", width=10),
-        ImportColumn("dues_paid_to", "date", ("党费交至", "党费缴至", "党费缴纳至"), "可只写年月。"),
+        ImportColumn("dues_paid_to", "date", ("党费交至", "党费缴至", "党费缴纳至"),
+                     "可只写年月。导入时按月登记为党费缴纳记录（按月缴党费，已登记的月份不重复）。"),
         ImportColumn("dossier_location", "text", ("档案存放处", "档案所在地", "档案存放单位",
                                                   "档案保管单位"), ""),
         ImportColumn("person_category", "category", ("人员身份", "身份", "人员性质"),
@@ -345,6 +346,9 @@ class ImportResult:
     unchanged: int = 0
     skipped: int = 0
     groups_created: list[str] = field(default_factory=list)
+    dues_months: int = 0  # monthly payments recorded from the 党费交至 column
+    dues_members: int = 0
+    dues_ignored: list[str] = field(default_factory=list)  # "第 N 行 姓名：why 党费交至 was not used"
 
     def describe(self) -> str:
         text = f"导入完成：新增 {self.created} 人，更新 {self.updated} 人，{self.unchanged} 人无变化"
@@ -352,6 +356,11 @@ class ImportResult:
             text += f"，跳过有错误的 {self.skipped} 行"
         if self.groups_created:
             text += f"，新建党小组 {len(self.groups_created)} 个（{'、'.join(self.groups_created)}）"
+        if self.dues_months:
+            text += f"；按“党费交至”登记党费缴纳 {self.dues_months} 个月（{self.dues_members} 人）"
+        if self.dues_ignored:
+            shown = "；".join(self.dues_ignored[:10]) + ("；……" if len(self.dues_ignored) > 10 else "")
+            text += f"；{len(self.dues_ignored)} 人的“党费交至”未采用（{shown}）"
         return text + "。"
 
 
@@ -923,6 +932,7 @@ class _Decision:
     before: dict[str, Any] = field(default_factory=dict)
     group_before: str = ""
     note: str = ""
+    paid_to: dt.date | None = None  # the file's 党费交至: recorded as payments, not in the member file
 
 
 @dataclass
@@ -1012,15 +1022,19 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
         if group and group not in group_ids and group not in groups_to_create:
             groups_to_create.append(group)
 
+        # 党费交至 is what the payments say (the dues service keeps it): the file's date becomes payments
+        paid_to = values.dues_paid_to if "dues_paid_to" in item.present else None
         if target is None:
-            decisions.append(_Decision(item, "create", values, group))
+            decisions.append(
+                _Decision(item, "create", replace(values, dues_paid_to=None), group, paid_to=paid_to)
+            )
             continue
 
         claimed[target] = item.row
         before = existing[target]
         data = {n: before[n] for n in _FIELD_NAMES}
         for n in item.present:
-            if n in data:
+            if n in data and n != "dues_paid_to":
                 data[n] = getattr(values, n)
                 if n in PAPER_DATE_FIELDS:  # the date as precise as the file gives it
                     data[f"{n}_precision"] = getattr(values, f"{n}_precision")
@@ -1045,7 +1059,7 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
             note = f"该党员当前状态为“{MemberStatus(before['status']).label}”，导入不改变状态"
         decisions.append(
             _Decision(item, "update" if changes else "unchanged", merged, group or group_before, target,
-                      changes, before, group_before, note)
+                      changes, before, group_before, note, paid_to)
         )  # fmt: skip
     return _Resolution(decisions, errors, groups_to_create, group_ids)
 
@@ -1234,12 +1248,15 @@ def apply_roster(
                 row["status"] = MemberStatus.ACTIVE.value
                 rows.append(row)
             check_cancelled()
-            _insert_members(session, rows, user=ws.user, operation=operation)
+            ids = _insert_members(session, rows, user=ws.user, operation=operation)
+            for decision, member_id in zip(creates[start : start + INSERT_BATCH], ids, strict=True):
+                decision.member_id = member_id
             result.created += len(rows)
             if len(creates) > INSERT_BATCH:
                 append_pending(session)
             del rows
         check_cancelled()
+        _record_paid_to(ws, session, resolution.decisions, result, today)
         if progress is not None:
             progress(total, total)
     if result.created >= BULK_STATISTICS_ROWS:
@@ -1247,10 +1264,25 @@ def apply_roster(
     return result
 
 
+def _record_paid_to(ws: Workspace, session, decisions: list[_Decision], result: ImportResult, today: dt.date
+                    ) -> None:  # fmt: skip
+    """The file's 党费交至 as payments, one converted payment per month (as migration 0012 did), in the
+    import's unit of work; a date that cannot be used is told in the result (the rest still imports)."""
+    wanted = {d.member_id: d for d in decisions if d.paid_to is not None and d.member_id is not None}
+    if not wanted:
+        return
+    written, reasons = ws.dues.record_paid_up_to(
+        session, {mid: d.paid_to for mid, d in wanted.items()}, notes="由花名册的“党费交至”折算", today=today
+    )
+    result.dues_months, result.dues_members = sum(written.values()), len(written)
+    for mid, why in reasons.items():
+        result.dues_ignored.append(f"第 {wanted[mid].row.row} 行 {wanted[mid].row.name}：{why}")
+
+
 _TIMESTAMPS = frozenset({"created_at", "updated_at"})
 
 
-def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation: str) -> None:
+def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation: str) -> list[int]:
     """Insert member rows in one batch and write one audit entry per member, in the form the unit of
     work writes for an ORM insert (every non-empty column as [None, value])."""
 
@@ -1277,6 +1309,7 @@ def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation
         audit.append({"at": now, "user": user, "operation": operation, "action": "insert", "entity": "member",
                       "entity_id": member_id, "changes": changes})  # fmt: skip
     add_entries(session, audit)
+    return ids
 
 
 # --------------------------------------------------------------------------------------------
