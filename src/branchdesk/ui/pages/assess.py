@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.rubric import points_text
+from branchdesk.ui.pages.lazy import follow_change
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -191,12 +192,7 @@ class AssessPage(QWidget):
             self.reload()
 
     def _on_changes(self, _changes) -> None:
-        if not self.loaded:
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.loaded = False
+        follow_change(self)
 
     def reload(self) -> None:
         self.loaded = True

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from branchdesk.domain.dates import format_date
+from branchdesk.ui.pages.lazy import follow_change
 
 #: The score is read this long after the to-dos (it reads the year's records and the rule engine loads the
 #: holiday calendar): the page paints first.
@@ -122,12 +123,7 @@ class WorkbenchPage(QWidget):
             QTimer.singleShot(0, self.reload)
 
     def _on_changes(self, _changes) -> None:
-        if not self.loaded:
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.loaded = False
+        follow_change(self)
 
     # ---- reading --------------------------------------------------------------------------------
     def reload(self) -> None:
