@@ -610,7 +610,15 @@ def test_the_paid_up_to_column_becomes_monthly_payments_and_a_date_that_cannot_b
     again = apply_roster(ws, read_roster(path), today=today)
     assert "登记党费缴纳" not in again.describe() and len(ws.dues.payments(member_id=zhang)) == 10
     rows[0][-1] = "2026-11-30"
-    later = apply_roster(ws, read_roster(roster_file(tmp_path / "later.xlsx", rows, header)), today=today)
+    later_file = roster_file(tmp_path / "later.xlsx", rows, header)
+    preview = preview_roster(ws, read_roster(later_file), today=today)  # what the window shows first
+    assert (preview.unchanged, preview.dues_months) == (3, 1)
+    assert [i.note for i in preview.items] == [
+        "将按“党费交至”登记党费缴纳2026年11月（1 个月）",
+        "",
+        "“党费交至”不采用：没有月缴党费（请先在“党费”页核定）",
+    ]
+    later = apply_roster(ws, read_roster(later_file), today=today)
     assert "按“党费交至”登记党费缴纳 1 个月（1 人）" in later.describe()
     assert members.get(zhang).dues_paid_to == dt.date(2026, 11, 30)
     # an older roster does not take paid months back: told, nothing changed

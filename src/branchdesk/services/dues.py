@@ -1025,17 +1025,38 @@ class DuesService:
     def record_paid_up_to(
         self, session: Session, paid_to: dict[int, dt.date], *, notes: str, today: dt.date | None = None
     ) -> tuple[dict[int, int], dict[int, str]]:
-        """Payments for a "paid up to" date (the roster import's 党费交至), as migration 0012 converted
-        them: one payment (``converted``) per month at the month's dues, from January of the date's year —
-        or the month of admission / transfer in, or the month after the last one paid, if later — to the
-        month of the date; each dated the month's first day (today at the latest). Written in the
-        caller's unit of work; returns (member id -> payments written, member id -> why the date was not
-        used)."""
+        """Record :meth:`paid_up_to_payments` in the caller's unit of work; returns (member id -> payments
+        written, member id -> why the date was not used)."""
+        payments, reasons = self.paid_up_to_payments(session, paid_to, notes=notes, today=today)
+        self._record(session, payments)
+        written: dict[int, int] = defaultdict(int)
+        for p in payments:
+            written[p.member_id] += 1
+        return dict(written), reasons
+
+    def paid_up_to_payments(
+        self,
+        session: Session,
+        paid_to: dict[int, dt.date],
+        *,
+        notes: str = "",
+        today: dt.date | None = None,
+        monthly: dict[int, int | None] | None = None,
+    ) -> tuple[list[PaymentInput], dict[int, str]]:
+        """The payments a "paid up to" date stands for (the roster import's 党费交至), as migration 0012
+        converted them: one payment (``converted``) per month at the month's dues, from January of the
+        date's year — or the month of admission / transfer in, or the month after the last one paid, if
+        later — to the month of the date; each dated the month's first day (today at the latest). Writes
+        nothing; returns them and, per member, why the date cannot be used. ``monthly``: member id -> the
+        monthly amount to assume instead of the recorded one (a preview of an import that sets it)."""
         today = today or dt.date.today()
         if not paid_to:
-            return {}, {}
+            return [], {}
         session.flush()
         spans = {s.member_id: s for s in self.spans(session) if s.member_id in paid_to}
+        for mid, amount in (monthly or {}).items():
+            if mid in spans:
+                spans[mid].monthly_fen = amount
         last_paid: dict[int, int] = {}
         for chunk in _chunks(sorted(paid_to), 500):
             for mid, last in session.connection().execute(
@@ -1073,11 +1094,7 @@ class DuesService:
                     continue
                 payments += [PaymentInput(mid, min(month_date(m), today), (m,), dues[m], "", notes, converted=True)
                              for m in months]  # fmt: skip
-        self._record(session, payments)
-        written: dict[int, int] = defaultdict(int)
-        for p in payments:
-            written[p.member_id] += 1
-        return dict(written), reasons
+        return payments, reasons
 
     # ---- helpers ------------------------------------------------------------------------------
     def _member(self, session: Session, member_id: int) -> Member:

@@ -310,6 +310,7 @@ class RosterPreview:
     items: list[PreviewItem]
     errors: list[RowError]
     groups_to_create: list[str]
+    dues_months: int = 0  # payments the 党费交至 column adds for members already on the roster
 
     def _count(self, action: str) -> int:
         return sum(1 for item in self.items if item.action == action)
@@ -334,6 +335,8 @@ class RosterPreview:
         text = f"将新增 {self.created} 人，更新 {self.updated} 人，{self.unchanged} 人无变化"
         if self.groups_to_create:
             text += f"，新建党小组 {len(self.groups_to_create)} 个（{'、'.join(self.groups_to_create)}）"
+        if self.dues_months:
+            text += f"，按“党费交至”登记已有党员的党费缴纳 {self.dues_months} 个月"
         if self.errors:
             text += f"；{self.error_row_count} 行有错误"
         return text + "。"
@@ -1107,6 +1110,7 @@ def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = N
     today = today or dt.date.today()
     with ws.read() as session:
         resolution = _resolve(session, plan, ws.branch_id, today=today)
+        dues_notes, dues_months = _paid_to_preview(ws, session, resolution.decisions, today)
     items = []
     for d in resolution.decisions:
         changes = []
@@ -1119,9 +1123,44 @@ def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = N
                         FieldChange(key, MEMBER_FIELD_LABELS.get(key, key), _display(key, d.before[key]),
                                     _display(key, getattr(d.values, key)))
                     )  # fmt: skip
-        items.append(PreviewItem(d.row.row, d.row.name, d.action, d.member_id, changes, d.note))
+        note = "；".join(n for n in (d.note, dues_notes.get(d.row.row, "")) if n)
+        items.append(PreviewItem(d.row.row, d.row.name, d.action, d.member_id, changes, note))
     errors = sorted([*plan.errors, *resolution.errors], key=lambda e: e.row)
-    return RosterPreview(items, errors, resolution.groups_to_create)
+    return RosterPreview(items, errors, resolution.groups_to_create, dues_months)
+
+
+def _paid_to_preview(ws: Workspace, session, decisions: list[_Decision], today: dt.date
+                     ) -> tuple[dict[int, str], int]:  # fmt: skip
+    """What the 党费交至 column will record, as a note per Excel row, and the months it adds for members
+    already on the roster (new members' months are counted when they are written)."""
+    from branchdesk.domain.dues import month_index, month_label, months_text
+
+    notes: dict[int, str] = {}
+    existing = {d.member_id: d for d in decisions if d.paid_to is not None and d.member_id is not None}
+    for d in decisions:
+        if d.paid_to is not None and d.member_id is None:
+            notes[d.row.row] = (f"将按“党费交至”登记党费缴纳至{month_label(month_index(d.paid_to))}"
+                                if d.values.dues_monthly_fen is not None
+                                else "没有月缴党费：“党费交至”不采用（请在“党费”页核定后登记缴纳）")  # fmt: skip
+    if not existing:
+        return notes, 0
+    monthly = {
+        mid: d.values.dues_monthly_fen for mid, d in existing.items() if "dues_monthly_fen" in d.row.present
+    }
+    payments, reasons = ws.dues.paid_up_to_payments(
+        session, {mid: d.paid_to for mid, d in existing.items()}, today=today, monthly=monthly
+    )
+    months: dict[int, list[int]] = {}
+    for p in payments:
+        months.setdefault(p.member_id, []).extend(p.months)
+    for mid, d in existing.items():
+        if mid in months:
+            notes[d.row.row] = (
+                f"将按“党费交至”登记党费缴纳{months_text(months[mid])}（{len(months[mid])} 个月）"
+            )
+        elif mid in reasons:
+            notes[d.row.row] = f"“党费交至”不采用：{reasons[mid]}"
+    return notes, len(payments)
 
 
 # --------------------------------------------------------------------------------------------
