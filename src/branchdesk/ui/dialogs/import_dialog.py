@@ -519,7 +519,7 @@ class ImportMembersDialog(ExcelImportDialog):
         elif self.errors() and not self.skip_invalid.isChecked():
             tip = "有错误的行：请在 Excel 中改正后点“重新读取”，或勾选“跳过有错误的行”"
         elif not enabled:
-            tip = "没有需要新增或更新的党员，也没有要登记的党费"
+            tip = "没有需要新增或更新的党员"
         else:
             tip = "导入（全部成功或全部不导入）"
         self.import_button.setToolTip(tip)
