@@ -1013,10 +1013,12 @@ class DuesService:
         """The member file's 月缴党费 and 党费交至, as the payments and assessments give them on ``on``."""
         month = month_index(on or dt.date.today())
         with self.ws.read() as session:
+            member = self._member(session, member_id)  # of this branch, else NotFoundError
+            recorded = member.dues_monthly_fen
             spans = self.spans(session, member_id=member_id)
             monthly = self._schedule(session, spans, month, month).get(member_id, {}).get(month)
             if not spans:  # no date of admission or transfer in: the amount as recorded
-                monthly = session.scalar(select(Member.dues_monthly_fen).where(Member.id == member_id))
+                monthly = recorded
             last = session.scalar(
                 select(func.max(DuesPaymentMonth.month)).where(DuesPaymentMonth.member_id == member_id)
             )
