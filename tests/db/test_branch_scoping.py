@@ -404,7 +404,5 @@ def test_the_workbench_shows_the_branchs_latest_changes(two_branches, a_records)
     a, b = two_branches
     for ws in (a, b):
         shown = ws.audit.rows(ws.audit.ids(AuditQuery())[:8])
-        assert [(r.user, r.text) for r in ws.workbench.recent(8)] == [
-            (r.user, r.operation) for r in shown
-        ]
+        assert [(r.user, r.text) for r in ws.workbench.recent(8)] == [(r.user, r.operation) for r in shown]
     assert "添加会议附件" not in {r.text for r in b.workbench.recent(8)}
