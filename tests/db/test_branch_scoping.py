@@ -406,3 +406,17 @@ def test_the_workbench_shows_the_branchs_latest_changes(two_branches, a_records)
         shown = ws.audit.rows(ws.audit.ids(AuditQuery())[:8])
         assert [(r.user, r.text) for r in ws.workbench.recent(8)] == [(r.user, r.operation) for r in shown]
     assert "添加会议附件" not in {r.text for r in b.workbench.recent(8)}
+
+
+def test_the_exported_audit_log_of_a_branch_holds_its_entries_only(two_branches, a_records):
+    """The 审计日志 export (the audit page's ledger) of 乙: 乙's entries, none of 甲's."""
+    from branchdesk.reports.audit_log import audit_ledger
+    from branchdesk.services.audit import AuditQuery
+
+    a, b = two_branches
+    branch_of = _entries_by_branch(a)
+    ledger = audit_ledger(b, AuditQuery())
+    assert len(ledger.rows) == sum(1 for x in branch_of.values() if x in (b.branch_id, None))
+    operations = {row[3] for row in ledger.rows}
+    assert "新增党员" in operations or any("钟离" in repr(r) for r in ledger.rows)
+    assert not {"添加会议附件", "添加活动附件", "组织关系转入"} & operations, "甲's entries"

@@ -425,7 +425,10 @@ class MemberService:
                 self._apply(member, values)
                 session.add(member)
             member_id = member.id
-        return self.get(member_id)
+        if branch_id == self.ws.branch_id:
+            return self.get(member_id)
+        with self.ws.read() as session:  # written for another branch (`branch_id`): that branch's record
+            return member_record(session, member_id)
 
     def update(self, member_id: int, values: MemberFields, *, base: MemberFields | None = None) -> SaveResult:
         """Save a member's form.
