@@ -1076,13 +1076,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a clear line instead of a traceback for expected failures
         from branchdesk.db.crypto import CryptoError
         from branchdesk.domain.auth import PermissionDenied
-        from branchdesk.domain.errors import NoBranchError
+        from branchdesk.domain.errors import NoBranchError, NotFoundError
         from branchdesk.domain.members import ValidationError
         from branchdesk.services.auth import SignInError
         from branchdesk.services.encryption import EncryptionError
 
         if isinstance(exc, ValidationError | NoBranchError | SignInError | EncryptionError | CryptoError
-                      | PermissionDenied):  # fmt: skip
+                      | PermissionDenied | NotFoundError):  # fmt: skip
             print(f"错误：{exc}", file=sys.stderr)
             return 2
         from branchdesk.services.failures import describe

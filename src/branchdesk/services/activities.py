@@ -56,6 +56,8 @@ from branchdesk.domain.activities import (
 )
 from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.services.members import MEMBER_FILE
+from branchdesk.services.scope import require
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -222,6 +224,7 @@ class ActivitiesService:
     def for_member(self, member_id: int, year: int | None = None) -> list[MemberActivity]:
         """The activities a member took part in (of ``year``), with their hours."""
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             q = (
                 select(ActivityRow.id, ActivityRow.date, ActivityRow.kind, ActivityRow.title,
                        ActivityParticipant.tenths, ActivityParticipant.role)

@@ -55,6 +55,8 @@ from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.rules.branch_rules import member_rule, register_member_rule
 from branchdesk.domain.rules.engine import Severity, Violation
 from branchdesk.domain.vocab import MemberStatus
+from branchdesk.services.members import MEMBER_FILE
+from branchdesk.services.scope import own, require
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -396,6 +398,7 @@ class DuesService:
 
     def member_assessments(self, member_id: int) -> list[Assessment]:
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             stmt = (
                 select(DuesAssessment, Member.name)
                 .join(Member, Member.id == DuesAssessment.member_id)
@@ -859,6 +862,8 @@ class DuesService:
 
     def exemptions(self, member_id: int | None = None) -> list[Exemption]:
         with self.ws.read() as session:
+            if member_id is not None:
+                require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             stmt = (
                 select(DuesExemption, Member.name)
                 .join(Member, Member.id == DuesExemption.member_id)
@@ -954,6 +959,8 @@ class DuesService:
     def member_months(self, member_id: int, year: int) -> dict[int, tuple[str, int | None]]:
         """One member's year for the member file: month (1–12) -> (state, amount): state is 已交, 未交,
         a label of an exemption, or "" (not due)."""
+        with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
         d = self.year(year)
         span = next((s for s in d.members if s.member_id == member_id), None)
         out: dict[int, tuple[str, int | None]] = {}
@@ -974,6 +981,7 @@ class DuesService:
         on = on or dt.date.today()
         until = last_due_month(on)
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             spans = self.spans(session, member_id=member_id)
             if not spans:
                 return "无党费记录"
@@ -1100,10 +1108,7 @@ class DuesService:
 
     # ---- helpers ------------------------------------------------------------------------------
     def _member(self, session: Session, member_id: int) -> Member:
-        member = session.get(Member, member_id)
-        if member is None or member.branch_id != self.ws.branch_id:
-            raise NotFoundError(f"没有编号为 {member_id} 的党员档案")
-        return member
+        return own(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
 
 
 # ============================================================================ helpers
