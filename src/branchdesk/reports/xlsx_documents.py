@@ -37,16 +37,18 @@ LINE = 15.0  # points per line of 10-pt text
 DOC_SIZE = 10
 
 
-def _spans(weights: Sequence[float], total: int) -> list[int]:
-    """Split `total` grid columns among items in proportion to `weights` (each at least one)."""
+def _spans(weights: Sequence[float], total: int, minimum: Sequence[int] | None = None) -> list[int]:
+    """Split `total` grid columns among items in proportion to `weights`, each at least its `minimum`
+    (1 by default) when they fit."""
     n = len(weights)
     if n >= total:
         return [1] * n
+    least = list(minimum) if minimum is not None and sum(minimum) <= total else [1] * n
     weight_sum = sum(weights) or n
     exact = [max(w, 0.01) / weight_sum * total for w in weights]
-    spans = [max(1, math.floor(e)) for e in exact]
+    spans = [max(least[k], math.floor(e)) for k, e in enumerate(exact)]
     while sum(spans) > total:
-        i = max(range(n), key=lambda k: spans[k] - exact[k])
+        i = max((k for k in range(n) if spans[k] > least[k]), key=lambda k: spans[k] - exact[k])
         spans[i] -= 1
     order = sorted(range(n), key=lambda k: exact[k] - spans[k], reverse=True)
     k = 0
@@ -243,7 +245,10 @@ class _DocSheet:
         if block.caption:
             self.blank(6)
             self.put([(self.grid, block.caption, self.caption)], height=20)
-        spans = _spans([c.width for c in columns], self.grid)
+        # a date needs "2026-06-30" in full (Excel shows ### in a cell too narrow for a number)
+        date_span = math.ceil((display_width("0000-00-00") + 1 + CELL_PADDING) / self.column_width)
+        spans = _spans([c.width for c in columns], self.grid,
+                       [date_span if c.kind == "date" else 1 for c in columns])  # fmt: skip
         self.put([(span, c.title, self.header) for span, c in zip(spans, columns, strict=True)],
                  height=self.height_for([(span, c.title, True) for span, c in zip(spans, columns, strict=True)]))  # fmt: skip
         protos = []
@@ -282,7 +287,10 @@ def write_documents(ws, documents: Sequence[Document], check: Callable[[], None]
     from openpyxl.worksheet.pagebreak import Break
 
     first = documents[0]
-    widest = max((len(b.columns) for d in documents for b in d.blocks if isinstance(b, Table)), default=0)
+    # more grid columns when a table needs them: one per column, a second for a date, and one more for
+    # each wrapping text (the 整改台账: eight columns, two dates, four texts)
+    widest = max((sum(2 if c.kind == "date" else 1 for c in b.columns) + sum(1 for c in b.columns if c.wrap)
+                  for d in documents for b in d.blocks if isinstance(b, Table)), default=0)  # fmt: skip
     grid = max(GRID, widest)
     sheet = _DocSheet(ws, grid, first.orientation, check)
     for letter in sheet.letters:
