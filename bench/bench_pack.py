@@ -129,16 +129,27 @@ def main() -> int:
         for f in result.files:
             print(f"  {f.name}  {f.size // 1024} KB")
 
-        def command(src: str | None = None):
-            target = work / "cli"
-            shutil.rmtree(target, ignore_errors=True)
+        def run_in(src: str | None, *argv: str) -> subprocess.CompletedProcess:
             env = dict(os.environ)
             if src:
                 env["PYTHONPATH"] = src
-            done = subprocess.run(
-                [sys.executable, "-m", "branchdesk", "--db", str(db_path), "pack", "-o", str(target)],
-                capture_output=True, text=True, env=env,
-            )  # fmt: skip
+            return subprocess.run(
+                [sys.executable, "-m", "branchdesk", *argv], capture_output=True, text=True, env=env
+            )
+
+        # the baseline (an older schema, perhaps) gets its own database, made by its own program
+        databases = {None: db_path}
+        if args.baseline:
+            databases[args.baseline] = work / "baseline.sqlite"
+            made = run_in(args.baseline, "--db", str(databases[args.baseline]), "demo", "--members",
+                          str(args.members), "--seed", "1")  # fmt: skip
+            if made.returncode:
+                raise SystemExit(f"baseline demo failed:\n{made.stdout}{made.stderr}")
+
+        def command(src: str | None = None):
+            target = work / "cli"
+            shutil.rmtree(target, ignore_errors=True)
+            done = run_in(src, "--db", str(databases[src]), "pack", "-o", str(target))
             if done.returncode:
                 raise SystemExit(
                     f"branchdesk pack failed ({src or 'this tree'}):\n{done.stdout}{done.stderr}"
