@@ -474,6 +474,9 @@ class Grade:
     name: str
     grade: AppraisalGrade | str  # code or label (优秀/合格/基本合格/不合格)
     note: str = ""
+    #: 民主测评: the votes received per grade, in `AppraisalGrade` order (优秀, 合格, 基本合格, 不合格);
+    #: None when the record has no count
+    votes: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -485,6 +488,7 @@ class Remediation:
     owner: str = ""
     due: date | None = None
     done_on: date | None = None
+    evidence: str = ""  # 整改证据/佐证材料: what shows the problem was put right
 
 
 @dataclass(frozen=True)

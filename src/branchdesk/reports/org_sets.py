@@ -86,6 +86,7 @@ _TRACK_COLUMNS = [
     Column("due", "完成时限", "date", 11),
     Column("done", "完成时间", "date", 11),
     Column("state", "整改情况", "text", 10),
+    Column("evidence", "整改佐证材料", "text", 18, wrap=True),
 ]
 
 
@@ -119,7 +120,7 @@ def _tracking(m: Meeting) -> list[Block]:
     rows = []
     for n, x in enumerate(m.remediation, start=1):
         state = "已完成" if x.done_on else ("逾期未完成" if x.due and x.due < dt.date.today() else "整改中")
-        rows.append([n, x.problem, x.measure, x.owner, x.due, x.done_on, state])
+        rows.append([n, x.problem, x.measure, x.owner, x.due, x.done_on, state, x.evidence])
     done = sum(1 for x in m.remediation if x.done_on)
     return [
         Heading("六、整改台账"),
@@ -176,11 +177,16 @@ def org_life_set(ws: Workspace, period: Period, today: dt.date) -> list[Document
 APPRAISAL_FORMS_KEY = "appraisal_forms"
 
 
-def _grade_votes() -> Table:
+def _grade_votes(votes: tuple[int, ...] | None) -> Table:
+    """民主测评票数 per grade: the recorded count, or blanks to fill in by hand."""
     from branchdesk.domain.meetings import AppraisalGrade
 
-    columns = [Column(g.value, g.label, "text", 8) for g in AppraisalGrade]
-    return Table(columns, [[""] * len(columns)], "民主测评票数（按等次）")
+    columns = [Column(g.value, g.label, "int", 8) for g in AppraisalGrade]
+    if votes is None:
+        return Table([Column(c.key, c.title, "text", 8) for c in columns], [[""] * len(columns)],
+                     "民主测评票数（按等次）")  # fmt: skip
+    total = sum(votes)
+    return Table([*columns, Column("total", "合计", "int", 8)], [[*votes, total]], "民主测评票数（按等次）")
 
 
 def appraisal_form(m: Meeting, person: Any, *, group: str, probationary: bool, branch_name: str,
@@ -211,7 +217,7 @@ def appraisal_form(m: Meeting, person: Any, *, group: str, probationary: bool, b
         Paragraph("\n\n", "党员互评意见："),
     ]
     if not probationary:
-        blocks.append(_grade_votes())
+        blocks.append(_grade_votes(getattr(person, "votes", None)))
     blocks.append(Paragraph(opinion or "\n", "党支部意见："))
     note = getattr(person, "note", "")
     if note:

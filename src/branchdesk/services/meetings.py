@@ -1051,6 +1051,8 @@ def _validate(m: Meeting) -> None:
             issues.append(
                 FieldIssue("grades", f"{g.name}的评议等次“{g.grade}”不是优秀、合格、基本合格或不合格")
             )
+        if g.votes is not None and (len(g.votes) != 4 or any(v < 0 for v in g.votes)):
+            issues.append(FieldIssue("grades", f"{g.name}的测评票数应为四个不小于 0 的整数"))
     for t in m.talks:
         if not (t.first.strip() and t.second.strip()):
             issues.append(FieldIssue("talks", "谈心谈话须填写谈话双方"))
@@ -1097,12 +1099,13 @@ def _child_values(meeting_id: int, m: Meeting) -> dict[Any, list[dict[str, Any]]
         AgendaItem: [_agenda_values(meeting_id, i, a) for i, a in enumerate(m.agenda)],
         AppraisalGrade: [
             dict(meeting_id=meeting_id, member_id=g.member_id, name=g.name,
-                 grade=dm.AppraisalGrade.from_label(str(g.grade)).label, note=g.note)
+                 grade=dm.AppraisalGrade.from_label(str(g.grade)).label, note=g.note,
+                 **dict(zip(_VOTE_FIELDS, g.votes or (None,) * 4, strict=True)))
             for g in m.grades
         ],
         RemediationItem: [
             dict(meeting_id=meeting_id, position=i, problem=x.problem, measure=x.measure, owner=x.owner, due=x.due,
-                 done_on=x.done_on)
+                 done_on=x.done_on, evidence=x.evidence)
             for i, x in enumerate(m.remediation)
         ],
         TalkPair: [
@@ -1254,6 +1257,15 @@ _ATTENDEE_COLUMNS = ("member_id", "name", "status", "reason", "voter", "member_t
                      "exclusion_approved_on", "exclusion_approved_by", "exclusion_decision")  # fmt: skip
 
 
+_VOTE_FIELDS = ("votes_excellent", "votes_qualified", "votes_basic", "votes_unqualified")
+
+
+def _votes(row) -> tuple[int, int, int, int] | None:
+    """A grade row's 民主测评 votes (None when none was recorded)."""
+    votes = tuple(getattr(row, k) for k in _VOTE_FIELDS)
+    return None if all(v is None for v in votes) else tuple(v or 0 for v in votes)  # type: ignore[return-value]
+
+
 _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 
@@ -1287,8 +1299,9 @@ def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grad
         attendance=tuple(attendance_rows),
         observers=tuple(Observer(o.name, o.role, o.dossier_id) for o in observer_rows),
         agenda=tuple(agenda),
-        grades=tuple(Grade(g.member_id, g.name, _enum(dm.AppraisalGrade, g.grade), g.note) for g in grade_rows),
-        remediation=tuple(Remediation(x.problem, x.measure, x.owner, x.due, x.done_on)
+        grades=tuple(Grade(g.member_id, g.name, _enum(dm.AppraisalGrade, g.grade), g.note, _votes(g))
+                     for g in grade_rows),
+        remediation=tuple(Remediation(x.problem, x.measure, x.owner, x.due, x.done_on, x.evidence or "")
                           for x in remediation_rows),
         talks=tuple(dm.TalkPair(t.first, t.second, t.date, t.summary, t.first_member_id, t.second_member_id)
                     for t in talk_rows),
