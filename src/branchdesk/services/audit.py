@@ -449,6 +449,8 @@ def table_label(name: str) -> str:
 
 
 ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
+# how precise a paper date is (domain.partial_dates.Precision, the "<date>_precision" columns of 0014)
+PRECISION_LABELS = {"year": "精确到年", "month": "精确到月", "day": "精确到日"}
 
 _DEVELOPMENT_TABLES = ("dossier", "dossier_talk", "dossier_filing", "dossier_contact", "dossier_assessment",
                        "dossier_thought_report", "dossier_sponsor", "dossier_extension", "dossier_checklist_item",
@@ -1011,6 +1013,8 @@ class _Names:
             except ValueError:
                 return value
             return (when.astimezone() if when.tzinfo else when).strftime("%Y-%m-%d %H:%M:%S")
+        if name.endswith("_precision") and isinstance(value, str):  # 0014: a paper date's precision
+            return PRECISION_LABELS.get(value, value)
         vocabulary = _code_labels(table, name)
         if vocabulary is not None and isinstance(value, str):
             try:
