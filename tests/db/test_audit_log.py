@@ -98,6 +98,7 @@ def test_a_paper_dates_precision_reads_in_chinese(log, members, office):
     [edit] = _rows(log, member_ids=(office["zhang"],), text="修改党员档案")[:1]
     changes = {c.label: (c.before, c.after) for c in edit.changes}
     assert changes["确定积极分子日期的精确程度"] == ("精确到日", "精确到月")
+    assert changes["确定积极分子日期"] == ("（空）", "2014年3月")  # as on paper, not 2014-03-01
     assert "month" not in edit.summary() and "精确到月" in edit.details()
 
 
