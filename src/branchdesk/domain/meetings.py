@@ -453,7 +453,8 @@ class Amendment:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file added to a record (sign-in sheet scan, photos), kept with its SHA-256."""
+    """A file added to a record (a meeting's sign-in sheet scan, an activity's photos), kept with its
+    SHA-256."""
 
     id: int
     file_name: str
@@ -462,6 +463,7 @@ class Attachment:
     added_by: str = ""
     added_at: dt.datetime | None = None
     note: str = ""
+    is_photo: bool = False  # an activity's photo (shown in its ledger); a meeting's files are not told apart
 
 
 @dataclass(frozen=True)

@@ -727,10 +727,10 @@ class AuditService:
         from branchdesk.db.models import AuditEntry
 
         with self.ws.read() as session:
-            stmt = select(AuditEntry.user).distinct().where(self._branch_condition())
+            stmt = select(AuditEntry.user).distinct().where(self.branch_condition())
             return list(session.scalars(stmt.order_by(AuditEntry.user)))
 
-    def _branch_condition(self):
+    def branch_condition(self):
         """The entries this workspace shows: its branch's, and the branch-less ones to an administrator
         of the database (see the module's text)."""
         from sqlalchemy import or_
@@ -802,7 +802,7 @@ class AuditService:
 
         from branchdesk.db.models import AuditEntry as A
 
-        out = [self._branch_condition()]
+        out = [self.branch_condition()]
         if query.member_ids is not None:
             pairs = _person_rows(session, query.member_ids, query.dossier_ids)
             clauses = [
@@ -841,7 +841,7 @@ class AuditService:
                 entries = session.execute(
                     select(
                         A.id, A.seq, A.at, A.user, A.operation, A.action, A.entity, A.entity_id, A.changes
-                    ).where(A.id.in_(chunk), self._branch_condition())
+                    ).where(A.id.in_(chunk), self.branch_condition())
                 ).all()
                 names = _Names(session)
                 names.prefetch(entries)

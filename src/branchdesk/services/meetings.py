@@ -77,6 +77,7 @@ from branchdesk.domain.rules.mtg_rules import FREQUENCY, GroupInfo, Period, peri
 from branchdesk.domain.vocab import CommitteePost, MemberType
 from branchdesk.domain.votes import Vote, exclusion_of, tally
 from branchdesk.services.bulk import Interned, fetch_tuples
+from branchdesk.services.scope import not_found
 
 if TYPE_CHECKING:
     from branchdesk.services.roster import Roster
@@ -668,8 +669,8 @@ class MeetingService:
         """The stored bytes, verified against the checksum (:class:`ChecksumError` when they differ)."""
         with self.ws.read() as session:
             a = session.get(MeetingAttachment, attachment_id)
-            if a is None:
-                raise NotFoundError(f"找不到编号为 {attachment_id} 的附件")
+            if a is None or session.get(MeetingRow, a.meeting_id).branch_id != self.ws.branch_id:
+                raise not_found(attachment_id, "附件")
             content = bytes(a.content)
             if hashlib.sha256(content).hexdigest() != a.sha256:
                 raise ChecksumError(f"附件“{a.file_name}”的内容与保存时的校验值不符，可能已损坏")
