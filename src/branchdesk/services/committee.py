@@ -133,23 +133,30 @@ class CommitteeService:
     def findings(self, branch_id: int, as_of: dt.date | None = None) -> BranchFindings:
         """One branch's check: blocking findings and warnings, the year's missing meetings, overdue to-dos,
         and who owes dues on `as_of` (how many members, how much)."""
+        return self.findings_of([branch_id], as_of)[branch_id]
+
+    def findings_of(self, branch_ids, as_of: dt.date | None = None) -> dict[int, BranchFindings]:
+        """:meth:`findings` of several branches, their records read together (``compliance.check_all``)."""
         from branchdesk.workspace import Workspace
 
         as_of = as_of or dt.date.today()
-        ws = self.ws if branch_id == self.ws.branch_id else Workspace(self.ws.db, branch_id)
-        try:
-            report = ws.compliance.check(as_of)
-            year = str(as_of.year)
-            missing = sum(
-                1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
-            )
-            overdue = sum(1 for item in ws.development.due(as_of, horizon_days=0) if item.overdue)
-            owing = ws.dues.arrears(as_of)
-            return BranchFindings(report.blocking, report.warnings, missing, overdue, len(owing),
-                                  sum(a.amount_fen for a in owing))  # fmt: skip
-        finally:
-            if ws is not self.ws:
-                ws.close()
+        reports = self.ws.compliance.check_all(as_of, branch_ids)
+        out = {}
+        year = str(as_of.year)
+        for branch_id, report in reports.items():
+            ws = self.ws if branch_id == self.ws._branch_id else Workspace(self.ws.db, branch_id)
+            try:
+                missing = sum(
+                    1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
+                )
+                overdue = sum(1 for item in ws.development.due(as_of, horizon_days=0) if item.overdue)
+                owing = ws.dues.arrears(as_of)
+                out[branch_id] = BranchFindings(report.blocking, report.warnings, missing, overdue, len(owing),
+                                                sum(a.amount_fen for a in owing))  # fmt: skip
+            finally:
+                if ws is not self.ws:
+                    ws.close()
+        return out
 
     def workspaces(self):
         """A workspace per branch (the committee ledgers build each branch's part with it)."""

@@ -28,7 +28,8 @@ import hashlib
 import itertools
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, replace
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,6 +221,20 @@ class MeetingService:
             # meeting of the branch)
             rows = session.connection().execute(q.order_by(MeetingRow.date, MeetingRow.id)).all()
             return _load_many(session, rows, of=q.with_only_columns(MeetingRow.id))
+
+    def all_of_branches(self, branch_ids: Sequence[int]) -> dict[int, list[Meeting]]:
+        """:meth:`all` of several branches read at once (the check of every branch): branch id → records,
+        by date."""
+        out: dict[int, list[Meeting]] = {b: [] for b in branch_ids}
+        if not branch_ids:
+            return out
+        with self.ws.read() as session:
+            q = select(*MeetingRow.__table__.columns).where(MeetingRow.branch_id.in_(list(branch_ids)))
+            rows = session.connection().execute(q.order_by(MeetingRow.date, MeetingRow.id)).all()
+            for row, meeting in zip(rows, _load_many(session, rows, of=q.with_only_columns(MeetingRow.id)),
+                                    strict=True):  # fmt: skip
+                out[row.branch_id].append(meeting)
+        return out
 
     def groups(self) -> list[tuple[int, str]]:
         """The branch's party groups ``(id, name)`` in their order."""
@@ -1267,9 +1282,28 @@ def _attendee(values: tuple) -> Attendee:
                     _enum(MemberType, member_type, MemberType.FULL), exclusion_of(*exclusion))  # fmt: skip
 
 
+#: Every field of a Meeting with its default: snapshots are built without the 31 ``object.__setattr__``
+#: calls of a frozen dataclass's ``__init__`` (the check of every branch builds tens of thousands).
+_MEETING_DEFAULTS = {f.name: f.default for f in dataclass_fields(Meeting) if f.default is not MISSING}
+
+
+def _code_table(kind) -> dict:
+    return {member.value: member for member in kind}
+
+
+_TYPES, _STATUSES, _MODES, _AUDIENCES = (
+    _code_table(k) for k in (MeetingType, MeetingStatus, MeetingMode, Audience)
+)
+
+
+def _code(table: dict, kind, value):
+    """``kind(value)`` by a dict look-up (the enum's own call for anything else, which raises as before)."""
+    found = table.get(value)
+    return found if found is not None else kind(value)
+
+
 def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grade_rows, remediation_rows,
               talk_rows, amendment_rows, attachments) -> Meeting:  # fmt: skip
-    mid = row.id
     agenda = []
     for a in agenda_rows:
         vote = None
@@ -1277,22 +1311,36 @@ def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grad
             vote = Vote(*(getattr(a, k) for k in _VOTE_COLUMNS[:-1]), bool(a.written_before_meeting))
         kind = _enum(VoteKind, a.vote_kind)
         agenda.append(Agenda(a.title, a.discussion, a.decision, vote, kind, a.dossier_id, a.id))
-    return Meeting(
-        id=mid, type=MeetingType(row.type), custom_type_name=row.custom_type_name, custom_type_id=row.custom_type_id,
-        status=MeetingStatus(row.status), date=row.date, start_time=row.start_time, end_time=row.end_time,
-        mode=MeetingMode(row.mode), platform=row.platform, place=row.place, chair=row.chair, recorder=row.recorder,
-        lecturer=row.lecturer, theme=row.theme, audience=Audience(row.audience), group_id=row.group_id,
+    # the same values as Meeting(...) would set (no __post_init__, no default factories)
+    meeting = object.__new__(Meeting)
+    state = meeting.__dict__
+    state.update(_MEETING_DEFAULTS)
+    state.update(
+        id=row.id, type=_code(_TYPES, MeetingType, row.type), custom_type_name=row.custom_type_name,
+        custom_type_id=row.custom_type_id, status=_code(_STATUSES, MeetingStatus, row.status), date=row.date,
+        start_time=row.start_time, end_time=row.end_time, mode=_code(_MODES, MeetingMode, row.mode),
+        platform=row.platform, place=row.place, chair=row.chair, recorder=row.recorder, lecturer=row.lecturer,
+        theme=row.theme, audience=_code(_AUDIENCES, Audience, row.audience), group_id=row.group_id,
         group_name=row.group_name, discussion=row.discussion, decisions=row.decisions,
-        attendance=tuple(attendance_rows),
-        observers=tuple(Observer(o.name, o.role, o.dossier_id) for o in observer_rows),
-        agenda=tuple(agenda),
-        grades=tuple(Grade(g.member_id, g.name, _enum(dm.AppraisalGrade, g.grade), g.note) for g in grade_rows),
-        remediation=tuple(Remediation(x.problem, x.measure, x.owner, x.due, x.done_on)
-                          for x in remediation_rows),
-        talks=tuple(dm.TalkPair(t.first, t.second, t.date, t.summary, t.first_member_id, t.second_member_id)
-                    for t in talk_rows),
-        amendments=tuple(Amendment(x.date, x.reason, x.text, x.user, x.at, x.id)
-                         for x in amendment_rows),
-        attachments=tuple(Attachment(*a) for a in attachments),
-        sealed_at=row.sealed_at, sealed_by=row.sealed_by, for_year=row.for_year,
+        attendance=tuple(attendance_rows), agenda=tuple(agenda), sealed_at=row.sealed_at, sealed_by=row.sealed_by,
+        for_year=row.for_year,
     )  # fmt: skip
+    if observer_rows:
+        state["observers"] = tuple(Observer(o.name, o.role, o.dossier_id) for o in observer_rows)
+    if grade_rows:
+        state["grades"] = tuple(
+            Grade(g.member_id, g.name, _enum(dm.AppraisalGrade, g.grade), g.note) for g in grade_rows
+        )
+    if remediation_rows:
+        state["remediation"] = tuple(Remediation(x.problem, x.measure, x.owner, x.due, x.done_on)
+                                     for x in remediation_rows)  # fmt: skip
+    if talk_rows:
+        state["talks"] = tuple(dm.TalkPair(t.first, t.second, t.date, t.summary, t.first_member_id,
+                                           t.second_member_id) for t in talk_rows)  # fmt: skip
+    if amendment_rows:
+        state["amendments"] = tuple(
+            Amendment(x.date, x.reason, x.text, x.user, x.at, x.id) for x in amendment_rows
+        )
+    if attachments:
+        state["attachments"] = tuple(Attachment(*a) for a in attachments)
+    return meeting
