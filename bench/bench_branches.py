@@ -27,7 +27,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from branchdesk.db.migrate import SCHEMA_HEAD
 
-CACHE = Path("/tmp/branchdesk-bench") / f"schema-{SCHEMA_HEAD}"  # databases of another schema never mix
+# databases of another schema never mix; BRANCHDESK_BENCH_CACHE: another folder (worktrees on one machine
+# whose branches carry different migrations under the same number)
+CACHE = Path(os.environ.get("BRANCHDESK_BENCH_CACHE", "/tmp/branchdesk-bench")) / f"schema-{SCHEMA_HEAD}"
 AS_OF = dt.date(2026, 11, 20)
 SHIFT = 1_000_000  # ids of copy k are the original's + k * SHIFT
 

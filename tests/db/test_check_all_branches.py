@@ -66,3 +66,18 @@ def test_checking_every_branch_at_once_reports_what_each_branch_check_reports(co
         assert [f.to_dict() for f in together[branch_id].all] == [f.to_dict() for f in report.all]
     people = {f.person for f in together[branches[1].branch_id].all}
     assert "司马乙申" in people and not people & {f.person for f in together[branches[0].branch_id].all}
+
+
+def test_the_overview_rows_come_from_the_same_checks(committee):
+    """各支部概览 (five rows per turn): each row as the branch's own check, to-do list and arrears say."""
+    db, branches = committee
+    rows = branches[0].committee.findings_of([ws.branch_id for ws in branches], TODAY)
+    for ws in branches:
+        report = ws.compliance.check(TODAY)
+        found = rows[ws.branch_id]
+        assert (found.blocking, found.warnings) == (report.blocking, report.warnings)
+        assert found.overdue_todos == sum(i.overdue for i in ws.development.due(TODAY, horizon_days=0))
+        assert found.arrears_members == len(ws.dues.arrears(TODAY))
+        assert found == branches[0].committee.findings(ws.branch_id, TODAY)
+    a, b = rows[branches[0].branch_id], rows[branches[1].branch_id]
+    assert a.arrears_members and a.overdue_todos and b.blocking and b.overdue_todos

@@ -136,26 +136,19 @@ class CommitteeService:
         return self.findings_of([branch_id], as_of)[branch_id]
 
     def findings_of(self, branch_ids, as_of: dt.date | None = None) -> dict[int, BranchFindings]:
-        """:meth:`findings` of several branches, their records read together (``compliance.check_all``)."""
-        from branchdesk.workspace import Workspace
-
+        """:meth:`findings` of several branches, their records read together (``compliance.each_branch``)."""
         as_of = as_of or dt.date.today()
-        reports = self.ws.compliance.check_all(as_of, branch_ids)
         out = {}
         year = str(as_of.year)
-        for branch_id, report in reports.items():
-            ws = self.ws if branch_id == self.ws._branch_id else Workspace(self.ws.db, branch_id)
-            try:
-                missing = sum(
-                    1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
-                )
-                overdue = sum(1 for item in ws.development.due(as_of, horizon_days=0) if item.overdue)
-                owing = ws.dues.arrears(as_of)
-                out[branch_id] = BranchFindings(report.blocking, report.warnings, missing, overdue, len(owing),
-                                                sum(a.amount_fen for a in owing))  # fmt: skip
-            finally:
-                if ws is not self.ws:
-                    ws.close()
+        for ws, dossiers, meetings, calendar in self.ws.compliance.each_branch(branch_ids):
+            report = ws.compliance._check(as_of, dossiers=dossiers, meetings=meetings, calendar=calendar)
+            missing = sum(
+                1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
+            )
+            due = ws.development.due(as_of, horizon_days=0, dossiers=dossiers, calendar=calendar)
+            owing = ws.dues.arrears(as_of)
+            out[ws.branch_id] = BranchFindings(report.blocking, report.warnings, missing, sum(i.overdue for i in due),
+                                               len(owing), sum(a.amount_fen for a in owing))  # fmt: skip
         return out
 
     def workspaces(self):

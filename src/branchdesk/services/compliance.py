@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from branchdesk.domain.dates import HolidayCalendar
     from branchdesk.domain.rules import Finding
     from branchdesk.domain.rules.branch_rules import BranchRecords
     from branchdesk.workspace import Workspace
@@ -86,20 +89,28 @@ class ComplianceService:
 
     def check_all(self, as_of: dt.date | None = None, branch_ids=None) -> dict[int, CheckReport]:
         """:meth:`check` of every branch of the database, or of ``branch_ids`` (branch id → report, by id),
-        each report equal to that branch's own check. The dossiers and meeting records are read for several branches at
-        once (a dozen statements per table for the whole database, not per branch) and the holiday
-        calendar once; each branch is then judged from what was read."""
+        each report equal to that branch's own check. The dossiers and meeting records are read for
+        several branches at once (one statement per table for ten branches, not per branch) and the
+        holiday calendar once; each branch is then judged from what was read."""
+        as_of = as_of or dt.date.today()
+        return {
+            ws.branch_id: ws.compliance._check(as_of, dossiers=dossiers, meetings=meetings, calendar=calendar)
+            for ws, dossiers, meetings, calendar in self.each_branch(branch_ids)
+        }
+
+    def each_branch(self, branch_ids=None) -> Iterator[tuple[Workspace, list, list, HolidayCalendar]]:
+        """``(workspace, dossiers, meeting records, holiday calendar)`` of every branch (of ``branch_ids``),
+        by id: the records read ten branches at a time, the calendar once (``check_all``, the committee's
+        overview). The workspace is closed once the next branch is asked for."""
         from branchdesk.services.bulk import collector_paused
         from branchdesk.workspace import Workspace
 
-        as_of = as_of or dt.date.today()
         db = self.ws.db
         ids = [b for b, _ in Workspace.branches(db)]
         if branch_ids is not None:
             wanted = set(branch_ids)
             ids = [b for b in ids if b in wanted]
-        out: dict[int, CheckReport] = {}
-        with collector_paused():
+        with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
             calendar = self.ws.holidays.calendar()
             for at in range(0, len(ids), _BATCH_BRANCHES):  # a batch at a time: memory stays bounded
                 batch = ids[at : at + _BATCH_BRANCHES]
@@ -108,13 +119,9 @@ class ComplianceService:
                 for branch_id in batch:
                     ws = Workspace(db, branch_id)
                     try:
-                        out[branch_id] = ws.compliance._check(
-                            as_of, dossiers=dossiers.get(branch_id, []), meetings=meetings.get(branch_id, []),
-                            calendar=calendar,
-                        )  # fmt: skip
+                        yield ws, dossiers.pop(branch_id), meetings.pop(branch_id), calendar
                     finally:
                         ws.close()
-        return out
 
     def _check(self, as_of: dt.date, *, dossiers=None, meetings=None, calendar=None) -> CheckReport:
         """The check from the branch's dossiers, meeting records and the holiday calendar when already read

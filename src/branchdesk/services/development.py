@@ -742,12 +742,17 @@ class DevelopmentService:
         with collector_paused():  # thousands of findings and cached values: nothing cyclic to collect
             return audit_many(dossiers, ctx)
 
-    def due(self, as_of: dt.date | None = None, horizon_days: int = 30) -> list[DueItem]:
+    def due(
+        self, as_of: dt.date | None = None, horizon_days: int = 30, *, dossiers=None, calendar=None
+    ) -> list[DueItem]:
         """The to-do list: open items of every dossier, overdue and those due within the horizon,
-        sorted by due date."""
-        ctx = self.rule_context(as_of)
+        sorted by due date. ``dossiers``, ``calendar``: the branch's dossiers and the holiday calendar
+        when already read (the committee's overview)."""
+        ctx = self.rule_context(as_of, calendar=calendar)
         out: list[DueItem] = []
-        for d in self.all(include_closed=False):
+        for d in (
+            self.all(include_closed=False) if dossiers is None else [d for d in dossiers if not d.closed]
+        ):
             for item in next_steps(d, ctx):
                 if item.overdue or item.days_left <= horizon_days:
                     out.append(item)
