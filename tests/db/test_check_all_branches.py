@@ -70,7 +70,7 @@ def test_checking_every_branch_at_once_reports_what_each_branch_check_reports(co
 
 def test_the_overview_rows_come_from_the_same_checks(committee):
     """各支部概览 (five rows per turn): each row as the branch's own check, to-do list and arrears say."""
-    db, branches = committee
+    _db, branches = committee
     rows = branches[0].committee.findings_of([ws.branch_id for ws in branches], TODAY)
     for ws in branches:
         report = ws.compliance.check(TODAY)
@@ -81,3 +81,16 @@ def test_the_overview_rows_come_from_the_same_checks(committee):
         assert found == branches[0].committee.findings(ws.branch_id, TODAY)
     a, b = rows[branches[0].branch_id], rows[branches[1].branch_id]
     assert a.arrears_members and a.overdue_todos and b.blocking and b.overdue_todos
+
+
+def test_records_read_in_bulk_equal_each_record_read_alone(committee):
+    """`all`/`all_of_branches` build snapshots from driver rows (dates and times converted by hand); `get`
+    reads one record through the ORM: the same record either way, sealed ones with their time of sealing."""
+    _, (a, b, _c) = committee
+    together = a.meetings.all_of_branches([a.branch_id, b.branch_id])
+    for ws in (a, b):
+        records = ws.meetings.all()
+        assert records == together[ws.branch_id] == [ws.meetings.get(m.id) for m in records]
+    sealed = [m for m in together[a.branch_id] if m.sealed_at is not None]
+    assert sealed and all(m.sealed_at.tzinfo is not None for m in sealed)
+    assert any(m.start_time is not None for m in together[a.branch_id])

@@ -22,6 +22,7 @@ year grid), never ORM objects.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -216,10 +217,9 @@ class MeetingService:
                 q = q.where(MeetingRow.date >= dt.date(year, 1, 1), MeetingRow.date <= dt.date(year, 12, 31))
             if types is not None:
                 q = q.where(MeetingRow.type.in_([t.value for t in types]))
-            q = q.with_only_columns(*MeetingRow.__table__.columns)
-            # Core rows through the session's connection: no ORM result processing (``check`` reads every
-            # meeting of the branch)
-            rows = session.connection().execute(q.order_by(MeetingRow.date, MeetingRow.id)).all()
+            # driver rows through the session's connection: no ORM or SQLAlchemy result processing
+            # (``check`` reads every meeting of the branch)
+            rows = _meeting_rows(session.connection(), q.order_by(MeetingRow.date, MeetingRow.id))
             return _load_many(session, rows, of=q.with_only_columns(MeetingRow.id))
 
     def all_of_branches(self, branch_ids: Sequence[int]) -> dict[int, list[Meeting]]:
@@ -229,8 +229,8 @@ class MeetingService:
         if not branch_ids:
             return out
         with self.ws.read() as session:
-            q = select(*MeetingRow.__table__.columns).where(MeetingRow.branch_id.in_(list(branch_ids)))
-            rows = session.connection().execute(q.order_by(MeetingRow.date, MeetingRow.id)).all()
+            q = select(MeetingRow).where(MeetingRow.branch_id.in_(list(branch_ids)))
+            rows = _meeting_rows(session.connection(), q.order_by(MeetingRow.date, MeetingRow.id))
             for row, meeting in zip(rows, _load_many(session, rows, of=q.with_only_columns(MeetingRow.id)),
                                     strict=True):  # fmt: skip
                 out[row.branch_id].append(meeting)
@@ -1186,6 +1186,58 @@ def _from_label(kind, value):
         return kind.from_label(value)
     except ValueError:
         return None
+
+
+#: The meeting columns a snapshot is built from (``_snapshot``), as a named tuple of the driver's values.
+_MEETING_COLUMNS = tuple(
+    c for c in MeetingRow.__table__.columns if c.name not in ("created_at", "updated_at")
+)
+_MeetingValues = collections.namedtuple("_MeetingValues", [c.name for c in _MEETING_COLUMNS])
+
+
+def _utc(value):
+    """What ``db.types.UTCDateTime`` gives back: aware, in UTC (SQLite keeps ISO text without a zone)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _converter(column):
+    """How a driver value of `column` becomes what SQLAlchemy would give (None: as it comes)."""
+    from sqlalchemy import Date, DateTime, Time
+
+    from branchdesk.db.types import UTCDateTime
+
+    if isinstance(column.type, UTCDateTime):
+        return _utc
+    for kind, parse in ((Date, dt.date.fromisoformat), (Time, dt.time.fromisoformat),
+                        (DateTime, dt.datetime.fromisoformat)):  # fmt: skip
+        if isinstance(column.type, kind):
+            return lambda value, parse=parse: parse(value) if isinstance(value, str) else value
+    return None
+
+
+#: SQLite gives dates and times as ISO text: the converters of those columns, by position.
+_CONVERTED = tuple(
+    (n, convert) for n, c in enumerate(_MEETING_COLUMNS) if (convert := _converter(c)) is not None
+)
+
+
+def _meeting_rows(connection, q: Select) -> list:
+    """The meeting rows `q` selects (its WHERE and ORDER BY; the columns are ``_MEETING_COLUMNS``) as named
+    tuples straight from the driver, dates and times converted from SQLite's text by ``fromisoformat``:
+    SQLAlchemy's result processing of 35 columns was a sixth of reading every meeting of fifty branches."""
+    values = fetch_tuples(connection, q.with_only_columns(*_MEETING_COLUMNS))
+    out = []
+    make = _MeetingValues._make
+    for row in values:
+        if _CONVERTED:
+            row = list(row)
+            for n, convert in _CONVERTED:
+                if row[n] is not None:
+                    row[n] = convert(row[n])
+        out.append(make(row))
+    return out
 
 
 def _load(session: Session, row: MeetingRow) -> Meeting:
