@@ -151,6 +151,12 @@ def main() -> int:
         pg.dispose()
         started = time.perf_counter()
         copied = copy_rows(many, args.pg)
+        from sqlalchemy import create_engine
+
+        engine = create_engine(resolve_location(args.pg).url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:  # statistics for the planner now, not whenever autovacuum gets to it
+            conn.exec_driver_sql("ANALYZE")
+        engine.dispose()
         print(f"copied {sum(copied.values())} rows into PostgreSQL in {time.perf_counter() - started:.0f} s")
     db, _ = open_database(resolve_location(args.pg or str(many)))
     floor_db, _ = open_database(resolve_location(str(one)))

@@ -405,7 +405,7 @@ class Attendee:
     #: a full member left out of 应到 (``voter`` False): the kind and its approval (domain.md §9)
     exclusion: Exclusion | None = None
 
-    @property
+    @functools.cached_property  # frozen, and one line is shared by every record that lists it alike
     def present(self) -> bool:
         return self.status == AttendanceStatus.PRESENT
 
