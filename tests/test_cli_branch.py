@@ -150,3 +150,37 @@ def test_check_all_lists_every_branch_without_naming_one(db_arg, two_branches, c
     payload = json.loads(capsys.readouterr().out)
     assert [b["branch"] for b in payload["branches"]] == ["测试学院教工第一党支部", "学生第一党支部"]
     assert payload["branches"][1]["members"] == 1
+
+
+def test_another_branchs_ids_are_not_found_on_the_command_line(db, ws, db_arg, tmp_path, capsys):
+    """Ids typed for the wrong --branch: a Chinese 找不到 and exit code 2, not a traceback or the other
+    branch's letter or document."""
+    from dataclasses import replace
+
+    from branchdesk.domain.development import Person
+    from branchdesk.services.meetings import MeetingType
+    from tests.unit.dev_builders import admitted
+
+    teacher = ws.members.create(MemberFields(name="赵老师", join_date=dt.date(2012, 7, 1)))
+    letter = ws.transfers.transfer_out(
+        teacher.id, dt.date(2026, 9, 1), "某市卫健委机关党委", "测组转〔2026〕12号"
+    )
+    dossier = ws.development.save(replace(admitted(dt.date(2026, 8, 1)), id=None, person=Person("孙同学")))
+    meeting = ws.meetings.plan(MeetingType.GENERAL, dt.date(2026, 9, 1)).id
+    assert main([*db_arg, "branch", "add", "学生第一党支部"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "out"
+    out.mkdir()
+    other = [*db_arg, "--branch", "学生第一党支部"]
+    for args, what in (
+        (["transfer", "letter", str(letter.id), "-o", str(out / "信.pdf")], "组织关系转接记录"),
+        (["transfer", "letter", "999", "-o", str(out / "信.pdf")], "组织关系转接记录"),
+        (["docs", "applicant_talk", "--person", str(dossier), "-o", str(out / "谈话.docx")], "发展党员档案"),
+        (["docs", "meeting_notice", "--meeting", str(meeting), "-o", str(out / "通知.docx")], "会议记录"),
+    ):
+        assert main([*other, *args]) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith("错误：") and what in err and "Traceback" not in err, err
+    assert not list(out.iterdir()), "nothing of 甲's was written for 乙"
+    assert main([*db_arg, "--branch", "测试学院教工第一党支部", "transfer", "letter", str(letter.id), "-o",
+                 str(out / "信.pdf")]) == 0  # fmt: skip

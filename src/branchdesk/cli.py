@@ -533,11 +533,12 @@ def cmd_import_activities(args) -> int:
     )
     if done is not None:
         return done
+    skipped = f"；跳过 {found.skipped} 条已有记录" if found.skipped else ""
     if study:
-        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录。")
+        print(f"已导入 {imports.apply_study(ws, found)} 条学时记录{skipped}。")
         return 0
     ids = imports.apply_activities(ws, found)
-    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次。")
+    print(f"已导入 {len(ids)} 次活动，参加党员、积极分子 {found.participations} 人次{skipped}。")
     return 0
 
 
@@ -1107,13 +1108,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a clear line instead of a traceback for expected failures
         from branchdesk.db.crypto import CryptoError
         from branchdesk.domain.auth import PermissionDenied
-        from branchdesk.domain.errors import NoBranchError
+        from branchdesk.domain.errors import NoBranchError, NotFoundError
         from branchdesk.domain.members import ValidationError
         from branchdesk.services.auth import SignInError
         from branchdesk.services.encryption import EncryptionError
 
         if isinstance(exc, ValidationError | NoBranchError | SignInError | EncryptionError | CryptoError
-                      | PermissionDenied):  # fmt: skip
+                      | PermissionDenied | NotFoundError):  # fmt: skip
             print(f"错误：{exc}", file=sys.stderr)
             return 2
         from branchdesk.services.failures import describe

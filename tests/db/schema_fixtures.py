@@ -254,6 +254,8 @@ def fill(conn, revision: str) -> None:
         _fill_readiness(w)
     if w.since("0017"):
         _fill_activist_precision(w)
+    if w.since("0018"):
+        _fill_appraisal_votes(w)
     if w.since("0008"):  # last: the rows above update the audit head
         # written here without the unit of work, like data of earlier programs: the trail is replayed
         # only after the baseline that the next start records (migration 0008)
@@ -654,6 +656,8 @@ def check(db, revision: str) -> None:
     if revision >= "0013":
         _check_activities(db)
     _check_date_precision(db, revision)
+    if revision >= "0004":
+        _check_appraisal_votes(db, revision)
     if revision >= "0015":
         _check_branches(db)
     if revision >= "0016":
@@ -927,6 +931,32 @@ def _fill_activist_precision(w: _Writer) -> None:
     """0017: a dossier's 确定积极分子 known to the month only."""
     w.update("修改发展档案", "dossier", DOSSIER_SIMA, activist_date=dt.date(2026, 3, 1),
              activist_date_precision="month")  # fmt: skip
+
+
+APPRAISAL_VOTES = (6, 1, 0, 0)  # 0018: 欧阳修's 民主测评 votes (优秀, 合格, 基本合格, 不合格)
+REMEDIATION_EVIDENCE = "集中学习签到表（2026年1—6月）、学习笔记"
+
+
+def _fill_appraisal_votes(w: _Writer) -> None:
+    """0018: the 民主测评 votes of one grade (欧阳修's, the first row) and the evidence of the finished
+    整改 item (the first)."""
+    w.update("保存会议记录", "appraisal_grade", 1, **dict(zip(
+        ("votes_excellent", "votes_qualified", "votes_basic", "votes_unqualified"), APPRAISAL_VOTES, strict=True)))  # fmt: skip
+    w.update("保存会议记录", "remediation_item", 1, evidence=REMEDIATION_EVIDENCE)
+
+
+def _check_appraisal_votes(db, revision: str) -> None:
+    """Grades and 整改 items stored before 0018 have no votes and no evidence; those of 0018 keep theirs."""
+    ws = Workspace.open(db)
+    appraisal = ws.meetings.get(MEETING_APPRAISAL)
+    votes = {g.name: g.votes for g in appraisal.grades}
+    items = ws.meetings.get(MEETING_ORG_LIFE).remediation
+    if revision < "0018":
+        assert set(votes.values()) == {None}
+        assert {x.evidence for x in items} == {""}
+        return
+    assert votes["欧阳修"] == APPRAISAL_VOTES and votes["区志强"] is None
+    assert [x.evidence for x in items] == [REMEDIATION_EVIDENCE, ""]
 
 
 def _check_date_precision(db, revision: str) -> None:

@@ -168,8 +168,13 @@ def _a_meeting(a: Workspace):
     return a.meetings.all()[0]
 
 
+def _a_dossier(a: Workspace):
+    return a.development.all()[0]
+
+
 def _other_branch_writes():
     """Each write by id that 乙 could be handed one of 甲's ids for (a stale window, a typed id)."""
+    from branchdesk.domain.development import Outcome, Step
     from branchdesk.domain.dues import month_index
     from branchdesk.services.dues import PaymentInput
     from branchdesk.services.members import AwardFields, StatusChange
@@ -206,6 +211,14 @@ def _other_branch_writes():
         "transfers.transfer_out": lambda a, b: b.transfers.transfer_out(
             _a_member(a).id, day, "钟离乙外", "钟离乙001"
         ),
+        "development.link_member": lambda a, b: b.development.link_member(_a_dossier(a).id, None),
+        "development.close": lambda a, b: b.development.close(
+            _a_dossier(a).id, Outcome.WITHDRAWN, day, "钟离乙误操作"
+        ),
+        "development.delete": lambda a, b: b.development.delete(_a_dossier(a).id),
+        "development.record": lambda a, b: b.development.record(
+            _a_dossier(a).id, Step.APPLICATION, {"application_date": day}
+        ),
     }
 
 
@@ -224,10 +237,23 @@ def test_a_write_with_another_branchs_id_is_refused_and_writes_nothing(two_branc
 
     a, b = two_branches
     member = _a_member(a)
-    before = (_audit_count(a), a.members.get(member.id), a.meetings.all(), a.branch.groups())
+    before = (
+        _audit_count(a),
+        a.members.get(member.id),
+        a.meetings.all(),
+        a.branch.groups(),
+        a.development.all(),
+    )
     with pytest.raises(NotFoundError):
         _other_branch_writes()[write](a, b)
-    assert (_audit_count(a), a.members.get(member.id), a.meetings.all(), a.branch.groups()) == before
+    after = (
+        _audit_count(a),
+        a.members.get(member.id),
+        a.meetings.all(),
+        a.branch.groups(),
+        a.development.all(),
+    )
+    assert after == before
 
 
 def _entries_by_branch(ws: Workspace) -> dict[int, int | None]:
@@ -278,3 +304,119 @@ def test_the_committee_overview_counts_each_branchs_dues_arrears(two_branches):
     assert found.arrears_text.startswith(f"{len(owing)}人 ") and found.arrears_text.endswith("元")
     theirs = a.committee.findings(second.id, TODAY)
     assert (theirs.arrears_members, theirs.arrears_text) == (0, "无"), "乙 keeps no dues yet"
+
+
+@pytest.fixture(scope="module")
+def a_records(two_branches, tmp_path_factory):
+    """甲's records the demo does not make: a meeting's and an activity's attachment, a transfer, a saved
+    self-assessment (ids 乙 could be handed)."""
+    a, _ = two_branches
+    folder = tmp_path_factory.mktemp("attachments")
+    scan = folder / "签到表.txt"
+    scan.write_bytes("甲支部签到表".encode())
+    member = _a_member(a)
+    activity = a.activities.all()[0]
+    return {
+        "meeting_attachment": a.meetings.add_attachment(_a_meeting(a).id, scan).id,
+        "activity_attachment": a.activities.add_attachment(activity.id, scan).id,
+        "transfer": a.transfers.transfer_in(
+            member.id, dt.date(2026, 3, 2), "某大学党委", "某组转〔2026〕3号"
+        ).id,
+        "assessment": a.readiness.save_assessment(a.readiness.assess(TODAY.year, as_of=TODAY), on=TODAY),
+    }
+
+
+#: reads handed a list of ids: another branch's ids are skipped, as missing ones are
+LIST_READS = {"members.get_many", "development.get_many", "audit.rows"}
+
+
+def _other_branch_reads():
+    """Each read by id that 乙 could be handed one of 甲's ids for: one id is NotFoundError (as for an
+    id that does not exist), a list of ids skips them."""
+    from branchdesk.reports.transfers import transfer_letter
+    from branchdesk.reports.word_docs import doc_spec, values_for
+
+    def member(a):
+        return _a_member(a).id
+
+    def dossier(a):
+        return a.development.all()[0].id
+
+    return {
+        "members.get": lambda a, b, r: b.members.get(member(a)),
+        "members.get_many": lambda a, b, r: b.members.get_many([member(a)]),
+        "members.status_history": lambda a, b, r: b.members.status_history(member(a)),
+        "members.awards": lambda a, b, r: b.members.awards(member(a)),
+        "development.get": lambda a, b, r: b.development.get(dossier(a)),
+        "development.get_many": lambda a, b, r: b.development.get_many([dossier(a)]),
+        "development.member_id": lambda a, b, r: b.development.member_id(dossier(a)),
+        "development.overrides": lambda a, b, r: b.development.overrides(dossier(a)),
+        "development.exclusions": lambda a, b, r: b.development.exclusions(dossier(a)),
+        "development.history": lambda a, b, r: b.development.history(dossier(a)),
+        "meetings.get": lambda a, b, r: b.meetings.get(_a_meeting(a).id),
+        "meetings.attachment_content": lambda a, b, r: b.meetings.attachment_content(r["meeting_attachment"]),
+        "activities.get": lambda a, b, r: b.activities.get(a.activities.all()[0].id),
+        "activities.attachment_content": lambda a, b, r: b.activities.attachment_content(
+            r["activity_attachment"]
+        ),
+        "activities.project": lambda a, b, r: b.activities.project(a.activities.projects()[0].id),
+        "activities.for_member": lambda a, b, r: b.activities.for_member(member(a)),
+        "assignments.get": lambda a, b, r: b.assignments.get(a.assignments.list()[0].id),
+        "dues.member_assessments": lambda a, b, r: b.dues.member_assessments(member(a)),
+        "dues.exemptions": lambda a, b, r: b.dues.exemptions(member(a)),
+        "dues.member_months": lambda a, b, r: b.dues.member_months(member(a), TODAY.year),
+        "dues.member_summary": lambda a, b, r: b.dues.member_summary(member(a), TODAY),
+        "readiness.saved_copy": lambda a, b, r: b.readiness.saved_copy(r["assessment"]),
+        "study.member_hours": lambda a, b, r: b.study.member_hours(member(a), TODAY.year - 1),
+        "study.records": lambda a, b, r: b.study.records(member_id=member(a)),
+        "transfers.get": lambda a, b, r: b.transfers.get(r["transfer"]),
+        "transfers.of_member": lambda a, b, r: b.transfers.of_member(member(a)),
+        "audit.rows": lambda a, b, r: b.audit.rows(
+            [i for i, x in _entries_by_branch(a).items() if x == a.branch_id][:20]
+        ),
+        "reports.transfer_letter": lambda a, b, r: transfer_letter(b, r["transfer"]),
+        "reports.docs --person": lambda a, b, r: values_for(
+            b, doc_spec("assessment_form"), person=str(dossier(a)), today=TODAY
+        ),
+    }
+
+
+@pytest.mark.parametrize("read", sorted(_other_branch_reads()))
+def test_a_read_with_another_branchs_id_finds_nothing(two_branches, a_records, read):
+    """A stale window, a typed number, a command-line id: 乙 is handed one of 甲's ids. 甲's record is not
+    found, exactly as an id that does not exist; nothing of it is returned."""
+    from branchdesk.domain.errors import NotFoundError
+
+    a, b = two_branches
+    _other_branch_reads()[read](a, a, a_records)  # 甲 reads its own
+    try:
+        got = _other_branch_reads()[read](a, b, a_records)
+    except NotFoundError as exc:
+        assert read not in LIST_READS and ("找不到编号为" in str(exc) or "没有找到" in str(exc)), str(exc)
+    else:
+        assert read in LIST_READS and not got, f"乙's {read} returns 甲's record: {got!r}"
+
+
+def test_the_workbench_shows_the_branchs_latest_changes(two_branches, a_records):
+    """乙's 工作台 lists 乙's latest changes (as its audit page does), not those 甲 made since."""
+    from branchdesk.services.audit import AuditQuery
+
+    a, b = two_branches
+    for ws in (a, b):
+        shown = ws.audit.rows(ws.audit.ids(AuditQuery())[:8])
+        assert [(r.user, r.text) for r in ws.workbench.recent(8)] == [(r.user, r.operation) for r in shown]
+    assert "添加会议附件" not in {r.text for r in b.workbench.recent(8)}
+
+
+def test_the_exported_audit_log_of_a_branch_holds_its_entries_only(two_branches, a_records):
+    """The 审计日志 export (the audit page's ledger) of 乙: 乙's entries, none of 甲's."""
+    from branchdesk.reports.audit_log import audit_ledger
+    from branchdesk.services.audit import AuditQuery
+
+    a, b = two_branches
+    branch_of = _entries_by_branch(a)
+    ledger = audit_ledger(b, AuditQuery())
+    assert len(ledger.rows) == sum(1 for x in branch_of.values() if x in (b.branch_id, None))
+    operations = {row[3] for row in ledger.rows}
+    assert "新增党员" in operations or any("钟离" in repr(r) for r in ledger.rows)
+    assert not {"添加会议附件", "添加活动附件", "组织关系转入"} & operations, "甲's entries"

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 
 from branchdesk.db.models import AuditEntry, Member, PartyGroup
 from branchdesk.domain.citizen_id import make_citizen_id
+from branchdesk.domain.dues import month_index
 from branchdesk.domain.members import MemberFields
+from branchdesk.services.dues import MemberDues
 from branchdesk.services.imports import (
     ImportCancelled,
     ImportRefused,
@@ -573,3 +575,54 @@ def test_progress_is_reported_and_cancelling_writes_nothing(tmp_path, db, ws):
     result = apply_roster(ws, plan, progress=lambda done, total: calls.append((done, total)))
     assert result.created == 450 and calls[-1] == (450, 450)
     assert count_members(db) == 450
+
+
+# ---- 党费交至: one truth with the dues payments -------------------------------------------------
+
+
+def test_the_paid_up_to_column_becomes_monthly_payments_and_a_date_that_cannot_be_used_is_told(
+    tmp_path, db, ws, members
+):
+    """An old roster's 党费交至 is what the branch had collected: each month up to it becomes a payment
+    (one per month at the member's dues, as the upgrade to the dues ledger did), so the member file, the
+    党费 page and MEM-DUES-6M agree; a date without a monthly amount is reported, not half-used."""
+    today = dt.date(2026, 11, 23)
+    header = [*HEADER, "月缴党费", "党费交至"]
+    rows = [r + extra for r, extra in zip(good_rows(), [[50, "2026-10"], [10, "2026年5月"], [None, "2026-06"]],
+                                          strict=True)]  # fmt: skip
+    path = roster_file(tmp_path / "roster.xlsx", rows, header)
+    result = apply_roster(ws, read_roster(path), today=today)
+    text = result.describe()
+    assert (
+        "按“党费交至”登记党费缴纳 13 个月（2 人）" in text
+    )  # 张三 Jan–Oct, 李丽 from her admission in March
+    assert "1 人的“党费交至”未采用（第 6 行 王小明：没有月缴党费（请先在“党费”页核定））" in text
+    zhang, li, wang = (members.find_by_id_number(n).id for n in (ZHANG_ID, LI_ID, WANG_ID))
+    paid = ws.dues.payments(member_id=zhang)
+    assert [p.months for p in paid] == [(month_index((2026, m)),) for m in range(1, 11)]
+    assert {p.amount_fen for p in paid} == {5000} and all(p.converted for p in paid)
+    assert ws.dues.member_dues(zhang, today) == MemberDues(5000, dt.date(2026, 10, 31))
+    assert members.get(zhang).dues_paid_to == dt.date(2026, 10, 31)
+    assert len(ws.dues.payments(member_id=li)) == 3 and members.get(li).dues_paid_to == dt.date(2026, 5, 31)
+    assert ws.dues.payments(member_id=wang) == [] and members.get(wang).dues_paid_to is None
+
+    # the same file again: the months are paid already, nothing doubles; a later date adds its months
+    again = apply_roster(ws, read_roster(path), today=today)
+    assert "登记党费缴纳" not in again.describe() and len(ws.dues.payments(member_id=zhang)) == 10
+    rows[0][-1] = "2026-11-30"
+    later_file = roster_file(tmp_path / "later.xlsx", rows, header)
+    preview = preview_roster(ws, read_roster(later_file), today=today)  # what the window shows first
+    assert (preview.unchanged, preview.dues_months) == (3, 1)
+    assert [i.note for i in preview.items] == [
+        "将按“党费交至”登记党费缴纳2026年11月（1 个月）",
+        "",
+        "“党费交至”不采用：没有月缴党费（请先在“党费”页核定）",
+    ]
+    later = apply_roster(ws, read_roster(later_file), today=today)
+    assert "按“党费交至”登记党费缴纳 1 个月（1 人）" in later.describe()
+    assert members.get(zhang).dues_paid_to == dt.date(2026, 11, 30)
+    # an older roster does not take paid months back: told, nothing changed
+    rows[0][-1] = "2026-08"
+    older = apply_roster(ws, read_roster(roster_file(tmp_path / "older.xlsx", rows, header)), today=today)
+    assert "第 4 行 张三：已登记缴纳至2026年11月，晚于表中的2026年8月" in older.describe()
+    assert len(ws.dues.payments(member_id=zhang)) == 11

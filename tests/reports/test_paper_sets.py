@@ -49,3 +49,61 @@ def test_each_member_has_an_appraisal_form_and_probationary_members_no_grade(dem
     write_pdf([full, summary], tmp_path / "a.pdf")
     text = flat("".join(pdf_pages(tmp_path / "a.pdf")))
     assert "个人自评" in text and "党员互评意见" in text and "本人（签字）" in text
+
+
+def test_the_appraisal_form_prints_the_votes_each_grade_received(demo, tmp_path):
+    """The 测评票数 per grade come from the record (a probationary member's form has none)."""
+    from openpyxl import load_workbook
+
+    from branchdesk.reports.xlsx import write_xlsx
+
+    reports = build(demo, "appraisal_forms", YEAR, today=TODAY)
+    forms = {r.subject: r for r in reports if isinstance(r, Document)}
+    (appraisal,) = [m for m in demo.meetings.all(year=2025) if m.type.value == "appraisal"]
+    best = next(g for g in appraisal.grades if g.votes and str(g.grade) in ("优秀", "excellent"))
+    votes = best.votes
+    form = forms[best.name]
+    (table,) = [b for b in form.blocks if type(b).__name__ == "Table"]
+    assert [c.title for c in table.columns] == ["优秀", "合格", "基本合格", "不合格", "合计"]
+    assert table.rows == [[*votes, sum(votes)]] and votes[0] > votes[1]
+
+    write_pdf([form], tmp_path / "form.pdf")
+    text = flat("".join(pdf_pages(tmp_path / "form.pdf")))
+    assert (
+        "民主测评票数（按等次）优秀合格基本合格不合格合计" + "".join(map(str, [*votes, sum(votes)])) in text
+    )
+
+    ws = load_workbook(write_xlsx([form], tmp_path / "form.xlsx")).active
+    header = next(c for row in ws.iter_rows() for c in row if c.value == "优秀")
+    assert ws.cell(header.row + 1, header.column).value == votes[0]
+
+    summary = next(r for r in reports if isinstance(r, Ledger))
+    assert [c.title for c in summary.columns][5:] == ["优秀票", "合格票", "基本合格票", "不合格票"]
+    assert next(r for r in summary.rows if r[1] == best.name)[5:] == list(votes), "the 测评汇总 too"
+    probationer = next(r for r in summary.rows if r[2] == "预备党员")
+    assert probationer[5:] == [None] * 4
+    assert not any(type(b).__name__ == "Table" for b in forms[probationer[1]].blocks), "no grade, no votes"
+
+
+def test_the_rectification_ledger_shows_each_items_evidence_and_completion_date(demo, tmp_path):
+    from openpyxl import load_workbook
+
+    from branchdesk.reports.xlsx import write_xlsx
+
+    (doc, *_) = build(demo, "org_life_set", YEAR, today=TODAY)
+    (org,) = [m for m in demo.meetings.all(year=2025) if m.type.value == "org_life"]
+    done = next(x for x in org.remediation if x.done_on)
+    assert done.evidence
+
+    write_pdf([doc], tmp_path / "set.pdf")
+    text = flat("".join(pdf_pages(tmp_path / "set.pdf")))
+    assert "整改佐证材料" in text and flat(done.evidence) in text and done.done_on.isoformat() in text
+
+    ws = load_workbook(write_xlsx([doc], tmp_path / "set.xlsx")).active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == done.evidence)
+    values = [c.value for c in ws[cell.row] if c.value is not None]
+    assert any(getattr(v, "date", lambda: None)() == done.done_on for v in values), (
+        "completion date on its row"
+    )
+    assert "已完成" in values
+    assert any(c.value == "整改佐证材料" for row in ws.iter_rows(max_row=cell.row) for c in row)

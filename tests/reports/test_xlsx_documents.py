@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from branchdesk.reports.ledger import ExportCancelled, Ledger
+from branchdesk.reports.ledger import Column, ExportCancelled, Ledger
 from branchdesk.reports.xlsx import XlsxCancelled, write_xlsx
 
 from .test_pdf_writer import dossier_document, people
@@ -143,3 +143,35 @@ def test_rows_are_as_tall_as_their_wrapped_labels_and_lines(tmp_path):
     date_row = next(int(ref[1:]) for ref, v in values.items() if str(v).startswith("截至"))
     assert date_row == subject_row + 1, "a long info line is split: the subject's line does not overflow"
     assert lines_of(row_of("应到人数（人）")) >= 2, "a wrapped column title's row grows"
+
+
+def test_a_documents_values_read_back_as_written(tmp_path):
+    """The document sheet is written as SpreadsheetML text (issue 17: 150,000 cells of minutes): each
+    kind of value reads back as openpyxl itself would have written it."""
+    from decimal import Decimal
+
+    from branchdesk.reports.ledger import Document, Fields, Table
+
+    when = dt.datetime(2026, 3, 5, 14, 30)
+    doc = Document(key="t", title="测试记录", branch_name="测试支部", period="2026年度", printed_on=dt.date(2026, 3, 6),
+                   blocks=[Fields([("时间", when), ("得票率", 0.875), ("金额", Decimal("12.50")), ("通过", True),
+                                   ("说明", " 前后有空格 "), ("控制字符", "响铃\x07之后"), ("回车", "一行\r\n两行"),
+                                   ("公式", "=1+1"), ("符号", "A&B <c>")], per_line=1),
+                           Table([Column("n", "序号", "int", 4), Column("d", "日期", "date", 10)],
+                                 [[1, dt.date(1900, 1, 1)], [2, dt.date(2026, 12, 31)]])])  # fmt: skip
+    ws = load_workbook(write_xlsx([doc], tmp_path / "值.xlsx")).active
+    labels = {"时间", "得票率", "金额", "通过", "说明", "控制字符", "回车", "公式", "符号"}
+    by_label = {
+        c.value: right_of(ws, c).value for row in ws.iter_rows(max_col=2) for c in row if c.value in labels
+    }
+    assert by_label["时间"] == when and by_label["得票率"] == 0.875 and by_label["金额"] == 12.5
+    assert by_label["通过"] is True and by_label["说明"] == " 前后有空格 "
+    assert by_label["控制字符"] == "响铃之后" and by_label["回车"] == "一行\r\n两行"
+    assert by_label["公式"] == "=1+1" and by_label["符号"] == "A&B <c>"
+    seq = next(c for row in ws.iter_rows() for c in row if c.value == "序号")
+    dates = [
+        ws.cell(seq.row + i, next(c.column for c in ws[seq.row] if c.value == "日期")).value for i in (1, 2)
+    ]
+    assert [d.date() for d in dates] == [dt.date(1900, 1, 1), dt.date(2026, 12, 31)]
+    formula = next(c for row in ws.iter_rows() for c in row if c.value == "=1+1")
+    assert formula.data_type == "s", "text is never a formula"

@@ -559,3 +559,21 @@ def test_a_save_that_meets_another_programs_lock_says_so(data_dir, monkeypatch, 
     app._ErrorReporter(app.log_file_path(), interactive=True)(type(exc), exc, None)
     assert shown and "另一个程序正在写入" in shown[0][1]
     assert "程序错误" not in shown[0][0] and "UPDATE" not in shown[0][1] and "13800000001" not in shown[0][1]
+
+
+def test_a_record_gone_from_the_branch_is_a_message_not_a_program_error(data_dir, monkeypatch, qapp):
+    """A stale id (the record deleted, or moved to another branch, on another PC since the page was
+    filled): the service's 找不到 in a warning, not 程序错误."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from branchdesk.domain.errors import NotFoundError
+    from branchdesk.ui import app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    exc = NotFoundError("找不到编号为 7 的党员档案")
+    app._ErrorReporter(app.log_file_path(), interactive=True)(type(exc), exc, None)
+    assert shown == [
+        ("没有完成", "找不到编号为 7 的党员档案：它可能已被删除，或不属于当前支部。请刷新后重试。")
+    ]

@@ -123,3 +123,28 @@ def test_the_committee_tab_shows_the_term_as_soon_as_it_is_saved(qtbot, ctx, ros
     page.term_end.setText("2028-01-09")
     assert page.save_profile()
     assert page.committee_term.text() == "本届任期：2025-01-10 至 2028-01-09"
+
+
+def test_the_appraisal_votes_and_the_rectification_evidence_are_typed_saved_and_shown_again(
+    qtbot, ctx, roster
+):
+    """Issue 17: the 测评票数 per grade and the 整改佐证材料 are kept with the record."""
+    meetings = ctx.ws.meetings
+    saved = meetings.save(meetings.draft(MeetingType.APPRAISAL, DAY, status="draft"))
+    dialog = md.MeetingDialog(ctx, meetings, saved, today=DAY)
+    qtbot.addWidget(dialog)
+    dialog.grades.set_rows([["王芳", "优秀", "5", "1", "", "", ""], ["李强", "合格", "", "", "", "", ""]])
+    dialog.remediation.set_rows(
+        [["学习不够系统", "每月集中学习", "王芳", "2026-06-30", "2026-06-20", "学习签到表"]]
+    )
+    dialog.grades.set_rows([*dialog.grades.rows(), ["赵敏", "合格", "两", "", "", "", ""]])
+    assert any("优秀票数" in p and "整数" in p for p in dialog.problems())
+    dialog.grades.set_rows(dialog.grades.rows()[:2])
+    again = meetings.get(meetings.save(dialog.form_meeting()).id)
+    assert [g.votes for g in again.grades] == [(5, 1, 0, 0), None]
+    assert again.remediation[0].evidence == "学习签到表"
+
+    reopened = md.MeetingDialog(ctx, meetings, again, today=DAY)
+    qtbot.addWidget(reopened)
+    assert reopened.grades.rows()[0][:6] == ["王芳", "优秀", "5", "1", "0", "0"]
+    assert reopened.remediation.rows()[0][-1] == "学习签到表"

@@ -56,7 +56,7 @@ def test_invalid_id_is_refused_then_the_fixed_form_saves_with_birth_date_and_sex
     dialog.name.setText("李红")
     dialog.id_number.setText(BAD_ID)
     dialog.join_date.setText("2015.07.01")
-    dialog.dues_monthly.setText("12.50")
+    dialog.dues_basis.setText("8000.50")
     dialog.tabs.setCurrentIndex(md.TAB_DUES)  # the user is elsewhere when pressing Ctrl+S
 
     assert dialog.save() is False
@@ -83,8 +83,8 @@ def test_invalid_id_is_refused_then_the_fixed_form_saves_with_birth_date_and_sex
     assert stored.birth_date == dt.date(1990, 5, 17)
     assert stored.sex == "女"
     assert stored.join_date == dt.date(2015, 7, 1)  # typed as 2015.07.01
-    assert stored.dues_monthly_fen == 1250  # "12.50" 元 → integer fen
-    assert isinstance(stored.dues_monthly_fen, int)
+    assert stored.dues_basis_fen == 800050  # "8000.50" 元 → integer fen
+    assert isinstance(stored.dues_basis_fen, int)
 
 
 def test_the_id_does_not_overwrite_a_birth_date_the_user_typed_and_the_mismatch_is_reported(
@@ -355,3 +355,30 @@ def test_status_date_before_joining_is_refused_by_the_service(qtbot, ctx, roster
 
 def test_check_digit_helper_agrees_with_the_test_data():
     assert check_digit(GOOD_ID[:17]) == GOOD_ID[-1]
+
+
+def test_the_dues_fields_show_what_the_payments_say_and_cannot_be_typed_in(qtbot, ctx, roster, members):
+    """月缴党费 and 党费交至 are the 党费 page's: the form shows the assessment in force and the last month
+    paid, read-only, with a hint where to change them; saving the form leaves the payments' figure."""
+    from branchdesk.domain.dues import DuesCategory, dues_amount, format_fen, month_end, month_index
+    from branchdesk.services.dues import AssessmentInput, PaymentInput
+
+    zhang = roster["张三"]
+    year = dt.date.today().year
+    ctx.dues.save_assessment(AssessmentInput(zhang.id, year, DuesCategory.EMPLOYED, 800000))
+    ctx.dues.record_payment(
+        PaymentInput(zhang.id, dt.date(year, 1, 5), (month_index((year, 1)), month_index((year, 2))))
+    )
+    dialog = MemberDialog(ctx, zhang.id)
+    qtbot.addWidget(dialog)
+    assert dialog.dues_monthly.isReadOnly() and dialog.dues_paid_to.isReadOnly()
+    assert (
+        dialog.dues_monthly.text() == f"{format_fen(dues_amount(DuesCategory.EMPLOYED, 800000))} 元"
+    )  # 1.5 %: 120.00
+    assert dialog.dues_paid_to.text() == f"{year}年2月"
+    assert "“党费”页" in dialog.dues_hint.text()
+
+    dialog.mobile.setText("13800000009")
+    assert dialog.save() is True
+    stored = members.get(zhang.id)
+    assert stored.dues_paid_to == month_end(month_index((year, 2))) and stored.mobile == "13800000009"

@@ -186,6 +186,11 @@ class AppraisalGrade(Base):
     name: Mapped[str] = mapped_column(String(50))
     grade: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    # 民主测评: the votes the member received per grade (None: not recorded)
+    votes_excellent: Mapped[int | None] = mapped_column(Integer)
+    votes_qualified: Mapped[int | None] = mapped_column(Integer)
+    votes_basic: Mapped[int | None] = mapped_column(Integer)
+    votes_unqualified: Mapped[int | None] = mapped_column(Integer)
 
 
 class RemediationItem(Base):
@@ -201,6 +206,7 @@ class RemediationItem(Base):
     owner: Mapped[str] = mapped_column(String(50), default="")
     due: Mapped[dt.date | None] = mapped_column(Date)
     done_on: Mapped[dt.date | None] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")  # 整改佐证材料
 
 
 class TalkPair(Base):

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from branchdesk.domain.meetings import Attachment  # one class for a record's files (photos here)
 from branchdesk.domain.vocab import Labeled
 
 __all__ = [
@@ -147,18 +148,6 @@ class Participant:
     @property
     def activist(self) -> bool:
         return self.member_id is None and self.dossier_id is not None
-
-
-@dataclass(frozen=True)
-class Attachment:
-    id: int
-    file_name: str
-    sha256: str
-    size: int
-    is_photo: bool
-    added_by: str = ""
-    added_at: dt.datetime | None = None
-    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -454,7 +454,8 @@ class Amendment:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file added to a record (sign-in sheet scan, photos), kept with its SHA-256."""
+    """A file added to a record (a meeting's sign-in sheet scan, an activity's photos), kept with its
+    SHA-256."""
 
     id: int
     file_name: str
@@ -463,6 +464,7 @@ class Attachment:
     added_by: str = ""
     added_at: dt.datetime | None = None
     note: str = ""
+    is_photo: bool = False  # an activity's photo (shown in its ledger); a meeting's files are not told apart
 
 
 @dataclass(frozen=True)
@@ -473,6 +475,9 @@ class Grade:
     name: str
     grade: AppraisalGrade | str  # code or label (优秀/合格/基本合格/不合格)
     note: str = ""
+    #: 民主测评: the votes received per grade, in `AppraisalGrade` order (优秀, 合格, 基本合格, 不合格);
+    #: None when the record has no count
+    votes: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -484,6 +489,7 @@ class Remediation:
     owner: str = ""
     due: date | None = None
     done_on: date | None = None
+    evidence: str = ""  # 整改证据/佐证材料: what shows the problem was put right
 
 
 @dataclass(frozen=True)

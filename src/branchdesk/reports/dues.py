@@ -72,7 +72,7 @@ def collection_ledger(ws: Workspace, year: int, today: dt.date, *, data: DuesYea
     from branchdesk.reports.registers import branch_name_of
     from branchdesk.services.dues import last_due_month
 
-    d = data or ws.dues.year(year)
+    d = data or _dues_year(ws, year)
     jan = month_index((year, 1))
     until = last_due_month(today)
     rows: list[list[Any]] = []
@@ -142,6 +142,14 @@ def _balance(ws: Workspace, year: int) -> tuple[int, int, int]:
     return ws.dues.balance(year)
 
 
+def _dues_year(ws: Workspace, year: int) -> DuesYear:
+    """The year's dues, read once per pack (the collection and remittance ledgers and each certificate
+    read the same years)."""
+    from branchdesk.reports.registry import shared_one
+
+    return shared_one(("dues-year", id(ws), year), lambda: ws.dues.year(year))
+
+
 def _years(period: Period, today: dt.date) -> list[int]:
     last = min(period.end, max(today, period.start))
     return list(range(period.start.year, last.year + 1))
@@ -181,7 +189,7 @@ def remittance_report(ws: Workspace, period: Period, today: dt.date) -> list[Led
     rows = []
     collected_by_month: dict[int, int] = {}
     for y in years:
-        d = ws.dues.year(y)
+        d = _dues_year(ws, y)
         for paid in d.paid.values():
             for m, amount in paid.items():
                 collected_by_month[m] = collected_by_month.get(m, 0) + amount
@@ -249,7 +257,7 @@ def dues_certificate(
                 exempt[m] = e.kind_label
     rows, owed, due_of = [], [], {}
     for y in range(dt_year(first), dt_year(last) + 1):
-        sched = ws.dues.year(y).schedule.get(member_id, {})
+        sched = _dues_year(ws, y).schedule.get(member_id, {})
         due_of.update(sched)
     for m in range(first, last + 1):
         state = "已交" if m in paid else (exempt.get(m) or "未交")

@@ -86,6 +86,7 @@ _TRACK_COLUMNS = [
     Column("due", "完成时限", "date", 11),
     Column("done", "完成时间", "date", 11),
     Column("state", "整改情况", "text", 10),
+    Column("evidence", "整改佐证材料", "text", 18, wrap=True),
 ]
 
 
@@ -119,7 +120,7 @@ def _tracking(m: Meeting) -> list[Block]:
     rows = []
     for n, x in enumerate(m.remediation, start=1):
         state = "已完成" if x.done_on else ("逾期未完成" if x.due and x.due < dt.date.today() else "整改中")
-        rows.append([n, x.problem, x.measure, x.owner, x.due, x.done_on, state])
+        rows.append([n, x.problem, x.measure, x.owner, x.due, x.done_on, state, x.evidence])
     done = sum(1 for x in m.remediation if x.done_on)
     return [
         Heading("六、整改台账"),
@@ -176,11 +177,16 @@ def org_life_set(ws: Workspace, period: Period, today: dt.date) -> list[Document
 APPRAISAL_FORMS_KEY = "appraisal_forms"
 
 
-def _grade_votes() -> Table:
+def _grade_votes(votes: tuple[int, ...] | None) -> Table:
+    """民主测评票数 per grade: the recorded count, or blanks to fill in by hand."""
     from branchdesk.domain.meetings import AppraisalGrade
 
-    columns = [Column(g.value, g.label, "text", 8) for g in AppraisalGrade]
-    return Table(columns, [[""] * len(columns)], "民主测评票数（按等次）")
+    columns = [Column(g.value, g.label, "int", 8) for g in AppraisalGrade]
+    if votes is None:
+        return Table([Column(c.key, c.title, "text", 8) for c in columns], [[""] * len(columns)],
+                     "民主测评票数（按等次）")  # fmt: skip
+    total = sum(votes)
+    return Table([*columns, Column("total", "合计", "int", 8)], [[*votes, total]], "民主测评票数（按等次）")
 
 
 def appraisal_form(m: Meeting, person: Any, *, group: str, probationary: bool, branch_name: str,
@@ -211,7 +217,7 @@ def appraisal_form(m: Meeting, person: Any, *, group: str, probationary: bool, b
         Paragraph("\n\n", "党员互评意见："),
     ]
     if not probationary:
-        blocks.append(_grade_votes())
+        blocks.append(_grade_votes(getattr(person, "votes", None)))
     blocks.append(Paragraph(opinion or "\n", "党支部意见："))
     note = getattr(person, "note", "")
     if note:
@@ -249,21 +255,24 @@ def appraisal_forms(ws: Workspace, period: Period, today: dt.date) -> list[Repor
             label = (
                 "（预备党员，不评定等次）" if probationary else AppraisalGrade.from_label(str(g.grade)).label
             )
+            votes = list(g.votes) if g.votes and not probationary else [None] * 4
             rows.append([len(rows) + 1, g.name, "预备党员" if probationary else "正式党员",
-                         groups.get(g.member_id, ""), label])  # fmt: skip
+                         groups.get(g.member_id, ""), label, *votes])  # fmt: skip
         for a in probationers:
             out.append(appraisal_form(m, a, group=groups.get(a.member_id, ""), probationary=True,
                                       branch_name=branch, period=period, today=today))  # fmt: skip
             rows.append(
-                [len(rows) + 1, a.name, "预备党员", groups.get(a.member_id, ""), "（预备党员，不评定等次）"]
-            )
+                [len(rows) + 1, a.name, "预备党员", groups.get(a.member_id, ""), "（预备党员，不评定等次）",
+                 *[None] * 4]
+            )  # fmt: skip
         full_grades = [g for g in m.grades if kinds.get(g.member_id) != MemberType.PROBATIONARY.value]
         counts = grade_counts(full_grades)
         notes = ["参加评议 {} 人，其中正式党员 {} 人：{}；预备党员参加评议，不评定等次。".format(
             len(rows), len(full_grades), "，".join(f"{g.label} {counts[g]} 人" for g in counts) or "无")]  # fmt: skip
         columns = [Column("seq", "序号", "int", 4), Column("name", "姓名", "text", 8),
                    Column("member_type", "人员类别", "text", 8), Column("group", "所在党小组", "text", 10),
-                   Column("grade", "评定等次", "text", 16)]  # fmt: skip
+                   Column("grade", "评定等次", "text", 16),
+                   *(Column(f"votes_{g.value}", f"{g.label}票", "int", 6) for g in AppraisalGrade)]  # fmt: skip
         out.append(Ledger(key=APPRAISAL_FORMS_KEY, title="民主评议党员测评汇总表", branch_name=branch,
                           period=f"{m.record_year}年度", columns=columns, rows=rows, printed_on=today,
                           notes=notes, orientation="portrait", signatures=["支部书记", "组织委员"],

@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from branchdesk.reports.ledger import Report
@@ -268,3 +268,14 @@ def shared(key: Hashable, load: Callable[[], list]) -> list:
     if key not in memo:
         memo[key] = load()
     return list(memo[key])
+
+
+def shared_one(key: Hashable, load: Callable[[], Any]) -> Any:
+    """`load()`, or inside `shared_reads` the value an earlier builder loaded under `key` — the same
+    object: for read-only snapshots (a year of dues, read by three ledgers of a pack)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]

@@ -77,7 +77,7 @@ def transfer_letter(ws: Workspace, transfer_id: int, today: dt.date | None = Non
 
     today = today or dt.date.today()
     t = ws.transfers.get(transfer_id)
-    m = ws.members.get(t.member_id)
+    m = ws.transfers.member(transfer_id)
     branch = ws.branch.profile()
     sender = t.from_branch or branch.name
     age = ""

@@ -323,7 +323,47 @@ def _xml_text(text: str) -> str:
         text = text.replace(">", "&gt;")
     if _ILLEGAL_XML.search(text):
         text = _ILLEGAL_XML.sub("", text)
+    if "\r" in text:  # kept as written (a bare one would be read back as a line feed)
+        text = text.replace("\r", "&#13;")
     return text
+
+
+_MAX_TEXT = 32767  # characters a cell holds
+
+
+def _cell_xml(ref: str, style: str, value: Any) -> str:
+    """One cell as SpreadsheetML, as openpyxl writes it (text inline, dates as serial numbers, numbers
+    to 16 significant digits, booleans as TRUE/FALSE), but as text: no cell object per cell. Text is
+    always text (never a formula); characters XML cannot hold are dropped."""
+    if value is None or value == "":
+        return f'<c r="{ref}" s="{style}"/>'
+    if isinstance(value, str):
+        if len(value) > _MAX_TEXT:
+            value = value[:_MAX_TEXT]
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float | Decimal):
+        number = "" if value != value or value in (math.inf, -math.inf) else f"{value:.16g}"
+        return f'<c r="{ref}" s="{style}" t="n"><v>{number}</v></c>'
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return f'<c r="{ref}" s="{style}" t="n"><v>{_excel_serial(value):.16g}</v></c>'
+    return _cell_xml(ref, style, str(value))
+
+
+def _excel_serial(value: dt.date | dt.time | dt.timedelta) -> float:
+    """Excel's serial number of a date or time (Windows epoch, as openpyxl's ``to_excel``)."""
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 10**6) / 86400
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    days = (moment.replace(tzinfo=None) - dt.datetime(1899, 12, 30)).days
+    if 0 < days <= 60:
+        days -= 1
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 10**6
+    return days + seconds / 86400
 
 
 class _Body:
@@ -466,6 +506,9 @@ def _splice(data: bytes, bodies: list[_Body]) -> bytes:
                     start = text.rindex("<row", 0, at)
                     end = text.index("</row>", at) + len("</row>")
                     text = text[:start] + body.xml + text[end:]
+                    merge_xml = getattr(body, "merge_xml", "")
+                    if merge_xml:  # a document sheet's merged ranges (openpyxl wrote none for it)
+                        text = text.replace("</sheetData>", "</sheetData>" + merge_xml, 1)
                 content = text.encode("utf-8")
             target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
     if pending:  # pragma: no cover - openpyxl changed how it writes inline strings
@@ -529,7 +572,7 @@ def write_xlsx(reports: Sequence[Report], path: str | Path, *, progress: Callabl
                 else:
                     from branchdesk.reports.xlsx_documents import write_documents
 
-                    write_documents(ws, group, check)
+                    bodies.append(write_documents(ws, group, check))
             check()
         except BaseException:
             _discard(workbook)

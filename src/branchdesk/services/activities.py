@@ -56,6 +56,8 @@ from branchdesk.domain.activities import (
 )
 from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.services.members import MEMBER_FILE
+from branchdesk.services.scope import require
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -222,6 +224,7 @@ class ActivitiesService:
     def for_member(self, member_id: int, year: int | None = None) -> list[MemberActivity]:
         """The activities a member took part in (of ``year``), with their hours."""
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             q = (
                 select(ActivityRow.id, ActivityRow.date, ActivityRow.kind, ActivityRow.title,
                        ActivityParticipant.tenths, ActivityParticipant.role)
@@ -433,7 +436,7 @@ class ActivitiesService:
             )  # fmt: skip
             session.add(a)
             session.flush()
-            return Attachment(a.id, a.file_name, a.sha256, a.size, a.is_photo, a.added_by, a.added_at, a.note)
+            return Attachment(a.id, a.file_name, a.sha256, a.size, a.added_by, a.added_at, a.note, a.is_photo)
 
     def attachment_content(self, attachment_id: int) -> bytes:
         """The stored bytes, verified against the checksum (:class:`ChecksumError` when they differ)."""
@@ -574,8 +577,8 @@ def _load(session: Session, rows: Iterable[ActivityRow]) -> list[Activity]:
             people.setdefault(p[0], []).append(Participant(p[1], hours_of(p[2]), p[3], p[4], p[5]))
         for f in session.execute(
             select(ActivityAttachment.activity_id, ActivityAttachment.id, ActivityAttachment.file_name,
-                   ActivityAttachment.sha256, ActivityAttachment.size, ActivityAttachment.is_photo,
-                   ActivityAttachment.added_by, ActivityAttachment.added_at, ActivityAttachment.note)
+                   ActivityAttachment.sha256, ActivityAttachment.size, ActivityAttachment.added_by,
+                   ActivityAttachment.added_at, ActivityAttachment.note, ActivityAttachment.is_photo)
             .where(ActivityAttachment.activity_id.in_(chunk))
             .order_by(ActivityAttachment.activity_id, ActivityAttachment.id)
         ):  # fmt: skip

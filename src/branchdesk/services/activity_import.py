@@ -81,6 +81,7 @@ class ActivityImport:
     rows_of: list[list[int]] = field(default_factory=list)  # Excel rows of each activity
     errors: list[RowError] = field(default_factory=list)
     layout: str = ""
+    skipped: int = 0  # activities the branch already holds exactly as the file states them
 
     @property
     def error_row_count(self) -> int:
@@ -93,7 +94,11 @@ class ActivityImport:
     def describe(self) -> str:
         hours = sum((a.total_hours for a in self.activities), Decimal(0))
         return (f"文件“{self.file.name}”：{len(self.activities)} 次活动，参加党员、积极分子 {self.participations} 人次，"
-                f"共 {format_hours(hours)} 小时（{self.layout}）。")  # fmt: skip
+                f"共 {format_hours(hours)} 小时（{self.layout}）{_skipped_text(self.skipped)}。")  # fmt: skip
+
+
+def _skipped_text(skipped: int) -> str:
+    return f"；跳过 {skipped} 条已有记录（与已保存的内容相同）" if skipped else ""
 
 
 def _text(value: Any) -> str:
@@ -150,7 +155,7 @@ def read_activities(ws: Workspace, path: str | Path) -> ActivityImport:
     people = _people(ws)
     kinds = set(ws.activities.kinds())
     projects = {p.name: p.id for p in ws.activities.projects()}
-    existing = {(a.date, a.title) for year in _years(rows, columns) for a in ws.activities.list(year)}
+    existing = {(a.date, a.title): a for year in _years(rows, columns) for a in ws.activities.all(year)}
 
     def cell(cells, key):
         index = columns.get(key)
@@ -235,17 +240,14 @@ def read_activities(ws: Workspace, path: str | Path) -> ActivityImport:
             result.errors += errors
             continue
         key = (day, title)
-        if key in existing:
-            result.errors.append(RowError(number, shown.get("title", ""),
-                                          f"{day.isoformat()}已有名为“{title}”的活动记录（不重复导入）"))  # fmt: skip
-            continue
         group = groups.get(key)
         facts = {
             k: values[k] for k in ("kind", "place", "organiser", "project", "content", "outcome", "press")
         }
         if group is None:
             groups[key] = {"rows": [number], "facts": facts, "participants": resolved, "others": others,
-                           "others_hours": others_hours, "total": total, "first": number}  # fmt: skip
+                           "others_hours": others_hours, "total": total, "first": number,
+                           "row_of": {p.name: number for p in resolved}}  # fmt: skip
             continue
         clash = [k for k, v in facts.items() if v and group["facts"][k] and v != group["facts"][k]]
         if clash:
@@ -261,6 +263,7 @@ def read_activities(ws: Workspace, path: str | Path) -> ActivityImport:
                 result.errors.append(RowError(number, shown.get("name", ""), f"“{p.name}”在这次活动中重复"))
             else:
                 group["participants"].append(p)
+                group["row_of"][p.name] = number
         group["others"] = max(group["others"], others)
     for (day, title), g in groups.items():
         roster_hours = sum((p.hours for p in g["participants"]), Decimal(0))
@@ -268,23 +271,100 @@ def read_activities(ws: Workspace, path: str | Path) -> ActivityImport:
         if others_hours is None and g["total"] is not None:
             others_hours = max(g["total"] - roster_hours, Decimal(0)) if g["others"] else Decimal(0)
         f = g["facts"]
-        result.activities.append(Activity(
+        activity = Activity(
             date=day, kind=f["kind"] or "志愿服务", title=title, place=f["place"], organiser=f["organiser"],
             project_id=projects.get(f["project"]) if f["project"] else None, project_name=f["project"],
             content=f["content"], outcome=f["outcome"], press=f["press"], participants=tuple(g["participants"]),
             others_count=g["others"], others_hours=others_hours or Decimal(0),
-        ))  # fmt: skip
+        )  # fmt: skip
+        held = existing.get((day, title))
+        if held is not None:
+            # the same activity again (e.g. the ledger exported from this database): skipped when the file
+            # says what is saved; a different figure or text is a row error, never a silent overwrite
+            problem = _difference(held, activity, columns, shown, g)
+            if problem is None:
+                result.skipped += 1
+            else:
+                row, header, what = problem
+                result.errors.append(RowError(row, header, f"{day.isoformat()}已有名为“{title}”的活动记录，"
+                                                           f"但{what}（不重复导入；请核对后修改该记录或删去此行）"))  # fmt: skip
+            continue
+        result.activities.append(activity)
         result.rows_of.append(g["rows"])
-    if not result.activities and not result.errors:
+    if not result.activities and not result.errors and not result.skipped:
         result.errors.append(RowError(0, "", "文件中没有活动记录"))
     return result
 
 
+def _same(a: str, b: str) -> bool:
+    """Two texts as a ledger cell shows them (trailing 。；; dropped, blanks ignored)."""
+
+    def norm(text: str) -> str:
+        return "".join(clean_text(text or "").rstrip("。；;").split())
+
+    return norm(a) == norm(b)
+
+
+def _difference(held: Activity, read: Activity, columns: dict[str, int], shown: dict[str, str], group: dict
+                ) -> tuple[int, str, str] | None:  # fmt: skip
+    """How a read activity differs from the one held for its date and name: (Excel row, header, what)
+    — or None when the file states what is saved. Only what the file has a column for is compared."""
+    first = group["first"]
+
+    def header(key: str) -> str:
+        return shown.get(key, "")
+
+    for key, label in (("kind", "类型"), ("place", "地点"), ("organiser", "组织者"), ("project", "品牌项目"),
+                       ("press", "宣传报道"), ("outcome", "成效")):  # fmt: skip
+        if key not in columns:
+            continue
+        mine = held.project_name if key == "project" else getattr(held, key)
+        theirs = read.project_name if key == "project" else getattr(read, key)
+        if not _same(mine, theirs):
+            return first, header(key), f"{label}不同（已有“{mine}”，表中“{theirs}”）"
+    if "content" in columns:
+        # the ledger's 活动内容及成效 column holds content and outcome joined with "；"
+        joined = "；".join(x.strip().rstrip("。；;") for x in (held.content, held.outcome) if x.strip())
+        if not _same(held.content, read.content) and (
+            "outcome" in columns or not _same(joined, read.content)
+        ):
+            return first, header("content"), f"活动内容不同（已有“{held.content}”，表中“{read.content}”）"
+    person_key = "name" if "name" in columns else "names"
+    hours_key = "hours" if person_key == "name" and "hours" in columns else person_key
+    mine = {p.name: p for p in held.participants}
+    theirs = {p.name: p for p in read.participants}
+    for name, p in theirs.items():
+        row = group["row_of"].get(name, first)
+        if name not in mine:
+            return row, header(person_key), f"已有记录中没有参加人员“{name}”"
+        if mine[name].hours != p.hours:
+            return row, header(hours_key), (f"“{name}”的时长不同（已有{format_hours(mine[name].hours)}小时，"
+                                            f"表中{format_hours(p.hours)}小时）")  # fmt: skip
+        if "role" in columns and not _same(mine[name].role, p.role):
+            return row, header("role"), f"“{name}”的角色不同（已有“{mine[name].role}”，表中“{p.role}”）"
+    missing = [name for name in mine if name not in theirs]
+    if missing:
+        return first, header(person_key), f"表中缺少参加人员“{'、'.join(missing)}”"
+    if "others" in columns and held.others_count != read.others_count:
+        return (
+            first,
+            header("others"),
+            f"其他人员人数不同（已有{held.others_count}人，表中{read.others_count}人）",
+        )
+    if ("others_hours" in columns or "total_hours" in columns) and held.others_hours != read.others_hours:
+        key = "others_hours" if "others_hours" in columns else "total_hours"
+        return first, header(key), (f"其他人员时长不同（已有{format_hours(held.others_hours)}小时，"
+                                    f"表中{format_hours(read.others_hours)}小时）")  # fmt: skip
+    return None
+
+
 def apply_activities(ws: Workspace, found: ActivityImport) -> list[int]:
     """Save what :func:`read_activities` found, all in one unit of work; refused (ValueError) when it
-    has errors — nothing half-written."""
+    has errors — nothing half-written. Activities skipped as already held are not written again."""
     if found.errors:
         raise ValueError(f"有 {found.error_row_count or 1} 处错误，未导入任何数据")
+    if not found.activities:
+        return []
     return ws.activities.save_many([replace(a, id=None) for a in found.activities],
                                    f"导入活动记录：{found.file.name}")  # fmt: skip
 
@@ -349,6 +429,7 @@ class StudyImport:
     file: Path
     records: list = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    skipped: int = 0  # records the branch already holds exactly as the file states them
 
     @property
     def error_row_count(self) -> int:
@@ -357,7 +438,8 @@ class StudyImport:
     def describe(self) -> str:
         hours = sum((r.hours for r in self.records), Decimal(0))
         people = len({r.member_id for r in self.records})
-        return f"文件“{self.file.name}”：{len(self.records)} 条学时记录，{people} 人，共 {format_hours(hours)} 学时。"
+        return (f"文件“{self.file.name}”：{len(self.records)} 条学时记录，{people} 人，共 {format_hours(hours)} 学时"
+                f"{_skipped_text(self.skipped)}。")  # fmt: skip
 
 
 def read_study(ws: Workspace, path: str | Path) -> StudyImport:
@@ -389,6 +471,10 @@ def read_study(ws: Workspace, path: str | Path) -> StudyImport:
         return result
     header_row, found = header
     people = {k: v for k, v in _people(ws).items() if v == "ambiguous" or v[0] is not None}
+    # a record is known by its member, date, kind and content (学习内容); hours and note are what it says
+    held: dict[tuple, Any] = {}
+    for r in ws.study.records():
+        held.setdefault((r.member_id, r.date, r.source, r.title.strip()), r)
     for number, cells in rows:
         if number <= header_row or not any(c not in (None, "") for c in cells):
             continue
@@ -425,9 +511,22 @@ def read_study(ws: Workspace, path: str | Path) -> StudyImport:
         except ValueError:
             err("source", f"类别“{source_text}”应为党课、学习、培训或网络课程")
         if len(result.errors) == before:
-            result.records.append(StudyRecord(name, day, hours, source, member_id=person[0],
-                                              title=_text(cell("title")), note=_text(cell("note"))))  # fmt: skip
-    if not result.records and not result.errors:
+            record = StudyRecord(name, day, hours, source, member_id=person[0], title=_text(cell("title")),
+                                 note=_text(cell("note")))  # fmt: skip
+            known = held.get((record.member_id, day, source, record.title.strip()))
+            if known is None:
+                result.records.append(record)
+            elif known.hours != hours:
+                err("hours", f"{name}{day.isoformat()}的“{source.label}{'：' + record.title if record.title else ''}”"
+                             f"已有记录{format_hours(known.hours)}学时，与表中的{format_hours(hours)}学时不同（不重复导入）")  # fmt: skip
+            elif "note" in found and not _same(known.note, record.note):
+                err(
+                    "note",
+                    f"{name}{day.isoformat()}的这条学时已有记录，备注“{known.note}”与表中的“{record.note}”不同",
+                )
+            else:
+                result.skipped += 1
+    if not result.records and not result.errors and not result.skipped:
         result.errors.append(RowError(0, "", "文件中没有学时记录"))
     return result
 
@@ -435,4 +534,6 @@ def read_study(ws: Workspace, path: str | Path) -> StudyImport:
 def apply_study(ws: Workspace, found: StudyImport) -> int:
     if found.errors:
         raise ValueError(f"有 {found.error_row_count or 1} 处错误，未导入任何数据")
+    if not found.records:
+        return 0
     return len(ws.study.save_records(found.records, f"导入学习学时：{found.file.name}"))

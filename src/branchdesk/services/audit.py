@@ -533,9 +533,10 @@ _TABLE_FIELDS: dict[str, dict[str, str]] = {
     "meeting_amendment": {"text": "更正内容", "reason": "更正原因"},
     "meeting_attachment": {"file_name": "文件名", "sha256": "校验值", "size": "大小（字节）", "content": "文件内容",
                            "added_by": "添加人", "added_at": "添加时间"},
-    "appraisal_grade": {"grade": "评议等次"},
+    "appraisal_grade": {"grade": "评议等次", "votes_excellent": "测评票数（优秀）", "votes_qualified": "测评票数（合格）",
+                        "votes_basic": "测评票数（基本合格）", "votes_unqualified": "测评票数（不合格）"},
     "remediation_item": {"problem": "问题", "measure": "整改措施", "owner": "责任人", "due": "完成时限",
-                         "done_on": "完成日期"},
+                         "done_on": "完成日期", "evidence": "整改佐证材料"},
     "talk_pair": {"first": "谈话人", "second": "谈话对象", "first_member_id": "谈话人（党员）",
                   "second_member_id": "谈话对象（党员）"},
 }  # fmt: skip
@@ -726,10 +727,10 @@ class AuditService:
         from branchdesk.db.models import AuditEntry
 
         with self.ws.read() as session:
-            stmt = select(AuditEntry.user).distinct().where(self._branch_condition())
+            stmt = select(AuditEntry.user).distinct().where(self.branch_condition())
             return list(session.scalars(stmt.order_by(AuditEntry.user)))
 
-    def _branch_condition(self):
+    def branch_condition(self):
         """The entries this workspace shows: its branch's, and the branch-less ones to an administrator
         of the database (see the module's text)."""
         from sqlalchemy import or_
@@ -801,7 +802,7 @@ class AuditService:
 
         from branchdesk.db.models import AuditEntry as A
 
-        out = [self._branch_condition()]
+        out = [self.branch_condition()]
         if query.member_ids is not None:
             pairs = _person_rows(session, query.member_ids, query.dossier_ids)
             clauses = [
@@ -840,7 +841,7 @@ class AuditService:
                 entries = session.execute(
                     select(
                         A.id, A.seq, A.at, A.user, A.operation, A.action, A.entity, A.entity_id, A.changes
-                    ).where(A.id.in_(chunk), self._branch_condition())
+                    ).where(A.id.in_(chunk), self.branch_condition())
                 ).all()
                 names = _Names(session)
                 names.prefetch(entries)

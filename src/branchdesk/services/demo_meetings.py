@@ -80,6 +80,12 @@ _REMEDIATION = (
     ("联系服务群众不够经常", "支委每人每学期联系一个教研室或班级"),
     ("组织生活形式较单一", "主题党日与专业工作结合，每季度开展一次实践活动"),
 )
+#: 整改佐证材料 of each item above, once it is done
+_EVIDENCE = (
+    "年度学习计划、集中学习签到表和学习记录",
+    "支委联系教研室、班级情况登记表",
+    "主题党日实践活动方案和活动照片",
+)
 
 
 #: Rosters larger than this get the current month's meetings only (see ``_Demo.run``).
@@ -387,19 +393,34 @@ class _Demo:
             }))  # fmt: skip
         org = self.add(MeetingType.ORG_LIFE, _workday(dt.date(last, 12, 12)), theme="年度组织生活会")
         for pos, (problem, measure) in enumerate(_REMEDIATION):
+            done = today >= dt.date(today.year, 6, 20)
             self.children.append((RemediationItem.__table__, org, {
                 "position": pos, "problem": problem, "measure": measure,
                 "owner": self.post_holder(CommitteePost.SECRETARY.value, dt.date(last, 12, 12)),
-                "due": dt.date(today.year, 6, 30), "done_on": dt.date(today.year, 6, 20) if today >= dt.date(today.year, 6, 20) else None,
+                "due": dt.date(today.year, 6, 30), "done_on": dt.date(today.year, 6, 20) if done else None,
+                "evidence": _EVIDENCE[pos] if done else "",
             }))  # fmt: skip
         appraisal_on = _workday(dt.date(last, 12, 19))
         appraisal = self.add(MeetingType.APPRAISAL, appraisal_on, theme="年度民主评议党员")
+        graded = []
         for a in self.roster.expected(appraisal_on, Audience.BRANCH):
             if not a.voter or ((since := self.lost.get(a.member_id)) is not None and since <= appraisal_on):
                 continue  # probationary members take part without a grade; the lost are not graded
-            grade = "优秀" if rng.random() < 0.15 else "合格"
+            graded.append((a, "优秀" if rng.random() < 0.15 else "合格"))
+        for a, grade in graded:
+            # 民主测评: every graded member votes on each; a grade of 优秀 has most votes for 优秀
+            # (drawn apart from `rng`, so that the rest of the demo stays as it was)
+            draw = random.Random(a.member_id)
+            top = (
+                round(len(graded) * draw.uniform(0.6, 0.9))
+                if grade == "优秀"
+                else round(len(graded) * draw.uniform(0.05, 0.3))
+            )
+            basic = draw.randint(0, 1) if grade == "合格" else 0
             self.children.append((AppraisalGrade.__table__, appraisal, {
                 "member_id": a.member_id, "name": a.name, "grade": grade, "note": "",
+                "votes_excellent": top, "votes_qualified": len(graded) - top - basic, "votes_basic": basic,
+                "votes_unqualified": 0,
             }))  # fmt: skip
         # next month's party day, planned ahead
         nxt = add_months(today.replace(day=1), 1)

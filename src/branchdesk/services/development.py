@@ -54,7 +54,8 @@ from branchdesk.domain.vocab import MemberStatus, MemberType
 from branchdesk.domain.votes import Exclusion, ExclusionKind, VoterSnapshot, exclusion_of
 from branchdesk.services import dev_bulk
 from branchdesk.services import dev_mapping as mapping
-from branchdesk.services.members import StatusChange
+from branchdesk.services.members import MEMBER_FILE, StatusChange
+from branchdesk.services.scope import not_found, own, require
 
 if TYPE_CHECKING:
     from branchdesk.services.members import MemberService
@@ -76,6 +77,9 @@ __all__ = [
     "keep_unrecorded",
     "setting_key",
 ]
+
+#: what `NotFoundError` names for a dossier id that is not one of the branch's
+DOSSIER = "发展党员档案"
 
 #: Rule settings are kept as ``Setting`` rows named "rules.<RuleSettings field>".
 SETTING_PREFIX = "rules."
@@ -244,29 +248,32 @@ class DevelopmentService:
 
     def get(self, dossier_id: int) -> Dossier:
         with self.ws.read() as session:
-            found = mapping.load(session, DevelopmentDossier.id == dossier_id)
+            found = mapping.load(
+                session, and_(DevelopmentDossier.id == dossier_id, self._branch_condition(session))
+            )
         if not found:
-            raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            raise not_found(dossier_id, DOSSIER)
         return found[0].dossier
 
     def get_many(self, ids: Sequence[int]) -> list[Dossier]:
-        """Dossiers for the given ids, in the given order (missing ids skipped)."""
+        """Dossiers for the given ids, in the given order (missing ids and another branch's skipped)."""
         if not ids:
             return []
         with self.ws.read() as session:
-            by_id = {
-                x.dossier.id: x.dossier for x in mapping.load(session, DevelopmentDossier.id.in_(list(ids)))
-            }
+            where = and_(DevelopmentDossier.id.in_(list(ids)), self._branch_condition(session))
+            by_id = {x.dossier.id: x.dossier for x in mapping.load(session, where)}
         return [by_id[i] for i in ids if i in by_id]
 
     def member_id(self, dossier_id: int) -> int | None:
         """The member file the dossier is linked to (once admitted), or None."""
         with self.ws.read() as session:
             row = session.execute(
-                select(DevelopmentDossier.member_id).where(DevelopmentDossier.id == dossier_id)
+                select(DevelopmentDossier.member_id).where(
+                    DevelopmentDossier.id == dossier_id, self._branch_condition(session)
+                )
             ).first()
         if row is None:
-            raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            raise not_found(dossier_id, DOSSIER)
         return row[0]
 
     def find_by_id_number(self, id_number: str) -> int | None:
@@ -309,6 +316,7 @@ class DevelopmentService:
     def overrides(self, dossier_id: int) -> list[Override]:
         """The warnings accepted with a reason for a dossier, oldest first."""
         with self.ws.read() as session:
+            require(session, DevelopmentDossier, dossier_id, self.ws.branch_id, DOSSIER)
             rows = session.scalars(
                 select(DossierOverride)
                 .where(DossierOverride.dossier_id == dossier_id)
@@ -322,6 +330,8 @@ class DevelopmentService:
     def exclusions(self, dossier_id: int) -> dict[str, tuple[VoteExclusion, ...]]:
         """Voters left out of 应到 per vote: {"admission_vote": (...), "conversion_vote": ...,
         "outcome_vote": ..., "extensions[0]": ...}."""
+        with self.ws.read() as session:
+            require(session, DevelopmentDossier, dossier_id, self.ws.branch_id, DOSSIER)
         return self.all_exclusions([dossier_id]).get(dossier_id, {})
 
     def all_exclusions(
@@ -340,8 +350,10 @@ class DevelopmentService:
                 q = q.join(DevelopmentDossier, DevelopmentDossier.id == DossierVote.dossier_id).where(
                     self._branch_condition(session)
                 )
-            else:
-                q = q.where(DossierVote.dossier_id.in_(list(dossier_ids)))
+            else:  # the branch's among them (another branch's ids are skipped)
+                q = q.join(DevelopmentDossier, DevelopmentDossier.id == DossierVote.dossier_id).where(
+                    DossierVote.dossier_id.in_(list(dossier_ids)), self._branch_condition(session)
+                )
             out: dict[int, dict[str, list[VoteExclusion]]] = {}
             for dossier_id, kind, ordinal, e in session.execute(q):
                 exclusion = exclusion_of(e.kind, e.approved_on, e.approved_by, e.decision, e.reason)
@@ -412,9 +424,7 @@ class DevelopmentService:
         excluded = {name: [VoteExclusion.of(x) for x in items] for name, items in (exclusions or {}).items()}
         _validate_exclusions(excluded)
         ctx = self.rule_context(as_of)
-        row = session.get(DevelopmentDossier, dossier_id)
-        if row is None:
-            raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+        row = own(session, DevelopmentDossier, dossier_id, self.ws.branch_id, DOSSIER)
         before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
         values = _people_from_roster(self.ws.roster.read(session), values)
         findings = check_step(before, step, values, ctx)
@@ -498,9 +508,7 @@ class DevelopmentService:
                     new.append((i, d, member_id))
                     ids.append(None)
                     continue
-                row = session.get(DevelopmentDossier, d.id)
-                if row is None or row.branch_id != branch_id:  # another branch's is not this one's
-                    raise NotFoundError(f"找不到编号为 {d.id} 的发展党员档案")
+                row = own(session, DevelopmentDossier, d.id, branch_id, DOSSIER)
                 self._update(session, row, d)
                 if member_id is not None:
                     row.member_id = member_id
@@ -520,10 +528,9 @@ class DevelopmentService:
     def link_member(self, dossier_id: int, member_id: int | None) -> None:
         """Link the dossier to the member file made when the person was admitted (None unlinks)."""
         with self.ws.write("发展党员档案关联党员档案") as session:
-            row = session.get(DevelopmentDossier, dossier_id)
-            if row is None:
-                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
-            if member_id is not None and session.get(Member, member_id) is None:
+            row = own(session, DevelopmentDossier, dossier_id, self.ws.branch_id, DOSSIER)
+            member = session.get(Member, member_id) if member_id is not None else None
+            if member_id is not None and (member is None or member.branch_id != self.ws.branch_id):
                 raise ValidationError([FieldIssue("member_id", "所选党员档案不存在")])
             row.member_id = member_id
 
@@ -537,9 +544,7 @@ class DevelopmentService:
         if issues:
             raise ValidationError(issues)
         with self.ws.write(f"终止发展程序：{outcome.label}") as session:
-            row = session.get(DevelopmentDossier, dossier_id)
-            if row is None:
-                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            row = own(session, DevelopmentDossier, dossier_id, self.ws.branch_id, DOSSIER)
             before = mapping.load(session, DevelopmentDossier.id == dossier_id)[0].dossier
             if before.closed:
                 raise ValidationError([FieldIssue("outcome", "该发展党员档案已经终止")])
@@ -560,9 +565,7 @@ class DevelopmentService:
     def delete(self, dossier_id: int) -> None:
         """Remove a dossier entered by mistake (with all its records; the audit keeps what it held)."""
         with self.ws.write("删除发展党员档案") as session:
-            row = session.get(DevelopmentDossier, dossier_id)
-            if row is None:
-                raise NotFoundError(f"找不到编号为 {dossier_id} 的发展党员档案")
+            row = own(session, DevelopmentDossier, dossier_id, self.ws.branch_id, DOSSIER)
             for model in (*mapping.CHILD_TABLES, DossierOverride):
                 for child in session.scalars(select(model).where(model.dossier_id == dossier_id)):
                     session.delete(child)
@@ -808,7 +811,9 @@ class DevelopmentService:
 
         with self.ws.read() as session:
             m = session.get(MemberRow, member_id)
-            if m is None or m.member_type != MemberType.PROBATIONARY.value or m.join_date is None:
+            if m is None or m.branch_id != self.ws.branch_id:
+                raise not_found(member_id, MEMBER_FILE)
+            if m.member_type != MemberType.PROBATIONARY.value or m.join_date is None:
                 raise ValidationError([FieldIssue("member_id", "只能为花名册中有入党日期的预备党员补建档案")])
             taken = session.scalar(
                 select(DevelopmentDossier.id).where(DevelopmentDossier.member_id == member_id)
@@ -827,6 +832,7 @@ class DevelopmentService:
     def history(self, dossier_id: int) -> list[tuple[dt.datetime, str, str]]:
         """(when, who, operation) of the changes to a dossier's own row, oldest first."""
         with self.ws.read() as session:
+            require(session, DevelopmentDossier, dossier_id, self.ws.branch_id, DOSSIER)
             rows = session.execute(
                 select(AuditEntry.at, AuditEntry.user, AuditEntry.operation)
                 .where(AuditEntry.entity == "dossier", AuditEntry.entity_id == dossier_id)

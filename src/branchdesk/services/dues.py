@@ -55,6 +55,8 @@ from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.rules.branch_rules import member_rule, register_member_rule
 from branchdesk.domain.rules.engine import Severity, Violation
 from branchdesk.domain.vocab import MemberStatus
+from branchdesk.services.members import MEMBER_FILE
+from branchdesk.services.scope import own, require
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -71,6 +73,7 @@ __all__ = [
     "DuesService",
     "Exemption",
     "ExemptionInput",
+    "MemberDues",
     "Payment",
     "PaymentInput",
     "Remittance",
@@ -129,6 +132,7 @@ class PaymentInput:
     amount_fen: int | None = None  # None: the dues of the months
     collector: str = ""
     notes: str = ""
+    converted: bool = False  # read from a "paid up to" date (migration 0012, the roster's 党费交至)
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,14 @@ class MemberSpan:
     def due_range(self, since: int, until: int) -> range:
         last_due = until if self.last_payable is None else min(until, self.last_payable - 1)
         return range(max(self.first, since), last_due + 1)
+
+
+@dataclass(frozen=True)
+class MemberDues:
+    """What the member file shows of a member's dues (read-only there: kept on the 党费 page)."""
+
+    monthly_fen: int | None  # the dues of the month: the assessment in force, else the recorded amount
+    paid_to: dt.date | None  # the end of the last month paid, from the payments
 
 
 @dataclass
@@ -386,6 +398,7 @@ class DuesService:
 
     def member_assessments(self, member_id: int) -> list[Assessment]:
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             stmt = (
                 select(DuesAssessment, Member.name)
                 .join(Member, Member.id == DuesAssessment.member_id)
@@ -673,7 +686,7 @@ class DuesService:
                 raise DuesError(f"{span.name}：金额不能为负数")
             shares = _split(amount, dues)
             row = DuesPayment(branch_id=self.ws.branch_id, member_id=p.member_id, paid_on=p.paid_on,
-                              amount_fen=amount, collector=p.collector.strip(), converted=False,
+                              amount_fen=amount, collector=p.collector.strip(), converted=p.converted,
                               notes=p.notes.strip())  # fmt: skip
             rows.append((row, months, shares))
             session.add(row)
@@ -686,7 +699,7 @@ class DuesService:
                 for m, a in zip(months, shares, strict=True)
             )
             out.append(Payment(row.id, row.member_id, by_member[row.member_id].name, row.paid_on, row.amount_fen,
-                               tuple(months), tuple(shares), row.collector, False, row.notes))  # fmt: skip
+                               tuple(months), tuple(shares), row.collector, row.converted, row.notes))  # fmt: skip
         self._sync_paid_to(session, {p.member_id for p in payments})
         return out
 
@@ -849,6 +862,8 @@ class DuesService:
 
     def exemptions(self, member_id: int | None = None) -> list[Exemption]:
         with self.ws.read() as session:
+            if member_id is not None:
+                require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             stmt = (
                 select(DuesExemption, Member.name)
                 .join(Member, Member.id == DuesExemption.member_id)
@@ -944,6 +959,8 @@ class DuesService:
     def member_months(self, member_id: int, year: int) -> dict[int, tuple[str, int | None]]:
         """One member's year for the member file: month (1–12) -> (state, amount): state is 已交, 未交,
         a label of an exemption, or "" (not due)."""
+        with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
         d = self.year(year)
         span = next((s for s in d.members if s.member_id == member_id), None)
         out: dict[int, tuple[str, int | None]] = {}
@@ -964,6 +981,7 @@ class DuesService:
         on = on or dt.date.today()
         until = last_due_month(on)
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             spans = self.spans(session, member_id=member_id)
             if not spans:
                 return "无党费记录"
@@ -999,12 +1017,98 @@ class DuesService:
             parts.append("、".join(sorted(set(exempt.values()))))
         return "；".join(parts) or "无党费记录"
 
+    def member_dues(self, member_id: int, on: dt.date | None = None) -> MemberDues:
+        """The member file's 月缴党费 and 党费交至, as the payments and assessments give them on ``on``."""
+        month = month_index(on or dt.date.today())
+        with self.ws.read() as session:
+            member = self._member(session, member_id)  # of this branch, else NotFoundError
+            recorded = member.dues_monthly_fen
+            spans = self.spans(session, member_id=member_id)
+            monthly = self._schedule(session, spans, month, month).get(member_id, {}).get(month)
+            if not spans:  # no date of admission or transfer in: the amount as recorded
+                monthly = recorded
+            last = session.scalar(
+                select(func.max(DuesPaymentMonth.month)).where(DuesPaymentMonth.member_id == member_id)
+            )
+        return MemberDues(monthly, month_end(month_index(_day(last))) if last is not None else None)
+
+    def record_paid_up_to(
+        self, session: Session, paid_to: dict[int, dt.date], *, notes: str, today: dt.date | None = None
+    ) -> tuple[dict[int, int], dict[int, str]]:
+        """Record :meth:`paid_up_to_payments` in the caller's unit of work; returns (member id -> payments
+        written, member id -> why the date was not used)."""
+        payments, reasons = self.paid_up_to_payments(session, paid_to, notes=notes, today=today)
+        self._record(session, payments)
+        written: dict[int, int] = defaultdict(int)
+        for p in payments:
+            written[p.member_id] += 1
+        return dict(written), reasons
+
+    def paid_up_to_payments(
+        self,
+        session: Session,
+        paid_to: dict[int, dt.date],
+        *,
+        notes: str = "",
+        today: dt.date | None = None,
+        monthly: dict[int, int | None] | None = None,
+    ) -> tuple[list[PaymentInput], dict[int, str]]:
+        """The payments a "paid up to" date stands for (the roster import's 党费交至), as migration 0012
+        converted them: one payment (``converted``) per month at the month's dues, from January of the
+        date's year — or the month of admission / transfer in, or the month after the last one paid, if
+        later — to the month of the date; each dated the month's first day (today at the latest). Writes
+        nothing; returns them and, per member, why the date cannot be used. ``monthly``: member id -> the
+        monthly amount to assume instead of the recorded one (a preview of an import that sets it)."""
+        today = today or dt.date.today()
+        if not paid_to:
+            return [], {}
+        session.flush()
+        spans = {s.member_id: s for s in self.spans(session) if s.member_id in paid_to}
+        for mid, amount in (monthly or {}).items():
+            if mid in spans:
+                spans[mid].monthly_fen = amount
+        last_paid: dict[int, int] = {}
+        for chunk in _chunks(sorted(paid_to), 500):
+            for mid, last in session.connection().execute(
+                select(DuesPaymentMonth.member_id, _raw(func.max(DuesPaymentMonth.month)))
+                .where(DuesPaymentMonth.member_id.in_(chunk))
+                .group_by(DuesPaymentMonth.member_id)
+            ):
+                last_paid[mid] = month_index(_day(last))
+        reasons: dict[int, str] = {}
+        wanted: dict[int, range] = {}
+        for mid, day in paid_to.items():
+            span, until = spans.get(mid), month_index(day)
+            done = last_paid.get(mid)
+            if done is not None and done >= until:
+                if done > until:
+                    reasons[mid] = f"已登记缴纳至{month_label(done)}，晚于表中的{month_label(until)}"
+                continue
+            if span is None:
+                reasons[mid] = "没有入党日期（或转入日期），无法确定应交月份"
+                continue
+            first = max(month_index((day.year, 1)), span.first, (done + 1) if done is not None else 0)
+            last = until if span.last_payable is None else min(until, span.last_payable)
+            if first > last:
+                reasons[mid] = f"{month_label(until)}早于入党（或转入）的月份"
+                continue
+            wanted[mid] = range(first, last + 1)
+        payments: list[PaymentInput] = []
+        if wanted:
+            schedule = self._schedule(session, [spans[m] for m in wanted], min(r.start for r in wanted.values()),
+                                      max(r.stop - 1 for r in wanted.values()))  # fmt: skip
+            for mid, months in wanted.items():
+                dues = schedule.get(mid, {})
+                if any(dues.get(m) is None for m in months):
+                    reasons[mid] = "没有月缴党费（请先在“党费”页核定）"
+                    continue
+                payments += [PaymentInput(mid, min(month_date(m), today), (m,), dues[m], "", notes, converted=True)
+                             for m in months]  # fmt: skip
+        return payments, reasons
+
     # ---- helpers ------------------------------------------------------------------------------
     def _member(self, session: Session, member_id: int) -> Member:
-        member = session.get(Member, member_id)
-        if member is None or member.branch_id != self.ws.branch_id:
-            raise NotFoundError(f"没有编号为 {member_id} 的党员档案")
-        return member
+        return own(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
 
 
 # ============================================================================ helpers

@@ -169,7 +169,8 @@ def _columns() -> tuple[ImportColumn, ...]:
                      title="党费计缴基数（元）", width=12),
         ImportColumn("dues_monthly_fen", "money", ("月缴党费", "每月党费", "党费", "月交党费"), "单位：元。",
                      title="月缴党费（元）", width=10),
-        ImportColumn("dues_paid_to", "date", ("党费交至", "党费缴至", "党费缴纳至"), "可只写年月。"),
+        ImportColumn("dues_paid_to", "date", ("党费交至", "党费缴至", "党费缴纳至"),
+                     "可只写年月。导入时按月登记为党费缴纳记录（按月缴党费，已登记的月份不重复）。"),
         ImportColumn("dossier_location", "text", ("档案存放处", "档案所在地", "档案存放单位",
                                                   "档案保管单位"), ""),
         ImportColumn("person_category", "category", ("人员身份", "身份", "人员性质"),
@@ -309,6 +310,7 @@ class RosterPreview:
     items: list[PreviewItem]
     errors: list[RowError]
     groups_to_create: list[str]
+    dues_months: int = 0  # payments the 党费交至 column adds for members already on the roster
 
     def _count(self, action: str) -> int:
         return sum(1 for item in self.items if item.action == action)
@@ -333,6 +335,8 @@ class RosterPreview:
         text = f"将新增 {self.created} 人，更新 {self.updated} 人，{self.unchanged} 人无变化"
         if self.groups_to_create:
             text += f"，新建党小组 {len(self.groups_to_create)} 个（{'、'.join(self.groups_to_create)}）"
+        if self.dues_months:
+            text += f"，按“党费交至”登记已有党员的党费缴纳 {self.dues_months} 个月"
         if self.errors:
             text += f"；{self.error_row_count} 行有错误"
         return text + "。"
@@ -345,6 +349,9 @@ class ImportResult:
     unchanged: int = 0
     skipped: int = 0
     groups_created: list[str] = field(default_factory=list)
+    dues_months: int = 0  # monthly payments recorded from the 党费交至 column
+    dues_members: int = 0
+    dues_ignored: list[str] = field(default_factory=list)  # "第 N 行 姓名：why 党费交至 was not used"
 
     def describe(self) -> str:
         text = f"导入完成：新增 {self.created} 人，更新 {self.updated} 人，{self.unchanged} 人无变化"
@@ -352,6 +359,11 @@ class ImportResult:
             text += f"，跳过有错误的 {self.skipped} 行"
         if self.groups_created:
             text += f"，新建党小组 {len(self.groups_created)} 个（{'、'.join(self.groups_created)}）"
+        if self.dues_months:
+            text += f"；按“党费交至”登记党费缴纳 {self.dues_months} 个月（{self.dues_members} 人）"
+        if self.dues_ignored:
+            shown = "；".join(self.dues_ignored[:10]) + ("；……" if len(self.dues_ignored) > 10 else "")
+            text += f"；{len(self.dues_ignored)} 人的“党费交至”未采用（{shown}）"
         return text + "。"
 
 
@@ -923,6 +935,7 @@ class _Decision:
     before: dict[str, Any] = field(default_factory=dict)
     group_before: str = ""
     note: str = ""
+    paid_to: dt.date | None = None  # the file's 党费交至: recorded as payments, not in the member file
 
 
 @dataclass
@@ -1012,15 +1025,19 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
         if group and group not in group_ids and group not in groups_to_create:
             groups_to_create.append(group)
 
+        # 党费交至 is what the payments say (the dues service keeps it): the file's date becomes payments
+        paid_to = values.dues_paid_to if "dues_paid_to" in item.present else None
         if target is None:
-            decisions.append(_Decision(item, "create", values, group))
+            decisions.append(
+                _Decision(item, "create", replace(values, dues_paid_to=None), group, paid_to=paid_to)
+            )
             continue
 
         claimed[target] = item.row
         before = existing[target]
         data = {n: before[n] for n in _FIELD_NAMES}
         for n in item.present:
-            if n in data:
+            if n in data and n != "dues_paid_to":
                 data[n] = getattr(values, n)
                 if n in PAPER_DATE_FIELDS:  # the date as precise as the file gives it
                     data[f"{n}_precision"] = getattr(values, f"{n}_precision")
@@ -1045,7 +1062,7 @@ def _resolve(session, plan: RosterPlan, branch_id: int, *, today: dt.date) -> _R
             note = f"该党员当前状态为“{MemberStatus(before['status']).label}”，导入不改变状态"
         decisions.append(
             _Decision(item, "update" if changes else "unchanged", merged, group or group_before, target,
-                      changes, before, group_before, note)
+                      changes, before, group_before, note, paid_to)
         )  # fmt: skip
     return _Resolution(decisions, errors, groups_to_create, group_ids)
 
@@ -1093,6 +1110,7 @@ def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = N
     today = today or dt.date.today()
     with ws.read() as session:
         resolution = _resolve(session, plan, ws.branch_id, today=today)
+        dues_notes, dues_months = _paid_to_preview(ws, session, resolution.decisions, today)
     items = []
     for d in resolution.decisions:
         changes = []
@@ -1105,9 +1123,44 @@ def preview_roster(ws: Workspace, plan: RosterPlan, *, today: dt.date | None = N
                         FieldChange(key, MEMBER_FIELD_LABELS.get(key, key), _display(key, d.before[key]),
                                     _display(key, getattr(d.values, key)))
                     )  # fmt: skip
-        items.append(PreviewItem(d.row.row, d.row.name, d.action, d.member_id, changes, d.note))
+        note = "；".join(n for n in (d.note, dues_notes.get(d.row.row, "")) if n)
+        items.append(PreviewItem(d.row.row, d.row.name, d.action, d.member_id, changes, note))
     errors = sorted([*plan.errors, *resolution.errors], key=lambda e: e.row)
-    return RosterPreview(items, errors, resolution.groups_to_create)
+    return RosterPreview(items, errors, resolution.groups_to_create, dues_months)
+
+
+def _paid_to_preview(ws: Workspace, session, decisions: list[_Decision], today: dt.date
+                     ) -> tuple[dict[int, str], int]:  # fmt: skip
+    """What the 党费交至 column will record, as a note per Excel row, and the months it adds for members
+    already on the roster (new members' months are counted when they are written)."""
+    from branchdesk.domain.dues import month_index, month_label, months_text
+
+    notes: dict[int, str] = {}
+    existing = {d.member_id: d for d in decisions if d.paid_to is not None and d.member_id is not None}
+    for d in decisions:
+        if d.paid_to is not None and d.member_id is None:
+            notes[d.row.row] = (f"将按“党费交至”登记党费缴纳至{month_label(month_index(d.paid_to))}"
+                                if d.values.dues_monthly_fen is not None
+                                else "没有月缴党费：“党费交至”不采用（请在“党费”页核定后登记缴纳）")  # fmt: skip
+    if not existing:
+        return notes, 0
+    monthly = {
+        mid: d.values.dues_monthly_fen for mid, d in existing.items() if "dues_monthly_fen" in d.row.present
+    }
+    payments, reasons = ws.dues.paid_up_to_payments(
+        session, {mid: d.paid_to for mid, d in existing.items()}, today=today, monthly=monthly
+    )
+    months: dict[int, list[int]] = {}
+    for p in payments:
+        months.setdefault(p.member_id, []).extend(p.months)
+    for mid, d in existing.items():
+        if mid in months:
+            notes[d.row.row] = (
+                f"将按“党费交至”登记党费缴纳{months_text(months[mid])}（{len(months[mid])} 个月）"
+            )
+        elif mid in reasons:
+            notes[d.row.row] = f"“党费交至”不采用：{reasons[mid]}"
+    return notes, len(payments)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1234,12 +1287,15 @@ def apply_roster(
                 row["status"] = MemberStatus.ACTIVE.value
                 rows.append(row)
             check_cancelled()
-            _insert_members(session, rows, user=ws.user, operation=operation)
+            ids = _insert_members(session, rows, user=ws.user, operation=operation)
+            for decision, member_id in zip(creates[start : start + INSERT_BATCH], ids, strict=True):
+                decision.member_id = member_id
             result.created += len(rows)
             if len(creates) > INSERT_BATCH:
                 append_pending(session)
             del rows
         check_cancelled()
+        _record_paid_to(ws, session, resolution.decisions, result, today)
         if progress is not None:
             progress(total, total)
     if result.created >= BULK_STATISTICS_ROWS:
@@ -1247,10 +1303,25 @@ def apply_roster(
     return result
 
 
+def _record_paid_to(ws: Workspace, session, decisions: list[_Decision], result: ImportResult, today: dt.date
+                    ) -> None:  # fmt: skip
+    """The file's 党费交至 as payments, one converted payment per month (as migration 0012 did), in the
+    import's unit of work; a date that cannot be used is told in the result (the rest still imports)."""
+    wanted = {d.member_id: d for d in decisions if d.paid_to is not None and d.member_id is not None}
+    if not wanted:
+        return
+    written, reasons = ws.dues.record_paid_up_to(
+        session, {mid: d.paid_to for mid, d in wanted.items()}, notes="由花名册的“党费交至”折算", today=today
+    )
+    result.dues_months, result.dues_members = sum(written.values()), len(written)
+    for mid, why in reasons.items():
+        result.dues_ignored.append(f"第 {wanted[mid].row.row} 行 {wanted[mid].row.name}：{why}")
+
+
 _TIMESTAMPS = frozenset({"created_at", "updated_at"})
 
 
-def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation: str) -> None:
+def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation: str) -> list[int]:
     """Insert member rows in one batch and write one audit entry per member, in the form the unit of
     work writes for an ORM insert (every non-empty column as [None, value])."""
 
@@ -1277,6 +1348,7 @@ def _insert_members(session, rows: list[dict[str, Any]], *, user: str, operation
         audit.append({"at": now, "user": user, "operation": operation, "action": "insert", "entity": "member",
                       "entity_id": member_id, "changes": changes})  # fmt: skip
     add_entries(session, audit)
+    return ids
 
 
 # --------------------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ from branchdesk.domain.rules.mtg_rules import FREQUENCY, GroupInfo, Period, peri
 from branchdesk.domain.vocab import CommitteePost, MemberType
 from branchdesk.domain.votes import Vote, exclusion_of, tally
 from branchdesk.services.bulk import Interned, fetch_tuples
+from branchdesk.services.scope import not_found
 
 if TYPE_CHECKING:
     from branchdesk.services.roster import Roster
@@ -683,8 +684,8 @@ class MeetingService:
         """The stored bytes, verified against the checksum (:class:`ChecksumError` when they differ)."""
         with self.ws.read() as session:
             a = session.get(MeetingAttachment, attachment_id)
-            if a is None:
-                raise NotFoundError(f"找不到编号为 {attachment_id} 的附件")
+            if a is None or session.get(MeetingRow, a.meeting_id).branch_id != self.ws.branch_id:
+                raise not_found(attachment_id, "附件")
             content = bytes(a.content)
             if hashlib.sha256(content).hexdigest() != a.sha256:
                 raise ChecksumError(f"附件“{a.file_name}”的内容与保存时的校验值不符，可能已损坏")
@@ -1065,6 +1066,8 @@ def _validate(m: Meeting) -> None:
             issues.append(
                 FieldIssue("grades", f"{g.name}的评议等次“{g.grade}”不是优秀、合格、基本合格或不合格")
             )
+        if g.votes is not None and (len(g.votes) != 4 or any(v < 0 for v in g.votes)):
+            issues.append(FieldIssue("grades", f"{g.name}的测评票数应为四个不小于 0 的整数"))
     for t in m.talks:
         if not (t.first.strip() and t.second.strip()):
             issues.append(FieldIssue("talks", "谈心谈话须填写谈话双方"))
@@ -1111,12 +1114,13 @@ def _child_values(meeting_id: int, m: Meeting) -> dict[Any, list[dict[str, Any]]
         AgendaItem: [_agenda_values(meeting_id, i, a) for i, a in enumerate(m.agenda)],
         AppraisalGrade: [
             dict(meeting_id=meeting_id, member_id=g.member_id, name=g.name,
-                 grade=dm.AppraisalGrade.from_label(str(g.grade)).label, note=g.note)
+                 grade=dm.AppraisalGrade.from_label(str(g.grade)).label, note=g.note,
+                 **dict(zip(_VOTE_FIELDS, g.votes or (None,) * 4, strict=True)))
             for g in m.grades
         ],
         RemediationItem: [
             dict(meeting_id=meeting_id, position=i, problem=x.problem, measure=x.measure, owner=x.owner, due=x.due,
-                 done_on=x.done_on)
+                 done_on=x.done_on, evidence=x.evidence)
             for i, x in enumerate(m.remediation)
         ],
         TalkPair: [
@@ -1320,6 +1324,15 @@ _ATTENDEE_COLUMNS = ("member_id", "name", "status", "reason", "voter", "member_t
                      "exclusion_approved_on", "exclusion_approved_by", "exclusion_decision")  # fmt: skip
 
 
+_VOTE_FIELDS = ("votes_excellent", "votes_qualified", "votes_basic", "votes_unqualified")
+
+
+def _votes(row) -> tuple[int, int, int, int] | None:
+    """A grade row's 民主测评 votes (None when none was recorded)."""
+    votes = tuple(getattr(row, k) for k in _VOTE_FIELDS)
+    return None if all(v is None for v in votes) else tuple(v or 0 for v in votes)  # type: ignore[return-value]
+
+
 _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 
@@ -1381,10 +1394,11 @@ def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grad
         state["observers"] = tuple(Observer(o.name, o.role, o.dossier_id) for o in observer_rows)
     if grade_rows:
         state["grades"] = tuple(
-            Grade(g.member_id, g.name, _enum(dm.AppraisalGrade, g.grade), g.note) for g in grade_rows
+            Grade(g.member_id, g.name, _enum(dm.AppraisalGrade, g.grade), g.note, _votes(g))
+            for g in grade_rows
         )
     if remediation_rows:
-        state["remediation"] = tuple(Remediation(x.problem, x.measure, x.owner, x.due, x.done_on)
+        state["remediation"] = tuple(Remediation(x.problem, x.measure, x.owner, x.due, x.done_on, x.evidence or "")
                                      for x in remediation_rows)  # fmt: skip
     if talk_rows:
         state["talks"] = tuple(dm.TalkPair(t.first, t.second, t.date, t.summary, t.first_member_id,

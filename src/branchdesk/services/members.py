@@ -20,13 +20,18 @@ from sqlalchemy.orm import Session
 from branchdesk.db import uow
 from branchdesk.db.models import Member, MemberAward, MemberStatusChange, PartyGroup
 from branchdesk.domain import members as rules
-from branchdesk.domain.errors import NotFoundError
+from branchdesk.domain.errors import NotFoundError as NotFoundError  # callers import it from here
 from branchdesk.domain.members import FieldIssue, MemberFields, MemberRecord, ValidationError
 from branchdesk.domain.pinyin import name_pinyin
 from branchdesk.domain.vocab import AwardKind, MemberStatus, MemberType
+from branchdesk.services.scope import not_found, own, require
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
+
+
+#: what `NotFoundError` names for a member id that is not one of the branch's
+MEMBER_FILE = "党员档案"
 
 
 class ConcurrentEditError(ValidationError):
@@ -153,6 +158,19 @@ def name_search_columns(name: str) -> dict[str, str]:
     """
     initials, full = name_pinyin(name)
     return {"name_initials": initials, "name_pinyin": full}
+
+
+def member_record(session: Session, member_id: int) -> MemberRecord:
+    """The record of any branch's member (the caller has checked why it may read it: a transfer of its
+    branch); `NotFoundError` when there is none."""
+    row = session.execute(
+        select(Member, PartyGroup.name)
+        .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
+        .where(Member.id == member_id)
+    ).first()
+    if row is None:
+        raise not_found(member_id, MEMBER_FILE)
+    return _record(*row)
 
 
 def _record(member: Member, group_name: str | None) -> MemberRecord:
@@ -329,14 +347,14 @@ class MemberService:
             return session.scalar(stmt) or 0
 
     def get_many(self, ids: Sequence[int]) -> list[MemberRecord]:
-        """Records for the given ids, in the given order (missing ids are skipped)."""
+        """Records for the given ids, in the given order (missing ids and another branch's are skipped)."""
         if not ids:
             return []
         with self.ws.read() as session:
             rows = session.execute(
                 select(Member, PartyGroup.name)
                 .outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
-                .where(Member.id.in_(list(ids)))
+                .where(Member.id.in_(list(ids)), Member.branch_id == self.ws.branch_id)
             ).all()
             by_id = {m.id: _record(m, g) for m, g in rows}
         return [by_id[i] for i in ids if i in by_id]
@@ -344,12 +362,17 @@ class MemberService:
     def get(self, member_id: int) -> MemberRecord:
         found = self.get_many([member_id])
         if not found:
-            raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
+            raise not_found(member_id, MEMBER_FILE)
         return found[0]
 
     def find_by_id_number(self, id_number: str) -> MemberRecord | None:
+        """The branch's member with this ID number (another branch's is not found)."""
         with self.ws.read() as session:
-            member_id = session.scalar(select(Member.id).where(Member.id_number == id_number.upper()))
+            member_id = session.scalar(
+                select(Member.id).where(
+                    Member.id_number == id_number.upper(), Member.branch_id == self.ws.branch_id
+                )
+            )
         return self.get(member_id) if member_id else None
 
     def records(self, query: MemberQuery) -> list[MemberRecord]:
@@ -402,7 +425,10 @@ class MemberService:
                 self._apply(member, values)
                 session.add(member)
             member_id = member.id
-        return self.get(member_id)
+        if branch_id == self.ws.branch_id:
+            return self.get(member_id)
+        with self.ws.read() as session:  # written for another branch (`branch_id`): that branch's record
+            return member_record(session, member_id)
 
     def update(self, member_id: int, values: MemberFields, *, base: MemberFields | None = None) -> SaveResult:
         """Save a member's form.
@@ -484,6 +510,7 @@ class MemberService:
 
     def status_history(self, member_id: int) -> list[StatusChangeRecord]:
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             rows = session.scalars(
                 select(MemberStatusChange)
                 .where(MemberStatusChange.member_id == member_id)
@@ -506,6 +533,7 @@ class MemberService:
     # ---- awards and punishments ----------------------------------------------------------------
     def awards(self, member_id: int) -> list[AwardRecord]:
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             rows = session.scalars(
                 select(MemberAward).where(MemberAward.member_id == member_id).order_by(MemberAward.date)
             ).all()
@@ -533,7 +561,7 @@ class MemberService:
             row = session.get(MemberAward, award_id)
             owner = None if row is None else session.get(Member, row.member_id)
             if owner is None or owner.branch_id != self.ws.branch_id:
-                raise NotFoundError("奖惩记录不存在")
+                raise not_found(award_id, "奖惩记录")
             session.delete(row)
 
     def groups(self, branch_id: int | None = None) -> list[tuple[int, str]]:
@@ -551,10 +579,7 @@ def own_member(session: Session, member_id: int, branch_id: int | None, *, lock:
     """The member row of `branch_id` (locked until the commit with `lock`): another branch's id is
     `NotFoundError`, so a write by id never reaches another branch's file. With `branch_id` None (a
     unit of work for no branch) any member is found."""
-    member = session.get(Member, member_id, with_for_update=lock or None)
-    if member is None or (branch_id is not None and member.branch_id != branch_id):
-        raise NotFoundError(f"找不到编号为 {member_id} 的党员档案")
-    return member
+    return own(session, Member, member_id, branch_id, MEMBER_FILE, lock=lock)
 
 
 def _merge(member: Member, values: MemberFields, base: MemberFields) -> MemberFields:

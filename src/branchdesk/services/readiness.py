@@ -29,6 +29,7 @@ from branchdesk.domain.rubric import (
     points_text,
     score_rubric,
 )
+from branchdesk.services.scope import own
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -296,9 +297,7 @@ class ReadinessService:
         from branchdesk.db.models_readiness import AssessmentRow
 
         with self.ws.read() as session:
-            row = session.get(AssessmentRow, assessment_id)
-            if row is None or row.branch_id != self.ws.branch_id:
-                raise NotFoundError(f"没有编号为 {assessment_id} 的自评记录")
+            row = own(session, AssessmentRow, assessment_id, self.ws.branch_id, "自评记录")
             return Rubric.from_dict(row.rubric), dict(row.result)
 
     # ------------------------------------------------------------------ the annual plan

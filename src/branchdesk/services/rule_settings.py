@@ -119,7 +119,7 @@ class RuleSettingsService:
         """Take back a dated change entered by mistake (the audit log keeps it)."""
         with self.ws.write("撤销规则设置的修改", needs=Role.ADMIN) as session:
             row = session.get(RuleSettingChange, change_id)
-            if row is not None:
+            if row is not None and row.branch_id == self.ws.branch_id:  # another branch's: as a missing id
                 session.delete(row)
 
     def change(self, values: Mapping[str, object], effective_from: dt.date, base: RuleSettings) -> None:

@@ -42,6 +42,8 @@ from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.rules.branch_rules import member_rule, register_member_rule
 from branchdesk.domain.rules.engine import Severity
+from branchdesk.services.members import MEMBER_FILE
+from branchdesk.services.scope import require
 
 if TYPE_CHECKING:
     from branchdesk.domain.meetings import Meeting
@@ -147,6 +149,8 @@ class StudyService:
         return out
 
     def member_hours(self, member_id: int, year: int) -> MemberHours:
+        with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
         for h in self.hours(year):
             if h.member_id == member_id:
                 return h
@@ -188,6 +192,8 @@ class StudyService:
     # ------------------------------------------------------------------ study records
     def records(self, year: int | None = None, member_id: int | None = None) -> list[StudyRecord]:
         with self.ws.read() as session:
+            if member_id is not None:
+                require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             rows = self._records(session, year, member_id)
             return [_record(r) for r in rows]
 

@@ -17,15 +17,19 @@ from sqlalchemy.orm import aliased
 
 from branchdesk.db.models import Branch, CommitteeMember, Member, MemberTransfer
 from branchdesk.domain.auth import Role
-from branchdesk.domain.errors import NotFoundError
-from branchdesk.domain.members import FieldIssue, ValidationError
+from branchdesk.domain.members import FieldIssue, MemberRecord, ValidationError
 from branchdesk.domain.transfers import Transfer, TransferKind
 from branchdesk.domain.vocab import MemberStatus
+from branchdesk.services.members import MEMBER_FILE
+from branchdesk.services.scope import not_found, own, require
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
 
 __all__ = ["Transfer", "TransferKind", "TransferService"]
+
+#: what `NotFoundError` names for a transfer id that is not one of the branch's
+TRANSFER = "组织关系转接记录"
 
 
 class TransferService:
@@ -52,6 +56,7 @@ class TransferService:
 
     def of_member(self, member_id: int) -> list[Transfer]:
         with self.ws.read() as session:
+            require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             rows = session.execute(self._select().where(MemberTransfer.member_id == member_id)).all()
             return [self._snapshot(r) for r in rows]
 
@@ -66,11 +71,21 @@ class TransferService:
             return [self._snapshot(r) for r in session.execute(stmt).all()]
 
     def get(self, transfer_id: int) -> Transfer:
+        """One of the branch's transfers (in, out, or between it and another branch)."""
         with self.ws.read() as session:
             row = session.execute(self._select().where(MemberTransfer.id == transfer_id)).first()
-        if row is None:
-            raise NotFoundError(f"找不到编号为 {transfer_id} 的组织关系转接记录")
+        if row is None or self.ws.branch_id not in (row[0].from_branch_id, row[0].to_branch_id):
+            raise not_found(transfer_id, TRANSFER)
         return self._snapshot(row)
+
+    def member(self, transfer_id: int) -> MemberRecord:
+        """The member file of one of the branch's transfers (`get`), wherever it is now: the letter of a
+        transfer to another branch prints at the branch the member left."""
+        from branchdesk.services.members import member_record
+
+        t = self.get(transfer_id)
+        with self.ws.read() as session:
+            return member_record(session, t.member_id)
 
     # ---- writing -------------------------------------------------------------------------------
     def move(self, member_id: int, to_branch: int, on: dt.date, reason: str = "") -> Transfer:
@@ -166,7 +181,7 @@ class TransferService:
         with self.ws.write("登记组织关系介绍信回执") as session:
             row = session.get(MemberTransfer, transfer_id)
             if row is None or self.ws.branch_id not in (row.from_branch_id, row.to_branch_id):
-                raise NotFoundError(f"找不到编号为 {transfer_id} 的组织关系转接记录")
+                raise not_found(transfer_id, TRANSFER)
             if on is not None and on < row.date:
                 raise ValidationError([FieldIssue("return_slip_on", "回执日期不能早于转接日期")])
             row.return_slip_on = on
@@ -174,10 +189,7 @@ class TransferService:
 
     # ---- helpers -------------------------------------------------------------------------------
     def _member(self, session, member_id: int) -> Member:
-        member = session.get(Member, member_id, with_for_update=True)
-        if member is None or member.branch_id != self.ws.branch_id:
-            raise NotFoundError(f"本支部没有编号为 {member_id} 的党员档案")
-        return member
+        return own(session, Member, member_id, self.ws.branch_id, MEMBER_FILE, lock=True)
 
     @staticmethod
     def _letter_issues(place: str, field: str, missing: str, letter_no: str, on: dt.date,

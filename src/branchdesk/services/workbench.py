@@ -233,7 +233,8 @@ class WorkbenchService:
         return steps
 
     def recent(self, limit: int = 8) -> list[Recent]:
-        """The latest changes of the audit log (who did what, when): one indexed query."""
+        """The latest changes of the audit log (who did what, when) the audit page shows this workspace:
+        its branch's (not another branch's). One indexed query."""
         from sqlalchemy import select
 
         from branchdesk.db.models import AuditEntry
@@ -241,6 +242,7 @@ class WorkbenchService:
         with self.ws.read() as session:
             rows = session.execute(
                 select(AuditEntry.at, AuditEntry.user, AuditEntry.operation)
+                .where(self.ws.audit.branch_condition())
                 .order_by(AuditEntry.seq.desc())
                 .limit(limit)
             ).all()

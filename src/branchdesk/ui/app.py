@@ -80,6 +80,13 @@ class _ErrorReporter:
         if issubclass(exc_type, PermissionDenied) and self.interactive:
             self._refused(exc)  # the service refused the user's role: a message, not an error
             return
+        from branchdesk.domain.errors import NotFoundError
+
+        if issubclass(exc_type, NotFoundError):  # a stale id: deleted since, or another branch's record
+            log.info("not found: %s", exc)
+            if self.interactive:
+                self._expected(f"{exc}：它可能已被删除，或不属于当前支部。请刷新后重试。")
+            return
         from branchdesk.services.failures import describe
 
         expected = describe(exc)

@@ -39,13 +39,14 @@ class ChangesRelay(QObject):
 
 
 def watch(
-    owner: QObject, relay: ChangesRelay, tables: Iterable[str], refresh: Callable[[Changes], None]
+    owner: QObject, relay: ChangesRelay, tables: Iterable[str] | None, refresh: Callable[[Changes], None]
 ) -> None:
-    """Call ``refresh(changes)`` whenever a commit touches one of `tables`, as long as `owner` lives."""
-    wanted = frozenset(tables)
+    """Call ``refresh(changes)`` whenever a commit touches one of `tables` (None: any commit), as long as
+    `owner` lives."""
+    wanted = frozenset(tables) if tables is not None else None
 
     def on_changes(changes: Changes) -> None:
-        if changes.touches(*wanted):
+        if wanted is None or changes.touches(*wanted):
             refresh(changes)
 
     relay.changed.connect(on_changes)
@@ -57,9 +58,9 @@ def _disconnect(relay: ChangesRelay, slot) -> None:
         relay.changed.disconnect(slot)
 
 
-def reload_when_changed(page, relay: ChangesRelay, tables: Iterable[str]) -> None:
+def reload_when_changed(page, relay: ChangesRelay, tables: Iterable[str] | None) -> None:
     """For a page read when first shown (``page.loaded``, ``page.reload()``): a commit touching `tables`
-    reloads it now if it is on screen, else marks it to be read again when next shown."""
+    (None: any commit) reloads it now if it is on screen, else marks it to be read again when next shown."""
 
     def refresh(_changes: Changes) -> None:
         if not page.loaded:

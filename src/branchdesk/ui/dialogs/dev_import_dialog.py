@@ -10,26 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from branchdesk.services.import_mapping import DEVELOPMENT
-from branchdesk.ui.dialogs.import_dialog import RowsModel, ValuesModel, _view
+from branchdesk.ui.dialogs.import_dialog import TAB_ERRORS, TAB_ROWS, ExcelImportDialog
 from branchdesk.ui.widgets import prompts
-from branchdesk.ui.widgets.column_mapping import ColumnMappingPanel
-
-TAB_ERRORS, TAB_ROWS, TAB_VALUES = range(3)
 
 
 class _Item:
@@ -65,132 +50,37 @@ def _read_and_preview(ws, path: Path, mapping: dict[str, str] | None = None):
     return found, preview
 
 
-class ImportDevelopmentDialog(QDialog):
+class ImportDevelopmentDialog(ExcelImportDialog):
     """After `exec()` returns Accepted, `.result` is the DevApplyResult."""
 
+    MAPPING = DEVELOPMENT
+    CHOOSE_TITLE = "选择发展党员工作台账"
+    READING = "正在读取并检查发展党员工作台账…"
+    ROW_HEADERS = ("行号", "姓名", "操作", "导入后所处阶段")
+    _job = staticmethod(_read_and_preview)
+
     def __init__(self, ctx, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.result = None
+        super().__init__(
+            ctx, parent, title="导入发展党员工作台账", placeholder="请选择要导入的发展党员工作台账（.xlsx）",
+            width=900,
+            hint="可导入本程序导出的发展党员工作台账，或按其列名整理的历史台账；每人一行，表头上方可以有标题行。"
+                 "按公民身份号码（没有时按姓名和出生日期）更新已有档案，不会重复建档；历史记录不合规定的，导入后由“检查”列出。",
+        )  # fmt: skip
         self.found = None
         self.items: list = []
         self.issues: list = []
-        self.path: Path | None = None
-        self.setWindowTitle("导入发展党员工作台账")
-
-        self.file_edit = QLineEdit()
-        self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("请选择要导入的发展党员工作台账（.xlsx）")
-        self.choose_button = QPushButton("选择文件…")
-        self.reload_button = QPushButton("重新读取")
-        self.reload_button.setToolTip("在 Excel 中改正后保存，再点这里重新检查")
-        for button in (self.choose_button, self.reload_button):
-            button.setAutoDefault(False)
-        self.choose_button.clicked.connect(self.choose_file)
-        self.reload_button.clicked.connect(self.reload)
-        file_row = QHBoxLayout()
-        file_row.addWidget(QLabel("文件："))
-        file_row.addWidget(self.file_edit, 1)
-        file_row.addWidget(self.choose_button)
-        file_row.addWidget(self.reload_button)
-
-        hint = QLabel(
-            "可导入本程序导出的发展党员工作台账，或按其列名整理的历史台账；每人一行，表头上方可以有标题行。"
-            "按公民身份号码（没有时按姓名和出生日期）更新已有档案，不会重复建档；历史记录不合规定的，导入后由“检查”列出。"
-        )
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #666;")
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.summary.font()
-        font.setBold(True)
-        self.summary.setFont(font)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.TextFormat.PlainText)
-        self.details.setStyleSheet("color: #555;")
-
-        self.mapping = ColumnMappingPanel(DEVELOPMENT, self)
-        self.mapping.applied.connect(self.apply_mapping)
-        self.errors_model = RowsModel(["行号", "列", "问题"], self)
-        self.rows_model = RowsModel(["行号", "姓名", "操作", "导入后所处阶段"], self)
-        self.values_model = ValuesModel(self)
-        self.errors_view = _view(self.errors_model)
-        self.rows_view = _view(self.rows_model)
-        self.values_view = _view(self.values_model)
-        self.values_view.horizontalHeader().setStretchLastSection(False)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.errors_view, "有错误的行")
-        self.tabs.addTab(self.rows_view, "将导入的行")
-        self.tabs.addTab(self.values_view, "读取的内容")
-
-        self.skip_invalid = QCheckBox("跳过有错误的行，只导入其余各行")
-        self.skip_invalid.toggled.connect(self._sync)
-        buttons = QDialogButtonBox()
-        self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        for button in (self.import_button, self.cancel_button):
-            button.setAutoDefault(False)
-        self.cancel_button.setToolTip("关闭，不导入任何数据")
-        buttons.accepted.connect(self.do_import)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(file_row)
-        layout.addWidget(hint)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.details)
-        layout.addWidget(self.mapping)
-        layout.addWidget(self.tabs, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.skip_invalid, 1)
-        bottom.addWidget(buttons)
-        layout.addLayout(bottom)
-        self.resize(900, 560)
         self._show()
 
-    # ---- reading -----------------------------------------------------------------------------------
-    def choose_file(self) -> None:
-        from branchdesk.ui.dialogs.export import last_folder
-
-        start = self.path.parent if self.path else last_folder()
-        path = prompts.open_file_name(self, "选择发展党员工作台账", start, "Excel 工作簿 (*.xlsx)")
-        if path is not None:
-            self.load(path)
-
-    def reload(self) -> None:
-        if self.path is not None:
-            self.load(self.path)
-
-    def apply_mapping(self, choices: dict[str, str]) -> bool:
-        from branchdesk.services.import_mapping import mapping_of, save_mapping
-
-        if self.path is None or self.found is None:
-            return False
-        mapping = mapping_of(choices)
-        save_mapping(self.ctx.ws, DEVELOPMENT, self.found.signature, mapping)
-        return self.load(self.path, mapping=mapping)
-
-    def load(self, path: Path | str, *, mapping: dict[str, str] | None = None) -> bool:
-        from branchdesk.ui.worker import run_in_background
-
-        path = Path(path)
-        self.path = path
-        self.file_edit.setText(str(path))
-        self.file_edit.setCursorPosition(0)
-        self.found, self.items, self.issues = None, [], []
-        preview = None
-        try:
-            self.found, preview = run_in_background(
-                self, "正在读取并检查发展党员工作台账…", _read_and_preview, self.ctx.ws, path, mapping
-            )
-        except OSError as exc:
-            prompts.warn(self, "无法读取文件", f"无法读取：{path}\n\n{exc.strerror or exc}")
+    def _take(self, read) -> bool:
+        self.found, preview = read if read is not None else (None, None)
+        self.items, self.issues = [], []
         if self.found is not None:
             self.items, self.issues = preview if preview is not None else ([], list(self.found.issues))
         self._show(readable=preview is not None)
         return self.found is not None
+
+    def _signature(self) -> str | None:
+        return None if self.found is None else self.found.signature
 
     # ---- the preview --------------------------------------------------------------------------------
     def error_row_count(self) -> int:
@@ -202,23 +92,12 @@ class ImportDevelopmentDialog(QDialog):
         found = self.found
         self.reload_button.setEnabled(self.path is not None)
         issues = self.issues
-        self.errors_model.set_rows(
-            [(str(i.row) if i.row > 0 else "—", i.column or "—", i.message) for i in issues],
-            [i.message for i in issues],
-        )
-        self.errors_view.resizeColumnsToContents()
-        self.tabs.setTabText(
-            TAB_ERRORS, f"有错误的行（{self.error_row_count()}）" if issues else "有错误的行（无）"
-        )
+        self._show_errors(issues)
         if found is None or not readable:
             self.summary.setText(
                 "" if found is None else "无法导入：" + "；".join(i.message for i in issues if i.row <= 0)
             )
-            self.details.setText("")
-            self.rows_model.set_rows([])
-            self.values_model.set_plan([], [], {}, None)
-            self.mapping.set_columns([], {})
-            self.skip_invalid.setVisible(False)
+            self._show_nothing()
             if found is not None:
                 self.tabs.setCurrentIndex(TAB_ERRORS)
             self._sync()
@@ -230,25 +109,12 @@ class ImportDevelopmentDialog(QDialog):
         if issues:
             text += f"；{self.error_row_count()} 行有错误（共 {len(issues)} 处）"
         self.summary.setText(text + "。")
-        details = [f"共读取 {found.data_rows} 行（工作表“{found.sheet}”，表头在第 {found.header_row} 行）"]
-        if found.unknown_columns:
-            details.append(f"{len(found.unknown_columns)} 列未识别，请在上方选择导入为哪一项")
-        ignored = [c for c in found.ignored_columns if c not in found.unknown_columns]
-        if ignored:
-            details.append("未使用的列：" + "、".join(ignored))
-        self.details.setText("；".join(details) + "。")
-
-        self.rows_model.set_rows([(str(i.row), i.name, i.action_label, i.standing) for i in self.items])
-        self.rows_view.resizeColumnsToContents()
-        self.rows_view.horizontalHeader().setStretchLastSection(True)
-        self.tabs.setTabText(TAB_ROWS, f"将导入的行（{len(self.items)}）")
+        self._show_details(found, [])
+        self._show_rows([(str(i.row), i.name, i.action_label, i.standing) for i in self.items])
         goods = [_Item(row, d) for row, d in zip(found.rows, found.dossiers, strict=True)]
         warnings = {row: "没有公民身份号码" for row, d in zip(found.rows, found.dossiers, strict=True)
                     if not d.person.id_number}  # fmt: skip
-        self.values_model.set_plan(goods, shown_columns(found), warnings, _format)
-        if len(goods) <= 2000:
-            self.values_view.resizeColumnsToContents()
-        self.tabs.setTabText(TAB_VALUES, f"读取的内容（{len(goods)} 行）")
+        self._show_values(goods, shown_columns(found), warnings, _format)
         self.skip_invalid.setVisible(bool(issues))
         self.tabs.setCurrentIndex(TAB_ERRORS if issues else TAB_ROWS)
         self._sync()

@@ -160,56 +160,45 @@ def wrap_last_column(view: QTableView, *, most_rows: int = 2000) -> None:
             view._rewraps = True
 
 
-def _read_and_preview(ws, path: Path, mapping: dict[str, str] | None = None):
-    """Worker-thread job: read the file, then (if it is readable at all) match it against the database.
+class ExcelImportDialog(QDialog):
+    """What every Excel import dialog shares (the roster here, the development ledger in
+    dev_import_dialog): the 文件 row (选择文件…, 重新读取), a hint, the summary and its details, the column
+    mapping panel, three tabs (有错误的行, 将导入的行, 读取的内容), 跳过有错误的行 and 导入/取消.
 
-    Without a `mapping`, the one remembered for files of this layout (the header's signature) is used."""
-    from branchdesk.services.import_mapping import ROSTER, saved_mapping
-    from branchdesk.services.imports import preview_roster, read_roster
+    A subclass names its texts (the class attributes), reads off the GUI thread (``_job(ws, path,
+    mapping)``), keeps and shows what was read (``_take``) and tells the layout's signature for the
+    mapping it remembers (``_signature``)."""
 
-    if mapping is None:
-        layout = read_roster(path, header_only=True)
-        mapping = saved_mapping(ws, ROSTER, layout.signature) if layout.signature else {}
-    plan = read_roster(path, mapping=mapping)
-    preview = None if plan.file_errors else preview_roster(ws, plan)
-    return plan, preview
+    MAPPING = ""  # the kind of remembered column mapping (services.import_mapping)
+    CHOOSE_TITLE = ""  # the file dialog's title
+    READING = ""  # the progress text while reading and checking
+    ROW_HEADERS: tuple[str, ...] = ()  # the 将导入的行 table's columns
 
-
-class ImportMembersDialog(QDialog):
-    """After `exec()` returns Accepted, `.result` is the ImportResult."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, parent: QWidget | None, *, title: str, placeholder: str, hint: str,
+                 width: int, extra_buttons: tuple[QPushButton, ...] = ()):  # fmt: skip
         super().__init__(parent)
         self.ctx = ctx
-        self.result = None  # the ImportResult once imported (shadows QDialog.result(), as agreed)
-        self.plan = None
-        self.preview = None
+        self.result = None  # the import's result once imported (shadows QDialog.result(), as agreed)
         self.path: Path | None = None
-        self.setWindowTitle("导入党员花名册")
+        self.setWindowTitle(title)
 
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("请选择要导入的 Excel 文件（.xlsx）")
+        self.file_edit.setPlaceholderText(placeholder)
         self.choose_button = QPushButton("选择文件…")
-        self.template_button = QPushButton("下载导入模板…")
         self.reload_button = QPushButton("重新读取")
         self.reload_button.setToolTip("在 Excel 中改正后保存，再点这里重新检查")
-        for button in (self.choose_button, self.template_button, self.reload_button):
+        for button in (self.choose_button, self.reload_button, *extra_buttons):
             button.setAutoDefault(False)
         self.choose_button.clicked.connect(self.choose_file)
-        self.template_button.clicked.connect(self.download_template)
         self.reload_button.clicked.connect(self.reload)
         file_row = QHBoxLayout()
         file_row.addWidget(QLabel("文件："))
         file_row.addWidget(self.file_edit, 1)
-        file_row.addWidget(self.choose_button)
-        file_row.addWidget(self.reload_button)
-        file_row.addWidget(self.template_button)
+        for button in (self.choose_button, self.reload_button, *extra_buttons):
+            file_row.addWidget(button)
 
-        self.hint = QLabel(
-            "第一次导入请先下载模板，按模板填写；已有的花名册也可以直接导入，常见的列名都能识别。"
-            "再次导入同一份名单时，按公民身份号码更新已有党员，不会重复建档。"
-        )
+        self.hint = QLabel(hint)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #666;")
         self.summary = QLabel()
@@ -223,11 +212,11 @@ class ImportMembersDialog(QDialog):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setStyleSheet("color: #555;")
 
-        self.mapping = ColumnMappingPanel(ROSTER, self)
+        self.mapping = ColumnMappingPanel(self.MAPPING, self)
         self.mapping.applied.connect(self.apply_mapping)
 
         self.errors_model = RowsModel(["行号", "列", "问题"], self)
-        self.rows_model = RowsModel(["行号", "姓名", "操作", "变化"], self)
+        self.rows_model = RowsModel(list(self.ROW_HEADERS), self)
         self.values_model = ValuesModel(self)
         self.errors_view = _view(self.errors_model)
         self.rows_view = _view(self.rows_model)
@@ -261,22 +250,35 @@ class ImportMembersDialog(QDialog):
         bottom.addWidget(self.skip_invalid, 1)
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
-        self.resize(860, 560)
-        self._show_preview()
+        self.resize(width, 560)
+
+    # ---- what a subclass tells ----------------------------------------------------------------------
+    @staticmethod
+    def _job(ws, path: Path, mapping: dict[str, str] | None):
+        raise NotImplementedError
+
+    def _take(self, read) -> bool:
+        """Keep and show what ``_job`` returned (None: the file could not be read); True when read."""
+        raise NotImplementedError
+
+    def _signature(self) -> str | None:
+        """The layout's signature of the file read (None before one is)."""
+        raise NotImplementedError
+
+    def _sync(self) -> None:
+        raise NotImplementedError
+
+    def do_import(self) -> bool:
+        raise NotImplementedError
 
     # ---- choosing and reading -------------------------------------------------------------------
     def choose_file(self) -> None:
         from branchdesk.ui.dialogs.export import last_folder
 
         start = self.path.parent if self.path else last_folder()
-        path = prompts.open_file_name(self, "选择要导入的花名册", start, "Excel 工作簿 (*.xlsx)")
+        path = prompts.open_file_name(self, self.CHOOSE_TITLE, start, "Excel 工作簿 (*.xlsx)")
         if path is not None:
             self.load(path)
-
-    def download_template(self) -> None:
-        from branchdesk.ui.dialogs.export import download_template
-
-        download_template(self.ctx, self)
 
     def reload(self) -> None:
         if self.path is not None:
@@ -287,10 +289,11 @@ class ImportMembersDialog(QDialog):
         of the same layout."""
         from branchdesk.services.import_mapping import mapping_of, save_mapping
 
-        if self.path is None or self.plan is None:
+        signature = self._signature()
+        if self.path is None or signature is None:
             return False
         mapping = mapping_of(choices)
-        save_mapping(self.ctx.ws, ROSTER, self.plan.signature, mapping)
+        save_mapping(self.ctx.ws, self.MAPPING, signature, mapping)
         return self.load(self.path, mapping=mapping)
 
     def load(self, path: Path | str, *, mapping: dict[str, str] | None = None) -> bool:
@@ -302,15 +305,115 @@ class ImportMembersDialog(QDialog):
         self.path = path
         self.file_edit.setText(str(path))
         self.file_edit.setCursorPosition(0)
-        self.plan, self.preview = None, None
+        read = None
         try:
-            self.plan, self.preview = run_in_background(
-                self, "正在读取并检查花名册…", _read_and_preview, self.ctx.ws, path, mapping
-            )
+            read = run_in_background(self, self.READING, self._job, self.ctx.ws, path, mapping)
         except OSError as exc:
             prompts.warn(self, "无法读取文件", f"无法读取：{path}\n\n{exc.strerror or exc}")
+        return self._take(read)
+
+    # ---- showing ----------------------------------------------------------------------------------
+    def _show_errors(self, errors: list) -> int:
+        """The 有错误的行 tab; returns how many rows have errors."""
+        self.errors_model.set_rows(
+            [(str(e.row) if e.row > 0 else "—", e.column or "—", e.message) for e in errors],
+            [e.message for e in errors],
+        )
+        self.errors_view.resizeColumnsToContents()
+        wrap_last_column(self.errors_view)  # a long message wraps in its cell instead of being cut
+        bad_rows = len({e.row for e in errors if e.row > 0})
+        self.tabs.setTabText(TAB_ERRORS, f"有错误的行（{bad_rows}）" if errors else "有错误的行（无）")
+        return bad_rows
+
+    def _show_rows(self, rows: list[tuple[str, ...]], tips: list[str] | None = None) -> None:
+        self.rows_model.set_rows(rows, tips)
+        self.rows_view.resizeColumnsToContents()
+        self.rows_view.horizontalHeader().setStretchLastSection(True)
+        self.tabs.setTabText(TAB_ROWS, f"将导入的行（{len(rows)}）")
+
+    def _show_values(self, rows: list, columns, warnings: dict[int, str], format_row) -> None:
+        self.values_model.set_plan(rows, columns, warnings, format_row)
+        if len(rows) <= 2000:
+            self.values_view.resizeColumnsToContents()
+        self.tabs.setTabText(
+            TAB_VALUES, f"读取的内容（{len(rows)} 行，{len(warnings)} 行提醒）" if warnings
+            else f"读取的内容（{len(rows)} 行）"
+        )  # fmt: skip
+
+    def _show_nothing(self) -> None:
+        """Nothing readable: empty tables, no mapping, no skipping."""
+        self.details.setText("")
+        self.rows_model.set_rows([])
+        self.values_model.set_plan([], [], {}, None)
+        self.mapping.set_columns([], {})
+        self.tabs.setTabText(TAB_ROWS, "将导入的行")
+        self.tabs.setTabText(TAB_VALUES, "读取的内容")
+        self.skip_invalid.setVisible(False)
+
+    def _show_details(self, found, notes: list[str]) -> None:
+        """共读取 N 行 (sheet, header row), the notes, the unknown and unused columns."""
+        details = [
+            f"共读取 {found.data_rows} 行（工作表“{found.sheet}”，表头在第 {found.header_row} 行）",
+            *notes,
+        ]
+        if found.unknown_columns:
+            details.append(f"{len(found.unknown_columns)} 列未识别，请在上方选择导入为哪一项")
+        ignored = [c for c in found.ignored_columns if c not in found.unknown_columns]
+        if ignored:
+            details.append("未使用的列：" + "、".join(ignored))
+        self.details.setText("；".join(details) + "。")
+
+
+def _read_and_preview(ws, path: Path, mapping: dict[str, str] | None = None):
+    """Worker-thread job: read the file, then (if it is readable at all) match it against the database.
+
+    Without a `mapping`, the one remembered for files of this layout (the header's signature) is used."""
+    from branchdesk.services.import_mapping import ROSTER, saved_mapping
+    from branchdesk.services.imports import preview_roster, read_roster
+
+    if mapping is None:
+        layout = read_roster(path, header_only=True)
+        mapping = saved_mapping(ws, ROSTER, layout.signature) if layout.signature else {}
+    plan = read_roster(path, mapping=mapping)
+    preview = None if plan.file_errors else preview_roster(ws, plan)
+    return plan, preview
+
+
+class ImportMembersDialog(ExcelImportDialog):
+    """After `exec()` returns Accepted, `.result` is the ImportResult."""
+
+    MAPPING = ROSTER
+    CHOOSE_TITLE = "选择要导入的花名册"
+    READING = "正在读取并检查花名册…"
+    ROW_HEADERS = ("行号", "姓名", "操作", "变化")
+    _job = staticmethod(_read_and_preview)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        template_button = QPushButton("下载导入模板…")
+        super().__init__(
+            ctx, parent, title="导入党员花名册", placeholder="请选择要导入的 Excel 文件（.xlsx）", width=860,
+            hint="第一次导入请先下载模板，按模板填写；已有的花名册也可以直接导入，常见的列名都能识别。"
+                 "再次导入同一份名单时，按公民身份号码更新已有党员，不会重复建档。",
+            extra_buttons=(template_button,),
+        )  # fmt: skip
+        self.plan = None
+        self.preview = None
+        self.template_button = template_button
+        self.template_button.clicked.connect(self.download_template)
+        self._show_preview()
+
+    def download_template(self) -> None:
+        from branchdesk.ui.dialogs.export import download_template
+
+        download_template(self.ctx, self)
+
+    def _take(self, read) -> bool:
+        self.plan, self.preview = read if read is not None else (None, None)
         self._show_preview()
         return self.plan is not None
+
+    def _signature(self) -> str | None:
+        return None if self.plan is None else self.plan.signature
 
     # ---- the preview -----------------------------------------------------------------------------
     def errors(self) -> list:
@@ -328,15 +431,9 @@ class ImportMembersDialog(QDialog):
         self.reload_button.setEnabled(self.path is not None)
         if plan is None:
             self.summary.setText("")
-            self.details.setText("")
+            self._show_nothing()
             self.errors_model.set_rows([])
-            self.rows_model.set_rows([])
-            self.values_model.set_plan([], [], {}, None)
-            self.mapping.set_columns([], {})
             self.tabs.setTabText(TAB_ERRORS, "有错误的行")
-            self.tabs.setTabText(TAB_ROWS, "将导入的行")
-            self.tabs.setTabText(TAB_VALUES, "读取的内容")
-            self.skip_invalid.setVisible(False)
             self._sync()
             return
 
@@ -344,23 +441,9 @@ class ImportMembersDialog(QDialog):
 
         self.mapping.set_columns(plan.unknown_columns, plan.chosen)
         warnings = {w.row: w.message for w in plan.warnings}
-        self.values_model.set_plan(plan.rows, shown_columns(plan), warnings, shown_values)
-        if len(plan.rows) <= 2000:
-            self.values_view.resizeColumnsToContents()
-        self.tabs.setTabText(
-            TAB_VALUES, f"读取的内容（{len(plan.rows)} 行，{len(warnings)} 行提醒）" if warnings
-            else f"读取的内容（{len(plan.rows)} 行）"
-        )  # fmt: skip
+        self._show_values(plan.rows, shown_columns(plan), warnings, shown_values)
         errors = self.errors()
-        self.errors_model.set_rows(
-            [(str(e.row) if e.row > 0 else "—", e.column or "—", e.message) for e in errors],
-            [e.message for e in errors],
-        )
-        self.errors_view.resizeColumnsToContents()
-        wrap_last_column(self.errors_view)  # a long message wraps in its cell instead of being cut
-        self.tabs.setTabText(
-            TAB_ERRORS, f"有错误的行（{self.error_row_count()}）" if errors else "有错误的行（无）"
-        )
+        self._show_errors(errors)
 
         if preview is None:  # the file itself is unusable
             self.summary.setText("无法导入：" + "；".join(e.message for e in plan.file_errors))
@@ -381,7 +464,7 @@ class ImportMembersDialog(QDialog):
         if errors:
             text += f"；{self.error_row_count()} 行有错误（共 {len(errors)} 处）"
         self.summary.setText(text + "。")
-        details = [f"共读取 {plan.data_rows} 行（工作表“{plan.sheet}”，表头在第 {plan.header_row} 行）"]
+        details = []
         if plan.example_rows:
             details.append(f"示例行 {plan.example_rows} 行已忽略")
         if plan.footer_rows:
@@ -392,12 +475,7 @@ class ImportMembersDialog(QDialog):
             )
         if plan.warnings:
             details.append(f"{len(plan.warnings)} 行没有公民身份号码（见“读取的内容”中的提醒）")
-        if plan.unknown_columns:
-            details.append(f"{len(plan.unknown_columns)} 列未识别，请在上方选择导入为哪一项")
-        ignored = [c for c in plan.ignored_columns if c not in plan.unknown_columns]
-        if ignored:
-            details.append("未使用的列：" + "、".join(ignored))
-        self.details.setText("；".join(details) + "。")
+        self._show_details(plan, details)
 
         rows, tips = [], []
         for item in preview.items:
@@ -417,10 +495,7 @@ class ImportMembersDialog(QDialog):
                 tip = f"{tip}\n{item.note}" if tip else item.note
             rows.append((str(item.row), item.name, item.action_label, shown))
             tips.append(tip)
-        self.rows_model.set_rows(rows, tips)
-        self.rows_view.resizeColumnsToContents()
-        self.rows_view.horizontalHeader().setStretchLastSection(True)
-        self.tabs.setTabText(TAB_ROWS, f"将导入的行（{len(rows)}）")
+        self._show_rows(rows, tips)
         self.skip_invalid.setVisible(bool(errors))
         if errors:
             self.skip_invalid.setText(f"跳过有错误的 {self.error_row_count()} 行，只导入其余各行")
@@ -432,7 +507,7 @@ class ImportMembersDialog(QDialog):
             return False
         if self.errors() and not self.skip_invalid.isChecked():
             return False
-        return self.preview.created + self.preview.updated > 0
+        return self.preview.created + self.preview.updated + self.preview.dues_months > 0
 
     def _sync(self) -> None:
         enabled = self.can_import()

@@ -105,6 +105,14 @@ def _time_edit() -> TimeField:
     return TimeField()
 
 
+def _votes(cells: list[str]) -> tuple[int, int, int, int] | None:
+    """测评票数 typed in the four vote columns (None when all are blank; what is not a number, which
+    `problems` names before a save, counts 0)."""
+    if not any(cells):
+        return None
+    return tuple(int(c) if c.isascii() and c.isdigit() else 0 for c in cells)  # type: ignore[return-value]
+
+
 def _time_of(edit: TimeField) -> dt.time | None:
     t = edit.time()
     return None if t == NO_TIME else dt.time(t.hour(), t.minute())
@@ -634,6 +642,7 @@ class MeetingDialog(QDialog):
         self.grades = RowsEditor(
             [RowColumn("姓名", required=True, width_sample="欧阳晓明明"),
              RowColumn("评议等次", "choice", tuple(g.label for g in AppraisalGrade), True, "基本合格 ▼"),
+             *(RowColumn(f"{g.label}票数", "count", width_sample="基本合格票数") for g in AppraisalGrade),
              RowColumn("备注")],
             add_text="添加",
         )  # fmt: skip
@@ -654,7 +663,7 @@ class MeetingDialog(QDialog):
         self.remediation = RowsEditor(
             [RowColumn("查摆的问题", required=True), RowColumn("整改措施"),
              RowColumn("责任人", width_sample="欧阳晓明明"), RowColumn("完成时限", "date", width_sample="2026-12-31"),
-             RowColumn("完成日期", "date", width_sample="2026-12-31")],
+             RowColumn("完成日期", "date", width_sample="2026-12-31"), RowColumn("整改佐证材料")],
             add_text="添加整改事项",
         )  # fmt: skip
         return self.remediation
@@ -787,10 +796,12 @@ class MeetingDialog(QDialog):
             self.observer_dossiers = {o.name: o.dossier_id for o in meeting.observers if o.dossier_id}
             self.agenda = list(meeting.agenda)
             self._fill_agenda_list()  # the item on screen stays there after a save
-            self.grades.set_rows([[g.name, AppraisalGrade.from_label(str(g.grade)).label if str(g.grade) else "", g.note]
+            self.grades.set_rows([[g.name, AppraisalGrade.from_label(str(g.grade)).label if str(g.grade) else "",
+                                   *(str(v) for v in g.votes or ("",) * 4), g.note]
                                   for g in meeting.grades])  # fmt: skip
             self.remediation.set_rows([[x.problem, x.measure, x.owner, x.due.isoformat() if x.due else "",
-                                        x.done_on.isoformat() if x.done_on else ""] for x in meeting.remediation])  # fmt: skip
+                                        x.done_on.isoformat() if x.done_on else "", x.evidence]
+                                       for x in meeting.remediation])  # fmt: skip
             self.talks.set_rows([[t.first, t.second, t.date.isoformat(), t.summary] for t in meeting.talks])
             self._fill_files()
             self._update_grade_counts()
@@ -1227,11 +1238,11 @@ class MeetingDialog(QDialog):
         have = {r[0] for r in self.grades.rows()}
         for a in self.attendance.attendees():
             if a.name not in have:
-                self.grades.add_row([a.name, AppraisalGrade.QUALIFIED.label, ""])
+                self.grades.add_row([a.name, AppraisalGrade.QUALIFIED.label])
 
     def _update_grade_counts(self) -> None:
         grades = []
-        for name, grade, _note in self.grades.rows():
+        for name, grade, *_rest in self.grades.rows():
             try:
                 grades.append(Grade(None, name, AppraisalGrade.from_label(grade)))
             except ValueError:
@@ -1284,8 +1295,9 @@ class MeetingDialog(QDialog):
             decisions=self.decisions.toPlainText().strip(), attendance=self.attendance.attendees(),
             observers=tuple(Observer(n, r, self.observer_dossiers.get(n)) for n, r in self.observers.rows()),
             agenda=tuple(self.agenda),
-            grades=tuple(Grade(None, n, AppraisalGrade.from_label(g), note) for n, g, note in self.grades.rows()),
-            remediation=tuple(Remediation(p, m, o, dates(d), dates(x)) for p, m, o, d, x in self.remediation.rows()),
+            grades=tuple(Grade(None, n, AppraisalGrade.from_label(g), note, _votes(votes))
+                         for n, g, *votes, note in self.grades.rows()),
+            remediation=tuple(Remediation(p, m, o, dates(d), dates(x), e) for p, m, o, d, x, e in self.remediation.rows()),
             talks=tuple(TalkPair(a, b, dates(d), s) for a, b, d, s in self.talks.rows()),
             for_year=self.for_year.currentData() if kind in ANNUAL_TYPES else None,
         )  # fmt: skip

@@ -297,8 +297,16 @@ class MemberDialog(QDialog):
     def _build_dues(self) -> None:
         _, form, tab = self._page("党费与档案")
         self.dues_basis = self._reg("dues_basis_fen", MoneyField(placeholder="每月计缴基数，如 8000.00"), tab)
-        self.dues_monthly = self._reg("dues_monthly_fen", MoneyField(placeholder="如 120.00"), tab)
-        self.dues_paid_to = self._reg("dues_paid_to", DateField(placeholder="如 2026-10-31"), tab)
+        # 月缴党费 and 党费交至 are what the 党费 page's assessments and payments say: shown, not typed
+        self.dues_monthly = _line(40)
+        self.dues_paid_to = _line(40)
+        for shown in (self.dues_monthly, self.dues_paid_to):
+            shown.setReadOnly(True)
+            shown.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.dues_hint = QLabel("月缴党费按“党费”页的年度核定计算，党费交至按已登记的缴纳记录计算；"
+                                "核定党费、登记缴纳请到“党费”页。")  # fmt: skip
+        self.dues_hint.setWordWrap(True)
+        self.dues_hint.setEnabled(False)
         self.dossier_location = self._reg("dossier_location", _line(200, "如 学院组织人事处"), tab)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
@@ -307,6 +315,7 @@ class MemberDialog(QDialog):
         form.addRow("计缴基数：", self.dues_basis)
         form.addRow(L("dues_monthly_fen") + "：", self.dues_monthly)
         form.addRow(L("dues_paid_to") + "：", self.dues_paid_to)
+        form.addRow("", self.dues_hint)
         form.addRow(L("dossier_location") + "：", self.dossier_location)
         form.addRow(L("notes") + "：", self.notes)
 
@@ -391,10 +400,25 @@ class MemberDialog(QDialog):
         self.class_name.setText(v.class_name)
         self.major.setText(v.major)
         self.dues_basis.set_fen(v.dues_basis_fen)
-        self.dues_monthly.set_fen(v.dues_monthly_fen)
-        self.dues_paid_to.setDate(v.dues_paid_to)
+        self._load_dues()
         self.dossier_location.setText(v.dossier_location)
         self.notes.setPlainText(v.notes)
+
+    def _load_dues(self) -> None:
+        from branchdesk.domain.dates import format_year_month
+        from branchdesk.domain.dues import format_fen
+
+        if self.member_id is None:
+            self.dues_monthly.setPlaceholderText("保存后在“党费”页核定")
+            self.dues_paid_to.setPlaceholderText("在“党费”页登记缴纳")
+            return
+        dues = self.ctx.dues.member_dues(self.member_id)
+        self.dues_monthly.setText(
+            f"{format_fen(dues.monthly_fen)} 元" if dues.monthly_fen is not None else ""
+        )
+        self.dues_monthly.setPlaceholderText("未核定")
+        self.dues_paid_to.setText(format_year_month(dues.paid_to) if dues.paid_to is not None else "")
+        self.dues_paid_to.setPlaceholderText("尚无缴纳记录")
 
     def _refresh_header(self) -> None:
         record = self.record
@@ -552,15 +576,14 @@ class MemberDialog(QDialog):
             "mobile_whereabouts": self.mobile_whereabouts.text(),
             "watch_until": date_of("watch_until"),
             "dues_basis_fen": fen_of("dues_basis_fen", self.dues_basis),
-            "dues_monthly_fen": fen_of("dues_monthly_fen", self.dues_monthly),
-            "dues_paid_to": date_of("dues_paid_to"),
             "dossier_location": self.dossier_location.text(),
             "notes": self.notes.toPlainText(),
         }
         for name in PAPER_DATE_FIELDS:
             values[f"{name}_precision"] = getattr(self, name).precision()
         base = self.record.editable() if self.record is not None else MemberFields()
-        return replace(base, **values)  # party_post (read-only here) keeps its stored value
+        # party_post, 月缴党费 and 党费交至 (read-only here) keep their stored values
+        return replace(base, **values)
 
     def save(self) -> bool:
         """Validate and save; on problems show them and return False (nothing is written)."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.rubric import points_text
+from branchdesk.ui.changes import reload_when_changed
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -80,7 +81,7 @@ class AssessPage(QWidget):
         self.tabs.addTab(self._build_summary_tab(), "年度工作总结")
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.rubric.currentIndexChanged.connect(lambda _i: self.reload() if self.loaded else None)
-        ctx.changed.connect(self._on_changes)
+        reload_when_changed(self, ctx.changes, None)
 
     @property
     def today(self) -> dt.date:
@@ -189,14 +190,6 @@ class AssessPage(QWidget):
         super().showEvent(event)
         if not self.loaded:
             self.reload()
-
-    def _on_changes(self, _changes) -> None:
-        if not self.loaded:
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.loaded = False
 
     def reload(self) -> None:
         self.loaded = True

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from branchdesk.domain.dates import format_date
+from branchdesk.ui.changes import reload_when_changed
 
 #: The score is read this long after the to-dos (it reads the year's records and the rule engine loads the
 #: holiday calendar): the page paints first.
@@ -101,7 +102,8 @@ class WorkbenchPage(QWidget):
         recent_layout.addWidget(self.recent)
         side.addWidget(recent_box, 1)
 
-        ctx.changed.connect(self._on_changes)  # every table: to-dos, the score and recent changes follow all
+        # every table: to-dos, the score and recent changes follow all
+        reload_when_changed(self, ctx.changes, None)
 
     @property
     def today(self) -> dt.date:
@@ -120,14 +122,6 @@ class WorkbenchPage(QWidget):
         if getattr(self, "_read_after_paint", False):
             self._read_after_paint = False
             QTimer.singleShot(0, self.reload)
-
-    def _on_changes(self, _changes) -> None:
-        if not self.loaded:
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.loaded = False
 
     # ---- reading --------------------------------------------------------------------------------
     def reload(self) -> None:

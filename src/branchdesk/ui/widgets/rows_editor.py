@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 @dataclass(frozen=True)
 class RowColumn:
     title: str
-    kind: str = "text"  # text / date / choice
+    kind: str = "text"  # text / date / choice / count (a whole number ≥ 0, or blank)
     choices: tuple[str, ...] = ()
     required: bool = False
     width_sample: str = ""  # typical widest text (initial width); "" = stretch
@@ -162,6 +162,8 @@ class RowsEditor(QWidget):
                         parse_cell_date(text)
                     except ValueError as exc:
                         out.append(f"{what}第{i}行“{c.title}”：{exc}")
+                elif c.kind == "count" and text and not (text.isascii() and text.isdigit()):
+                    out.append(f"{what}第{i}行“{c.title}”：请填写不小于 0 的整数")
         return out
 
     def set_read_only(self, read_only: bool) -> None:
