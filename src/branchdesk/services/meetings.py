@@ -1193,12 +1193,6 @@ def _from_label(kind, value):
 
 
 #: The meeting columns a snapshot is built from (``_snapshot``), as a named tuple of the driver's values.
-_MEETING_COLUMNS = tuple(
-    c for c in MeetingRow.__table__.columns if c.name not in ("created_at", "updated_at")
-)
-_MeetingValues = collections.namedtuple("_MeetingValues", [c.name for c in _MEETING_COLUMNS])
-
-
 def _utc(value):
     """What ``db.types.UTCDateTime`` gives back: aware, in UTC (SQLite keeps ISO text without a zone)."""
     if isinstance(value, str):
@@ -1207,8 +1201,9 @@ def _utc(value):
 
 
 def _converter(column):
-    """How a driver value of `column` becomes what SQLAlchemy would give (None: as it comes)."""
-    from sqlalchemy import Date, DateTime, Time
+    """How a driver value of `column` becomes what SQLAlchemy gives (None: as it comes). SQLite gives
+    dates and times as ISO text and flags as 0/1."""
+    from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, Time
 
     from branchdesk.db.types import UTCDateTime
 
@@ -1218,30 +1213,45 @@ def _converter(column):
                         (DateTime, dt.datetime.fromisoformat)):  # fmt: skip
         if isinstance(column.type, kind):
             return lambda value, parse=parse: parse(value) if isinstance(value, str) else value
+    if isinstance(column.type, Boolean):
+        return bool
+    if not isinstance(column.type, Integer | String | Text):
+        raise TypeError(f"{column}: no driver-row conversion for {column.type!r}")
     return None
 
 
-#: SQLite gives dates and times as ISO text: the converters of those columns, by position.
-_CONVERTED = tuple(
-    (n, convert) for n, c in enumerate(_MEETING_COLUMNS) if (convert := _converter(c)) is not None
+class _DriverRows:
+    """Rows of some columns as named tuples straight from the driver, with the values SQLAlchemy's result
+    processing would give: its processing of every meeting and child row of fifty branches was a sixth of
+    reading them."""
+
+    def __init__(self, name: str, columns) -> None:
+        self.columns = tuple(columns)
+        self.make = collections.namedtuple(name, [c.name for c in self.columns])._make
+        self.converted = tuple((n, f) for n, c in enumerate(self.columns) if (f := _converter(c)) is not None)
+
+    def read(self, connection, q: Select) -> list:
+        """The rows `q` selects (its WHERE and ORDER BY, these columns)."""
+        make, converted = self.make, self.converted
+        out = []
+        for row in fetch_tuples(connection, q.with_only_columns(*self.columns)):
+            if converted:
+                row = list(row)
+                for n, convert in converted:
+                    if row[n] is not None:
+                        row[n] = convert(row[n])
+            out.append(make(row))
+        return out
+
+
+_MEETING_ROWS = _DriverRows(
+    "_MeetingValues", (c for c in MeetingRow.__table__.columns if c.name not in ("created_at", "updated_at"))
 )
 
 
 def _meeting_rows(connection, q: Select) -> list:
-    """The meeting rows `q` selects (its WHERE and ORDER BY; the columns are ``_MEETING_COLUMNS``) as named
-    tuples straight from the driver, dates and times converted from SQLite's text by ``fromisoformat``:
-    SQLAlchemy's result processing of 35 columns was a sixth of reading every meeting of fifty branches."""
-    values = fetch_tuples(connection, q.with_only_columns(*_MEETING_COLUMNS))
-    out = []
-    make = _MeetingValues._make
-    for row in values:
-        if _CONVERTED:
-            row = list(row)
-            for n, convert in _CONVERTED:
-                if row[n] is not None:
-                    row[n] = convert(row[n])
-        out.append(make(row))
-    return out
+    """The meeting rows `q` selects (its WHERE and ORDER BY) as driver rows (``_DriverRows``)."""
+    return _MEETING_ROWS.read(connection, q)
 
 
 def _load(session: Session, row: MeetingRow) -> Meeting:
@@ -1267,14 +1277,14 @@ def _load_many(
 
     def children(model, *order) -> dict[int, list]:
         found: dict[int, list] = {}
-        columns = [c for c in model.__table__.columns if c.name != "content"]
+        rows = _child_rows(model)
         for part in parts:
             q = (
-                select(*columns)
+                select(model.id)
                 .where(model.meeting_id.in_(part))
                 .order_by(model.meeting_id, *order, model.id)
             )
-            for child in connection.execute(q).all():
+            for child in rows.read(connection, q):
                 found.setdefault(child.meeting_id, []).append(child)
         return found
 
@@ -1318,6 +1328,13 @@ def _load_many(
             attachments)))
         for row in meeting_rows
     ]  # fmt: skip
+
+
+@functools.cache
+def _child_rows(model) -> _DriverRows:
+    return _DriverRows(
+        f"_{model.__name__}Values", (c for c in model.__table__.columns if c.name != "content")
+    )
 
 
 _ATTENDEE_COLUMNS = ("member_id", "name", "status", "reason", "voter", "member_type", "exclusion_kind",
