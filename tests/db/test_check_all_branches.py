@@ -69,7 +69,7 @@ def test_checking_every_branch_at_once_reports_what_each_branch_check_reports(co
 
 
 def test_the_overview_rows_come_from_the_same_checks(committee):
-    """各支部概览 (five rows per turn): each row as the branch's own check, to-do list and arrears say."""
+    """各支部概览 (a few rows per turn): each row as the branch's own check, to-do list and arrears say."""
     _db, branches = committee
     rows = branches[0].committee.findings_of([ws.branch_id for ws in branches], TODAY)
     for ws in branches:
