@@ -139,6 +139,19 @@ def test_a_member_moves_between_branches_and_the_letter_prints(db, ws, db_arg, t
     assert "没有“王某”" in capsys.readouterr().err
 
 
+def test_check_all_lists_every_branch_without_naming_one(db_arg, two_branches, capsys):
+    import json
+
+    assert main([*db_arg, "check", "--all", "--as-of", "2026-11-20"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("【测试学院教工第一党支部】") < out.index("【学生第一党支部】")
+    assert out.rstrip().splitlines()[-1].startswith("全部 2 个支部：")
+    assert main([*db_arg, "check", "--all", "--json", "--as-of", "2026-11-20"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [b["branch"] for b in payload["branches"]] == ["测试学院教工第一党支部", "学生第一党支部"]
+    assert payload["branches"][1]["members"] == 1
+
+
 def test_another_branchs_ids_are_not_found_on_the_command_line(db, ws, db_arg, tmp_path, capsys):
     """Ids typed for the wrong --branch: a Chinese 找不到 and exit code 2, not a traceback or the other
     branch's letter or document."""

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chk.add_argument("--json", action="store_true", help="以 JSON 输出检查结果")
     chk.add_argument("--as-of", type=_as_of, metavar="日期", help="检查日期（默认今天），如 2026-11-23")
+    chk.add_argument("--all", action="store_true", help="检查数据库中的全部支部（逐个支部列出结果）")
 
     _add_backup_parsers(sub)
     ver = sub.add_parser(
@@ -544,36 +545,67 @@ def cmd_import_activities(args) -> int:
 def cmd_check(args) -> int:
     import json
 
+    as_of = args.as_of or dt.date.today()
+    if args.all:  # every branch, read in one pass (CommitteeService's overview uses the same)
+        from branchdesk.workspace import Workspace
+
+        _, db = _open(args)
+        names = dict(Workspace.branches(db))
+        reports = Workspace(db).compliance.check_all(as_of)
+        if args.json:
+            payload = {"as_of": as_of.isoformat(),
+                       "branches": [{"branch_id": b, "branch": names[b], **_check_payload(r)} for b, r in reports.items()]}  # fmt: skip
+            json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        else:
+            for b, report in reports.items():
+                print(f"【{names[b]}】")
+                lines = _check_lines(report)
+                if lines:
+                    sys.stdout.write("\n".join(lines) + "\n")
+                print(report.summary_zh())
+            blocking = sum(r.blocking for r in reports.values())
+            print(f"全部 {len(reports)} 个支部：发现 {sum(r.total for r in reports.values())} 个问题"
+                  f"（严重 {blocking} 个），其中 {sum(1 for r in reports.values() if r.blocking)} 个支部有严重问题。")  # fmt: skip
+        return 1 if any(r.blocking for r in reports.values()) else 0
     ws = _workspace(args)
-    report = ws.compliance.check(args.as_of or dt.date.today())
+    report = ws.compliance.check(as_of)
     if args.json:
-        payload = {
-            "as_of": report.as_of.isoformat(),
-            "dossiers": report.dossiers,
-            "meetings": report.meetings,
-            "members": report.members,
-            "blocking": report.blocking,
-            "warnings": report.warnings,
-            "notes": list(report.notes),
-            # one list: dossiers (DEV-*), meetings (MTG-*), members (MEM-*), consistency (CON-*)
-            "findings": [f.to_dict() for f in report.all],
-        }
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(_check_payload(report), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        lines = []
-        for f in report.all:
-            where = f"{f.step.title}：" if f.step is not None else ""
-            dates = f.dates_zh() if f.step is not None else ""
-            lines.append(
-                f"[{f.severity.label}] {f.person}  {f.code}  {where}{f.message_zh}"
-                + (f"（{dates}）" if dates else "")
-            )
-        lines.extend(f"注：{note}" for note in report.notes)
+        lines = _check_lines(report)
         if lines:
             sys.stdout.write("\n".join(lines) + "\n")
         print(report.summary_zh())
     return 1 if report.blocking else 0
+
+
+def _check_payload(report) -> dict:
+    return {
+        "as_of": report.as_of.isoformat(),
+        "dossiers": report.dossiers,
+        "meetings": report.meetings,
+        "members": report.members,
+        "blocking": report.blocking,
+        "warnings": report.warnings,
+        "notes": list(report.notes),
+        # one list: dossiers (DEV-*), meetings (MTG-*), members (MEM-*), consistency (CON-*)
+        "findings": [f.to_dict() for f in report.all],
+    }
+
+
+def _check_lines(report) -> list[str]:
+    lines = []
+    for f in report.all:
+        where = f"{f.step.title}：" if f.step is not None else ""
+        dates = f.dates_zh() if f.step is not None else ""
+        lines.append(
+            f"[{f.severity.label}] {f.person}  {f.code}  {where}{f.message_zh}"
+            + (f"（{dates}）" if dates else "")
+        )
+    lines.extend(f"注：{note}" for note in report.notes)
+    return lines
 
 
 def cmd_template(args) -> int:

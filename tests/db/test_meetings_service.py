@@ -119,6 +119,7 @@ def test_absence_needs_a_reason_and_sealing_refuses_edits_but_keeps_amendments(d
     )
     with pytest.raises(ValidationError):
         meetings.amend(record.id, "", "没有原因")
+    assert meetings.all() == [again], "read in bulk (driver rows, the check's path) as read alone"
 
 
 def test_finalising_needs_chair_and_recorder(db, members, meetings):

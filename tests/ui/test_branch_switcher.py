@@ -34,11 +34,13 @@ def test_the_branch_menu_opens_another_branch_in_the_window(qtbot, db, ctx, seco
     assert [a.text() for a in window.branch_actions.values()] == ["测试学院教工第一党支部", "学生第一党支部"]
     assert window.branch_actions[ctx.branch_id].isChecked() and window.action_overview.isEnabled()
     assert "学生丙" not in _names(window)
+    window.show_area("members")
 
     window.branch_actions[second].trigger()
     new = session.window
     qtbot.addWidget(new)
     assert new is not window and new.ctx.branch_id == second
+    assert new.current_area() == "members", "the other branch opens on the area the user was on"
     assert new.windowTitle().endswith("学生第一党支部") and _names(new) == ["学生丙"]
     assert new.branch_actions[second].isChecked()
     assert Workspace.open(db).branch_id == second, "the branch last used opens next time"

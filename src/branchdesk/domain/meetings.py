@@ -21,6 +21,7 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -404,7 +405,7 @@ class Attendee:
     #: a full member left out of 应到 (``voter`` False): the kind and its approval (domain.md §9)
     exclusion: Exclusion | None = None
 
-    @property
+    @functools.cached_property  # frozen, and one line is shared by every record that lists it alike
     def present(self) -> bool:
         return self.status == AttendanceStatus.PRESENT
 
@@ -580,7 +581,7 @@ class Meeting:
         """应到 (everyone expected)."""
         return len(self.attendance)
 
-    @property
+    @functools.cached_property  # frozen: counted once (the checks ask for every record)
     def present(self) -> int:
         return sum(a.present for a in self.attendance)
 
@@ -588,11 +589,11 @@ class Meeting:
     def attendance_rate(self) -> float | None:
         return self.present / self.expected if self.attendance else None
 
-    @property
+    @functools.cached_property  # frozen: counted once (the checks ask for every record)
     def voters_expected(self) -> int:
         return sum(a.voter for a in self.attendance)
 
-    @property
+    @functools.cached_property  # frozen: counted once (the checks ask for every record)
     def voters_present(self) -> int:
         return sum(a.voter and a.present for a in self.attendance)
 
@@ -601,7 +602,7 @@ class Meeting:
         """The meeting took a decision (an agenda item with a decision or a vote, or decisions text)."""
         return bool(self.decisions.strip()) or any(a.decides for a in self.agenda)
 
-    @property
+    @functools.cached_property  # frozen: counted once (the checks ask for every record)
     def votes(self) -> tuple[Agenda, ...]:
         return tuple(a for a in self.agenda if a.vote is not None)
 

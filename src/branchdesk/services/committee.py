@@ -133,23 +133,23 @@ class CommitteeService:
     def findings(self, branch_id: int, as_of: dt.date | None = None) -> BranchFindings:
         """One branch's check: blocking findings and warnings, the year's missing meetings, overdue to-dos,
         and who owes dues on `as_of` (how many members, how much)."""
-        from branchdesk.workspace import Workspace
+        return self.findings_of([branch_id], as_of)[branch_id]
 
+    def findings_of(self, branch_ids, as_of: dt.date | None = None) -> dict[int, BranchFindings]:
+        """:meth:`findings` of several branches, their records read together (``compliance.each_branch``)."""
         as_of = as_of or dt.date.today()
-        ws = self.ws if branch_id == self.ws.branch_id else Workspace(self.ws.db, branch_id)
-        try:
-            report = ws.compliance.check(as_of)
-            year = str(as_of.year)
+        out = {}
+        year = str(as_of.year)
+        for ws, dossiers, meetings, calendar in self.ws.compliance.each_branch(branch_ids):
+            report = ws.compliance._check(as_of, dossiers=dossiers, meetings=meetings, calendar=calendar)
             missing = sum(
                 1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
             )
-            overdue = sum(1 for item in ws.development.due(as_of, horizon_days=0) if item.overdue)
+            due = ws.development.due(as_of, horizon_days=0, dossiers=dossiers, calendar=calendar)
             owing = ws.dues.arrears(as_of)
-            return BranchFindings(report.blocking, report.warnings, missing, overdue, len(owing),
-                                  sum(a.amount_fen for a in owing))  # fmt: skip
-        finally:
-            if ws is not self.ws:
-                ws.close()
+            out[ws.branch_id] = BranchFindings(report.blocking, report.warnings, missing, sum(i.overdue for i in due),
+                                               len(owing), sum(a.amount_fen for a in owing))  # fmt: skip
+        return out
 
     def workspaces(self):
         """A workspace per branch (the committee ledgers build each branch's part with it)."""

@@ -237,6 +237,15 @@ class DevelopmentService:
         dossiers = [x.dossier for x in loaded]
         return dossiers if include_closed else [d for d in dossiers if not d.closed]
 
+    def all_of_branches(self, branch_ids: Sequence[int]) -> dict[int, list[Dossier]]:
+        """:meth:`all` of several branches read at once (the check of every branch): branch id → dossiers."""
+        out: dict[int, list[Dossier]] = {b: [] for b in branch_ids}
+        if branch_ids:
+            with self.ws.read() as session:
+                for x in mapping.load(session, DevelopmentDossier.branch_id.in_(list(branch_ids))):
+                    out[x.branch_id].append(x.dossier)
+        return out
+
     def get(self, dossier_id: int) -> Dossier:
         with self.ws.read() as session:
             found = mapping.load(
@@ -671,17 +680,18 @@ class DevelopmentService:
                     self._set_exclusions(session, dossier_id, name, list(found))
 
     # ================================================================== judging
-    def rule_context(self, as_of: dt.date | None = None) -> RuleContext:
+    def rule_context(self, as_of: dt.date | None = None, *, calendar=None) -> RuleContext:
         """Rule context: the branch's local-practice settings (``Setting`` rows "rules.<name>"; national
         defaults for the rest) with their dated changes (``timeline``), the holiday calendar amended
         with the days the branch entered, and whether the branch has a committee (``has_committee``,
-        the one definition in ``domain.rules.branch_rules``)."""
+        the one definition in ``domain.rules.branch_rules``). ``calendar``: the holiday calendar when
+        already read (the check of every branch reads it once)."""
         ctx = self._context()
         return RuleContext(
             as_of=as_of or dt.date.today(),
             settings=ctx.settings,
             has_committee=ctx.has_committee,
-            calendar=self.ws.holidays.calendar(),
+            calendar=self.ws.holidays.calendar() if calendar is None else calendar,
             timeline=ctx.timeline,
         )
 
@@ -735,12 +745,17 @@ class DevelopmentService:
         with collector_paused():  # thousands of findings and cached values: nothing cyclic to collect
             return audit_many(dossiers, ctx)
 
-    def due(self, as_of: dt.date | None = None, horizon_days: int = 30) -> list[DueItem]:
+    def due(
+        self, as_of: dt.date | None = None, horizon_days: int = 30, *, dossiers=None, calendar=None
+    ) -> list[DueItem]:
         """The to-do list: open items of every dossier, overdue and those due within the horizon,
-        sorted by due date."""
-        ctx = self.rule_context(as_of)
+        sorted by due date. ``dossiers``, ``calendar``: the branch's dossiers and the holiday calendar
+        when already read (the committee's overview)."""
+        ctx = self.rule_context(as_of, calendar=calendar)
         out: list[DueItem] = []
-        for d in self.all(include_closed=False):
+        for d in (
+            self.all(include_closed=False) if dossiers is None else [d for d in dossiers if not d.closed]
+        ):
             for item in next_steps(d, ctx):
                 if item.overdue or item.days_left <= horizon_days:
                     out.append(item)

@@ -203,7 +203,10 @@ class StudyService:
             q = q.where(StudyRow.date >= dt.date(year, 1, 1), StudyRow.date <= dt.date(year, 12, 31))
         if member_id is not None:
             q = q.where(StudyRow.member_id == member_id)
-        return session.scalars(q.order_by(StudyRow.date, StudyRow.id)).all()
+        # plain rows (the columns under the model's attribute names), not ORM entities: the check reads
+        # every record of the year for each branch
+        q = q.with_only_columns(*StudyRow.__table__.columns)
+        return session.execute(q.order_by(StudyRow.date, StudyRow.id)).all()
 
     def save_record(self, record: StudyRecord) -> StudyRecord:
         [saved] = self.save_records([record], "保存学习学时" if record.id is None else "修改学习学时")

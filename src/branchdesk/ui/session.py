@@ -252,10 +252,12 @@ class Session(QObject):
         else:
             self.watcher.seconds = self.auth.idle_lock_minutes() * 60
 
-    def _replace_window(self) -> None:
+    def _replace_window(self, *, area: str | None = None) -> None:
         old = self.window
         self._close_other_dialogs()
         new = self.build_window()
+        if area is not None:
+            new.show_area(area)  # before it is shown: only that page paints first
         if old is not None:
             new.setGeometry(old.geometry())
             if old.isMaximized():
@@ -267,15 +269,17 @@ class Session(QObject):
 
     def switch_branch(self, branch_id: int) -> None:
         """支部 › another branch: the window is built again on that branch's workspace (pages hold their
-        context), and the branch becomes the one the database opens next time."""
+        context), showing the area the user was on, and the branch becomes the one the database opens
+        next time."""
         from branchdesk.ui.context import AppContext
         from branchdesk.workspace import Workspace
 
         old = self.ctx
+        area = self.window.current_area() if self.window is not None else None
         ws = Workspace(old.db, branch_id)
         ws.branch.remember()
         self.ctx = AppContext(ws, old.location)
-        self._replace_window()
+        self._replace_window(area=area)  # the same area of the other branch (成员档案 stays 成员档案)
         old.close()
         old.ws.close()
 

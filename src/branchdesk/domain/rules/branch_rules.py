@@ -19,6 +19,7 @@ with :func:`register_member_rule` at import time of the area's module. See docs/
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -225,10 +226,16 @@ class BranchRecords:
 
         def build() -> dict[int, list]:
             out: dict[int, list] = {}
+            get = out.get
             for m in self.held:
                 for a in m.attendance:
-                    if a.member_id is not None:
-                        out.setdefault(a.member_id, []).append((m, a))
+                    member_id = a.member_id
+                    if member_id is not None:
+                        found = get(member_id)
+                        if found is None:
+                            out[member_id] = [(m, a)]
+                        else:
+                            found.append((m, a))
             return out
 
         return self._memo("attendance", build)
@@ -326,7 +333,9 @@ def check_absent(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
             continue  # lost contact: MEM-LOST-6M says what to do
         if not m.entry.member_on(since):
             continue  # a member for less than the whole window
-        lines = [(mt, a) for mt, a in r.attendance.get(m.id, ()) if mt.date >= since]
+        attended = r.attendance.get(m.id, ())
+        # by date: the lines from `since` on are a tail of the list
+        lines = attended[bisect.bisect_left(attended, since, key=_line_date) :]
         if not lines or any(a.present for _, a in lines):
             continue
         before = [mt.date for mt, a in r.attendance.get(m.id, ()) if mt.date < since and a.present]
@@ -340,6 +349,10 @@ def check_absent(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
             period_start=since,
             last_attended=max(before) if before else None,
         )
+
+
+def _line_date(line: tuple[Meeting, Any]) -> date:
+    return line[0].date
 
 
 def check_lost(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
@@ -458,10 +471,19 @@ def _inactive_roles(
     a member taking part on a day they could not: lost contact, transferred out, suspended, dead, not
     yet a member. An absence with the reason 失联 (or none) is not a contradiction."""
     steady = r.steady
-    for mt in r.held:
+    held = r.held
+    # members plainly in the branch on every day a record was held: their lines need no look at the roster
+    always = (
+        {i for i, (first, end) in steady.items() if first <= held[0].date and held[-1].date < end}
+        if held
+        else set()
+    )
+    for mt in held:
         seen: set[int] = set()
         on = mt.date
         for a in mt.attendance:
+            if a.member_id in always:
+                continue
             span = steady.get(a.member_id)  # type: ignore[arg-type]
             if span is not None and span[0] <= on < span[1]:
                 continue  # a member that day: nothing to contradict

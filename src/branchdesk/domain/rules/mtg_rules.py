@@ -184,7 +184,16 @@ class MeetingAudit:
         key = (str(type_), group_id)
         entry = self._index.get(key)
         if entry is None:
-            chosen = sorted(held_in(self.meetings, type_, date.min, date.max, group_id), key=lambda m: m.date)
+            by_type = self._index.get("by type")
+            if by_type is None:  # one pass over the records for every (type, group) asked for
+                by_type = self._index["by type"] = {}
+                for m in self.meetings:
+                    if not m.planned:
+                        by_type.setdefault(str(m.type), []).append(m)
+            chosen = sorted(
+                (m for m in by_type.get(key[0], ()) if group_id is None or m.group_id == group_id),
+                key=lambda m: m.date,
+            )  # the same as held_in(self.meetings, type_, date.min, date.max, group_id), by date
             entry = self._index[key] = ([m.date for m in chosen], chosen)
         days, chosen = entry
         return chosen[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)]
