@@ -78,8 +78,11 @@ def test_the_appraisal_form_prints_the_votes_each_grade_received(demo, tmp_path)
     assert ws.cell(header.row + 1, header.column).value == votes[0]
 
     summary = next(r for r in reports if isinstance(r, Ledger))
-    probationer = next(r[1] for r in summary.rows if r[2] == "预备党员")
-    assert not any(type(b).__name__ == "Table" for b in forms[probationer].blocks), "no grade, no votes"
+    assert [c.title for c in summary.columns][5:] == ["优秀票", "合格票", "基本合格票", "不合格票"]
+    assert next(r for r in summary.rows if r[1] == best.name)[5:] == list(votes), "the 测评汇总 too"
+    probationer = next(r for r in summary.rows if r[2] == "预备党员")
+    assert probationer[5:] == [None] * 4
+    assert not any(type(b).__name__ == "Table" for b in forms[probationer[1]].blocks), "no grade, no votes"
 
 
 def test_the_rectification_ledger_shows_each_items_evidence_and_completion_date(demo, tmp_path):

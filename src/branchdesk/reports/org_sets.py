@@ -255,21 +255,24 @@ def appraisal_forms(ws: Workspace, period: Period, today: dt.date) -> list[Repor
             label = (
                 "（预备党员，不评定等次）" if probationary else AppraisalGrade.from_label(str(g.grade)).label
             )
+            votes = list(g.votes) if g.votes and not probationary else [None] * 4
             rows.append([len(rows) + 1, g.name, "预备党员" if probationary else "正式党员",
-                         groups.get(g.member_id, ""), label])  # fmt: skip
+                         groups.get(g.member_id, ""), label, *votes])  # fmt: skip
         for a in probationers:
             out.append(appraisal_form(m, a, group=groups.get(a.member_id, ""), probationary=True,
                                       branch_name=branch, period=period, today=today))  # fmt: skip
             rows.append(
-                [len(rows) + 1, a.name, "预备党员", groups.get(a.member_id, ""), "（预备党员，不评定等次）"]
-            )
+                [len(rows) + 1, a.name, "预备党员", groups.get(a.member_id, ""), "（预备党员，不评定等次）",
+                 *[None] * 4]
+            )  # fmt: skip
         full_grades = [g for g in m.grades if kinds.get(g.member_id) != MemberType.PROBATIONARY.value]
         counts = grade_counts(full_grades)
         notes = ["参加评议 {} 人，其中正式党员 {} 人：{}；预备党员参加评议，不评定等次。".format(
             len(rows), len(full_grades), "，".join(f"{g.label} {counts[g]} 人" for g in counts) or "无")]  # fmt: skip
         columns = [Column("seq", "序号", "int", 4), Column("name", "姓名", "text", 8),
                    Column("member_type", "人员类别", "text", 8), Column("group", "所在党小组", "text", 10),
-                   Column("grade", "评定等次", "text", 16)]  # fmt: skip
+                   Column("grade", "评定等次", "text", 16),
+                   *(Column(f"votes_{g.value}", f"{g.label}票", "int", 6) for g in AppraisalGrade)]  # fmt: skip
         out.append(Ledger(key=APPRAISAL_FORMS_KEY, title="民主评议党员测评汇总表", branch_name=branch,
                           period=f"{m.record_year}年度", columns=columns, rows=rows, printed_on=today,
                           notes=notes, orientation="portrait", signatures=["支部书记", "组织委员"],
