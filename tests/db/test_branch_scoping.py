@@ -319,6 +319,7 @@ def a_records(two_branches, tmp_path_factory):
     scan.write_bytes("甲支部签到表".encode())
     member = _a_member(a)
     activity = a.activities.all()[0]
+    rubric = a.readiness.rubric(None, TODAY.year)
     return {
         "meeting_attachment": a.meetings.add_attachment(_a_meeting(a).id, scan).id,
         "activity_attachment": a.activities.add_attachment(activity.id, scan).id,
@@ -326,6 +327,7 @@ def a_records(two_branches, tmp_path_factory):
             member.id, dt.date(2026, 3, 2), "某大学党委", "某组转〔2026〕3号"
         ).id,
         "assessment": a.readiness.save_assessment(a.readiness.assess(TODAY.year, as_of=TODAY), on=TODAY),
+        "evidence": a.readiness.attach(rubric.name, TODAY.year, rubric.dimensions[0].items[0].key, scan),
     }
 
 
@@ -370,6 +372,7 @@ def _other_branch_reads():
         "dues.member_months": lambda a, b, r: b.dues.member_months(member(a), TODAY.year),
         "dues.member_summary": lambda a, b, r: b.dues.member_summary(member(a), TODAY),
         "readiness.saved_copy": lambda a, b, r: b.readiness.saved_copy(r["assessment"]),
+        "readiness.attachment_content": lambda a, b, r: b.readiness.attachment_content(r["evidence"]),
         "study.member_hours": lambda a, b, r: b.study.member_hours(member(a), TODAY.year - 1),
         "study.records": lambda a, b, r: b.study.records(member_id=member(a)),
         "transfers.get": lambda a, b, r: b.transfers.get(r["transfer"]),
