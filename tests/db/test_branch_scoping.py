@@ -331,8 +331,10 @@ def a_records(two_branches, tmp_path_factory):
     }
 
 
-#: reads handed a list of ids: another branch's ids are skipped, as missing ones are
-LIST_READS = {"members.get_many", "development.get_many", "audit.rows"}
+#: reads of many ids, and lists with an optional filter by member: another branch's ids are skipped (match
+#: nothing), as missing ones are; every read about one record is NotFoundError
+LIST_READS = {"members.get_many", "development.get_many", "audit.rows", "dues.exemptions", "dues.payments",
+              "study.records", "assignments.list"}  # fmt: skip
 
 
 def _other_branch_reads():
@@ -369,6 +371,8 @@ def _other_branch_reads():
         "assignments.get": lambda a, b, r: b.assignments.get(a.assignments.list()[0].id),
         "dues.member_assessments": lambda a, b, r: b.dues.member_assessments(member(a)),
         "dues.exemptions": lambda a, b, r: b.dues.exemptions(member(a)),
+        "dues.payments": lambda a, b, r: b.dues.payments(member_id=member(a)),
+        "assignments.list": lambda a, b, r: b.assignments.list(member_id=member(a)),
         "dues.member_months": lambda a, b, r: b.dues.member_months(member(a), TODAY.year),
         "dues.member_summary": lambda a, b, r: b.dues.member_summary(member(a), TODAY),
         "readiness.saved_copy": lambda a, b, r: b.readiness.saved_copy(r["assessment"]),
