@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,6 +39,7 @@ from branchdesk.ui.changes import ROSTER_TABLES, reload_when_changed
 from branchdesk.ui.context import AppContext
 from branchdesk.ui.widgets import prompts
 from branchdesk.ui.widgets.date_field import DateField
+from branchdesk.ui.widgets.dialog_parts import save_cancel_buttons
 
 DUES_TABLES = frozenset(
     {"dues_assessment", "dues_payment", "dues_payment_month", "dues_remittance", "dues_exemption"}
@@ -524,7 +524,7 @@ class ExemptionDialog:
 
     @staticmethod
     def ask(parent: QWidget, name: str) -> dict | None:
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox
+        from PySide6.QtWidgets import QDialog
 
         from branchdesk.domain.dues import ExemptionKind
 
@@ -541,12 +541,7 @@ class ExemptionDialog:
         form.addRow("情形：", kind)
         form.addRow("原因：", reason)
         form.addRow("批准：", approved)
-        buttons = QDialogButtonBox()
-        buttons.addButton("登记", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel_buttons(dialog, dialog.accept, save_text="登记")[0])
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return {"kind": kind.currentData(), "reason": reason.text(), "approved_by": approved.text()}
@@ -589,12 +584,7 @@ class AssessmentDialog(QDialog):
         note = QLabel("同一起始月份已有的核定将被替换；年中变更请选择新的起始月份。")
         note.setWordWrap(True)
         form.addRow(note)
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel_buttons(self, self.accept, save_text="保存")[0])
         self.category.currentIndexChanged.connect(lambda _i: self._show_standard())
         self.basis.textChanged.connect(lambda _t: self._show_standard())
         self.amount.textChanged.connect(lambda _t: self._show_standard())
