@@ -216,6 +216,9 @@ def _other_branch_writes():
             _a_dossier(a).id, Outcome.WITHDRAWN, day, "钟离乙误操作"
         ),
         "development.delete": lambda a, b: b.development.delete(_a_dossier(a).id),
+        "branch.save_profile": lambda a, b: b.branch.save_profile(
+            replace(a.branch.profile(), name="钟离乙改")
+        ),
         "development.record": lambda a, b: b.development.record(
             _a_dossier(a).id, Step.APPLICATION, {"application_date": day}
         ),
@@ -316,6 +319,7 @@ def a_records(two_branches, tmp_path_factory):
     scan.write_bytes("甲支部签到表".encode())
     member = _a_member(a)
     activity = a.activities.all()[0]
+    rubric = a.readiness.rubric(None, TODAY.year)
     return {
         "meeting_attachment": a.meetings.add_attachment(_a_meeting(a).id, scan).id,
         "activity_attachment": a.activities.add_attachment(activity.id, scan).id,
@@ -323,11 +327,14 @@ def a_records(two_branches, tmp_path_factory):
             member.id, dt.date(2026, 3, 2), "某大学党委", "某组转〔2026〕3号"
         ).id,
         "assessment": a.readiness.save_assessment(a.readiness.assess(TODAY.year, as_of=TODAY), on=TODAY),
+        "evidence": a.readiness.attach(rubric.name, TODAY.year, rubric.dimensions[0].items[0].key, scan),
     }
 
 
-#: reads handed a list of ids: another branch's ids are skipped, as missing ones are
-LIST_READS = {"members.get_many", "development.get_many", "audit.rows"}
+#: reads of many ids, and lists with an optional filter by member: another branch's ids are skipped (match
+#: nothing), as missing ones are; every read about one record is NotFoundError
+LIST_READS = {"members.get_many", "development.get_many", "audit.rows", "dues.exemptions", "dues.payments",
+              "study.records", "assignments.list"}  # fmt: skip
 
 
 def _other_branch_reads():
@@ -364,9 +371,12 @@ def _other_branch_reads():
         "assignments.get": lambda a, b, r: b.assignments.get(a.assignments.list()[0].id),
         "dues.member_assessments": lambda a, b, r: b.dues.member_assessments(member(a)),
         "dues.exemptions": lambda a, b, r: b.dues.exemptions(member(a)),
+        "dues.payments": lambda a, b, r: b.dues.payments(member_id=member(a)),
+        "assignments.list": lambda a, b, r: b.assignments.list(member_id=member(a)),
         "dues.member_months": lambda a, b, r: b.dues.member_months(member(a), TODAY.year),
         "dues.member_summary": lambda a, b, r: b.dues.member_summary(member(a), TODAY),
         "readiness.saved_copy": lambda a, b, r: b.readiness.saved_copy(r["assessment"]),
+        "readiness.attachment_content": lambda a, b, r: b.readiness.attachment_content(r["evidence"]),
         "study.member_hours": lambda a, b, r: b.study.member_hours(member(a), TODAY.year - 1),
         "study.records": lambda a, b, r: b.study.records(member_id=member(a)),
         "transfers.get": lambda a, b, r: b.transfers.get(r["transfer"]),
@@ -420,3 +430,41 @@ def test_the_exported_audit_log_of_a_branch_holds_its_entries_only(two_branches,
     operations = {row[3] for row in ledger.rows}
     assert "新增党员" in operations or any("钟离" in repr(r) for r in ledger.rows)
     assert not {"添加会议附件", "添加活动附件", "组织关系转入"} & operations, "甲's entries"
+
+
+def test_an_activity_is_not_linked_to_another_branchs_brand_project(two_branches):
+    from branchdesk.domain.activities import Activity
+    from branchdesk.domain.members import ValidationError
+
+    a, b = two_branches
+    theirs = a.activities.projects()[0].id
+    with pytest.raises(ValidationError, match="找不到所选的党建品牌项目"):
+        b.activities.save(Activity(dt.date(2026, 10, 1), "志愿服务", "钟离乙活动", project_id=theirs))
+
+
+def test_an_admission_does_not_take_over_another_branchs_member_file(db, ws):
+    """The approval of an admission makes the member file in the dossier's branch. A file with the same
+    ID number in another branch is not linked (nor, at the conversion, changed from here): the ID number's
+    check refuses the step (the person's file must be transferred first), and nothing is written."""
+    from branchdesk.domain.citizen_id import make_citizen_id
+    from branchdesk.domain.development import Approval, Step
+    from branchdesk.domain.members import ValidationError
+    from tests.unit.dev_builders import complete
+
+    number = make_citizen_id("110105", dt.date(1995, 5, 1), 21, "男")
+    theirs = ws.members.create(MemberFields(name="李明", id_number=number, join_date=dt.date(2015, 7, 1)))
+    students = Workspace.open(db, ws.branch.add_branch("学生第一党支部", "测试学院党委").id)
+    d = admitted()
+    dossier_id = students.development.save(
+        replace(d, id=None, person=replace(d.person, id_number=number), talks=complete().talks)
+    )
+    approved = complete().approval.date
+    with pytest.raises(ValidationError, match="公民身份号码重复"):
+        students.development.record(
+            dossier_id, Step.APPROVAL, {"approval": Approval(approved)}, as_of=approved
+        )
+    assert (
+        students.development.member_id(dossier_id) is None
+        and students.development.get(dossier_id).approval is None
+    )
+    assert ws.members.get(theirs.id) == theirs

@@ -350,7 +350,8 @@ class ActivitiesService:
                    or (p.member_id is None and p.dossier_id not in activists)]  # fmt: skip
         if missing:
             raise _invalid("参加人员不在本支部：" + "、".join(missing), "participants")
-        if a.project_id is not None and session.get(ProjectRow, a.project_id) is None:
+        project = session.get(ProjectRow, a.project_id) if a.project_id is not None else None
+        if a.project_id is not None and (project is None or project.branch_id != branch_id):
             raise _invalid("找不到所选的党建品牌项目", "project_id")
         values = dict(
             date=a.date, start_time=a.start_time, end_time=a.end_time, kind=a.kind, title=a.title,

@@ -15,6 +15,7 @@ from branchdesk.db.models import Branch, BranchHonour, CommitteeMember, Member, 
 from branchdesk.domain.errors import NoBranchError, NotFoundError
 from branchdesk.domain.members import FieldIssue, ValidationError
 from branchdesk.domain.vocab import CommitteePost, MemberStatus
+from branchdesk.services.scope import not_found, own
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -123,6 +124,8 @@ class BranchService:
             profile = replace(profile, founded_on_precision="day")
         with self.ws.write("保存支部信息" if profile.id else "新建支部") as session:
             branch = session.get(Branch, profile.id) if profile.id else Branch()
+            if profile.id and (branch is None or branch.id != self.ws.branch_id):  # another branch's
+                raise not_found(profile.id, "支部")
             for name in _PROFILE_FIELDS:
                 value = getattr(profile, name)
                 setattr(branch, name, value.strip() if isinstance(value, str) else value)
@@ -366,10 +369,7 @@ class BranchService:
 
     def _own(self, session, model, row_id: int, what: str):
         """The workspace branch's row of `model` (another branch's id is not found: nothing written)."""
-        row = session.get(model, row_id)
-        if row is None or row.branch_id != self.ws.branch_id:
-            raise NotFoundError(f"找不到编号为 {row_id} 的{what}")
-        return row
+        return own(session, model, row_id, self.ws.branch_id, what)
 
 
 def _join_posts(existing: str, label: str) -> str:

@@ -1080,9 +1080,13 @@ def _sync_roster(
     if not (admitted or converted):
         return
     member = session.get(Member, row.member_id) if row.member_id else None
-    if member is None and after.person.id_number:
-        member = session.scalars(
-            select(Member).where(Member.id_number == after.person.id_number.upper())
+    if member is not None and member.branch_id != row.branch_id:  # the dossier's branch's file only
+        member = None
+    if member is None and after.person.id_number:  # another branch's file is not taken over: the
+        member = session.scalars(  # ID number's check then names the branch that holds it
+            select(Member).where(
+                Member.id_number == after.person.id_number.upper(), Member.branch_id == row.branch_id
+            )
         ).first()
     if admitted and member is None:
         values = MemberFields(

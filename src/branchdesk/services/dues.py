@@ -862,8 +862,6 @@ class DuesService:
 
     def exemptions(self, member_id: int | None = None) -> list[Exemption]:
         with self.ws.read() as session:
-            if member_id is not None:
-                require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             stmt = (
                 select(DuesExemption, Member.name)
                 .join(Member, Member.id == DuesExemption.member_id)

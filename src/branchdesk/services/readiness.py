@@ -29,7 +29,7 @@ from branchdesk.domain.rubric import (
     points_text,
     score_rubric,
 )
-from branchdesk.services.scope import own
+from branchdesk.services.scope import not_found, own
 
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
@@ -275,7 +275,7 @@ class ReadinessService:
             row = session.get(AssessmentAttachmentRow, attachment_id)
             score = session.get(AssessmentScoreRow, row.score_id) if row is not None else None
             if score is None or score.branch_id != self.ws.branch_id:
-                raise NotFoundError(f"没有编号为 {attachment_id} 的佐证材料")
+                raise not_found(attachment_id, "佐证材料")
             content = bytes(row.content)
             if hashlib.sha256(content).hexdigest() != row.sha256:
                 raise AttachmentChecksumError(

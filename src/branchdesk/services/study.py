@@ -192,8 +192,6 @@ class StudyService:
     # ------------------------------------------------------------------ study records
     def records(self, year: int | None = None, member_id: int | None = None) -> list[StudyRecord]:
         with self.ws.read() as session:
-            if member_id is not None:
-                require(session, Member, member_id, self.ws.branch_id, MEMBER_FILE)
             rows = self._records(session, year, member_id)
             return [_record(r) for r in rows]
 
