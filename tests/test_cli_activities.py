@@ -186,6 +186,17 @@ def test_study_hours_from_the_online_school_list(tmp_path, db_arg, people, capsy
         "第 3 行，姓名：“无名氏”不在花名册中" in err and "第 4 行，学时：" in err and "第 4 行，类别：" in err
     )
     assert {r.name for r in ws.study.records(2026) if r.date == dt.date(2026, 5, 20)} == {"张三"}
+    # one line copied twice in a new file: the copy is an error naming the first row, nothing doubled
+    twice = sheet(tmp_path / "twice.xlsx", ["姓名", "日期", "学时", "类别", "内容"], [
+        ["王芳", "2026-07-01", 3, "党课", "七一党课"], ["张三", "2026-07-01", 3, "党课", "七一党课"],
+        ["王芳", "2026-07-01", 3, "党课", "七一党课"],
+    ])  # fmt: skip
+    assert main([*db_arg, "import", "study", str(twice)]) == 1
+    assert (
+        "第 4 行，姓名：与第 2 行是同一条学时记录（王芳2026-07-01“党课：七一党课”）"
+        in capsys.readouterr().err
+    )
+    assert not [r for r in ws.study.records(2026) if r.date == dt.date(2026, 7, 1)]
 
 
 def test_the_demo_ledger_imports_back_into_the_same_database(tmp_path, data_dir, capsys):

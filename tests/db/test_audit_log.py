@@ -90,6 +90,18 @@ def test_codes_are_shown_as_their_labels(log, office):
     assert abs(recorded - dt.datetime.now()) < dt.timedelta(minutes=5)
 
 
+def test_a_paper_dates_precision_reads_in_chinese(log, members, office):
+    """A date known only to the month (an old 入党申请 paper): the log says 精确到月, not 'month'."""
+    zhang = members.get(office["zhang"])
+    members.update(zhang.id, replace(zhang.editable(), activist_date=dt.date(2014, 3, 1),
+                                     activist_date_precision="month"))  # fmt: skip
+    [edit] = _rows(log, member_ids=(office["zhang"],), text="修改党员档案")[:1]
+    changes = {c.label: (c.before, c.after) for c in edit.changes}
+    assert changes["确定积极分子日期的精确程度"] == ("精确到日", "精确到月")
+    assert changes["确定积极分子日期"] == ("（空）", "2014年3月")  # as on paper, not 2014-03-01
+    assert "month" not in edit.summary() and "精确到月" in edit.details()
+
+
 def test_filters_by_kind_user_and_date(log, db, office, location):
     from branchdesk.db.migrate import open_database
 

@@ -206,6 +206,33 @@ def test_dues_follow_the_brackets(demo):
             assert r.dues_monthly_fen == dues_monthly_fen(r.dues_basis_fen, retired=retired), r.name
 
 
+def test_students_have_their_number_grade_class_and_major_and_the_roster_shows_them(demo):
+    """A college branch has students: 人员身份 学生 with 学号, 年级, 班级 and 专业 (migration 0011); its
+    teachers and staff are 教师 / 职工; the 党员花名册 prints the student columns when chosen."""
+    from branchdesk.reports.roster import roster_ledger
+
+    db, _, records, _ = demo
+    students = [r for r in records if r.job.endswith("研究生")]
+    assert students and all(r.person_category == "student" for r in students)
+    numbers = [r.student_number for r in students]
+    assert len(set(numbers)) == len(numbers) and all(n.isdigit() and len(n) == 10 for n in numbers)
+    for r in students:
+        assert r.grade == f"{r.student_number[:4]}级" and r.class_name.startswith(r.grade + r.major)
+        assert r.major in ("计算机科学与技术", "软件工程", "人工智能", "网络空间安全")
+        assert int(r.grade[:4]) <= (r.status_date or TODAY).year
+    staff = [r for r in records if r.job in ("专任教师", "行政管理", "实验技术", "辅导员")]
+    assert {r.person_category for r in staff} == {"teacher", "staff"}
+    assert not any(r.student_number for r in records if not r.job.endswith("研究生"))
+    ws = Workspace.open(db)
+    # a mixed branch (few students): its A4 roster stays one table until 另加栏目 ticks 学生信息
+    assert "student_number" not in [c.key for c in roster_ledger(ws, today=TODAY).columns]
+    ledger = roster_ledger(ws, today=TODAY, columns=["students"])
+    keys = [c.key for c in ledger.columns]
+    assert {"person_category", "student_number", "grade", "class_name", "major"} <= set(keys)
+    cells = {row[keys.index("student_number")] for row in ledger.rows}
+    assert cells & set(numbers)
+
+
 @pytest.mark.parametrize(
     ("pay_yuan", "retired", "dues_fen"),
     [

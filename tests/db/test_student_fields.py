@@ -33,7 +33,7 @@ def test_student_columns_are_imported_listed_and_searched(tmp_path, ws, members)
     ]
     assert members.search_ids(MemberQuery(text="2022010203")) == [lin[0].id]
 
-    ledger = roster_ledger(ws, today=dt.date(2026, 12, 1))
+    ledger = roster_ledger(ws, today=dt.date(2026, 12, 1))  # one student of two members: printed
     titles = [c.title for c in ledger.columns]
     assert titles[titles.index("手机号码") - 5 : titles.index("手机号码")] == [
         "人员身份",
@@ -50,3 +50,27 @@ def test_a_roster_without_students_keeps_its_sixteen_columns(ws, members):
     members.create(MemberFields(name="王教工", join_date=dt.date(2001, 7, 1)))
     ledger = roster_ledger(ws, today=dt.date(2026, 12, 1))
     assert "班级" not in [c.title for c in ledger.columns] and len(ledger.columns) == 16
+
+
+def test_a_students_branch_prints_the_student_columns_without_being_asked(tmp_path, ws, members):
+    """When students are at least half of the roster, 学号/年级/班级/专业 print by default; in a mixed branch a
+    student among many teachers leaves them out (five more columns would split its A4 roster in two)
+    until 另加栏目 ticks 学生信息, which the branch remembers."""
+    from branchdesk.reports.roster import choose_columns, chosen_columns
+
+    for name in ("李教工", "钱教工"):
+        members.create(MemberFields(name=name, join_date=dt.date(2001, 7, 1)))
+    members.create(MemberFields(name="张同学", join_date=dt.date(2024, 6, 1), person_category="student",
+                                student_number="2022010204", grade="2022级", class_name="护理2201班"))  # fmt: skip
+
+    def titles():
+        return [c.title for c in roster_ledger(ws, today=dt.date(2026, 12, 1)).columns]
+
+    assert "学号" not in titles()  # one student of three
+    choose_columns(ws, ["native_place", "students"])
+    assert chosen_columns(ws) == ["native_place", "students"]
+    assert {"学号", "班级"} <= set(titles())
+    members.create(MemberFields(name="王同学", join_date=dt.date(2024, 6, 1), person_category="student",
+                                student_number="2022010205"))  # fmt: skip
+    choose_columns(ws, [])
+    assert "学号" in titles()  # two students of four: a students' branch

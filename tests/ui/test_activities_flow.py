@@ -6,9 +6,10 @@ volunteer ledger with both names in it. On the 联系服务 page the dormitory s
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QColor, QImage, QImageIOHandler, QImageWriter
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageIOHandler, QImageWriter
 
 from branchdesk.domain.activities import Assignment, AssignmentKind
 
@@ -79,6 +80,10 @@ def test_record_a_volunteer_activity_and_find_it_on_the_file_and_in_the_ledger(
     )
     page.add_photo(too_big)
     assert warned and "超过10 MB" in warned[0] and page.photos.count() == 1
+    opened = []  # a double-click opens the photo: its stored bytes, from a private temp folder
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(Path(url.toLocalFile())))
+    page.photos.itemDoubleClicked.emit(page.photos.item(0))
+    assert opened[0].name == "合影.jpg" and opened[0].read_bytes() == photo.read_bytes()
 
     study = page.edit_study()  # 学时与述职…: an online course entered by hand for 张三
     study.member.setCurrentText("张三")

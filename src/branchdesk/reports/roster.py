@@ -73,6 +73,10 @@ OPTIONAL_COLUMNS: dict[str, Column] = {
     "address": Column("address", _label("address"), "text", 16, wrap=True),
     "dossier_location": Column("dossier_location", _label("dossier_location"), "text", 10, wrap=True),
 }
+#: the student columns as one choice: printed by default on a students' branch (students at least half of the
+#: roster); a mixed branch ticks them (five more columns would split its roster into two parts on A4)
+STUDENT_CHOICE = "students"
+STUDENT_CHOICE_TITLE = "学生信息（人员身份、学号、年级、班级、专业）"
 ROSTER_COLUMNS_SETTING = "ledgers.roster_columns"
 #: the columns the printed roster keeps even when everyone's is empty
 _ALWAYS = {"seq", "name", "notes"}
@@ -84,14 +88,15 @@ def chosen_columns(ws: Workspace) -> list[str]:
     """The optional roster columns this branch chose (kept in its settings)."""
     saved = ws.settings.get(ROSTER_COLUMNS_SETTING) or ""
     keys = saved if isinstance(saved, list) else [k for k in str(saved).split(",") if k]
-    return [k for k in keys if k in OPTIONAL_COLUMNS]
+    return [k for k in keys if k in OPTIONAL_COLUMNS or k == STUDENT_CHOICE]
 
 
 def choose_columns(ws: Workspace, keys: list[str]) -> None:
     """Remember the branch's optional roster columns (an unknown key is refused)."""
-    unknown = [k for k in keys if k not in OPTIONAL_COLUMNS]
+    unknown = [k for k in keys if k not in OPTIONAL_COLUMNS and k != STUDENT_CHOICE]
     if unknown:
-        names = "、".join(f"{k}（{c.title}）" for k, c in OPTIONAL_COLUMNS.items())
+        titles = {**{k: c.title for k, c in OPTIONAL_COLUMNS.items()}, STUDENT_CHOICE: STUDENT_CHOICE_TITLE}
+        names = "、".join(f"{k}（{t}）" for k, t in titles.items())
         raise ValueError(f"花名册没有栏目 {'、'.join(unknown)}（可选：{names}）")
     ws.settings.set(ROSTER_COLUMNS_SETTING, list(keys))
 
@@ -125,7 +130,8 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
     today = today or dt.date.today()
     default_order = query is None
     query = query or MemberQuery(sort="group")
-    extra = chosen_columns(ws) if columns is None else [k for k in columns if k in OPTIONAL_COLUMNS]
+    chosen = chosen_columns(ws) if columns is None else list(columns)
+    extra = [k for k in chosen if k in OPTIONAL_COLUMNS]
     with collector_paused():
         records = ws.members.records(query)
     if default_order:
@@ -133,7 +139,10 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
         records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]
     profile = ws.branch.profile(query.branch_id)
 
-    students = any(getattr(r, name) for r in records for name in STUDENT_FIELDS)
+    with_student_data = [r for r in records if any(getattr(r, name) for name in STUDENT_FIELDS[1:])]
+    students = bool(with_student_data) and (
+        STUDENT_CHOICE in chosen or 2 * len(with_student_data) >= len(records)
+    )
     rows = []
     for seq, r in enumerate(records, start=1):
         row = [

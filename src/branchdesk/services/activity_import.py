@@ -475,6 +475,7 @@ def read_study(ws: Workspace, path: str | Path) -> StudyImport:
     held: dict[tuple, Any] = {}
     for r in ws.study.records():
         held.setdefault((r.member_id, r.date, r.source, r.title.strip()), r)
+    first_row: dict[tuple, int] = {}  # a record new to the branch: the file's row that brings it
     for number, cells in rows:
         if number <= header_row or not any(c not in (None, "") for c in cells):
             continue
@@ -513,8 +514,13 @@ def read_study(ws: Workspace, path: str | Path) -> StudyImport:
         if len(result.errors) == before:
             record = StudyRecord(name, day, hours, source, member_id=person[0], title=_text(cell("title")),
                                  note=_text(cell("note")))  # fmt: skip
-            known = held.get((record.member_id, day, source, record.title.strip()))
-            if known is None:
+            key = (record.member_id, day, source, record.title.strip())
+            known = held.get(key)
+            if key in first_row:
+                err("name", f"与第 {first_row[key]} 行是同一条学时记录（{name}{day.isoformat()}"
+                            f"“{source.label}{'：' + record.title if record.title else ''}”），不重复导入")  # fmt: skip
+            elif known is None:
+                first_row[key] = number
                 result.records.append(record)
             elif known.hours != hours:
                 err("hours", f"{name}{day.isoformat()}的“{source.label}{'：' + record.title if record.title else ''}”"

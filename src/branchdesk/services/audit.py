@@ -449,6 +449,8 @@ def table_label(name: str) -> str:
 
 
 ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
+# how precise a paper date is (domain.partial_dates.Precision, the "<date>_precision" columns of 0014)
+PRECISION_LABELS = {"year": "精确到年", "month": "精确到月", "day": "精确到日"}
 
 _DEVELOPMENT_TABLES = ("dossier", "dossier_talk", "dossier_filing", "dossier_contact", "dossier_assessment",
                        "dossier_thought_report", "dossier_sponsor", "dossier_extension", "dossier_checklist_item",
@@ -977,13 +979,22 @@ class _Names:
 
     def changes(self, table: str, changes: dict) -> list[FieldChange]:
         out = []
+        # a paper date whose precision the entry holds too reads as on paper ("2014年3月")
+        precisions = {
+            f.removesuffix("_precision"): v
+            for f, v in changes.items()
+            if f.endswith("_precision") and isinstance(v, list) and len(v) == 2
+        }
         for field_name in sorted(changes, key=lambda f: _field_order(table, f)):
             value = changes[field_name]
             if field_name in _HIDDEN_FIELDS or not isinstance(value, list) or len(value) != 2:
                 continue
             if value[0] == value[1] and value[0] is not None:
                 continue  # the name of a record known by a text key (a setting), not a change
-            before, after = (self._text(table, field_name, v) for v in value)
+            before, after = (
+                _paper_date(v, p) or self._text(table, field_name, v)
+                for v, p in zip(value, precisions.get(field_name, (None, None)), strict=True)
+            )
             out.append(FieldChange(field_name, field_label(table, field_name), before, after))
         return out
 
@@ -1011,6 +1022,8 @@ class _Names:
             except ValueError:
                 return value
             return (when.astimezone() if when.tzinfo else when).strftime("%Y-%m-%d %H:%M:%S")
+        if name.endswith("_precision") and isinstance(value, str):  # 0014: a paper date's precision
+            return PRECISION_LABELS.get(value, value)
         vocabulary = _code_labels(table, name)
         if vocabulary is not None and isinstance(value, str):
             try:
@@ -1018,6 +1031,18 @@ class _Names:
             except ValueError:
                 return value
         return str(value)
+
+
+def _paper_date(value: Any, precision: Any) -> str:
+    """A stored date known only to the year or month as written ("2014年3月"); "" otherwise."""
+    if precision not in ("year", "month") or not isinstance(value, str) or len(value) != 10:
+        return ""
+    from branchdesk.domain.partial_dates import partial_text
+
+    try:
+        return partial_text(dt.date.fromisoformat(value), precision)
+    except ValueError:
+        return ""
 
 
 def _value(pair: Any) -> Any:

@@ -149,6 +149,8 @@ _ETHNICITIES = (("汉族", 920), ("畲族", 20), ("回族", 15), ("满族", 10),
 
 _DEPARTMENTS = ("计算机科学系", "软件工程系", "人工智能系", "网络空间安全系")
 _OFFICES = ("学院办公室", "教学办公室", "科研办公室")
+# The college's graduate majors (a student's 专业) and their code in the 学号.
+_MAJORS = (("计算机科学与技术", "01"), ("软件工程", "02"), ("人工智能", "03"), ("网络空间安全", "04"))
 
 # Monthly after-tax pay in yuan by post.
 _PAY = {
@@ -257,6 +259,7 @@ class _Generator:
         # conversion date and name of the full members generated so far: sponsor candidates
         self.sponsor_dates: list[dt.date] = []
         self.sponsor_names: list[str] = []
+        self.student_seq: dict[str, int] = {}  # 学号 prefix -> last number given
 
     # ---- small draws -------------------------------------------------------------------------
     def days_between(self, start: dt.date, end: dt.date) -> dt.date:
@@ -367,6 +370,17 @@ class _Generator:
         return f"{COLLEGE}学生工作办公室", "辅导员", post, education
 
     # ---- one member file -----------------------------------------------------------------------
+    def student_fields(self, id_number: str, enrolled: int, doctoral: bool) -> dict[str, str]:
+        """人员身份 学生 with a 学号, 年级, 班级 and 专业 (migration 0011). Drawn from the member's own id
+        number, not the generator's stream, so the rest of the demo stays as it was."""
+        draw = random.Random(id_number)
+        major, code = draw.choices(_MAJORS, (40, 25, 20, 15))[0]
+        level = "博士" if doctoral else "硕士"
+        prefix = f"{enrolled}{'2' if doctoral else '1'}{code}"
+        seq = self.student_seq[prefix] = self.student_seq.get(prefix, 0) + 1
+        return {"person_category": "student", "student_number": f"{prefix}{seq:03d}", "grade": f"{enrolled}级",
+                "class_name": f"{enrolled}级{major}{level}{1 if doctoral else draw.randint(1, 2)}班", "major": major}  # fmt: skip
+
     def person(
         self,
         *,
@@ -480,6 +494,17 @@ class _Generator:
             else rng.choice(("福建福州", "福建莆田", "福建泉州"))
         )
         notes = ""
+        school: dict[str, str] = dict.fromkeys(
+            ("person_category", "student_number", "grade", "class_name", "major"), ""
+        )
+        if kind == "student":
+            assert start_here is not None
+            doctoral = job == "博士研究生"
+            # a student who has left (graduated) by the file's date enrolled the usual years before
+            enrolled = start_here.year if start_here <= ref else ref.year - (4 if doctoral else 3)
+            school = self.student_fields(id_number, enrolled, doctoral)
+        elif kind == "staff":
+            school["person_category"] = "teacher" if job == "专任教师" else "staff"
         if extension:
             notes = f"预备期延长{'六个月' if extension == 6 else '一年'}，期满后经支部大会讨论按期转正。"
 
@@ -521,6 +546,7 @@ class _Generator:
             "dues_paid_to": paid_to,
             "dossier_location": "学院学生工作办公室" if kind == "student" else "学校人事处档案室",
             "notes": notes,
+            **school,
             "is_group_leader": False,
             "group_id": None,
         }

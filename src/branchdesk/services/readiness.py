@@ -34,7 +34,7 @@ from branchdesk.services.scope import own
 if TYPE_CHECKING:
     from branchdesk.workspace import Workspace
 
-__all__ = ["PlanItem", "ReadinessService", "SavedAssessment"]
+__all__ = ["AttachmentChecksumError", "PlanItem", "ReadinessService", "SavedAssessment"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ class PlanItem:
     area: str = ""
     done_on: dt.date | None = None
     notes: str = ""
+
+
+class AttachmentChecksumError(ValueError):
+    """A stored attachment's bytes no longer match the checksum taken when it was added."""
 
 
 class ReadinessService:
@@ -246,6 +250,38 @@ class ReadinessService:
             session.add(row)
             session.flush()
             return row.id
+
+    def item_attachments(self, name: str, year: int, item_key: str) -> list[tuple[int, str]]:
+        """(id, file name) of the files attached to an item's manual score, in the order they were added
+        (the order of :attr:`ManualScore.attachments`)."""
+        from branchdesk.db.models_readiness import AssessmentAttachmentRow, AssessmentScoreRow
+
+        with self.ws.read() as session:
+            rows = session.execute(
+                select(AssessmentAttachmentRow.id, AssessmentAttachmentRow.file_name)
+                .join(AssessmentScoreRow, AssessmentScoreRow.id == AssessmentAttachmentRow.score_id)
+                .where(AssessmentScoreRow.branch_id == self.ws.branch_id, AssessmentScoreRow.rubric_name == name,
+                       AssessmentScoreRow.year == year, AssessmentScoreRow.item_key == item_key)
+                .order_by(AssessmentAttachmentRow.id)
+            ).all()  # fmt: skip
+        return [(r.id, r.file_name) for r in rows]
+
+    def attachment_content(self, attachment_id: int) -> tuple[str, bytes]:
+        """The file name and stored bytes of an item's attachment, verified against the checksum
+        (:class:`AttachmentChecksumError` when they differ)."""
+        from branchdesk.db.models_readiness import AssessmentAttachmentRow, AssessmentScoreRow
+
+        with self.ws.read() as session:
+            row = session.get(AssessmentAttachmentRow, attachment_id)
+            score = session.get(AssessmentScoreRow, row.score_id) if row is not None else None
+            if score is None or score.branch_id != self.ws.branch_id:
+                raise NotFoundError(f"没有编号为 {attachment_id} 的佐证材料")
+            content = bytes(row.content)
+            if hashlib.sha256(content).hexdigest() != row.sha256:
+                raise AttachmentChecksumError(
+                    f"佐证材料“{row.file_name}”的内容与保存时的校验值不符，可能已损坏"
+                )
+            return row.file_name, content
 
     def assess(
         self, year: int, rubric: str | Rubric | None = None, as_of: dt.date | None = None

@@ -1510,30 +1510,12 @@ class MeetingDialog(QDialog):
             return None
 
     def open_attachment(self) -> None:
-        import tempfile
-
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
+        from branchdesk.ui.widgets.attachment_open import open_attachment_bytes
 
         attachment = self._selected_attachment()
         content = self._attachment_bytes(attachment) if attachment else None
-        if content is None:
-            return
-        from branchdesk.domain.file_names import is_executable, safe_file_name
-
-        # a private folder (0700) of its own; the stored name reduced to one plain file name again
-        # (names stored by earlier versions were not), so nothing is written outside it
-        folder = Path(tempfile.mkdtemp(prefix="branchdesk-"))
-        target = folder / safe_file_name(attachment.file_name)
-        if target.resolve().parent != folder.resolve():  # pragma: no cover - safe_file_name forbids it
-            return
-        target.write_bytes(content)
-        if is_executable(target.name):
-            prompts.warn(self, "附件", f"“{target.name}”是可以运行的程序或脚本，为安全起见不直接打开。"
-                                      "已打开它所在的文件夹，如确有需要请自行检查后再使用。")  # fmt: skip
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        if content is not None:
+            open_attachment_bytes(self, attachment.file_name, content)
 
     def export_attachment(self) -> None:
         attachment = self._selected_attachment()

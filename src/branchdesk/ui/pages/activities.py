@@ -159,6 +159,8 @@ class ActivitiesPage(QWidget):
         self.photos.setIconSize(QSize(THUMB, THUMB))
         self.photos.setResizeMode(QListView.ResizeMode.Adjust)
         self.photos.setMovement(QListView.Movement.Static)
+        self.photos.setToolTip("双击打开照片或附件")
+        self.photos.itemDoubleClicked.connect(self.open_photo)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.detail)
@@ -308,6 +310,19 @@ class ActivitiesPage(QWidget):
             warn(self, "不能添加", str(exc))
             return
         self.reload()
+
+    def open_photo(self, item) -> bool:
+        """A photo (or an attached document) opened by the system's program from a private temp folder."""
+        from branchdesk.services.activities import ChecksumError
+        from branchdesk.ui.widgets.attachment_open import open_attachment_bytes
+        from branchdesk.ui.widgets.prompts import warn
+
+        try:
+            content = self.ctx.activities.attachment_content(item.data(Qt.ItemDataRole.UserRole))
+        except ChecksumError as exc:
+            warn(self, "附件已损坏", str(exc))
+            return False
+        return open_attachment_bytes(self, item.text(), content) is not None
 
     def party_days(self) -> list:
         """The year's held 主题党日 without a linked activity (newest first)."""

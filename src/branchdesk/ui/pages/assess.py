@@ -47,6 +47,7 @@ class AssessPage(QWidget):
         self._today = today
         self.loaded = False
         self.assessment = None
+        self._attachment_ids: list[int] = []  # the attachments listed after the evidence
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
 
@@ -107,7 +108,8 @@ class AssessPage(QWidget):
         side.addWidget(self.item_title)
         side.addWidget(QLabel("佐证记录（双击打开）"))
         self.evidence = QListWidget()
-        self.evidence.itemDoubleClicked.connect(lambda _i: self.open_evidence(self.evidence.currentRow()))
+        self.evidence.itemDoubleClicked.connect(lambda item: self.open_evidence(self.evidence.row(item)))
+        self.evidence.currentRowChanged.connect(lambda _r: self._sync_open_button())
         side.addWidget(self.evidence, 1)
         form = QFormLayout()
         self.manual_score = QDoubleSpinBox()
@@ -123,8 +125,12 @@ class AssessPage(QWidget):
         self.score_button.clicked.connect(self.save_manual)
         self.attach_button = QPushButton("添加佐证材料…")
         self.attach_button.clicked.connect(self.attach_file)
+        self.open_button = QPushButton("打开")
+        self.open_button.setToolTip("打开所选的佐证记录或附件（也可双击）")
+        self.open_button.clicked.connect(lambda: self.open_evidence(self.evidence.currentRow()))
         buttons.addWidget(self.score_button)
         buttons.addWidget(self.attach_button)
+        buttons.addWidget(self.open_button)
         side.addLayout(buttons)
         side.addWidget(QLabel("迎检前：可提分的事项（双击去处理）"))
         self.actions_list = QListWidget()
@@ -302,9 +308,14 @@ class AssessPage(QWidget):
                     return True
         return False
 
+    def _sync_open_button(self) -> None:
+        self.open_button.setEnabled(self.evidence.currentRow() >= 0)
+
     def _show_item(self) -> None:
         key = self.current_key()
         self.evidence.clear()
+        self._attachment_ids = []
+        self._sync_open_button()
         if key is None or self.assessment is None:
             self.item_title.setText("")
             self.score_button.setEnabled(False)
@@ -315,8 +326,14 @@ class AssessPage(QWidget):
                                 + (f"<br>{i.item.note}" if i.item.note else ""))  # fmt: skip
         for e in i.evidence:
             self.evidence.addItem(e.label)
-        for name in i.attachments:
-            self.evidence.addItem(f"附件：{name}")
+        if i.attachments:
+            files = self.ctx.readiness.item_attachments(
+                self.assessment.rubric.name, self.assessment.year, key
+            )
+            self._attachment_ids = [fid for fid, _name in files]
+            for _fid, name in files:
+                self.evidence.addItem(f"附件：{name}")
+        self._sync_open_button()
         manual = i.how == "manual"
         self.manual_score.setRange(0, float(i.max))
         self.manual_score.setValue(float(i.score))
@@ -330,6 +347,10 @@ class AssessPage(QWidget):
         if key is None or self.assessment is None:
             return
         evidence = self.assessment.item(key).evidence
+        attachments = self._attachment_ids
+        if len(evidence) <= row < len(evidence) + len(attachments):
+            self.open_attachment(attachments[row - len(evidence)])
+            return
         if not 0 <= row < len(evidence):
             return
         e = evidence[row]
@@ -339,6 +360,19 @@ class AssessPage(QWidget):
             self.act_requested.emit("members", ("member", e.id))
         elif e.kind == "dossier" and e.id is not None:
             self.act_requested.emit("development", ("dossier", e.id))
+
+    def open_attachment(self, attachment_id: int) -> bool:
+        """An item's attachment opened by the system's program (written to a private temp folder)."""
+        from branchdesk.services.readiness import AttachmentChecksumError
+        from branchdesk.ui.widgets import prompts
+        from branchdesk.ui.widgets.attachment_open import open_attachment_bytes
+
+        try:
+            name, content = self.ctx.readiness.attachment_content(attachment_id)
+        except AttachmentChecksumError as exc:
+            prompts.warn(self, "附件已损坏", str(exc))
+            return False
+        return open_attachment_bytes(self, name, content) is not None
 
     def follow(self, row: int) -> None:
         if self.assessment is None:
