@@ -141,12 +141,14 @@ class CommitteeService:
         out = {}
         year = str(as_of.year)
         for ws, dossiers, meetings, calendar in self.ws.compliance.each_branch(branch_ids):
-            report = ws.compliance._check(as_of, dossiers=dossiers, meetings=meetings, calendar=calendar)
+            owing = ws.dues.arrears(as_of)  # the 欠缴党费 cell, and what MEM-DUES-6M reads
+            report = ws.compliance._check(
+                as_of, dossiers=dossiers, meetings=meetings, calendar=calendar, arrears=owing
+            )
             missing = sum(
                 1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
             )
             due = ws.development.due(as_of, horizon_days=0, dossiers=dossiers, calendar=calendar)
-            owing = ws.dues.arrears(as_of)
             out[ws.branch_id] = BranchFindings(report.blocking, report.warnings, missing, sum(i.overdue for i in due),
                                                len(owing), sum(a.amount_fen for a in owing))  # fmt: skip
         return out

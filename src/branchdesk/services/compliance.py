@@ -123,9 +123,12 @@ class ComplianceService:
                     finally:
                         ws.close()
 
-    def _check(self, as_of: dt.date, *, dossiers=None, meetings=None, calendar=None) -> CheckReport:
-        """The check from the branch's dossiers, meeting records and the holiday calendar when already read
-        (``check_all``), else reading them."""
+    def _check(
+        self, as_of: dt.date, *, dossiers=None, meetings=None, calendar=None, arrears=None
+    ) -> CheckReport:
+        """The check from the branch's dossiers, meeting records, the holiday calendar and the dues arrears
+        (``ws.dues.arrears(as_of)``) when already read (``check_all``, the committee's overview), else
+        reading them."""
         from branchdesk.domain.rules import audit_many
         from branchdesk.domain.rules.branch_rules import audit_branch
 
@@ -138,7 +141,9 @@ class ComplianceService:
         findings = audit_many(dossiers, ctx)
         roster = ws.roster.read()
         meeting_findings = meetings_service.audit(meetings, as_of, roster) if meetings else []
-        records = self.branch_records(as_of, meetings=meetings, dossiers=dossiers, roster=roster)
+        records = _branch_records(
+            ws, as_of, meetings=meetings, dossiers=dossiers, roster=roster, arrears=arrears
+        )
         branch_findings = audit_branch(records, ctx)
         member_findings = tuple(f for f in branch_findings if f.kind == "member")
         consistency = tuple(f for f in branch_findings if f.kind == "consistency")
@@ -162,7 +167,7 @@ class ComplianceService:
 
 
 def _branch_records(
-    ws: Workspace, as_of: dt.date, *, meetings=None, dossiers=None, roster=None
+    ws: Workspace, as_of: dt.date, *, meetings=None, dossiers=None, roster=None, arrears=None
 ) -> BranchRecords:
     """The snapshot the MEM-* and CON-* rules read: roster with history, committee, meetings, dossiers."""
     from sqlalchemy import select
@@ -231,7 +236,10 @@ def _branch_records(
             dossiers=tuple(dossiers),
             dossier_members=links,
             records_since=branch.records_since if branch else None,
-            extra={"dues": ws.dues.arrears_map(as_of)},  # MEM-DUES-6M (registered by services.dues)
+            # MEM-DUES-6M (registered by services.dues): ws.dues.arrears_map, from the arrears when read already
+            extra={
+                "dues": ws.dues.arrears_map(as_of) if arrears is None else {a.member_id: a for a in arrears}
+            },
         ),
         ws,
         meetings,
