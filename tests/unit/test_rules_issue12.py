@@ -257,6 +257,31 @@ def test_member_rules_absent_lost_size_term_and_grades():
     assert len(by["MEM-APPRAISAL"]) == 2  # the probationary member graded; 2 of 2 excellent
 
 
+def test_appraisal_ballots_cannot_outnumber_those_present():
+    """民主测评 ballots are filled in by those at the meeting: 48 votes for one member at a meeting of 46
+    present is a finding naming both figures; 46 is not."""
+    as_of = D(2026, 6, 1)
+    people = tuple(member(i, f"党员{i}") for i in range(1, 51))
+    attendance = tuple(
+        Attendee(i, f"党员{i}", AttendanceStatus.PRESENT if i <= 46 else AttendanceStatus.LEAVE, "" if i <= 46 else "出差")
+        for i in range(1, 51)
+    )  # fmt: skip
+
+    def findings(votes):
+        grades = (Grade(1, "党员1", AppraisalGrade.QUALIFIED, votes=votes),
+                  Grade(2, "党员2", AppraisalGrade.QUALIFIED, votes=(2, 44, 0, 0)))  # fmt: skip
+        appraisal = Meeting(id=9, type=MeetingType.APPRAISAL, date=D(2025, 12, 20), chair="党员1", recorder="党员2",
+                            attendance=attendance, grades=grades)  # fmt: skip
+        records = BranchRecords(
+            as_of=as_of, members=people, meetings=(appraisal,), records_since=D(2025, 1, 1)
+        )
+        return [f for f in audit_branch(records, RuleContext(as_of=as_of)) if f.code == "MEM-APPRAISAL"]
+
+    [f] = findings((3, 45, 0, 0))
+    assert f.person == "党员1" and "测评票数合计48张，多于到会的46人" in f.message_zh
+    assert findings((3, 43, 0, 0)) == []
+
+
 def test_the_inspectors_contradictions_are_found():
     """Every example of issue 12 §5."""
     as_of = D(2026, 6, 1)

@@ -407,19 +407,23 @@ class _Demo:
             if not a.voter or ((since := self.lost.get(a.member_id)) is not None and since <= appraisal_on):
                 continue  # probationary members take part without a grade; the lost are not graded
             graded.append((a, "优秀" if rng.random() < 0.15 else "合格"))
+        # 民主测评: the full members present fill in a ballot on each graded member
+        ballots = sum(1 for table, at, v in self.children
+                      if table is MeetingAttendance.__table__ and at == appraisal and v["voter"]
+                      and v["status"] == "present")  # fmt: skip
         for a, grade in graded:
-            # 民主测评: every graded member votes on each; a grade of 优秀 has most votes for 优秀
-            # (drawn apart from `rng`, so that the rest of the demo stays as it was)
+            # a grade of 优秀 has most votes for 优秀 (drawn apart from `rng`, so that the rest of the demo
+            # stays as it was)
             draw = random.Random(a.member_id)
             top = (
-                round(len(graded) * draw.uniform(0.6, 0.9))
+                round(ballots * draw.uniform(0.6, 0.9))
                 if grade == "优秀"
-                else round(len(graded) * draw.uniform(0.05, 0.3))
+                else round(ballots * draw.uniform(0.05, 0.3))
             )
             basic = draw.randint(0, 1) if grade == "合格" else 0
             self.children.append((AppraisalGrade.__table__, appraisal, {
                 "member_id": a.member_id, "name": a.name, "grade": grade, "note": "",
-                "votes_excellent": top, "votes_qualified": len(graded) - top - basic, "votes_basic": basic,
+                "votes_excellent": top, "votes_qualified": ballots - top - basic, "votes_basic": basic,
                 "votes_unqualified": 0,
             }))  # fmt: skip
         # next month's party day, planned ahead

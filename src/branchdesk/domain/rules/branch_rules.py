@@ -452,6 +452,16 @@ def check_appraisal_grades(r: BranchRecords, ctx: RuleContext) -> Iterator[Viola
                 continue
             graded += 1
             excellent += AppraisalGrade.from_label(str(g.grade)) is AppraisalGrade.EXCELLENT
+            ballots = sum(g.votes) if g.votes else 0
+            if mt.attendance and ballots > mt.present:  # 民主测评: the ballots come from those present
+                yield _v(
+                    f"{_meeting_name(mt)}中{g.name}的民主测评票数合计{ballots}张，多于到会的{mt.present}人。"
+                    "测评票由到会人员填写，请核对测评票数或出席名单。",
+                    subject=g.name,
+                    member_id=m.id if m is not None else g.member_id,
+                    record=mt,
+                    on=mt.date,
+                )
         if ratio and graded and excellent * 100 > graded * ratio:
             yield _v(
                 f"{_meeting_name(mt)}评定优秀{excellent}人，占参评正式党员{graded}人的{excellent * 100 // graded}%，"
