@@ -44,6 +44,9 @@ def test_student_columns_are_imported_listed_and_searched(tmp_path, ws, members)
     ]
     row = next(r for r in ledger.rows if r[1] == "林小护")
     assert row[titles.index("班级")] == "护理2201班" and row[titles.index("人员身份")] == "学生"
+    # the public (脱敏) copy hides the 学号, which names a student as surely as a phone number
+    public = next(r for r in ledger.masked("public").rows if r[1] == "林小护")
+    assert not public[titles.index("学号")] and public[titles.index("班级")] == "护理2201班"
 
 
 def test_a_roster_without_students_keeps_its_sixteen_columns(ws, members):

@@ -74,7 +74,20 @@ class Ledger:
 #: the mark a public copy carries in its header
 PUBLIC_MARK = "脱敏版"
 #: titles of fields that identify a person beyond the ID number and the phone
-_HIDDEN_WORDS = ("住址", "地址", "备注", "说明", "联系电话", "手机", "电话", "邮箱", "微信", "QQ", "身份证")
+_HIDDEN_WORDS = (
+    "住址",
+    "地址",
+    "备注",
+    "说明",
+    "联系电话",
+    "手机",
+    "电话",
+    "邮箱",
+    "微信",
+    "QQ",
+    "身份证",
+    "学号",
+)
 _YEAR_WORDS = ("出生",)
 
 
