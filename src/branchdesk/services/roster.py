@@ -177,6 +177,15 @@ class Roster:
         and not marked outside; a name two members share), as ``FieldIssue``s in Chinese."""
         return resolve_people([e for group in self.entries().values() for e in group], people, on, what)
 
+    def committee_in(self, year: int) -> set[int]:
+        """Members who held a committee seat at some time in ``year`` (the 56-hour study line)."""
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return {
+            s.member_id
+            for s in self.seats
+            if (s.term_start is None or s.term_start <= last) and (s.ended_on is None or s.ended_on > first)
+        }
+
     def entries(self) -> dict[int | None, list]:
         """``domain.meetings.RosterEntry`` snapshots, by current party group (built once)."""
         if self._entries is None:

@@ -133,12 +133,8 @@ class StudyService:
         lines = self.lines(year, meetings)
         roster = self.ws.roster.read()
         entries = {e.member_id: e for group in roster.entries().values() for e in group}
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        committee = {
-            s.member_id
-            for s in roster.seats
-            if (s.term_start is None or s.term_start <= last) and (s.ended_on is None or s.ended_on > first)
-        }
+        last = dt.date(year, 12, 31)
+        committee = roster.committee_in(year)
         out = []
         for m in roster.members:
             entry = entries.get(m.id)

@@ -56,12 +56,8 @@ def study_standing(ws: Workspace, year: int, until: dt.date, meetings=None, rost
     entries = {
         e.member_id: e for group in roster.entries().values() for e in group if e.member_id is not None
     }
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    committee = {
-        s.member_id
-        for s in roster.seats
-        if (s.term_start is None or s.term_start <= last) and (s.ended_on is None or s.ended_on > first)
-    }
+    first = dt.date(year, 1, 1)
+    committee = roster.committee_in(year)
     out = []
     for m in roster.members:
         e = entries.get(m.id)
