@@ -77,6 +77,11 @@ OPTIONAL_COLUMNS: dict[str, Column] = {
 #: roster); a mixed branch ticks them (five more columns would split its roster into two parts on A4)
 STUDENT_CHOICE = "students"
 STUDENT_CHOICE_TITLE = "学生信息（人员身份、学号、年级、班级、专业）"
+#: what 另加栏目 offers: key → title (the optional columns and the student columns as one)
+COLUMN_CHOICES: dict[str, str] = {
+    **{k: c.title for k, c in OPTIONAL_COLUMNS.items()},
+    STUDENT_CHOICE: STUDENT_CHOICE_TITLE,
+}
 ROSTER_COLUMNS_SETTING = "ledgers.roster_columns"
 #: the columns the printed roster keeps even when everyone's is empty
 _ALWAYS = {"seq", "name", "notes"}
@@ -88,15 +93,14 @@ def chosen_columns(ws: Workspace) -> list[str]:
     """The optional roster columns this branch chose (kept in its settings)."""
     saved = ws.settings.get(ROSTER_COLUMNS_SETTING) or ""
     keys = saved if isinstance(saved, list) else [k for k in str(saved).split(",") if k]
-    return [k for k in keys if k in OPTIONAL_COLUMNS or k == STUDENT_CHOICE]
+    return [k for k in keys if k in COLUMN_CHOICES]
 
 
 def choose_columns(ws: Workspace, keys: list[str]) -> None:
     """Remember the branch's optional roster columns (an unknown key is refused)."""
-    unknown = [k for k in keys if k not in OPTIONAL_COLUMNS and k != STUDENT_CHOICE]
+    unknown = [k for k in keys if k not in COLUMN_CHOICES]
     if unknown:
-        titles = {**{k: c.title for k, c in OPTIONAL_COLUMNS.items()}, STUDENT_CHOICE: STUDENT_CHOICE_TITLE}
-        names = "、".join(f"{k}（{t}）" for k, t in titles.items())
+        names = "、".join(f"{k}（{t}）" for k, t in COLUMN_CHOICES.items())
         raise ValueError(f"花名册没有栏目 {'、'.join(unknown)}（可选：{names}）")
     ws.settings.set(ROSTER_COLUMNS_SETTING, list(keys))
 
@@ -139,6 +143,7 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
         records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]
     profile = ws.branch.profile(query.branch_id)
 
+    # 学号, 年级, 班级 or 专业 recorded (人员身份 alone, e.g. 教师, does not make a student)
     with_student_data = [r for r in records if any(getattr(r, name) for name in STUDENT_FIELDS[1:])]
     students = bool(with_student_data) and (
         STUDENT_CHOICE in chosen or 2 * len(with_student_data) >= len(records)

@@ -353,7 +353,7 @@ class LedgersPage(QWidget):
         """花名册栏目: the optional roster columns (籍贯, 参加工作时间 …), remembered for the branch."""
         from PySide6.QtWidgets import QMenu
 
-        from branchdesk.reports.roster import OPTIONAL_COLUMNS, STUDENT_CHOICE, STUDENT_CHOICE_TITLE
+        from branchdesk.reports.roster import COLUMN_CHOICES
 
         button = QToolButton()
         button.setObjectName("rosterColumns")
@@ -363,8 +363,7 @@ class LedgersPage(QWidget):
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
         self.roster_column_actions: dict[str, QAction] = {}
-        choices = {**{k: c.title for k, c in OPTIONAL_COLUMNS.items()}, STUDENT_CHOICE: STUDENT_CHOICE_TITLE}
-        for key, title in choices.items():
+        for key, title in COLUMN_CHOICES.items():
             action = menu.addAction(title)
             action.setCheckable(True)
             action.setData(key)
