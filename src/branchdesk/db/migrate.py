@@ -16,7 +16,7 @@ from sqlalchemy import Engine, inspect, text
 from branchdesk.db.backup import backup_as_new
 
 # The newest revision this program knows. A test checks it equals the head of the shipped scripts.
-SCHEMA_HEAD = "0018"
+SCHEMA_HEAD = "0019"
 
 
 class DatabaseRefusedError(RuntimeError):

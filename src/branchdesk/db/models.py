@@ -364,4 +364,13 @@ def full_metadata() -> MetaData:
             sqlite_where=text("branch_id IS NULL"),
             postgresql_where=text("branch_id IS NULL"),
         )
+    attendance = models_meetings.MeetingAttendance.__table__
+    if models_meetings.WHOLE_LINE_INDEX not in {i.name for i in attendance.indexes}:
+        # 0019: the few attendance lines the check reads whole (services/meetings.py `_attendance`)
+        Index(
+            models_meetings.WHOLE_LINE_INDEX,
+            attendance.c.meeting_id,
+            sqlite_where=text(models_meetings.WHOLE_LINE),
+            postgresql_where=text(models_meetings.WHOLE_LINE),
+        )
     return Base.metadata

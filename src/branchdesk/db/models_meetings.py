@@ -108,6 +108,17 @@ class MeetingAttendance(Base):
     exclusion_decision: Mapped[str] = mapped_column(String(200), default="")
 
 
+#: An attendance line that is not plain (plain: a member present, absent or on leave, no reason, no
+#: exclusion): the check reads these whole and every other line as a number (services/meetings.py
+#: `_attendance`), through a partial index on this condition (0019; the query repeats it word for word,
+#: which is how SQLite knows the index serves it).
+WHOLE_LINE = (
+    "(member_id IS NULL OR reason <> '' OR exclusion_kind <> '' OR status NOT IN ('present', 'absent', 'leave')"
+    " OR member_type NOT IN ('full', 'probationary'))"
+)
+WHOLE_LINE_INDEX = "ix_meeting_attendance_whole_line"
+
+
 class MeetingObserver(Base):
     """列席: someone attending without being expected (activists at a general meeting …)."""
 

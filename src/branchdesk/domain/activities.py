@@ -313,31 +313,50 @@ def study_hours(
     records: Iterable[tuple[int, dt.date, int, str, str]],
     activities: Iterable[ActivityHours],
 ) -> dict[int, list[HourLine]]:
-    """member id → the lines of their study hours (see the module's rules). ``records``: (member id,
-    date, tenths, source label, title)."""
+    """member id → the lines of their study hours (see the module's rules), by date. ``records``: (member
+    id, date, tenths, source label, title)."""
+    out: dict[int, list[HourLine]] = {}
+    for member_id, day, source, title, tenths in _hour_entries(meetings, records, activities):
+        out.setdefault(member_id, []).append(HourLine(day, source, title, tenths))
+    for lines in out.values():
+        lines.sort(key=lambda line: line.date)
+    return out
+
+
+def study_totals(
+    meetings: Iterable[MeetingHours],
+    records: Iterable[tuple[int, dt.date, int, str, str]],
+    activities: Iterable[ActivityHours],
+) -> dict[int, int]:
+    """member id → tenths of an hour: the sum of :func:`study_hours`'s lines (MEM-STUDY-32H reads only
+    the totals, the check of every branch builds no line)."""
+    out: dict[int, int] = {}
+    for member_id, _day, _source, _title, tenths in _hour_entries(meetings, records, activities):
+        out[member_id] = out.get(member_id, 0) + tenths
+    return out
+
+
+def _hour_entries(meetings, records, activities):
+    """(member id, date, source, title, tenths) of every line that counts, once each."""
     activities = list(activities)
     not_study_days = {
         a.meeting_id for a in activities if a.meeting_id is not None and a.kind not in STUDY_ACTIVITY_KINDS
     }
     counted: set[int] = set()
-    out: dict[int, list[HourLine]] = {}
     for m in meetings:
         if m.type == "party_day" and m.meeting_id in not_study_days:
             continue
         counted.add(m.meeting_id)
         label = "党课" if m.type == "lecture" else "主题党日"
         for member_id in m.present:
-            out.setdefault(member_id, []).append(HourLine(m.date, label, m.title, m.tenths))
+            yield member_id, m.date, label, m.title, m.tenths
     for member_id, day, tenths, source, title in records:
-        out.setdefault(member_id, []).append(HourLine(day, source, title, tenths))
+        yield member_id, day, source, title, tenths
     for a in activities:
         if a.kind not in STUDY_ACTIVITY_KINDS or (a.meeting_id is not None and a.meeting_id in counted):
             continue
         for member_id, tenths in a.hours.items():
-            out.setdefault(member_id, []).append(HourLine(a.date, a.kind, a.title, tenths))
-    for lines in out.values():
-        lines.sort(key=lambda line: line.date)
-    return out
+            yield member_id, a.date, a.kind, a.title, tenths
 
 
 # ---------------------------------------------------------------------- MEM-STUDY-32H

@@ -34,12 +34,14 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Select, Text, case, cast, func, literal_column, or_, select
+from sqlalchemy import BigInteger, Select, Text, case, cast, func, literal_column, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from branchdesk.db.models import CommitteeMember, Member, PartyGroup
 from branchdesk.db.models_development import DossierVote
 from branchdesk.db.models_meetings import (
+    WHOLE_LINE,
     AgendaItem,
     AppraisalGrade,
     MeetingAmendment,
@@ -1335,9 +1337,10 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
     (`check` of fifty branches). So the database joins each meeting's lines into one text of numbers
     (member, status, vote, type: what a plain line is), each member's name is read once, and the other
     lines (with a reason or an exclusion, without a member, a member listed under two names …) are read
-    whole and put in their place. The meeting's positions come back joined beside the numbers: where they
-    are not 0, 1, 2 … in order (SQLite does not promise the order of group_concat), the meeting's lines are
-    read one by one as before (``_attendance_lines``)."""
+    whole, through a partial index on ``WHOLE_LINE`` (0019), and put in their place. The meeting's
+    positions come back joined beside the numbers: where they are not 0, 1, 2 … in order (SQLite does not
+    promise the order of group_concat), the meeting's lines are read one by one as before
+    (``_attendance_lines``)."""
     a = MeetingAttendance
     attendee = Interned(_attendee).__getitem__
     dialect = connection.dialect.name
@@ -1350,11 +1353,6 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
         for member_id, name in fetch_tuples(connection, q):
             if names.setdefault(member_id, name) != name:
                 renamed.add(member_id)
-    whole_line = or_(
-        a.member_id.is_(None), a.reason != "", a.exclusion_kind != "", a.exclusion_approved_on.is_not(None),
-        a.exclusion_approved_by != "", a.exclusion_decision != "", a.status.not_in(_PLAIN_STATUS),
-        a.member_type.not_in(_PLAIN_TYPES), *([a.member_id.in_(sorted(renamed))] if renamed else []),
-    )  # fmt: skip
     code = (
         func.coalesce(cast(a.member_id, BigInteger), 0) * 16
         + case({s: 4 * n for n, s in enumerate(_PLAIN_STATUS)}, value=a.status, else_=0)
@@ -1364,9 +1362,8 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-        joined = aggregate_order_by(
-            literal_column("','"), a.position, a.id
-        )  # ORDER BY after the last argument
+        # the ORDER BY goes after the last argument: the separator's
+        joined = aggregate_order_by(literal_column("','"), a.position, a.id)
         codes, positions = (
             func.string_agg(cast(code, Text), joined),
             func.string_agg(cast(a.position, Text), joined),
@@ -1397,11 +1394,18 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
             except KeyError:  # a member whose name was not read (a line written in between)
                 pass
             redo.append(meeting_id)  # not in position order (or that line): read line by line
-        q = select(a.meeting_id, a.position, *line).where(a.meeting_id.in_(part), whole_line)
-        for meeting_id, position, *values in fetch_tuples(connection, q):
-            lines = found.get(meeting_id)
-            if lines is not None:
-                lines[position] = attendee(tuple(values))
+        whole = [select(a.meeting_id, a.position, *line).where(a.meeting_id.in_(part), sql_text(WHOLE_LINE))]
+        if renamed:
+            whole.append(
+                select(a.meeting_id, a.position, *line).where(
+                    a.meeting_id.in_(part), a.member_id.in_(sorted(renamed))
+                )
+            )
+        for q in whole:
+            for meeting_id, position, *values in fetch_tuples(connection, q):
+                lines = found.get(meeting_id)
+                if lines is not None:
+                    lines[position] = attendee(tuple(values))
     if redo:
         found.update(_attendance_lines(connection, _chunks(redo), attendee))
     return found

@@ -36,6 +36,7 @@ from branchdesk.domain.activities import (
     meeting_tenths,
     study_hours,
     study_target,
+    study_totals,
     tenths_of,
 )
 from branchdesk.domain.errors import NotFoundError
@@ -107,6 +108,11 @@ class StudyService:
     # ------------------------------------------------------------------ hours
     def lines(self, year: int, meetings: Sequence[Meeting] | None = None) -> dict[int, list[HourLine]]:
         """member id → the lines of their study hours in ``year``."""
+        return study_hours(*self._sources(year, meetings))
+
+    def _sources(self, year: int, meetings: Sequence[Meeting] | None):
+        """What the hours of ``year`` are counted from: the held lectures and party days, the study
+        records, the activities' hours."""
         from branchdesk.domain.meetings import MeetingType
 
         if meetings is None:
@@ -126,7 +132,7 @@ class StudyService:
                 if r.member_id is not None
             ]
             activities = self.ws.activities.hours_feed(year, session)
-        return study_hours(held, records, activities)
+        return held, records, activities
 
     def hours(self, year: int, meetings: Sequence[Meeting] | None = None) -> list[MemberHours]:
         """Every member on the roster at some time in ``year`` with their hours, in roster order."""
@@ -159,9 +165,7 @@ class StudyService:
         hours: dict[int, dict[int, int]] = {}
         kept = set()
         for year in years:
-            lines = self.lines(year, meetings)
-            totals = {mid: sum(line.tenths for line in ls) for mid, ls in lines.items()}
-            hours[year] = totals
+            hours[year] = study_totals(*self._sources(year, meetings))
             if self.keeps_hours(year):
                 kept.add(year)
         return StudySnapshot(hours, frozenset(kept))
