@@ -72,3 +72,57 @@ def test_the_demos_meetings_read_for_the_check_are_the_records_one_by_one(tmp_pa
     report = ws.compliance.check(DAY)
     assert list(report.meeting_findings) == ws.meetings.audit(one_by_one, DAY, ws.roster.read())
     db.dispose()
+
+
+def test_unusual_attendance_lines_come_back_as_written(ws, monkeypatch):
+    """The check reads a meeting's plain lines (member, status, vote, type) as numbers joined by the
+    database and every other line whole: a reason, a probationary member, a guest line without a member
+    file, a member listed under another name at one meeting — each comes back as it was saved, in place."""
+    from branchdesk.services import meetings as service
+    from branchdesk.services.bulk import Interned
+
+    for name in NAMES:
+        ws.members.create(
+            MemberFields(name=name, join_date=dt.date(2000, 7, 1), conversion_date=dt.date(2001, 7, 1))
+        )
+    ws.members.create(MemberFields(name="赵新", join_date=dt.date(2026, 3, 1), member_type="probationary"))
+    meetings = ws.meetings
+    first = meetings.plan(MeetingType.GENERAL, DAY, status="draft", chair="张华", recorder="刘芳")
+    lines = tuple(
+        replace(a, status=AttendanceStatus.LEAVE, reason="病假") if a.name == "王强" else a
+        for a in first.attendance
+    )
+    meetings.save(replace(first, attendance=lines))
+    second = meetings.plan(MeetingType.GENERAL, DAY + dt.timedelta(days=30), status="draft", chair="张华",
+                           recorder="刘芳")  # fmt: skip
+    with ws.write("测试：签到表的特殊行") as session:
+        rows = session.scalars(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == second.id).order_by(MeetingAttendance.id)
+        ).all()  # fmt: skip
+        next(r for r in rows if r.name == "李明").name = "李小明"  # the same member under another name
+        session.add(MeetingAttendance(meeting_id=second.id, position=len(rows), member_id=None, name="外单位党员",
+                                      member_type="full", status="present", reason="", voter=False))  # fmt: skip
+
+    one_by_one = []
+    read_line_by_line = service._attendance_lines
+    monkeypatch.setattr(
+        service,
+        "_attendance_lines",
+        lambda c, parts, a: one_by_one.append(parts) or read_line_by_line(c, parts, a),
+    )
+    records = {m.id: m for m in meetings.all()}
+    assert one_by_one == [], "lines in order are read as joined numbers"
+    with ws.read() as session:
+        expected = read_line_by_line(
+            session.connection(), [[first.id, second.id]], Interned(service._attendee).__getitem__
+        )
+    assert {i: list(m.attendance) for i, m in records.items()} == expected
+    names = [a.name for a in records[second.id].attendance]
+    assert "李小明" in names and "李明" not in names and names[-1] == "外单位党员"
+    assert "李明" in [a.name for a in records[first.id].attendance]
+    guest = records[second.id].attendance[-1]
+    assert (guest.member_id, guest.voter) == (None, False)
+    leave = next(a for a in records[first.id].attendance if a.name == "王强")
+    assert (leave.status, leave.reason) == (AttendanceStatus.LEAVE, "病假")
+    probationary = next(a for a in records[first.id].attendance if a.name == "赵新")
+    assert (probationary.member_type, probationary.voter) == ("probationary", False)
