@@ -6,7 +6,9 @@ The flow is read → (preview) → apply:
   (roster files often carry a title row and a branch-name row above it), maps the many column names
   people use to member fields, converts every cell and validates every row with the domain rules.
   Every problem becomes a :class:`RowError` naming the Excel row number and the column header as
-  written in the file, so the secretary finds it.
+  written in the file, so the secretary finds it. A printed 花名册 (ours) names the unit common to every
+  member above its table ("工作单位：示范大学信息学院") and each member's department under 所在部门: the two
+  are joined again into the 工作单位 (domain.work_units, where the roster splits them).
 * :func:`preview_roster` says, for each good row, whether it creates a member or updates one (matched
   by citizen ID number, else by name and birth date) and which fields change.
 * :func:`apply_roster` writes everything in ONE unit of work: all or nothing.
