@@ -112,3 +112,39 @@ def test_export_roster_writes_the_branch_roster(tmp_path, db_arg, capsys):
     ws = load_workbook(out).active
     assert ws["A1"].value == "党员花名册" and ws["B4"].value == "张三"
     assert ws.print_title_rows == "$3:$3"
+
+
+def test_a_roster_exported_here_imports_into_another_database_with_every_unit(
+    tmp_path, db_arg, members, capsys
+):
+    """The branch moves to the committee's server: `export roster` here, `import members` there. The printed
+    roster puts the college in its header and the departments in 所在部门; the import joins them again."""
+    units = ["示范大学信息学院计算机系", "示范大学信息学院实验中心"]
+    path = roster(
+        tmp_path / "roster.xlsx",
+        [person(1, "张三", dt.date(1980, 1, 2)), person(2, "李四", dt.date(1990, 3, 4))],
+    )
+    wb = load_workbook(path)
+    wb.active["I2"], wb.active["I3"], wb.active["I4"] = "工作单位", units[0], units[1]
+    wb.save(path)
+    assert main([*db_arg, "import", "members", str(path)]) == 0
+    out = tmp_path / "花名册.xlsx"
+    assert main([*db_arg, "export", "roster", "-o", str(out)]) == 0
+    assert "所在部门" in [c.value for c in load_workbook(out).active[3]]
+
+    other = ["--db", str(tmp_path / "委员会服务器.sqlite")]
+    assert main([*other, "branch", "add", "示范大学信息学院计算机系党支部"]) == 0
+    assert main([*other, "import", "members", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "工作单位按表头的“示范大学信息学院”加“所在部门”一列读入" in said and "新增 2 人" in said
+
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.workspace import Workspace
+
+    db, _ = open_database(resolve_location(other[1]))
+    try:
+        records = Workspace.open(db).members.records(MemberQuery())
+        assert sorted(r.work_unit for r in records) == sorted(units)
+    finally:
+        db.dispose()

@@ -100,3 +100,99 @@ def test_a_masked_export_updates_what_it_shows_and_keeps_the_hidden_numbers(tmp_
     preview = preview_roster(ws, plan, today=TODAY)
     # matched by name; the masked cells clear nothing
     assert (preview.created, preview.updated, preview.errors) == (0, 0, [])
+
+
+COLLEGE = "示范大学信息学院"
+UNITS = {"陈立": f"{COLLEGE}计算机系", "杜明": f"{COLLEGE}实验中心", "林芳": COLLEGE}
+
+
+def _colleagues(members) -> None:
+    """Three members of one college in different departments (one in the college office itself)."""
+    for n, (name, unit) in enumerate(UNITS.items(), start=1):
+        born = dt.date(1980 + n, n, 10)
+        members.create(MemberFields(name=name, id_number=make_citizen_id("350102", born, n, "男"), work_unit=unit,
+                                    join_date=dt.date(2005 + n, 7, 1), conversion_date=dt.date(2006 + n, 7, 1)))  # fmt: skip
+
+
+def _elsewhere(tmp_path, plan):
+    """`plan` imported into another computer's empty database: {name: 工作单位}."""
+    from branchdesk.config import resolve_location
+    from branchdesk.db.migrate import open_database
+    from branchdesk.services.branch import BranchProfile
+    from branchdesk.workspace import Workspace
+
+    elsewhere, _ = open_database(resolve_location(str(tmp_path / "另一台电脑.sqlite")))
+    try:
+        Workspace(elsewhere).branch.save_profile(BranchProfile(name="另一个党支部"))
+        other = Workspace.open(elsewhere)
+        assert apply_roster(other, plan, today=TODAY).created == len(plan.rows)
+        return {r.name: r.work_unit for r in other.members.records(MemberQuery())}
+    finally:
+        elsewhere.dispose()
+
+
+def test_the_printed_roster_moves_the_common_unit_to_the_header_and_the_import_puts_it_back(
+    tmp_path, ws, members
+):
+    from branchdesk.reports.registry import Period, build
+    from branchdesk.services.imports import shown_columns, shown_values
+
+    _colleagues(members)
+    # the real export path (`export roster`, the window): the roster as printed
+    (printed,) = build(ws, "roster", Period.year(TODAY.year))
+    assert printed.period.startswith(f"工作单位：{COLLEGE}　　") and "所在部门" in [
+        c.title for c in printed.columns
+    ]
+    write_xlsx([printed], tmp_path / "花名册.xlsx")
+
+    plan = read_roster(tmp_path / "花名册.xlsx", today=TODAY)
+    assert plan.errors == []
+    assert _elsewhere(tmp_path, plan) == UNITS  # every member's 工作单位, whole
+
+    assert (plan.ignored_columns, plan.unknown_columns, plan.unit) == ([], [], COLLEGE)
+    assert "工作单位按表头的“示范大学信息学院”加“所在部门”一列读入" in plan.describe()
+    # the preview shows the unit rebuilt, not the department
+    columns = shown_columns(plan)
+    assert ("work_unit", "工作单位（所在部门）") in columns
+    at = [k for k, _ in columns].index("work_unit")
+    assert {r.name: shown_values(r, [k for k, _ in columns])[at] for r in plan.rows} == UNITS
+    # into the same database: nothing changes
+    again = preview_roster(ws, plan, today=TODAY)
+    assert (again.created, again.updated, again.errors) == (0, 0, [])
+
+
+def test_the_public_copy_of_the_printed_roster_also_gives_the_units_back(tmp_path, ws, members):
+    from branchdesk.reports.registry import Period, build
+
+    _colleagues(members)
+    (public,) = build(ws, "roster", Period.year(TODAY.year), mask="public")
+    write_xlsx([public], tmp_path / "公示.xlsx")
+    plan = read_roster(tmp_path / "公示.xlsx", today=TODAY)
+    assert plan.errors == [] and {r.name: r.fields.work_unit for r in plan.rows} == UNITS
+
+
+def test_a_department_column_without_the_unit_line_is_not_used(tmp_path):
+    """A roster of the branch's own making: 所在部门 alone says nothing of the unit (imported as before);
+    with a 工作单位 column of its own, that column is the unit whatever the title says."""
+    from openpyxl import Workbook
+
+    def sheet(path, title_line, header, row):
+        wb = Workbook()
+        wb.active.append(["党员花名册"])
+        wb.active.append([title_line])
+        wb.active.append(header)
+        wb.active.append(row)
+        wb.save(path)
+        return read_roster(path, today=TODAY)
+
+    number = make_citizen_id("350102", dt.date(1985, 3, 12), 7, "男")
+    plain = sheet(
+        tmp_path / "a.xlsx",
+        "截至 2026年11月",
+        ["姓名", "公民身份号码", "所在部门"],
+        ["王强", number, "计算机系"],
+    )
+    assert (plain.ignored_columns, plain.rows[0].fields.work_unit) == (["所在部门"], "")
+    own = sheet(tmp_path / "b.xlsx", f"工作单位：{COLLEGE}", ["姓名", "公民身份号码", "工作单位", "所在部门"],
+                ["王强", number, "护理学院", "计算机系"])  # fmt: skip
+    assert (own.ignored_columns, own.rows[0].fields.work_unit) == (["所在部门"], "护理学院")

@@ -298,3 +298,30 @@ def test_export_to_a_locked_file_says_why(qtbot, ctx, tmp_path, roster, messages
     monkeypatch.setattr(prompts, "save_file_name", lambda *a: blocked)
     assert export_roster(ctx, None) is None
     assert "无法写入" in messages[-1] and "Excel" in messages[-1]
+
+
+def test_a_printed_roster_shows_the_units_it_rebuilds_from_the_header_and_the_departments(
+    qtbot, ctx, members, tmp_path, messages
+):
+    """The 台账 page's roster prints "工作单位：示范大学信息学院" above the table and 所在部门 in it; the
+    dialog says so and shows each member's whole unit before anything is written."""
+    from branchdesk.domain.members import MemberFields
+    from branchdesk.reports.registry import Period, build
+    from branchdesk.reports.xlsx import write_xlsx
+
+    units = {"刘洋": "示范大学信息学院计算机系", "陈静": "示范大学信息学院"}
+    for (name, unit), number in zip(units.items(), (LIU_ID, CHEN_ID), strict=True):
+        members.create(
+            MemberFields(name=name, id_number=number, work_unit=unit, join_date=dt.date(2016, 6, 1))
+        )
+    path = tmp_path / "花名册.xlsx"
+    write_xlsx(build(ctx.ws, "roster", Period.year(dt.date.today().year)), path)
+
+    dialog = open_dialog(qtbot, ctx)
+    dialog.load(path)
+    assert "工作单位按表头的“示范大学信息学院”加“所在部门”一列读入" in dialog.details.text()
+    assert "未使用的列" not in dialog.details.text()
+    model = dialog.values_model
+    at = model.headers.index("工作单位（所在部门）")
+    name = model.headers.index("姓名")
+    assert {model.text(r, name): model.text(r, at) for r in range(model.rowCount())} == units

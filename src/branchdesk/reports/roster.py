@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from branchdesk.domain.vocab import MEMBER_FIELD_LABELS, STUDENT_FIELDS, MemberType, PersonCategory
+from branchdesk.domain.work_units import DEPARTMENT_TITLE, LINE_GAP, split_units, unit_line
 from branchdesk.reports.ledger import Column, Ledger
 
 if TYPE_CHECKING:
@@ -85,8 +86,6 @@ COLUMN_CHOICES: dict[str, str] = {
 ROSTER_COLUMNS_SETTING = "ledgers.roster_columns"
 #: the columns the printed roster keeps even when everyone's is empty
 _ALWAYS = {"seq", "name", "notes"}
-#: a unit name ends in one of these (示范大学信息学院 / …公司 / …局): the common part moved to the header
-_UNIT_ENDS = "院校学司部局所厂委会心系处室馆站队"
 
 
 def chosen_columns(ws: Workspace) -> list[str]:
@@ -177,24 +176,10 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
     )
 
 
-def common_unit(units: list[str]) -> str:
-    """The unit name every row's 工作单位 starts with ("示范大学信息学院"), or "" when there is none."""
-    if not units or not all(units):
-        return ""
-    prefix = units[0]
-    for unit in units[1:]:
-        while not unit.startswith(prefix):
-            prefix = prefix[:-1]
-        if not prefix:
-            return ""
-    while prefix and prefix[-1] not in _UNIT_ENDS:
-        prefix = prefix[:-1]
-    return prefix if len(prefix) >= 4 else ""
-
-
 def printed_roster(ledger: Ledger) -> Ledger:
     """The roster as printed: a column empty for everyone is left out, and a unit name common to every
-    row goes to the header (工作单位 then shows the department within it)."""
+    row goes to the header (工作单位 then shows the department within it; the member importer puts the
+    two together again, see domain.work_units)."""
     from dataclasses import replace
 
     keys = [c.key for c in ledger.columns]
@@ -204,13 +189,14 @@ def printed_roster(ledger: Ledger) -> Ledger:
     period = ledger.period
     columns = list(ledger.columns)
     if "work_unit" in keys:
+        # the split and its inverse (the importer's) live in domain.work_units
         at = keys.index("work_unit")
-        unit = common_unit([str(row[at] or "") for row in rows])
+        unit, departments = split_units([str(row[at] or "") for row in rows])
         if unit:
-            for row in rows:
-                row[at] = str(row[at])[len(unit) :].lstrip("　 ，,") or "（本单位）"
-            columns[at] = replace(columns[at], title="所在部门")
-            period = f"工作单位：{unit}　　{period}"
+            for row, department in zip(rows, departments, strict=True):
+                row[at] = department
+            columns[at] = replace(columns[at], title=DEPARTMENT_TITLE)
+            period = f"{unit_line(unit)}{LINE_GAP}{period}"
     return replace(
         ledger,
         columns=[columns[i] for i in keep],

@@ -6,7 +6,9 @@ The flow is read → (preview) → apply:
   (roster files often carry a title row and a branch-name row above it), maps the many column names
   people use to member fields, converts every cell and validates every row with the domain rules.
   Every problem becomes a :class:`RowError` naming the Excel row number and the column header as
-  written in the file, so the secretary finds it.
+  written in the file, so the secretary finds it. A printed 花名册 (ours) names the unit common to every
+  member above its table ("工作单位：示范大学信息学院") and each member's department under 所在部门: the two
+  are joined again into the 工作单位 (domain.work_units, where the roster splits them).
 * :func:`preview_roster` says, for each good row, whether it creates a member or updates one (matched
   by citizen ID number, else by name and birth date) and which fields change.
 * :func:`apply_roster` writes everything in ONE unit of work: all or nothing.
@@ -42,6 +44,7 @@ from branchdesk.domain.vocab import (
     PersonCategory,
     Sex,
 )
+from branchdesk.domain.work_units import DEPARTMENT_TITLE, unit_in_line, unit_of
 from branchdesk.services.bulk import collector_paused, insert_returning_ids
 from branchdesk.services.xlsx_reader import BadCell
 from branchdesk.services.xlsx_table import (  # noqa: F401 - re-exported: the importers' shared vocabulary
@@ -249,6 +252,14 @@ class RosterPlan:
     chosen: dict[str, str] = field(default_factory=dict)  # header -> field ("" ignored) by the mapping
     signature: str = ""  # the header's layout (see xlsx_table.header_signature)
     warnings: list[RowError] = field(default_factory=list)  # good rows worth a look (no ID number …)
+    unit: str = ""  # a printed roster's "工作单位：X" above the table: each 工作单位 is X and 所在部门
+
+    @property
+    def unit_note(self) -> str:
+        """How the 工作单位 were read from a printed roster ("" for other files)."""
+        if not self.unit:
+            return ""
+        return f"工作单位按表头的“{self.unit}”加“{self.columns.get('work_unit', DEPARTMENT_TITLE)}”一列读入"
 
     @property
     def error_row_count(self) -> int:
@@ -268,6 +279,8 @@ class RosterPlan:
         text = f"读取 {self.data_rows} 行：{len(self.rows)} 行可以导入"
         if self.errors:
             text += f"，{self.error_row_count} 行有错误（共 {len(self.errors)} 处）"
+        if self.unit_note:
+            text += "；" + self.unit_note
         if self.ignored_columns:
             text += "；未使用的列：" + "、".join(self.ignored_columns)
         return text + "。"
@@ -545,9 +558,10 @@ _YEAR_ONLY = re.compile(r"^\d{4}\s*年$")
 class _RowReader:
     """Converts one sheet row into member values, collecting the errors of the row."""
 
-    def __init__(self, slots: list[_Slot], today: dt.date):
+    def __init__(self, slots: list[_Slot], today: dt.date, unit: str = ""):
         self.plan = [(s.index, s.column.key, s.column.kind, s.header) for s in slots]
         self.today = today
+        self.unit = unit  # the common unit a 所在部门 cell is part of (a printed roster)
         self.masked = 0
         self.header_of = {}
         for slot in slots:
@@ -597,6 +611,8 @@ class _RowReader:
                         values[key] = text
                 elif kind == "seq":
                     continue
+                elif kind == "department":  # a printed roster's 所在部门 under "工作单位：X"
+                    values[key] = unit_of(self.unit, raw if type(raw) is str else _text(raw))
                 elif kind == "group":
                     group = _text(raw)
                     continue
@@ -762,6 +778,37 @@ def _columns_by_key() -> dict[str, ImportColumn]:
     return {c.key: c for c in import_columns()}
 
 
+#: a printed roster's 所在部门 under the line "工作单位：X" above the table: the member's 工作单位 is X joined
+#: with the cell (domain.work_units.unit_of, the inverse of the roster's split)
+_DEPARTMENT = ImportColumn("work_unit", "department", (DEPARTMENT_TITLE,), title=DEPARTMENT_TITLE)
+
+
+def _unit_above(rows: Iterable[tuple]) -> str:
+    """The common unit a printed roster names above its table ("工作单位：示范大学信息学院　　截至 …")."""
+    for cells in rows:
+        for value in cells:
+            if isinstance(value, str) and (unit := unit_in_line(clean_text(value))):
+                return unit
+    return ""
+
+
+def _department_slots(slots: list[_Slot], header_cells: tuple, mapping: dict[str, str]) -> list[_Slot] | None:
+    """The slots with the 所在部门 column read as 工作单位 (a printed roster), or None when the file has a
+    工作单位 column of its own, no 所在部门 column, or the user mapped 所在部门 to something else."""
+    if any(
+        s.column.key == "work_unit" and header_key(s.header) != header_key(DEPARTMENT_TITLE) for s in slots
+    ):
+        return None
+    for index, value in enumerate(header_cells):
+        text = _text(value)
+        key = header_key(text)
+        if key != header_key(DEPARTMENT_TITLE) or mapping.get(key) not in (None, "work_unit"):
+            continue
+        kept = [s for s in slots if s.index != index]
+        return sorted([*kept, _Slot(index, _DEPARTMENT, " ".join(text.split()))], key=lambda s: s.index)
+    return None
+
+
 def read_roster(
     path: str | Path,
     *,
@@ -812,6 +859,7 @@ def _read_sheet(
         plan.errors.append(header)
         return
     plan.header_row, header_cells, slots = header.row, header.cells, header.found
+    unit = _unit_above(header.above)
 
     # A two-level header (e.g. 联系方式 over 手机 | 固定电话): the next row names sub-columns.
     pending: list[tuple[int, tuple]] = []
@@ -834,6 +882,10 @@ def _read_sheet(
             )  # fmt: skip
         else:
             pending.append(following)
+
+    # A printed roster: 所在部门 under "工作单位：X" is read as the member's 工作单位.
+    if unit and (with_department := _department_slots(slots, header_cells, mapping)) is not None:
+        slots, plan.unit = with_department, unit
 
     # Duplicated columns: the first wins, except joinable text (职务 + 职称).
     used: dict[str, _Slot] = {}
@@ -863,7 +915,7 @@ def _read_sheet(
     if header_only:
         return
 
-    reader = _RowReader(slots, today)
+    reader = _RowReader(slots, today, plan.unit)
     seen_ids: dict[str, int] = {}
     good: dict[int, RosterRow] = {}
 
@@ -1089,7 +1141,10 @@ def shown_columns(plan: RosterPlan) -> list[tuple[str, str]]:
     preview shows of each row."""
     order = [c.key for c in import_columns()]
     keys = sorted(plan.columns, key=lambda k: order.index(k) if k in order else len(order))
-    return [(key, plan.columns[key]) for key in keys]
+    shown = [(key, plan.columns[key]) for key in keys]
+    if plan.unit:  # a printed roster's 所在部门: the preview shows the 工作单位 rebuilt from it
+        shown = [(k, f"{MEMBER_FIELD_LABELS[k]}（{h}）" if k == "work_unit" else h) for k, h in shown]
+    return shown
 
 
 def shown_values(row: RosterRow, keys: Iterable[str]) -> tuple[str, ...]:

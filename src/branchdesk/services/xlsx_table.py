@@ -228,6 +228,7 @@ class Header:
     row: int
     cells: tuple
     found: Any
+    above: tuple[tuple, ...] = ()  # the cells of the rows above it (the title, the branch line …)
 
 
 def find_header(
@@ -241,8 +242,10 @@ def find_header(
     """The first row among the first `search_rows` that `accept` takes for the header (it returns what
     it understood of the row, or None). `rows` is left just after the header. Title rows, a branch line
     and merged cells above the header are passed over; no header gives a file-level error saying what
-    a header needs (`other_columns`: "性别、身份证号码")."""
+    a header needs (`other_columns`: "性别、身份证号码"). The rows passed over come with the header
+    (`Header.above`): the roster's "工作单位：…" line is read from them."""
     seen_any = False
+    above: list[tuple] = []
     for number, cells in rows:
         if number > search_rows:
             seen_any = seen_any or any(cell_text(c) for c in cells)
@@ -250,7 +253,8 @@ def find_header(
         seen_any = seen_any or any(cell_text(c) for c in cells)
         found = accept(cells)
         if found is not None:
-            return Header(number, cells, found)
+            return Header(number, cells, found, tuple(above))
+        above.append(cells)
     if not seen_any:
         return RowError(0, "", f"工作表“{sheet}”是空的，没有可以导入的内容")
     return RowError(0, "", f"在工作表“{sheet}”的前 {search_rows} 行中没有找到表头"

@@ -464,7 +464,7 @@ class ImportMembersDialog(ExcelImportDialog):
         if errors:
             text += f"；{self.error_row_count()} 行有错误（共 {len(errors)} 处）"
         self.summary.setText(text + "。")
-        details = []
+        details = [plan.unit_note] if plan.unit_note else []
         if plan.example_rows:
             details.append(f"示例行 {plan.example_rows} 行已忽略")
         if plan.footer_rows:
