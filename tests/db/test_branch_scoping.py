@@ -268,7 +268,6 @@ BRANCHES_ON_PURPOSE = {
     "branch.rename_branch": "a 管理员 or 组织员 of the whole database (BranchService._branches_role)",
     "auth.grant": "only a 管理员 of the whole database grants a branch role",
     "transfers.move": "the receiving branch's 委员 role is required too (支部间转接)",
-    "transfers.between": "all_branches: the committee's transfer ledger",
     "committee.findings": "the committee overview's row of one branch (compliance.each_branch)",
     "committee.findings_of": "the committee overview's rows (compliance.each_branch)",
     "compliance.check_all": "branchdesk check of every branch: one workspace per branch (each_branch)",
@@ -319,11 +318,14 @@ def _other_branch_by_branch_id():
         ),
         "members.screen": lambda a, b: b.members.screen(MemberQuery(branch_id=a.branch_id), 5),
         "members.create": lambda a, b: b.members.create(MemberFields(name="钟离乙外"), branch_id=a.branch_id),
+        "transfers.between": lambda a, b: b.transfers.between(
+            dt.date(2026, 1, 1), dt.date(2026, 12, 31), all_branches=True
+        ),
     }
 
 
 @pytest.mark.parametrize("call", sorted(_other_branch_by_branch_id()))
-def test_a_workspace_cannot_be_pointed_at_another_branch(two_branches, call):
+def test_a_workspace_cannot_be_pointed_at_another_branch(two_branches, a_records, call):
     """乙's secretary (委员 of 乙 only, 查阅 elsewhere) works in 乙's workspace and hands a service 甲's
     branch id: the call cannot be made; nothing of 甲's is read, and nothing is written into 甲."""
     from branchdesk.domain.auth import Principal, Role
