@@ -69,6 +69,8 @@ def _service_lists(ws: Workspace) -> dict[str, object]:
         "members.groups": ws.members.groups(),
         "branch.groups": ws.branch.groups(),
         "branch.committee": ws.branch.committee(include_ended=True),
+        "branch.honours": ws.branch.honours(),
+        "branch.profile": ws.branch.profile(),
         "development.all": ws.development.all(),
         "development.list": ws.development.list(),
         "development.due": ws.development.due(TODAY, horizon_days=400),
@@ -257,6 +259,90 @@ def test_a_write_with_another_branchs_id_is_refused_and_writes_nothing(two_branc
         a.development.all(),
     )
     assert after == before
+
+
+#: The public service methods that name branches on purpose, and why: the committee's reads over every
+#: branch (the overview, the committee ledgers, ``branchdesk check --all-branches``) and the database's
+#: own acts, each under its role. Any other method takes its branch from the workspace.
+BRANCHES_ON_PURPOSE = {
+    "branch.rename_branch": "a 管理员 or 组织员 of the whole database (BranchService._branches_role)",
+    "auth.grant": "only a 管理员 of the whole database grants a branch role",
+    "transfers.move": "the receiving branch's 委员 role is required too (支部间转接)",
+    "committee.findings": "the committee overview's row of one branch (compliance.each_branch)",
+    "committee.findings_of": "the committee overview's rows (compliance.each_branch)",
+    "compliance.check_all": "branchdesk check of every branch: one workspace per branch (each_branch)",
+    "compliance.each_branch": "the committee path itself: a workspace per branch",
+    "development.all_of_branches": "each_branch's batched read (ten branches per statement)",
+    "meetings.all_of_branches": "each_branch's batched read (ten branches per statement)",
+}
+
+
+def test_no_service_takes_its_branch_from_the_caller():
+    """A workspace's services read and write the workspace's branch only: none takes a branch id (nor does
+    a query object carry one), so a workspace on 乙 cannot be pointed at 甲's records; another branch is
+    reached by opening a workspace on it. The committee's reads over every branch are listed above."""
+    import importlib
+    import inspect
+    from dataclasses import fields
+
+    from branchdesk.services.audit import AuditQuery
+    from branchdesk.services.development import DossierQuery
+    from branchdesk.workspace import service
+
+    found = set()
+    for name, attr in vars(Workspace).items():
+        if not isinstance(attr, service):
+            continue
+        module, _, cls = attr.target.partition(":")
+        for method, fn in inspect.getmembers(
+            getattr(importlib.import_module(module), cls), inspect.isfunction
+        ):
+            if not method.startswith("_") and any("branch" in p for p in inspect.signature(fn).parameters):
+                found.add(f"{name}.{method}")
+    assert found == set(BRANCHES_ON_PURPOSE), "a service method takes a branch from its caller"
+    for query in (MemberQuery, DossierQuery, AuditQuery):
+        assert not [f.name for f in fields(query) if "branch" in f.name], query.__name__
+
+
+def _other_branch_by_branch_id():
+    """The calls that once took a branch id from their caller, handed 甲's by 乙's workspace."""
+    return {
+        "branch.groups": lambda a, b: b.branch.groups(a.branch_id),
+        "branch.committee": lambda a, b: b.branch.committee(a.branch_id, include_ended=True),
+        "branch.honours": lambda a, b: b.branch.honours(a.branch_id),
+        "branch.profile": lambda a, b: b.branch.profile(a.branch_id),
+        "branch.add_group": lambda a, b: b.branch.add_group("钟离乙外组", a.branch_id),
+        "members.groups": lambda a, b: b.members.groups(a.branch_id),
+        "members.search_ids": lambda a, b: b.members.search_ids(
+            MemberQuery(statuses=None, branch_id=a.branch_id)
+        ),
+        "members.screen": lambda a, b: b.members.screen(MemberQuery(branch_id=a.branch_id), 5),
+        "members.create": lambda a, b: b.members.create(MemberFields(name="钟离乙外"), branch_id=a.branch_id),
+        "transfers.between": lambda a, b: b.transfers.between(
+            dt.date(2026, 1, 1), dt.date(2026, 12, 31), all_branches=True
+        ),
+    }
+
+
+@pytest.mark.parametrize("call", sorted(_other_branch_by_branch_id()))
+def test_a_workspace_cannot_be_pointed_at_another_branch(two_branches, a_records, call):
+    """乙's secretary (委员 of 乙 only, 查阅 elsewhere) works in 乙's workspace and hands a service 甲's
+    branch id: the call cannot be made; nothing of 甲's is read, and nothing is written into 甲."""
+    from branchdesk.domain.auth import Principal, Role
+    from branchdesk.domain.errors import NotFoundError
+
+    a, b = two_branches
+    before = (_audit_count(a), a.members.records(MemberQuery(statuses=None)), a.branch.groups())
+    admin = a.db.principal
+    a.db.sign_in(Principal("zhongli", Role.VIEWER, "钟离书记", branch_roles=((b.branch_id, Role.COMMITTEE),)))
+    try:
+        got = _other_branch_by_branch_id()[call](a, b)
+    except (TypeError, NotFoundError):
+        got = None
+    finally:
+        a.db.sign_in(admin)
+    assert got is None, f"乙's {call} returns 甲's: {got!r}"
+    assert (_audit_count(a), a.members.records(MemberQuery(statuses=None)), a.branch.groups()) == before
 
 
 def _entries_by_branch(ws: Workspace) -> dict[int, int | None]:

@@ -107,7 +107,7 @@ def test_groups_are_listed_in_order_with_their_active_members(branch, members):
     assert third.member_count == 0
 
 
-def test_group_names_are_required_and_unique_within_the_branch(branch):
+def test_group_names_are_required_and_unique_within_the_branch(db, branch):
     with pytest.raises(ValidationError, match="党小组名称不能为空"):
         branch.add_group("  ")
     with pytest.raises(ValidationError, match="已有名为“第一党小组”的党小组"):
@@ -119,7 +119,7 @@ def test_group_names_are_required_and_unique_within_the_branch(branch):
     assert [g.name for g in branch.groups()] == ["第一党小组", "学生党小组"]
     # another branch may use the same name
     other = branch.save_profile(BranchProfile(name="另一个党支部"))
-    assert branch.add_group("第一党小组", branch_id=other.id).name == "第一党小组"
+    assert Workspace(db, other.id).branch.add_group("第一党小组").name == "第一党小组"
 
 
 def test_a_group_with_members_cannot_be_removed(branch, members):

@@ -139,11 +139,12 @@ def test_a_lowercase_x_is_the_same_id_number(members):
         members.create(person("赵敏敏", born=dt.date(1980, 2, 2), sex="女", id_number=number))
 
 
-def test_a_party_group_of_another_branch_is_refused(members, branch):
+def test_a_party_group_of_another_branch_is_refused(db, members, branch):
     from branchdesk.services.branch import BranchProfile
+    from branchdesk.workspace import Workspace
 
     other = branch.save_profile(BranchProfile(name="另一个党支部"))
-    foreign_group = branch.add_group("外支部党小组", branch_id=other.id)
+    foreign_group = Workspace(db, other.id).branch.add_group("外支部党小组")
     with pytest.raises(ValidationError) as caught:
         members.create(person("钱七", group_id=foreign_group.id))
     assert issues_of(caught)["group_id"].startswith("所在党小组：")
@@ -401,13 +402,14 @@ def test_filters_by_type_status_and_group(members, branch, roster):
     assert members.count(MemberQuery(group_id=g1, member_types=frozenset({"full"}))) == 3
 
 
-def test_members_of_another_branch_stay_out_of_the_list(members, branch, roster):
+def test_members_of_another_branch_stay_out_of_the_list(db, members, branch, roster):
     from branchdesk.services.branch import BranchProfile
+    from branchdesk.workspace import Workspace
 
-    other = branch.save_profile(BranchProfile(name="另一个党支部"))
-    stranger = members.create(person("张外", seq=30), branch_id=other.id)
+    other = Workspace(db, branch.save_profile(BranchProfile(name="另一个党支部")).id)
+    stranger = other.members.create(person("张外", seq=30))
     assert stranger.id not in members.search_ids(MemberQuery(text="zw"))
-    assert members.search_ids(MemberQuery(text="zw", branch_id=other.id)) == [stranger.id]
+    assert other.members.search_ids(MemberQuery(text="zw")) == [stranger.id]
 
 
 # Keys whose order does not depend on the database's collation: compared with Python's order exactly.

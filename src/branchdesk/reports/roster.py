@@ -140,7 +140,7 @@ def roster_ledger(ws: Workspace, *, query=None, today: dt.date | None = None,
     if default_order:
         # members without a party group after the groups, whatever the database's NULL ordering
         records = [r for r in records if r.group_name] + [r for r in records if not r.group_name]
-    profile = ws.branch.profile(query.branch_id)
+    profile = ws.branch.profile()
 
     # 学号, 年级, 班级 or 专业 recorded (人员身份 alone, e.g. 教师, does not make a student)
     with_student_data = [r for r in records if any(getattr(r, name) for name in STUDENT_FIELDS[1:])]

@@ -38,10 +38,8 @@ def _slip(t, today: dt.date) -> str:
     return "逾期未收回" if t.overdue_slip(today) else "未收回"
 
 
-def transfers_report(
-    ws: Workspace, period: Period, today: dt.date, *, all_branches: bool = False
-) -> list[Ledger]:
-    transfers = ws.transfers.between(period.start, period.end, all_branches=all_branches)
+def transfers_report(ws: Workspace, period: Period, today: dt.date) -> list[Ledger]:
+    transfers = ws.transfers.between(period.start, period.end)
     rows = [
         [n, t.member_name, SHORT_KIND[t.kind], t.source, t.target, t.date, t.letter_no, t.letter_valid_until,
          _slip(t, today), t.reason]
@@ -54,7 +52,7 @@ def transfers_report(
     missing = sum(1 for t in transfers if t.overdue_slip(today))
     if missing:
         notes.append(f"有 {missing} 份转出介绍信已过有效期仍未收回回执，请催收。")
-    name = "全部支部" if all_branches else ws.branch.profile().name
+    name = ws.branch.profile().name
     return [
         Ledger(
             "transfers",

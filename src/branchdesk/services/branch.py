@@ -95,9 +95,10 @@ class BranchService:
     def has_branch(self) -> bool:
         return self.ws.has_branch
 
-    def profile(self, branch_id: int | None = None) -> BranchProfile:
+    def profile(self) -> BranchProfile:
+        """The workspace's branch's profile (another branch's: a workspace on it, or `all_branches`)."""
         with self.ws.read() as session:
-            return _profile(session.get(Branch, branch_id or self.ws.branch_id))
+            return _profile(session.get(Branch, self.ws.branch_id))
 
     def save_profile(self, profile: BranchProfile) -> BranchProfile:
         """Save the branch's profile; without an id a new branch is created (the first run's), and a
@@ -212,9 +213,9 @@ class BranchService:
             self.ws.settings.set_in(session, CURRENT_BRANCH_KEY, branch_id)
 
     # ---- party groups --------------------------------------------------------------------------
-    def groups(self, branch_id: int | None = None) -> list[GroupInfo]:
+    def groups(self) -> list[GroupInfo]:
         with self.ws.read() as session:
-            branch_id = branch_id or self.ws.branch_id
+            branch_id = self.ws.branch_id
             counts = (
                 select(Member.group_id, func.count(Member.id).label("n"))
                 .where(Member.status == MemberStatus.ACTIVE.value)
@@ -229,12 +230,12 @@ class BranchService:
             ).all()
             return [GroupInfo(g.id, g.name, g.sort_order, n) for g, n in rows]
 
-    def add_group(self, name: str, branch_id: int | None = None) -> GroupInfo:
+    def add_group(self, name: str) -> GroupInfo:
         name = name.strip()
         if not name:
             raise ValidationError([FieldIssue("group_id", "党小组名称不能为空")])
         with self.ws.write("新增党小组") as session:
-            branch_id = branch_id or self.ws.branch_id
+            branch_id = self.ws.branch_id
             if session.scalar(
                 select(PartyGroup.id).where(PartyGroup.branch_id == branch_id, PartyGroup.name == name)
             ):
@@ -274,13 +275,12 @@ class BranchService:
             session.delete(group)
 
     # ---- committee -----------------------------------------------------------------------------
-    def committee(self, branch_id: int | None = None, *, include_ended: bool = False) -> list[CommitteeSeat]:
+    def committee(self, *, include_ended: bool = False) -> list[CommitteeSeat]:
         with self.ws.read() as session:
-            branch_id = branch_id or self.ws.branch_id
             stmt = (
                 select(CommitteeMember, Member.name)
                 .join(Member, Member.id == CommitteeMember.member_id)
-                .where(CommitteeMember.branch_id == branch_id)
+                .where(CommitteeMember.branch_id == self.ws.branch_id)
                 .order_by(
                     CommitteeMember.ended_on.is_not(None), CommitteeMember.term_start, CommitteeMember.id
                 )
@@ -343,11 +343,12 @@ class BranchService:
             member.party_post = "、".join(p for p in member.party_post.split("、") if p and p != label)
 
     # ---- honours -------------------------------------------------------------------------------
-    def honours(self, branch_id: int | None = None) -> list[Honour]:
+    def honours(self) -> list[Honour]:
         with self.ws.read() as session:
-            branch_id = branch_id or self.ws.branch_id
             rows = session.scalars(
-                select(BranchHonour).where(BranchHonour.branch_id == branch_id).order_by(BranchHonour.date)
+                select(BranchHonour)
+                .where(BranchHonour.branch_id == self.ws.branch_id)
+                .order_by(BranchHonour.date)
             ).all()
             return [Honour(h.id, h.date, h.title, h.issuer, h.level) for h in rows]
 

@@ -53,7 +53,6 @@ class MemberQuery:
     group_id: int | None = None  # None: all groups; 0: members without a group
     sort: str = "name"
     descending: bool = False
-    branch_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -271,8 +270,7 @@ class MemberService:
 
     # ---- queries -------------------------------------------------------------------------------
     def _filtered(self, session: Session, query: MemberQuery, columns) -> Select:
-        branch_id = query.branch_id or self.ws.branch_id
-        stmt = select(*columns).where(Member.branch_id == branch_id)
+        stmt = select(*columns).where(Member.branch_id == self.ws.branch_id)
         if query.statuses is not None:
             stmt = stmt.where(Member.status.in_(sorted(query.statuses)))
         if query.member_types is not None:
@@ -334,7 +332,7 @@ class MemberService:
             if (query.sort if query.sort in SORT_KEYS else "name") != "group":  # the group order joins it
                 stmt = stmt.outerjoin(PartyGroup, PartyGroup.id == Member.group_id)
             stmt = _SCREEN_STATEMENTS.setdefault(shape, self._order(stmt, query).limit(limit))
-        params = {"branch": query.branch_id or self.ws.branch_id, **values}
+        params = {"branch": self.ws.branch_id, **values}
         if group == 1:
             params["group"] = query.group_id
         with self.ws.db.engine.connect() as conn:  # Core: no ORM session, no entity per row
@@ -416,19 +414,17 @@ class MemberService:
                 setattr(member, key, value)
         return changed
 
-    def create(self, values: MemberFields, *, branch_id: int | None = None) -> MemberRecord:
+    def create(self, values: MemberFields) -> MemberRecord:
+        """A new member file in the workspace's branch (another branch's: a workspace on that branch)."""
         with self.ws.write("新增党员档案") as session:
-            branch_id = branch_id or self.ws.branch_id
+            branch_id = self.ws.branch_id
             values = self._check(session, values, member_id=None, branch_id=branch_id)
             with self._unique_id_number(session, values, member_id=None, branch_id=branch_id):
                 member = Member(branch_id=branch_id, status=MemberStatus.ACTIVE.value)
                 self._apply(member, values)
                 session.add(member)
             member_id = member.id
-        if branch_id == self.ws.branch_id:
-            return self.get(member_id)
-        with self.ws.read() as session:  # written for another branch (`branch_id`): that branch's record
-            return member_record(session, member_id)
+        return self.get(member_id)
 
     def update(self, member_id: int, values: MemberFields, *, base: MemberFields | None = None) -> SaveResult:
         """Save a member's form.
@@ -564,12 +560,11 @@ class MemberService:
                 raise not_found(award_id, "奖惩记录")
             session.delete(row)
 
-    def groups(self, branch_id: int | None = None) -> list[tuple[int, str]]:
+    def groups(self) -> list[tuple[int, str]]:
         with self.ws.read() as session:
-            branch_id = branch_id or self.ws.branch_id
             rows = session.execute(
                 select(PartyGroup.id, PartyGroup.name)
-                .where(PartyGroup.branch_id == branch_id)
+                .where(PartyGroup.branch_id == self.ws.branch_id)
                 .order_by(PartyGroup.sort_order, PartyGroup.id)
             )
             return [(group_id, name) for group_id, name in rows]

@@ -60,14 +60,14 @@ class TransferService:
             rows = session.execute(self._select().where(MemberTransfer.member_id == member_id)).all()
             return [self._snapshot(r) for r in rows]
 
-    def between(self, start: dt.date, end: dt.date, *, all_branches: bool = False) -> list[Transfer]:
-        """The transfers of this branch (in, out, or between it and another branch) dated in [start, end];
-        `all_branches`: of every branch (the committee's ledger)."""
+    def between(self, start: dt.date, end: dt.date) -> list[Transfer]:
+        """The transfers of this branch (in, out, or between it and another branch) dated in [start, end]."""
+        b = self.ws.branch_id
         with self.ws.read() as session:
-            stmt = self._select().where(MemberTransfer.date.between(start, end))
-            if not all_branches:
-                b = self.ws.branch_id
-                stmt = stmt.where(or_(MemberTransfer.from_branch_id == b, MemberTransfer.to_branch_id == b))
+            stmt = self._select().where(
+                MemberTransfer.date.between(start, end),
+                or_(MemberTransfer.from_branch_id == b, MemberTransfer.to_branch_id == b),
+            )
             return [self._snapshot(r) for r in session.execute(stmt).all()]
 
     def get(self, transfer_id: int) -> Transfer:
