@@ -25,6 +25,7 @@ from branchdesk.domain.meetings import (
     Attendee,
     Grade,
     Meeting,
+    MeetingStatus,
     MeetingType,
     RosterEntry,
     Span,
@@ -255,6 +256,56 @@ def test_member_rules_absent_lost_size_term_and_grades():
     assert [f.person for f in by["MEM-LOST-6M"]] == ["失联者"]
     assert "2026年9月1日" in by["MEM-TERM"][0].message_zh
     assert len(by["MEM-APPRAISAL"]) == 2  # the probationary member graded; 2 of 2 excellent
+
+
+def test_a_member_absent_six_months_is_told_when_they_last_attended():
+    """MEM-ABSENT-6M counts the meetings from the start of the window (that day included) up to the
+    check date, and names the last meeting attended before it: not a later absence, not a meeting after
+    the check date, not a planned one. Someone never present is told so; someone present once in the
+    window, joined during it, or not expected at any meeting of it is not absent."""
+    as_of = D(2026, 6, 1)  # the window starts on 2025-12-01
+    absent, never, came, joined, unlisted = (
+        member(1, "缺席者"), member(2, "从未出席"), member(3, "出席者"),
+        member(4, "新党员", since=D(2026, 1, 1)), member(5, "未列入"),
+    )  # fmt: skip
+
+    def meeting(i, day, *lines, **kw):
+        return Meeting(id=i, type=MeetingType.GROUP, date=day, chair="出席者", recorder="出席者",
+                       attendance=tuple(lines), **kw)  # fmt: skip
+
+    def line(who, status=AttendanceStatus.PRESENT, reason=""):
+        return Attendee(who.id, who.name, status, reason)
+
+    away = AttendanceStatus.ABSENT
+    in_window = [
+        meeting(10 + n, day, line(absent, AttendanceStatus.LEAVE, "出差"), line(never, away, "病假"),
+                line(came, away if n else AttendanceStatus.PRESENT, "事假"), line(joined, away, "事假"),
+                Attendee(None, "来宾", away, "外出"))
+        for n, day in enumerate([D(2026, 5, 10), D(2025, 12, 1), D(2026, 1, 10), D(2026, 2, 10),
+                                 D(2026, 3, 10), D(2026, 4, 10)])
+    ]  # fmt: skip
+    meetings = (
+        *in_window,
+        meeting(1, D(2025, 9, 10), line(absent), line(never, away, "病假"), line(unlisted)),
+        meeting(2, D(2025, 11, 10), line(absent), line(unlisted)),
+        meeting(3, D(2025, 11, 20), line(absent, away, "出差"), line(never, away, "病假")),
+        meeting(4, D(2025, 11, 30), line(absent, away, "出差")),
+        meeting(5, D(2026, 6, 10), line(absent), line(never)),  # after the check date
+        meeting(6, D(2026, 5, 20), line(absent), line(never), status=MeetingStatus.PLANNED),
+    )
+    records = BranchRecords(as_of=as_of, members=(absent, never, came, joined, unlisted), meetings=meetings,
+                            records_since=D(2025, 1, 1), term_start=D(2025, 9, 1))  # fmt: skip
+    found = sorted(
+        (f for f in audit_branch(records, RuleContext(as_of=as_of)) if f.code == "MEM-ABSENT-6M"),
+        key=lambda f: f.member_id,
+    )
+    assert [(f.person, f.member_id, f.dates.get("last_attended")) for f in found] == [
+        ("缺席者", 1, D(2025, 11, 10)),
+        ("从未出席", 2, None),
+    ]
+    assert all(f.dates["period_start"] == D(2025, 12, 1) for f in found)
+    assert "应参加的6次会议均未出席（最近一次出席为2025年11月10日）" in found[0].message_zh
+    assert "应参加的6次会议均未出席（在本程序的记录中没有出席记录）" in found[1].message_zh
 
 
 def test_appraisal_ballots_cannot_outnumber_those_present():

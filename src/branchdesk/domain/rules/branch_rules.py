@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from branchdesk.domain.dates import add_months, add_years, format_date
@@ -328,31 +330,57 @@ def check_absent(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
     since = add_months(r.as_of, -months)
     if not r.keeps_records_on(since):
         return
+    # the lines of the window only (a quarter of two years' lines): member id → how many, and who was
+    # present at any of them
+    held = r.held
+    window = held[bisect.bisect_left(held, since, key=_meeting_date) :]
+    expected: Counter[int | None] = Counter()
+    present: set[int | None] = set()
+    for mt in window:
+        lines = mt.attendance
+        expected.update(map(_member_id, lines))
+        present.update(a.member_id for a in lines if a.present)
+    flagged = []
     for m in r.members:
         if not m.entry.member_on(r.as_of) or m.lost_since is not None:
             continue  # lost contact: MEM-LOST-6M says what to do
         if not m.entry.member_on(since):
             continue  # a member for less than the whole window
-        attended = r.attendance.get(m.id, ())
-        # by date: the lines from `since` on are a tail of the list
-        lines = attended[bisect.bisect_left(attended, since, key=_line_date) :]
-        if not lines or any(a.present for _, a in lines):
+        if m.id in present or not expected.get(m.id):
             continue
-        before = [mt.date for mt, a in r.attendance.get(m.id, ()) if mt.date < since and a.present]
-        last = f"最近一次出席为{fd(max(before))}" if before else "在本程序的记录中没有出席记录"
+        flagged.append(m)
+    if not flagged:
+        return
+    # the last meeting before the window each of them attended: walk back until all are found
+    last: dict[int, date] = {}
+    waiting = {m.id for m in flagged}
+    for mt in reversed(held[: len(held) - len(window)]):
+        found = waiting.intersection(map(_member_id, mt.attendance))
+        for a in mt.attendance if found else ():
+            if a.member_id in waiting and a.present:
+                last[a.member_id] = mt.date
+                waiting.discard(a.member_id)
+        if not waiting:
+            break
+    for m in flagged:
+        attended = last.get(m.id)
+        said = f"最近一次出席为{fd(attended)}" if attended else "在本程序的记录中没有出席记录"
         yield _v(
-            f"{m.name}自{fd(since)}以来连续{months}个月没有参加党的组织生活：应参加的{len(lines)}次会议均未出席"
-            f"（{last}）。党员无正当理由连续6个月不参加党的组织生活的，按自行脱党处理（支部大会讨论决定，"
+            f"{m.name}自{fd(since)}以来连续{months}个月没有参加党的组织生活：应参加的{expected[m.id]}次会议均未出席"
+            f"（{said}）。党员无正当理由连续6个月不参加党的组织生活的，按自行脱党处理（支部大会讨论决定，"
             "报上级党组织批准）；请核实原因，有正当理由的请在会议记录中注明。",
             subject=m.name,
             member_id=m.id,
             period_start=since,
-            last_attended=max(before) if before else None,
+            last_attended=attended,
         )
 
 
-def _line_date(line: tuple[Meeting, Any]) -> date:
-    return line[0].date
+_member_id = attrgetter("member_id")
+
+
+def _meeting_date(m: Meeting) -> date:
+    return m.date
 
 
 def check_lost(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
