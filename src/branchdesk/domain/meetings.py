@@ -21,11 +21,13 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import attrgetter
 
+from branchdesk.domain.development import cached_property
 from branchdesk.domain.vocab import CommitteePost, Labeled, MemberType
 from branchdesk.domain.votes import Electorate, Exclusion, Vote, VoterSnapshot, tally
 
@@ -405,9 +407,12 @@ class Attendee:
     #: a full member left out of 应到 (``voter`` False): the kind and its approval (domain.md §9)
     exclusion: Exclusion | None = None
 
-    @functools.cached_property  # frozen, and one line is shared by every record that lists it alike
+    @cached_property  # frozen, and one line is shared by every record that lists it alike
     def present(self) -> bool:
         return self.status == AttendanceStatus.PRESENT
+
+
+_present, _voter = attrgetter("present"), attrgetter("voter")  # a line's flags, read in C (Meeting's counts)
 
 
 @dataclass(frozen=True)
@@ -581,28 +586,29 @@ class Meeting:
         """应到 (everyone expected)."""
         return len(self.attendance)
 
-    @functools.cached_property  # frozen: counted once (the checks ask for every record)
+    @cached_property  # frozen: counted once (the checks ask for every record)
     def present(self) -> int:
-        return sum(a.present for a in self.attendance)
+        return sum(map(_present, self.attendance))  # the check counts ~800k lines of fifty branches
 
     @property
     def attendance_rate(self) -> float | None:
         return self.present / self.expected if self.attendance else None
 
-    @functools.cached_property  # frozen: counted once (the checks ask for every record)
+    @cached_property  # frozen: counted once (the checks ask for every record)
     def voters_expected(self) -> int:
-        return sum(a.voter for a in self.attendance)
+        return sum(map(_voter, self.attendance))
 
-    @functools.cached_property  # frozen: counted once (the checks ask for every record)
+    @cached_property  # frozen: counted once (the checks ask for every record)
     def voters_present(self) -> int:
-        return sum(a.voter and a.present for a in self.attendance)
+        lines = self.attendance
+        return sum(compress(map(_present, lines), map(_voter, lines)))  # voter and present
 
     @property
     def decides(self) -> bool:
         """The meeting took a decision (an agenda item with a decision or a vote, or decisions text)."""
         return bool(self.decisions.strip()) or any(a.decides for a in self.agenda)
 
-    @functools.cached_property  # frozen: counted once (the checks ask for every record)
+    @cached_property  # frozen: counted once (the checks ask for every record)
     def votes(self) -> tuple[Agenda, ...]:
         return tuple(a for a in self.agenda if a.vote is not None)
 
