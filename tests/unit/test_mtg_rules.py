@@ -14,11 +14,14 @@ from branchdesk.domain.meetings import (
     MeetingMode,
     MeetingStatus,
     MeetingType,
+    RosterEntry,
+    Span,
     TalkPair,
     VoteKind,
 )
 from branchdesk.domain.rules import RuleContext, Severity, audit_meetings
 from branchdesk.domain.rules.mtg_rules import MTG_RULESET, GroupInfo, MeetingSettings, periods
+from branchdesk.domain.vocab import MemberType
 from branchdesk.domain.votes import Vote
 
 D = dt.date
@@ -296,3 +299,42 @@ def test_decisions_recorded_for_the_whole_meeting_need_a_quorum_too():
     )
     assert len(quorum(thin)) == 1
     assert quorum(mtg(MeetingType.COMMITTEE, D(2025, 6, 10), attendance=people(5, present=2))) == []
+
+
+def test_voters_on_the_general_meetings_list_as_the_texts_define_them():
+    """MTG-VOTERS names, in the order of the list, a probationary member counted as a voter, a member
+    whose conversion awaits the higher committee's approval counted as one, and a full member left out
+    of the voters without an exclusion; a member under 留党察看 left out, a probationary member or one
+    awaiting approval left out, and the voters are right. Once approved, the member votes."""
+    roster = (
+        RosterEntry(member_id=3, name="预备乙", member_type="probationary"),
+        RosterEntry(member_id=5, name="察看者", watch=(Span(D(2025, 1, 1), D(2026, 1, 1)),)),
+        RosterEntry(member_id=6, name="待批", conversion_date=D(2025, 3, 1), votes_from=D(2025, 9, 1)),
+        RosterEntry(member_id=7, name="待批二", conversion_date=D(2025, 3, 1), votes_from=D(2025, 9, 1)),
+    )
+    lines = (
+        Attendee(1, "党员1"),
+        Attendee(2, "预备甲", voter=False, member_type=MemberType.PROBATIONARY),
+        Attendee(3, "预备乙", member_type="probationary"),
+        Attendee(4, "王强", AttendanceStatus.LEAVE, "出差", voter=False),
+        Attendee(5, "察看者", voter=False),
+        Attendee(None, "来宾", voter=False),
+    )
+    awaiting = (Attendee(6, "待批"), Attendee(7, "待批二", voter=False))
+    meetings = [
+        mtg(MeetingType.GENERAL, D(2025, 6, 10), id=1, attendance=(*lines[:3], *awaiting, *lines[3:])),
+        mtg(
+            MeetingType.GENERAL, D(2025, 9, 10), id=2, attendance=(*awaiting[:1], lines[0])
+        ),  # approved by then
+        mtg(MeetingType.GENERAL, D(2025, 12, 10), id=3, attendance=lines),  # nobody awaiting
+        mtg(MeetingType.COMMITTEE, D(2025, 12, 11), id=4, attendance=lines),  # the general meeting's rule
+    ]
+    found = {f.meeting_id: f.message_zh for f in run(meetings, D(2026, 1, 1), year=2025, roster=roster)
+             if f.code == "MTG-VOTERS"}  # fmt: skip
+    assert sorted(found) == [1, 3]
+    prob = "预备乙（预备党员）被计入有表决权的应到人数"
+    pending = "待批（转正尚未经上级党委批准）被计入有表决权的应到人数"
+    away = "正式党员王强未计入有表决权的应到人数，原因记为“出差”，但没有记录不计入应到的情形和批准"
+    assert f"应到人数有误：{prob}；{pending}；{away}；正式党员来宾未计入" in found[1]
+    assert f"应到人数有误：{prob}；{away}；正式党员来宾未计入" in found[3]
+    assert "察看者" not in found[1] + found[3] and "预备甲" not in found[1] and "待批二" not in found[1]

@@ -29,6 +29,8 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter, eq, not_
 
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import AttendanceStatus, Meeting, MeetingMode, MeetingType
@@ -363,12 +365,21 @@ def check_voters(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
     whose conversion is not yet approved, is never a voter. Blocking when the meeting voted (its 应到
     decides the result), a warning otherwise."""
     entries = {e.member_id: e for e in a.roster if e.member_id is not None}
+    # members whose conversion may await approval on some day (``approval_pending``)
+    awaiting = {i for i, e in entries.items() if e.votes_from is not None and e.conversion_date is not None}
     for m in a.meetings:
         if m.type != MeetingType.GENERAL or not m.attendance:
             continue
         severity = Severity.BLOCKING if m.votes else Severity.WARNING
         wrong: list[str] = []
-        for line in m.attendance:
+        lines = m.attendance
+        if awaiting.isdisjoint(map(_member_id, lines)):
+            # no conversion awaits approval: a voter that is not probationary, or a probationary member
+            # that is not a voter, is right; the others (chosen in C) are looked at
+            lines = compress(
+                lines, map(eq, map(bool, map(_voter, lines)), map(_probationary, map(_type, lines)))
+            )
+        for line in lines:
             e = entries.get(line.member_id)  # type: ignore[arg-type]
             probationary = str(line.member_type) == "probationary"
             pending = e is not None and e.approval_pending(m.date)
@@ -395,6 +406,11 @@ def check_voters(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
                 meeting=m,
                 severity=severity,
             )
+
+
+_member_id, _voter, _type = attrgetter("member_id"), attrgetter("voter"), attrgetter("member_type")
+_present = attrgetter("present")
+_probationary = frozenset({"probationary"}).__contains__  # str(t) == "probationary", for a code or MemberType
 
 
 def check_quorum(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
@@ -449,9 +465,8 @@ def check_minutes(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
                 missing.append("授课人")
             if m.mode in (MeetingMode.ONLINE, MeetingMode.HYBRID) and not m.platform.strip():
                 missing.append("线上会议平台")
-        no_reason = [
-            x.name for x in m.attendance if x.status != AttendanceStatus.PRESENT and not x.reason.strip()
-        ]
+        away = compress(m.attendance, map(not_, map(_present, m.attendance)))  # not present, chosen in C
+        no_reason = [x.name for x in away if x.status != AttendanceStatus.PRESENT and not x.reason.strip()]
         if no_reason:
             missing.append(f"{'、'.join(no_reason)}缺席或请假的原因")
         if missing:
