@@ -24,7 +24,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import compress, repeat
 from operator import attrgetter
 from typing import Any
 
@@ -377,7 +376,7 @@ def check_absent(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-_member_id, _name = attrgetter("member_id"), attrgetter("name")
+_member_id = attrgetter("member_id")
 
 
 def _meeting_date(m: Meeting) -> date:
@@ -517,14 +516,13 @@ def _inactive_roles(
         if held
         else set()
     )
-    # a line to look at: not one of those (True); chosen in C, the lines of two years are ~800k in fifty branches
-    other = dict.fromkeys(always, False).get
-    yes = repeat(True)
+    by_name = r.by_name
     for mt in held:
         seen: set[int] = set()
         on = mt.date
-        lines = mt.attendance
-        for a in compress(lines, map(other, map(_member_id, lines), yes)):
+        for a in mt.attendance:
+            if a.member_id in always:
+                continue
             span = steady.get(a.member_id)  # type: ignore[arg-type]
             if span is not None and span[0] <= on < span[1]:
                 continue  # a member that day: nothing to contradict
@@ -550,13 +548,13 @@ def _inactive_roles(
             elif m.lost_since is None:
                 yield m, mt.date, state, f"{_meeting_name(mt)}的出席名单列为应到党员", mt, None
         for role, name in (("主持人", mt.chair), ("记录人", mt.recorder)):
-            m = r.by_name.get(name.strip()) if name else None
-            if m is not None and m.id not in seen and (state := m.state_on(mt.date)):
+            m = by_name.get(name.strip()) if name else None
+            if m is not None and m.id not in seen and (state := r.state(m, on)):  # m.state_on(on)
                 yield m, mt.date, state, f"{_meeting_name(mt)}的{role}", mt, None
         if mt.type == MeetingType.APPRAISAL:
             for g in mt.grades:
                 m = r.member(g.member_id, g.name)
-                if m is not None and (state := m.state_on(mt.date)):
+                if m is not None and (state := r.state(m, on)):
                     label = AppraisalGrade.from_label(str(g.grade)).label
                     yield m, mt.date, state, f"{_meeting_name(mt)}评定为“{label}”", mt, None
     for d in r.dossiers:
@@ -844,10 +842,9 @@ def check_roster_probationary(r: BranchRecords, ctx: RuleContext) -> Iterator[Vi
 
 def check_chair_present(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
     for mt in r.held:
-        lines = mt.attendance
-        if not lines or not (mt.chair or mt.recorder):
+        if not mt.attendance:
             continue
-        by_name = dict(zip(map(_name, lines), lines, strict=True))  # the last line of a name, as {a.name: a}
+        by_name = {a.name: a for a in mt.attendance}
         for role, name in (("主持人", mt.chair), ("记录人", mt.recorder)):
             a = by_name.get(name.strip()) if name else None
             if a is not None and not a.present:

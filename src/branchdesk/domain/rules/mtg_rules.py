@@ -30,7 +30,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
-from operator import attrgetter, eq, not_
+from operator import attrgetter, not_
 
 from branchdesk.domain.dates import format_date
 from branchdesk.domain.meetings import AttendanceStatus, Meeting, MeetingMode, MeetingType
@@ -365,21 +365,12 @@ def check_voters(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
     whose conversion is not yet approved, is never a voter. Blocking when the meeting voted (its 应到
     decides the result), a warning otherwise."""
     entries = {e.member_id: e for e in a.roster if e.member_id is not None}
-    # members whose conversion may await approval on some day (``approval_pending``)
-    awaiting = {i for i, e in entries.items() if e.votes_from is not None and e.conversion_date is not None}
     for m in a.meetings:
         if m.type != MeetingType.GENERAL or not m.attendance:
             continue
         severity = Severity.BLOCKING if m.votes else Severity.WARNING
         wrong: list[str] = []
-        lines = m.attendance
-        if awaiting.isdisjoint(map(_member_id, lines)):
-            # no conversion awaits approval: a voter that is not probationary, or a probationary member
-            # that is not a voter, is right; the others (chosen in C) are looked at
-            lines = compress(
-                lines, map(eq, map(bool, map(_voter, lines)), map(_probationary, map(_type, lines)))
-            )
-        for line in lines:
+        for line in m.attendance:
             e = entries.get(line.member_id)  # type: ignore[arg-type]
             probationary = str(line.member_type) == "probationary"
             pending = e is not None and e.approval_pending(m.date)
@@ -408,9 +399,7 @@ def check_voters(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
             )
 
 
-_member_id, _voter, _type = attrgetter("member_id"), attrgetter("voter"), attrgetter("member_type")
-_present = attrgetter("present")
-_probationary = frozenset({"probationary"}).__contains__  # str(t) == "probationary", for a code or MemberType
+_present = attrgetter("present")  # a line present (the flag cached on the shared line)
 
 
 def check_quorum(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
