@@ -246,7 +246,10 @@ class ActivitiesService:
             .where(ActivityRow.branch_id == self.ws.branch_id)
         )  # fmt: skip
         out: dict[int, tuple] = {}
-        for aid, kind, day, title, meeting_id, member_id, tenths in session.execute(_in_year(q, year)):
+        # Core rows through the session's connection, fetched at once: no ORM result handling, no fetch
+        # per row (the check of every branch)
+        rows = session.connection().execute(_in_year(q, year)).all()
+        for aid, kind, day, title, meeting_id, member_id, tenths in rows:
             entry = out.setdefault(aid, (kind, day, title, meeting_id, {}))
             if member_id is not None:
                 entry[4][member_id] = entry[4].get(member_id, 0) + (tenths or 0)

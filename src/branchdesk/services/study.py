@@ -204,7 +204,9 @@ class StudyService:
         # plain rows (the columns under the model's attribute names), not ORM entities: the check reads
         # every record of the year for each branch
         q = q.with_only_columns(*StudyRow.__table__.columns)
-        return session.execute(q.order_by(StudyRow.date, StudyRow.id)).all()
+        return (
+            session.connection().execute(q.order_by(StudyRow.date, StudyRow.id)).all()
+        )  # Core: no ORM handling
 
     def save_record(self, record: StudyRecord) -> StudyRecord:
         [saved] = self.save_records([record], "保存学习学时" if record.id is None else "修改学习学时")
