@@ -1229,21 +1229,26 @@ class _DriverRows:
 
     def __init__(self, name: str, columns) -> None:
         self.columns = tuple(columns)
-        self.make = collections.namedtuple(name, [c.name for c in self.columns])._make
+        # the named tuple from a tuple of its values, in C (what its ``_make`` does, less a length check)
+        self.make = functools.partial(
+            tuple.__new__, collections.namedtuple(name, [c.name for c in self.columns])
+        )
         self.converted = tuple((n, f) for n, c in enumerate(self.columns) if (f := _converter(c)) is not None)
 
     def read(self, connection, q: Select) -> list:
-        """The rows `q` selects (its WHERE and ORDER BY, these columns)."""
-        make, converted = self.make, self.converted
-        out = []
-        for row in fetch_tuples(connection, q.with_only_columns(*self.columns)):
-            if converted:
-                row = list(row)
-                for n, convert in converted:
-                    if row[n] is not None:
-                        row[n] = convert(row[n])
-            out.append(make(row))
-        return out
+        """The rows `q` selects (its WHERE and ORDER BY, these columns).
+
+        Converted a column at a time, each distinct value once (the same few dates, times and flags recur
+        in thousands of rows), by dict look-ups in C."""
+        rows = fetch_tuples(connection, q.with_only_columns(*self.columns))
+        if rows and self.converted:
+            columns = list(zip(*rows, strict=True))
+            for n, convert in self.converted:
+                once = Interned(convert)
+                once[None] = None  # NULL stays None
+                columns[n] = map(once.__getitem__, columns[n])
+            rows = zip(*columns, strict=True)
+        return list(map(self.make, rows))
 
 
 _MEETING_ROWS = _DriverRows(
@@ -1308,11 +1313,13 @@ def _load_many(
         )  # fmt: skip
         for meeting_id, *values in connection.execute(q):
             attachments.setdefault(meeting_id, []).append(values)
+    none: list = []
     return [
-        _snapshot(row, *(rows.get(row.id, []) for rows in (
-            agenda_rows, attendance_rows, observer_rows, grade_rows, remediation_rows, talk_rows, amendment_rows,
-            attachments)))
+        _snapshot(row, agenda_rows.get(i, none), attendance_rows.get(i, none), observer_rows.get(i, none),
+                  grade_rows.get(i, none), remediation_rows.get(i, none), talk_rows.get(i, none),
+                  amendment_rows.get(i, none), attachments.get(i, none))
         for row in meeting_rows
+        for i in (row.id,)
     ]  # fmt: skip
 
 
@@ -1377,6 +1384,7 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
                          _PLAIN_TYPES[bits & 1], "", None, "", ""))  # fmt: skip
 
     plain = Interned(plain_line)
+    plain_of = plain.__getitem__
     line = [getattr(a, k) for k in _ATTENDEE_COLUMNS]
     found: dict[int, list[Attendee]] = {}
     redo: list[int] = []
@@ -1389,7 +1397,7 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
         for meeting_id, text, at, count in fetch_tuples(connection, q):
             try:
                 if at == _positions_text(count):
-                    found[meeting_id] = [plain[c] for c in text.split(",")]
+                    found[meeting_id] = list(map(plain_of, text.split(",")))  # look-ups in C
                     continue
             except KeyError:  # a member whose name was not read (a line written in between)
                 pass
@@ -1465,8 +1473,26 @@ def _attendee(values: tuple) -> Attendee:
     if isinstance(approved_on, str):
         approved_on = dt.date.fromisoformat(approved_on[:10])
     exclusion = (kind, approved_on, *exclusion)
-    return Attendee(member_id, name, AttendanceStatus(status), reason, bool(voter),
-                    _enum(MemberType, member_type, MemberType.FULL), exclusion_of(*exclusion))  # fmt: skip
+    status = _code(_ATTENDANCE, AttendanceStatus, status)
+    # Attendee(...) without the frozen dataclass's object.__setattr__ per field, its ``present`` flag set
+    # as its cached property would (every distinct line of fifty branches: ~60k)
+    line = object.__new__(Attendee)
+    line.__dict__.update(member_id=member_id, name=name, status=status, reason=reason, voter=bool(voter),
+                         member_type=_enum(MemberType, member_type, MemberType.FULL),
+                         exclusion=exclusion_of(*exclusion), present=status == AttendanceStatus.PRESENT)  # fmt: skip
+    return line
+
+
+#: the fields ``_attendee`` sets on an Attendee (every one, none with a factory or __post_init__)
+assert tuple(f.name for f in dataclass_fields(Attendee)) == (
+    "member_id",
+    "name",
+    "status",
+    "reason",
+    "voter",
+    "member_type",
+    "exclusion",
+) and not hasattr(Attendee, "__post_init__")
 
 
 #: Every field of a Meeting with its default: snapshots are built without the 31 ``object.__setattr__``
@@ -1478,8 +1504,8 @@ def _code_table(kind) -> dict:
     return {member.value: member for member in kind}
 
 
-_TYPES, _STATUSES, _MODES, _AUDIENCES = (
-    _code_table(k) for k in (MeetingType, MeetingStatus, MeetingMode, Audience)
+_TYPES, _STATUSES, _MODES, _AUDIENCES, _ATTENDANCE = (
+    _code_table(k) for k in (MeetingType, MeetingStatus, MeetingMode, Audience, AttendanceStatus)
 )
 
 
@@ -1489,15 +1515,31 @@ def _code(table: dict, kind, value):
     return found if found is not None else kind(value)
 
 
+#: the fields ``_snapshot`` sets on an Agenda it builds (every one, none with a factory or __post_init__)
+assert tuple(f.name for f in dataclass_fields(Agenda)) == (
+    "title",
+    "discussion",
+    "decision",
+    "vote",
+    "vote_kind",
+    "dossier_id",
+    "id",
+) and not hasattr(Agenda, "__post_init__")
+
+
 def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grade_rows, remediation_rows,
               talk_rows, amendment_rows, attachments) -> Meeting:  # fmt: skip
     agenda = []
+    new = object.__new__
     for a in agenda_rows:
         vote = None
         if a.expected is not None:
             vote = Vote(*(getattr(a, k) for k in _VOTE_COLUMNS[:-1]), bool(a.written_before_meeting))
-        kind = _enum(VoteKind, a.vote_kind)
-        agenda.append(Agenda(a.title, a.discussion, a.decision, vote, kind, a.dossier_id, a.id))
+        # Agenda(...) without the frozen dataclass's object.__setattr__ per field (~64k items in the check)
+        item = new(Agenda)
+        item.__dict__.update(title=a.title, discussion=a.discussion, decision=a.decision, vote=vote,
+                             vote_kind=_enum(VoteKind, a.vote_kind), dossier_id=a.dossier_id, id=a.id)  # fmt: skip
+        agenda.append(item)
     # the same values as Meeting(...) would set (no __post_init__, no default factories)
     meeting = object.__new__(Meeting)
     state = meeting.__dict__
