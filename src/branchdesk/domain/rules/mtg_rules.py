@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -116,19 +117,20 @@ def _month_end(year: int, month: int) -> date:
     return date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def _periods_of_year(freq: str, year: int) -> list[Period]:
+@functools.lru_cache(maxsize=256)  # frozen periods, asked for by every party group of every branch
+def _periods_of_year(freq: str, year: int) -> tuple[Period, ...]:
     if freq == "M":
-        return [
+        return tuple(
             Period(f"{year}-{m:02d}", date(year, m, 1), _month_end(year, m), f"{year}年{m}月")
             for m in range(1, 13)
-        ]
+        )
     if freq == "Q":
-        return [
+        return tuple(
             Period(f"{year}Q{q}", date(year, 3 * q - 2, 1), _month_end(year, 3 * q), f"{year}年第{q}季度")
             for q in range(1, 5)
-        ]
+        )
     if freq == "Y":
-        return [Period(str(year), date(year, 1, 1), date(year, 12, 31), f"{year}年")]
+        return (Period(str(year), date(year, 1, 1), date(year, 12, 31), f"{year}年"),)
     raise ValueError(freq)
 
 
@@ -140,6 +142,9 @@ def periods(freq: str, start: date, end: date) -> list[Period]:
         for p in _periods_of_year(freq, y)
         if start <= p.start and p.end <= end
     ]
+
+
+_date = attrgetter("date")
 
 
 def held_in(
@@ -189,13 +194,14 @@ class MeetingAudit:
             by_type = self._index.get("by type")
             if by_type is None:  # one pass over the records for every (type, group) asked for
                 by_type = self._index["by type"] = {}
+                by_group = self._index["by group"] = {}
                 for m in self.meetings:
                     if not m.planned:
                         by_type.setdefault(str(m.type), []).append(m)
-            chosen = sorted(
-                (m for m in by_type.get(key[0], ()) if group_id is None or m.group_id == group_id),
-                key=lambda m: m.date,
-            )  # the same as held_in(self.meetings, type_, date.min, date.max, group_id), by date
+                        by_group.setdefault((str(m.type), m.group_id), []).append(m)
+            found = by_type.get(key[0], ()) if group_id is None else self._index["by group"].get(key, ())
+            chosen = sorted(found, key=_date)
+            # the same as held_in(self.meetings, type_, date.min, date.max, group_id), by date
             entry = self._index[key] = ([m.date for m in chosen], chosen)
         days, chosen = entry
         return chosen[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)]
