@@ -371,19 +371,21 @@ def check_voters(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
     whose conversion is not yet approved, is never a voter. Blocking when the meeting voted (its 应到
     decides the result), a warning otherwise."""
     entries = {e.member_id: e for e in a.roster if e.member_id is not None}
+    # those whose conversion may await approval on some day (else ``approval_pending`` is False)
+    awaiting = {i for i, e in entries.items() if e.votes_from is not None and e.conversion_date is not None}
     for m in a.meetings:
         if m.type != MeetingType.GENERAL or not m.attendance:
             continue
         severity = Severity.BLOCKING if m.votes else Severity.WARNING
         wrong: list[str] = []
         for line in m.attendance:
-            e = entries.get(line.member_id)  # type: ignore[arg-type]
             probationary = str(line.member_type) == "probationary"
-            pending = e is not None and e.approval_pending(m.date)
+            pending = line.member_id in awaiting and entries[line.member_id].approval_pending(m.date)  # type: ignore[index]
             if line.voter and (probationary or pending):
                 why = "预备党员" if probationary else "转正尚未经上级党委批准"
                 wrong.append(f"{line.name}（{why}）被计入有表决权的应到人数")
             elif not line.voter and not probationary and not pending:
+                e = entries.get(line.member_id)  # type: ignore[arg-type]
                 if e is not None and e.under_watch(m.date):
                     continue
                 if line.exclusion is None:
