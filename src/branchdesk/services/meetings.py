@@ -1410,10 +1410,10 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
                 )
             )
         for q in whole:
-            for meeting_id, position, *values in fetch_tuples(connection, q):
-                lines = found.get(meeting_id)
+            for row in fetch_tuples(connection, q):  # (meeting id, position, *the line's values)
+                lines = found.get(row[0])
                 if lines is not None:
-                    lines[position] = attendee(tuple(values))
+                    lines[row[1]] = attendee(row[2:])
     if redo:
         found.update(_attendance_lines(connection, _chunks(redo), attendee))
     return found
