@@ -370,3 +370,36 @@ def test_the_inspectors_contradictions_are_found():
     assert any("今日转正" in m for m in messages["CON-ROSTER-DOSSIER"])
     assert any("记录人" in m for m in messages["CON-CHAIR-PRESENT"])
     assert all(f.kind == "consistency" for f in found)
+
+
+def test_the_person_admitted_may_only_attend_as_an_observer():
+    """CON-ADMITTED-ATTENDEE: the person a general meeting admits is on its members' list by name, or by the
+    member file their dossier is linked to under another name: one finding per admission, whichever line
+    it is; listed as an observer only, or another meeting's admission, nothing."""
+    as_of = D(2026, 6, 1)
+    secretary = member(2, "书记")
+
+    def dossier(i, name):
+        return Dossier(id=i, person=Person(name), application_date=D(2024, 1, 1), activist_date=D(2024, 3, 1),
+                       candidate_date=D(2025, 3, 5))  # fmt: skip
+
+    def admission(i, day, dossier_id, *lines):
+        return Meeting(id=i, type=MeetingType.GENERAL, date=day, chair="书记", recorder="书记",
+                       attendance=(Attendee(2, "书记"), *lines),
+                       agenda=(Agenda("讨论接收", vote=Vote(2, 2, 2), vote_kind=VoteKind.ADMISSION,
+                                      dossier_id=dossier_id),))  # fmt: skip
+
+    meetings = (
+        admission(
+            1, D(2026, 1, 10), 7, Attendee(9, "王小明（曾用名）"), Attendee(None, "王小明")
+        ),  # both ways
+        admission(2, D(2026, 2, 10), 8, Attendee(None, "李四")),  # by name
+        admission(3, D(2026, 3, 10), 7),  # not on the list
+        admission(4, D(2026, 4, 10), 8, Attendee(9, "王小明")),  # someone else's admission
+    )
+    records = BranchRecords(as_of=as_of, members=(secretary,), meetings=meetings,
+                            dossiers=(dossier(7, "王小明"), dossier(8, "李四")), dossier_members={7: 9},
+                            records_since=D(2025, 1, 1))  # fmt: skip
+    found = [f for f in audit_branch(records, RuleContext(as_of=as_of), members=False)
+             if f.code == "CON-ADMITTED-ATTENDEE"]  # fmt: skip
+    assert sorted((f.meeting_id, f.dossier_id, f.person) for f in found) == [(1, 7, "王小明"), (2, 8, "李四")]

@@ -376,7 +376,7 @@ def check_absent(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-_member_id = attrgetter("member_id")
+_member_id, _name = attrgetter("member_id"), attrgetter("name")
 
 
 def _meeting_date(m: Meeting) -> date:
@@ -627,18 +627,18 @@ def check_admitted_attendee(r: BranchRecords, ctx: RuleContext) -> Iterator[Viol
             if d is None:
                 continue
             member_id = r.dossier_members.get(d.id)
-            for a in mt.attendance:
-                if (member_id is not None and a.member_id == member_id) or a.name == d.person.name:
-                    yield _v(
-                        f"记录矛盾：{_meeting_name(mt)}讨论接收{d.person.name}为预备党员，而该会出席名单把{d.person.name}"
-                        "列为党员。讨论接收时本人尚不是党员，只能列席，请从出席名单中移出、改列为列席人员。",
-                        subject=d.person.name,
-                        record=mt,
-                        dossier_id=d.id,
-                        on=mt.date,
-                        meeting=mt.date,
-                    )
-                    break
+            lines = mt.attendance  # a line of theirs, by member id or by name (looked for in C)
+            listed = member_id is not None and member_id in map(_member_id, lines)
+            if listed or d.person.name in map(_name, lines):
+                yield _v(
+                    f"记录矛盾：{_meeting_name(mt)}讨论接收{d.person.name}为预备党员，而该会出席名单把{d.person.name}"
+                    "列为党员。讨论接收时本人尚不是党员，只能列席，请从出席名单中移出、改列为列席人员。",
+                    subject=d.person.name,
+                    record=mt,
+                    dossier_id=d.id,
+                    on=mt.date,
+                    meeting=mt.date,
+                )
 
 
 def check_vote_roster(r: BranchRecords, ctx: RuleContext) -> Iterator[Violation]:
