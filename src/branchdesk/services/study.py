@@ -101,6 +101,9 @@ class MemberHours:
         return out
 
 
+_SOURCE_LABELS = {s.value: s.label for s in StudySource}  # StudySource(code).label by a look-up
+
+
 class StudyService:
     def __init__(self, ws: Workspace):
         self.ws = ws
@@ -125,9 +128,10 @@ class StudyService:
             for m in meetings
             if m.date.year == year and not m.planned and m.type in (MeetingType.LECTURE, MeetingType.PARTY_DAY)
         ]  # fmt: skip
+        labels = _SOURCE_LABELS
         with self.ws.read() as session:
             records = [
-                (r.member_id, r.date, r.tenths, StudySource(r.source).label, r.title)
+                (r.member_id, r.date, r.tenths, labels.get(r.source) or StudySource(r.source).label, r.title)
                 for r in self._records(session, year)
                 if r.member_id is not None
             ]
