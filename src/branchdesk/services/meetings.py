@@ -1543,13 +1543,15 @@ def _snapshot(row: MeetingRow, agenda_rows, attendance_rows, observer_rows, grad
     # the same values as Meeting(...) would set (no __post_init__, no default factories)
     meeting = object.__new__(Meeting)
     state = meeting.__dict__
-    state.update(_MEETING_DEFAULTS)
+    # the codes by dict look-ups (the enum's own call for anything else, which raises as before)
     state.update(
-        id=row.id, type=_code(_TYPES, MeetingType, row.type), custom_type_name=row.custom_type_name,
-        custom_type_id=row.custom_type_id, status=_code(_STATUSES, MeetingStatus, row.status), date=row.date,
-        start_time=row.start_time, end_time=row.end_time, mode=_code(_MODES, MeetingMode, row.mode),
-        platform=row.platform, place=row.place, chair=row.chair, recorder=row.recorder, lecturer=row.lecturer,
-        theme=row.theme, audience=_code(_AUDIENCES, Audience, row.audience), group_id=row.group_id,
+        _MEETING_DEFAULTS,
+        id=row.id, type=_TYPES.get(row.type) or MeetingType(row.type), custom_type_name=row.custom_type_name,
+        custom_type_id=row.custom_type_id, status=_STATUSES.get(row.status) or MeetingStatus(row.status),
+        date=row.date, start_time=row.start_time, end_time=row.end_time,
+        mode=_MODES.get(row.mode) or MeetingMode(row.mode), platform=row.platform, place=row.place, chair=row.chair,
+        recorder=row.recorder, lecturer=row.lecturer, theme=row.theme,
+        audience=_AUDIENCES.get(row.audience) or Audience(row.audience), group_id=row.group_id,
         group_name=row.group_name, discussion=row.discussion, decisions=row.decisions,
         attendance=tuple(attendance_rows), agenda=tuple(agenda), sealed_at=row.sealed_at, sealed_by=row.sealed_by,
         for_year=row.for_year,
