@@ -127,7 +127,7 @@ def test_an_abandoned_project_is_deleted_and_its_activities_stay(qtbot, ctx, ros
 
     asked.answer = False
     dialog.delete_button.click()
-    assert "确定删除党建品牌项目“银龄守护”吗？" in asked[-1] and "项目期间：2026-01-01至至今" in asked[-1]
+    assert "确定删除党建品牌项目“银龄守护”吗？" in asked[-1] and "项目期间：2026-01-01至今" in asked[-1]
     assert "有 2 次活动记录属于这个项目：删除后这些活动记录保留" in asked[-1]
     assert "年度目标 1 项、获奖及认定 1 项一并删除" in asked[-1] and len(ctx.activities.projects()) == 2
 

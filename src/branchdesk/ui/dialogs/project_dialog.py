@@ -210,8 +210,9 @@ class ProjectsDialog(QDialog):
             prompts.warn(self, "删除项目", f"{exc}，请刷新后重试。")
             return False
         start = project.start.isoformat() if project.start else "未填"
-        end = project.end.isoformat() if project.end else "至今"
-        lines = [f"确定删除党建品牌项目“{project.name}”吗？", "", f"项目期间：{start}至{end}"]
+        end = project.end.isoformat() if project.end else "今"
+        period = f"{start}至{end}" if project.start or project.end else "未填"
+        lines = [f"确定删除党建品牌项目“{project.name}”吗？", "", f"项目期间：{period}"]
         if project.goals or project.recognitions:
             lines.append(
                 f"年度目标 {len(project.goals)} 项、获奖及认定 {len(project.recognitions)} 项一并删除。"

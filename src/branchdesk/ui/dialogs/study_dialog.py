@@ -54,7 +54,9 @@ def _table(columns, stretch: int) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -67,7 +69,7 @@ class StudyDialog(QDialog):
         self.ctx = ctx
         self.year = year
         self.setWindowTitle(f"{year}年学习学时与述职评议")
-        self.resize(820, 600)
+        self.resize(1040, 600)
         members = [(m.id, m.name) for m in ctx.roster.read().members if m.status == "active"]
         # the principal as it works on this branch (a branch may grant a higher role than the account's)
         self.editable = editable = ctx.ws.principal.can_edit
@@ -107,7 +109,7 @@ class StudyDialog(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(records_pane)
-        split.setSizes([330, 470])
+        split.setSizes([400, 620])
         self.member = QComboBox()
         self.member.setEditable(True)
         self.member.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
