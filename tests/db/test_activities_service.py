@@ -306,12 +306,13 @@ def test_a_wrong_study_record_a_duplicated_duty_report_and_an_abandoned_project_
     ws.study.delete_record(wrong.id)
     assert [r.id for r in ws.study.records(2026)] == [kept.id] and ws.study.member_hours(li, 2026).total == 8
     assert len(seen) == 1 and seen[0].actions("study_record") == {"delete"}
-    assert _entries(db, "删除学习学时") == ["删除学习学时"]
+    assert _entries(db, "删除学习学时") == ["删除学习学时：李明 2026-03-02 80学时"]  # the audit names it
 
     twice = [ws.study.save_duty_report(DutyReport(2025, "王书记", member_id=people["王书记"], post="书记"))
              for _ in range(2)]  # fmt: skip
     ws.study.delete_duty_report(twice[1].id)
     assert [r.id for r in ws.study.duty_reports(2025)] == [twice[0].id]
+    assert _entries(db, "删除述职评议") == ["删除述职评议：2025年 王书记"]
 
     project = ws.activities.save_project(BrandProject("红色领航", goals={2026: "十次宣讲"},
                                                       recognitions=(Recognition("校级优秀项目", "校（院）级"),)))  # fmt: skip
@@ -321,6 +322,7 @@ def test_a_wrong_study_record_a_duplicated_duty_report_and_an_abandoned_project_
     seen.clear()
     ws.activities.delete_project(project.id)
     assert len(seen) == 1 and ws.activities.projects() == []
+    assert {e for e in _entries(db, "删除党建品牌项目")} == {"删除党建品牌项目：红色领航"}
     assert [a.project_id for a in ws.activities.all()] == [None, None]  # the activities stay
     assert seen[0].actions("brand_goal") == seen[0].actions("brand_recognition") == {"delete"}
     with db.read() as session:

@@ -58,6 +58,13 @@ def test_a_wrong_study_record_is_deleted_and_the_members_total_drops(qtbot, ctx,
                                           title=title))  # fmt: skip
     ctx.study.save_record(StudyRecord("李四", dt.date(2026, 4, 1), Decimal(4), StudySource.STUDY,
                                       member_id=roster["李四"].id))  # fmt: skip
+    from branchdesk.ui.widgets.member_work import MemberWork
+
+    work = MemberWork(ctx, today=TODAY)  # 张三's file, 联系服务与活动 tab
+    qtbot.addWidget(work)
+    work.show()
+    work.show_member(zhang)
+    assert work.hours.text().startswith("2026年学习培训 88 学时")
     dialog = _study(qtbot, ctx)
     assert dialog.record_table.rowCount() == 3  # no member selected: the year's records
     assert not dialog.delete_record_button.isEnabled()  # nothing selected
@@ -78,13 +85,14 @@ def test_a_wrong_study_record_is_deleted_and_the_members_total_drops(qtbot, ctx,
     ctx.ws.subscribe(seen.append)
     asked.answer = True
     dialog.delete_record_button.click()
-    assert len(seen) == 1 and seen[0].operation == "删除学习学时"  # one transaction
+    assert len(seen) == 1 and seen[0].operation == "删除学习学时：张三 2026-03-02 80学时"  # one transaction
     assert [r.title for r in ctx.study.records(2026, zhang)] == ["网上党校"]
     # the commit refreshed the dialog: 张三 still selected, his total 8, one record left
     assert dialog.table.item(_row(dialog.table, "张三"), 1).text() == "8"
     assert dialog.table.item(_row(dialog.table, "张三"), 3).text() == "差24学时"
     assert table.rowCount() == 1 and not dialog.delete_record_button.isEnabled()
     assert ctx.study.member_hours(zhang, 2026).total == 8
+    assert work.hours.text().startswith("2026年学习培训 8 学时（应达 32 学时，还差 24 学时）")
 
     # the right-click menu offers the same delete (on the year's list: no member selected)
     dialog.table.clearSelection()

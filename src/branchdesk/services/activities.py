@@ -556,7 +556,9 @@ class ActivitiesService:
     def delete_project(self, project_id: int) -> None:
         """Delete a project with its yearly goals and recognitions, in one audited unit of work; its
         activities stay, without a project (``project_activity_count`` says how many)."""
-        with self.ws.write("删除党建品牌项目") as session:
+        with self.ws.read() as session:
+            name = session.scalar(select(ProjectRow.name).where(ProjectRow.id == project_id))
+        with self.ws.write(f"删除党建品牌项目：{name}" if name else "删除党建品牌项目") as session:
             row = session.get(ProjectRow, project_id)
             if row is None or row.branch_id != self.ws.branch_id:
                 raise NotFoundError(f"找不到编号为 {project_id} 的党建品牌项目")
