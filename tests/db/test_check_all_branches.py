@@ -125,3 +125,15 @@ def test_branches_judged_in_a_helping_process_report_what_one_process_reports(co
         assert together[branch_id] == report
     assert compliance._HELPERS_SEEN and os.getpid() not in compliance._HELPERS_SEEN
     assert compliance.default_jobs(3) == 1, "a second process is not worth its start below eight branches"
+
+
+def test_a_helping_process_that_fails_leaves_its_branches_to_the_first(committee, monkeypatch, tmp_path):
+    from branchdesk.services import compliance
+
+    db, branches = committee
+    alone = branches[0].compliance.check_all(TODAY, jobs=1)
+    monkeypatch.setattr(db, "url", f"sqlite:///{tmp_path / 'no such folder' / 'branchdesk.sqlite'}")
+    compliance._HELPERS_SEEN.clear()
+    together = branches[0].compliance.check_all(TODAY, jobs=2)  # the helper cannot open the file
+    assert together == alone and list(together) == list(alone)
+    assert not compliance._HELPERS_SEEN

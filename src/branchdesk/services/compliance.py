@@ -296,7 +296,12 @@ def _check_side_by_side(service: ComplianceService, as_of: dt.date, ids: list[in
     bounds = _SHARED["bounds"] = context.Array("i", [0, len(ids)])  # next from the front, end of the back
     found: dict[int, CheckReport] = {}
     with ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_share, initargs=(bounds,)) as pool:
-        helpers = [pool.submit(_check_from_front, db.url, db.user, as_of, ids) for _ in range(jobs - 1)]
+        helpers = []
+        for _ in range(jobs - 1):
+            try:
+                helpers.append(pool.submit(_check_from_front, db.url, db.user, as_of, ids))
+            except (OSError, RuntimeError):  # no process could be started (BrokenProcessPool): alone
+                break
         while (at := _take(bounds, from_back=True)) is not None:
             found.update(service._check_branches(as_of, [ids[at]]))
         for helper in helpers:
