@@ -12,4 +12,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # the bundle: a helping process of `check --all` starts here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

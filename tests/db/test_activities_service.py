@@ -284,3 +284,64 @@ def test_a_database_of_schema_0009_upgrades_and_records_activities(tmp_path, dat
         assert [a.title for a in ws.activities.for_member(ma, 2026)] == [saved.title]
     finally:
         db.dispose()
+
+
+def test_a_wrong_study_record_a_duplicated_duty_report_and_an_abandoned_project_are_deleted(db, ws, people):
+    """Each delete is one transaction with its own audit operation; a project's activities stay, unlinked,
+    and its goals and recognitions go with it (named in the audit trail); an unknown id is a Chinese
+    NotFoundError and writes nothing."""
+    from branchdesk.db.models_activities import BrandGoal, BrandRecognition
+    from branchdesk.domain.errors import NotFoundError
+
+    li = people["李明"]
+    kept = ws.study.save_record(
+        StudyRecord("李明", dt.date(2026, 3, 1), Decimal(8), StudySource.ONLINE, member_id=li)
+    )
+    wrong = ws.study.save_record(
+        StudyRecord("李明", dt.date(2026, 3, 2), Decimal(80), StudySource.STUDY, member_id=li)
+    )
+    assert ws.study.member_hours(li, 2026).total == 88
+    seen = []
+    ws.subscribe(seen.append)
+    ws.study.delete_record(wrong.id)
+    assert [r.id for r in ws.study.records(2026)] == [kept.id] and ws.study.member_hours(li, 2026).total == 8
+    assert len(seen) == 1 and seen[0].actions("study_record") == {"delete"}
+    assert _entries(db, "删除学习学时") == ["删除学习学时：李明 2026-03-02 80学时"]  # the audit names it
+
+    twice = [ws.study.save_duty_report(DutyReport(2025, "王书记", member_id=people["王书记"], post="书记"))
+             for _ in range(2)]  # fmt: skip
+    ws.study.delete_duty_report(twice[1].id)
+    assert [r.id for r in ws.study.duty_reports(2025)] == [twice[0].id]
+    assert _entries(db, "删除述职评议") == ["删除述职评议：2025年 王书记"]
+
+    project = ws.activities.save_project(BrandProject("红色领航", goals={2026: "十次宣讲"},
+                                                      recognitions=(Recognition("校级优秀项目", "校（院）级"),)))  # fmt: skip
+    for day in (dt.date(2026, 3, 5), dt.date(2025, 9, 1)):
+        ws.activities.save(Activity(date=day, kind="志愿服务", title="宣讲", project_id=project.id))
+    assert ws.activities.project_activity_count(project.id) == 2
+    seen.clear()
+    ws.activities.delete_project(project.id)
+    assert len(seen) == 1 and ws.activities.projects() == []
+    assert {e for e in _entries(db, "删除党建品牌项目")} == {"删除党建品牌项目：红色领航"}
+    assert [a.project_id for a in ws.activities.all()] == [None, None]  # the activities stay
+    assert seen[0].actions("brand_goal") == seen[0].actions("brand_recognition") == {"delete"}
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(BrandGoal)) == 0
+        assert session.scalar(select(func.count()).select_from(BrandRecognition)) == 0
+
+    before = _entries(db, "删除")
+    for call, what in ((ws.study.delete_record, "学时记录"), (ws.study.delete_duty_report, "述职评议记录"),
+                       (ws.activities.delete_project, "党建品牌项目"), (ws.activities.project_activity_count,
+                                                                   "党建品牌项目")):  # fmt: skip
+        with pytest.raises(NotFoundError, match=f"找不到编号为 {wrong.id} 的{what}"):
+            call(wrong.id)
+    assert _entries(db, "删除") == before
+
+    db.sign_in(Principal("chayue", Role.VIEWER))
+    for attempt in (
+        lambda: ws.study.delete_record(kept.id),
+        lambda: ws.study.delete_duty_report(twice[0].id),
+    ):
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert len(ws.study.records()) == 1 and len(ws.study.duty_reports()) == 1

@@ -210,6 +210,9 @@ def _other_branch_writes():
         "dues.delete_payment": lambda a, b: b.dues.delete_payment(a.dues.payments()[0].id),
         "activities.delete": lambda a, b: b.activities.delete(a.activities.all()[0].id),
         "assignments.delete": lambda a, b: b.assignments.delete(a.assignments.list()[0].id),
+        "activities.delete_project": lambda a, b: b.activities.delete_project(a.activities.projects()[0].id),
+        "study.delete_record": lambda a, b: b.study.delete_record(a.study.records()[0].id),
+        "study.delete_duty_report": lambda a, b: b.study.delete_duty_report(a.study.duty_reports()[0].id),
         "transfers.transfer_out": lambda a, b: b.transfers.transfer_out(
             _a_member(a).id, day, "钟离乙外", "钟离乙001"
         ),

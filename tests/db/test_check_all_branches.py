@@ -94,3 +94,46 @@ def test_records_read_in_bulk_equal_each_record_read_alone(committee):
     sealed = [m for m in together[a.branch_id] if m.sealed_at is not None]
     assert sealed and all(m.sealed_at.tzinfo is not None for m in sealed)
     assert any(m.start_time is not None for m in together[a.branch_id])
+
+
+def test_branches_judged_in_a_helping_process_report_what_one_process_reports(committee, monkeypatch):
+    """`check --all` on a committee's PC judges branches in two processes side by side (the helper
+    opens the same file and takes branches from the front of the list, this process from the back):
+    the same reports in branch order, some of them judged in the helper."""
+    import os
+    import time
+
+    from branchdesk.services import compliance
+
+    _db, branches = committee
+    alone = branches[0].compliance.check_all(TODAY, jobs=1)
+    judge = compliance.ComplianceService._check_branches
+
+    def after_the_helper_took_one(self, as_of, ids):  # here only: the spawned helper judges at full speed
+        bounds, waited = compliance._SHARED.get("bounds"), time.monotonic()
+        while (
+            bounds is not None and bounds[0] == 0 and bounds[0] < bounds[1] and time.monotonic() - waited < 60
+        ):
+            time.sleep(0.01)
+        return judge(self, as_of, ids)
+
+    monkeypatch.setattr(compliance.ComplianceService, "_check_branches", after_the_helper_took_one)
+    compliance._HELPERS_SEEN.clear()
+    together = branches[0].compliance.check_all(TODAY, jobs=2)
+    assert list(together) == list(alone)
+    for branch_id, report in alone.items():
+        assert together[branch_id] == report
+    assert compliance._HELPERS_SEEN and os.getpid() not in compliance._HELPERS_SEEN
+    assert compliance.default_jobs(3) == 1, "a second process is not worth its start below eight branches"
+
+
+def test_a_helping_process_that_fails_leaves_its_branches_to_the_first(committee, monkeypatch, tmp_path):
+    from branchdesk.services import compliance
+
+    db, branches = committee
+    alone = branches[0].compliance.check_all(TODAY, jobs=1)
+    monkeypatch.setattr(db, "url", f"sqlite:///{tmp_path / 'no such folder' / 'branchdesk.sqlite'}")
+    compliance._HELPERS_SEEN.clear()
+    together = branches[0].compliance.check_all(TODAY, jobs=2)  # the helper cannot open the file
+    assert together == alone and list(together) == list(alone)
+    assert not compliance._HELPERS_SEEN

@@ -315,6 +315,24 @@ def test_verify_and_the_audit_chain_work_on_an_encrypted_database(plain):
         db.dispose()
 
 
+def test_checking_every_branch_of_an_encrypted_file_starts_no_other_process(plain, monkeypatch):
+    """`check --all -j 2`: the helping processes would need the unlocked key, which never leaves the
+    process that unlocked it: an encrypted file is checked by that process alone."""
+    from branchdesk.services import compliance
+    from branchdesk.workspace import Workspace
+
+    _encrypt(plain)
+    db = _sign_in(plain, ADMIN, ADMIN_PW)
+    try:
+        ws = Workspace(db)
+        ws.branch.add_branch("第二党支部", "测试学院党委")
+        monkeypatch.setattr(compliance, "_check_side_by_side", lambda *a: pytest.fail("a second process"))
+        reports = ws.compliance.check_all(dt.date(2026, 11, 20), jobs=2)
+        assert len(reports) == 2 and reports[ws.branch_id] == ws.compliance.check(dt.date(2026, 11, 20))
+    finally:
+        db.dispose()
+
+
 def test_restoring_an_encrypted_backup_asks_for_a_password_of_its_time(plain, tmp_path):
     from branchdesk.db.backup import backup_sqlite
     from branchdesk.services.backups import preview_backup, restore_backup

@@ -546,14 +546,32 @@ class ActivitiesService:
             project_id = row.id
         return self.project(project_id)
 
+    def project_activity_count(self, project_id: int) -> int:
+        """How many activities (any year) belong to the project: what deleting it unlinks."""
+        with self.ws.read() as session:
+            require(session, ProjectRow, project_id, self.ws.branch_id, "党建品牌项目")
+            return session.scalar(
+                select(func.count()).select_from(ActivityRow).where(
+                    ActivityRow.branch_id == self.ws.branch_id, ActivityRow.project_id == project_id
+                )
+            ) or 0  # fmt: skip
+
     def delete_project(self, project_id: int) -> None:
-        """Delete a project (its activities stay, without a project)."""
-        with self.ws.write("删除党建品牌项目") as session:
+        """Delete a project with its yearly goals and recognitions, in one audited unit of work; its
+        activities stay, without a project (``project_activity_count`` says how many)."""
+        with self.ws.read() as session:
+            name = session.scalar(select(ProjectRow.name).where(ProjectRow.id == project_id))
+        with self.ws.write(f"删除党建品牌项目：{name}" if name else "删除党建品牌项目") as session:
             row = session.get(ProjectRow, project_id)
             if row is None or row.branch_id != self.ws.branch_id:
                 raise NotFoundError(f"找不到编号为 {project_id} 的党建品牌项目")
             for a in session.scalars(select(ActivityRow).where(ActivityRow.project_id == project_id)):
                 a.project_id = None
+            # through the session, not the foreign key's cascade: the audit trail names what went with it
+            for model in (BrandGoal, BrandRecognition):
+                for child in session.scalars(select(model).where(model.project_id == project_id)):
+                    session.delete(child)
+            session.flush()
             session.delete(row)
 
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["CheckReport", "ComplianceService"]
 
 _BATCH_BRANCHES = 10  # check_all reads the records of this many branches at a time
+_SIDE_BY_SIDE_FROM = 8  # fewer branches: starting a second process (~1 s) costs more than it saves
+_MAX_JOBS = 4
 
 
 @dataclass(frozen=True)
@@ -87,16 +89,40 @@ class ComplianceService:
         with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
             return self._check(as_of or dt.date.today())
 
-    def check_all(self, as_of: dt.date | None = None, branch_ids=None) -> dict[int, CheckReport]:
+    def check_all(
+        self, as_of: dt.date | None = None, branch_ids=None, *, jobs: int | None = None
+    ) -> dict[int, CheckReport]:
         """:meth:`check` of every branch of the database, or of ``branch_ids`` (branch id → report, by id),
         each report equal to that branch's own check. The dossiers and meeting records are read for
         several branches at once (one statement per table for ten branches, not per branch) and the
-        holiday calendar once; each branch is then judged from what was read."""
+        holiday calendar once; each branch is then judged from what was read.
+
+        ``jobs``: processes judging branches side by side (default: one per processor core, at most
+        four, for eight branches and more; 1: this process alone). The other processes open the same
+        database and take a few branches at a time while this one works from the other end of the list,
+        so a slow start or a slow branch leaves nobody waiting. An encrypted file is checked here only
+        (its key stays in this process)."""
         as_of = as_of or dt.date.today()
+        ids = self._branch_ids(branch_ids)
+        jobs = default_jobs(len(ids)) if jobs is None else max(1, jobs)
+        if jobs > 1 and len(ids) > 1 and not self.ws.db.encrypted:
+            return _check_side_by_side(self, as_of, ids, jobs)
+        return self._check_branches(as_of, ids)
+
+    def _check_branches(self, as_of: dt.date, ids) -> dict[int, CheckReport]:
         return {
             ws.branch_id: ws.compliance._check(as_of, dossiers=dossiers, meetings=meetings, calendar=calendar)
-            for ws, dossiers, meetings, calendar in self.each_branch(branch_ids)
+            for ws, dossiers, meetings, calendar in self.each_branch(ids)
         }
+
+    def _branch_ids(self, branch_ids=None) -> list[int]:
+        from branchdesk.workspace import Workspace
+
+        ids = [b for b, _ in Workspace.branches(self.ws.db)]
+        if branch_ids is not None:
+            wanted = set(branch_ids)
+            ids = [b for b in ids if b in wanted]
+        return ids
 
     def each_branch(self, branch_ids=None) -> Iterator[tuple[Workspace, list, list, HolidayCalendar]]:
         """``(workspace, dossiers, meeting records, holiday calendar)`` of every branch (of ``branch_ids``),
@@ -106,10 +132,7 @@ class ComplianceService:
         from branchdesk.workspace import Workspace
 
         db = self.ws.db
-        ids = [b for b, _ in Workspace.branches(db)]
-        if branch_ids is not None:
-            wanted = set(branch_ids)
-            ids = [b for b in ids if b in wanted]
+        ids = self._branch_ids(branch_ids)
         with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
             calendar = self.ws.holidays.calendar()
             for at in range(0, len(ids), _BATCH_BRANCHES):  # a batch at a time: memory stays bounded
@@ -244,3 +267,96 @@ def _branch_records(
         ws,
         meetings,
     )
+
+
+def default_jobs(branches: int) -> int:
+    """How many processes ``check_all`` uses for ``branches`` branches: one per processor core this
+    process may use, at most four; one below eight branches."""
+    import os
+
+    if branches < _SIDE_BY_SIDE_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, _MAX_JOBS))
+
+
+def _check_side_by_side(service: ComplianceService, as_of: dt.date, ids: list[int], jobs: int):
+    """``check_all`` with ``jobs - 1`` helping processes. Everyone takes one branch at a time from a list
+    shared between the processes — the helpers from the front, this process from the back — until none
+    is left, so a helper's slow start or a slow branch leaves nobody waiting; the helpers' reports come
+    back pickled at the end. A helper that cannot start or fails leaves its branches to this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    db = service.ws.db
+    context = multiprocessing.get_context("spawn")
+    bounds = _SHARED["bounds"] = context.Array("i", [0, len(ids)])  # next from the front, end of the back
+    found: dict[int, CheckReport] = {}
+    with ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_share, initargs=(bounds,)) as pool:
+        helpers = []
+        for _ in range(jobs - 1):
+            try:
+                helpers.append(pool.submit(_check_from_front, db.url, db.user, as_of, ids))
+            except (OSError, RuntimeError):  # no process could be started (BrokenProcessPool): alone
+                break
+        while (at := _take(bounds, from_back=True)) is not None:
+            found.update(service._check_branches(as_of, [ids[at]]))
+        for helper in helpers:
+            try:
+                pid, reports = helper.result()
+            except Exception:  # a helper process that died or could not start: its branches are checked here
+                continue
+            if reports:
+                _HELPERS_SEEN.add(pid)
+            found.update(reports)
+    missing = [b for b in ids if b not in found]
+    if missing:
+        found.update(service._check_branches(as_of, missing))
+    return {b: found[b] for b in ids}
+
+
+def _take(bounds, *, from_back: bool = False) -> int | None:
+    """The index of the next branch nobody has taken (None: all taken)."""
+    with bounds.get_lock():
+        front, end = bounds[0], bounds[1]
+        if front >= end:
+            return None
+        if from_back:
+            bounds[1] = end - 1
+            return end - 1
+        bounds[0] = front + 1
+        return front
+
+
+#: process ids of the helpers that judged branches (tests: the reports were judged elsewhere)
+_HELPERS_SEEN: set[int] = set()
+_SHARED: dict = {}  # the bounds of the shared list (in every process taking part)
+
+
+def _share(bounds) -> None:
+    """A helping process starts: the list's shared bounds."""
+    _SHARED["bounds"] = bounds
+
+
+def _check_from_front(
+    url: str, user: str, as_of: dt.date, ids: list[int]
+) -> tuple[int, dict[int, CheckReport]]:
+    """In a helping process: the reports of the branches it takes from the front of ``ids``, from the
+    database at ``url`` (opened here, already at the program's schema: the first process opened it)."""
+    import os
+
+    from branchdesk.db.engine import Database
+    from branchdesk.workspace import Workspace
+
+    db = Database(url, user=user)
+    found: dict[int, CheckReport] = {}
+    try:
+        service = Workspace(db, ids[0]).compliance
+        while (at := _take(_SHARED["bounds"])) is not None:
+            found.update(service._check_branches(as_of, [ids[at]]))
+    finally:
+        db.dispose()
+    return os.getpid(), found

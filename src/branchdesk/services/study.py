@@ -32,6 +32,7 @@ from branchdesk.domain.activities import (
     StudySnapshot,
     StudySource,
     check_study_hours,
+    format_hours,
     hours_of,
     meeting_tenths,
     study_hours,
@@ -252,7 +253,11 @@ class StudyService:
             return [_record(r) for r in rows]
 
     def delete_record(self, record_id: int) -> None:
-        with self.ws.write("删除学习学时") as session:
+        """Delete a study record (one audited unit of work, named after the record)."""
+        with self.ws.read() as session:
+            r = session.get(StudyRow, record_id)
+            what = f"：{r.name} {r.date.isoformat()} {format_hours(hours_of(r.tenths))}学时" if r else ""
+        with self.ws.write(f"删除学习学时{what}") as session:
             row = session.get(StudyRow, record_id)
             if row is None or row.branch_id != self.ws.branch_id:
                 raise NotFoundError(f"找不到编号为 {record_id} 的学时记录")
@@ -308,7 +313,11 @@ class StudyService:
             return _duty(row)
 
     def delete_duty_report(self, report_id: int) -> None:
-        with self.ws.write("删除述职评议") as session:
+        """Delete a 述职评议 (one audited unit of work, named after the report)."""
+        with self.ws.read() as session:
+            r = session.get(DutyRow, report_id)
+            what = f"：{r.year}年 {r.name}" if r else ""
+        with self.ws.write(f"删除述职评议{what}") as session:
             row = session.get(DutyRow, report_id)
             if row is None or row.branch_id != self.ws.branch_id:
                 raise NotFoundError(f"找不到编号为 {report_id} 的述职评议记录")

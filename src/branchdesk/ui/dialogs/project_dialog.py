@@ -1,16 +1,20 @@
 """党建品牌项目: the branch's brand projects (name, slogan, idea, period, yearly goals, recognitions), edited
-through ``ctx.activities`` (issue 15)."""
+through ``ctx.activities`` (issue 15). An abandoned project is deleted (button, right-click menu, Delete
+key) after a confirmation that says how many activities belong to it: they stay, without a project (what
+``ActivitiesService.delete_project`` does). The list is read again when a commit touches the projects."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -18,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from branchdesk.domain.activities import BrandProject, Recognition
+from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import ValidationError
+from branchdesk.ui.changes import watch
 
 __all__ = ["ProjectsDialog", "parse_goals", "parse_recognitions"]
 
@@ -75,7 +81,12 @@ class ProjectsDialog(QDialog):
         self.setWindowTitle("党建品牌项目")
         self.resize(760, 560)
         self.list = QListWidget()
+        self.list.setObjectName("projectList")
         self.new_button = QPushButton("新增项目")
+        self.delete_button = QPushButton("删除项目…")
+        self.delete_button.setToolTip(
+            "删除不再开展的项目（Delete 键）：项目下的活动记录保留，删除前会再次确认"
+        )
         self.save_button = QPushButton("保存")
         self.name = QLineEdit()
         self.slogan = QLineEdit()
@@ -102,7 +113,10 @@ class ProjectsDialog(QDialog):
         form.addRow("获奖及认定：", self.recognitions)
         left = QVBoxLayout()
         left.addWidget(self.list, 1)
-        left.addWidget(self.new_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        left.addLayout(buttons)
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.error)
@@ -115,10 +129,27 @@ class ProjectsDialog(QDialog):
         self.list.currentRowChanged.connect(self._show)
         self.new_button.clicked.connect(lambda: self._show(-1))
         self.save_button.clicked.connect(self.save)
-        if not ctx.db.principal.can_edit:
-            self.new_button.hide()
-            self.save_button.hide()
+        self.delete_button.clicked.connect(lambda: self.delete())
+        # the principal as it works on this branch (a branch may grant a higher role than the account's)
+        self.editable = ctx.ws.principal.can_edit
+        if not self.editable:
+            for b in (self.new_button, self.save_button, self.delete_button):
+                b.hide()
+        else:
+            self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            self.list.customContextMenuRequested.connect(self._menu)
+        self.list.installEventFilter(self)  # the Delete key deletes the selected project
         self.reload()
+        watch(
+            self,
+            ctx.changes,
+            {"brand_project", "brand_goal", "brand_recognition"},
+            lambda _c: self._changed(),
+        )
+
+    def _changed(self) -> None:
+        """A commit touched the projects: read them again, keeping the one on screen if it is still there."""
+        self.reload(self.current.id if self.current else None)
 
     def reload(self, select: int | None = None) -> None:
         self.projects = self.ctx.activities.projects()
@@ -141,6 +172,65 @@ class ProjectsDialog(QDialog):
         self.goals.setPlainText(_goals_text(p.goals))
         self.recognitions.setPlainText(_recognitions_text(p.recognitions))
         self.error.clear()
+        self.delete_button.setEnabled(self.editable and self.current is not None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Delete:
+            if self.editable:
+                self.delete()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _menu(self, pos) -> None:
+        menu = self.context_menu(self.list.row(self.list.itemAt(pos)) if self.list.itemAt(pos) else -1)
+        if menu is not None:
+            menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def context_menu(self, row: int) -> QMenu | None:
+        """The right-click menu of a project in the list (it selects the project)."""
+        if not self.editable or not 0 <= row < self.list.count():
+            return None
+        self.list.setCurrentRow(row)
+        menu = QMenu(self)
+        menu.addAction("删除项目…", lambda: self.delete())
+        return menu
+
+    def delete(self) -> bool:
+        """Delete the selected project after a confirmation naming it, its period, what goes with it and how
+        many activities belong to it (they stay, without a project). One transaction."""
+        from branchdesk.domain.auth import PermissionDenied
+        from branchdesk.ui.widgets import prompts
+
+        project = self.current
+        if project is None or project.id is None or not self.editable:
+            return False
+        try:
+            used = self.ctx.activities.project_activity_count(project.id)
+        except NotFoundError as exc:
+            prompts.warn(self, "删除项目", f"{exc}，请刷新后重试。")
+            return False
+        start = project.start.isoformat() if project.start else "未填"
+        end = project.end.isoformat() if project.end else "今"
+        period = f"{start}至{end}" if project.start or project.end else "未填"
+        lines = [f"确定删除党建品牌项目“{project.name}”吗？", "", f"项目期间：{period}"]
+        if project.goals or project.recognitions:
+            lines.append(
+                f"年度目标 {len(project.goals)} 项、获奖及认定 {len(project.recognitions)} 项一并删除。"
+            )
+        lines.append(
+            f"有 {used} 次活动记录属于这个项目：删除后这些活动记录保留，只是不再属于任何品牌项目。"
+            if used
+            else "没有活动记录属于这个项目。"
+        )
+        lines += ["", "删除记入操作日志。"]
+        if not prompts.ask(self, "删除项目", "\n".join(lines), yes="删除", danger=True):
+            return False
+        try:
+            self.ctx.activities.delete_project(project.id)
+        except (NotFoundError, PermissionDenied) as exc:
+            prompts.warn(self, "删除项目", str(exc))
+            return False
+        return True
 
     def value(self) -> BrandProject:
         return BrandProject(

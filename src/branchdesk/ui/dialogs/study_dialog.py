@@ -1,12 +1,15 @@
 """学习学时 and 述职评议 (issue 15): each member's study hours of a year against 32 (56 for the committee)
-with a form to enter a record by hand, and the committee members' 述职评议. Through ``ctx.study``."""
+with the study records behind them (the selected member's, or everyone's) and a form to enter a record by
+hand, and the committee members' 述职评议. A wrongly entered record or a duplicated 述职评议 is deleted
+after a confirmation naming it (button, right-click menu, Delete key; not for a 查阅 account). Through
+``ctx.study``; the tables are read again when a commit touches what they show (``ctx.changes``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,9 +19,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -27,9 +32,32 @@ from PySide6.QtWidgets import (
 )
 
 from branchdesk.domain.activities import DutyGrade, DutyReport, StudyRecord, StudySource, format_hours
+from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import ValidationError
+from branchdesk.ui.changes import watch
 
-__all__ = ["StudyDialog"]
+__all__ = ["STUDY_TABLES", "StudyDialog"]
+
+#: What the dialog shows is read from: study records, 述职评议, and the meetings, activities and roster the
+#: hours are counted from.
+STUDY_TABLES = frozenset({
+    "study_record", "duty_report", "activity", "activity_participant", "meeting", "meeting_attendance", "member",
+    "committee_member", "member_status_change",
+})  # fmt: skip
+_RECORD_COLUMNS = ("日期", "姓名", "学时", "类别", "内容")
+
+
+def _table(columns, stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 class StudyDialog(QDialog):
@@ -41,17 +69,47 @@ class StudyDialog(QDialog):
         self.ctx = ctx
         self.year = year
         self.setWindowTitle(f"{year}年学习学时与述职评议")
-        self.resize(820, 600)
+        self.resize(1040, 600)
         members = [(m.id, m.name) for m in ctx.roster.read().members if m.status == "active"]
-        editable = ctx.db.principal.can_edit
+        # the principal as it works on this branch (a branch may grant a higher role than the account's)
+        self.editable = editable = ctx.ws.principal.can_edit
+        self.hours_of: dict[int, Decimal] = {}
+        self.records: list[StudyRecord] = []
+        self.reports: list[DutyReport] = []
 
-        # ---- 学时
-        self.table = QTableWidget(0, 4)
+        # ---- 学时: the members' totals, and the records behind them
+        self.table = _table(["姓名", "学时", "应达", "情况"], 3)
         self.table.setObjectName("studyTable")
-        self.table.setHorizontalHeaderLabels(["姓名", "学时", "应达", "情况"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._fill_records)
+        self.records_label = QLabel()
+        self.all_button = QPushButton("显示全部党员")
+        self.all_button.setToolTip("取消左侧的选择，列出本年度全部学时记录")
+        self.all_button.clicked.connect(self.table.clearSelection)
+        self.record_table = _table(_RECORD_COLUMNS, 4)
+        self.record_table.setObjectName("studyRecordTable")
+        self.record_table.itemSelectionChanged.connect(self._sync_buttons)
+        self.delete_record_button = QPushButton("删除学时记录…")
+        self.delete_record_button.setToolTip("删除一条录错的学时记录（Delete 键），删除前会再次确认")
+        self.delete_record_button.clicked.connect(lambda: self.delete_record())
+        record_hint = QLabel("党课、主题党日和活动计入的学时，在会议记录和活动记录中修改。")
+        record_hint.setWordWrap(True)
+        record_hint.setStyleSheet("color: #5f6368;")
+        heading = QHBoxLayout()
+        heading.addWidget(self.records_label, 1)
+        heading.addWidget(self.all_button)
+        record_bar = QHBoxLayout()
+        record_bar.addWidget(record_hint, 1)
+        record_bar.addWidget(self.delete_record_button)
+        records_pane = QWidget()
+        records_box = QVBoxLayout(records_pane)
+        records_box.setContentsMargins(0, 0, 0, 0)
+        records_box.addLayout(heading)
+        records_box.addWidget(self.record_table, 1)
+        records_box.addLayout(record_bar)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(records_pane)
+        split.setSizes([400, 620])
         self.member = QComboBox()
         self.member.setEditable(True)
         self.member.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -78,19 +136,18 @@ class StudyDialog(QDialog):
         self.message.setWordWrap(True)
         study_tab = QWidget()
         box = QVBoxLayout(study_tab)
-        box.addWidget(self.table, 1)
+        box.addWidget(split, 1)
         if editable:
             box.addLayout(entry)
         box.addWidget(self.message)
 
         # ---- 述职评议
-        self.duty_table = QTableWidget(0, 6)
-        self.duty_table.setHorizontalHeaderLabels(
-            ["年度", "述职人", "职务", "好/较好/一般/差", "上级评价", "述职日期"]
-        )
-        self.duty_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.duty_table.verticalHeader().setVisible(False)
-        self.duty_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.duty_table = _table(["年度", "述职人", "职务", "好/较好/一般/差", "上级评价", "述职日期"], 3)
+        self.duty_table.setObjectName("dutyTable")
+        self.duty_table.itemSelectionChanged.connect(self._sync_buttons)
+        self.delete_duty_button = QPushButton("删除述职评议…")
+        self.delete_duty_button.setToolTip("删除一条重复或录错的述职评议（Delete 键），删除前会再次确认")
+        self.delete_duty_button.clicked.connect(lambda: self.delete_duty())
         self.duty_member = QComboBox()
         for member_id, name in members:
             self.duty_member.addItem(name, member_id)
@@ -124,8 +181,19 @@ class StudyDialog(QDialog):
         duty_box = QVBoxLayout(duty_tab)
         duty_box.addWidget(self.duty_table, 1)
         if editable:
+            duty_bar = QHBoxLayout()
+            duty_bar.addStretch(1)
+            duty_bar.addWidget(self.delete_duty_button)
+            duty_box.addLayout(duty_bar)
             duty_box.addLayout(form)
             duty_box.addWidget(self.duty_button)
+        else:  # 查阅: the tables only
+            self.delete_record_button.hide()
+            self.delete_duty_button.hide()
+        for table in (self.record_table, self.duty_table):
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            table.customContextMenuRequested.connect(lambda pos, t=table: self._menu(t, pos))
+            table.installEventFilter(self)  # the Delete key deletes the selected row
 
         self.tabs = QTabWidget()
         self.tabs.addTab(study_tab, "学习培训学时")
@@ -133,9 +201,14 @@ class StudyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.reload()
+        watch(self, ctx.changes, STUDY_TABLES, lambda _changes: self.reload())
 
     def reload(self) -> None:
+        member_id = self.selected_member()
         hours = self.ctx.study.hours(self.year)
+        self.hours_of = {h.member_id: h.total for h in hours}
+        self.table.blockSignals(True)
+        self.table.selectionModel().clear()
         self.table.setRowCount(len(hours))
         for row, h in enumerate(hours):
             result = "达标" if not h.short else f"差{format_hours(h.short)}学时"
@@ -143,7 +216,11 @@ class StudyDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, h.member_id)
                 self.table.setItem(row, column, item)
-        reports = self.ctx.study.duty_reports(self.year)
+            if h.member_id == member_id:
+                self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self._fill_records()
+        self.reports = reports = self.ctx.study.duty_reports(self.year)
         self.duty_table.setRowCount(len(reports))
         for row, r in enumerate(reports):
             counts = "/".join(str(r.ratings.get(g, 0)) for g in DutyGrade)
@@ -157,6 +234,128 @@ class StudyDialog(QDialog):
             )
             for column, text in enumerate(values):
                 self.duty_table.setItem(row, column, QTableWidgetItem(text))
+        self.duty_table.selectionModel().clear()
+        self._sync_buttons()
+
+    def selected_member(self) -> int | None:
+        """The member whose row is selected in the totals (their records are listed), or None."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole) if rows else None
+
+    def _fill_records(self) -> None:
+        member_id = self.selected_member()
+        self.records = self.ctx.study.records(self.year, member_id)
+        if member_id is None:
+            self.records_label.setText(
+                f"{self.year}年全部学时记录（手工录入和导入的，共 {len(self.records)} 条）"
+            )
+        else:
+            name = self.table.item(self.table.selectionModel().selectedRows()[0].row(), 0).text()
+            self.records_label.setText(f"{name}的学时记录（{len(self.records)} 条）")
+        self.all_button.setEnabled(member_id is not None)
+        table = self.record_table
+        table.setRowCount(len(self.records))
+        for row, r in enumerate(self.records):
+            values = (r.date.isoformat(), r.name, format_hours(r.hours), StudySource(r.source).label, r.title)
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+        table.selectionModel().clear()  # no row chosen for the next Delete key by itself
+        self._sync_buttons()
+
+    @staticmethod
+    def _selected(table: QTableWidget, items: list):
+        rows = table.selectionModel().selectedRows()
+        return items[rows[0].row()] if rows and rows[0].row() < len(items) else None
+
+    def _sync_buttons(self) -> None:
+        self.delete_record_button.setEnabled(
+            self.editable and self._selected(self.record_table, self.records) is not None
+        )
+        self.delete_duty_button.setEnabled(
+            self.editable and self._selected(self.duty_table, self.reports) is not None
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched in (self.record_table, self.duty_table)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Delete
+        ):
+            if self.editable:
+                self.delete_record() if watched is self.record_table else self.delete_duty()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _menu(self, table: QTableWidget, pos) -> None:
+        menu = self.context_menu(table, table.rowAt(pos.y()))
+        if menu is not None:
+            menu.exec(table.viewport().mapToGlobal(pos))
+
+    def context_menu(self, table: QTableWidget, row: int) -> QMenu | None:
+        """The right-click menu of a row of the records or the 述职评议 (it selects the row)."""
+        if not self.editable or row < 0:
+            return None
+        table.selectRow(row)
+        menu = QMenu(self)
+        if table is self.record_table:
+            menu.addAction("删除学时记录…", lambda: self.delete_record())
+        else:
+            menu.addAction("删除述职评议…", lambda: self.delete_duty())
+        return menu
+
+    def delete_record(self) -> bool:
+        """Delete the selected study record after a confirmation naming the member, the date, the hours
+        and what it was; the member's total drops by its hours. One transaction, one audit entry."""
+        from branchdesk.domain.auth import PermissionDenied
+        from branchdesk.ui.widgets import prompts
+
+        record = self._selected(self.record_table, self.records)
+        if record is None or not self.editable:
+            return False
+        total = self.hours_of.get(record.member_id, Decimal(0))
+        source = StudySource(record.source).label
+        text = (f"确定删除这条学时记录吗？\n\n党员：{record.name}\n日期：{record.date.isoformat()}\n"
+                f"学时：{format_hours(record.hours)} 学时（{source}）\n"
+                + (f"内容：{record.title}\n" if record.title else "")
+                + f"\n删除后{record.name}{self.year}年的学时由 {format_hours(total)} 减为 "
+                f"{format_hours(max(total - record.hours, Decimal(0)))}；删除记入操作日志。")  # fmt: skip
+        if not prompts.ask(self, "删除学时记录", text, yes="删除", danger=True):
+            return False
+        try:
+            self.ctx.study.delete_record(record.id)
+        except (NotFoundError, PermissionDenied) as exc:
+            prompts.warn(self, "删除学时记录", str(exc))
+            return False
+        self.message.setText(
+            f"已删除{record.name}{record.date.isoformat()}的 {format_hours(record.hours)} 学时。"
+        )
+        return True
+
+    def delete_duty(self) -> bool:
+        """Delete the selected 述职评议 (a duplicate, a wrong year) after a confirmation naming it."""
+        from branchdesk.domain.auth import PermissionDenied
+        from branchdesk.ui.widgets import prompts
+
+        report = self._selected(self.duty_table, self.reports)
+        if report is None or not self.editable:
+            return False
+        counts = "/".join(str(report.ratings.get(g, 0)) for g in DutyGrade)
+        post = f"（{report.post}）" if report.post else ""
+        text = (f"确定删除这条述职评议吗？\n\n述职人：{report.name}{post}\n年度：{report.year}年\n"
+                f"述职日期：{report.date.isoformat() if report.date else '未填'}\n评议票数（好/较好/一般/差）：{counts}\n"
+                + (f"上级评价：{report.higher_rating}\n" if report.higher_rating else "")
+                + "\n删除记入操作日志。")  # fmt: skip
+        if not prompts.ask(self, "删除述职评议", text, yes="删除", danger=True):
+            return False
+        try:
+            self.ctx.study.delete_duty_report(report.id)
+        except (NotFoundError, PermissionDenied) as exc:
+            prompts.warn(self, "删除述职评议", str(exc))
+            return False
+        return True
 
     def add_record(self) -> None:
         try:
@@ -169,7 +368,6 @@ class StudyDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.message.setText(f"已为{record.name}录入{format_hours(record.hours)}学时。")
-        self.reload()
 
     def save_duty(self) -> DutyReport | None:
         try:
@@ -182,5 +380,4 @@ class StudyDialog(QDialog):
         except (ValidationError, ValueError) as exc:
             self.message.setText(str(exc))
             return None
-        self.reload()
         return saved
