@@ -1469,17 +1469,20 @@ _second = operator.itemgetter(1)
 
 def _attendee(values: tuple) -> Attendee:
     """One attendance line from the driver's values (a date may come as ISO text, a flag as 0/1)."""
-    member_id, name, status, reason, voter, member_type, kind, approved_on, *exclusion = values
-    if isinstance(approved_on, str):
-        approved_on = dt.date.fromisoformat(approved_on[:10])
-    exclusion = (kind, approved_on, *exclusion)
-    status = _code(_ATTENDANCE, AttendanceStatus, status)
+    member_id, name, status, reason, voter, member_type, kind = values[:7]
+    exclusion = None
+    if kind:  # else no exclusion (exclusion_of gives None for no kind)
+        approved_on = values[7]
+        if isinstance(approved_on, str):
+            approved_on = dt.date.fromisoformat(approved_on[:10])
+        exclusion = exclusion_of(kind, approved_on, *values[8:])
+    status = _ATTENDANCE.get(status) or AttendanceStatus(status)
     # Attendee(...) without the frozen dataclass's object.__setattr__ per field, its ``present`` flag set
     # as its cached property would (every distinct line of fifty branches: ~60k)
     line = object.__new__(Attendee)
     line.__dict__.update(member_id=member_id, name=name, status=status, reason=reason, voter=bool(voter),
                          member_type=_enum(MemberType, member_type, MemberType.FULL),
-                         exclusion=exclusion_of(*exclusion), present=status == AttendanceStatus.PRESENT)  # fmt: skip
+                         exclusion=exclusion, present=status == AttendanceStatus.PRESENT)  # fmt: skip
     return line
 
 
@@ -1507,12 +1510,6 @@ def _code_table(kind) -> dict:
 _TYPES, _STATUSES, _MODES, _AUDIENCES, _ATTENDANCE = (
     _code_table(k) for k in (MeetingType, MeetingStatus, MeetingMode, Audience, AttendanceStatus)
 )
-
-
-def _code(table: dict, kind, value):
-    """``kind(value)`` by a dict look-up (the enum's own call for anything else, which raises as before)."""
-    found = table.get(value)
-    return found if found is not None else kind(value)
 
 
 #: the fields ``_snapshot`` sets on an Agenda it builds (every one, none with a factory or __post_init__)
