@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--as-of", type=_as_of, metavar="日期", help="检查日期（默认今天），如 2026-11-23")
     chk.add_argument("--all", action="store_true", help="检查数据库中的全部支部（逐个支部列出结果）")
     chk.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                     help="与 --all 同用：同时检查的进程数（默认按处理器核数，最多 4 个；8 个支部以下只用 1 个）")  # fmt: skip
+                     help="与 --all 同用：同时检查的进程数（默认按空闲的处理器核数，最多 4 个；8 个支部以下只用 1 个）")  # fmt: skip
 
     _add_backup_parsers(sub)
     ver = sub.add_parser(

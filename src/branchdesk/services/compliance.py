@@ -97,8 +97,8 @@ class ComplianceService:
         several branches at once (one statement per table for ten branches, not per branch) and the
         holiday calendar once; each branch is then judged from what was read.
 
-        ``jobs``: processes judging branches side by side (default: one per processor core, at most
-        four, for eight branches and more; 1: this process alone). The other processes open the same
+        ``jobs``: processes judging branches side by side (default: one per idle processor core, at
+        most four, for eight branches and more — ``default_jobs``; 1: this process alone). The other processes open the same
         database and take a few branches at a time while this one works from the other end of the list,
         so a slow start or a slow branch leaves nobody waiting. An encrypted file is checked here only
         (its key stays in this process)."""
@@ -270,8 +270,9 @@ def _branch_records(
 
 
 def default_jobs(branches: int) -> int:
-    """How many processes ``check_all`` uses for ``branches`` branches: one per processor core this
-    process may use, at most four; one below eight branches."""
+    """How many processes ``check_all`` uses for ``branches`` branches: one per idle processor core this
+    process may use (cores less the load average where the system tells it), at most four; one below
+    eight branches. On a busy machine a second process only adds its start to the same core's work."""
     import os
 
     if branches < _SIDE_BY_SIDE_FROM:
@@ -280,7 +281,11 @@ def default_jobs(branches: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # Windows, macOS
         cores = os.cpu_count() or 1
-    return max(1, min(cores, _MAX_JOBS))
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows: no load average
+        busy = 0.0
+    return max(1, min(round(cores - busy), _MAX_JOBS))
 
 
 def _check_side_by_side(service: ComplianceService, as_of: dt.date, ids: list[int], jobs: int):
