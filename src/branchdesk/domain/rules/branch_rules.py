@@ -216,26 +216,6 @@ class BranchRecords:
         )
 
     @property
-    def attendance(self) -> dict[int, list[tuple[Meeting, Any]]]:
-        """member id → (meeting, attendee) of every held meeting that lists them, by date."""
-
-        def build() -> dict[int, list]:
-            out: dict[int, list] = {}
-            get = out.get
-            for m in self.held:
-                for a in m.attendance:
-                    member_id = a.member_id
-                    if member_id is not None:
-                        found = get(member_id)
-                        if found is None:
-                            out[member_id] = [(m, a)]
-                        else:
-                            found.append((m, a))
-            return out
-
-        return self._memo("attendance", build)
-
-    @property
     def meeting_days(self) -> dict[tuple[str, date], list[Meeting]]:
         def build() -> dict:
             out: dict = {}
