@@ -271,7 +271,7 @@ def _branch_records(
 
 def default_jobs(branches: int) -> int:
     """How many processes ``check_all`` uses for ``branches`` branches: one per idle processor core this
-    process may use (cores less the load average where the system tells it), at most four; one below
+    process may use (cores less the load average of other work, where the system tells it), at most four; one below
     eight branches. On a busy machine a second process only adds its start to the same core's work."""
     import os
 
@@ -281,8 +281,8 @@ def default_jobs(branches: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # Windows, macOS
         cores = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]
+    try:  # the load of other work: this process, busy itself, counts one
+        busy = max(0.0, os.getloadavg()[0] - 1.0)
     except (AttributeError, OSError):  # Windows: no load average
         busy = 0.0
     return max(1, min(round(cores - busy), _MAX_JOBS))
