@@ -310,10 +310,11 @@ def test_a_row_without_id_number_updates_the_member_with_that_name_and_birth_dat
 
 def test_an_id_number_held_by_a_member_of_another_branch_is_refused(tmp_path, db, ws, branch, members):
     from branchdesk.services.branch import BranchProfile
+    from branchdesk.workspace import Workspace
 
     other = branch.save_profile(BranchProfile(name="另一个党支部"))
-    members.create(
-        MemberFields(name="张三", id_number=ZHANG_ID, join_date=dt.date(2008, 6, 20)), branch_id=other.id
+    Workspace(db, other.id).members.create(  # the member file is written by that branch's workspace
+        MemberFields(name="张三", id_number=ZHANG_ID, join_date=dt.date(2008, 6, 20))
     )
     plan = read_roster(roster_file(tmp_path / "r.xlsx", good_rows()))
     preview = preview_roster(ws, plan)
