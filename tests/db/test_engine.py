@@ -51,7 +51,7 @@ def test_two_programs_on_one_file_do_not_refuse_a_save_that_read_first(sqlite_db
         other.dispose()
     assert not errors, errors
     with sqlite_db.read() as session:
-        assert dict(session.execute(select(Setting.key, Setting.value)).tuples().all()) == {
+        assert dict(session.execute(select(Setting.key, Setting.value)).all()) == {
             "from_window": 2,
             "from_cli": 1,
         }
