@@ -198,7 +198,6 @@ class ProjectsDialog(QDialog):
     def delete(self) -> bool:
         """Delete the selected project after a confirmation naming it, its period, what goes with it and how
         many activities belong to it (they stay, without a project). One transaction."""
-        from branchdesk.domain.auth import PermissionDenied
         from branchdesk.ui.widgets import prompts
 
         project = self.current
@@ -223,14 +222,9 @@ class ProjectsDialog(QDialog):
             else "没有活动记录属于这个项目。"
         )
         lines += ["", "删除记入操作日志。"]
-        if not prompts.ask(self, "删除项目", "\n".join(lines), yes="删除", danger=True):
-            return False
-        try:
-            self.ctx.activities.delete_project(project.id)
-        except (NotFoundError, PermissionDenied) as exc:
-            prompts.warn(self, "删除项目", str(exc))
-            return False
-        return True
+        return prompts.confirm_delete(
+            self, "删除项目", "\n".join(lines), lambda: self.ctx.activities.delete_project(project.id)
+        )
 
     def value(self) -> BrandProject:
         return BrandProject(

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from branchdesk.domain.activities import DutyGrade, DutyReport, StudyRecord, StudySource, format_hours
-from branchdesk.domain.errors import NotFoundError
 from branchdesk.domain.members import ValidationError
 from branchdesk.ui.changes import watch
 
@@ -309,7 +308,6 @@ class StudyDialog(QDialog):
     def delete_record(self) -> bool:
         """Delete the selected study record after a confirmation naming the member, the date, the hours
         and what it was; the member's total drops by its hours. One transaction, one audit entry."""
-        from branchdesk.domain.auth import PermissionDenied
         from branchdesk.ui.widgets import prompts
 
         record = self._selected(self.record_table, self.records)
@@ -322,12 +320,9 @@ class StudyDialog(QDialog):
                 + (f"内容：{record.title}\n" if record.title else "")
                 + f"\n删除后{record.name}{self.year}年的学时由 {format_hours(total)} 减为 "
                 f"{format_hours(max(total - record.hours, Decimal(0)))}；删除记入操作日志。")  # fmt: skip
-        if not prompts.ask(self, "删除学时记录", text, yes="删除", danger=True):
-            return False
-        try:
-            self.ctx.study.delete_record(record.id)
-        except (NotFoundError, PermissionDenied) as exc:
-            prompts.warn(self, "删除学时记录", str(exc))
+        if not prompts.confirm_delete(
+            self, "删除学时记录", text, lambda: self.ctx.study.delete_record(record.id)
+        ):
             return False
         self.message.setText(
             f"已删除{record.name}{record.date.isoformat()}的 {format_hours(record.hours)} 学时。"
@@ -336,7 +331,6 @@ class StudyDialog(QDialog):
 
     def delete_duty(self) -> bool:
         """Delete the selected 述职评议 (a duplicate, a wrong year) after a confirmation naming it."""
-        from branchdesk.domain.auth import PermissionDenied
         from branchdesk.ui.widgets import prompts
 
         report = self._selected(self.duty_table, self.reports)
@@ -348,14 +342,9 @@ class StudyDialog(QDialog):
                 f"述职日期：{report.date.isoformat() if report.date else '未填'}\n评议票数（好/较好/一般/差）：{counts}\n"
                 + (f"上级评价：{report.higher_rating}\n" if report.higher_rating else "")
                 + "\n删除记入操作日志。")  # fmt: skip
-        if not prompts.ask(self, "删除述职评议", text, yes="删除", danger=True):
-            return False
-        try:
-            self.ctx.study.delete_duty_report(report.id)
-        except (NotFoundError, PermissionDenied) as exc:
-            prompts.warn(self, "删除述职评议", str(exc))
-            return False
-        return True
+        return prompts.confirm_delete(
+            self, "删除述职评议", text, lambda: self.ctx.study.delete_duty_report(report.id)
+        )
 
     def add_record(self) -> None:
         try:

@@ -37,6 +37,23 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     box.exec()
 
 
+def confirm_delete(parent: QWidget | None, title: str, text: str, delete) -> bool:
+    """Ask (``text`` names the record; 删除 is not the default button), then call ``delete()``. A record
+    already gone or a right lost in between is a warning with the service's words, not 程序错误. True
+    when deleted."""
+    from branchdesk.domain.auth import PermissionDenied
+    from branchdesk.domain.errors import NotFoundError
+
+    if not ask(parent, title, text, yes="删除", danger=True):
+        return False
+    try:
+        delete()
+    except (NotFoundError, PermissionDenied) as exc:
+        warn(parent, title, str(exc))
+        return False
+    return True
+
+
 def file_saved(parent: QWidget | None, title: str, text: str, path: Path) -> None:
     """Say where a file was written, with a button that opens its folder."""
     from PySide6.QtCore import QUrl
