@@ -126,3 +126,35 @@ def test_unusual_attendance_lines_come_back_as_written(ws, monkeypatch):
     assert (leave.status, leave.reason) == (AttendanceStatus.LEAVE, "病假")
     probationary = next(a for a in records[first.id].attendance if a.name == "赵新")
     assert (probationary.member_type, probationary.voter) == ("probationary", False)
+
+
+def test_a_list_that_grew_between_two_statements_is_read_again_line_by_line(ws, monkeypatch):
+    """On PostgreSQL each statement sees the records as they are when it runs: a line with a reason
+    added to a meeting after its joined numbers were read lands beyond the list; the meeting is then read
+    again line by line, not left half old and half new."""
+    from branchdesk.services import meetings as service
+
+    for name in NAMES:
+        ws.members.create(
+            MemberFields(name=name, join_date=dt.date(2000, 7, 1), conversion_date=dt.date(2001, 7, 1))
+        )
+    record = ws.meetings.plan(MeetingType.GENERAL, DAY, status="draft", chair="张华", recorder="刘芳")
+    read = service.fetch_tuples
+
+    def meanwhile(connection, stmt):  # the whole lines' statement finds one more line than was joined
+        rows = read(connection, stmt)
+        if "ix_meeting_attendance" not in str(stmt) and "reason <> ''" in str(stmt):
+            rows = [
+                *rows,
+                (record.id, len(NAMES), None, "后来补记", "leave", "出差", True, "full", "", None, "", ""),
+            ]
+        return rows
+
+    monkeypatch.setattr(service, "fetch_tuples", meanwhile)
+    again = []
+    read_line_by_line = service._attendance_lines
+    monkeypatch.setattr(service, "_attendance_lines",
+                        lambda c, parts, a: again.append(parts) or read_line_by_line(c, parts, a))  # fmt: skip
+    [read_back] = ws.meetings.all()
+    assert again, "the meeting is read again line by line"
+    assert [a.name for a in read_back.attendance] == [a.name for a in record.attendance]

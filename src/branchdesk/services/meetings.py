@@ -1414,8 +1414,13 @@ def _attendance(connection, parts) -> dict[int, list[Attendee]]:
         for q in whole:
             for row in fetch_tuples(connection, q):  # (meeting id, position, *the line's values)
                 lines = found.get(row[0])
-                if lines is not None:
+                if lines is None:
+                    continue
+                if 0 <= row[1] < len(lines):
                     lines[row[1]] = attendee(row[2:])
+                else:  # the list changed since it was joined (PostgreSQL reads each statement anew)
+                    del found[row[0]]
+                    redo.append(row[0])
     if redo:
         found.update(_attendance_lines(connection, _chunks(redo), attendee))
     return found
