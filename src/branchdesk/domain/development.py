@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from branchdesk.domain.cached import cached_property
 from branchdesk.domain.dates import add_months, add_years
 from branchdesk.domain.vocab import Labeled
 from branchdesk.domain.votes import Vote, tally
@@ -296,28 +297,6 @@ DATE_LABELS: dict[str, str] = {
     "outcome_approval": "取消预备党员资格批准日期",
     "as_of": "检查日期",
 }
-
-
-class cached_property:
-    """A lock-free ``functools.cached_property`` for frozen snapshots (3.11's takes a lock per access).
-
-    The value is stored in the instance ``__dict__`` on first access; later reads never reach the
-    descriptor. Snapshots are immutable, so the cache can never go stale.
-    """
-
-    def __init__(self, func):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.func(instance)
-        return value
 
 
 # --------------------------------------------------------------------------- snapshot parts

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from itertools import compress
 from operator import attrgetter
 
-from branchdesk.domain.development import cached_property
+from branchdesk.domain.cached import cached_property
 from branchdesk.domain.vocab import CommitteePost, Labeled, MemberType
 from branchdesk.domain.votes import Electorate, Exclusion, Vote, VoterSnapshot, tally
 

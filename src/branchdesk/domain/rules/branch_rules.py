@@ -22,13 +22,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
+from branchdesk.domain.cached import cached_property
 from branchdesk.domain.dates import add_months, add_years, format_date
-from branchdesk.domain.development import DecisionBody, Dossier, cached_property
+from branchdesk.domain.development import DecisionBody, Dossier
 from branchdesk.domain.meetings import AppraisalGrade, Meeting, MeetingType, RosterEntry
 from branchdesk.domain.members import bare_name
 from branchdesk.domain.partial_dates import PartialDate
@@ -163,17 +164,10 @@ class BranchRecords:
     records_since: date | None = None  # the branch keeps its records here from this day
     settings: BranchSettings = field(default_factory=BranchSettings)
     extra: Mapping[str, Any] = field(default_factory=dict)  # other areas' snapshots (dues, study hours)
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------ indexes (built once)
-    def _memo(self, key: str, build: Callable[[], Any]) -> Any:
-        value = self._cache.get(key)
-        if value is None:
-            value = self._cache[key] = build()
-        return value
-
     # The indexes are cached on the instance (a lock-free cached property: read ~150k times in the check of
-    # fifty branches, they are then plain attributes).
+    # fifty branches, they are then plain attributes; a copy made by ``replace`` builds its own).
     @cached_property
     def by_id(self) -> dict[int, MemberRecord]:
         return {m.id: m for m in self.members}
@@ -196,7 +190,7 @@ class BranchRecords:
     def person(self, member_id: int | None, name: str) -> MemberRecord | None:
         """:meth:`member` for a name as typed (a label like "（预备党员）" dropped), memoised: the same few
         contact persons and sponsors recur across thousands of dossiers."""
-        found = self._memo("people", dict)
+        found = self._people
         key = (member_id, name)
         if key not in found:
             found[key] = self.member(member_id, bare_name(name))
@@ -215,18 +209,23 @@ class BranchRecords:
             sorted((m for m in self.meetings if not m.planned and m.date <= self.as_of), key=lambda m: m.date)
         )
 
-    @property
+    @cached_property
     def meeting_days(self) -> dict[tuple[str, date], list[Meeting]]:
-        def build() -> dict:
-            out: dict = {}
-            for m in self.held:
-                out.setdefault((str(m.type), m.date), []).append(m)
-            return out
+        out: dict = {}
+        for m in self.held:
+            out.setdefault((str(m.type), m.date), []).append(m)
+        return out
 
-        return self._memo("meeting_days", build)
+    @cached_property
+    def _people(self) -> dict:  # (member id, name as typed) → the member (``person``)
+        return {}
+
+    @cached_property
+    def _committee_on(self) -> dict:  # day → the branch had a committee (``has_committee``)
+        return {}
 
     def has_committee(self, on: date) -> bool:
-        answers = self._memo("committee_on", dict)
+        answers = self._committee_on
         found = answers.get(on)
         if found is None:
             found = answers[on] = has_committee(self.seats, on)
