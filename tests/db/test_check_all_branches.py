@@ -109,13 +109,15 @@ def test_branches_judged_in_a_helping_process_report_what_one_process_reports(co
     alone = branches[0].compliance.check_all(TODAY, jobs=1)
     judge = compliance.ComplianceService._check_branches
 
-    def after_the_helper_took_one(self, as_of, ids):  # here only: the spawned helper judges at full speed
+    def after_the_helper_took_one(
+        self, as_of, ids, calendar=None
+    ):  # here only: the spawned helper judges at full speed
         bounds, waited = compliance._SHARED.get("bounds"), time.monotonic()
         while (
             bounds is not None and bounds[0] == 0 and bounds[0] < bounds[1] and time.monotonic() - waited < 60
         ):
             time.sleep(0.01)
-        return judge(self, as_of, ids)
+        return judge(self, as_of, ids, calendar)
 
     monkeypatch.setattr(compliance.ComplianceService, "_check_branches", after_the_helper_took_one)
     compliance._HELPERS_SEEN.clear()

@@ -98,9 +98,9 @@ class ComplianceService:
         holiday calendar once; each branch is then judged from what was read.
 
         ``jobs``: processes judging branches side by side (default: one per idle processor core, at
-        most four, for eight branches and more — ``default_jobs``; 1: this process alone). The other processes open the same
-        database and take a few branches at a time while this one works from the other end of the list,
-        so a slow start or a slow branch leaves nobody waiting. An encrypted file is checked here only
+        most four, for eight branches and more — ``default_jobs``; 1: this process alone). The other
+        processes open the same database and take one branch at a time from the front of the list while
+        this one takes from the back (``_check_side_by_side``). An encrypted file is checked here only
         (its key stays in this process)."""
         as_of = as_of or dt.date.today()
         ids = self._branch_ids(branch_ids)
@@ -109,10 +109,11 @@ class ComplianceService:
             return _check_side_by_side(self, as_of, ids, jobs)
         return self._check_branches(as_of, ids)
 
-    def _check_branches(self, as_of: dt.date, ids) -> dict[int, CheckReport]:
+    def _check_branches(self, as_of: dt.date, ids, calendar=None) -> dict[int, CheckReport]:
+        """The reports of ``ids`` (branches of the database, by id), the holiday calendar as read already."""
         return {
             ws.branch_id: ws.compliance._check(as_of, dossiers=dossiers, meetings=meetings, calendar=calendar)
-            for ws, dossiers, meetings, calendar in self.each_branch(ids)
+            for ws, dossiers, meetings, calendar in self._each(ids, calendar)
         }
 
     def _branch_ids(self, branch_ids=None) -> list[int]:
@@ -128,13 +129,16 @@ class ComplianceService:
         """``(workspace, dossiers, meeting records, holiday calendar)`` of every branch (of ``branch_ids``),
         by id: the records read ten branches at a time, the calendar once (``check_all``, the committee's
         overview). The workspace is closed once the next branch is asked for."""
+        return self._each(self._branch_ids(branch_ids))
+
+    def _each(self, ids: list[int], calendar=None):
+        """``each_branch`` of ``ids``, the calendar read here unless given."""
         from branchdesk.services.bulk import collector_paused
         from branchdesk.workspace import Workspace
 
         db = self.ws.db
-        ids = self._branch_ids(branch_ids)
         with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
-            calendar = self.ws.holidays.calendar()
+            calendar = calendar or self.ws.holidays.calendar()
             for at in range(0, len(ids), _BATCH_BRANCHES):  # a batch at a time: memory stays bounded
                 batch = ids[at : at + _BATCH_BRANCHES]
                 dossiers = self.ws.development.all_of_branches(batch)
@@ -271,8 +275,9 @@ def _branch_records(
 
 def default_jobs(branches: int) -> int:
     """How many processes ``check_all`` uses for ``branches`` branches: one per idle processor core this
-    process may use (cores less the load average of other work, where the system tells it), at most four; one below
-    eight branches. On a busy machine a second process only adds its start to the same core's work."""
+    process may use (cores less the load average of other work, where the system tells it), at most
+    four; one below eight branches. On a busy machine a second process only adds its start to the same
+    core's work."""
     import os
 
     if branches < _SIDE_BY_SIDE_FROM:
@@ -307,8 +312,9 @@ def _check_side_by_side(service: ComplianceService, as_of: dt.date, ids: list[in
                 helpers.append(pool.submit(_check_from_front, db.url, db.user, as_of, ids))
             except (OSError, RuntimeError):  # no process could be started (BrokenProcessPool): alone
                 break
+        calendar = service.ws.holidays.calendar()  # once, not for each branch taken
         while (at := _take(bounds, from_back=True)) is not None:
-            found.update(service._check_branches(as_of, [ids[at]]))
+            found.update(service._check_branches(as_of, [ids[at]], calendar))
         for helper in helpers:
             try:
                 pid, reports = helper.result()
@@ -319,7 +325,7 @@ def _check_side_by_side(service: ComplianceService, as_of: dt.date, ids: list[in
             found.update(reports)
     missing = [b for b in ids if b not in found]
     if missing:
-        found.update(service._check_branches(as_of, missing))
+        found.update(service._check_branches(as_of, missing, calendar))
     return {b: found[b] for b in ids}
 
 
@@ -360,8 +366,9 @@ def _check_from_front(
     found: dict[int, CheckReport] = {}
     try:
         service = Workspace(db, ids[0]).compliance
+        calendar = service.ws.holidays.calendar()
         while (at := _take(_SHARED["bounds"])) is not None:
-            found.update(service._check_branches(as_of, [ids[at]]))
+            found.update(service._check_branches(as_of, [ids[at]], calendar))
     finally:
         db.dispose()
     return os.getpid(), found
