@@ -34,7 +34,7 @@ from itertools import compress
 from operator import attrgetter, not_
 
 from branchdesk.domain.dates import format_date
-from branchdesk.domain.meetings import AttendanceStatus, Meeting, MeetingMode, MeetingType
+from branchdesk.domain.meetings import Meeting, MeetingMode, MeetingType
 from branchdesk.domain.rules.engine import (
     KIND_MEETING,
     Finding,
@@ -463,7 +463,7 @@ def check_minutes(a: MeetingAudit, ctx: RuleContext) -> Iterator[Violation]:
             if m.mode in (MeetingMode.ONLINE, MeetingMode.HYBRID) and not m.platform.strip():
                 missing.append("线上会议平台")
         away = compress(m.attendance, map(not_, map(_present, m.attendance)))  # not present, chosen in C
-        no_reason = [x.name for x in away if x.status != AttendanceStatus.PRESENT and not x.reason.strip()]
+        no_reason = [x.name for x in away if not x.reason.strip()]
         if no_reason:
             missing.append(f"{'、'.join(no_reason)}缺席或请假的原因")
         if missing:
