@@ -128,6 +128,35 @@ def test_unusual_attendance_lines_come_back_as_written(ws, monkeypatch):
     assert (probationary.member_type, probationary.voter) == ("probationary", False)
 
 
+def test_lines_changed_after_the_list_was_written_are_still_read_joined_in_list_order(ws, monkeypatch):
+    """The secretary takes attendance on a planned meeting: the first two lines become absent. On
+    PostgreSQL a changed row is written anew elsewhere in the table, so the index no longer gives the
+    meeting's lines in list order; the check still reads them as joined numbers, in list order."""
+    from branchdesk.services import meetings as service
+
+    for name in NAMES:
+        ws.members.create(
+            MemberFields(name=name, join_date=dt.date(2000, 7, 1), conversion_date=dt.date(2001, 7, 1))
+        )
+    record = ws.meetings.plan(MeetingType.GENERAL, DAY, status="draft", chair="张华", recorder="刘芳")
+    with ws.write("测试：就地改签到状态") as session:
+        rows = session.scalars(select(MeetingAttendance).order_by(MeetingAttendance.position)).all()
+        for row in rows[:2]:
+            row.status = AttendanceStatus.ABSENT.value  # a column of the partial index: a new index entry
+    one_by_one = []
+    read_line_by_line = service._attendance_lines
+    monkeypatch.setattr(
+        service,
+        "_attendance_lines",
+        lambda c, parts, a: one_by_one.append(parts) or read_line_by_line(c, parts, a),
+    )
+    [read] = ws.meetings.all()
+    assert one_by_one == [], "lines in list order are read as joined numbers"
+    assert [(a.name, a.status) for a in read.attendance] == [
+        (a.name, AttendanceStatus.ABSENT if n < 2 else a.status) for n, a in enumerate(record.attendance)
+    ]
+
+
 def test_a_list_that_grew_between_two_statements_is_read_again_line_by_line(ws, monkeypatch):
     """On PostgreSQL each statement sees the records as they are when it runs: a line with a reason
     added to a meeting after its joined numbers were read lands beyond the list; the meeting is then read
