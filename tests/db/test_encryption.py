@@ -326,7 +326,7 @@ def test_checking_every_branch_of_an_encrypted_file_starts_no_other_process(plai
     try:
         ws = Workspace(db)
         ws.branch.add_branch("第二党支部", "测试学院党委")
-        monkeypatch.setattr(compliance, "_check_side_by_side", lambda *a: pytest.fail("a second process"))
+        monkeypatch.setattr(compliance, "_side_by_side", lambda *a: pytest.fail("a second process"))
         reports = ws.compliance.check_all(dt.date(2026, 11, 20), jobs=2)
         assert len(reports) == 2 and reports[ws.branch_id] == ws.compliance.check(dt.date(2026, 11, 20))
     finally:

@@ -64,6 +64,40 @@ def test_the_overview_shows_each_branch_and_opens_one(qtbot, ctx, second):
     assert switched.args == [second]
 
 
+def test_the_overview_checks_off_the_window_thread_and_stops_when_closed(qtbot, monkeypatch, ctx, second):
+    """The committee's 组织员 opens 各支部概览: the counts are there at once and the window answers while
+    the branches are checked elsewhere; closing the dialog meanwhile checks no further branch."""
+    import threading
+
+    from branchdesk.services import committee, compliance
+    from branchdesk.ui.main_window import MainWindow
+
+    judged, started, go_on = [], threading.Event(), threading.Event()
+    judge = committee._findings
+
+    def slow(service, as_of, ids, calendar):
+        judged.append((threading.current_thread() is threading.main_thread(), ids))
+        started.set()
+        go_on.wait(10)
+        return judge(service, as_of, ids, calendar)
+
+    monkeypatch.setattr(committee, "_findings", slow)
+    monkeypatch.setattr(compliance, "_BATCH_BRANCHES", 1)  # a branch at a time: something left to stop
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    dialog = window.show_overview()
+    assert started.wait(10)
+    assert (
+        dialog.table.item(0, 1).text() == "5"
+        and dialog.table.item(0, len(dialog_headers()) - 1).text() == "…"
+    )
+    assert "正在检查" in dialog.status.text()
+    threading.Timer(0.2, go_on.set).start()  # the branch being judged ends after the dialog is closed
+    dialog.reject()
+    assert judged == [(False, [ctx.branch_id])], "judged off the window's thread, the second never started"
+    assert dialog._worker is None
+
+
 def dialog_headers():
     from branchdesk.ui.dialogs.committee_overview import HEADERS
 

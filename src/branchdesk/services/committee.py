@@ -135,23 +135,16 @@ class CommitteeService:
         and who owes dues on `as_of` (how many members, how much)."""
         return self.findings_of([branch_id], as_of)[branch_id]
 
-    def findings_of(self, branch_ids, as_of: dt.date | None = None) -> dict[int, BranchFindings]:
-        """:meth:`findings` of several branches, their records read together (``compliance.each_branch``)."""
-        as_of = as_of or dt.date.today()
-        out = {}
-        year = str(as_of.year)
-        for ws, dossiers, meetings, calendar in self.ws.compliance.each_branch(branch_ids):
-            owing = ws.dues.arrears(as_of)  # the 欠缴党费 cell, and what MEM-DUES-6M reads
-            report = ws.compliance._check(
-                as_of, dossiers=dossiers, meetings=meetings, calendar=calendar, arrears=owing
-            )
-            missing = sum(
-                1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
-            )
-            due = ws.development.due(as_of, horizon_days=0, dossiers=dossiers, calendar=calendar)
-            out[ws.branch_id] = BranchFindings(report.blocking, report.warnings, missing, sum(i.overdue for i in due),
-                                               len(owing), sum(a.amount_fen for a in owing))  # fmt: skip
-        return out
+    def findings_of(
+        self, branch_ids, as_of: dt.date | None = None, *, jobs: int | None = 1, on_done=None, cancelled=None
+    ) -> dict[int, BranchFindings]:
+        """:meth:`findings` of several branches (None: every branch), their records read together and the
+        branches judged side by side in ``jobs`` processes (None: as ``check --all`` does,
+        ``compliance.side_by_side``). ``on_done(part)``: each part as it is judged (the overview fills
+        its rows); ``cancelled()`` true: stop taking branches."""
+        return self.ws.compliance.side_by_side(
+            _findings, as_of or dt.date.today(), branch_ids, jobs=jobs, on_done=on_done, cancelled=cancelled
+        )
 
     def workspaces(self):
         """A workspace per branch (the committee ledgers build each branch's part with it)."""
@@ -159,3 +152,22 @@ class CommitteeService:
 
         for branch_id, name in Workspace.branches(self.ws.db):
             yield name, (self.ws if branch_id == self.ws.branch_id else Workspace(self.ws.db, branch_id))
+
+
+def _findings(compliance, as_of: dt.date, ids: list[int], calendar) -> dict[int, BranchFindings]:
+    """The overview's judge (``compliance.side_by_side``): each branch's check, the year's missing meetings,
+    overdue to-dos and dues arrears."""
+    out = {}
+    year = str(as_of.year)
+    for ws, dossiers, meetings, read_calendar in compliance.each_of(ids, calendar):
+        owing = ws.dues.arrears(as_of)  # the 欠缴党费 cell, and what MEM-DUES-6M reads
+        report = ws.compliance._check(
+            as_of, dossiers=dossiers, meetings=meetings, calendar=read_calendar, arrears=owing
+        )
+        missing = sum(
+            1 for f in report.meeting_findings if f.meeting_id is None and f.period.startswith(year)
+        )
+        due = ws.development.due(as_of, horizon_days=0, dossiers=dossiers, calendar=read_calendar)
+        out[ws.branch_id] = BranchFindings(report.blocking, report.warnings, missing, sum(i.overdue for i in due),
+                                           len(owing), sum(a.amount_fen for a in owing))  # fmt: skip
+    return out

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from branchdesk.domain.dates import HolidayCalendar
     from branchdesk.domain.rules import Finding
     from branchdesk.domain.rules.branch_rules import BranchRecords
     from branchdesk.workspace import Workspace
+
+    #: a judge of ``side_by_side``: (compliance service, as of, branch ids, holiday calendar) → {id: …}
+    Judge = Callable[["ComplianceService", dt.date, list[int], HolidayCalendar], dict]
 
 __all__ = ["CheckReport", "ComplianceService"]
 
@@ -100,20 +103,48 @@ class ComplianceService:
         ``jobs``: processes judging branches side by side (default: one per idle processor core, at
         most four, for eight branches and more — ``default_jobs``; 1: this process alone). The other
         processes open the same database and take one branch at a time from the front of the list while
-        this one takes from the back (``_check_side_by_side``). An encrypted file is checked here only
+        this one takes from the back (``side_by_side``). An encrypted file is checked here only
         (its key stays in this process)."""
-        as_of = as_of or dt.date.today()
+        return self.side_by_side(_reports, as_of or dt.date.today(), branch_ids, jobs=jobs)
+
+    def side_by_side(
+        self,
+        judge: Judge,
+        as_of: dt.date,
+        branch_ids=None,
+        *,
+        jobs: int | None = None,
+        on_done: Callable[[dict], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> dict:
+        """``judge(service, as_of, ids, calendar)`` — what a branch's records say, for several branches at
+        a time, as a dict by branch id — of every branch of the database (of ``branch_ids``), by id:
+        :meth:`check_all`'s reports, the committee overview's rows.
+
+        ``jobs``: processes judging side by side (``check_all``); ``judge`` a module-level function (it
+        is named to the other processes). ``on_done(part)``: each part as it is judged here (the other
+        processes' parts once they are done). ``cancelled()`` true: no further branch is taken and what
+        was judged so far comes back."""
         ids = self._branch_ids(branch_ids)
         jobs = default_jobs(len(ids)) if jobs is None else max(1, jobs)
         if jobs > 1 and len(ids) > 1 and not self.ws.db.encrypted:
-            return _check_side_by_side(self, as_of, ids, jobs)
-        return self._check_branches(as_of, ids)
+            return _side_by_side(self, judge, as_of, ids, jobs, on_done, cancelled)
+        found: dict = {}
+        calendar = self.ws.holidays.calendar()
+        for at in range(0, len(ids), _BATCH_BRANCHES):
+            if cancelled is not None and cancelled():
+                break
+            part = judge(self, as_of, ids[at : at + _BATCH_BRANCHES], calendar)
+            found.update(part)
+            if on_done is not None:
+                on_done(part)
+        return found
 
     def _check_branches(self, as_of: dt.date, ids, calendar=None) -> dict[int, CheckReport]:
         """The reports of ``ids`` (branches of the database, by id), the holiday calendar as read already."""
         return {
             ws.branch_id: ws.compliance._check(as_of, dossiers=dossiers, meetings=meetings, calendar=calendar)
-            for ws, dossiers, meetings, calendar in self._each(ids, calendar)
+            for ws, dossiers, meetings, calendar in self.each_of(ids, calendar)
         }
 
     def _branch_ids(self, branch_ids=None) -> list[int]:
@@ -129,18 +160,19 @@ class ComplianceService:
         """``(workspace, dossiers, meeting records, holiday calendar)`` of every branch (of ``branch_ids``),
         by id: the records read ten branches at a time, the calendar once (``check_all``, the committee's
         overview). The workspace is closed once the next branch is asked for."""
-        return self._each(self._branch_ids(branch_ids))
+        return self.each_of(self._branch_ids(branch_ids))
 
-    def _each(self, ids: list[int], calendar=None):
-        """``each_branch`` of ``ids``, the calendar read here unless given."""
+    def each_of(self, branch_ids: list[int], calendar=None):
+        """``each_branch`` of ``branch_ids`` (branches of the database, as ``side_by_side`` hands them to its
+        judge: not looked up again), the calendar read here unless given."""
         from branchdesk.services.bulk import collector_paused
         from branchdesk.workspace import Workspace
 
         db = self.ws.db
         with collector_paused():  # tens of thousands of snapshot objects: no full collections meanwhile
             calendar = calendar or self.ws.holidays.calendar()
-            for at in range(0, len(ids), _BATCH_BRANCHES):  # a batch at a time: memory stays bounded
-                batch = ids[at : at + _BATCH_BRANCHES]
+            for at in range(0, len(branch_ids), _BATCH_BRANCHES):  # a batch at a time: memory stays bounded
+                batch = branch_ids[at : at + _BATCH_BRANCHES]
                 dossiers = self.ws.development.all_of_branches(batch)
                 meetings = self.ws.meetings.all_of_branches(batch)
                 for branch_id in batch:
@@ -293,11 +325,18 @@ def default_jobs(branches: int) -> int:
     return max(1, min(round(cores - busy), _MAX_JOBS))
 
 
-def _check_side_by_side(service: ComplianceService, as_of: dt.date, ids: list[int], jobs: int):
-    """``check_all`` with ``jobs - 1`` helping processes. Everyone takes one branch at a time from a list
-    shared between the processes — the helpers from the front, this process from the back — until none
-    is left, so a helper's slow start or a slow branch leaves nobody waiting; the helpers' reports come
-    back pickled at the end. A helper that cannot start or fails leaves its branches to this process."""
+def _reports(service: ComplianceService, as_of: dt.date, ids: list[int], calendar) -> dict[int, CheckReport]:
+    """``check_all``'s judge: the reports of ``ids``."""
+    return service._check_branches(as_of, ids, calendar)
+
+
+def _side_by_side(service: ComplianceService, judge: Judge, as_of: dt.date, ids: list[int], jobs: int,
+                  on_done=None, cancelled=None) -> dict:  # fmt: skip
+    """``side_by_side`` with ``jobs - 1`` helping processes. Everyone takes a few branches at a time from a
+    list shared between the processes (``_take``) — the helpers from the front, this process from the
+    back — until none is left, so a helper's slow start or a slow branch leaves nobody waiting; the
+    helpers' parts come back pickled at the end. A helper that cannot start or fails leaves its branches
+    to this process."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -305,28 +344,41 @@ def _check_side_by_side(service: ComplianceService, as_of: dt.date, ids: list[in
     context = multiprocessing.get_context("spawn")
     # next from the front, end of the back, processes taking part
     bounds = _SHARED["bounds"] = context.Array("i", [0, len(ids), jobs])
-    found: dict[int, CheckReport] = {}
-    with ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_share, initargs=(bounds,)) as pool:
+    found: dict = {}
+
+    def done(part: dict) -> None:
+        found.update(part)
+        if on_done is not None and part:
+            on_done(part)
+
+    pool = ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_share, initargs=(bounds,))
+    try:
         helpers = []
         for _ in range(jobs - 1):
             try:
-                helpers.append(pool.submit(_check_from_front, db.url, db.user, as_of, ids))
+                helpers.append(pool.submit(_judge_from_front, judge, db.url, db.user, as_of, ids))
             except (OSError, RuntimeError):  # no process could be started (BrokenProcessPool): alone
                 break
         calendar = service.ws.holidays.calendar()  # once, not for each branch taken
-        while taken := _take(bounds, from_back=True):
-            found.update(service._check_branches(as_of, [ids[at] for at in taken], calendar))
+        while not (cancelled is not None and cancelled()) and (taken := _take(bounds, from_back=True)):
+            done(judge(service, as_of, [ids[at] for at in taken], calendar))
+        if cancelled is not None and cancelled():
+            _take_all(bounds)
         for helper in helpers:
             try:
-                pid, reports = helper.result()
+                pid, part = helper.result()
             except Exception:  # a helper process that died or could not start: its branches are checked here
                 continue
-            if reports:
+            if part:
                 _HELPERS_SEEN.add(pid)
-            found.update(reports)
+            done(part)
+    finally:  # the helpers are done: they end on their own, nobody waits for them to exit (~0.2 s)
+        pool.shutdown(wait=False)
+    if cancelled is not None and cancelled():
+        return found
     missing = [b for b in ids if b not in found]
     if missing:
-        found.update(service._check_branches(as_of, missing, calendar))
+        done(judge(service, as_of, missing, service.ws.holidays.calendar()))
     return {b: found[b] for b in ids}
 
 
@@ -348,6 +400,12 @@ def _take(bounds, *, from_back: bool = False) -> list[int]:
         return list(range(front, front + size))
 
 
+def _take_all(bounds) -> None:
+    """Nobody takes a further branch (cancelled)."""
+    with bounds.get_lock():
+        bounds[0] = bounds[1]
+
+
 #: process ids of the helpers that judged branches (tests: the reports were judged elsewhere)
 _HELPERS_SEEN: set[int] = set()
 _SHARED: dict = {}  # the bounds of the shared list (in every process taking part)
@@ -358,23 +416,21 @@ def _share(bounds) -> None:
     _SHARED["bounds"] = bounds
 
 
-def _check_from_front(
-    url: str, user: str, as_of: dt.date, ids: list[int]
-) -> tuple[int, dict[int, CheckReport]]:
-    """In a helping process: the reports of the branches it takes from the front of ``ids``, from the
-    database at ``url`` (opened here, already at the program's schema: the first process opened it)."""
+def _judge_from_front(judge: Judge, url: str, user: str, as_of: dt.date, ids: list[int]) -> tuple[int, dict]:
+    """In a helping process: what ``judge`` says of the branches it takes from the front of ``ids``, from
+    the database at ``url`` (opened here, already at the program's schema: the first process opened it)."""
     import os
 
     from branchdesk.db.engine import Database
     from branchdesk.workspace import Workspace
 
     db = Database(url, user=user)
-    found: dict[int, CheckReport] = {}
+    found: dict = {}
     try:
         service = Workspace(db, ids[0]).compliance
         calendar = service.ws.holidays.calendar()
         while taken := _take(_SHARED["bounds"]):
-            found.update(service._check_branches(as_of, [ids[at] for at in taken], calendar))
+            found.update(judge(service, as_of, [ids[at] for at in taken], calendar))
     finally:
         db.dispose()
     return os.getpid(), found

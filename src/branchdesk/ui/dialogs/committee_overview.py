@@ -1,14 +1,16 @@
 """各支部概览: one row per branch of the database (members by type, open dossiers by stage, meetings
 held this year, then each branch's check: missing meetings, overdue to-dos, dues arrears, blocking
-findings), from
-which a branch opens. The counts come in one read (`ws.committee.overview`); the checks follow row by
-row so that the table is there at once however many branches the committee has."""
+findings), from which a branch opens. The counts come in one read (`ws.committee.overview`), so the table
+is there at once however many branches the committee has; the checks run off the GUI thread, judged
+side by side in several processes as `branchdesk check --all` does (`committee.findings_of`), and
+fill their rows as they come."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -37,10 +39,26 @@ HEADERS = [
     "严重问题",
 ]
 FINDING_COLUMNS = tuple(range(len(HEADERS) - 4, len(HEADERS)))
-#: Branches checked per turn of the event loop: their records are read together (compliance.each_branch);
-#: a turn stays around a third of a second on a committee's database of 200-member branches, so the table
-#: stays responsive in between.
-ROWS_PER_TURN = 2
+
+
+class _Findings(QThread):
+    """Every branch's findings, judged off the GUI thread; each part as it is done (``found``)."""
+
+    found = Signal(object)  # {branch id: BranchFindings}
+    failed = Signal(str)
+
+    def __init__(self, committee, branch_ids: list[int], as_of: dt.date):
+        super().__init__()
+        self.committee, self.branch_ids, self.as_of = committee, branch_ids, as_of
+        self.cancel = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self.committee.findings_of(
+                self.branch_ids, self.as_of, jobs=None, on_done=self.found.emit, cancelled=self.cancel.is_set
+            )
+        except Exception as exc:
+            self.failed.emit(str(exc) or type(exc).__name__)
 
 
 class CommitteeOverviewDialog(QDialog):
@@ -72,10 +90,8 @@ class CommitteeOverviewDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self._pending: list[int] = []
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._next_findings)
+        self._worker: _Findings | None = None
+        self._checked = 0
         self.reload()
 
     def reload(self) -> None:
@@ -98,31 +114,60 @@ class CommitteeOverviewDialog(QDialog):
                 if col == 0 and r.id == self.ctx.branch_id:
                     item.setText(f"{r.name}（当前）")
                 self.table.setItem(n, col, item)
-        self._pending = list(range(len(rows)))
+        self._stop()
+        self._checked = 0
         self.status.setText(f"共 {len(rows)} 个支部，正在检查…")
-        self._timer.start(0)
+        worker = self._worker = _Findings(self.ctx.committee, self.branch_ids, self.today)
+        worker.found.connect(self._show_findings)  # queued: runs on the GUI thread
+        worker.failed.connect(lambda text: self.status.setText(f"检查未能完成：{text}"))
+        worker.finished.connect(self._finished)
+        worker.start()
 
-    def _next_findings(self) -> None:
-        if not self._pending:
-            self.status.setText(f"共 {len(self.branch_ids)} 个支部，检查完毕。")
-            return
-        rows, self._pending = self._pending[:ROWS_PER_TURN], self._pending[ROWS_PER_TURN:]
-        found_of = self.ctx.committee.findings_of([self.branch_ids[row] for row in rows], self.today)
-        for row in rows:
-            found = found_of[self.branch_ids[row]]
-            values = (found.missing_meetings, found.overdue_todos, found.arrears_text, found.blocking)
+    def _show_findings(self, found: dict) -> None:
+        for branch_id, findings in found.items():
+            if branch_id not in self.branch_ids:
+                continue
+            row = self.branch_ids.index(branch_id)
+            values = (
+                findings.missing_meetings,
+                findings.overdue_todos,
+                findings.arrears_text,
+                findings.blocking,
+            )
             for col, value in zip(FINDING_COLUMNS, values, strict=True):
                 item = self.table.item(row, col)
                 item.setText(str(value))
                 if value and col == FINDING_COLUMNS[-1]:
                     item.setForeground(Qt.GlobalColor.red)
-        self._timer.start(0)
+            self._checked += 1
+        if self._checked < len(self.branch_ids):
+            self.status.setText(f"共 {len(self.branch_ids)} 个支部，正在检查…（已检查 {self._checked} 个）")
+
+    def _finished(self) -> None:
+        if self.sender() is not self._worker:  # an earlier check, stopped
+            return
+        if self._checked >= len(self.branch_ids):
+            self.status.setText(f"共 {len(self.branch_ids)} 个支部，检查完毕。")
 
     def finish_findings(self) -> None:
-        """Every remaining row's check now (tests; the dialog itself does them one per event loop turn)."""
-        while self._pending:
-            self._next_findings()
-        self._next_findings()
+        """Wait for every row's check and show it (tests; the dialog fills the rows as they come)."""
+        from PySide6.QtCore import QCoreApplication
+
+        if self._worker is not None:
+            self._worker.wait()
+        QCoreApplication.sendPostedEvents()  # the queued parts and the finished signal
+        QCoreApplication.processEvents()
+
+    def _stop(self) -> None:
+        """No further branch is taken by a check still running; wait for its current few (≤ ~1 s)."""
+        worker, self._worker = self._worker, None
+        if worker is not None and worker.isRunning():
+            worker.cancel.set()
+            worker.wait()
+
+    def done(self, result: int) -> None:
+        self._stop()
+        super().done(result)
 
     def _open(self) -> None:
         row = self.table.currentRow()
