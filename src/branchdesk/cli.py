@@ -265,10 +265,8 @@ def _open(args, *, write: bool = False):
             raise
         from branchdesk.services.failures import database_error_text
 
-        where = location.sqlite_path or location.url
-        raise CliError(
-            f"无法打开数据库 {where}：{database_error_text(exc) or '它不是数据库文件或已损坏'}"
-        ) from exc
+        fallback = "它不是数据库文件或已损坏" if location.is_sqlite else "连接数据库服务器时出错"
+        raise CliError(f"无法打开数据库 {location.shown}：{database_error_text(exc) or fallback}") from exc
     if result.backup:
         print(
             f"数据库已升级（{result.before} → {result.after}），升级前的备份：{result.backup}",

@@ -58,6 +58,22 @@ class Location:
             return None
         return Path(database)
 
+    @property
+    def shown(self) -> str:
+        """The database as the program names it on screen, in messages and logs: the file's path, or the
+        server's address with its password hidden (it is written in the URL, and a status bar or an error
+        message is read over the shoulder and pasted into reports)."""
+        path = self.sqlite_path
+        if path is not None:
+            return str(path)
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):  # not a URL SQLAlchemy reads: no part of it is shown
+            return "（数据库地址无法解析）"
+
     def backup_dir(self) -> Path:
         base = self.sqlite_path.parent if self.sqlite_path else data_dir()
         path = base / "backups"

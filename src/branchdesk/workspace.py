@@ -100,7 +100,9 @@ class Workspace:
         self._detach = db.add_commit_listener(self._tell)
 
     def __repr__(self) -> str:
-        return f"Workspace({self.db.url!r}, branch_id={self._branch_id})"
+        from branchdesk.config import Location
+
+        return f"Workspace({Location(self.db.url).shown!r}, branch_id={self._branch_id})"  # no password
 
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod

@@ -577,3 +577,18 @@ def test_a_record_gone_from_the_branch_is_a_message_not_a_program_error(data_dir
     assert shown == [
         ("没有完成", "找不到编号为 7 的党员档案：它可能已被删除，或不属于当前支部。请刷新后重试。")
     ]
+
+
+def test_a_servers_password_is_not_shown_in_the_status_bar(qtbot, ws):
+    """On a committee's PC the database is a server address with its password: the status bar names the
+    server and hides the password (it was shown whole, read over the shoulder and in screenshots)."""
+    from branchdesk.config import Location
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.main_window import MainWindow
+
+    server = Location("postgresql+psycopg://pc_yizhibu:Secret-42@192.168.10.5:5432/huli_dangwei")
+    window = MainWindow(AppContext(ws, server))
+    qtbot.addWidget(window)
+    shown = window.location_label.toolTip()
+    assert "192.168.10.5:5432/huli_dangwei" in shown and "pc_yizhibu:***@" in shown
+    assert "Secret-42" not in shown and "Secret-42" not in window.location_label.text()

@@ -20,6 +20,35 @@ NOT_DATABASE = "这个文件不是 SQLite 数据库文件（或文件头已损�
 CORRUPT = "数据库文件已损坏（{detail}）。请用“从备份恢复”恢复最近的备份。"
 MEMORY = "内存不足，操作没有完成，没有写入任何数据。请关闭其他程序后再试，或把文件分成几份处理。"
 
+# A PostgreSQL server (a committee's database) that cannot be reached or refuses the login: what the
+# server or the driver says, by the words it says it with (no SQLSTATE comes with a failed connection):
+# any of the phrases, a phrase being a text or a tuple of texts that must all be there.
+_SERVER = "请联系管理数据库服务器的同志。"
+_CONNECTION_REASONS = (
+    (("password authentication failed",),
+     "服务器拒绝了登录：数据库用户名或密码不正确。请检查数据库地址中的用户名和密码"
+     "（密码中的 @ : / % 要写成 %40 %3A %2F %25）。"),
+    (("is not permitted to log in",), "服务器不允许这个数据库用户登录（它已被停用）。" + _SERVER),
+    (("no pg_hba.conf entry", "pg_hba.conf rejects connection"),
+     "服务器不接受来自这台电脑的连接（服务器的 pg_hba.conf 中没有这台电脑所在的网络，或要求加密连接）。" + _SERVER),
+    ((("database \"", "does not exist"),), "服务器上没有这个数据库：请检查数据库地址最后的数据库名。"),
+    ((("role \"", "does not exist"),), "服务器上没有这个数据库用户：请检查数据库地址中的用户名。"),
+    (("but ssl was required",),
+     "服务器不支持加密连接，而数据库地址要求加密（sslmode=require）。请为服务器配置证书，"
+     "或在可信的网络中去掉 sslmode=require。"),
+    (("ssl",), "与服务器建立加密连接时出错（证书或加密设置不符）。" + _SERVER),
+    (("too many clients", "remaining connection slots"), "服务器的连接数已满，请稍后再试。" + _SERVER),
+    (("failed to resolve host", "could not translate host name", "name or service not known"),
+     "找不到数据库服务器：地址写错了，或这台电脑不在单位的网络中。请检查数据库地址和网络。"),
+    (("connection refused", "timeout expired", "timed out", "is the server running", "no route to host",
+      "network is unreachable"),
+     "连接不上数据库服务器：服务器没有启动、地址或端口不对，或被防火墙拦截。请检查网络和数据库地址。"),
+    (("server closed the connection", "terminating connection", "connection is closed", "consuming input failed",
+      "the connection is lost", "connection already closed"),
+     "与数据库服务器的连接断开了（服务器重启或网络中断），刚才的操作可能没有完成。请稍后重新打开程序再试，"
+     "并核对刚才的修改是否已保存。"),
+)  # fmt: skip
+
 _OS_REASONS = {
     errno.ENOSPC: "磁盘空间不足",
     errno.EROFS: "磁盘是只读的",
@@ -41,6 +70,8 @@ def database_error_text(exc: BaseException) -> str | None:
     orig = getattr(exc, "orig", None) or exc
     if not isinstance(orig, sqlite3.Error) and not _is_sqlalchemy_db_error(exc):
         return None
+    if type(orig).__module__.partition(".")[0] == "psycopg":
+        return _server_error_text(orig)
     text = str(orig).lower()
     if "locked" in text or "busy" in text:
         return LOCKED
@@ -56,6 +87,18 @@ def database_error_text(exc: BaseException) -> str | None:
         return NOT_DATABASE
     if "malformed" in text or "corrupt" in text:
         return CORRUPT.format(detail="完整性检查未通过")
+    return None
+
+
+def _server_error_text(orig: BaseException) -> str | None:
+    """The sentence for a PostgreSQL connection that failed or broke (``_CONNECTION_REASONS``); None for
+    other errors of the server (a statement's, whose text holds its parameters)."""
+    text = str(orig).lower()
+    for words, sentence in _CONNECTION_REASONS:
+        if any(all(w in text for w in p) if isinstance(p, tuple) else p in text for p in words):
+            return sentence
+    if text.startswith(("connection failed", "connection to server")):  # in the server's own language
+        return "连接数据库服务器时出错：" + str(orig).rsplit("failed:", 1)[-1].strip().splitlines()[0]
     return None
 
 

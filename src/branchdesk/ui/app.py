@@ -364,7 +364,7 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
     from branchdesk.db.migrate import DatabaseRefusedError, open_database
 
     app.branchdesk_db_path = location.sqlite_path  # file dialogs refuse to write over it
-    where = location.sqlite_path or location.url
+    where = location.shown  # a server's address without its password
     signed = None  # an encrypted file: the login that unlocked it (ui/unlock.py)
     try:
         from branchdesk.db import crypto
@@ -383,8 +383,18 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
         return _fail(str(exc), smoke=smoke)
     except Exception as exc:
         log.exception("cannot open database %s", where)
+        from branchdesk.services.failures import describe
+
+        if (
+            location.sqlite_path is None
+        ):  # a server: why it could not be reached or refused, not a file's advice
+            reason = (
+                describe(exc)
+                or "连接数据库服务器时出错。请检查网络和数据库地址，或联系管理数据库服务器的同志。"
+            )
+            return _fail(f"无法打开数据库：{where}\n\n{reason}", smoke=smoke)
         return _fail(
-            f"无法打开数据库：{where}\n\n{exc}\n\n请检查文件是否存在、是否有读写权限，以及文件是否已损坏。"
+            f"无法打开数据库：{where}\n\n{describe(exc) or exc}\n\n请检查文件是否存在、是否有读写权限，以及文件是否已损坏。"
             "（可以用“备份数据库”保存的备份文件恢复。）",
             smoke=smoke,
         )

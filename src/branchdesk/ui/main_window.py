@@ -261,8 +261,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.location_label = QLabel()
         self.location_label.setObjectName("dbLocation")
-        where = self.ctx.location.sqlite_path or self.ctx.location.url
-        text = f"数据库：{where}"
+        text = f"数据库：{self.ctx.location.shown}"
         self.location_label.setToolTip(text)
         self.location_label.setText(
             self.location_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 460)

@@ -503,9 +503,7 @@ class SettingsPage(QWidget):
         location = self.ctx.location
         path = location.sqlite_path
         if path is None:
-            from sqlalchemy.engine import make_url
-
-            self.db_location.setText(make_url(location.url).render_as_string(hide_password=True))
+            self.db_location.setText(location.shown)
             self.db_size.setText("服务器数据库（大小由服务器管理）")
             self.db_backups.setText("请由服务器管理员备份")
             self.open_folder_button.setEnabled(False)
