@@ -98,6 +98,33 @@ def test_the_overview_checks_off_the_window_thread_and_stops_when_closed(qtbot, 
     assert dialog._worker is None
 
 
+def test_a_check_that_fails_says_why_without_the_records_it_read(qtbot, monkeypatch, ctx, second):
+    """The server goes away while the overview checks: the status line says so in Chinese; the failed
+    statement's text (which carries names and ID numbers) is not shown."""
+    from sqlalchemy.exc import OperationalError
+
+    from branchdesk.services import committee
+    from branchdesk.ui.main_window import MainWindow
+
+    class _DriverError(Exception):
+        pass
+
+    _DriverError.__module__ = "psycopg"
+
+    def gone(service, as_of, ids, calendar):
+        raise OperationalError("SELECT … WHERE id_number = %(p)s", {"p": "110101199003074512"},
+                               _DriverError("server closed the connection unexpectedly"))  # fmt: skip
+
+    monkeypatch.setattr(committee, "_findings", gone)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    dialog = window.show_overview()
+    dialog.finish_findings()
+    assert dialog.status.text().startswith("检查未能完成：与数据库服务器的连接断开了")
+    assert "110101199003074512" not in dialog.status.text() and "SELECT" not in dialog.status.text()
+    assert dialog.table.item(0, len(dialog_headers()) - 1).text() == "…"
+
+
 def dialog_headers():
     from branchdesk.ui.dialogs.committee_overview import HEADERS
 

@@ -102,9 +102,9 @@ class ComplianceService:
 
         ``jobs``: processes judging branches side by side (default: one per idle processor core, at
         most four, for eight branches and more — ``default_jobs``; 1: this process alone). The other
-        processes open the same database and take one branch at a time from the front of the list while
-        this one takes from the back (``side_by_side``). An encrypted file is checked here only
-        (its key stays in this process)."""
+        processes open the same database and take a few branches at a time from the front of the list
+        while this one takes from the back (``side_by_side``, ``_take``). An encrypted file is checked
+        here only (its key stays in this process)."""
         return self.side_by_side(_reports, as_of or dt.date.today(), branch_ids, jobs=jobs)
 
     def side_by_side(

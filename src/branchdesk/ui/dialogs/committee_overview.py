@@ -8,6 +8,7 @@ fill their rows as they come."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 
 from PySide6.QtCore import Qt, QThread, Signal
@@ -39,10 +40,14 @@ HEADERS = [
     "严重问题",
 ]
 FINDING_COLUMNS = tuple(range(len(HEADERS) - 4, len(HEADERS)))
+log = logging.getLogger(__name__)
 
 
 class _Findings(QThread):
-    """Every branch's findings, judged off the GUI thread; each part as it is done (``found``)."""
+    """Every branch's findings, judged off the GUI thread; each part as it is done (``found``).
+
+    A running check is kept here (``_RUNNING``) until it ends, whatever becomes of its dialog (a QThread
+    destroyed while it runs ends the program), and is stopped when the program quits."""
 
     found = Signal(object)  # {branch id: BranchFindings}
     failed = Signal(str)
@@ -51,6 +56,23 @@ class _Findings(QThread):
         super().__init__()
         self.committee, self.branch_ids, self.as_of = committee, branch_ids, as_of
         self.cancel = threading.Event()
+        self.finished.connect(lambda: _RUNNING.discard(self))
+
+    def begin(self) -> None:
+        if not _RUNNING:
+            from PySide6.QtCore import QCoreApplication
+
+            app = QCoreApplication.instance()
+            if app is not None and not getattr(app, "_overview_stops", False):
+                app._overview_stops = True
+                app.aboutToQuit.connect(_stop_all)
+        _RUNNING.add(self)
+        self.start()
+
+    def stop(self) -> None:
+        """No further branch is taken; wait for those being judged (a few, ≤ ~1 s)."""
+        self.cancel.set()
+        self.wait()
 
     def run(self) -> None:
         try:
@@ -58,7 +80,18 @@ class _Findings(QThread):
                 self.branch_ids, self.as_of, jobs=None, on_done=self.found.emit, cancelled=self.cancel.is_set
             )
         except Exception as exc:
-            self.failed.emit(str(exc) or type(exc).__name__)
+            from branchdesk.services.failures import describe
+
+            log.exception("committee overview: checking the branches failed")
+            self.failed.emit(describe(exc) or "检查时出错，详情已写入日志。")
+
+
+_RUNNING: set[_Findings] = set()
+
+
+def _stop_all() -> None:
+    for worker in list(_RUNNING):
+        worker.stop()
 
 
 class CommitteeOverviewDialog(QDialog):
@@ -121,9 +154,11 @@ class CommitteeOverviewDialog(QDialog):
         worker.found.connect(self._show_findings)  # queued: runs on the GUI thread
         worker.failed.connect(lambda text: self.status.setText(f"检查未能完成：{text}"))
         worker.finished.connect(self._finished)
-        worker.start()
+        worker.begin()
 
     def _show_findings(self, found: dict) -> None:
+        if self.sender() is not self._worker:  # a part of an earlier check, stopped
+            return
         for branch_id, findings in found.items():
             if branch_id not in self.branch_ids:
                 continue
@@ -162,8 +197,7 @@ class CommitteeOverviewDialog(QDialog):
         """No further branch is taken by a check still running; wait for its current few (≤ ~1 s)."""
         worker, self._worker = self._worker, None
         if worker is not None and worker.isRunning():
-            worker.cancel.set()
-            worker.wait()
+            worker.stop()
 
     def done(self, result: int) -> None:
         self._stop()
