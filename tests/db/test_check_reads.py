@@ -54,6 +54,20 @@ def test_the_checks_attendance_list_is_the_saved_one_in_its_order(ws):
     assert turned == meetings.get(record.id)
 
 
+def _reads_line_by_line(monkeypatch) -> list:
+    """The parts of meetings read line by line from now on (none: every list was read as joined numbers)."""
+    from branchdesk.services import meetings as service
+
+    one_by_one = []
+    read_line_by_line = service._attendance_lines
+    monkeypatch.setattr(
+        service,
+        "_attendance_lines",
+        lambda c, parts, a: one_by_one.append(parts) or read_line_by_line(c, parts, a),
+    )
+    return one_by_one
+
+
 def test_the_demos_meetings_read_for_the_check_are_the_records_one_by_one(tmp_path):
     """Every record of a demo branch read at once for `check` (one query per table) equals the record
     opened on its own, and the meeting findings of `check` are those of the records opened one by one."""
@@ -103,13 +117,8 @@ def test_unusual_attendance_lines_come_back_as_written(ws, monkeypatch):
         session.add(MeetingAttendance(meeting_id=second.id, position=len(rows), member_id=None, name="外单位党员",
                                       member_type="full", status="present", reason="", voter=False))  # fmt: skip
 
-    one_by_one = []
     read_line_by_line = service._attendance_lines
-    monkeypatch.setattr(
-        service,
-        "_attendance_lines",
-        lambda c, parts, a: one_by_one.append(parts) or read_line_by_line(c, parts, a),
-    )
+    one_by_one = _reads_line_by_line(monkeypatch)
     records = {m.id: m for m in meetings.all()}
     assert one_by_one == [], "lines in order are read as joined numbers"
     with ws.read() as session:
@@ -132,8 +141,6 @@ def test_lines_changed_after_the_list_was_written_are_still_read_joined_in_list_
     """The secretary takes attendance on a planned meeting: the first two lines become absent. On
     PostgreSQL a changed row is written anew elsewhere in the table, so the index no longer gives the
     meeting's lines in list order; the check still reads them as joined numbers, in list order."""
-    from branchdesk.services import meetings as service
-
     for name in NAMES:
         ws.members.create(
             MemberFields(name=name, join_date=dt.date(2000, 7, 1), conversion_date=dt.date(2001, 7, 1))
@@ -143,13 +150,7 @@ def test_lines_changed_after_the_list_was_written_are_still_read_joined_in_list_
         rows = session.scalars(select(MeetingAttendance).order_by(MeetingAttendance.position)).all()
         for row in rows[:2]:
             row.status = AttendanceStatus.ABSENT.value  # a column of the partial index: a new index entry
-    one_by_one = []
-    read_line_by_line = service._attendance_lines
-    monkeypatch.setattr(
-        service,
-        "_attendance_lines",
-        lambda c, parts, a: one_by_one.append(parts) or read_line_by_line(c, parts, a),
-    )
+    one_by_one = _reads_line_by_line(monkeypatch)
     [read] = ws.meetings.all()
     assert one_by_one == [], "lines in list order are read as joined numbers"
     assert [(a.name, a.status) for a in read.attendance] == [
