@@ -261,8 +261,8 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.location_label = QLabel()
         self.location_label.setObjectName("dbLocation")
-        text = f"数据库：{self.ctx.location.shown}"
-        self.location_label.setToolTip(text)
+        text = f"数据库：{self.ctx.location.label}"
+        self.location_label.setToolTip(f"数据库：{self.ctx.location.shown}")
         self.location_label.setText(
             self.location_label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 460)
         )
