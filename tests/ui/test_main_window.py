@@ -593,3 +593,39 @@ def test_a_servers_password_is_not_shown_in_the_status_bar(qtbot, ws):
     assert "192.168.10.5:5432/huli_dangwei" in shown and "pc_yizhibu:***@" in shown
     assert window.location_label.text() == "数据库：huli_dangwei（服务器 192.168.10.5:5432，用户 pc_yizhibu）"
     assert "Secret-42" not in shown
+
+
+def test_f5_shows_what_another_pc_wrote(window, ctx, roster):
+    """Two PCs on one database: the other PC adds a member and records a meeting; this window shows
+    neither until 视图 › 刷新 (F5), then both — the member list, the status bar's count, the meetings."""
+    from branchdesk.db.engine import Database
+    from branchdesk.domain.members import MemberFields
+    from branchdesk.services.meetings import MeetingType
+
+    window.show_area("meetings")  # read once, as a secretary who looked at the meetings this morning
+    meetings = window.page("meetings")
+    window.show_area("members")
+    other = Database(ctx.location.url, user="另一台电脑")
+    try:
+        theirs = Workspace(other, ctx.branch_id)
+        theirs.members.create(MemberFields(name="新来的", join_date=dt.date(2020, 1, 1)))
+        record = theirs.meetings.plan(MeetingType.GENERAL, dt.date.today(), theme="另一台电脑记的会")
+    finally:
+        other.dispose()
+    assert "新来的" not in shown_names(window.members_page)
+    window.action_refresh.trigger()
+    assert "新来的" in shown_names(window.members_page)
+    assert window.count_label.text() == "在册党员 7 人"
+    window.show_area("meetings")
+    assert meetings.list_model.row_of(record.id) >= 0
+
+
+def test_f5_on_the_ledgers_page_makes_the_preview_again(window, monkeypatch):
+    """F5 was the ledgers page's 预览; it is now the window's 刷新, which there redoes the preview."""
+    window.show_area("ledgers")
+    page = window.page("ledgers")
+    asked = []
+    monkeypatch.setattr(page, "request_preview", lambda now=False: asked.append(now))
+    window.action_refresh.trigger()
+    assert asked == [True]
+    assert [a for a in page.actions() if a.shortcut().toString() == "F5"] == [], "one F5 in the window"

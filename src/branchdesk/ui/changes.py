@@ -73,6 +73,14 @@ def reload_when_changed(page, relay: ChangesRelay, tables: Iterable[str] | None)
     watch(page, relay, tables, refresh)
 
 
+def everything() -> Changes:
+    """Every table "changed", rows unknown: what 视图 › 刷新 tells every page, so that each reads again what
+    it shows — another PC may have written anything (a committee's database on a server)."""
+    from branchdesk.db.models import full_metadata
+
+    return Changes.of((("update", table, None) for table in full_metadata().tables), "刷新")
+
+
 #: The tables of a development dossier (db/models_development.py).
 DOSSIER_TABLES = frozenset({
     "dossier", "dossier_talk", "dossier_filing", "dossier_contact", "dossier_assessment",

@@ -184,6 +184,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, key=area.key: self.show_area(key))
             view_menu.addAction(action)
             self.area_actions.append(action)
+        view_menu.addSeparator()
+        self.action_refresh = QAction("刷新", self)
+        self.action_refresh.setShortcut(QKeySequence("F5"))
+        self.action_refresh.setStatusTip(
+            "重新读取数据库，显示其他电脑（或命令行）所做的修改；在台账打印页重新生成预览"
+        )
+        self.action_refresh.triggered.connect(self.refresh_all)
+        view_menu.addAction(self.action_refresh)
 
         self._build_branch_menu(bar)
 
@@ -192,6 +200,19 @@ class MainWindow(QMainWindow):
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.action_about.triggered.connect(self.show_about)
         help_menu.addAction(self.action_about)
+
+    def refresh_all(self) -> None:
+        """视图 › 刷新 (F5): every page reads again what it shows, as after a commit touching every table
+        (another PC, or the command line, may have written anything); the page on screen may also redo
+        its own view (the ledgers page: the preview)."""
+        from branchdesk.ui.changes import everything
+
+        self.ctx.changes.changed.emit(everything())
+        page = self.stack.currentWidget()
+        redo = getattr(page, "refresh_view", None)
+        if callable(redo):
+            redo()
+        self.statusBar().showMessage("已重新读取数据库。", 3000)
 
     def _build_branch_menu(self, bar) -> None:
         """支部: the branches of the database (the current one checked; another opens in this window),

@@ -175,7 +175,8 @@ class LedgersPage(QWidget):
         self.development_layout.activated.connect(self._development_layout_changed)
         options.addRow("发展党员台账：", self.development_layout)
 
-        self.action_preview = self._action("预览", "按所选台账和期间生成预览", QKeySequence("F5"),
+        # F5 is the window's 刷新, which on this page redoes the preview (refresh_view)
+        self.action_preview = self._action("预览", "按所选台账和期间生成预览（F5）", None,
                                            lambda: self.request_preview(now=True))  # fmt: skip
         self.action_print = self._action("打印…", "打印所选台账（Ctrl+P）", QKeySequence("Ctrl+P"),
                                          self.print_document)  # fmt: skip
@@ -510,6 +511,10 @@ class LedgersPage(QWidget):
         super().showEvent(event)
         if not self.job.is_running():
             self.request_preview()  # nothing to do when the preview is current
+
+    def refresh_view(self) -> None:
+        """视图 › 刷新 (F5) while this page is shown: the preview again, from the data as it is now."""
+        self.request_preview(now=True)
 
     def request_preview(self, now: bool = False) -> None:
         """Start a preview of the current choice (cancelling an older one that is still being made)."""
