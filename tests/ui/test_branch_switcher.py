@@ -164,3 +164,31 @@ def test_a_member_is_transferred_to_another_branch_from_the_member_page(qtbot, m
     assert name not in _names(window)
     moved = Workspace.open(db, second).members.records(MemberQuery())
     assert name in {m.name for m in moved}
+
+
+def test_a_branch_added_here_or_elsewhere_appears_in_the_menu_at_once(qtbot, monkeypatch, db, ctx):
+    """The 组织员 adds a second branch but stays on the first: 支部 lists it and 各支部概览 opens
+    without a restart; a branch renamed on another PC shows its new name after 刷新 (F5)."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from branchdesk.db.engine import Database
+    from branchdesk.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert not window.action_overview.isEnabled(), "one branch: nothing to overview"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("学生第二党支部", True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    window.add_branch()
+    names = [a.text() for a in window.branch_actions.values()]
+    assert names == ["测试学院教工第一党支部", "学生第二党支部"] and window.action_overview.isEnabled()
+    assert window.branch_actions[ctx.branch_id].isChecked()
+
+    other = Database(ctx.location.url, user="另一台电脑")
+    try:
+        second = next(b for b, name in Workspace.branches(other) if name == "学生第二党支部")
+        Workspace(other, second).branch.rename_branch(second, "学生第二党支部（研究生）")
+    finally:
+        other.dispose()
+    window.action_refresh.trigger()
+    assert [a.text() for a in window.branch_actions.values()][1] == "学生第二党支部（研究生）"

@@ -216,31 +216,42 @@ class MainWindow(QMainWindow):
 
     def _build_branch_menu(self, bar) -> None:
         """支部: the branches of the database (the current one checked; another opens in this window),
-        各支部概览, 新建支部 (管理员 or 组织员 of the database)."""
+        各支部概览, 新建支部 (管理员 or 组织员 of the database). Filled again whenever the branches change
+        (a branch added or renamed here, or by another PC and read with 刷新)."""
         from branchdesk.domain.auth import Role
-        from branchdesk.workspace import Workspace
 
         self.branch_menu = bar.addMenu("支部(&B)")
         self.branch_actions: dict[int, QAction] = {}
-        branches = Workspace.branches(self.ctx.db) if self._has_branch else []
-        for branch_id, name in branches:
-            action = QAction(name, self, checkable=True)
-            action.setChecked(branch_id == self.ctx.branch_id)
-            action.triggered.connect(lambda _checked=False, b=branch_id: self.switch_branch(b))
-            self.branch_menu.addAction(action)
-            self.branch_actions[branch_id] = action
-        self.branch_menu.addSeparator()
         self.action_overview = QAction("各支部概览…", self)
         self.action_overview.setStatusTip(
             "每个支部一行：党员、发展党员各阶段、本年会议、检查结果；双击打开该支部"
         )
         self.action_overview.triggered.connect(self.show_overview)
-        self.action_overview.setEnabled(len(branches) > 1)
-        self.branch_menu.addAction(self.action_overview)
         self.action_add_branch = QAction("新建支部…", self)
         self.action_add_branch.triggered.connect(self.add_branch)
         self.action_add_branch.setEnabled(self._has_branch and self.ctx.db.principal.may(Role.ORGANISER))
-        self.branch_menu.addAction(self.action_add_branch)
+        self._fill_branch_menu()
+        watch(self, self.ctx.changes, {"branch"}, lambda _changes: self._fill_branch_menu())
+
+    def _fill_branch_menu(self) -> None:
+        from branchdesk.workspace import Workspace
+
+        menu = self.branch_menu
+        menu.clear()
+        for action in self.branch_actions.values():
+            action.deleteLater()
+        self.branch_actions = {}
+        branches = Workspace.branches(self.ctx.db) if self._has_branch else []
+        for branch_id, name in branches:
+            action = QAction(name, self, checkable=True)
+            action.setChecked(branch_id == self.ctx.branch_id)
+            action.triggered.connect(lambda _checked=False, b=branch_id: self.switch_branch(b))
+            menu.addAction(action)
+            self.branch_actions[branch_id] = action
+        menu.addSeparator()
+        self.action_overview.setEnabled(len(branches) > 1)
+        menu.addAction(self.action_overview)
+        menu.addAction(self.action_add_branch)
 
     def switch_branch(self, branch_id: int) -> None:
         if branch_id != self.ctx.branch_id:
