@@ -106,10 +106,7 @@ def test_a_check_that_fails_says_why_without_the_records_it_read(qtbot, monkeypa
     from branchdesk.services import committee
     from branchdesk.ui.main_window import MainWindow
 
-    class _DriverError(Exception):
-        pass
-
-    _DriverError.__module__ = "psycopg"
+    _DriverError = type("OperationalError", (Exception,), {"__module__": "psycopg"})  # psycopg's, no driver
 
     def gone(service, as_of, ids, calendar):
         raise OperationalError("SELECT … WHERE id_number = %(p)s", {"p": "110101199003074512"},

@@ -10,12 +10,10 @@ from sqlalchemy.exc import OperationalError
 from branchdesk.config import Location
 from branchdesk.services.failures import database_error_text
 
-
-class _DriverError(Exception):
-    """What psycopg raises (only its module name matters here: the tests need no driver)."""
-
-
-_DriverError.__module__ = "psycopg"
+# what psycopg raises for a connection, and for a statement that broke a constraint (only the module and
+# the class name matter here: the tests need no driver)
+_DriverError = type("OperationalError", (Exception,), {"__module__": "psycopg"})
+IntegrityError = type("IntegrityError", (Exception,), {"__module__": "psycopg"})
 
 AT = 'connection failed: connection to server at "192.168.10.5", port 5432 failed: '
 
@@ -42,6 +40,7 @@ def _failed(message: str) -> OperationalError:
         (AT + "server does not support SSL, but SSL was required", "不支持加密连接"),
         (AT + "FATAL:  sorry, too many clients already", "连接数已满"),
         ("consuming input failed: server closed the connection unexpectedly", "连接断开了"),
+        ("SSL SYSCALL error: EOF detected", "连接断开了"),
         (AT + "致命错误:  用户 \"pc\" Password 认证失败", "连接数据库服务器时出错：致命错误:  用户 \"pc\" Password 认证失败"),
     ],
 )  # fmt: skip
@@ -50,9 +49,10 @@ def test_a_server_that_cannot_be_reached_or_refuses_says_why(said, told):
 
 
 def test_an_error_of_a_statement_on_the_server_is_not_shown():
-    """A statement's error carries its parameters (names, ID numbers): it is not turned into text here."""
-    said = 'duplicate key value violates unique constraint "uq_member_id_number" DETAIL: (110101199003074512)'
-    assert database_error_text(_failed(said)) is None
+    """A statement's error carries its parameters (names, ID numbers): it is not turned into text here,
+    even where a name happens to hold a word of a connection's failure ("Russell" and SSL)."""
+    said = 'duplicate key value violates unique constraint "uq_member_id_number" DETAIL: (Russell, 110101199003074512)'
+    assert database_error_text(OperationalError("INSERT …", {}, IntegrityError(said))) is None
 
 
 def test_the_database_is_named_without_its_password():

@@ -36,6 +36,10 @@ _CONNECTION_REASONS = (
     (("but ssl was required",),
      "服务器不支持加密连接，而数据库地址要求加密（sslmode=require）。请为服务器配置证书，"
      "或在可信的网络中去掉 sslmode=require。"),
+    (("server closed the connection", "terminating connection", "connection is closed", "consuming input failed",
+      "the connection is lost", "connection already closed", "ssl syscall error", "eof detected"),
+     "与数据库服务器的连接断开了（服务器重启或网络中断），刚才的操作可能没有完成。请稍后再试，"
+     "并核对刚才的修改是否已保存。"),
     (("ssl",), "与服务器建立加密连接时出错（证书或加密设置不符）。" + _SERVER),
     (("too many clients", "remaining connection slots"), "服务器的连接数已满，请稍后再试。" + _SERVER),
     (("failed to resolve host", "could not translate host name", "name or service not known"),
@@ -43,10 +47,6 @@ _CONNECTION_REASONS = (
     (("connection refused", "timeout expired", "timed out", "is the server running", "no route to host",
       "network is unreachable"),
      "连接不上数据库服务器：服务器没有启动、地址或端口不对，或被防火墙拦截。请检查网络和数据库地址。"),
-    (("server closed the connection", "terminating connection", "connection is closed", "consuming input failed",
-      "the connection is lost", "connection already closed"),
-     "与数据库服务器的连接断开了（服务器重启或网络中断），刚才的操作可能没有完成。请稍后重新打开程序再试，"
-     "并核对刚才的修改是否已保存。"),
 )  # fmt: skip
 
 _OS_REASONS = {
@@ -93,6 +93,8 @@ def database_error_text(exc: BaseException) -> str | None:
 def _server_error_text(orig: BaseException) -> str | None:
     """The sentence for a PostgreSQL connection that failed or broke (``_CONNECTION_REASONS``); None for
     other errors of the server (a statement's, whose text holds its parameters)."""
+    if not any(c.__name__ in ("OperationalError", "InterfaceError") for c in type(orig).__mro__):
+        return None  # a statement's error (a key in use, a value out of range …): its text holds its data
     text = str(orig).lower()
     for words, sentence in _CONNECTION_REASONS:
         if any(all(w in text for w in p) if isinstance(p, tuple) else p in text for p in words):

@@ -385,9 +385,8 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
         log.exception("cannot open database %s", where)
         from branchdesk.services.failures import describe
 
-        if (
-            location.sqlite_path is None
-        ):  # a server: why it could not be reached or refused, not a file's advice
+        # a server: why it could not be reached or refused the login, not a file's advice
+        if location.sqlite_path is None:
             reason = (
                 describe(exc)
                 or "连接数据库服务器时出错。请检查网络和数据库地址，或联系管理数据库服务器的同志。"
