@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="生成演示数据（虚构的支部、党小组、党员）")
     demo.add_argument("--members", type=int, default=60, help="党员人数（默认 60）")
     demo.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据")
+    demo.add_argument("--branches", type=int, default=1, metavar="N",
+                      help="支部数（默认 1；2 至 4：一个学院党委的几个支部，每个支部 --members 名党员）")  # fmt: skip
 
     imp = sub.add_parser("import", help="从 Excel 导入")
     imp_sub = imp.add_subparsers(dest="what", metavar="内容", required=True)
@@ -413,7 +415,7 @@ def cmd_demo(args) -> int:
     from branchdesk.services.demo import generate
 
     _, db = _open(args, write=True)
-    summary = generate(db, members=args.members, seed=args.seed)
+    summary = generate(db, members=args.members, seed=args.seed, branches=args.branches)
     print(summary.describe())
     return 0
 

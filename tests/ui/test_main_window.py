@@ -501,6 +501,27 @@ def test_first_run_can_generate_demo_data(empty_db, location, qtbot):
     assert ctx.members.count(MemberQuery()) == DEMO_MEMBERS
 
 
+def test_first_run_can_generate_a_committees_demo_and_opens_on_its_showcase_branch(empty_db, location, qtbot):
+    """The third choice: a college committee's branches; the window then opens on the first of them, with
+    the others under 支部 and 各支部概览 enabled."""
+    from branchdesk.services.demo import BRANCH_NAME
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.first_run import DEMO_BRANCHES, FirstRunDialog
+
+    ctx = AppContext(empty_db, location)
+    dialog = FirstRunDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.committee_choice.setChecked(True)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert len(Workspace.branches(empty_db)) == DEMO_BRANCHES
+    assert ctx.branch.profile().name == BRANCH_NAME
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert len(window.branch_actions) == DEMO_BRANCHES and window.action_overview.isEnabled()
+    assert window.windowTitle().endswith(BRANCH_NAME)
+
+
 @pytest.fixture(autouse=True)
 def _quiet_missing_components(caplog):
     caplog.set_level(logging.CRITICAL, logger="branchdesk.ui.main_window")

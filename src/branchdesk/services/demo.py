@@ -56,6 +56,14 @@ UNIVERSITY = "示范大学"
 COLLEGE = "示范大学信息学院"
 BRANCH_NAME = "示范大学信息学院计算机系师生联合党支部"
 HIGHER_COMMITTEE = "示范大学信息学院党委"
+#: The branches of a committee's demo (``demo --branches N``): the first is the one-branch demo's (its
+#: members from every department), each other one a department's teachers and students (its 专业).
+BRANCHES = (
+    (BRANCH_NAME, None, None),
+    (f"{COLLEGE}软件工程系师生联合党支部", "软件工程系", ("软件工程", "02")),
+    (f"{COLLEGE}人工智能系师生联合党支部", "人工智能系", ("人工智能", "03")),
+    (f"{COLLEGE}网络空间安全系师生联合党支部", "网络空间安全系", ("网络空间安全", "04")),
+)
 GROUP_LEADER = "党小组组长"
 
 Progress = Callable[[int, int], None]
@@ -95,6 +103,7 @@ class DemoSummary:
     seconds: float
     dossiers: int = 0  # development dossiers (发展党员档案)
     meetings: int = 0  # meeting records (会议记录)
+    other_branches: tuple[str, ...] = ()  # a committee's demo: its other branches, each as large
 
     @property
     def records(self) -> int:
@@ -111,7 +120,14 @@ class DemoSummary:
             f"{MemberStatus.DECEASED.label} {self.deceased} 人的历史档案；"
             f"失联党员 {self.lost_contact} 名，{MEMBER_FIELD_LABELS['is_mobile_member']} {self.mobile_members} 名；"
             f"奖惩记录 {self.awards + self.punishments} 条（奖励 {self.awards}，惩处 {self.punishments}），"
-            f"支部荣誉 {self.honours} 项；发展党员档案 {self.dossiers} 份；会议记录 {self.meetings} 份。用时 {self.seconds:.1f} 秒。"
+            f"支部荣誉 {self.honours} 项；发展党员档案 {self.dossiers} 份；会议记录 {self.meetings} 份。"
+            + (
+                f"另有 {len(self.other_branches)} 个支部（{'、'.join(self.other_branches)}），各有 {self.members} 名在册党员"
+                "及其发展党员档案、会议记录、党费和活动；支部 › 各支部概览 可查看全部支部。"
+                if self.other_branches
+                else ""
+            )
+            + f"用时 {self.seconds:.1f} 秒。"
         )
 
 
@@ -242,9 +258,13 @@ class _Plan:
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, today: dt.date):
+    def __init__(self, rng: random.Random, today: dt.date, *, department=None, major=None, shared=None):
+        """``department``, ``major``: a department's branch (its teachers' department, its students'
+        专业; None: any). ``shared``: another branch's generator, whose ID numbers, mobiles and 学号 are
+        not given again (one database, one college)."""
         self.rng = rng
         self.today = today
+        self.department, self.major = department, major
         self.names = NameGenerator(rng)
         self.used_ids: set[str] = set()
         self.used_mobiles: set[str] = set()
@@ -260,6 +280,12 @@ class _Generator:
         self.sponsor_dates: list[dt.date] = []
         self.sponsor_names: list[str] = []
         self.student_seq: dict[str, int] = {}  # 学号 prefix -> last number given
+        if shared is not None:
+            self.used_ids, self.used_mobiles, self.student_seq = (
+                shared.used_ids,
+                shared.used_mobiles,
+                shared.student_seq,
+            )
 
     # ---- small draws -------------------------------------------------------------------------
     def days_between(self, start: dt.date, end: dt.date) -> dt.date:
@@ -345,7 +371,8 @@ class _Generator:
             else:
                 post = rng.choices(("副教授", "教授"), (35, 65))[0]
             education = "研究生（博士）" if rng.random() < 0.85 else "研究生（硕士）"
-            return f"{COLLEGE}{rng.choice(_DEPARTMENTS)}", "专任教师", post, education
+            department = rng.choice(_DEPARTMENTS)
+            return f"{COLLEGE}{self.department or department}", "专任教师", post, education
         if r < 0.78:
             if age < 32:
                 post = "科员"
@@ -374,7 +401,7 @@ class _Generator:
         """人员身份 学生 with a 学号, 年级, 班级 and 专业 (migration 0011). Drawn from the member's own id
         number, not the generator's stream, so the rest of the demo stays as it was."""
         draw = random.Random(id_number)
-        major, code = draw.choices(_MAJORS, (40, 25, 20, 15))[0]
+        major, code = self.major or draw.choices(_MAJORS, (40, 25, 20, 15))[0]
         level = "博士" if doctoral else "硕士"
         prefix = f"{enrolled}{'2' if doctoral else '1'}{code}"
         seq = self.student_seq[prefix] = self.student_seq.get(prefix, 0) + 1
@@ -626,8 +653,11 @@ def generate(
     seed: int = 1,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    branches: int = 1,
 ) -> DemoSummary:
-    """Fill an empty database with a fictional branch of `members` members on the roster.
+    """Fill an empty database with a fictional branch of `members` members on the roster — or, with
+    ``branches`` > 1, a college committee's branches of `members` members each (``BRANCHES``: the first
+    is the one-branch demo itself, the same for the same seed).
 
     Refuses (DemoRefusedError, a ValueError) when the database already holds a branch or members, so
     demo data never mixes with real records. Same seed and `today` → same data.
@@ -638,11 +668,19 @@ def generate(
         raise DemoRefusedError(
             f"演示数据的党员人数应在 {MIN_MEMBERS} 到 {MAX_MEMBERS} 之间，当前为 {members}"
         )
+    if not 1 <= branches <= len(BRANCHES):
+        raise DemoRefusedError(f"演示数据的支部数应在 1 到 {len(BRANCHES)} 之间，当前为 {branches}")
     today = today or dt.date.today()
     rng = random.Random(seed)
     plan = _plan(rng, members, today)
     gen = _Generator(rng, today)
-    total = plan.records
+    parts = [(BRANCH_NAME, rng, plan, gen, random.Random(seed * 7919 + 15))]
+    for n, (name, department, major) in enumerate(BRANCHES[1:branches], start=1):
+        own = random.Random(seed * 1_000_003 + n)
+        parts.append((name, own, _plan(own, members, today),
+                      _Generator(own, today, department=department, major=major, shared=gen),
+                      random.Random((seed * 1_000_003 + n) * 7919 + 15)))  # fmt: skip
+    total = sum(part[2].records for part in parts)
     if progress:
         progress(0, total)
 
@@ -659,100 +697,122 @@ def generate(
                 f"数据库中已有支部「{branch_name}」的资料，演示数据只能生成在新的空数据库中。"
                 "请使用一个新的数据库文件，例如：branchdesk --db 演示.sqlite demo"
             )
-
-        branch = Branch(
-            name=BRANCH_NAME,
-            founded_on=min(dt.date(rng.randint(1998, 2008), rng.choice((3, 4, 6, 9, 11)), rng.randint(1, 28)),
-                           add_years(today, -10)),
-            higher_committee=HIGHER_COMMITTEE,
-            address=f"{COLLEGE}大楼三层党员活动室",
-            committee_term_start=plan.cur_start,
-            committee_term_end=add_years(plan.cur_start, 3),
-            notes="演示数据：本支部及其党员均为虚构，如有雷同纯属巧合。",
-        )  # fmt: skip
-        session.add(branch)
-        session.flush()
-        group_rows = [
-            PartyGroup(branch_id=branch.id, name=f"第{chinese_number(i + 1)}党小组", sort_order=i + 1)
-            for i in range(plan.groups)
-        ]
-        session.add_all(group_rows)
-        honour_count = rng.choice((2, 3))
-        honour_years = sorted(rng.sample(range(today.year - 8, today.year), honour_count))
-        for (title, issuer, level, month, day), year in zip(
-            rng.sample(_HONOURS, honour_count), honour_years, strict=True
-        ):
-            session.add(BranchHonour(branch_id=branch.id, date=dt.date(year, month, day), title=title,
-                                     issuer=issuer, level=level))  # fmt: skip
-        session.flush()
-        group_ids = [g.id for g in group_rows]
-        branch_id = branch.id
-
-        writer = _Writer(session, gen, plan, branch_id, group_ids, today, rng)
-        for start in range(0, total, _CHUNK):
-            writer.chunk(range(start, min(total, start + _CHUNK)))
-            if progress:
-                progress(min(total, start + _CHUNK), total)
-        secretary = writer.finish()
-        from branchdesk.services.demo_development import insert_demo_dossiers
-
-        dossiers = insert_demo_dossiers(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
-                                        operation=OPERATION)  # fmt: skip
-        from branchdesk.services.demo_meetings import insert_demo_meetings
-
-        meetings = insert_demo_meetings(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
-                                        operation=OPERATION)  # fmt: skip
-        from branchdesk.services.demo_dues import insert_demo_dues
-
-        insert_demo_dues(session, branch_id=branch_id, today=today, rng=rng)
-
-        from branchdesk.services.demo_activities import insert_demo_activities
-
-        insert_demo_activities(session, branch_id=branch_id, today=today, rng=random.Random(seed * 7919 + 15))
-
-        session.add(
-            AuditEntry(
-                user=db.user,
-                operation=OPERATION,
-                action="insert",
-                entity="member",
-                entity_id=None,
-                changes={
-                    "summary": [
-                        None,
-                        f"批量生成演示数据：党员档案 {total} 份，党籍变动记录 {writer.status_changes} 条，"
-                        f"奖惩记录 {writer.awards + writer.punishments} 条，支委任职记录 {writer.seats} 条"
-                        f"（随机种子 {seed}）",
-                    ]
-                },
-            )
-        )
+        written: list[dict] = []
+        for name, own, own_plan, own_gen, activities_rng in parts:
+            done = sum(w["records"] for w in written)
+            step = (lambda n, _t, done=done: progress(done + n, total)) if progress else None
+            written.append(_write_branch(session, db, name, own, own_plan, own_gen, today, seed,
+                                         activities_rng, step))  # fmt: skip
         # the rows written in bulk above get their audit entries here (the trail must match the data)
         from branchdesk.services.audit_replay import baseline
 
         baseline(session, user=db.user, operation=OPERATION)
 
     db.refresh_statistics()
+    first = written[0]
+    if len(written) > 1:  # the showcase branch opens when none is named (the window, the command line)
+        from branchdesk.workspace import Workspace
+
+        Workspace(db, first["branch_id"]).branch.remember()
     return DemoSummary(
-        branch_id=branch_id,
+        branch_id=first["branch_id"],
         branch_name=BRANCH_NAME,
         groups=plan.groups,
         members=members,
         full=members - len(plan.probationary),
         probationary=len(plan.probationary),
         committee=len(plan.posts),
-        secretary=secretary,
+        secretary=first["secretary"],
         transferred_out=plan.transferred,
         deceased=plan.deceased,
         lost_contact=plan.lost,
         mobile_members=plan.mobile,
-        awards=writer.awards,
-        punishments=writer.punishments,
-        honours=honour_count,
+        awards=first["awards"],
+        punishments=first["punishments"],
+        honours=first["honours"],
         seconds=time.perf_counter() - started,
-        dossiers=dossiers,
-        meetings=meetings,
+        dossiers=first["dossiers"],
+        meetings=first["meetings"],
+        other_branches=tuple(part[0] for part in parts[1:]),
     )
+
+
+def _write_branch(session, db: Database, name: str, rng: random.Random, plan: _Plan, gen: _Generator,
+                  today: dt.date, seed: int, activities_rng: random.Random, progress) -> dict:  # fmt: skip
+    """One demo branch written: the branch, its groups and honours, members (in chunks, ``progress(n,
+    total)``), committee, dossiers, meetings, dues and activities, and its audit summary."""
+    branch = Branch(
+        name=name,
+        founded_on=min(dt.date(rng.randint(1998, 2008), rng.choice((3, 4, 6, 9, 11)), rng.randint(1, 28)),
+                       add_years(today, -10)),
+        higher_committee=HIGHER_COMMITTEE,
+        address=f"{COLLEGE}大楼三层党员活动室",
+        committee_term_start=plan.cur_start,
+        committee_term_end=add_years(plan.cur_start, 3),
+        notes="演示数据：本支部及其党员均为虚构，如有雷同纯属巧合。",
+    )  # fmt: skip
+    session.add(branch)
+    session.flush()
+    group_rows = [
+        PartyGroup(branch_id=branch.id, name=f"第{chinese_number(i + 1)}党小组", sort_order=i + 1)
+        for i in range(plan.groups)
+    ]
+    session.add_all(group_rows)
+    honour_count = rng.choice((2, 3))
+    honour_years = sorted(rng.sample(range(today.year - 8, today.year), honour_count))
+    for (title, issuer, level, month, day), year in zip(
+        rng.sample(_HONOURS, honour_count), honour_years, strict=True
+    ):
+        session.add(BranchHonour(branch_id=branch.id, date=dt.date(year, month, day), title=title,
+                                 issuer=issuer, level=level))  # fmt: skip
+    session.flush()
+    group_ids = [g.id for g in group_rows]
+    branch_id = branch.id
+    total = plan.records
+
+    writer = _Writer(session, gen, plan, branch_id, group_ids, today, rng)
+    for start in range(0, total, _CHUNK):
+        writer.chunk(range(start, min(total, start + _CHUNK)))
+        if progress:
+            progress(min(total, start + _CHUNK), total)
+    secretary = writer.finish()
+    from branchdesk.services.demo_development import insert_demo_dossiers
+
+    dossiers = insert_demo_dossiers(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
+                                    operation=OPERATION)  # fmt: skip
+    from branchdesk.services.demo_meetings import insert_demo_meetings
+
+    meetings = insert_demo_meetings(session, branch_id=branch_id, today=today, rng=rng, user=db.user,
+                                    operation=OPERATION)  # fmt: skip
+    from branchdesk.services.demo_dues import insert_demo_dues
+
+    insert_demo_dues(session, branch_id=branch_id, today=today, rng=rng)
+
+    from branchdesk.services.demo_activities import insert_demo_activities
+
+    insert_demo_activities(session, branch_id=branch_id, today=today, rng=activities_rng)
+
+    session.add(
+        AuditEntry(
+            user=db.user,
+            operation=OPERATION,
+            action="insert",
+            entity="member",
+            entity_id=None,
+            branch_id=branch_id,
+            changes={
+                "summary": [
+                    None,
+                    f"批量生成演示数据：党员档案 {total} 份，党籍变动记录 {writer.status_changes} 条，"
+                    f"奖惩记录 {writer.awards + writer.punishments} 条，支委任职记录 {writer.seats} 条"
+                    f"（随机种子 {seed}）",
+                ]
+            },
+        )
+    )
+    return {"branch_id": branch_id, "records": total, "secretary": secretary, "awards": writer.awards,
+            "punishments": writer.punishments, "honours": honour_count, "dossiers": dossiers,
+            "meetings": meetings}  # fmt: skip
 
 
 class _Writer:

@@ -31,6 +31,7 @@ from branchdesk.ui.widgets.form_errors import ErrorPanel, FieldMarks
 log = logging.getLogger(__name__)
 
 DEMO_MEMBERS = 60
+DEMO_BRANCHES = 3  # the committee's demo: the one-branch demo and two departments' branches
 
 
 class FirstRunDialog(QDialog):
@@ -49,6 +50,11 @@ class FirstRunDialog(QDialog):
             f"创建一个虚构的支部，含党小组、支部委员会和 {DEMO_MEMBERS} 名虚构党员，用来熟悉软件。"
             "正式使用时请另建数据库。"
         )
+        self.committee_choice = QRadioButton(f"生成演示数据：学院党委的 {DEMO_BRANCHES} 个支部")
+        committee_note = QLabel(
+            f"创建一个虚构学院党委的 {DEMO_BRANCHES} 个支部，每个支部 {DEMO_MEMBERS} 名虚构党员，"
+            "用来试用“支部”菜单中的切换支部、各支部概览和党委的台账。"
+        )
         self.blank_choice = QRadioButton("新建空白支部")
         self.branch_name = QLineEdit()
         self.branch_name.setPlaceholderText("支部全称，例如：某某学院教工第一党支部")
@@ -56,12 +62,13 @@ class FirstRunDialog(QDialog):
         self.error_label.setObjectName("firstRunError")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
-        for note in (demo_note,):
+        for note in (demo_note, committee_note):
             note.setWordWrap(True)
             note.setIndent(24)
             note.setEnabled(False)
         self.choices = QButtonGroup(self)
         self.choices.addButton(self.demo_choice)
+        self.choices.addButton(self.committee_choice)
         self.choices.addButton(self.blank_choice)
         self.blank_choice.setChecked(True)
         self.blank_choice.toggled.connect(self.branch_name.setEnabled)
@@ -89,6 +96,8 @@ class FirstRunDialog(QDialog):
         layout.addSpacing(8)
         layout.addWidget(self.demo_choice)
         layout.addWidget(demo_note)
+        layout.addWidget(self.committee_choice)
+        layout.addWidget(committee_note)
         layout.addStretch(1)
         self.pages = QStackedWidget()
         self.pages.addWidget(start)
@@ -141,8 +150,8 @@ class FirstRunDialog(QDialog):
         try:
             if self.pages.currentIndex() == 1:
                 self._save_profile()
-            elif self.demo_choice.isChecked():
-                self._generate_demo()
+            elif self.demo_choice.isChecked() or self.committee_choice.isChecked():
+                self._generate_demo(DEMO_BRANCHES if self.committee_choice.isChecked() else 1)
             else:
                 self._create_branch()
                 self._to_profile()
@@ -193,11 +202,13 @@ class FirstRunDialog(QDialog):
 
         self.ctx.branch.save_profile(BranchProfile(name=self.branch_name.text().strip()))
 
-    def _generate_demo(self) -> None:
+    def _generate_demo(self, branches: int = 1) -> None:
         from branchdesk.services.demo import generate
         from branchdesk.ui.worker import run_in_background
 
-        run_in_background(self, "正在生成演示数据…", generate, self.ctx.db, members=DEMO_MEMBERS)
+        run_in_background(
+            self, "正在生成演示数据…", generate, self.ctx.db, members=DEMO_MEMBERS, branches=branches
+        )
 
 
 def ensure_branch(ctx: AppContext, parent: QWidget | None = None) -> bool:
