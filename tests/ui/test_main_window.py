@@ -487,17 +487,25 @@ def test_an_empty_member_page_says_how_to_start(ctx, qtbot):
     assert "新增" in page.empty_hint.text() and "导入" in page.empty_hint.text()
 
 
-def test_first_run_can_generate_demo_data(empty_db, location, qtbot):
-    from branchdesk.services.members import MemberQuery
+def _first_run(empty_db, location, qtbot, choice: str):
+    """The first-run dialog on an empty database, `choice` (its radio button's name) accepted: the context."""
     from branchdesk.ui.context import AppContext
-    from branchdesk.ui.first_run import DEMO_MEMBERS, FirstRunDialog
+    from branchdesk.ui.first_run import FirstRunDialog
 
     ctx = AppContext(empty_db, location)
     dialog = FirstRunDialog(ctx)
     qtbot.addWidget(dialog)
-    dialog.demo_choice.setChecked(True)
+    getattr(dialog, choice).setChecked(True)
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
+    return ctx
+
+
+def test_first_run_can_generate_demo_data(empty_db, location, qtbot):
+    from branchdesk.services.members import MemberQuery
+    from branchdesk.ui.first_run import DEMO_MEMBERS
+
+    ctx = _first_run(empty_db, location, qtbot, "demo_choice")
     assert ctx.members.count(MemberQuery()) == DEMO_MEMBERS
 
 
@@ -505,15 +513,9 @@ def test_first_run_can_generate_a_committees_demo_and_opens_on_its_showcase_bran
     """The third choice: a college committee's branches; the window then opens on the first of them, with
     the others under 支部 and 各支部概览 enabled."""
     from branchdesk.services.demo import BRANCH_NAME
-    from branchdesk.ui.context import AppContext
-    from branchdesk.ui.first_run import DEMO_BRANCHES, FirstRunDialog
+    from branchdesk.ui.first_run import DEMO_BRANCHES
 
-    ctx = AppContext(empty_db, location)
-    dialog = FirstRunDialog(ctx)
-    qtbot.addWidget(dialog)
-    dialog.committee_choice.setChecked(True)
-    dialog.accept()
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    ctx = _first_run(empty_db, location, qtbot, "committee_choice")
     assert len(Workspace.branches(empty_db)) == DEMO_BRANCHES
     assert ctx.branch.profile().name == BRANCH_NAME
     window = MainWindow(ctx)
