@@ -189,3 +189,29 @@ def test_a_branch_added_here_or_elsewhere_appears_in_the_menu_at_once(qtbot, mon
         other.dispose()
     window.action_refresh.trigger()
     assert [a.text() for a in window.branch_actions.values()][1] == "学生第二党支部（研究生）"
+
+
+def test_each_pc_opens_the_branch_it_last_used_there(qtbot, db, ctx, second, tmp_path):
+    """One committee database, two PCs: the students' secretary switches to her branch on her PC; the
+    teachers' PC, which last worked on the teachers' branch, still opens there — the database's own "last
+    used" is whoever switched last."""
+    from PySide6.QtCore import QSettings
+
+    from branchdesk.ui.context import AppContext
+    from branchdesk.ui.session import Session, remembered_branch
+
+    teachers_pc = QSettings(str(tmp_path / "teachers.ini"), QSettings.Format.IniFormat)
+    students_pc = QSettings(str(tmp_path / "students.ini"), QSettings.Format.IniFormat)
+    for pc, branch_id in ((teachers_pc, second), (teachers_pc, ctx.branch_id), (students_pc, second)):
+        session = Session(AppContext(Workspace(db, ctx.branch_id if branch_id == second else second),
+                                     ctx.location), settings=pc)  # fmt: skip
+        qtbot.addWidget(session.build_window())
+        session.switch_branch(branch_id)
+        qtbot.addWidget(session.window)
+    assert Workspace.open(db).branch_id == second, "the database remembers the students' PC's switch"
+    assert remembered_branch(teachers_pc, ctx.location, db) == ctx.branch_id
+    assert remembered_branch(students_pc, ctx.location, db) == second
+    assert (
+        remembered_branch(QSettings(str(tmp_path / "new.ini"), QSettings.Format.IniFormat), ctx.location, db)
+        is None
+    )

@@ -546,6 +546,31 @@ def test_closing_the_app_leaves_a_verified_exit_backup(ctx, roster, data_dir, mo
     assert len(exits) == 1 and exits[0].verified
 
 
+def test_the_window_opens_on_the_branch_this_pc_used_last(ctx, roster, data_dir, monkeypatch, qapp):
+    """Another PC switched the shared database to the students' branch; this PC last worked on the
+    teachers' branch and opens there."""
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from branchdesk.ui import app as app_module
+    from branchdesk.ui import context
+    from branchdesk.ui.session import branch_key
+
+    students = ctx.branch.add_branch("学生第一党支部", "测试学院党委")
+    Workspace(ctx.db, students.id).branch.remember()  # the database's "last used": the other PC's
+    QSettings(SETTINGS_ORG, SETTINGS_APP).setValue(branch_key(ctx.location), ctx.branch_id)
+    opened, real = [], context.AppContext
+    monkeypatch.setattr(
+        context, "AppContext", lambda *a, **k: opened.append(k.get("branch")) or real(*a, **k)
+    )
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    monkeypatch.setattr(app_module, "setup_logging", lambda: data_dir / "test.log")
+    assert app_module.run(db=str(ctx.location.sqlite_path)) == 0
+    assert opened == [ctx.branch_id]
+
+
 def test_restoring_a_backup_closes_the_window_and_skips_the_exit_backup(window, monkeypatch):
     from branchdesk.ui.dialogs import restore_dialog
 

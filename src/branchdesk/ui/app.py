@@ -401,6 +401,12 @@ def _run_locked(app, location, window_lock, marks: dict[str, float], smoke: bool
     from branchdesk.domain.errors import NoBranchError
     from branchdesk.ui.context import AppContext
 
+    if branch is None and not smoke:  # the branch this PC last opened (a server is shared by several PCs)
+        from PySide6.QtCore import QSettings
+
+        from branchdesk.ui.session import remembered_branch
+
+        branch = remembered_branch(QSettings(APP_NAME, APP_NAME), location, database)
     try:
         ctx = AppContext(database, location, branch=branch)
     except NoBranchError as exc:

@@ -278,6 +278,7 @@ class Session(QObject):
         area = self.window.current_area() if self.window is not None else None
         ws = Workspace(old.db, branch_id)
         ws.branch.remember()
+        self.settings.setValue(branch_key(old.location), branch_id)  # this PC's, whoever switches elsewhere
         self.ctx = AppContext(ws, old.location)
         self._replace_window(area=area)  # the same area of the other branch (成员档案 stays 成员档案)
         old.close()
@@ -350,3 +351,22 @@ class Session(QObject):
         if self.window is not None:
             self.window.close()
         QApplication.quit()
+
+
+def branch_key(location) -> str:
+    """The setting (QSettings: this PC, this Windows user) of the branch last opened here on the database at
+    `location`. The database's own "last used" is whoever switched last, and a committee's server is shared
+    by the PCs of several branches. Keyed by the address without its password."""
+    import hashlib
+
+    return "branch/last_" + hashlib.sha1(location.shown.encode()).hexdigest()[:16]
+
+
+def remembered_branch(settings, location, db) -> int | None:
+    """The branch this PC last opened on that database, if it still exists (None: the database's choice)."""
+    from branchdesk.workspace import Workspace
+
+    value = settings.value(branch_key(location), None)
+    if value is None or not str(value).isdigit():
+        return None
+    return int(value) if int(value) in {b for b, _ in Workspace.branches(db)} else None
