@@ -85,6 +85,10 @@ def test_a_committee_adds_branches_and_works_in_the_one_it_names(db, db_arg, cap
     assert "护理学生第一党支部\t护理学院党总支\t1 名党员  （默认）" in capsys.readouterr().out
     assert main([*db_arg, "check"]) == 0, "the branch last used is the default"
     assert Workspace.open(db).branch_id == students.branch_id
+    err = capsys.readouterr().err  # whoever chose last, on any PC: the command says which branch it took
+    assert err.startswith("支部：护理学生第一党支部（数据库中有 2 个支部，未用 --branch 指定")
+    assert main([*db_arg, "--branch", "护理学生第一党支部", "check"]) == 0
+    assert capsys.readouterr().err == "", "a named branch needs no word"
 
 
 def test_branch_names_are_unique_and_not_numbers(db_arg, capsys):

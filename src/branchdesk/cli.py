@@ -284,9 +284,16 @@ def _workspace(args, *, write: bool = False):
     from branchdesk.workspace import Workspace
 
     _, db = _open(args, write=write)
-    ws = Workspace.open(db, getattr(args, "branch", None))
-    if write and getattr(args, "branch", None) and ws.has_branch:
+    named = getattr(args, "branch", None)
+    ws = Workspace.open(db, named)
+    if write and named and ws.has_branch:
         ws.branch.remember()
+    if not named and ws.has_branch:  # several branches: say which one, since it is whoever chose last
+        branches = Workspace.branches(db)
+        if len(branches) > 1:
+            name = dict(branches)[ws.branch_id]
+            print(f"支部：{name}（数据库中有 {len(branches)} 个支部，未用 --branch 指定，使用最近选用的支部）",
+                  file=sys.stderr)  # fmt: skip
     return ws
 
 
