@@ -141,3 +141,39 @@ def test_the_self_assessment_page_scores_by_hand_and_keeps_a_dated_copy(
     row.setText(1, "4")
     assert ws.readiness.rubric("红旗党支部", 2026).item("2.4").points == 4
     assert ws.readiness.rubric("红旗党支部", 2026).points == 20  # 6 + 4 + 5 + 5
+
+
+def test_the_score_is_read_off_the_windows_thread_one_read_at_a_time(qtbot, monkeypatch, ctx, ws, autumn):
+    """The 工作台 paints, then its score is read elsewhere (a year's records: the window would stand still
+    for a moment after every change); changes during a read ask for one more read after it."""
+    import threading
+    import time
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.page("workbench")
+    page._today = TODAY
+    reads, busy = [], threading.Lock()
+    assess = type(ctx.ws.readiness).assess
+
+    def slow(service, year, **kwargs):
+        assert busy.acquire(blocking=False), "two reads at once"
+        try:
+            reads.append(threading.current_thread() is threading.main_thread())
+            time.sleep(0.2)
+            return assess(service, year, **kwargs)
+        finally:
+            busy.release()
+
+    monkeypatch.setattr(type(ctx.ws.readiness), "assess", slow)
+    page.loaded = True  # no read of its own on showing: only the three asked for below
+    window.show()
+    qtbot.waitExposed(window)
+    page.assessment = None
+    page.score_later()
+    page.score_later()  # a change meanwhile
+    page.score_later()  # and another: still one read more, not two
+    assert page.score.text() != "" or page.assessment is None  # the window answers meanwhile
+    qtbot.waitUntil(lambda: len(reads) == 2 and page._scoring is None, timeout=15000)
+    assert reads == [False, False], "read off the window's thread, once more after the changes"
+    assert "红旗党支部自评（2026年度）" in page.score.text()

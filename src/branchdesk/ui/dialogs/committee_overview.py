@@ -8,10 +8,8 @@ fill their rows as they come."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from branchdesk.domain.development import Stage
+from branchdesk.ui.background import BackgroundCall
 
 STAGE_TITLES = {Stage.APPLICATION: "申请人", Stage.ACTIVIST: "积极分子", Stage.CANDIDATE: "发展对象",
                 Stage.ADMISSION: "接收中", Stage.PROBATION: "预备期"}  # fmt: skip
@@ -40,58 +39,21 @@ HEADERS = [
     "严重问题",
 ]
 FINDING_COLUMNS = tuple(range(len(HEADERS) - 4, len(HEADERS)))
-log = logging.getLogger(__name__)
 
 
-class _Findings(QThread):
-    """Every branch's findings, judged off the GUI thread; each part as it is done (``found``).
-
-    A running check is kept here (``_RUNNING``) until it ends, whatever becomes of its dialog (a QThread
-    destroyed while it runs ends the program), and is stopped when the program quits."""
+class _Findings(BackgroundCall):
+    """Every branch's findings, judged off the GUI thread (``committee.findings_of``), each part as it is
+    done (``found``); ``stop`` takes no further branch and waits for those being judged (≤ ~1 s)."""
 
     found = Signal(object)  # {branch id: BranchFindings}
-    failed = Signal(str)
 
     def __init__(self, committee, branch_ids: list[int], as_of: dt.date):
-        super().__init__()
-        self.committee, self.branch_ids, self.as_of = committee, branch_ids, as_of
-        self.cancel = threading.Event()
-        self.finished.connect(lambda: _RUNNING.discard(self))
+        super().__init__(self._judge, committee, branch_ids, as_of)
 
-    def begin(self) -> None:
-        if not _RUNNING:
-            from PySide6.QtCore import QCoreApplication
-
-            app = QCoreApplication.instance()
-            if app is not None and not getattr(app, "_overview_stops", False):
-                app._overview_stops = True
-                app.aboutToQuit.connect(_stop_all)
-        _RUNNING.add(self)
-        self.start()
-
-    def stop(self) -> None:
-        """No further branch is taken; wait for those being judged (a few, ≤ ~1 s)."""
-        self.cancel.set()
-        self.wait()
-
-    def run(self) -> None:
-        try:
-            self.committee.findings_of(
-                self.branch_ids, self.as_of, jobs=None, on_done=self.found.emit, cancelled=self.cancel.is_set
-            )
-        except Exception as exc:
-            from branchdesk.services.failures import describe
-
-            log.exception("committee overview: checking the branches failed")
-            self.failed.emit(describe(exc) or "检查时出错，详情已写入日志。")
-
-
-_RUNNING: set[_Findings] = set()
-
-
-def _stop_all() -> None:
-    for worker in list(_RUNNING):
-        worker.stop()
+    def _judge(self, committee, branch_ids, as_of):
+        return committee.findings_of(
+            branch_ids, as_of, jobs=None, on_done=self.found.emit, cancelled=self.cancel.is_set
+        )
 
 
 class CommitteeOverviewDialog(QDialog):
