@@ -177,3 +177,30 @@ def test_the_score_is_read_off_the_windows_thread_one_read_at_a_time(qtbot, monk
     qtbot.waitUntil(lambda: len(reads) == 2 and page._scoring is None, timeout=15000)
     assert reads == [False, False], "read off the window's thread, once more after the changes"
     assert "红旗党支部自评（2026年度）" in page.score.text()
+
+
+def test_a_score_read_that_fails_after_the_page_is_gone_is_let_go(qtbot, monkeypatch, ctx, ws):
+    """The branch is switched (the window and its pages rebuilt) while the score is read, and the read
+    then fails: nothing is written to the page that is gone, nothing is reported as a program error."""
+    import threading
+
+    from branchdesk.ui import background
+    from branchdesk.ui.pages.workbench import WorkbenchPage
+
+    go_on = threading.Event()
+
+    def failing(service, year, **kwargs):
+        go_on.wait(10)
+        raise MemoryError
+
+    monkeypatch.setattr(type(ctx.ws.readiness), "assess", failing)
+    page = WorkbenchPage(ctx, today=TODAY)
+    page.show()
+    page.score_later()
+    call = page._scoring
+    page.deleteLater()
+    qtbot.wait(50)  # the page is gone
+    go_on.set()
+    call.wait(5000)
+    qtbot.wait(50)  # the queued failure arrives: nobody to tell
+    assert call not in background._RUNNING

@@ -114,7 +114,7 @@ class CommitteeOverviewDialog(QDialog):
         self.status.setText(f"共 {len(rows)} 个支部，正在检查…")
         worker = self._worker = _Findings(self.ctx.committee, self.branch_ids, self.today)
         worker.found.connect(self._show_findings)  # queued: runs on the GUI thread
-        worker.failed.connect(lambda text: self.status.setText(f"检查未能完成：{text}"))
+        worker.failed.connect(self._check_failed)  # a bound method: let go of when the dialog is gone
         worker.finished.connect(self._finished)
         worker.begin()
 
@@ -139,6 +139,10 @@ class CommitteeOverviewDialog(QDialog):
             self._checked += 1
         if self._checked < len(self.branch_ids):
             self.status.setText(f"共 {len(self.branch_ids)} 个支部，正在检查…（已检查 {self._checked} 个）")
+
+    def _check_failed(self, text: str) -> None:
+        if self.sender() is self._worker:
+            self.status.setText(f"检查未能完成：{text}")
 
     def _finished(self) -> None:
         if self.sender() is not self._worker:  # an earlier check, stopped

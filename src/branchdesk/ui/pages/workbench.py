@@ -182,9 +182,12 @@ class WorkbenchPage(QWidget):
         self._score_again = False
         call = self._scoring = BackgroundCall(self.ctx.ws.readiness.assess, self.today.year, as_of=self.today)
         call.succeeded.connect(self._show_score)  # queued: on the GUI thread
-        call.failed.connect(lambda text: self.score.setText(f"自评得分暂时无法计算：{text}"))
+        call.failed.connect(self._score_failed)  # a bound method: let go of when the page is gone
         call.finished.connect(self._scored)
         call.begin()
+
+    def _score_failed(self, text: str) -> None:
+        self.score.setText(f"自评得分暂时无法计算：{text}")
 
     def _scored(self) -> None:
         self._scoring = None
