@@ -18,22 +18,40 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 log = logging.getLogger(__name__)
 
 _RUNNING: set[QThread] = set()
 
 
+class _Keeper(QObject):
+    """Lives on the GUI thread: lets go of a call once it has ended (its ``finished`` arrives queued, and
+    ``wait`` covers the moment between that signal and the thread's end)."""
+
+    def forget(self) -> None:
+        thread = self.sender()
+        if isinstance(thread, QThread):
+            thread.wait()
+            _RUNNING.discard(thread)
+
+
+_KEEPER: _Keeper | None = None
+
+
 def keep_running(thread: QThread) -> None:
     """Keep `thread` referenced until it finishes, and stop it (``stop()``, else wait) when the program
-    quits. Call before ``start()``."""
+    quits. Call on the GUI thread, before ``start()``. No closure holds the thread: a finished call is
+    freed (a lambda on ``finished`` kept every one of them alive)."""
+    global _KEEPER
     app = QCoreApplication.instance()
     if app is not None and not getattr(app, "_background_stops", False):
         app._background_stops = True
         app.aboutToQuit.connect(_stop_all)
+    if _KEEPER is None:
+        _KEEPER = _Keeper()
     _RUNNING.add(thread)
-    thread.finished.connect(lambda: _RUNNING.discard(thread))
+    thread.finished.connect(_KEEPER.forget)
 
 
 def _stop_all() -> None:
