@@ -66,30 +66,30 @@ class Location:
         path = self.sqlite_path
         if path is not None:
             return str(path)
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
-
-        try:
-            return make_url(self.url).render_as_string(hide_password=True)
-        except (ArgumentError, ValueError):  # not a URL SQLAlchemy reads: no part of it is shown
-            return "（数据库地址无法解析）"
+        url = self._server_url()
+        # not a URL SQLAlchemy reads: no part of it is shown
+        return url.render_as_string(hide_password=True) if url is not None else "（数据库地址无法解析）"
 
     @property
     def label(self) -> str:
         """A short name for the status bar: the file's path, or the server's database, address and login
         ("huli_dangwei（服务器 192.168.10.5:5432，用户 pc_yizhibu）")."""
         path = self.sqlite_path
-        if path is not None:
-            return str(path)
+        url = self._server_url() if path is None else None
+        if url is None:
+            return self.shown
+        where = f"{url.host or '本机'}{f':{url.port}' if url.port else ''}"
+        return f"{url.database or ''}（服务器 {where}{f'，用户 {url.username}' if url.username else ''}）"
+
+    def _server_url(self):
+        """The URL as SQLAlchemy reads it, None when it reads none."""
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
 
         try:
-            url = make_url(self.url)
+            return make_url(self.url)
         except (ArgumentError, ValueError):
-            return self.shown
-        where = f"{url.host or '本机'}{f':{url.port}' if url.port else ''}"
-        return f"{url.database or ''}（服务器 {where}{f'，用户 {url.username}' if url.username else ''}）"
+            return None
 
     def backup_dir(self) -> Path:
         base = self.sqlite_path.parent if self.sqlite_path else data_dir()

@@ -378,7 +378,7 @@ def _side_by_side(service: ComplianceService, judge: Judge, as_of: dt.date, ids:
         return found
     missing = [b for b in ids if b not in found]
     if missing:
-        done(judge(service, as_of, missing, service.ws.holidays.calendar()))
+        done(judge(service, as_of, missing, calendar))
     return {b: found[b] for b in ids}
 
 
